@@ -1,0 +1,41 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The three pair kernels of the soft AUROC, as functions of the scaled difference
+/// x = (s_pos - s_neg) / T:
+///
+///   value     sigmoid(x)            = 1 / (1 + e^-x)
+///   slope     sigmoid'(x)           = sigmoid(x) * sigmoid(-x)      (d value / dx)
+///   moment    x * sigmoid'(x)       (-T * d value / dT, before the 1/T)
+///
+/// Every function is finite for every x, infinities included: sigmoid(+-inf) = 1 / 0,
+/// sigmoid'(+-inf) = 0 and x * sigmoid'(x) -> 0 as |x| -> inf (it is defined as 0 there,
+/// the limit, so that no inf * 0 = NaN reaches a sum).
+///
+///     let k = PairKernels(x: 0)   // value 0.5, slope 0.25, moment 0
+struct PairKernels {
+    var value: Double
+    var slope: Double
+    var moment: Double
+
+    /// Evaluates the kernels with one exponential: e = exp(-|x|) lies in [0, 1], so
+    /// neither 1 + e nor its square can overflow, and no cancellation occurs.
+    @inline(__always)
+    init(x: Double) {
+        let e = exp(-Swift.abs(x))
+        let r = 1.0 / (1.0 + e)
+        value = x >= 0 ? r : e * r
+        slope = e * r * r
+        moment = x.isFinite ? x * slope : 0
+    }
+}
+
+/// sigmoid(x) = 1 / (1 + e^-x), stable for every x (0 at -inf, 1 at +inf).
+///
+///     sigmoid(0) == 0.5
+@inline(__always)
+func sigmoid(_ x: Double) -> Double {
+    let e = exp(-Swift.abs(x))
+    return x >= 0 ? 1.0 / (1.0 + e) : e / (1.0 + e)
+}

@@ -1,0 +1,78 @@
+import DiffAUROCCore
+
+// The C ABI: one @_cdecl function per prototype in include/diffauroc.h. Each validates
+// every argument, calls the core, maps failures to status codes and writes its outputs
+// only on success (or on the one-class warning, whose outputs are defined as 0).
+
+@_cdecl("auroc_soft")
+public func aurocSoft(
+    _ scores: UnsafePointer<Double>?, _ labels: UnsafePointer<Double>?,
+    _ weights: UnsafePointer<Double>?, _ n: UInt, _ temperature: Double,
+    _ outValue: UnsafeMutablePointer<Double>?
+) -> Int32 {
+    guard let outValue else { return Status.nullPointer.rawValue }
+    return runSoft(scores, labels, weights, n, temperature, gradient: nil) { result in
+        outValue.pointee = result.value
+    }
+}
+
+@_cdecl("auroc_soft_grad")
+public func aurocSoftGrad(
+    _ scores: UnsafePointer<Double>?, _ labels: UnsafePointer<Double>?,
+    _ weights: UnsafePointer<Double>?, _ n: UInt, _ temperature: Double,
+    _ outValue: UnsafeMutablePointer<Double>?, _ outGrad: UnsafeMutablePointer<Double>?,
+    _ outDTemperature: UnsafeMutablePointer<Double>?
+) -> Int32 {
+    guard let outValue, outGrad != nil || n == 0 else { return Status.nullPointer.rawValue }
+    return runSoft(scores, labels, weights, n, temperature, gradient: outGrad) { result in
+        outValue.pointee = result.value
+        outDTemperature?.pointee = result.dTemperature
+    }
+}
+
+@_cdecl("auroc_exact")
+public func aurocExact(
+    _ scores: UnsafePointer<Double>?, _ labels: UnsafePointer<Double>?,
+    _ weights: UnsafePointer<Double>?, _ n: UInt,
+    _ outValue: UnsafeMutablePointer<Double>?
+) -> Int32 {
+    guard let outValue else { return Status.nullPointer.rawValue }
+    let samples: LabeledSamples
+    switch validatedSamples(scores, labels, weights, n) {
+    case .failure(let error): return error.status.rawValue
+    case .success(let s): samples = s
+    }
+    do {
+        guard let value = try exactAUROC(samples) else { return Status.oneClass.rawValue }
+        outValue.pointee = value
+        return Status.ok.rawValue
+    } catch {
+        return Status.noMemory.rawValue
+    }
+}
+
+/// Shared body of the soft exports. The gradient is computed into a scratch buffer when
+/// the caller's could be partly written before a failure; here the core only fails on
+/// allocation, before it writes any gradient, so the caller's buffer is used directly
+/// and is untouched on error (the core allocates all scratch memory first).
+private func runSoft(
+    _ scores: UnsafePointer<Double>?, _ labels: UnsafePointer<Double>?,
+    _ weights: UnsafePointer<Double>?, _ n: UInt, _ temperature: Double,
+    gradient: UnsafeMutablePointer<Double>?,
+    write: (SoftAUROCResult) -> Void
+) -> Int32 {
+    let samples: LabeledSamples
+    switch validatedSamples(scores, labels, weights, n) {
+    case .failure(let error): return error.status.rawValue
+    case .success(let s): samples = s
+    }
+    guard isValidTemperature(temperature) else { return Status.badTemperature.rawValue }
+    let gradientBuffer = gradient.map { UnsafeMutableBufferPointer(start: $0, count: samples.count) }
+    do {
+        let result = try softAUROC(samples, temperature: temperature, gradient: gradientBuffer)
+        write(result)
+        return result.hasPairs ? Status.ok.rawValue : Status.warnOneClass.rawValue
+    } catch {
+        return Status.noMemory.rawValue
+    }
+}

@@ -1,0 +1,49 @@
+/// The status codes of include/diffauroc.h, one case each, with their messages.
+/// Keep this table and the header's in the same order; Tests/c checks they agree.
+enum Status: Int32 {
+    case ok = 0
+    case warnOneClass = 1
+    case nullPointer = -1
+    case nonfiniteScore = -2
+    case badLabel = -3
+    case badWeight = -4
+    case badTemperature = -5
+    case oneClass = -6
+    case noMemory = -7
+    case tooLarge = -8
+
+    /// A static, NUL-terminated message (string literals live for the whole process).
+    var message: StaticString {
+        switch self {
+        case .ok: "success"
+        case .warnOneClass:
+            "no positive or no negative sample with positive weight: soft AUROC and its gradients are 0"
+        case .nullPointer: "a required pointer argument is NULL"
+        case .nonfiniteScore: "scores must be finite (a score is NaN or infinite)"
+        case .badLabel:
+            "labels must be exactly 0 or 1 (a label is another value or NaN; pad with weight 0 instead)"
+        case .badWeight: "weights must be finite and >= 0 (a weight is negative, NaN or infinite)"
+        case .badTemperature: "temperature must be finite and > 0"
+        case .oneClass:
+            "AUROC is undefined: no positive or no negative sample with positive weight"
+        case .noMemory: "out of memory: a temporary allocation failed"
+        case .tooLarge: "n is too large: the workspace size overflows size_t"
+        }
+    }
+}
+
+let unknownStatusMessage: StaticString = "unknown diffauroc status code"
+
+/// "MAJOR.MINOR.PATCH"; must equal DIFFAUROC_VERSION_STRING in include/diffauroc.h.
+let libraryVersion: StaticString = "0.1.0"
+
+@_cdecl("diffauroc_strerror")
+public func diffaurocStrerror(_ status: Int32) -> UnsafePointer<CChar> {
+    let message = Status(rawValue: status)?.message ?? unknownStatusMessage
+    return UnsafeRawPointer(message.utf8Start).assumingMemoryBound(to: CChar.self)
+}
+
+@_cdecl("diffauroc_version")
+public func diffaurocVersion() -> UnsafePointer<CChar> {
+    UnsafeRawPointer(libraryVersion.utf8Start).assumingMemoryBound(to: CChar.self)
+}

@@ -1,0 +1,47 @@
+import DiffAUROCCore
+
+/// Largest n accepted: the core's workspace is a few arrays of n 8-byte elements, and
+/// n * 32 must not overflow a signed size.
+private let maximumCount = UInt(Int.max / 32)
+
+/// Checks the arguments every export shares and turns them into the core's validated
+/// view. Returns the first failing status in the header's order of checks: size, NULL
+/// pointers, then a single pass over the samples reporting the first bad score, label or
+/// weight by index order (a bad score at index 3 wins over a bad label at index 7).
+///
+/// Never reads past index n - 1 and never traps: every loop is bounded by n, and the
+/// pointers are only dereferenced after the NULL checks.
+func validatedSamples(
+    _ scores: UnsafePointer<Double>?, _ labels: UnsafePointer<Double>?,
+    _ weights: UnsafePointer<Double>?, _ n: UInt
+) -> Result<LabeledSamples, StatusError> {
+    guard n <= maximumCount else { return .failure(StatusError(.tooLarge)) }
+    let count = Int(n)
+    if count > 0 && (scores == nil || labels == nil) {
+        return .failure(StatusError(.nullPointer))
+    }
+    let s = UnsafeBufferPointer(start: count > 0 ? scores : nil, count: count)
+    let y = UnsafeBufferPointer(start: count > 0 ? labels : nil, count: count)
+    let w = weights.map { UnsafeBufferPointer(start: count > 0 ? $0 : nil, count: count) }
+    for i in 0..<count {
+        guard s[i].isFinite else { return .failure(StatusError(.nonfiniteScore)) }
+        let label = y[i]
+        guard label == 0 || label == 1 else { return .failure(StatusError(.badLabel)) }
+        if let w {
+            let weight = w[i]
+            guard weight.isFinite && weight >= 0 else { return .failure(StatusError(.badWeight)) }
+        }
+    }
+    return .success(LabeledSamples(scores: s, labels: y, weights: w))
+}
+
+/// A status carried as a Swift error through `Result`.
+struct StatusError: Error {
+    let status: Status
+    init(_ status: Status) { self.status = status }
+}
+
+/// A temperature is usable when it is finite and > 0.
+func isValidTemperature(_ temperature: Double) -> Bool {
+    temperature.isFinite && temperature > 0
+}
