@@ -131,6 +131,10 @@ int auroc_soft_grad(const double *scores, const double *labels, const double *we
 int auroc_exact(const double *scores, const double *labels, const double *weights,
                 size_t n, double *out_value);
 
+/* ---- float32 entry points (section owned by the exact-AUROC speed work) ---- */
+
+/* ---- batched entry points (section owned by the JAX front end work) ---- */
+
 /*
  * diffauroc_strerror: a static, NUL-terminated English message for a status code (never
  * NULL; unknown codes get "unknown diffauroc status code"). Do not free it.
