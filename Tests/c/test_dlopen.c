@@ -1,0 +1,347 @@
+/*
+ * test_dlopen.c -- libdiffauroc opened at run time, the way julia/DiffAUROC.jl opens it.
+ *
+ *   gcc -std=c99 -Wall -Wextra -Werror -pedantic -I include -I Tests/c \
+ *       Tests/c/test_dlopen.c -o test_dlopen -ldl -lm
+ *   ./test_dlopen .build/release/libdiffauroc.so
+ *
+ * Not linked against the library: dlopen(argv[1]) with Julia's default flags
+ * (RTLD_LAZY | RTLD_DEEPBIND), dlsym of every export (fails if one is missing), then the
+ * very calls DiffAUROC.jl makes through ccall, with the same C types:
+ *
+ *   library_version()       diffauroc_version()                          Cstring ()
+ *   status_message(st)      diffauroc_strerror(st)                       Cstring (Cint,)
+ *   auroc_soft(...)         auroc_soft(s, y, w or NULL, n, T, &value)
+ *   auroc_soft_grad(...)    auroc_soft_grad(s, y, w or NULL, n, T, &value, grad, &dT)
+ *                           (grad a fresh n-vector, dT always requested)
+ *   auroc_exact(...)        auroc_exact(s, y, w or NULL, n, &value)
+ *
+ * including what Julia passes for an empty Vector{Float64} (a valid non-NULL pointer with
+ * n = 0), labels converted from Bool, and the statuses the module turns into exceptions or
+ * warnings. The batched exports, which the Julia module does not wrap, are resolved and
+ * called too, so that every export of the header is reachable through dlsym. Also checks the library loads with RTLD_NOW (every undefined symbol it needs
+ * resolves) and that dlclose works. Last line: "N passed, N failed".
+ */
+#define _GNU_SOURCE /* RTLD_DEEPBIND */
+
+#include "diffauroc.h" /* constants only: nothing here is linked against the library */
+#include "abi_types.h"
+
+#include <dlfcn.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int n_passed = 0;
+static int n_failed = 0;
+
+static void check(int ok, int line, const char *what) {
+    if (ok) {
+        n_passed++;
+    } else {
+        n_failed++;
+        printf("FAIL line %d: %s\n", line, what);
+    }
+}
+
+#define CHECK(cond, what) check((cond) != 0, __LINE__, (what))
+#define SENT (-12345.6789)
+
+/* Every export, as dlsym returns it. */
+typedef struct {
+    diffauroc_soft_fn soft;
+    diffauroc_soft_grad_fn soft_grad;
+    diffauroc_exact_fn exact;
+    diffauroc_soft_grad_batch_fn soft_grad_batch;
+    diffauroc_exact_batch_fn exact_batch;
+    diffauroc_strerror_fn strerror_;
+    diffauroc_version_fn version;
+} api;
+
+/* ISO C forbids converting void * to a function pointer; POSIX requires dlsym's result to
+ * be usable as one. Copy the bytes, which -pedantic accepts. */
+static void *lookup(void *handle, const char *name, void *fn_out, size_t fn_size) {
+    void *sym;
+    dlerror();
+    sym = dlsym(handle, name);
+    if (sym) memcpy(fn_out, &sym, fn_size);
+    return sym;
+}
+
+static int load_api(void *handle, api *a) {
+    int missing = 0;
+    char what[128];
+#define LOOKUP(field, name)                                                            \
+    do {                                                                               \
+        int found = lookup(handle, name, &a->field, sizeof a->field) != NULL;          \
+        snprintf(what, sizeof what, "dlsym(\"%s\") finds the export", name);          \
+        CHECK(found, what);                                                            \
+        if (!found) {                                                                  \
+            printf("  dlerror: %s\n", dlerror());                                      \
+            missing++;                                                                 \
+        }                                                                              \
+    } while (0)
+    LOOKUP(soft, "auroc_soft");
+    LOOKUP(soft_grad, "auroc_soft_grad");
+    LOOKUP(exact, "auroc_exact");
+    LOOKUP(soft_grad_batch, "auroc_soft_grad_batch");
+    LOOKUP(exact_batch, "auroc_exact_batch");
+    LOOKUP(strerror_, "diffauroc_strerror");
+    LOOKUP(version, "diffauroc_version");
+#undef LOOKUP
+    return missing;
+}
+
+/* What DiffAUROC._check does with a status: < 0 throws DiffAUROCError(status,
+ * strerror(status)); > 0 warns with strerror(status). Both need a real message. */
+static void check_message(const api *a, int status) {
+    const char *m = a->strerror_(status);
+    char what[96];
+    snprintf(what, sizeof what, "strerror(%d) gives a message for the Julia exception/warning",
+             status);
+    CHECK(m != NULL && m[0] != '\0' && strcmp(m, "unknown diffauroc status code") != 0, what);
+}
+
+static void run_julia_calls(const api *a) {
+    /* auroc_exact([0.1, 0.4, 0.35, 0.8], [0, 0, 1, 1]) == 0.75 (the module's docstring) */
+    double s[4] = {0.1, 0.4, 0.35, 0.8};
+    double y[4] = {0, 0, 1, 1}; /* Vector{Float64}([false, false, true, true]) */
+    double w[4] = {1, 2, 3, 4};
+    double value, dT, grad[5];
+    int st, k;
+
+    /* library_version() == HEADER_VERSION, as DiffAUROC.__init__ checks */
+    CHECK(a->version() != NULL && strcmp(a->version(), DIFFAUROC_VERSION_STRING) == 0,
+          "library_version() == HEADER_VERSION (\"" DIFFAUROC_VERSION_STRING "\")");
+
+    /* status_message for every code the module can see */
+    check_message(a, DIFFAUROC_W_ONE_CLASS);
+    for (k = DIFFAUROC_E_NULL_POINTER; k >= DIFFAUROC_E_TOO_LARGE; k--) check_message(a, k);
+    CHECK(strcmp(a->strerror_(-99), "unknown diffauroc status code") == 0,
+          "status_message(-99) is the unknown-code message");
+
+    /* auroc_exact: no weights (C_NULL), then weights */
+    value = 0.0; /* Ref{Cdouble}(0.0) */
+    st = a->exact(s, y, NULL, (size_t)4, &value);
+    CHECK(st == DIFFAUROC_OK && value == 0.75, "auroc_exact(s, y) == 0.75");
+    st = a->exact(s, y, w, (size_t)4, &value);
+    CHECK(st == DIFFAUROC_OK && fabs(value - 15.0 / 21.0) < 1e-15,
+          "auroc_exact(s, y; weights = [1, 2, 3, 4]) == 5/7");
+
+    /* auroc_soft: one pair, 1 / (1 + exp(-d / T)) */
+    {
+        double sp[2] = {0.9, 0.2}, yp[2] = {1, 0}, T = 0.3;
+        double want = 1.0 / (1.0 + exp(-(0.9 - 0.2) / T));
+        value = 0.0;
+        st = a->soft(sp, yp, NULL, (size_t)2, T, &value);
+        CHECK(st == DIFFAUROC_OK && fabs(value - want) < 1e-15,
+              "auroc_soft([0.9, 0.2], [1, 0]; temperature = 0.3) == 1/(1+exp(-0.7/0.3))");
+        value = 0.0;
+        dT = 0.0;
+        for (k = 0; k < 3; k++) grad[k] = SENT;
+        st = a->soft_grad(sp, yp, NULL, (size_t)2, T, &value, grad, &dT);
+        {
+            double e = exp(-(0.9 - 0.2) / T), slope = e / ((1 + e) * (1 + e));
+            CHECK(st == DIFFAUROC_OK && fabs(value - want) < 1e-15, "auroc_soft_grad value");
+            CHECK(fabs(grad[0] - slope / T) < 1e-14 && fabs(grad[1] + slope / T) < 1e-14,
+                  "auroc_soft_grad gradient");
+            CHECK(fabs(dT + slope * 0.7 / (T * T)) < 1e-14, "auroc_soft_grad d/dT");
+            CHECK(grad[2] == SENT, "nothing written past grad[n-1]");
+        }
+    }
+
+    /* auroc_soft_grad with weights vs finite differences of auroc_soft */
+    {
+        double T = 0.5, fp, fm, h = 1e-6;
+        value = 0.0;
+        dT = 0.0;
+        st = a->soft_grad(s, y, w, (size_t)4, T, &value, grad, &dT);
+        CHECK(st == DIFFAUROC_OK, "auroc_soft_grad(...; weights) OK");
+        for (k = 0; k < 4; k++) {
+            double sp[4], sm[4];
+            memcpy(sp, s, sizeof sp);
+            memcpy(sm, s, sizeof sm);
+            sp[k] += h;
+            sm[k] -= h;
+            a->soft(sp, y, w, (size_t)4, T, &fp);
+            a->soft(sm, y, w, (size_t)4, T, &fm);
+            CHECK(fabs(grad[k] - (fp - fm) / (sp[k] - sm[k])) < 1e-7,
+                  "gradient matches finite differences");
+        }
+        a->soft(s, y, w, (size_t)4, T + h, &fp);
+        a->soft(s, y, w, (size_t)4, T - h, &fm);
+        CHECK(fabs(dT - (fp - fm) / (2 * h)) < 1e-7, "d/dT matches finite differences");
+        {
+            double v1 = 0.0;
+            a->soft(s, y, w, (size_t)4, T, &v1);
+            CHECK(v1 == value, "auroc_soft and auroc_soft_grad give the same value");
+        }
+    }
+
+    /* What throws DiffAUROCError in Julia: status < 0, outputs left alone */
+    {
+        double bad_y[4] = {0, 0, 2, 1}, bad_s[4] = {0.1, NAN, 0.35, 0.8};
+        double bad_w[4] = {1, -1, 1, 1};
+        value = SENT;
+        CHECK(a->exact(s, bad_y, NULL, (size_t)4, &value) == DIFFAUROC_E_BAD_LABEL &&
+                  value == SENT,
+              "label 2 -> DIFFAUROC_E_BAD_LABEL (DiffAUROCError)");
+        CHECK(a->soft(bad_s, y, NULL, (size_t)4, 1.0, &value) == DIFFAUROC_E_NONFINITE_SCORE &&
+                  value == SENT,
+              "NaN score -> DIFFAUROC_E_NONFINITE_SCORE");
+        dT = SENT;
+        grad[0] = SENT;
+        CHECK(a->soft_grad(s, y, bad_w, (size_t)4, 1.0, &value, grad, &dT) ==
+                      DIFFAUROC_E_BAD_WEIGHT &&
+                  value == SENT && dT == SENT && grad[0] == SENT,
+              "weight -1 -> DIFFAUROC_E_BAD_WEIGHT");
+        CHECK(a->soft(s, y, NULL, (size_t)4, 0.0, &value) == DIFFAUROC_E_BAD_TEMPERATURE,
+              "temperature 0 -> DIFFAUROC_E_BAD_TEMPERATURE");
+        CHECK(a->soft(s, y, NULL, (size_t)4, -INFINITY, &value) == DIFFAUROC_E_BAD_TEMPERATURE,
+              "temperature -Inf -> DIFFAUROC_E_BAD_TEMPERATURE");
+    }
+
+    /* One class: soft returns 0 with a warning (status 1); exact throws (status -6) */
+    {
+        double ones[4] = {1, 1, 1, 1};
+        value = SENT;
+        CHECK(a->soft(s, ones, NULL, (size_t)4, 1.0, &value) == DIFFAUROC_W_ONE_CLASS &&
+                  value == 0.0,
+              "one class: auroc_soft -> W_ONE_CLASS (@warn), value 0");
+        value = SENT;
+        dT = SENT;
+        for (k = 0; k < 4; k++) grad[k] = SENT;
+        CHECK(a->soft_grad(s, ones, w, (size_t)4, 1.0, &value, grad, &dT) ==
+                      DIFFAUROC_W_ONE_CLASS &&
+                  value == 0.0 && dT == 0.0 && grad[0] == 0.0 && grad[1] == 0.0 &&
+                  grad[2] == 0.0 && grad[3] == 0.0,
+              "one class: auroc_soft_grad -> W_ONE_CLASS, every output 0");
+        value = SENT;
+        CHECK(a->exact(s, ones, NULL, (size_t)4, &value) == DIFFAUROC_E_ONE_CLASS &&
+                  value == SENT,
+              "one class: auroc_exact -> E_ONE_CLASS (DiffAUROCError)");
+    }
+
+    /* Empty vectors: Julia passes pointer(Float64[]) -- valid, non-NULL -- with n = 0, and
+     * Vector{Float64}(undef, 0) for the gradient. Also the all-NULL form. */
+    {
+        double *empty = (double *)malloc(sizeof(double)); /* stands for pointer(Float64[]) */
+        if (!empty) exit(2);
+        empty[0] = NAN; /* must not be read */
+        value = SENT;
+        CHECK(a->soft(empty, empty, NULL, (size_t)0, 1.0, &value) == DIFFAUROC_W_ONE_CLASS &&
+                  value == 0.0,
+              "empty vectors: auroc_soft -> W_ONE_CLASS, 0");
+        value = SENT;
+        dT = SENT;
+        CHECK(a->soft_grad(empty, empty, empty, (size_t)0, 1.0, &value, empty, &dT) ==
+                      DIFFAUROC_W_ONE_CLASS &&
+                  value == 0.0 && dT == 0.0 && isnan(empty[0]),
+              "empty vectors: auroc_soft_grad -> W_ONE_CLASS, 0, nothing written");
+        value = SENT;
+        CHECK(a->exact(empty, empty, NULL, (size_t)0, &value) == DIFFAUROC_E_ONE_CLASS &&
+                  value == SENT,
+              "empty vectors: auroc_exact -> E_ONE_CLASS");
+        CHECK(a->exact(NULL, NULL, NULL, (size_t)0, &value) == DIFFAUROC_E_ONE_CLASS,
+              "NULL pointers, n = 0: auroc_exact -> E_ONE_CLASS");
+        free(empty);
+    }
+
+    /* The batched exports (not wrapped in Julia, but reachable by dlsym): two rows, the
+     * hand data and its label flip, give what the single-problem functions give. */
+    {
+        double bsc[8], bla[8], bv[2] = {SENT, SENT}, bg[8], bdT[2], T = 0.5, sv = 0, sg[4], sdT = 0;
+        int bst[2] = {-99, -99};
+        for (k = 0; k < 4; k++) {
+            bsc[k] = bsc[4 + k] = s[k];
+            bla[k] = y[k];
+            bla[4 + k] = 1 - y[k];
+        }
+        st = a->exact_batch(bsc, bla, NULL, (size_t)2, (size_t)4, bv, bst);
+        CHECK(st == DIFFAUROC_OK && bv[0] == 0.75 && bv[1] == 0.25 && bst[0] == 0 && bst[1] == 0,
+              "auroc_exact_batch: rows 0.75 and 0.25");
+        st = a->soft_grad_batch(bsc, bla, NULL, (size_t)2, (size_t)4, &T, (size_t)0, bv, bg, bdT,
+                                bst);
+        a->soft_grad(s, y, NULL, (size_t)4, T, &sv, sg, &sdT);
+        CHECK(st == DIFFAUROC_OK && bv[0] == sv && bdT[0] == sdT &&
+                  memcmp(bg, sg, sizeof sg) == 0 && fabs(bv[1] - (1 - sv)) < 1e-15,
+              "auroc_soft_grad_batch: row 0 == auroc_soft_grad, row 1 == 1 - row 0");
+        bla[5] = 0.5;
+        bv[0] = bv[1] = SENT;
+        st = a->exact_batch(bsc, bla, NULL, (size_t)2, (size_t)4, bv, bst);
+        CHECK(st == DIFFAUROC_E_BAD_LABEL && bst[0] == 0 && bst[1] == DIFFAUROC_E_BAD_LABEL &&
+                  bv[0] == SENT && bv[1] == SENT,
+              "auroc_exact_batch: bad label in row 1, nothing written");
+    }
+
+    /* A larger call, both paths agreeing with each other */
+    {
+        enum { N = 2000 };
+        static double bs[N], by[N], bw[N], bg[N];
+        double v1 = 0, v2 = 0, e = 0, d = 0;
+        long double gsum = 0;
+        for (k = 0; k < N; k++) {
+            bs[k] = sin(0.1 * k) + 0.001 * k;
+            by[k] = (k % 5 == 0 || k % 7 == 0) ? 1.0 : 0.0;
+            bw[k] = (k % 11 == 0) ? 0.0 : 1.0 + 0.5 * cos((double)k);
+        }
+        CHECK(a->soft(bs, by, bw, (size_t)N, 0.2, &v1) == DIFFAUROC_OK, "n = 2000: auroc_soft");
+        CHECK(a->soft_grad(bs, by, bw, (size_t)N, 0.2, &v2, bg, &d) == DIFFAUROC_OK,
+              "n = 2000: auroc_soft_grad");
+        CHECK(v1 == v2 && v1 > 0 && v1 < 1, "n = 2000: same value from both");
+        for (k = 0; k < N; k++) gsum += bg[k];
+        CHECK(fabsl(gsum) < 1e-12 && bg[0] == 0.0, "n = 2000: gradient sums to 0, weight 0 -> 0");
+        CHECK(a->exact(bs, by, bw, (size_t)N, &e) == DIFFAUROC_OK && e > 0 && e < 1,
+              "n = 2000: auroc_exact");
+    }
+}
+
+int main(int argc, char **argv) {
+    void *strict, *handle;
+    api a;
+    const char *path;
+    if (argc != 2) {
+        fprintf(stderr, "usage: %s path/to/libdiffauroc.so\n", argv[0]);
+        return 2;
+    }
+    path = argv[1];
+
+    /* 1. Every undefined symbol the library needs resolves now (RTLD_NOW), privately. */
+    strict = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+    if (!strict) printf("  dlerror: %s\n", dlerror());
+    CHECK(strict != NULL, "dlopen(path, RTLD_NOW | RTLD_LOCAL)");
+
+    /* 2. Julia's Libdl.dlopen default: RTLD_LAZY | RTLD_DEEPBIND. */
+    handle = dlopen(path, RTLD_LAZY | RTLD_DEEPBIND);
+    if (!handle) printf("  dlerror: %s\n", dlerror());
+    CHECK(handle != NULL, "dlopen(path, RTLD_LAZY | RTLD_DEEPBIND) (Julia's default flags)");
+    if (!handle) {
+        printf("%d passed, %d failed\n", n_passed, n_failed);
+        return 1;
+    }
+    {
+        void *nothing;
+        dlerror();
+        nothing = dlsym(handle, "auroc_no_such_function");
+        CHECK(nothing == NULL, "dlsym of a name that is not exported is NULL (sanity)");
+    }
+    if (load_api(handle, &a) == 0) {
+        run_julia_calls(&a);
+    }
+
+    /* 3. Unload and load again (a host may reload the library). */
+    CHECK(dlclose(handle) == 0, "dlclose (Julia handle)");
+    if (strict) CHECK(dlclose(strict) == 0, "dlclose (RTLD_NOW handle)");
+    handle = dlopen(path, RTLD_LAZY | RTLD_DEEPBIND);
+    CHECK(handle != NULL, "dlopen again after dlclose");
+    if (handle && load_api(handle, &a) == 0) {
+        double s[2] = {2, 1}, y[2] = {1, 0}, v = SENT;
+        CHECK(a.exact(s, y, NULL, (size_t)2, &v) == DIFFAUROC_OK && v == 1.0,
+              "reloaded library works");
+        CHECK(dlclose(handle) == 0, "dlclose again");
+    }
+
+    printf("%d passed, %d failed\n", n_passed, n_failed);
+    return n_failed == 0 ? 0 : 1;
+}

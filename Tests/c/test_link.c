@@ -1,0 +1,1898 @@
+/*
+ * test_link.c -- the C contract of libdiffauroc (include/diffauroc.h), tested from C99.
+ *
+ *   gcc -std=c99 -Wall -Wextra -Werror -pedantic -I include -I Tests/c \
+ *       Tests/c/test_link.c -o test_link -L.build/release -ldiffauroc \
+ *       -Wl,-rpath,$PWD/.build/release -lm -pthread
+ *   ./test_link            (last line: "N passed, N failed"; exit status 1 on failure)
+ *
+ * Environment:
+ *   DIFFAUROC_TEST_VALGRIND=1   running under valgrind: skip the allocation-failure test
+ *                               (RLIMIT_AS in forked children means nothing there) and the
+ *                               largest oracle comparisons, run fewer thread rounds
+ *   DIFFAUROC_TEST_SKIP_OOM=1   skip only the allocation-failure test
+ *   DIFFAUROC_TEST_VERBOSE=1    print every check, not only failures
+ *
+ * Every export is called; every status of the header's table that can be provoked is
+ * provoked, with the exact code, and outputs are pre-filled with a sentinel to prove they
+ * are untouched on error (and written as documented on success or warning).
+ *
+ * Groups: signatures (the header's prototypes have the types test_dlopen.c/Julia use),
+ * version and strerror, exact values (hand-checked, ties, correct rounding, weights),
+ * soft values (closed form for one pair, pair-sum oracle, central finite differences for
+ * the gradient and d/dT, invariants), weights (NULL == ones, scaling, weight 0 == dropped,
+ * integer weight == duplicate), random data vs independent oracles (1e-12 of natural
+ * scales), extreme valid inputs (never NaN), every bad input (scores, labels, weights,
+ * temperature, NULL pointers, one class, n == 0, n too large), guard pages (no access
+ * past n - 1), the batched entry points (row == single call, two-phase validation,
+ * call-level errors), allocation failure (E_NO_MEMORY, never an abort: RLIMIT_AS sweep in
+ * forked children), and 4 threads against single-thread results.
+ */
+#define _GNU_SOURCE /* mmap/MAP_ANONYMOUS, fork, setrlimit, pthreads */
+
+#include "diffauroc.h"
+#include "abi_types.h"
+
+#include <errno.h>
+#include <float.h>
+#include <limits.h>
+#ifdef __GLIBC__
+#include <malloc.h> /* mallopt, malloc_trim: no heap slack in the allocation-failure test */
+#endif
+#include <math.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/resource.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+/* ------------------------------------------------------------------------------------ */
+/* Checks                                                                                */
+
+static int n_passed = 0;
+static int n_failed = 0;
+static int verbose = 0;
+static int under_valgrind = 0;
+static const char *group = "";
+
+static void record(int ok, int line, const char *what, const char *detail) {
+    if (ok) {
+        n_passed++;
+        if (verbose) printf("ok   [%s] line %d: %s\n", group, line, what);
+    } else {
+        n_failed++;
+        printf("FAIL [%s] line %d: %s%s%s\n", group, line, what, detail[0] ? ": " : "",
+               detail);
+    }
+}
+
+static void check_true(int ok, int line, const char *what) { record(ok, line, what, ""); }
+
+static void check_status(int got, int want, int line, const char *what) {
+    char detail[400];
+    snprintf(detail, sizeof detail, "status %d (%s), expected %d (%s)", got,
+             diffauroc_strerror(got), want, diffauroc_strerror(want));
+    record(got == want, line, what, detail);
+}
+
+/* |got - want| <= tol, and never NaN unless both are NaN. tol 0 means bit-for-bit ==. */
+static void check_close(double got, double want, double tol, int line, const char *what) {
+    char detail[160];
+    int ok = (got == want) || (isnan(got) && isnan(want)) || fabs(got - want) <= tol;
+    snprintf(detail, sizeof detail, "got %.17g, expected %.17g (diff %.3g, tol %.3g)", got,
+             want, got - want, tol);
+    record(ok, line, what, detail);
+}
+
+#define CHECK(cond, what) check_true((cond) != 0, __LINE__, (what))
+#define CHECK_STATUS(got, want, what) check_status((got), (want), __LINE__, (what))
+#define CHECK_CLOSE(got, want, tol, what) check_close((got), (want), (tol), __LINE__, (what))
+
+/* A value no function computes: outputs are pre-filled with it to detect writes. */
+#define SENT (-12345.6789)
+
+static void fill(double *a, size_t n, double v) {
+    size_t i;
+    for (i = 0; i < n; i++) a[i] = v;
+}
+
+static int all_equal(const double *a, size_t n, double v) {
+    size_t i;
+    for (i = 0; i < n; i++)
+        if (!(a[i] == v)) return 0;
+    return 1;
+}
+
+static int all_finite(const double *a, size_t n) {
+    size_t i;
+    for (i = 0; i < n; i++)
+        if (!isfinite(a[i])) return 0;
+    return 1;
+}
+
+static int none_nan(const double *a, size_t n) {
+    size_t i;
+    for (i = 0; i < n; i++)
+        if (isnan(a[i])) return 0;
+    return 1;
+}
+
+static double *xmalloc_doubles(size_t n) {
+    double *p = n < (size_t)PTRDIFF_MAX / sizeof(double) ? (double *)malloc((n ? n : 1) * sizeof(double)) : NULL;
+    if (!p) {
+        fprintf(stderr, "test_link: out of memory\n");
+        exit(2);
+    }
+    return p;
+}
+
+/* Deterministic pseudo-random numbers (splitmix64). */
+static uint64_t rng_state = 0x9E3779B97F4A7C15ull;
+static uint64_t rng_next(void) {
+    uint64_t z = (rng_state += 0x9E3779B97F4A7C15ull);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return z ^ (z >> 31);
+}
+static double rng_uniform(void) { return (double)(rng_next() >> 11) * (1.0 / 9007199254740992.0); }
+
+/* ------------------------------------------------------------------------------------ */
+/* Oracles (independent of the library: direct pair sums in long double)                  */
+
+static double sigmoid(double x) {
+    if (x >= 0) return 1.0 / (1.0 + exp(-x));
+    {
+        double e = exp(x);
+        return e / (1.0 + e);
+    }
+}
+
+/* sigmoid'(x) = sigmoid(x) sigmoid(-x), without cancellation */
+static double dsigmoid(double x) {
+    double e = exp(-fabs(x));
+    return e / ((1.0 + e) * (1.0 + e));
+}
+
+static double weight_of(const double *w, size_t i) { return w ? w[i] : 1.0; }
+
+/* Neumaier's compensated sum in long double: the oracles stay accurate where long double is
+ * only double (valgrind emulates x87 80-bit arithmetic with 64-bit doubles). */
+typedef struct {
+    long double sum, c;
+} ksum;
+static void kadd(ksum *k, long double x) {
+    long double t = k->sum + x;
+    if (fabsl(k->sum) >= fabsl(x)) k->c += (k->sum - t) + x;
+    else k->c += (x - t) + k->sum;
+    k->sum = t;
+}
+static long double ktotal(const ksum *k) { return k->sum + k->c; }
+
+/* Soft AUROC, gradient and d/dT by the definition. Returns 0 when there is a pair, 1 when
+ * one class is empty (outputs then 0). grad may be NULL. */
+static int oracle_soft(const double *s, const double *y, const double *w, size_t n, double T,
+                       double *value, double *grad, double *dT) {
+    ksum wp = {0, 0}, wn = {0, 0}, v = {0, 0}, dt = {0, 0};
+    long double pn;
+    size_t i, j;
+    for (i = 0; i < n; i++) {
+        double wi = weight_of(w, i);
+        if (wi <= 0) continue;
+        if (y[i] == 1) kadd(&wp, wi);
+        else kadd(&wn, wi);
+    }
+    if (grad) fill(grad, n, 0.0);
+    if (ktotal(&wp) == 0 || ktotal(&wn) == 0) {
+        *value = 0;
+        if (dT) *dT = 0;
+        return 1;
+    }
+    pn = ktotal(&wp) * ktotal(&wn);
+    {
+        ksum *g = (ksum *)calloc(n ? n : 1, sizeof(ksum));
+        if (!g) exit(2);
+        for (i = 0; i < n; i++) {
+            double wi = weight_of(w, i);
+            if (y[i] != 1 || wi <= 0) continue;
+            for (j = 0; j < n; j++) {
+                double wj = weight_of(w, j), x, d;
+                long double ww;
+                if (y[j] != 0 || wj <= 0) continue;
+                x = (s[i] - s[j]) / T;
+                d = dsigmoid(x);
+                ww = (long double)wi * wj;
+                kadd(&v, ww * sigmoid(x));
+                kadd(&g[i], ww * d / T);
+                kadd(&g[j], -ww * d / T);
+                kadd(&dt, -ww * d * x / T);
+            }
+        }
+        *value = (double)(ktotal(&v) / pn);
+        if (dT) *dT = (double)(ktotal(&dt) / pn);
+        if (grad)
+            for (i = 0; i < n; i++) grad[i] = (double)(ktotal(&g[i]) / pn);
+        free(g);
+    }
+    return 0;
+}
+
+/* Exact AUROC by the definition (ties 1/2). Returns 1 when undefined (one class). */
+static int oracle_exact(const double *s, const double *y, const double *w, size_t n,
+                        double *value) {
+    ksum wp = {0, 0}, wn = {0, 0}, u = {0, 0};
+    size_t i, j;
+    for (i = 0; i < n; i++) {
+        double wi = weight_of(w, i);
+        if (wi <= 0) continue;
+        if (y[i] == 1) kadd(&wp, wi);
+        else kadd(&wn, wi);
+    }
+    if (ktotal(&wp) == 0 || ktotal(&wn) == 0) return 1;
+    for (i = 0; i < n; i++) {
+        double wi = weight_of(w, i);
+        if (y[i] != 1 || wi <= 0) continue;
+        for (j = 0; j < n; j++) {
+            double wj = weight_of(w, j);
+            if (y[j] != 0 || wj <= 0) continue;
+            if (s[i] > s[j]) kadd(&u, (long double)wi * wj);
+            else if (s[i] == s[j]) kadd(&u, 0.5L * wi * wj);
+        }
+    }
+    *value = (double)(ktotal(&u) / (ktotal(&wp) * ktotal(&wn)));
+    return 0;
+}
+
+/* Unweighted exact AUROC as the correctly rounded double of 2U / (2PN): both integers are
+ * < 2^53 here, so one IEEE division rounds the exact rational correctly. */
+static double oracle_exact_rounded(const double *s, const double *y, size_t n) {
+    uint64_t twice_u = 0, p = 0, q = 0;
+    size_t i, j;
+    for (i = 0; i < n; i++) {
+        if (y[i] == 1) p++;
+        else q++;
+    }
+    for (i = 0; i < n; i++) {
+        if (y[i] != 1) continue;
+        for (j = 0; j < n; j++) {
+            if (y[j] != 0) continue;
+            if (s[i] > s[j]) twice_u += 2;
+            else if (s[i] == s[j]) twice_u += 1;
+        }
+    }
+    return (double)twice_u / (double)(2 * p * q);
+}
+
+/* ------------------------------------------------------------------------------------ */
+/* The hand-checkable data set                                                            */
+
+static const double S4[4] = {0.1, 0.4, 0.35, 0.8};
+static const double Y4[4] = {0, 0, 1, 1};
+static const double W4[4] = {1, 2, 3, 4};
+
+/* ------------------------------------------------------------------------------------ */
+/* Signatures: the header's prototypes are exactly the ones the dlopen/Julia path uses   */
+
+static void test_signatures(void) {
+    diffauroc_soft_fn soft = auroc_soft;
+    diffauroc_soft_grad_fn grad = auroc_soft_grad;
+    diffauroc_exact_fn exact = auroc_exact;
+    diffauroc_soft_grad_batch_fn grad_batch = auroc_soft_grad_batch;
+    diffauroc_exact_batch_fn exact_batch = auroc_exact_batch;
+    diffauroc_strerror_fn strerr = diffauroc_strerror;
+    diffauroc_version_fn version = diffauroc_version;
+    group = "signatures";
+    CHECK(soft && grad && exact && grad_batch && exact_batch && strerr && version,
+          "every prototype has the type test_dlopen.c and julia/DiffAUROC.jl use");
+}
+
+/* ------------------------------------------------------------------------------------ */
+/* Version and strerror                                                                   */
+
+static void test_version(void) {
+    const char *v = diffauroc_version();
+    char expected[64];
+    group = "version";
+    CHECK(v != NULL, "diffauroc_version() is not NULL");
+    if (!v) return;
+    CHECK(strcmp(v, DIFFAUROC_VERSION_STRING) == 0,
+          "diffauroc_version() equals DIFFAUROC_VERSION_STRING");
+    snprintf(expected, sizeof expected, "%d.%d.%d", DIFFAUROC_VERSION_MAJOR,
+             DIFFAUROC_VERSION_MINOR, DIFFAUROC_VERSION_PATCH);
+    CHECK(strcmp(DIFFAUROC_VERSION_STRING, expected) == 0,
+          "DIFFAUROC_VERSION_STRING is MAJOR.MINOR.PATCH of the macros");
+    CHECK(DIFFAUROC_VERSION_NUMBER == DIFFAUROC_VERSION_MAJOR * 10000 +
+                                          DIFFAUROC_VERSION_MINOR * 100 +
+                                          DIFFAUROC_VERSION_PATCH,
+          "DIFFAUROC_VERSION_NUMBER = 10000 major + 100 minor + patch");
+    CHECK(diffauroc_version() == v, "diffauroc_version() returns a static string");
+}
+
+static const int all_codes[] = {
+    DIFFAUROC_OK,                DIFFAUROC_W_ONE_CLASS,     DIFFAUROC_E_NULL_POINTER,
+    DIFFAUROC_E_NONFINITE_SCORE, DIFFAUROC_E_BAD_LABEL,     DIFFAUROC_E_BAD_WEIGHT,
+    DIFFAUROC_E_BAD_TEMPERATURE, DIFFAUROC_E_ONE_CLASS,     DIFFAUROC_E_NO_MEMORY,
+    DIFFAUROC_E_TOO_LARGE};
+#define N_CODES (sizeof all_codes / sizeof all_codes[0])
+
+static void test_status_codes(void) {
+    size_t i, j;
+    const char *unknown;
+    static const int unknown_codes[] = {2, 3, -9, -10, 100, -100, INT_MAX, INT_MIN};
+    group = "status codes";
+    /* The numeric values of the header's table. */
+    CHECK(DIFFAUROC_OK == 0 && DIFFAUROC_W_ONE_CLASS == 1 && DIFFAUROC_E_NULL_POINTER == -1 &&
+              DIFFAUROC_E_NONFINITE_SCORE == -2 && DIFFAUROC_E_BAD_LABEL == -3 &&
+              DIFFAUROC_E_BAD_WEIGHT == -4 && DIFFAUROC_E_BAD_TEMPERATURE == -5 &&
+              DIFFAUROC_E_ONE_CLASS == -6 && DIFFAUROC_E_NO_MEMORY == -7 &&
+              DIFFAUROC_E_TOO_LARGE == -8,
+          "status code values match the header's table");
+
+    group = "strerror";
+    unknown = diffauroc_strerror(12345);
+    CHECK(unknown != NULL, "strerror(unknown) is not NULL");
+    if (unknown)
+        CHECK(strcmp(unknown, "unknown diffauroc status code") == 0,
+              "strerror(unknown) is \"unknown diffauroc status code\"");
+    for (i = 0; i < sizeof unknown_codes / sizeof unknown_codes[0]; i++) {
+        const char *m = diffauroc_strerror(unknown_codes[i]);
+        char what[96];
+        snprintf(what, sizeof what, "strerror(%d) is the unknown-code message", unknown_codes[i]);
+        CHECK(m != NULL && unknown != NULL && strcmp(m, unknown) == 0, what);
+    }
+    for (i = 0; i < N_CODES; i++) {
+        const char *m = diffauroc_strerror(all_codes[i]);
+        char what[96];
+        snprintf(what, sizeof what, "strerror(%d) is a non-empty message", all_codes[i]);
+        CHECK(m != NULL && m[0] != '\0', what);
+        if (!m) continue;
+        snprintf(what, sizeof what, "strerror(%d) differs from the unknown-code message",
+                 all_codes[i]);
+        CHECK(unknown == NULL || strcmp(m, unknown) != 0, what);
+        snprintf(what, sizeof what, "strerror(%d) is static (same pointer twice)", all_codes[i]);
+        CHECK(diffauroc_strerror(all_codes[i]) == m, what);
+        for (j = 0; j < i; j++) {
+            const char *o = diffauroc_strerror(all_codes[j]);
+            snprintf(what, sizeof what, "strerror(%d) differs from strerror(%d)", all_codes[i],
+                     all_codes[j]);
+            CHECK(o != NULL && strcmp(m, o) != 0, what);
+        }
+    }
+}
+
+/* ------------------------------------------------------------------------------------ */
+/* Exact AUROC values                                                                     */
+
+static double exact_or_sentinel(const double *s, const double *y, const double *w, size_t n,
+                                 int *status) {
+    double v = SENT;
+    *status = auroc_exact(s, y, w, n, &v);
+    return v;
+}
+
+static void test_exact_values(void) {
+    int st;
+    double v;
+    group = "exact values";
+
+    v = exact_or_sentinel(S4, Y4, NULL, 4, &st);
+    CHECK_STATUS(st, DIFFAUROC_OK, "{0.1,0.4,0.35,0.8} / {0,0,1,1}");
+    CHECK_CLOSE(v, 0.75, 0, "exact AUROC is exactly 0.75");
+
+    {
+        const double s[5] = {2.5, 2.5, 2.5, 2.5, 2.5}, y[5] = {1, 0, 1, 0, 0};
+        v = exact_or_sentinel(s, y, NULL, 5, &st);
+        CHECK_STATUS(st, DIFFAUROC_OK, "all tied");
+        CHECK_CLOSE(v, 0.5, 0, "all tied gives exactly 0.5");
+        {
+            const double y2[5] = {0, 0, 0, 1, 1}; /* tie order must not matter */
+            v = exact_or_sentinel(s, y2, NULL, 5, &st);
+            CHECK_CLOSE(v, 0.5, 0, "all tied, positives last: still 0.5");
+        }
+    }
+    {
+        const double s[4] = {1, 2, 3, 4}, y_up[4] = {0, 0, 1, 1}, y_down[4] = {1, 1, 0, 0};
+        v = exact_or_sentinel(s, y_up, NULL, 4, &st);
+        CHECK_CLOSE(v, 1.0, 0, "perfect ranking gives 1");
+        v = exact_or_sentinel(s, y_down, NULL, 4, &st);
+        CHECK_CLOSE(v, 0.0, 0, "reversed ranking gives 0");
+    }
+    {
+        /* pos {1, 2}, neg {1, 0}: pos 1 ties neg 1 (1/2), beats 0; pos 2 beats both */
+        const double s[4] = {1, 1, 2, 0}, y[4] = {1, 0, 1, 0};
+        v = exact_or_sentinel(s, y, NULL, 4, &st);
+        CHECK_CLOSE(v, 0.875, 0, "partial ties: 3.5 / 4");
+    }
+    {
+        const double s[2] = {-0.0, 0.0}, y[2] = {1, 0};
+        v = exact_or_sentinel(s, y, NULL, 2, &st);
+        CHECK_STATUS(st, DIFFAUROC_OK, "-0.0 vs +0.0");
+        CHECK_CLOSE(v, 0.5, 0, "-0.0 ties +0.0");
+    }
+    {
+        /* U / (P N) = 1/3 and 2/3 and 5/7: correctly rounded */
+        const double s[4] = {1, -1, -2, 0}, y[4] = {1, 1, 1, 0};
+        const double s2[4] = {1, 2, -2, 0};
+        const double s3[8] = {0, 1, 2, 3, 4, 5, 6, 7}, y3[8] = {0, 1, 0, 1, 1, 1, 1, 1};
+        v = exact_or_sentinel(s, y, NULL, 4, &st);
+        CHECK_CLOSE(v, 1.0 / 3.0, 0, "1/3 correctly rounded");
+        v = exact_or_sentinel(s2, y, NULL, 4, &st);
+        CHECK_CLOSE(v, 2.0 / 3.0, 0, "2/3 correctly rounded");
+        v = exact_or_sentinel(s3, y3, NULL, 8, &st);
+        /* positives 1,3,4,5,6,7 vs negatives 0,2: 1 beats 1; the rest beat 2 -> 11/12 */
+        CHECK_CLOSE(v, 11.0 / 12.0, 0, "11/12 correctly rounded");
+    }
+    {
+        /* Hand-weighted: pos 0.35 (w3), 0.8 (w4); neg 0.1 (w1), 0.4 (w2):
+         * 3*1 + 4*1 + 4*2 = 15 over 7*3 = 21 */
+        v = exact_or_sentinel(S4, Y4, W4, 4, &st);
+        CHECK_STATUS(st, DIFFAUROC_OK, "weighted hand example");
+        CHECK_CLOSE(v, 15.0 / 21.0, 2 * DBL_EPSILON, "weighted AUROC is 5/7");
+    }
+    {
+        /* One positive, one negative */
+        const double s[2] = {0.3, 0.7}, y[2] = {1, 0};
+        v = exact_or_sentinel(s, y, NULL, 2, &st);
+        CHECK_CLOSE(v, 0.0, 0, "n=2 wrong order gives 0");
+    }
+}
+
+/* ------------------------------------------------------------------------------------ */
+/* Soft AUROC values, gradients, finite differences                                       */
+
+static void test_soft_pair(void) {
+    static const double pairs[][3] = {/* s_pos, s_neg, T */
+                                      {0.8, 0.1, 1.0},   {0.1, 0.8, 1.0},  {0.5, 0.5, 0.3},
+                                      {3.0, -2.0, 0.25}, {1e-3, 0, 1e-2},  {-7, 4, 2.0},
+                                      {100, 0, 1.0},     {0, 100, 1.0},    {0.2, 0.1, 1e3}};
+    size_t k;
+    group = "soft one pair";
+    for (k = 0; k < sizeof pairs / sizeof pairs[0]; k++) {
+        double s[2], y[2] = {1, 0}, T = pairs[k][2], v = SENT, v2 = SENT, g[3], dT = SENT;
+        double d, expect, slope;
+        char what[128];
+        int st;
+        s[0] = pairs[k][0];
+        s[1] = pairs[k][1];
+        d = s[0] - s[1];
+        expect = 1.0 / (1.0 + exp(-d / T));
+        slope = exp(-d / T) / ((1 + exp(-d / T)) * (1 + exp(-d / T)));
+        fill(g, 3, SENT);
+        st = auroc_soft(s, y, NULL, 2, T, &v);
+        snprintf(what, sizeof what, "pos %g neg %g T %g: auroc_soft = 1/(1+exp(-d/T))", s[0],
+                 s[1], T);
+        CHECK_STATUS(st, DIFFAUROC_OK, what);
+        CHECK_CLOSE(v, expect, 4 * DBL_EPSILON, what);
+        st = auroc_soft_grad(s, y, NULL, 2, T, &v2, g, &dT);
+        snprintf(what, sizeof what, "pos %g neg %g T %g: auroc_soft_grad", s[0], s[1], T);
+        CHECK_STATUS(st, DIFFAUROC_OK, what);
+        CHECK_CLOSE(v2, v, 0, "auroc_soft_grad value equals auroc_soft value");
+        CHECK_CLOSE(g[0], slope / T, 1e-14 / T, "d/ds_pos = sigmoid'(d/T) / T");
+        CHECK_CLOSE(g[1], -slope / T, 1e-14 / T, "d/ds_neg = -sigmoid'(d/T) / T");
+        CHECK_CLOSE(dT, -slope * d / (T * T), 1e-14 / T, "d/dT = -sigmoid'(d/T) d / T^2");
+        CHECK(g[2] == SENT, "nothing written past out_grad[n-1]");
+    }
+}
+
+static void test_soft_small(void) {
+    double v = SENT, v2 = SENT, g[5], dT = SENT, ref_v, ref_g[4], ref_dT;
+    int st, k;
+    const double Ts[3] = {0.05, 0.5, 2.0};
+    group = "soft small";
+    for (k = 0; k < 3; k++) {
+        double T = Ts[k];
+        int weighted;
+        for (weighted = 0; weighted < 2; weighted++) {
+            const double *w = weighted ? W4 : NULL;
+            int i;
+            char what[96];
+            fill(g, 5, SENT);
+            oracle_soft(S4, Y4, w, 4, T, &ref_v, ref_g, &ref_dT);
+            st = auroc_soft(S4, Y4, w, 4, T, &v);
+            snprintf(what, sizeof what, "hand data, T=%g, %s", T, weighted ? "weights" : "no weights");
+            CHECK_STATUS(st, DIFFAUROC_OK, what);
+            CHECK_CLOSE(v, ref_v, 1e-15, "value matches the pair-sum oracle");
+            st = auroc_soft_grad(S4, Y4, w, 4, T, &v2, g, &dT);
+            CHECK_STATUS(st, DIFFAUROC_OK, what);
+            CHECK_CLOSE(v2, v, 0, "auroc_soft_grad value equals auroc_soft value");
+            for (i = 0; i < 4; i++) CHECK_CLOSE(g[i], ref_g[i], 1e-14 / T, "gradient vs oracle");
+            CHECK_CLOSE(dT, ref_dT, 1e-14 / T, "d/dT vs oracle");
+            CHECK(g[4] == SENT, "nothing written past out_grad[n-1]");
+
+            /* Central finite differences. */
+            for (i = 0; i < 4; i++) {
+                double sp[4], sm[4], fp, fm, h = 1e-6 * T;
+                memcpy(sp, S4, sizeof sp);
+                memcpy(sm, S4, sizeof sm);
+                sp[i] += h;
+                sm[i] -= h;
+                auroc_soft(sp, Y4, w, 4, T, &fp);
+                auroc_soft(sm, Y4, w, 4, T, &fm);
+                CHECK_CLOSE(g[i], (fp - fm) / ((sp[i] - S4[i]) + (S4[i] - sm[i])), 1e-7 / T,
+                            "gradient vs central finite difference");
+            }
+            {
+                double h = 1e-6 * T, fp, fm;
+                auroc_soft(S4, Y4, w, 4, T + h, &fp);
+                auroc_soft(S4, Y4, w, 4, T - h, &fm);
+                CHECK_CLOSE(dT, (fp - fm) / (2 * h), 1e-7 / T, "d/dT vs central finite difference");
+            }
+            {
+                /* out_dtemperature may be NULL; the rest is unchanged */
+                double v3 = SENT, g3[5];
+                fill(g3, 5, SENT);
+                st = auroc_soft_grad(S4, Y4, w, 4, T, &v3, g3, NULL);
+                CHECK_STATUS(st, DIFFAUROC_OK, "out_dtemperature NULL is allowed");
+                CHECK_CLOSE(v3, v2, 0, "same value with out_dtemperature NULL");
+                CHECK(memcmp(g3, g, 4 * sizeof(double)) == 0,
+                      "same gradient with out_dtemperature NULL");
+                CHECK(g3[4] == SENT, "nothing written past out_grad[n-1]");
+            }
+        }
+    }
+}
+
+/* Invariants of the definition: label flip, shift, joint scaling, sum of gradient. */
+static void test_soft_invariants(void) {
+    double s[40], y[40], yf[40], w[40], sh[40], sc[40], g[40];
+    double v, vf, vs, vc, dT, e, ef;
+    size_t i, n = 40;
+    int st;
+    long double gsum = 0;
+    group = "soft invariants";
+    for (i = 0; i < n; i++) {
+        s[i] = rng_uniform() * 4 - 2;
+        y[i] = (rng_next() & 1) ? 1 : 0;
+        yf[i] = 1 - y[i];
+        w[i] = 0.5 + rng_uniform();
+        sh[i] = s[i] + 3.0;
+        sc[i] = s[i] * 8.0; /* power of two: exact scaling */
+    }
+    y[0] = 1;
+    y[1] = 0;
+    yf[0] = 0;
+    yf[1] = 1;
+    auroc_soft(s, y, w, n, 0.7, &v);
+    auroc_soft(s, yf, w, n, 0.7, &vf);
+    CHECK_CLOSE(v + vf, 1.0, 1e-14, "label flip gives 1 - value (soft)");
+    auroc_exact(s, y, w, n, &e);
+    auroc_exact(s, yf, w, n, &ef);
+    CHECK_CLOSE(e + ef, 1.0, 1e-14, "label flip gives 1 - value (exact)");
+    auroc_soft(sh, y, w, n, 0.7, &vs);
+    CHECK_CLOSE(vs, v, 1e-14, "shifting all scores changes nothing");
+    auroc_soft(sc, y, w, n, 0.7 * 8.0, &vc);
+    CHECK_CLOSE(vc, v, 1e-14, "scaling scores and T together changes nothing");
+    st = auroc_soft_grad(s, y, w, n, 0.7, &v, g, &dT);
+    CHECK_STATUS(st, DIFFAUROC_OK, "soft_grad on 40 random samples");
+    for (i = 0; i < n; i++) gsum += g[i];
+    CHECK_CLOSE((double)gsum, 0.0, 1e-13, "gradient sums to 0 (shift invariance)");
+    {
+        /* Euler: value is homogeneous of degree 0 in (s, T): sum s_i g_i + T dT = 0 */
+        long double euler = 0.7L * dT;
+        for (i = 0; i < n; i++) euler += (long double)s[i] * g[i];
+        CHECK_CLOSE((double)euler, 0.0, 1e-13, "sum s_i g_i + T dvalue/dT = 0");
+    }
+    {
+        /* soft -> exact as T -> 0 on distinct scores */
+        double vt;
+        auroc_soft(s, y, w, n, 1e-9, &vt);
+        CHECK_CLOSE(vt, e, 1e-9, "soft tends to exact as T -> 0 (distinct scores)");
+    }
+}
+
+/* ------------------------------------------------------------------------------------ */
+/* Weights                                                                                */
+
+static void compare_all(const double *s, const double *y, const double *w, size_t n,
+                        const double *s2, const double *y2, const double *w2, size_t n2,
+                        const size_t *map, double T, double tol, const char *what) {
+    /* Results of (s,y,w,n) and (s2,y2,w2,n2) agree; map[k] is the index in the first set of
+     * sample k of the second (NULL: identity); first-set samples not mapped must have
+     * gradient 0 (they are weight-0 samples). */
+    double v1, v2, e1, e2, dT1, dT2, *g1 = xmalloc_doubles(n + 1), *g2 = xmalloc_doubles(n2 + 1);
+    int st1, st2, ste1, ste2;
+    size_t k;
+    char buf[192];
+    st1 = auroc_soft_grad(s, y, w, n, T, &v1, g1, &dT1);
+    st2 = auroc_soft_grad(s2, y2, w2, n2, T, &v2, g2, &dT2);
+    ste1 = auroc_exact(s, y, w, n, &e1);
+    ste2 = auroc_exact(s2, y2, w2, n2, &e2);
+    snprintf(buf, sizeof buf, "%s: both succeed", what);
+    CHECK(st1 == DIFFAUROC_OK && st2 == DIFFAUROC_OK && ste1 == DIFFAUROC_OK &&
+              ste2 == DIFFAUROC_OK,
+          buf);
+    snprintf(buf, sizeof buf, "%s: soft value", what);
+    CHECK_CLOSE(v1, v2, tol, buf);
+    snprintf(buf, sizeof buf, "%s: exact value", what);
+    CHECK_CLOSE(e1, e2, tol, buf);
+    snprintf(buf, sizeof buf, "%s: d/dT", what);
+    CHECK_CLOSE(dT1, dT2, tol / T, buf);
+    if (map) {
+        /* gradients of duplicated samples add up; unmapped ones are 0 */
+        double *acc = xmalloc_doubles(n);
+        fill(acc, n, 0.0);
+        for (k = 0; k < n2; k++) acc[map[k]] += g2[k];
+        for (k = 0; k < n; k++) {
+            snprintf(buf, sizeof buf, "%s: gradient[%zu]", what, k);
+            CHECK_CLOSE(g1[k], acc[k], 4 * tol / T, buf);
+        }
+        free(acc);
+    } else {
+        for (k = 0; k < n2 && k < n; k++) {
+            snprintf(buf, sizeof buf, "%s: gradient[%zu]", what, k);
+            CHECK_CLOSE(g1[k], g2[k], tol / T, buf);
+        }
+    }
+    free(g1);
+    free(g2);
+}
+
+static void test_weights(void) {
+    enum { N = 12 };
+    double s[N], y[N], w[N], ones[N], ws[N];
+    size_t i, n = N;
+    group = "weights";
+    for (i = 0; i < n; i++) {
+        s[i] = floor(rng_uniform() * 8) / 4; /* with ties */
+        y[i] = (double)(i % 3 == 0);
+        w[i] = 0.25 + rng_uniform() * 2;
+        ones[i] = 1.0;
+    }
+    compare_all(s, y, NULL, n, s, y, ones, n, NULL, 0.6, 1e-15, "weights NULL == all ones");
+
+    {
+        static const double scales[] = {4.0, 0.125, 3.7, 1e-3, 1e300, 1e-300, 0x1p-1000};
+        size_t k;
+        for (k = 0; k < sizeof scales / sizeof scales[0]; k++) {
+            char what[96];
+            for (i = 0; i < n; i++) ws[i] = w[i] * scales[k];
+            snprintf(what, sizeof what, "weights scaled by %g change nothing", scales[k]);
+            compare_all(s, y, w, n, s, y, ws, n, NULL, 0.6, 1e-14, what);
+        }
+        for (i = 0; i < n; i++) ws[i] = ones[i] * 1e308;
+        compare_all(s, y, NULL, n, s, y, ws, n, NULL, 0.6, 1e-14, "all weights 1e308 == no weights");
+        for (i = 0; i < n; i++) ws[i] = 4.9406564584124654e-324;
+        compare_all(s, y, NULL, n, s, y, ws, n, NULL, 0.6, 1e-14,
+                    "all weights = smallest subnormal == no weights");
+    }
+    {
+        /* weight 0 == dropping the sample (weighted and unweighted); its gradient is 0 */
+        size_t drop;
+        for (drop = 0; drop < 3; drop++) {
+            double s2[N], y2[N], w2[N], wz[N], oz[N];
+            size_t map[N], m = 0;
+            char what[96];
+            for (i = 0; i < n; i++) {
+                wz[i] = (i == drop) ? 0.0 : w[i];
+                oz[i] = (i == drop) ? 0.0 : 1.0;
+                if (i == drop) continue;
+                s2[m] = s[i];
+                y2[m] = y[i];
+                w2[m] = w[i];
+                map[m] = i;
+                m++;
+            }
+            snprintf(what, sizeof what, "weight 0 on sample %zu == dropping it (weighted)", drop);
+            compare_all(s, y, wz, n, s2, y2, w2, m, map, 0.6, 1e-14, what);
+            snprintf(what, sizeof what, "weight 0 on sample %zu == dropping it (unweighted)", drop);
+            compare_all(s, y, oz, n, s2, y2, NULL, m, map, 0.6, 1e-14, what);
+            {
+                double g[N], v, dT;
+                auroc_soft_grad(s, y, wz, n, 0.6, &v, g, &dT);
+                CHECK(g[drop] == 0.0, "gradient of a weight-0 sample is exactly 0");
+            }
+            {
+                /* -0.0 is a weight >= 0: same as 0 */
+                double wm[N], v1, v2;
+                memcpy(wm, wz, sizeof wm);
+                wm[drop] = -0.0;
+                CHECK_STATUS(auroc_soft(s, y, wm, n, 0.6, &v1), DIFFAUROC_OK, "weight -0.0 is valid");
+                auroc_soft(s, y, wz, n, 0.6, &v2);
+                CHECK_CLOSE(v1, v2, 0, "weight -0.0 acts as weight 0");
+            }
+        }
+    }
+    {
+        /* integer weights == duplicated samples */
+        double s2[4 * N], y2[4 * N], wi[N];
+        size_t map[4 * N], m = 0, r;
+        for (i = 0; i < n; i++) {
+            wi[i] = (double)(1 + i % 4);
+            for (r = 0; r < (size_t)wi[i]; r++) {
+                s2[m] = s[i];
+                y2[m] = y[i];
+                map[m] = i;
+                m++;
+            }
+        }
+        compare_all(s, y, wi, n, s2, y2, NULL, m, map, 0.6, 1e-14,
+                    "integer weights == duplicated samples");
+    }
+}
+
+/* ------------------------------------------------------------------------------------ */
+/* Random data against the oracles                                                        */
+
+static void random_case(size_t n, double T, int weighted, int ties, double pos_rate) {
+    double *s = xmalloc_doubles(n), *y = xmalloc_doubles(n), *w = xmalloc_doubles(n);
+    double *g = xmalloc_doubles(n + 1), *rg = xmalloc_doubles(n);
+    double v, rv, dT, rdT, e, re;
+    double wp = 0, wn = 0;
+    size_t i;
+    int st, rst;
+    char what[160];
+    for (i = 0; i < n; i++) {
+        double u = rng_uniform() * 6 - 3;
+        s[i] = ties ? floor(u * 4) / 4 : u;
+        y[i] = rng_uniform() < pos_rate ? 1 : 0;
+        w[i] = weighted ? ((rng_next() % 7 == 0) ? 0.0 : rng_uniform() * 3) : 1.0;
+    }
+    if (n >= 2) {
+        y[0] = 1;
+        y[1] = 0;
+        w[0] = w[1] = 1.0;
+    }
+    for (i = 0; i < n; i++) {
+        if (w[i] <= 0) continue;
+        if (y[i] == 1) wp += w[i];
+        else wn += w[i];
+    }
+    snprintf(what, sizeof what, "random n=%zu T=%g %s %s pos_rate=%g", n, T,
+             weighted ? "weighted" : "unweighted", ties ? "ties" : "distinct", pos_rate);
+    fill(g, n + 1, SENT);
+    st = auroc_soft_grad(s, y, weighted ? w : NULL, n, T, &v, g, &dT);
+    rst = oracle_soft(s, y, weighted ? w : NULL, n, T, &rv, rg, &rdT);
+    CHECK_STATUS(st, rst ? DIFFAUROC_W_ONE_CLASS : DIFFAUROC_OK, what);
+    CHECK_CLOSE(v, rv, 1e-12, "soft value vs oracle (natural scale 1)");
+    CHECK_CLOSE(dT, rdT, 1e-12 / T, "d/dT vs oracle (natural scale 1/T)");
+    {
+        int bad = 0;
+        double worst = 0;
+        for (i = 0; i < n; i++) {
+            double scale = w[i] / (T * (y[i] == 1 ? wp : wn));
+            double err = fabs(g[i] - rg[i]) / (scale > 0 ? scale : 1);
+            if (!(err <= 1e-12)) bad++;
+            if (err > worst || isnan(err)) worst = err;
+        }
+        {
+            char buf[192];
+            snprintf(buf, sizeof buf,
+                     "gradient vs oracle to 1e-12 of w_i/(T W_class): %d bad, worst %.3g", bad,
+                     worst);
+            CHECK(bad == 0, buf);
+        }
+    }
+    CHECK(g[n] == SENT, "nothing written past out_grad[n-1]");
+    {
+        double v1;
+        auroc_soft(s, y, weighted ? w : NULL, n, T, &v1);
+        CHECK_CLOSE(v1, v, 0, "auroc_soft value equals auroc_soft_grad value");
+    }
+    e = SENT;
+    st = auroc_exact(s, y, weighted ? w : NULL, n, &e);
+    rst = oracle_exact(s, y, weighted ? w : NULL, n, &re);
+    CHECK_STATUS(st, rst ? DIFFAUROC_E_ONE_CLASS : DIFFAUROC_OK, "exact status vs oracle");
+    if (!rst) {
+        if (weighted) CHECK_CLOSE(e, re, 1e-14, "exact AUROC vs weighted oracle");
+        else CHECK_CLOSE(e, oracle_exact_rounded(s, y, n), 0, "exact AUROC correctly rounded");
+    }
+    free(s);
+    free(y);
+    free(w);
+    free(g);
+    free(rg);
+}
+
+static void test_random(void) {
+    static const size_t sizes[] = {2, 3, 7, 31, 100, 257, 1000};
+    static const double temps[] = {0.01, 0.3, 1.0, 25.0};
+    size_t a, b;
+    group = "random vs oracle";
+    for (a = 0; a < sizeof sizes / sizeof sizes[0]; a++)
+        for (b = 0; b < sizeof temps / sizeof temps[0]; b++) {
+            random_case(sizes[a], temps[b], 0, 0, 0.4);
+            random_case(sizes[a], temps[b], 1, 1, 0.5);
+        }
+    random_case(3000, 0.5, 0, 1, 0.3);
+    random_case(3000, 0.05, 1, 0, 0.7);
+    random_case(2500, 2.0, 0, 0, 0.02); /* few positives */
+    if (!under_valgrind) { /* too slow under valgrind */
+        /* large n (a library may switch method, or threads, above some size); few
+         * positives keep the O(P N) oracle affordable */
+        random_case(60000, 0.5, 0, 0, 0.005);
+        random_case(60000, 0.02, 1, 1, 0.004);
+        random_case(120000, 3.0, 0, 0, 0.001);
+    }
+}
+
+/* ------------------------------------------------------------------------------------ */
+/* Extreme but valid inputs: finite results, never NaN                                    */
+
+static void extreme_case(const double *s, const double *y, const double *w, size_t n,
+                         double T, int gradients_finite, const char *what) {
+    double v = SENT, g[8], dT = SENT, e = SENT;
+    int st;
+    char buf[160];
+    fill(g, 8, SENT);
+    st = auroc_soft_grad(s, y, w, n, T, &v, g, &dT);
+    snprintf(buf, sizeof buf, "%s: status OK", what);
+    CHECK_STATUS(st, DIFFAUROC_OK, buf);
+    snprintf(buf, sizeof buf, "%s: value finite in [0, 1]", what);
+    CHECK(isfinite(v) && v >= 0 && v <= 1, buf);
+    snprintf(buf, sizeof buf, "%s: gradient and d/dT never NaN", what);
+    CHECK(none_nan(g, n) && !isnan(dT), buf);
+    if (gradients_finite) {
+        snprintf(buf, sizeof buf, "%s: gradient and d/dT finite", what);
+        CHECK(all_finite(g, n) && isfinite(dT), buf);
+    }
+    st = auroc_exact(s, y, w, n, &e);
+    snprintf(buf, sizeof buf, "%s: exact finite in [0, 1]", what);
+    CHECK(st == DIFFAUROC_OK && isfinite(e) && e >= 0 && e <= 1, buf);
+}
+
+static void test_extremes(void) {
+    const double y2[2] = {1, 0}, y4[4] = {1, 0, 1, 0};
+    double v;
+    group = "extremes";
+    {
+        const double s[2] = {1e308, -1e308}; /* the difference overflows to +inf */
+        extreme_case(s, y2, NULL, 2, 1.0, 1, "scores +-1e308, T=1");
+        auroc_soft(s, y2, NULL, 2, 1.0, &v);
+        CHECK_CLOSE(v, 1.0, 0, "scores +-1e308: soft value 1");
+        extreme_case(s, y2, NULL, 2, 1e-300, 1, "scores +-1e308, T=1e-300");
+    }
+    {
+        const double s[2] = {-1.7976931348623157e308, 1.7976931348623157e308};
+        extreme_case(s, y2, NULL, 2, 1e300, 1, "scores -+DBL_MAX, T=1e300");
+        auroc_soft(s, y2, NULL, 2, 1.0, &v);
+        CHECK_CLOSE(v, 0.0, 0, "scores -+DBL_MAX, T=1: soft value 0");
+    }
+    {
+        const double s[2] = {1, 0};
+        extreme_case(s, y2, NULL, 2, 1e-300, 1, "gap 1, T=1e-300 (1/T finite)");
+        extreme_case(s, y2, NULL, 2, 4.9406564584124654e-324, 0, "gap 1, T = min subnormal");
+        extreme_case(s, y2, NULL, 2, 1.7976931348623157e308, 1, "gap 1, T = DBL_MAX");
+        auroc_soft(s, y2, NULL, 2, 1e300, &v);
+        CHECK_CLOSE(v, 0.5, 1e-15, "T=1e300: soft value 1/2");
+    }
+    {
+        const double s[2] = {1e-320, 0};
+        extreme_case(s, y2, NULL, 2, 1e-320, 0, "subnormal gap and T");
+    }
+    {
+        const double s[4] = {5, 5, 5, 5};
+        const double w[4] = {1e308, 1e308, 1e308, 1e308};
+        const double ws[4] = {4.9406564584124654e-324, 1e308, 1, 1e-300};
+        extreme_case(s, y4, w, 4, 1.0, 1, "weights 1e308");
+        auroc_soft(s, y4, w, 4, 1.0, &v);
+        CHECK_CLOSE(v, 0.5, 1e-15, "all tied, weights 1e308: soft value 1/2");
+        extreme_case(s, y4, ws, 4, 1.0, 1, "weights from subnormal to 1e308");
+    }
+}
+
+/* ------------------------------------------------------------------------------------ */
+/* Error and warning statuses, outputs untouched on error                                 */
+
+/* Calls every function on one input and checks its status and its outputs:
+ *   error:   every output keeps its sentinel;
+ *   warning: value, whole gradient and d/dT are 0 (nothing past n);
+ *   ok:      outputs written, finite, value in [0, 1].
+ * want_exact == 99 skips auroc_exact (it has no temperature). Inputs must not change. */
+#define SKIP_EXACT 99
+static void expect_statuses(const double *s, const double *y, const double *w, size_t n,
+                            double T, int want_soft, int want_exact, const char *what) {
+    double v, dT, g[16], cs[16], cy[16], cw[16];
+    int st, with_dt;
+    size_t gn = n < 15 ? n : 15; /* only ever called with small n, or huge n and error */
+    char buf[192];
+    if (n <= 16) {
+        if (s) memcpy(cs, s, n * sizeof(double));
+        if (y) memcpy(cy, y, n * sizeof(double));
+        if (w) memcpy(cw, w, n * sizeof(double));
+    }
+
+    v = SENT;
+    st = auroc_soft(s, y, w, n, T, &v);
+    snprintf(buf, sizeof buf, "auroc_soft: %s", what);
+    CHECK_STATUS(st, want_soft, buf);
+    if (want_soft < 0) CHECK(v == SENT, "auroc_soft: out_value untouched on error");
+    else if (want_soft == DIFFAUROC_W_ONE_CLASS) CHECK(v == 0.0, "auroc_soft: value 0 on one-class warning");
+    else CHECK(v >= 0 && v <= 1, "auroc_soft: value in [0, 1]");
+
+    for (with_dt = 1; with_dt >= 0; with_dt--) {
+        v = SENT;
+        dT = SENT;
+        fill(g, 16, SENT);
+        st = auroc_soft_grad(s, y, w, n, T, &v, (n > 0 || s) ? g : NULL, with_dt ? &dT : NULL);
+        snprintf(buf, sizeof buf, "auroc_soft_grad%s: %s", with_dt ? "" : " (dT NULL)", what);
+        CHECK_STATUS(st, want_soft, buf);
+        if (want_soft < 0) {
+            CHECK(v == SENT && dT == SENT && all_equal(g, 16, SENT),
+                  "auroc_soft_grad: value, gradient and d/dT untouched on error");
+        } else if (want_soft == DIFFAUROC_W_ONE_CLASS) {
+            CHECK(v == 0.0 && all_equal(g, gn, 0.0) && all_equal(g + gn, 16 - gn, SENT) &&
+                      (with_dt ? dT == 0.0 : dT == SENT),
+                  "auroc_soft_grad: value, every gradient and d/dT are 0 on one-class warning");
+        } else {
+            CHECK(v >= 0 && v <= 1 && all_finite(g, gn) && all_equal(g + gn, 16 - gn, SENT) &&
+                      (with_dt ? isfinite(dT) : dT == SENT),
+                  "auroc_soft_grad: outputs written and finite");
+        }
+    }
+
+    if (want_exact != SKIP_EXACT) {
+        v = SENT;
+        st = auroc_exact(s, y, w, n, &v);
+        snprintf(buf, sizeof buf, "auroc_exact: %s", what);
+        CHECK_STATUS(st, want_exact, buf);
+        if (want_exact < 0) CHECK(v == SENT, "auroc_exact: out_value untouched on error");
+        else CHECK(v >= 0 && v <= 1, "auroc_exact: value in [0, 1]");
+    }
+
+    if (n <= 16) {
+        CHECK((!s || memcmp(cs, s, n * sizeof(double)) == 0) &&
+                  (!y || memcmp(cy, y, n * sizeof(double)) == 0) &&
+                  (!w || memcmp(cw, w, n * sizeof(double)) == 0),
+              "inputs unchanged");
+    }
+}
+
+static void test_bad_values(void) {
+    static const int positions[] = {0, 2, 3};
+    const double bad_scores[] = {NAN, INFINITY, -INFINITY};
+    const double bad_labels[] = {2.0, -1.0, 0.5, NAN, INFINITY, -INFINITY, 1.0000000000000002,
+                                 4.9406564584124654e-324};
+    const double bad_weights[] = {-1.0, -4.9406564584124654e-324, NAN, INFINITY, -INFINITY};
+    const double bad_temps[] = {0.0, -0.0, -1.0, -1e-300, NAN, INFINITY, -INFINITY};
+    size_t p, k;
+    char what[128];
+
+    group = "bad scores";
+    for (p = 0; p < 3; p++)
+        for (k = 0; k < sizeof bad_scores / sizeof bad_scores[0]; k++) {
+            double s[4];
+            memcpy(s, S4, sizeof s);
+            s[positions[p]] = bad_scores[k];
+            snprintf(what, sizeof what, "score %g at index %d", bad_scores[k], positions[p]);
+            expect_statuses(s, Y4, NULL, 4, 1.0, DIFFAUROC_E_NONFINITE_SCORE,
+                            DIFFAUROC_E_NONFINITE_SCORE, what);
+            expect_statuses(s, Y4, W4, 4, 1.0, DIFFAUROC_E_NONFINITE_SCORE,
+                            DIFFAUROC_E_NONFINITE_SCORE, what);
+        }
+    {
+        /* a bad score is an error even when its weight is 0 */
+        double s[4], w[4] = {1, 1, 0, 1};
+        memcpy(s, S4, sizeof s);
+        s[2] = NAN;
+        expect_statuses(s, Y4, w, 4, 1.0, DIFFAUROC_E_NONFINITE_SCORE,
+                        DIFFAUROC_E_NONFINITE_SCORE, "NaN score with weight 0");
+    }
+
+    group = "bad labels";
+    for (p = 0; p < 3; p++)
+        for (k = 0; k < sizeof bad_labels / sizeof bad_labels[0]; k++) {
+            double y[4];
+            memcpy(y, Y4, sizeof y);
+            y[positions[p]] = bad_labels[k];
+            snprintf(what, sizeof what, "label %.17g at index %d", bad_labels[k], positions[p]);
+            expect_statuses(S4, y, NULL, 4, 1.0, DIFFAUROC_E_BAD_LABEL, DIFFAUROC_E_BAD_LABEL,
+                            what);
+            expect_statuses(S4, y, W4, 4, 1.0, DIFFAUROC_E_BAD_LABEL, DIFFAUROC_E_BAD_LABEL,
+                            what);
+        }
+    {
+        double y[4] = {0, 0, 2, 1}, w[4] = {1, 1, 0, 1};
+        expect_statuses(S4, y, w, 4, 1.0, DIFFAUROC_E_BAD_LABEL, DIFFAUROC_E_BAD_LABEL,
+                        "label 2 with weight 0 (padding is weight 0, not a label)");
+    }
+
+    group = "bad weights";
+    for (p = 0; p < 3; p++)
+        for (k = 0; k < sizeof bad_weights / sizeof bad_weights[0]; k++) {
+            double w[4];
+            memcpy(w, W4, sizeof w);
+            w[positions[p]] = bad_weights[k];
+            snprintf(what, sizeof what, "weight %g at index %d", bad_weights[k], positions[p]);
+            expect_statuses(S4, Y4, w, 4, 1.0, DIFFAUROC_E_BAD_WEIGHT, DIFFAUROC_E_BAD_WEIGHT,
+                            what);
+        }
+
+    group = "bad temperature";
+    for (k = 0; k < sizeof bad_temps / sizeof bad_temps[0]; k++) {
+        snprintf(what, sizeof what, "temperature %g", bad_temps[k]);
+        expect_statuses(S4, Y4, NULL, 4, bad_temps[k], DIFFAUROC_E_BAD_TEMPERATURE, SKIP_EXACT,
+                        what);
+        expect_statuses(S4, Y4, W4, 4, bad_temps[k], DIFFAUROC_E_BAD_TEMPERATURE, SKIP_EXACT,
+                        what);
+    }
+    {
+        /* an error, not the one-class warning, even when there is no pair or no sample */
+        const double y1[4] = {1, 1, 1, 1};
+        expect_statuses(S4, y1, NULL, 4, 0.0, DIFFAUROC_E_BAD_TEMPERATURE, SKIP_EXACT,
+                        "temperature 0 with one class");
+        expect_statuses(NULL, NULL, NULL, 0, NAN, DIFFAUROC_E_BAD_TEMPERATURE, SKIP_EXACT,
+                        "temperature NaN with n = 0");
+    }
+    {
+        /* valid: tiny positive temperatures */
+        expect_statuses(S4, Y4, NULL, 4, 4.9406564584124654e-324, DIFFAUROC_OK, SKIP_EXACT,
+                        "temperature = smallest subnormal is valid");
+    }
+}
+
+static void test_one_class(void) {
+    const double all1[4] = {1, 1, 1, 1}, all0[4] = {0, 0, 0, 0};
+    const double w_no_pos[4] = {1, 1, 0, 0}, w_no_neg[4] = {0, 0, 1, 1}, w_zero[4] = {0, 0, 0, 0};
+    const double s1[1] = {0.5}, y1[1] = {1};
+    group = "one class";
+    expect_statuses(S4, all1, NULL, 4, 1.0, DIFFAUROC_W_ONE_CLASS, DIFFAUROC_E_ONE_CLASS,
+                    "all labels 1");
+    expect_statuses(S4, all0, NULL, 4, 1.0, DIFFAUROC_W_ONE_CLASS, DIFFAUROC_E_ONE_CLASS,
+                    "all labels 0");
+    expect_statuses(S4, all0, W4, 4, 1.0, DIFFAUROC_W_ONE_CLASS, DIFFAUROC_E_ONE_CLASS,
+                    "all labels 0, weighted");
+    expect_statuses(S4, Y4, w_no_pos, 4, 1.0, DIFFAUROC_W_ONE_CLASS, DIFFAUROC_E_ONE_CLASS,
+                    "every positive has weight 0");
+    expect_statuses(S4, Y4, w_no_neg, 4, 1.0, DIFFAUROC_W_ONE_CLASS, DIFFAUROC_E_ONE_CLASS,
+                    "every negative has weight 0");
+    expect_statuses(S4, Y4, w_zero, 4, 1.0, DIFFAUROC_W_ONE_CLASS, DIFFAUROC_E_ONE_CLASS,
+                    "all weights zero");
+    expect_statuses(s1, y1, NULL, 1, 1.0, DIFFAUROC_W_ONE_CLASS, DIFFAUROC_E_ONE_CLASS,
+                    "n = 1");
+    group = "n = 0";
+    expect_statuses(NULL, NULL, NULL, 0, 1.0, DIFFAUROC_W_ONE_CLASS, DIFFAUROC_E_ONE_CLASS,
+                    "n = 0, every input pointer NULL");
+    {
+        /* non-NULL pointers to invalid data: n == 0 means nothing is read */
+        const double junk[1] = {NAN};
+        expect_statuses(junk, junk, junk, 0, 1.0, DIFFAUROC_W_ONE_CLASS, DIFFAUROC_E_ONE_CLASS,
+                        "n = 0, pointers to NaN (must not be read)");
+    }
+}
+
+static void test_null_pointers(void) {
+    double v, g[5], dT;
+    int st;
+    group = "NULL pointers";
+    expect_statuses(NULL, Y4, NULL, 4, 1.0, DIFFAUROC_E_NULL_POINTER, DIFFAUROC_E_NULL_POINTER,
+                    "scores NULL, n = 4");
+    expect_statuses(S4, NULL, NULL, 4, 1.0, DIFFAUROC_E_NULL_POINTER, DIFFAUROC_E_NULL_POINTER,
+                    "labels NULL, n = 4");
+    expect_statuses(NULL, NULL, W4, 4, 1.0, DIFFAUROC_E_NULL_POINTER, DIFFAUROC_E_NULL_POINTER,
+                    "scores and labels NULL, n = 4");
+    expect_statuses(NULL, Y4, W4, 1, 1.0, DIFFAUROC_E_NULL_POINTER, DIFFAUROC_E_NULL_POINTER,
+                    "scores NULL, n = 1");
+
+    /* out_value NULL: every function, every n */
+    CHECK_STATUS(auroc_soft(S4, Y4, NULL, 4, 1.0, NULL), DIFFAUROC_E_NULL_POINTER,
+                 "auroc_soft: out_value NULL");
+    CHECK_STATUS(auroc_soft(NULL, NULL, NULL, 0, 1.0, NULL), DIFFAUROC_E_NULL_POINTER,
+                 "auroc_soft: out_value NULL, n = 0");
+    CHECK_STATUS(auroc_exact(S4, Y4, W4, 4, NULL), DIFFAUROC_E_NULL_POINTER,
+                 "auroc_exact: out_value NULL");
+    CHECK_STATUS(auroc_exact(NULL, NULL, NULL, 0, NULL), DIFFAUROC_E_NULL_POINTER,
+                 "auroc_exact: out_value NULL, n = 0");
+    fill(g, 5, SENT);
+    dT = SENT;
+    st = auroc_soft_grad(S4, Y4, NULL, 4, 1.0, NULL, g, &dT);
+    CHECK_STATUS(st, DIFFAUROC_E_NULL_POINTER, "auroc_soft_grad: out_value NULL");
+    CHECK(all_equal(g, 5, SENT) && dT == SENT, "auroc_soft_grad: gradient and d/dT untouched");
+    dT = SENT;
+    st = auroc_soft_grad(NULL, NULL, NULL, 0, 1.0, NULL, NULL, &dT);
+    CHECK_STATUS(st, DIFFAUROC_E_NULL_POINTER, "auroc_soft_grad: out_value NULL, n = 0");
+    CHECK(dT == SENT, "auroc_soft_grad: d/dT untouched");
+
+    /* out_grad NULL with n > 0 (also one-class and bad-temperature data: NULL wins or not,
+     * outputs stay untouched either way, so only the n > 0 valid case fixes the code) */
+    v = SENT;
+    dT = SENT;
+    st = auroc_soft_grad(S4, Y4, NULL, 4, 1.0, &v, NULL, &dT);
+    CHECK_STATUS(st, DIFFAUROC_E_NULL_POINTER, "auroc_soft_grad: out_grad NULL, n = 4");
+    CHECK(v == SENT && dT == SENT, "auroc_soft_grad: value and d/dT untouched");
+    v = SENT;
+    st = auroc_soft_grad(S4, Y4, W4, 4, 1.0, &v, NULL, NULL);
+    CHECK_STATUS(st, DIFFAUROC_E_NULL_POINTER, "auroc_soft_grad: out_grad and dT NULL, n = 4");
+    CHECK(v == SENT, "auroc_soft_grad: value untouched");
+    v = SENT;
+    st = auroc_soft_grad(S4, (const double[4]){1, 1, 1, 1}, NULL, 4, 1.0, &v, NULL, NULL);
+    CHECK_STATUS(st, DIFFAUROC_E_NULL_POINTER, "auroc_soft_grad: out_grad NULL, one class");
+    CHECK(v == SENT, "auroc_soft_grad: value untouched");
+    /* out_grad NULL with n == 0 is fine */
+    v = SENT;
+    dT = SENT;
+    st = auroc_soft_grad(S4, Y4, NULL, 0, 1.0, &v, NULL, &dT);
+    CHECK_STATUS(st, DIFFAUROC_W_ONE_CLASS, "auroc_soft_grad: out_grad NULL, n = 0");
+    CHECK(v == 0.0 && dT == 0.0, "auroc_soft_grad: value and d/dT 0 for n = 0");
+}
+
+static void test_too_large(void) {
+    /* Arrays of 4 doubles passed with an impossible n: no array of SIZE_MAX / 8 + 1 doubles
+     * can exist, so the only correct answer is DIFFAUROC_E_TOO_LARGE, before reading. The
+     * first score is NaN so that a library reading first fails this test instead of
+     * crashing it. */
+    const size_t huge[] = {SIZE_MAX, SIZE_MAX / 2 + 1, SIZE_MAX / 8 + 1};
+    double s[4] = {NAN, 0.4, 0.35, 0.8};
+    size_t k;
+    group = "n too large";
+    for (k = 0; k < 3; k++) {
+        char what[96];
+        snprintf(what, sizeof what, "n = %zu", huge[k]);
+        expect_statuses(s, Y4, NULL, huge[k], 1.0, DIFFAUROC_E_TOO_LARGE, DIFFAUROC_E_TOO_LARGE,
+                        what);
+        expect_statuses(s, Y4, W4, huge[k], 1.0, DIFFAUROC_E_TOO_LARGE, DIFFAUROC_E_TOO_LARGE,
+                        what);
+    }
+}
+
+/* ------------------------------------------------------------------------------------ */
+/* No access past index n - 1: arrays that end where an inaccessible page begins          */
+
+typedef struct {
+    void *base;
+    size_t length;
+} mapping;
+
+/* `bytes` bytes ending exactly at a PROT_NONE page (NULL if mmap is unavailable). */
+static void *guarded_bytes(size_t bytes, mapping *m) {
+    size_t page = (size_t)sysconf(_SC_PAGESIZE);
+    size_t pages = (bytes + page - 1) / page + 1;
+    char *base = (char *)mmap(NULL, pages * page, PROT_READ | PROT_WRITE,
+                              MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (base == (char *)MAP_FAILED) return NULL;
+    if (mprotect(base + (pages - 1) * page, page, PROT_NONE) != 0) {
+        munmap(base, pages * page);
+        return NULL;
+    }
+    m->base = base;
+    m->length = pages * page;
+    return base + (pages - 1) * page - bytes;
+}
+
+static double *guarded_doubles(size_t n, mapping *m) {
+    return (double *)guarded_bytes(n * sizeof(double), m);
+}
+
+static void test_guard_pages(void) {
+    enum { N = 37 };
+    mapping ms, my, mw, mg;
+    double *s = guarded_doubles(N, &ms), *y = guarded_doubles(N, &my);
+    double *w = guarded_doubles(N, &mw), *g = guarded_doubles(N, &mg);
+    double v, dT;
+    size_t i;
+    group = "guard pages";
+    if (!s || !y || !w || !g) {
+        printf("SKIP guard pages: mmap/mprotect unavailable\n");
+        return;
+    }
+    for (i = 0; i < N; i++) {
+        s[i] = rng_uniform();
+        y[i] = (double)(i % 2);
+        w[i] = 1 + rng_uniform();
+    }
+    /* A read or write past the end would be SIGSEGV: these only return if they are in
+     * bounds. */
+    CHECK_STATUS(auroc_soft(s, y, w, N, 0.5, &v), DIFFAUROC_OK, "auroc_soft reads only n");
+    CHECK_STATUS(auroc_soft_grad(s, y, w, N, 0.5, &v, g, &dT), DIFFAUROC_OK,
+                 "auroc_soft_grad reads and writes only n");
+    CHECK_STATUS(auroc_exact(s, y, w, N, &v), DIFFAUROC_OK, "auroc_exact reads only n");
+    CHECK_STATUS(auroc_exact(s, y, NULL, N, &v), DIFFAUROC_OK, "auroc_exact unweighted");
+    /* error paths scan too: the last element is the bad one */
+    s[N - 1] = NAN;
+    CHECK_STATUS(auroc_soft(s, y, w, N, 0.5, &v), DIFFAUROC_E_NONFINITE_SCORE,
+                 "bad last score found, nothing read past it");
+    munmap(ms.base, ms.length);
+    munmap(my.base, my.length);
+    munmap(mw.base, mw.length);
+    munmap(mg.base, mg.length);
+}
+
+/* ------------------------------------------------------------------------------------ */
+/* Batched entry points                                                                   */
+
+#define BB 4 /* rows */
+#define BN 6 /* samples per row */
+#define STATUS_SENT (-999)
+
+static double bs[BB * BN], by[BB * BN], bw[BB * BN];
+
+static void batch_data(void) {
+    size_t i;
+    for (i = 0; i < BB * BN; i++) {
+        bs[i] = floor(rng_uniform() * 16) / 8; /* ties within rows */
+        by[i] = (double)(i % 2 == 0);
+        bw[i] = (i % 5 == 3) ? 0.0 : 0.5 + rng_uniform();
+    }
+}
+
+static void fill_int(int *a, size_t n, int v) {
+    size_t i;
+    for (i = 0; i < n; i++) a[i] = v;
+}
+
+static int all_int(const int *a, size_t n, int v) {
+    size_t i;
+    for (i = 0; i < n; i++)
+        if (a[i] != v) return 0;
+    return 1;
+}
+
+/* auroc_soft_grad_batch against auroc_soft_grad row by row, bit for bit. */
+static void soft_batch_vs_single(const double *s, const double *y, const double *w,
+                                 const double *temps, size_t stride, int with_grads,
+                                 int with_dt, int with_status, const char *what) {
+    double v[BB + 1], g[BB * BN + 1], dT[BB + 1];
+    int st[BB + 1], ret, want_ret = DIFFAUROC_OK;
+    size_t b;
+    char buf[192];
+    fill(v, BB + 1, SENT);
+    fill(g, BB * BN + 1, SENT);
+    fill(dT, BB + 1, SENT);
+    fill_int(st, BB + 1, STATUS_SENT);
+    ret = auroc_soft_grad_batch(s, y, w, BB, BN, temps, stride, v, with_grads ? g : NULL,
+                                with_dt ? dT : NULL, with_status ? st : NULL);
+    for (b = 0; b < BB; b++) {
+        double rv = SENT, rg[BN], rdT = SENT;
+        int rst = auroc_soft_grad(s + b * BN, y + b * BN, w ? w + b * BN : NULL, BN,
+                                  temps[b * stride], &rv, rg, &rdT);
+        if (rst == DIFFAUROC_W_ONE_CLASS) want_ret = DIFFAUROC_W_ONE_CLASS;
+        snprintf(buf, sizeof buf, "%s: row %zu value == auroc_soft_grad's", what, b);
+        CHECK_CLOSE(v[b], rv, 0, buf);
+        if (with_grads) {
+            snprintf(buf, sizeof buf, "%s: row %zu gradient == auroc_soft_grad's", what, b);
+            CHECK(memcmp(g + b * BN, rg, sizeof rg) == 0, buf);
+        }
+        if (with_dt) {
+            snprintf(buf, sizeof buf, "%s: row %zu d/dT == auroc_soft_grad's", what, b);
+            CHECK_CLOSE(dT[b], rdT, 0, buf);
+        }
+        if (with_status) {
+            snprintf(buf, sizeof buf, "%s: out_status[%zu] == auroc_soft_grad's status", what, b);
+            CHECK_STATUS(st[b], rst, buf);
+        }
+    }
+    snprintf(buf, sizeof buf, "%s: return value", what);
+    CHECK_STATUS(ret, want_ret, buf);
+    snprintf(buf, sizeof buf, "%s: nothing written past the outputs (or to unrequested ones)",
+             what);
+    CHECK(v[BB] == SENT && g[BB * BN] == SENT && dT[BB] == SENT && st[BB] == STATUS_SENT &&
+              (with_grads || all_equal(g, BB * BN, SENT)) &&
+              (with_dt || all_equal(dT, BB, SENT)) && (with_status || all_int(st, BB, STATUS_SENT)),
+          buf);
+}
+
+/* An erroring batch call: return `want`, per-row statuses `want_st` (NULL: out_status must
+ * be untouched, as for call-level errors), and no value, gradient or d/dT written. */
+static void soft_batch_error(const double *s, const double *y, const double *w, size_t batch,
+                             size_t n, const double *temps, size_t stride, int grads, int dts,
+                             int want, const int *want_st, const char *what) {
+    double v[BB], g[BB * BN], dT[BB];
+    int st[BB], ret;
+    size_t b;
+    char buf[192];
+    fill(v, BB, SENT);
+    fill(g, BB * BN, SENT);
+    fill(dT, BB, SENT);
+    fill_int(st, BB, STATUS_SENT);
+    ret = auroc_soft_grad_batch(s, y, w, batch, n, temps, stride, v, grads ? g : NULL,
+                                dts ? dT : NULL, st);
+    snprintf(buf, sizeof buf, "auroc_soft_grad_batch: %s", what);
+    CHECK_STATUS(ret, want, buf);
+    snprintf(buf, sizeof buf, "auroc_soft_grad_batch: %s: no value, gradient or d/dT written",
+             what);
+    CHECK(all_equal(v, BB, SENT) && all_equal(g, BB * BN, SENT) && all_equal(dT, BB, SENT), buf);
+    if (want_st) {
+        for (b = 0; b < batch && b < BB; b++) {
+            snprintf(buf, sizeof buf, "auroc_soft_grad_batch: %s: out_status[%zu]", what, b);
+            CHECK_STATUS(st[b], want_st[b], buf);
+        }
+    } else {
+        snprintf(buf, sizeof buf, "auroc_soft_grad_batch: %s: out_status untouched", what);
+        CHECK(all_int(st, BB, STATUS_SENT), buf);
+    }
+}
+
+static void exact_batch_error(const double *s, const double *y, const double *w, size_t batch,
+                              size_t n, int want, const int *want_st, const char *what) {
+    double v[BB];
+    int st[BB], ret;
+    size_t b;
+    char buf[192];
+    fill(v, BB, SENT);
+    fill_int(st, BB, STATUS_SENT);
+    ret = auroc_exact_batch(s, y, w, batch, n, v, st);
+    snprintf(buf, sizeof buf, "auroc_exact_batch: %s", what);
+    CHECK_STATUS(ret, want, buf);
+    snprintf(buf, sizeof buf, "auroc_exact_batch: %s: no value written", what);
+    CHECK(all_equal(v, BB, SENT), buf);
+    if (want_st) {
+        for (b = 0; b < batch && b < BB; b++) {
+            snprintf(buf, sizeof buf, "auroc_exact_batch: %s: out_status[%zu]", what, b);
+            CHECK_STATUS(st[b], want_st[b], buf);
+        }
+    } else {
+        snprintf(buf, sizeof buf, "auroc_exact_batch: %s: out_status untouched", what);
+        CHECK(all_int(st, BB, STATUS_SENT), buf);
+    }
+}
+
+static void test_soft_batch(void) {
+    const double temps[BB] = {0.3, 1.0, 2.5, 0.05}, shared[1] = {0.7};
+    double y1[BB * BN], s2[BB * BN];
+    size_t i;
+    group = "soft batch";
+    batch_data();
+    soft_batch_vs_single(bs, by, NULL, temps, 1, 1, 1, 1, "per-row T, no weights");
+    soft_batch_vs_single(bs, by, bw, temps, 1, 1, 1, 1, "per-row T, weights");
+    soft_batch_vs_single(bs, by, bw, shared, 0, 1, 1, 1, "shared T (stride 0)");
+    soft_batch_vs_single(bs, by, bw, temps, 1, 0, 0, 1, "values only (out_grads NULL)");
+    soft_batch_vs_single(bs, by, NULL, temps, 1, 1, 0, 1, "out_dtemperatures NULL");
+    soft_batch_vs_single(bs, by, bw, temps, 1, 1, 1, 0, "out_status NULL");
+    /* a one-class row: warning, that row all 0, the others computed */
+    memcpy(y1, by, sizeof y1);
+    for (i = 2 * BN; i < 3 * BN; i++) y1[i] = 1.0;
+    soft_batch_vs_single(bs, y1, bw, temps, 1, 1, 1, 1, "row 2 one class");
+    {
+        double w0[BB * BN];
+        memcpy(w0, bw, sizeof w0);
+        for (i = BN; i < 2 * BN; i++) w0[i] = 0.0;
+        soft_batch_vs_single(bs, by, w0, temps, 1, 1, 1, 1, "row 1 all weights 0");
+    }
+
+    /* invalid rows: every row validated, lowest invalid row's code returned, nothing
+     * computed anywhere */
+    {
+        double y2[BB * BN];
+        const int want[BB] = {0, DIFFAUROC_E_BAD_LABEL, 0, DIFFAUROC_E_NONFINITE_SCORE};
+        memcpy(y2, by, sizeof y2);
+        memcpy(s2, bs, sizeof s2);
+        y2[BN + 3] = 2.0;
+        s2[3 * BN + 5] = NAN;
+        soft_batch_error(s2, y2, NULL, BB, BN, temps, 1, 1, 1, DIFFAUROC_E_BAD_LABEL, want,
+                         "bad label in row 1, NaN score in row 3");
+        soft_batch_error(s2, y2, bw, BB, BN, temps, 1, 0, 0, DIFFAUROC_E_BAD_LABEL, want,
+                         "bad label in row 1, NaN score in row 3 (values only)");
+    }
+    {
+        double w2[BB * BN];
+        const int want[BB] = {0, 0, DIFFAUROC_E_BAD_WEIGHT, 0};
+        memcpy(w2, bw, sizeof w2);
+        w2[2 * BN] = -1.0;
+        soft_batch_error(bs, by, w2, BB, BN, temps, 1, 1, 1, DIFFAUROC_E_BAD_WEIGHT, want,
+                         "negative weight in row 2");
+    }
+    {
+        const double bad_t[BB] = {1.0, 1.0, 0.0, 1.0}, nan_t[1] = {NAN};
+        const int want[BB] = {0, 0, DIFFAUROC_E_BAD_TEMPERATURE, 0};
+        const int want_all[BB] = {DIFFAUROC_E_BAD_TEMPERATURE, DIFFAUROC_E_BAD_TEMPERATURE,
+                                  DIFFAUROC_E_BAD_TEMPERATURE, DIFFAUROC_E_BAD_TEMPERATURE};
+        soft_batch_error(bs, by, bw, BB, BN, bad_t, 1, 1, 1, DIFFAUROC_E_BAD_TEMPERATURE, want,
+                         "temperature 0 for row 2");
+        soft_batch_error(bs, by, bw, BB, BN, nan_t, 0, 1, 1, DIFFAUROC_E_BAD_TEMPERATURE,
+                         want_all, "shared temperature NaN");
+    }
+
+    /* call-level errors: nothing written, not even out_status */
+    soft_batch_error(bs, by, bw, BB, BN, NULL, 1, 1, 1, DIFFAUROC_E_NULL_POINTER, NULL,
+                     "temperatures NULL");
+    soft_batch_error(NULL, by, bw, BB, BN, temps, 1, 1, 1, DIFFAUROC_E_NULL_POINTER, NULL,
+                     "scores NULL");
+    soft_batch_error(bs, NULL, bw, BB, BN, temps, 1, 1, 1, DIFFAUROC_E_NULL_POINTER, NULL,
+                     "labels NULL");
+    soft_batch_error(bs, by, bw, BB, BN, temps, 1, 0, 1, DIFFAUROC_E_NULL_POINTER, NULL,
+                     "out_dtemperatures without out_grads");
+    {
+        double g[BB * BN], dT[BB];
+        int st[BB];
+        fill(g, BB * BN, SENT);
+        fill(dT, BB, SENT);
+        fill_int(st, BB, STATUS_SENT);
+        CHECK_STATUS(auroc_soft_grad_batch(bs, by, bw, BB, BN, temps, 1, NULL, g, dT, st),
+                     DIFFAUROC_E_NULL_POINTER, "auroc_soft_grad_batch: out_values NULL");
+        CHECK(all_equal(g, BB * BN, SENT) && all_equal(dT, BB, SENT) && all_int(st, BB, STATUS_SENT),
+              "auroc_soft_grad_batch: out_values NULL: nothing written");
+    }
+    {
+        /* batch * n, or (batch - 1) * temperature_stride, overflows */
+        soft_batch_error(bs, by, bw, SIZE_MAX / 2 + 1, BN, temps, 0, 1, 1, DIFFAUROC_E_TOO_LARGE,
+                         NULL, "batch * n overflows");
+        soft_batch_error(bs, by, bw, 2, SIZE_MAX / 2 + 1, temps, 0, 1, 1, DIFFAUROC_E_TOO_LARGE,
+                         NULL, "n = SIZE_MAX / 2 + 1");
+        soft_batch_error(bs, by, bw, BB, BN, temps, SIZE_MAX / 2, 1, 1, DIFFAUROC_E_TOO_LARGE,
+                         NULL, "(batch - 1) * temperature_stride overflows");
+        soft_batch_error(NULL, NULL, NULL, SIZE_MAX, 4, NULL, 1, 1, 1, DIFFAUROC_E_TOO_LARGE,
+                         NULL, "TOO_LARGE is checked before NULL pointers");
+    }
+
+    /* batch == 0: OK, touches nothing, every pointer may be NULL */
+    CHECK_STATUS(auroc_soft_grad_batch(NULL, NULL, NULL, 0, BN, NULL, 1, NULL, NULL, NULL, NULL),
+                 DIFFAUROC_OK, "auroc_soft_grad_batch: batch 0, every pointer NULL");
+    {
+        double v[BB], g[BB * BN], dT[BB];
+        int st[BB];
+        fill(v, BB, SENT);
+        fill(g, BB * BN, SENT);
+        fill(dT, BB, SENT);
+        fill_int(st, BB, STATUS_SENT);
+        CHECK_STATUS(auroc_soft_grad_batch(bs, by, bw, 0, BN, temps, 1, v, g, dT, st), DIFFAUROC_OK,
+                     "auroc_soft_grad_batch: batch 0");
+        CHECK(all_equal(v, BB, SENT) && all_equal(g, BB * BN, SENT) && all_equal(dT, BB, SENT) &&
+                  all_int(st, BB, STATUS_SENT),
+              "auroc_soft_grad_batch: batch 0 touches nothing");
+    }
+    /* n == 0: every row has no pair */
+    {
+        double v[BB], dT[BB];
+        int st[BB];
+        fill(v, BB, SENT);
+        fill(dT, BB, SENT);
+        fill_int(st, BB, STATUS_SENT);
+        CHECK_STATUS(auroc_soft_grad_batch(NULL, NULL, NULL, 3, 0, temps, 1, v, NULL, NULL, st),
+                     DIFFAUROC_W_ONE_CLASS, "auroc_soft_grad_batch: n = 0, values only");
+        CHECK(v[0] == 0 && v[1] == 0 && v[2] == 0 && v[3] == SENT && st[0] == 1 && st[1] == 1 &&
+                  st[2] == 1 && st[3] == STATUS_SENT,
+              "auroc_soft_grad_batch: n = 0: values 0, out_status W_ONE_CLASS");
+        fill(v, BB, SENT);
+        {
+            double g[1] = {SENT};
+            CHECK_STATUS(auroc_soft_grad_batch(NULL, NULL, NULL, 2, 0, temps, 0, v, g, dT, NULL),
+                         DIFFAUROC_W_ONE_CLASS, "auroc_soft_grad_batch: n = 0 with gradients");
+            CHECK(v[0] == 0 && v[1] == 0 && dT[0] == 0 && dT[1] == 0 && g[0] == SENT,
+                  "auroc_soft_grad_batch: n = 0: values and d/dT 0, no gradient written");
+        }
+    }
+}
+
+static void test_exact_batch(void) {
+    double v[BB + 1], y1[BB * BN];
+    int st[BB + 1], ret;
+    size_t b, i;
+    int weighted;
+    group = "exact batch";
+    batch_data();
+    for (weighted = 0; weighted < 2; weighted++) {
+        const double *w = weighted ? bw : NULL;
+        fill(v, BB + 1, SENT);
+        fill_int(st, BB + 1, STATUS_SENT);
+        ret = auroc_exact_batch(bs, by, w, BB, BN, v, st);
+        CHECK_STATUS(ret, DIFFAUROC_OK, weighted ? "auroc_exact_batch, weights" : "auroc_exact_batch");
+        for (b = 0; b < BB; b++) {
+            double r = SENT;
+            char buf[96];
+            auroc_exact(bs + b * BN, by + b * BN, w ? w + b * BN : NULL, BN, &r);
+            snprintf(buf, sizeof buf, "row %zu (%s) == auroc_exact's", b, weighted ? "weights" : "no weights");
+            CHECK_CLOSE(v[b], r, 0, buf);
+            snprintf(buf, sizeof buf, "out_status[%zu] == 0", b);
+            CHECK_STATUS(st[b], DIFFAUROC_OK, buf);
+        }
+        CHECK(v[BB] == SENT && st[BB] == STATUS_SENT, "nothing written past row batch - 1");
+    }
+    fill(v, BB, SENT);
+    CHECK_STATUS(auroc_exact_batch(bs, by, bw, BB, BN, v, NULL), DIFFAUROC_OK,
+                 "auroc_exact_batch: out_status NULL");
+    CHECK(v[0] != SENT && v[BB - 1] != SENT, "values written with out_status NULL");
+
+    /* one-class row: an error found before anything is written */
+    memcpy(y1, by, sizeof y1);
+    for (i = BN; i < 2 * BN; i++) y1[i] = 0.0;
+    {
+        const int want[BB] = {0, DIFFAUROC_E_ONE_CLASS, 0, 0};
+        exact_batch_error(bs, y1, NULL, BB, BN, DIFFAUROC_E_ONE_CLASS, want, "row 1 one class");
+    }
+    {
+        double w0[BB * BN];
+        const int want[BB] = {0, 0, 0, DIFFAUROC_E_ONE_CLASS};
+        memcpy(w0, bw, sizeof w0);
+        for (i = 3 * BN; i < 4 * BN; i++) w0[i] = 0.0;
+        exact_batch_error(bs, by, w0, BB, BN, DIFFAUROC_E_ONE_CLASS, want, "row 3 all weights 0");
+    }
+    {
+        /* the lowest invalid row decides the return, whatever kind of invalid it is */
+        double y2[BB * BN];
+        const int want[BB] = {DIFFAUROC_E_ONE_CLASS, DIFFAUROC_E_BAD_LABEL, 0, 0};
+        memcpy(y2, by, sizeof y2);
+        for (i = 0; i < BN; i++) y2[i] = 1.0;
+        y2[BN + 1] = -1.0;
+        exact_batch_error(bs, y2, NULL, BB, BN, DIFFAUROC_E_ONE_CLASS, want,
+                          "row 0 one class, row 1 bad label: lowest invalid row is row 0");
+    }
+    {
+        double w2[BB * BN];
+        const int want[BB] = {0, 0, 0, DIFFAUROC_E_BAD_WEIGHT};
+        memcpy(w2, bw, sizeof w2);
+        w2[4 * BN - 1] = INFINITY;
+        exact_batch_error(bs, by, w2, BB, BN, DIFFAUROC_E_BAD_WEIGHT, want, "infinite weight in row 3");
+    }
+    {
+        const int want[BB] = {DIFFAUROC_E_ONE_CLASS, DIFFAUROC_E_ONE_CLASS, 0, 0};
+        exact_batch_error(NULL, NULL, NULL, 2, 0, DIFFAUROC_E_ONE_CLASS, want, "n = 0");
+    }
+    exact_batch_error(NULL, by, NULL, BB, BN, DIFFAUROC_E_NULL_POINTER, NULL, "scores NULL");
+    exact_batch_error(bs, by, NULL, SIZE_MAX / 4 + 1, BN, DIFFAUROC_E_TOO_LARGE, NULL,
+                      "batch * n overflows");
+    fill_int(st, BB, STATUS_SENT);
+    CHECK_STATUS(auroc_exact_batch(bs, by, NULL, BB, BN, NULL, st), DIFFAUROC_E_NULL_POINTER,
+                 "auroc_exact_batch: out_values NULL");
+    CHECK(all_int(st, BB, STATUS_SENT), "auroc_exact_batch: out_values NULL: out_status untouched");
+    CHECK_STATUS(auroc_exact_batch(NULL, NULL, NULL, 0, BN, NULL, NULL), DIFFAUROC_OK,
+                 "auroc_exact_batch: batch 0, every pointer NULL");
+}
+
+static void test_batch_guard_pages(void) {
+    mapping m[8];
+    double *s = guarded_doubles(BB * BN, &m[0]), *y = guarded_doubles(BB * BN, &m[1]);
+    double *w = guarded_doubles(BB * BN, &m[2]), *t = guarded_doubles(BB, &m[3]);
+    double *v = guarded_doubles(BB, &m[4]), *g = guarded_doubles(BB * BN, &m[5]);
+    double *dT = guarded_doubles(BB, &m[6]);
+    int *st = (int *)guarded_bytes(BB * sizeof(int), &m[7]);
+    size_t i;
+    group = "batch guard pages";
+    if (!s || !y || !w || !t || !v || !g || !dT || !st) {
+        printf("SKIP batch guard pages: mmap/mprotect unavailable\n");
+        return;
+    }
+    batch_data();
+    memcpy(s, bs, sizeof bs);
+    memcpy(y, by, sizeof by);
+    memcpy(w, bw, sizeof bw);
+    for (i = 0; i < BB; i++) t[i] = 0.5 + (double)i;
+    CHECK_STATUS(auroc_soft_grad_batch(s, y, w, BB, BN, t, 1, v, g, dT, st), DIFFAUROC_OK,
+                 "auroc_soft_grad_batch reads and writes only batch x n / batch elements");
+    CHECK_STATUS(auroc_exact_batch(s, y, w, BB, BN, v, st), DIFFAUROC_OK,
+                 "auroc_exact_batch reads and writes only batch x n / batch elements");
+    for (i = 0; i < 8; i++) munmap(m[i].base, m[i].length);
+}
+
+/* ------------------------------------------------------------------------------------ */
+/* Threads: concurrent calls give the single-thread results, bit for bit                  */
+
+#define T_SETS 3
+#define T_MAXN 600
+typedef struct {
+    double s[T_MAXN], y[T_MAXN], w[T_MAXN];
+    size_t n;
+    int weighted;
+    double T;
+    /* single-thread results */
+    int st_soft, st_grad, st_exact;
+    double v_soft, v_grad, g[T_MAXN], dT, v_exact;
+} thread_set;
+
+static thread_set tsets[T_SETS];
+
+typedef struct {
+    int id;
+    int iterations;
+    int mismatches;
+} thread_arg;
+
+static int run_set_and_compare(const thread_set *t) {
+    double v, g[T_MAXN], dT, e;
+    int bad = 0;
+    const double *w = t->weighted ? t->w : NULL;
+    if (auroc_soft(t->s, t->y, w, t->n, t->T, &v) != t->st_soft || v != t->v_soft) bad++;
+    if (auroc_soft_grad(t->s, t->y, w, t->n, t->T, &v, g, &dT) != t->st_grad ||
+        v != t->v_grad || dT != t->dT || memcmp(g, t->g, t->n * sizeof(double)) != 0)
+        bad++;
+    e = SENT;
+    if (auroc_exact(t->s, t->y, w, t->n, &e) != t->st_exact || e != t->v_exact) bad++;
+    return bad;
+}
+
+/* batched calls on the batch test data, single-thread results */
+static double tb_values[BB], tb_grads[BB * BN], tb_dts[BB], tb_exact[BB];
+
+static int run_batch_and_compare(void) {
+    double v[BB], g[BB * BN], dT[BB], t = 0.4;
+    int bad = 0;
+    if (auroc_soft_grad_batch(bs, by, bw, BB, BN, &t, 0, v, g, dT, NULL) != DIFFAUROC_OK ||
+        memcmp(v, tb_values, sizeof v) != 0 || memcmp(g, tb_grads, sizeof g) != 0 ||
+        memcmp(dT, tb_dts, sizeof dT) != 0)
+        bad++;
+    if (auroc_exact_batch(bs, by, bw, BB, BN, v, NULL) != DIFFAUROC_OK ||
+        memcmp(v, tb_exact, sizeof v) != 0)
+        bad++;
+    return bad;
+}
+
+static void *thread_main(void *p) {
+    thread_arg *a = (thread_arg *)p;
+    int it, k;
+    for (it = 0; it < a->iterations; it++) {
+        for (k = 0; k < T_SETS; k++) a->mismatches += run_set_and_compare(&tsets[(k + a->id) % T_SETS]);
+        a->mismatches += run_batch_and_compare();
+        if (strcmp(diffauroc_version(), DIFFAUROC_VERSION_STRING) != 0) a->mismatches++;
+        if (diffauroc_strerror(DIFFAUROC_E_BAD_LABEL) == NULL) a->mismatches++;
+    }
+    return NULL;
+}
+
+static void test_threads(void) {
+    enum { THREADS = 4 };
+    pthread_t th[THREADS];
+    thread_arg args[THREADS];
+    int i, k, created = 0, total = 0;
+    group = "threads";
+    for (k = 0; k < T_SETS; k++) {
+        thread_set *t = &tsets[k];
+        size_t j;
+        t->n = k == 0 ? T_MAXN : (k == 1 ? 300 : 50);
+        t->weighted = k != 0;
+        t->T = k == 2 ? 0.1 : 1.0;
+        for (j = 0; j < t->n; j++) {
+            t->s[j] = rng_uniform();
+            t->y[j] = (rng_next() % 3 == 0) ? 1 : 0;
+            t->w[j] = rng_uniform();
+        }
+        if (k == 2) /* one class: exercises the warning path concurrently */
+            for (j = 0; j < t->n; j++) t->y[j] = 1;
+        t->st_soft = auroc_soft(t->s, t->y, t->weighted ? t->w : NULL, t->n, t->T, &t->v_soft);
+        t->st_grad = auroc_soft_grad(t->s, t->y, t->weighted ? t->w : NULL, t->n, t->T,
+                                     &t->v_grad, t->g, &t->dT);
+        t->v_exact = SENT;
+        t->st_exact = auroc_exact(t->s, t->y, t->weighted ? t->w : NULL, t->n, &t->v_exact);
+    }
+    CHECK(tsets[0].st_soft == DIFFAUROC_OK && tsets[1].st_soft == DIFFAUROC_OK &&
+              tsets[2].st_soft == DIFFAUROC_W_ONE_CLASS && tsets[2].st_exact == DIFFAUROC_E_ONE_CLASS,
+          "single-thread baselines have the expected statuses");
+    CHECK(run_set_and_compare(&tsets[0]) == 0, "repeated single-thread calls are deterministic");
+    {
+        double t = 0.4;
+        batch_data();
+        CHECK(auroc_soft_grad_batch(bs, by, bw, BB, BN, &t, 0, tb_values, tb_grads, tb_dts,
+                                    NULL) == DIFFAUROC_OK &&
+                  auroc_exact_batch(bs, by, bw, BB, BN, tb_exact, NULL) == DIFFAUROC_OK,
+              "single-thread batch baselines");
+    }
+    for (i = 0; i < THREADS; i++) {
+        args[i].id = i;
+        args[i].iterations = under_valgrind ? 3 : 25;
+        args[i].mismatches = 0;
+        if (pthread_create(&th[i], NULL, thread_main, &args[i]) != 0) break;
+        created++;
+    }
+    CHECK(created == THREADS, "created 4 threads");
+    for (i = 0; i < created; i++) {
+        pthread_join(th[i], NULL);
+        total += args[i].mismatches;
+    }
+    {
+        char what[96];
+        snprintf(what, sizeof what, "%d threads agree bit for bit with one thread (%d mismatches)",
+                 created, total);
+        CHECK(total == 0, what);
+    }
+}
+
+/* ------------------------------------------------------------------------------------ */
+/* Allocation failure: DIFFAUROC_E_NO_MEMORY, never an abort                               */
+/*
+ * Each call runs in a forked child whose address space is capped (RLIMIT_AS) at what is
+ * mapped now plus a margin; the margin sweeps from 0 upwards in steps smaller than any
+ * workspace, until the call succeeds. So every allocation the call makes -- the first, the
+ * last, and any made inside a sort -- fails in some child. Every child must return
+ * DIFFAUROC_E_NO_MEMORY with its outputs untouched, or succeed with the right value; a
+ * child killed by a signal means the library aborted the host process on malloc failure.
+ */
+
+#define OOM_N ((size_t)1 << 18)
+#define OOM_STEP ((size_t)128 << 10)
+#define OOM_MAX_MARGIN ((size_t)96 << 20)
+
+typedef struct {
+    const char *name;
+    int which; /* 0 exact, 1 exact weighted, 2 soft, 3 soft_grad, 4 soft_grad_batch,
+                  5 exact_batch (batch: 2 rows of OOM_N / 2) */
+} oom_case;
+
+/* After a batch call failed with E_NO_MEMORY: some row b has rows < b written with status
+ * 0 or 1 and rows >= b unwritten with status E_NO_MEMORY. */
+static int batch_nomem_consistent(const double *v, const double *dT, const int *st, size_t rows) {
+    size_t b = 0;
+    while (b < rows && (st[b] == DIFFAUROC_OK || st[b] == DIFFAUROC_W_ONE_CLASS) && v[b] != SENT &&
+           (!dT || dT[b] != SENT))
+        b++;
+    for (; b < rows; b++)
+        if (st[b] != DIFFAUROC_E_NO_MEMORY || v[b] != SENT || (dT && dT[b] != SENT)) return 0;
+    return 1;
+}
+
+/* In the child: cap the address space, make the call, report (status, untouched, value). */
+static void oom_child(int which, size_t margin, const double *s, const double *y,
+                      const double *w, double *g, int fd) {
+    double report[3], v = SENT, dT = SENT;
+    long pages = 0;
+    int st = 0, untouched;
+    FILE *f;
+    struct rlimit rl;
+#ifdef __GLIBC__
+    /* Large blocks straight from mmap and back, and free heap returned: otherwise memory
+     * freed earlier in this process would serve the library's allocations and no cap
+     * would make them fail. */
+    mallopt(M_MMAP_THRESHOLD, 64 * 1024);
+    mallopt(M_TRIM_THRESHOLD, 64 * 1024);
+    malloc_trim(0);
+#endif
+    f = fopen("/proc/self/statm", "r");
+    if (!f || fscanf(f, "%ld", &pages) != 1) _exit(4);
+    fclose(f);
+    rl.rlim_cur = rl.rlim_max = (rlim_t)pages * (rlim_t)sysconf(_SC_PAGESIZE) + margin;
+    if (setrlimit(RLIMIT_AS, &rl) != 0) _exit(5);
+    switch (which) {
+    case 0: st = auroc_exact(s, y, NULL, OOM_N, &v); break;
+    case 1: st = auroc_exact(s, y, w, OOM_N, &v); break;
+    case 2: st = auroc_soft(s, y, NULL, OOM_N, 1.0, &v); break;
+    case 3: st = auroc_soft_grad(s, y, w, OOM_N, 1.0, &v, g, &dT); break;
+    default: {
+        double bv[2] = {SENT, SENT}, bdT[2] = {SENT, SENT}, t = 1.0;
+        int bst[2] = {STATUS_SENT, STATUS_SENT};
+        st = which == 4 ? auroc_soft_grad_batch(s, y, w, 2, OOM_N / 2, &t, 0, bv, g, bdT, bst)
+                        : auroc_exact_batch(s, y, w, 2, OOM_N / 2, bv, bst);
+        /* "untouched" here: the partial-write rule of the batch contract holds */
+        report[0] = st;
+        report[1] = st == DIFFAUROC_E_NO_MEMORY
+                        ? batch_nomem_consistent(bv, which == 4 ? bdT : NULL, bst, 2)
+                        : 1;
+        report[2] = bv[1];
+        if (write(fd, report, sizeof report) != (ssize_t)sizeof report) _exit(6);
+        _exit(0);
+    }
+    }
+    untouched = v == SENT && (which != 3 || (dT == SENT && g[0] == SENT && g[OOM_N - 1] == SENT));
+    report[0] = st;
+    report[1] = untouched;
+    report[2] = v;
+    if (write(fd, report, sizeof report) != (ssize_t)sizeof report) _exit(6);
+    _exit(0);
+}
+
+static void test_no_memory(void) {
+    static const oom_case cases[] = {{"auroc_exact", 0},
+                                     {"auroc_exact (weights)", 1},
+                                     {"auroc_soft", 2},
+                                     {"auroc_soft_grad (weights)", 3},
+                                     {"auroc_soft_grad_batch (2 rows)", 4},
+                                     {"auroc_exact_batch (2 rows)", 5}};
+    double *s, *y, *w, *g;
+    size_t i, c;
+    group = "no memory";
+    if (under_valgrind || getenv("DIFFAUROC_TEST_SKIP_OOM")) {
+        printf("SKIP no memory: DIFFAUROC_TEST_VALGRIND or DIFFAUROC_TEST_SKIP_OOM is set\n");
+        return;
+    }
+    /* One negative, so that the soft pair sum is O(n) whatever path the library takes. */
+    s = xmalloc_doubles(OOM_N);
+    y = xmalloc_doubles(OOM_N);
+    w = xmalloc_doubles(OOM_N);
+    g = xmalloc_doubles(OOM_N);
+    for (i = 0; i < OOM_N; i++) {
+        s[i] = (double)((i * 7919u) % 10007u) / 10007.0;
+        y[i] = (i == 0 || i == OOM_N / 2) ? 0.0 : 1.0; /* a negative in each batch row */
+        w[i] = 1.0 + (double)(i % 3);
+        g[i] = SENT;
+    }
+    for (c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+        double expected = SENT, dT;
+        size_t margin;
+        int n_nomem = 0, n_ok = 0, aborted = 0, wrong = 0, setup = 0;
+        char what[192];
+        /* the value in this process, which also warms up anything lazily initialised */
+        switch (cases[c].which) {
+        case 0: auroc_exact(s, y, NULL, OOM_N, &expected); break;
+        case 1: auroc_exact(s, y, w, OOM_N, &expected); break;
+        case 2: auroc_soft(s, y, NULL, OOM_N, 1.0, &expected); break;
+        case 3: auroc_soft_grad(s, y, w, OOM_N, 1.0, &expected, g, &dT); break;
+        case 4: {
+            double bv[2], bdT[2], t = 1.0;
+            auroc_soft_grad_batch(s, y, w, 2, OOM_N / 2, &t, 0, bv, g, bdT, NULL);
+            expected = bv[1];
+            break;
+        }
+        default: {
+            double bv[2];
+            auroc_exact_batch(s, y, w, 2, OOM_N / 2, bv, NULL);
+            expected = bv[1];
+            break;
+        }
+        }
+        fill(g, OOM_N, SENT);
+        for (margin = 0; margin <= OOM_MAX_MARGIN && !aborted; margin += OOM_STEP) {
+            int fds[2], status = 0;
+            double report[3];
+            ssize_t got;
+            pid_t pid;
+            if (pipe(fds) != 0) { setup = 1; break; }
+            fflush(stdout);
+            pid = fork();
+            if (pid < 0) { close(fds[0]); close(fds[1]); setup = 1; break; }
+            if (pid == 0) {
+                close(fds[0]);
+                oom_child(cases[c].which, margin, s, y, w, g, fds[1]);
+            }
+            close(fds[1]);
+            got = read(fds[0], report, sizeof report);
+            close(fds[0]);
+            waitpid(pid, &status, 0);
+            if (WIFSIGNALED(status)) {
+                snprintf(what, sizeof what,
+                         "%s: process killed by signal %d when the address space was capped at "
+                         "current + %zu KiB (n = %zu): the library aborts on allocation failure",
+                         cases[c].name, WTERMSIG(status), margin >> 10, OOM_N);
+                CHECK(0, what);
+                aborted = 1;
+                break;
+            }
+            if (got != (ssize_t)sizeof report || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+                setup = 1;
+                break;
+            }
+            if ((int)report[0] == DIFFAUROC_E_NO_MEMORY && report[1] != 0) {
+                n_nomem++;
+            } else if ((int)report[0] == DIFFAUROC_OK && report[2] == expected) {
+                n_ok++;
+                break; /* enough room from here on */
+            } else {
+                snprintf(what, sizeof what,
+                         "%s at margin %zu KiB: status %d, outputs untouched %d, value %.17g "
+                         "(expected E_NO_MEMORY untouched, or OK with %.17g)",
+                         cases[c].name, margin >> 10, (int)report[0], (int)report[1], report[2],
+                         expected);
+                CHECK(0, what);
+                wrong++;
+            }
+        }
+        if (setup) {
+            printf("SKIP no memory (%s): fork/pipe/setrlimit failed\n", cases[c].name);
+            continue;
+        }
+        if (aborted) continue;
+        if (n_nomem == 0) {
+            printf("SKIP no memory (%s): no allocation failed under RLIMIT_AS\n", cases[c].name);
+            continue;
+        }
+        snprintf(what, sizeof what,
+                 "%s: E_NO_MEMORY with outputs untouched at %d address-space caps, then OK",
+                 cases[c].name, n_nomem);
+        CHECK(wrong == 0 && n_ok == 1, what);
+    }
+    free(s);
+    free(y);
+    free(w);
+    free(g);
+}
+
+/* ------------------------------------------------------------------------------------ */
+
+int main(void) {
+    verbose = getenv("DIFFAUROC_TEST_VERBOSE") != NULL;
+    under_valgrind = getenv("DIFFAUROC_TEST_VALGRIND") != NULL;
+    setvbuf(stdout, NULL, _IOLBF, 0);
+    printf("libdiffauroc %s (header %s)\n", diffauroc_version(), DIFFAUROC_VERSION_STRING);
+
+    test_signatures();
+    test_version();
+    test_status_codes();
+    test_exact_values();
+    test_soft_pair();
+    test_soft_small();
+    test_soft_invariants();
+    test_weights();
+    test_random();
+    test_extremes();
+    test_bad_values();
+    test_one_class();
+    test_null_pointers();
+    test_too_large();
+    test_guard_pages();
+    test_soft_batch();
+    test_exact_batch();
+    test_batch_guard_pages();
+    test_no_memory();
+    test_threads();
+
+    printf("%d passed, %d failed\n", n_passed, n_failed);
+    return n_failed == 0 ? 0 : 1;
+}

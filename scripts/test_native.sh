@@ -1,0 +1,161 @@
+#!/usr/bin/env bash
+# test_native.sh -- the native tests of libdiffauroc: C, C++, dlopen (the Julia path),
+# header/export agreement, and a valgrind memcheck run.
+#
+#   bash scripts/test_native.sh
+#
+# Steps (each one counts once in the final "N passed, N failed" line):
+#   build          swift build -c release (incremental; skip with DIFFAUROC_SKIP_BUILD=1)
+#   compile+run    Tests/c/test_link.c    gcc -std=c99 -Wall -Wextra -Werror -pedantic
+#   compile+run    Tests/c/test_link.cpp  g++ -std=c++17 -Wall -Wextra -Werror -pedantic
+#   compile+run    Tests/c/test_dlopen.c  not linked; dlopen(.build/release/libdiffauroc.so)
+#   exports        Tests/c/check_exports.sh  header prototypes == exported C symbols, no libswift*
+#   valgrind       memcheck --leak-check=full on test_link; errors and definite/indirect
+#                  leaks fail ("still reachable"/"possibly lost" blocks of the statically
+#                  linked Swift runtime's metadata caches do not)
+#
+# Needs: swift (unless DIFFAUROC_SKIP_BUILD=1), gcc, g++, binutils (nm, readelf), ldd and
+# valgrind. valgrind is required: scripts/setup.sh installs it with apt when missing; set
+# DIFFAUROC_SKIP_VALGRIND=1 to skip that step explicitly (it then counts as neither).
+# Exit status 1 if any step fails.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+lib_dir=$root/.build/release
+lib=$lib_dir/libdiffauroc.so
+
+passed=0
+failed=0
+failed_steps=()
+results=()
+
+step() {  # step NAME COMMAND...: runs one step, records the outcome
+    local name=$1
+    shift
+    echo
+    echo "---- $name"
+    if "$@"; then
+        passed=$((passed + 1))
+        results+=("ok    $name")
+    else
+        failed=$((failed + 1))
+        failed_steps+=("$name")
+        results+=("FAIL  $name")
+    fi
+}
+
+summary() {
+    echo
+    echo "==== native test summary"
+    local r
+    for r in "${results[@]}"; do echo "  $r"; done
+    echo "$passed passed, $failed failed"
+    [ "$failed" -eq 0 ]
+}
+
+# Runs a test program, shows its output, and requires exit status 0 and a last line of
+# the form "N passed, 0 failed".
+run_program() {
+    local out=$tmp/$(basename "$1").out rc
+    "$@" 2>&1 | tee "$out"
+    rc=${PIPESTATUS[0]}
+    if [ "$rc" -ne 0 ]; then
+        echo "(exit status $rc)"
+        return 1
+    fi
+    tail -n 1 "$out" | grep -qE '^[0-9]+ passed, 0 failed$' || {
+        echo "(last line is not 'N passed, 0 failed')"
+        return 1
+    }
+}
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/diffauroc-native.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+
+# ---- build
+if [ "${DIFFAUROC_SKIP_BUILD:-0}" = 1 ]; then
+    echo "---- build: skipped (DIFFAUROC_SKIP_BUILD=1)"
+    [ -f "$lib" ] || { echo "no library at $lib"; failed=1; results+=("FAIL  build"); summary; exit 1; }
+else
+    step "build: swift build -c release" swift build -c release
+fi
+if [ ! -f "$lib" ]; then
+    echo "no library at $lib: nothing to test"
+    summary
+    exit 1
+fi
+
+CFLAGS=(-std=c99 -Wall -Wextra -Werror -pedantic -O2 -g -I "$root/include" -I "$root/Tests/c")
+CXXFLAGS=(-std=c++17 -Wall -Wextra -Werror -pedantic -O2 -g -I "$root/include" -I "$root/Tests/c")
+LINK=(-L "$lib_dir" -ldiffauroc "-Wl,-rpath,$lib_dir")
+
+compile_link_c() {
+    gcc "${CFLAGS[@]}" Tests/c/test_link.c -o "$tmp/test_link" "${LINK[@]}" -lm -pthread
+}
+compile_link_cpp() {
+    g++ "${CXXFLAGS[@]}" Tests/c/test_link.cpp -o "$tmp/test_link_cpp" "${LINK[@]}" -pthread
+}
+compile_dlopen() {
+    # deliberately not linked against libdiffauroc
+    gcc "${CFLAGS[@]}" Tests/c/test_dlopen.c -o "$tmp/test_dlopen" -ldl -lm
+}
+
+# ---- C
+step "compile Tests/c/test_link.c (C99)" compile_link_c
+if [ -x "$tmp/test_link" ]; then
+    step "run test_link (C)" run_program "$tmp/test_link"
+fi
+
+# ---- C++
+step "compile Tests/c/test_link.cpp (C++17)" compile_link_cpp
+if [ -x "$tmp/test_link_cpp" ]; then
+    step "run test_link_cpp (C++)" run_program "$tmp/test_link_cpp"
+fi
+
+# ---- dlopen (what julia/DiffAUROC.jl does)
+step "compile Tests/c/test_dlopen.c" compile_dlopen
+if [ -x "$tmp/test_dlopen" ]; then
+    step "run test_dlopen (dlopen/dlsym, the Julia ccall path)" run_program "$tmp/test_dlopen" "$lib"
+fi
+
+# ---- header vs exports
+step "check_exports: header prototypes == exported C symbols; no libswift*" \
+    bash Tests/c/check_exports.sh "$lib" "$root/include/diffauroc.h"
+
+# ---- valgrind
+run_valgrind() {
+    if ! command -v valgrind >/dev/null 2>&1; then
+        echo "valgrind not found: install it (scripts/setup.sh does, via apt) or set DIFFAUROC_SKIP_VALGRIND=1"
+        return 1
+    fi
+    # DIFFAUROC_TEST_VALGRIND: skip the allocation-failure test (RLIMIT_AS in forked
+    # children means nothing under valgrind, which manages the address space itself) and
+    # the largest oracle comparisons, and run fewer thread rounds.
+    # --error-exitcode=97 tells memcheck's verdict apart from the program's own exit
+    # status (1 when a check fails, which the "run test_link" step already reports).
+    DIFFAUROC_TEST_VALGRIND=1 valgrind --tool=memcheck --leak-check=full \
+        --show-leak-kinds=definite,indirect --errors-for-leak-kinds=definite,indirect \
+        --error-exitcode=97 --track-origins=yes "$tmp/test_link" >"$tmp/valgrind.out" 2>&1
+    local rc=$?
+    grep -vE '^(ok  |==[0-9]+==    (at|by) )' "$tmp/valgrind.out" | tail -n 25
+    if [ "$rc" -eq 97 ] || ! grep -qE 'ERROR SUMMARY: 0 errors' "$tmp/valgrind.out"; then
+        echo "(memcheck found errors or definite/indirect leaks)"
+        return 1
+    fi
+    if [ "$rc" -ne 0 ] && [ "$rc" -ne 1 ]; then
+        echo "(test_link under valgrind ended abnormally: exit status $rc)"
+        return 1
+    fi
+    if [ "$rc" -eq 1 ]; then
+        echo "(memcheck clean; some checks of test_link failed, as in the native run above)"
+    fi
+    return 0
+}
+if [ "${DIFFAUROC_SKIP_VALGRIND:-0}" = 1 ]; then
+    echo
+    echo "---- valgrind: skipped (DIFFAUROC_SKIP_VALGRIND=1)"
+elif [ -x "$tmp/test_link" ]; then
+    step "valgrind memcheck of test_link (errors, definite/indirect leaks)" run_valgrind
+fi
+
+summary
