@@ -8,8 +8,9 @@
 /// (blockLength + N / blockLength) * eps rather than N * eps; the sums over positives use
 /// Neumaier's compensated summation.
 ///
-/// Differences (s_i - s_j) / T that overflow are +-infinity, which the kernels map to their
-/// limits, so the result is finite for scores up to +-1e308 and any valid T.
+/// Differences are formed by `scaledDifference`, finite whenever (s_i - s_j) / T is; those
+/// that overflow are +-infinity, which the kernels map to their limits, so the result is
+/// finite and correct for scores up to +-1e308 and any valid T.
 func pairwiseSoftAUROC(
     _ samples: LabeledSamples, temperature: Double,
     gradient: UnsafeMutableBufferPointer<Double>?
@@ -44,7 +45,7 @@ func pairwiseSoftAUROC(
             let blockEnd = Swift.min(blockStart + blockLength, negatives.count)
             var bValue = 0.0, bSlope = 0.0, bMoment = 0.0
             for j in blockStart..<blockEnd {
-                let k = PairKernels(x: (s - negScores[j]) / temperature)
+                let k = PairKernels(x: scaledDifference(s, negScores[j], temperature))
                 let q = negMass[j]
                 bValue += q * k.value
                 bSlope += q * k.slope

@@ -2,6 +2,19 @@
 import Glibc
 #endif
 
+/// The scaled difference x = (a - b) / T of a pair, finite whenever the true quotient is
+/// (a - b may overflow for scores near +-1e308; the halves a / 2 - b / 2 cannot; then
+/// 2 * ((a/2 - b/2) / T) is inf only if the true x is). Correctly rounded to within 2 ulps,
+/// and monotone in a and in b, which the fast path's cell logic relies on.
+///
+///     scaledDifference(1e308, -1e308, 1e308) == 2
+@inline(__always)
+func scaledDifference(_ a: Double, _ b: Double, _ temperature: Double) -> Double {
+    let d = a - b
+    if d.isFinite { return d / temperature }
+    return ((a * 0.5 - b * 0.5) / temperature) * 2
+}
+
 /// The three pair kernels of the soft AUROC, as functions of the scaled difference
 /// x = (s_pos - s_neg) / T:
 ///

@@ -48,6 +48,12 @@ import Testing
     #expect(r.dTemperature.isFinite)
 }
 
+@Test func hugeScoresWithHugeTemperature() throws {
+    // 1e308 - -1e308 overflows, but the scaled difference is 2: sigmoid(2) = 0.8807970779778823.
+    let (r, _) = try soft([1e308, -1e308], [1, 0], temperature: 1e308, method: .pairwise)
+    #expect(Swift.abs(r.value - 1 / (1 + _exp(-2))) < 1e-16)
+}
+
 @Test func hugeAndTinyTemperature() throws {
     let s = [0.1, 0.4, 0.35, 0.8], y: [Double] = [0, 0, 1, 1]
     let hot = try soft(s, y, temperature: 1e300, method: .pairwise)

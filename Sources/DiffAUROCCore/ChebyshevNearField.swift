@@ -1,0 +1,392 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The near-field part of the fast soft AUROC: pairs whose cells are closer than C.
+///
+/// For a target cell c and a near source cell d (c itself included), with local
+/// coordinates u = (s - lo) / T in [0, h] of each cell and D = (lo_c - lo_d) / T, the
+/// scaled difference of a target t and a source s is x = D + u_t - u_s. With r =
+/// `nodes` Chebyshev points u_m on [0, h] and their Lagrange basis l_m, a cell with more
+/// than r points of a class is "large" for that class, and the pair is summed by the
+/// cheapest of four exact-to-rounding forms:
+///
+///     both small:        direct    sum_s q_s K((t - s) / T)                  nt * ns kernels
+///     large source:      M2T       sum_l K(D + u_t - u_l) M_d[l]             nt * r
+///     large target:      S2L       L_c[m] += sum_s q_s K(D + u_m - u_s)      ns * r
+///     both large:        M2L       L_c[m] += sum_l K(D + u_m - u_l) M_d[l]   r * r
+///
+/// where M_d[l] = sum_{s in d} q_s l_l(u_s) are the source moments (computed once per
+/// large cell) and a large target cell finally evaluates sum_m l_m(u_t) L_c[m] at each
+/// target. (Each form costs at most the others' minimum, so a cell pair never costs more
+/// than min(nt ns, r^2) kernels; with at most (2C + 2h) / h + 1 = 11 near cells per cell
+/// the near field is O(n r) in the worst case and O(n) kernels when cells are dense.)
+///
+/// Interpolation bound. The kernels sigmoid, sigmoid' and x sigmoid' of x = D + u_t - u_s
+/// are analytic in u_t (and in u_s) except where x = i pi (2j + 1): in the strip |Im| < pi.
+/// Take the Bernstein ellipse of [0, h] whose half minor axis is b = 0.8 pi; its parameter
+/// is rho = 2b/h + sqrt((2b/h)^2 + 1) = 10.16 for h = 1. On it, |1 + e^-z| >= sin(0.2 pi),
+/// so |sigmoid| <= 1.7, |sigmoid'| = 1 / |4 cosh^2(z/2)| <= 1 / (4 cos^2(0.4 pi)) = 2.6,
+/// and |x sigmoid'| <= (C + 2h + b) 2.6 <= 22. Chebyshev interpolation of degree r - 1 then
+/// errs by at most 4 M rho^-r / (rho - 1) (Trefethen, ATAP Thm 8.2): with r = 16,
+/// 7.7e-17 * 4 M / 9.16 <= 7.4e-16 for the worst kernel. M2L interpolates in both
+/// variables: the error is at most (1 + Lambda_r) times that, Lambda_16 <= 2.8 being the
+/// Lebesgue constant of the Chebyshev points, so < 3e-15. Sources carry masses summing to
+/// at most 1, hence each potential errs by < 3e-15 from interpolation.
+///
+/// Rounding. D and each u have relative error ~2 ulps (each is one `scaledDifference`,
+/// never a difference of s / T values) and |x| <= C + 2h = 6, so x errs by ~4e-15 and the
+/// kernels (derivatives <= 1 in magnitude) by as much. Moments and local values are
+/// carried in the Chebyshev basis (T_k(z), z = 2u/h - 1 in [-1, 1], by the three-term
+/// recurrence, whose computed values err by at most ~k^2 = 225 ulps = 2.5e-14 for k < 16,
+/// multiplying masses summing to 1 and coefficients of size <= 1) and converted to node
+/// values with the r x r table T_k(z_m) (|entries| <= 1, so conversions add ~r ulps).
+/// Moments are summed in blocks of 64 with compensated block totals. Together with the
+/// far field, each potential is accurate to ~3e-14 in the worst case; the tests see at
+/// most 1e-14 (error / bar <= 1e-2).
+///
+/// Speed: the interpolation forms evaluate eight kernels at a time (`PairKernels8`, with
+/// the vectorized `exponentialOfNonPositive`), and the Chebyshev recurrences run for eight
+/// points side by side; direct sums between small cells stay scalar (`PairKernels`).
+struct ChebyshevNearField {
+    /// Doubles of scratch one call needs.
+    // r must be a multiple of 8 (the SIMD8 width) for the vectorized forms below.
+    static let scratchCount = vectorOffset + 8 * FastSoftParameters.nodes + 8
+    /// Where the r SIMD8 accumulators start (64-byte aligned within the next 8 doubles).
+    private static let vectorOffset = FastSoftParameters.nodes * (FastSoftParameters.nodes + 12)
+    let layout: FastSoftLayout
+
+    /// The cell index that splits the points into two halves of about equal size (the
+    /// two threads' shares); depends on the data only.
+    func balancedSplit() -> Int {
+        let cells = layout.cells
+        let half = (layout.pos.count + layout.neg.count) / 2
+        var low = 0, high = cells.count
+        // First c with posStart[c] + negStart[c] >= half (nondecreasing in c).
+        while low < high {
+            let mid = (low + high) / 2
+            if Int(cells.posStart[mid]) + Int(cells.negStart[mid]) < half { low = mid + 1 } else { high = mid }
+        }
+        return low
+    }
+
+    /// Chebyshev points u_m on [0, h] (first kind) in scratch[0..<r], and the table
+    /// T_k(z_m) (z = 2u/h - 1 in [-1, 1]) at scratch[tableOffset + m * r + k].
+    private func setNodes(_ scratch: UnsafeMutablePointer<Double>) {
+        let r = FastSoftParameters.nodes, h = FastSoftParameters.cellWidth
+        let table = scratch + Self.tableOffset
+        for m in 0..<r {
+            let angle = Double(2 * m + 1) * Double.pi / Double(2 * r)
+            scratch[m] = 0.5 * h * (1 - cos(angle))
+            // z_m = -cos(angle), so T_k(z_m) = (-1)^k cos(k angle).
+            for k in 0..<r { table[m * r + k] = (k % 2 == 0 ? 1 : -1) * cos(Double(k) * angle) }
+        }
+    }
+
+    private static let tableOffset = 8 * FastSoftParameters.nodes
+
+    /// r SIMD8 accumulators inside the scratch, 64-byte aligned.
+    @inline(__always)
+    private func vectorAccumulators(_ scratch: UnsafeMutablePointer<Double>) -> UnsafeMutablePointer<SIMD8<Double>> {
+        let address = (Int(bitPattern: scratch + Self.vectorOffset) + 63) & ~63
+        return UnsafeMutableRawPointer(bitPattern: address)!
+            .bindMemory(to: SIMD8<Double>.self, capacity: FastSoftParameters.nodes)
+    }
+
+    /// Adds sum_k c_k T_k(z_t) to potential[t] for every point t of `range` of `cls`.
+    /// Eight points go through the recurrence side by side (SIMD8): one point's
+    /// recurrence is a chain of dependent multiply-adds, eight chains keep the FPU busy.
+    @inline(__always)
+    private func addChebyshevSums(_ cls: SortedClass, _ range: Range<Int>, lo: Double,
+                                  _ coefficients: UnsafeMutablePointer<Double>,
+                                  into potential: UnsafeMutablePointer<Double>) {
+        let r = FastSoftParameters.nodes
+        var i = range.lowerBound
+        while i + 8 <= range.upperBound {
+            var z = SIMD8<Double>(repeating: 0)
+            for l in 0..<8 { z[l] = chebyshevVariable(cls.scores[i + l], lo: lo) }
+            var previous = SIMD8<Double>(repeating: 1), current = z
+            var total = SIMD8<Double>(repeating: coefficients[0]) + z * coefficients[1]
+            let twoZ = z + z
+            for k in 2..<r {
+                let next = twoZ * current - previous
+                total += next * coefficients[k]
+                previous = current
+                current = next
+            }
+            for l in 0..<8 { potential[i + l] += total[l] }
+            i += 8
+        }
+        while i < range.upperBound {
+            potential[i] += chebyshevSum(chebyshevVariable(cls.scores[i], lo: lo), coefficients)
+            i += 1
+        }
+    }
+
+    /// z = 2u/h - 1 for the local coordinate u = (s - lo) / T of a point of the cell.
+    @inline(__always)
+    private func chebyshevVariable(_ s: Double, lo: Double) -> Double {
+        scaledDifference(s, lo, layout.temperature) * (2 / FastSoftParameters.cellWidth) - 1
+    }
+
+    /// sum_k T_k(z) c_k, by the three-term recurrence T_{k+1} = 2z T_k - T_{k-1}
+    /// (|T_k| <= 1 on [-1, 1]; the computed T_k err by at most ~k^2 ulps).
+    @inline(__always)
+    private func chebyshevSum(_ z: Double, _ coefficients: UnsafeMutablePointer<Double>) -> Double {
+        let r = FastSoftParameters.nodes
+        var previous = 1.0, current = z
+        var total = coefficients[0] + z * coefficients[1]
+        let twoZ = 2 * z
+        for k in 2..<r {
+            let next = twoZ * current - previous
+            total += next * coefficients[k]
+            previous = current
+            current = next
+        }
+        return total
+    }
+
+    /// Source moments M_c[l] = sum_s mass_s l_l(u_s) of every class that is large in
+    /// cells `cells`, written to that class's `moments` at the cell's start.
+    func computeMoments(cells: Range<Int>, scratch: UnsafeMutablePointer<Double>) {
+        setNodes(scratch)
+        for c in cells {
+            let lo = layout.lo(c)
+            cellMoments(layout.pos, layout.posRange(c), lo: lo, scratch: scratch)
+            cellMoments(layout.neg, layout.negRange(c), lo: lo, scratch: scratch)
+        }
+    }
+
+    /// The moments of one class in one cell, if the class is large there. They are first
+    /// summed in the Chebyshev basis, mu_k = sum_s q_s T_k(z_s) (no division per point),
+    /// then turned into the node basis with the discrete orthogonality of the first-kind
+    /// points: l_m(z) = (1/r) (1 + 2 sum_{k>=1} T_k(z_m) T_k(z)), so
+    /// M[m] = (1/r) (mu_0 + 2 sum_{k>=1} T_k(z_m) mu_k). This is the same interpolant as
+    /// the Lagrange form, so the interpolation bound above holds unchanged.
+    @inline(__always)
+    private func cellMoments(_ cls: SortedClass, _ range: Range<Int>, lo: Double,
+                             scratch: UnsafeMutablePointer<Double>) {
+        let r = FastSoftParameters.nodes
+        guard range.count > r else { return }
+        let mu = scratch + 2 * r, block = scratch + 3 * r, compensation = scratch + 4 * r
+        let table = scratch + Self.tableOffset
+        for k in 0..<r {
+            mu[k] = 0; compensation[k] = 0
+        }
+        var start = range.lowerBound
+        while start < range.upperBound {
+            let end = Swift.min(start + 64, range.upperBound)
+            // Eight points at a time in SIMD8 lanes (see addChebyshevSums), then the rest.
+            let lanes = vectorAccumulators(scratch)
+            for k in 0..<r { lanes[k] = SIMD8<Double>(repeating: 0) }
+            var first = start
+            while first + 8 <= end {
+                var z = SIMD8<Double>(repeating: 0), q = SIMD8<Double>(repeating: 0)
+                for l in 0..<8 {
+                    z[l] = chebyshevVariable(cls.scores[first + l], lo: lo)
+                    q[l] = cls.mass[first + l]
+                }
+                var previous = q, current = q * z
+                lanes[0] += previous
+                lanes[1] += current
+                let twoZ = z + z
+                for k in 2..<r {
+                    let next = twoZ * current - previous
+                    lanes[k] += next
+                    previous = current
+                    current = next
+                }
+                first += 8
+            }
+            for k in 0..<r { block[k] = lanes[k].sum() }
+            for i in first..<end {
+                let z = chebyshevVariable(cls.scores[i], lo: lo)
+                let q = cls.mass[i]
+                var previous = q, current = q * z
+                block[0] += previous
+                block[1] += current
+                let twoZ = 2 * z
+                for k in 2..<r {
+                    let next = twoZ * current - previous
+                    block[k] += next
+                    previous = current
+                    current = next
+                }
+            }
+            for k in 0..<r { neumaierAdd(&mu[k], &compensation[k], block[k]) }
+            start = end
+        }
+        let out = cls.moments + range.lowerBound
+        for k in 0..<r { mu[k] += compensation[k] }
+        for m in 0..<r {
+            var sum = 0.0
+            for k in 1..<r { sum += table[m * r + k] * mu[k] }
+            out[m] = (mu[0] + 2 * sum) / Double(r)
+        }
+    }
+
+    /// Turns local node values L[m] into Chebyshev coefficients c_k, so that
+    /// sum_m l_m(z) L[m] = sum_k c_k T_k(z): c_0 = (1/r) sum_m L[m],
+    /// c_k = (2/r) sum_m T_k(z_m) L[m].
+    @inline(__always)
+    private func nodeValuesToCoefficients(_ values: UnsafeMutablePointer<Double>,
+                                          _ out: UnsafeMutablePointer<Double>,
+                                          table: UnsafeMutablePointer<Double>) {
+        let r = FastSoftParameters.nodes
+        for k in 0..<r {
+            var sum = 0.0
+            for m in 0..<r { sum += table[m * r + k] * values[m] }
+            out[k] = (k == 0 ? 1 : 2) * sum / Double(r)
+        }
+    }
+
+    /// Adds the near-field sigmoid' sums to potentialBelow of every target in `cells`
+    /// (negatives only when gradients are wanted) and returns the near parts of the value
+    /// and moment sums. Needs `computeMoments` done for all cells.
+    func evaluate(cells range: Range<Int>, scratch: UnsafeMutablePointer<Double>) -> (value: Double, moment: Double) {
+        let r = FastSoftParameters.nodes
+        setNodes(scratch)
+        let nodes = scratch, coefficients = scratch + 2 * r
+        let table = scratch + Self.tableOffset
+        let localValue = scratch + 3 * r, localSlope = scratch + 4 * r, localMoment = scratch + 5 * r
+        let localNeg = scratch + 6 * r
+        let t = layout.temperature
+        let pos = layout.pos, neg = layout.neg, cells = layout.cells
+        let needGradient = layout.needGradient
+        var value = CompensatedSum(), moment = CompensatedSum()
+        for c in range {
+            let loC = layout.lo(c)
+            let pc = layout.posRange(c), nc = layout.negRange(c)
+            let largeP = pc.count > r, largeN = nc.count > r
+            for m in 0..<(4 * r) { localValue[m] = 0 }
+            for d in Int(cells.nearLo[c])...Int(cells.nearHi[c]) {
+                let loD = layout.lo(d)
+                let D = scaledDifference(loC, loD, t)
+                let pd = layout.posRange(d), nd = layout.negRange(d)
+                // Positive targets in c, negative sources in d: three kernels. The
+                // interpolation forms run eight kernels at a time (r is a multiple of 8).
+                if !pc.isEmpty && !nd.isEmpty {
+                    let largeSource = nd.count > r
+                    if largeP && largeSource {
+                        let moments = neg.moments + nd.lowerBound
+                        for m in 0..<r {
+                            var sv = SIMD8<Double>(repeating: 0), ss = sv, sm = sv
+                            let base = D + nodes[m]
+                            for l in stride(from: 0, to: r, by: 8) {
+                                let k = PairKernels8(x: base - load8(nodes + l))
+                                let w = load8(moments + l)
+                                sv += k.value * w; ss += k.slope * w; sm += k.moment * w
+                            }
+                            localValue[m] += sv.sum(); localSlope[m] += ss.sum(); localMoment[m] += sm.sum()
+                        }
+                    } else if largeP {
+                        for s in nd {
+                            let us = scaledDifference(neg.scores[s], loD, t)
+                            let q = neg.mass[s]
+                            for m in stride(from: 0, to: r, by: 8) {
+                                let k = PairKernels8(x: (D + load8(nodes + m)) - us)
+                                store8(load8(localValue + m) + q * k.value, localValue + m)
+                                store8(load8(localSlope + m) + q * k.slope, localSlope + m)
+                                store8(load8(localMoment + m) + q * k.moment, localMoment + m)
+                            }
+                        }
+                    } else if largeSource {
+                        let moments = neg.moments + nd.lowerBound
+                        for i in pc {
+                            let base = D + scaledDifference(pos.scores[i], loC, t)
+                            var sv = SIMD8<Double>(repeating: 0), ss = sv, sm = sv
+                            for l in stride(from: 0, to: r, by: 8) {
+                                let k = PairKernels8(x: base - load8(nodes + l))
+                                let w = load8(moments + l)
+                                sv += k.value * w; ss += k.slope * w; sm += k.moment * w
+                            }
+                            let p = pos.mass[i]
+                            value.add(p * sv.sum()); moment.add(p * sm.sum())
+                            pos.potentialBelow[i] += ss.sum()
+                        }
+                    } else {
+                        // Small cells: scalar kernels (a partly filled SIMD group costs more).
+                        for i in pc {
+                            let a = pos.scores[i]
+                            var sv = 0.0, ss = 0.0, sm = 0.0
+                            for s in nd {
+                                let k = PairKernels(x: scaledDifference(a, neg.scores[s], t))
+                                let q = neg.mass[s]
+                                sv += q * k.value; ss += q * k.slope; sm += q * k.moment
+                            }
+                            let p = pos.mass[i]
+                            value.add(p * sv); moment.add(p * sm)
+                            pos.potentialBelow[i] += ss
+                        }
+                    }
+                }
+                // Negative targets in c, positive sources in d: sigmoid' only (even).
+                if needGradient && !nc.isEmpty && !pd.isEmpty {
+                    let largeSource = pd.count > r
+                    if largeN && largeSource {
+                        let moments = pos.moments + pd.lowerBound
+                        for m in 0..<r {
+                            var ss = SIMD8<Double>(repeating: 0)
+                            let base = D + nodes[m]
+                            for l in stride(from: 0, to: r, by: 8) {
+                                ss += slopeKernel8(base - load8(nodes + l)) * load8(moments + l)
+                            }
+                            localNeg[m] += ss.sum()
+                        }
+                    } else if largeN {
+                        for s in pd {
+                            let us = scaledDifference(pos.scores[s], loD, t)
+                            let p = pos.mass[s]
+                            for m in stride(from: 0, to: r, by: 8) {
+                                store8(load8(localNeg + m) + p * slopeKernel8((D + load8(nodes + m)) - us), localNeg + m)
+                            }
+                        }
+                    } else if largeSource {
+                        let moments = pos.moments + pd.lowerBound
+                        for j in nc {
+                            let base = D + scaledDifference(neg.scores[j], loC, t)
+                            var ss = SIMD8<Double>(repeating: 0)
+                            for l in stride(from: 0, to: r, by: 8) {
+                                ss += slopeKernel8(base - load8(nodes + l)) * load8(moments + l)
+                            }
+                            neg.potentialBelow[j] += ss.sum()
+                        }
+                    } else {
+                        for j in nc {
+                            let b = neg.scores[j]
+                            var ss = 0.0
+                            for s in pd { ss += pos.mass[s] * slopeKernel(scaledDifference(b, pos.scores[s], t)) }
+                            neg.potentialBelow[j] += ss
+                        }
+                    }
+                }
+            }
+            if largeP {
+                // Value and moment: sum_i p_i sum_m l_m(u_i) L[m] = sum_m L[m] M_c[m].
+                let own = pos.moments + pc.lowerBound
+                var sv = 0.0, sm = 0.0
+                for m in 0..<r {
+                    sv += localValue[m] * own[m]; sm += localMoment[m] * own[m]
+                }
+                value.add(sv); moment.add(sm)
+                nodeValuesToCoefficients(localSlope, coefficients, table: table)
+                addChebyshevSums(pos, pc, lo: loC, coefficients, into: pos.potentialBelow)
+            }
+            if largeN && needGradient {
+                nodeValuesToCoefficients(localNeg, coefficients, table: table)
+                addChebyshevSums(neg, nc, lo: loC, coefficients, into: neg.potentialBelow)
+            }
+        }
+        return (value.total, moment.total)
+    }
+}
+
+/// sigmoid'(x) = e / (1 + e)^2 with e = e^-|x| (even, finite for every x).
+@inline(__always)
+func slopeKernel(_ x: Double) -> Double {
+    let e = exp(-Swift.abs(x))
+    let r = 1.0 / (1.0 + e)
+    return e * r * r
+}

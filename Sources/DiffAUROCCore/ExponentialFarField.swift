@@ -1,0 +1,373 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The far-field part of the fast soft AUROC: every pair whose cells are at least C apart
+/// (|x| >= C, x = (a - b) / T), summed with the exponential series of the sigmoid.
+///
+/// Series. For x > 0, with e = e^-x < 1,
+///
+///     sigmoid(x)     = 1 - sum_{k>=1} (-1)^{k+1} e^k
+///     sigmoid'(x)    =     sum_{k>=1} (-1)^{k+1} k e^k
+///     x sigmoid'(x)  =     sum_{k>=1} (-1)^{k+1} k x e^k
+///
+/// and for x < 0, sigmoid(x) = 1 - sigmoid(|x|) = sum_{k>=1} (-1)^{k+1} e^{-k|x|}, with
+/// sigmoid' even and x sigmoid'(x) odd. Each term factors: e^{-k(t - s)/T} =
+/// e^{-k(t - ref)/T} e^{-k(ref - s)/T}, so a sum over many sources s collapses to K
+/// running numbers per k, carried by a sweep in sorted order.
+///
+/// Truncation (K = `seriesTerms` = 9, C = `nearDistance` = 4). For x >= C the terms of each
+/// series decrease in magnitude (k e^-kx and k x e^-kx decrease in k once x > ln 2), so
+/// the alternating remainder after K terms is at most the first omitted term:
+/// e^{-(K+1)C} = e^-40 = 4.2e-18 for sigmoid, (K+1) e^{-(K+1)C} = 4.2e-17 for sigmoid',
+/// and (K+1) C e^{-(K+1)C} = 1.7e-16 for x sigmoid' (the bound k x e^-kx is largest at
+/// x = C since (K+1)C > 1). Sources carry masses summing to 1, so each potential's
+/// truncation error is below 2e-16, four orders under the 1e-12 bar.
+///
+/// Running sums without overflow. The upward sweep keeps, for the far set F of sources
+/// (all cells below nearLo[c]) and the reference ref = hi of the last cell added,
+///     R_k = sum_F q e^{-k(ref - s)/T},   U_k = sum_F q ((ref - s)/T) e^{-k(ref - s)/T},
+/// and moves ref up by D = (ref' - ref)/T >= 0 with R_k <- R_k e^{-kD},
+/// U_k <- (U_k + D R_k) e^{-kD}. Every factor is <= 1 and every term >= 0: nothing
+/// overflows and nothing cancels. When e^-D underflows to 0 the state is exactly reset to
+/// 0 (so inf * 0 never arises for scores near +-1e308). A target t then gets
+/// S_k = e^{-k d} R_k and X_k = e^{-kd} (d R_k + U_k), d = (t - ref)/T >= C. The downward
+/// sweep is the mirror image (ref = lo of the last cell added, distances measured down).
+///
+/// Rounding. A cell's own sums are formed from one exp per point (relative error a few
+/// ulps; eight points at a time use `exponentialOfNonPositive`, within 1 ulp of libm's
+/// exp in tests), k-th powers by k multiplications (<= 10 ulps), added in blocks of 64
+/// with the block totals added with compensation, so a cell of 10^7 tied points still
+/// sums to ~64 ulps. Carrying R_k across cells multiplies by e^{-kD} (2 ulps per step);
+/// since the starts of cells two apart differ by at least h = 1, any two steps decay a
+/// term by at least e^-1, so the relative errors (m steps -> ~2m ulps) are damped
+/// geometrically and their total stays a few ulps of the sum. The error of D itself,
+/// ~2 ulps of D, changes e^{-kD} by a factor 1 + O(k D eps), and k D e^{-kD} <= 1/e. The
+/// constant term of sigmoid (the mass of F) is a compensated running total. All far
+/// errors together: ~1e-15 absolute.
+enum ExponentialFarField {
+    /// Doubles of scratch one sweep needs.
+    static let scratchCount = 32 * FastSoftParameters.seriesTerms + 8
+
+    /// 2K SIMD8 accumulators at the end of the scratch, 64-byte aligned.
+    @inline(__always)
+    private static func vectorAccumulators(_ scratch: UnsafeMutablePointer<Double>) -> UnsafeMutablePointer<SIMD8<Double>> {
+        let address = (Int(bitPattern: scratch + 16 * FastSoftParameters.seriesTerms) + 63) & ~63
+        return UnsafeMutableRawPointer(bitPattern: address)!
+            .bindMemory(to: SIMD8<Double>.self, capacity: 2 * FastSoftParameters.seriesTerms)
+    }
+
+    /// One sweep: upward (`above == false`: sources below the target) or downward. Writes
+    /// every positive's and (when gradients are wanted) every negative's potentialBelow
+    /// (upward) or potentialAbove (downward) with its far sum of sigmoid', and returns the
+    /// far parts of sum_i p_i sum_j q_j sigmoid(x_ij) and of sum p_i q_j x_ij sigmoid'(x_ij).
+    static func sweep(_ layout: FastSoftLayout, above: Bool,
+                      scratch: UnsafeMutablePointer<Double>) -> (value: Double, moment: Double) {
+        let K = FastSoftParameters.seriesTerms
+        let t = layout.temperature
+        let cells = layout.cells
+        let pos = layout.pos, neg = layout.neg
+        let needGradient = layout.needGradient
+        let rSum = scratch, uSum = scratch + K, qSum = scratch + 2 * K
+        let cellR = scratch + 3 * K, cellRc = scratch + 4 * K
+        let cellU = scratch + 5 * K, cellUc = scratch + 6 * K
+        let cellQ = scratch + 7 * K, cellQc = scratch + 8 * K
+        let blockA = scratch + 9 * K, blockB = scratch + 10 * K
+        let lanes = vectorAccumulators(scratch)
+        for k in 0..<(3 * K) { scratch[k] = 0 }
+        let targetPotential = above ? pos.potentialAbove : pos.potentialBelow
+        let negPotential = above ? neg.potentialAbove : neg.potentialBelow
+
+        // Separation of `ahead` from `behind` in the sweep's direction, in scaled units.
+        @inline(__always) func separation(_ ahead: Double, _ behind: Double) -> Double {
+            above ? scaledDifference(behind, ahead, t) : scaledDifference(ahead, behind, t)
+        }
+
+        var farMass = CompensatedSum()
+        var value = CompensatedSum(), moment = CompensatedSum()
+        var reference = 0.0
+        var hasReference = false
+        var next = above ? cells.count - 1 : 0
+        for step in 0..<cells.count {
+            let c = above ? cells.count - 1 - step : step
+            // Cells that are far from c (and from every later cell of the sweep) join F.
+            while above ? next > Int(cells.nearHi[c]) : next < Int(cells.nearLo[c]) {
+                let d = next
+                next += above ? -1 : 1
+                let cellReference = above ? layout.lo(d) : layout.hi(d)
+                if hasReference {
+                    let delta = separation(cellReference, reference)
+                    let f = exp(-delta)
+                    if f == 0 {
+                        for k in 0..<(3 * K) { scratch[k] = 0 }
+                    } else {
+                        var fk = 1.0
+                        for k in 0..<K {
+                            fk *= f
+                            let r = rSum[k]
+                            uSum[k] = (uSum[k] + delta * r) * fk
+                            rSum[k] = r * fk
+                            qSum[k] *= fk
+                        }
+                    }
+                }
+                reference = cellReference
+                hasReference = true
+                // Negatives of d: sources for positive targets (value, slope, moment).
+                cellSums(neg, layout.negRange(d), reference: cellReference, withMoment: true,
+                         sums: cellR, sumsC: cellRc, momentSums: cellU, momentSumsC: cellUc,
+                         blockA: blockA, blockB: blockB, lanes: lanes, mass: &farMass, separation: separation)
+                for k in 0..<K {
+                    rSum[k] += cellR[k] + cellRc[k]
+                    uSum[k] += cellU[k] + cellUc[k]
+                }
+                if needGradient {
+                    var unused = CompensatedSum()
+                    cellSums(pos, layout.posRange(d), reference: cellReference, withMoment: false,
+                             sums: cellQ, sumsC: cellQc, momentSums: cellU, momentSumsC: cellUc,
+                             blockA: blockA, blockB: blockB, lanes: lanes, mass: &unused, separation: separation)
+                    for k in 0..<K { qSum[k] += cellQ[k] + cellQc[k] }
+                }
+            }
+            let mass0 = farMass.total
+            let positives = layout.posRange(c)
+            var first = positives.lowerBound
+            if hasReference {
+                // Eight targets side by side (see cellSums); the scalar loop below does
+                // the rest and is the reference for what each lane computes.
+                var valueLanes = SIMD8<Double>(repeating: 0), momentLanes = valueLanes
+                var groups = 0
+                while first + 8 <= positives.upperBound {
+                    var d = SIMD8<Double>(repeating: 0)
+                    for l in 0..<8 { d[l] = separation(pos.scores[first + l], reference) }
+                    let e = exponentialOfNonPositive(-d)
+                    // Lanes whose e^-d underflowed contribute 0; d = 0 there keeps
+                    // 0 * (d R + U) from being 0 * inf.
+                    d.replace(with: 0, where: e .== 0)
+                    var ek = SIMD8<Double>(repeating: 1)
+                    var a = SIMD8<Double>(repeating: 0), b = a, m = a
+                    var sign = 1.0
+                    for k in 0..<K {
+                        ek *= e
+                        let kk = Double(k + 1)
+                        let s = ek * rSum[k]
+                        a += sign * s
+                        b += (sign * kk) * s
+                        m += (sign * kk) * ek * (d * rSum[k] + uSum[k])
+                        sign = -sign
+                    }
+                    let p = load8(pos.mass + first)
+                    if above {
+                        valueLanes += p * a
+                        momentLanes -= p * m
+                    } else {
+                        valueLanes += p * (mass0 - a)
+                        momentLanes += p * m
+                    }
+                    store8(b, targetPotential + first)
+                    first += 8
+                    // Lane sums of at most 64 groups (512 targets) join the compensated
+                    // totals, so the plain lane sums carry at most ~64 ulps.
+                    groups += 1
+                    if groups == 64 || first + 8 > positives.upperBound {
+                        value.add(valueLanes.sum())
+                        moment.add(momentLanes.sum())
+                        valueLanes = SIMD8<Double>(repeating: 0)
+                        momentLanes = valueLanes
+                        groups = 0
+                    }
+                }
+            }
+            for i in first..<positives.upperBound {
+                guard hasReference else {
+                    targetPotential[i] = 0
+                    continue
+                }
+                let d = separation(pos.scores[i], reference)
+                let e = exp(-d)
+                var a = 0.0, b = 0.0, m = 0.0
+                if e > 0 {
+                    var ek = 1.0
+                    var sign = 1.0
+                    for k in 0..<K {
+                        ek *= e
+                        let kk = Double(k + 1)
+                        let s = ek * rSum[k]
+                        a += sign * s
+                        b += sign * kk * s
+                        m += sign * kk * ek * (d * rSum[k] + uSum[k])
+                        sign = -sign
+                    }
+                }
+                let p = pos.mass[i]
+                if above {
+                    value.add(p * a)
+                    moment.add(-(p * m))
+                } else {
+                    value.add(p * (mass0 - a))
+                    moment.add(p * m)
+                }
+                targetPotential[i] = b
+            }
+            guard needGradient else { continue }
+            let negatives = layout.negRange(c)
+            var firstNegative = negatives.lowerBound
+            if hasReference {
+                while firstNegative + 8 <= negatives.upperBound {
+                    var d = SIMD8<Double>(repeating: 0)
+                    for l in 0..<8 { d[l] = separation(neg.scores[firstNegative + l], reference) }
+                    let e = exponentialOfNonPositive(-d)
+                    var ek = SIMD8<Double>(repeating: 1)
+                    var b = SIMD8<Double>(repeating: 0)
+                    var sign = 1.0
+                    for k in 0..<K {
+                        ek *= e
+                        b += (sign * Double(k + 1)) * ek * qSum[k]
+                        sign = -sign
+                    }
+                    store8(b, negPotential + firstNegative)
+                    firstNegative += 8
+                }
+            }
+            for j in firstNegative..<negatives.upperBound {
+                guard hasReference else {
+                    negPotential[j] = 0
+                    continue
+                }
+                let d = separation(neg.scores[j], reference)
+                let e = exp(-d)
+                var b = 0.0
+                if e > 0 {
+                    var ek = 1.0
+                    var sign = 1.0
+                    for k in 0..<K {
+                        ek *= e
+                        b += sign * Double(k + 1) * ek * qSum[k]
+                        sign = -sign
+                    }
+                }
+                negPotential[j] = b
+            }
+        }
+        return (value.total, moment.total)
+    }
+
+    /// A cell's sums sum_s q_s e^{-k v_s} (and sum q_s v_s e^{-k v_s} when `withMoment`),
+    /// v_s = separation(reference, s) in [0, h], k = 1...K, in blocks of 64 points whose
+    /// totals are added with Neumaier compensation (value in `sums`, correction in
+    /// `sumsC`). Adds the cell's mass to `mass`.
+    @inline(__always)
+    private static func cellSums(
+        _ cls: SortedClass, _ range: Range<Int>, reference: Double, withMoment: Bool,
+        sums: UnsafeMutablePointer<Double>, sumsC: UnsafeMutablePointer<Double>,
+        momentSums: UnsafeMutablePointer<Double>, momentSumsC: UnsafeMutablePointer<Double>,
+        blockA: UnsafeMutablePointer<Double>, blockB: UnsafeMutablePointer<Double>,
+        lanes: UnsafeMutablePointer<SIMD8<Double>>, mass: inout CompensatedSum, separation: (Double, Double) -> Double
+    ) {
+        let K = FastSoftParameters.seriesTerms
+        if range.count <= 1 {
+            // The common case of sparse data: no blocks, no compensation needed.
+            for k in 0..<K {
+                sums[k] = 0; sumsC[k] = 0; momentSums[k] = 0; momentSumsC[k] = 0
+            }
+            guard let i = range.first else { return }
+            let v = separation(reference, cls.scores[i])
+            let e = exp(-v)
+            let q = cls.mass[i]
+            mass.add(q)
+            var term = q
+            for k in 0..<K {
+                term *= e
+                sums[k] = term
+                if withMoment { momentSums[k] = v * term }
+            }
+            return
+        }
+        for k in 0..<K {
+            sums[k] = 0; sumsC[k] = 0; momentSums[k] = 0; momentSumsC[k] = 0
+        }
+        var start = range.lowerBound
+        while start < range.upperBound {
+            let end = Swift.min(start + 64, range.upperBound)
+            var blockMass = 0.0
+            // Eight points side by side in SIMD8 lanes (the powers e^k are a chain of
+            // dependent multiplies per point), then the remaining few one by one.
+            let lanesA = lanes, lanesB = lanes + K
+            let vectorized = end - start >= 8
+            if vectorized {
+                for k in 0..<K {
+                    lanesA[k] = SIMD8<Double>(repeating: 0)
+                    lanesB[k] = SIMD8<Double>(repeating: 0)
+                }
+            }
+            var first = start
+            while first + 8 <= end {
+                var v = SIMD8<Double>(repeating: 0), q = SIMD8<Double>(repeating: 0)
+                let e: SIMD8<Double>
+                for l in 0..<8 {
+                    v[l] = separation(reference, cls.scores[first + l])
+                    q[l] = cls.mass[first + l]
+                }
+                e = exponentialOfNonPositive(-v)
+                blockMass += q.sum()
+                var term = q
+                if withMoment {
+                    for k in 0..<K {
+                        term *= e
+                        lanesA[k] += term
+                        lanesB[k] += v * term
+                    }
+                } else {
+                    for k in 0..<K {
+                        term *= e
+                        lanesA[k] += term
+                    }
+                }
+                first += 8
+            }
+            for k in 0..<K {
+                blockA[k] = vectorized ? lanesA[k].sum() : 0
+                blockB[k] = vectorized ? lanesB[k].sum() : 0
+            }
+            for i in first..<end {
+                let v = separation(reference, cls.scores[i])
+                let e = exp(-v)
+                let q = cls.mass[i]
+                blockMass += q
+                var term = q
+                if withMoment {
+                    for k in 0..<K {
+                        term *= e
+                        blockA[k] += term
+                        blockB[k] += v * term
+                    }
+                } else {
+                    for k in 0..<K {
+                        term *= e
+                        blockA[k] += term
+                    }
+                }
+            }
+            mass.add(blockMass)
+            for k in 0..<K {
+                neumaierAdd(&sums[k], &sumsC[k], blockA[k])
+                if withMoment { neumaierAdd(&momentSums[k], &momentSumsC[k], blockB[k]) }
+            }
+            start = end
+        }
+    }
+}
+
+/// sum + compensation += x with Neumaier's correction (see `CompensatedSum`).
+@inline(__always)
+func neumaierAdd(_ sum: inout Double, _ compensation: inout Double, _ x: Double) {
+    let t = sum + x
+    if Swift.abs(sum) >= Swift.abs(x) {
+        compensation += (sum - t) + x
+    } else {
+        compensation += (x - t) + sum
+    }
+    sum = t
+}

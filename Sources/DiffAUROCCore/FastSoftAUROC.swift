@@ -1,0 +1,480 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+// The fast soft AUROC: value, every gradient and d/dT in O(n log n) time and O(n) memory.
+//
+// Notation. Positives have scores a_i and masses p_i (sum 1), negatives b_j and q_j (sum 1);
+// x_ij = (a_i - b_j) / T. The outputs are
+//
+//     value = sum_ij p_i q_j sigmoid(x_ij)
+//     d value / d a_i = p_i / T * sum_j q_j sigmoid'(x_ij)        ("potential" of i)
+//     d value / d b_j = -q_j / T * sum_i p_i sigmoid'(x_ij)       ("potential" of j)
+//     d value / dT = -1/T * sum_ij p_i q_j x_ij sigmoid'(x_ij)
+//
+// so the whole task is to evaluate, for every point, sums of a kernel of x over the other
+// class: three kernels (sigmoid, sigmoid', x sigmoid') at each positive, one (sigmoid',
+// which is even) at each negative. The bar is 1e-12 absolute on each potential (they are
+// the quantities whose natural scale is 1 once the factors p_i / T etc. are taken out).
+//
+// Method. The points are grouped into cells of width at most h = `cellWidth` in scaled
+// units, ordered along the score axis (order inside a cell does not matter). Dense data
+// (scores spanning fewer than n cell widths) uses the grid cells g = floor((s - min)/(hT)),
+// filled by a two-pass counting sort; sparse data radix-sorts both classes and cuts the
+// merged points greedily: a cell starts at the first point not yet covered, lo, and takes
+// every point s with (s - lo) / T <= h. Either way, the starts of any two cells that are
+// two apart differ by at least h, which bounds how many cells lie within any window. Two
+// cells are "near" when the gap between them, (lo of the upper - hi of the lower) / T, is
+// below C = `nearDistance`; for a given cell its near cells are a contiguous run of cells
+// (nearLo...nearHi) and every pair with one point in each of two far cells has |x| >= C.
+//   - Far pairs (`ExponentialFarField.swift`): the alternating series of sigmoid in e^-|x|,
+//     summed by one sorted sweep upward and one downward, with running sums that only ever
+//     decay. Truncation and rounding bounds are written there.
+//   - Near pairs (`ChebyshevNearField.swift`): direct sums between small cells, Chebyshev
+//     interpolation of the kernel in the local coordinates of large cells. Bounds there.
+// Every score difference is formed as (s - s') / T from two scores (`scaledDifference`),
+// never as s / T - s' / T: |s / T| may be 1e10 or more, where its rounding error alone
+// would exceed the bar. Local coordinates are offsets from a cell's lo, divided by T.
+//
+// Parallelism: the radix sort of the two classes, the two far sweeps, the cell moments and
+// the near field each run as two halves on two threads (`runConcurrently`); the halves are
+// cut by data alone and partial sums are combined in a fixed order, so the result is the
+// same bits on every run and with or without the second thread. Inner loops run eight
+// points at a time in SIMD8 lanes (`VectorKernels.swift`).
+//
+// Cost: a counting sort or a radix sort (O(n), `KeyedRadixSort.swift`), then O(n (K + r)) and
+// at most O(n r (2C + 2h) / h) kernels in the worst case (cells holding about r points
+// each), plus O(r^2) per pair of near large cells. Memory: 44 bytes a point (scores,
+// caller indices, four work doubles) plus 32 bytes a cell.
+
+/// Tuning constants, in scaled units (score differences divided by T).
+enum FastSoftParameters {
+    /// h: the largest width of a cell.
+    static let cellWidth = 1.0
+    /// C: cells whose gap is at least C are far; their pairs use the exponential series.
+    static let nearDistance = 4.0
+    /// K: terms of the exponential series kept for far pairs (see ExponentialFarField).
+    static let seriesTerms = 9
+    /// r: Chebyshev nodes per cell (see ChebyshevNearField). A cell with more than r
+    /// points of a class uses interpolation for that class; smaller ones use direct sums.
+    static let nodes = 16
+    /// Below this many points the work is not split across two threads.
+    static let parallelThreshold = 20_000
+}
+
+/// The fast path stores indices and cell bounds in 32 bits: it takes fewer samples than
+/// this (2^31 - 1, i.e. 32 GB of scores and labels); `softAUROC` uses the direct sum above.
+let fastSoftMaximumCount = Int(Int32.max)
+
+/// One class after sorting: `count` points in ascending score order with their masses
+/// and the caller's indices, plus the per-point work arrays of the fast path.
+struct SortedClass {
+    var count: Int
+    var scores: UnsafeMutablePointer<Double>
+    var mass: UnsafeMutablePointer<Double>
+    var origin: UnsafeMutablePointer<UInt32>
+    /// Potential (sum of sigmoid' over the other class) from far cells below, then the
+    /// near cells added in; and from far cells above.
+    var potentialBelow: UnsafeMutablePointer<Double>
+    var potentialAbove: UnsafeMutablePointer<Double>
+    /// Chebyshev source moments of a cell c with more than r points of this class are
+    /// stored at moments[start(c) ..< start(c) + r] (the cell owns that many slots).
+    var moments: UnsafeMutablePointer<Double>
+}
+
+/// The cells: cell c holds positives posStart[c] ..< posStart[c + 1] and negatives
+/// negStart[c] ..< negStart[c + 1]; its near cells are nearLo[c] ... nearHi[c].
+struct CellTable {
+    var count: Int
+    var posStart: UnsafeMutablePointer<Int32>
+    var negStart: UnsafeMutablePointer<Int32>
+    var nearLo: UnsafeMutablePointer<Int32>
+    var nearHi: UnsafeMutablePointer<Int32>
+    /// The smallest and the largest score in each cell.
+    var lo: UnsafeMutablePointer<Double>
+    var hi: UnsafeMutablePointer<Double>
+}
+
+/// Everything the phases read: the sorted classes, the cells and T.
+struct FastSoftLayout {
+    var temperature: Double
+    var pos: SortedClass
+    var neg: SortedClass
+    var cells: CellTable
+    var needGradient: Bool
+
+    @inline(__always) func posRange(_ c: Int) -> Range<Int> { Int(cells.posStart[c])..<Int(cells.posStart[c + 1]) }
+    @inline(__always) func negRange(_ c: Int) -> Range<Int> { Int(cells.negStart[c])..<Int(cells.negStart[c + 1]) }
+
+    /// The smallest score in cell c.
+    @inline(__always) func lo(_ c: Int) -> Double { cells.lo[c] }
+
+    /// The largest score in cell c.
+    @inline(__always) func hi(_ c: Int) -> Double { cells.hi[c] }
+}
+
+/// The soft AUROC by the fast method (see the top of this file); same contract as
+/// `softAUROC`. Results agree with `pairwiseSoftAUROC` to 1e-12 of each quantity's natural
+/// scale for every valid input (the tests check 1e-12; the bounds argued beside the code
+/// are near 1e-14). Requires samples.count < `fastSoftMaximumCount`.
+///
+///     let r = try fastSoftAUROC(samples, temperature: 0.1, gradient: grad)
+func fastSoftAUROC(
+    _ samples: LabeledSamples, temperature: Double,
+    gradient: UnsafeMutableBufferPointer<Double>?
+) throws(CoreError) -> SoftAUROCResult {
+    precondition(samples.count < fastSoftMaximumCount)
+    let n = samples.count
+    // Class counts, the largest weight of each class, then (in index order, exactly as
+    // `splitByClass` does, so the masses are the same bits as the pairwise path's) the
+    // compensated totals of the weights scaled by that maximum.
+    var positiveCount = 0, negativeCount = 0
+    var positiveMax = 0.0, negativeMax = 0.0
+    var minScore = Double.infinity, maxScore = -Double.infinity
+    if samples.weights == nil {
+        // Labels are exactly 0 or 1, so their sum is the exact count (below 2^53).
+        var labelSum = 0.0
+        for i in 0..<n {
+            labelSum += samples.labels[i]
+            let x = samples.scores[i]
+            minScore = x < minScore ? x : minScore
+            maxScore = x > maxScore ? x : maxScore
+        }
+        positiveCount = Int(labelSum)
+        negativeCount = n - positiveCount
+        positiveMax = 1
+        negativeMax = 1
+    } else {
+        for i in 0..<n {
+            let w = samples.weight(i)
+            guard w > 0 else { continue }
+            minScore = Swift.min(minScore, samples.scores[i])
+            maxScore = Swift.max(maxScore, samples.scores[i])
+            if samples.labels[i] == 1 {
+                positiveCount += 1
+                positiveMax = Swift.max(positiveMax, w)
+            } else {
+                negativeCount += 1
+                negativeMax = Swift.max(negativeMax, w)
+            }
+        }
+    }
+    guard positiveCount > 0, negativeCount > 0 else {
+        if let gradient { for k in gradient.indices { gradient[k] = 0 } }
+        return .noPairs
+    }
+    var positiveTotal = CompensatedSum(), negativeTotal = CompensatedSum()
+    if samples.weights != nil {
+        for i in 0..<n {
+            let w = samples.weight(i)
+            guard w > 0 else { continue }
+            if samples.labels[i] == 1 { positiveTotal.add(w / positiveMax) } else { negativeTotal.add(w / negativeMax) }
+        }
+    }
+
+    // Two allocations hold everything per point: scores grouped by cell (first as sort
+    // keys on the sorting route) and caller indices; and the work arrays (mass, two
+    // potentials, moments: 4 doubles a point), whose memory first serves as scratch for
+    // the grouping. Large ones are offered transparent huge pages: first-touch page
+    // faults otherwise cost as much as a pass.
+    let total = positiveCount + negativeCount
+    let keys = try ScratchBuffer<UInt64>(count: total)
+    defer { keys.free() }
+    let origins = try ScratchBuffer<UInt32>(count: total)
+    defer { origins.free() }
+    let work = try ScratchBuffer<Double>(count: 4 * total)
+    defer { work.free() }
+    let histograms = try ScratchBuffer<Int>(count: 2 * 8 * 256)
+    defer { histograms.free() }
+    adviseHugePages(keys.base, bytes: 8 * total)
+    adviseHugePages(origins.base, bytes: 4 * total)
+    adviseHugePages(work.base, bytes: 32 * total)
+    let scores = UnsafeMutableRawPointer(keys.base!).bindMemory(to: Double.self, capacity: total)
+    let o = origins.base!
+
+    // Cells. When the scores span fewer than `total` cell widths, the cells are the
+    // non-empty cells of the grid lo = min + g h T (g = floor((s - min) / (h T))) and the
+    // points are grouped by a counting sort on g: two passes instead of a full sort.
+    // Nothing downstream needs order inside a cell. Otherwise (sparse data: most cells
+    // hold one point) both classes are radix-sorted and cut into greedy cells.
+    let h = FastSoftParameters.cellWidth
+    let span = scaledDifference(maxScore, minScore, temperature) / h
+    let gridCount = span < Double(total) ? Int(span) + 1 : 0
+    let cellStorage: ScratchBuffer<Int32>
+    let cellCount: Int
+    if gridCount > 0 {
+        // Two halves of the samples are counted and scattered on two threads, each with
+        // its own counts (first half: A, second: B). B's offsets start after A's within
+        // every cell, so the layout is the one a single stable pass would produce.
+        let counts = UnsafeMutableRawPointer(work.base!).bindMemory(to: Int32.self, capacity: 4 * gridCount)
+        let posA = counts, negA = counts + gridCount
+        let posB = counts + 2 * gridCount, negB = counts + 3 * gridCount
+        for g in 0..<(4 * gridCount) { counts[g] = 0 }
+        // The same function in both passes, so both agree on every point's cell. Rounding
+        // can put a point within ~1e-16 * span of a grid line in the neighbour cell: its
+        // cell is then wider than h by that much, which no bound below notices.
+        @inline(__always) func gridCell(_ x: Double) -> Int {
+            Swift.min(Int(scaledDifference(x, minScore, temperature) / h), gridCount - 1)
+        }
+        let unweighted = samples.weights == nil
+        // Branch-free on the (random) labels: pointer and offset are selected, not jumped to.
+        func countCells(_ range: Range<Int>, _ posCounts: UnsafeMutablePointer<Int32>,
+                        _ negCounts: UnsafeMutablePointer<Int32>) {
+            for i in range where unweighted || samples.weight(i) > 0 {
+                let g = gridCell(samples.scores[i])
+                let target = samples.labels[i] == 1 ? posCounts : negCounts
+                target[g] += 1
+            }
+        }
+        func scatter(_ range: Range<Int>, _ posOffsets: UnsafeMutablePointer<Int32>,
+                     _ negOffsets: UnsafeMutablePointer<Int32>) {
+            for i in range where unweighted || samples.weight(i) > 0 {
+                let x = samples.scores[i] + 0.0
+                let g = gridCell(x)
+                let isPositive = samples.labels[i] == 1
+                let offsets = isPositive ? posOffsets : negOffsets
+                let at = (isPositive ? 0 : positiveCount) + Int(offsets[g])
+                offsets[g] += 1
+                scores[at] = x
+                o[at] = UInt32(truncatingIfNeeded: i)
+            }
+        }
+        let half = n / 2
+        let parallelGrid = n >= FastSoftParameters.parallelThreshold
+        runConcurrently(inParallel: parallelGrid, { countCells(0..<half, posA, negA) },
+                        { countCells(half..<n, posB, negB) })
+        var nonEmpty = 0
+        for g in 0..<gridCount where posA[g] + negA[g] + posB[g] + negB[g] > 0 { nonEmpty += 1 }
+        cellCount = nonEmpty
+        cellStorage = try ScratchBuffer<Int32>(count: 4 * cellCount + 2)
+        let posStart = cellStorage.base!, negStart = posStart + (cellCount + 1)
+        // Counts to start offsets (within each class), and the cells' starts.
+        var p: Int32 = 0, q: Int32 = 0, c = 0
+        for g in 0..<gridCount {
+            let cpA = posA[g], cnA = negA[g], cpB = posB[g], cnB = negB[g]
+            if cpA + cnA + cpB + cnB > 0 {
+                posStart[c] = p
+                negStart[c] = q
+                c += 1
+            }
+            posA[g] = p
+            negA[g] = q
+            posB[g] = p + cpA
+            negB[g] = q + cnA
+            p += cpA + cpB
+            q += cnA + cnB
+        }
+        posStart[cellCount] = p
+        negStart[cellCount] = q
+        runConcurrently(inParallel: parallelGrid, { scatter(0..<half, posA, negA) },
+                        { scatter(half..<n, posB, negB) })
+        UnsafeMutableRawPointer(work.base!).bindMemory(to: Double.self, capacity: 4 * total)
+    } else {
+        let k = keys.base!
+        var p = 0, q = positiveCount
+        if let weights = samples.weights {
+            for i in 0..<n {
+                guard weights[i] > 0 else { continue }
+                if samples.labels[i] == 1 {
+                    k[p] = sortKey(samples.scores[i]); o[p] = UInt32(truncatingIfNeeded: i); p += 1
+                } else {
+                    k[q] = sortKey(samples.scores[i]); o[q] = UInt32(truncatingIfNeeded: i); q += 1
+                }
+            }
+        } else {
+            // Branch-free: labels are random, a branch on them would mispredict half the time.
+            for i in 0..<n {
+                let isPositive = samples.labels[i] == 1
+                let at = isPositive ? p : q
+                k[at] = sortKey(samples.scores[i])
+                o[at] = UInt32(truncatingIfNeeded: i)
+                p += isPositive ? 1 : 0
+                q += isPositive ? 0 : 1
+            }
+        }
+        // Sort scratch inside the work arrays: 8 + 4 bytes a point of their 32.
+        let raw = UnsafeMutableRawPointer(work.base!)
+        let sk = raw.bindMemory(to: UInt64.self, capacity: total)
+        let sv = (raw + 8 * total).bindMemory(to: UInt32.self, capacity: total)
+        let hist = histograms.base!
+        let pc = positiveCount, nc = negativeCount
+        runConcurrently(inParallel: n >= FastSoftParameters.parallelThreshold, {
+            radixSort(keys: k, values: o, scratchKeys: sk, scratchValues: sv, histogram: hist, count: pc)
+        }, {
+            radixSort(keys: k + pc, values: o + pc, scratchKeys: sk + pc, scratchValues: sv + pc,
+                      histogram: hist + 8 * 256, count: nc)
+        })
+        // Keys back to scores, in place (same size, trivial types).
+        for i in 0..<total { k[i] = scoreFromSortKey(k[i]).bitPattern }
+        raw.bindMemory(to: Double.self, capacity: 4 * total)
+        let sortedPos = (scores, positiveCount), sortedNeg = (scores + positiveCount, negativeCount)
+        cellCount = countGreedyCells(sortedPos, sortedNeg, temperature: temperature, posStart: nil, negStart: nil)
+        cellStorage = try ScratchBuffer<Int32>(count: 4 * cellCount + 2)
+        _ = countGreedyCells(sortedPos, sortedNeg, temperature: temperature,
+                             posStart: cellStorage.base!, negStart: cellStorage.base! + (cellCount + 1))
+    }
+    defer { cellStorage.free() }
+    let cellBounds = try ScratchBuffer<Double>(count: 2 * cellCount)
+    defer { cellBounds.free() }
+
+    let w = work.base!
+    func makeClass(offset: Int, count: Int) -> SortedClass {
+        SortedClass(count: count, scores: scores + offset, mass: w + offset,
+                    origin: o + offset, potentialBelow: w + total + offset,
+                    potentialAbove: w + 2 * total + offset, moments: w + 3 * total + offset)
+    }
+    let pos = makeClass(offset: 0, count: positiveCount)
+    let neg = makeClass(offset: positiveCount, count: negativeCount)
+    fillMasses(pos, samples, maxWeight: positiveMax, total: positiveTotal.total)
+    fillMasses(neg, samples, maxWeight: negativeMax, total: negativeTotal.total)
+
+    let cs = cellStorage.base!
+    let cells = CellTable(count: cellCount, posStart: cs, negStart: cs + (cellCount + 1),
+                          nearLo: cs + 2 * (cellCount + 1), nearHi: cs + 2 * (cellCount + 1) + cellCount,
+                          lo: cellBounds.base!, hi: cellBounds.base! + cellCount)
+    setCellBounds(cells, pos, neg)
+    let layout = FastSoftLayout(temperature: temperature, pos: pos, neg: neg, cells: cells,
+                                needGradient: gradient != nil)
+    findNearRanges(layout)
+
+    // Scratch of the near field and the partial sums, then the phases.
+    let nearScratch = try ScratchBuffer<Double>(count: 2 * ChebyshevNearField.scratchCount)
+    defer { nearScratch.free() }
+    let farScratch = try ScratchBuffer<Double>(count: 2 * ExponentialFarField.scratchCount)
+    defer { farScratch.free() }
+    let partials = try ScratchBuffer<Double>(count: 8)
+    defer { partials.free() }
+    let part = partials.base!
+    for k in 0..<8 { part[k] = 0 }
+    let parallel = total >= FastSoftParameters.parallelThreshold
+    let fs = farScratch.base!
+    runConcurrently(inParallel: parallel, {
+        let r = ExponentialFarField.sweep(layout, above: false, scratch: fs)
+        part[0] = r.value; part[1] = r.moment
+    }, {
+        let r = ExponentialFarField.sweep(layout, above: true, scratch: fs + ExponentialFarField.scratchCount)
+        part[2] = r.value; part[3] = r.moment
+    })
+    let near = ChebyshevNearField(layout: layout)
+    let split = near.balancedSplit()
+    let ns = nearScratch.base!
+    runConcurrently(inParallel: parallel, {
+        near.computeMoments(cells: 0..<split, scratch: ns)
+    }, {
+        near.computeMoments(cells: split..<cellCount, scratch: ns + ChebyshevNearField.scratchCount)
+    })
+    runConcurrently(inParallel: parallel, {
+        let r = near.evaluate(cells: 0..<split, scratch: ns)
+        part[4] = r.value; part[5] = r.moment
+    }, {
+        let r = near.evaluate(cells: split..<cellCount, scratch: ns + ChebyshevNearField.scratchCount)
+        part[6] = r.value; part[7] = r.moment
+    })
+
+    // Assembly in a fixed order.
+    var value = CompensatedSum(), moment = CompensatedSum()
+    for k in 0..<4 {
+        value.add(part[2 * k])
+        moment.add(part[2 * k + 1])
+    }
+    if let gradient {
+        // Samples of weight 0 get 0; every other entry is written below.
+        if pos.count + neg.count < n {
+            for k in gradient.indices { gradient[k] = 0 }
+        }
+        for i in 0..<pos.count {
+            gradient[Int(pos.origin[i])] = pos.mass[i] * (pos.potentialBelow[i] + pos.potentialAbove[i]) / temperature
+        }
+        for j in 0..<neg.count {
+            gradient[Int(neg.origin[j])] = -neg.mass[j] * (neg.potentialBelow[j] + neg.potentialAbove[j]) / temperature
+        }
+    }
+    let v = Swift.min(Swift.max(value.total, 0), 1)
+    return SoftAUROCResult(value: v, dTemperature: -moment.total / temperature, hasPairs: true)
+}
+
+/// Asks the kernel to back the page-aligned interior of a large buffer with transparent
+/// huge pages (a hint: ignored where THP is off; never fails the computation).
+private func adviseHugePages<T>(_ base: UnsafeMutablePointer<T>?, bytes: Int) {
+    #if os(Linux)
+    guard let base, bytes >= 4 << 20 else { return }
+    let page = 4096
+    let start = (Int(bitPattern: base) + page - 1) & ~(page - 1)
+    let end = (Int(bitPattern: base) + bytes) & ~(page - 1)
+    guard end > start else { return }
+    _ = madvise(UnsafeMutableRawPointer(bitPattern: start), end - start, MADV_HUGEPAGE)
+    #endif
+}
+
+/// Masses in sorted order, computed exactly as `splitByClass` does (w / max / total, or
+/// 1 / count unweighted) so both paths see the same masses.
+private func fillMasses(_ c: SortedClass, _ samples: LabeledSamples, maxWeight: Double, total: Double) {
+    guard let weights = samples.weights else {
+        let m = 1.0 / Double(c.count)
+        for k in 0..<c.count { c.mass[k] = m }
+        return
+    }
+    for k in 0..<c.count { c.mass[k] = (weights[Int(c.origin[k])] / maxWeight) / total }
+}
+
+/// Cuts the merged sorted points (scores of each class ascending) into greedy cells (see
+/// the top of the file) and returns how many there are; fills the cells' starts when the
+/// pointers are given.
+private func countGreedyCells(
+    _ pos: (UnsafeMutablePointer<Double>, Int), _ neg: (UnsafeMutablePointer<Double>, Int),
+    temperature: Double, posStart: UnsafeMutablePointer<Int32>?, negStart: UnsafeMutablePointer<Int32>?
+) -> Int {
+    let h = FastSoftParameters.cellWidth
+    let (ps, pc) = pos, (ns, nc) = neg
+    var i = 0, j = 0, c = 0
+    while i < pc || j < nc {
+        let lo: Double
+        if i < pc && j < nc { lo = Swift.min(ps[i], ns[j]) } else if i < pc { lo = ps[i] } else { lo = ns[j] }
+        posStart?[c] = Int32(truncatingIfNeeded: i)
+        negStart?[c] = Int32(truncatingIfNeeded: j)
+        while i < pc && scaledDifference(ps[i], lo, temperature) <= h { i += 1 }
+        while j < nc && scaledDifference(ns[j], lo, temperature) <= h { j += 1 }
+        c += 1
+    }
+    posStart?[c] = Int32(truncatingIfNeeded: i)
+    negStart?[c] = Int32(truncatingIfNeeded: j)
+    return c
+}
+
+/// The smallest and largest score of every cell (cells are not sorted inside).
+private func setCellBounds(_ cells: CellTable, _ pos: SortedClass, _ neg: SortedClass) {
+    for c in 0..<cells.count {
+        var lo = Double.infinity, hi = -Double.infinity
+        for i in Int(cells.posStart[c])..<Int(cells.posStart[c + 1]) {
+            lo = Swift.min(lo, pos.scores[i]); hi = Swift.max(hi, pos.scores[i])
+        }
+        for j in Int(cells.negStart[c])..<Int(cells.negStart[c + 1]) {
+            lo = Swift.min(lo, neg.scores[j]); hi = Swift.max(hi, neg.scores[j])
+        }
+        cells.lo[c] = lo
+        cells.hi[c] = hi
+    }
+}
+
+/// nearLo[c] is the first cell whose gap to c is below C, found by a pointer that only
+/// moves up as c does, so nearLo is nondecreasing (the upward sweep relies on it: its
+/// far set [0, nearLo[c]) only grows). nearHi likewise, from the top. Since lo and hi grow
+/// with c and `scaledDifference` is monotone, every cell below nearLo[c] has gap >= C to
+/// every point of c (and symmetrically above nearHi[c]).
+private func findNearRanges(_ layout: FastSoftLayout) {
+    let cells = layout.cells, t = layout.temperature, C = FastSoftParameters.nearDistance
+    var lower = 0
+    for c in 0..<cells.count {
+        let loC = layout.lo(c)
+        while lower < c && scaledDifference(loC, layout.hi(lower), t) >= C { lower += 1 }
+        cells.nearLo[c] = Int32(truncatingIfNeeded: lower)
+    }
+    var upper = cells.count - 1
+    for c in stride(from: cells.count - 1, through: 0, by: -1) {
+        let hiC = layout.hi(c)
+        while upper > c && scaledDifference(layout.lo(upper), hiC, t) >= C { upper -= 1 }
+        cells.nearHi[c] = Int32(truncatingIfNeeded: upper)
+    }
+}

@@ -1,0 +1,75 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The unsigned integer whose order is the numeric order of the finite double `x`:
+/// negative numbers have all bits flipped, non-negative ones the sign bit set. -0.0 is
+/// first turned into +0.0 (x + 0.0), so the two zeros get one key and count as ties.
+///
+///     sortKey(-1.0) < sortKey(0.0) && sortKey(0.0) == sortKey(-0.0)
+@inline(__always)
+func sortKey(_ x: Double) -> UInt64 {
+    let bits = (x + 0.0).bitPattern
+    // Branch-free: the arithmetic shift spreads the sign bit over the mask.
+    let mask = UInt64(bitPattern: Int64(bitPattern: bits) >> 63) | (1 << 63)
+    return bits ^ mask
+}
+
+/// The double whose `sortKey` is `key` (the inverse of `sortKey`).
+@inline(__always)
+func scoreFromSortKey(_ key: UInt64) -> Double {
+    Double(bitPattern: key ^ (((key >> 63) &- 1) | (1 << 63)))
+}
+
+/// Sorts `keys[0..<count]` ascending, moving `values[k]` with `keys[k]` (stable), by
+/// least-significant-digit radix sort with eight 8-bit digits. `scratchKeys` and
+/// `scratchValues` (count elements each) are overwritten; `histogram` needs 8 * 256 Ints.
+///
+/// Time O(count) (at most eight scatter passes; 256 buckets keep every pass's write
+/// streams in L1, fewer when a digit is the same for every
+/// key, as the high bits of nearby doubles usually are); no allocation, cannot fail.
+func radixSort(
+    keys: UnsafeMutablePointer<UInt64>, values: UnsafeMutablePointer<UInt32>,
+    scratchKeys: UnsafeMutablePointer<UInt64>, scratchValues: UnsafeMutablePointer<UInt32>,
+    histogram: UnsafeMutablePointer<Int>, count: Int
+) {
+    guard count > 1 else { return }
+    let digits = 8, radix = 256, mask: UInt64 = 255
+    for k in 0..<(digits * radix) { histogram[k] = 0 }
+    for i in 0..<count {
+        let key = keys[i]
+        for d in 0..<digits {
+            histogram[d * radix + Int(truncatingIfNeeded: (key >> UInt64(8 * d)) & mask)] += 1
+        }
+    }
+    var sourceKeys = keys, sourceValues = values
+    var targetKeys = scratchKeys, targetValues = scratchValues
+    for d in 0..<digits {
+        let shift = UInt64(8 * d)
+        let counts = histogram + d * radix
+        // A digit shared by every key leaves the order unchanged: skip the pass.
+        if counts[Int(truncatingIfNeeded: (sourceKeys[0] >> shift) & mask)] == count { continue }
+        var offset = 0
+        for b in 0..<radix {
+            let c = counts[b]
+            counts[b] = offset
+            offset += c
+        }
+        for i in 0..<count {
+            let key = sourceKeys[i]
+            let b = Int(truncatingIfNeeded: (key >> shift) & mask)
+            let at = counts[b]
+            counts[b] = at + 1
+            targetKeys[at] = key
+            targetValues[at] = sourceValues[i]
+        }
+        swap(&sourceKeys, &targetKeys)
+        swap(&sourceValues, &targetValues)
+    }
+    if sourceKeys != keys {
+        memcpy(keys, sourceKeys, count * MemoryLayout<UInt64>.stride)
+        memcpy(values, sourceValues, count * MemoryLayout<UInt32>.stride)
+    }
+}

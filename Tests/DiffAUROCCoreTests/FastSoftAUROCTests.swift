@@ -1,0 +1,239 @@
+import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
+@testable import DiffAUROCCore
+
+// The fast soft AUROC (.fast) against the direct pair sum (.pairwise), to 1e-12 of each
+// quantity's natural scale: 1 for the value, w_k / (T * W_class) for a gradient, 1/T for
+// d/dT. Hand-checkable cases first, then adversarial and randomized ones.
+
+/// A small deterministic generator (SplitMix64), so failures reproduce.
+private struct SplitMix: RandomNumberGenerator {
+    var state: UInt64
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
+
+private struct Outcome {
+    var result: SoftAUROCResult
+    var gradient: [Double]
+}
+
+private func run(_ scores: [Double], _ labels: [Double], _ weights: [Double]?,
+                 temperature: Double, method: SoftAUROCMethod) throws -> Outcome {
+    var gradient = [Double](repeating: .nan, count: scores.count)
+    let result = try scores.withUnsafeBufferPointer { s in
+        try labels.withUnsafeBufferPointer { l in
+            try gradient.withUnsafeMutableBufferPointer { g in
+                if let weights {
+                    return try weights.withUnsafeBufferPointer { w in
+                        try softAUROC(LabeledSamples(scores: s, labels: l, weights: w),
+                                      temperature: temperature, gradient: g, method: method)
+                    }
+                }
+                return try softAUROC(LabeledSamples(scores: s, labels: l, weights: nil),
+                                     temperature: temperature, gradient: g, method: method)
+            }
+        }
+    }
+    return Outcome(result: result, gradient: gradient)
+}
+
+/// The largest error of .fast against .pairwise, each divided by its bar (must be <= 1).
+@discardableResult
+private func expectFastMatchesPairwise(_ scores: [Double], _ labels: [Double], _ weights: [Double]?,
+                                       temperature: Double,
+                                       sourceLocation: SourceLocation = #_sourceLocation) throws -> Double {
+    let fast = try run(scores, labels, weights, temperature: temperature, method: .fast)
+    let direct = try run(scores, labels, weights, temperature: temperature, method: .pairwise)
+    #expect(fast.result.hasPairs == direct.result.hasPairs, sourceLocation: sourceLocation)
+    var positiveTotal = 0.0, negativeTotal = 0.0
+    for i in scores.indices {
+        let w = weights?[i] ?? 1
+        if labels[i] == 1 { positiveTotal += w } else { negativeTotal += w }
+    }
+    let bar = 1e-12
+    var worst = abs(fast.result.value - direct.result.value) / bar
+    worst = max(worst, abs(fast.result.dTemperature - direct.result.dTemperature) * temperature / bar)
+    for i in scores.indices {
+        let w = weights?[i] ?? 1
+        #expect(fast.gradient[i].isFinite, sourceLocation: sourceLocation)
+        if w == 0 {
+            #expect(fast.gradient[i] == 0, sourceLocation: sourceLocation)
+            continue
+        }
+        let scale = w / (temperature * (labels[i] == 1 ? positiveTotal : negativeTotal))
+        worst = max(worst, abs(fast.gradient[i] - direct.gradient[i]) / (bar * scale))
+    }
+    #expect(worst <= 1, "worst error / bar = \(worst) at T = \(temperature)", sourceLocation: sourceLocation)
+    return worst
+}
+
+private func randomLabels(_ n: Int, _ rng: inout SplitMix, positiveRate: Double = 0.4) -> [Double] {
+    var labels = (0..<n).map { _ in Double.random(in: 0..<1, using: &rng) < positiveRate ? 1.0 : 0.0 }
+    labels[0] = 1
+    labels[n - 1] = 0
+    return labels
+}
+
+@Test func twoPointsMatchTheFormula() throws {
+    // One pair, x = (2 - 1) / 0.5 = 2: value sigmoid(2), gradients +-sigmoid'(2) / T.
+    let out = try run([2, 1], [1, 0], nil, temperature: 0.5, method: .fast)
+    let s = 1 / (1 + exp(-2.0)), slope = s * (1 - s)
+    #expect(abs(out.result.value - s) < 1e-15)
+    #expect(abs(out.gradient[0] - slope / 0.5) < 1e-14)
+    #expect(abs(out.gradient[1] + slope / 0.5) < 1e-14)
+    #expect(abs(out.result.dTemperature - (-2 * slope / 0.5)) < 1e-14)
+}
+
+@Test func oneClassGivesNoPairsAndZeroGradient() throws {
+    let out = try run([1, 2, 3], [1, 1, 1], nil, temperature: 1, method: .fast)
+    #expect(out.result == .noPairs)
+    #expect(out.gradient == [0, 0, 0])
+    // Weight 0 removes the only negative.
+    let weighted = try run([1, 2, 3], [1, 0, 1], [1, 0, 1], temperature: 1, method: .fast)
+    #expect(weighted.result == .noPairs)
+    #expect(weighted.gradient == [0, 0, 0])
+}
+
+@Test func scoresNearTheLargestDoubleStayFinite() throws {
+    // s_pos - s_neg = 2e308 overflows a double; (s/2 - s'/2) / T does not. x = 2.
+    let out = try run([1e308, -1e308], [1, 0], nil, temperature: 1e308, method: .fast)
+    let s = 1 / (1 + exp(-2.0)), slope = s * (1 - s)
+    #expect(abs(out.result.value - s) < 1e-15)
+    #expect(abs(out.gradient[0] * 1e308 - slope) < 1e-15)
+    #expect(abs(out.gradient[1] * 1e308 + slope) < 1e-15)
+    #expect(abs(out.result.dTemperature * 1e308 + 2 * slope) < 1e-15)
+}
+
+@Test(arguments: [1e-12, 1e-8, 1e-3, 0.05, 0.3, 1, 4, 30, 1e3, 1e8, 1e12])
+func randomScoresAtEveryTemperature(relativeTemperature: Double) throws {
+    var rng = SplitMix(state: 42)
+    let n = 1200
+    let scores = (0..<n).map { _ in Double.random(in: -3...3, using: &rng) }
+    let labels = randomLabels(n, &rng)
+    let weights = (0..<n).map { _ in Int.random(in: 0..<8, using: &rng) == 0 ? 0 : Double.random(in: 0...3, using: &rng) }
+    let spread = scores.max()! - scores.min()!
+    try expectFastMatchesPairwise(scores, labels, nil, temperature: relativeTemperature * spread)
+    try expectFastMatchesPairwise(scores, labels, weights, temperature: relativeTemperature * spread)
+}
+
+@Test(arguments: [1e-8, 0.01, 1, 1e8])
+func allScoresTied(temperature: Double) throws {
+    var rng = SplitMix(state: 7)
+    let n = 900
+    try expectFastMatchesPairwise([Double](repeating: 0.25, count: n), randomLabels(n, &rng), nil,
+                                  temperature: temperature)
+}
+
+@Test(arguments: [1e-8, 0.3, 1, 3, 1e8])
+func manyCopiesOfTwoValues(temperature: Double) throws {
+    var rng = SplitMix(state: 8)
+    let n = 2000
+    let scores = (0..<n).map { _ in Bool.random(using: &rng) ? -1.5 : 2.0 }
+    try expectFastMatchesPairwise(scores, randomLabels(n, &rng), nil, temperature: temperature)
+}
+
+@Test(arguments: [1e-12, 1e-9, 1e-6, 1, 1e6, 1e9])
+func oneOutlierFarFromATightCluster(temperature: Double) throws {
+    var rng = SplitMix(state: 9)
+    let n = 1500
+    var scores = (0..<n).map { _ in 1 + Double.random(in: 0...1e-9, using: &rng) }
+    scores[17] = 1e6
+    try expectFastMatchesPairwise(scores, randomLabels(n, &rng), nil, temperature: temperature)
+}
+
+@Test(arguments: [1e-300, 1, 1e290])
+func hugeScores(temperature: Double) throws {
+    var rng = SplitMix(state: 10)
+    let n = 800
+    // Differences stay finite (|s| <= 4e307) so the pairwise oracle is exact too.
+    let scores = (0..<n).map { _ in Double(Int.random(in: -4...4, using: &rng)) * 1e307 }
+    try expectFastMatchesPairwise(scores, randomLabels(n, &rng), nil, temperature: temperature)
+}
+
+@Test func clustersAtEveryScaleWithWeights() throws {
+    // Clusters of very different sizes and spacings, so every near-field form (direct,
+    // moments to targets, sources to locals, moments to locals) and the far field mix.
+    var rng = SplitMix(state: 11)
+    var scores: [Double] = []
+    for c in 0..<40 {
+        let size = [1, 3, 17, 40, 200][c % 5]
+        let centre = Double(c) * Double.random(in: 0.2...3, using: &rng)
+        for _ in 0..<size { scores.append(centre + Double.random(in: -0.3...0.3, using: &rng)) }
+    }
+    let n = scores.count
+    let labels = randomLabels(n, &rng, positiveRate: 0.5)
+    let weights = (0..<n).map { _ in Int.random(in: 0..<5, using: &rng) == 0 ? 0 : Double.random(in: 1e-3...1e3, using: &rng) }
+    for t in [0.01, 0.1, 0.25, 0.5, 1, 2] {
+        try expectFastMatchesPairwise(scores, labels, weights, temperature: t)
+    }
+}
+
+@Test func automaticAgreesWithPairwiseOnSmallAndLargeInputs() throws {
+    var rng = SplitMix(state: 12)
+    for n in [10, 100, 600] {
+        let scores = (0..<n).map { _ in Double.random(in: -1...1, using: &rng) }
+        let labels = randomLabels(n, &rng)
+        let auto = try run(scores, labels, nil, temperature: 0.2, method: .automatic)
+        let direct = try run(scores, labels, nil, temperature: 0.2, method: .pairwise)
+        #expect(abs(auto.result.value - direct.result.value) < 1e-12)
+    }
+}
+
+@Test func resultsAreBitwiseReproducibleAcrossThreads() throws {
+    // Above the parallel threshold the work is split across two threads; the bits must
+    // not depend on timing.
+    var rng = SplitMix(state: 13)
+    let n = 3 * FastSoftParameters.parallelThreshold
+    let scores = (0..<n).map { _ in Double.random(in: -2...2, using: &rng) }
+    let labels = randomLabels(n, &rng)
+    let first = try run(scores, labels, nil, temperature: 0.1, method: .fast)
+    for _ in 0..<3 {
+        let again = try run(scores, labels, nil, temperature: 0.1, method: .fast)
+        #expect(again.result.value.bitPattern == first.result.value.bitPattern)
+        #expect(again.result.dTemperature.bitPattern == first.result.dTemperature.bitPattern)
+        #expect(again.gradient.map(\.bitPattern) == first.gradient.map(\.bitPattern))
+    }
+}
+
+@Test(arguments: [1e-6, 0.05, 1, 1e6])
+func valueWithoutGradientMatches(temperature: Double) throws {
+    // auroc_soft asks for no gradient: the fast path then skips the negatives' sums.
+    var rng = SplitMix(state: 14)
+    let n = 1500
+    let scores = (0..<n).map { _ in Double.random(in: -1...1, using: &rng) }
+    let labels = randomLabels(n, &rng)
+    let weights = (0..<n).map { _ in Double.random(in: 0...1, using: &rng) }
+    for w in [nil, weights] {
+        let (fast, direct) = try scores.withUnsafeBufferPointer { s in
+            try labels.withUnsafeBufferPointer { l in
+                try (w ?? []).withUnsafeBufferPointer { wb in
+                    let samples = LabeledSamples(scores: s, labels: l, weights: w == nil ? nil : wb)
+                    return (try softAUROC(samples, temperature: temperature, gradient: nil, method: .fast),
+                            try softAUROC(samples, temperature: temperature, gradient: nil, method: .pairwise))
+                }
+            }
+        }
+        #expect(abs(fast.value - direct.value) <= 1e-12)
+        #expect(abs(fast.dTemperature - direct.dTemperature) * temperature <= 1e-12)
+    }
+}
+
+@Test func automaticPicksTheFastPathAboveTheCrossover() throws {
+    // Both paths meet the bar, so .automatic must agree with either on each side.
+    var rng = SplitMix(state: 15)
+    let n = 2 * Int(Double(pairwiseCrossoverPairs).squareRoot()) + 50
+    let scores = (0..<n).map { _ in Double.random(in: -1...1, using: &rng) }
+    let labels = (0..<n).map { $0 % 2 == 0 ? 1.0 : 0.0 }
+    let auto = try run(scores, labels, nil, temperature: 0.1, method: .automatic)
+    let fast = try run(scores, labels, nil, temperature: 0.1, method: .fast)
+    #expect(auto.result.value.bitPattern == fast.result.value.bitPattern)
+    #expect(auto.gradient.map(\.bitPattern) == fast.gradient.map(\.bitPattern))
+}
