@@ -133,7 +133,114 @@ int auroc_exact(const double *scores, const double *labels, const double *weight
 
 /* ---- float32 entry points (section owned by the exact-AUROC speed work) ---- */
 
+/*
+ * auroc_exact_f32: auroc_exact on float32 arrays, read in place (NumPy and JAX float32
+ * arrays need no conversion or copy). Same contract as auroc_exact in every respect:
+ * labels[i] must be exactly 0.0f or 1.0f, scores finite, weights NULL or finite and >= 0,
+ * the same status codes in the same order of checks.
+ *
+ *   scores, labels, weights  n floats each; weights may be NULL (all 1)
+ *   out_value                required; receives the AUROC as a double in [0, 1]
+ *
+ * The result equals auroc_exact on the same values converted to double (the conversion
+ * is exact): without weights, the correctly rounded double of U / (P * N).
+ * Returns DIFFAUROC_OK or an error; DIFFAUROC_E_ONE_CLASS when there is no pair.
+ * Like auroc_exact, for n >= 65536 it shares the work with one extra thread that it
+ * joins before returning (same result bits with or without it).
+ */
+int auroc_exact_f32(const float *scores, const float *labels, const float *weights,
+                    size_t n, double *out_value);
+
 /* ---- batched entry points (section owned by the JAX front end work) ---- */
+
+/*
+ * Batched entry points: `batch` independent problems of n samples each in one call (a
+ * vectorizing caller such as jax.vmap makes one call, not one per row). Arrays of
+ * batch x n elements are row-major and contiguous: row b is elements [b*n, (b+1)*n).
+ * Each row means exactly what the single-problem function computes on it.
+ *
+ * Two phases. First every row is validated (all of them, even after a bad one). If any
+ * row is invalid, nothing is computed and no value, gradient or d/dT of ANY row is
+ * written; out_status (if given) then holds each row's code (0 for a valid row) and the
+ * function returns the code of the lowest invalid row. Otherwise every row is computed
+ * and written, and the return is DIFFAUROC_W_ONE_CLASS if any row has that warning, else
+ * DIFFAUROC_OK. The only failure after the first phase is DIFFAUROC_E_NO_MEMORY at some
+ * row b: rows before b are written (out_status 0 or 1), rows b.. are not (out_status
+ * DIFFAUROC_E_NO_MEMORY), and the function returns DIFFAUROC_E_NO_MEMORY.
+ *
+ * Call-level checks come first and write nothing at all, not even out_status:
+ * DIFFAUROC_E_TOO_LARGE if batch * n (or (batch - 1) * temperature_stride) overflows or
+ * exceeds the single-problem limit; then DIFFAUROC_E_NULL_POINTER for a missing required
+ * pointer. batch == 0 returns DIFFAUROC_OK and touches nothing (every pointer may be NULL).
+ * Rows are computed one after the other, each exactly as the single-problem function
+ * computes it.
+ */
+
+/*
+ * auroc_soft_grad_batch: auroc_soft_grad on each row.
+ *
+ *   scores, labels        batch x n; may be NULL only when n == 0
+ *   weights               batch x n, or NULL (all 1)
+ *   temperatures          row b uses temperatures[b * temperature_stride]: stride 1 for
+ *                         one temperature per row, 0 for one shared temperature.
+ *                         Required when batch > 0; each must be finite and > 0
+ *                         (DIFFAUROC_E_BAD_TEMPERATURE for that row)
+ *   out_values            batch doubles; required when batch > 0
+ *   out_grads             batch x n doubles receiving d value_b / d scores[b*n + i], or
+ *                         NULL to compute values only (faster). Must not overlap inputs
+ *   out_dtemperatures     batch doubles receiving d value_b / d T_b, or NULL. Non-NULL
+ *                         with out_grads NULL is DIFFAUROC_E_NULL_POINTER (d/dT comes
+ *                         with the gradients)
+ *   out_status            batch ints receiving each row's status (see above), or NULL
+ *
+ * A row with no pair gets value 0, zero gradient and d/dT 0, and out_status[b] =
+ * DIFFAUROC_W_ONE_CLASS, as auroc_soft_grad.
+ */
+int auroc_soft_grad_batch(const double *scores, const double *labels, const double *weights,
+                          size_t batch, size_t n, const double *temperatures,
+                          size_t temperature_stride, double *out_values, double *out_grads,
+                          double *out_dtemperatures, int *out_status);
+
+/*
+ * auroc_exact_batch: auroc_exact on each row.
+ *
+ *   scores, labels, weights  as auroc_soft_grad_batch
+ *   out_values               batch doubles; required when batch > 0
+ *   out_status               batch ints, or NULL
+ *
+ * A row with no pair (no positive or no negative of positive weight, n == 0 included) is
+ * invalid: DIFFAUROC_E_ONE_CLASS is found in the validation phase, so no row is written.
+ */
+int auroc_exact_batch(const double *scores, const double *labels, const double *weights,
+                      size_t batch, size_t n, double *out_values, int *out_status);
+
+/*
+ * diffauroc_xla_ffi_soft, diffauroc_xla_ffi_exact: XLA FFI handlers (the C ABI of
+ * xla/ffi/api/c_api.h, API version 0.1 or later), for JAX programs to call the library
+ * without Python in the compiled step:
+ *
+ *   jax.ffi.register_ffi_target("diffauroc_soft",
+ *                               jax.ffi.pycapsule(lib.diffauroc_xla_ffi_soft), platform="cpu")
+ *
+ * call_frame is an XLA_FFI_CallFrame*, the return an XLA_FFI_Error* (NULL on success);
+ * they are void* here so that this header does not depend on XLA's. Not for direct use.
+ *
+ *   soft   arguments  scores (..., n), labels (..., n), temperature (...) or (),
+ *                     [weights (..., n)]
+ *          results    value (...)  or  value (...), gradient (..., n), d/dT (...)
+ *   exact  arguments  scores (..., n), labels (..., n), [weights (..., n)]
+ *          results    value (...)
+ *
+ * Leading axes are batch rows (auroc_soft_grad_batch / auroc_exact_batch on them; one
+ * temperature per row, or one for all). Each array may be float32 or float64; inputs are
+ * converted to double, results rounded to the result's type. Every failure (a status < 0
+ * of the batched function, a malformed frame, a shape mismatch, another element type, no
+ * memory) is returned as an XLA error whose message contains diffauroc_strerror's text
+ * and the failing rows; results are then not written. The handlers answer XLA's metadata
+ * query (API version 0.1) and run only at the execute stage.
+ */
+void *diffauroc_xla_ffi_soft(void *call_frame);
+void *diffauroc_xla_ffi_exact(void *call_frame);
 
 /*
  * diffauroc_strerror: a static, NUL-terminated English message for a status code (never

@@ -9,74 +9,456 @@
 /// compensated, so the result is within a few ulps of the exact weighted ratio.
 ///
 /// Returns nil when there is no positive or no negative sample of positive weight: AUROC
-/// is undefined then. Preconditions: `samples` validated (see `LabeledSamples`).
+/// is undefined then. Throws `.allocationFailed` if scratch memory (one key per sample
+/// plus one per sample of the largest buckets, at most two in all; as many doubles again
+/// weighted) cannot be had. Uses one extra thread for n >= 65536 (joined before it
+/// returns). Preconditions: `samples` validated (see `LabeledSamples`).
 ///
 ///     exactAUROC(scores [0.1, 0.4, 0.35, 0.8], labels [0, 0, 1, 1]) == 0.75
 public func exactAUROC(_ samples: LabeledSamples) throws(CoreError) -> Double? {
-    let (positives, negatives) = try samples.splitByClass()
+    try exactAUROC(scores: samples.scores, labels: samples.labels, weights: samples.weights)
+}
+
+/// `exactAUROC` for float32 scores, labels and weights: same preconditions, and the same
+/// result as on the values converted to Double (the conversion is exact and keeps order).
+///
+///     exactAUROCFloat32(scores: s, labels: y, weights: nil)
+public func exactAUROCFloat32(
+    scores: UnsafeBufferPointer<Float>, labels: UnsafeBufferPointer<Float>,
+    weights: UnsafeBufferPointer<Float>?
+) throws(CoreError) -> Double? {
+    try exactAUROC(scores: scores, labels: labels, weights: weights)
+}
+
+// Method. Each sample of positive weight becomes a word: its score's order key
+// (`OrderKeyed`) shifted left past the bits that are the same in every key, the 11 top
+// varying bits taken off as its bucket, and its class in the lowest bit (1 positive).
+// Phase 1 finds those bits and the class sizes; phase 2 histograms the buckets; phase 3
+// scatters the words into bucket order (the only pass over memory that is not
+// sequential); phase 4 sorts each bucket in cache (`sortWords`) and sweeps it. Buckets
+// hold disjoint score ranges in increasing order, so the buckets in order, each sorted,
+// are all samples sorted, and equal scores never straddle two buckets.
+//
+// The sweep counts, group of equal scores by group,
+//
+//     s1 = sum over positives of #(negatives in strictly lower groups)
+//     s2 = sum over negatives of #(positives in strictly lower groups)
+//
+// and 2U = s1 + (P N - s2): P N - s2 counts the pairs with negative <= positive, s1 those
+// with negative < positive, so a tied pair is counted once, in two halves. Weighted, the
+// value carried with each word is its signed mass (+ positive, - negative) and the sweep
+// sums mass products instead (plain sums within blocks of 1024 samples, compensated sums
+// across blocks; see `sweepWeighted`).
+//
+// Parallelism: phases 1-3 split the input into two chunks, phase 4 splits the buckets
+// into two runs of about equal size; each chunk's sums start from zero and the leader adds
+// each chunk's correction (its positives times the negatives of earlier chunks, and so
+// on). The chunking depends on n and the data only, so one thread or two give the same
+// bits.
+
+/// Inputs below this many samples run on the calling thread alone.
+private let parallelThreshold = 1 << 16
+
+/// Bits of the first, parallel scatter's buckets.
+private let topDigitBits = 11
+private let topBucketCount = 1 << topDigitBits
+
+/// How a caller's samples look to the algorithm: which are in, their keys, classes and
+/// the value that travels with each through the sort.
+private protocol ExactSampleSource {
+    associatedtype Key: FixedWidthInteger & UnsignedInteger & BitwiseCopyable
+    associatedtype Value: BitwiseCopyable
+    /// Whether `Value` is a signed mass (Double) rather than `NoValue`.
+    static var isWeighted: Bool { get }
+    var count: Int { get }
+    /// Weight > 0.
+    func isIncluded(_ i: Int) -> Bool
+    func key(_ i: Int) -> Key
+    /// 1 for a positive, 0 for a negative: the label itself, which the ABI layer has
+    /// checked is exactly 0 or 1. Arithmetic on it, not branches: classes come in random
+    /// order, and a mispredicted branch per sample would cost more than the sort.
+    func classBit(_ i: Int) -> Int
+    func weight(_ i: Int) -> Double
+    /// The value carried by sample i, given each class's largest weight.
+    func value(_ i: Int, maxPositive: Double, maxNegative: Double) -> Value
+}
+
+private struct UnweightedSource<Score: OrderKeyed>: ExactSampleSource {
+    let scores: UnsafeBufferPointer<Score>
+    let labels: UnsafeBufferPointer<Score>
+    static var isWeighted: Bool { false }
+    var count: Int { scores.count }
+    @inline(__always) func isIncluded(_ i: Int) -> Bool { true }
+    @inline(__always) func key(_ i: Int) -> Score.OrderKey { scores[i].orderKey }
+    @inline(__always) func classBit(_ i: Int) -> Int { labels[i].classBit }
+    @inline(__always) func weight(_ i: Int) -> Double { 1 }
+    @inline(__always) func value(_ i: Int, maxPositive: Double, maxNegative: Double) -> NoValue {
+        NoValue()
+    }
+}
+
+private struct WeightedSource<Score: OrderKeyed>: ExactSampleSource {
+    let scores: UnsafeBufferPointer<Score>
+    let labels: UnsafeBufferPointer<Score>
+    let weights: UnsafeBufferPointer<Score>
+    static var isWeighted: Bool { true }
+    var count: Int { scores.count }
+    @inline(__always) func isIncluded(_ i: Int) -> Bool { weights[i] > 0 }
+    @inline(__always) func key(_ i: Int) -> Score.OrderKey { scores[i].orderKey }
+    @inline(__always) func classBit(_ i: Int) -> Int { labels[i].classBit }
+    @inline(__always) func weight(_ i: Int) -> Double { weights[i].doubleValue }
+    /// Signed mass: w / (the class's weight scale, a power of two; see powerOfTwoScale),
+    /// negative for a negative sample.
+    /// With y = 0 or 1 the class maximum is y maxPositive + (1 - y) maxNegative exactly.
+    @inline(__always) func value(_ i: Int, maxPositive: Double, maxNegative: Double) -> Double {
+        let y = Double(classBit(i))
+        return weight(i) / (y * maxPositive + (1 - y) * maxNegative) * (2 * y - 1)
+    }
+}
+
+/// What one chunk reports to the others between phases.
+private struct ChunkTally: BitwiseCopyable {
+    var andKeys: UInt64 = .max
+    var orKeys: UInt64 = 0
+    var positives = 0
+    var negatives = 0
+    var maxPositiveWeight = 0.0
+    var maxNegativeWeight = 0.0
+    // Phase 4, unweighted: pair counts relative to the chunk's start.
+    var belowPositives: UInt128 = 0
+    var belowNegatives: UInt128 = 0
+    // Phase 4, weighted: class masses and partial U relative to the chunk's start.
+    var positiveMass = 0.0
+    var negativeMass = 0.0
+    var partialU = 0.0
+}
+
+func exactAUROC<Score: OrderKeyed>(
+    scores: UnsafeBufferPointer<Score>, labels: UnsafeBufferPointer<Score>,
+    weights: UnsafeBufferPointer<Score>?
+) throws(CoreError) -> Double? {
+    if let weights {
+        return try exactAUROC(WeightedSource(scores: scores, labels: labels, weights: weights))
+    }
+    return try exactAUROC(UnweightedSource(scores: scores, labels: labels))
+}
+
+private func exactAUROC<Source: ExactSampleSource>(_ source: Source) throws(CoreError) -> Double? {
+    typealias Key = Source.Key
+    typealias T = RadixSortTuning
+    let n = source.count
+    guard n >= 2 else { return nil }
+    let chunkCount = n >= parallelThreshold ? 2 : 1
+    let words = try ScratchBuffer<Key>(count: n)
+    defer { words.free() }
+    let values = try ScratchBuffer<Source.Value>(count: n)
+    defer { values.free() }
+    words.adviseHugePages()
+    if Source.isWeighted { values.adviseHugePages() }
+    // Scratch of phase 4, allocated by the leader once the bucket sizes are known: for
+    // each chunk, as much as its largest bucket (together at most n), reused bucket after
+    // bucket so that it stays in cache.
+    var spare: (words: ScratchBuffer<Key>, values: ScratchBuffer<Source.Value>)? = nil
+    var spareAllocationFailed = false
     defer {
-        positives.free()
-        negatives.free()
+        spare?.words.free()
+        spare?.values.free()
     }
-    guard positives.count > 0, negatives.count > 0 else { return nil }
-    let unweighted = samples.weights == nil
-    try sortScoresCarryingMass(positives, carryMass: !unweighted)
-    try sortScoresCarryingMass(negatives, carryMass: !unweighted)
-    if unweighted {
-        let twiceU = countTwiceU(positives.scores.buffer, negatives.scores.buffer)
-        let pairs = UInt128(positives.count) * UInt128(negatives.count)
-        return correctlyRoundedRatio(twiceU, 2 * pairs)
+    // Per chunk: the bucket histogram (then offsets) and the in-cache sort's tables.
+    let tablesPerChunk = 2 * topBucketCount + T.tableCount
+    let tables = try ScratchBuffer<Int>(count: chunkCount * tablesPerChunk)
+    defer { tables.free() }
+    // Phase-1 tallies in [0, chunkCount), later phases' in [chunkCount, 2 chunkCount).
+    let tallies = try ScratchBuffer<ChunkTally>(count: 2 * chunkCount)
+    defer { tallies.free() }
+    let first = tallies.base!, later = tallies.base! + chunkCount
+    let w = words.base!, v = values.base!
+    let tableBase = tables.base!
+    @inline(__always) func histogram(_ chunk: Int) -> UnsafeMutablePointer<Int> {
+        tableBase + chunk * tablesPerChunk
     }
-    return weightedU(positives, negatives)
+
+    var result: Double? = nil
+    runAsTeam(chunkCount: chunkCount) { worker in
+        // Phase 1: class sizes, largest weights, the bits that vary between keys.
+        for chunk in worker.chunks {
+            var andKeys = Key.max, orKeys = Key.zero
+            var positives = 0, negatives = 0, maxPositive = 0.0, maxNegative = 0.0
+            for i in chunkRange(chunk, of: chunkCount, count: n) where source.isIncluded(i) {
+                let key = source.key(i)
+                andKeys &= key
+                orKeys |= key
+                let positive = source.classBit(i)
+                positives &+= positive
+                negatives &+= 1 &- positive
+                if Source.isWeighted {
+                    let w = source.weight(i), y = Double(positive)
+                    maxPositive = Swift.max(maxPositive, w * y)
+                    maxNegative = Swift.max(maxNegative, w * (1 - y))
+                }
+            }
+            first[chunk] = ChunkTally(andKeys: UInt64(andKeys), orKeys: UInt64(orKeys),
+                                      positives: positives, negatives: negatives,
+                                      maxPositiveWeight: maxPositive, maxNegativeWeight: maxNegative)
+        }
+        worker.synchronize()
+        var positives = 0, negatives = 0, maxPositive = 0.0, maxNegative = 0.0
+        var andKeys = UInt64.max, orKeys: UInt64 = 0
+        for chunk in 0..<chunkCount {
+            positives += first[chunk].positives
+            negatives += first[chunk].negatives
+            maxPositive = Swift.max(maxPositive, first[chunk].maxPositiveWeight)
+            maxNegative = Swift.max(maxNegative, first[chunk].maxNegativeWeight)
+            andKeys &= first[chunk].andKeys
+            orKeys |= first[chunk].orKeys
+        }
+        guard positives > 0 && negatives > 0 else { return }
+        // Divide by powers of two, not by the maxima themselves: exact, so integer and
+        // dyadic weights stay exact and rescaled or shifted inputs give the same bits.
+        maxPositive = powerOfTwoScale(maxPositive)
+        maxNegative = powerOfTwoScale(maxNegative)
+        let varying = Key(truncatingIfNeeded: andKeys ^ orKeys)
+        guard varying != 0 else {
+            if worker.isLeader { result = 0.5 }  // every score tied: each pair counts 1/2
+            return
+        }
+        let count = positives + negatives
+        // Word layout: key << drop puts the top varying bit at the top; its top
+        // `digitBits` bits are the bucket; the rest, shifted up, with the class below.
+        let drop = varying.leadingZeroBitCount
+        let digitBits = Swift.min(topDigitBits, Key.bitWidth - drop)
+        let bucketShift = Key.bitWidth - digitBits
+        let bucketCount = 1 << digitBits
+        @inline(__always) func bucket(_ key: Key) -> Int {
+            Int(truncatingIfNeeded: (key &<< drop) &>> bucketShift)
+        }
+
+        // Phase 2: bucket histogram per chunk.
+        for chunk in worker.chunks {
+            let h = histogram(chunk)
+            h.initialize(repeating: 0, count: bucketCount)
+            for i in chunkRange(chunk, of: chunkCount, count: n) where source.isIncluded(i) {
+                h[bucket(source.key(i))] += 1
+            }
+        }
+        worker.synchronize()
+        // Bucket ends (same on every worker) and phase 4's split: chunk 1 starts at the
+        // first bucket that starts at or after the middle.
+        var splitBucket = bucketCount, splitIndex = count
+        var largestBucket = (0, 0)  // of chunk 0 and chunk 1
+        do {
+            var running = 0
+            for b in 0..<bucketCount {
+                if running >= count / 2 && splitBucket == bucketCount && chunkCount == 2 {
+                    splitBucket = b
+                    splitIndex = running
+                }
+                var size = 0
+                for chunk in 0..<chunkCount { size += histogram(chunk)[b] }
+                if b < splitBucket {
+                    largestBucket.0 = Swift.max(largestBucket.0, size)
+                } else {
+                    largestBucket.1 = Swift.max(largestBucket.1, size)
+                }
+                running += size
+            }
+        }
+        if worker.isLeader {
+            // Seen by the other worker after phase 3's synchronize().
+            // try? (not do/catch into `any Error`, which would allocate a box while
+            // memory is short).
+            let spareCount = largestBucket.0 + largestBucket.1
+            if let spareWords = try? ScratchBuffer<Key>(count: spareCount) {
+                if let spareValues = try? ScratchBuffer<Source.Value>(count: spareCount) {
+                    spare = (spareWords, spareValues)
+                } else {
+                    spareWords.free()
+                }
+            }
+            spareAllocationFailed = spare == nil
+        }
+
+        // Phase 3: scatter words (and values) into bucket order. Offsets: earlier buckets,
+        // then this bucket's samples from earlier chunks (stable).
+        for chunk in worker.chunks {
+            let offsets = histogram(chunk) + bucketCount  // this chunk's own area, after h
+            var running = 0
+            for b in 0..<bucketCount {
+                for other in 0..<chunkCount {
+                    if other == chunk { offsets[b] = running }
+                    running += histogram(other)[b]
+                }
+            }
+            for i in chunkRange(chunk, of: chunkCount, count: n) where source.isIncluded(i) {
+                let key = source.key(i)
+                let b = bucket(key)
+                let p = offsets[b]
+                w[p] = ((key &<< drop) &<< digitBits) | Key(truncatingIfNeeded: source.classBit(i))
+                v[p] = source.value(i, maxPositive: maxPositive, maxNegative: maxNegative)
+                offsets[b] = p &+ 1
+            }
+        }
+        worker.synchronize()
+
+        // Phase 4: sort each bucket in cache and sweep it.
+        guard !spareAllocationFailed, let spare else { return }
+        for chunk in worker.chunks {
+            let spareOffset = chunk == 0 ? 0 : largestBucket.0
+            let buckets = chunk == 0 ? 0..<splitBucket : splitBucket..<bucketCount
+            var start = chunk == 0 ? 0 : splitIndex
+            // Bucket sizes from the phase-2 histograms (phase 3 wrote only the offset
+            // tables that follow them; phase 4 sorts with the tables after those).
+            var sweep = SweepState()
+            let sortTables = histogram(chunk) + 2 * topBucketCount
+            for b in buckets {
+                var size = 0
+                for other in 0..<chunkCount { size += histogram(other)[b] }
+                if size > 1 {
+                    sortWords(w + start, v + start, spareWords: spare.words.base! + spareOffset,
+                              spareValues: spare.values.base! + spareOffset, count: size, tables: sortTables,
+                              ignoringLowestBit: true)  // the class bit: the sweep groups by word >> 1
+                }
+                if Source.isWeighted {
+                    sweep.sweepWeighted(w + start, UnsafeMutableRawPointer(v + start)
+                        .assumingMemoryBound(to: Double.self), count: size)
+                } else {
+                    sweep.sweepUnweighted(w + start, count: size)
+                }
+                start += size
+            }
+            later[chunk] = sweep.tally
+        }
+        worker.synchronize()
+        guard worker.isLeader else { return }
+        if Source.isWeighted {
+            var u = CompensatedSum(), negativeMassBefore = CompensatedSum()
+            var positiveTotal = CompensatedSum(), negativeTotal = CompensatedSum()
+            for chunk in 0..<chunkCount {
+                u.add(later[chunk].partialU)
+                u.add(later[chunk].positiveMass * negativeMassBefore.total)
+                negativeMassBefore.add(later[chunk].negativeMass)
+                positiveTotal.add(later[chunk].positiveMass)
+                negativeTotal.add(later[chunk].negativeMass)
+            }
+            let value = u.total / positiveTotal.total / negativeTotal.total
+            result = Swift.min(Swift.max(value, 0), 1)
+        } else {
+            var s1: UInt128 = 0, s2: UInt128 = 0
+            var positivesBefore: UInt128 = 0, negativesBefore: UInt128 = 0
+            for chunk in 0..<chunkCount {
+                let t = later[chunk]
+                s1 += t.belowPositives + UInt128(t.positives) * negativesBefore
+                s2 += t.belowNegatives + UInt128(t.negatives) * positivesBefore
+                positivesBefore += UInt128(t.positives)
+                negativesBefore += UInt128(t.negatives)
+            }
+            let pairs = UInt128(positives) * UInt128(negatives)
+            result = correctlyRoundedRatio(s1 + (pairs - s2), 2 * pairs)
+        }
+    }
+    if spareAllocationFailed { throw .allocationFailed }
+    return result
 }
 
-/// 2U = sum over groups of equal score of  P_g * (2 * N_below + N_g), in exact integers.
-/// Both inputs sorted ascending. Walks the two arrays once, in step.
-private func countTwiceU(_ pos: UnsafeMutableBufferPointer<Double>,
-                         _ neg: UnsafeMutableBufferPointer<Double>) -> UInt128 {
-    var twiceU: UInt128 = 0
-    var i = 0
-    var j = 0
-    // Invariant: neg[0..<j] are exactly the negatives below pos[i] (or all scanned so far).
-    while i < pos.count {
-        let v = pos[i]
-        while j < neg.count && neg[j] < v { j += 1 }
-        var tiedNeg = 0
-        while j + tiedNeg < neg.count && neg[j + tiedNeg] == v { tiedNeg += 1 }
-        var tiedPos = 0
-        while i + tiedPos < pos.count && pos[i + tiedPos] == v { tiedPos += 1 }
-        twiceU += UInt128(tiedPos) * UInt128(2 * j + tiedNeg)
-        i += tiedPos
-    }
-    return twiceU
-}
+/// The running state of the sweep over one chunk's sorted buckets, in order.
+private struct SweepState {
+    private var positivesSeen: UInt64 = 0
+    private var negativesSeen: UInt64 = 0
+    private var s1: UInt128 = 0
+    private var s2: UInt128 = 0
+    private var u = CompensatedSum()
+    private var below = CompensatedSum()
+    private var above = CompensatedSum()
 
-/// U with normalized masses (each class sums to 1), so U is already the AUROC.
-private func weightedU(_ positives: ClassSamples, _ negatives: ClassSamples) -> Double {
-    let pos = positives.scores.buffer, posMass = positives.mass.buffer
-    let neg = negatives.scores.buffer, negMass = negatives.mass.buffer
-    var u = CompensatedSum()
-    var below = CompensatedSum()
-    var i = 0
-    var j = 0
-    while i < pos.count {
-        let v = pos[i]
-        while j < neg.count && neg[j] < v {
-            below.add(negMass[j])
-            j += 1
-        }
-        var tied = CompensatedSum()
-        while j < neg.count && neg[j] == v {
-            tied.add(negMass[j])
-            j += 1
-        }
-        var groupMass = CompensatedSum()
-        while i < pos.count && pos[i] == v {
-            groupMass.add(posMass[i])
-            i += 1
-        }
-        u.add(groupMass.total * (below.total + 0.5 * tied.total))
-        below.add(tied.total)
+    var tally: ChunkTally {
+        ChunkTally(positives: Int(positivesSeen), negatives: Int(negativesSeen),
+                   belowPositives: s1, belowNegatives: s2,
+                   positiveMass: above.total, negativeMass: below.total, partialU: u.total)
     }
-    return Swift.min(Swift.max(u.total, 0), 1)
+
+    /// One sorted bucket, unweighted. Equal scores are equal words but for the class bit;
+    /// a new bucket always starts a new group. Branch-free in the classes. The bucket's
+    /// own sums are at most count^2 / 4: 64-bit accumulators below 2^32 samples, 128-bit
+    /// above.
+    mutating func sweepUnweighted<Word: FixedWidthInteger>(_ words: UnsafeMutablePointer<Word>, count: Int) {
+        guard count > 0 else { return }
+        if count > Int(UInt32.max) {
+            sweepUnweighted(words, count: count, accumulator: UInt128.self)
+        } else {
+            sweepUnweighted(words, count: count, accumulator: UInt64.self)
+        }
+    }
+
+    private mutating func sweepUnweighted<Word: FixedWidthInteger, A: FixedWidthInteger & UnsignedInteger>(
+        _ words: UnsafeMutablePointer<Word>, count: Int, accumulator: A.Type
+    ) {
+        // Local counts from the bucket's start; the bucket's pairs with earlier samples
+        // are added at the end: its positives x earlier negatives, and conversely.
+        var positives: A = 0, negatives: A = 0
+        var positivesBelowGroup: A = 0, negativesBelowGroup: A = 0
+        var localS1: A = 0, localS2: A = 0
+        var previous = words[0] &>> 1
+        for i in 0..<count {
+            let word = words[i]
+            let group = word &>> 1
+            let newGroup = group != previous
+            positivesBelowGroup = newGroup ? positives : positivesBelowGroup
+            negativesBelowGroup = newGroup ? negatives : negativesBelowGroup
+            previous = group
+            let positive = A(word & 1)
+            let negative = 1 &- positive
+            localS1 &+= positive &* negativesBelowGroup
+            localS2 &+= negative &* positivesBelowGroup
+            positives &+= positive
+            negatives &+= negative
+        }
+        s1 += UInt128(localS1) + UInt128(positives) * UInt128(negativesSeen)
+        s2 += UInt128(localS2) + UInt128(negatives) * UInt128(positivesSeen)
+        positivesSeen += UInt64(positives)
+        negativesSeen += UInt64(negatives)
+    }
+
+    /// One sorted bucket, weighted: for each group of equal scores, U gains (positive
+    /// mass) x (negative mass below + half the group's negative mass). A group of one
+    /// sample (the common case) needs no inner loop: one of p, q is 0.
+    ///
+    /// Accuracy: within a block of at most `weightedBlock` samples the sums are plain (a
+    /// relative error below 1024 eps, 1.2e-13, of the block's own sums); blocks are added
+    /// into the compensated totals, and the block's positive mass times the negative
+    /// mass of all earlier blocks is added there as one product.
+    mutating func sweepWeighted<Word: FixedWidthInteger>(
+        _ words: UnsafeMutablePointer<Word>, _ masses: UnsafeMutablePointer<Double>, count: Int
+    ) {
+        var i = 0
+        while i < count {
+            let blockEnd = Swift.min(count, i + SweepState.weightedBlock)
+            var blockU = 0.0, blockBelow = 0.0, blockAbove = 0.0
+            while i < blockEnd {
+                let group = words[i] &>> 1
+                var p = Swift.max(masses[i], 0), q = Swift.max(-masses[i], 0)
+                i += 1
+                if i < count && words[i] &>> 1 == group {
+                    var groupPositive = CompensatedSum(), groupNegative = CompensatedSum()
+                    groupPositive.add(p)
+                    groupNegative.add(q)
+                    while i < count && words[i] &>> 1 == group {
+                        groupPositive.add(Swift.max(masses[i], 0))
+                        groupNegative.add(Swift.max(-masses[i], 0))
+                        i += 1
+                    }
+                    p = groupPositive.total
+                    q = groupNegative.total
+                }
+                blockU += p * (blockBelow + 0.5 * q)
+                blockBelow += q
+                blockAbove += p
+            }
+            u.add(blockU)
+            u.add(blockAbove * below.total)
+            below.add(blockBelow)
+            above.add(blockAbove)
+        }
+    }
+
+    private static let weightedBlock = 1024
 }

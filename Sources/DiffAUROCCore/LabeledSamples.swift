@@ -25,8 +25,9 @@ public struct LabeledSamples {
 /// The samples of one class (positives or negatives) with positive weight, gathered into
 /// contiguous arrays: `scores[k]`, normalized weight `mass[k]` and the caller's index
 /// `origin[k]`. The masses of a class sum to 1 (up to rounding): `mass = w / sum(w)` after
-/// the weights were divided by their maximum, so that neither sum overflows nor underflows
-/// for any finite weights. Unweighted, every mass is exactly `1 / count`.
+/// the weights were divided by the power of two at or below their maximum (exact, and
+/// then no sum overflows or underflows for any finite weights). Unweighted, every mass is
+/// exactly `1 / count`.
 struct ClassSamples {
     let scores: ScratchBuffer<Double>
     let mass: ScratchBuffer<Double>
@@ -61,6 +62,8 @@ extension LabeledSamples {
                 negativeMax = Swift.max(negativeMax, w)
             }
         }
+        positiveMax = powerOfTwoScale(positiveMax)
+        negativeMax = powerOfTwoScale(negativeMax)
         let positives = try ClassSamples.allocate(count: positiveCount)
         let negatives: ClassSamples
         do {
@@ -126,4 +129,14 @@ extension ClassSamples {
             for k in 0..<count { mass.buffer[k] /= total }
         }
     }
+}
+
+/// The largest power of two <= w (w finite and > 0; 1 for w == 0): dividing by it is exact
+/// (barring subnormal results, far below any weight that matters next to w) and maps w to
+/// [1, 2), so integer and dyadic weights stay exact and no weight sum can overflow.
+///
+///     powerOfTwoScale(10) == 8
+func powerOfTwoScale(_ w: Double) -> Double {
+    guard w > 0 else { return 1 }
+    return Double(sign: .plus, exponent: w.exponent, significand: 1)
 }

@@ -15,6 +15,18 @@ func validatedSamples(
     _ scores: UnsafePointer<Double>?, _ labels: UnsafePointer<Double>?,
     _ weights: UnsafePointer<Double>?, _ n: UInt
 ) -> Result<LabeledSamples, StatusError> {
+    validatedBuffers(scores, labels, weights, n).map {
+        LabeledSamples(scores: $0.scores, labels: $0.labels, weights: $0.weights)
+    }
+}
+
+/// `validatedSamples` for any floating-point type (the float32 exports use it): the same
+/// checks in the same order, returning the three buffers.
+func validatedBuffers<Scalar: BinaryFloatingPoint>(
+    _ scores: UnsafePointer<Scalar>?, _ labels: UnsafePointer<Scalar>?,
+    _ weights: UnsafePointer<Scalar>?, _ n: UInt
+) -> Result<(scores: UnsafeBufferPointer<Scalar>, labels: UnsafeBufferPointer<Scalar>,
+             weights: UnsafeBufferPointer<Scalar>?), StatusError> {
     guard n <= maximumCount else { return .failure(StatusError(.tooLarge)) }
     let count = Int(n)
     if count > 0 && (scores == nil || labels == nil) {
@@ -23,16 +35,34 @@ func validatedSamples(
     let s = UnsafeBufferPointer(start: count > 0 ? scores : nil, count: count)
     let y = UnsafeBufferPointer(start: count > 0 ? labels : nil, count: count)
     let w = weights.map { UnsafeBufferPointer(start: count > 0 ? $0 : nil, count: count) }
-    for i in 0..<count {
-        guard s[i].isFinite else { return .failure(StatusError(.nonfiniteScore)) }
-        let label = y[i]
-        guard label == 0 || label == 1 else { return .failure(StatusError(.badLabel)) }
-        if let w {
-            let weight = w[i]
-            guard weight.isFinite && weight >= 0 else { return .failure(StatusError(.badWeight)) }
+    // Blocks of 1024 are checked without branches (the loop vectorizes); only a block
+    // that holds a bad value is scanned again in order, to report the first one.
+    var blockStart = 0
+    while blockStart < count {
+        let block = blockStart..<Swift.min(blockStart + 1024, count)
+        var bad: UInt8 = 0
+        for i in block {
+            bad |= s[i].isFinite ? 0 : 1
+            bad |= (y[i] == 0 ? 0 : 1) & (y[i] == 1 ? 0 : 1)
         }
+        if let w {
+            // finite and >= 0  <=>  0 <= w < infinity (NaN fails both comparisons)
+            for i in block { bad |= (w[i] >= 0 ? 0 : 1) | (w[i] < .infinity ? 0 : 1) }
+        }
+        if bad != 0 {
+            for i in block {
+                guard s[i].isFinite else { return .failure(StatusError(.nonfiniteScore)) }
+                let label = y[i]
+                guard label == 0 || label == 1 else { return .failure(StatusError(.badLabel)) }
+                if let w {
+                    let weight = w[i]
+                    guard weight.isFinite && weight >= 0 else { return .failure(StatusError(.badWeight)) }
+                }
+            }
+        }
+        blockStart = block.upperBound
     }
-    return .success(LabeledSamples(scores: s, labels: y, weights: w))
+    return .success((s, y, w))
 }
 
 /// A status carried as a Swift error through `Result`.

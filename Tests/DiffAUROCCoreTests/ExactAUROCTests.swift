@@ -1,0 +1,320 @@
+import Testing
+@testable import DiffAUROCCore
+
+// Exact AUROC: hand cases first, then the sort and the whole computation against simple
+// references on random and adversarial data.
+
+/// exactAUROC on arrays (float64).
+private func exact(_ s: [Double], _ y: [Double], _ w: [Double]? = nil) throws -> Double? {
+    try withSamples(s, y, w) { try exactAUROC($0) }
+}
+
+/// exactAUROCFloat32 on arrays.
+private func exact32(_ s: [Float], _ y: [Float], _ w: [Float]? = nil) throws -> Double? {
+    try s.withUnsafeBufferPointer { sp in
+        try y.withUnsafeBufferPointer { yp in
+            if let w {
+                return try w.withUnsafeBufferPointer { wp in
+                    try exactAUROCFloat32(scores: sp, labels: yp, weights: wp)
+                }
+            }
+            return try exactAUROCFloat32(scores: sp, labels: yp, weights: nil)
+        }
+    }
+}
+
+/// Reference: 2U and the pair count by a stdlib sort of (score, label), groups of equal
+/// scores counted directly. Independent of the library's keys and radix sort.
+private func referenceTwiceU(_ s: [Double], _ y: [Double]) -> (twiceU: UInt128, pairs: UInt128) {
+    let order = s.indices.sorted { s[$0] < s[$1] }
+    var negativesBelow: UInt128 = 0, twiceU: UInt128 = 0, p: UInt128 = 0, n: UInt128 = 0
+    var k = 0
+    while k < order.count {
+        var end = k
+        var groupPositives: UInt128 = 0, groupNegatives: UInt128 = 0
+        while end < order.count && s[order[end]] == s[order[k]] {
+            if y[order[end]] == 1 { groupPositives += 1 } else { groupNegatives += 1 }
+            end += 1
+        }
+        twiceU += groupPositives * (2 * negativesBelow + groupNegatives)
+        negativesBelow += groupNegatives
+        p += groupPositives
+        n += groupNegatives
+        k = end
+    }
+    return (twiceU, p * n)
+}
+
+/// Reference weighted AUROC: plain O(n^2) double sums (small n only).
+private func referenceWeighted(_ s: [Double], _ y: [Double], _ w: [Double]) -> Double {
+    var num = 0.0, wp = 0.0, wn = 0.0
+    for i in s.indices where y[i] == 1 { wp += w[i] }
+    for j in s.indices where y[j] == 0 { wn += w[j] }
+    for i in s.indices where y[i] == 1 {
+        for j in s.indices where y[j] == 0 {
+            num += w[i] * w[j] * (s[i] > s[j] ? 1 : s[i] == s[j] ? 0.5 : 0)
+        }
+    }
+    return num / (wp * wn)
+}
+
+/// A small deterministic generator (SplitMix64), so failures reproduce.
+private struct SplitMix {
+    var state: UInt64
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+    mutating func unit() -> Double { Double(next() >> 11) * 0x1p-53 }
+    mutating func below(_ k: Int) -> Int { Int(next() % UInt64(k)) }
+}
+
+@Suite("exact AUROC: hand cases")
+struct ExactAUROCHandCases {
+    @Test func docExample() throws {
+        #expect(try exact([0.1, 0.4, 0.35, 0.8], [0, 0, 1, 1]) == 0.75)
+        #expect(try exact32([0.1, 0.4, 0.35, 0.8], [0, 0, 1, 1]) == 0.75)
+    }
+
+    @Test func perfectAndReversed() throws {
+        #expect(try exact([1, 2, 3, 4], [0, 0, 1, 1]) == 1)
+        #expect(try exact([1, 2, 3, 4], [1, 1, 0, 0]) == 0)
+    }
+
+    /// Positive at 0 against negatives 1 (w 10), -1 (w 1), 0 (w 1): U = 1 + 1/2 of
+    /// W_pos * W_neg = 12 pairs, so exactly 1.5 / 12 = 0.125. Weights are divided by powers
+    /// of two, so integer weights lose nothing (dividing by the maximum, 10, did).
+    @Test func integerWeightsAreExact() throws {
+        #expect(try exact([0, 1, -1, 0], [1, 0, 0, 0], [1, 10, 1, 1]) == 0.125)
+        #expect(try exact([0, 1, -1, 0], [1, 0, 0, 0], [3, 30, 3, 3]) == 0.125)
+    }
+
+    @Test func allTiesGiveOneHalf() throws {
+        #expect(try exact([3, 3, 3, 3, 3], [0, 1, 0, 1, 1]) == 0.5)
+        #expect(try exact([3, 3, 3], [1, 0, 1], [0.5, 2, 7]) == 0.5)
+        #expect(try exact32([-2, -2], [1, 0]) == 0.5)
+    }
+
+    @Test func negativeZeroTiesPositiveZero() throws {
+        #expect(try exact([-0.0, 0.0], [1, 0]) == 0.5)
+        #expect(try exact([0.0, -0.0], [1, 0]) == 0.5)
+        #expect(try exact([-0.0, 0.0, 1, -1], [1, 0, 1, 0]) == 0.875)
+        #expect(try exact32([-0.0, 0.0], [0, 1]) == 0.5)
+        #expect(try exact([-0.0, 0.0], [1, 0], [1, 3]) == 0.5)
+    }
+
+    @Test func subnormalsAreOrdered() throws {
+        let tiny = Double.leastNonzeroMagnitude
+        #expect(try exact([-tiny, 0, tiny, 2 * tiny], [0, 0, 1, 1]) == 1)
+        #expect(try exact([tiny, -tiny], [0, 1]) == 0)
+        #expect(try exact32([Float.leastNonzeroMagnitude, 0], [1, 0]) == 1)
+    }
+
+    @Test func extremeMagnitudes() throws {
+        #expect(try exact([-1e308, 1e308, -Double.greatestFiniteMagnitude, .greatestFiniteMagnitude],
+                          [0, 1, 0, 1]) == 1)
+        #expect(try exact([1e308, -1e308], [0, 1], [1e308, 1e-300]) == 0)
+        #expect(try exact32([Float.greatestFiniteMagnitude, -.greatestFiniteMagnitude], [1, 0]) == 1)
+    }
+
+    @Test func undefinedWithoutBothClasses() throws {
+        #expect(try exact([], []) == nil)
+        #expect(try exact([0.5], [1]) == nil)
+        #expect(try exact([0.5, 0.7], [1, 1]) == nil)
+        #expect(try exact([0.5, 0.7], [0, 0]) == nil)
+        #expect(try exact([0.5, 0.7], [0, 1], [1, 0]) == nil)  // weight 0 drops the only positive
+        #expect(try exact32([0.5], [0]) == nil)
+    }
+
+    @Test func unweightedIsTheCorrectlyRoundedRatio() throws {
+        // 3 positives, 2 negatives; U = 1 + 0.5 + 2 + 2 = ... counted by hand:
+        // pos 0.5 > neg 0.2, ties neg 0.5: 1.5; pos 0.9: 2; pos 0.1: 0.  U = 3.5, PN = 6.
+        #expect(try exact([0.5, 0.2, 0.9, 0.5, 0.1], [1, 0, 1, 0, 1]) == 3.5 / 6)
+    }
+
+    @Test func weightsCountPairsByProduct() throws {
+        // Positive 0.8 (w 2) beats negative 0.3 (w 1), loses to negative 0.9 (w 3):
+        // AUROC = 2*1 / (2 * 4) = 0.25.
+        #expect(try exact([0.8, 0.3, 0.9], [1, 0, 0], [2, 1, 3]) == 0.25)
+        let s = [0.3, 0.3, 0.1, 0.7, 0.7, 0.2], y = [1.0, 0, 0, 1, 0, 1], w = [0.5, 2, 1, 3, 0, 1.5]
+        let value = try #require(try exact(s, y, w))
+        #expect(abs(value - referenceWeighted(s, y, w)) < 1e-15)
+    }
+}
+
+@Suite("order keys")
+struct OrderKeyTests {
+    @Test func keysFollowNumericOrder() {
+        let values: [Double] = [-.greatestFiniteMagnitude, -1e308, -1, -.leastNormalMagnitude,
+                                -.leastNonzeroMagnitude, -0.0, 0.0, .leastNonzeroMagnitude,
+                                .leastNormalMagnitude, 1, 1e308, .greatestFiniteMagnitude]
+        for a in values {
+            for b in values {
+                #expect((a < b) == (a.orderKey < b.orderKey))
+                #expect((a == b) == (a.orderKey == b.orderKey))
+                let fa = Float(a), fb = Float(b)
+                if fa.isFinite && fb.isFinite {
+                    #expect((fa < fb) == (fa.orderKey < fb.orderKey))
+                    #expect((fa == fb) == (fa.orderKey == fb.orderKey))
+                }
+            }
+        }
+    }
+
+    @Test func classBitOfLabels() {
+        #expect((1.0).classBit == 1 && (0.0).classBit == 0 && (-0.0).classBit == 0)
+        #expect(Float(1).classBit == 1 && Float(0).classBit == 0 && Float(-0.0).classBit == 0)
+    }
+}
+
+@Suite("radix sort against a reference sort")
+struct RadixSortTests {
+    /// Sorts `input` with `sortWords`, carrying each word's index, and checks the result
+    /// against the stdlib's stable sort: same words, and values in stable order.
+    private func check<Word: FixedWidthInteger & UnsignedInteger & BitwiseCopyable>(
+        _ input: [Word], ignoringLowestBit: Bool = false
+    ) throws {
+        let n = input.count
+        let words = try ScratchBuffer<Word>(count: n), spare = try ScratchBuffer<Word>(count: n)
+        let values = try ScratchBuffer<Int>(count: n), spareValues = try ScratchBuffer<Int>(count: n)
+        let tables = try ScratchBuffer<Int>(count: RadixSortTuning.tableCount)
+        defer { words.free(); spare.free(); values.free(); spareValues.free(); tables.free() }
+        for i in 0..<n {
+            words.buffer[i] = input[i]
+            values.buffer[i] = i
+        }
+        if n > 0 {
+            sortWords(words.base!, values.base!, spareWords: spare.base!, spareValues: spareValues.base!,
+                      count: n, tables: tables.base!, ignoringLowestBit: ignoringLowestBit)
+        }
+        if ignoringLowestBit {
+            // Sorted by word >> 1, and a permutation of the input (values are its indices).
+            var ordered = true, seen = [Bool](repeating: false, count: n)
+            for i in 0..<n {
+                if i > 0 && words.buffer[i - 1] >> 1 > words.buffer[i] >> 1 { ordered = false }
+                let origin = values.buffer[i]
+                if seen[origin] || input[origin] != words.buffer[i] { ordered = false }
+                seen[origin] = true
+            }
+            #expect(ordered, "n = \(n)")
+            return
+        }
+        let expected = input.indices.sorted { (input[$0], $0) < (input[$1], $1) }
+        var mismatches = 0
+        for i in 0..<n where words.buffer[i] != input[expected[i]] || values.buffer[i] != expected[i] {
+            mismatches += 1
+        }
+        #expect(mismatches == 0, "n = \(n)")
+    }
+
+    @Test func randomWords() throws {
+        var rng = SplitMix(state: 1)
+        for n in [0, 1, 2, 31, 32, 33, 100, 1000, 5000, 40000, 100_000] {
+            try check((0..<n).map { _ in rng.next() })
+            try check((0..<n).map { _ in UInt32(truncatingIfNeeded: rng.next()) })
+        }
+    }
+
+    @Test func adversarialWords() throws {
+        var rng = SplitMix(state: 2)
+        let n = 70_000
+        // All equal; two values; only low bits vary (long runs for the fix-up); only high
+        // bits vary; one outlier above a cluster (unbalanced MSD buckets); sorted and
+        // reversed; a few distinct values repeated.
+        try check([UInt64](repeating: 42, count: n))
+        try check((0..<n).map { UInt64($0 % 2) << 63 })
+        try check((0..<n).map { _ in (UInt64(1) << 62) | (rng.next() & 0xFFFF) })
+        try check((0..<n).map { _ in rng.next() & 0xFFFF_0000_0000_0000 })
+        try check((0..<n).map { i in i == 0 ? UInt64.max : (rng.next() & 0xFFF_FFFF) })
+        try check((0..<n).map { UInt64($0) })
+        try check((0..<n).map { UInt64(n - $0) })
+        try check((0..<n).map { _ in UInt64(rng.below(7)) &* 0x0123_4567_89AB_CDEF })
+        try check((0..<n).map { _ in UInt32(rng.below(3)) << 31 | UInt32(rng.below(5)) })
+        // Ignoring the lowest bit (the exact AUROC's class bit).
+        try check((0..<n).map { _ in rng.next() }, ignoringLowestBit: true)
+        try check((0..<n).map { _ in UInt32(rng.below(50)) << 1 | UInt32(rng.below(2)) },
+                  ignoringLowestBit: true)
+        try check((0..<n).map { _ in (rng.next() & 0xFFFF_0000_0000_0000) | UInt64(rng.below(2)) },
+                  ignoringLowestBit: true)
+        // Nested clusters: runs that need MSD, then LSD, then fix-up recursion.
+        try check((0..<200_000).map { _ in
+            UInt64(rng.below(4)) << 60 | UInt64(rng.below(3)) << 30 | (rng.next() & 0x3FF)
+        })
+    }
+}
+
+@Suite("exact AUROC against references")
+struct ExactAUROCRandomTests {
+    /// Scores of one adversarial family.
+    private func scores(_ family: Int, _ n: Int, _ rng: inout SplitMix) -> [Double] {
+        (0..<n).map { _ in
+            switch family {
+            case 0: return rng.unit()                                     // spread
+            case 1: return Double(rng.below(5))                           // heavy ties
+            case 2: return [-0.0, 0.0, 5e-324, -5e-324, 1e-310][rng.below(5)]  // zeros, subnormals
+            case 3: return [-1e308, 1e308, -1.0, 1.0, 0.0][rng.below(5)] * rng.unit()  // wide range
+            case 4: return 1 + Double(rng.below(300)) * Double.ulpOfOne    // clustered in ulps
+            default: return (rng.unit() - 0.5) * 40                         // logits, both signs
+            }
+        }
+    }
+
+    @Test(arguments: [2, 3, 17, 1000, 70_000, 300_000])
+    func unweightedMatchesReferenceExactly(n: Int) throws {
+        var rng = SplitMix(state: UInt64(n))
+        for family in 0..<6 {
+            let s = scores(family, n, &rng)
+            var y = (0..<n).map { _ in Double(rng.below(2)) }
+            y[0] = 1
+            y[n - 1] = 0
+            let (twiceU, pairs) = referenceTwiceU(s, y)
+            let expected = correctlyRoundedRatio(twiceU, 2 * pairs)
+            #expect(try exact(s, y) == expected, "family \(family)")
+            // float32 on values representable in float32 agrees with float64 on them.
+            let s32 = s.map { Float($0) }.map { $0.isFinite ? $0 : 0 }
+            let y32 = y.map { Float($0) }
+            let (twiceU32, pairs32) = referenceTwiceU(s32.map { Double($0) }, y)
+            #expect(try exact32(s32, y32) == correctlyRoundedRatio(twiceU32, 2 * pairs32),
+                    "family \(family)")
+        }
+    }
+
+    @Test(arguments: [2, 5, 64, 700])
+    func weightedMatchesQuadraticReference(n: Int) throws {
+        var rng = SplitMix(state: 77 + UInt64(n))
+        for family in 0..<6 {
+            let s = scores(family, n, &rng)
+            var y = (0..<n).map { _ in Double(rng.below(2)) }
+            y[0] = 1
+            y[n - 1] = 0
+            let w = (0..<n).map { k in k == 0 || k == n - 1 ? 1 : [0, 0.25, 1, 3.5][rng.below(4)] * rng.unit() }
+            let value = try #require(try exact(s, y, w))
+            #expect(abs(value - referenceWeighted(s, y, w)) < 1e-13, "family \(family)")
+        }
+    }
+
+    @Test func weightedLargeEqualsUnweightedWithUnitWeights() throws {
+        var rng = SplitMix(state: 5)
+        for family in 0..<6 {
+            let n = 150_000
+            let s = scores(family, n, &rng)
+            let y = (0..<n).map { k in k < 2 ? Double(k) : Double(rng.below(2)) }
+            let unweighted = try #require(try exact(s, y))
+            let weighted = try #require(try exact(s, y, [Double](repeating: 2.5, count: n)))
+            #expect(abs(weighted - unweighted) < 1e-12, "family \(family)")
+        }
+    }
+
+    @Test func labelFlipGivesComplement() throws {
+        var rng = SplitMix(state: 9)
+        let n = 100_000
+        let s = scores(1, n, &rng)
+        let y = (0..<n).map { k in k < 2 ? Double(k) : Double(rng.below(2)) }
+        let a = try #require(try exact(s, y))
+        let b = try #require(try exact(s, y.map { 1 - $0 }))
+        #expect(abs(a + b - 1) < 1e-15)
+    }
+}
