@@ -1,0 +1,38 @@
+"""diffauroc: soft (differentiable) and exact AUROC, computed by libdiffauroc.so.
+
+    auroc_soft(predictions, labels, temperature=1.0, weights=None) -> float
+    auroc_soft_grad(predictions, labels, temperature=1.0, weights=None)
+        -> (value, grad of shape (n,), d value / d temperature)
+    auroc_exact(predictions, labels, weights=None) -> float
+    DifferentiableAUROC(temperature=1.0)(predictions, labels) -> float
+    ExactAUROC()(predictions, labels) -> float
+
+The soft AUROC is the Wilcoxon-Mann-Whitney statistic with the indicator [s_i > s_j]
+replaced by sigmoid((s_i - s_j) / T), a training surrogate; the exact AUROC counts ties
+1/2, as scikit-learn's roc_auc_score. Bad input raises ValueError with the library's
+message; a soft AUROC without a (positive, negative) pair is 0 with a OneClassWarning.
+The GIL is released during every library call.
+
+The library is the libdiffauroc.so bundled in this package by ``pip install ./python``,
+or the file named by the environment variable DIFFAUROC_LIBRARY.
+"""
+from ._lib import version as _library_version
+from ._numpy import (
+    DifferentiableAUROC,
+    ExactAUROC,
+    OneClassWarning,
+    auroc_exact,
+    auroc_soft,
+    auroc_soft_grad,
+)
+
+__version__ = _library_version()
+
+__all__ = [
+    "DifferentiableAUROC",
+    "ExactAUROC",
+    "OneClassWarning",
+    "auroc_exact",
+    "auroc_soft",
+    "auroc_soft_grad",
+]
