@@ -1,0 +1,413 @@
+"""JAX front end: soft and exact AUROC as JAX functions that run in libdiffauroc.
+
+    import jax, jax.numpy as jnp
+    from diffauroc.jax import auroc_soft, auroc_exact
+
+    loss = lambda s, y, t: 1.0 - auroc_soft(s, y, t)
+    value, (ds, dt) = jax.jit(jax.value_and_grad(loss, argnums=(0, 2)))(scores, labels, 1.0)
+
+Both functions work under ``jax.jit``, ``jax.grad`` / ``jax.value_and_grad`` (soft AUROC:
+with respect to the predictions and the temperature) and ``jax.vmap`` (any number of
+leading batch axes, one library call for the whole batch).
+
+How it runs. By default XLA calls the library itself: the library exports XLA FFI
+handlers (``diffauroc_xla_ffi_soft``, ``diffauroc_xla_ffi_exact``), registered here with
+``jax.ffi.register_ffi_target`` and called through ``jax.ffi.ffi_call``, so no Python runs
+inside the compiled step (about 8 us per call beyond the computation). Where that is
+unavailable (a JAX without ``jax.ffi``), or with ``DIFFAUROC_JAX_ROUTE=callback``, the same
+computation goes through ``jax.pure_callback`` into NumPy and ctypes (about 60 us per
+call). Both routes batch: under ``vmap`` the whole batch is one library call
+(``auroc_soft_grad_batch`` / ``auroc_exact_batch``), with one temperature per row.
+``route()`` says which route new traces use (the FFI handlers are for XLA:CPU; on an
+accelerator backend the callback route is used).
+
+``auroc_soft`` has a custom VJP: under differentiation its forward pass makes one call that
+returns the value, the gradient with respect to every prediction and d/dT together, and
+the backward pass only scales those residuals by the incoming cotangent (no second call).
+Without differentiation, only the value is computed. (Forward-mode ``jax.jvp`` is not
+supported, as for any custom VJP.)
+
+Precision. The library computes in float64 whatever the input dtype; the results are cast
+back to the dtype of the predictions (float32 by default, float64 under
+``jax.config.update("jax_enable_x64", True)``).
+
+Errors. Invalid input (a label that is not 0 or 1, a non-finite score, a bad weight or
+temperature, an exact AUROC with one class) fails the computation when it runs; JAX raises
+it as a ``jax.errors.JaxRuntimeError`` whose message contains the library's own message
+(``diffauroc_strerror``) and, under ``vmap``, the failing batch rows. No NaN is returned in
+its place. Shape errors are ``ValueError`` at trace time.
+
+Labels and weights are constants for differentiation: their cotangents are zero.
+``auroc_exact`` has zero gradient everywhere (it is piecewise constant), as the reference's.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import functools
+import os
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+__all__ = ["auroc_soft", "auroc_exact", "route"]
+
+# --------------------------------------------------------------------------------------
+# The native library: the file diffauroc._lib found (DIFFAUROC_LIBRARY or the bundled
+# .so), opened as a handle of our own so that the prototypes declared here (addresses as
+# c_void_p: ndarray.ctypes.data is several times cheaper than data_as) do not change the
+# package's. dlopen returns the same loaded library, not a second copy.
+# --------------------------------------------------------------------------------------
+
+_pointer = ctypes.c_void_p  # arrays are passed as addresses (ndarray.ctypes.data)
+_native = None
+
+
+def _load_cdll() -> ctypes.CDLL:
+    from diffauroc import _lib as package_lib  # noqa: PLC0415 (imports the library once)
+
+    return ctypes.CDLL(str(package_lib.path))
+
+
+def _lib() -> ctypes.CDLL:
+    """The library with the batched prototypes declared (loaded once, on first use)."""
+    global _native
+    if _native is None:
+        lib = _load_cdll()
+        lib.auroc_soft_grad_batch.restype = ctypes.c_int
+        lib.auroc_soft_grad_batch.argtypes = [
+            _pointer, _pointer, _pointer, ctypes.c_size_t, ctypes.c_size_t,
+            _pointer, ctypes.c_size_t, _pointer, _pointer, _pointer, _pointer,
+        ]
+        lib.auroc_exact_batch.restype = ctypes.c_int
+        lib.auroc_exact_batch.argtypes = [
+            _pointer, _pointer, _pointer, ctypes.c_size_t, ctypes.c_size_t,
+            _pointer, _pointer,
+        ]
+        lib.diffauroc_strerror.restype = ctypes.c_char_p
+        lib.diffauroc_strerror.argtypes = [ctypes.c_int]
+        _native = lib
+    return _native
+
+
+def _ptr(array: np.ndarray | None):
+    return None if array is None else array.ctypes.data
+
+
+def _raise_for_status(function: str, status: int, row_status: np.ndarray) -> None:
+    """Raises ValueError carrying the library's message; rows are named when batched."""
+    lib = _lib()
+    message = lib.diffauroc_strerror(status).decode()
+    bad = np.flatnonzero(row_status < 0)
+    where = ""
+    if row_status.size > 1 and bad.size:
+        shown = ", ".join(str(int(b)) for b in bad[:10])
+        more = ", ..." if bad.size > 10 else ""
+        where = f" (batch row{'s' if bad.size > 1 else ''} {shown}{more})"
+    raise ValueError(f"diffauroc.jax.{function}: {message}{where} [status {status}]")
+
+
+# --------------------------------------------------------------------------------------
+# The route into the library. "ffi": XLA calls the library's FFI handlers directly
+# (jax.ffi.ffi_call; no Python in the compiled step, a few microseconds per call).
+# "callback": jax.pure_callback into the host functions below (NumPy + ctypes, about
+# 60 us per call). The default is "ffi" when jax.ffi and the handlers are available and
+# the default backend is the CPU; DIFFAUROC_JAX_ROUTE=callback (or =ffi, which then fails
+# loudly if unavailable) forces one. The route is read when a function is traced.
+# --------------------------------------------------------------------------------------
+
+_FFI_SOFT, _FFI_EXACT = "diffauroc_soft", "diffauroc_exact"
+_ffi_state = None  # None: not tried yet; True: registered; str: why it is unavailable
+
+
+def _ffi_available():
+    """Registers the FFI targets once; returns True or the reason they are unavailable."""
+    global _ffi_state
+    if _ffi_state is None:
+        try:
+            lib = _lib()
+            ffi = jax.ffi
+            ffi.register_ffi_target(_FFI_SOFT, ffi.pycapsule(lib.diffauroc_xla_ffi_soft),
+                                    platform="cpu")
+            ffi.register_ffi_target(_FFI_EXACT, ffi.pycapsule(lib.diffauroc_xla_ffi_exact),
+                                    platform="cpu")
+            _ffi_state = True
+        except Exception as error:  # old jax, old library: fall back to the callback
+            _ffi_state = f"{type(error).__name__}: {error}"
+    return _ffi_state
+
+
+def route() -> str:
+    """The route new traces use: "ffi" or "callback" (see the module documentation)."""
+    wanted = os.environ.get("DIFFAUROC_JAX_ROUTE", "").strip().lower()
+    if wanted == "callback":
+        return "callback"
+    if wanted != "ffi" and jax.default_backend() != "cpu":
+        # The handlers are registered for XLA:CPU only; on an accelerator the callback
+        # route moves the arrays to the host and back.
+        return "callback"
+    available = _ffi_available()
+    if available is True:
+        return "ffi"
+    if wanted == "ffi":
+        raise RuntimeError(f"diffauroc.jax: the XLA FFI route is unavailable ({available})")
+    return "callback"
+
+
+def _ffi_dtype(dtype):
+    """The handlers take float32 and float64 arrays; narrower floats go through float32."""
+    return dtype if dtype in (jnp.float32, jnp.float64) else jnp.dtype(jnp.float32)
+
+
+# --------------------------------------------------------------------------------------
+# Host side. A JAX host callback costs about 18 us per input array and more per output
+# array, so the device side packs everything into one array each way:
+#   in   (..., k*n + 1): scores, labels[, weights], temperature      (k = 2 or 3)
+#   out  (..., n + 2):   value, d/dT, gradient     (value only: (...,))
+# Under vmap (vmap_method="expand_dims") the leading axes are the batch axes; the packing
+# happens inside vmap, so they are already broadcast to the full batch.
+# --------------------------------------------------------------------------------------
+
+
+def _unpack_rows(packed, n: int, has_weights: bool):
+    """float64 (rows, n) arrays s, y, w (or None) and (rows,) t from the packed input."""
+    packed = np.asarray(packed, dtype=np.float64)
+    batch_shape = packed.shape[:-1]
+    flat = packed.reshape(-1, packed.shape[-1])
+    s = np.ascontiguousarray(flat[:, :n])
+    y = np.ascontiguousarray(flat[:, n:2 * n])
+    w = np.ascontiguousarray(flat[:, 2 * n:3 * n]) if has_weights else None
+    t = np.ascontiguousarray(flat[:, -1])
+    return batch_shape, s, y, w, t
+
+
+def _soft_host(packed, *, n: int, has_weights: bool, with_grad: bool, dtype):
+    batch_shape, s, y, w, t = _unpack_rows(packed, n, has_weights)
+    rows = s.shape[0]
+    values = np.empty(rows, dtype=np.float64)
+    grads = np.empty((rows, n), dtype=np.float64) if with_grad else None
+    dtemps = np.empty(rows, dtype=np.float64) if with_grad else None
+    row_status = np.zeros(rows, dtype=np.intc)
+    status = _lib().auroc_soft_grad_batch(
+        _ptr(s), _ptr(y), _ptr(w), rows, n, _ptr(t), 1,
+        _ptr(values), _ptr(grads), _ptr(dtemps), _ptr(row_status),
+    )
+    if status < 0:
+        _raise_for_status("auroc_soft", status, row_status)
+    # Status 1 (a row with no positive or no negative) is the reference's convention:
+    # value and gradients 0. It is not an error.
+    if not with_grad:
+        return values.reshape(batch_shape).astype(dtype)
+    out = np.empty((rows, n + 2), dtype=dtype)
+    out[:, 0] = values
+    out[:, 1] = dtemps
+    out[:, 2:] = grads
+    return out.reshape(batch_shape + (n + 2,))
+
+
+def _exact_host(packed, *, n: int, has_weights: bool, dtype):
+    batch_shape, s, y, w, _ = _unpack_rows(packed, n, has_weights)
+    rows = s.shape[0]
+    values = np.empty(rows, dtype=np.float64)
+    row_status = np.zeros(rows, dtype=np.intc)
+    status = _lib().auroc_exact_batch(
+        _ptr(s), _ptr(y), _ptr(w), rows, n, _ptr(values), _ptr(row_status))
+    if status < 0:
+        _raise_for_status("auroc_exact", status, row_status)
+    return values.reshape(batch_shape).astype(dtype)
+
+
+# --------------------------------------------------------------------------------------
+# Device side: the callbacks and the custom VJP.
+# --------------------------------------------------------------------------------------
+
+
+def _pack(predictions, labels, weights, temperature):
+    """One array (k*n + 1,) in a dtype that holds every input exactly."""
+    parts = [predictions, labels] + ([] if weights is None else [weights])
+    dtype = jnp.result_type(*parts)
+    parts = [p.astype(dtype) for p in parts] + [jnp.reshape(temperature, (1,)).astype(dtype)]
+    return jnp.concatenate(parts)
+
+
+def _soft_call(predictions, labels, temperature, weights, with_grad: bool):
+    if route() == "ffi":
+        return _soft_call_ffi(predictions, labels, temperature, weights, with_grad)
+    n, dtype = predictions.shape[0], predictions.dtype
+    packed = _pack(predictions, labels, weights, temperature)
+    host = functools.partial(_call_soft_host, n=n, has_weights=weights is not None,
+                             with_grad=with_grad, dtype=dtype)
+    if not with_grad:
+        return jax.pure_callback(host, jax.ShapeDtypeStruct((), dtype), packed,
+                                 vmap_method="expand_dims")
+    out = jax.pure_callback(host, jax.ShapeDtypeStruct((n + 2,), dtype), packed,
+                            vmap_method="expand_dims")
+    return out[0], out[2:], out[1].astype(temperature.dtype)
+
+
+def _soft_call_ffi(predictions, labels, temperature, weights, with_grad: bool):
+    dtype = predictions.dtype
+    work = _ffi_dtype(dtype)
+    args = [predictions, labels, temperature] + ([] if weights is None else [weights])
+    args = [a.astype(_ffi_dtype(a.dtype)) for a in args]
+    value = jax.ShapeDtypeStruct((), work)
+    shapes = (value, jax.ShapeDtypeStruct(predictions.shape, work), value) if with_grad else value
+    # broadcast_all: under vmap every argument gets the batch axes, so the handler sees
+    # (rows, n) arrays and makes one batched library call.
+    out = jax.ffi.ffi_call(_FFI_SOFT, shapes, vmap_method="broadcast_all")(*args)
+    if not with_grad:
+        return out.astype(dtype)
+    value, grad, dtemperature = out
+    return value.astype(dtype), grad.astype(dtype), dtemperature.astype(temperature.dtype)
+
+
+def _call_soft_host(packed, **kwargs):
+    return _soft_host(packed, **kwargs)  # looked up at call time (tests count the calls)
+
+
+def _call_exact_host(packed, **kwargs):
+    return _exact_host(packed, **kwargs)
+
+
+@jax.custom_vjp
+def _soft(predictions, labels, temperature, weights):
+    return _soft_call(predictions, labels, temperature, weights, with_grad=False)
+
+
+def _soft_fwd(predictions, labels, temperature, weights):
+    value, grad, dtemperature = _soft_call(predictions, labels, temperature, weights,
+                                           with_grad=True)
+    return value, (grad, dtemperature, labels, weights)
+
+
+def _soft_bwd(residuals, cotangent):
+    grad, dtemperature, labels, weights = residuals
+    return (
+        cotangent * grad,
+        jnp.zeros_like(labels),
+        cotangent * dtemperature,
+        None if weights is None else jnp.zeros_like(weights),
+    )
+
+
+_soft.defvjp(_soft_fwd, _soft_bwd)
+
+
+def _float_dtype(*arrays):
+    dtype = jnp.result_type(*arrays)
+    if not jnp.issubdtype(dtype, jnp.floating):
+        dtype = jnp.result_type(float)  # float32, or float64 under x64
+    return dtype
+
+
+def _as_labels(labels, dtype):
+    labels = jnp.asarray(labels)
+    # Integer and bool labels convert exactly; float labels keep their own dtype so that
+    # a value such as 1 + 1e-12 is still rejected by the library, not rounded to 1.
+    return labels if jnp.issubdtype(labels.dtype, jnp.floating) else labels.astype(dtype)
+
+
+def _check_shapes(function, predictions, labels, weights):
+    if predictions.ndim != 1:
+        raise ValueError(f"diffauroc.jax.{function}: predictions must have shape (n,), got "
+                         f"{predictions.shape} (use jax.vmap for a batch)")
+    if labels.shape != predictions.shape:
+        raise ValueError(f"diffauroc.jax.{function}: labels must have the shape of "
+                         f"predictions {predictions.shape}, got {labels.shape}")
+    if weights is not None and weights.shape != predictions.shape:
+        raise ValueError(f"diffauroc.jax.{function}: weights must have the shape of "
+                         f"predictions {predictions.shape}, got {weights.shape}")
+
+
+def auroc_soft(predictions, labels, temperature=1.0, weights=None):
+    """Soft (sigmoid) AUROC, differentiable with respect to predictions and temperature.
+
+        value = sum_{i pos} sum_{j neg} w_i w_j sigmoid((s_i - s_j) / T) / (W_pos W_neg)
+
+    Without weights this is the reference's ``DifferentiableAUROC``: the mean of
+    ``sigmoid((pos - neg) / T)`` over all (positive, negative) pairs.
+
+    Parameters
+    ----------
+    predictions : array of shape (n,)
+        Scores; must be finite. Any real dtype; the result has this dtype (integer scores
+        give the default float dtype).
+    labels : array of shape (n,)
+        Exactly 0 (negative) or 1 (positive); bool and integer dtypes are accepted.
+    temperature : scalar, default 1.0
+        T, finite and > 0. May be a traced value (a learnable parameter).
+    weights : array of shape (n,), optional
+        Sample weights, finite and >= 0; weight 0 excludes a sample (use it for padding).
+
+    Returns
+    -------
+    Scalar array in [0, 1]: 0 (with zero gradients) when there is no positive or no
+    negative sample, as the reference.
+
+    Raises
+    ------
+    ValueError
+        For shape errors, at trace time.
+    jax.errors.JaxRuntimeError
+        For invalid values, when the computation runs; its message contains the library's.
+
+    Examples
+    --------
+    >>> float(auroc_soft(jnp.array([2.0, -1.0]), jnp.array([1, 0]), 1.0))  # sigmoid(3)
+    0.9525741338729858
+    """
+    predictions = jnp.asarray(predictions)
+    dtype = _float_dtype(predictions, temperature)
+    predictions = predictions.astype(dtype)
+    labels = _as_labels(labels, dtype)
+    temperature = jnp.asarray(temperature).astype(dtype)
+    if temperature.shape != ():
+        raise ValueError("diffauroc.jax.auroc_soft: temperature must be a scalar, got shape "
+                         f"{temperature.shape} (use jax.vmap for one per row)")
+    if weights is not None:
+        weights = jnp.asarray(weights)
+        if not jnp.issubdtype(weights.dtype, jnp.floating):
+            weights = weights.astype(dtype)
+    _check_shapes("auroc_soft", predictions, labels, weights)
+    return _soft(predictions, labels, temperature, weights)
+
+
+def auroc_exact(predictions, labels, weights=None):
+    """Exact AUROC (ties count 1/2, as scikit-learn's ``roc_auc_score``); zero gradient.
+
+    Parameters are as :func:`auroc_soft`. The result has the dtype of the predictions
+    (the library computes in float64). There must be at least one positive and one
+    negative sample of positive weight, else the call fails (AUROC is undefined), as
+    scikit-learn's ``ValueError``.
+
+    Unlike the reference's ``ExactAUROC`` (calibrax), tied scores count 1/2 whatever their
+    order; on distinct scores the two agree.
+
+    Examples
+    --------
+    >>> float(auroc_exact(jnp.array([0.9, 0.8, 0.1, 0.2]), jnp.array([1, 1, 0, 0])))
+    1.0
+    """
+    predictions = jnp.asarray(predictions)
+    dtype = _float_dtype(predictions)
+    predictions = jax.lax.stop_gradient(predictions.astype(dtype))
+    labels = jax.lax.stop_gradient(_as_labels(labels, dtype))
+    if weights is not None:
+        weights = jnp.asarray(weights)
+        if not jnp.issubdtype(weights.dtype, jnp.floating):
+            weights = weights.astype(dtype)
+        weights = jax.lax.stop_gradient(weights)
+    _check_shapes("auroc_exact", predictions, labels, weights)
+
+    if route() == "ffi":
+        args = [predictions, labels] + ([] if weights is None else [weights])
+        args = [a.astype(_ffi_dtype(a.dtype)) for a in args]
+        out = jax.ffi.ffi_call(_FFI_EXACT, jax.ShapeDtypeStruct((), _ffi_dtype(dtype)),
+                               vmap_method="broadcast_all")(*args)
+        return out.astype(dtype)
+    packed = _pack(predictions, labels, weights, jnp.zeros((), dtype))
+    host = functools.partial(_call_exact_host, n=predictions.shape[0],
+                             has_weights=weights is not None, dtype=dtype)
+    return jax.pure_callback(host, jax.ShapeDtypeStruct((), dtype), packed,
+                             vmap_method="expand_dims")
