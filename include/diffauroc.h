@@ -26,6 +26,12 @@
  *  - Every function is thread-safe (no global mutable state), never aborts the process, and
  *    allocates only temporary memory (malloc) that it frees before returning; if an
  *    allocation fails it returns DIFFAUROC_E_NO_MEMORY.
+ *  - On large inputs (tens of thousands of samples and more) a call may run part of its
+ *    work on one extra thread that it starts and joins before returning; results are the
+ *    same bits whether or not that thread could be started.
+ *  - Checks run in this order, and the first failure is returned: the size (n), required
+ *    pointers, then the samples in index order (at each index: score, label, weight), then
+ *    the temperature. A temperature error is therefore reported only for valid samples.
  *
  * C99 and C++ compatible. Link with -ldiffauroc.
  */

@@ -1,0 +1,197 @@
+"""Benchmark: exact AUROC, this library against its peers and against a plain sort.
+
+    .venv/bin/python bench/bench_exact.py            # n = 1e5, 1e6, 1e7
+    .venv/bin/python bench/bench_exact.py --quick    # n = 1e5, 1e6
+
+For each n, float64 and float32, unweighted and weighted, on the same data (predicted
+probabilities sigmoid(N(0, 1) + label), half positives; weights uniform in [0, 2)) it
+times, in one process:
+
+  ours      auroc_exact (float64) or auroc_exact_f32 (float32) of libdiffauroc, via ctypes
+            from $DIFFAUROC_LIBRARY or .build/release/libdiffauroc.so (input validation
+            included; pointers prepared once, as a NumPy front end would)
+  sklearn   sklearn.metrics.roc_auc_score (float32 scores are upcast inside sklearn)
+  calibrax  calibrax.metrics.functional.classification.roc_auc under jax.jit, in the
+            array's dtype (x64 enabled); it has no weights (n/a), and its tie handling
+            differs (see DESIGN.md), which does not matter for its speed
+  sort      numpy.sort of the same scores array: the issue's yardstick
+
+Each time is the best of several runs after one warm-up (which also compiles the jitted
+function). It prints a markdown table with ours / sort and the peers' times / ours,
+writes every point to bench/exact_results.json and draws the log-log plot bench/exact.png.
+Targets (issue 4): at n = 1e6 and 1e7, ours <= 1.0x sort unweighted, <= 3x weighted.
+"""
+
+import argparse
+import ctypes
+import json
+import os
+import pathlib
+import platform
+import time
+
+import numpy as np
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+LIBRARY = os.environ.get("DIFFAUROC_LIBRARY", str(ROOT / ".build" / "release" / "libdiffauroc.so"))
+
+
+def load_library():
+    lib = ctypes.CDLL(LIBRARY)
+    for name in ("auroc_exact", "auroc_exact_f32"):
+        f = getattr(lib, name)
+        f.restype = ctypes.c_int
+        f.argtypes = [ctypes.c_void_p, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_size_t,
+                      ctypes.POINTER(ctypes.c_double)]
+    return lib
+
+
+def make_ours(lib, scores, labels, weights):
+    f = lib.auroc_exact if scores.dtype == np.float64 else lib.auroc_exact_f32
+    out = ctypes.c_double()
+    args = (ctypes.c_void_p(scores.ctypes.data), ctypes.c_void_p(labels.ctypes.data),
+            ctypes.c_void_p(None if weights is None else weights.ctypes.data),
+            ctypes.c_size_t(scores.size), ctypes.byref(out))
+
+    def run():
+        status = f(*args)
+        assert status == 0, status
+        return out.value
+    return run
+
+
+def make_calibrax(scores, labels):
+    import jax
+    import jax.numpy as jnp
+    from calibrax.metrics.functional.classification import roc_auc
+    fn = jax.jit(roc_auc)
+    p = jnp.asarray(scores)
+    t = jnp.asarray(labels)
+
+    def run():
+        return fn(p, t).block_until_ready()
+    return run
+
+
+def best_time(fn, repeats):
+    fn()  # warm-up (and jit compilation)
+    best = float("inf")
+    for _ in range(repeats):
+        start = time.perf_counter()
+        fn()
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+def repeats_for(n, slow=False):
+    if slow:
+        return 1 if n >= 10_000_000 else 3
+    return {100_000: 30, 1_000_000: 10}.get(n, 3)
+
+
+def make_data(n, dtype, seed=0):
+    rng = np.random.default_rng(seed)
+    labels = (rng.random(n) < 0.5).astype(np.float64)
+    scores = 1 / (1 + np.exp(-(rng.standard_normal(n) + labels)))
+    weights = rng.random(n) * 2
+    return scores.astype(dtype), labels.astype(dtype), weights.astype(dtype)
+
+
+def fmt_time(t):
+    if t is None:
+        return "n/a"
+    return f"{t * 1e3:.2f} ms" if t < 1 else f"{t:.2f} s"
+
+
+def fmt_ratio(t, base):
+    return "n/a" if t is None or base is None else f"{t / base:.2f}x"
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--quick", action="store_true", help="n <= 1e6 only")
+    parser.add_argument("--no-peers", action="store_true", help="skip sklearn and calibrax")
+    parser.add_argument("--json", default=str(ROOT / "bench" / "exact_results.json"))
+    parser.add_argument("--plot", default=str(ROOT / "bench" / "exact.png"))
+    args = parser.parse_args()
+
+    import jax
+    jax.config.update("jax_enable_x64", True)
+    from sklearn.metrics import roc_auc_score
+
+    lib = load_library()
+    sizes = [100_000, 1_000_000] if args.quick else [100_000, 1_000_000, 10_000_000]
+    points = []
+    for n in sizes:
+        for dtype in (np.float64, np.float32):
+            scores, labels, weights = make_data(n, dtype)
+            sort = best_time(lambda: np.sort(scores), repeats_for(n))
+            for weighted in (False, True):
+                w = weights if weighted else None
+                ours_fn = make_ours(lib, scores, labels, w)
+                value = ours_fn()
+                ours = best_time(ours_fn, repeats_for(n))
+                sk = cx = None
+                if not args.no_peers:
+                    sk_fn = lambda: roc_auc_score(labels, scores, sample_weight=w)  # noqa: E731
+                    expected = sk_fn()
+                    assert abs(value - expected) <= 1e-12, (value, expected)
+                    sk = best_time(sk_fn, repeats_for(n, slow=True))
+                    if not weighted:
+                        cx = best_time(make_calibrax(scores, labels), repeats_for(n, slow=True))
+                point = dict(n=n, dtype=np.dtype(dtype).name, weighted=weighted, ours_s=ours,
+                             sort_s=sort, sklearn_s=sk, calibrax_s=cx, value=value)
+                points.append(point)
+                print(f"n={n:>9,} {np.dtype(dtype).name} {'weighted' if weighted else 'unweighted':>10}:"
+                      f" ours {fmt_time(ours)}, sort {fmt_time(sort)} ({ours / sort:.2f}x),"
+                      f" sklearn {fmt_time(sk)}, calibrax {fmt_time(cx)}", flush=True)
+
+    print()
+    print("| n | dtype | weights | auroc_exact | numpy.sort | ours / sort | sklearn | sklearn / ours"
+          " | calibrax (jit) | calibrax / ours |")
+    print("|---:|---|---|---:|---:|---:|---:|---:|---:|---:|")
+    for p in points:
+        print(f"| {p['n']:,} | {p['dtype']} | {'yes' if p['weighted'] else 'no'} | {fmt_time(p['ours_s'])}"
+              f" | {fmt_time(p['sort_s'])} | {fmt_ratio(p['ours_s'], p['sort_s'])}"
+              f" | {fmt_time(p['sklearn_s'])} | {fmt_ratio(p['sklearn_s'], p['ours_s'])}"
+              f" | {fmt_time(p['calibrax_s'])} | {fmt_ratio(p['calibrax_s'], p['ours_s'])} |")
+
+    record = dict(machine=dict(platform=platform.platform(), processor=platform.processor(),
+                               cpus=os.cpu_count()),
+                  library=LIBRARY, data="sigmoid(N(0,1) + label), half positives, weights U[0,2)",
+                  points=points)
+    pathlib.Path(args.json).write_text(json.dumps(record, indent=2) + "\n")
+    print(f"\npoints written to {args.json}")
+
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    fig, axes = plt.subplots(1, 2, figsize=(10, 4.2), sharey=True)
+    series = (("ours_s", False, "auroc_exact", "C0", "-"),
+              ("ours_s", True, "auroc_exact weighted", "C0", "--"),
+              ("sort_s", False, "numpy.sort", "k", ":"),
+              ("sklearn_s", False, "sklearn roc_auc_score", "C1", "-"),
+              ("sklearn_s", True, "sklearn weighted", "C1", "--"),
+              ("calibrax_s", False, "calibrax roc_auc (jit)", "C2", "-."))
+    for ax, dtype in zip(axes, ("float64", "float32")):
+        for key, weighted, label, color, style in series:
+            pts = [(p["n"], p[key]) for p in points
+                   if p["dtype"] == dtype and p["weighted"] == weighted and p[key] is not None]
+            if pts:
+                ax.plot([q[0] for q in pts], [q[1] for q in pts], style, color=color, marker="o",
+                        label=label)
+        ax.set_xscale("log")
+        ax.set_yscale("log")
+        ax.set_xlabel("n (samples)")
+        ax.set_title(f"{dtype} scores")
+        ax.grid(True, which="both", alpha=0.3)
+    axes[0].set_ylabel("time (s), best of several runs")
+    axes[0].legend(fontsize=7)
+    fig.suptitle("Exact AUROC against n (2-core machine)")
+    fig.tight_layout()
+    fig.savefig(args.plot, dpi=120)
+    print(f"plot written to {args.plot}")
+
+
+if __name__ == "__main__":
+    main()

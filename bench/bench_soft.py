@@ -1,0 +1,237 @@
+"""Benchmark: soft AUROC value + gradient, this library against its peers.
+
+    .venv/bin/python bench/bench_soft.py            # full run, n = 1e3 ... 1e7
+    .venv/bin/python bench/bench_soft.py --quick    # n <= 1e5
+
+For each n (half positives, scores ~ N(0, 1) + label, temperature 1.0 as the reference's
+default) it times, in one process on the same data:
+
+  ours       auroc_soft_grad of libdiffauroc (value, gradient of every score, d/dT), via
+             ctypes from $DIFFAUROC_LIBRARY or .build/release/libdiffauroc.so
+  reference  diffbio's DifferentiableAUROC under jax.jit(jax.value_and_grad(...)), float32
+             (loaded by file path; the n x n matrix cannot be built above n = 16,000: n/a)
+  numpy      a float64 NumPy pairwise sum over positives x negatives, chunked (value and
+             gradients); skipped above n = 16,000 where it takes minutes
+  sort       numpy.sort of the same scores (the floor: the fast path sorts both classes)
+
+Each time is the best of several runs (after one warm-up, which also compiles the jitted
+reference). It prints a markdown table with the ratios, measures the peak resident memory
+of a fresh process that makes the n = 1e7 inputs and calls the library once, and writes
+the log-log plot bench/soft.png.
+"""
+
+import argparse
+import ctypes
+import importlib.util
+import os
+import pathlib
+import subprocess
+import sys
+import time
+
+import numpy as np
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+LIBRARY = os.environ.get("DIFFAUROC_LIBRARY", str(ROOT / ".build" / "release" / "libdiffauroc.so"))
+SIZES = [1_000, 4_000, 16_000, 100_000, 1_000_000, 10_000_000]
+REFERENCE_MAX_N = 16_000
+NUMPY_MAX_N = 16_000
+TEMPERATURE = 1.0
+
+
+def load_library():
+    lib = ctypes.CDLL(LIBRARY)
+    dp = ctypes.POINTER(ctypes.c_double)
+    lib.auroc_soft_grad.argtypes = [dp, dp, dp, ctypes.c_size_t, ctypes.c_double, dp, dp, dp]
+    lib.auroc_soft_grad.restype = ctypes.c_int
+    return lib
+
+
+def ours(lib, scores, labels, temperature):
+    dp = ctypes.POINTER(ctypes.c_double)
+    grad = np.empty(scores.size)
+    value = ctypes.c_double()
+    dtemp = ctypes.c_double()
+    status = lib.auroc_soft_grad(scores.ctypes.data_as(dp), labels.ctypes.data_as(dp), None,
+                                 scores.size, temperature, ctypes.byref(value),
+                                 grad.ctypes.data_as(dp), ctypes.byref(dtemp))
+    assert status == 0, status
+    return value.value, grad, dtemp.value
+
+
+def numpy_pairwise(scores, labels, temperature, chunk=1024):
+    pos = scores[labels == 1]
+    neg = scores[labels == 0]
+    total = 0.0
+    gpos = np.empty(pos.size)
+    gneg = np.zeros(neg.size)
+    for s in range(0, pos.size, chunk):
+        x = (pos[s:s + chunk, None] - neg[None, :]) / temperature
+        e = np.exp(-np.abs(x))
+        r = 1.0 / (1.0 + e)
+        sig = np.where(x >= 0, r, e * r)
+        slope = e * r * r
+        total += sig.sum()
+        gpos[s:s + chunk] = slope.sum(axis=1)
+        gneg += slope.sum(axis=0)
+    pairs = pos.size * neg.size
+    return total / pairs, gpos / (pairs * temperature), -gneg / (pairs * temperature)
+
+
+def load_reference():
+    try:
+        import jax
+        import jax.numpy as jnp
+        spec = importlib.util.find_spec("diffbio")
+        path = pathlib.Path(spec.submodule_search_locations[0]) / "losses" / "metric_losses.py"
+        module_spec = importlib.util.spec_from_file_location("diffbio_metric_losses", path)
+        module = importlib.util.module_from_spec(module_spec)
+        module_spec.loader.exec_module(module)
+    except Exception as error:  # the reference is optional: report and go on
+        print(f"reference unavailable: {error!r}", file=sys.stderr)
+        return None
+
+    loss = module.DifferentiableAUROC(temperature=TEMPERATURE)
+
+    def make(labels):
+        y = jnp.asarray(labels, dtype=jnp.float32)
+        fn = jax.jit(jax.value_and_grad(lambda p: loss(p, y)))
+
+        def run(scores):
+            value, grad = fn(jnp.asarray(scores, dtype=jnp.float32))
+            return value.block_until_ready(), grad.block_until_ready()
+        return run
+    return make
+
+
+def best_time(fn, repeats):
+    fn()  # warm-up (and jit compilation for the reference)
+    best = float("inf")
+    for _ in range(repeats):
+        start = time.perf_counter()
+        fn()
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+def repeats_for(n):
+    return 20 if n <= 16_000 else 7 if n <= 1_000_000 else 3
+
+
+def peak_rss_at(n):
+    """Peak RSS (MB) of a fresh process that builds n inputs and calls the library once,
+    and its peak just before the call (interpreter, NumPy, inputs). Read from VmHWM in
+    /proc/self/status: ru_maxrss would include the forking parent's memory on Linux."""
+    code = f"""
+import sys
+import numpy as np
+sys.path.insert(0, {str(ROOT / 'bench')!r})
+from bench_soft import load_library, ours
+
+def high_water_mb():
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+
+lib = load_library()
+rng = np.random.default_rng(0)
+labels = (rng.random({n}) < 0.5).astype(np.float64)
+scores = rng.normal(size={n}) + labels
+before = high_water_mb()
+ours(lib, scores, labels, {TEMPERATURE})
+print(before, high_water_mb())
+"""
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         env={**os.environ, "DIFFAUROC_LIBRARY": LIBRARY}, check=True)
+    before, after = (float(v) for v in out.stdout.split())
+    return before, after
+
+
+def fmt_time(t):
+    if t is None:
+        return "n/a"
+    return f"{t * 1e3:.3g} ms" if t < 1 else f"{t:.3g} s"
+
+
+def fmt_ratio(peer, mine):
+    return "n/a" if peer is None else f"{peer / mine:.3g}x"
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--quick", action="store_true", help="only n <= 100,000")
+    parser.add_argument("--no-reference", action="store_true", help="skip the JAX reference")
+    parser.add_argument("--plot", default=str(ROOT / "bench" / "soft.png"))
+    parser.add_argument("--json", default=str(ROOT / "bench" / "soft_results.json"))
+    args = parser.parse_args()
+    sizes = [n for n in SIZES if not args.quick or n <= 100_000]
+    lib = load_library()
+    make_reference = None if args.no_reference else load_reference()
+    rows = []
+    for n in sizes:
+        rng = np.random.default_rng(n)
+        labels = (rng.random(n) < 0.5).astype(np.float64)
+        scores = rng.normal(size=n) + labels
+        t_ours = best_time(lambda: ours(lib, scores, labels, TEMPERATURE), repeats_for(n))
+        t_ref = None
+        if make_reference is not None and n <= REFERENCE_MAX_N:
+            run = make_reference(labels)
+            t_ref = best_time(lambda: run(scores), 5)
+        t_np = None
+        if n <= NUMPY_MAX_N:
+            t_np = best_time(lambda: numpy_pairwise(scores, labels, TEMPERATURE), 3)
+        t_sort = best_time(lambda: np.sort(scores), repeats_for(n))
+        rows.append((n, t_ours, t_ref, t_np, t_sort))
+        print(f"n={n:>10,}: ours {fmt_time(t_ours)}  reference {fmt_time(t_ref)}  "
+              f"numpy pairwise {fmt_time(t_np)}  numpy.sort {fmt_time(t_sort)}", flush=True)
+
+    print()
+    print("| n | ours (value+grad) | reference (jax, f32) | numpy pairwise (f64) | numpy.sort |"
+          " reference / ours | numpy pairwise / ours | ours / numpy.sort |")
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for n, t_ours, t_ref, t_np, t_sort in rows:
+        print(f"| {n:,} | {fmt_time(t_ours)} | {fmt_time(t_ref)} | {fmt_time(t_np)} | "
+              f"{fmt_time(t_sort)} | {fmt_ratio(t_ref, t_ours)} | {fmt_ratio(t_np, t_ours)} | "
+              f"{t_ours / t_sort:.3g}x |")
+    print(f"\n(reference and numpy pairwise: n/a above n = {REFERENCE_MAX_N:,}: the reference's"
+          " n x n matrix does not fit, and the pairwise sum would take minutes.)")
+
+    if 10_000_000 in sizes:
+        before, after = peak_rss_at(10_000_000)
+        print(f"\npeak RSS, n = 10,000,000 (fresh process): {after:.0f} MB in all; "
+              f"{before:.0f} MB before the call (interpreter, NumPy, inputs); the call "
+              f"(with its 80 MB gradient output) adds {after - before:.0f} MB")
+
+    import json
+    with open(args.json, "w") as f:
+        json.dump([{"n": n, "ours": a, "reference": b, "numpy_pairwise": c, "numpy_sort": d}
+                   for n, a, b, c, d in rows], f, indent=1)
+    print(f"results written to {args.json}")
+
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    fig, ax = plt.subplots(figsize=(7, 4.5))
+    ns = [r[0] for r in rows]
+    for index, label, style in [(1, "diffauroc (value+grad)", "o-"),
+                                (2, "reference: diffbio under jax.jit (f32)", "s-"),
+                                (3, "NumPy pairwise (f64)", "^-"),
+                                (4, "numpy.sort", "x--")]:
+        pts = [(r[0], r[index]) for r in rows if r[index] is not None]
+        if pts:
+            ax.plot([p[0] for p in pts], [p[1] for p in pts], style, label=label)
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_xlabel("n (samples)")
+    ax.set_ylabel("time (s)")
+    ax.set_title("Soft AUROC, value and gradient")
+    ax.grid(True, which="both", alpha=0.3)
+    ax.legend()
+    fig.tight_layout()
+    fig.savefig(args.plot, dpi=120)
+    print(f"\nplot written to {args.plot}")
+
+
+if __name__ == "__main__":
+    main()
