@@ -58,20 +58,6 @@ private func referenceWeighted(_ s: [Double], _ y: [Double], _ w: [Double]) -> D
     return num / (wp * wn)
 }
 
-/// A small deterministic generator (SplitMix64), so failures reproduce.
-private struct SplitMix {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    mutating func unit() -> Double { Double(next() >> 11) * 0x1p-53 }
-    mutating func below(_ k: Int) -> Int { Int(next() % UInt64(k)) }
-}
-
 @Suite("exact AUROC: hand cases")
 struct ExactAUROCHandCases {
     @Test func docExample() throws {

@@ -8,18 +8,6 @@ import Glibc
 // quantity's natural scale: 1 for the value, w_k / (T * W_class) for a gradient, 1/T for
 // d/dT. Hand-checkable cases first, then adversarial and randomized ones.
 
-/// A small deterministic generator (SplitMix64), so failures reproduce.
-private struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 private struct Outcome {
     var result: SoftAUROCResult
     var gradient: [Double]

@@ -73,7 +73,7 @@ import Testing
 
 @Test(arguments: [1 as UInt64, 2, 3, 4, 5])
 func randomAgreesWithTextbookFormula(seed: UInt64) throws {
-    var rng = SeededGenerator(seed: seed)
+    var rng = SplitMix(state: seed)
     let n = Int.random(in: 2...120, using: &rng)
     let s = (0..<n).map { _ in Double.random(in: -3...3, using: &rng) }
     let y = (0..<n).map { _ in Double(Int.random(in: 0...1, using: &rng)) }

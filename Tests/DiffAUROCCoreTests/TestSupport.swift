@@ -61,10 +61,10 @@ import Glibc
 func _exp(_ x: Double) -> Double { exp(x) }
 #endif
 
-/// Pseudo-random numbers from a fixed seed (SplitMix64), so tests are reproducible.
-struct SeededGenerator: RandomNumberGenerator {
+/// A small deterministic generator (SplitMix64), so failures reproduce; shared by every
+/// test file.
+struct SplitMix: RandomNumberGenerator {
     var state: UInt64
-    init(seed: UInt64) { state = seed }
     mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var z = state
@@ -72,4 +72,8 @@ struct SeededGenerator: RandomNumberGenerator {
         z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
         return z ^ (z >> 31)
     }
+    /// Uniform in [0, 1).
+    mutating func unit() -> Double { Double(next() >> 11) * 0x1p-53 }
+    /// Uniform in 0 ..< k.
+    mutating func below(_ k: Int) -> Int { Int(next() % UInt64(k)) }
 }
