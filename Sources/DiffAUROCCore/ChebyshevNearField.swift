@@ -28,20 +28,27 @@ import Darwin
 /// are analytic in u_t (and in u_s) except where x = i pi (2j + 1): in the strip |Im| < pi.
 /// Take the Bernstein ellipse of [0, h] whose half minor axis is b = 0.8 pi; its parameter
 /// is rho = 2b/h + sqrt((2b/h)^2 + 1) = 10.16 for h = 1. On it, |1 + e^-z| >= sin(0.2 pi),
-/// so |sigmoid| <= 1.7, |sigmoid'| = 1 / |4 cosh^2(z/2)| <= 1 / (4 cos^2(0.4 pi)) = 2.6,
-/// and |x sigmoid'| <= (C + 2h + b) 2.6 <= 22. Chebyshev interpolation of degree r - 1 then
-/// errs by at most 4 M rho^-r / (rho - 1) (Trefethen, ATAP Thm 8.2): with r = 16,
-/// 7.7e-17 * 4 M / 9.16 <= 7.4e-16 for the worst kernel. M2L interpolates in both
+/// so |sigmoid| <= 1.7, |sigmoid'| = 1 / |4 cosh^2(z/2)| <= 1 / (4 cos^2(0.4 pi)) = 2.62,
+/// and |x sigmoid'| <= 6.6. These maxima are over the whole strip |Im z| <= 0.8 pi (found
+/// on a fine grid of Re z in [-80, 80]; beyond, |z sigmoid'(z)| <= 2|z| e^-|Re z| is tiny),
+/// so they hold for every D: the bound does not need the cells to be near, which lets
+/// the fast path send every cell pair through this field when cells are few (see
+/// `FastSoftParameters.allNearBudget`). Chebyshev interpolation of degree r - 1 then errs
+/// by at most 4 M rho^-r / (rho - 1) (Trefethen, ATAP Thm 8.2): with r = 16,
+/// 7.7e-17 * 4 M / 9.16 <= 2.3e-16 for the worst kernel (M = 6.6). M2L interpolates in both
 /// variables: the error is at most (1 + Lambda_r) times that, Lambda_16 <= 2.8 being the
-/// Lebesgue constant of the Chebyshev points, so < 3e-15. Sources carry masses summing to
-/// at most 1, hence each potential errs by < 3e-15 from interpolation.
+/// Lebesgue constant of the Chebyshev points, so < 1e-15. Sources carry masses summing to
+/// at most 1, hence each potential errs by < 1e-15 from interpolation.
 ///
 /// Rounding. D and each u have relative error ~2 ulps (each is one `scaledDifference`,
-/// never a difference of s / T values) and |x| <= C + 2h = 6, so x errs by ~4e-15 and the
-/// kernels (derivatives <= 1 in magnitude) by as much. Moments and local values are
-/// carried in the Chebyshev basis (T_k(z), z = 2u/h - 1 in [-1, 1], by the three-term
-/// recurrence, whose computed values err by at most ~k^2 = 225 ulps = 2.5e-14 for k < 16,
-/// multiplying masses summing to 1 and coefficients of size <= 1) and converted to node
+/// never a difference of s / T values), so x errs by ~4 ulps of |x|: ~4e-15 for near
+/// cells (|x| <= C + 2h = 6). For cells farther apart (all-near mode) the error of x grows
+/// like |x| eps, but the kernels' derivatives decay like (1 + |x|) e^-|x|, so the kernel
+/// errors, 4 |x| (1 + |x|) e^-|x| eps <= 4 eps, stay as small as for near cells.
+/// Moments and local values are carried in the Chebyshev basis (T_k(z), z = 2u/h - 1
+/// in [-1, 1], by the three-term recurrence, whose computed values err by at most
+/// ~k^2 = 225 ulps = 2.5e-14 for k < 16, multiplying masses summing to 1 and
+/// coefficients of size <= 1) and converted to node
 /// values with the r x r table T_k(z_m) (|entries| <= 1, so conversions add ~r ulps).
 /// Moments are summed in blocks of 64 with compensated block totals. Together with the
 /// far field, each potential is accurate to ~3e-14 in the worst case; the tests see at
@@ -61,15 +68,34 @@ struct ChebyshevNearField {
     /// The cell index that splits the points into two halves of about equal size (the
     /// two threads' shares); depends on the data only.
     func balancedSplit() -> Int {
+        pointBalancedSplit(layout.cells, points: layout.pos.count + layout.neg.count)
+    }
+
+    /// The two threads' shares of the targets for `evaluate`: the first half of each
+    /// class's points and the second half, with the runs of cells that hold them (a cell
+    /// holding points of both shares is in both runs). Depends on the data only.
+    func targetShares() -> (first: (cells: Range<Int>, positives: Range<Int>, negatives: Range<Int>),
+                            second: (cells: Range<Int>, positives: Range<Int>, negatives: Range<Int>)) {
         let cells = layout.cells
-        let half = (layout.pos.count + layout.neg.count) / 2
-        var low = 0, high = cells.count
-        // First c with posStart[c] + negStart[c] >= half (nondecreasing in c).
-        while low < high {
-            let mid = (low + high) / 2
-            if Int(cells.posStart[mid]) + Int(cells.negStart[mid]) < half { low = mid + 1 } else { high = mid }
+        let p = layout.pos.count, q = layout.neg.count
+        let halfP = p / 2, halfQ = q / 2
+        // The first c in 0...count with starts[c] >= x (or > x when `strictly`).
+        func search(_ starts: UnsafeMutablePointer<Int32>, _ x: Int, strictly: Bool) -> Int {
+            var low = 0, high = cells.count
+            while low < high {
+                let mid = (low + high) / 2
+                let s = Int(starts[mid])
+                if s < x || (strictly && s == x) { low = mid + 1 } else { high = mid }
+            }
+            return low
         }
-        return low
+        // Cells below `end` hold every point of index < half; cells from `start` on hold
+        // every point of index >= half (the last cell starting at or below it, on).
+        let end = Swift.max(search(cells.posStart, halfP, strictly: false),
+                            search(cells.negStart, halfQ, strictly: false))
+        let start = Swift.max(0, Swift.min(search(cells.posStart, halfP, strictly: true),
+                                           search(cells.negStart, halfQ, strictly: true)) - 1)
+        return ((0..<end, 0..<halfP, 0..<halfQ), (start..<cells.count, halfP..<p, halfQ..<q))
     }
 
     /// Chebyshev points u_m on [0, h] (first kind) in scratch[0..<r], and the table
@@ -105,8 +131,7 @@ struct ChebyshevNearField {
         let r = FastSoftParameters.nodes
         var i = range.lowerBound
         while i + 8 <= range.upperBound {
-            var z = SIMD8<Double>(repeating: 0)
-            for l in 0..<8 { z[l] = chebyshevVariable(cls.scores[i + l], lo: lo) }
+            let z = chebyshevVariables8(cls.scores + i, lo: lo)
             var previous = SIMD8<Double>(repeating: 1), current = z
             var total = SIMD8<Double>(repeating: coefficients[0]) + z * coefficients[1]
             let twoZ = z + z
@@ -131,6 +156,20 @@ struct ChebyshevNearField {
         scaledDifference(s, lo, layout.temperature) * (2 / FastSoftParameters.cellWidth) - 1
     }
 
+    /// `chebyshevVariable` of eight consecutive scores, with the same operations lane by
+    /// lane (so the same bits): the difference, then / T, * (2/h), - 1. Only when some
+    /// difference overflows (scores near +-1e308) does it go through `scaledDifference`.
+    @inline(__always)
+    private func chebyshevVariables8(_ scores: UnsafeMutablePointer<Double>, lo: Double) -> SIMD8<Double> {
+        let d = load8(scores) - lo
+        if all(d .< .infinity) {  // d >= 0 here: it is a score minus its cell's lo
+            return (d / layout.temperature) * (2 / FastSoftParameters.cellWidth) - 1
+        }
+        var z = SIMD8<Double>(repeating: 0)
+        for l in 0..<8 { z[l] = chebyshevVariable(scores[l], lo: lo) }
+        return z
+    }
+
     /// sum_k T_k(z) c_k, by the three-term recurrence T_{k+1} = 2z T_k - T_{k-1}
     /// (|T_k| <= 1 on [-1, 1]; the computed T_k err by at most ~k^2 ulps).
     @inline(__always)
@@ -150,8 +189,19 @@ struct ChebyshevNearField {
 
     /// Source moments M_c[l] = sum_s mass_s l_l(u_s) of every class that is large in
     /// cells `cells`, written to that class's `moments` at the cell's start.
+    /// Without a far field, also sets potentialBelow to 0 for the cells' points (the near
+    /// sums are added into it).
     func computeMoments(cells: Range<Int>, scratch: UnsafeMutablePointer<Double>) {
         setNodes(scratch)
+        if !layout.hasFarField && !cells.isEmpty {
+            let pos = layout.pos, neg = layout.neg
+            for i in layout.posRange(cells.lowerBound).lowerBound..<layout.posRange(cells.upperBound - 1).upperBound {
+                pos.potentialBelow[i] = 0
+            }
+            for j in layout.negRange(cells.lowerBound).lowerBound..<layout.negRange(cells.upperBound - 1).upperBound {
+                neg.potentialBelow[j] = 0
+            }
+        }
         for c in cells {
             let lo = layout.lo(c)
             cellMoments(layout.pos, layout.posRange(c), lo: lo, scratch: scratch)
@@ -183,11 +233,8 @@ struct ChebyshevNearField {
             for k in 0..<r { lanes[k] = SIMD8<Double>(repeating: 0) }
             var first = start
             while first + 8 <= end {
-                var z = SIMD8<Double>(repeating: 0), q = SIMD8<Double>(repeating: 0)
-                for l in 0..<8 {
-                    z[l] = chebyshevVariable(cls.scores[first + l], lo: lo)
-                    q[l] = cls.mass[first + l]
-                }
+                let z = chebyshevVariables8(cls.scores + first, lo: lo)
+                let q = load8(cls.mass + first)
                 var previous = q, current = q * z
                 lanes[0] += previous
                 lanes[1] += current
@@ -245,7 +292,14 @@ struct ChebyshevNearField {
     /// Adds the near-field sigmoid' sums to potentialBelow of every target in `cells`
     /// (negatives only when gradients are wanted) and returns the near parts of the value
     /// and moment sums. Needs `computeMoments` done for all cells.
-    func evaluate(cells range: Range<Int>, scratch: UnsafeMutablePointer<Double>) -> (value: Double, moment: Double) {
+    ///
+    /// Only the targets in `positives` and `negatives` (indices into the classes) are
+    /// evaluated, so that the two threads can split a cell's points (`targetShares`): a
+    /// cell's local expansion is then formed by both (the same bits: r^2 work), each
+    /// evaluates it at its own points, and the cell-wide value and moment sum goes to the
+    /// share that holds the cell's first positive.
+    func evaluate(cells range: Range<Int>, positives: Range<Int>, negatives: Range<Int>,
+                  scratch: UnsafeMutablePointer<Double>) -> (value: Double, moment: Double) {
         let r = FastSoftParameters.nodes
         setNodes(scratch)
         let nodes = scratch, coefficients = scratch + 2 * r
@@ -257,9 +311,13 @@ struct ChebyshevNearField {
         let needGradient = layout.needGradient
         var value = CompensatedSum(), moment = CompensatedSum()
         for c in range {
+            // Large or small is decided on the whole cell (both shares agree); the
+            // targets are this share's points of the cell.
+            let pcAll = layout.posRange(c), ncAll = layout.negRange(c)
+            let pc = pcAll.clamped(to: positives), nc = ncAll.clamped(to: negatives)
+            if pc.isEmpty && (nc.isEmpty || !needGradient) { continue }
             let loC = layout.lo(c)
-            let pc = layout.posRange(c), nc = layout.negRange(c)
-            let largeP = pc.count > r, largeN = nc.count > r
+            let largeP = pcAll.count > r, largeN = ncAll.count > r
             for m in 0..<(4 * r) { localValue[m] = 0 }
             for d in Int(cells.nearLo[c])...Int(cells.nearHi[c]) {
                 let loD = layout.lo(d)
@@ -363,18 +421,20 @@ struct ChebyshevNearField {
                     }
                 }
             }
-            if largeP {
+            if largeP && !pc.isEmpty {
                 // Value and moment: sum_i p_i sum_m l_m(u_i) L[m] = sum_m L[m] M_c[m].
-                let own = pos.moments + pc.lowerBound
-                var sv = 0.0, sm = 0.0
-                for m in 0..<r {
-                    sv += localValue[m] * own[m]; sm += localMoment[m] * own[m]
+                if pc.lowerBound == pcAll.lowerBound {
+                    let own = pos.moments + pcAll.lowerBound
+                    var sv = 0.0, sm = 0.0
+                    for m in 0..<r {
+                        sv += localValue[m] * own[m]; sm += localMoment[m] * own[m]
+                    }
+                    value.add(sv); moment.add(sm)
                 }
-                value.add(sv); moment.add(sm)
                 nodeValuesToCoefficients(localSlope, coefficients, table: table)
                 addChebyshevSums(pos, pc, lo: loC, coefficients, into: pos.potentialBelow)
             }
-            if largeN && needGradient {
+            if largeN && needGradient && !nc.isEmpty {
                 nodeValuesToCoefficients(localNeg, coefficients, table: table)
                 addChebyshevSums(neg, nc, lo: loC, coefficients, into: neg.potentialBelow)
             }

@@ -29,6 +29,10 @@ import Darwin
 // cells are "near" when the gap between them, (lo of the upper - hi of the lower) / T, is
 // below C = `nearDistance`; for a given cell its near cells are a contiguous run of cells
 // (nearLo...nearHi) and every pair with one point in each of two far cells has |x| >= C.
+// When the cells are few (`allNearBudget`: dense data at moderate T, e.g. a dozen cells
+// for N(0, 1) scores at T = 1), every cell is near every other and the far sweeps are
+// skipped: the near field's bounds hold at any distance, and its cost is then O(n r) plus
+// cellCount^2 r^2 <= 8 n kernels, against 2K series terms a point for the sweeps.
 //   - Far pairs (`ExponentialFarField.swift`): the alternating series of sigmoid in e^-|x|,
 //     summed by one sorted sweep upward and one downward, with running sums that only ever
 //     decay. Truncation and rounding bounds are written there.
@@ -38,8 +42,9 @@ import Darwin
 // never as s / T - s' / T: |s / T| may be 1e10 or more, where its rounding error alone
 // would exceed the bar. Local coordinates are offsets from a cell's lo, divided by T.
 //
-// Parallelism: the radix sort of the two classes, the two far sweeps, the cell moments and
-// the near field each run as two halves on two threads (`runConcurrently`); the halves are
+// Parallelism: the grouping (counting sort or radix sort of the two classes), the cell
+// bounds, the two far sweeps, the cell moments, the near field and the gradient scatter
+// each run as two halves on two threads (`runConcurrently`); the halves are
 // cut by data alone and partial sums are combined in a fixed order, so the result is the
 // same bits on every run and with or without the second thread. Inner loops run eight
 // points at a time in SIMD8 lanes (`VectorKernels.swift`).
@@ -62,6 +67,15 @@ enum FastSoftParameters {
     static let nodes = 16
     /// Below this many points the work is not split across two threads.
     static let parallelThreshold = 20_000
+    /// When cells are few (cellCount^2 r^2 <= allNearBudget * n), every pair of cells is
+    /// summed by the near field and the far sweeps are skipped: the near field then costs
+    /// at most allNearBudget kernels a point on top of its O(n r) moments and evaluation,
+    /// cheaper than the two sweeps' K-term series at every point. The accuracy argument
+    /// of the near field holds at any distance (see ChebyshevNearField). Typical case:
+    /// N(0, 1) scores at T = 1 make about a dozen cells. Measured at n = 1e6 (2 cores):
+    /// one cell pair costs about 1 us, the two sweeps about 45 ns a point, so all-near
+    /// pays up to cellCount^2 r^2 of about 11 n; 8 n keeps it on the winning side.
+    static let allNearBudget = 8
 }
 
 /// The fast path stores indices and cell bounds in 32 bits: it takes fewer samples than
@@ -104,6 +118,10 @@ struct FastSoftLayout {
     var neg: SortedClass
     var cells: CellTable
     var needGradient: Bool
+    /// false when every pair of cells is near (see `allNearBudget`): the far sweeps are
+    /// skipped, potentialAbove is never written or read, and the near field's moment pass
+    /// clears potentialBelow before the near sums are added into it.
+    var hasFarField: Bool
 
     @inline(__always) func posRange(_ c: Int) -> Range<Int> { Int(cells.posStart[c])..<Int(cells.posStart[c + 1]) }
     @inline(__always) func negRange(_ c: Int) -> Range<Int> { Int(cells.negStart[c])..<Int(cells.negStart[c + 1]) }
@@ -135,14 +153,8 @@ func fastSoftAUROC(
     var minScore = Double.infinity, maxScore = -Double.infinity
     if samples.weights == nil {
         // Labels are exactly 0 or 1, so their sum is the exact count (below 2^53).
-        var labelSum = 0.0
-        for i in 0..<n {
-            labelSum += samples.labels[i]
-            let x = samples.scores[i]
-            minScore = x < minScore ? x : minScore
-            maxScore = x > maxScore ? x : maxScore
-        }
-        positiveCount = Int(labelSum)
+        (minScore, maxScore) = scoreRange(samples.scores)
+        positiveCount = countOfOnes(samples.labels)
         negativeCount = n - positiveCount
         positiveMax = 1
         negativeMax = 1
@@ -212,33 +224,36 @@ func fastSoftAUROC(
         let posA = counts, negA = counts + gridCount
         let posB = counts + 2 * gridCount, negB = counts + 3 * gridCount
         for g in 0..<(4 * gridCount) { counts[g] = 0 }
-        // The same function in both passes, so both agree on every point's cell. Rounding
-        // can put a point within ~1e-16 * span of a grid line in the neighbour cell: its
-        // cell is then wider than h by that much, which no bound below notices.
-        @inline(__always) func gridCell(_ x: Double) -> Int {
-            Swift.min(Int(scaledDifference(x, minScore, temperature) / h), gridCount - 1)
-        }
+        // (A constant copy of minScore: a captured `var` would cost a dynamic exclusivity
+        // check at every access inside the closures handed to `runConcurrently`.)
+        let grid = GridCells(origin: minScore, temperature: temperature, last: gridCount - 1)
         let unweighted = samples.weights == nil
         // Branch-free on the (random) labels: pointer and offset are selected, not jumped to.
+        // Both passes read what they need into locals first: the optimizer cannot keep
+        // captured values in registers across the stores of the loop (it must assume the
+        // stores may alias them) and would reload them at every point.
         func countCells(_ range: Range<Int>, _ posCounts: UnsafeMutablePointer<Int32>,
                         _ negCounts: UnsafeMutablePointer<Int32>) {
+            let x = samples.scores.baseAddress!, y = samples.labels.baseAddress!, grid = grid
             for i in range where unweighted || samples.weight(i) > 0 {
-                let g = gridCell(samples.scores[i])
-                let target = samples.labels[i] == 1 ? posCounts : negCounts
-                target[g] += 1
+                let g = grid.cell(x[i])
+                let target = y[i] == 1 ? posCounts : negCounts
+                target[g] &+= 1
             }
         }
         func scatter(_ range: Range<Int>, _ posOffsets: UnsafeMutablePointer<Int32>,
                      _ negOffsets: UnsafeMutablePointer<Int32>) {
+            let x = samples.scores.baseAddress!, y = samples.labels.baseAddress!, grid = grid
+            let sortedScores = scores, sortedOrigins = o, negativeBase = positiveCount
             for i in range where unweighted || samples.weight(i) > 0 {
-                let x = samples.scores[i] + 0.0
-                let g = gridCell(x)
-                let isPositive = samples.labels[i] == 1
+                let score = x[i] + 0.0
+                let g = grid.cell(score)
+                let isPositive = y[i] == 1
                 let offsets = isPositive ? posOffsets : negOffsets
-                let at = (isPositive ? 0 : positiveCount) + Int(offsets[g])
-                offsets[g] += 1
-                scores[at] = x
-                o[at] = UInt32(truncatingIfNeeded: i)
+                let at = (isPositive ? 0 : negativeBase) + Int(offsets[g])
+                offsets[g] &+= 1
+                sortedScores[at] = score
+                sortedOrigins[at] = UInt32(truncatingIfNeeded: i)
             }
         }
         let half = n / 2
@@ -334,10 +349,20 @@ func fastSoftAUROC(
     let cells = CellTable(count: cellCount, posStart: cs, negStart: cs + (cellCount + 1),
                           nearLo: cs + 2 * (cellCount + 1), nearHi: cs + 2 * (cellCount + 1) + cellCount,
                           lo: cellBounds.base!, hi: cellBounds.base! + cellCount)
-    setCellBounds(cells, pos, neg)
+    // Two halves of the cells on two threads (disjoint writes; the same bits either way).
+    let boundsSplit = pointBalancedSplit(cells, points: total)
+    runConcurrently(inParallel: total >= FastSoftParameters.parallelThreshold, {
+        setCellBounds(cells, pos, neg, 0..<boundsSplit)
+    }, {
+        setCellBounds(cells, pos, neg, boundsSplit..<cellCount)
+    })
+    let r = FastSoftParameters.nodes
+    // cellCount^2 r^2 <= budget * n, written so that nothing overflows (cellCount <= limit < 2^26).
+    let allNearLimit = FastSoftParameters.allNearBudget * total / (r * r)
+    let allNear = cellCount <= allNearLimit && cellCount * cellCount <= allNearLimit
     let layout = FastSoftLayout(temperature: temperature, pos: pos, neg: neg, cells: cells,
-                                needGradient: gradient != nil)
-    findNearRanges(layout)
+                                needGradient: gradient != nil, hasFarField: !allNear)
+    findNearRanges(layout, allNear: allNear)
 
     // Scratch of the near field and the partial sums, then the phases.
     let nearScratch = try ScratchBuffer<Double>(count: 2 * ChebyshevNearField.scratchCount)
@@ -350,13 +375,15 @@ func fastSoftAUROC(
     for k in 0..<8 { part[k] = 0 }
     let parallel = total >= FastSoftParameters.parallelThreshold
     let fs = farScratch.base!
-    runConcurrently(inParallel: parallel, {
-        let r = ExponentialFarField.sweep(layout, above: false, scratch: fs)
-        part[0] = r.value; part[1] = r.moment
-    }, {
-        let r = ExponentialFarField.sweep(layout, above: true, scratch: fs + ExponentialFarField.scratchCount)
-        part[2] = r.value; part[3] = r.moment
-    })
+    if layout.hasFarField {
+        runConcurrently(inParallel: parallel, {
+            let r = ExponentialFarField.sweep(layout, above: false, scratch: fs)
+            part[0] = r.value; part[1] = r.moment
+        }, {
+            let r = ExponentialFarField.sweep(layout, above: true, scratch: fs + ExponentialFarField.scratchCount)
+            part[2] = r.value; part[3] = r.moment
+        })
+    }
     let near = ChebyshevNearField(layout: layout)
     let split = near.balancedSplit()
     let ns = nearScratch.base!
@@ -365,11 +392,17 @@ func fastSoftAUROC(
     }, {
         near.computeMoments(cells: split..<cellCount, scratch: ns + ChebyshevNearField.scratchCount)
     })
+    // The near field's targets split by points, not by cells: with few large cells (dense
+    // data) a split at a cell boundary can leave one thread with most of the work.
+    let shares = near.targetShares()
     runConcurrently(inParallel: parallel, {
-        let r = near.evaluate(cells: 0..<split, scratch: ns)
+        let (cells, positives, negatives) = shares.first
+        let r = near.evaluate(cells: cells, positives: positives, negatives: negatives, scratch: ns)
         part[4] = r.value; part[5] = r.moment
     }, {
-        let r = near.evaluate(cells: split..<cellCount, scratch: ns + ChebyshevNearField.scratchCount)
+        let (cells, positives, negatives) = shares.second
+        let r = near.evaluate(cells: cells, positives: positives, negatives: negatives,
+                              scratch: ns + ChebyshevNearField.scratchCount)
         part[6] = r.value; part[7] = r.moment
     })
 
@@ -384,15 +417,38 @@ func fastSoftAUROC(
         if pos.count + neg.count < n {
             for k in gradient.indices { gradient[k] = 0 }
         }
-        for i in 0..<pos.count {
-            gradient[Int(pos.origin[i])] = pos.mass[i] * (pos.potentialBelow[i] + pos.potentialAbove[i]) / temperature
-        }
-        for j in 0..<neg.count {
-            gradient[Int(neg.origin[j])] = -neg.mass[j] * (neg.potentialBelow[j] + neg.potentialAbove[j]) / temperature
-        }
+        // Positives on one thread, negatives on the other: their origins are distinct.
+        // Without a far field potentialAbove was never written (its part is 0).
+        let g = gradient.baseAddress!, farField = layout.hasFarField
+        runConcurrently(inParallel: parallel, {
+            for i in 0..<pos.count {
+                let potential = farField ? pos.potentialBelow[i] + pos.potentialAbove[i] : pos.potentialBelow[i]
+                g[Int(pos.origin[i])] = pos.mass[i] * potential / temperature
+            }
+        }, {
+            for j in 0..<neg.count {
+                let potential = farField ? neg.potentialBelow[j] + neg.potentialAbove[j] : neg.potentialBelow[j]
+                g[Int(neg.origin[j])] = -neg.mass[j] * potential / temperature
+            }
+        })
     }
     let v = Swift.min(Swift.max(value.total, 0), 1)
     return SoftAUROCResult(value: v, dTemperature: -moment.total / temperature, hasPairs: true)
+}
+
+/// The grid of the dense route: cell g = floor((s - origin) / (h T)), capped at `last`.
+/// One function for the counting and the scattering pass, so both agree on every
+/// point's cell. Rounding can put a point within ~1e-16 * span of a grid line in the
+/// neighbour cell: its cell is then wider than h by that much, which no bound notices.
+private struct GridCells {
+    let origin: Double
+    let temperature: Double
+    let last: Int
+
+    @inline(__always)
+    func cell(_ x: Double) -> Int {
+        Swift.min(Int(scaledDifference(x, origin, temperature) / FastSoftParameters.cellWidth), last)
+    }
 }
 
 /// Asks the kernel to back the page-aligned interior of a large buffer with transparent
@@ -443,18 +499,26 @@ private func countGreedyCells(
     return c
 }
 
-/// The smallest and largest score of every cell (cells are not sorted inside).
-private func setCellBounds(_ cells: CellTable, _ pos: SortedClass, _ neg: SortedClass) {
-    for c in 0..<cells.count {
-        var lo = Double.infinity, hi = -Double.infinity
-        for i in Int(cells.posStart[c])..<Int(cells.posStart[c + 1]) {
-            lo = Swift.min(lo, pos.scores[i]); hi = Swift.max(hi, pos.scores[i])
-        }
-        for j in Int(cells.negStart[c])..<Int(cells.negStart[c + 1]) {
-            lo = Swift.min(lo, neg.scores[j]); hi = Swift.max(hi, neg.scores[j])
-        }
-        cells.lo[c] = lo
-        cells.hi[c] = hi
+/// The first cell c with posStart[c] + negStart[c] >= points / 2: it cuts the cells into
+/// two runs of about equal size (depends on the data only).
+func pointBalancedSplit(_ cells: CellTable, points: Int) -> Int {
+    let half = points / 2
+    var low = 0, high = cells.count
+    while low < high {
+        let mid = (low + high) / 2
+        if Int(cells.posStart[mid]) + Int(cells.negStart[mid]) < half { low = mid + 1 } else { high = mid }
+    }
+    return low
+}
+
+/// The smallest and largest score of every cell in `range` (cells are not sorted inside).
+private func setCellBounds(_ cells: CellTable, _ pos: SortedClass, _ neg: SortedClass, _ range: Range<Int>) {
+    for c in range {
+        let p = Int(cells.posStart[c]), q = Int(cells.negStart[c])
+        let positives = scoreRange(UnsafeBufferPointer(start: pos.scores + p, count: Int(cells.posStart[c + 1]) - p))
+        let negatives = scoreRange(UnsafeBufferPointer(start: neg.scores + q, count: Int(cells.negStart[c + 1]) - q))
+        cells.lo[c] = Swift.min(positives.min, negatives.min)
+        cells.hi[c] = Swift.max(positives.max, negatives.max)
     }
 }
 
@@ -462,9 +526,17 @@ private func setCellBounds(_ cells: CellTable, _ pos: SortedClass, _ neg: Sorted
 /// moves up as c does, so nearLo is nondecreasing (the upward sweep relies on it: its
 /// far set [0, nearLo[c]) only grows). nearHi likewise, from the top. Since lo and hi grow
 /// with c and `scaledDifference` is monotone, every cell below nearLo[c] has gap >= C to
-/// every point of c (and symmetrically above nearHi[c]).
-private func findNearRanges(_ layout: FastSoftLayout) {
+/// every point of c (and symmetrically above nearHi[c]). With `allNear`, every cell is
+/// near every other (0 ... count - 1).
+private func findNearRanges(_ layout: FastSoftLayout, allNear: Bool) {
     let cells = layout.cells, t = layout.temperature, C = FastSoftParameters.nearDistance
+    if allNear {
+        for c in 0..<cells.count {
+            cells.nearLo[c] = 0
+            cells.nearHi[c] = Int32(truncatingIfNeeded: cells.count - 1)
+        }
+        return
+    }
     var lower = 0
     for c in 0..<cells.count {
         let loC = layout.lo(c)

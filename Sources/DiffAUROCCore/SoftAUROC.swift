@@ -67,9 +67,7 @@ public func softAUROC(
                 if samples.labels[i] == 1 { positives += 1 } else { negatives += 1 }
             }
         } else {
-            var labelSum = 0.0  // labels are exactly 0 or 1: the sum is the exact count
-            for i in 0..<samples.count { labelSum += samples.labels[i] }
-            positives = Int(labelSum)
+            positives = countOfOnes(samples.labels)  // labels are exactly 0 or 1
             negatives = samples.count - positives
         }
         let pairs = positives.multipliedReportingOverflow(by: negatives)

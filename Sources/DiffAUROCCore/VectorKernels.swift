@@ -79,3 +79,46 @@ func load8(_ p: UnsafeMutablePointer<Double>) -> SIMD8<Double> {
 func store8(_ v: SIMD8<Double>, _ p: UnsafeMutablePointer<Double>) {
     UnsafeMutableRawPointer(p).storeBytes(of: v, as: SIMD8<Double>.self)
 }
+
+/// How many of `labels` are 1, for labels that are each exactly 0 or 1: their sum, in
+/// eight lanes (every partial sum is an integer below 2^53, so it is exact in any order
+/// and the count is the same as a sequential sum's; the lanes break the chain of
+/// dependent additions that made the sequential sum a latency-bound pass).
+func countOfOnes(_ labels: UnsafeBufferPointer<Double>) -> Int {
+    let n = labels.count
+    guard let base = labels.baseAddress else { return 0 }
+    var lanes = SIMD8<Double>(repeating: 0)
+    var i = 0
+    while i + 8 <= n {
+        lanes += UnsafeRawPointer(base + i).loadUnaligned(as: SIMD8<Double>.self)
+        i += 8
+    }
+    var total = lanes.sum()
+    while i < n {
+        total += base[i]
+        i += 1
+    }
+    return Int(total)
+}
+
+/// The smallest and the largest of `scores` (finite, n >= 1), in eight lanes (min and
+/// max do not depend on the order of comparison).
+func scoreRange(_ scores: UnsafeBufferPointer<Double>) -> (min: Double, max: Double) {
+    let n = scores.count
+    guard let base = scores.baseAddress, n > 0 else { return (.infinity, -.infinity) }
+    var low = SIMD8<Double>(repeating: base[0]), high = low
+    var i = 0
+    while i + 8 <= n {
+        let x = UnsafeRawPointer(base + i).loadUnaligned(as: SIMD8<Double>.self)
+        low = pointwiseMin(low, x)
+        high = pointwiseMax(high, x)
+        i += 8
+    }
+    var minimum = low.min(), maximum = high.max()
+    while i < n {
+        minimum = Swift.min(minimum, base[i])
+        maximum = Swift.max(maximum, base[i])
+        i += 1
+    }
+    return (minimum, maximum)
+}
