@@ -30,12 +30,47 @@ public func exactAUROCFloat32(
     try exactAUROC(scores: scores, labels: labels, weights: weights)
 }
 
+/// What `exactAUROCFloat32CheckingInputs` found.
+public enum CheckedExactAUROC: Equatable {
+    /// The exact AUROC (the inputs were valid).
+    case value(Double)
+    /// The inputs were valid, but AUROC is undefined (one class only, or n < 2).
+    case undefined
+    /// Some score is not finite or some label is neither 0 nor 1 (which and where is
+    /// left to the ABI layer's validation, which reports the first one).
+    case invalidInput
+}
+
+/// `exactAUROCFloat32` without weights on inputs that have not been validated: the checks
+/// of the ABI layer (every score finite, every label exactly 0 or 1) are made in the
+/// algorithm's first pass over the samples, on both threads, instead of in a separate
+/// pass before it. Same result on valid inputs.
+///
+///     exactAUROCFloat32CheckingInputs(scores: s, labels: y)  // .value(0.75) or .invalidInput
+public func exactAUROCFloat32CheckingInputs(
+    scores: UnsafeBufferPointer<Float>, labels: UnsafeBufferPointer<Float>
+) throws(CoreError) -> CheckedExactAUROC {
+    if scores.count < 2 {
+        for i in 0..<scores.count where !scores[i].isFinite || (labels[i] != 0 && labels[i] != 1) {
+            return .invalidInput
+        }
+        return .undefined
+    }
+    let outcome = try exactAUROCOutcome(CheckingUnweightedSource(scores: scores, labels: labels))
+    if outcome.invalid { return .invalidInput }
+    return outcome.value.map { .value($0) } ?? .undefined
+}
+
 // Method. Each sample of positive weight becomes a word: its score's order key
 // (`OrderKeyed`) shifted left past the bits that are the same in every key, the 11 top
 // varying bits taken off as its bucket, and its class in the lowest bit (1 positive).
-// Phase 1 finds those bits and the class sizes; phase 2 histograms the buckets; phase 3
-// scatters the words into bucket order (the only pass over memory that is not
-// sequential); phase 4 sorts each bucket in cache (`sortWords`) and sweeps it. Buckets
+// Phase 1 finds those bits and the class sizes (for n >= 2^18 with 32-bit keys it also
+// histograms the keys' top 16 bits, from which phase 2 then sums the bucket histogram
+// without reading the keys again; unvalidated float32 inputs, see
+// `exactAUROCFloat32CheckingInputs`, are also checked there, block by block); phase 2
+// histograms the buckets; phase 3 scatters the words into bucket order (the only pass
+// over memory that is not sequential); phase 4 sorts each bucket in cache (`sortWords`)
+// and sweeps it. Buckets
 // hold disjoint score ranges in increasing order, so the buckets in order, each sorted,
 // are all samples sorted, and equal scores never straddle two buckets.
 //
@@ -63,6 +98,15 @@ private let parallelThreshold = 1 << 16
 private let topDigitBits = 11
 private let topBucketCount = 1 << topDigitBits
 
+/// Phase 4's fixed cost of one non-empty bucket, in samples' worth (measured: 40 to 100).
+private let bucketCost = 64
+
+/// Bits of phase 1's prefix histogram (32-bit keys only), its size, and the inputs that
+/// use it.
+private let prefixBits = 16
+private let prefixCount = 1 << prefixBits
+private let prefixHistogramThreshold = 1 << 18
+
 /// How a caller's samples look to the algorithm: which are in, their keys, classes and
 /// the value that travels with each through the sort.
 private protocol ExactSampleSource {
@@ -70,6 +114,8 @@ private protocol ExactSampleSource {
     associatedtype Value: BitwiseCopyable
     /// Whether `Value` is a signed mass (Double) rather than `NoValue`.
     static var isWeighted: Bool { get }
+    /// Whether phase 1 checks the inputs (`invalid`), which were then not validated before.
+    static var checksInputs: Bool { get }
     var count: Int { get }
     /// Weight > 0.
     func isIncluded(_ i: Int) -> Bool
@@ -81,6 +127,14 @@ private protocol ExactSampleSource {
     func weight(_ i: Int) -> Double
     /// The value carried by sample i, given each class's largest weight.
     func value(_ i: Int, maxPositive: Double, maxNegative: Double) -> Value
+    /// With `checksInputs`: 1 if sample i's score is not finite or its label neither 0
+    /// nor 1, else 0 (without a branch).
+    func invalid(_ i: Int) -> Int
+}
+
+extension ExactSampleSource {
+    static var checksInputs: Bool { false }
+    @inline(__always) func invalid(_ i: Int) -> Int { 0 }
 }
 
 private struct UnweightedSource<Score: OrderKeyed>: ExactSampleSource {
@@ -94,6 +148,26 @@ private struct UnweightedSource<Score: OrderKeyed>: ExactSampleSource {
     @inline(__always) func weight(_ i: Int) -> Double { 1 }
     @inline(__always) func value(_ i: Int, maxPositive: Double, maxNegative: Double) -> NoValue {
         NoValue()
+    }
+}
+
+/// `UnweightedSource` on inputs not yet validated.
+private struct CheckingUnweightedSource<Score: OrderKeyed>: ExactSampleSource {
+    let scores: UnsafeBufferPointer<Score>
+    let labels: UnsafeBufferPointer<Score>
+    static var isWeighted: Bool { false }
+    static var checksInputs: Bool { true }
+    var count: Int { scores.count }
+    @inline(__always) func isIncluded(_ i: Int) -> Bool { true }
+    @inline(__always) func key(_ i: Int) -> Score.OrderKey { scores[i].orderKey }
+    @inline(__always) func classBit(_ i: Int) -> Int { labels[i].classBit }
+    @inline(__always) func weight(_ i: Int) -> Double { 1 }
+    @inline(__always) func value(_ i: Int, maxPositive: Double, maxNegative: Double) -> NoValue {
+        NoValue()
+    }
+    @inline(__always) func invalid(_ i: Int) -> Int {
+        let y = labels[i]
+        return (scores[i].isFinite ? 0 : 1) | ((y == 0 ? 0 : 1) & (y == 1 ? 0 : 1))
     }
 }
 
@@ -122,6 +196,7 @@ private struct ChunkTally: BitwiseCopyable {
     var orKeys: UInt64 = 0
     var positives = 0
     var negatives = 0
+    var invalid = 0
     var maxPositiveWeight = 0.0
     var maxNegativeWeight = 0.0
     // Phase 4, unweighted: pair counts relative to the chunk's start.
@@ -144,10 +219,18 @@ func exactAUROC<Score: OrderKeyed>(
 }
 
 private func exactAUROC<Source: ExactSampleSource>(_ source: Source) throws(CoreError) -> Double? {
+    try exactAUROCOutcome(source).value
+}
+
+/// The algorithm; `invalid` only with `Source.checksInputs` (and then `value` is nil).
+private func exactAUROCOutcome<Source: ExactSampleSource>(
+    _ source: Source
+) throws(CoreError) -> (value: Double?, invalid: Bool) {
     typealias Key = Source.Key
     typealias T = RadixSortTuning
     let n = source.count
-    guard n >= 2 else { return nil }
+    precondition(n >= 2 || !Source.checksInputs)
+    guard n >= 2 else { return (nil, false) }
     let chunkCount = n >= parallelThreshold ? 2 : 1
     let words = try ScratchBuffer<Key>(count: n)
     defer { words.free() }
@@ -172,6 +255,15 @@ private func exactAUROC<Source: ExactSampleSource>(_ source: Source) throws(Core
     let tallies = try ScratchBuffer<ChunkTally>(count: 2 * chunkCount)
     defer { tallies.free() }
     let first = tallies.base!, later = tallies.base! + chunkCount
+    // Large inputs with 32-bit keys: phase 1 also histograms each chunk's keys by their
+    // top `prefixBits` bits, so that phase 2 need not read the keys again (counts fit
+    // UInt32: n < 2^32). (64-bit keys of typical scores vary below their top 16 bits'
+    // eleventh: there the histogram would be wasted.)
+    let prefixShift = Key.bitWidth - prefixBits
+    let usePrefix = Key.bitWidth == 32 && n >= prefixHistogramThreshold && n < 1 << 32
+    let prefixes = try ScratchBuffer<UInt32>(count: usePrefix ? chunkCount * prefixCount : 0)
+    defer { prefixes.free() }
+    let prefixBase = prefixes.base
     let w = words.base!, v = values.base!
     let tableBase = tables.base!
     @inline(__always) func histogram(_ chunk: Int) -> UnsafeMutablePointer<Int> {
@@ -179,38 +271,73 @@ private func exactAUROC<Source: ExactSampleSource>(_ source: Source) throws(Core
     }
 
     var result: Double? = nil
+    var inputsInvalid = false
     runAsTeam(chunkCount: chunkCount) { worker in
-        // Phase 1: class sizes, largest weights, the bits that vary between keys.
+        // Phase 1: class sizes, largest weights, the bits that vary between keys (and,
+        // for large inputs, the histogram of the keys' top `prefixBits` bits).
         for chunk in worker.chunks {
             var andKeys = Key.max, orKeys = Key.zero
             var positives = 0, negatives = 0, maxPositive = 0.0, maxNegative = 0.0
-            for i in chunkRange(chunk, of: chunkCount, count: n) where source.isIncluded(i) {
-                let key = source.key(i)
+            var invalid = 0
+            @inline(__always) func tally(_ i: Int, _ key: Key) {
                 andKeys &= key
                 orKeys |= key
                 let positive = source.classBit(i)
                 positives &+= positive
-                negatives &+= 1 &- positive
                 if Source.isWeighted {
+                    negatives &+= 1 &- positive
                     let w = source.weight(i), y = Double(positive)
                     maxPositive = Swift.max(maxPositive, w * y)
                     maxNegative = Swift.max(maxNegative, w * (1 - y))
                 }
             }
+            let ph = prefixBase.map { $0 + chunk * prefixCount }
+            ph?.initialize(repeating: 0, count: prefixCount)
+            // Blocks of 1024 samples: checked first (a loop without branches, which
+            // vectorizes) if the inputs are unvalidated, then tallied while in L1.
+            let range = chunkRange(chunk, of: chunkCount, count: n)
+            var blockStart = range.lowerBound
+            while blockStart < range.upperBound {
+                let block = blockStart..<Swift.min(blockStart + 1024, range.upperBound)
+                if Source.checksInputs {
+                    var bad = 0
+                    for i in block { bad |= source.invalid(i) }
+                    invalid |= bad
+                }
+                if let ph {
+                    for i in block where source.isIncluded(i) {
+                        let key = source.key(i)
+                        tally(i, key)
+                        ph[Int(truncatingIfNeeded: key &>> prefixShift)] &+= 1
+                    }
+                } else {
+                    for i in block where source.isIncluded(i) { tally(i, source.key(i)) }
+                }
+                blockStart = block.upperBound
+            }
+            if !Source.isWeighted {  // every sample is included
+                negatives = chunkRange(chunk, of: chunkCount, count: n).count - positives
+            }
             first[chunk] = ChunkTally(andKeys: UInt64(andKeys), orKeys: UInt64(orKeys),
-                                      positives: positives, negatives: negatives,
+                                      positives: positives, negatives: negatives, invalid: invalid,
                                       maxPositiveWeight: maxPositive, maxNegativeWeight: maxNegative)
         }
         worker.synchronize()
         var positives = 0, negatives = 0, maxPositive = 0.0, maxNegative = 0.0
         var andKeys = UInt64.max, orKeys: UInt64 = 0
+        var invalid = 0
         for chunk in 0..<chunkCount {
+            invalid |= first[chunk].invalid
             positives += first[chunk].positives
             negatives += first[chunk].negatives
             maxPositive = Swift.max(maxPositive, first[chunk].maxPositiveWeight)
             maxNegative = Swift.max(maxNegative, first[chunk].maxNegativeWeight)
             andKeys &= first[chunk].andKeys
             orKeys |= first[chunk].orKeys
+        }
+        if Source.checksInputs && invalid != 0 {
+            if worker.isLeader { inputsInvalid = true }
+            return
         }
         guard positives > 0 && negatives > 0 else { return }
         // Divide by powers of two, not by the maxima themselves: exact, so integer and
@@ -227,34 +354,58 @@ private func exactAUROC<Source: ExactSampleSource>(_ source: Source) throws(Core
         // `digitBits` bits are the bucket; the rest, shifted up, with the class below.
         let drop = varying.leadingZeroBitCount
         let digitBits = Swift.min(topDigitBits, Key.bitWidth - drop)
+        // Phase 2 can sum the prefix histogram if the bucket bits lie within the prefix
+        // (else it reads the keys again). Either way the buckets are the same.
+        let fromPrefix = prefixBase != nil && drop + digitBits <= prefixBits
         let bucketShift = Key.bitWidth - digitBits
         let bucketCount = 1 << digitBits
         @inline(__always) func bucket(_ key: Key) -> Int {
             Int(truncatingIfNeeded: (key &<< drop) &>> bucketShift)
         }
 
-        // Phase 2: bucket histogram per chunk.
+        // Phase 2: bucket histogram per chunk: from the prefix histogram (the keys lie in
+        // [andKeys, orKeys], so their prefixes in the same range of the prefix's), or
+        // from the keys.
         for chunk in worker.chunks {
             let h = histogram(chunk)
             h.initialize(repeating: 0, count: bucketCount)
-            for i in chunkRange(chunk, of: chunkCount, count: n) where source.isIncluded(i) {
-                h[bucket(source.key(i))] += 1
+            if fromPrefix, let prefixBase {
+                let ph = prefixBase + chunk * prefixCount
+                let prefixDrop = prefixBits - drop - digitBits
+                let digitMask = bucketCount - 1
+                let lowest = Int(truncatingIfNeeded: andKeys &>> UInt64(prefixShift))
+                let highest = Int(truncatingIfNeeded: orKeys &>> UInt64(prefixShift))
+                for p in lowest...highest {
+                    h[(p &>> prefixDrop) & digitMask] &+= Int(ph[p])
+                }
+            } else {
+                for i in chunkRange(chunk, of: chunkCount, count: n) where source.isIncluded(i) {
+                    h[bucket(source.key(i))] &+= 1
+                }
             }
         }
         worker.synchronize()
         // Bucket ends (same on every worker) and phase 4's split: chunk 1 starts at the
-        // first bucket that starts at or after the middle.
+        // first bucket that starts at or after the middle of the work, counted as one unit
+        // per sample plus `bucketCost` per non-empty bucket (its fixed costs).
         var splitBucket = bucketCount, splitIndex = count
         var largestBucket = (0, 0)  // of chunk 0 and chunk 1
         do {
-            var running = 0
+            var totalWork = 0
             for b in 0..<bucketCount {
-                if running >= count / 2 && splitBucket == bucketCount && chunkCount == 2 {
+                var size = 0
+                for chunk in 0..<chunkCount { size &+= histogram(chunk)[b] }
+                totalWork &+= size > 0 ? size &+ bucketCost : 0
+            }
+            var running = 0, work = 0
+            for b in 0..<bucketCount {
+                if work >= totalWork / 2 && splitBucket == bucketCount && chunkCount == 2 {
                     splitBucket = b
                     splitIndex = running
                 }
                 var size = 0
-                for chunk in 0..<chunkCount { size += histogram(chunk)[b] }
+                for chunk in 0..<chunkCount { size &+= histogram(chunk)[b] }
+                work &+= size > 0 ? size &+ bucketCost : 0
                 if b < splitBucket {
                     largestBucket.0 = Swift.max(largestBucket.0, size)
                 } else {
@@ -357,7 +508,7 @@ private func exactAUROC<Source: ExactSampleSource>(_ source: Source) throws(Core
         }
     }
     if spareAllocationFailed { throw .allocationFailed }
-    return result
+    return (result, inputsInvalid)
 }
 
 /// The running state of the sweep over one chunk's sorted buckets, in order.

@@ -11,11 +11,14 @@
 ///    digits of 4 to 11 bits by size; histograms from one pass; constant digits skipped),
 ///    then a fix-up of the runs of words that agree on those bits (recursively, on the
 ///    bits below). When the words are spread out the runs are nearly all of length 1.
+///    When all varying bits (from the highest to the lowest) fit in two such digits, the
+///    two digits are narrowed to cover exactly those bits and there is no fix-up (float32
+///    words after the first scatter: 16 bits, two 8-bit digits instead of 10-bit ones).
 /// Termination and depth: a recursive call sorts words that agree on every bit from the
 /// current range's top varying bit down to the digit or window just used, so each level
 /// removes at least that many bits: an MSD digit has at least 4 bits (it runs only when
 /// count > the cache limit >= 16384 words, and log2(16384) - 11 = 4 after rounding up), an
-/// LSD window at least 8. At most 16 levels for 64-bit words (`maximumDepth` allows more).
+/// LSD window with a fix-up at least 8 (a narrowed one has no fix-up, so no recursion). At most 16 levels for 64-bit words (`maximumDepth` allows more).
 ///
 /// Every pass is stable, so equal words keep their order. Memory: the caller's spare
 /// arrays of `count` words and values, and `tableCount` Ints.
@@ -106,9 +109,15 @@ func sortWords<Word: FixedWidthInteger & UnsignedInteger, Value>(
 
     // LSD on the window [low, high] of two digits of about log2(count) - 2 bits (4 to
     // 11), so that clearing the tables stays cheap; both histograms from one pass.
-    let digitBits = Swift.min(T.msdDigitBits, Swift.max(4, Int.bitWidth - count.leadingZeroBitCount - 2))
+    // When the varying bits fit in two such digits, the digits are narrowed to cover them
+    // exactly (fewer, smaller tables and no fix-up): e.g. float32 words, whose bits below
+    // the key's are all zero.
+    let lowestVarying = varying.trailingZeroBitCount
+    let varyingWidth = high + 1 - lowestVarying
+    let sizeDigitBits = Swift.min(T.msdDigitBits, Swift.max(4, Int.bitWidth - count.leadingZeroBitCount - 2))
+    let digitBits = varyingWidth <= 2 * sizeDigitBits ? (varyingWidth + 1) / 2 : sizeDigitBits
     let digitCount = 1 << digitBits
-    let low = Swift.max(0, high + 1 - 2 * digitBits)
+    let low = varyingWidth <= 2 * sizeDigitBits ? lowestVarying : high + 1 - 2 * digitBits
     let mask = Word(digitCount - 1)
     table.initialize(repeating: 0, count: 2 * digitCount)
     for i in 0..<count {

@@ -11,6 +11,29 @@ public func aurocExactFloat32(
     _ outValue: UnsafeMutablePointer<Double>?
 ) -> Int32 {
     guard let outValue else { return Status.nullPointer.rawValue }
+    // Unweighted, with both pointers and a size the validation accepts: the core checks
+    // the scores and labels in its own first (two-threaded) pass; only if it finds a bad
+    // one does the validation below run, to report the first. (`Int.max / 32`: the
+    // validation's largest n.)
+    if weights == nil, let scores, let labels, n >= 2, n <= UInt(Int.max / 32) {
+        let count = Int(n)
+        do {
+            switch try exactAUROCFloat32CheckingInputs(
+                scores: UnsafeBufferPointer(start: scores, count: count),
+                labels: UnsafeBufferPointer(start: labels, count: count)) {
+            case .value(let value):
+                outValue.pointee = value
+                return Status.ok.rawValue
+            case .undefined:
+                return Status.oneClass.rawValue
+            case .invalidInput:
+                break  // the validation below finds and reports the first bad value
+            }
+        } catch {
+            // Out of memory: the path below validates first (a bad value's status wins)
+            // and then reports the allocation failure, if it recurs.
+        }
+    }
     let samples: (scores: UnsafeBufferPointer<Float>, labels: UnsafeBufferPointer<Float>,
                   weights: UnsafeBufferPointer<Float>?)
     switch validatedBuffers(scores, labels, weights, n) {
