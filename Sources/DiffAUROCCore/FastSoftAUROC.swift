@@ -293,9 +293,9 @@ func fastSoftAUROC(
             for i in 0..<n {
                 guard weights[i] > 0 else { continue }
                 if samples.labels[i] == 1 {
-                    k[p] = sortKey(samples.scores[i]); o[p] = UInt32(truncatingIfNeeded: i); p += 1
+                    k[p] = samples.scores[i].orderKey; o[p] = UInt32(truncatingIfNeeded: i); p += 1
                 } else {
-                    k[q] = sortKey(samples.scores[i]); o[q] = UInt32(truncatingIfNeeded: i); q += 1
+                    k[q] = samples.scores[i].orderKey; o[q] = UInt32(truncatingIfNeeded: i); q += 1
                 }
             }
         } else {
@@ -303,7 +303,7 @@ func fastSoftAUROC(
             for i in 0..<n {
                 let isPositive = samples.labels[i] == 1
                 let at = isPositive ? p : q
-                k[at] = sortKey(samples.scores[i])
+                k[at] = samples.scores[i].orderKey
                 o[at] = UInt32(truncatingIfNeeded: i)
                 p += isPositive ? 1 : 0
                 q += isPositive ? 0 : 1

@@ -4,20 +4,7 @@ import Glibc
 import Darwin
 #endif
 
-/// The unsigned integer whose order is the numeric order of the finite double `x`:
-/// negative numbers have all bits flipped, non-negative ones the sign bit set. -0.0 is
-/// first turned into +0.0 (x + 0.0), so the two zeros get one key and count as ties.
-///
-///     sortKey(-1.0) < sortKey(0.0) && sortKey(0.0) == sortKey(-0.0)
-@inline(__always)
-func sortKey(_ x: Double) -> UInt64 {
-    let bits = (x + 0.0).bitPattern
-    // Branch-free: the arithmetic shift spreads the sign bit over the mask.
-    let mask = UInt64(bitPattern: Int64(bitPattern: bits) >> 63) | (1 << 63)
-    return bits ^ mask
-}
-
-/// The double whose `sortKey` is `key` (the inverse of `sortKey`).
+/// The double whose `orderKey` (OrderKey.swift) is `key`: its inverse on finite values.
 @inline(__always)
 func scoreFromSortKey(_ key: UInt64) -> Double {
     Double(bitPattern: key ^ (((key >> 63) &- 1) | (1 << 63)))

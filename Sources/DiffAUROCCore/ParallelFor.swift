@@ -1,11 +1,5 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
-/// Runs `first` on the calling thread and `second` on one new POSIX thread, and returns
-/// when both have finished. With `inParallel == false`, or if the thread cannot be
+/// Runs `first` on the calling thread and `second` on one new POSIX thread (through
+/// `runAsTeam`), and returns when both have finished. With `inParallel == false`, or if the thread cannot be
 /// created, it runs `first` then `second` on the calling thread.
 ///
 /// Determinism: the two bodies must write disjoint memory and must not depend on each
@@ -24,29 +18,11 @@ func runConcurrently(inParallel: Bool, _ first: () -> Void, _ second: () -> Void
         second()
         return
     }
-    withoutActuallyEscaping(second) { escapable in
-        let task = ThreadTask(escapable)
-        let context = Unmanaged.passRetained(task).toOpaque()
-        var thread = pthread_t()
-        let status = pthread_create(&thread, nil, { raw in
-            let task = Unmanaged<ThreadTask>.fromOpaque(raw!).takeRetainedValue()
-            task.body()
-            return nil
-        }, context)
-        if status != 0 {
-            Unmanaged<ThreadTask>.fromOpaque(context).release()
-            first()
-            escapable()
-            return
+    // A team of two (WorkerTeam.swift) owning chunk 0 = first, chunk 1 = second; if the
+    // second thread cannot be started the calling thread runs both chunks in order.
+    runAsTeam(chunkCount: 2) { worker in
+        for chunk in worker.chunks {
+            if chunk == 0 { first() } else { second() }
         }
-        first()
-        pthread_join(thread, nil)
     }
-}
-
-/// The closure handed to the second thread. It never outlives `runConcurrently`, which
-/// joins the thread before returning.
-private final class ThreadTask: @unchecked Sendable {
-    let body: () -> Void
-    init(_ body: @escaping () -> Void) { self.body = body }
 }
