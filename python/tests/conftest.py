@@ -12,13 +12,13 @@ The suite tests the installed package (``pip install ./python``), as a user gets
 """
 from __future__ import annotations
 
-import importlib.util
 import re
-import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+
+from reference_loader import load_reference
 
 REPOSITORY = Path(__file__).resolve().parents[2]
 HEADER_PATH = REPOSITORY / "include" / "diffauroc.h"
@@ -80,24 +80,20 @@ def header() -> Header:
 @pytest.fixture(scope="session")
 def metric_losses():
     """diffbio.losses.metric_losses, executed from its file without diffbio's __init__."""
-    spec = importlib.util.find_spec("diffbio")  # locates the package, does not import it
-    assert spec is not None and spec.submodule_search_locations, (
-        "the reference is not installed: pip install --no-deps diffbio calibrax"
-    )
-    path = Path(list(spec.submodule_search_locations)[0]) / "losses" / "metric_losses.py"
-    source = path.read_text()
-    # The file imports jax, flax, jaxtyping and calibrax only. Should it start importing
-    # other diffbio modules, stub them here (minimal modules in sys.modules) rather than
-    # importing the whole of diffbio.
-    assert not re.search(r"^\s*(from|import)\s+diffbio", source, flags=re.M), (
-        f"{path} now imports other diffbio modules: stub them in conftest.py"
-    )
-    name = "_diffbio_metric_losses_reference"
-    module_spec = importlib.util.spec_from_file_location(name, path)
-    module = importlib.util.module_from_spec(module_spec)
-    sys.modules[name] = module
-    module_spec.loader.exec_module(module)
-    return module
+    return load_reference()
+
+
+@pytest.fixture(params=["ffi", "callback"])
+def jax_route(request, monkeypatch):
+    """Runs a JAX front-end test on both routes into the library (XLA FFI handler,
+    pure_callback). Used by test_jax_frontend.py and test_flax_frontend.py."""
+    import diffauroc.jax as djax  # noqa: PLC0415 (only the JAX tests need it)
+
+    monkeypatch.setenv("DIFFAUROC_JAX_ROUTE", request.param)
+    if request.param == "ffi" and djax._ffi_available() is not True:
+        pytest.fail(f"XLA FFI route unavailable: {djax._ffi_available()}")
+    assert djax.route() == request.param
+    return request.param
 
 
 # ---- parity bookkeeping -----------------------------------------------------------------

@@ -7,9 +7,6 @@ Run: PYTHONPATH=python DIFFAUROC_LIBRARY=.build/release/libdiffauroc.so \
 
 from __future__ import annotations
 
-import importlib.util
-import sys
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -19,36 +16,12 @@ import jax.numpy as jnp
 import flax.nnx as nnx
 import optax
 
-import diffauroc.jax as djax  # noqa: E402
+from reference_loader import load_reference  # noqa: E402
 from diffauroc.flax import DifferentiableAUROC, ExactAUROC  # noqa: E402
 
 
-@pytest.fixture(autouse=True, params=["ffi", "callback"])
-def jax_route(request, monkeypatch):
-    """Runs every test on both routes into the library (XLA FFI handler, pure_callback)."""
-    monkeypatch.setenv("DIFFAUROC_JAX_ROUTE", request.param)
-    if request.param == "ffi" and djax._ffi_available() is not True:
-        pytest.fail(f"XLA FFI route unavailable: {djax._ffi_available()}")
-    return request.param
-
-
-def load_reference():
-    """diffbio/losses/metric_losses.py as a module; fails when it is not installed."""
-    name = "_diffbio_metric_losses_reference"
-    if name in sys.modules:
-        return sys.modules[name]
-    spec = importlib.util.find_spec("diffbio")
-    if spec is None or not spec.submodule_search_locations:
-        pytest.fail("diffbio is not installed (pip install --no-deps diffbio calibrax)")
-    path = Path(list(spec.submodule_search_locations)[0]) / "losses" / "metric_losses.py"
-    module_spec = importlib.util.spec_from_file_location(name, path)
-    module = importlib.util.module_from_spec(module_spec)
-    try:
-        module_spec.loader.exec_module(module)
-    except ImportError as error:
-        pytest.fail(f"reference not importable: {error}")
-    sys.modules[name] = module
-    return module
+# Every test runs on both routes into the library (conftest.py: jax_route).
+pytestmark = pytest.mark.usefixtures("jax_route")
 
 
 def test_constructor_and_call_like_the_reference():

@@ -7,11 +7,7 @@ Run: PYTHONPATH=python DIFFAUROC_LIBRARY=.build/release/libdiffauroc.so \
 
 from __future__ import annotations
 
-import ctypes
-import importlib.util
-import sys
 import time
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -21,6 +17,7 @@ import jax.numpy as jnp
 import flax  # noqa: F401
 
 import diffauroc.jax as djax  # noqa: E402
+from reference_loader import load_reference  # noqa: E402
 from diffauroc.jax import auroc_exact, auroc_soft  # noqa: E402
 
 
@@ -29,35 +26,11 @@ from diffauroc.jax import auroc_exact, auroc_soft  # noqa: E402
 RUNTIME_ERRORS = (jax.errors.JaxRuntimeError, ValueError)
 
 
-@pytest.fixture(autouse=True, params=["ffi", "callback"])
-def jax_route(request, monkeypatch):
-    """Runs every test on both routes into the library (XLA FFI handler, pure_callback)."""
-    monkeypatch.setenv("DIFFAUROC_JAX_ROUTE", request.param)
-    if request.param == "ffi" and djax._ffi_available() is not True:
-        pytest.fail(f"XLA FFI route unavailable: {djax._ffi_available()}")
-    assert djax.route() == request.param
-    return request.param
+# Every test runs on both routes into the library (conftest.py: jax_route).
+pytestmark = pytest.mark.usefixtures("jax_route")
 
 
 # ---- the reference, loaded by file path (diffbio's __init__ imports all of diffbio) ----
-
-def load_reference():
-    """diffbio/losses/metric_losses.py as a module; fails when it is not installed."""
-    name = "_diffbio_metric_losses_reference"
-    if name in sys.modules:
-        return sys.modules[name]
-    spec = importlib.util.find_spec("diffbio")
-    if spec is None or not spec.submodule_search_locations:
-        pytest.fail("diffbio is not installed (pip install --no-deps diffbio calibrax)")
-    path = Path(list(spec.submodule_search_locations)[0]) / "losses" / "metric_losses.py"
-    module_spec = importlib.util.spec_from_file_location(name, path)
-    module = importlib.util.module_from_spec(module_spec)
-    try:
-        module_spec.loader.exec_module(module)
-    except ImportError as error:  # calibrax or jaxtyping missing
-        pytest.fail(f"reference not importable: {error}")
-    sys.modules[name] = module
-    return module
 
 
 def reference_soft(predictions, labels, temperature):
