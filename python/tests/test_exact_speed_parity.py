@@ -16,7 +16,6 @@ and sweep) independently of the Python package.
 from __future__ import annotations
 
 import ctypes
-import os
 import time
 from fractions import Fraction
 from pathlib import Path

@@ -12,7 +12,6 @@ $DIFFAUROC_LIBRARY), called through ctypes directly.
 
 import ctypes
 import math
-import os
 import pathlib
 
 import numpy as np
