@@ -17,9 +17,14 @@ let package = Package(
         .target(
             name: "diffauroc",
             dependencies: ["DiffAUROCCore"],
+            exclude: ["exports.map"],
             // The Swift runtime is linked into the .so, so it loads where no Swift
-            // toolchain is installed (`ldd` shows no libswift*).
-            linkerSettings: [.unsafeFlags(["-static-stdlib"])]
+            // toolchain is installed (`ldd` shows no libswift*); the version script
+            // exports the C functions of include/diffauroc.h and hides everything else.
+            linkerSettings: [.unsafeFlags([
+                "-static-stdlib",
+                "-Xlinker", "--version-script=\(Context.packageDirectory)/Sources/diffauroc/exports.map",
+            ])]
         ),
         .testTarget(
             name: "DiffAUROCCoreTests",
