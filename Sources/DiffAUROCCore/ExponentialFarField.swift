@@ -359,15 +359,3 @@ enum ExponentialFarField {
         }
     }
 }
-
-/// sum + compensation += x with Neumaier's correction (see `CompensatedSum`).
-@inline(__always)
-func neumaierAdd(_ sum: inout Double, _ compensation: inout Double, _ x: Double) {
-    let t = sum + x
-    if Swift.abs(sum) >= Swift.abs(x) {
-        compensation += (sum - t) + x
-    } else {
-        compensation += (x - t) + sum
-    }
-    sum = t
-}

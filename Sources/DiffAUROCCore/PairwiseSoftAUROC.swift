@@ -73,23 +73,3 @@ func pairwiseSoftAUROC(
     return SoftAUROCResult(value: value.total, dTemperature: -moment.total / temperature,
                            hasPairs: true)
 }
-
-/// Neumaier's compensated summation: the error of the total is about eps * |total| plus
-/// n * eps^2 * sum |terms|, independent of the order of the terms to first order.
-struct CompensatedSum {
-    private var sum = 0.0
-    private var compensation = 0.0
-
-    @inline(__always)
-    mutating func add(_ x: Double) {
-        let t = sum + x
-        if Swift.abs(sum) >= Swift.abs(x) {
-            compensation += (sum - t) + x
-        } else {
-            compensation += (x - t) + sum
-        }
-        sum = t
-    }
-
-    var total: Double { sum + compensation }
-}
