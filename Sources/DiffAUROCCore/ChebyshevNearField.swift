@@ -99,15 +99,14 @@ struct ChebyshevNearField {
     }
 
     /// Chebyshev points u_m on [0, h] (first kind) in scratch[0..<r], and the table
-    /// T_k(z_m) (z = 2u/h - 1 in [-1, 1]) at scratch[tableOffset + m * r + k].
+    /// T_k(z_m) (z = 2u/h - 1 in [-1, 1]) at scratch[tableOffset + m * r + k], copied from
+    /// `chebyshevConstants` (computed once per process).
     private func setNodes(_ scratch: UnsafeMutablePointer<Double>) {
-        let r = FastSoftParameters.nodes, h = FastSoftParameters.cellWidth
-        let table = scratch + Self.tableOffset
-        for m in 0..<r {
-            let angle = Double(2 * m + 1) * Double.pi / Double(2 * r)
-            scratch[m] = 0.5 * h * (1 - cos(angle))
-            // z_m = -cos(angle), so T_k(z_m) = (-1)^k cos(k angle).
-            for k in 0..<r { table[m * r + k] = (k % 2 == 0 ? 1 : -1) * cos(Double(k) * angle) }
+        let r = FastSoftParameters.nodes
+        withUnsafeBytes(of: chebyshevConstants.values) { raw in
+            let constants = raw.assumingMemoryBound(to: Double.self)
+            scratch.update(from: constants.baseAddress!, count: r)
+            (scratch + Self.tableOffset).update(from: constants.baseAddress! + r, count: r * r)
         }
     }
 
@@ -450,3 +449,36 @@ func slopeKernel(_ x: Double) -> Double {
     let r = 1.0 / (1.0 + e)
     return e * r * r
 }
+
+/// The near field's constants for r = 16 nodes on [0, h]: the Chebyshev points
+/// u_m = h/2 (1 - cos a_m), a_m = (2m + 1) pi / (2r), and T_k(z_m) = (-1)^k cos(k a_m)
+/// (z_m = -cos a_m). Since k a_m = k (2m + 1) pi / 32, every entry is +-cos(j pi / 32) for
+/// some j in 0...16, reduced by the symmetries of cosine (exact): 17 calls to cos instead
+/// of 272, and only once: a global is initialized lazily, thread-safely, on first use
+/// (fixed-size storage, no allocation).
+private struct ChebyshevConstants {
+    /// u_0 ... u_15, then T_k(z_m) at 16 + 16 m + k.
+    var values: InlineArray<272, Double>
+
+    init() {
+        precondition(FastSoftParameters.nodes == 16, "the constants are laid out for r = 16")
+        let h = FastSoftParameters.cellWidth
+        var quarter = InlineArray<17, Double>(repeating: 0)  // cos(j pi / 32), j = 0...16
+        for j in 0...16 { quarter[j] = cos(Double(j) * Double.pi / 32) }
+        // cos(j pi / 32) for any j >= 0, from the first quadrant (period 64, cos(pi - y) = -cos y).
+        func cosine(_ j: Int) -> Double {
+            let t = j % 64
+            if t <= 16 { return quarter[t] }
+            if t <= 32 { return -quarter[32 - t] }
+            if t <= 48 { return -quarter[t - 32] }
+            return quarter[64 - t]
+        }
+        values = InlineArray(repeating: 0)
+        for m in 0..<16 {
+            values[m] = 0.5 * h * (1 - cosine(2 * m + 1))
+            for k in 0..<16 { values[16 + m * 16 + k] = (k % 2 == 0 ? 1 : -1) * cosine(k * (2 * m + 1)) }
+        }
+    }
+}
+
+private let chebyshevConstants = ChebyshevConstants()

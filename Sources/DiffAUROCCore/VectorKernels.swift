@@ -15,7 +15,12 @@ func exponentialOfNonPositive(_ x: SIMD8<Double>) -> SIMD8<Double> {
     let cutoff = -708.0
     let tiny = x .< cutoff
     let clamped = x.replacing(with: cutoff, where: tiny)
-    let k = (clamped * 1.4426950408889634).rounded(.toNearestOrEven)
+    // k = round-to-nearest-even(x / ln 2) by adding and removing 1.5 * 2^52 (what
+    // `rounded(.toNearestOrEven)` gives, without a libm call on baseline x86-64); the
+    // sum's low mantissa bits then hold k itself, in two's complement.
+    let magic = 6755399441055744.0
+    let shifted = clamped * 1.4426950408889634 + magic
+    let k = shifted - magic
     let r = (clamped - k * 6.93147180369123816490e-01) - k * 1.90821492927058770002e-10
     var p = SIMD8<Double>(repeating: 1.0 / 6227020800.0)            // 1/13!
     p = p * r + 1.0 / 479001600.0                                   // 1/12!
@@ -31,11 +36,10 @@ func exponentialOfNonPositive(_ x: SIMD8<Double>) -> SIMD8<Double> {
     p = p * r + 0.5
     p = p * r + 1.0
     p = p * r + 1.0
-    var scale = SIMD8<Double>(repeating: 0)
-    for l in 0..<8 {
-        // k in [-1022, 0] here, so 1023 + k is a normal biased exponent.
-        scale[l] = Double(bitPattern: UInt64(1023 + Int(k[l])) << 52)
-    }
+    // 2^k from the exponent bits: k in [-1022, 0] here, so 1023 + k is a normal biased
+    // exponent. Integer lanes: one vector add and shift, not eight scalar conversions.
+    let kBits = unsafeBitCast(shifted, to: SIMD8<UInt64>.self) &- magic.bitPattern
+    let scale = unsafeBitCast((kBits &+ 1023) &<< 52, to: SIMD8<Double>.self)
     return (p * scale).replacing(with: 0, where: tiny)
 }
 
