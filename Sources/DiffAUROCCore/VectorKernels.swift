@@ -44,30 +44,32 @@ func exponentialOfNonPositive(_ x: SIMD8<Double>) -> SIMD8<Double> {
 }
 
 /// The three pair kernels of `PairKernels` (sigmoid, sigmoid', x sigmoid') in eight
-/// lanes, with `exponentialOfNonPositive` for e^-|x|. Same formulas, so the same
-/// accuracy (a few ulps; no cancellation); lanes with |x| > 708 get sigmoid' = 0 and
-/// x sigmoid' = 0 (true values below 1e-305), also for x = +-infinity.
+/// lanes, from x and its exponential: e = e^-x (`upward`) or e = e^x (not `upward`),
+/// finite. The near field forms e as a product of a per-cell-pair exponential and
+/// per-node or per-point factors (see `ChebyshevNearField`), so that no exponential is
+/// evaluated per lane. e may exceed 1 a little (x up to h on the wrong side of 0), which
+/// the formulas allow: sigmoid(x) = 1 / (1 + e^-x) = e^x / (1 + e^x) and
+/// sigmoid'(x) = e / (1 + e)^2 for e = e^x or e^-x alike; no cancellation, so each
+/// kernel is as accurate as e (a few ulps). Lanes with e = 0 (|x| beyond ~745, where the
+/// true values are below 1e-323) get sigmoid' = 0 and x sigmoid' = 0, also for x = +-inf.
 struct PairKernels8 {
     var value: SIMD8<Double>
     var slope: SIMD8<Double>
     var moment: SIMD8<Double>
 
     @inline(__always)
-    init(x: SIMD8<Double>) {
-        let negative = x .< 0
-        let e = exponentialOfNonPositive(x.replacing(with: -x, where: .!negative))
+    init(x: SIMD8<Double>, exponential e: SIMD8<Double>, upward: Bool) {
         let r = 1 / (1 + e)
         let er = e * r
-        value = r.replacing(with: er, where: negative)
+        value = upward ? r : er
         slope = er * r
         moment = (x * slope).replacing(with: 0, where: e .== 0)
     }
 }
 
-/// sigmoid'(x) in eight lanes (see `PairKernels8`).
+/// sigmoid'(x) from e = e^x or e^-x, finite (see `PairKernels8`).
 @inline(__always)
-func slopeKernel8(_ x: SIMD8<Double>) -> SIMD8<Double> {
-    let e = exponentialOfNonPositive(x.replacing(with: -x, where: x .> 0))
+func slopeKernel8(exponential e: SIMD8<Double>) -> SIMD8<Double> {
     let r = 1 / (1 + e)
     return e * r * r
 }
