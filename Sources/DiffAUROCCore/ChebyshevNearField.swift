@@ -348,11 +348,33 @@ struct ChebyshevNearField {
                 let pairFactors = upward ? growth : shrink     // e^-|D| * this = e^-+x at (m, l)
                 let sourceNodeFactors = upward ? expPlus : expMinus  // e^+-u_l
                 let targetNodeFactors = upward ? expMinus : expPlus  // e^-+u_m
+                // Negative targets of c from positive moments of d (M2L), done inside the
+                // positives' M2L loop when that runs too.
+                let negativeM2L = needGradient && largeN && !nc.isEmpty && pd.count > r
+                let positiveM2L = largeP && !pc.isEmpty && nd.count > r
                 // Positive targets in c, negative sources in d: three kernels. The
                 // interpolation forms run eight kernels at a time (r is a multiple of 8).
                 if !pc.isEmpty && !nd.isEmpty {
                     let largeSource = nd.count > r
-                    if largeP && largeSource {
+                    if largeP && largeSource && negativeM2L {
+                        // Both M2L forms of this cell pair at once: the negative targets'
+                        // sigmoid' at the same x comes free with the positives' kernels.
+                        let moments = neg.moments + nd.lowerBound, sourceMoments = pos.moments + pd.lowerBound
+                        for m in 0..<r {
+                            var sv = SIMD8<Double>(repeating: 0), ss = sv, sm = sv, sn = sv
+                            let base = D + nodes[m]
+                            for l in stride(from: 0, to: r, by: 8) {
+                                let k = PairKernels8(x: base - load8(nodes + l),
+                                                     exponential: expD * load8(pairFactors + m * r + l),
+                                                     upward: upward)
+                                let w = load8(moments + l)
+                                sv += k.value * w; ss += k.slope * w; sm += k.moment * w
+                                sn += k.slope * load8(sourceMoments + l)
+                            }
+                            localValue[m] += horizontalSum(sv); localSlope[m] += horizontalSum(ss)
+                            localMoment[m] += horizontalSum(sm); localNeg[m] += horizontalSum(sn)
+                        }
+                    } else if largeP && largeSource {
                         let moments = neg.moments + nd.lowerBound
                         for m in 0..<r {
                             var sv = SIMD8<Double>(repeating: 0), ss = sv, sm = sv
@@ -364,7 +386,8 @@ struct ChebyshevNearField {
                                 let w = load8(moments + l)
                                 sv += k.value * w; ss += k.slope * w; sm += k.moment * w
                             }
-                            localValue[m] += sv.sum(); localSlope[m] += ss.sum(); localMoment[m] += sm.sum()
+                            localValue[m] += horizontalSum(sv); localSlope[m] += horizontalSum(ss)
+                            localMoment[m] += horizontalSum(sm)
                         }
                     } else if largeP {
                         for s in nd {
@@ -416,14 +439,16 @@ struct ChebyshevNearField {
                 // Negative targets in c, positive sources in d: sigmoid' only (even).
                 if needGradient && !nc.isEmpty && !pd.isEmpty {
                     let largeSource = pd.count > r
-                    if largeN && largeSource {
+                    if largeN && largeSource && positiveM2L {
+                        // Done with the positives' M2L above.
+                    } else if largeN && largeSource {
                         let moments = pos.moments + pd.lowerBound
                         for m in 0..<r {
                             var ss = SIMD8<Double>(repeating: 0)
                             for l in stride(from: 0, to: r, by: 8) {
                                 ss += slopeKernel8(exponential: expD * load8(pairFactors + m * r + l)) * load8(moments + l)
                             }
-                            localNeg[m] += ss.sum()
+                            localNeg[m] += horizontalSum(ss)
                         }
                     } else if largeN {
                         for s in pd {

@@ -29,10 +29,11 @@ import Darwin
 // cells are "near" when the gap between them, (lo of the upper - hi of the lower) / T, is
 // below C = `nearDistance`; for a given cell its near cells are a contiguous run of cells
 // (nearLo...nearHi) and every pair with one point in each of two far cells has |x| >= C.
-// When the cells are few (`allNearBudget`: dense data at moderate T, e.g. a dozen cells
-// for N(0, 1) scores at T = 1), every cell is near every other and the far sweeps are
-// skipped: the near field's bounds hold at any distance, and its cost is then O(n r) plus
-// cellCount^2 r^2 <= 8 n kernels, against 2K series terms a point for the sweeps.
+// When the cells are few and their far pairs cheap (`allNearBudget`: dense data at
+// moderate T, e.g. a dozen cells for N(0, 1) scores at T = 1), every cell is near every
+// other and the far sweeps are skipped: the near field's bounds hold at any distance, and
+// the far pairs then cost at most 4 n kernels more, against 2K series terms a point for
+// the sweeps.
 //   - Far pairs (`ExponentialFarField.swift`): the alternating series of sigmoid in e^-|x|,
 //     summed by one sorted sweep upward and one downward, with running sums that only ever
 //     decay. Truncation and rounding bounds are written there.
@@ -67,15 +68,14 @@ enum FastSoftParameters {
     static let nodes = 16
     /// Below this many points the work is not split across two threads.
     static let parallelThreshold = 20_000
-    /// When cells are few (cellCount^2 r^2 <= allNearBudget * n), every pair of cells is
-    /// summed by the near field and the far sweeps are skipped: the near field then costs
-    /// at most allNearBudget kernels a point on top of its O(n r) moments and evaluation,
-    /// cheaper than the two sweeps' K-term series at every point. The accuracy argument
-    /// of the near field holds at any distance (see ChebyshevNearField). Typical case:
-    /// N(0, 1) scores at T = 1 make about a dozen cells. Measured at n = 1e6 (2 cores):
-    /// one cell pair costs about 1 us, the two sweeps about 45 ns a point, so all-near
-    /// pays up to cellCount^2 r^2 of about 11 n; 8 n keeps it on the winning side.
-    static let allNearBudget = 8
+    /// When summing the far pairs of cells in the near field too would cost at most
+    /// allNearBudget kernels a point (`farPairKernels`), every pair of cells is summed by
+    /// the near field and the far sweeps are skipped. The accuracy argument of the near
+    /// field holds at any distance (see ChebyshevNearField). Typical case: N(0, 1) scores
+    /// at T = 1 make about a dozen cells, whose far pairs are a few hundred kernels each.
+    /// Measured at n = 1,000 (one thread): the sweeps cost about 9 ns a point, a near-field
+    /// kernel about 1.1 ns, so all-near pays up to ~8 kernels a point; 4 keeps a margin.
+    static let allNearBudget = 4
 }
 
 /// The fast path stores indices and cell bounds in 32 bits: it takes fewer samples than
@@ -356,13 +356,16 @@ func fastSoftAUROC(
     }, {
         setCellBounds(cells, pos, neg, boundsSplit..<cellCount)
     })
-    let r = FastSoftParameters.nodes
-    // cellCount^2 r^2 <= budget * n, written so that nothing overflows (cellCount <= limit < 2^26).
-    let allNearLimit = FastSoftParameters.allNearBudget * total / (r * r)
-    let allNear = cellCount <= allNearLimit && cellCount * cellCount <= allNearLimit
-    let layout = FastSoftLayout(temperature: temperature, pos: pos, neg: neg, cells: cells,
-                                needGradient: gradient != nil, hasFarField: !allNear)
-    findNearRanges(layout, allNear: allNear)
+    // Near ranges by distance; then, when the far pairs are cheap enough for the near
+    // field (estimated only when cells are few: cellCount^2 <= n keeps it O(n)), all near.
+    var layout = FastSoftLayout(temperature: temperature, pos: pos, neg: neg, cells: cells,
+                                needGradient: gradient != nil, hasFarField: true)
+    findNearRanges(layout, allNear: false)
+    if cellCount <= total / cellCount
+        && farPairKernels(layout) <= FastSoftParameters.allNearBudget * total {
+        layout.hasFarField = false
+        findNearRanges(layout, allNear: true)
+    }
 
     // Scratch of the near field and the partial sums, then the phases.
     let nearScratch = try ScratchBuffer<Double>(count: 2 * ChebyshevNearField.scratchCount)
@@ -520,6 +523,28 @@ private func setCellBounds(_ cells: CellTable, _ pos: SortedClass, _ neg: Sorted
         cells.lo[c] = Swift.min(positives.min, negatives.min)
         cells.hi[c] = Swift.max(positives.max, negatives.max)
     }
+}
+
+/// The kernels the near field would evaluate for the pairs of cells that are far (outside
+/// nearLo...nearHi), by the form it would pick for each (see ChebyshevNearField): the
+/// extra work of summing every pair in the near field. O(cellCount^2).
+private func farPairKernels(_ layout: FastSoftLayout) -> Int {
+    let r = FastSoftParameters.nodes, cells = layout.cells
+    func kernels(_ targets: Int, _ sources: Int) -> Int {
+        if targets > r && sources > r { return r * r }
+        if targets > r { return sources * r }
+        if sources > r { return targets * r }
+        return targets * sources
+    }
+    var total = 0
+    for c in 0..<cells.count {
+        let positives = layout.posRange(c).count, negatives = layout.negRange(c).count
+        for d in 0..<cells.count where d < Int(cells.nearLo[c]) || d > Int(cells.nearHi[c]) {
+            total += kernels(positives, layout.negRange(d).count)
+            if layout.needGradient { total += kernels(negatives, layout.posRange(d).count) }
+        }
+    }
+    return total
 }
 
 /// nearLo[c] is the first cell whose gap to c is below C, found by a pointer that only

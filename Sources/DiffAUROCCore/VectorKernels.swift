@@ -74,6 +74,15 @@ func slopeKernel8(exponential e: SIMD8<Double>) -> SIMD8<Double> {
     return e * r * r
 }
 
+/// The sum of eight lanes as a tree of vector adds ((0+4, 1+5, 2+6, 3+7), then pairs):
+/// three adds instead of `sum()`'s chain of seven scalar ones.
+@inline(__always)
+func horizontalSum(_ v: SIMD8<Double>) -> Double {
+    let four = v.lowHalf + v.highHalf
+    let two = four.lowHalf + four.highHalf
+    return two[0] + two[1]
+}
+
 /// Eight doubles from `p` (no alignment needed).
 @inline(__always)
 func load8(_ p: UnsafeMutablePointer<Double>) -> SIMD8<Double> {
