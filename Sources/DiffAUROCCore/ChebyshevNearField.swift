@@ -70,12 +70,17 @@ import Darwin
 struct ChebyshevNearField {
     /// Doubles of scratch one call needs.
     // r must be a multiple of 8 (the SIMD8 width) for the vectorized forms below.
-    static let scratchCount = exponentialOffset + 2 * FastSoftParameters.nodes * (FastSoftParameters.nodes + 1)
+    static let scratchCount = stagedOffset + 3 * FastSoftParameters.nodes
     /// Where the r SIMD8 accumulators start (64-byte aligned within the next 8 doubles).
     private static let vectorOffset = FastSoftParameters.nodes * (FastSoftParameters.nodes + 12)
     /// Where the node exponentials start (see `ChebyshevConstants`): e^(u_l - u_m) and
     /// e^(u_m - u_l) at m * r + l, then e^(u_l), then e^(-u_l).
     private static let exponentialOffset = vectorOffset + 8 * FastSoftParameters.nodes + 8
+    /// Where the staged sources of a direct sum start (`stageSources`): r offsets, r
+    /// exponential factors, r masses.
+    /// Direct sums with fewer sources than this stay scalar.
+    private static let stagedMinimum = 4
+    private static let stagedOffset = exponentialOffset + 2 * FastSoftParameters.nodes * (FastSoftParameters.nodes + 1)
     let layout: FastSoftLayout
 
     /// The cell index that splits the points into two halves of about equal size (the
@@ -303,6 +308,32 @@ struct ChebyshevNearField {
         }
     }
 
+    /// Stages the points `range` (at most r) of `cls` in source cell lo as direct-sum
+    /// sources: u_s = (s - lo) / T at staged[0..<r], the factor e^(u_s) (`upward`; else
+    /// e^(-u_s)) at staged[r..<2r] and the mass at staged[2r..<3r], zero-padded to whole
+    /// SIMD8 groups; returns how many groups. A padded lane has mass 0 and factor 0, so its
+    /// kernels are finite and add nothing. With e^-+(D + u_t) per target, e^-+x = that times
+    /// the factor (see the top of the file).
+    @inline(__always)
+    private func stageSources(_ cls: SortedClass, _ range: Range<Int>, lo: Double, upward: Bool,
+                              into staged: UnsafeMutablePointer<Double>) -> Int {
+        let r = FastSoftParameters.nodes
+        var k = 0
+        for s in range {
+            let u = scaledDifference(cls.scores[s], lo, layout.temperature)
+            staged[k] = u
+            staged[r + k] = exp(upward ? u : -u)
+            staged[2 * r + k] = cls.mass[s]
+            k += 1
+        }
+        let groups = (k + 7) / 8
+        while k < 8 * groups {
+            staged[k] = 0; staged[r + k] = 0; staged[2 * r + k] = 0
+            k += 1
+        }
+        return groups
+    }
+
     /// Adds the near-field sigmoid' sums to potentialBelow of every target in `cells`
     /// (negatives only when gradients are wanted) and returns the near parts of the value
     /// and moment sums. Needs `computeMoments` done for all cells.
@@ -322,6 +353,7 @@ struct ChebyshevNearField {
         let localNeg = scratch + 6 * r
         let growth = scratch + Self.exponentialOffset, shrink = growth + r * r
         let expPlus = growth + 2 * r * r, expMinus = expPlus + r
+        let staged = scratch + Self.stagedOffset
         let t = layout.temperature
         let pos = layout.pos, neg = layout.neg, cells = layout.cells
         let needGradient = layout.needGradient
@@ -417,11 +449,11 @@ struct ChebyshevNearField {
                                 sv += k.value * w; ss += k.slope * w; sm += k.moment * w
                             }
                             let p = pos.mass[i]
-                            value.add(p * sv.sum()); moment.add(p * sm.sum())
-                            pos.potentialBelow[i] += ss.sum()
+                            value.add(p * horizontalSum(sv)); moment.add(p * horizontalSum(sm))
+                            pos.potentialBelow[i] += horizontalSum(ss)
                         }
-                    } else {
-                        // Small cells: scalar kernels (a partly filled SIMD group costs more).
+                    } else if nd.count < Self.stagedMinimum {
+                        // A few sources: scalar kernels (a mostly empty SIMD group costs more).
                         for i in pc {
                             let a = pos.scores[i]
                             var sv = 0.0, ss = 0.0, sm = 0.0
@@ -433,6 +465,24 @@ struct ChebyshevNearField {
                             let p = pos.mass[i]
                             value.add(p * sv); moment.add(p * sm)
                             pos.potentialBelow[i] += ss
+                        }
+                    } else {
+                        // Small cells: the (at most r) sources staged in SIMD8 groups, then
+                        // every target against them, eight kernels at a time.
+                        let groups = stageSources(neg, nd, lo: loD, upward: upward, into: staged)
+                        for i in pc {
+                            let base = D + scaledDifference(pos.scores[i], loC, t)
+                            let et = exp(upward ? -base : base)
+                            var sv = SIMD8<Double>(repeating: 0), ss = sv, sm = sv
+                            for g in stride(from: 0, to: 8 * groups, by: 8) {
+                                let k = PairKernels8(x: base - load8(staged + g),
+                                                     exponential: et * load8(staged + r + g), upward: upward)
+                                let q = load8(staged + 2 * r + g)
+                                sv += k.value * q; ss += k.slope * q; sm += k.moment * q
+                            }
+                            let p = pos.mass[i]
+                            value.add(p * horizontalSum(sv)); moment.add(p * horizontalSum(sm))
+                            pos.potentialBelow[i] += horizontalSum(ss)
                         }
                     }
                 }
@@ -469,14 +519,25 @@ struct ChebyshevNearField {
                             for l in stride(from: 0, to: r, by: 8) {
                                 ss += slopeKernel8(exponential: et * load8(sourceNodeFactors + l)) * load8(moments + l)
                             }
-                            neg.potentialBelow[j] += ss.sum()
+                            neg.potentialBelow[j] += horizontalSum(ss)
                         }
-                    } else {
+                    } else if pd.count < Self.stagedMinimum {
                         for j in nc {
                             let b = neg.scores[j]
                             var ss = 0.0
                             for s in pd { ss += pos.mass[s] * slopeKernel(scaledDifference(b, pos.scores[s], t)) }
                             neg.potentialBelow[j] += ss
+                        }
+                    } else {
+                        let groups = stageSources(pos, pd, lo: loD, upward: upward, into: staged)
+                        for j in nc {
+                            let base = D + scaledDifference(neg.scores[j], loC, t)
+                            let et = exp(upward ? -base : base)
+                            var ss = SIMD8<Double>(repeating: 0)
+                            for g in stride(from: 0, to: 8 * groups, by: 8) {
+                                ss += slopeKernel8(exponential: et * load8(staged + r + g)) * load8(staged + 2 * r + g)
+                            }
+                            neg.potentialBelow[j] += horizontalSum(ss)
                         }
                     }
                 }

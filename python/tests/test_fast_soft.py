@@ -136,7 +136,7 @@ def labels_for(rng, n, rate=0.4):
     return y
 
 
-@pytest.mark.parametrize("relative_t", [1e-8, 1e-4, 1e-2, 0.1, 0.5, 1.0, 10.0, 1e4, 1e8])
+@pytest.mark.parametrize("relative_t", [1e-8, 1e-4, 1e-3, 3e-3, 1e-2, 0.1, 0.5, 1.0, 10.0, 1e4, 1e8])
 @pytest.mark.parametrize("weighted", [False, True])
 def test_random_scores_every_temperature(lib, relative_t, weighted):
     rng = np.random.default_rng(int(relative_t * 1e9) % 2**32 + weighted)
