@@ -125,8 +125,8 @@ func scoreRange(_ scores: UnsafeBufferPointer<Double>) -> (min: Double, max: Dou
     var i = 0
     while i + 8 <= n {
         let x = UnsafeRawPointer(base + i).loadUnaligned(as: SIMD8<Double>.self)
-        low = pointwiseMin(low, x)
-        high = pointwiseMax(high, x)
+        low = low.replacing(with: x, where: x .< low)  // pointwiseMin, which is not inlined
+        high = high.replacing(with: x, where: x .> high)
         i += 8
     }
     var minimum = low.min(), maximum = high.max()
