@@ -554,8 +554,9 @@ private func farPairKernels(_ layout: FastSoftLayout) -> Int {
     for c in 0..<cells.count {
         let positives = layout.posRange(c).count, negatives = layout.negRange(c).count
         for d in 0..<cells.count where d < Int(cells.nearLo[c]) || d > Int(cells.nearHi[c]) {
-            total += kernels(positives, layout.negRange(d).count)
-            if layout.needGradient { total += kernels(negatives, layout.posRange(d).count) }
+            // Both classes, with or without gradients, so that auroc_soft and
+            // auroc_soft_grad take the same route and give the same value bits.
+            total += kernels(positives, layout.negRange(d).count) + kernels(negatives, layout.posRange(d).count)
         }
     }
     return total
