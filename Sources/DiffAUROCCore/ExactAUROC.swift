@@ -101,9 +101,11 @@ private let topBucketCount = 1 << topDigitBits
 /// Phase 4's fixed cost of one non-empty bucket, in samples' worth (measured: 40 to 100).
 private let bucketCost = 64
 
-/// How many keys, spread over the input, phase 1 samples to guess the bucket bits.
-private let guessSamples = 64
-private let guessMargin = 1
+/// Bits of phase 1's prefix histogram (32-bit keys only), its size, and the inputs that
+/// use it.
+private let prefixBits = 16
+private let prefixCount = 1 << prefixBits
+private let prefixHistogramThreshold = 1 << 18
 
 /// How a caller's samples look to the algorithm: which are in, their keys, classes and
 /// the value that travels with each through the sort.
@@ -253,29 +255,15 @@ private func exactAUROCOutcome<Source: ExactSampleSource>(
     let tallies = try ScratchBuffer<ChunkTally>(count: 2 * chunkCount)
     defer { tallies.free() }
     let first = tallies.base!, later = tallies.base! + chunkCount
-    // Phase 1 also histograms the buckets for a guess of the bits that vary: those of
-    // `guessSamples` keys spread over the input, widened by `guessMargin` bits (a rare
-    // extreme score can vary a bit or two above the sample's, e.g. one more exponent bit
-    // for probabilities below 2^-7). If every key's varying bits lie within the guess
-    // (known after phase 1), the guessed buckets are used: the margin's bits are then
-    // constant, so fewer buckets are filled, and the buckets, larger, are sorted in
-    // cache as before. Else phase 2 reads the keys again for the exact bits.
-    let guess: (drop: Int, digitBits: Int)? = {
-        var andSample = Key.max, orSample = Key.zero
-        var i = 0
-        let step = Swift.max(1, n / guessSamples)
-        while i < n {
-            if source.isIncluded(i) {
-                andSample &= source.key(i)
-                orSample |= source.key(i)
-            }
-            i += step
-        }
-        let varying = andSample ^ orSample
-        guard varying != 0 else { return nil }
-        let drop = Swift.max(0, varying.leadingZeroBitCount - guessMargin)
-        return (drop, Swift.min(topDigitBits, Key.bitWidth - drop))
-    }()
+    // Large inputs with 32-bit keys: phase 1 also histograms each chunk's keys by their
+    // top `prefixBits` bits, so that phase 2 need not read the keys again (counts fit
+    // UInt32: n < 2^32). (64-bit keys of typical scores vary below their top 16 bits'
+    // eleventh: there the histogram would be wasted.)
+    let prefixShift = Key.bitWidth - prefixBits
+    let usePrefix = Key.bitWidth == 32 && n >= prefixHistogramThreshold && n < 1 << 32
+    let prefixes = try ScratchBuffer<UInt32>(count: usePrefix ? chunkCount * prefixCount : 0)
+    defer { prefixes.free() }
+    let prefixBase = prefixes.base
     let w = words.base!, v = values.base!
     let tableBase = tables.base!
     @inline(__always) func histogram(_ chunk: Int) -> UnsafeMutablePointer<Int> {
@@ -285,8 +273,8 @@ private func exactAUROCOutcome<Source: ExactSampleSource>(
     var result: Double? = nil
     var inputsInvalid = false
     runAsTeam(chunkCount: chunkCount) { worker in
-        // Phase 1: class sizes, largest weights, the bits that vary between keys, and the
-        // histogram of the guessed buckets.
+        // Phase 1: class sizes, largest weights, the bits that vary between keys (and,
+        // for large inputs, the histogram of the keys' top `prefixBits` bits).
         for chunk in worker.chunks {
             var andKeys = Key.max, orKeys = Key.zero
             var positives = 0, negatives = 0, maxPositive = 0.0, maxNegative = 0.0
@@ -303,9 +291,8 @@ private func exactAUROCOutcome<Source: ExactSampleSource>(
                     maxNegative = Swift.max(maxNegative, w * (1 - y))
                 }
             }
-            let guessed = histogram(chunk)
-            let guessedDrop = guess?.drop ?? 0, guessedShift = Key.bitWidth - (guess?.digitBits ?? 0)
-            if let guess { guessed.initialize(repeating: 0, count: 1 << guess.digitBits) }
+            let ph = prefixBase.map { $0 + chunk * prefixCount }
+            ph?.initialize(repeating: 0, count: prefixCount)
             // Blocks of 1024 samples: checked first (a loop without branches, which
             // vectorizes) if the inputs are unvalidated, then tallied while in L1.
             let range = chunkRange(chunk, of: chunkCount, count: n)
@@ -317,11 +304,11 @@ private func exactAUROCOutcome<Source: ExactSampleSource>(
                     for i in block { bad |= source.invalid(i) }
                     invalid |= bad
                 }
-                if guess != nil {
+                if let ph {
                     for i in block where source.isIncluded(i) {
                         let key = source.key(i)
                         tally(i, key)
-                        guessed[Int(truncatingIfNeeded: (key &<< guessedDrop) &>> guessedShift)] &+= 1
+                        ph[Int(truncatingIfNeeded: key &>> prefixShift)] &+= 1
                     }
                 } else {
                     for i in block where source.isIncluded(i) { tally(i, source.key(i)) }
@@ -363,24 +350,35 @@ private func exactAUROCOutcome<Source: ExactSampleSource>(
             return
         }
         let count = positives + negatives
-        // Word layout: key << drop puts the top varying bit at the top (or, with a right
-        // guess, at most `guessMargin` bits below it); its top `digitBits` bits are the
-        // bucket; the rest, shifted up, with the class below.
-        // Phase 1 counted the buckets if the guess holds every varying bit.
-        let counted = guess.map { varying.leadingZeroBitCount >= $0.drop } ?? false
-        let drop = counted ? guess!.drop : varying.leadingZeroBitCount
+        // Word layout: key << drop puts the top varying bit at the top; its top
+        // `digitBits` bits are the bucket; the rest, shifted up, with the class below.
+        let drop = varying.leadingZeroBitCount
         let digitBits = Swift.min(topDigitBits, Key.bitWidth - drop)
+        // Phase 2 can sum the prefix histogram if the bucket bits lie within the prefix
+        // (else it reads the keys again). Either way the buckets are the same.
+        let fromPrefix = prefixBase != nil && drop + digitBits <= prefixBits
         let bucketShift = Key.bitWidth - digitBits
         let bucketCount = 1 << digitBits
         @inline(__always) func bucket(_ key: Key) -> Int {
             Int(truncatingIfNeeded: (key &<< drop) &>> bucketShift)
         }
 
-        // Phase 2: bucket histogram per chunk, unless phase 1 counted it.
-        if !counted {
-            for chunk in worker.chunks {
-                let h = histogram(chunk)
-                h.initialize(repeating: 0, count: bucketCount)
+        // Phase 2: bucket histogram per chunk: from the prefix histogram (the keys lie in
+        // [andKeys, orKeys], so their prefixes in the same range of the prefix's), or
+        // from the keys.
+        for chunk in worker.chunks {
+            let h = histogram(chunk)
+            h.initialize(repeating: 0, count: bucketCount)
+            if fromPrefix, let prefixBase {
+                let ph = prefixBase + chunk * prefixCount
+                let prefixDrop = prefixBits - drop - digitBits
+                let digitMask = bucketCount - 1
+                let lowest = Int(truncatingIfNeeded: andKeys &>> UInt64(prefixShift))
+                let highest = Int(truncatingIfNeeded: orKeys &>> UInt64(prefixShift))
+                for p in lowest...highest {
+                    h[(p &>> prefixDrop) & digitMask] &+= Int(ph[p])
+                }
+            } else {
                 for i in chunkRange(chunk, of: chunkCount, count: n) where source.isIncluded(i) {
                     h[bucket(source.key(i))] &+= 1
                 }
