@@ -63,13 +63,16 @@ import Darwin
 /// the product is within ~4 ulps plus the argument error a direct exp(-|x|) would see:
 /// the rounding analysis is unchanged.
 ///
-/// Speed: the interpolation forms evaluate eight kernels at a time (`PairKernels8`, from
-/// the factored exponentials), and the Chebyshev recurrences run for eight points side by
-/// side; direct sums between small cells stay scalar (`PairKernels`). Measured at
-/// n = 1,000 (N(0, 1) scores, T = 1): the factoring took value + gradient from 99 to 44 us.
+/// Speed: the pair forms evaluate four kernels at a time (`PairKernels4`, from the
+/// factored exponentials; on baseline x86-64, SSE2, four lanes keep the accumulators in
+/// registers where eight spilled), direct sums between small cells too once their sources
+/// are staged (`stageSources`; fewer than 4 sources stay scalar, `PairKernels`), and the
+/// Chebyshev recurrences run for eight points side by side (eight independent chains;
+/// four were latency-bound). Measured at n = 1,000 (N(0, 1) scores, T = 1), value +
+/// gradient: 99 us with an exp per kernel, 44 with the factoring, 31 with four lanes.
 struct ChebyshevNearField {
     /// Doubles of scratch one call needs.
-    // r must be a multiple of 8 (the SIMD8 width) for the vectorized forms below.
+    // r must be a multiple of 8 (the SIMD8 width of the recurrences) for the forms below.
     static let scratchCount = stagedOffset + 3 * FastSoftParameters.nodes
     /// Where the r SIMD8 accumulators start (64-byte aligned within the next 8 doubles).
     private static let vectorOffset = FastSoftParameters.nodes * (FastSoftParameters.nodes + 12)
@@ -311,7 +314,7 @@ struct ChebyshevNearField {
     /// Stages the points `range` (at most r) of `cls` in source cell lo as direct-sum
     /// sources: u_s = (s - lo) / T at staged[0..<r], the factor e^(u_s) (`upward`; else
     /// e^(-u_s)) at staged[r..<2r] and the mass at staged[2r..<3r], zero-padded to whole
-    /// SIMD8 groups; returns how many groups. A padded lane has mass 0 and factor 0, so its
+    /// SIMD4 groups; returns how many groups. A padded lane has mass 0 and factor 0, so its
     /// kernels are finite and add nothing. With e^-+(D + u_t) per target, e^-+x = that times
     /// the factor (see the top of the file).
     @inline(__always)
@@ -326,8 +329,8 @@ struct ChebyshevNearField {
             staged[2 * r + k] = cls.mass[s]
             k += 1
         }
-        let groups = (k + 7) / 8
-        while k < 8 * groups {
+        let groups = (k + 3) / 4
+        while k < 4 * groups {
             staged[k] = 0; staged[r + k] = 0; staged[2 * r + k] = 0
             k += 1
         }
@@ -385,7 +388,7 @@ struct ChebyshevNearField {
                 let negativeM2L = needGradient && largeN && !nc.isEmpty && pd.count > r
                 let positiveM2L = largeP && !pc.isEmpty && nd.count > r
                 // Positive targets in c, negative sources in d: three kernels. The
-                // interpolation forms run eight kernels at a time (r is a multiple of 8).
+                // interpolation forms run four kernels at a time (r is a multiple of 4).
                 if !pc.isEmpty && !nd.isEmpty {
                     let largeSource = nd.count > r
                     if largeP && largeSource && negativeM2L {
@@ -393,46 +396,46 @@ struct ChebyshevNearField {
                         // sigmoid' at the same x comes free with the positives' kernels.
                         let moments = neg.moments + nd.lowerBound, sourceMoments = pos.moments + pd.lowerBound
                         for m in 0..<r {
-                            var sv = SIMD8<Double>(repeating: 0), ss = sv, sm = sv, sn = sv
+                            var sv = SIMD4<Double>(repeating: 0), ss = sv, sm = sv, sn = sv
                             let base = D + nodes[m]
-                            for l in stride(from: 0, to: r, by: 8) {
-                                let k = PairKernels8(x: base - load8(nodes + l),
-                                                     exponential: expD * load8(pairFactors + m * r + l),
+                            for l in stride(from: 0, to: r, by: 4) {
+                                let k = PairKernels4(x: base - load4(nodes + l),
+                                                     exponential: expD * load4(pairFactors + m * r + l),
                                                      upward: upward)
-                                let w = load8(moments + l)
+                                let w = load4(moments + l)
                                 sv += k.value * w; ss += k.slope * w; sm += k.moment * w
-                                sn += k.slope * load8(sourceMoments + l)
+                                sn += k.slope * load4(sourceMoments + l)
                             }
-                            localValue[m] += horizontalSum(sv); localSlope[m] += horizontalSum(ss)
-                            localMoment[m] += horizontalSum(sm); localNeg[m] += horizontalSum(sn)
+                            localValue[m] += horizontalSum4(sv); localSlope[m] += horizontalSum4(ss)
+                            localMoment[m] += horizontalSum4(sm); localNeg[m] += horizontalSum4(sn)
                         }
                     } else if largeP && largeSource {
                         let moments = neg.moments + nd.lowerBound
                         for m in 0..<r {
-                            var sv = SIMD8<Double>(repeating: 0), ss = sv, sm = sv
+                            var sv = SIMD4<Double>(repeating: 0), ss = sv, sm = sv
                             let base = D + nodes[m]
-                            for l in stride(from: 0, to: r, by: 8) {
-                                let k = PairKernels8(x: base - load8(nodes + l),
-                                                     exponential: expD * load8(pairFactors + m * r + l),
+                            for l in stride(from: 0, to: r, by: 4) {
+                                let k = PairKernels4(x: base - load4(nodes + l),
+                                                     exponential: expD * load4(pairFactors + m * r + l),
                                                      upward: upward)
-                                let w = load8(moments + l)
+                                let w = load4(moments + l)
                                 sv += k.value * w; ss += k.slope * w; sm += k.moment * w
                             }
-                            localValue[m] += horizontalSum(sv); localSlope[m] += horizontalSum(ss)
-                            localMoment[m] += horizontalSum(sm)
+                            localValue[m] += horizontalSum4(sv); localSlope[m] += horizontalSum4(ss)
+                            localMoment[m] += horizontalSum4(sm)
                         }
                     } else if largeP {
                         for s in nd {
                             let us = scaledDifference(neg.scores[s], loD, t)
                             let q = neg.mass[s]
                             let es = exp(upward ? us - D : D - us)  // D - u_s >= -h upward, <= 0 else
-                            for m in stride(from: 0, to: r, by: 8) {
-                                let k = PairKernels8(x: (D + load8(nodes + m)) - us,
-                                                     exponential: es * load8(targetNodeFactors + m),
+                            for m in stride(from: 0, to: r, by: 4) {
+                                let k = PairKernels4(x: (D + load4(nodes + m)) - us,
+                                                     exponential: es * load4(targetNodeFactors + m),
                                                      upward: upward)
-                                store8(load8(localValue + m) + q * k.value, localValue + m)
-                                store8(load8(localSlope + m) + q * k.slope, localSlope + m)
-                                store8(load8(localMoment + m) + q * k.moment, localMoment + m)
+                                store4(load4(localValue + m) + q * k.value, localValue + m)
+                                store4(load4(localSlope + m) + q * k.slope, localSlope + m)
+                                store4(load4(localMoment + m) + q * k.moment, localMoment + m)
                             }
                         }
                     } else if largeSource {
@@ -440,17 +443,17 @@ struct ChebyshevNearField {
                         for i in pc {
                             let base = D + scaledDifference(pos.scores[i], loC, t)
                             let et = exp(upward ? -base : base)  // base >= 0 upward, <= 0 else
-                            var sv = SIMD8<Double>(repeating: 0), ss = sv, sm = sv
-                            for l in stride(from: 0, to: r, by: 8) {
-                                let k = PairKernels8(x: base - load8(nodes + l),
-                                                     exponential: et * load8(sourceNodeFactors + l),
+                            var sv = SIMD4<Double>(repeating: 0), ss = sv, sm = sv
+                            for l in stride(from: 0, to: r, by: 4) {
+                                let k = PairKernels4(x: base - load4(nodes + l),
+                                                     exponential: et * load4(sourceNodeFactors + l),
                                                      upward: upward)
-                                let w = load8(moments + l)
+                                let w = load4(moments + l)
                                 sv += k.value * w; ss += k.slope * w; sm += k.moment * w
                             }
                             let p = pos.mass[i]
-                            value.add(p * horizontalSum(sv)); moment.add(p * horizontalSum(sm))
-                            pos.potentialBelow[i] += horizontalSum(ss)
+                            value.add(p * horizontalSum4(sv)); moment.add(p * horizontalSum4(sm))
+                            pos.potentialBelow[i] += horizontalSum4(ss)
                         }
                     } else if nd.count < Self.stagedMinimum {
                         // A few sources: scalar kernels (a mostly empty SIMD group costs more).
@@ -467,22 +470,22 @@ struct ChebyshevNearField {
                             pos.potentialBelow[i] += ss
                         }
                     } else {
-                        // Small cells: the (at most r) sources staged in SIMD8 groups, then
-                        // every target against them, eight kernels at a time.
+                        // Small cells: the (at most r) sources staged in SIMD4 groups, then
+                        // every target against them, four kernels at a time.
                         let groups = stageSources(neg, nd, lo: loD, upward: upward, into: staged)
                         for i in pc {
                             let base = D + scaledDifference(pos.scores[i], loC, t)
                             let et = exp(upward ? -base : base)
-                            var sv = SIMD8<Double>(repeating: 0), ss = sv, sm = sv
-                            for g in stride(from: 0, to: 8 * groups, by: 8) {
-                                let k = PairKernels8(x: base - load8(staged + g),
-                                                     exponential: et * load8(staged + r + g), upward: upward)
-                                let q = load8(staged + 2 * r + g)
+                            var sv = SIMD4<Double>(repeating: 0), ss = sv, sm = sv
+                            for g in stride(from: 0, to: 4 * groups, by: 4) {
+                                let k = PairKernels4(x: base - load4(staged + g),
+                                                     exponential: et * load4(staged + r + g), upward: upward)
+                                let q = load4(staged + 2 * r + g)
                                 sv += k.value * q; ss += k.slope * q; sm += k.moment * q
                             }
                             let p = pos.mass[i]
-                            value.add(p * horizontalSum(sv)); moment.add(p * horizontalSum(sm))
-                            pos.potentialBelow[i] += horizontalSum(ss)
+                            value.add(p * horizontalSum4(sv)); moment.add(p * horizontalSum4(sm))
+                            pos.potentialBelow[i] += horizontalSum4(ss)
                         }
                     }
                 }
@@ -494,20 +497,20 @@ struct ChebyshevNearField {
                     } else if largeN && largeSource {
                         let moments = pos.moments + pd.lowerBound
                         for m in 0..<r {
-                            var ss = SIMD8<Double>(repeating: 0)
-                            for l in stride(from: 0, to: r, by: 8) {
-                                ss += slopeKernel8(exponential: expD * load8(pairFactors + m * r + l)) * load8(moments + l)
+                            var ss = SIMD4<Double>(repeating: 0)
+                            for l in stride(from: 0, to: r, by: 4) {
+                                ss += slopeKernel4(exponential: expD * load4(pairFactors + m * r + l)) * load4(moments + l)
                             }
-                            localNeg[m] += horizontalSum(ss)
+                            localNeg[m] += horizontalSum4(ss)
                         }
                     } else if largeN {
                         for s in pd {
                             let us = scaledDifference(pos.scores[s], loD, t)
                             let p = pos.mass[s]
                             let es = exp(upward ? us - D : D - us)
-                            for m in stride(from: 0, to: r, by: 8) {
-                                let slope = slopeKernel8(exponential: es * load8(targetNodeFactors + m))
-                                store8(load8(localNeg + m) + p * slope, localNeg + m)
+                            for m in stride(from: 0, to: r, by: 4) {
+                                let slope = slopeKernel4(exponential: es * load4(targetNodeFactors + m))
+                                store4(load4(localNeg + m) + p * slope, localNeg + m)
                             }
                         }
                     } else if largeSource {
@@ -515,11 +518,11 @@ struct ChebyshevNearField {
                         for j in nc {
                             let base = D + scaledDifference(neg.scores[j], loC, t)
                             let et = exp(upward ? -base : base)
-                            var ss = SIMD8<Double>(repeating: 0)
-                            for l in stride(from: 0, to: r, by: 8) {
-                                ss += slopeKernel8(exponential: et * load8(sourceNodeFactors + l)) * load8(moments + l)
+                            var ss = SIMD4<Double>(repeating: 0)
+                            for l in stride(from: 0, to: r, by: 4) {
+                                ss += slopeKernel4(exponential: et * load4(sourceNodeFactors + l)) * load4(moments + l)
                             }
-                            neg.potentialBelow[j] += horizontalSum(ss)
+                            neg.potentialBelow[j] += horizontalSum4(ss)
                         }
                     } else if pd.count < Self.stagedMinimum {
                         for j in nc {
@@ -533,11 +536,11 @@ struct ChebyshevNearField {
                         for j in nc {
                             let base = D + scaledDifference(neg.scores[j], loC, t)
                             let et = exp(upward ? -base : base)
-                            var ss = SIMD8<Double>(repeating: 0)
-                            for g in stride(from: 0, to: 8 * groups, by: 8) {
-                                ss += slopeKernel8(exponential: et * load8(staged + r + g)) * load8(staged + 2 * r + g)
+                            var ss = SIMD4<Double>(repeating: 0)
+                            for g in stride(from: 0, to: 4 * groups, by: 4) {
+                                ss += slopeKernel4(exponential: et * load4(staged + r + g)) * load4(staged + 2 * r + g)
                             }
-                            neg.potentialBelow[j] += horizontalSum(ss)
+                            neg.potentialBelow[j] += horizontalSum4(ss)
                         }
                     }
                 }

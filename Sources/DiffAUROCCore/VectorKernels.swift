@@ -43,7 +43,7 @@ func exponentialOfNonPositive(_ x: SIMD8<Double>) -> SIMD8<Double> {
     return (p * scale).replacing(with: 0, where: tiny)
 }
 
-/// The three pair kernels of `PairKernels` (sigmoid, sigmoid', x sigmoid') in eight
+/// The three pair kernels of `PairKernels` (sigmoid, sigmoid', x sigmoid') in four
 /// lanes, from x and its exponential: e = e^-x (`upward`) or e = e^x (not `upward`),
 /// finite. The near field forms e as a product of a per-cell-pair exponential and
 /// per-node or per-point factors (see `ChebyshevNearField`), so that no exponential is
@@ -52,13 +52,13 @@ func exponentialOfNonPositive(_ x: SIMD8<Double>) -> SIMD8<Double> {
 /// sigmoid'(x) = e / (1 + e)^2 for e = e^x or e^-x alike; no cancellation, so each
 /// kernel is as accurate as e (a few ulps). Lanes with e = 0 (|x| beyond ~745, where the
 /// true values are below 1e-323) get sigmoid' = 0 and x sigmoid' = 0, also for x = +-inf.
-struct PairKernels8 {
-    var value: SIMD8<Double>
-    var slope: SIMD8<Double>
-    var moment: SIMD8<Double>
+struct PairKernels4 {
+    var value: SIMD4<Double>
+    var slope: SIMD4<Double>
+    var moment: SIMD4<Double>
 
     @inline(__always)
-    init(x: SIMD8<Double>, exponential e: SIMD8<Double>, upward: Bool) {
+    init(x: SIMD4<Double>, exponential e: SIMD4<Double>, upward: Bool) {
         let r = 1 / (1 + e)
         let er = e * r
         value = upward ? r : er
@@ -67,20 +67,29 @@ struct PairKernels8 {
     }
 }
 
-/// sigmoid'(x) from e = e^x or e^-x, finite (see `PairKernels8`).
+/// sigmoid'(x) from e = e^x or e^-x, finite (see `PairKernels4`).
 @inline(__always)
-func slopeKernel8(exponential e: SIMD8<Double>) -> SIMD8<Double> {
+func slopeKernel4(exponential e: SIMD4<Double>) -> SIMD4<Double> {
     let r = 1 / (1 + e)
     return e * r * r
 }
 
-/// The sum of eight lanes as a tree of vector adds ((0+4, 1+5, 2+6, 3+7), then pairs):
-/// three adds instead of `sum()`'s chain of seven scalar ones.
+/// The sum of four lanes as (0 + 2) + (1 + 3).
 @inline(__always)
-func horizontalSum(_ v: SIMD8<Double>) -> Double {
-    let four = v.lowHalf + v.highHalf
-    let two = four.lowHalf + four.highHalf
-    return two[0] + two[1]
+func horizontalSum4(_ v: SIMD4<Double>) -> Double {
+    (v[0] + v[2]) + (v[1] + v[3])
+}
+
+/// Four doubles stored at `p` (no alignment needed).
+@inline(__always)
+func store4(_ v: SIMD4<Double>, _ p: UnsafeMutablePointer<Double>) {
+    UnsafeMutableRawPointer(p).storeBytes(of: v, as: SIMD4<Double>.self)
+}
+
+/// Four doubles from `p` (no alignment needed).
+@inline(__always)
+func load4(_ p: UnsafeMutablePointer<Double>) -> SIMD4<Double> {
+    UnsafeRawPointer(p).loadUnaligned(as: SIMD4<Double>.self)
 }
 
 /// Eight doubles from `p` (no alignment needed).
