@@ -73,17 +73,16 @@ import Darwin
 struct ChebyshevNearField {
     /// Doubles of scratch one call needs.
     // r must be a multiple of 8 (the SIMD8 width of the recurrences) for the forms below.
-    static let scratchCount = stagedOffset + 3 * FastSoftParameters.nodes
+    static let scratchCount = constantsOffset + ChebyshevConstants.count
     /// Where the r SIMD8 accumulators start (64-byte aligned within the next 8 doubles).
     private static let vectorOffset = FastSoftParameters.nodes * (FastSoftParameters.nodes + 12)
-    /// Where the node exponentials start (see `ChebyshevConstants`): e^(u_l - u_m) and
-    /// e^(u_m - u_l) at m * r + l, then e^(u_l), then e^(-u_l).
-    private static let exponentialOffset = vectorOffset + 8 * FastSoftParameters.nodes + 8
     /// Where the staged sources of a direct sum start (`stageSources`): r offsets, r
     /// exponential factors, r masses.
+    private static let stagedOffset = vectorOffset + 8 * FastSoftParameters.nodes + 8
+    /// Where the constants are computed if the process-wide table could not be allocated.
+    private static let constantsOffset = stagedOffset + 3 * FastSoftParameters.nodes
     /// Direct sums with fewer sources than this stay scalar.
     private static let stagedMinimum = 4
-    private static let stagedOffset = exponentialOffset + 2 * FastSoftParameters.nodes * (FastSoftParameters.nodes + 1)
     let layout: FastSoftLayout
 
     /// The cell index that splits the points into two halves of about equal size (the
@@ -119,21 +118,14 @@ struct ChebyshevNearField {
         return ((0..<end, 0..<halfP, 0..<halfQ), (start..<cells.count, halfP..<p, halfQ..<q))
     }
 
-    /// Chebyshev points u_m on [0, h] (first kind) in scratch[0..<r], and the table
-    /// T_k(z_m) (z = 2u/h - 1 in [-1, 1]) at scratch[tableOffset + m * r + k], copied from
-    /// `chebyshevConstants` (computed once per process).
-    private func setNodes(_ scratch: UnsafeMutablePointer<Double>) {
-        let r = FastSoftParameters.nodes
-        withUnsafeBytes(of: chebyshevConstants.values) { raw in
-            let constants = raw.assumingMemoryBound(to: Double.self)
-            scratch.update(from: constants.baseAddress!, count: r)
-            (scratch + Self.tableOffset).update(from: constants.baseAddress! + r, count: r * r)
-            (scratch + Self.exponentialOffset).update(from: constants.baseAddress! + r + r * r,
-                                                      count: 2 * r * (r + 1))
-        }
+    /// The near field's constants (`ChebyshevConstants`): the process-wide table, read in
+    /// place; or, if its memory could not be had, computed into this call's scratch.
+    private func constants(_ scratch: UnsafeMutablePointer<Double>) -> UnsafeMutablePointer<Double> {
+        if let table = chebyshevConstantTable { return UnsafeMutablePointer(mutating: table) }
+        let computed = scratch + Self.constantsOffset
+        ChebyshevConstants.fill(computed)
+        return computed
     }
-
-    private static let tableOffset = 8 * FastSoftParameters.nodes
 
     /// r SIMD8 accumulators inside the scratch, 64-byte aligned.
     @inline(__always)
@@ -214,7 +206,7 @@ struct ChebyshevNearField {
     /// Without a far field, also sets potentialBelow to 0 for the cells' points (the near
     /// sums are added into it).
     func computeMoments(cells: Range<Int>, scratch: UnsafeMutablePointer<Double>) {
-        setNodes(scratch)
+        let table = constants(scratch) + ChebyshevConstants.tableStart
         if !layout.hasFarField && !cells.isEmpty {
             let pos = layout.pos, neg = layout.neg
             for i in layout.posRange(cells.lowerBound).lowerBound..<layout.posRange(cells.upperBound - 1).upperBound {
@@ -226,8 +218,8 @@ struct ChebyshevNearField {
         }
         for c in cells {
             let lo = layout.lo(c)
-            cellMoments(layout.pos, layout.posRange(c), lo: lo, scratch: scratch)
-            cellMoments(layout.neg, layout.negRange(c), lo: lo, scratch: scratch)
+            cellMoments(layout.pos, layout.posRange(c), lo: lo, table: table, scratch: scratch)
+            cellMoments(layout.neg, layout.negRange(c), lo: lo, table: table, scratch: scratch)
         }
     }
 
@@ -239,11 +231,10 @@ struct ChebyshevNearField {
     /// the Lagrange form, so the interpolation bound above holds unchanged.
     @inline(__always)
     private func cellMoments(_ cls: SortedClass, _ range: Range<Int>, lo: Double,
-                             scratch: UnsafeMutablePointer<Double>) {
+                             table: UnsafeMutablePointer<Double>, scratch: UnsafeMutablePointer<Double>) {
         let r = FastSoftParameters.nodes
         guard range.count > r else { return }
         let mu = scratch + 2 * r, block = scratch + 3 * r, compensation = scratch + 4 * r
-        let table = scratch + Self.tableOffset
         for k in 0..<r {
             mu[k] = 0; compensation[k] = 0
         }
@@ -349,12 +340,12 @@ struct ChebyshevNearField {
     func evaluate(cells range: Range<Int>, positives: Range<Int>, negatives: Range<Int>,
                   scratch: UnsafeMutablePointer<Double>) -> (value: Double, moment: Double) {
         let r = FastSoftParameters.nodes
-        setNodes(scratch)
-        let nodes = scratch, coefficients = scratch + 2 * r
-        let table = scratch + Self.tableOffset
+        let constants = constants(scratch)
+        let nodes = constants, coefficients = scratch + 2 * r
+        let table = constants + ChebyshevConstants.tableStart
         let localValue = scratch + 3 * r, localSlope = scratch + 4 * r, localMoment = scratch + 5 * r
         let localNeg = scratch + 6 * r
-        let growth = scratch + Self.exponentialOffset, shrink = growth + r * r
+        let growth = constants + ChebyshevConstants.exponentialStart, shrink = growth + r * r
         let expPlus = growth + 2 * r * r, expMinus = expPlus + r
         let staged = scratch + Self.stagedOffset
         let t = layout.temperature
@@ -578,16 +569,19 @@ func slopeKernel(_ x: Double) -> Double {
 /// The near field's constants for r = 16 nodes on [0, h]: the Chebyshev points
 /// u_m = h/2 (1 - cos a_m), a_m = (2m + 1) pi / (2r), and T_k(z_m) = (-1)^k cos(k a_m)
 /// (z_m = -cos a_m); then the node exponentials e^(u_l - u_m), e^(u_m - u_l), e^(u_l) and
-/// e^(-u_l), each within 1 ulp (all in [e^-h, e^h]). Since k a_m = k (2m + 1) pi / 32, every entry is +-cos(j pi / 32) for
-/// some j in 0...16, reduced by the symmetries of cosine (exact): 17 calls to cos instead
-/// of 272, and only once: a global is initialized lazily, thread-safely, on first use
-/// (fixed-size storage, no allocation).
-private struct ChebyshevConstants {
-    /// u_0 ... u_15; T_k(z_m) at 16 + 16 m + k; e^(u_l - u_m) at 272 + 16 m + l;
-    /// e^(u_m - u_l) at 528 + 16 m + l; e^(u_l) at 784 + l; e^(-u_l) at 800 + l.
-    var values: InlineArray<816, Double>
+/// e^(-u_l), each within 1 ulp (all in [e^-h, e^h]). Since k a_m = k (2m + 1) pi / 32,
+/// every cosine is +-cos(j pi / 32) for some j in 0...16, reduced by the symmetries of
+/// cosine (exact): 17 calls to cos instead of 272.
+enum ChebyshevConstants {
+    /// Layout: u_0 ... u_15; T_k(z_m) at tableStart + 16 m + k; e^(u_l - u_m) at
+    /// exponentialStart + 16 m + l; e^(u_m - u_l) at exponentialStart + 256 + 16 m + l;
+    /// e^(u_l) at exponentialStart + 512 + l; e^(-u_l) at exponentialStart + 528 + l.
+    static let count = 816
+    static let tableStart = 16
+    static let exponentialStart = 272
 
-    init() {
+    /// Computes the constants into `values` (`count` doubles).
+    static func fill(_ values: UnsafeMutablePointer<Double>) {
         precondition(FastSoftParameters.nodes == 16, "the constants are laid out for r = 16")
         let h = FastSoftParameters.cellWidth
         var quarter = InlineArray<17, Double>(repeating: 0)  // cos(j pi / 32), j = 0...16
@@ -600,7 +594,6 @@ private struct ChebyshevConstants {
             if t <= 48 { return -quarter[t - 32] }
             return quarter[64 - t]
         }
-        values = InlineArray(repeating: 0)
         for m in 0..<16 {
             values[m] = 0.5 * h * (1 - cosine(2 * m + 1))
             for k in 0..<16 { values[16 + m * 16 + k] = (k % 2 == 0 ? 1 : -1) * cosine(k * (2 * m + 1)) }
@@ -616,4 +609,12 @@ private struct ChebyshevConstants {
     }
 }
 
-private let chebyshevConstants = ChebyshevConstants()
+/// The constants, computed once per process on first use (a global is initialized lazily
+/// and thread-safely) into memory that is never freed; nil if malloc failed then, in which
+/// case every call computes them into its scratch instead (`constants`).
+nonisolated(unsafe) private let chebyshevConstantTable: UnsafePointer<Double>? = {
+    guard let raw = malloc(ChebyshevConstants.count * MemoryLayout<Double>.stride) else { return nil }
+    let values = raw.bindMemory(to: Double.self, capacity: ChebyshevConstants.count)
+    ChebyshevConstants.fill(values)
+    return UnsafePointer(values)
+}()

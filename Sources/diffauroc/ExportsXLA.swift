@@ -102,20 +102,14 @@ private struct FFIBuffer {
         self.dims = dims
     }
 
-    /// Element i as a Double.
-    @inline(__always)
-    func read(_ i: Int) -> Double {
-        isDouble ? data!.load(fromByteOffset: i &* 8, as: Double.self)
-            : Double(data!.load(fromByteOffset: i &* 4, as: Float.self))
-    }
-
-    /// Stores `value` (rounded to nearest when the buffer is f32) at element i.
-    @inline(__always)
-    func write(_ i: Int, _ value: Double) {
+    /// Stores `count` values (rounded to nearest when the buffer is f32) from element 0.
+    func write(from values: UnsafePointer<Double>, count: Int) {
+        guard count > 0, let data else { return }
         if isDouble {
-            data!.storeBytes(of: value, toByteOffset: i &* 8, as: Double.self)
+            data.assumingMemoryBound(to: Double.self).update(from: values, count: count)
         } else {
-            data!.storeBytes(of: Float(value), toByteOffset: i &* 4, as: Float.self)
+            let floats = data.assumingMemoryBound(to: Float.self)
+            for i in 0..<count { floats[i] = Float(values[i]) }
         }
     }
 }
@@ -194,10 +188,17 @@ private func scratch<T>(_ count: Int, of: T.Type) -> UnsafeMutablePointer<T>? {
     return raw.bindMemory(to: T.self, capacity: capacity)
 }
 
-/// Converts a buffer of `count` elements to a malloc'ed Double array (nil on failure).
+/// Converts a buffer of `count` elements to a malloc'ed Double array (nil on failure):
+/// a copy, or one loop of conversions per element type (not a type test per element).
 private func doubles(_ buffer: FFIBuffer, _ count: Int) -> UnsafeMutablePointer<Double>? {
     guard let p = scratch(count, of: Double.self) else { return nil }
-    for i in 0..<count { p[i] = buffer.read(i) }
+    guard count > 0, let data = buffer.data else { return p }
+    if buffer.isDouble {
+        p.update(from: data.assumingMemoryBound(to: Double.self), count: count)
+    } else {
+        let floats = data.assumingMemoryBound(to: Float.self)
+        for i in 0..<count { p[i] = Double(floats[i]) }
+    }
     return p
 }
 
@@ -281,10 +282,10 @@ public func diffaurocXLAFFISoft(_ frame: UnsafeMutableRawPointer?) -> UnsafeMuta
     if status < 0 {
         return ffiError(api, FFI.errorInvalidArgument, statusMessage(status, rowStatus, rows))
     }
-    for b in 0..<rows { rets[0].write(b, valuesFull![b]) }
+    rets[0].write(from: valuesFull!, count: rows)
     if withGrad, let grads, let dtsFull {
-        for i in 0..<total { rets[1].write(i, grads[i]) }
-        for b in 0..<rows { rets[2].write(b, dtsFull[b]) }
+        rets[1].write(from: grads, count: total)
+        rets[2].write(from: dtsFull, count: rows)
     }
     return nil
 }
@@ -324,6 +325,6 @@ public func diffaurocXLAFFIExact(_ frame: UnsafeMutableRawPointer?) -> UnsafeMut
     if status < 0 {
         return ffiError(api, FFI.errorInvalidArgument, statusMessage(status, rowStatus, rows))
     }
-    for b in 0..<rows { rets[0].write(b, values![b]) }
+    rets[0].write(from: values!, count: rows)
     return nil
 }
