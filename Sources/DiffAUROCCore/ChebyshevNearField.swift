@@ -79,8 +79,11 @@ struct ChebyshevNearField {
     /// Where the staged sources of a direct sum start (`stageSources`): r offsets, r
     /// exponential factors, r masses.
     private static let stagedOffset = vectorOffset + 8 * FastSoftParameters.nodes + 8
+    /// Where the staged targets of a small cell start (`stageTargets`), positives then
+    /// negatives: r offsets, r values of e^u, r of e^-u each.
+    private static let targetsOffset = stagedOffset + 3 * FastSoftParameters.nodes
     /// Where the constants are computed if the process-wide table could not be allocated.
-    private static let constantsOffset = stagedOffset + 3 * FastSoftParameters.nodes
+    private static let constantsOffset = targetsOffset + 6 * FastSoftParameters.nodes
     /// Direct sums with fewer sources than this stay scalar.
     private static let stagedMinimum = 4
     let layout: FastSoftLayout
@@ -305,7 +308,7 @@ struct ChebyshevNearField {
     /// Stages the points `range` (at most r) of `cls` in source cell lo as direct-sum
     /// sources: u_s = (s - lo) / T at staged[0..<r], the factor e^(u_s) (`upward`; else
     /// e^(-u_s)) at staged[r..<2r] and the mass at staged[2r..<3r], zero-padded to whole
-    /// SIMD4 groups; returns how many groups. A padded lane has mass 0 and factor 0, so its
+    /// SIMD4 groups; returns how many groups. A padded lane has mass 0 and factor 1, so its
     /// kernels are finite and add nothing. With e^-+(D + u_t) per target, e^-+x = that times
     /// the factor (see the top of the file).
     @inline(__always)
@@ -316,16 +319,48 @@ struct ChebyshevNearField {
         for s in range {
             let u = scaledDifference(cls.scores[s], lo, layout.temperature)
             staged[k] = u
-            staged[r + k] = exp(upward ? u : -u)
+            staged[r + k] = upward ? u : -u
             staged[2 * r + k] = cls.mass[s]
             k += 1
         }
-        let groups = (k + 3) / 4
-        while k < 4 * groups {
+        let count = k
+        while k < r {  // padding: mass 0, and a finite factor (e^0)
             staged[k] = 0; staged[r + k] = 0; staged[2 * r + k] = 0
             k += 1
         }
-        return groups
+        exponentials(staged + r, count: count)
+        return (count + 3) / 4
+    }
+
+    /// Stages the points `range` (at most r) of `cls` in target cell lo: u_t = (s - lo) / T
+    /// at staged[0..<r], e^(u_t) at staged[r..<2r], e^(-u_t) at staged[2r..<3r]. With
+    /// e^-|D| per cell pair, e^-+(D + u_t) = e^-|D| times one of them: no exponential
+    /// per target and pair.
+    @inline(__always)
+    private func stageTargets(_ cls: SortedClass, _ range: Range<Int>, lo: Double,
+                              into staged: UnsafeMutablePointer<Double>) {
+        let r = FastSoftParameters.nodes
+        var k = 0
+        for i in range {
+            let u = scaledDifference(cls.scores[i], lo, layout.temperature)
+            staged[k] = u
+            staged[r + k] = u
+            staged[2 * r + k] = -u
+            k += 1
+        }
+        exponentials(staged + r, count: k)
+        exponentials(staged + 2 * r, count: k)
+    }
+
+    /// Replaces x by e^x for the first `count` (at most r) of r values, each x <= h + 1e-15,
+    /// eight at a time (`exponentialOfNonPositive`, exact in form for x <= 1 too: k is then
+    /// 0 or 1). Lanes past `count` in the last group are computed from whatever they hold
+    /// and not read.
+    @inline(__always)
+    private func exponentials(_ x: UnsafeMutablePointer<Double>, count: Int) {
+        for g in stride(from: 0, to: count, by: 8) {
+            store8(exponentialOfNonPositive(load8(x + g)), x + g)
+        }
     }
 
     /// Adds the near-field sigmoid' sums to potentialBelow of every target in `cells`
@@ -348,6 +383,7 @@ struct ChebyshevNearField {
         let growth = constants + ChebyshevConstants.exponentialStart, shrink = growth + r * r
         let expPlus = growth + 2 * r * r, expMinus = expPlus + r
         let staged = scratch + Self.stagedOffset
+        let posTargets = scratch + Self.targetsOffset, negTargets = posTargets + 3 * r
         let t = layout.temperature
         let pos = layout.pos, neg = layout.neg, cells = layout.cells
         let needGradient = layout.needGradient
@@ -361,6 +397,8 @@ struct ChebyshevNearField {
             let loC = layout.lo(c)
             let largeP = pcAll.count > r, largeN = ncAll.count > r
             for m in 0..<(4 * r) { localValue[m] = 0 }
+            // A small class's targets are staged when a form first needs them.
+            var posStaged = false, negStaged = false
             for d in Int(cells.nearLo[c])...Int(cells.nearHi[c]) {
                 let loD = layout.lo(d)
                 let D = scaledDifference(loC, loD, t)
@@ -416,10 +454,10 @@ struct ChebyshevNearField {
                             localMoment[m] += horizontalSum4(sm)
                         }
                     } else if largeP {
-                        for s in nd {
-                            let us = scaledDifference(neg.scores[s], loD, t)
-                            let q = neg.mass[s]
-                            let es = exp(upward ? us - D : D - us)  // D - u_s >= -h upward, <= 0 else
+                        _ = stageSources(neg, nd, lo: loD, upward: upward, into: staged)
+                        for k in 0..<nd.count {
+                            // e^-+(D - u_s) = e^-|D| e^+-u_s
+                            let us = staged[k], q = staged[2 * r + k], es = expD * staged[r + k]
                             for m in stride(from: 0, to: r, by: 4) {
                                 let k = PairKernels4(x: (D + load4(nodes + m)) - us,
                                                      exponential: es * load4(targetNodeFactors + m),
@@ -431,9 +469,11 @@ struct ChebyshevNearField {
                         }
                     } else if largeSource {
                         let moments = neg.moments + nd.lowerBound
+                        if !posStaged { stageTargets(pos, pc, lo: loC, into: posTargets); posStaged = true }
                         for i in pc {
-                            let base = D + scaledDifference(pos.scores[i], loC, t)
-                            let et = exp(upward ? -base : base)  // base >= 0 upward, <= 0 else
+                            let k = i - pc.lowerBound
+                            // e^-+(D + u_t) = e^-|D| e^-+u_t
+                            let base = D + posTargets[k], et = expD * posTargets[(upward ? 2 : 1) * r + k]
                             var sv = SIMD4<Double>(repeating: 0), ss = sv, sm = sv
                             for l in stride(from: 0, to: r, by: 4) {
                                 let k = PairKernels4(x: base - load4(nodes + l),
@@ -464,9 +504,10 @@ struct ChebyshevNearField {
                         // Small cells: the (at most r) sources staged in SIMD4 groups, then
                         // every target against them, four kernels at a time.
                         let groups = stageSources(neg, nd, lo: loD, upward: upward, into: staged)
+                        if !posStaged { stageTargets(pos, pc, lo: loC, into: posTargets); posStaged = true }
                         for i in pc {
-                            let base = D + scaledDifference(pos.scores[i], loC, t)
-                            let et = exp(upward ? -base : base)
+                            let k = i - pc.lowerBound
+                            let base = D + posTargets[k], et = expD * posTargets[(upward ? 2 : 1) * r + k]
                             var sv = SIMD4<Double>(repeating: 0), ss = sv, sm = sv
                             for g in stride(from: 0, to: 4 * groups, by: 4) {
                                 let k = PairKernels4(x: base - load4(staged + g),
@@ -495,10 +536,9 @@ struct ChebyshevNearField {
                             localNeg[m] += horizontalSum4(ss)
                         }
                     } else if largeN {
-                        for s in pd {
-                            let us = scaledDifference(pos.scores[s], loD, t)
-                            let p = pos.mass[s]
-                            let es = exp(upward ? us - D : D - us)
+                        _ = stageSources(pos, pd, lo: loD, upward: upward, into: staged)
+                        for k in 0..<pd.count {
+                            let p = staged[2 * r + k], es = expD * staged[r + k]
                             for m in stride(from: 0, to: r, by: 4) {
                                 let slope = slopeKernel4(exponential: es * load4(targetNodeFactors + m))
                                 store4(load4(localNeg + m) + p * slope, localNeg + m)
@@ -506,9 +546,9 @@ struct ChebyshevNearField {
                         }
                     } else if largeSource {
                         let moments = pos.moments + pd.lowerBound
+                        if !negStaged { stageTargets(neg, nc, lo: loC, into: negTargets); negStaged = true }
                         for j in nc {
-                            let base = D + scaledDifference(neg.scores[j], loC, t)
-                            let et = exp(upward ? -base : base)
+                            let et = expD * negTargets[(upward ? 2 : 1) * r + j - nc.lowerBound]
                             var ss = SIMD4<Double>(repeating: 0)
                             for l in stride(from: 0, to: r, by: 4) {
                                 ss += slopeKernel4(exponential: et * load4(sourceNodeFactors + l)) * load4(moments + l)
@@ -524,9 +564,9 @@ struct ChebyshevNearField {
                         }
                     } else {
                         let groups = stageSources(pos, pd, lo: loD, upward: upward, into: staged)
+                        if !negStaged { stageTargets(neg, nc, lo: loC, into: negTargets); negStaged = true }
                         for j in nc {
-                            let base = D + scaledDifference(neg.scores[j], loC, t)
-                            let et = exp(upward ? -base : base)
+                            let et = expD * negTargets[(upward ? 2 : 1) * r + j - nc.lowerBound]
                             var ss = SIMD4<Double>(repeating: 0)
                             for g in stride(from: 0, to: 4 * groups, by: 4) {
                                 ss += slopeKernel4(exponential: et * load4(staged + r + g)) * load4(staged + 2 * r + g)
