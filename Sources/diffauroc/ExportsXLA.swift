@@ -67,13 +67,17 @@ private func ffiError(
     }
 }
 
-/// One buffer argument or result: element type, data, shape.
+/// One buffer argument or result: element type, data, and of its shape what the handlers
+/// use (no arrays: a handler call makes no Swift heap allocation, which could trap when
+/// memory is short).
 private struct FFIBuffer {
     let isDouble: Bool
     let data: UnsafeMutableRawPointer?
-    let dims: [Int]
-    /// The element count; init checked that it does not overflow.
-    var count: Int { dims.reduce(1, &*) }
+    /// The element count (init checked that it does not overflow).
+    let count: Int
+    /// The last dimension (nil for a scalar) and the product of the others.
+    let lastDimension: Int?
+    let leadingCount: Int
 
     /// Reads the XLA_FFI_Buffer at `pointer`; nil if it is malformed or not f32/f64.
     init?(_ pointer: UnsafeMutableRawPointer?) {
@@ -88,18 +92,27 @@ private struct FFIBuffer {
         guard rank >= 0, rank <= 64 else { return nil }
         let dimsPointer = pointer.load(
             fromByteOffset: FFI.bufferDims, as: UnsafePointer<Int64>?.self)
-        var dims: [Int] = []
-        var total = 1
+        var total = 1, leading = 1
         for k in 0..<Int(rank) {
             guard let dimsPointer, dimsPointer[k] >= 0 else { return nil }
             let d = Int(dimsPointer[k])
             let (product, overflow) = total.multipliedReportingOverflow(by: d)
             guard !overflow else { return nil }
             total = product
-            dims.append(d)
+            if k < Int(rank) - 1 {
+                let (leadingProduct, leadingOverflow) = leading.multipliedReportingOverflow(by: d)
+                guard !leadingOverflow else { return nil }
+                leading = leadingProduct
+            }
         }
         guard data != nil || total == 0 else { return nil }
-        self.dims = dims
+        count = total
+        if rank > 0, let dimsPointer {
+            lastDimension = Int(dimsPointer[Int(rank) - 1])
+        } else {
+            lastDimension = nil
+        }
+        leadingCount = leading
     }
 
     /// Stores `count` values (rounded to nearest when the buffer is f32) from element 0.
@@ -114,10 +127,37 @@ private struct FFIBuffer {
     }
 }
 
+/// Up to four buffers (the handlers take at most four arguments and three results), held
+/// inline.
+private struct FFIBuffers {
+    private(set) var count = 0
+    private var storage: (FFIBuffer?, FFIBuffer?, FFIBuffer?, FFIBuffer?) = (nil, nil, nil, nil)
+    static let capacity = 4
+
+    mutating func append(_ buffer: FFIBuffer) {
+        switch count {
+        case 0: storage.0 = buffer
+        case 1: storage.1 = buffer
+        case 2: storage.2 = buffer
+        default: storage.3 = buffer
+        }
+        count += 1
+    }
+
+    subscript(_ k: Int) -> FFIBuffer {
+        switch k {
+        case 0: return storage.0!
+        case 1: return storage.1!
+        case 2: return storage.2!
+        default: return storage.3!
+        }
+    }
+}
+
 /// The call frame's buffers, or a reason it cannot be used. Handles the metadata query.
 private enum Frame {
     case metadataAnswered
-    case call(api: UnsafeRawPointer, args: [FFIBuffer], rets: [FFIBuffer])
+    case call(api: UnsafeRawPointer, args: FFIBuffers, rets: FFIBuffers)
     case failure(UnsafeMutableRawPointer?)
 }
 
@@ -154,15 +194,15 @@ private func readFrame(_ frame: UnsafeMutableRawPointer?) -> Frame {
         return .failure(
             ffiError(api, FFI.errorInternal, "diffauroc: unexpected XLA FFI stage"))
     }
-    func buffers(_ offset: Int) -> [FFIBuffer]? {
+    func buffers(_ offset: Int) -> FFIBuffers? {
         let size = frame.load(fromByteOffset: offset + FFI.listSize, as: Int64.self)
-        guard size >= 0, size <= 16 else { return nil }
+        guard size >= 0, size <= FFIBuffers.capacity else { return nil }
         let types = frame.load(
             fromByteOffset: offset + FFI.listTypes, as: UnsafePointer<Int32>?.self)
         let pointers = frame.load(
             fromByteOffset: offset + FFI.listPointers,
             as: UnsafePointer<UnsafeMutableRawPointer?>?.self)
-        var result: [FFIBuffer] = []
+        var result = FFIBuffers()
         for k in 0..<Int(size) {
             guard let types, let pointers, types[k] == FFI.argTypeBuffer,
                   let buffer = FFIBuffer(pointers[k]) else { return nil }
@@ -226,19 +266,13 @@ private func statusMessage(
 /// Shapes of a batched call: `rows` problems of `n` samples, from the scores' shape.
 /// nil for a scalar or when the row count overflows (possible when n == 0).
 private func rowsAndCount(_ scores: FFIBuffer) -> (rows: Int, n: Int)? {
-    guard let n = scores.dims.last else { return nil }
-    var rows = 1
-    for d in scores.dims.dropLast() {
-        let (product, overflow) = rows.multipliedReportingOverflow(by: d)
-        guard !overflow else { return nil }
-        rows = product
-    }
-    return (rows, n)
+    guard let n = scores.lastDimension else { return nil }
+    return (scores.leadingCount, n)
 }
 
 @_cdecl("diffauroc_xla_ffi_soft")
 public func diffaurocXLAFFISoft(_ frame: UnsafeMutableRawPointer?) -> UnsafeMutableRawPointer? {
-    let api: UnsafeRawPointer, args: [FFIBuffer], rets: [FFIBuffer]
+    let api: UnsafeRawPointer, args: FFIBuffers, rets: FFIBuffers
     switch readFrame(frame) {
     case .metadataAnswered: return nil
     case .failure(let error): return error
@@ -268,7 +302,7 @@ public func diffaurocXLAFFISoft(_ frame: UnsafeMutableRawPointer?) -> UnsafeMuta
     let valuesFull = scratch(rows, of: Double.self)
     let dtsFull = withGrad ? scratch(rows, of: Double.self) : nil
     defer {
-        for p in [s, y, t, w, grads, valuesFull, dtsFull] { free(p) }
+        free(s); free(y); free(t); free(w); free(grads); free(valuesFull); free(dtsFull)
         free(rowStatus)
     }
     guard s != nil, y != nil, t != nil, args.count == 3 || w != nil,
@@ -292,7 +326,7 @@ public func diffaurocXLAFFISoft(_ frame: UnsafeMutableRawPointer?) -> UnsafeMuta
 
 @_cdecl("diffauroc_xla_ffi_exact")
 public func diffaurocXLAFFIExact(_ frame: UnsafeMutableRawPointer?) -> UnsafeMutableRawPointer? {
-    let api: UnsafeRawPointer, args: [FFIBuffer], rets: [FFIBuffer]
+    let api: UnsafeRawPointer, args: FFIBuffers, rets: FFIBuffers
     switch readFrame(frame) {
     case .metadataAnswered: return nil
     case .failure(let error): return error
@@ -315,7 +349,7 @@ public func diffaurocXLAFFIExact(_ frame: UnsafeMutableRawPointer?) -> UnsafeMut
     let rowStatus = scratch(rows, of: Int32.self)
     let values = scratch(rows, of: Double.self)
     defer {
-        for p in [s, y, w, values] { free(p) }
+        free(s); free(y); free(w); free(values)
         free(rowStatus)
     }
     guard s != nil, y != nil, args.count == 2 || w != nil, rowStatus != nil, values != nil else {
