@@ -87,6 +87,14 @@ struct ChebyshevNearField {
     /// Direct sums with fewer sources than this stay scalar.
     private static let stagedMinimum = 4
     let layout: FastSoftLayout
+    /// 2 / (h T): z = (s - lo) * zScale - 1 (a multiply per point, not a division), or
+    /// infinity when T is so small that it overflows (then the division is used).
+    private let zScale: Double
+
+    init(layout: FastSoftLayout) {
+        self.layout = layout
+        self.zScale = 2 / (FastSoftParameters.cellWidth * layout.temperature)
+    }
 
     /// The cell index that splits the points into two halves of about equal size (the
     /// two threads' shares); depends on the data only.
@@ -167,20 +175,24 @@ struct ChebyshevNearField {
         }
     }
 
-    /// z = 2u/h - 1 for the local coordinate u = (s - lo) / T of a point of the cell.
+    /// z = 2u/h - 1 for the local coordinate u = (s - lo) / T of a point of the cell:
+    /// (s - lo) * (2 / (h T)) - 1 (one more rounding than dividing: 2 ulps of z in [-1, 1]),
+    /// or through `scaledDifference` where s - lo or 2 / (h T) overflows.
     @inline(__always)
     private func chebyshevVariable(_ s: Double, lo: Double) -> Double {
-        scaledDifference(s, lo, layout.temperature) * (2 / FastSoftParameters.cellWidth) - 1
+        let d = s - lo
+        if d.isFinite && zScale.isFinite { return d * zScale - 1 }
+        return scaledDifference(s, lo, layout.temperature) * (2 / FastSoftParameters.cellWidth) - 1
     }
 
     /// `chebyshevVariable` of eight consecutive scores, with the same operations lane by
-    /// lane (so the same bits): the difference, then / T, * (2/h), - 1. Only when some
-    /// difference overflows (scores near +-1e308) does it go through `scaledDifference`.
+    /// lane (so the same bits): the difference, * (2 / (h T)), - 1. Only when some
+    /// difference or the scale overflows does each lane go through `chebyshevVariable`.
     @inline(__always)
     private func chebyshevVariables8(_ scores: UnsafeMutablePointer<Double>, lo: Double) -> SIMD8<Double> {
         let d = load8(scores) - lo
-        if all(d .< .infinity) {  // d >= 0 here: it is a score minus its cell's lo
-            return (d / layout.temperature) * (2 / FastSoftParameters.cellWidth) - 1
+        if all(d .< .infinity) && zScale.isFinite {  // d >= 0 here: a score minus its cell's lo
+            return d * zScale - 1
         }
         var z = SIMD8<Double>(repeating: 0)
         for l in 0..<8 { z[l] = chebyshevVariable(scores[l], lo: lo) }
