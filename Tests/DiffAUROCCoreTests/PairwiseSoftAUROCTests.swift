@@ -65,7 +65,7 @@ import Testing
 }
 
 @Test func subnormalTemperatureNeverProducesNaN() throws {
-    let (r, g) = try soft([1, 0, 0.5], [1, 0, 0], temperature: 5e-324, method: .pairwise)
+    let (r, g) = try soft([1, 0, 0.5], [1, 0, 0], temperature: .leastNonzeroMagnitude, method: .pairwise)
     #expect(r.value == 1)
     #expect(g.allSatisfy { !$0.isNaN })
     #expect(!r.dTemperature.isNaN)
