@@ -432,9 +432,10 @@ struct ChebyshevNearField {
                 // interpolation forms run four kernels at a time (r is a multiple of 4).
                 if !pc.isEmpty && !nd.isEmpty {
                     let largeSource = nd.count > r
-                    if largeP && largeSource && negativeM2L {
-                        // Both M2L forms of this cell pair at once: the negative targets'
-                        // sigmoid' at the same x comes free with the positives' kernels.
+                    if largeP && largeSource {
+                        // With `negativeM2L`, both M2L forms of this cell pair at once: the
+                        // negative targets' sigmoid' at the same x comes free with the
+                        // positives' kernels.
                         let moments = neg.moments + nd.lowerBound, sourceMoments = pos.moments + pd.lowerBound
                         for m in 0..<r {
                             var sv = SIMD4<Double>(repeating: 0), ss = sv, sm = sv, sn = sv
@@ -445,25 +446,11 @@ struct ChebyshevNearField {
                                                      upward: upward)
                                 let w = load4(moments + l)
                                 sv += k.value * w; ss += k.slope * w; sm += k.moment * w
-                                sn += k.slope * load4(sourceMoments + l)
-                            }
-                            localValue[m] += horizontalSum4(sv); localSlope[m] += horizontalSum4(ss)
-                            localMoment[m] += horizontalSum4(sm); localNeg[m] += horizontalSum4(sn)
-                        }
-                    } else if largeP && largeSource {
-                        let moments = neg.moments + nd.lowerBound
-                        for m in 0..<r {
-                            var sv = SIMD4<Double>(repeating: 0), ss = sv, sm = sv
-                            let base = D + nodes[m]
-                            for l in stride(from: 0, to: r, by: 4) {
-                                let k = PairKernels4(x: base - load4(nodes + l),
-                                                     exponential: expD * load4(pairFactors + m * r + l),
-                                                     upward: upward)
-                                let w = load4(moments + l)
-                                sv += k.value * w; ss += k.slope * w; sm += k.moment * w
+                                if negativeM2L { sn += k.slope * load4(sourceMoments + l) }
                             }
                             localValue[m] += horizontalSum4(sv); localSlope[m] += horizontalSum4(ss)
                             localMoment[m] += horizontalSum4(sm)
+                            if negativeM2L { localNeg[m] += horizontalSum4(sn) }
                         }
                     } else if largeP {
                         _ = stageSources(neg, nd, lo: loD, upward: upward, into: staged)
