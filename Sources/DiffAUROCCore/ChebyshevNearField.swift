@@ -58,10 +58,12 @@ import Darwin
 /// target cell c at or above the source cell d (D >= 0, so x >= -h), e^-x factors as
 /// e^-D e^(u_l - u_m) (M2L), e^-(D + u_t) e^(u_l) (M2T) or e^-(D - u_s) e^(-u_m) (S2L),
 /// and below (x <= h) e^x factors likewise; the node factors are constants in [e^-h, e^h]
-/// (`ChebyshevConstants`), so one libm exp per cell pair, target or source serves r or r^2
-/// kernels. Each factor is within 1 ulp, and D and u carry the errors discussed above, so
-/// the product is within ~4 ulps plus the argument error a direct exp(-|x|) would see:
-/// the rounding analysis is unchanged.
+/// (`ChebyshevConstants`); the point factors e^+-u of a small cell's targets and sources
+/// are staged once, eight exponentials at a time (`stageTargets`, `stageSources`), so a
+/// cell pair needs one libm exp, e^-|D|, and every kernel a multiply or two. Each factor
+/// is within 1 ulp (the vector exponential within a few), and D and u carry the errors
+/// discussed above, so the product is within ~6 ulps plus the argument error a direct
+/// exp(-|x|) would see: the rounding analysis is unchanged.
 ///
 /// Speed: the pair forms evaluate four kernels at a time (`PairKernels4`, from the
 /// factored exponentials; on baseline x86-64, SSE2, four lanes keep the accumulators in
@@ -69,7 +71,8 @@ import Darwin
 /// are staged (`stageSources`; fewer than 4 sources stay scalar, `PairKernels`), and the
 /// Chebyshev recurrences run for eight points side by side (eight independent chains;
 /// four were latency-bound). Measured at n = 1,000 (N(0, 1) scores, T = 1), value +
-/// gradient: 99 us with an exp per kernel, 44 with the factoring, 31 with four lanes.
+/// gradient: 99 us with an exp per kernel, 44 with the factoring, 31 with four lanes, 30
+/// with staged point factors.
 struct ChebyshevNearField {
     /// Doubles of scratch one call needs.
     // r must be a multiple of 8 (the SIMD8 width of the recurrences) for the forms below.
