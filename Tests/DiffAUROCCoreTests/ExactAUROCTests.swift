@@ -236,11 +236,12 @@ struct RadixSortTests {
 struct ExactAUROCRandomTests {
     /// Scores of one adversarial family.
     private func scores(_ family: Int, _ n: Int, _ rng: inout SplitMix) -> [Double] {
-        (0..<n).map { _ in
+        let tiny = Double.leastNonzeroMagnitude  // 5e-324 (subnormal literals warn)
+        return (0..<n).map { _ in
             switch family {
             case 0: return rng.unit()                                     // spread
             case 1: return Double(rng.below(5))                           // heavy ties
-            case 2: return [-0.0, 0.0, 5e-324, -5e-324, 1e-310][rng.below(5)]  // zeros, subnormals
+            case 2: return [-0.0, 0.0, tiny, -tiny, 1e-300 * 1e-10][rng.below(5)]  // zeros, subnormals
             case 3: return [-1e308, 1e308, -1.0, 1.0, 0.0][rng.below(5)] * rng.unit()  // wide range
             case 4: return 1 + Double(rng.below(300)) * Double.ulpOfOne    // clustered in ulps
             default: return (rng.unit() - 0.5) * 40                         // logits, both signs
