@@ -158,6 +158,23 @@ struct ChebyshevNearField {
                                   into potential: UnsafeMutablePointer<Double>) {
         let r = FastSoftParameters.nodes
         var i = range.lowerBound
+        if let cached = cls.chebyshev {
+            // The moments pass kept T_k(z) of these points: a dot product per point.
+            let stride = cls.chebyshevStride
+            while i + 8 <= range.upperBound {
+                var total = SIMD8<Double>(repeating: coefficients[0])
+                for k in 1..<r { total += load8(cached + (k - 1) * stride + i) * coefficients[k] }
+                store8(load8(potential + i) + total, potential + i)
+                i += 8
+            }
+            while i < range.upperBound {
+                var total = coefficients[0]
+                for k in 1..<r { total += cached[(k - 1) * stride + i] * coefficients[k] }
+                potential[i] += total
+                i += 1
+            }
+            return
+        }
         while i + 8 <= range.upperBound {
             let z = chebyshevVariables8(cls.scores + i, lo: lo)
             var previous = SIMD8<Double>(repeating: 1), current = z
@@ -266,15 +283,32 @@ struct ChebyshevNearField {
             while first + 8 <= end {
                 let z = chebyshevVariables8(cls.scores + first, lo: lo)
                 let q = load8(cls.mass + first)
-                var previous = q, current = q * z
-                lanes[0] += previous
-                lanes[1] += current
-                let twoZ = z + z
-                for k in 2..<r {
-                    let next = twoZ * current - previous
-                    lanes[k] += next
-                    previous = current
-                    current = next
+                if let cached = cls.chebyshev {
+                    // Unscaled T_k, kept for the evaluation, times the masses here.
+                    let stride = cls.chebyshevStride
+                    var previous = SIMD8<Double>(repeating: 1), current = z
+                    lanes[0] += q
+                    lanes[1] += q * z
+                    store8(z, cached + first)
+                    let twoZ = z + z
+                    for k in 2..<r {
+                        let next = twoZ * current - previous
+                        lanes[k] += q * next
+                        store8(next, cached + (k - 1) * stride + first)
+                        previous = current
+                        current = next
+                    }
+                } else {
+                    var previous = q, current = q * z
+                    lanes[0] += previous
+                    lanes[1] += current
+                    let twoZ = z + z
+                    for k in 2..<r {
+                        let next = twoZ * current - previous
+                        lanes[k] += next
+                        previous = current
+                        current = next
+                    }
                 }
                 first += 8
             }
@@ -291,6 +325,17 @@ struct ChebyshevNearField {
                     block[k] += next
                     previous = current
                     current = next
+                }
+                if let cached = cls.chebyshev {  // unscaled, by the same recurrence
+                    let stride = cls.chebyshevStride
+                    var previous = 1.0, current = z
+                    cached[i] = z
+                    for k in 2..<r {
+                        let next = twoZ * current - previous
+                        cached[(k - 1) * stride + i] = next
+                        previous = current
+                        current = next
+                    }
                 }
             }
             for k in 0..<r { neumaierAdd(&mu[k], &compensation[k], block[k]) }

@@ -96,7 +96,17 @@ struct SortedClass {
     /// Chebyshev source moments of a cell c with more than r points of this class are
     /// stored at moments[start(c) ..< start(c) + r] (the cell owns that many slots).
     var moments: UnsafeMutablePointer<Double>
+    /// For small inputs (see `chebyshevCacheLimit`), T_k(z_i) of every point i of a
+    /// large cell, k = 1 ..< r, at chebyshev[(k - 1) * chebyshevStride + i]: written with
+    /// the moments, read by the evaluation at the same points instead of redoing the
+    /// recurrence. nil otherwise.
+    var chebyshev: UnsafeMutablePointer<Double>?
+    var chebyshevStride: Int
 }
+
+/// Inputs of at most this many points keep every point's Chebyshev values (15 doubles a
+/// point, 7.5 MB at the limit) between the near field's moments and its evaluation.
+let chebyshevCacheLimit = 1 << 16
 
 /// The cells: cell c holds positives posStart[c] ..< posStart[c + 1] and negatives
 /// negStart[c] ..< negStart[c + 1]; its near cells are nearLo[c] ... nearHi[c].
@@ -335,10 +345,15 @@ func fastSoftAUROC(
     defer { cellBounds.free() }
 
     let w = work.base!
+    // (A cache that cannot be had is no error: the evaluation then redoes the recurrence.)
+    let chebyshevCache = total <= chebyshevCacheLimit
+        ? try? ScratchBuffer<Double>(count: (FastSoftParameters.nodes - 1) * total) : nil
+    defer { chebyshevCache?.free() }
     func makeClass(offset: Int, count: Int) -> SortedClass {
         SortedClass(count: count, scores: scores + offset, mass: w + offset,
                     origin: o + offset, potentialBelow: w + total + offset,
-                    potentialAbove: w + 2 * total + offset, moments: w + 3 * total + offset)
+                    potentialAbove: w + 2 * total + offset, moments: w + 3 * total + offset,
+                    chebyshev: chebyshevCache.map { $0.base! + offset }, chebyshevStride: total)
     }
     let pos = makeClass(offset: 0, count: positiveCount)
     let neg = makeClass(offset: positiveCount, count: negativeCount)
