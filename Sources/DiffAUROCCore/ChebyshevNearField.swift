@@ -283,32 +283,19 @@ struct ChebyshevNearField {
             while first + 8 <= end {
                 let z = chebyshevVariables8(cls.scores + first, lo: lo)
                 let q = load8(cls.mass + first)
-                if let cached = cls.chebyshev {
-                    // Unscaled T_k, kept for the evaluation, times the masses here.
-                    let stride = cls.chebyshevStride
-                    var previous = SIMD8<Double>(repeating: 1), current = z
-                    lanes[0] += q
-                    lanes[1] += q * z
-                    store8(z, cached + first)
-                    let twoZ = z + z
-                    for k in 2..<r {
-                        let next = twoZ * current - previous
-                        lanes[k] += q * next
-                        store8(next, cached + (k - 1) * stride + first)
-                        previous = current
-                        current = next
-                    }
-                } else {
-                    var previous = q, current = q * z
-                    lanes[0] += previous
-                    lanes[1] += current
-                    let twoZ = z + z
-                    for k in 2..<r {
-                        let next = twoZ * current - previous
-                        lanes[k] += next
-                        previous = current
-                        current = next
-                    }
+                // Unscaled T_k times the masses; T_k also kept for the evaluation if cached.
+                let cached = cls.chebyshev, stride = cls.chebyshevStride
+                var previous = SIMD8<Double>(repeating: 1), current = z
+                lanes[0] += q
+                lanes[1] += q * z
+                if let cached { store8(z, cached + first) }
+                let twoZ = z + z
+                for k in 2..<r {
+                    let next = twoZ * current - previous
+                    lanes[k] += q * next
+                    if let cached { store8(next, cached + (k - 1) * stride + first) }
+                    previous = current
+                    current = next
                 }
                 first += 8
             }
@@ -316,26 +303,18 @@ struct ChebyshevNearField {
             for i in first..<end {
                 let z = chebyshevVariable(cls.scores[i], lo: lo)
                 let q = cls.mass[i]
-                var previous = q, current = q * z
-                block[0] += previous
-                block[1] += current
+                let cached = cls.chebyshev, stride = cls.chebyshevStride
+                var previous = 1.0, current = z
+                block[0] += q
+                block[1] += q * z
+                cached?[i] = z
                 let twoZ = 2 * z
                 for k in 2..<r {
                     let next = twoZ * current - previous
-                    block[k] += next
+                    block[k] += q * next
+                    cached?[(k - 1) * stride + i] = next
                     previous = current
                     current = next
-                }
-                if let cached = cls.chebyshev {  // unscaled, by the same recurrence
-                    let stride = cls.chebyshevStride
-                    var previous = 1.0, current = z
-                    cached[i] = z
-                    for k in 2..<r {
-                        let next = twoZ * current - previous
-                        cached[(k - 1) * stride + i] = next
-                        previous = current
-                        current = next
-                    }
                 }
             }
             for k in 0..<r { neumaierAdd(&mu[k], &compensation[k], block[k]) }
