@@ -260,6 +260,17 @@ const char *diffauroc_strerror(int status);
  */
 const char *diffauroc_version(void);
 
+/*
+ * diffauroc_kernels: which build of the library's algorithms this process runs, as a
+ * static, NUL-terminated name (never NULL): "x86-64-v3" (AVX2 and FMA) when the CPU and
+ * the operating system support it, else "x86-64" (SSE2 only; the only build on other
+ * architectures, where it names the baseline of that architecture's build). Chosen once,
+ * at the first call that computes something; the environment variable
+ * DIFFAUROC_KERNELS=baseline, set before that, forces "x86-64". Both builds return the
+ * same bits for the same inputs; only their speed differs.
+ */
+const char *diffauroc_kernels(void);
+
 #ifdef __cplusplus
 }
 #endif

@@ -1,5 +1,3 @@
-import DiffAUROCCore
-
 // The C ABI: one @_cdecl function per prototype in include/diffauroc.h. Each validates
 // every argument, calls the core, maps failures to status codes and writes its outputs
 // only on success (or on the one-class warning, whose outputs are defined as 0).
@@ -37,7 +35,7 @@ public func aurocExact(
     _ outValue: UnsafeMutablePointer<Double>?
 ) -> Int32 {
     guard let outValue else { return Status.nullPointer.rawValue }
-    let samples: LabeledSamples
+    let samples: Samples
     switch validatedSamples(scores, labels, weights, n) {
     case .failure(let error): return error.status.rawValue
     case .success(let s): samples = s
@@ -59,9 +57,9 @@ private func runSoft(
     _ scores: UnsafePointer<Double>?, _ labels: UnsafePointer<Double>?,
     _ weights: UnsafePointer<Double>?, _ n: UInt, _ temperature: Double,
     gradient: UnsafeMutablePointer<Double>?,
-    write: (SoftAUROCResult) -> Void
+    write: (SoftResult) -> Void
 ) -> Int32 {
-    let samples: LabeledSamples
+    let samples: Samples
     switch validatedSamples(scores, labels, weights, n) {
     case .failure(let error): return error.status.rawValue
     case .success(let s): samples = s

@@ -1,5 +1,3 @@
-import DiffAUROCCore
-
 // The batched C entry points (include/diffauroc.h, "batched entry points"): one call
 // evaluates `batch` independent problems of n samples each, laid out row-major
 // (row b is elements [b * n, (b + 1) * n)). They exist so that a front end that
@@ -100,7 +98,7 @@ public func aurocSoftGradBatch(
         let gradient = outGrads.map {
             UnsafeMutableBufferPointer(start: count > 0 ? $0 + b * count : nil, count: count)
         }
-        let result: SoftAUROCResult
+        let result: SoftResult
         do {
             result = try softAUROC(
                 samples, temperature: temperatures[b * stride], gradient: gradient)

@@ -1,5 +1,3 @@
-import DiffAUROCCore
-
 // The float32 entry points of include/diffauroc.h ("float32 entry points"): the same
 // contracts as their float64 namesakes, on float32 scores, labels and weights, so NumPy
 // and JAX float32 arrays are read in place instead of converted. Results are doubles.

@@ -1,5 +1,3 @@
-import DiffAUROCCore
-
 /// Largest n accepted: the core's workspace is a few arrays of n 8-byte elements, and
 /// n * 32 must not overflow a signed size.
 private let maximumCount = UInt(Int.max / 32)
@@ -14,9 +12,9 @@ private let maximumCount = UInt(Int.max / 32)
 func validatedSamples(
     _ scores: UnsafePointer<Double>?, _ labels: UnsafePointer<Double>?,
     _ weights: UnsafePointer<Double>?, _ n: UInt
-) -> Result<LabeledSamples, StatusError> {
+) -> Result<Samples, StatusError> {
     validatedBuffers(scores, labels, weights, n).map {
-        LabeledSamples(scores: $0.scores, labels: $0.labels, weights: $0.weights)
+        Samples(scores: $0.scores, labels: $0.labels, weights: $0.weights)
     }
 }
 

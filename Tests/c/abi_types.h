@@ -42,5 +42,6 @@ typedef int (*diffauroc_exact_batch_fn)(const double *scores, const double *labe
                                         double *out_values, int *out_status);
 typedef const char *(*diffauroc_strerror_fn)(int status);
 typedef const char *(*diffauroc_version_fn)(void);
+typedef const char *(*diffauroc_kernels_fn)(void);
 
 #endif /* DIFFAUROC_TESTS_ABI_TYPES_H */

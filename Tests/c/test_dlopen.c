@@ -57,6 +57,7 @@ typedef struct {
     diffauroc_exact_batch_fn exact_batch;
     diffauroc_strerror_fn strerror_;
     diffauroc_version_fn version;
+    diffauroc_kernels_fn kernels;
 } api;
 
 /* ISO C forbids converting void * to a function pointer; POSIX requires dlsym's result to
@@ -89,6 +90,7 @@ static int load_api(void *handle, api *a) {
     LOOKUP(exact_batch, "auroc_exact_batch");
     LOOKUP(strerror_, "diffauroc_strerror");
     LOOKUP(version, "diffauroc_version");
+    LOOKUP(kernels, "diffauroc_kernels");
 #undef LOOKUP
     return missing;
 }
@@ -114,6 +116,9 @@ static void run_julia_calls(const api *a) {
     /* library_version() == HEADER_VERSION, as DiffAUROC.__init__ checks */
     CHECK(a->version() != NULL && strcmp(a->version(), DIFFAUROC_VERSION_STRING) == 0,
           "library_version() == HEADER_VERSION (\"" DIFFAUROC_VERSION_STRING "\")");
+    CHECK(a->kernels() != NULL && (strcmp(a->kernels(), "x86-64") == 0 ||
+                                   strcmp(a->kernels(), "x86-64-v3") == 0),
+          "diffauroc_kernels() through dlsym names one of the two builds");
 
     /* status_message for every code the module can see */
     check_message(a, DIFFAUROC_W_ONE_CLASS);

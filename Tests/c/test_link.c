@@ -285,8 +285,9 @@ static void test_signatures(void) {
     diffauroc_exact_batch_fn exact_batch = auroc_exact_batch;
     diffauroc_strerror_fn strerr = diffauroc_strerror;
     diffauroc_version_fn version = diffauroc_version;
+    diffauroc_kernels_fn kernels = diffauroc_kernels;
     group = "signatures";
-    CHECK(soft && grad && exact && grad_batch && exact_batch && strerr && version,
+    CHECK(soft && grad && exact && grad_batch && exact_batch && strerr && version && kernels,
           "every prototype has the type test_dlopen.c and julia/DiffAUROC.jl use");
 }
 
@@ -310,6 +311,29 @@ static void test_version(void) {
                                           DIFFAUROC_VERSION_PATCH,
           "DIFFAUROC_VERSION_NUMBER = 10000 major + 100 minor + patch");
     CHECK(diffauroc_version() == v, "diffauroc_version() returns a static string");
+}
+
+/* Which build of the core runs: the name is static and one of the two the header
+ * lists; DIFFAUROC_KERNELS=baseline forces "x86-64"; otherwise, on x86-64, gcc's own
+ * CPUID check decides whether "x86-64-v3" must have been chosen. */
+static void test_kernels(void) {
+    const char *k = diffauroc_kernels();
+    const char *forced = getenv("DIFFAUROC_KERNELS");
+    group = "kernels";
+    CHECK(k != NULL, "diffauroc_kernels() is not NULL");
+    if (!k) return;
+    CHECK(strcmp(k, "x86-64") == 0 || strcmp(k, "x86-64-v3") == 0,
+          "diffauroc_kernels() is \"x86-64\" or \"x86-64-v3\"");
+    CHECK(diffauroc_kernels() == k, "diffauroc_kernels() returns a static string");
+    if (forced && strcmp(forced, "baseline") == 0) {
+        CHECK(strcmp(k, "x86-64") == 0, "DIFFAUROC_KERNELS=baseline gives \"x86-64\"");
+    } else {
+#if defined(__x86_64__) && defined(__GNUC__) && __GNUC__ >= 12
+        __builtin_cpu_init();
+        CHECK(strcmp(k, __builtin_cpu_supports("x86-64-v3") ? "x86-64-v3" : "x86-64") == 0,
+              "diffauroc_kernels() is \"x86-64-v3\" exactly when gcc's CPUID check says so");
+#endif
+    }
 }
 
 static const int all_codes[] = {
@@ -1870,10 +1894,12 @@ int main(void) {
     verbose = getenv("DIFFAUROC_TEST_VERBOSE") != NULL;
     under_valgrind = getenv("DIFFAUROC_TEST_VALGRIND") != NULL;
     setvbuf(stdout, NULL, _IOLBF, 0);
-    printf("libdiffauroc %s (header %s)\n", diffauroc_version(), DIFFAUROC_VERSION_STRING);
+    printf("libdiffauroc %s (header %s), kernels %s\n", diffauroc_version(),
+           DIFFAUROC_VERSION_STRING, diffauroc_kernels());
 
     test_signatures();
     test_version();
+    test_kernels();
     test_status_codes();
     test_exact_values();
     test_soft_pair();

@@ -34,6 +34,8 @@ static_assert(std::is_same<decltype(&diffauroc_strerror), diffauroc_strerror_fn>
               "diffauroc_strerror");
 static_assert(std::is_same<decltype(&diffauroc_version), diffauroc_version_fn>::value,
               "diffauroc_version");
+static_assert(std::is_same<decltype(&diffauroc_kernels), diffauroc_kernels_fn>::value,
+              "diffauroc_kernels");
 static_assert(DIFFAUROC_VERSION_NUMBER ==
                   DIFFAUROC_VERSION_MAJOR * 10000 + DIFFAUROC_VERSION_MINOR * 100 +
                       DIFFAUROC_VERSION_PATCH,

@@ -24,7 +24,7 @@ from pathlib import Path
 
 __all__ = [
     "ENV_VAR", "LIBRARY_NAME", "SIGNATURES", "STATUS_CODES", "declare", "lib", "path",
-    "strerror", "version",
+    "kernels", "strerror", "version",
 ]
 
 ENV_VAR = "DIFFAUROC_LIBRARY"
@@ -103,6 +103,8 @@ SIGNATURES: dict[str, tuple[type, list[type]]] = {
     "diffauroc_strerror": (ctypes.c_char_p, [_int]),
     # const char *diffauroc_version(void)
     "diffauroc_version": (ctypes.c_char_p, []),
+    # const char *diffauroc_kernels(void)
+    "diffauroc_kernels": (ctypes.c_char_p, []),
 }
 
 
@@ -169,3 +171,11 @@ def strerror(status: int) -> str:
 def version() -> str:
     """The library's version, "MAJOR.MINOR.PATCH" (``diffauroc_version``)."""
     return lib.diffauroc_version().decode("ascii")
+
+
+def kernels() -> str:
+    """Which build of the library's algorithms runs in this process (``diffauroc_kernels``):
+    "x86-64-v3" (AVX2, FMA) when the CPU supports it, else "x86-64". Both give the same
+    bits; DIFFAUROC_KERNELS=baseline in the environment, before the first call, forces
+    "x86-64"."""
+    return lib.diffauroc_kernels().decode("ascii")
