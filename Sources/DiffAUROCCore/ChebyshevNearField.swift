@@ -59,7 +59,8 @@ import Darwin
 /// e^-D e^(u_l - u_m) (M2L), e^-(D + u_t) e^(u_l) (M2T) or e^-(D - u_s) e^(-u_m) (S2L),
 /// and below (x <= h) e^x factors likewise; the node factors are constants in [e^-h, e^h]
 /// (`ChebyshevConstants`); the point factors e^+-u of a small cell's targets and sources
-/// are staged once, eight exponentials at a time (`stageTargets`, `stageSources`), so a
+/// are staged, eight exponentials at a time (`stageTargets`, `stageSources`; for n up to
+/// `chebyshevCacheLimit` computed once per point and copied, `cachePointFactors`), so a
 /// cell pair needs one libm exp, e^-|D|, and every kernel a multiply or two. Each factor
 /// is within 1 ulp (the vector exponential within a few), and D and u carry the errors
 /// discussed above, so the product is within ~6 ulps plus the argument error a direct
@@ -72,7 +73,8 @@ import Darwin
 /// Chebyshev recurrences run for eight points side by side (eight independent chains;
 /// four were latency-bound). Measured at n = 1,000 (N(0, 1) scores, T = 1), value +
 /// gradient: 99 us with an exp per kernel, 44 with the factoring, 31 with four lanes, 30
-/// with staged point factors.
+/// with staged point factors (baseline x86-64); 23.5 in the x86-64-v3 build, 22.5 with
+/// the point factors computed once per point.
 struct ChebyshevNearField {
     /// Doubles of scratch one call needs.
     // r must be a multiple of 8 (the SIMD8 width of the recurrences) for the forms below.
@@ -256,6 +258,8 @@ struct ChebyshevNearField {
             cellMoments(layout.pos, layout.posRange(c), lo: lo, table: table, scratch: scratch)
             cellMoments(layout.neg, layout.negRange(c), lo: lo, table: table, scratch: scratch)
         }
+        cachePointFactors(layout.pos, cells: cells, positives: true)
+        cachePointFactors(layout.neg, cells: cells, positives: false)
     }
 
     /// The moments of one class in one cell, if the class is large there. They are first
@@ -344,6 +348,41 @@ struct ChebyshevNearField {
         }
     }
 
+    /// For a class that is small in its cell (at most r points, no moments), keeps each
+    /// point's staged values in the rows of the T_k cache that its T_k would use (they
+    /// are never computed for it): u = (s - lo) / T, e^u and e^-u at rows 0, 1 and 2.
+    /// `stageSources` and `stageTargets` then copy them instead of recomputing them for
+    /// every cell pair; the values are the same bits either way (same operations). The
+    /// exponentials run over each span of consecutive small cells' points at once (cells
+    /// of one or two points would otherwise cost a whole vector each).
+    private func cachePointFactors(_ cls: SortedClass, cells: Range<Int>, positives: Bool) {
+        guard let cached = cls.chebyshev, !cells.isEmpty else { return }
+        let r = FastSoftParameters.nodes, stride = cls.chebyshevStride
+        let up = cached + stride, down = cached + 2 * stride
+        @inline(__always) func points(_ c: Int) -> Range<Int> {
+            positives ? layout.posRange(c) : layout.negRange(c)
+        }
+        @inline(__always) func exponentiate(_ span: Range<Int>) {
+            exponentials(up + span.lowerBound, exactCount: span.count)
+            exponentials(down + span.lowerBound, exactCount: span.count)
+        }
+        var spanStart = points(cells.lowerBound).lowerBound
+        for c in cells {
+            let range = points(c)
+            if range.count > r {  // large: its rows hold T_k; the span so far ends here
+                exponentiate(spanStart..<range.lowerBound)
+                spanStart = range.upperBound
+                continue
+            }
+            let lo = layout.lo(c)
+            for i in range {
+                let x = scaledDifference(cls.scores[i], lo, layout.temperature)
+                cached[i] = x; up[i] = x; down[i] = -x
+            }
+        }
+        exponentiate(spanStart..<points(cells.upperBound - 1).upperBound)
+    }
+
     /// Stages the points `range` (at most r) of `cls` in source cell lo as direct-sum
     /// sources: u_s = (s - lo) / T at staged[0..<r], the factor e^(u_s) (`upward`; else
     /// e^(-u_s)) at staged[r..<2r] and the mass at staged[2r..<3r], zero-padded to whole
@@ -354,6 +393,23 @@ struct ChebyshevNearField {
     private func stageSources(_ cls: SortedClass, _ range: Range<Int>, lo: Double, upward: Bool,
                               into staged: UnsafeMutablePointer<Double>) -> Int {
         let r = FastSoftParameters.nodes
+        if let cached = cls.chebyshev {  // see cachePointFactors
+            let u = cached + range.lowerBound
+            let factor = u + (upward ? 1 : 2) * cls.chebyshevStride
+            var k = 0
+            for s in range {
+                staged[k] = u[k]
+                staged[r + k] = factor[k]
+                staged[2 * r + k] = cls.mass[s]
+                k += 1
+            }
+            let count = k
+            while k < r {  // padding: mass 0, and a finite factor (e^0)
+                staged[k] = 0; staged[r + k] = 1; staged[2 * r + k] = 0
+                k += 1
+            }
+            return (count + 3) / 4
+        }
         var k = 0
         for s in range {
             let u = scaledDifference(cls.scores[s], lo, layout.temperature)
@@ -379,6 +435,14 @@ struct ChebyshevNearField {
     private func stageTargets(_ cls: SortedClass, _ range: Range<Int>, lo: Double,
                               into staged: UnsafeMutablePointer<Double>) {
         let r = FastSoftParameters.nodes
+        if let cached = cls.chebyshev {  // see cachePointFactors
+            let stride = cls.chebyshevStride
+            let u = cached + range.lowerBound
+            staged.update(from: u, count: range.count)
+            (staged + r).update(from: u + stride, count: range.count)
+            (staged + 2 * r).update(from: u + 2 * stride, count: range.count)
+            return
+        }
         var k = 0
         for i in range {
             let u = scaledDifference(cls.scores[i], lo, layout.temperature)
@@ -400,6 +464,21 @@ struct ChebyshevNearField {
         for g in stride(from: 0, to: count, by: 8) {
             store8(exponentialOfNonPositive(load8(x + g)), x + g)
         }
+    }
+
+    /// `exponentials` that reads and writes only x[0..<count] (the last, partial group
+    /// goes through a temporary): the same bits, lane by lane.
+    private func exponentials(_ x: UnsafeMutablePointer<Double>, exactCount count: Int) {
+        var g = 0
+        while g + 8 <= count {
+            store8(exponentialOfNonPositive(load8(x + g)), x + g)
+            g += 8
+        }
+        guard g < count else { return }
+        var tail = SIMD8<Double>(repeating: 0)
+        for l in 0..<(count - g) { tail[l] = x[g + l] }
+        tail = exponentialOfNonPositive(tail)
+        for l in 0..<(count - g) { x[g + l] = tail[l] }
     }
 
     /// Adds the near-field sigmoid' sums to potentialBelow of every target in `cells`

@@ -99,7 +99,8 @@ struct SortedClass {
     /// For small inputs (see `chebyshevCacheLimit`), T_k(z_i) of every point i of a
     /// large cell, k = 1 ..< r, at chebyshev[(k - 1) * chebyshevStride + i]: written with
     /// the moments, read by the evaluation at the same points instead of redoing the
-    /// recurrence. nil otherwise.
+    /// recurrence; for a point of a cell where its class is small (no T_k), rows 0, 1, 2
+    /// hold its staged u, e^u, e^-u instead (`cachePointFactors`). nil otherwise.
     var chebyshev: UnsafeMutablePointer<Double>?
     var chebyshevStride: Int
 }
