@@ -28,7 +28,7 @@ func radixSort(
     for i in 0..<count {
         let key = keys[i]
         for d in 0..<digits {
-            histogram[d * radix + Int(truncatingIfNeeded: (key >> UInt64(8 * d)) & mask)] += 1
+            histogram[d * radix + Int(truncatingIfNeeded: (key >> UInt64(8 * d)) & mask)] &+= 1
         }
     }
     var sourceKeys = keys, sourceValues = values

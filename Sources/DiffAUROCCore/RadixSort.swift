@@ -75,7 +75,7 @@ func sortWords<Word: FixedWidthInteger & UnsignedInteger, Value>(
         let shift = Swift.max(0, high + 1 - digitBits)
         let mask = Word(bucketCount - 1)
         table.initialize(repeating: 0, count: bucketCount)
-        for i in 0..<count { table[Int(truncatingIfNeeded: (words[i] &>> shift) & mask)] += 1 }
+        for i in 0..<count { table[Int(truncatingIfNeeded: (words[i] &>> shift) & mask)] &+= 1 }
         var start = 0
         for digit in 0..<bucketCount {
             let c = table[digit]
@@ -122,8 +122,8 @@ func sortWords<Word: FixedWidthInteger & UnsignedInteger, Value>(
     table.initialize(repeating: 0, count: 2 * digitCount)
     for i in 0..<count {
         let word = words[i] &>> low
-        table[Int(truncatingIfNeeded: word & mask)] += 1
-        table[digitCount + Int(truncatingIfNeeded: (word &>> digitBits) & mask)] += 1
+        table[Int(truncatingIfNeeded: word & mask)] &+= 1
+        table[digitCount + Int(truncatingIfNeeded: (word &>> digitBits) & mask)] &+= 1
     }
     var source = (words: words, values: values)
     var target = (words: spareWords, values: spareValues)
