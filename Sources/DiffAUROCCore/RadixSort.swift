@@ -80,7 +80,7 @@ func sortWords<Word: FixedWidthInteger & UnsignedInteger, Value>(
         for digit in 0..<bucketCount {
             let c = table[digit]
             table[digit] = start
-            start += c
+            start &+= c
         }
         for i in 0..<count {
             let word = words[i]
@@ -137,7 +137,7 @@ func sortWords<Word: FixedWidthInteger & UnsignedInteger, Value>(
         for digit in 0..<digitCount {
             let c = offsets[digit]
             offsets[digit] = start
-            start += c
+            start &+= c
         }
         for i in 0..<count {
             let word = source.words[i]
