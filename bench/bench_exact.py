@@ -43,6 +43,7 @@ def load_library():
         f.restype = ctypes.c_int
         f.argtypes = [ctypes.c_void_p, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_size_t,
                       ctypes.POINTER(ctypes.c_double)]
+    lib.diffauroc_kernels.restype = ctypes.c_char_p
     return lib
 
 
@@ -120,6 +121,8 @@ def main():
     from sklearn.metrics import roc_auc_score
 
     lib = load_library()
+    kernels = lib.diffauroc_kernels().decode()
+    print(f"libdiffauroc kernels: {kernels}")
     sizes = [100_000, 1_000_000] if args.quick else [100_000, 1_000_000, 10_000_000]
     points = []
     for n in sizes:
@@ -158,7 +161,7 @@ def main():
 
     record = dict(machine=dict(platform=platform.platform(), processor=platform.processor(),
                                cpus=os.cpu_count()),
-                  library=LIBRARY, data="sigmoid(N(0,1) + label), half positives, weights U[0,2)",
+                  library=LIBRARY, kernels=kernels, data="sigmoid(N(0,1) + label), half positives, weights U[0,2)",
                   points=points)
     pathlib.Path(args.json).write_text(json.dumps(record, indent=2) + "\n")
     print(f"\npoints written to {args.json}")

@@ -130,7 +130,8 @@ def main():
     ref_step = reference_step(reference) if reference is not None else None
 
     print(f"jax {jax.__version__}, backend {jax.default_backend()}, "
-          f"{os.cpu_count()} CPUs; value + grad (scores, temperature), float32, jitted; "
+          f"{os.cpu_count()} CPUs, libdiffauroc kernels {djax._lib().diffauroc_kernels().decode()}; "
+          f"value + grad (scores, temperature), float32, jitted; "
           f"median of {args.repeats}\n")
     header = " | ".join(f"ours, {r}" for r in routes)
     print(f"| n | library alone | {header} | reference (diffbio, jit) | "

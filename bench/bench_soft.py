@@ -44,6 +44,7 @@ def load_library():
     dp = ctypes.POINTER(ctypes.c_double)
     lib.auroc_soft_grad.argtypes = [dp, dp, dp, ctypes.c_size_t, ctypes.c_double, dp, dp, dp]
     lib.auroc_soft_grad.restype = ctypes.c_int
+    lib.diffauroc_kernels.restype = ctypes.c_char_p
     return lib
 
 
@@ -167,6 +168,7 @@ def main():
     args = parser.parse_args()
     sizes = [n for n in SIZES if not args.quick or n <= 100_000]
     lib = load_library()
+    print(f"libdiffauroc kernels: {lib.diffauroc_kernels().decode()}")
     make_reference = None if args.no_reference else load_reference()
     rows = []
     for n in sizes:
