@@ -12,8 +12,9 @@ reference's default) it times one jitted training step's loss part,
 with f = diffauroc.jax.auroc_soft (ours, on each of its two routes into the library: the
 XLA FFI handler, the default, and jax.pure_callback) and f = diffbio's DifferentiableAUROC
 (the reference, loaded by file path, n x n matrix), all float32 and with the gradient with
-respect to the scores and the temperature. Each time is the median of --repeats runs after
-one warm-up (which compiles). It prints a markdown table with the ratios.
+respect to the scores and the temperature. Each time is the median of --repeats runs
+(default 31; the reference gets a third as many above n = 4,000, where one call takes
+seconds) after one warm-up (which compiles). It prints a markdown table with the ratios.
 
 Per-call overhead: the same jitted step at n = 10, minus the library's own time at n = 10
 (measured as one auroc_soft_grad_batch call over 100,000 rows of n = 10, divided by the
@@ -41,6 +42,7 @@ import jax.numpy as jnp  # noqa: E402
 import numpy as np  # noqa: E402
 
 import diffauroc.jax as djax  # noqa: E402
+from diffauroc import _lib as native  # noqa: E402
 
 
 def load_reference():
@@ -121,7 +123,7 @@ def fmt(seconds):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1_000, 16_000])
-    parser.add_argument("--repeats", type=int, default=7)
+    parser.add_argument("--repeats", type=int, default=31)
     parser.add_argument("--no-reference", action="store_true")
     args = parser.parse_args()
 
@@ -130,7 +132,7 @@ def main():
     ref_step = reference_step(reference) if reference is not None else None
 
     print(f"jax {jax.__version__}, backend {jax.default_backend()}, "
-          f"{os.cpu_count()} CPUs, libdiffauroc kernels {djax._lib().diffauroc_kernels().decode()}; "
+          f"{os.cpu_count()} CPUs, libdiffauroc kernels {native.kernels()}; "
           f"value + grad (scores, temperature), float32, jitted; "
           f"median of {args.repeats}\n")
     header = " | ".join(f"ours, {r}" for r in routes)
