@@ -412,18 +412,27 @@ func fastSoftAUROC(
         near.computeMoments(cells: split..<cellCount, scratch: ns + ChebyshevNearField.scratchCount)
     })
     // The near field's targets split by points, not by cells: with few large cells (dense
-    // data) a split at a cell boundary can leave one thread with most of the work.
-    let shares = near.targetShares()
-    runConcurrently(inParallel: parallel, {
-        let (cells, positives, negatives) = shares.first
-        let r = near.evaluate(cells: cells, positives: positives, negatives: negatives, scratch: ns)
+    // data) a split at a cell boundary can leave one thread with most of the work. A
+    // split cell's local expansion is formed by both shares, so on one thread (decided
+    // by n alone, as the threads) there is a single share: at n = 1,000, T = 1 the split
+    // cells were 5 of 25 M2L cell pairs.
+    if parallel {
+        let shares = near.targetShares()
+        runConcurrently(inParallel: true, {
+            let (cells, positives, negatives) = shares.first
+            let r = near.evaluate(cells: cells, positives: positives, negatives: negatives, scratch: ns)
+            part[4] = r.value; part[5] = r.moment
+        }, {
+            let (cells, positives, negatives) = shares.second
+            let r = near.evaluate(cells: cells, positives: positives, negatives: negatives,
+                                  scratch: ns + ChebyshevNearField.scratchCount)
+            part[6] = r.value; part[7] = r.moment
+        })
+    } else {
+        let r = near.evaluate(cells: 0..<cellCount, positives: 0..<pos.count,
+                              negatives: 0..<neg.count, scratch: ns)
         part[4] = r.value; part[5] = r.moment
-    }, {
-        let (cells, positives, negatives) = shares.second
-        let r = near.evaluate(cells: cells, positives: positives, negatives: negatives,
-                              scratch: ns + ChebyshevNearField.scratchCount)
-        part[6] = r.value; part[7] = r.moment
-    })
+    }
 
     // Assembly in a fixed order.
     var value = CompensatedSum(), moment = CompensatedSum()
