@@ -393,37 +393,23 @@ struct ChebyshevNearField {
     private func stageSources(_ cls: SortedClass, _ range: Range<Int>, lo: Double, upward: Bool,
                               into staged: UnsafeMutablePointer<Double>) -> Int {
         let r = FastSoftParameters.nodes
+        let count = range.count
         if let cached = cls.chebyshev {  // see cachePointFactors
             let u = cached + range.lowerBound
-            let factor = u + (upward ? 1 : 2) * cls.chebyshevStride
-            var k = 0
-            for s in range {
-                staged[k] = u[k]
-                staged[r + k] = factor[k]
-                staged[2 * r + k] = cls.mass[s]
-                k += 1
+            staged.update(from: u, count: count)
+            (staged + r).update(from: u + (upward ? 1 : 2) * cls.chebyshevStride, count: count)
+        } else {
+            for k in 0..<count {
+                let u = scaledDifference(cls.scores[range.lowerBound + k], lo, layout.temperature)
+                staged[k] = u
+                staged[r + k] = upward ? u : -u
             }
-            let count = k
-            while k < r {  // padding: mass 0, and a finite factor (e^0)
-                staged[k] = 0; staged[r + k] = 1; staged[2 * r + k] = 0
-                k += 1
-            }
-            return (count + 3) / 4
+            exponentials(staged + r, count: count)
         }
-        var k = 0
-        for s in range {
-            let u = scaledDifference(cls.scores[s], lo, layout.temperature)
-            staged[k] = u
-            staged[r + k] = upward ? u : -u
-            staged[2 * r + k] = cls.mass[s]
-            k += 1
+        for k in 0..<count { staged[2 * r + k] = cls.mass[range.lowerBound + k] }
+        for k in count..<r {  // padding: mass 0, and a finite factor (e^0)
+            staged[k] = 0; staged[r + k] = 1; staged[2 * r + k] = 0
         }
-        let count = k
-        while k < r {  // padding: mass 0, and a finite factor (e^0)
-            staged[k] = 0; staged[r + k] = 0; staged[2 * r + k] = 0
-            k += 1
-        }
-        exponentials(staged + r, count: count)
         return (count + 3) / 4
     }
 
