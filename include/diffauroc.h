@@ -29,6 +29,11 @@
  *  - On large inputs (tens of thousands of samples and more) a call may run part of its
  *    work on one extra thread that it starts and joins before returning; results are the
  *    same bits whether or not that thread could be started.
+ *  - Results do not depend on the caller's floating-point mode: a function that reads
+ *    floating-point inputs computes with IEEE subnormals even if the calling thread has
+ *    flush-to-zero or denormals-are-zero set (as XLA does around custom calls and
+ *    -ffast-math programs do at start-up), and gives the thread its mode back (x86-64;
+ *    elsewhere the caller's mode is left as it is).
  *  - Checks run in this order, and the first failure is returned: the size (n), required
  *    pointers, then the samples in index order (at each index: score, label, weight), then
  *    the temperature. A temperature error is therefore reported only for valid samples.

@@ -2,6 +2,17 @@
 
 #if defined(__x86_64__)
 #include <cpuid.h>
+#include <xmmintrin.h>
+
+enum { mxcsr_flush_to_zero = 1u << 15, mxcsr_denormals_are_zero = 1u << 6 };
+
+unsigned int cpu_enable_subnormals(void) {
+    unsigned saved = _mm_getcsr();
+    _mm_setcsr(saved & ~(unsigned)(mxcsr_flush_to_zero | mxcsr_denormals_are_zero));
+    return saved;
+}
+
+void cpu_restore_subnormal_mode(unsigned int saved) { _mm_setcsr(saved); }
 
 // Bits from the Intel SDM, vol. 2A, CPUID (the AMD manual agrees for these).
 enum {
@@ -42,5 +53,9 @@ int cpu_supports_x86_64_v3(void) {
 #else
 
 int cpu_supports_x86_64_v3(void) { return 0; }
+
+unsigned int cpu_enable_subnormals(void) { return 0; }
+
+void cpu_restore_subnormal_mode(unsigned int saved) { (void)saved; }
 
 #endif

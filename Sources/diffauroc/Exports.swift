@@ -8,6 +8,8 @@ public func aurocSoft(
     _ weights: UnsafePointer<Double>?, _ n: UInt, _ temperature: Double,
     _ outValue: UnsafeMutablePointer<Double>?
 ) -> Int32 {
+    let mode = enterIEEEMode()
+    defer { leaveIEEEMode(mode) }
     guard let outValue else { return Status.nullPointer.rawValue }
     return runSoft(scores, labels, weights, n, temperature, gradient: nil) { result in
         outValue.pointee = result.value
@@ -21,6 +23,8 @@ public func aurocSoftGrad(
     _ outValue: UnsafeMutablePointer<Double>?, _ outGrad: UnsafeMutablePointer<Double>?,
     _ outDTemperature: UnsafeMutablePointer<Double>?
 ) -> Int32 {
+    let mode = enterIEEEMode()
+    defer { leaveIEEEMode(mode) }
     guard let outValue, outGrad != nil || n == 0 else { return Status.nullPointer.rawValue }
     return runSoft(scores, labels, weights, n, temperature, gradient: outGrad) { result in
         outValue.pointee = result.value
@@ -34,6 +38,8 @@ public func aurocExact(
     _ weights: UnsafePointer<Double>?, _ n: UInt,
     _ outValue: UnsafeMutablePointer<Double>?
 ) -> Int32 {
+    let mode = enterIEEEMode()
+    defer { leaveIEEEMode(mode) }
     guard let outValue else { return Status.nullPointer.rawValue }
     let samples: Samples
     switch validatedSamples(scores, labels, weights, n) {

@@ -83,6 +83,8 @@ public func aurocSoftGradBatch(
     _ outDTemperatures: UnsafeMutablePointer<Double>?,
     _ outStatus: UnsafeMutablePointer<Int32>?
 ) -> Int32 {
+    let mode = enterIEEEMode()
+    defer { leaveIEEEMode(mode) }
     if let status = checkBatchSize(batch: batch, n: n, temperatureStride: temperatureStride) {
         return status.rawValue
     }
@@ -133,6 +135,8 @@ public func aurocExactBatch(
     _ outValues: UnsafeMutablePointer<Double>?,
     _ outStatus: UnsafeMutablePointer<Int32>?
 ) -> Int32 {
+    let mode = enterIEEEMode()
+    defer { leaveIEEEMode(mode) }
     if let status = checkBatchSize(batch: batch, n: n, temperatureStride: 0) {
         return status.rawValue
     }

@@ -8,6 +8,8 @@ public func aurocExactFloat32(
     _ weights: UnsafePointer<Float>?, _ n: UInt,
     _ outValue: UnsafeMutablePointer<Double>?
 ) -> Int32 {
+    let mode = enterIEEEMode()
+    defer { leaveIEEEMode(mode) }
     guard let outValue else { return Status.nullPointer.rawValue }
     // Unweighted, with both pointers and a size the validation accepts: the core checks
     // the scores and labels in its own first (two-threaded) pass; only if it finds a bad

@@ -278,6 +278,10 @@ public func diffaurocXLAFFISoft(_ frame: UnsafeMutableRawPointer?) -> UnsafeMuta
     case .failure(let error): return error
     case .call(let a, let ar, let re): (api, args, rets) = (a, ar, re)
     }
+    // XLA runs custom calls with flush-to-zero and denormals-are-zero set (see
+    // `enterIEEEMode`); the conversions below need IEEE subnormals too.
+    let mode = enterIEEEMode()
+    defer { leaveIEEEMode(mode) }
     // args: scores (..., n), labels (..., n), temperature (...) or (), [weights (..., n)]
     // rets: value (...)  or  value (...), gradient (..., n), d/dT (...)
     guard args.count == 3 || args.count == 4, rets.count == 1 || rets.count == 3,
@@ -332,6 +336,10 @@ public func diffaurocXLAFFIExact(_ frame: UnsafeMutableRawPointer?) -> UnsafeMut
     case .failure(let error): return error
     case .call(let a, let ar, let re): (api, args, rets) = (a, ar, re)
     }
+    // XLA runs custom calls with flush-to-zero and denormals-are-zero set (see
+    // `enterIEEEMode`); the conversions below need IEEE subnormals too.
+    let mode = enterIEEEMode()
+    defer { leaveIEEEMode(mode) }
     // args: scores (..., n), labels (..., n), [weights (..., n)]; rets: value (...)
     guard args.count == 2 || args.count == 3, rets.count == 1,
           let (rows, n) = rowsAndCount(args[0])

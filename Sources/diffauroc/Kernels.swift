@@ -53,6 +53,19 @@ public func diffaurocKernels() -> UnsafePointer<CChar> {
     UnsafeRawPointer(activeKernels.name.utf8Start).assumingMemoryBound(to: CChar.self)
 }
 
+/// Every export that reads floating-point inputs runs with IEEE subnormals: it calls
+/// `enterIEEEMode()` first and `leaveIEEEMode(_:)` on the way out (`defer`), so that no
+/// result depends on the caller's flush-to-zero / denormals-are-zero mode. (XLA sets both
+/// while it runs custom calls and host callbacks, and C code built with -ffast-math at
+/// start-up: under them a subnormal score would tie with 0, a subnormal label pass as 0, a
+/// subnormal weight drop its sample.) The worker thread a call starts inherits the mode.
+@inline(__always)
+func enterIEEEMode() -> UInt32 { cpu_enable_subnormals() }
+
+/// Gives the caller back the mode `enterIEEEMode()` found.
+@inline(__always)
+func leaveIEEEMode(_ saved: UInt32) { cpu_restore_subnormal_mode(saved) }
+
 /// Validated samples (see `validatedSamples`): scores finite, labels 0 or 1, weights
 /// finite and >= 0, all of one count.
 struct Samples {

@@ -50,6 +50,9 @@
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#if defined(__x86_64__)
+#include <xmmintrin.h> /* _mm_getcsr / _mm_setcsr: the caller's flush-to-zero mode */
+#endif
 
 /* ------------------------------------------------------------------------------------ */
 /* Checks                                                                                */
@@ -334,6 +337,74 @@ static void test_kernels(void) {
               "diffauroc_kernels() is \"x86-64-v3\" exactly when gcc's CPUID check says so");
 #endif
     }
+}
+
+/* ------------------------------------------------------------------------------------ */
+/* The caller's floating-point mode                                                       */
+
+#if defined(__x86_64__)
+/* x * 2, called through a volatile pointer: the compiler may move arithmetic it can see
+ * (or a call it knows to be pure) across _mm_setcsr, as it assumes the default mode. */
+static double twice(double x) { return x * 2.0; }
+static double (*volatile doubled)(double) = twice;
+#endif
+
+/* With flush-to-zero and denormals-are-zero set by the caller (as XLA does around custom
+ * calls, and -ffast-math programs at start-up), subnormal inputs still count as what they
+ * are, results equal those computed in IEEE mode, and the caller gets its mode back.
+ * x86-64 only; not under valgrind, which does not emulate those MXCSR bits. */
+static void test_caller_flush_mode(void) {
+#if defined(__x86_64__)
+    const unsigned flush = 0x8040;    /* MXCSR FTZ (bit 15) | DAZ (bit 6) */
+    const unsigned controls = ~0x3fu; /* MXCSR without its sticky exception flags */
+    const double tiny = ldexp(1.0, -1074); /* the smallest subnormal double */
+    const float tiny32 = ldexpf(1.0f, -149);
+    double s[4], y[4] = {0, 1, 0, 1}, w3[3] = {1, 0, 1}, s3[3] = {0.1, 0.2, 0.3};
+    double y3[3] = {1, 0, 1}, bad_y[4] = {0, 1, 0, 0};
+    float s32[4], y32[4] = {0, 1, 0, 1};
+    double v = -1, soft_ieee = -1, soft_flush = -2, grad[4], dt;
+    int status, k, flushes;
+    double probe;
+    unsigned saved, after;
+    group = "caller flush mode";
+    if (under_valgrind) {
+        printf("SKIP caller flush mode: valgrind does not emulate MXCSR FTZ/DAZ\n");
+        return;
+    }
+    for (k = 0; k < 4; k++) {
+        s[k] = k * tiny;
+        s32[k] = (float)k * tiny32;
+    }
+    probe = ldexp(1.0, -1060); /* subnormal: under DAZ, probe * 2 is 0 */
+    w3[1] = tiny;    /* the only negative, of subnormal weight */
+    bad_y[3] = tiny; /* a label that is neither 0 nor 1 */
+    status = auroc_soft_grad(s, y, NULL, 4, tiny, &soft_ieee, grad, &dt);
+    CHECK_STATUS(status, DIFFAUROC_OK, "soft AUROC at a subnormal temperature (IEEE mode)");
+
+    saved = _mm_getcsr();
+    _mm_setcsr(saved | flush);
+    flushes = doubled(probe) == 0.0;
+    status = auroc_exact(s, y, NULL, 4, &v);
+    CHECK_STATUS(status, DIFFAUROC_OK, "auroc_exact under FTZ/DAZ");
+    CHECK_CLOSE(v, 0.75, 0, "subnormal scores are ordered, not tied with 0 (0.75)");
+    v = -1;
+    status = auroc_exact_f32(s32, y32, NULL, 4, &v);
+    CHECK_CLOSE(v, 0.75, 0, "float32 subnormal scores are ordered (0.75)");
+    v = -1;
+    status = auroc_exact(s3, y3, w3, 3, &v);
+    CHECK_STATUS(status, DIFFAUROC_OK, "a subnormal weight keeps its sample (no E_ONE_CLASS)");
+    CHECK_CLOSE(v, 0.5, 0, "... and counts: 0.5");
+    status = auroc_exact(s, bad_y, NULL, 4, &v);
+    CHECK_STATUS(status, DIFFAUROC_E_BAD_LABEL, "a subnormal label is a bad label, not 0");
+    status = auroc_soft_grad(s, y, NULL, 4, tiny, &soft_flush, grad, &dt);
+    CHECK_STATUS(status, DIFFAUROC_OK, "a subnormal temperature is accepted under FTZ/DAZ");
+    after = _mm_getcsr();
+    _mm_setcsr(saved);
+    CHECK(flushes, "FTZ/DAZ were in effect in this process (the checks above can fail)");
+    CHECK(soft_flush == soft_ieee, "soft AUROC under FTZ/DAZ has the bits of IEEE mode");
+    CHECK((after & controls) == ((saved | flush) & controls),
+          "the caller's MXCSR control bits are given back unchanged");
+#endif
 }
 
 static const int all_codes[] = {
@@ -1900,6 +1971,7 @@ int main(void) {
     test_signatures();
     test_version();
     test_kernels();
+    test_caller_flush_mode();
     test_status_codes();
     test_exact_values();
     test_soft_pair();

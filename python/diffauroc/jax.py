@@ -170,9 +170,28 @@ def _ffi_dtype(dtype):
 # --------------------------------------------------------------------------------------
 
 
+def _float64_exactly(array) -> np.ndarray:
+    """`array` as float64, exactly. XLA runs host callbacks with flush-to-zero and
+    denormals-are-zero set, under which NumPy's float32 -> float64 conversion turns
+    subnormal float32 values into 0 (a subnormal score would tie with 0, a subnormal
+    weight drop its sample). Those are rebuilt from their bits: the integer mantissa times
+    2^-149, a product of normal doubles whose result is normal, which the mode leaves
+    alone. (The library itself computes with IEEE subnormals whatever the caller's mode.)"""
+    array = np.ascontiguousarray(array)
+    out = array.astype(np.float64)
+    if array.dtype == np.float32:
+        bits = array.view(np.uint32)
+        subnormal = ((bits & 0x7F800000) == 0) & ((bits & 0x007FFFFF) != 0)
+        if subnormal.any():
+            b = bits[subnormal]
+            magnitude = (b & 0x007FFFFF).astype(np.float64) * 2.0 ** -149
+            out[subnormal] = np.where(b >> 31 != 0, -magnitude, magnitude)
+    return out
+
+
 def _unpack_rows(packed, n: int, has_weights: bool):
     """float64 (rows, n) arrays s, y, w (or None) and (rows,) t from the packed input."""
-    packed = np.asarray(packed, dtype=np.float64)
+    packed = _float64_exactly(packed)
     batch_shape = packed.shape[:-1]
     flat = packed.reshape(-1, packed.shape[-1])
     s = np.ascontiguousarray(flat[:, :n])

@@ -329,6 +329,28 @@ def test_exact_matches_sklearn_under_jit_with_ties_and_weights():
     assert float(f(tied, jnp.array([1, 0, 1, 0, 1, 0]))) == 0.5
 
 
+def test_subnormal_inputs_under_jit_count_as_themselves():
+    # XLA runs compiled code with flush-to-zero and denormals-are-zero set. The library
+    # computes with IEEE subnormals whatever its caller's mode, and the callback route
+    # converts float32 to float64 exactly, so subnormals are not read as 0 under jit.
+    import sklearn.metrics as sklearn_metrics
+    import diffauroc
+    tiny = np.finfo(np.float32).smallest_subnormal
+    s = np.array([0, 1, 2, 3], np.float32) * tiny
+    y = np.array([0, 1, 0, 1], np.float32)
+    assert sklearn_metrics.roc_auc_score(y, s.astype(np.float64)) == 0.75
+    assert float(jax.jit(auroc_exact)(s, y)) == 0.75  # 0.5 if the scores all read as 0
+    # The only negative has a subnormal weight: it still counts (else: one class, error).
+    s3, y3 = np.array([0.1, 0.2, 0.3], np.float32), np.array([1, 0, 1], np.float32)
+    w3 = np.array([1, tiny, 1], np.float32)
+    expected = sklearn_metrics.roc_auc_score(y3, s3, sample_weight=w3.astype(np.float64))
+    assert float(jax.jit(auroc_exact)(s3, y3, w3)) == expected == 0.5
+    # A subnormal temperature is a valid one: the value of the NumPy front end (outside
+    # jit) at the same temperature.
+    value = jax.jit(auroc_soft)(s, y, jnp.float32(tiny))
+    np.testing.assert_allclose(float(value), diffauroc.auroc_soft(s, y, float(tiny)), rtol=1e-6)
+
+
 def test_exact_vmap_in_one_call_and_zero_gradient(count_calls):
     import sklearn.metrics as sklearn_metrics
     rng = np.random.default_rng(12)
