@@ -1,4 +1,4 @@
-/* The README's C example. scripts/test.sh compiles it and checks its output against the
+/* The README's C example. scripts/test_install.sh compiles it as the README says and checks its output against the
  * values worked out by hand below.
  *
  * Pairs (positive - negative) / T with T = 0.1: 2.5, -0.5, 7, 4.

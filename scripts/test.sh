@@ -14,7 +14,7 @@ run() {  # run NAME COMMAND...: runs a suite, records its failure
 
 run "swift test (core)" swift test
 run "native C / C++ / dlopen" bash scripts/test_native.sh
-run "README C example" bash scripts/check_readme_example.sh
+run "C/C++ install: pkg-config and CMake consumers, README C example" bash scripts/test_install.sh
 # Reinstall the package so pytest exercises the wheel exactly as a user gets it (the
 # bundled .so, no paths set), rebuilt from the current sources.
 run "pip install ./python" .venv/bin/python -m pip install -q --force-reinstall --no-deps ./python
