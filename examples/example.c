@@ -1,5 +1,5 @@
-/* The README's C example. scripts/test_install.sh compiles it as the README says and checks its output against the
- * values worked out by hand below.
+/* The README's C example. scripts/test_install.sh compiles it as the README says and
+ * checks its output against the values worked out by hand below.
  *
  * Pairs (positive - negative) / T with T = 0.1: 2.5, -0.5, 7, 4.
  * soft  = (sigmoid(2.5) + sigmoid(-0.5) + sigmoid(7) + sigmoid(4)) / 4
