@@ -37,6 +37,8 @@
  *  - Checks run in this order, and the first failure is returned: the size (n), required
  *    pointers, then the samples in index order (at each index: score, label, weight), then
  *    the temperature. A temperature error is therefore reported only for valid samples.
+ *    diffauroc_find_invalid (below) runs the sample checks alone and tells the index of
+ *    the first bad sample.
  *
  * C99 and C++ compatible. Link with -ldiffauroc.
  */
@@ -142,7 +144,7 @@ int auroc_soft_grad(const double *scores, const double *labels, const double *we
 int auroc_exact(const double *scores, const double *labels, const double *weights,
                 size_t n, double *out_value);
 
-/* ---- float32 entry points (section owned by the exact-AUROC speed work) ---- */
+/* ---- float32 entry points ---- */
 
 /*
  * auroc_exact_f32: auroc_exact on float32 arrays, read in place (NumPy and JAX float32
@@ -162,7 +164,7 @@ int auroc_exact(const double *scores, const double *labels, const double *weight
 int auroc_exact_f32(const float *scores, const float *labels, const float *weights,
                     size_t n, double *out_value);
 
-/* ---- batched entry points (section owned by the JAX front end work) ---- */
+/* ---- batched entry points ---- */
 
 /*
  * Batched entry points: `batch` independent problems of n samples each in one call (a
@@ -252,6 +254,46 @@ int auroc_exact_batch(const double *scores, const double *labels, const double *
  */
 void *diffauroc_xla_ffi_soft(void *call_frame);
 void *diffauroc_xla_ffi_exact(void *call_frame);
+
+/* ---- finding the bad element ---- */
+
+/*
+ * diffauroc_find_invalid: which sample a computing function rejects, and why. Runs
+ * exactly the checks every function above runs on (scores, labels, weights, n), in the
+ * same order, and nothing else (no temperature, no class check, no computation):
+ *
+ *   1. n too large for this build (the same limit as the computing functions)
+ *                                        -> DIFFAUROC_E_TOO_LARGE
+ *   2. out_index NULL, or scores or labels NULL with n > 0
+ *                                        -> DIFFAUROC_E_NULL_POINTER
+ *   3. the samples in index order, at each index the score, then the label, then the
+ *      weight (if weights is not NULL)   -> DIFFAUROC_E_NONFINITE_SCORE,
+ *                                           DIFFAUROC_E_BAD_LABEL or DIFFAUROC_E_BAD_WEIGHT
+ *
+ *   scores, labels, weights  as auroc_exact (weights may be NULL: no weight is checked)
+ *   out_index                required; on a sample error (-2, -3, -4) receives the index
+ *                            i < n of the first bad sample; otherwise not written
+ *
+ * Returns DIFFAUROC_OK when every sample is valid (also for n == 0), else the status a
+ * computing function returns for the same arrays (if its other arguments are valid).
+ * Typical use, after a computing function returned -2, -3 or -4:
+ *
+ *   size_t i;
+ *   if (diffauroc_find_invalid(s, y, w, n, &i) == DIFFAUROC_E_BAD_LABEL)
+ *       fprintf(stderr, "labels[%zu] = %g\n", i, y[i]);
+ *
+ * Reads each array only below index n, allocates nothing, and is thread-safe.
+ */
+int diffauroc_find_invalid(const double *scores, const double *labels, const double *weights,
+                           size_t n, size_t *out_index);
+
+/*
+ * diffauroc_find_invalid_f32: diffauroc_find_invalid on float32 arrays (the checks of
+ * auroc_exact_f32): labels[i] must be exactly 0.0f or 1.0f, scores finite, weights finite
+ * and >= 0. Same order, statuses and out_index rule.
+ */
+int diffauroc_find_invalid_f32(const float *scores, const float *labels, const float *weights,
+                               size_t n, size_t *out_index);
 
 /*
  * diffauroc_strerror: a static, NUL-terminated English message for a status code (never

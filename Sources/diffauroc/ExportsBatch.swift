@@ -9,8 +9,9 @@
 // is an allocation failure; rows before it are then written, and `out_status` says which.
 
 /// Largest total element count `batch * n` accepted: row offsets in elements, and the
-/// core's per-row workspace of a few arrays of n 8-byte elements, must fit in `Int`.
-private let maximumTotal = UInt(Int.max / 32)
+/// core's per-row workspace of a few arrays of n 8-byte elements, must fit in `Int`
+/// (the single-problem limit, Validation.swift).
+private let maximumTotal = maximumCount
 
 /// The element offset of every row and of every row's temperature fit in `Int`, or
 /// `.tooLarge`. Checked before any pointer is touched, so no later multiplication can

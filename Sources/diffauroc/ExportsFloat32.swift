@@ -13,9 +13,9 @@ public func aurocExactFloat32(
     guard let outValue else { return Status.nullPointer.rawValue }
     // Unweighted, with both pointers and a size the validation accepts: the core checks
     // the scores and labels in its own first (two-threaded) pass; only if it finds a bad
-    // one does the validation below run, to report the first. (`Int.max / 32`: the
+    // one does the validation below run, to report the first. (`maximumCount`: the
     // validation's largest n.)
-    if weights == nil, let scores, let labels, n >= 2, n <= UInt(Int.max / 32) {
+    if weights == nil, let scores, let labels, n >= 2, n <= maximumCount {
         let count = Int(n)
         do {
             switch try exactAUROCFloat32CheckingInputs(

@@ -1,6 +1,7 @@
 /// Largest n accepted: the core's workspace is a few arrays of n 8-byte elements, and
-/// n * 32 must not overflow a signed size.
-private let maximumCount = UInt(Int.max / 32)
+/// n * 32 must not overflow a signed size. The one limit of every export (the batched
+/// ones apply it to batch * n).
+let maximumCount = UInt(Int.max / 32)
 
 /// Checks the arguments every export shares and turns them into the core's validated
 /// view. Returns the first failing status in the header's order of checks: size, NULL
@@ -33,8 +34,26 @@ func validatedBuffers<Scalar: BinaryFloatingPoint>(
     let s = UnsafeBufferPointer(start: count > 0 ? scores : nil, count: count)
     let y = UnsafeBufferPointer(start: count > 0 ? labels : nil, count: count)
     let w = weights.map { UnsafeBufferPointer(start: count > 0 ? $0 : nil, count: count) }
-    // Blocks of 1024 are checked without branches (the loop vectorizes); only a block
-    // that holds a bad value is scanned again in order, to report the first one.
+    if let bad = firstInvalidSample(s, y, w) {
+        return .failure(StatusError(bad.status, index: bad.index))
+    }
+    return .success((s, y, w))
+}
+
+/// The first invalid sample in index order, or nil when every sample is valid: at each
+/// index the score is checked first (finite), then the label (exactly 0 or 1), then the
+/// weight (finite and >= 0). The one sample check of every export (`validatedBuffers`
+/// and `diffauroc_find_invalid` both call it), so the status and index it reports are
+/// those every computing function reports.
+///
+/// Blocks of 1024 are checked without branches (the loop vectorizes); only a block that
+/// holds a bad value is scanned again in order, to find the first one. Reads each buffer
+/// only below its count; makes no allocation.
+func firstInvalidSample<Scalar: BinaryFloatingPoint>(
+    _ s: UnsafeBufferPointer<Scalar>, _ y: UnsafeBufferPointer<Scalar>,
+    _ w: UnsafeBufferPointer<Scalar>?
+) -> (status: Status, index: Int)? {
+    let count = s.count
     var blockStart = 0
     while blockStart < count {
         let block = blockStart..<Swift.min(blockStart + 1024, count)
@@ -49,24 +68,29 @@ func validatedBuffers<Scalar: BinaryFloatingPoint>(
         }
         if bad != 0 {
             for i in block {
-                guard s[i].isFinite else { return .failure(StatusError(.nonfiniteScore)) }
+                guard s[i].isFinite else { return (.nonfiniteScore, i) }
                 let label = y[i]
-                guard label == 0 || label == 1 else { return .failure(StatusError(.badLabel)) }
+                guard label == 0 || label == 1 else { return (.badLabel, i) }
                 if let w {
                     let weight = w[i]
-                    guard weight.isFinite && weight >= 0 else { return .failure(StatusError(.badWeight)) }
+                    guard weight.isFinite && weight >= 0 else { return (.badWeight, i) }
                 }
             }
         }
         blockStart = block.upperBound
     }
-    return .success((s, y, w))
+    return nil
 }
 
-/// A status carried as a Swift error through `Result`.
+/// A status carried as a Swift error through `Result`, with the index of the offending
+/// sample when a sample check failed.
 struct StatusError: Error {
     let status: Status
-    init(_ status: Status) { self.status = status }
+    let index: Int?
+    init(_ status: Status, index: Int? = nil) {
+        self.status = status
+        self.index = index
+    }
 }
 
 /// A temperature is usable when it is finite and > 0.

@@ -14,6 +14,8 @@
  *   auroc_exact         Cint (Ptr{Cdouble}, Ptr{Cdouble}, Ptr{Cdouble}, Csize_t, Ref{Cdouble})
  *   diffauroc_strerror  Cstring (Cint,)
  *   diffauroc_version   Cstring ()
+ *   diffauroc_find_invalid      Cint (Ptr{Cdouble}, Ptr{Cdouble}, Ptr{Cdouble}, Csize_t,
+ *                                     Ref{Csize_t})  (not wrapped in Julia yet)
  * The batched entry points are not wrapped in Julia; test_dlopen.c still resolves and
  * calls them, so that every export is reachable through dlsym.
  */
@@ -40,6 +42,11 @@ typedef int (*diffauroc_soft_grad_batch_fn)(const double *scores, const double *
 typedef int (*diffauroc_exact_batch_fn)(const double *scores, const double *labels,
                                         const double *weights, size_t batch, size_t n,
                                         double *out_values, int *out_status);
+typedef int (*diffauroc_find_invalid_fn)(const double *scores, const double *labels,
+                                         const double *weights, size_t n, size_t *out_index);
+typedef int (*diffauroc_find_invalid_f32_fn)(const float *scores, const float *labels,
+                                             const float *weights, size_t n,
+                                             size_t *out_index);
 typedef const char *(*diffauroc_strerror_fn)(int status);
 typedef const char *(*diffauroc_version_fn)(void);
 typedef const char *(*diffauroc_kernels_fn)(void);

@@ -58,6 +58,8 @@ typedef struct {
     diffauroc_strerror_fn strerror_;
     diffauroc_version_fn version;
     diffauroc_kernels_fn kernels;
+    diffauroc_find_invalid_fn find_invalid;
+    diffauroc_find_invalid_f32_fn find_invalid_f32;
 } api;
 
 /* ISO C forbids converting void * to a function pointer; POSIX requires dlsym's result to
@@ -91,6 +93,8 @@ static int load_api(void *handle, api *a) {
     LOOKUP(strerror_, "diffauroc_strerror");
     LOOKUP(version, "diffauroc_version");
     LOOKUP(kernels, "diffauroc_kernels");
+    LOOKUP(find_invalid, "diffauroc_find_invalid");
+    LOOKUP(find_invalid_f32, "diffauroc_find_invalid_f32");
 #undef LOOKUP
     return missing;
 }
@@ -278,6 +282,29 @@ static void run_julia_calls(const api *a) {
         CHECK(st == DIFFAUROC_E_BAD_LABEL && bst[0] == 0 && bst[1] == DIFFAUROC_E_BAD_LABEL &&
                   bv[0] == SENT && bv[1] == SENT,
               "auroc_exact_batch: bad label in row 1, nothing written");
+    }
+
+    /* diffauroc_find_invalid through dlsym: the element a message names (what the
+     * Python package does through ctypes) */
+    {
+        double bad_y[4] = {0, 0, 1, 1}, bad_w[4] = {1, 2, 3, 4};
+        float s32[4] = {0.1f, 0.4f, 0.35f, 0.8f}, y32[4] = {0, 0, 1, 1};
+        size_t index = 99;
+        CHECK(a->find_invalid(s, y, w, (size_t)4, &index) == DIFFAUROC_OK && index == 99,
+              "diffauroc_find_invalid: valid -> OK, index untouched");
+        bad_y[2] = 0.5;
+        bad_w[3] = NAN;
+        CHECK(a->find_invalid(s, bad_y, bad_w, (size_t)4, &index) == DIFFAUROC_E_BAD_LABEL &&
+                  index == 2,
+              "diffauroc_find_invalid: labels[2] = 0.5 before weights[3] = nan");
+        CHECK(a->exact(s, bad_y, bad_w, (size_t)4, &value) == DIFFAUROC_E_BAD_LABEL,
+              "auroc_exact reports the same status");
+        y32[3] = -1.0f;
+        CHECK(a->find_invalid_f32(s32, y32, NULL, (size_t)4, &index) == DIFFAUROC_E_BAD_LABEL &&
+                  index == 3,
+              "diffauroc_find_invalid_f32: labels[3] = -1");
+        CHECK(a->find_invalid(s, y, NULL, (size_t)4, NULL) == DIFFAUROC_E_NULL_POINTER,
+              "diffauroc_find_invalid: out_index NULL -> E_NULL_POINTER");
     }
 
     /* A larger call, both paths agreeing with each other */

@@ -289,8 +289,11 @@ static void test_signatures(void) {
     diffauroc_strerror_fn strerr = diffauroc_strerror;
     diffauroc_version_fn version = diffauroc_version;
     diffauroc_kernels_fn kernels = diffauroc_kernels;
+    diffauroc_find_invalid_fn find_invalid = diffauroc_find_invalid;
+    diffauroc_find_invalid_f32_fn find_invalid_f32 = diffauroc_find_invalid_f32;
     group = "signatures";
-    CHECK(soft && grad && exact && grad_batch && exact_batch && strerr && version && kernels,
+    CHECK(soft && grad && exact && grad_batch && exact_batch && strerr && version && kernels &&
+              find_invalid && find_invalid_f32,
           "every prototype has the type test_dlopen.c and julia/DiffAUROC.jl use");
 }
 
@@ -1286,6 +1289,285 @@ static void test_guard_pages(void) {
 }
 
 /* ------------------------------------------------------------------------------------ */
+/* diffauroc_find_invalid: the index of the first bad sample                              */
+
+#define INDEX_SENT ((size_t)0xDEADBEEFu)
+
+/* The header's rules, written out independently: the first index whose score is not
+ * finite, or whose label is not exactly 0 or 1, or whose weight (if any) is not finite
+ * and >= 0, with the score checked before the label before the weight. */
+static int oracle_first_invalid(const double *s, const double *y, const double *w, size_t n,
+                                size_t *index) {
+    size_t i;
+    for (i = 0; i < n; i++) {
+        int st = DIFFAUROC_OK;
+        if (!isfinite(s[i])) st = DIFFAUROC_E_NONFINITE_SCORE;
+        else if (!(y[i] == 0.0 || y[i] == 1.0)) st = DIFFAUROC_E_BAD_LABEL;
+        else if (w && !(isfinite(w[i]) && w[i] >= 0.0)) st = DIFFAUROC_E_BAD_WEIGHT;
+        if (st != DIFFAUROC_OK) {
+            *index = i;
+            return st;
+        }
+    }
+    return DIFFAUROC_OK;
+}
+
+/* find_invalid (double and float32) against the oracle, and against the status every
+ * computing function returns on the same arrays. */
+static void find_invalid_case(const double *s, const double *y, const double *w, size_t n,
+                              const char *what) {
+    size_t want_index = INDEX_SENT, got_index = INDEX_SENT, got32 = INDEX_SENT, i;
+    int want = oracle_first_invalid(s, y, w, n, &want_index);
+    int got = diffauroc_find_invalid(s, y, w, n, &got_index);
+    double v = SENT, *g = xmalloc_doubles(n);
+    float *s32 = (float *)malloc((n ? n : 1) * sizeof(float));
+    float *y32 = (float *)malloc((n ? n : 1) * sizeof(float));
+    float *w32 = (float *)malloc((n ? n : 1) * sizeof(float));
+    char buf[256];
+    int st32;
+    if (!s32 || !y32 || !w32) {
+        fprintf(stderr, "test_link: out of memory\n");
+        exit(2);
+    }
+    snprintf(buf, sizeof buf, "diffauroc_find_invalid: %s", what);
+    CHECK_STATUS(got, want, buf);
+    snprintf(buf, sizeof buf, "diffauroc_find_invalid: %s: index %zu, expected %zu", what,
+             got_index, want_index);
+    CHECK(got_index == want_index, buf);
+    /* every computing function reports the same status (samples are checked first) */
+    snprintf(buf, sizeof buf, "auroc_soft agrees with diffauroc_find_invalid: %s", what);
+    if (want != DIFFAUROC_OK) {
+        CHECK_STATUS(auroc_soft(s, y, w, n, 1.0, &v), want, buf);
+        CHECK_STATUS(auroc_soft_grad(s, y, w, n, 1.0, &v, g, NULL), want,
+                     "auroc_soft_grad agrees with diffauroc_find_invalid");
+        CHECK_STATUS(auroc_exact(s, y, w, n, &v), want,
+                     "auroc_exact agrees with diffauroc_find_invalid");
+        CHECK(v == SENT, "no value written");
+    }
+    /* float32: the same values, where they are exactly representable (the callers below
+     * use only such values) */
+    for (i = 0; i < n; i++) {
+        s32[i] = (float)s[i];
+        y32[i] = (float)y[i];
+        w32[i] = w ? (float)w[i] : 1.0f;
+    }
+    st32 = diffauroc_find_invalid_f32(s32, y32, w ? w32 : NULL, n, &got32);
+    snprintf(buf, sizeof buf, "diffauroc_find_invalid_f32: %s", what);
+    CHECK_STATUS(st32, want, buf);
+    snprintf(buf, sizeof buf, "diffauroc_find_invalid_f32: %s: index %zu, expected %zu", what,
+             got32, want_index);
+    CHECK(got32 == want_index, buf);
+    if (want != DIFFAUROC_OK) {
+        v = SENT;
+        CHECK_STATUS(auroc_exact_f32(s32, y32, w ? w32 : NULL, n, &v), want,
+                     "auroc_exact_f32 agrees with diffauroc_find_invalid_f32");
+    }
+    free(g);
+    free(s32);
+    free(y32);
+    free(w32);
+}
+
+static void test_find_invalid(void) {
+    /* positions at and around the 1024-sample blocks of the library's scan */
+    static const size_t positions[] = {0, 1, 1022, 1023, 1024, 1025, 2047, 2048, 2999};
+    const double bad_scores[] = {NAN, INFINITY, -INFINITY};
+    const double bad_labels[] = {2.0, -1.0, 0.5, NAN, INFINITY, 1.0000000000000002,
+                                 4.9406564584124654e-324};
+    const double bad_weights[] = {-1.0, -4.9406564584124654e-324, NAN, INFINITY, -INFINITY};
+    enum { N = 3000 };
+    double *s = xmalloc_doubles(N), *y = xmalloc_doubles(N), *w = xmalloc_doubles(N);
+    size_t p, k, i, idx;
+    int round;
+    char what[160];
+    group = "find invalid";
+
+    for (i = 0; i < N; i++) {
+        s[i] = (double)((i * 7919u) % 4093u) / 4093.0;
+        y[i] = (double)(i % 3 == 0);
+        w[i] = (double)(i % 5);
+    }
+    find_invalid_case(s, y, NULL, N, "valid, unweighted");
+    find_invalid_case(s, y, w, N, "valid, weighted (weight 0 included)");
+    idx = INDEX_SENT;
+    CHECK_STATUS(diffauroc_find_invalid(s, y, w, N, &idx), DIFFAUROC_OK, "valid -> OK");
+    CHECK(idx == INDEX_SENT, "valid: out_index not written");
+
+    for (p = 0; p < sizeof positions / sizeof positions[0]; p++) {
+        size_t at = positions[p];
+        for (k = 0; k < sizeof bad_scores / sizeof bad_scores[0]; k++) {
+            double keep = s[at];
+            s[at] = bad_scores[k];
+            snprintf(what, sizeof what, "score %g at %zu", bad_scores[k], at);
+            find_invalid_case(s, y, w, N, what);
+            find_invalid_case(s, y, NULL, N, what);
+            s[at] = keep;
+        }
+        for (k = 0; k < sizeof bad_labels / sizeof bad_labels[0]; k++) {
+            double keep = y[at];
+            y[at] = bad_labels[k];
+            snprintf(what, sizeof what, "label %.17g at %zu", bad_labels[k], at);
+            /* float32 cannot hold every bad label exactly: the double checks only */
+            if (bad_labels[k] == 1.0000000000000002 || bad_labels[k] == 4.9406564584124654e-324) {
+                size_t got = INDEX_SENT;
+                CHECK_STATUS(diffauroc_find_invalid(s, y, w, N, &got), DIFFAUROC_E_BAD_LABEL,
+                             what);
+                CHECK(got == at, what);
+            } else {
+                find_invalid_case(s, y, w, N, what);
+            }
+            y[at] = keep;
+        }
+        for (k = 0; k < sizeof bad_weights / sizeof bad_weights[0]; k++) {
+            double keep = w[at];
+            w[at] = bad_weights[k];
+            snprintf(what, sizeof what, "weight %g at %zu", bad_weights[k], at);
+            if (bad_weights[k] == -4.9406564584124654e-324) {
+                size_t got = INDEX_SENT;
+                CHECK_STATUS(diffauroc_find_invalid(s, y, w, N, &got), DIFFAUROC_E_BAD_WEIGHT,
+                             what);
+                CHECK(got == at, what);
+                /* without weights nothing is wrong */
+                got = INDEX_SENT;
+                CHECK_STATUS(diffauroc_find_invalid(s, y, NULL, N, &got), DIFFAUROC_OK,
+                             "weights NULL: no weight checked");
+            } else {
+                find_invalid_case(s, y, w, N, what);
+                find_invalid_case(s, y, NULL, N, what);
+            }
+            w[at] = keep;
+        }
+    }
+
+    /* several bad samples: the lowest index wins; at one index score, label, weight */
+    s[2000] = NAN;
+    y[1500] = 7;
+    w[1024] = -2;
+    find_invalid_case(s, y, w, N, "weight at 1024 before label at 1500 before score at 2000");
+    find_invalid_case(s, y, NULL, N, "unweighted: label at 1500 before score at 2000");
+    s[1024] = INFINITY;
+    y[1024] = 3;
+    find_invalid_case(s, y, w, N, "score, label and weight bad at 1024: the score");
+    s[1024] = 0.5;
+    find_invalid_case(s, y, w, N, "label and weight bad at 1024: the label");
+    s[2000] = 0.25;
+    y[1500] = 1;
+    w[1024] = 1;
+    y[1024] = 0;
+
+    /* random arrays with a few random bad values anywhere */
+    for (round = 0; round < 200; round++) {
+        size_t n = 1 + (size_t)(rng_next() % N), nbad = rng_next() % 4, b;
+        for (i = 0; i < n; i++) {
+            s[i] = (double)(int)(rng_next() % 1000) / 8.0;
+            y[i] = (double)(rng_next() & 1);
+            w[i] = (double)(rng_next() % 4);
+        }
+        for (b = 0; b < nbad; b++) {
+            size_t at = (size_t)(rng_next() % n);
+            switch (rng_next() % 3) {
+            case 0: s[at] = NAN; break;
+            case 1: y[at] = 0.5; break;
+            default: w[at] = -1; break;
+            }
+        }
+        snprintf(what, sizeof what, "random round %d (n = %zu, %zu bad)", round, n, nbad);
+        find_invalid_case(s, y, (round & 1) ? w : NULL, n, what);
+    }
+
+    /* the order of the checks before the samples: size, then pointers */
+    idx = INDEX_SENT;
+    CHECK_STATUS(diffauroc_find_invalid(NULL, NULL, NULL, 0, &idx), DIFFAUROC_OK,
+                 "n = 0, NULL arrays: OK");
+    CHECK_STATUS(diffauroc_find_invalid_f32(NULL, NULL, NULL, 0, &idx), DIFFAUROC_OK,
+                 "f32: n = 0, NULL arrays: OK");
+    CHECK(idx == INDEX_SENT, "n = 0: out_index not written");
+    CHECK_STATUS(diffauroc_find_invalid(s, y, w, 4, NULL), DIFFAUROC_E_NULL_POINTER,
+                 "out_index NULL");
+    CHECK_STATUS(diffauroc_find_invalid(NULL, NULL, NULL, 0, NULL), DIFFAUROC_E_NULL_POINTER,
+                 "out_index NULL, n = 0");
+    CHECK_STATUS(diffauroc_find_invalid_f32(NULL, NULL, NULL, 0, NULL), DIFFAUROC_E_NULL_POINTER,
+                 "f32: out_index NULL, n = 0");
+    CHECK_STATUS(diffauroc_find_invalid(NULL, y, w, 4, &idx), DIFFAUROC_E_NULL_POINTER,
+                 "scores NULL, n = 4");
+    CHECK_STATUS(diffauroc_find_invalid(s, NULL, w, 4, &idx), DIFFAUROC_E_NULL_POINTER,
+                 "labels NULL, n = 4");
+    CHECK_STATUS(diffauroc_find_invalid_f32(NULL, NULL, NULL, 1, &idx), DIFFAUROC_E_NULL_POINTER,
+                 "f32: scores and labels NULL, n = 1");
+    CHECK(idx == INDEX_SENT, "pointer errors: out_index not written");
+    {
+        const size_t huge[] = {SIZE_MAX, SIZE_MAX / 2 + 1, SIZE_MAX / 8 + 1, SIZE_MAX / 32 + 1};
+        double bad[4] = {NAN, NAN, NAN, NAN};
+        float bad32[4] = {NAN, NAN, NAN, NAN};
+        for (k = 0; k < sizeof huge / sizeof huge[0]; k++) {
+            snprintf(what, sizeof what, "n = %zu: E_TOO_LARGE before reading", huge[k]);
+            CHECK_STATUS(diffauroc_find_invalid(bad, bad, bad, huge[k], &idx),
+                         DIFFAUROC_E_TOO_LARGE, what);
+            CHECK_STATUS(diffauroc_find_invalid_f32(bad32, bad32, bad32, huge[k], &idx),
+                         DIFFAUROC_E_TOO_LARGE, what);
+            snprintf(what, sizeof what, "n = %zu, every pointer NULL: E_TOO_LARGE (size first)",
+                     huge[k]);
+            CHECK_STATUS(diffauroc_find_invalid(NULL, NULL, NULL, huge[k], NULL),
+                         DIFFAUROC_E_TOO_LARGE, what);
+            CHECK_STATUS(diffauroc_find_invalid_f32(NULL, NULL, NULL, huge[k], NULL),
+                         DIFFAUROC_E_TOO_LARGE, what);
+            /* the same limit as the computing functions */
+            CHECK_STATUS(auroc_exact(bad, bad, bad, huge[k], &s[0]), DIFFAUROC_E_TOO_LARGE,
+                         "auroc_exact has the same size limit");
+        }
+        CHECK(idx == INDEX_SENT, "E_TOO_LARGE: out_index not written");
+    }
+
+    /* float32 specifics: a subnormal float label is bad, a subnormal weight is valid */
+    {
+        float fs[3] = {0.5f, 0.25f, 1.0f}, fy[3] = {1.0f, 0.0f, 1.0f}, fw[3] = {1.0f, 1.0f, 1.0f};
+        fw[1] = 1e-45f;
+        idx = INDEX_SENT;
+        CHECK_STATUS(diffauroc_find_invalid_f32(fs, fy, fw, 3, &idx), DIFFAUROC_OK,
+                     "f32: subnormal weight valid");
+        fy[2] = 1e-45f;
+        CHECK_STATUS(diffauroc_find_invalid_f32(fs, fy, fw, 3, &idx), DIFFAUROC_E_BAD_LABEL,
+                     "f32: subnormal label is bad");
+        CHECK(idx == 2, "f32: ... at index 2");
+        fw[0] = -0.0f;
+        fy[2] = 1.0f;
+        idx = INDEX_SENT;
+        CHECK_STATUS(diffauroc_find_invalid_f32(fs, fy, fw, 3, &idx), DIFFAUROC_OK,
+                     "f32: weight -0.0 valid (>= 0)");
+    }
+
+    /* no read past n - 1: a bad value just past the end is not seen, the last one is */
+    {
+        mapping ms, my, mw;
+        enum { G = 1037 };
+        double *gs = guarded_doubles(G, &ms), *gy = guarded_doubles(G, &my);
+        double *gw = guarded_doubles(G, &mw);
+        if (gs && gy && gw) {
+            for (i = 0; i < G; i++) {
+                gs[i] = (double)i;
+                gy[i] = (double)(i & 1);
+                gw[i] = 1.0;
+            }
+            idx = INDEX_SENT;
+            CHECK_STATUS(diffauroc_find_invalid(gs, gy, gw, G, &idx), DIFFAUROC_OK,
+                         "guard pages: valid, reads only n");
+            gw[G - 1] = -1;
+            CHECK_STATUS(diffauroc_find_invalid(gs, gy, gw, G, &idx), DIFFAUROC_E_BAD_WEIGHT,
+                         "guard pages: last weight bad");
+            CHECK(idx == G - 1, "guard pages: index n - 1");
+            munmap(ms.base, ms.length);
+            munmap(my.base, my.length);
+            munmap(mw.base, mw.length);
+        } else {
+            printf("SKIP find invalid guard pages: mmap/mprotect unavailable\n");
+        }
+    }
+    free(s);
+    free(y);
+    free(w);
+}
+
+/* ------------------------------------------------------------------------------------ */
 /* Batched entry points                                                                   */
 
 #define BB 4 /* rows */
@@ -1985,6 +2267,7 @@ int main(void) {
     test_null_pointers();
     test_too_large();
     test_guard_pages();
+    test_find_invalid();
     test_soft_batch();
     test_exact_batch();
     test_batch_guard_pages();

@@ -13,6 +13,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <cstdio>
 #include <cstring>
 #include <limits>
@@ -36,6 +37,11 @@ static_assert(std::is_same<decltype(&diffauroc_version), diffauroc_version_fn>::
               "diffauroc_version");
 static_assert(std::is_same<decltype(&diffauroc_kernels), diffauroc_kernels_fn>::value,
               "diffauroc_kernels");
+static_assert(std::is_same<decltype(&diffauroc_find_invalid), diffauroc_find_invalid_fn>::value,
+              "diffauroc_find_invalid");
+static_assert(
+    std::is_same<decltype(&diffauroc_find_invalid_f32), diffauroc_find_invalid_f32_fn>::value,
+    "diffauroc_find_invalid_f32");
 static_assert(DIFFAUROC_VERSION_NUMBER ==
                   DIFFAUROC_VERSION_MAJOR * 10000 + DIFFAUROC_VERSION_MINOR * 100 +
                       DIFFAUROC_VERSION_PATCH,
@@ -182,6 +188,37 @@ int main() {
         CHECK(auroc_soft(empty.data(), empty.data(), nullptr, 0, 1.0, &value) ==
                   DIFFAUROC_W_ONE_CLASS,
               "empty std::vector -> DIFFAUROC_W_ONE_CLASS");
+    }
+
+    // diffauroc_find_invalid: the index of the first bad sample, for a message
+    {
+        std::vector<double> y = labels, w = weights;
+        std::size_t index = 99;
+        CHECK(diffauroc_find_invalid(scores.data(), y.data(), w.data(), n, &index) ==
+                  DIFFAUROC_OK && index == 99,
+              "diffauroc_find_invalid: valid -> OK, index untouched");
+        y[3] = 2.0;
+        w[1] = -1.0;
+        CHECK(diffauroc_find_invalid(scores.data(), y.data(), w.data(), n, &index) ==
+                  DIFFAUROC_E_BAD_WEIGHT && index == 1,
+              "diffauroc_find_invalid: weights[1] = -1 before labels[3] = 2");
+        CHECK(diffauroc_find_invalid(scores.data(), y.data(), nullptr, n, &index) ==
+                  DIFFAUROC_E_BAD_LABEL && index == 3,
+              "diffauroc_find_invalid: unweighted: labels[3] = 2");
+        std::string message = "labels[" + std::to_string(index) + "] = " +
+                              std::to_string(static_cast<int>(y[index]));
+        CHECK(message == "labels[3] = 2", "a message naming the element: " + message);
+        const std::vector<float> s32{0.5f, std::numeric_limits<float>::infinity(), 0.25f};
+        const std::vector<float> y32{1.0f, 0.0f, 3.0f};
+        CHECK(diffauroc_find_invalid_f32(s32.data(), y32.data(), nullptr, 3, &index) ==
+                  DIFFAUROC_E_NONFINITE_SCORE && index == 1,
+              "diffauroc_find_invalid_f32: scores[1] = inf before labels[2] = 3");
+        CHECK(diffauroc_find_invalid(nullptr, nullptr, nullptr, 0, nullptr) ==
+                  DIFFAUROC_E_NULL_POINTER,
+              "diffauroc_find_invalid: out_index nullptr -> DIFFAUROC_E_NULL_POINTER");
+        CHECK(diffauroc_find_invalid(nullptr, nullptr, nullptr, SIZE_MAX, nullptr) ==
+                  DIFFAUROC_E_TOO_LARGE,
+              "diffauroc_find_invalid: n = SIZE_MAX -> DIFFAUROC_E_TOO_LARGE first");
     }
 
     // batched: a std::vector<std::vector<double>> flattened row-major
