@@ -60,13 +60,14 @@ _float_p = ctypes.POINTER(ctypes.c_float)
 _int = ctypes.c_int
 _int_p = ctypes.POINTER(ctypes.c_int)
 _size_t = ctypes.c_size_t
+_size_t_p = ctypes.POINTER(ctypes.c_size_t)
 
 # name -> (restype, argtypes): one entry per prototype of include/diffauroc.h, in its
-# order. Pointers are POINTER(c_double), POINTER(c_float) or POINTER(c_int) (NULL is
-# passed as None). Entry points that the NumPy functions do not call (float32, batched,
-# XLA FFI: used by diffauroc.jax) are declared too, so that this table is the whole
-# contract and a build lacking any export fails to import with a clear message rather
-# than at first use.
+# order. Pointers are POINTER(c_double), POINTER(c_float), POINTER(c_int) or
+# POINTER(c_size_t) (NULL is passed as None). Entry points that the NumPy functions do
+# not call (batched, XLA FFI: used by diffauroc.jax) are declared too, so that this table
+# is the whole contract and a build lacking any export fails to import with a clear
+# message rather than at first use.
 SIGNATURES: dict[str, tuple[type, list[type]]] = {
     # int auroc_soft(scores, labels, weights, n, temperature, out_value)
     "auroc_soft": (
@@ -99,6 +100,11 @@ SIGNATURES: dict[str, tuple[type, list[type]]] = {
     # addresses the JAX front end registers with XLA; never called through ctypes
     "diffauroc_xla_ffi_soft": (ctypes.c_void_p, [ctypes.c_void_p]),
     "diffauroc_xla_ffi_exact": (ctypes.c_void_p, [ctypes.c_void_p]),
+    # int diffauroc_find_invalid(scores, labels, weights, n, out_index): the status and
+    # index of the first bad sample (how the NumPy functions name it in their errors)
+    "diffauroc_find_invalid": (_int, [_double_p, _double_p, _double_p, _size_t, _size_t_p]),
+    # int diffauroc_find_invalid_f32(scores, labels, weights, n, out_index): float32
+    "diffauroc_find_invalid_f32": (_int, [_float_p, _float_p, _float_p, _size_t, _size_t_p]),
     # const char *diffauroc_strerror(int status)
     "diffauroc_strerror": (ctypes.c_char_p, [_int]),
     # const char *diffauroc_version(void)

@@ -3,7 +3,26 @@
 Every function validates its arguments' *shapes and types* here (once, at the boundary)
 and leaves the *values* (finite scores, labels in {0, 1}, weights >= 0, temperature > 0)
 to the library, so that a bad value raises ValueError with the library's own message
-(``diffauroc_strerror``), prefixed with the function's name.
+(``diffauroc_strerror``), prefixed with the function's name and followed by the element
+the library rejected (``labels[7] = 2.0``, found with ``diffauroc_find_invalid``).
+
+Conversion is exact or refused, never rounded. The library reads float64 (or float32)
+arrays; bool, float16/32/64 and integers up to 32 bits convert exactly. An int64, uint64
+or long double array whose values all convert exactly is converted; otherwise:
+
+- the exact AUROC depends only on the order of the scores, so such scores are replaced
+  by order keys (their dense ranks, from ``numpy.unique``: small integers, exact in
+  float64, with the same order and ties), and the result is the exact AUROC of the
+  values as given (scikit-learn's answer on the same integers);
+- the soft AUROC depends on the values: a score float64 cannot hold is a ValueError
+  naming it (``predictions[3] = 9007199254740993 cannot be represented exactly as
+  float64``), as is such a weight (any function) or temperature; a label float64 cannot
+  hold is not 0 or 1, and is reported as a bad label.
+
+A masked array with a masked entry is a ValueError naming the entry (masked entries are
+not dropped silently); one without masked entries is its data. Object arrays (Python
+ints beyond 64 bits included) are a TypeError; a list in which NumPy would round a
+Python int to float64 (``[0.5, 2**53 + 1]``) is a ValueError naming it.
 """
 from __future__ import annotations
 
@@ -46,6 +65,7 @@ class _EntryPoints:
     soft: Optional[Callable[..., int]]
     soft_grad: Optional[Callable[..., int]]
     exact: Callable[..., int]
+    find_invalid: Callable[..., int]  # the first bad sample's status and index
 
 
 _FLOAT64 = _EntryPoints(
@@ -54,6 +74,7 @@ _FLOAT64 = _EntryPoints(
     soft=_lib.lib.auroc_soft,
     soft_grad=_lib.lib.auroc_soft_grad,
     exact=_lib.lib.auroc_exact,
+    find_invalid=_lib.lib.diffauroc_find_invalid,
 )
 
 _FLOAT32 = _EntryPoints(
@@ -62,6 +83,7 @@ _FLOAT32 = _EntryPoints(
     soft=None,  # the soft functions compute from float64 inputs only
     soft_grad=None,
     exact=_lib.lib.auroc_exact_f32,
+    find_invalid=_lib.lib.diffauroc_find_invalid_f32,
 )
 
 # dtypes every value of which is exactly a float32, so converting labels or weights of
@@ -76,9 +98,9 @@ def _entry_points(predictions: np.ndarray, labels: np.ndarray,
     """The C entry points that will compute for these inputs.
 
     float32 predictions go to ``auroc_exact_f32`` without a conversion when the labels and
-    weights also fit float32 exactly; everything else is converted to float64 (exact for
-    bools, integers up to 2**53 and floats up to 64 bits) and computed by the float64
-    entry points. The soft functions always compute from float64.
+    weights also fit float32 exactly; everything else is converted to float64 (exactly,
+    or replaced by order keys, or refused: see ``_to_library``) and computed by the
+    float64 entry points. The soft functions always compute from float64.
     """
     if (exact and predictions.dtype == np.float32 and labels.dtype in _EXACT_IN_FLOAT32
             and (weights is None or weights.dtype in _EXACT_IN_FLOAT32)):
@@ -94,8 +116,42 @@ _KIND_NAMES = {
 }
 
 
+_FLOAT64_INTEGER_LIMIT = 2**53  # every integer of at most this magnitude is a double
+
+
+def _show(value: Any) -> str:
+    """A NumPy scalar as its own dtype prints it (str: float32 0.1 is "0.1", a long double
+    shows all its digits; an f-string would go through Python's float)."""
+    return str(value)
+
+
+def _not_exact(function: str, name: str, element: str) -> ValueError:
+    return ValueError(
+        f"{function}: {element} cannot be represented exactly as float64, which the "
+        f"library computes in; rounding it would change the result, so it is refused "
+        f"(convert {name} yourself if rounding is what you want)"
+    )
+
+
+def _check_list_ints(function: str, name: str, value: Any, array: np.ndarray) -> None:
+    """Raises if NumPy turned a Python int of the list ``value`` into a float64 that is
+    not that int (``[0.5, 2**53 + 1]`` becomes ``[0.5, 2**53]``)."""
+    if array.dtype != np.float64 or array.ndim != 1 or not isinstance(value, (list, tuple)):
+        return
+    big = np.abs(array) >= _FLOAT64_INTEGER_LIMIT  # only such floats can be rounded ints
+    for index in np.flatnonzero(big):
+        item = value[int(index)]
+        if isinstance(item, (int, np.integer)) and not isinstance(item, (bool, np.bool_)):
+            if float(int(item)) != int(item):
+                raise _not_exact(function, name, f"{name}[{index}] = {int(item)}")
+
+
 def _as_vector(function: str, name: str, value: ArrayLike) -> np.ndarray:
     """``value`` as a 1-D ndarray of a real or bool dtype (not yet converted)."""
+    mask = None
+    if isinstance(value, np.ma.MaskedArray):
+        mask = np.ma.getmaskarray(value)
+        value = value.data
     array = np.asarray(value)
     if array.dtype.kind not in "biuf":
         kind = _KIND_NAMES.get(array.dtype.kind, "non-numeric")
@@ -105,11 +161,20 @@ def _as_vector(function: str, name: str, value: ArrayLike) -> np.ndarray:
         )
     if array.ndim != 1:
         raise ValueError(f"{function}: {name} must be 1-D; got shape {array.shape}")
+    if mask is not None and mask.any():
+        index = int(np.flatnonzero(mask)[0])
+        raise ValueError(
+            f"{function}: {name}[{index}] is masked; masked entries are not dropped "
+            f"silently: remove them from every argument, or pass the data and give them "
+            f"weight 0"
+        )
+    _check_list_ints(function, name, value, array)
     return array
 
 
 def _as_temperature(function: str, temperature: Any) -> float:
-    """``temperature`` as a float. Its value (finite, > 0) is checked by the library."""
+    """``temperature`` as a float. Its value (finite, > 0) is checked by the library;
+    a value that float64 cannot hold (an int beyond 2**53, a long double) is refused."""
     array = np.asarray(temperature)
     if array.dtype.kind not in "biuf":
         raise TypeError(f"{function}: temperature must be a real number; got {temperature!r}")
@@ -117,7 +182,66 @@ def _as_temperature(function: str, temperature: Any) -> float:
         raise ValueError(
             f"{function}: temperature must be a scalar; got an array of shape {array.shape}"
         )
-    return float(array)
+    t = float(array)
+    if _inexact(array.reshape(1), np.array([t])) is not None:
+        raise _not_exact(function, "temperature", f"temperature = {_show(array[()])}")
+    return t
+
+
+def _inexact(original: np.ndarray, converted: np.ndarray) -> Optional[np.ndarray]:
+    """Where ``converted`` (float64) differs from ``original``: a boolean mask, or None
+    when every element converted exactly. Only 64-bit integers and floats wider than
+    64 bits can differ; NaN counts as converted (it is NaN in both)."""
+    kind, size = original.dtype.kind, original.dtype.itemsize
+    if original.size == 0 or converted.dtype != np.float64:
+        return None
+    if kind in "iu" and size > 4:
+        if int(original.max()) <= _FLOAT64_INTEGER_LIMIT and \
+                int(original.min()) >= -_FLOAT64_INTEGER_LIMIT:
+            return None
+        # Converting back is exact where the double is in range; 2**63 (int64) and 2**64
+        # (uint64) are the roundings of values near the top, and are not in range.
+        limit = 2.0**63 if kind == "i" else 2.0**64
+        in_range = converted < limit
+        back = np.where(in_range, converted, 0.0).astype(original.dtype)
+        lossy = ~in_range | (back != original)
+    elif kind == "f" and size > 8:
+        with np.errstate(over="ignore", under="ignore", invalid="ignore"):
+            lossy = (converted.astype(original.dtype) != original) & ~np.isnan(original)
+    else:
+        return None
+    return lossy if lossy.any() else None
+
+
+def _order_keys(scores: np.ndarray) -> np.ndarray:
+    """float64 keys with the order and ties of ``scores``: dense ranks 0, 1, 2, ... of
+    the finite scores (exact in float64: there are fewer than 2**53), NaN and infinities
+    kept as they are so that the library still rejects them."""
+    finite = np.isfinite(scores)
+    if finite.all():
+        return np.unique(scores, return_inverse=True)[1].astype(np.float64).reshape(-1)
+    with np.errstate(over="ignore", under="ignore"):
+        keys = scores.astype(np.float64)
+    keys[finite] = np.unique(scores[finite], return_inverse=True)[1].reshape(-1)
+    return keys
+
+
+def _to_library(function: str, name: str, array: np.ndarray, dtype: np.dtype,
+                exact: bool) -> np.ndarray:
+    """``array`` as a contiguous array of ``dtype`` for the library, never rounded: see the
+    module documentation."""
+    with np.errstate(over="ignore", under="ignore"):
+        converted = np.ascontiguousarray(array, dtype=dtype)
+    lossy = _inexact(array, converted)
+    if lossy is None:
+        return converted
+    index = int(np.flatnonzero(lossy)[0])
+    element = f"{name}[{index}] = {_show(array[index])}"
+    if name == "labels":  # 0 and 1 convert exactly: this is another value
+        raise ValueError(f"{function}: {_lib.strerror(_lib.E_BAD_LABEL)}: {element}")
+    if name == "predictions" and exact:
+        return _order_keys(array)
+    raise _not_exact(function, name, element)
 
 
 @dataclass(frozen=True)
@@ -126,6 +250,7 @@ class _Inputs:
     predictions: np.ndarray  # contiguous, entry.dtype
     labels: np.ndarray
     weights: Optional[np.ndarray]
+    given: dict  # name -> the array as given (before conversion), for error messages
 
     @property
     def n(self) -> int:
@@ -139,6 +264,25 @@ class _Inputs:
             None if self.weights is None else self.weights.ctypes.data_as(p),
             self.n,
         )
+
+    def bad_element(self, status: int) -> str:
+        """``"labels[7] = 2.0"``: the sample the library rejected with ``status``, or ""
+        if diffauroc_find_invalid does not confirm it."""
+        index = ctypes.c_size_t(0)
+        if self.entry.find_invalid(*self.pointers(), ctypes.byref(index)) != status:
+            return ""
+        name = _SAMPLE_ARGUMENT.get(status)
+        if name is None or self.given.get(name) is None:
+            return ""
+        return f"{name}[{index.value}] = {_show(self.given[name][index.value])}"
+
+
+# The argument a sample status is about (diffauroc_find_invalid's statuses).
+_SAMPLE_ARGUMENT = {
+    _lib.E_NONFINITE_SCORE: "predictions",
+    _lib.E_BAD_LABEL: "labels",
+    _lib.E_BAD_WEIGHT: "weights",
+}
 
 
 def _inputs(function: str, predictions: ArrayLike, labels: ArrayLike,
@@ -157,15 +301,19 @@ def _inputs(function: str, predictions: ArrayLike, labels: ArrayLike,
             f"{w.shape} and {p.shape}"
         )
     entry = _entry_points(p, y, w, exact)
+    return _Inputs(
+        entry,
+        _to_library(function, "predictions", p, entry.dtype, exact),
+        _to_library(function, "labels", y, entry.dtype, exact),
+        None if w is None else _to_library(function, "weights", w, entry.dtype, exact),
+        {"predictions": p, "labels": y, "weights": w},
+    )
 
-    def converted(a: np.ndarray) -> np.ndarray:
-        return np.ascontiguousarray(a, dtype=entry.dtype)
 
-    return _Inputs(entry, converted(p), converted(y), None if w is None else converted(w))
-
-
-def _check_status(status: int, function: str, stacklevel: int) -> None:
-    """Raises for an error status; warns for a warning status.
+def _check_status(status: int, function: str, stacklevel: int,
+                  inputs: Optional[_Inputs] = None) -> None:
+    """Raises for an error status; warns for a warning status. For a bad sample, the
+    message ends with the element (``inputs`` are the arrays the library was given).
 
     ``stacklevel`` is the stack level, counted from the caller of ``_check_status``, of the
     user's code that the warning should point at.
@@ -173,6 +321,10 @@ def _check_status(status: int, function: str, stacklevel: int) -> None:
     if status == _lib.OK:
         return
     message = f"{function}: {_lib.strerror(status)}"
+    if inputs is not None and status in _SAMPLE_ARGUMENT:
+        element = inputs.bad_element(status)
+        if element:
+            message = f"{message}: {element}"
     if status == _lib.E_NO_MEMORY:
         raise MemoryError(message)
     if status < 0:
@@ -191,7 +343,7 @@ def _soft(function: str, predictions: ArrayLike, labels: ArrayLike, temperature:
     t = _as_temperature(function, temperature)
     value = ctypes.c_double(0.0)
     status = inputs.entry.soft(*inputs.pointers(), t, ctypes.byref(value))
-    _check_status(status, function, stacklevel + 1)
+    _check_status(status, function, stacklevel + 1, inputs)
     return value.value
 
 
@@ -206,7 +358,7 @@ def _soft_grad(function: str, predictions: ArrayLike, labels: ArrayLike, tempera
         *inputs.pointers(), t, ctypes.byref(value),
         grad.ctypes.data_as(inputs.entry.pointer), ctypes.byref(dtemperature),
     )
-    _check_status(status, function, stacklevel + 1)
+    _check_status(status, function, stacklevel + 1, inputs)
     return value.value, grad, dtemperature.value
 
 
@@ -215,7 +367,7 @@ def _exact(function: str, predictions: ArrayLike, labels: ArrayLike,
     inputs = _inputs(function, predictions, labels, weights, exact=True)
     value = ctypes.c_double(0.0)
     status = inputs.entry.exact(*inputs.pointers(), ctypes.byref(value))
-    _check_status(status, function, stacklevel + 1)
+    _check_status(status, function, stacklevel + 1, inputs)
     return value.value
 
 

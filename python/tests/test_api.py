@@ -126,6 +126,7 @@ def test_strerror_gives_a_distinct_message_per_code(header):
 _C_TO_CTYPES = {
     "int": ctypes.c_int,
     "size_t": ctypes.c_size_t,
+    "size_t *": ctypes.POINTER(ctypes.c_size_t),
     "double": ctypes.c_double,
     "const double *": ctypes.POINTER(ctypes.c_double),
     "double *": ctypes.POINTER(ctypes.c_double),

@@ -1,8 +1,10 @@
 """One test per kind of bad input, with the exact message expected.
 
 Value errors carry the library's message for the status code that include/diffauroc.h
-assigns to the failure (diffauroc_strerror), prefixed with the function's name; shape and
-type errors are raised by the package before the library is called.
+assigns to the failure (diffauroc_strerror), prefixed with the function's name and, for a
+bad sample, followed by the element the library rejected (``labels[7] = 2.0``, found with
+diffauroc_find_invalid); shape and type errors are raised by the package before the
+library is called.
 """
 from __future__ import annotations
 
@@ -19,8 +21,9 @@ GOOD_SCORES = [0.1, 0.4, 0.35, 0.8]
 GOOD_LABELS = [0, 0, 1, 1]
 
 
-def message(header, code_name: str, function: str) -> str:
-    return f"{function}: {_lib.strerror(header.status_codes[code_name])}"
+def message(header, code_name: str, function: str, element: str = "") -> str:
+    text = f"{function}: {_lib.strerror(header.status_codes[code_name])}"
+    return f"{text}: {element}" if element else text
 
 
 # Every entry point, as f(scores, labels, weights) with a valid temperature.
@@ -36,10 +39,10 @@ CLASS_CALLS = {
 ALL_CALLS = {**CALLS, **CLASS_CALLS}
 
 
-def expect_value_error(header, code_name, function, call):
+def expect_value_error(header, code_name, function, call, element=""):
     with pytest.raises(ValueError) as info:
         call()
-    assert str(info.value) == message(header, code_name, function)
+    assert str(info.value) == message(header, code_name, function, element)
 
 
 # ---- scores, labels, weights ------------------------------------------------------------
@@ -49,7 +52,8 @@ def expect_value_error(header, code_name, function, call):
 def test_nonfinite_score(header, function, bad):
     scores = [0.1, bad, 0.35, 0.8]
     expect_value_error(header, "DIFFAUROC_E_NONFINITE_SCORE", function,
-                       lambda: ALL_CALLS[function](scores, GOOD_LABELS))
+                       lambda: ALL_CALLS[function](scores, GOOD_LABELS),
+                       f"predictions[1] = {np.float64(bad)}")
 
 
 @pytest.mark.parametrize("function", ALL_CALLS)
@@ -57,13 +61,15 @@ def test_nonfinite_score(header, function, bad):
 def test_bad_label(header, function, bad):
     labels = [0, 0, bad, 1]
     expect_value_error(header, "DIFFAUROC_E_BAD_LABEL", function,
-                       lambda: ALL_CALLS[function](GOOD_SCORES, labels))
+                       lambda: ALL_CALLS[function](GOOD_SCORES, labels),
+                       f"labels[2] = {np.asarray(labels)[2]}")
 
 
 @pytest.mark.parametrize("function", ALL_CALLS)
 def test_integer_label_two(header, function):
     expect_value_error(header, "DIFFAUROC_E_BAD_LABEL", function,
-                       lambda: ALL_CALLS[function](GOOD_SCORES, np.array([0, 2, 1, 1])))
+                       lambda: ALL_CALLS[function](GOOD_SCORES, np.array([0, 2, 1, 1])),
+                       "labels[1] = 2")
 
 
 @pytest.mark.parametrize("function", CALLS)
@@ -71,7 +77,43 @@ def test_integer_label_two(header, function):
 def test_bad_weight(header, function, bad):
     weights = [1.0, bad, 1.0, 1.0]
     expect_value_error(header, "DIFFAUROC_E_BAD_WEIGHT", function,
-                       lambda: CALLS[function](GOOD_SCORES, GOOD_LABELS, weights))
+                       lambda: CALLS[function](GOOD_SCORES, GOOD_LABELS, weights),
+                       f"weights[1] = {np.float64(bad)}")
+
+
+@pytest.mark.parametrize("function", CALLS)
+def test_the_first_bad_sample_is_named_in_index_order(header, function):
+    # index 1 has a bad weight, index 2 a NaN score and a bad label: index 1 is reported;
+    # at one index the score is checked before the label, the label before the weight
+    scores = [0.1, 0.2, np.nan, 0.4, 0.5]
+    labels = [0, 1, 3, 1, 0]
+    weights = [1.0, -2.0, 1.0, 1.0, 1.0]
+    expect_value_error(header, "DIFFAUROC_E_BAD_WEIGHT", function,
+                       lambda: CALLS[function](scores, labels, weights), "weights[1] = -2.0")
+    weights[1] = 1.0
+    expect_value_error(header, "DIFFAUROC_E_NONFINITE_SCORE", function,
+                       lambda: CALLS[function](scores, labels, weights), "predictions[2] = nan")
+    scores[2] = 0.3
+    expect_value_error(header, "DIFFAUROC_E_BAD_LABEL", function,
+                       lambda: CALLS[function](scores, labels, weights), "labels[2] = 3")
+
+
+@pytest.mark.parametrize("kind", ["label", "score", "weight"])
+def test_float32_inputs_name_the_element_in_their_own_dtype(header, kind):
+    # float32 arrays go to auroc_exact_f32 (and diffauroc_find_invalid_f32)
+    s = np.array([0.1, 0.2, 0.3, 0.4], np.float32)
+    y = np.array([0, 1, 1, 0], np.float32)
+    w = np.ones(4, np.float32)
+    code, element = {
+        "label": ("DIFFAUROC_E_BAD_LABEL", "labels[3] = 0.1"),
+        "score": ("DIFFAUROC_E_NONFINITE_SCORE", "predictions[3] = inf"),
+        "weight": ("DIFFAUROC_E_BAD_WEIGHT", "weights[3] = -0.1"),
+    }[kind]
+    {"label": y, "score": s, "weight": w}[kind][3] = {"label": 0.1, "score": np.inf,
+                                                      "weight": -0.1}[kind]
+    assert _numpy._entry_points(s, y, w, exact=True) is _numpy._FLOAT32
+    expect_value_error(header, code, "auroc_exact", lambda: diffauroc.auroc_exact(s, y, w),
+                       element)
 
 
 def test_negative_zero_weight_and_score_are_fine():
