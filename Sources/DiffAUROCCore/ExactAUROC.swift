@@ -203,9 +203,7 @@ private struct ChunkTally: BitwiseCopyable {
     var belowPositives: UInt128 = 0
     var belowNegatives: UInt128 = 0
     // Phase 4, weighted: class masses and partial U relative to the chunk's start.
-    var positiveMass = 0.0
-    var negativeMass = 0.0
-    var partialU = 0.0
+    var weighted = WeightedSweepSummary()
 }
 
 func exactAUROC<Score: OrderKeyed>(
@@ -255,6 +253,12 @@ private func exactAUROCOutcome<Source: ExactSampleSource>(
     let tallies = try ScratchBuffer<ChunkTally>(count: 2 * chunkCount)
     defer { tallies.free() }
     let first = tallies.base!, later = tallies.base! + chunkCount
+    // Weighted: one slot per canonical block of the sweep (see `WeightedSweep`), at most
+    // one per `blockLength` samples; slots of positions where no block starts stay absent.
+    let blockSlotCount = Source.isWeighted ? (n - 1) / WeightedSweep.blockLength + 1 : 0
+    let blockSlots = try ScratchBuffer<WeightedBlock>(count: blockSlotCount)
+    defer { blockSlots.free() }
+    blockSlots.buffer.initialize(repeating: .absent)
     // Large inputs with 32-bit keys: phase 1 also histograms each chunk's keys by their
     // top `prefixBits` bits, so that phase 2 need not read the keys again (counts fit
     // UInt32: n < 2^32). (64-bit keys of typical scores vary below their top 16 bits'
@@ -460,6 +464,8 @@ private func exactAUROCOutcome<Source: ExactSampleSource>(
             // Bucket sizes from the phase-2 histograms (phase 3 wrote only the offset
             // tables that follow them; phase 4 sorts with the tables after those).
             var sweep = SweepState()
+            var weightedSweep = WeightedSweep(start: start, provisional: chunk != 0,
+                                              slots: blockSlots.base)
             let sortTables = histogram(chunk) + 2 * topBucketCount
             for b in buckets {
                 var size = 0
@@ -470,29 +476,58 @@ private func exactAUROCOutcome<Source: ExactSampleSource>(
                               ignoringLowestBit: true)  // the class bit: the sweep groups by word >> 1
                 }
                 if Source.isWeighted {
-                    sweep.sweepWeighted(w + start, UnsafeMutableRawPointer(v + start)
-                        .assumingMemoryBound(to: Double.self), count: size)
+                    weightedSweep.sweep(w + start, UnsafeMutableRawPointer(v + start)
+                        .assumingMemoryBound(to: Double.self), count: size, offset: start)
                 } else {
                     sweep.sweepUnweighted(w + start, count: size)
                 }
                 start += size
             }
             later[chunk] = sweep.tally
+            if Source.isWeighted { later[chunk].weighted = weightedSweep.summary }
         }
         worker.synchronize()
         guard worker.isLeader else { return }
         if Source.isWeighted {
-            var u = CompensatedSum(), negativeMassBefore = CompensatedSum()
-            var positiveTotal = CompensatedSum(), negativeTotal = CompensatedSum()
-            for chunk in 0..<chunkCount {
-                u.add(later[chunk].partialU)
-                u.add(later[chunk].positiveMass * negativeMassBefore.total)
-                negativeMassBefore.add(later[chunk].negativeMass)
-                positiveTotal.add(later[chunk].positiveMass)
-                negativeTotal.add(later[chunk].negativeMass)
+            // Blocks at the chunks' edges (see `WeightedSweep`), then every block in order.
+            let masses = UnsafeMutableRawPointer(v).assumingMemoryBound(to: Double.self)
+            let edge0 = later[0].weighted
+            let edge1 = chunkCount == 2 ? later[1].weighted : edge0
+            @inline(__always) func store(_ start: Int, _ block: WeightedBlock) {
+                blockSlots.base![start / WeightedSweep.blockLength] = block
             }
-            let value = u.total / positiveTotal.total / negativeTotal.total
-            result = Swift.min(Swift.max(value, 0), 1)
+            if chunkCount == 1 || splitIndex == count {
+                store(edge0.openBlockStart, edge0.openBlock)
+            } else if splitIndex == 0 {
+                if edge1.firstBlockEnd >= 0 { store(0, edge1.firstBlock) }
+                store(edge1.openBlockStart, edge1.openBlock)
+            } else if splitIndex >= (edge0.lastGroupStart / WeightedSweep.blockLength + 1)
+                        * WeightedSweep.blockLength {
+                // A block starts at the split: both edge blocks are whole.
+                store(edge0.openBlockStart, edge0.openBlock)
+                if edge1.firstBlockEnd >= 0 { store(splitIndex, edge1.firstBlock) }
+                store(edge1.openBlockStart, edge1.openBlock)
+            } else {
+                // One block straddles the split: swept again here, whole, bucket by bucket.
+                let blockStart = edge0.openBlockStart
+                let blockEnd = edge1.firstBlockEnd >= 0 ? edge1.firstBlockEnd : count
+                var again = WeightedSweep(start: blockStart, provisional: false, slots: blockSlots.base)
+                var bucketStart = 0
+                for b in 0..<bucketCount where bucketStart < blockEnd {
+                    var size = 0
+                    for other in 0..<chunkCount { size += histogram(other)[b] }
+                    let lower = Swift.max(bucketStart, blockStart)
+                    let upper = Swift.min(bucketStart + size, blockEnd)
+                    if lower < upper {
+                        again.sweep(w + lower, masses + lower, count: upper - lower, offset: lower)
+                    }
+                    bucketStart += size
+                }
+                // No block starts inside (blockStart, blockEnd): `again` closed none.
+                store(blockStart, again.summary.openBlock)
+                if edge1.firstBlockEnd >= 0 { store(edge1.openBlockStart, edge1.openBlock) }
+            }
+            result = combineWeightedBlocks(blockSlots.buffer)
         } else {
             var s1: UInt128 = 0, s2: UInt128 = 0
             var positivesBefore: UInt128 = 0, negativesBefore: UInt128 = 0
@@ -517,14 +552,10 @@ private struct SweepState {
     private var negativesSeen: UInt64 = 0
     private var s1: UInt128 = 0
     private var s2: UInt128 = 0
-    private var u = CompensatedSum()
-    private var below = CompensatedSum()
-    private var above = CompensatedSum()
 
     var tally: ChunkTally {
         ChunkTally(positives: Int(positivesSeen), negatives: Int(negativesSeen),
-                   belowPositives: s1, belowNegatives: s2,
-                   positiveMass: above.total, negativeMass: below.total, partialU: u.total)
+                   belowPositives: s1, belowNegatives: s2)
     }
 
     /// One sorted bucket, unweighted. Equal scores are equal words but for the class bit;
@@ -568,48 +599,260 @@ private struct SweepState {
         positivesSeen += UInt64(positives)
         negativesSeen += UInt64(negatives)
     }
+}
 
-    /// One sorted bucket, weighted: for each group of equal scores, U gains (positive
-    /// mass) x (negative mass below + half the group's negative mass). A group of one
-    /// sample (the common case) needs no inner loop: one of p, q is 0.
-    ///
-    /// Accuracy: within a block of at most `weightedBlock` samples the sums are plain (a
-    /// relative error below 1024 eps, 1.2e-13, of the block's own sums); blocks are added
-    /// into the compensated totals, and the block's positive mass times the negative
-    /// mass of all earlier blocks is added there as one product.
-    mutating func sweepWeighted<Word: FixedWidthInteger>(
-        _ words: UnsafeMutablePointer<Word>, _ masses: UnsafeMutablePointer<Double>, count: Int
-    ) {
-        var i = 0
-        while i < count {
-            let blockEnd = Swift.min(count, i + SweepState.weightedBlock)
-            var blockU = 0.0, blockBelow = 0.0, blockAbove = 0.0
-            while i < blockEnd {
-                let group = words[i] &>> 1
-                var p = Swift.max(masses[i], 0), q = Swift.max(-masses[i], 0)
-                i += 1
-                if i < count && words[i] &>> 1 == group {
-                    var groupPositive = CompensatedSum(), groupNegative = CompensatedSum()
-                    groupPositive.add(p)
-                    groupNegative.add(q)
-                    while i < count && words[i] &>> 1 == group {
-                        groupPositive.add(Swift.max(masses[i], 0))
-                        groupNegative.add(Swift.max(-masses[i], 0))
-                        i += 1
-                    }
-                    p = groupPositive.total
-                    q = groupNegative.total
-                }
-                blockU += p * (blockBelow + 0.5 * q)
-                blockBelow += q
-                blockAbove += p
-            }
-            u.add(blockU)
-            u.add(blockAbove * below.total)
-            below.add(blockBelow)
-            above.add(blockAbove)
-        }
+// MARK: - The weighted sweep
+//
+// What it computes. With the masses m (weights divided by the class's power-of-two scale,
+// exact) of the samples in sorted order, grouped by equal scores,
+//
+//     U = sum over groups g of P_g (N_<g + N_g / 2),   W_pos = sum P_g,   W_neg = sum N_g,
+//
+// (P_g, N_g: the group's positive and negative mass; N_<g: the negative mass of lower
+// groups), and the result is U / (W_pos W_neg), which is the AUROC's rational value
+// (the scales cancel).
+//
+// Same bits whatever the layout (float32 and float64, either CPU build, one thread or two).
+// The arithmetic is a fixed function of the sorted sequence alone, never of the buckets,
+// of where phase 4 splits the work, or of the thread count:
+//  - Canonical blocks: a block starts at position 0 and at each group start p such that a
+//    multiple of `blockLength` lies in (p', p], p' the previous group start. Each block's
+//    sums are computed from zero (`WeightedBlock`); the leader then combines the blocks in
+//    order (`combineWeightedBlocks`). A chunk cannot tell whether its own first position
+//    is a block start (that depends on the previous chunk's last group), so it keeps its
+//    first block aside; the leader either stores it, or sweeps the one block that
+//    straddles the split again, whole.
+//  - Within a group, the masses are summed in their order in the sorted sequence. Only
+//    same-class masses are summed together (P and N apart; adding the other class's
+//    zero is an exact no-op), and every pass of the sorts is stable and the scatter
+//    is in input order, so same-class tied samples are in input order in every layout.
+//  - The sums use only IEEE-specified operations (+, *, fused multiply-add, max), so each
+//    is the same bits on both builds (the SSE2 build calls libm's fma, correctly rounded
+//    as the instruction is); Swift does not contract a * b + c on its own.
+// float32 inputs have the same masses as their float64 widening (the weights widen
+// exactly and the scale, a power of two, is the same), the same order keys' order and
+// ties, so they go through the same operations on the same values.
+//
+// Accuracy (within 1 ulp of the rational value). All masses are >= 0, so every sum is of
+// non-negative terms and no relative error is amplified by cancellation. Each sum is a
+// double-double hi + lo: hi + x is split exactly into its rounded value and its error
+// (TwoSum), and p * hi into its product and error (fma); only the lo parts round.
+//  - Within a block: at most `blockLength` group starts, so each lo accumulates at most
+//    B = 1024 error terms of size <= eps |hi| (eps = 2^-53), itself with relative error
+//    <= B eps: the block's sums carry relative error <= ~B^2 eps^2 + 2 eps^2 = 2^-86.
+//    Tie groups are summed with a renormalized double-double (relative error <= 2 eps^2
+//    per term added: at most 2^-73 for any group of < 2^32 samples).
+//  - Across blocks, normalized double-double additions and products: relative error
+//    <= ~4 eps^2 per block, K <= n / 1024 blocks: <= 2^-76 for n < 2^40.
+//  - The quotient U / (W_pos W_neg): the denominator as a double-double product (2 eps^2),
+//    then one Newton-like correction of the double quotient q1: q2 = (U - q1 D) / D, the
+//    remainder computed exactly but for the lo terms (relative error ~eps^2 of U), and
+//    the result is the double nearest q1 + q2.
+// In all, q1 + q2 is within 2^-70 relative of the exact ratio; rounding it to double adds
+// at most half an ulp, and half an ulp is at least 2^-54 relative, so the result is within
+// 1 ulp of the exact value (and is its correctly rounded double unless the exact value
+// lies within 2^-70 relative of a midpoint between two doubles). Caveat: products or
+// masses below 2^-1022 (weights spanning more than ~2^900 within a class, or results below
+// about 2^-900) are subnormal and lose that relative accuracy, by at most 2^-1074 each.
+
+/// One canonical block's sums, each a double-double hi + lo (lo not renormalized): its
+/// positive mass, its negative mass and its share of U counted from the block's start.
+/// `aboveHi < 0` marks a slot where no block starts.
+struct WeightedBlock: BitwiseCopyable {
+    var uHi = 0.0, uLo = 0.0
+    var belowHi = 0.0, belowLo = 0.0
+    var aboveHi = 0.0, aboveLo = 0.0
+
+    static let absent = WeightedBlock(aboveHi: -1)
+}
+
+/// What a chunk's weighted sweep leaves for the leader: its last block, still open at the
+/// chunk's end; its first block if that may not start a block (`firstBlockEnd` >= 0 if
+/// the chunk closed it); and its last group's start.
+struct WeightedSweepSummary: BitwiseCopyable {
+    var openBlockStart = 0
+    var openBlock = WeightedBlock()
+    var firstBlockEnd = -1
+    var firstBlock = WeightedBlock()
+    var lastGroupStart = 0
+}
+
+/// s + e == a + b exactly, s = the rounded sum (Knuth's TwoSum; any magnitudes).
+@inline(__always)
+private func twoSum(_ a: Double, _ b: Double) -> (sum: Double, error: Double) {
+    let s = a + b
+    let bb = s - a
+    return (s, (a - (s - bb)) + (b - bb))
+}
+
+/// s + e == a + b exactly, for |a| >= |b| (or a == 0) (Fast2Sum).
+@inline(__always)
+private func fastTwoSum(_ a: Double, _ b: Double) -> (sum: Double, error: Double) {
+    let s = a + b
+    return (s, b - (s - a))
+}
+
+/// A normalized double-double: hi = the double nearest hi + lo.
+private struct DoubleDouble {
+    var hi = 0.0, lo = 0.0
+
+    init(_ hi: Double = 0, _ lo: Double = 0) {
+        (self.hi, self.lo) = fastTwoSum(hi, lo)
     }
 
-    private static let weightedBlock = 1024
+    /// a + b, relative error <= ~2 eps^2 for a, b >= 0.
+    static func + (a: DoubleDouble, b: DoubleDouble) -> DoubleDouble {
+        let (s, e) = twoSum(a.hi, b.hi)
+        return DoubleDouble(s, e + (a.lo + b.lo))
+    }
+
+    /// a * b, relative error <= ~3 eps^2.
+    static func * (a: DoubleDouble, b: DoubleDouble) -> DoubleDouble {
+        let p = a.hi * b.hi
+        let e = (-p).addingProduct(a.hi, b.hi)  // exactly a.hi * b.hi - p (barring underflow)
+        return DoubleDouble(p, e + (a.hi * b.lo + a.lo * b.hi))
+    }
+
+    /// The double nearest (to ~2^-100 relative) a / b, b > 0, a >= 0.
+    static func / (a: DoubleDouble, b: DoubleDouble) -> Double {
+        let q1 = a.hi / b.hi
+        let p = q1 * b.hi
+        let pe = (-p).addingProduct(q1, b.hi)
+        // a.hi - p is exact (Sterbenz: p is within a few ulps of a.hi).
+        let remainder = ((a.hi - p) - pe) + (a.lo - q1 * b.lo)
+        return q1 + remainder / b.hi
+    }
+}
+
+/// The weighted sweep of one chunk: its sorted buckets in order (`sweep`), block by
+/// canonical block (see "The weighted sweep" above), each closed block stored in `slots`
+/// at index start / `blockLength`.
+struct WeightedSweep {
+    static let blockLength = 1024
+
+    private let slots: UnsafeMutablePointer<WeightedBlock>?
+    /// Whether the chunk's first block may not be a block (not the sequence's start).
+    private let provisional: Bool
+    private var blockStart: Int
+    /// The first multiple of `blockLength` above the last group start: a group starting
+    /// there or later starts a block.
+    private var nextMultiple: Int
+    private var lastGroupStart: Int
+    private var block = WeightedBlock()
+    private var firstBlockEnd = -1
+    private var firstBlock = WeightedBlock()
+
+    /// A sweep whose first sample, at sorted position `start`, starts a group.
+    init(start: Int, provisional: Bool, slots: UnsafeMutablePointer<WeightedBlock>?) {
+        self.slots = slots
+        self.provisional = provisional
+        blockStart = start
+        lastGroupStart = start
+        nextMultiple = (start / Self.blockLength + 1) * Self.blockLength
+    }
+
+    var summary: WeightedSweepSummary {
+        WeightedSweepSummary(openBlockStart: blockStart, openBlock: block,
+                             firstBlockEnd: firstBlockEnd, firstBlock: firstBlock,
+                             lastGroupStart: lastGroupStart)
+    }
+
+    private mutating func closeBlock(at position: Int) {
+        if provisional && firstBlockEnd < 0 {
+            firstBlock = block
+            firstBlockEnd = position
+        } else {
+            slots![blockStart / Self.blockLength] = block
+        }
+        block = WeightedBlock()
+        blockStart = position
+        nextMultiple = (position / Self.blockLength + 1) * Self.blockLength
+    }
+
+    /// Sweeps `count` sorted samples at sorted positions offset..<offset + count, which
+    /// follow the ones swept before; the first starts a group and the last ends one
+    /// (equal words in different buckets are not equal scores). `masses`: signed masses
+    /// (+ positive, - negative).
+    mutating func sweep<Word: FixedWidthInteger>(
+        _ words: UnsafeMutablePointer<Word>, _ masses: UnsafeMutablePointer<Double>,
+        count: Int, offset: Int
+    ) {
+        guard count > 0 else { return }
+        var i = 0
+        var groupStart = 0
+        while true {
+            // Groups that start before `nextMultiple` extend the current block.
+            var uh = block.uHi, ul = block.uLo
+            var bh = block.belowHi, bl = block.belowLo
+            var ah = block.aboveHi, al = block.aboveLo
+            let segmentEnd = Swift.min(count, nextMultiple - offset)
+            while i < segmentEnd {
+                groupStart = i
+                let group = words[i] &>> 1
+                let m = masses[i]
+                let p = Swift.max(m, 0), q = Swift.max(-m, 0)
+                i += 1
+                if i < count && words[i] &>> 1 == group {
+                    // A tie group: its positive and negative masses, renormalized sums.
+                    var pp = DoubleDouble(p), qq = DoubleDouble(q)
+                    while i < count && words[i] &>> 1 == group {
+                        let m = masses[i]
+                        let (ps, pe) = twoSum(pp.hi, Swift.max(m, 0))
+                        pp = DoubleDouble(ps, pe + pp.lo)
+                        let (qs, qe) = twoSum(qq.hi, Swift.max(-m, 0))
+                        qq = DoubleDouble(qs, qe + qq.lo)
+                        i += 1
+                    }
+                    // U += P (below + Q / 2).
+                    let (xh, xe) = twoSum(bh, 0.5 * qq.hi)
+                    let xl = xe + (bl + 0.5 * qq.lo)
+                    let th = pp.hi * xh
+                    let tl = (-th).addingProduct(pp.hi, xh) + (pp.hi * xl + pp.lo * xh)
+                    let (u1, e1) = twoSum(uh, th)
+                    uh = u1
+                    ul += e1 + tl
+                    let (b1, e2) = twoSum(bh, qq.hi)
+                    bh = b1
+                    bl += e2 + qq.lo
+                    let (a1, e3) = twoSum(ah, pp.hi)
+                    ah = a1
+                    al += e3 + pp.lo
+                } else {
+                    // One sample: p or q is 0. U += p below; below += q; above += p.
+                    let t = p * bh
+                    let te = (-t).addingProduct(p, bh)  // exactly p bh - t
+                    let (u1, e1) = twoSum(uh, t)
+                    uh = u1
+                    ul += e1 + (te + p * bl)
+                    let (b1, e2) = twoSum(bh, q)
+                    bh = b1
+                    bl += e2
+                    let (a1, e3) = twoSum(ah, p)
+                    ah = a1
+                    al += e3
+                }
+            }
+            block = WeightedBlock(uHi: uh, uLo: ul, belowHi: bh, belowLo: bl,
+                                  aboveHi: ah, aboveLo: al)
+            guard i < count else { break }
+            closeBlock(at: offset + i)  // a group starts at or after nextMultiple
+        }
+        lastGroupStart = offset + groupStart
+        // The last group ended with the samples: the next call's first starts a group,
+        // whose position decides against `nextMultiple` as any other.
+    }
+}
+
+/// U / (W_pos W_neg) from the blocks in order (absent slots skipped), in [0, 1].
+private func combineWeightedBlocks(_ slots: UnsafeMutableBufferPointer<WeightedBlock>) -> Double {
+    var u = DoubleDouble(), below = DoubleDouble(), above = DoubleDouble()
+    for block in slots where block.aboveHi >= 0 {
+        let blockAbove = DoubleDouble(block.aboveHi, block.aboveLo)
+        // The block's positives against the negatives of earlier blocks, then its own U.
+        u = u + (DoubleDouble(block.uHi, block.uLo) + blockAbove * below)
+        below = below + DoubleDouble(block.belowHi, block.belowLo)
+        above = above + blockAbove
+    }
+    let value = u / (above * below)
+    return Swift.min(Swift.max(value, 0), 1)
 }

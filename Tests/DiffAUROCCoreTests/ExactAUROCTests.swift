@@ -305,3 +305,132 @@ struct ExactAUROCRandomTests {
         #expect(abs(a + b - 1) < 1e-15)
     }
 }
+
+@Suite("weighted exact AUROC: float32 parity and exactness")
+struct WeightedExactAUROCTests {
+    /// Float32 scores of one family: spread, heavy ties, quantized, clustered in ulps.
+    private func scores32(_ family: Int, _ n: Int, _ y: [Float], _ rng: inout SplitMix) -> [Float] {
+        (0..<n).map { k in
+            switch family {
+            case 0: return Float(rng.unit() * 2 - 1) + y[k]
+            case 1: return Float(rng.below(7))
+            case 2: return Float((rng.unit() * 16).rounded()) / 8 + y[k]
+            default: return 1 + Float(rng.below(3000)) * Float.ulpOfOne
+            }
+        }
+    }
+
+    /// Float32 weights of one family: uniform, wide dynamic range, integers, sparse.
+    private func weights32(_ family: Int, _ n: Int, _ rng: inout SplitMix) -> [Float] {
+        (0..<n).map { k in
+            if k == 0 || k == n - 1 { return 1 }
+            switch family {
+            case 0: return Float(rng.unit() * 2)
+            case 1: return Float(rng.unit() + 1) * Float(sign: .plus, exponent: rng.below(81) - 40, significand: 1)
+            case 2: return Float(rng.below(100))
+            default: return rng.below(5) == 0 ? 0 : Float(rng.unit() * rng.unit() * rng.unit())
+            }
+        }
+    }
+
+    /// The header's promise: auroc_exact_f32 equals auroc_exact on the values widened to
+    /// double, bit for bit, weighted too (one chunk below 65536 samples, two above).
+    @Test(arguments: [2, 50, 1000, 5000, 70_000, 200_000])
+    func float32EqualsFloat64Bitwise(n: Int) throws {
+        var rng = SplitMix(state: 4242 + UInt64(n))
+        for scoreFamily in 0..<4 {
+            for weightFamily in 0..<4 {
+                let y = (0..<n).map { k in k == 0 ? Float(0) : k == n - 1 ? 1 : Float(rng.below(2)) }
+                let s = scores32(scoreFamily, n, y, &rng)
+                let w = weights32(weightFamily, n, &rng)
+                let v32 = try #require(try exact32(s, y, w))
+                let v64 = try #require(try exact(s.map { Double($0) }, y.map { Double($0) },
+                                                 w.map { Double($0) }))
+                #expect(v32.bitPattern == v64.bitPattern,
+                        "scores \(scoreFamily) weights \(weightFamily): \(v32) vs \(v64)")
+            }
+        }
+    }
+
+    /// Exact oracle on integer weights k (used as k / 2^bits): 2U and 2 W_pos W_neg, by a
+    /// stdlib sort and tie groups (independent of the library's keys, sort and sums).
+    private func twiceUAndDenominator(_ s: [Double], _ y: [Double], _ k: [UInt64])
+        -> (numerator: UInt128, denominator: UInt128)
+    {
+        let order = s.indices.filter { k[$0] > 0 }.sorted { s[$0] < s[$1] }
+        var below: UInt128 = 0, twiceU: UInt128 = 0, wp: UInt128 = 0, wn: UInt128 = 0
+        var a = 0
+        while a < order.count {
+            var b = a, gp: UInt128 = 0, gn: UInt128 = 0
+            while b < order.count && s[order[b]] == s[order[a]] {
+                if y[order[b]] == 1 { gp += UInt128(k[order[b]]) } else { gn += UInt128(k[order[b]]) }
+                b += 1
+            }
+            twiceU += gp * (2 * below + gn)
+            below += gn
+            wp += gp
+            wn += gn
+            a = b
+        }
+        return (twiceU, 2 * wp * wn)
+    }
+
+    /// |x - N / D| in units of ulp(x), compared exactly in integers: returns (within one
+    /// ulp, within half an ulp); nil if the integers would overflow 128 bits. x normal, < 1.
+    private func ulpCheck(_ x: Double, _ numerator: UInt128, _ denominator: UInt128) -> (Bool, Bool)? {
+        let m = UInt128(x.significandBitPattern | 1 << 52)
+        let e = 52 - Int(x.exponent)  // x = m / 2^e, ulp(x) = 1 / 2^e
+        guard e < 127, numerator.leadingZeroBitCount > e + 1 else { return nil }
+        let (lhs, overflow) = m.multipliedReportingOverflow(by: denominator)
+        guard !overflow, lhs.leadingZeroBitCount > 1 else { return nil }
+        let rhs = numerator << e
+        let difference = lhs > rhs ? lhs - rhs : rhs - lhs  // |x - N/D| * D * 2^e
+        return (difference <= denominator, 2 * difference <= denominator)
+    }
+
+    /// Within 1 ulp of the exact rational value (the contract), and for these fixed cases
+    /// its correctly rounded double; weights with 16 significant bits, so the rational's
+    /// numerator and denominator fit the checks.
+    @Test(arguments: [2, 3, 7, 100, 1000, 2000, 100_000])
+    func withinOneUlpOfTheExactRational(n: Int) throws {
+        var rng = SplitMix(state: 99 + UInt64(n))
+        let bits = n > 2000 ? 8 : 16  // keeps 2 W_pos W_neg below 2^55
+        for family in 0..<4 {
+            for _ in 0..<(n > 2000 ? 1 : 25) {
+                let y = (0..<n).map { k in k == 0 ? 0.0 : k == n - 1 ? 1 : Double(rng.below(2)) }
+                let s = scores32(family, n, y.map { Float($0) }, &rng).map { Double($0) }
+                let k = (0..<n).map { i -> UInt64 in
+                    i == 0 || i == n - 1 ? 1 : UInt64(rng.below(1 << bits))
+                }
+                let w = k.map { Double($0) * 0x1p-16 }
+                let value = try #require(try exact(s, y, w))
+                let (numerator, denominator) = twiceUAndDenominator(s, y, k)
+                if value == 0 || value == 1 {
+                    #expect(numerator == (value == 0 ? 0 : denominator))
+                    continue
+                }
+                let (oneUlp, halfUlp) = try #require(ulpCheck(value, numerator, denominator),
+                                                     "family \(family): \(value)")
+                #expect(oneUlp, "family \(family): \(value) vs \(numerator)/\(denominator)")
+                #expect(halfUlp, "family \(family): \(value) vs \(numerator)/\(denominator)")
+            }
+        }
+    }
+
+    /// Heavy ties in groups longer than the sweep's blocks, and a split between the two
+    /// chunks at a block start: float32 and float64 agree, the value is exact here.
+    @Test func longTieGroupsAcrossBlocks() throws {
+        var rng = SplitMix(state: 31)
+        let n = 120_000
+        let y = (0..<n).map { k in k == 0 ? Float(0) : k == n - 1 ? 1 : Float(rng.below(2)) }
+        let s = (0..<n).map { _ in Float(rng.below(40)) }
+        let k = (0..<n).map { i -> UInt64 in i == 0 || i == n - 1 ? 1 : UInt64(rng.below(256)) }
+        let w = k.map { Float($0) * 0x1p-16 }
+        let v32 = try #require(try exact32(s, y, w))
+        let v64 = try #require(try exact(s.map { Double($0) }, y.map { Double($0) }, w.map { Double($0) }))
+        #expect(v32.bitPattern == v64.bitPattern)
+        let (numerator, denominator) = twiceUAndDenominator(s.map { Double($0) }, y.map { Double($0) }, k)
+        let (_, halfUlp) = try #require(ulpCheck(v64, numerator, denominator))
+        #expect(halfUlp)
+    }
+}
