@@ -10,8 +10,11 @@
 The soft AUROC is the Wilcoxon-Mann-Whitney statistic with the indicator [s_i > s_j]
 replaced by sigmoid((s_i - s_j) / T), a training surrogate; the exact AUROC counts ties
 1/2, as scikit-learn's roc_auc_score. Bad input raises ValueError with the library's
-message; a soft AUROC without a (positive, negative) pair is 0 with a OneClassWarning.
-The GIL is released during every library call.
+message and the element it rejected (``labels[7] = 2.0``); a soft AUROC without a
+(positive, negative) pair is 0 with a OneClassWarning. No input is rounded silently:
+integer or long double scores that float64 cannot hold are ranked exactly for the exact
+AUROC and refused (ValueError naming the element) by the soft AUROC; a masked entry is
+an error. The GIL is released during every library call.
 
 The library is the libdiffauroc.so bundled in this package by ``pip install ./python``,
 or the file named by the environment variable DIFFAUROC_LIBRARY.

@@ -388,7 +388,9 @@ def auroc_soft(predictions: ArrayLike, labels: ArrayLike, temperature: float = 1
     Parameters
     ----------
     predictions : array_like, shape (n,)
-        Scores, any real or bool dtype (computed in float64). Must be finite.
+        Scores, any real or bool dtype (computed in float64). Must be finite. A value
+        float64 cannot hold exactly (an int64 beyond 2**53, a long double) is a
+        ValueError naming it, as is a masked entry.
     labels : array_like, shape (n,)
         1 for a positive, 0 for a negative; any other value (NaN included) is an error.
     temperature : float, default 1.0
@@ -440,7 +442,9 @@ def auroc_soft_grad(predictions: ArrayLike, labels: ArrayLike, temperature: floa
     Parameters
     ----------
     predictions : array_like, shape (n,)
-        Scores, any real or bool dtype (computed in float64). Must be finite.
+        Scores, any real or bool dtype (computed in float64). Must be finite. A value
+        float64 cannot hold exactly (an int64 beyond 2**53, a long double) is a
+        ValueError naming it, as is a masked entry.
     labels : array_like, shape (n,)
         1 for a positive, 0 for a negative; any other value (NaN included) is an error.
     temperature : float, default 1.0
@@ -494,7 +498,9 @@ def auroc_exact(predictions: ArrayLike, labels: ArrayLike,
     Parameters
     ----------
     predictions : array_like, shape (n,)
-        Scores, any real or bool dtype (computed in float64). Must be finite.
+        Scores, any real or bool dtype. Must be finite. Integers and long doubles that
+        float64 cannot hold exactly are compared exactly (by their order), so the result
+        is scikit-learn's on the same values. A masked entry is a ValueError.
     labels : array_like, shape (n,)
         1 for a positive, 0 for a negative; any other value (NaN included) is an error.
     weights : array_like, shape (n,), optional

@@ -470,11 +470,33 @@ def auroc_soft(predictions, labels, temperature=1.0, weights=None):
     return _soft(predictions, labels, temperature, weights)
 
 
+def _may_round(integer_dtype, float_dtype) -> bool:
+    """Whether integers of ``integer_dtype`` may not all be values of ``float_dtype``
+    (int32 in float32, int64 in float64, ...)."""
+    if not jnp.issubdtype(integer_dtype, jnp.integer):
+        return False
+    bits = jnp.iinfo(integer_dtype).bits - (1 if jnp.issubdtype(integer_dtype, jnp.signedinteger) else 0)
+    return bits > jnp.finfo(float_dtype).nmant + 1
+
+
+def _order_keys(scores, dtype):
+    """Dense ranks 0, 1, 2, ... of integer ``scores`` (same order and ties), in ``dtype``:
+    the exact AUROC depends only on the order, and the ranks (< n) are exact where the
+    integers themselves may not be (2**24 + 1 in float32)."""
+    order = jnp.argsort(scores)
+    ordered = scores[order]
+    step = jnp.concatenate([jnp.zeros(1, jnp.int32),
+                            (ordered[1:] != ordered[:-1]).astype(jnp.int32)])
+    return jnp.zeros(scores.shape, dtype).at[order].set(jnp.cumsum(step).astype(dtype))
+
+
 def auroc_exact(predictions, labels, weights=None):
     """Exact AUROC (ties count 1/2, as scikit-learn's ``roc_auc_score``); zero gradient.
 
     Parameters are as :func:`auroc_soft`. The result has the dtype of the predictions
-    (the library computes in float64). There must be at least one positive and one
+    (the library computes in float64). Integer predictions that the float dtype cannot
+    all hold (int32 in float32, int64 in float64) are passed as their dense ranks, so
+    ties and order are exact (n must stay below 2**24 in float32). There must be at least one positive and one
     negative sample of positive weight, else the call fails (AUROC is undefined), as
     scikit-learn's ``ValueError``.
 
@@ -488,6 +510,8 @@ def auroc_exact(predictions, labels, weights=None):
     """
     predictions = jnp.asarray(predictions)
     dtype = _float_dtype(predictions)
+    if _may_round(predictions.dtype, dtype) and predictions.ndim == 1:
+        predictions = _order_keys(predictions, dtype)
     predictions = jax.lax.stop_gradient(predictions.astype(dtype))
     labels = jax.lax.stop_gradient(_as_labels(labels, dtype))
     if weights is not None:

@@ -142,3 +142,19 @@ def test_nothing_is_printed_to_stderr_in_a_plain_script(jax_route):
     assert route == jax_route
     assert all(kind in ("ok", "JaxRuntimeError", "ValueError") for kind in seen), seen
     assert seen.count("ok") == 4
+
+
+@pytest.mark.parametrize("jit", [False, True])
+def test_exact_integer_predictions_keep_their_order(jit):
+    # float32 cannot tell 2**24 from 2**24 + 1: the exact AUROC ranks the integers
+    f = jax.jit(lambda s, y: auroc_exact(s, y)) if jit else auroc_exact
+    s = jnp.array([2**24, 2**24 + 1, 2**24 + 1, 5], jnp.int32)
+    # by hand: positives 2**24 + 1 (twice) beat negatives 2**24 and 5
+    assert float(f(s, jnp.array([0.0, 1.0, 1.0, 0.0]))) == 1.0
+    # positives 2**24, 2**24 + 1 against negatives 2**24 + 1, 5: 0 + 1 + 1/2 (a tie) + 1
+    # of 4 pairs (float32 values would tie three of them: 0.75)
+    assert float(f(s, jnp.array([1.0, 1.0, 0.0, 0.0]))) == 0.625
+    batch = jnp.stack([s, jnp.array([2**24 + 1, 2**24, 5, 2**24 + 1], jnp.int32)])
+    y = jnp.array([0.0, 1.0, 1.0, 0.0])
+    # second row: positives 2**24 and 5 lose to both negatives (float32: 0.25)
+    np.testing.assert_array_equal(jax.vmap(f, in_axes=(0, None))(batch, y), [1.0, 0.0])
