@@ -249,11 +249,25 @@ int auroc_exact_batch(const double *scores, const double *labels, const double *
  * converted to double, results rounded to the result's type. Every failure (a status < 0
  * of the batched function, a malformed frame, a shape mismatch, another element type, no
  * memory) is returned as an XLA error whose message contains diffauroc_strerror's text
- * and the failing rows; results are then not written. The handlers answer XLA's metadata
- * query (API version 0.1) and run only at the execute stage.
+ * and the status, then for a bad sample or temperature the element of the lowest failing
+ * row as the caller wrote it (the index within the row, the value exactly: "labels[7] =
+ * 2.0", "scores[0] = nan", "temperature = -1.0"), and for batched calls that row and the
+ * failing rows ("in batch row 3 (batch rows 3, 5)"); results are then not written. The
+ * handlers answer XLA's metadata query (API version 0.1) and run only at the execute
+ * stage. They make no heap allocation other than malloc (NULL handled).
+ *
+ * An XLA error can only be created through the frame's API table. When call_frame is
+ * NULL, its api is NULL, or the table cannot create an error, the handlers return
+ * DIFFAUROC_XLA_FFI_NO_API instead: not NULL (NULL is XLA's success), not an XLA error
+ * object, never dereferenced. XLA always passes a frame with its API, so only a direct
+ * caller sees it; such a caller must compare with it before treating a result as an
+ * XLA_FFI_Error*.
  */
 void *diffauroc_xla_ffi_soft(void *call_frame);
 void *diffauroc_xla_ffi_exact(void *call_frame);
+
+/* What the XLA FFI handlers return when no XLA error can be created (as POSIX's MAP_FAILED). */
+#define DIFFAUROC_XLA_FFI_NO_API ((void *)-1)
 
 /* ---- finding the bad element ---- */
 

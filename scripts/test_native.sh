@@ -11,6 +11,8 @@
 #                                         and with DIFFAUROC_KERNELS=baseline (SSE2)
 #   compile+run    Tests/c/test_link.cpp  g++ -std=c++17 -Wall -Wextra -Werror -pedantic
 #   compile+run    Tests/c/test_dlopen.c  not linked; dlopen(.build/release/libdiffauroc.so)
+#   compile+run    Tests/c/test_xla_ffi.c the XLA FFI handlers with hand-built call frames
+#                                         (layout checked against jaxlib's c_api.h if found)
 #   exports        Tests/c/check_exports.sh  header prototypes == exported C symbols, no libswift*
 #   valgrind       memcheck --leak-check=full on test_link; errors and definite/indirect
 #                  leaks fail ("still reachable"/"possibly lost" blocks of the statically
@@ -121,6 +123,25 @@ fi
 step "compile Tests/c/test_dlopen.c" compile_dlopen
 if [ -x "$tmp/test_dlopen" ]; then
     step "run test_dlopen (dlopen/dlsym, the Julia ccall path)" run_program "$tmp/test_dlopen" "$lib"
+fi
+
+# ---- XLA FFI handlers called from C (hand-built call frames)
+compile_xla_ffi() {
+    gcc "${CFLAGS[@]}" Tests/c/test_xla_ffi.c -o "$tmp/test_xla_ffi" "${LINK[@]}" -lm
+}
+step "compile Tests/c/test_xla_ffi.c" compile_xla_ffi
+if [ -x "$tmp/test_xla_ffi" ]; then
+    step "run test_xla_ffi (XLA FFI handlers: NULL frame/API, messages, values)" \
+        run_program "$tmp/test_xla_ffi"
+fi
+# The test's frame layout against XLA's own header, where jaxlib is installed.
+xla_include=$("$root/.venv/bin/python" -c "import jax.ffi; print(jax.ffi.include_dir())" 2>/dev/null || true)
+if [ -n "$xla_include" ] && [ -f "$xla_include/xla/ffi/api/c_api.h" ]; then
+    step "test_xla_ffi.c frame layout == xla/ffi/api/c_api.h" \
+        gcc -std=c11 -Wall -Wextra -Werror -fsyntax-only -DDIFFAUROC_TEST_XLA_HEADER \
+        -I "$root/include" -I "$xla_include" Tests/c/test_xla_ffi.c
+else
+    echo "---- (jaxlib's xla/ffi/api/c_api.h not found: test_xla_ffi.c layout not compared)"
 fi
 
 # ---- header vs exports

@@ -36,6 +36,18 @@ func pairwiseSoftAUROC(
     var moment = CompensatedSum()
     let negScores = negatives.scores.buffer
     let negMass = negatives.mass.buffer
+    // The total mass of the negatives, summed exactly as every row sum below (same blocks,
+    // same order), and `totalMass` the total mass of the pairs, summed as `value`.
+    var negativeTotal = 0.0
+    var blockStart = 0
+    while blockStart < negatives.count {
+        let blockEnd = Swift.min(blockStart + blockLength, negatives.count)
+        var bMass = 0.0
+        for j in blockStart..<blockEnd { bMass += negMass[j] }
+        negativeTotal += bMass
+        blockStart = blockEnd
+    }
+    var totalMass = CompensatedSum()
     for i in 0..<positives.count {
         let s = positives.scores.buffer[i]
         let p = positives.mass.buffer[i]
@@ -58,6 +70,7 @@ func pairwiseSoftAUROC(
             blockStart = blockEnd
         }
         value.add(p * rowValue)
+        totalMass.add(p * negativeTotal)
         moment.add(p * rowMoment)
         if let gradient {
             gradient[positives.origin.buffer[i]] = p * rowSlope / temperature
@@ -70,6 +83,29 @@ func pairwiseSoftAUROC(
     }
     // d/dT sigmoid((s_i - s_j) / T) = -x sigmoid'(x) / T. Dividing (never multiplying by
     // 1/T) keeps 0 / T = 0 even where 1/T would overflow.
-    return SoftAUROCResult(value: value.total, dTemperature: -moment.total / temperature,
-                           hasPairs: true)
+    return SoftAUROCResult(value: normalizedValue(value.total, totalMass.total),
+                           dTemperature: -moment.total / temperature, hasPairs: true)
+}
+
+/// The value `sum / mass`, where `sum` is the pair sum of p_i q_j sigmoid(x_ij) and `mass`
+/// the sum of p_i q_j computed by the same operations with every sigmoid replaced by 1.
+///
+/// Why divide: the masses p = w / W_pos and q = w / W_neg are rounded, so their products
+/// do not sum to exactly 1 (unweighted, 1/N rounds up for N = 9, 11, 18, ...). The sum
+/// alone then exceeds 1 by a few ulps where every sigmoid is 1 (scores {1e6, 0 x 9}, T = 1
+/// gave 1.0000000000000002). Dividing by the mass the sum actually used is the exact
+/// normalisation of those rounded masses (the true value is sum_ij p_i q_j sigma_ij /
+/// sum_ij p_i q_j for any positive masses proportional to the weights); in particular a
+/// sum of equal sigmoids gives that sigmoid, and all ones give exactly 1, since then
+/// `sum` and `mass` are the same operations on the same numbers.
+///
+/// Bound: the true value is a weighted mean of sigmoids, so it lies in [0, 1]. Every
+/// rounded sigmoid lies in [0, 1], hence each rounded product q_j * sigma is <= q_j and the
+/// plain row sums are <= the same sums of q_j (rounding is monotone); the compensated sums
+/// over positives are not provably monotone, so the quotient is clamped to [0, 1] as
+/// well. Clamping projects onto an interval that holds the true value, so it never moves
+/// the result away from it (|clamp(v) - v*| <= |v - v*| for v* in [0, 1]).
+@inline(__always)
+func normalizedValue(_ sum: Double, _ mass: Double) -> Double {
+    Swift.min(Swift.max(sum / mass, 0), 1)
 }

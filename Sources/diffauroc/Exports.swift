@@ -10,6 +10,8 @@ public func aurocSoft(
 ) -> Int32 {
     let mode = enterIEEEMode()
     defer { leaveIEEEMode(mode) }
+    // The header's order: the size, then the pointers, then the samples.
+    guard n <= maximumCount else { return Status.tooLarge.rawValue }
     guard let outValue else { return Status.nullPointer.rawValue }
     return runSoft(scores, labels, weights, n, temperature, gradient: nil) { result in
         outValue.pointee = result.value
@@ -25,6 +27,7 @@ public func aurocSoftGrad(
 ) -> Int32 {
     let mode = enterIEEEMode()
     defer { leaveIEEEMode(mode) }
+    guard n <= maximumCount else { return Status.tooLarge.rawValue }
     guard let outValue, outGrad != nil || n == 0 else { return Status.nullPointer.rawValue }
     return runSoft(scores, labels, weights, n, temperature, gradient: outGrad) { result in
         outValue.pointee = result.value
@@ -40,6 +43,7 @@ public func aurocExact(
 ) -> Int32 {
     let mode = enterIEEEMode()
     defer { leaveIEEEMode(mode) }
+    guard n <= maximumCount else { return Status.tooLarge.rawValue }
     guard let outValue else { return Status.nullPointer.rawValue }
     let samples: Samples
     switch validatedSamples(scores, labels, weights, n) {

@@ -10,6 +10,8 @@ public func aurocExactFloat32(
 ) -> Int32 {
     let mode = enterIEEEMode()
     defer { leaveIEEEMode(mode) }
+    // The header's order: the size, then the pointers, then the samples.
+    guard n <= maximumCount else { return Status.tooLarge.rawValue }
     guard let outValue else { return Status.nullPointer.rawValue }
     // Unweighted, with both pointers and a size the validation accepts: the core checks
     // the scores and labels in its own first (two-threaded) pass; only if it finds a bad

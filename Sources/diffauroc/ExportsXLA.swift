@@ -45,26 +45,152 @@ private enum FFI {
 private typealias ErrorCreate =
     @convention(c) (UnsafeMutableRawPointer?) -> UnsafeMutableRawPointer?
 
-/// An XLA error carrying `message` (XLA copies it), or nil when the API table is unusable.
+/// What a handler returns when it must fail but cannot create an XLA error: the frame is
+/// NULL, its API pointer is NULL, the API table has no XLA_FFI_Error_Create, or that
+/// returned NULL. NULL would read as success (c_api.h: "Returning NULL error is
+/// equivalent to returning absl::OkStatus()"), and an XLA_FFI_Error can only come from
+/// the API, so the handler returns this documented non-NULL address instead
+/// (DIFFAUROC_XLA_FFI_NO_API in include/diffauroc.h, (void *)-1 as POSIX's MAP_FAILED):
+/// never an object, never dereferenced by the library. XLA itself always passes a frame
+/// with its API, so only a direct caller can see it.
+private var noAPIError: UnsafeMutableRawPointer { UnsafeMutableRawPointer(bitPattern: -1)! }
+
+/// A message being written into a fixed buffer on the stack (no Swift heap allocation,
+/// which traps when memory is short): text past the capacity is cut, and the buffer is
+/// always NUL-terminated.
+private struct MessageWriter {
+    private let base: UnsafeMutablePointer<UInt8>
+    private let capacity: Int  // bytes, the terminating NUL included
+    private var length = 0
+
+    init(_ buffer: UnsafeMutableBufferPointer<UInt8>) {
+        base = buffer.baseAddress!
+        capacity = buffer.count
+        base[0] = 0
+    }
+
+    var text: UnsafePointer<CChar> {
+        UnsafeRawPointer(base).assumingMemoryBound(to: CChar.self)
+    }
+
+    mutating func append(byte: UInt8) {
+        guard length + 1 < capacity else { return }
+        base[length] = byte
+        length += 1
+        base[length] = 0
+    }
+
+    mutating func append(_ text: StaticString) {
+        let bytes = UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount)
+        for b in bytes { append(byte: b) }
+    }
+
+    mutating func append(_ value: Int) {
+        if value < 0 { append(byte: UInt8(ascii: "-")) }
+        var magnitude = value.magnitude, divisor: UInt = 1
+        while magnitude / divisor >= 10 { divisor *= 10 }
+        while divisor > 0 {
+            append(byte: UInt8(ascii: "0") + UInt8(magnitude / divisor))
+            magnitude %= divisor
+            divisor /= 10
+        }
+    }
+
+    /// `value` (a Double or a Float) as a decimal that reads back as exactly `value` in
+    /// its own type: "nan", "inf", "-inf"; an integer as "2.0"; else the first of
+    /// "d / 10^k" (k = 1, 2, ...; d below 2^(significand bits + 1), 10^k exact) whose
+    /// correctly rounded quotient in that type is `value` (what a decimal parser returns
+    /// for it, so 0.1 is "0.1"); else C's exact hexadecimal form of the value
+    /// ("0x1.0000000000001p+0").
+    mutating func append<F: BinaryFloatingPoint>(_ value: F) {
+        if value.isNaN { return append("nan") }
+        if value.sign == .minus { append(byte: UInt8(ascii: "-")) }
+        let x = value.magnitude
+        if x.isInfinite { return append("inf") }
+        let exact = F(sign: .plus, exponent: F.Exponent(F.significandBitCount + 1),
+                      significand: 1)
+        if x < exact && x == x.rounded(.towardZero) {
+            append(Int(x))
+            return append(".0")
+        }
+        // 10^k must be exact (5^k < 2^(significand bits + 1): k <= 22 for Double, 10 for
+        // Float) and fit in Int (k <= 18)
+        let largestK = F.significandBitCount >= 52 ? 18 : 10
+        var power: F = 1
+        for k in 1...largestK {
+            power *= 10
+            let d = (x * power).rounded()
+            guard d < exact else { break }
+            if d / power == x {
+                let digits = Int(d)
+                var unit = 1
+                for _ in 0..<k { unit *= 10 }
+                append(digits / unit)
+                append(byte: UInt8(ascii: "."))
+                var rest = digits % unit
+                for _ in 0..<k {
+                    unit /= 10
+                    append(byte: UInt8(ascii: "0") + UInt8(rest / unit))
+                    rest %= unit
+                }
+                return
+            }
+        }
+        appendHexadecimal(Double(x))
+    }
+
+    /// A finite, non-negative `x` in C's "%a" form.
+    private mutating func appendHexadecimal(_ x: Double) {
+        // hexadecimal: 0x<lead>.<13 hex digits, trailing zeros cut>p<exponent>
+        let subnormal = x.exponentBitPattern == 0
+        append(subnormal ? "0x0" : "0x1")
+        var fraction = x.significandBitPattern
+        if fraction != 0 {
+            append(byte: UInt8(ascii: "."))
+            var digits = 13
+            while fraction & 0xF == 0 { fraction >>= 4; digits -= 1 }
+            for i in stride(from: digits - 1, through: 0, by: -1) {
+                let nibble = UInt8((fraction >> (4 * UInt64(i))) & 0xF)
+                append(byte: nibble < 10 ? UInt8(ascii: "0") + nibble : UInt8(ascii: "a") + nibble - 10)
+            }
+        }
+        append(byte: UInt8(ascii: "p"))
+        let exponent = subnormal ? -1022 : Int(x.exponentBitPattern) - 1023
+        if exponent >= 0 { append(byte: UInt8(ascii: "+")) }
+        append(exponent)
+    }
+}
+
+/// An XLA error whose message `write` composes (XLA copies it); `noAPIError` when the API
+/// table cannot create one. The message lives on the stack: no heap allocation here.
 private func ffiError(
-    _ api: UnsafeRawPointer?, _ code: Int32, _ message: String
-) -> UnsafeMutableRawPointer? {
+    _ api: UnsafeRawPointer?, _ code: Int32, _ write: (inout MessageWriter) -> Void
+) -> UnsafeMutableRawPointer {
     guard let api, api.load(as: Int.self) >= FFI.apiErrorCreate + 8,
           let create = api.load(fromByteOffset: FFI.apiErrorCreate, as: ErrorCreate?.self)
-    else { return nil }
-    return message.withCString { text in
+    else { return noAPIError }
+    return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 512) { buffer in
+        var message = MessageWriter(buffer)
+        write(&message)
         // XLA_FFI_Error_Create_Args: struct_size 0, extension_start 8, message 16, errc 24;
         // its STRUCT_SIZE is 28 (through errc).
-        withUnsafeTemporaryAllocation(byteCount: 32, alignment: 8) { args in
+        return withUnsafeTemporaryAllocation(byteCount: 32, alignment: 8) { args in
             let base = args.baseAddress!
             base.storeBytes(of: 28, as: Int.self)
             base.storeBytes(of: nil, toByteOffset: 8, as: UnsafeRawPointer?.self)
-            base.storeBytes(of: text, toByteOffset: 16, as: UnsafePointer<CChar>.self)
+            base.storeBytes(of: message.text, toByteOffset: 16, as: UnsafePointer<CChar>.self)
             base.storeBytes(of: code, toByteOffset: 24, as: Int32.self)
             base.storeBytes(of: 0, toByteOffset: 28, as: Int32.self)
-            return create(base)
+            return create(base) ?? noAPIError
         }
     }
+}
+
+/// `ffiError` with a fixed message.
+private func ffiError(
+    _ api: UnsafeRawPointer?, _ code: Int32, _ text: StaticString
+) -> UnsafeMutableRawPointer {
+    ffiError(api, code) { $0.append(text) }
 }
 
 /// One buffer argument or result: element type, data, and of its shape what the handlers
@@ -158,13 +284,14 @@ private struct FFIBuffers {
 private enum Frame {
     case metadataAnswered
     case call(api: UnsafeRawPointer, args: FFIBuffers, rets: FFIBuffers)
-    case failure(UnsafeMutableRawPointer?)
+    case failure(UnsafeMutableRawPointer)
 }
 
 private func readFrame(_ frame: UnsafeMutableRawPointer?) -> Frame {
-    guard let frame else { return .failure(nil) }
-    let api = frame.load(fromByteOffset: FFI.frameAPI, as: UnsafeRawPointer?.self)
-    guard let api else { return .failure(nil) }
+    guard let frame else { return .failure(noAPIError) }
+    guard frame.load(as: Int.self) >= FFI.frameAPI + 8,
+          let api = frame.load(fromByteOffset: FFI.frameAPI, as: UnsafeRawPointer?.self)
+    else { return .failure(noAPIError) }
     guard frame.load(as: Int.self) >= FFI.frameMinimumSize else {
         return .failure(
             ffiError(api, FFI.errorInternal, "diffauroc: XLA FFI call frame too small"))
@@ -242,25 +369,99 @@ private func doubles(_ buffer: FFIBuffer, _ count: Int) -> UnsafeMutablePointer<
     return p
 }
 
-/// The message for a failed batch: the library's, plus the rows that failed.
-private func statusMessage(
-    _ status: Int32, _ rowStatus: UnsafeMutablePointer<Int32>?, _ rows: Int
-) -> String {
-    let text = Status(rawValue: status)?.message.description
-        ?? unknownStatusMessage.description
-    var message = "diffauroc: \(text) [status \(status)]"
-    if rows > 1, let rowStatus {
-        var bad: [Int] = []
-        for b in 0..<rows where rowStatus[b] < 0 {
-            bad.append(b)
-            if bad.count == 10 { break }
+/// "diffauroc: " and the library's out-of-memory message, as one static string.
+private let noMemoryMessage: StaticString =
+    "diffauroc: out of memory: a temporary allocation failed [status -7]"
+
+/// The XLA error code for a status of the batched functions.
+private func errorCode(_ status: Int32) -> Int32 {
+    status == Status.noMemory.rawValue ? FFI.errorResourceExhausted : FFI.errorInvalidArgument
+}
+
+/// The converted inputs of a failed batched call, to name the offending element.
+private struct CallInputs {
+    let scores: UnsafePointer<Double>, labels: UnsafePointer<Double>
+    let weights: UnsafePointer<Double>?
+    let scoresAreDouble: Bool, labelsAreDouble: Bool, weightsAreDouble: Bool
+    /// Soft only: the temperatures (one per row, or one for all).
+    let temperatures: UnsafePointer<Double>?
+    let temperatureCount: Int
+    let temperaturesAreDouble: Bool
+    let rows: Int, n: Int
+}
+
+/// The message for a failed batch: "diffauroc: <the library's message> [status S]", then
+/// for a bad sample or temperature the element of the lowest failing row as the caller
+/// wrote it ("labels[7] = 2.0", the index within the row), then the row (" in batch row
+/// 3") and, if several rows fail, which (" (batch rows 3, 5)", at most 10 listed).
+private func writeStatusMessage(
+    _ message: inout MessageWriter, _ status: Int32,
+    _ rowStatus: UnsafeMutablePointer<Int32>, _ inputs: CallInputs
+) {
+    message.append("diffauroc: ")
+    message.append(Status(rawValue: status)?.message ?? unknownStatusMessage)
+    message.append(" [status ")
+    message.append(Int(status))
+    message.append("]")
+    guard let first = (0..<inputs.rows).first(where: { rowStatus[$0] < 0 }) else { return }
+    let n = inputs.n
+    func row(_ p: UnsafePointer<Double>) -> UnsafeBufferPointer<Double> {
+        UnsafeBufferPointer(start: p + first * n, count: n)
+    }
+    if let bad = firstInvalidSample(
+        row(inputs.scores), row(inputs.labels), inputs.weights.map(row)),
+       bad.status.rawValue == rowStatus[first]
+    {
+        let (name, value, isDouble): (StaticString, Double, Bool)
+        switch bad.status {
+        case .nonfiniteScore:
+            (name, value, isDouble) = ("scores", inputs.scores[first * n + bad.index],
+                                       inputs.scoresAreDouble)
+        case .badLabel:
+            (name, value, isDouble) = ("labels", inputs.labels[first * n + bad.index],
+                                       inputs.labelsAreDouble)
+        default:
+            (name, value, isDouble) = ("weights", inputs.weights![first * n + bad.index],
+                                       inputs.weightsAreDouble)
         }
-        if !bad.isEmpty {
-            message += " (batch row\(bad.count > 1 ? "s" : "") "
-                + bad.map(String.init).joined(separator: ", ") + ")"
+        message.append(": ")
+        message.append(name)
+        message.append("[")
+        message.append(bad.index)
+        message.append("] = ")
+        if isDouble { message.append(value) } else { message.append(Float(value)) }
+    } else if rowStatus[first] == Status.badTemperature.rawValue,
+              let temperatures = inputs.temperatures
+    {
+        let k = inputs.temperatureCount == 1 ? 0 : first
+        message.append(": temperature = ")
+        if inputs.temperaturesAreDouble {
+            message.append(temperatures[k])
+        } else {
+            message.append(Float(temperatures[k]))
         }
     }
-    return message
+    guard inputs.rows > 1 else { return }
+    message.append(" in batch row ")
+    message.append(first)
+    var failing = 0
+    for b in first..<inputs.rows where rowStatus[b] < 0 {
+        failing += 1
+        if failing > 10 { break }
+    }
+    guard failing > 1 else { return }
+    message.append(" (batch rows ")
+    var listed = 0
+    for b in first..<inputs.rows where rowStatus[b] < 0 {
+        if listed == 10 {
+            message.append(", ...")
+            break
+        }
+        if listed > 0 { message.append(", ") }
+        message.append(b)
+        listed += 1
+    }
+    message.append(")")
 }
 
 /// Shapes of a batched call: `rows` problems of `n` samples, from the scores' shape.
@@ -312,13 +513,21 @@ public func diffaurocXLAFFISoft(_ frame: UnsafeMutableRawPointer?) -> UnsafeMuta
     guard s != nil, y != nil, t != nil, args.count == 3 || w != nil,
           rowStatus != nil, valuesFull != nil, !withGrad || (grads != nil && dtsFull != nil)
     else {
-        return ffiError(api, FFI.errorResourceExhausted, "diffauroc: \(Status.noMemory.message)")
+        return ffiError(api, FFI.errorResourceExhausted, noMemoryMessage)
     }
     let status = aurocSoftGradBatch(
         s, y, w, UInt(rows), UInt(n), t, temperatureCount == 1 ? 0 : 1,
         valuesFull, grads, dtsFull, rowStatus)
-    if status < 0 {
-        return ffiError(api, FFI.errorInvalidArgument, statusMessage(status, rowStatus, rows))
+    if status < 0, let s, let y, let t, let rowStatus {
+        let inputs = CallInputs(
+            scores: s, labels: y, weights: w.map { UnsafePointer($0) },
+            scoresAreDouble: args[0].isDouble, labelsAreDouble: args[1].isDouble,
+            weightsAreDouble: args.count == 4 && args[3].isDouble,
+            temperatures: t, temperatureCount: temperatureCount,
+            temperaturesAreDouble: args[2].isDouble, rows: rows, n: n)
+        return ffiError(api, errorCode(status)) {
+            writeStatusMessage(&$0, status, rowStatus, inputs)
+        }
     }
     rets[0].write(from: valuesFull!, count: rows)
     if withGrad, let grads, let dtsFull {
@@ -361,11 +570,19 @@ public func diffaurocXLAFFIExact(_ frame: UnsafeMutableRawPointer?) -> UnsafeMut
         free(rowStatus)
     }
     guard s != nil, y != nil, args.count == 2 || w != nil, rowStatus != nil, values != nil else {
-        return ffiError(api, FFI.errorResourceExhausted, "diffauroc: \(Status.noMemory.message)")
+        return ffiError(api, FFI.errorResourceExhausted, noMemoryMessage)
     }
     let status = aurocExactBatch(s, y, w, UInt(rows), UInt(n), values, rowStatus)
-    if status < 0 {
-        return ffiError(api, FFI.errorInvalidArgument, statusMessage(status, rowStatus, rows))
+    if status < 0, let s, let y, let rowStatus {
+        let inputs = CallInputs(
+            scores: s, labels: y, weights: w.map { UnsafePointer($0) },
+            scoresAreDouble: args[0].isDouble, labelsAreDouble: args[1].isDouble,
+            weightsAreDouble: args.count == 3 && args[2].isDouble,
+            temperatures: nil, temperatureCount: 0, temperaturesAreDouble: true,
+            rows: rows, n: n)
+        return ffiError(api, errorCode(status)) {
+            writeStatusMessage(&$0, status, rowStatus, inputs)
+        }
     }
     rets[0].write(from: values!, count: rows)
     return nil

@@ -634,6 +634,71 @@ static void test_soft_small(void) {
     }
 }
 
+/* ------------------------------------------------------------------------------------ */
+/* The soft value lies in [0, 1] (header), also where every sigmoid rounds to 1 or 0      */
+
+/* Scores: `np` positives at `hi`, `nn` negatives at 0. Weighted: weights 0.1, 0.3, 0.5, ...
+ * (not powers of two: their normalised masses round). Checks the value is in [0, 1], and
+ * within `tol` of the exact sigmoid(hi / T), which every pair has. */
+static void soft_bound_case(size_t np, size_t nn, double hi, int weighted, double tol,
+                            int *bad) {
+    size_t n = np + nn, i;
+    double *s = xmalloc_doubles(n), *y = xmalloc_doubles(n), *w = xmalloc_doubles(n);
+    double *g = xmalloc_doubles(n), v = SENT, v2 = SENT, want = sigmoid(hi);
+    for (i = 0; i < n; i++) {
+        s[i] = i < np ? hi : 0.0;
+        y[i] = i < np ? 1.0 : 0.0;
+        w[i] = 0.1 + 0.2 * (double)(i % 7);
+    }
+    if (auroc_soft(s, y, weighted ? w : NULL, n, 1.0, &v) != DIFFAUROC_OK ||
+        auroc_soft_grad(s, y, weighted ? w : NULL, n, 1.0, &v2, g, NULL) != DIFFAUROC_OK ||
+        !(v >= 0 && v <= 1) || v != v2 || fabs(v - want) > tol) {
+        if (*bad < 5)
+            printf("  soft value %.17g (grad path %.17g), want %.17g: %zu positives at %g, "
+                   "%zu negatives, %s\n",
+                   v, v2, want, np, hi, nn, weighted ? "weighted" : "unweighted");
+        (*bad)++;
+    }
+    free(s);
+    free(y);
+    free(w);
+    free(g);
+}
+
+static void test_soft_bound(void) {
+    size_t nn;
+    int weighted, bad;
+    char what[160];
+    group = "soft value in [0, 1]";
+    for (weighted = 0; weighted < 2; weighted++) {
+        /* direct pair-sum path: one positive, N = 1..300 negatives (N < 10,000 pairs);
+         * the value normalised by the masses it used is exactly the common sigmoid */
+        bad = 0;
+        for (nn = 1; nn <= 300; nn++) soft_bound_case(1, nn, 1e6, weighted, 0.0, &bad);
+        for (nn = 1; nn <= 300; nn++) soft_bound_case(3, nn, 40.0, weighted, 0.0, &bad);
+        for (nn = 1; nn <= 300; nn++) soft_bound_case(2, nn, -1e6, weighted, 0.0, &bad);
+        for (nn = 1; nn <= 300; nn++) soft_bound_case(2, nn, 1.5, weighted, 1e-13, &bad);
+        snprintf(what, sizeof what,
+                 "direct path, N = 1..300 negatives, %s: value in [0, 1] and equal to the "
+                 "common sigmoid (%d bad)",
+                 weighted ? "weighted" : "unweighted", bad);
+        CHECK(bad == 0, what);
+        /* fast path: enough positives for >= 10,000 pairs; its accuracy bar is 1e-12 */
+        bad = 0;
+        for (nn = 1; nn <= 300; nn += under_valgrind ? 37 : 1) {
+            size_t np = 10000 / nn + 1;
+            soft_bound_case(np, nn, 1e6, weighted, 1e-13, &bad);
+            soft_bound_case(np, nn, -1e6, weighted, 1e-13, &bad);
+            soft_bound_case(np, nn, 40.0, weighted, 1e-13, &bad);
+        }
+        snprintf(what, sizeof what,
+                 "fast path, N = 1..300 negatives, %s: value in [0, 1] and equal to the "
+                 "common sigmoid (%d bad)",
+                 weighted ? "weighted" : "unweighted", bad);
+        CHECK(bad == 0, what);
+    }
+}
+
 /* Invariants of the definition: label flip, shift, joint scaling, sum of gradient. */
 static void test_soft_invariants(void) {
     double s[40], y[40], yf[40], w[40], sh[40], sc[40], g[40];
@@ -1223,6 +1288,30 @@ static void test_too_large(void) {
                         what);
         expect_statuses(s, Y4, W4, huge[k], 1.0, DIFFAUROC_E_TOO_LARGE, DIFFAUROC_E_TOO_LARGE,
                         what);
+        /* the size is checked first, before the pointers (header: "Checks run in this
+         * order"): a NULL output or input with an impossible n is E_TOO_LARGE too */
+        snprintf(what, sizeof what, "n = %zu, out_value NULL: size first", huge[k]);
+        CHECK_STATUS(auroc_exact(s, Y4, NULL, huge[k], NULL), DIFFAUROC_E_TOO_LARGE, what);
+        CHECK_STATUS(auroc_soft(s, Y4, NULL, huge[k], 1.0, NULL), DIFFAUROC_E_TOO_LARGE, what);
+        CHECK_STATUS(auroc_soft_grad(s, Y4, NULL, huge[k], 1.0, NULL, NULL, NULL),
+                     DIFFAUROC_E_TOO_LARGE, what);
+        CHECK_STATUS(auroc_exact_f32(NULL, NULL, NULL, huge[k], NULL), DIFFAUROC_E_TOO_LARGE,
+                     what);
+        snprintf(what, sizeof what, "n = %zu, out_grad NULL: size first", huge[k]);
+        {
+            double v = SENT;
+            CHECK_STATUS(auroc_soft_grad(s, Y4, NULL, huge[k], 1.0, &v, NULL, NULL),
+                         DIFFAUROC_E_TOO_LARGE, what);
+        }
+        snprintf(what, sizeof what, "n = %zu, every pointer NULL: size first", huge[k]);
+        CHECK_STATUS(auroc_exact(NULL, NULL, NULL, huge[k], NULL), DIFFAUROC_E_TOO_LARGE, what);
+        CHECK_STATUS(auroc_soft(NULL, NULL, NULL, huge[k], NAN, NULL), DIFFAUROC_E_TOO_LARGE,
+                     what);
+        CHECK_STATUS(auroc_soft_grad_batch(NULL, NULL, NULL, 1, huge[k], NULL, 0, NULL, NULL,
+                                           NULL, NULL),
+                     DIFFAUROC_E_TOO_LARGE, what);
+        CHECK_STATUS(auroc_exact_batch(NULL, NULL, NULL, 1, huge[k], NULL, NULL),
+                     DIFFAUROC_E_TOO_LARGE, what);
     }
 }
 
@@ -2258,6 +2347,7 @@ int main(void) {
     test_exact_values();
     test_soft_pair();
     test_soft_small();
+    test_soft_bound();
     test_soft_invariants();
     test_weights();
     test_random();
