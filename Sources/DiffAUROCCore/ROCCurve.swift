@@ -1,0 +1,228 @@
+// The ROC curve as scikit-learn's `roc_curve` computes it (sklearn/metrics/_ranking.py,
+// 1.9): the same points, in the same order, with the same bits.
+//
+// Definition (scikit-learn's steps, each reproduced exactly):
+//  1. samples of weight 0 are dropped;
+//  2. the rest are sorted by decreasing score, ties in increasing index order (a stable
+//     sort; `TieOrder`), and `tps`/`fps` are the float64 cumulative sums of the positive
+//     and negative weights in that order, read at the last sample of each run of equal
+//     scores: one raw point per distinct score (see `SortedSamples.forEachThreshold`);
+//     the threshold of a raw point is that last sample's score (so -0.0 or +0.0 as it was);
+//  3. with `dropIntermediate` (when there are more than 2 raw points), raw point i is
+//     kept if it is the first or the last, or if either second difference
+//     `(x[i+1] - x[i]) - (x[i] - x[i-1])` of fps or tps is not zero, computed in float64
+//     as `numpy.diff(x, 2)` computes it (for finite doubles the difference of two
+//     differences is zero exactly when they are equal, which is what is tested);
+//  4. a first point (fps 0, tps 0, threshold +infinity) is put in front;
+//  5. fpr = fps / fps[last], tpr = tps / tps[last], one IEEE division each, as NumPy's.
+//     A class with no sample of positive weight makes its rate NaN at every point, as
+//     scikit-learn (which also warns: see `ROCCurveSummary.hasPositives`).
+//
+// Accuracy: the sums and quotients are the same floating-point operations in the same
+// order as scikit-learn's, so every array is bitwise equal to scikit-learn's (float32
+// scores: the thresholds are the scores converted to double, as scikit-learn's).
+// Without weights fps and tps are exact integers (counts below 2^53).
+//
+// Cost: O(n) plus the radix sort of the n keys (`SortedSamples`); one O(n) sweep when
+// the output buffers have room for the largest possible curve (n + 1 points), else a
+// sweep that counts and, if the points fit, one that writes. Memory: 32 bytes per sample
+// (24 with float32 scores) plus the sort's tables (640 KiB), freed before returning.
+
+/// Where `rocCurve` writes the points. Every buffer is optional (nil: not wanted); the
+/// capacity is the smallest count of the given buffers. With no buffer at all the call
+/// only counts the points.
+public struct ROCCurveBuffers {
+    /// fps / fps[last] per point.
+    public var falsePositiveRates: UnsafeMutableBufferPointer<Double>?
+    /// tps / tps[last] per point.
+    public var truePositiveRates: UnsafeMutableBufferPointer<Double>?
+    /// +infinity, then the distinct scores in decreasing order (the kept ones).
+    public var thresholds: UnsafeMutableBufferPointer<Double>?
+    /// The weighted counts fps (0 first), as scikit-learn's `confusion_matrix_at_thresholds`
+    /// gives them, kept points only.
+    public var falsePositives: UnsafeMutableBufferPointer<Double>?
+    /// The weighted counts tps (0 first).
+    public var truePositives: UnsafeMutableBufferPointer<Double>?
+
+    public init(falsePositiveRates: UnsafeMutableBufferPointer<Double>? = nil,
+                truePositiveRates: UnsafeMutableBufferPointer<Double>? = nil,
+                thresholds: UnsafeMutableBufferPointer<Double>? = nil,
+                falsePositives: UnsafeMutableBufferPointer<Double>? = nil,
+                truePositives: UnsafeMutableBufferPointer<Double>? = nil) {
+        self.falsePositiveRates = falsePositiveRates
+        self.truePositiveRates = truePositiveRates
+        self.thresholds = thresholds
+        self.falsePositives = falsePositives
+        self.truePositives = truePositives
+    }
+
+    var capacity: Int {
+        [falsePositiveRates?.count, truePositiveRates?.count, thresholds?.count,
+         falsePositives?.count, truePositives?.count].compactMap { $0 }.min() ?? 0
+    }
+
+    var isEmpty: Bool {
+        falsePositiveRates == nil && truePositiveRates == nil && thresholds == nil
+            && falsePositives == nil && truePositives == nil
+    }
+}
+
+/// What `rocCurve` found, and whether it wrote the points.
+public struct ROCCurveSummary: Equatable {
+    /// Points of the curve, the first (+infinity) included: at least 2 when some sample
+    /// has positive weight, at most (samples of positive weight) + 1; 0 when no sample has
+    /// positive weight (scikit-learn fails then: there is no threshold), and 0 with
+    /// `weightsOverflow` (the sums that decide which points are dropped are not finite).
+    public var pointCount: Int
+    /// Whether the points were written: true exactly when `pointCount > 0`, the buffers
+    /// hold at least `pointCount` elements, at least one buffer was given and
+    /// `weightsOverflow` is false. When false, no buffer was touched.
+    public var written: Bool
+    /// Some positive / negative sample has positive weight. When one is false, that
+    /// class's rate is NaN at every point (scikit-learn's answer, with a warning).
+    public var hasPositives: Bool
+    public var hasNegatives: Bool
+    /// A class's weights sum (in index order) to more than 2^1022: some cumulative sum
+    /// might overflow to infinity, so nothing is written (scikit-learn's rates would be
+    /// NaN). Below that bound no cumulative sum, in any order, can reach 2^1024.
+    public var weightsOverflow: Bool
+}
+
+/// The ROC curve of float64 samples, as scikit-learn's `roc_curve(y_true, y_score,
+/// sample_weight=w, drop_intermediate=dropIntermediate)` (see the file comment): writes
+/// the points into `buffers` if they fit, and says how many there are either way.
+/// Throws `.allocationFailed` if scratch memory cannot be had (nothing written then).
+/// Preconditions: `samples` validated (`LabeledSamples`).
+///
+///     // scores [0.1, 0.4, 0.35, 0.8], labels [0, 0, 1, 1]:
+///     // fpr [0, 0, 0.5, 0.5, 1], tpr [0, 0.5, 0.5, 1, 1], thresholds [inf, 0.8, 0.4, 0.35, 0.1]
+///     rocCurve(samples, dropIntermediate: true, into: buffers).pointCount == 5
+public func rocCurve(_ samples: LabeledSamples, dropIntermediate: Bool = true,
+                     into buffers: ROCCurveBuffers = ROCCurveBuffers()) throws(CoreError) -> ROCCurveSummary {
+    try rocCurve(scores: samples.scores, labels: samples.labels, weights: samples.weights,
+                 dropIntermediate: dropIntermediate, tieOrder: .increasingIndex, into: buffers)
+}
+
+/// `rocCurve` for float32 scores, labels and weights: the same result as on the values
+/// converted to Double (exact), i.e. scikit-learn's on the float32 arrays.
+public func rocCurveFloat32(scores: UnsafeBufferPointer<Float>, labels: UnsafeBufferPointer<Float>,
+                            weights: UnsafeBufferPointer<Float>?, dropIntermediate: Bool = true,
+                            into buffers: ROCCurveBuffers = ROCCurveBuffers()) throws(CoreError) -> ROCCurveSummary {
+    try rocCurve(scores: scores, labels: labels, weights: weights,
+                 dropIntermediate: dropIntermediate, tieOrder: .increasingIndex, into: buffers)
+}
+
+/// Largest total weight of a class for which no cumulative sum can overflow (see
+/// `ROCCurveSummary.weightsOverflow`): the sum in index order is within a factor
+/// (1 + n eps) < 2 of the exact sum, and so is every partial sum in any order.
+private let largestSafeClassWeight = 0x1p1022
+
+func rocCurve<Score: ThresholdScore>(
+    scores: UnsafeBufferPointer<Score>, labels: UnsafeBufferPointer<Score>,
+    weights: UnsafeBufferPointer<Score>?, dropIntermediate: Bool, tieOrder: TieOrder,
+    into buffers: ROCCurveBuffers
+) throws(CoreError) -> ROCCurveSummary {
+    let sorted = try SortedSamples<Score>.gather(scores: scores, labels: labels, weights: weights,
+                                                 tieOrder: tieOrder, scaled: false)
+    defer { sorted.free() }
+    let totals = sorted.totals
+    var summary = ROCCurveSummary(
+        pointCount: 0, written: false, hasPositives: totals.positives > 0,
+        hasNegatives: totals.negatives > 0,
+        weightsOverflow: !(totals.positiveWeight <= largestSafeClassWeight
+                           && totals.negativeWeight <= largestSafeClassWeight))
+    guard sorted.count > 0, !summary.weightsOverflow else { return summary }
+    let capacity = buffers.capacity
+    if buffers.isEmpty || capacity < sorted.count + 1 {
+        // Count first: write only if the points fit.
+        summary.pointCount = sweepCurve(sorted, dropIntermediate: dropIntermediate) { _, _, _, _ in }
+        guard !buffers.isEmpty, summary.pointCount <= capacity else {
+            return summary
+        }
+    }
+    summary.pointCount = writeCurve(sorted, dropIntermediate: dropIntermediate, into: buffers)
+    summary.written = true
+    return summary
+}
+
+/// Runs scikit-learn's steps 2-4 on `sorted`, calling `emit(index, fps, tps, key)` for each
+/// kept raw point, at indices 1, 2, ... (index 0 is the +infinity point, not emitted).
+/// Returns the number of points, the +infinity point included.
+@inline(__always)
+private func sweepCurve<Score: ThresholdScore>(
+    _ sorted: SortedSamples<Score>, dropIntermediate: Bool,
+    emit: (Int, Double, Double, Score.OrderKey) -> Void
+) -> Int {
+    // While raw point i is read, `pending` is raw point i - 1 and `older` raw point i - 2:
+    // with dropping, point i - 1 is kept or dropped once its successor is known.
+    var raw = 0
+    var older = (fps: 0.0, tps: 0.0)
+    var pending = (fps: 0.0, tps: 0.0, key: Score.OrderKey.zero)
+    var emitted = 0
+    sorted.forEachThreshold { key, fps, tps in
+        if raw == 0 || !dropIntermediate {
+            emitted += 1
+            emit(emitted, fps, tps, key)
+        } else if raw >= 2 {
+            // numpy.diff(x, 2)[i - 2] != 0, i.e. the two differences differ (finite
+            // doubles: a - b == 0 exactly when a == b).
+            if (fps - pending.fps) != (pending.fps - older.fps)
+                || (tps - pending.tps) != (pending.tps - older.tps) {
+                emitted += 1
+                emit(emitted, pending.fps, pending.tps, pending.key)
+            }
+        }
+        older = (pending.fps, pending.tps)
+        pending = (fps, tps, key)
+        raw += 1
+    }
+    if dropIntermediate && raw >= 2 {
+        // The last raw point is always kept.
+        emitted += 1
+        emit(emitted, pending.fps, pending.tps, pending.key)
+    }
+    return emitted + 1
+}
+
+/// Writes the curve of `sorted` into `buffers` (which have room: the caller checked) and
+/// returns its point count.
+private func writeCurve<Score: ThresholdScore>(
+    _ sorted: SortedSamples<Score>, dropIntermediate: Bool, into buffers: ROCCurveBuffers
+) -> Int {
+    let fpr = buffers.falsePositiveRates, tpr = buffers.truePositiveRates
+    let thresholds = buffers.thresholds
+    let fpsOut = buffers.falsePositives, tpsOut = buffers.truePositives
+    // Point 0: fps = tps = 0 at +infinity. fpr and tpr hold fps and tps until the totals
+    // are known.
+    fpr?[0] = 0
+    tpr?[0] = 0
+    thresholds?[0] = .infinity
+    fpsOut?[0] = 0
+    tpsOut?[0] = 0
+    var totalFPS = 0.0, totalTPS = 0.0
+    let count = sweepCurve(sorted, dropIntermediate: dropIntermediate) { i, fps, tps, key in
+        fpr?[i] = fps
+        tpr?[i] = tps
+        thresholds?[i] = sorted.threshold(key)
+        fpsOut?[i] = fps
+        tpsOut?[i] = tps
+        totalFPS = fps
+        totalTPS = tps
+    }
+    // Step 5. The last point's sums are the totals (fps[-1], tps[-1]).
+    if let fpr {
+        if sorted.totals.negatives > 0 {
+            for i in 0..<count { fpr[i] = fpr[i] / totalFPS }
+        } else {
+            for i in 0..<count { fpr[i] = .nan }
+        }
+    }
+    if let tpr {
+        if sorted.totals.positives > 0 {
+            for i in 0..<count { tpr[i] = tpr[i] / totalTPS }
+        } else {
+            for i in 0..<count { tpr[i] = .nan }
+        }
+    }
+    return count
+}

@@ -1,0 +1,209 @@
+// The samples of positive weight sorted by score, swept from the highest score down one
+// distinct score (threshold) at a time with the cumulative weights of the samples at or
+// above it: the common first half of the ROC curve (`ROCCurve.swift`) and the partial
+// AUC (`PartialAUC.swift`).
+//
+// Order. scikit-learn sorts the scores in decreasing order with a stable sort, so tied
+// samples stay in increasing index order (`TieOrder.increasingIndex`, scikit-learn 1.9;
+// releases that used `argsort(kind="mergesort")[::-1]` had them in decreasing index order,
+// `.decreasingIndex`), and accumulates the weights with NumPy's float64 `cumsum`, a
+// sequential sum in that order. Here each sample of positive weight becomes a word (its
+// score's `orderKey`, `OrderKey.swift`) carrying its signed weight (+w for a positive,
+// -w for a negative); `sortWords` (RadixSort.swift) sorts them ascending and stably, so
+// tied samples are in increasing index order inside each run of equal words. The sweep
+// reads the runs from the last (highest score) to the first and adds each run's weights
+// in the tie order, one at a time, to the running sums
+//
+//     tps += max(v, 0);  fps += max(-v, 0)
+//
+// which are exactly the additions NumPy's cumsum makes (it also adds +0 for the samples
+// of the other class, which leaves a sum >= 0 unchanged): the cumulative weights at
+// every threshold are the same doubles as scikit-learn's `tps` and `fps`. Without weights
+// every value is +-1 and the sums are exact integers (below 2^53).
+//
+// Cost: O(n) to gather, the radix sort (O(n) passes over 8-byte or 4-byte words), O(n)
+// for each sweep. Memory: two words and two doubles per sample plus the sort's tables.
+
+/// The order in which tied samples' weights are added (see above).
+enum TieOrder {
+    /// Ties in increasing index order: scikit-learn 1.9's `argsort(stable=True,
+    /// descending=True)`.
+    case increasingIndex
+    /// Ties in decreasing index order: the older `argsort(kind="mergesort")[::-1]`.
+    case decreasingIndex
+}
+
+/// A score type whose sort keys can be turned back into the score (as a Double).
+protocol ThresholdScore: OrderKeyed {
+    /// The score whose `orderKey` is `key`, as a Double (exact); +0.0 for the key of zero.
+    static func threshold(fromOrderKey key: OrderKey) -> Double
+}
+
+extension Double: ThresholdScore {
+    @inline(__always)
+    static func threshold(fromOrderKey key: UInt64) -> Double { scoreFromSortKey(key) }
+}
+
+extension Float: ThresholdScore {
+    /// The inverse of `Float.orderKey` on finite values (see `scoreFromSortKey`).
+    @inline(__always)
+    static func threshold(fromOrderKey key: UInt32) -> Double {
+        Double(Float(bitPattern: key ^ (((key >> 31) &- 1) | (1 << 31))))
+    }
+}
+
+/// What the gathering pass learned about the samples.
+struct ClassTotals {
+    /// Samples of positive weight in each class.
+    var positives = 0
+    var negatives = 0
+    /// Each class's weights summed in index order (plain double sums; counts without
+    /// weights). Only to tell whether any sum of a class's weights could overflow.
+    var positiveWeight = 0.0
+    var negativeWeight = 0.0
+}
+
+/// The sorted samples (see the file comment). The owner calls `free()` once.
+struct SortedSamples<Score: ThresholdScore> {
+    typealias Word = Score.OrderKey
+    /// words[0..<count] ascending; values[k] the signed (maybe scaled) weight of words[k].
+    let words: ScratchBuffer<Word>
+    let values: ScratchBuffer<Double>
+    let count: Int
+    let totals: ClassTotals
+    /// Whether the tied sample scikit-learn reports as the threshold of the zero scores is
+    /// -0.0 (the key of -0.0 is that of +0.0, so the sign is recorded while gathering).
+    let zeroThresholdIsNegative: Bool
+    let tieOrder: TieOrder
+
+    func free() {
+        words.free()
+        values.free()
+    }
+
+    /// Gathers the samples of positive weight and sorts them.
+    ///
+    /// With `scaled`, each weight is divided by its class's scale, the power of two at or
+    /// below the class's largest weight (`powerOfTwoScale`): exact (unless the result is
+    /// subnormal, i.e. the weight is below 2^-1022 times the largest), and afterwards no
+    /// sum or product of a few sums of a class's weights can overflow or underflow.
+    /// Unscaled, the values are the caller's weights, as scikit-learn sums them.
+    /// Preconditions: scores finite, labels exactly 0 or 1, weights finite and >= 0,
+    /// the three buffers of equal count.
+    static func gather(
+        scores: UnsafeBufferPointer<Score>, labels: UnsafeBufferPointer<Score>,
+        weights: UnsafeBufferPointer<Score>?, tieOrder: TieOrder, scaled: Bool
+    ) throws(CoreError) -> SortedSamples {
+        let n = scores.count
+        var positiveScale = 1.0, negativeScale = 1.0
+        if scaled, let weights {
+            var positiveMax = 0.0, negativeMax = 0.0
+            for i in 0..<n {
+                let w = weights[i].doubleValue
+                if labels[i] == 1 { positiveMax = Swift.max(positiveMax, w) } else {
+                    negativeMax = Swift.max(negativeMax, w)
+                }
+            }
+            positiveScale = powerOfTwoScale(positiveMax)
+            negativeScale = powerOfTwoScale(negativeMax)
+        }
+        let words = try ScratchBuffer<Word>(count: n)
+        let values: ScratchBuffer<Double>
+        do { values = try ScratchBuffer<Double>(count: n) } catch {
+            words.free()
+            throw error
+        }
+        var totals = ClassTotals()
+        var m = 0
+        var zeroNegative = false
+        var zeroSeen = false
+        for i in 0..<n {
+            let w = weights?[i].doubleValue ?? 1
+            guard w > 0 else { continue }
+            let s = scores[i]
+            words.buffer[m] = s.orderKey
+            if labels[i] == 1 {
+                values.buffer[m] = w / positiveScale
+                totals.positives += 1
+                totals.positiveWeight += w
+            } else {
+                values.buffer[m] = -(w / negativeScale)
+                totals.negatives += 1
+                totals.negativeWeight += w
+            }
+            if s == 0 {
+                // Increasing index order: the last zero is the group's last; decreasing:
+                // the first is.
+                if tieOrder == .increasingIndex || !zeroSeen { zeroNegative = s.sign == .minus }
+                zeroSeen = true
+            }
+            m += 1
+        }
+        let sorted = SortedSamples(words: words, values: values, count: m, totals: totals,
+                                   zeroThresholdIsNegative: zeroNegative, tieOrder: tieOrder)
+        do {
+            try sorted.sort()
+        } catch {
+            sorted.free()
+            throw error
+        }
+        return sorted
+    }
+
+    /// Sorts words[0..<count] ascending (stably), values following.
+    private func sort() throws(CoreError) {
+        guard count > 1, let w = words.base, let v = values.base else { return }
+        let spareWords = try ScratchBuffer<Word>(count: count)
+        defer { spareWords.free() }
+        let spareValues = try ScratchBuffer<Double>(count: count)
+        defer { spareValues.free() }
+        let tables = try ScratchBuffer<Int>(count: RadixSortTuning.tableCount)
+        defer { tables.free() }
+        sortWords(w, v, spareWords: spareWords.base!, spareValues: spareValues.base!,
+                  count: count, tables: tables.base!)
+    }
+
+    /// Calls `body(key, fps, tps)` for each distinct score, from the highest, with the
+    /// cumulative weights of the negatives (fps) and positives (tps) scoring at or above
+    /// it, summed as scikit-learn sums them (see the file comment). Returns the number of
+    /// distinct scores.
+    @inline(__always)
+    @discardableResult
+    func forEachThreshold(_ body: (Word, Double, Double) -> Void) -> Int {
+        var fps = 0.0, tps = 0.0
+        var end = count
+        var groups = 0
+        while end > 0 {
+            let key = words.buffer[end - 1]
+            var start = end - 1
+            while start > 0 && words.buffer[start - 1] == key { start -= 1 }
+            if tieOrder == .increasingIndex {
+                for k in start..<end {
+                    let v = values.buffer[k]
+                    tps += Swift.max(v, 0)
+                    fps += Swift.max(-v, 0)
+                }
+            } else {
+                var k = end
+                while k > start {
+                    k -= 1
+                    let v = values.buffer[k]
+                    tps += Swift.max(v, 0)
+                    fps += Swift.max(-v, 0)
+                }
+            }
+            body(key, fps, tps)
+            groups += 1
+            end = start
+        }
+        return groups
+    }
+
+    /// The threshold (a score, as a Double) of the group with sort key `key`; for the
+    /// zeros, the sign of the tied zero scikit-learn reports (its group's last sample).
+    @inline(__always)
+    func threshold(_ key: Word) -> Double {
+        let t = Score.threshold(fromOrderKey: key)
+        return t == 0 && zeroThresholdIsNegative ? -0.0 : t
+    }
+}
