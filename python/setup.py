@@ -98,7 +98,13 @@ class BuildPyWithLibrary(build_py):
             # so that a module deleted from the sources is not shipped from an earlier build.
             shutil.rmtree(Path(self.build_lib) / "diffauroc", ignore_errors=True)
         super().run()
-        library = build_swift_library()
+        try:
+            library = build_swift_library()
+        except (OSError, RuntimeError, subprocess.CalledProcessError) as error:
+            # setuptools' editable_wheel runs build_py under `except Exception` and turns
+            # a failure into a warning, so `pip install -e` would report success with no
+            # library; SystemExit (as setup() itself raises for errors) is not caught.
+            raise SystemExit(f"error: building libdiffauroc.so failed: {error}") from error
         # An editable install imports the source package, so the library goes there
         # (python/diffauroc/libdiffauroc.so, ignored by git).
         package = PYTHON_DIR / "diffauroc" if editable else Path(self.build_lib) / "diffauroc"
