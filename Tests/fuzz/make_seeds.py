@@ -1,0 +1,81 @@
+#!/usr/bin/env python3
+"""Writes the seed corpus Tests/fuzz/corpus/ for fuzz_diffauroc.c (deterministic).
+
+The input format is the decoder's in fuzz_diffauroc.c (LLVMFuzzerTestOneInput and
+decode_problem): op, flags, sel, n (one byte, or two for medium and large n), then the problem:
+grid, spread, shift, positive threshold, label shift, per sample (label byte, score kind
+[, extra byte]) [, weight byte [, extra]], temperature byte, injections. Bytes past the
+end of an input come from a PRNG seeded by the input, so short seeds make long problems.
+
+    python3 Tests/fuzz/make_seeds.py      # rewrites Tests/fuzz/corpus/*
+"""
+import os
+import shutil
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+OUT = os.path.join(HERE, "corpus")
+
+seeds = {}
+
+
+def add(name, data):
+    seeds[name] = bytes(data)
+
+
+# Regression seeds for the bugs of issue 11 that the fuzzer found before they were fixed.
+# 1. soft value above 1 on the direct path: scores {1e6, 0 x 9}, labels {1, 0 x 9}, T = 1
+#    (special score 4 is 1e6; grid step 0 is 1; temperature 0 is 1)
+for sel in (0, 3):
+    add(f"known-soft-above-one-sel{sel}",
+        [0x00, 0x00, sel, 10, 0, 0, 1, 1, 0] + [0, 208, 4] + [1, 0] * 9 + [0])
+# 3. order of checks: n = SIZE_MAX (size index 7) and a NULL out_value is -8, not -1;
+#    fn 0 soft, 1 soft_grad, 2 exact, 3 exact_f32 (nulls bit 8: out NULL)
+for fn in range(4):
+    add(f"known-check-order-fn{fn}", [0x0F, 0x00, fn, 0x08, 7, 0, 0, 0])
+# 5. XLA FFI handlers with a NULL frame / no API table
+add("known-xla-null-frame", [0x0F, 0x00, 8, 0x00])
+# F1 (fuzz-findings.md): batch functions with batch, n or stride above INT64_MAX
+add("finding-f1-exact-batch-huge-batch", [0x0F, 0x00, 7, 0xFF, 0, 7, 0, 0])
+add("finding-f1-soft-batch-huge-n", [0x0F, 0x00, 6, 0xFF, 7, 0, 0, 0])
+add("finding-f1-soft-batch-huge-stride", [0x0F, 0x00, 6, 0x7F, 2, 1, 0, 1, 7])
+
+# 2. weighted float32 vs float64 exact: medium n past the 1,024-sample blocks, weighted,
+#    exact only (sel 1); the PRNG fills the samples. Both failed before the fix.
+for v in (14, 22, 23):
+    n = 1100 + 61 * v
+    add(f"known-f32-weighted-n{n}", [0x30, 0x11, 1, n >> 8, n & 255, 0, 0, 0, 128, 0, v])
+
+# General seeds: every selection, weighted or not, bad values injected or not, FTZ/DAZ.
+for sel in range(4):
+    for flags in (0x00, 0x01, 0x02, 0x03, 0x08, 0x09, 0x84):
+        add(f"general-sel{sel}-flags{flags:02x}", [0x00, flags, sel, 17 + 7 * sel, 0, 1, 0, 128, 1])
+# ties only (grid step 0, score kind < 112), all of one class, n = 0, 1, 2
+add("ties-only", [0x00, 0x00, 3, 24, 0, 0, 1, 128, 0] + [0x10, 0x03, 0x90, 0x05] * 12 + [0])
+add("one-class", [0x00, 0x00, 3, 12, 0, 0, 1, 0, 0])
+for n in range(3):
+    add(f"tiny-n{n}", [0x00, 0x00, 3, n, 0, 0, 1, 128, 0])
+# extreme temperatures (indices 5: 1e-300, 6: 5e-324, 7: DBL_MAX) and special scores
+for ti in (5, 6, 7):
+    samples = []
+    for i in range(30):  # alternating labels, special scores (kind 208..247, then index)
+        samples += [0x20 if i % 2 else 0xA0, 208 + i % 40, (ti + i) % 30]
+    add(f"temperature-{ti}", [0x00, 0x00, 0, 30, 0, 2, 1, 128, 0] + samples + [ti])
+# medium n (the fast soft path from 10,000 pairs): op & 0x30 == 0x30, flags & 16
+add("medium-n300", [0x30, 0x10, 0, 0x01, 0x2C, 0, 0, 0, 128, 1])
+add("medium-n200-exact", [0x30, 0x10, 1, 0x00, 0xC8, 0, 0, 0, 128, 1])
+add("medium-n250-weighted", [0x30, 0x11, 3, 0x00, 0xFA, 0, 0, 0, 128, 1])
+# large n (two-thread paths): op 0x7E (n >= 20,000) / 0xFE (n >= 65,536), flags & 0x70
+add("large-n20000", [0x7E, 0x70, 0, 0x00, 0x10, 0, 0, 1, 128, 1])
+add("large-n65536", [0xFE, 0x70, 0, 0x00, 0x10, 0, 0, 1, 128, 1])
+add("large-n65536-weighted", [0xFE, 0x71, 0, 0x00, 0x10, 0, 0, 1, 128, 1])
+# call level: every function with n = 0 and NULL pointers
+for fn in range(8):
+    add(f"call-level-fn{fn}", [0x0F, 0x00, fn, 0xFF, 0, 1, 0, 0])
+
+if __name__ == "__main__":
+    shutil.rmtree(OUT, ignore_errors=True)
+    os.makedirs(OUT)
+    for name, data in sorted(seeds.items()):
+        with open(os.path.join(OUT, name), "wb") as f:
+            f.write(data)
+    print(f"{len(seeds)} seeds in {OUT}")

@@ -1,0 +1,74 @@
+/*
+ * oracle.h -- an independent oracle for libdiffauroc's C contract (include/diffauroc.h),
+ * written from the header alone, used by the fuzz target (fuzz_diffauroc.c) and the
+ * sanitizer tests. Nothing here calls the library.
+ *
+ *   status   the header's checks in its order: size, required pointers, the samples in
+ *            index order (score, label, weight at each index), then the temperature;
+ *            then the class check (warning 1 for the soft functions, error -6 for exact)
+ *   exact    unweighted: the correctly rounded double of U / (P * N), from integer counts
+ *            (2U and 2PN as unsigned __int128, the quotient rounded to nearest-even with
+ *            integer arithmetic); weighted: the same sum in long double
+ *   soft     the pairwise sum of the header's formula in long double (x87, 64-bit
+ *            significand): value, every gradient, d/dT
+ */
+#ifndef DIFFAUROC_FUZZ_ORACLE_H
+#define DIFFAUROC_FUZZ_ORACLE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Sizes at least this large are "too large" by the header's own definition (a workspace
+ * of n 8-byte elements overflows size_t); sizes up to ORACLE_SURELY_FINE_N are not. The
+ * oracle never asks about the band between (the exact limit is the build's choice). */
+#define ORACLE_SURELY_TOO_LARGE_N (SIZE_MAX / 8 + 1)
+#define ORACLE_SURELY_FINE_N ((size_t)1 << 40)
+
+/* The first failing sample check (-2, -3 or -4) and its index, or 0 when every sample
+ * is valid. weights may be NULL. */
+int oracle_sample_status(const double *s, const double *y, const double *w, size_t n,
+                         size_t *bad_index);
+
+/* Whether a positive and a negative of positive weight exist. */
+int oracle_has_both_classes(const double *y, const double *w, size_t n);
+
+/* The correctly rounded (nearest, ties to even) double of a / b, 0 <= a <= b, b > 0,
+ * b < 2^100. */
+double oracle_ratio_rn(unsigned __int128 a, unsigned __int128 b);
+
+typedef struct {
+    int defined;              /* both classes present */
+    int weighted;
+    double value_rn;          /* unweighted: the correctly rounded value */
+    long double value;        /* the value in long double (both cases) */
+    unsigned __int128 u2, pn2;  /* unweighted: 2U and 2PN */
+} oracle_exact_result;
+
+/* Exact AUROC of valid samples (ties count 1/2), by sorting. */
+void oracle_exact(const double *s, const double *y, const double *w, size_t n,
+                  oracle_exact_result *out);
+
+typedef struct {
+    int has_pairs;
+    long double value, dT;
+    long double wpos, wneg;   /* class weight totals (P and N without weights) */
+} oracle_soft_result;
+
+/* Soft AUROC of valid samples at a valid temperature T by the direct pair sum in long
+ * double; grad (n entries, may be NULL) receives d value / d s_i. */
+void oracle_soft(const double *s, const double *y, const double *w, size_t n, double T,
+                 oracle_soft_result *out, long double *grad);
+
+/* d value / d s_k alone (one sample, O(n)): for spot checks at large n. Requires
+ * has_pairs (wpos, wneg from oracle_soft_totals). */
+long double oracle_soft_grad_one(const double *s, const double *y, const double *w,
+                                 size_t n, double T, size_t k, long double wpos,
+                                 long double wneg);
+void oracle_soft_totals(const double *y, const double *w, size_t n, long double *wpos,
+                        long double *wneg);
+
+/* |lib - ref| <= tol, computed in long double; a reference beyond the double range
+ * accepts the infinity of its sign. NaN never passes. */
+int oracle_close(double lib, long double ref, long double tol);
+
+#endif
