@@ -136,10 +136,14 @@ def _not_exact(function: str, name: str, element: str) -> ValueError:
 def _check_list_ints(function: str, name: str, value: Any, array: np.ndarray) -> None:
     """Raises if NumPy turned a Python int of the list ``value`` into a float64 that is
     not that int (``[0.5, 2**53 + 1]`` becomes ``[0.5, 2**53]``)."""
-    if array.dtype != np.float64 or array.ndim != 1 or not isinstance(value, (list, tuple)):
+    if array.dtype != np.float64 or array.ndim != 1 or array.size == 0:
         return
-    big = np.abs(array) >= _FLOAT64_INTEGER_LIMIT  # only such floats can be rounded ints
-    for index in np.flatnonzero(big):
+    # Only floats of magnitude >= 2**53 can be rounded ints. The sum of squares is
+    # >= 2**106 if one is (one BLAS call, cheaper than abs and max); a NaN hides them,
+    # but a NaN is rejected by the library anyway.
+    if not np.dot(array, array) >= float(_FLOAT64_INTEGER_LIMIT) ** 2:
+        return
+    for index in np.flatnonzero(np.abs(array) >= _FLOAT64_INTEGER_LIMIT):
         item = value[int(index)]
         if isinstance(item, (int, np.integer)) and not isinstance(item, (bool, np.bool_)):
             if float(int(item)) != int(item):
@@ -168,7 +172,8 @@ def _as_vector(function: str, name: str, value: ArrayLike) -> np.ndarray:
             f"silently: remove them from every argument, or pass the data and give them "
             f"weight 0"
         )
-    _check_list_ints(function, name, value, array)
+    if isinstance(value, (list, tuple)):
+        _check_list_ints(function, name, value, array)
     return array
 
 
@@ -183,7 +188,8 @@ def _as_temperature(function: str, temperature: Any) -> float:
             f"{function}: temperature must be a scalar; got an array of shape {array.shape}"
         )
     t = float(array)
-    if _inexact(array.reshape(1), np.array([t])) is not None:
+    wide = array.dtype.itemsize > 8 or (array.dtype.itemsize == 8 and array.dtype.kind in "iu")
+    if wide and _inexact(array.reshape(1), np.array([t])) is not None:
         raise _not_exact(function, "temperature", f"temperature = {_show(array[()])}")
     return t
 
@@ -214,9 +220,18 @@ def _inexact(original: np.ndarray, converted: np.ndarray) -> Optional[np.ndarray
 
 
 def _order_keys(scores: np.ndarray) -> np.ndarray:
-    """float64 keys with the order and ties of ``scores``: dense ranks 0, 1, 2, ... of
-    the finite scores (exact in float64: there are fewer than 2**53), NaN and infinities
+    """float64 keys with the order and ties of ``scores``, exact in float64.
+
+    Integers whose range (max - min) is at most 2**53 (timestamps in nanoseconds, ids
+    near a large base): their offsets from the minimum, computed modulo 2**64 in uint64
+    (exact: the true offset is in [0, 2**53]), in O(n). Otherwise the dense ranks 0, 1,
+    2, ... of the finite scores (a sort; fewer than 2**53 of them), NaN and infinities
     kept as they are so that the library still rejects them."""
+    if scores.dtype.kind in "iu":
+        low, high = int(scores.min()), int(scores.max())
+        if high - low <= _FLOAT64_INTEGER_LIMIT:
+            offsets = scores.astype(np.uint64) - np.uint64(low % 2**64)
+            return offsets.astype(np.float64)
     finite = np.isfinite(scores)
     if finite.all():
         return np.unique(scores, return_inverse=True)[1].astype(np.float64).reshape(-1)
@@ -230,7 +245,13 @@ def _to_library(function: str, name: str, array: np.ndarray, dtype: np.dtype,
                 exact: bool) -> np.ndarray:
     """``array`` as a contiguous array of ``dtype`` for the library, never rounded: see the
     module documentation."""
-    with np.errstate(over="ignore", under="ignore"):
+    given = array.dtype
+    if given.itemsize < 8 or (given.itemsize == 8 and given.kind == "f"):
+        return np.ascontiguousarray(array, dtype=dtype)  # converts exactly
+    if given.kind == "f":
+        with np.errstate(over="ignore", under="ignore"):  # _inexact reports it
+            converted = np.ascontiguousarray(array, dtype=dtype)
+    else:  # (np.errstate costs microseconds per call: only where it can matter)
         converted = np.ascontiguousarray(array, dtype=dtype)
     lossy = _inexact(array, converted)
     if lossy is None:
@@ -244,13 +265,20 @@ def _to_library(function: str, name: str, array: np.ndarray, dtype: np.dtype,
     raise _not_exact(function, name, element)
 
 
-@dataclass(frozen=True)
 class _Inputs:
-    entry: _EntryPoints
-    predictions: np.ndarray  # contiguous, entry.dtype
-    labels: np.ndarray
-    weights: Optional[np.ndarray]
-    given: dict  # name -> the array as given (before conversion), for error messages
+    """The arrays the library is given (contiguous, ``entry.dtype``) and, for error
+    messages, the arrays as the user gave them (``given``: name -> array). A plain class
+    with slots: a frozen dataclass costs microseconds per call to build."""
+
+    __slots__ = ("entry", "predictions", "labels", "weights", "given")
+
+    def __init__(self, entry: _EntryPoints, predictions: np.ndarray, labels: np.ndarray,
+                 weights: Optional[np.ndarray], given: dict) -> None:
+        self.entry = entry
+        self.predictions = predictions
+        self.labels = labels
+        self.weights = weights
+        self.given = given
 
     @property
     def n(self) -> int:

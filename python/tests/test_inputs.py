@@ -73,6 +73,23 @@ def test_exact_random_large_integers_match_sklearn(dtype, low, high, weighted):
         assert roc_auc_score(y, s.astype(np.float64)) != want
 
 
+@pytest.mark.parametrize("dtype, base", [(np.int64, 1_700_000_000_000_000_000),
+                                         (np.int64, -2**63), (np.uint64, 2**64 - 2**53 - 1)])
+def test_exact_large_integers_in_a_narrow_range_match_sklearn(dtype, base):
+    # a range of at most 2**53 (the offsets path): nanosecond timestamps, say
+    rng = np.random.default_rng(11)
+    offsets = rng.integers(0, 2**53, size=3000, endpoint=True, dtype=np.uint64)
+    offsets[:3] = [0, 2**53, 1]
+    s = (np.uint64(base % 2**64) + offsets).astype(dtype)
+    y = (rng.random(3000) < 0.5).astype(np.int64)
+    y[:3] = [0, 1, 0]
+    assert abs(diffauroc.auroc_exact(s, y) - roc_auc_score(y, s)) <= 1e-15
+    # neighbours 1 apart keep their order where float64 would tie them
+    pair = np.array([base, base + 1], dtype=dtype)
+    assert diffauroc.auroc_exact(pair, [0, 1]) == 1.0
+    assert diffauroc.auroc_exact(pair, [1, 0]) == 0.0
+
+
 def test_exact_integers_within_2_53_are_converted_not_ranked():
     # no order keys needed: the values themselves are exact (checked via the weights path
     # and ties: a tie at 2**53 stays a tie)
