@@ -53,8 +53,9 @@ The text names the library's message and the bad element:
   it ends with the batch row, `` in batch row 2``);
 - callback route: JAX wraps the host function's error as ``INTERNAL: CpuCallback error
   calling callback: Traceback ...`` followed by the traceback, and the last line is
-  ``ValueError: diffauroc.jax.auroc_soft: labels must be exactly 0 or 1 (...)
-  [status -3]: labels[1] = 0.5``. JAX would also log that failure with its traceback
+  ``DiffAUROCError: diffauroc.jax.auroc_soft: labels must be exactly 0 or 1 (...)
+  [status -3]: labels[1] = 0.5`` (``DiffAUROCError``, a ``ValueError``, is what the
+  host function raised; JAX's error carries only its text). JAX would also log that failure with its traceback
   (to stderr, in a script without logging set up); this module filters out exactly those
   records (the ``jax._src.callback`` logger's "jax.pure_callback failed" records whose
   exception is this module's), so nothing is printed on either route.
@@ -429,7 +430,8 @@ def auroc_soft(predictions, labels, temperature=1.0, weights=None):
     ----------
     predictions : array of shape (n,)
         Scores; must be finite. Any real dtype; the result has this dtype (integer scores
-        give the default float dtype).
+        give the default float dtype, float32 unless x64 is enabled, and are converted
+        to it: integers beyond 2**24 round in float32, so pass such scores as floats).
     labels : array of shape (n,)
         Exactly 0 (negative) or 1 (positive); bool and integer dtypes are accepted.
     temperature : scalar, default 1.0
@@ -475,8 +477,8 @@ def _may_round(integer_dtype, float_dtype) -> bool:
     (int32 in float32, int64 in float64, ...)."""
     if not jnp.issubdtype(integer_dtype, jnp.integer):
         return False
-    bits = jnp.iinfo(integer_dtype).bits - (1 if jnp.issubdtype(integer_dtype, jnp.signedinteger) else 0)
-    return bits > jnp.finfo(float_dtype).nmant + 1
+    signed = jnp.issubdtype(integer_dtype, jnp.signedinteger)
+    return jnp.iinfo(integer_dtype).bits - signed > jnp.finfo(float_dtype).nmant + 1
 
 
 def _order_keys(scores, dtype):
@@ -496,7 +498,8 @@ def auroc_exact(predictions, labels, weights=None):
     Parameters are as :func:`auroc_soft`. The result has the dtype of the predictions
     (the library computes in float64). Integer predictions that the float dtype cannot
     all hold (int32 in float32, int64 in float64) are passed as their dense ranks, so
-    ties and order are exact (n must stay below 2**24 in float32). There must be at least one positive and one
+    order and ties are exact; more than 2**24 of them in float32 (ranks float32 cannot
+    hold) are a ValueError at trace time. There must be at least one positive and one
     negative sample of positive weight, else the call fails (AUROC is undefined), as
     scikit-learn's ``ValueError``.
 
@@ -511,6 +514,11 @@ def auroc_exact(predictions, labels, weights=None):
     predictions = jnp.asarray(predictions)
     dtype = _float_dtype(predictions)
     if _may_round(predictions.dtype, dtype) and predictions.ndim == 1:
+        if predictions.shape[0] > 2 ** (jnp.finfo(dtype).nmant + 1):
+            raise ValueError(
+                f"diffauroc.jax.auroc_exact: {predictions.shape[0]} integer predictions "
+                f"cannot be ranked exactly in {jnp.dtype(dtype).name}; pass floats or "
+                f"enable jax_enable_x64")
         predictions = _order_keys(predictions, dtype)
     predictions = jax.lax.stop_gradient(predictions.astype(dtype))
     labels = jax.lax.stop_gradient(_as_labels(labels, dtype))

@@ -158,3 +158,15 @@ def test_exact_integer_predictions_keep_their_order(jit):
     y = jnp.array([0.0, 1.0, 1.0, 0.0])
     # second row: positives 2**24 and 5 lose to both negatives (float32: 0.25)
     np.testing.assert_array_equal(jax.vmap(f, in_axes=(0, None))(batch, y), [1.0, 0.0])
+
+
+def test_exact_too_many_integer_predictions_for_float32_ranks_is_an_error():
+    # ranks 0 .. 2**24 do not all fit float32: refused when traced (no array is made)
+    n = 2**24 + 1
+    with pytest.raises(ValueError, match=r"16777217 integer predictions cannot be ranked "
+                                         r"exactly in float32"):
+        jax.eval_shape(auroc_exact, jax.ShapeDtypeStruct((n,), jnp.int32),
+                       jax.ShapeDtypeStruct((n,), jnp.float32))
+    out = jax.eval_shape(auroc_exact, jax.ShapeDtypeStruct((2**24,), jnp.int32),
+                         jax.ShapeDtypeStruct((2**24,), jnp.float32))
+    assert out.shape == () and out.dtype == jnp.float32
