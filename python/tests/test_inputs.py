@@ -212,6 +212,17 @@ def test_weights_float64_cannot_hold_are_refused(function, dtype, value):
         f"{function}: weights[2] = {value} cannot be represented exactly as float64")
 
 
+@pytest.mark.skipif(not LONGDOUBLE_IS_WIDER, reason="long double is double on this platform")
+@pytest.mark.parametrize("function", ["auroc_soft", "auroc_soft_grad", "auroc_exact"])
+def test_long_double_weight_beyond_double_precision_is_refused(function):
+    w = np.ones(4, dtype=np.longdouble)
+    w[3] += np.finfo(np.longdouble).eps
+    with pytest.raises(ValueError) as info:
+        ALL_CALLS[function]([0.1, 0.2, 0.3, 0.4], [0, 1, 1, 0], w)
+    assert str(info.value).startswith(
+        f"{function}: weights[3] = {str(w[3])} cannot be represented exactly as float64")
+
+
 def test_large_integer_weights_that_float64_holds_are_fine():
     w = np.array([2**60, 2**60, 1, 2**61], dtype=np.int64)
     s, y = [0.1, 0.2, 0.3, 0.4], [0, 1, 1, 0]

@@ -170,3 +170,11 @@ def test_exact_too_many_integer_predictions_for_float32_ranks_is_an_error():
     out = jax.eval_shape(auroc_exact, jax.ShapeDtypeStruct((2**24,), jnp.int32),
                          jax.ShapeDtypeStruct((2**24,), jnp.float32))
     assert out.shape == () and out.dtype == jnp.float32
+
+
+def test_masked_arrays_are_refused_by_jax_itself():
+    # JAX does not take masked arrays (it would drop the mask): its ValueError, at trace time
+    m = np.ma.masked_array([0.1, 0.9, 0.5], mask=[False, False, True])
+    for f in (auroc_soft, auroc_exact):
+        with pytest.raises(ValueError, match="masked arrays are not supported"):
+            f(m, jnp.array([0.0, 1.0, 0.0]))
