@@ -11,6 +11,8 @@
 #                                         and with DIFFAUROC_KERNELS=baseline (SSE2)
 #   compile+run    Tests/c/test_link.cpp  g++ -std=c++17 -Wall -Wextra -Werror -pedantic
 #   compile+run    Tests/c/test_dlopen.c  not linked; dlopen(.build/release/libdiffauroc.so)
+#   compile+run    Tests/c/test_alloc_fail.c  a malloc shim fails the k-th allocation of a
+#                                         call, for every k (two-thread paths included)
 #   compile+run    Tests/c/test_xla_ffi.c the XLA FFI handlers with hand-built call frames
 #                                         (layout checked against jaxlib's c_api.h if found)
 #   exports        Tests/c/check_exports.sh  header prototypes == exported C symbols, no libswift*
@@ -123,6 +125,17 @@ fi
 step "compile Tests/c/test_dlopen.c" compile_dlopen
 if [ -x "$tmp/test_dlopen" ]; then
     step "run test_dlopen (dlopen/dlsym, the Julia ccall path)" run_program "$tmp/test_dlopen" "$lib"
+fi
+
+# ---- every allocation failing in turn (malloc shim linked into the test program)
+compile_alloc_fail() {
+    # -rdynamic: the program's malloc family is what the library binds to
+    gcc "${CFLAGS[@]}" -rdynamic Tests/c/test_alloc_fail.c -o "$tmp/test_alloc_fail" "${LINK[@]}" -lm -pthread
+}
+step "compile Tests/c/test_alloc_fail.c" compile_alloc_fail
+if [ -x "$tmp/test_alloc_fail" ]; then
+    step "run test_alloc_fail (k-th allocation fails, every k: E_NO_MEMORY or same bits, never abort)" \
+        run_program "$tmp/test_alloc_fail"
 fi
 
 # ---- XLA FFI handlers called from C (hand-built call frames)

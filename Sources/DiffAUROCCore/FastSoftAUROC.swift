@@ -235,42 +235,16 @@ func fastSoftAUROC(
         let posA = counts, negA = counts + gridCount
         let posB = counts + 2 * gridCount, negB = counts + 3 * gridCount
         for g in 0..<(4 * gridCount) { counts[g] = 0 }
-        // (A constant copy of minScore: a captured `var` would cost a dynamic exclusivity
-        // check at every access inside the closures handed to `runConcurrently`.)
+        // (A constant copy of minScore in `grid`: the passes below reach everything through
+        // their context, see `runConcurrently`.)
         let grid = GridCells(origin: minScore, temperature: temperature, last: gridCount - 1)
-        let unweighted = samples.weights == nil
-        // Branch-free on the (random) labels: pointer and offset are selected, not jumped to.
-        // Both passes read what they need into locals first: the optimizer cannot keep
-        // captured values in registers across the stores of the loop (it must assume the
-        // stores may alias them) and would reload them at every point.
-        func countCells(_ range: Range<Int>, _ posCounts: UnsafeMutablePointer<Int32>,
-                        _ negCounts: UnsafeMutablePointer<Int32>) {
-            let x = samples.scores.baseAddress!, y = samples.labels.baseAddress!, grid = grid
-            for i in range where unweighted || samples.weight(i) > 0 {
-                let g = grid.cell(x[i])
-                let target = y[i] == 1 ? posCounts : negCounts
-                target[g] &+= 1
-            }
-        }
-        func scatter(_ range: Range<Int>, _ posOffsets: UnsafeMutablePointer<Int32>,
-                     _ negOffsets: UnsafeMutablePointer<Int32>) {
-            let x = samples.scores.baseAddress!, y = samples.labels.baseAddress!, grid = grid
-            let sortedScores = scores, sortedOrigins = o, negativeBase = positiveCount
-            for i in range where unweighted || samples.weight(i) > 0 {
-                let score = x[i] + 0.0
-                let g = grid.cell(score)
-                let isPositive = y[i] == 1
-                let offsets = isPositive ? posOffsets : negOffsets
-                let at = (isPositive ? 0 : negativeBase) + Int(offsets[g])
-                offsets[g] &+= 1
-                sortedScores[at] = score
-                sortedOrigins[at] = UInt32(truncatingIfNeeded: i)
-            }
-        }
-        let half = n / 2
+        let pass = GridPass(samples: samples, unweighted: samples.weights == nil, grid: grid,
+                            sortedScores: scores, sortedOrigins: o, negativeBase: positiveCount,
+                            half: n / 2, n: n, posA: posA, negA: negA, posB: posB, negB: negB)
         let parallelGrid = n >= FastSoftParameters.parallelThreshold
-        runConcurrently(inParallel: parallelGrid, { countCells(0..<half, posA, negA) },
-                        { countCells(half..<n, posB, negB) })
+        runConcurrently(inParallel: parallelGrid, with: pass,
+                        { $0.countCells(0..<$0.half, $0.posA, $0.negA) },
+                        { $0.countCells($0.half..<$0.n, $0.posB, $0.negB) })
         var nonEmpty = 0
         for g in 0..<gridCount where posA[g] + negA[g] + posB[g] + negB[g] > 0 { nonEmpty += 1 }
         cellCount = nonEmpty
@@ -294,8 +268,9 @@ func fastSoftAUROC(
         }
         posStart[cellCount] = p
         negStart[cellCount] = q
-        runConcurrently(inParallel: parallelGrid, { scatter(0..<half, posA, negA) },
-                        { scatter(half..<n, posB, negB) })
+        runConcurrently(inParallel: parallelGrid, with: pass,
+                        { $0.scatter(0..<$0.half, $0.posA, $0.negA) },
+                        { $0.scatter($0.half..<$0.n, $0.posB, $0.negB) })
         UnsafeMutableRawPointer(work.base!).bindMemory(to: Double.self, capacity: 4 * total)
     } else {
         let k = keys.base!
@@ -326,11 +301,13 @@ func fastSoftAUROC(
         let sv = (raw + 8 * total).bindMemory(to: UInt32.self, capacity: total)
         let hist = histograms.base!
         let pc = positiveCount, nc = negativeCount
-        runConcurrently(inParallel: n >= FastSoftParameters.parallelThreshold, {
-            radixSort(keys: k, values: o, scratchKeys: sk, scratchValues: sv, histogram: hist, count: pc)
-        }, {
-            radixSort(keys: k + pc, values: o + pc, scratchKeys: sk + pc, scratchValues: sv + pc,
-                      histogram: hist + 8 * 256, count: nc)
+        runConcurrently(inParallel: n >= FastSoftParameters.parallelThreshold,
+                        with: (k: k, o: o, sk: sk, sv: sv, hist: hist, pc: pc, nc: nc), { c in
+            radixSort(keys: c.k, values: c.o, scratchKeys: c.sk, scratchValues: c.sv,
+                      histogram: c.hist, count: c.pc)
+        }, { c in
+            radixSort(keys: c.k + c.pc, values: c.o + c.pc, scratchKeys: c.sk + c.pc,
+                      scratchValues: c.sv + c.pc, histogram: c.hist + 8 * 256, count: c.nc)
         })
         // Keys back to scores, in place (same size, trivial types).
         for i in 0..<total { k[i] = scoreFromSortKey(k[i]).bitPattern }
@@ -367,10 +344,11 @@ func fastSoftAUROC(
                           lo: cellBounds.base!, hi: cellBounds.base! + cellCount)
     // Two halves of the cells on two threads (disjoint writes; the same bits either way).
     let boundsSplit = pointBalancedSplit(cells, points: total)
-    runConcurrently(inParallel: total >= FastSoftParameters.parallelThreshold, {
-        setCellBounds(cells, pos, neg, 0..<boundsSplit)
-    }, {
-        setCellBounds(cells, pos, neg, boundsSplit..<cellCount)
+    runConcurrently(inParallel: total >= FastSoftParameters.parallelThreshold,
+                    with: (cells: cells, pos: pos, neg: neg, split: boundsSplit), { c in
+        setCellBounds(c.cells, c.pos, c.neg, 0..<c.split)
+    }, { c in
+        setCellBounds(c.cells, c.pos, c.neg, c.split..<c.cells.count)
     })
     // Near ranges by distance; then, when the far pairs are cheap enough for the near
     // field (estimated only when cells are few: cellCount^2 <= n keeps it O(n)), all near.
@@ -395,21 +373,24 @@ func fastSoftAUROC(
     let parallel = total >= FastSoftParameters.parallelThreshold
     let fs = farScratch.base!
     if layout.hasFarField {
-        runConcurrently(inParallel: parallel, {
-            let r = ExponentialFarField.sweep(layout, above: false, scratch: fs)
-            part[0] = r.value; part[1] = r.moment
-        }, {
-            let r = ExponentialFarField.sweep(layout, above: true, scratch: fs + ExponentialFarField.scratchCount)
-            part[2] = r.value; part[3] = r.moment
+        runConcurrently(inParallel: parallel, with: (layout: layout, fs: fs, part: part), { c in
+            let r = ExponentialFarField.sweep(c.layout, above: false, scratch: c.fs)
+            c.part[0] = r.value; c.part[1] = r.moment
+        }, { c in
+            let r = ExponentialFarField.sweep(
+                c.layout, above: true, scratch: c.fs + ExponentialFarField.scratchCount)
+            c.part[2] = r.value; c.part[3] = r.moment
         })
     }
     let near = ChebyshevNearField(layout: layout)
     let split = near.balancedSplit()
     let ns = nearScratch.base!
-    runConcurrently(inParallel: parallel, {
-        near.computeMoments(cells: 0..<split, scratch: ns)
-    }, {
-        near.computeMoments(cells: split..<cellCount, scratch: ns + ChebyshevNearField.scratchCount)
+    runConcurrently(inParallel: parallel,
+                    with: (near: near, split: split, count: cellCount, ns: ns), { c in
+        c.near.computeMoments(cells: 0..<c.split, scratch: c.ns)
+    }, { c in
+        c.near.computeMoments(cells: c.split..<c.count,
+                              scratch: c.ns + ChebyshevNearField.scratchCount)
     })
     // The near field's targets split by points, not by cells: with few large cells (dense
     // data) a split at a cell boundary can leave one thread with most of the work. A
@@ -418,15 +399,17 @@ func fastSoftAUROC(
     // cells were 5 of 25 M2L cell pairs.
     if parallel {
         let shares = near.targetShares()
-        runConcurrently(inParallel: true, {
-            let (cells, positives, negatives) = shares.first
-            let r = near.evaluate(cells: cells, positives: positives, negatives: negatives, scratch: ns)
-            part[4] = r.value; part[5] = r.moment
-        }, {
-            let (cells, positives, negatives) = shares.second
-            let r = near.evaluate(cells: cells, positives: positives, negatives: negatives,
-                                  scratch: ns + ChebyshevNearField.scratchCount)
-            part[6] = r.value; part[7] = r.moment
+        runConcurrently(inParallel: true,
+                        with: (near: near, shares: shares, ns: ns, part: part), { c in
+            let (cells, positives, negatives) = c.shares.first
+            let r = c.near.evaluate(cells: cells, positives: positives, negatives: negatives,
+                                    scratch: c.ns)
+            c.part[4] = r.value; c.part[5] = r.moment
+        }, { c in
+            let (cells, positives, negatives) = c.shares.second
+            let r = c.near.evaluate(cells: cells, positives: positives, negatives: negatives,
+                                    scratch: c.ns + ChebyshevNearField.scratchCount)
+            c.part[6] = r.value; c.part[7] = r.moment
         })
     } else {
         let r = near.evaluate(cells: 0..<cellCount, positives: 0..<pos.count,
@@ -448,12 +431,16 @@ func fastSoftAUROC(
         // Positives on one thread, negatives on the other: their origins are distinct.
         // Without a far field potentialAbove was never written (its part is 0).
         let g = gradient.baseAddress!, farField = layout.hasFarField
-        runConcurrently(inParallel: parallel, {
+        runConcurrently(inParallel: parallel,
+                        with: (g: g, farField: farField, pos: pos, neg: neg, t: temperature),
+                        { c in
+            let g = c.g, farField = c.farField, pos = c.pos, temperature = c.t
             for i in 0..<pos.count {
                 let potential = farField ? pos.potentialBelow[i] + pos.potentialAbove[i] : pos.potentialBelow[i]
                 g[Int(pos.origin[i])] = pos.mass[i] * potential / temperature
             }
-        }, {
+        }, { c in
+            let g = c.g, farField = c.farField, neg = c.neg, temperature = c.t
             for j in 0..<neg.count {
                 let potential = farField ? neg.potentialBelow[j] + neg.potentialAbove[j] : neg.potentialBelow[j]
                 g[Int(neg.origin[j])] = -neg.mass[j] * potential / temperature
@@ -476,6 +463,54 @@ func fastSoftAUROC(
 /// counting and the scattering pass, so both agree on every point's cell. Rounding can
 /// put a point within ~1e-16 * span of a grid line in the neighbour cell: its cell is
 /// then wider than h by that much, which no bound notices.
+/// The two passes of the grid grouping (count, then scatter), each run on two halves of
+/// the samples at once (`runConcurrently`): everything they read is a field, so the
+/// closures handed to `runConcurrently` capture nothing. Each pass reads the fields it
+/// needs into locals first: the optimizer cannot keep values reached through a pointer
+/// in registers across the stores of the loop (it must assume the stores may alias them).
+private struct GridPass {
+    let samples: LabeledSamples
+    let unweighted: Bool
+    let grid: GridCells
+    let sortedScores: UnsafeMutablePointer<Double>
+    let sortedOrigins: UnsafeMutablePointer<UInt32>
+    let negativeBase: Int
+    let half: Int, n: Int
+    let posA: UnsafeMutablePointer<Int32>, negA: UnsafeMutablePointer<Int32>
+    let posB: UnsafeMutablePointer<Int32>, negB: UnsafeMutablePointer<Int32>
+
+    /// Counts the samples of `range` in every cell, by class (branch-free on the labels:
+    /// pointer and offset are selected, not jumped to).
+    func countCells(_ range: Range<Int>, _ posCounts: UnsafeMutablePointer<Int32>,
+                    _ negCounts: UnsafeMutablePointer<Int32>) {
+        let x = samples.scores.baseAddress!, y = samples.labels.baseAddress!, grid = grid
+        let samples = samples, unweighted = unweighted
+        for i in range where unweighted || samples.weight(i) > 0 {
+            let g = grid.cell(x[i])
+            let target = y[i] == 1 ? posCounts : negCounts
+            target[g] &+= 1
+        }
+    }
+
+    /// Writes the samples of `range` to their cells' next slots (offsets advance).
+    func scatter(_ range: Range<Int>, _ posOffsets: UnsafeMutablePointer<Int32>,
+                 _ negOffsets: UnsafeMutablePointer<Int32>) {
+        let x = samples.scores.baseAddress!, y = samples.labels.baseAddress!, grid = grid
+        let sortedScores = sortedScores, sortedOrigins = sortedOrigins
+        let negativeBase = negativeBase, samples = samples, unweighted = unweighted
+        for i in range where unweighted || samples.weight(i) > 0 {
+            let score = x[i] + 0.0
+            let g = grid.cell(score)
+            let isPositive = y[i] == 1
+            let offsets = isPositive ? posOffsets : negOffsets
+            let at = (isPositive ? 0 : negativeBase) + Int(offsets[g])
+            offsets[g] &+= 1
+            sortedScores[at] = score
+            sortedOrigins[at] = UInt32(truncatingIfNeeded: i)
+        }
+    }
+}
+
 private struct GridCells {
     let origin: Double
     let temperature: Double

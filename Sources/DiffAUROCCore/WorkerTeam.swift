@@ -30,46 +30,84 @@ struct TeamWorker {
     }
 }
 
-/// Runs `body` SPMD-style on a team: with `chunkCount == 2`, once on the calling thread
-/// (chunk 0) and once on a new POSIX thread (chunk 1), and returns after both finished;
-/// otherwise (or if a thread or the barrier cannot be created) once on the calling
-/// thread owning all `chunkCount` chunks.
+/// Runs `body(context, worker)` SPMD-style on a team: with `chunkCount == 2`, once on the
+/// calling thread (chunk 0) and once on a new POSIX thread (chunk 1), and returns after
+/// both finished; otherwise (or if a thread or the barrier cannot be created) once on
+/// the calling thread owning all `chunkCount` chunks.
+///
+/// No Swift heap allocation: `body` must capture nothing (a closure literal that uses
+/// only its two arguments, its state reached through `context`), so the function value
+/// has no context to allocate or retain; the helper's context lives on this stack frame
+/// until the thread is joined, and the barrier comes from malloc, whose failure means one
+/// thread. (A closure that captured would be allocated by the caller and could trap when
+/// memory is short; Tests/c/test_alloc_fail.c fails every allocation of the two-thread
+/// paths in turn to check that none is left.) In a generic caller, `body` is
+/// capture-free once the caller is specialized, which whole-module optimization does
+/// for every call in the library.
 ///
 /// Memory written by different chunks in the same phase must be disjoint; phases are
 /// separated by `synchronize()`. pthreads rather than Dispatch: the library links the
 /// Swift runtime statically and must not depend on libdispatch.so.
 ///
-///     runAsTeam(chunkCount: 2) { worker in for c in worker.chunks { work(c) } }
-func runAsTeam(chunkCount: Int, _ body: (TeamWorker) -> Void) {
+///     var job = Job(...)
+///     withUnsafeMutablePointer(to: &job) { p in
+///         runAsTeam(chunkCount: 2, context: p) { raw, worker in
+///             raw.assumingMemoryBound(to: Job.self).pointee.run(worker)
+///         }
+///     }
+func runAsTeam(
+    chunkCount: Int, context: UnsafeMutableRawPointer,
+    _ body: @escaping (UnsafeMutableRawPointer, TeamWorker) -> Void
+) {
     let solo = TeamWorker.solo(chunkCount: chunkCount)
     guard chunkCount == 2,
           let raw = malloc(MemoryLayout<pthread_barrier_t>.stride)
-    else { return body(solo) }
+    else { return body(context, solo) }
     defer { free(raw) }
     let barrier = raw.bindMemory(to: pthread_barrier_t.self, capacity: 1)
-    guard pthread_barrier_init(barrier, nil, 2) == 0 else { return body(solo) }
+    guard pthread_barrier_init(barrier, nil, 2) == 0 else { return body(context, solo) }
     defer { pthread_barrier_destroy(barrier) }
-    withoutActuallyEscaping(body) { escapable in
-        var helper = HelperContext(
-            body: escapable, worker: TeamWorker(chunks: 1..<2, isLeader: false, barrier: barrier))
-        withUnsafeMutablePointer(to: &helper) { context in
-            var thread = pthread_t()
-            let status = pthread_create(&thread, nil, { raw in
-                let context = raw!.assumingMemoryBound(to: HelperContext.self)
-                context.pointee.body(context.pointee.worker)
-                return nil
-            }, context)
-            guard status == 0 else { return escapable(solo) }
-            escapable(TeamWorker(chunks: 0..<1, isLeader: true, barrier: barrier))
-            pthread_join(thread, nil)
-        }
+    var helper = HelperContext(
+        body: body, context: context,
+        worker: TeamWorker(chunks: 1..<2, isLeader: false, barrier: barrier))
+    withUnsafeMutablePointer(to: &helper) { helperPointer in
+        var thread = pthread_t()
+        let status = pthread_create(&thread, nil, { raw in
+            // (Capture-free: a C function. It reaches everything through `raw`.)
+            let helper = raw!.assumingMemoryBound(to: HelperContext.self)
+            helper.pointee.body(helper.pointee.context, helper.pointee.worker)
+            return nil
+        }, helperPointer)
+        guard status == 0 else { return body(context, solo) }
+        body(context, TeamWorker(chunks: 0..<1, isLeader: true, barrier: barrier))
+        pthread_join(thread, nil)
     }
 }
 
 /// What the second thread runs; it lives on the caller's stack until the thread is joined.
 private struct HelperContext {
-    let body: (TeamWorker) -> Void
+    let body: (UnsafeMutableRawPointer, TeamWorker) -> Void
+    let context: UnsafeMutableRawPointer
     let worker: TeamWorker
+}
+
+/// `runAsTeam(chunkCount:context:_:)` for a non-escaping closure that may capture. Running
+/// it on a second thread takes `withoutActuallyEscaping`, which allocates the escaping
+/// closure's context on the Swift heap (about 32 bytes, once per call): that allocation
+/// traps if it fails. New code uses the context form; this one stays until its last
+/// caller (ExactAUROC.swift) moves to it.
+///
+///     runAsTeam(chunkCount: 2) { worker in for c in worker.chunks { work(c) } }
+func runAsTeam(chunkCount: Int, _ body: (TeamWorker) -> Void) {
+    guard chunkCount == 2 else { return body(TeamWorker.solo(chunkCount: chunkCount)) }
+    withoutActuallyEscaping(body) { escapable in
+        var closure = escapable
+        withUnsafeMutablePointer(to: &closure) { pointer in
+            runAsTeam(chunkCount: chunkCount, context: pointer) { raw, worker in
+                raw.assumingMemoryBound(to: ((TeamWorker) -> Void).self).pointee(worker)
+            }
+        }
+    }
 }
 
 /// The half-open index range of logical chunk `chunk` of `count` elements cut into
