@@ -2,7 +2,8 @@
 """Writes the seed corpus Tests/fuzz/corpus/ for fuzz_diffauroc.c (deterministic).
 
 The input format is the decoder's in fuzz_diffauroc.c (LLVMFuzzerTestOneInput and
-decode_problem): op, flags, sel, n (one byte, or two for medium and large n), then the problem:
+decode_problem): op, flags, sel byte (mod 8: 0-3 soft, 4-5 exact, 6 batches, 7 all), n (one
+byte, or two for medium and large n), then the problem:
 grid, spread, shift, positive threshold, label shift, per sample (label byte, score kind
 [, extra byte]) [, weight byte [, extra]], temperature byte, injections. Bytes past the
 end of an input come from a PRNG seeded by the input, so short seeds make long problems.
@@ -11,6 +12,8 @@ end of an input come from a PRNG seeded by the input, so short seeds make long p
 """
 import os
 import shutil
+
+SEL = {0: 0, 1: 4, 2: 6, 3: 7}  # selection -> its byte in the input
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 OUT = os.path.join(HERE, "corpus")
@@ -27,7 +30,7 @@ def add(name, data):
 #    (special score 4 is 1e6; grid step 0 is 1; temperature 0 is 1)
 for sel in (0, 3):
     add(f"known-soft-above-one-sel{sel}",
-        [0x00, 0x00, sel, 10, 0, 0, 1, 1, 0] + [0, 208, 4] + [1, 0] * 9 + [0])
+        [0x00, 0x00, SEL[sel], 10, 0, 0, 1, 1, 0] + [0, 208, 4] + [1, 0] * 9 + [0])
 # 3. order of checks: n = SIZE_MAX (size index 7) and a NULL out_value is -8, not -1;
 #    fn 0 soft, 1 soft_grad, 2 exact, 3 exact_f32 (nulls bit 8: out NULL)
 for fn in range(4):
@@ -41,29 +44,29 @@ add("finding-f1-soft-batch-huge-stride", [0x0F, 0x00, 6, 0x7F, 2, 1, 0, 1, 7])
 
 # 2. weighted float32 vs float64 exact: medium n past the 1,024-sample blocks, weighted,
 #    exact only (sel 1); the PRNG fills the samples. Both failed before the fix.
-for v in (14, 22, 23):
+for v in (15, 36, 48):
     n = 1100 + 61 * v
-    add(f"known-f32-weighted-n{n}", [0x30, 0x11, 1, n >> 8, n & 255, 0, 0, 0, 128, 0, v])
+    add(f"known-f32-weighted-n{n}", [0x30, 0x11, SEL[1], n >> 8, n & 255, 0, 0, 0, 128, 0, v])
 
 # General seeds: every selection, weighted or not, bad values injected or not, FTZ/DAZ.
 for sel in range(4):
     for flags in (0x00, 0x01, 0x02, 0x03, 0x08, 0x09, 0x84):
-        add(f"general-sel{sel}-flags{flags:02x}", [0x00, flags, sel, 17 + 7 * sel, 0, 1, 0, 128, 1])
+        add(f"general-sel{sel}-flags{flags:02x}", [0x00, flags, SEL[sel], 17 + 7 * sel, 0, 1, 0, 128, 1])
 # ties only (grid step 0, score kind < 112), all of one class, n = 0, 1, 2
-add("ties-only", [0x00, 0x00, 3, 24, 0, 0, 1, 128, 0] + [0x10, 0x03, 0x90, 0x05] * 12 + [0])
-add("one-class", [0x00, 0x00, 3, 12, 0, 0, 1, 0, 0])
+add("ties-only", [0x00, 0x00, SEL[3], 24, 0, 0, 1, 128, 0] + [0x10, 0x03, 0x90, 0x05] * 12 + [0])
+add("one-class", [0x00, 0x00, SEL[3], 12, 0, 0, 1, 0, 0])
 for n in range(3):
-    add(f"tiny-n{n}", [0x00, 0x00, 3, n, 0, 0, 1, 128, 0])
+    add(f"tiny-n{n}", [0x00, 0x00, SEL[3], n, 0, 0, 1, 128, 0])
 # extreme temperatures (indices 5: 1e-300, 6: 5e-324, 7: DBL_MAX) and special scores
 for ti in (5, 6, 7):
     samples = []
     for i in range(30):  # alternating labels, special scores (kind 208..247, then index)
         samples += [0x20 if i % 2 else 0xA0, 208 + i % 40, (ti + i) % 30]
-    add(f"temperature-{ti}", [0x00, 0x00, 0, 30, 0, 2, 1, 128, 0] + samples + [ti])
+    add(f"temperature-{ti}", [0x00, 0x00, SEL[0], 30, 0, 2, 1, 128, 0] + samples + [ti])
 # medium n (the fast soft path from 10,000 pairs): op & 0x30 == 0x30, flags & 16
-add("medium-n300", [0x30, 0x10, 0, 0x01, 0x2C, 0, 0, 0, 128, 1])
-add("medium-n200-exact", [0x30, 0x10, 1, 0x00, 0xC8, 0, 0, 0, 128, 1])
-add("medium-n250-weighted", [0x30, 0x11, 3, 0x00, 0xFA, 0, 0, 0, 128, 1])
+add("medium-n300", [0x30, 0x10, SEL[0], 0x01, 0x2C, 0, 0, 0, 128, 1])
+add("medium-n200-exact", [0x30, 0x10, SEL[1], 0x00, 0xC8, 0, 0, 0, 128, 1])
+add("medium-n250-weighted", [0x30, 0x11, SEL[3], 0x00, 0xFA, 0, 0, 0, 128, 1])
 # large n (two-thread paths): op 0x7E (n >= 20,000) / 0xFE (n >= 65,536), flags & 0x70
 add("large-n20000", [0x7E, 0x70, 0, 0x00, 0x10, 0, 0, 1, 128, 1])
 add("large-n65536", [0xFE, 0x70, 0, 0x00, 0x10, 0, 0, 1, 128, 1])
