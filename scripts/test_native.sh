@@ -152,7 +152,7 @@ xla_include=$("$root/.venv/bin/python" -c "import jax.ffi; print(jax.ffi.include
 if [ -n "$xla_include" ] && [ -f "$xla_include/xla/ffi/api/c_api.h" ]; then
     step "test_xla_ffi.c frame layout == xla/ffi/api/c_api.h" \
         gcc -std=c11 -Wall -Wextra -Werror -fsyntax-only -DDIFFAUROC_TEST_XLA_HEADER \
-        -I "$root/include" -I "$xla_include" Tests/c/test_xla_ffi.c
+        -I "$root/include" -I "$root/Tests/c" -I "$xla_include" Tests/c/test_xla_ffi.c
 else
     echo "---- (jaxlib's xla/ffi/api/c_api.h not found: test_xla_ffi.c layout not compared)"
 fi

@@ -20,6 +20,7 @@
  */
 #define _GNU_SOURCE
 #include "diffauroc.h"
+#include "xla_ffi_frame.h"
 
 #include <errno.h>
 #include <math.h>
@@ -114,13 +115,45 @@ static uint64_t mix(uint64_t h, double v) {
     return (h ^ bits) * 0x100000001B3ull;
 }
 
+/* A fake XLA for the FFI handler cases: Error_Create hands out a token. */
+static int error_token, ffi_errc = -1;
+static void *fake_error_create(ffi_error_create_args *args) {
+    ffi_errc = args->errc;
+    return &error_token;
+}
+static ffi_api fake_api;
+
+/* diffauroc_xla_ffi_soft on ROWS x N_SOFT float64 (gradient and d/dT too), or with a bad
+ * label (the error path, whose message is composed); the outcome as a status. */
+static int call_ffi_soft(int bad, double *values, double *grads, double *dts) {
+    static call c;
+    double t = 0.7;
+    void *r;
+    fake_api.struct_size = sizeof fake_api;
+    fake_api.error_create = fake_error_create;
+    set_buffer(&c, 0, F64, s, 2, ROWS, N_SOFT);
+    set_buffer(&c, 1, F64, y, 2, ROWS, N_SOFT);
+    set_buffer(&c, 2, F64, &t, 0, 0, 0);
+    set_buffer(&c, 3, F64, w, 2, ROWS, N_SOFT);
+    set_buffer(&c, 4, F64, values, 1, 0, ROWS);
+    set_buffer(&c, 5, F64, grads, 2, ROWS, N_SOFT);
+    set_buffer(&c, 6, F64, dts, 1, 0, ROWS);
+    if (bad) y[N_SOFT + 17] = 2.0;
+    ffi_errc = -1;
+    r = diffauroc_xla_ffi_soft(make_frame_with(&c, &fake_api, 4, 3));
+    if (bad) y[N_SOFT + 17] = (double)((N_SOFT + 17) % 3 == 0);
+    if (r == NULL) return DIFFAUROC_OK;
+    if (r != &error_token) return -100; /* not an error of this API */
+    return ffi_errc == 8 ? DIFFAUROC_E_NO_MEMORY : -(100 + ffi_errc);
+}
+
 /* Calls case `which` once, armed; returns what happened. */
 static report run_case(int which) {
     report r;
     double v = SENT, dT = SENT, bv[ROWS] = {SENT, SENT}, bdT[ROWS] = {SENT, SENT}, t = 0.7;
     int bst[ROWS] = {-99, -99};
     size_t i, n = 0;
-    int grads = 0;
+    int grads = 0, b;
     memset(&r, 0, sizeof r);
     for (i = 0; i < N_MAX; i++) g[i] = SENT;
     shim_armed = 1;
@@ -144,10 +177,36 @@ static report run_case(int which) {
     case 8: r.status = auroc_exact(s, y, NULL, N_SMALL, &v); break;
     case 9: r.status = auroc_exact(s, y, w, N_SMALL, &v); break;
     case 10: r.status = auroc_exact_f32(s32, y32, w32, N_SMALL, &v); break;
-    default: r.status = auroc_soft(s, y, w, 150, 0.7, &v); break; /* 50 x 100 pairs */
+    case 11: r.status = auroc_soft(s, y, w, 150, 0.7, &v); break; /* 50 x 100 pairs */
+    case 12:
+        for (b = 0; b < ROWS; b++) bv[b] = bdT[b] = SENT;
+        r.status = call_ffi_soft(0, bv, g, bdT);
+        n = ROWS * N_SOFT;
+        grads = 1;
+        break;
+    default:
+        /* error path: the handler must return an XLA error (INVALID_ARGUMENT, -103 here)
+         * with or without memory for its scratch, never abort */
+        r.status = call_ffi_soft(1, bv, g, bdT);
+        if (r.status == -103) r.status = DIFFAUROC_OK;
+        break;
     }
     shim_armed = 0;
-    if (which == 6 || which == 7) {
+    if (which == 12 || which == 13) {
+        /* XLA FFI: nothing written unless it succeeded */
+        int written = 0;
+        for (b = 0; b < ROWS; b++) {
+            written |= bv[b] != SENT || bdT[b] != SENT;
+            r.checksum = mix(r.checksum, bv[b]);
+            r.checksum = mix(r.checksum, bdT[b]);
+        }
+        r.value = bv[0];
+        r.untouched = !written;
+        if (which == 12 && r.status == DIFFAUROC_E_NO_MEMORY) {
+            for (i = 0; i < ROWS * (size_t)N_SOFT; i++)
+                if (g[i] != SENT) r.untouched = 0;
+        }
+    } else if (which == 6 || which == 7) {
         /* batch: rows before the failing row written, the others not (header) */
         int b, ok = 1, failed_rows = 0;
         for (b = 0; b < ROWS; b++) {
@@ -193,6 +252,8 @@ static const char *case_names[] = {
     "auroc_exact n = 30,000 weighted (one thread)",
     "auroc_exact_f32 n = 30,000 weighted (one thread)",
     "auroc_soft n = 150 weighted (direct pair sum)",
+    "diffauroc_xla_ffi_soft 2 x 24,000 weighted, gradient (fast path, two threads)",
+    "diffauroc_xla_ffi_soft with a bad label (the error message path)",
 };
 /* The exact AUROC's two-thread cases: ExactAUROC.swift still hands runAsTeam a capturing
  * closure, whose escaping copy (withoutActuallyEscaping) is the one Swift allocation left
