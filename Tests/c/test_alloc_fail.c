@@ -1,9 +1,13 @@
 /*
  * test_alloc_fail.c -- every allocation a call makes may fail, one at a time, and the
  * call still returns (DIFFAUROC_E_NO_MEMORY with its outputs untouched, or success with
- * the bits of an unfailed call): it never aborts. This covers the two-thread paths
- * (exact AUROC at n >= 65,536, the fast soft AUROC at n >= 20,000: a failed thread or
- * barrier falls back to one thread) and the XLA FFI handler's scratch.
+ * the bits of an unfailed call): it never aborts. Covered: the fast soft AUROC's
+ * two-thread path (n >= 20,000; a failed thread or barrier falls back to one thread with
+ * the same bits) through auroc_soft, auroc_soft_grad, the batch and the XLA FFI soft
+ * handler (whose error message is composed without heap allocation, error path too);
+ * one-thread exact AUROC (float64 and float32) and the direct soft pair sum. The exact
+ * AUROC's two-thread cases (n >= 65,536) run only with DIFFAUROC_TEST_ALLOC_ALL=1: they
+ * still abort (see exact_two_thread below).
  *
  *   gcc -std=c99 -Wall -Wextra -Werror -pedantic -I include -I Tests/c -rdynamic \
  *       Tests/c/test_alloc_fail.c -o test_alloc_fail -L.build/release -ldiffauroc \
