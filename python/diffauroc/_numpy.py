@@ -139,10 +139,11 @@ def _check_list_ints(function: str, name: str, value: Any, array: np.ndarray) ->
     if array.dtype != np.float64 or array.ndim != 1 or array.size == 0:
         return
     # Only floats of magnitude >= 2**53 can be rounded ints. The sum of squares is
-    # >= 2**106 if one is (one BLAS call, cheaper than abs and max); a NaN hides them,
-    # but a NaN is rejected by the library anyway.
-    if not np.dot(array, array) >= float(_FLOAT64_INTEGER_LIMIT) ** 2:
-        return
+    # >= 2**106 if one is (one BLAS call, cheaper than abs and max; it may overflow to
+    # inf, which passes); a NaN hides them, but a NaN is rejected by the library anyway.
+    with np.errstate(over="ignore"):
+        if not np.dot(array, array) >= float(_FLOAT64_INTEGER_LIMIT) ** 2:
+            return
     for index in np.flatnonzero(np.abs(array) >= _FLOAT64_INTEGER_LIMIT):
         item = value[int(index)]
         if isinstance(item, (int, np.integer)) and not isinstance(item, (bool, np.bool_)):

@@ -258,6 +258,13 @@ def test_list_that_numpy_would_round_is_refused(function):
         f"{function}: predictions[1] = {BIG + 1} cannot be represented exactly as float64")
 
 
+def test_list_screening_neither_warns_nor_refuses_huge_floats():
+    import warnings
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # (the screen's sum of squares overflows here)
+        assert diffauroc.auroc_exact([1e300, -1e300, 2.0**60], [1, 0, 0]) == 1.0
+
+
 def test_list_of_big_ints_that_numpy_keeps_as_integers_is_exact():
     assert diffauroc.auroc_exact([BIG, BIG + 1], [0, 1]) == 1.0  # int64 array: ranked
     assert diffauroc.auroc_exact([2**64 - 1, 2**64 - 2], [0, 1]) == 0.0  # uint64
