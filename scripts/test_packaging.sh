@@ -335,7 +335,9 @@ EOF
 
 t_sdist_install() {
     fresh_venv "$tmp/venv-sdist" || return 1
-    (cd "$outside" && "$tmp/venv-sdist/bin/python" -m pip install -q "$sdist") || return 1
+    # --no-cache-dir: pip would otherwise keep the wheel it builds from the sdist in its
+    # cache (one per temporary sdist path, 2.4 MB each).
+    (cd "$outside" && "$tmp/venv-sdist/bin/python" -m pip install -q --no-cache-dir "$sdist") || return 1
     run_example "$tmp/venv-sdist" example_python.py 1 "$PATH"
 }
 
