@@ -106,7 +106,9 @@ def sizes():
     rng = np.random.default_rng(11)
     small = [2, 3, 4, 5, 8, 13, 31, 64, 100]
     logs = np.exp(rng.uniform(np.log(2), np.log(2e4), size=140)).astype(int).tolist()
-    return small + logs + [70_000, 100_000]
+    # Above 65536 samples the library splits the work in two: several sizes there, so
+    # that the split falls both inside a block and at a block start (long tie groups).
+    return small + logs + [65_536, 70_000, 100_000, 131_071, 150_000]
 
 
 CASES = [(seed, n) for seed, n in enumerate(sizes())]
