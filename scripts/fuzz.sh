@@ -12,10 +12,10 @@
 #    (default 90) once per CPU build of the library: as the CPU selects it (x86-64-v3 on
 #    AVX2 machines) and with DIFFAUROC_KERNELS=baseline (SSE2); each run starts from the
 #    seed corpus plus what earlier runs found (a work corpus under .build-fuzz, kept between
-#    runs of this script; delete .build-fuzz/corpus to start afresh).
+#    runs of this script; delete .build-fuzz/fuzz-corpus to start afresh).
 #
 # Any crash, sanitizer report (ASan, LeakSanitizer) or oracle mismatch fails the run; the
-# input that caused it is saved as .build-fuzz/artifacts/crash-* (replay it with
+# input that caused it is saved as .build-fuzz/fuzz-artifacts/crash-* (replay it with
 # `.build-fuzz/fuzz_diffauroc FILE`). The last line is "N passed, N failed" (one step per
 # build and replay); the exit status is 1 if any step failed. Per run it prints the number
 # of executions and the rate.
@@ -32,8 +32,8 @@ extra=("$@")
 scratch=$root/.build-fuzz
 lib_dir=$scratch/release
 bin=$scratch/fuzz_diffauroc
-work_corpus=$scratch/corpus
-artifacts=$scratch/artifacts
+work_corpus=$scratch/fuzz-corpus
+artifacts=$scratch/fuzz-artifacts
 mkdir -p "$scratch" "$work_corpus" "$artifacts"
 
 passed=0
@@ -62,6 +62,7 @@ if [ "${DIFFAUROC_SKIP_BUILD:-0}" != 1 ]; then
     # SwiftPM does not rebuild objects when only -Xswiftc flags change: start over if the
     # flags differ from the last build's.
     stamp=$scratch/flags
+    # (scripts/test_sanitizers.sh builds the same library in the same place, same stamp)
     if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "${swift_flags[*]}" ]; then
         rm -rf "$scratch/release" "$scratch"/x86_64-* "$scratch"/aarch64-* "$scratch/build.db"
     fi
@@ -104,11 +105,13 @@ run_fuzzer() {  # run_fuzzer NAME ENV... -- ARGS...
     record "$rc" "$name"
 }
 
-# replay the seed corpus on both builds (fast: a regression check of every seed)
+# replay the seed corpus on both builds (a regression check of every seed), with the
+# large-n inputs (the library's two-thread paths) switched on
 seeds=$(ls Tests/fuzz/corpus | wc -l)
-run_fuzzer "replay $seeds seeds, kernels as selected" -- -runs=0 Tests/fuzz/corpus
-run_fuzzer "replay $seeds seeds, DIFFAUROC_KERNELS=baseline" DIFFAUROC_KERNELS=baseline -- \
+run_fuzzer "replay $seeds seeds, kernels as selected" DIFFAUROC_FUZZ_LARGE=1 -- \
     -runs=0 Tests/fuzz/corpus
+run_fuzzer "replay $seeds seeds, DIFFAUROC_KERNELS=baseline" DIFFAUROC_FUZZ_LARGE=1 \
+    DIFFAUROC_KERNELS=baseline -- -runs=0 Tests/fuzz/corpus
 
 jobs=${FUZZ_JOBS:-1}
 par=()

@@ -5,7 +5,9 @@
 #   bash scripts/test_sanitizers.sh
 #
 # Steps (each counts once in the final "N passed, N failed" line):
-#   ASan build    swift build -c release --scratch-path .build-asan -Xswiftc -sanitize=address
+#   ASan build    swift build -c release --scratch-path .build-fuzz -Xswiftc -sanitize=address
+#                 -Xswiftc -sanitize-coverage=...: the library scripts/fuzz.sh fuzzes (built
+#                 once for both scripts; the coverage counters are inert without libFuzzer)
 #   test_link     Tests/c/test_link.c (the C suite of scripts/test_native.sh, same flags but
 #                 compiled by the toolchain's clang with -fsanitize=address) against it, run
 #                 as the CPU selects the core's build and with DIFFAUROC_KERNELS=baseline;
@@ -20,7 +22,7 @@
 #                 TSAN_OPTIONS halt_on_error=1, with Tests/sanitizers/tsan.supp (each entry
 #                 says why it is a false positive)
 # Any sanitizer report fails its step (the sanitizers exit non-zero). Exit status 1 if any
-# step fails. DIFFAUROC_SKIP_BUILD=1 reuses .build-asan and .build-tsan as they are.
+# step fails. DIFFAUROC_SKIP_BUILD=1 reuses .build-fuzz and .build-tsan as they are.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -54,13 +56,21 @@ clang=${CLANG:-$(dirname "$(command -v swift)")/clang}
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/diffauroc-sanitizers.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 
-build() {  # build SCRATCH SANITIZER
-    local scratch=$root/$1 flags="-sanitize=$2" stamp=$root/$1/flags
+build() {  # build SCRATCH SWIFTC-FLAGS...
+    local scratch=$root/$1
+    shift
+    local -a flags=()
+    local f
+    for f in "$@"; do flags+=(-Xswiftc "$f"); done
+    local stamp=$scratch/flags
     # SwiftPM does not rebuild when only -Xswiftc flags change: start over if they differ
-    if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$flags" ]; then rm -rf "$scratch"; fi
+    # (build products only; scripts/fuzz.sh keeps its corpus in the same scratch path)
+    if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "${flags[*]}" ]; then
+        rm -rf "$scratch/release" "$scratch"/x86_64-* "$scratch"/aarch64-* "$scratch/build.db"
+    fi
     mkdir -p "$scratch"
-    swift build -c release --scratch-path "$scratch" -Xswiftc "$flags" 2>&1 | tail -n 3
-    [ "${PIPESTATUS[0]}" -eq 0 ] && echo "$flags" >"$stamp" && [ -f "$scratch/release/libdiffauroc.so" ]
+    swift build -c release --scratch-path "$scratch" "${flags[@]}" 2>&1 | tail -n 3
+    [ "${PIPESTATUS[0]}" -eq 0 ] && echo "${flags[*]}" >"$stamp" && [ -f "$scratch/release/libdiffauroc.so" ]
 }
 
 # Runs a test program and requires exit status 0 and a last line "N passed, 0 failed".
@@ -74,13 +84,18 @@ run_program() {
         echo "(last line is not 'N passed, 0 failed')"; return 1; }
 }
 
-CFLAGS=(-std=c99 -Wall -Wextra -pedantic -O1 -g -fno-omit-frame-pointer
+CFLAGS=(-std=c99 -Wall -Wextra -Werror -pedantic -O1 -g -fno-omit-frame-pointer -fuse-ld=lld
         -I "$root/include" -I "$root/Tests/c")
 
 # ---- AddressSanitizer + LeakSanitizer
-asan_lib=$root/.build-asan/release
+# The ASan library is the one scripts/fuzz.sh builds (same scratch path and flags, so
+# whichever script runs second finds it built): -sanitize=address plus libFuzzer's
+# coverage counters, which do nothing without libFuzzer (the ASan runtime defines their
+# callbacks as no-ops).
+asan_lib=$root/.build-fuzz/release
 if [ "${DIFFAUROC_SKIP_BUILD:-0}" != 1 ]; then
-    step "ASan build: swift build -c release -Xswiftc -sanitize=address" build .build-asan address
+    step "ASan build (.build-fuzz): swift build -c release -sanitize=address -sanitize-coverage" \
+        build .build-fuzz -sanitize=address -sanitize-coverage=edge,inline-8bit-counters,pc-table
 fi
 asan_ok() { [ -f "$asan_lib/libdiffauroc.so" ]; }
 compile_asan() {
@@ -107,16 +122,21 @@ fi
 # ---- ThreadSanitizer
 tsan_lib=$root/.build-tsan/release
 if [ "${DIFFAUROC_SKIP_BUILD:-0}" != 1 ]; then
-    step "TSan build: swift build -c release -Xswiftc -sanitize=thread" build .build-tsan thread
+    step "TSan build (.build-tsan): swift build -c release -Xswiftc -sanitize=thread" \
+        build .build-tsan -sanitize=thread
 fi
+# The toolchain's static TSan runtime carries libdispatch interceptors, which need
+# libdispatch and the blocks runtime at link time (they ship with the toolchain).
+swift_rt=$(dirname "$(command -v swift)")/../lib/swift/linux
 compile_tsan() {
     "$clang" "${CFLAGS[@]}" -fsanitize=thread Tests/sanitizers/test_threads.c \
-        -o "$tmp/test_threads_tsan" -L "$tsan_lib" -ldiffauroc "-Wl,-rpath,$tsan_lib" -lm -pthread
+        -o "$tmp/test_threads_tsan" -L "$tsan_lib" -ldiffauroc "-Wl,-rpath,$tsan_lib" -lm -pthread \
+        -L "$swift_rt" -ldispatch -lBlocksRuntime "-Wl,-rpath,$swift_rt"
 }
 if [ -f "$tsan_lib/libdiffauroc.so" ]; then
     step "compile test_threads.c with -fsanitize=thread" compile_tsan
     if [ -x "$tmp/test_threads_tsan" ]; then
-        tsan_env=(TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1:suppressions=$root/Tests/sanitizers/tsan.supp")
+        tsan_env=(TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1:print_suppressions=1:suppressions=$root/Tests/sanitizers/tsan.supp")
         step "test_threads (4 threads x 2 rounds) under TSan" \
             run_program env "${tsan_env[@]}" "$tmp/test_threads_tsan" 4 2
         step "test_threads (4 threads x 1 round) under TSan, DIFFAUROC_KERNELS=baseline" \

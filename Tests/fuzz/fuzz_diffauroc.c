@@ -4,7 +4,8 @@
  * scripts/fuzz.sh; see Tests/fuzz/README.md).
  *
  * Each input is decoded into one problem (scores, labels, optional weights, a temperature;
- * n from 0 to 600, or 65,536 and more to take the library's two-thread paths), and the
+ * n from 0 to 3,000, or with DIFFAUROC_FUZZ_LARGE=1 also 20,000 and 65,536 and more, to
+ * take the library's two-thread paths), and the
  * problem is run through every export:
  *
  *   auroc_soft, auroc_soft_grad, auroc_exact, auroc_exact_f32 (on the values rounded to
@@ -57,7 +58,7 @@
 
 /* ---- failures -------------------------------------------------------------------- */
 
-static int keep_going, skip_f1;
+static int keep_going, skip_f1, large_enabled;
 static unsigned long failures;
 static const char *current_call = "";
 
@@ -860,6 +861,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv) {
     (void)argc; (void)argv;
     keep_going = getenv("DIFFAUROC_FUZZ_KEEP_GOING") != NULL;
     skip_f1 = getenv("DIFFAUROC_FUZZ_SKIP_F1") != NULL;
+    large_enabled = getenv("DIFFAUROC_FUZZ_LARGE") != NULL && strcmp(getenv("DIFFAUROC_FUZZ_LARGE"), "0") != 0;
     /* the build this process runs (DIFFAUROC_KERNELS=baseline forces x86-64) */
     double s[2] = {0, 1}, y[2] = {0, 1}, v;
     (void)auroc_exact(s, y, NULL, 2, &v);
@@ -881,7 +883,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
      * 32 batch without gradients, 64 batch without out_status, 128 FTZ only */
     fp_mode_for_calls = 0x1F80u | ((flags & 8) ? 0x8040u : 0) | ((flags & 128) ? 0x8000u : 0);
     /* op % 16 == 15: call-level mode; op 0x7E / 0xFE: n >= 20,000 / 65,536 (the soft and
-     * exact two-thread paths; rare: 0.2-0.4 s each under ASan) with flags & 0x70 == 0x70;
+     * exact two-thread paths) with flags & 0x70 == 0x70, when DIFFAUROC_FUZZ_LARGE=1 (each
+     * such input takes 0.2-0.5 s under ASan, and libFuzzer then spends most of its time on
+     * them: off by default, on for the seed replay of scripts/fuzz.sh);
      * flags & 16 with op & 0x30 == 0x30: n up to 300 (the fast soft path from 10,000
      * pairs); else n up to 64 */
     if (op % 16 == 15) {
@@ -896,10 +900,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     static const uint8_t sel_of[8] = {0, 0, 0, 0, 1, 1, 2, 3};
     const uint8_t sel = sel_of[u8(&src) % 8];
     size_t n;
-    const int large = (op & 0x7F) == 0x7E && (flags & 0x70) == 0x70;
+    const int large = large_enabled && (op & 0x7F) == 0x7E && (flags & 0x70) == 0x70;
     const int medium = !large && (flags & 16) && (op & 0x30) == 0x30;
     if (large) n = (op & 0x80 ? 65536 : 20000) + u16(&src) % 4096;
-    else if (medium) n = u16(&src) % (sel == 1 ? 5001 : 301); /* exact: past 1,024-sample blocks */
+    else if (medium) n = u16(&src) % (sel == 1 ? 3001 : 301); /* exact: past 1,024-sample blocks */
     else n = u8(&src) % 65;
     problem pb;
     decode_problem(&src, &pb, n, flags & 1, (flags & 2) != 0);

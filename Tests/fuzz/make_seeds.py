@@ -44,8 +44,8 @@ add("finding-f1-soft-batch-huge-stride", [0x0F, 0x00, 6, 0x7F, 2, 1, 0, 1, 7])
 
 # 2. weighted float32 vs float64 exact: medium n past the 1,024-sample blocks, weighted,
 #    exact only (sel 1); the PRNG fills the samples. Both failed before the fix.
-for v in (15, 36, 48):
-    n = 1100 + 61 * v
+for v in (10, 11, 14):
+    n = 1100 + 47 * v
     add(f"known-f32-weighted-n{n}", [0x30, 0x11, SEL[1], n >> 8, n & 255, 0, 0, 0, 128, 0, v])
 
 # General seeds: every selection, weighted or not, bad values injected or not, FTZ/DAZ.
