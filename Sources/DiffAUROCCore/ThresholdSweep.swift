@@ -66,9 +66,12 @@ struct ClassTotals {
 /// The sorted samples (see the file comment). The owner calls `free()` once.
 struct SortedSamples<Score: ThresholdScore> {
     typealias Word = Score.OrderKey
-    /// words[0..<count] ascending; values[k] the signed (maybe scaled) weight of words[k].
+    /// words[0..<count] ascending. With weights, values[k] is the signed (maybe scaled)
+    /// weight of words[k] (and `classes` is empty); without, classes[k] is its class (1
+    /// positive) and `values` is empty: 9 bytes a sample move through the sort, not 16.
     let words: ScratchBuffer<Word>
     let values: ScratchBuffer<Double>
+    let classes: ScratchBuffer<UInt8>
     let count: Int
     let totals: ClassTotals
     /// Whether the tied sample scikit-learn reports as the threshold of the zero scores is
@@ -79,6 +82,7 @@ struct SortedSamples<Score: ThresholdScore> {
     func free() {
         words.free()
         values.free()
+        classes.free()
     }
 
     /// Gathers the samples of positive weight and sorts them.
@@ -109,8 +113,14 @@ struct SortedSamples<Score: ThresholdScore> {
         }
         let words = try ScratchBuffer<Word>(count: n)
         let values: ScratchBuffer<Double>
-        do { values = try ScratchBuffer<Double>(count: n) } catch {
+        do { values = try ScratchBuffer<Double>(count: weights == nil ? 0 : n) } catch {
             words.free()
+            throw error
+        }
+        let classes: ScratchBuffer<UInt8>
+        do { classes = try ScratchBuffer<UInt8>(count: weights == nil ? n : 0) } catch {
+            words.free()
+            values.free()
             throw error
         }
         var totals = ClassTotals()
@@ -122,6 +132,19 @@ struct SortedSamples<Score: ThresholdScore> {
             guard w > 0 else { continue }
             let s = scores[i]
             words.buffer[m] = s.orderKey
+            if s == 0 {
+                // Increasing index order: the last zero is the group's last; decreasing:
+                // the first is.
+                if tieOrder == .increasingIndex || !zeroSeen { zeroNegative = s.sign == .minus }
+                zeroSeen = true
+            }
+            if weights == nil {
+                let c = labels[i].classBit
+                classes.buffer[m] = UInt8(truncatingIfNeeded: c)
+                totals.positives += c
+                m += 1
+                continue
+            }
             if labels[i] == 1 {
                 values.buffer[m] = w / positiveScale
                 totals.positives += 1
@@ -131,15 +154,14 @@ struct SortedSamples<Score: ThresholdScore> {
                 totals.negatives += 1
                 totals.negativeWeight += w
             }
-            if s == 0 {
-                // Increasing index order: the last zero is the group's last; decreasing:
-                // the first is.
-                if tieOrder == .increasingIndex || !zeroSeen { zeroNegative = s.sign == .minus }
-                zeroSeen = true
-            }
             m += 1
         }
-        let sorted = SortedSamples(words: words, values: values, count: m, totals: totals,
+        if weights == nil {
+            totals.negatives = m - totals.positives
+            totals.positiveWeight = Double(totals.positives)
+            totals.negativeWeight = Double(totals.negatives)
+        }
+        let sorted = SortedSamples(words: words, values: values, classes: classes, count: m, totals: totals,
                                    zeroThresholdIsNegative: zeroNegative, tieOrder: tieOrder)
         do {
             try sorted.sort()
@@ -150,17 +172,24 @@ struct SortedSamples<Score: ThresholdScore> {
         return sorted
     }
 
-    /// Sorts words[0..<count] ascending (stably), values following.
+    /// Sorts words[0..<count] ascending (stably), values or classes following.
     private func sort() throws(CoreError) {
-        guard count > 1, let w = words.base, let v = values.base else { return }
+        guard count > 1, let w = words.base else { return }
         let spareWords = try ScratchBuffer<Word>(count: count)
         defer { spareWords.free() }
-        let spareValues = try ScratchBuffer<Double>(count: count)
-        defer { spareValues.free() }
         let tables = try ScratchBuffer<Int>(count: RadixSortTuning.tableCount)
         defer { tables.free() }
-        sortWords(w, v, spareWords: spareWords.base!, spareValues: spareValues.base!,
-                  count: count, tables: tables.base!)
+        if let v = values.base {
+            let spareValues = try ScratchBuffer<Double>(count: count)
+            defer { spareValues.free() }
+            sortWords(w, v, spareWords: spareWords.base!, spareValues: spareValues.base!,
+                      count: count, tables: tables.base!)
+        } else if let c = classes.base {
+            let spareClasses = try ScratchBuffer<UInt8>(count: count)
+            defer { spareClasses.free() }
+            sortWords(w, c, spareWords: spareWords.base!, spareValues: spareClasses.base!,
+                      count: count, tables: tables.base!)
+        }
     }
 
     /// Calls `body(key, fps, tps)` for each distinct score, from the highest, with the
@@ -177,7 +206,13 @@ struct SortedSamples<Score: ThresholdScore> {
             let key = words.buffer[end - 1]
             var start = end - 1
             while start > 0 && words.buffer[start - 1] == key { start -= 1 }
-            if tieOrder == .increasingIndex {
+            if values.count == 0 {
+                // Unweighted: counts, exact in any order.
+                var positives = 0
+                for k in start..<end { positives &+= Int(classes.buffer[k]) }
+                tps += Double(positives)
+                fps += Double(end - start - positives)
+            } else if tieOrder == .increasingIndex {
                 for k in start..<end {
                     let v = values.buffer[k]
                     tps += Swift.max(v, 0)
