@@ -25,8 +25,9 @@
 //
 // Cost: O(n) plus the radix sort of the n keys (`SortedSamples`); one O(n) sweep when
 // the output buffers have room for the largest possible curve (n + 1 points), else a
-// sweep that counts and, if the points fit, one that writes. Memory: 32 bytes per sample
-// (24 with float32 scores) plus the sort's tables (640 KiB), freed before returning.
+// sweep that counts and, if the points fit, one that writes. Memory, freed before
+// returning: 18 bytes per sample without weights (10 with float32 scores), 32 with
+// weights (24), plus the sort's tables (640 KiB).
 
 /// Where `rocCurve` writes the points. Every buffer is optional (nil: not wanted); the
 /// capacity is the smallest count of the given buffers. With no buffer at all the call

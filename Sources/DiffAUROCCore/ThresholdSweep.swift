@@ -10,7 +10,9 @@
 // sequential sum in that order. Here each sample of positive weight becomes a word (its
 // score's `orderKey`, `OrderKey.swift`) carrying its signed weight (+w for a positive,
 // -w for a negative); `sortWords` (RadixSort.swift) sorts them ascending and stably, so
-// tied samples are in increasing index order inside each run of equal words. The sweep
+// tied samples are in increasing index order inside each run of equal words (without
+// weights the word carries its class, one byte, instead: the counts are exact integers
+// whatever the order of the ties, so that order does not matter). The sweep
 // reads the runs from the last (highest score) to the first and adds each run's weights
 // in the tie order, one at a time, to the running sums
 //
@@ -22,7 +24,8 @@
 // every value is +-1 and the sums are exact integers (below 2^53).
 //
 // Cost: O(n) to gather, the radix sort (O(n) passes over 8-byte or 4-byte words), O(n)
-// for each sweep. Memory: two words and two doubles per sample plus the sort's tables.
+// for each sweep. Memory: two words and two doubles (two bytes without weights) per sample
+// plus the sort's tables.
 
 /// The order in which tied samples' weights are added (see above).
 enum TieOrder {
