@@ -149,6 +149,11 @@ func rocCurve<Score: ThresholdScore>(
 /// Runs scikit-learn's steps 2-4 on `sorted`, calling `emit(index, fps, tps, key)` for each
 /// kept raw point, at indices 1, 2, ... (index 0 is the +infinity point, not emitted).
 /// Returns the number of points, the +infinity point included.
+///
+/// With dropping, `emit` is also called for a point that is then dropped, at the index the
+/// next kept point will take (so the keep-or-drop decision, random for random data, is an
+/// increment, not a branch); every such index is below the final count, since the last
+/// raw point is always kept after it.
 @inline(__always)
 private func sweepCurve<Score: ThresholdScore>(
     _ sorted: SortedSamples<Score>, dropIntermediate: Bool,
@@ -162,27 +167,26 @@ private func sweepCurve<Score: ThresholdScore>(
     var emitted = 0
     sorted.forEachThreshold { key, fps, tps in
         if raw == 0 || !dropIntermediate {
-            emitted += 1
+            emitted &+= 1
             emit(emitted, fps, tps, key)
         } else if raw >= 2 {
             // numpy.diff(x, 2)[i - 2] != 0, i.e. the two differences differ (finite
             // doubles: a - b == 0 exactly when a == b).
-            if (fps - pending.fps) != (pending.fps - older.fps)
-                || (tps - pending.tps) != (pending.tps - older.tps) {
-                emitted += 1
-                emit(emitted, pending.fps, pending.tps, pending.key)
-            }
+            let fpsBends = (fps - pending.fps) != (pending.fps - older.fps)
+            let tpsBends = (tps - pending.tps) != (pending.tps - older.tps)
+            emit(emitted &+ 1, pending.fps, pending.tps, pending.key)
+            emitted &+= (fpsBends ? 1 : 0) | (tpsBends ? 1 : 0)
         }
         older = (pending.fps, pending.tps)
         pending = (fps, tps, key)
-        raw += 1
+        raw &+= 1
     }
     if dropIntermediate && raw >= 2 {
         // The last raw point is always kept.
-        emitted += 1
+        emitted &+= 1
         emit(emitted, pending.fps, pending.tps, pending.key)
     }
-    return emitted + 1
+    return emitted &+ 1
 }
 
 /// Writes the curve of `sorted` into `buffers` (which have room: the caller checked) and

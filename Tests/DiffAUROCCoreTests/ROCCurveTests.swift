@@ -35,10 +35,8 @@ private func curve(_ s: [Double], _ y: [Double], _ w: [Double]? = nil, drop: Boo
     }
     let out = bufs.map { Array($0) }
     let k = summary.written ? summary.pointCount : 0
-    if !summary.written {
-        // Nothing may have been touched.
-        #expect(out.allSatisfy { $0.allSatisfy { $0 == 42 } })
-    }
+    // Nothing past the points may have been touched (nothing at all when not written).
+    #expect(out.allSatisfy { $0[k...].allSatisfy { $0 == 42 } })
     return (summary, Curve(fpr: Array(out[0][..<k]), tpr: Array(out[1][..<k]),
                            thresholds: Array(out[2][..<k]), fps: Array(out[3][..<k]),
                            tps: Array(out[4][..<k])))
@@ -292,6 +290,11 @@ private func randomCase(_ rng: inout SplitMix, n: Int)
         let oracle = sklearnCurve(s, y, w, drop: drop, tiesByDecreasingIndex: byDecreasing)
         #expect(summary.pointCount == oracle.fpr.count, "trial \(trial)")
         #expect(c.bits == oracle.bits, "trial \(trial): n \(n) drop \(drop)")
+        // Exactly enough room: the counting sweep, then the writing one.
+        let (tight, d) = try curve(s, y, w, drop: drop,
+                                   tieOrder: byDecreasing ? .decreasingIndex : .increasingIndex,
+                                   capacity: oracle.fpr.count)
+        #expect(tight.written == !oracle.fpr.isEmpty && d.bits == oracle.bits, "trial \(trial)")
     }
 }
 
