@@ -202,34 +202,33 @@ private struct ChunkTally: BitwiseCopyable {
     // Phase 4, unweighted: pair counts relative to the chunk's start.
     var belowPositives: UInt128 = 0
     var belowNegatives: UInt128 = 0
-    // Phase 4, weighted: class masses and partial U relative to the chunk's start.
+    // Phase 4, weighted: the blocks at the chunk's edges (see `WeightedSweep`).
     var weighted = WeightedSweepSummary()
 }
 
+/// `chunkCount` (tests only): 1 or 2 chunks whatever n (nil: 2 from `parallelThreshold`).
 func exactAUROC<Score: OrderKeyed>(
     scores: UnsafeBufferPointer<Score>, labels: UnsafeBufferPointer<Score>,
-    weights: UnsafeBufferPointer<Score>?
+    weights: UnsafeBufferPointer<Score>?, chunkCount: Int? = nil
 ) throws(CoreError) -> Double? {
     if let weights {
-        return try exactAUROC(WeightedSource(scores: scores, labels: labels, weights: weights))
+        return try exactAUROCOutcome(WeightedSource(scores: scores, labels: labels, weights: weights),
+                                     chunkCount: chunkCount).value
     }
-    return try exactAUROC(UnweightedSource(scores: scores, labels: labels))
-}
-
-private func exactAUROC<Source: ExactSampleSource>(_ source: Source) throws(CoreError) -> Double? {
-    try exactAUROCOutcome(source).value
+    return try exactAUROCOutcome(UnweightedSource(scores: scores, labels: labels),
+                                 chunkCount: chunkCount).value
 }
 
 /// The algorithm; `invalid` only with `Source.checksInputs` (and then `value` is nil).
 private func exactAUROCOutcome<Source: ExactSampleSource>(
-    _ source: Source
+    _ source: Source, chunkCount forcedChunkCount: Int? = nil
 ) throws(CoreError) -> (value: Double?, invalid: Bool) {
     typealias Key = Source.Key
     typealias T = RadixSortTuning
     let n = source.count
     precondition(n >= 2 || !Source.checksInputs)
     guard n >= 2 else { return (nil, false) }
-    let chunkCount = n >= parallelThreshold ? 2 : 1
+    let chunkCount = forcedChunkCount ?? (n >= parallelThreshold ? 2 : 1)
     let words = try ScratchBuffer<Key>(count: n)
     defer { words.free() }
     let values = try ScratchBuffer<Source.Value>(count: n)

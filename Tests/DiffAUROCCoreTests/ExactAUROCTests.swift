@@ -352,6 +352,34 @@ struct WeightedExactAUROCTests {
         }
     }
 
+    /// The sweep's blocks do not depend on where the work is split: one chunk and two
+    /// chunks (whatever n) give the same bits, float32 and float64, weighted or not.
+    @Test(arguments: [3, 100, 5000, 100_000])
+    func oneChunkEqualsTwoChunks(n: Int) throws {
+        var rng = SplitMix(state: 555 + UInt64(n))
+        for scoreFamily in 0..<4 {
+            for weightFamily in 0..<4 {
+                let y = (0..<n).map { k in k == 0 ? Float(0) : k == n - 1 ? 1 : Float(rng.below(2)) }
+                let s = scores32(scoreFamily, n, y, &rng)
+                let w = weights32(weightFamily, n, &rng)
+                for weights in [w, nil] {
+                    let values = try [1, 2].map { chunks in
+                        try s.withUnsafeBufferPointer { sp in
+                            try y.withUnsafeBufferPointer { yp in
+                                try weights.withOptionalBuffer { wp in
+                                    try #require(try exactAUROC(scores: sp, labels: yp, weights: wp,
+                                                                chunkCount: chunks))
+                                }
+                            }
+                        }
+                    }
+                    #expect(values[0].bitPattern == values[1].bitPattern,
+                            "scores \(scoreFamily) weights \(weightFamily): \(values)")
+                }
+            }
+        }
+    }
+
     /// Exact oracle on integer weights k (used as k / 2^bits): 2U and 2 W_pos W_neg, by a
     /// stdlib sort and tie groups (independent of the library's keys, sort and sums).
     private func twiceUAndDenominator(_ s: [Double], _ y: [Double], _ k: [UInt64])
@@ -432,5 +460,13 @@ struct WeightedExactAUROCTests {
         let (numerator, denominator) = twiceUAndDenominator(s.map { Double($0) }, y.map { Double($0) }, k)
         let (_, halfUlp) = try #require(ulpCheck(v64, numerator, denominator))
         #expect(halfUlp)
+    }
+}
+
+private extension Optional where Wrapped == [Float] {
+    /// `body` with the array's buffer, or with nil.
+    func withOptionalBuffer<R>(_ body: (UnsafeBufferPointer<Float>?) throws -> R) rethrows -> R {
+        guard let array = self else { return try body(nil) }
+        return try array.withUnsafeBufferPointer { try body($0) }
     }
 }
