@@ -126,6 +126,9 @@ struct SortedSamples<Score: ThresholdScore> {
             values.free()
             throw error
         }
+        // Fresh multi-megabyte buffers: huge pages save a page fault per 4 KiB (HugePages.swift).
+        words.adviseHugePages()
+        values.adviseHugePages()
         var totals = ClassTotals()
         var m = 0
         var zeroNegative = false
@@ -180,11 +183,13 @@ struct SortedSamples<Score: ThresholdScore> {
         guard count > 1, let w = words.base else { return }
         let spareWords = try ScratchBuffer<Word>(count: count)
         defer { spareWords.free() }
+        spareWords.adviseHugePages()
         let tables = try ScratchBuffer<Int>(count: RadixSortTuning.tableCount)
         defer { tables.free() }
         if let v = values.base {
             let spareValues = try ScratchBuffer<Double>(count: count)
             defer { spareValues.free() }
+            spareValues.adviseHugePages()
             sortWords(w, v, spareWords: spareWords.base!, spareValues: spareValues.base!,
                       count: count, tables: tables.base!)
         } else if let c = classes.base {
