@@ -52,7 +52,9 @@ summary() {
     [ "$failed" -eq 0 ]
 }
 
-clang=${CLANG:-$(dirname "$(command -v swift)")/clang}
+# the Swift toolchain's clang: its compiler-rt has libFuzzer and the sanitizer runtimes
+# matching swiftc's instrumentation (CLANG=... overrides)
+clang=${CLANG:-$(dirname "$(readlink -f "$(command -v swift)")")/clang}
 [ -x "$clang" ] || clang=$(command -v clang)
 swift_flags=(-Xswiftc -sanitize=address
              -Xswiftc -sanitize-coverage=edge,inline-8bit-counters,pc-table)

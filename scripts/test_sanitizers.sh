@@ -51,7 +51,9 @@ summary() {
     [ "$failed" -eq 0 ]
 }
 
-clang=${CLANG:-$(dirname "$(command -v swift)")/clang}
+# the Swift toolchain's clang: its compiler-rt has libFuzzer and the sanitizer runtimes
+# matching swiftc's instrumentation (CLANG=... overrides)
+clang=${CLANG:-$(dirname "$(readlink -f "$(command -v swift)")")/clang}
 [ -x "$clang" ] || clang=$(command -v clang)
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/diffauroc-sanitizers.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
@@ -127,7 +129,7 @@ if [ "${DIFFAUROC_SKIP_BUILD:-0}" != 1 ]; then
 fi
 # The toolchain's static TSan runtime carries libdispatch interceptors, which need
 # libdispatch and the blocks runtime at link time (they ship with the toolchain).
-swift_rt=$(dirname "$(command -v swift)")/../lib/swift/linux
+swift_rt=$(dirname "$(readlink -f "$(command -v swift)")")/../lib/swift/linux
 compile_tsan() {
     "$clang" "${CFLAGS[@]}" -fsanitize=thread Tests/sanitizers/test_threads.c \
         -o "$tmp/test_threads_tsan" -L "$tsan_lib" -ldiffauroc "-Wl,-rpath,$tsan_lib" -lm -pthread \
