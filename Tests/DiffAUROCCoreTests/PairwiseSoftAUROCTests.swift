@@ -90,3 +90,24 @@ func randomAgreesWithTextbookFormula(seed: UInt64) throws {
         #expect(Swift.abs(g[k] - oracle.grad[k]) <= 1e-14 / t)
     }
 }
+
+/// Issue 11, item 1: one positive far above N negatives makes every sigmoid exactly 1, so
+/// the value is exactly 1; the masses 1/N (or w/W) are rounded, and their plain sum went
+/// above 1 (1.0000000000000002 for N = 9). Both paths, weighted and unweighted.
+@Test(arguments: [SoftAUROCMethod.pairwise, .fast])
+func allOnesSigmoidsGiveAtMostOne(method: SoftAUROCMethod) throws {
+    for negatives in 1...300 {
+        let scores = [1e6] + [Double](repeating: 0, count: negatives)
+        let labels = [1.0] + [Double](repeating: 0, count: negatives)
+        let weights = (0...negatives).map { 0.1 + 0.2 * Double($0 % 7) }
+        for w in [nil, weights] {
+            let (r, _) = try soft(scores, labels, w, temperature: 1, method: method)
+            #expect(r.value <= 1 && r.value >= 0, "N = \(negatives), weighted: \(w != nil)")
+            if method == .pairwise {
+                #expect(r.value == 1, "N = \(negatives), weighted: \(w != nil)")
+            } else {
+                #expect(Swift.abs(r.value - 1) <= 1e-13, "N = \(negatives)")
+            }
+        }
+    }
+}

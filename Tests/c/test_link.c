@@ -23,8 +23,10 @@
  * the gradient and d/dT, invariants), weights (NULL == ones, scaling, weight 0 == dropped,
  * integer weight == duplicate), random data vs independent oracles (1e-12 of natural
  * scales), extreme valid inputs (never NaN), every bad input (scores, labels, weights,
- * temperature, NULL pointers, one class, n == 0, n too large), guard pages (no access
- * past n - 1), the batched entry points (row == single call, two-phase validation,
+ * temperature, NULL pointers, one class, n == 0, n too large, checked before any
+ * pointer), guard pages (no access past n - 1), diffauroc_find_invalid (status and index
+ * of the first bad sample, against an independent oracle and the computing functions),
+ * the soft value's [0, 1] bound (N = 1..300 negatives, both paths), the batched entry points (row == single call, two-phase validation,
  * call-level errors), allocation failure (E_NO_MEMORY, never an abort: RLIMIT_AS sweep in
  * forked children), and 4 threads against single-thread results.
  */
