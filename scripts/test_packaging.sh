@@ -268,6 +268,7 @@ t_wheel() {
     rm -rf "$tmp/unpacked" && mkdir "$tmp/unpacked"
     (cd "$tmp/unpacked" && "$PYTHON" -m zipfile -e "$wheel" .) || return 1
     local so=$tmp/unpacked/diffauroc/libdiffauroc.so
+    check "the dist library step built a library to compare with" [ -n "$dist_lib" ] || return 1
     check "the bundled .so is the dist library" cmp "$so" "$dist_lib" || return 1
     so_checks "$so" || return 1
     local info=$tmp/unpacked/diffauroc-$version.dist-info
