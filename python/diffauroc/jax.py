@@ -431,7 +431,8 @@ def auroc_soft(predictions, labels, temperature=1.0, weights=None):
     predictions : array of shape (n,)
         Scores; must be finite. Any real dtype; the result has this dtype (integer scores
         give the default float dtype, float32 unless x64 is enabled, and are converted
-        to it: integers beyond 2**24 round in float32, so pass such scores as floats).
+        to it; an integer dtype that dtype cannot hold exactly, such as int32 in
+        float32, is a ValueError at trace time: pass such scores as floats).
     labels : array of shape (n,)
         Exactly 0 (negative) or 1 (positive); bool and integer dtypes are accepted.
     temperature : scalar, default 1.0
@@ -447,9 +448,11 @@ def auroc_soft(predictions, labels, temperature=1.0, weights=None):
     Raises
     ------
     ValueError
-        For shape errors, at trace time.
-    jax.errors.JaxRuntimeError
-        For invalid values, when the computation runs; its message contains the library's.
+        For shape errors and integer predictions the float dtype cannot hold, at trace
+        time.
+    RUNTIME_ERRORS
+        For invalid values, when the computation runs; its message contains the
+        library's and the bad element (see Errors in the module documentation).
 
     Examples
     --------
@@ -458,6 +461,13 @@ def auroc_soft(predictions, labels, temperature=1.0, weights=None):
     """
     predictions = jnp.asarray(predictions)
     dtype = _float_dtype(predictions, temperature)
+    # The soft AUROC depends on the values, so integers the float dtype may not all hold
+    # are refused here (their values are unknown at trace time) rather than rounded.
+    if _may_round(predictions.dtype, dtype):
+        raise ValueError(
+            f"diffauroc.jax.auroc_soft: predictions of dtype {predictions.dtype.name} "
+            f"cannot all be represented exactly in {jnp.dtype(dtype).name}; pass them as "
+            f"floats (or enable jax_enable_x64)")
     predictions = predictions.astype(dtype)
     labels = _as_labels(labels, dtype)
     temperature = jnp.asarray(temperature).astype(dtype)

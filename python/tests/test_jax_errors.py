@@ -13,6 +13,7 @@ on both routes, on the first call and once the function is compiled.
 from __future__ import annotations
 
 import json
+import math
 import logging
 import os
 import subprocess
@@ -178,3 +179,16 @@ def test_masked_arrays_are_refused_by_jax_itself():
     for f in (auroc_soft, auroc_exact):
         with pytest.raises(ValueError, match="masked arrays are not supported"):
             f(m, jnp.array([0.0, 1.0, 0.0]))
+
+
+def test_soft_integer_predictions_float32_cannot_hold_are_refused_when_traced():
+    # the soft AUROC depends on the values: int32 (beyond 2**24 in float32) is refused at
+    # trace time instead of rounded; int16 converts exactly and gives sigmoid's value
+    y = jnp.array([1.0, 0.0])
+    with pytest.raises(ValueError, match=r"predictions of dtype int32 cannot all be "
+                                         r"represented exactly in float32"):
+        auroc_soft(jnp.array([2**24 + 1, 2**24], jnp.int32), y, 1.0)
+    with pytest.raises(ValueError, match="int32"):
+        jax.jit(lambda s: auroc_soft(s, y, 1.0))(jnp.array([3, 1], jnp.int32))
+    value = float(auroc_soft(jnp.array([3, 1], jnp.int16), y, 1.0))
+    assert value == pytest.approx(1.0 / (1.0 + math.exp(-2.0)), rel=1e-6)  # sigmoid(3 - 1)
