@@ -5,8 +5,10 @@
 ///
 /// Tied scores count 1/2 whatever their order or bit pattern (-0.0 ties +0.0). Without
 /// weights the pair count 2U is an exact integer and the result is the correctly rounded
-/// double of 2U / (2 P N) (see `correctlyRoundedRatio`). With weights the sums are
-/// compensated, so the result is within a few ulps of the exact weighted ratio.
+/// double of 2U / (2 P N) (see `correctlyRoundedRatio`). With weights it is within 1 ulp
+/// of the exact weighted ratio, and its correctly rounded double unless that ratio lies
+/// within 2^-70 (relative) of a midpoint between two doubles (double-double sums and
+/// division; see "The weighted sweep"), for results above about 2^-900.
 ///
 /// Returns nil when there is no positive or no negative sample of positive weight: AUROC
 /// is undefined then. Throws `.allocationFailed` if scratch memory (one key per sample
@@ -20,7 +22,8 @@ public func exactAUROC(_ samples: LabeledSamples) throws(CoreError) -> Double? {
 }
 
 /// `exactAUROC` for float32 scores, labels and weights: same preconditions, and the same
-/// result as on the values converted to Double (the conversion is exact and keeps order).
+/// result, bit for bit, as on the values converted to Double (the conversion is exact and
+/// keeps order; weighted, see "The weighted sweep" for why the bits agree).
 ///
 ///     exactAUROCFloat32(scores: s, labels: y, weights: nil)
 public func exactAUROCFloat32(
@@ -82,14 +85,15 @@ public func exactAUROCFloat32CheckingInputs(
 // and 2U = s1 + (P N - s2): P N - s2 counts the pairs with negative <= positive, s1 those
 // with negative < positive, so a tied pair is counted once, in two halves. Weighted, the
 // value carried with each word is its signed mass (+ positive, - negative) and the sweep
-// sums mass products instead (plain sums within blocks of 1024 samples, compensated sums
-// across blocks; see `sweepWeighted`).
+// sums mass products instead, in double-double arithmetic over blocks fixed by the sorted
+// sequence alone (see "The weighted sweep" and `WeightedSweep`).
 //
 // Parallelism: phases 1-3 split the input into two chunks, phase 4 splits the buckets
 // into two runs of about equal size; each chunk's sums start from zero and the leader adds
 // each chunk's correction (its positives times the negatives of earlier chunks, and so
 // on). The chunking depends on n and the data only, so one thread or two give the same
-// bits.
+// bits; the weighted sweep's result does not even depend on the chunking (one chunk or
+// two: the same bits).
 
 /// Inputs below this many samples run on the calling thread alone.
 private let parallelThreshold = 1 << 16
