@@ -356,6 +356,24 @@ int main(void) {
         y32[i] = (float)y[i];
         w32[i] = (float)w[i];
     }
+    {
+        /* diffauroc_find_invalid allocates nothing (header): count, with a bad label */
+        size_t index = 0;
+        int st, st32;
+        y[N_SMALL - 5] = 0.5;
+        y32[N_SMALL - 5] = 0.5f;
+        shim_count = 0;
+        shim_fail_at = 0;
+        shim_armed = 1;
+        st = diffauroc_find_invalid(s, y, w, N_SMALL, &index);
+        st32 = diffauroc_find_invalid_f32(s32, y32, w32, N_SMALL, &index);
+        shim_armed = 0;
+        y[N_SMALL - 5] = (double)((N_SMALL - 5) % 3 == 0);
+        y32[N_SMALL - 5] = (float)y[N_SMALL - 5];
+        CHECK(st == DIFFAUROC_E_BAD_LABEL && st32 == DIFFAUROC_E_BAD_LABEL &&
+                  index == N_SMALL - 5 && shim_count == 0,
+              "diffauroc_find_invalid(_f32): finds labels[29995], with no allocation");
+    }
     for (c = 0; c < (int)(sizeof case_names / sizeof case_names[0]); c++) {
         size_t k;
         int deferred = 0;
