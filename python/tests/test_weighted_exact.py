@@ -196,13 +196,16 @@ def test_both_builds_give_the_same_bits(tmp_path):
         assert auto[key].tobytes() == baseline[key].tobytes(), key
 
 
-if __name__ == "__main__":
-    # Statistics: python test_weighted_exact.py  (prints ulp distances of both entry points)
+def _statistics(extra: int) -> None:
+    """Prints how far both entry points are from the correctly rounded value, over the
+    test's cases and `extra` more (n log-uniform in 2..20000)."""
     from collections import Counter
+    cases = [(1000 + seed, n) for seed, n in CASES]
+    rng = np.random.default_rng(777)
+    cases += [(50_000 + c, int(np.exp(rng.uniform(np.log(2), np.log(20_000))))) for c in range(extra)]
     d32, d64, differ = Counter(), Counter(), 0
-    for seed, n in CASES:
-        rng = np.random.default_rng(1000 + seed)
-        s, y, w = random_case(rng, n)
+    for seed, n in cases:
+        s, y, w = random_case(np.random.default_rng(seed), n)
         _, v32 = call_exact(s, y, w, np.float32)
         _, v64 = call_exact(s.astype(np.float64), y.astype(np.float64), w.astype(np.float64),
                             np.float64)
@@ -210,6 +213,11 @@ if __name__ == "__main__":
         d32[abs(ordinal(v32) - ordinal(nearest))] += 1
         d64[abs(ordinal(v64) - ordinal(nearest))] += 1
         differ += v32 != v64
-    print(f"{len(CASES)} cases; float32 != float64 in {differ}")
+    print(f"{len(cases)} cases; float32 != float64 in {differ}")
     print("ulps from the correctly rounded value, float32:", sorted(d32.items()))
     print("ulps from the correctly rounded value, float64:", sorted(d64.items()))
+
+
+if __name__ == "__main__":
+    # Statistics: python test_weighted_exact.py [EXTRA_CASES]
+    _statistics(int(sys.argv[1]) if len(sys.argv) > 1 else 0)
