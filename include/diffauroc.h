@@ -182,9 +182,11 @@ int auroc_exact_f32(const float *scores, const float *labels, const float *weigh
  * DIFFAUROC_E_NO_MEMORY), and the function returns DIFFAUROC_E_NO_MEMORY.
  *
  * Call-level checks come first and write nothing at all, not even out_status:
- * DIFFAUROC_E_TOO_LARGE if batch * n (or (batch - 1) * temperature_stride) overflows or
- * exceeds the single-problem limit; then DIFFAUROC_E_NULL_POINTER for a missing required
- * pointer. batch == 0 returns DIFFAUROC_OK and touches nothing (every pointer may be NULL).
+ * DIFFAUROC_E_TOO_LARGE if batch, batch * n or (with batch >= 2) (batch - 1) *
+ * temperature_stride overflows or exceeds the single-problem limit; then
+ * DIFFAUROC_E_NULL_POINTER for a missing required pointer. batch == 0 returns DIFFAUROC_OK
+ * and touches nothing (every pointer may be NULL; n and temperature_stride may be any
+ * value). With batch == 1 the temperature_stride is never used and may be any value.
  * Rows are computed one after the other, each exactly as the single-problem function
  * computes it.
  */

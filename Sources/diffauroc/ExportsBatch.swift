@@ -15,11 +15,13 @@ private let maximumTotal = maximumCount
 
 /// The element offset of every row and of every row's temperature fit in `Int`, or
 /// `.tooLarge`. Checked before any pointer is touched, so no later multiplication can
-/// overflow (and trap).
+/// overflow (and trap). `batch` is bounded on its own too (a batch count beyond any
+/// array, with n == 0, would not fit `Int`); after this check, with batch >= 1, batch,
+/// n and (with batch >= 2) the stride all fit `Int`, so converting them cannot trap.
 private func checkBatchSize(batch: UInt, n: UInt, temperatureStride: UInt) -> Status? {
     let (total, overflow) = batch.multipliedReportingOverflow(by: n)
-    guard !overflow, total <= maximumTotal else { return .tooLarge }
-    if batch > 0 {
+    guard !overflow, total <= maximumTotal, batch <= maximumTotal else { return .tooLarge }
+    if batch > 1 {
         let (lastTemperature, tOverflow) = (batch - 1).multipliedReportingOverflow(
             by: temperatureStride)
         guard !tOverflow, lastTemperature <= maximumTotal else { return .tooLarge }
@@ -89,8 +91,10 @@ public func aurocSoftGradBatch(
     if let status = checkBatchSize(batch: batch, n: n, temperatureStride: temperatureStride) {
         return status.rawValue
     }
-    let rows = Int(batch), count = Int(n), stride = Int(temperatureStride)
-    guard rows > 0 else { return Status.ok.rawValue }
+    // batch == 0 touches nothing, whatever n and the stride are (they may not fit `Int`).
+    guard batch > 0 else { return Status.ok.rawValue }
+    // One row never reads a second temperature: its stride may be anything.
+    let rows = Int(batch), count = Int(n), stride = batch > 1 ? Int(temperatureStride) : 0
     guard outValues != nil, temperatures != nil else { return Status.nullPointer.rawValue }
     if count > 0 && (scores == nil || labels == nil) { return Status.nullPointer.rawValue }
     // d/dT is computed together with the gradients: asking for it alone is a misuse.
@@ -141,8 +145,9 @@ public func aurocExactBatch(
     if let status = checkBatchSize(batch: batch, n: n, temperatureStride: 0) {
         return status.rawValue
     }
+    // batch == 0 touches nothing, whatever n is (it may not fit `Int`).
+    guard batch > 0 else { return Status.ok.rawValue }
     let rows = Int(batch), count = Int(n)
-    guard rows > 0 else { return Status.ok.rawValue }
     guard let outValues else { return Status.nullPointer.rawValue }
     if count > 0 && (scores == nil || labels == nil) { return Status.nullPointer.rawValue }
 

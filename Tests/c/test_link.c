@@ -1873,6 +1873,25 @@ static void test_soft_batch(void) {
                          NULL, "(batch - 1) * temperature_stride overflows");
         soft_batch_error(NULL, NULL, NULL, SIZE_MAX, 4, NULL, 1, 1, 1, DIFFAUROC_E_TOO_LARGE,
                          NULL, "TOO_LARGE is checked before NULL pointers");
+        /* each count bounded on its own, not only the products (these trapped: fuzzing) */
+        soft_batch_error(NULL, NULL, NULL, SIZE_MAX, 0, NULL, 0, 1, 1, DIFFAUROC_E_TOO_LARGE,
+                         NULL, "batch = SIZE_MAX with n = 0 and stride 0");
+        soft_batch_error(NULL, NULL, NULL, (size_t)1 << 63, 0, NULL, 0, 1, 1,
+                         DIFFAUROC_E_TOO_LARGE, NULL, "batch = 2^63 with n = 0");
+    }
+    CHECK_STATUS(auroc_soft_grad_batch(NULL, NULL, NULL, 0, SIZE_MAX, NULL, SIZE_MAX, NULL, NULL,
+                                       NULL, NULL),
+                 DIFFAUROC_OK, "auroc_soft_grad_batch: batch 0 with n = SIZE_MAX touches nothing");
+    {
+        /* one row: temperature_stride is never used, any value is accepted */
+        double v = SENT, g[BN], dT = SENT, v1 = SENT, g1[BN], dT1 = SENT;
+        int st = STATUS_SENT;
+        CHECK_STATUS(auroc_soft_grad_batch(bs, by, bw, 1, BN, temps, SIZE_MAX, &v, g, &dT, &st),
+                     DIFFAUROC_OK, "auroc_soft_grad_batch: batch 1, temperature_stride SIZE_MAX");
+        CHECK_STATUS(auroc_soft_grad(bs, by, bw, BN, temps[0], &v1, g1, &dT1), DIFFAUROC_OK,
+                     "auroc_soft_grad on row 0");
+        CHECK(v == v1 && dT == dT1 && memcmp(g, g1, sizeof g) == 0 && st == DIFFAUROC_OK,
+              "auroc_soft_grad_batch: batch 1, stride SIZE_MAX: row 0 as auroc_soft_grad");
     }
 
     /* batch == 0: OK, touches nothing, every pointer may be NULL */
@@ -1981,6 +2000,10 @@ static void test_exact_batch(void) {
     exact_batch_error(NULL, by, NULL, BB, BN, DIFFAUROC_E_NULL_POINTER, NULL, "scores NULL");
     exact_batch_error(bs, by, NULL, SIZE_MAX / 4 + 1, BN, DIFFAUROC_E_TOO_LARGE, NULL,
                       "batch * n overflows");
+    exact_batch_error(NULL, NULL, NULL, SIZE_MAX, 0, DIFFAUROC_E_TOO_LARGE, NULL,
+                      "batch = SIZE_MAX with n = 0");
+    CHECK_STATUS(auroc_exact_batch(NULL, NULL, NULL, 0, SIZE_MAX, NULL, NULL), DIFFAUROC_OK,
+                 "auroc_exact_batch: batch 0 with n = SIZE_MAX touches nothing");
     fill_int(st, BB, STATUS_SENT);
     CHECK_STATUS(auroc_exact_batch(bs, by, NULL, BB, BN, NULL, st), DIFFAUROC_E_NULL_POINTER,
                  "auroc_exact_batch: out_values NULL");
