@@ -543,9 +543,10 @@ def auroc_exact(predictions: ArrayLike, labels: ArrayLike,
     Raises
     ------
     ValueError
-        No positive or no negative sample of positive weight (AUROC is undefined, as in
-        scikit-learn), inputs not 1-D or of different lengths, or a bad value (the
-        library's message).
+        No positive or no negative sample of positive weight (AUROC is undefined; this
+        function raises, where scikit-learn 1.9's ``roc_auc_score`` warns
+        ``UndefinedMetricWarning`` and returns nan), inputs not 1-D or of different
+        lengths, or a bad value (the library's message and the element).
     TypeError
         Complex, string or object inputs.
 
