@@ -8,12 +8,17 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
 
-# System tools the native tests use (valgrind for leak checks). Needs root, as on CI.
-if ! command -v valgrind >/dev/null 2>&1; then
-    echo "== installing valgrind"
+# System tools the tests use: valgrind (leak checks), CMake and pkg-config (the C/C++
+# install consumers, scripts/test_install.sh). Needs root or sudo, as on CI.
+missing=()
+for tool in valgrind:valgrind cmake:cmake pkg-config:pkg-config; do
+    command -v "${tool%%:*}" >/dev/null 2>&1 || missing+=("${tool#*:}")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+    echo "== installing ${missing[*]} (apt-get)"
     if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
     $SUDO apt-get update -qq
-    $SUDO apt-get install -y -qq valgrind >/dev/null
+    $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 
 echo "== building libdiffauroc.so (release)"
