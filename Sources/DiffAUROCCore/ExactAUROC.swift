@@ -239,14 +239,13 @@ private func exactAUROCOutcome<Source: ExactSampleSource>(
     defer { values.free() }
     words.adviseHugePages()
     if Source.isWeighted { values.adviseHugePages() }
-    // Scratch of phase 4, allocated by the leader once the bucket sizes are known: for
-    // each chunk, as much as its largest bucket (together at most n), reused bucket after
-    // bucket so that it stays in cache.
-    var spare: (words: ScratchBuffer<Key>, values: ScratchBuffer<Source.Value>)? = nil
-    var spareAllocationFailed = false
+    // The team's results, and the scratch of phase 4 (`outcome.spare`), allocated by the
+    // leader once the bucket sizes are known: for each chunk, as much as its largest
+    // bucket (together at most n), reused bucket after bucket so that it stays in cache.
+    var outcome = ExactTeamOutcome<Source>()
     defer {
-        spare?.words.free()
-        spare?.values.free()
+        outcome.spare?.words.free()
+        outcome.spare?.values.free()
     }
     // Per chunk: the bucket histogram (then offsets) and the in-cache sort's tables.
     let tablesPerChunk = 2 * topBucketCount + T.tableCount
@@ -273,13 +272,60 @@ private func exactAUROCOutcome<Source: ExactSampleSource>(
     let prefixBase = prefixes.base
     let w = words.base!, v = values.base!
     let tableBase = tables.base!
+    // The phases run on a team (WorkerTeam.swift) through a capture-free closure: its
+    // state is an ExactTeam on this stack frame, so no Swift heap allocation, which would
+    // trap if memory were short (Tests/c/test_alloc_fail.c fails each allocation).
+    withUnsafeMutablePointer(to: &outcome) { outcome in
+        var team = ExactTeam(
+            source: source, n: n, chunkCount: chunkCount, first: first, later: later,
+            tableBase: tableBase, tablesPerChunk: tablesPerChunk, prefixBase: prefixBase,
+            prefixShift: prefixShift, w: w, v: v, blockSlots: blockSlots, outcome: outcome)
+        withUnsafeMutablePointer(to: &team) { team in
+            runAsTeam(chunkCount: chunkCount, context: UnsafeMutableRawPointer(team)) { raw, worker in
+                raw.assumingMemoryBound(to: ExactTeam<Source>.self).pointee.run(worker)
+            }
+        }
+    }
+    if outcome.spareAllocationFailed { throw .allocationFailed }
+    return (outcome.result, outcome.inputsInvalid)
+}
+
+/// What the team of `exactAUROCOutcome` hands back: written by the leader only (phase-4
+/// scratch before phase 3's synchronize(), which the other worker then reads).
+private struct ExactTeamOutcome<Source: ExactSampleSource> {
+    var result: Double? = nil
+    var inputsInvalid = false
+    /// Scratch of phase 4 (see `exactAUROCOutcome`), freed by it.
+    var spare: (words: ScratchBuffer<Source.Key>, values: ScratchBuffer<Source.Value>)? = nil
+    var spareAllocationFailed = false
+}
+
+/// The phases of `exactAUROCOutcome` on one worker of its team (`run`), with everything
+/// they share: the source, the scratch memory and the outcome, on the caller's stack.
+private struct ExactTeam<Source: ExactSampleSource> {
+    typealias Key = Source.Key
+    let source: Source
+    let n: Int
+    let chunkCount: Int
+    /// Phase-1 tallies, one per chunk, and those of the later phases.
+    let first: UnsafeMutablePointer<ChunkTally>
+    let later: UnsafeMutablePointer<ChunkTally>
+    let tableBase: UnsafeMutablePointer<Int>
+    let tablesPerChunk: Int
+    let prefixBase: UnsafeMutablePointer<UInt32>?
+    let prefixShift: Int
+    let w: UnsafeMutablePointer<Key>
+    let v: UnsafeMutablePointer<Source.Value>
+    let blockSlots: ScratchBuffer<WeightedBlock>
+    let outcome: UnsafeMutablePointer<ExactTeamOutcome<Source>>
+
+    /// Chunk `chunk`'s bucket histogram (then offsets), followed by its sort's tables.
     @inline(__always) func histogram(_ chunk: Int) -> UnsafeMutablePointer<Int> {
         tableBase + chunk * tablesPerChunk
     }
 
-    var result: Double? = nil
-    var inputsInvalid = false
-    runAsTeam(chunkCount: chunkCount) { worker in
+    /// Phases 1 to 4 on `worker`'s chunks; the leader also combines the chunks' results.
+    func run(_ worker: TeamWorker) {
         // Phase 1: class sizes, largest weights, the bits that vary between keys (and,
         // for large inputs, the histogram of the keys' top `prefixBits` bits).
         for chunk in worker.chunks {
@@ -343,7 +389,7 @@ private func exactAUROCOutcome<Source: ExactSampleSource>(
             orKeys |= first[chunk].orKeys
         }
         if Source.checksInputs && invalid != 0 {
-            if worker.isLeader { inputsInvalid = true }
+            if worker.isLeader { outcome.pointee.inputsInvalid = true }
             return
         }
         guard positives > 0 && negatives > 0 else { return }
@@ -353,7 +399,8 @@ private func exactAUROCOutcome<Source: ExactSampleSource>(
         maxNegative = powerOfTwoScale(maxNegative)
         let varying = Key(truncatingIfNeeded: andKeys ^ orKeys)
         guard varying != 0 else {
-            if worker.isLeader { result = 0.5 }  // every score tied: each pair counts 1/2
+            // Every score tied: each pair counts 1/2.
+            if worker.isLeader { outcome.pointee.result = 0.5 }
             return
         }
         let count = positives + negatives
@@ -428,12 +475,12 @@ private func exactAUROCOutcome<Source: ExactSampleSource>(
             let spareCount = largestBucket.0 + largestBucket.1
             if let spareWords = try? ScratchBuffer<Key>(count: spareCount) {
                 if let spareValues = try? ScratchBuffer<Source.Value>(count: spareCount) {
-                    spare = (spareWords, spareValues)
+                    outcome.pointee.spare = (spareWords, spareValues)
                 } else {
                     spareWords.free()
                 }
             }
-            spareAllocationFailed = spare == nil
+            outcome.pointee.spareAllocationFailed = outcome.pointee.spare == nil
         }
 
         // Phase 3: scatter words (and values) into bucket order. Offsets: earlier buckets,
@@ -459,7 +506,8 @@ private func exactAUROCOutcome<Source: ExactSampleSource>(
         worker.synchronize()
 
         // Phase 4: sort each bucket in cache and sweep it.
-        guard !spareAllocationFailed, let spare else { return }
+        guard !outcome.pointee.spareAllocationFailed, let spare = outcome.pointee.spare
+        else { return }
         for chunk in worker.chunks {
             let spareOffset = chunk == 0 ? 0 : largestBucket.0
             let buckets = chunk == 0 ? 0..<splitBucket : splitBucket..<bucketCount
@@ -532,7 +580,7 @@ private func exactAUROCOutcome<Source: ExactSampleSource>(
                 store(blockStart, again.summary.openBlock)
                 if edge1.firstBlockEnd >= 0 { store(edge1.openBlockStart, edge1.openBlock) }
             }
-            result = combineWeightedBlocks(blockSlots.buffer)
+            outcome.pointee.result = combineWeightedBlocks(blockSlots.buffer)
         } else {
             var s1: UInt128 = 0, s2: UInt128 = 0
             var positivesBefore: UInt128 = 0, negativesBefore: UInt128 = 0
@@ -544,11 +592,9 @@ private func exactAUROCOutcome<Source: ExactSampleSource>(
                 negativesBefore += UInt128(t.negatives)
             }
             let pairs = UInt128(positives) * UInt128(negatives)
-            result = correctlyRoundedRatio(s1 + (pairs - s2), 2 * pairs)
+            outcome.pointee.result = correctlyRoundedRatio(s1 + (pairs - s2), 2 * pairs)
         }
     }
-    if spareAllocationFailed { throw .allocationFailed }
-    return (result, inputsInvalid)
 }
 
 /// The running state of the sweep over one chunk's sorted buckets, in order.

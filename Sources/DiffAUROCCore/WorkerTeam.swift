@@ -91,25 +91,6 @@ private struct HelperContext {
     let worker: TeamWorker
 }
 
-/// `runAsTeam(chunkCount:context:_:)` for a non-escaping closure that may capture. Running
-/// it on a second thread takes `withoutActuallyEscaping`, which allocates the escaping
-/// closure's context on the Swift heap (about 32 bytes, once per call): that allocation
-/// traps if it fails. New code uses the context form; this one stays until its last
-/// caller (ExactAUROC.swift) moves to it.
-///
-///     runAsTeam(chunkCount: 2) { worker in for c in worker.chunks { work(c) } }
-func runAsTeam(chunkCount: Int, _ body: (TeamWorker) -> Void) {
-    guard chunkCount == 2 else { return body(TeamWorker.solo(chunkCount: chunkCount)) }
-    withoutActuallyEscaping(body) { escapable in
-        var closure = escapable
-        withUnsafeMutablePointer(to: &closure) { pointer in
-            runAsTeam(chunkCount: chunkCount, context: pointer) { raw, worker in
-                raw.assumingMemoryBound(to: ((TeamWorker) -> Void).self).pointee(worker)
-            }
-        }
-    }
-}
-
 /// The half-open index range of logical chunk `chunk` of `count` elements cut into
 /// `chunkCount` near-equal parts.
 @inline(__always)

@@ -5,9 +5,9 @@
  * two-thread path (n >= 20,000; a failed thread or barrier falls back to one thread with
  * the same bits) through auroc_soft, auroc_soft_grad, the batch and the XLA FFI soft
  * handler (whose error message is composed without heap allocation, error path too);
- * one-thread exact AUROC (float64 and float32) and the direct soft pair sum. The exact
- * AUROC's two-thread cases (n >= 65,536) run only with DIFFAUROC_TEST_ALLOC_ALL=1: they
- * still abort (see exact_two_thread below).
+ * the exact AUROC's two-thread path (n >= 65,536) through auroc_exact, auroc_exact_f32 and
+ * auroc_exact_batch (a failed thread or barrier: one thread, same bits); one-thread exact
+ * AUROC (float64 and float32) and the direct soft pair sum.
  *
  *   gcc -std=c99 -Wall -Wextra -Werror -pedantic -I include -I Tests/c -rdynamic \
  *       Tests/c/test_alloc_fail.c -o test_alloc_fail -L.build/release -ldiffauroc \
@@ -259,11 +259,6 @@ static const char *case_names[] = {
     "diffauroc_xla_ffi_soft 2 x 24,000 weighted, gradient (fast path, two threads)",
     "diffauroc_xla_ffi_soft with a bad label (the error message path)",
 };
-/* The exact AUROC's two-thread cases: ExactAUROC.swift still hands runAsTeam a capturing
- * closure, whose escaping copy (withoutActuallyEscaping) is the one Swift allocation left
- * on a path that returns a status. They run with DIFFAUROC_TEST_ALLOC_ALL=1. */
-static const int exact_two_thread[] = {0, 1, 2, 3, 7};
-
 static void sweep(int which) {
     report want, got;
     long allocations, k;
@@ -374,18 +369,7 @@ int main(void) {
                   index == N_SMALL - 5 && shim_count == 0,
               "diffauroc_find_invalid(_f32): finds labels[29995], with no allocation");
     }
-    for (c = 0; c < (int)(sizeof case_names / sizeof case_names[0]); c++) {
-        size_t k;
-        int deferred = 0;
-        for (k = 0; k < sizeof exact_two_thread / sizeof exact_two_thread[0]; k++)
-            if (exact_two_thread[k] == c) deferred = 1;
-        if (deferred && !getenv("DIFFAUROC_TEST_ALLOC_ALL")) {
-            printf("NOT RUN %s: aborts while ExactAUROC.swift passes runAsTeam a capturing "
-                   "closure (DIFFAUROC_TEST_ALLOC_ALL=1 runs it)\n", case_names[c]);
-            continue;
-        }
-        sweep(c);
-    }
+    for (c = 0; c < (int)(sizeof case_names / sizeof case_names[0]); c++) sweep(c);
     printf("%d passed, %d failed\n", n_passed, n_failed);
     return n_failed == 0 ? 0 : 1;
 }
