@@ -252,8 +252,9 @@ int auroc_exact_batch(const double *scores, const double *labels, const double *
  * of the batched function, a malformed frame, a shape mismatch, another element type, no
  * memory) is returned as an XLA error whose message contains diffauroc_strerror's text
  * and the status, then for a bad sample or temperature the element of the lowest failing
- * row as the caller wrote it (the index within the row, the value exactly: "labels[7] =
- * 2.0", "scores[0] = nan", "temperature = -1.0"), and for batched calls that row and the
+ * row as the caller wrote it, named as diffauroc.jax names the arguments (the index
+ * within the row, the value exactly: "labels[7] = 2.0", "predictions[0] = nan",
+ * "temperature = -1.0"), and for batched calls that row and the
  * failing rows ("in batch row 3 (batch rows 3, 5)"); results are then not written. The
  * handlers answer XLA's metadata query (API version 0.1) and run only at the execute
  * stage. They make no heap allocation other than malloc (NULL handled).

@@ -415,7 +415,7 @@ private func writeStatusMessage(
         let (name, value, isDouble): (StaticString, Double, Bool)
         switch bad.status {
         case .nonfiniteScore:
-            (name, value, isDouble) = ("scores", inputs.scores[first * n + bad.index],
+            (name, value, isDouble) = ("predictions", inputs.scores[first * n + bad.index],
                                        inputs.scoresAreDouble)
         case .badLabel:
             (name, value, isDouble) = ("labels", inputs.labels[first * n + bad.index],

@@ -232,7 +232,7 @@ static void test_messages(void) {
     /* and a NaN score at element 0 of row 1: the lowest failing row is named */
     s[10] = NAN;
     m = soft_error(F64, s, y, NULL, 4, 10, t, 4);
-    EXPECT_MESSAGE(m, "[status -2]: scores[0] = nan in batch row 1 (batch rows 1, 3)");
+    EXPECT_MESSAGE(m, "[status -2]: predictions[0] = nan in batch row 1 (batch rows 1, 3)");
     s[10] = 0.1;
     y[37] = 1;
     /* one row: no row named */
@@ -259,7 +259,7 @@ static void test_messages(void) {
     EXPECT_MESSAGE(m, "[status -4]: weights[4] = -1.5");
     s[4] = -INFINITY;
     m = soft_error(F64, s, y, w, 1, 10, &t1, 1);
-    EXPECT_MESSAGE(m, "[status -2]: scores[4] = -inf");
+    EXPECT_MESSAGE(m, "[status -2]: predictions[4] = -inf");
     s[4] = 0.04;
     w[4] = 1;
     /* temperature: per row and shared */

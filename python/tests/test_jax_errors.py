@@ -88,8 +88,8 @@ def test_vmap_error_names_the_row_and_the_element(jax_route):
         jax.block_until_ready(f(S, y))
     text = str(info.value)
     assert _lib.strerror(_lib.E_NONFINITE_SCORE) in text and "batch row 2" in text
-    assert "[5] = nan in batch row 2 (batch rows 2, 3)" in text, text  # ("scores[5]" in
-    # the FFI handler's message, "predictions[5]" in the callback's)
+    # the FFI handler and the callback name the argument as diffauroc.jax does
+    assert "predictions[5] = nan in batch row 2 (batch rows 2, 3)" in text, text
 
 
 def test_jax_fast_path_still_raises_value_error(jax_route):
