@@ -57,9 +57,16 @@ public struct ROCCurveBuffers {
         self.truePositives = truePositives
     }
 
+    /// The smallest count of the given buffers, 0 with none. Computed without an array: a
+    /// Swift allocation that fails aborts the process, and the C ABI never aborts.
     var capacity: Int {
-        [falsePositiveRates?.count, truePositiveRates?.count, thresholds?.count,
-         falsePositives?.count, truePositives?.count].compactMap { $0 }.min() ?? 0
+        var smallest = Int.max
+        if let b = falsePositiveRates { smallest = Swift.min(smallest, b.count) }
+        if let b = truePositiveRates { smallest = Swift.min(smallest, b.count) }
+        if let b = thresholds { smallest = Swift.min(smallest, b.count) }
+        if let b = falsePositives { smallest = Swift.min(smallest, b.count) }
+        if let b = truePositives { smallest = Swift.min(smallest, b.count) }
+        return smallest == Int.max ? 0 : smallest
     }
 
     var isEmpty: Bool {
