@@ -36,7 +36,8 @@
  *    elsewhere the caller's mode is left as it is).
  *  - Checks run in this order, and the first failure is returned: the size (n), required
  *    pointers, then the samples in index order (at each index: score, label, weight), then
- *    the temperature. A temperature error is therefore reported only for valid samples.
+ *    the function's other arguments (the temperature; the partial AUC's axis and range).
+ *    Such an argument's error is therefore reported only for valid samples.
  *    diffauroc_find_invalid (below) runs the sample checks alone and tells the index of
  *    the first bad sample.
  *
@@ -64,24 +65,43 @@ extern "C" {
  * ------------
  *  code  name                          meaning
  *     0  DIFFAUROC_OK                  success
- *     1  DIFFAUROC_W_ONE_CLASS         soft functions only: no positive or no negative sample
- *                                      of positive weight, so there is no pair. The value,
- *                                      every gradient and d/dT are written as 0 (the
- *                                      reference's behaviour); the status tells them apart
- *                                      from a genuine 0.
+ *     1  DIFFAUROC_W_ONE_CLASS         soft functions and auroc_curve: no positive or no
+ *                                      negative sample of positive weight, so there is no
+ *                                      pair. Soft: the value, every gradient and d/dT are
+ *                                      written as 0 (the reference's behaviour); the status
+ *                                      tells them apart from a genuine 0. auroc_curve: the
+ *                                      points are written, the absent class's rate is NaN.
+ *     2  DIFFAUROC_W_BELOW_DIAGONAL    auroc_partial with out_standardized: the partial area
+ *                                      is below the diagonal's, where McClish's
+ *                                      standardization is undefined (pROC answers NA). Both
+ *                                      values are written; the standardized one is the
+ *                                      formula's, below 0.5 (scikit-learn's max_fpr value).
  *    -1  DIFFAUROC_E_NULL_POINTER      a required pointer is NULL
  *    -2  DIFFAUROC_E_NONFINITE_SCORE   a score is NaN or +-infinity
  *    -3  DIFFAUROC_E_BAD_LABEL         a label is not exactly 0 or 1 (NaN included)
  *    -4  DIFFAUROC_E_BAD_WEIGHT        a weight is negative, NaN or +-infinity
  *    -5  DIFFAUROC_E_BAD_TEMPERATURE   the temperature is not finite and > 0
- *    -6  DIFFAUROC_E_ONE_CLASS         auroc_exact only: no positive or no negative sample
- *                                      of positive weight; AUROC is undefined
+ *    -6  DIFFAUROC_E_ONE_CLASS         auroc_exact, auroc_partial: no positive or no negative
+ *                                      sample of positive weight; AUROC is undefined.
+ *                                      auroc_curve: no sample of positive weight at all (no
+ *                                      threshold)
  *    -7  DIFFAUROC_E_NO_MEMORY         a temporary allocation failed
  *    -8  DIFFAUROC_E_TOO_LARGE         n is too large for this build (the workspace size
  *                                      would overflow size_t)
+ *    -9  DIFFAUROC_E_CAPACITY          auroc_curve: capacity is smaller than the number of
+ *                                      points (nothing written, *out_count neither: a call
+ *                                      with every output array NULL gives the count)
+ *   -10  DIFFAUROC_E_BAD_RANGE         auroc_partial: not 0 <= lower < upper <= 1 (NaN
+ *                                      included), or axis is not DIFFAUROC_AXIS_FPR or
+ *                                      DIFFAUROC_AXIS_TPR
+ *   -11  DIFFAUROC_E_WEIGHT_SUM        auroc_curve: the weights of one class sum (in float64,
+ *                                      in index order) to more than 2^1022 (about 4.49e307),
+ *                                      so a cumulative sum could overflow (scikit-learn's
+ *                                      rates would be NaN)
  */
 #define DIFFAUROC_OK                 0
 #define DIFFAUROC_W_ONE_CLASS        1
+#define DIFFAUROC_W_BELOW_DIAGONAL   2
 #define DIFFAUROC_E_NULL_POINTER    (-1)
 #define DIFFAUROC_E_NONFINITE_SCORE (-2)
 #define DIFFAUROC_E_BAD_LABEL       (-3)
@@ -90,6 +110,9 @@ extern "C" {
 #define DIFFAUROC_E_ONE_CLASS       (-6)
 #define DIFFAUROC_E_NO_MEMORY       (-7)
 #define DIFFAUROC_E_TOO_LARGE       (-8)
+#define DIFFAUROC_E_CAPACITY        (-9)
+#define DIFFAUROC_E_BAD_RANGE      (-10)
+#define DIFFAUROC_E_WEIGHT_SUM     (-11)
 
 /*
  * auroc_soft: the soft (sigmoid) AUROC.
@@ -228,6 +251,111 @@ int auroc_soft_grad_batch(const double *scores, const double *labels, const doub
  */
 int auroc_exact_batch(const double *scores, const double *labels, const double *weights,
                       size_t batch, size_t n, double *out_values, int *out_status);
+
+/* ---- ROC curve and partial AUC ---- */
+
+/*
+ * auroc_curve: the ROC curve as scikit-learn's roc_curve(labels, scores,
+ * sample_weight=weights, drop_intermediate=drop_intermediate) computes it (scikit-learn
+ * 1.9), bit for bit: samples of weight 0 dropped; one point per distinct score, in
+ * decreasing score order, after a first point at threshold +infinity with fpr = tpr = 0;
+ * the weights summed in float64 in scikit-learn's order (decreasing score, ties in
+ * increasing index order: its argsort(stable=True, descending=True)); with
+ * drop_intermediate != 0 the points scikit-learn drops as collinear (second differences of
+ * both cumulative sums zero) are dropped; fpr = fps / fps[last], tpr = tps / tps[last].
+ *
+ *   scores, labels, weights  n samples, as auroc_exact (weights may be NULL: all 1)
+ *   drop_intermediate        0: every distinct score is a point; else drop as scikit-learn
+ *   capacity                 the number of elements of each non-NULL output array
+ *   out_fpr, out_tpr         capacity doubles each, or NULL (not wanted)
+ *   out_thresholds           capacity doubles, or NULL: +infinity, then the scores of the
+ *                            kept points in decreasing order (a tie of -0.0 and +0.0
+ *                            reports the sign scikit-learn reports)
+ *   out_count                required: receives the number of points
+ *
+ * How many points: at least 2, at most (samples of positive weight) + 1 <= n + 1. Either
+ * give capacity >= n + 1 and call once, or call first with every output array NULL (a
+ * count-only call: *out_count is written, capacity is ignored), allocate, and call again.
+ * With capacity >= the count the points go to elements [0, count) of each non-NULL array,
+ * and elements from count on are not touched. With capacity < the count (some output
+ * array non-NULL): DIFFAUROC_E_CAPACITY and, as for every error, nothing is written, not
+ * even *out_count. (capacity >= n + 1 computes the curve in one sweep; a smaller
+ * sufficient capacity costs one more O(n) sweep after the sort.)
+ *
+ * Returns DIFFAUROC_OK; DIFFAUROC_W_ONE_CLASS when only one class has samples of positive
+ * weight (the points are written; the absent class's rate is NaN at every point, as
+ * scikit-learn returns it with an UndefinedMetricWarning); DIFFAUROC_E_ONE_CLASS when no
+ * sample has positive weight (n == 0 included: there is no threshold; scikit-learn
+ * raises); DIFFAUROC_E_WEIGHT_SUM; DIFFAUROC_E_CAPACITY; or an input error. Checks: n,
+ * then out_count (and scores, labels when n > 0), then the samples. Allocates about 18
+ * bytes per sample without weights (10 for float32), 32 with weights (24), plus 640 KiB,
+ * freed before returning. Runs on the calling thread only.
+ */
+int auroc_curve(const double *scores, const double *labels, const double *weights, size_t n,
+                int drop_intermediate, size_t capacity, double *out_fpr, double *out_tpr,
+                double *out_thresholds, size_t *out_count);
+
+/*
+ * auroc_curve_f32: auroc_curve on float32 arrays (the checks of auroc_exact_f32); the
+ * outputs are doubles, equal to scikit-learn's roc_curve on the float32 arrays (the
+ * thresholds are the float32 scores converted to double, exactly).
+ */
+int auroc_curve_f32(const float *scores, const float *labels, const float *weights, size_t n,
+                    int drop_intermediate, size_t capacity, double *out_fpr, double *out_tpr,
+                    double *out_thresholds, size_t *out_count);
+
+/* The axis of auroc_partial's range. */
+#define DIFFAUROC_AXIS_FPR 0
+#define DIFFAUROC_AXIS_TPR 1
+
+/*
+ * auroc_partial: the area under the ROC curve (the piecewise-linear curve through
+ * auroc_curve's points) over a range of one axis, and McClish's standardization:
+ *
+ *   axis DIFFAUROC_AXIS_FPR: the integral of tpr over fpr in [lower, upper]. pROC's
+ *       auc(..., partial.auc = c(1 - lower, 1 - upper), partial.auc.focus = "specificity");
+ *       scikit-learn's roc_auc_score(max_fpr = m) is [0, m], standardized.
+ *   axis DIFFAUROC_AXIS_TPR: the integral of the specificity 1 - fpr over tpr in
+ *       [lower, upper]. pROC's partial.auc = c(lower, upper), focus = "sensitivity".
+ *
+ *   standardized = (1 + (area - min) / (max - min)) / 2, with max = upper - lower and min
+ *   the diagonal's area: (upper - lower)(lower + upper)/2 over FPR,
+ *   (upper - lower)(2 - lower - upper)/2 over TPR. 1/2 for the diagonal, 1 for a perfect
+ *   ranking; over [0, 1] it is the AUROC itself.
+ *
+ * The curve is interpolated linearly at the range ends (as pROC and scikit-learn do); the
+ * range ends are taken exactly as given. Higher scores mean positive (pROC's
+ * direction = "<"). pROC has no weights; with weights the curve is scikit-learn's
+ * weighted one.
+ *
+ *   scores, labels, weights  n samples, as auroc_exact
+ *   axis                     DIFFAUROC_AXIS_FPR or DIFFAUROC_AXIS_TPR
+ *   lower, upper             0 <= lower < upper <= 1
+ *   out_area                 receives the raw partial area in [0, upper - lower], or NULL
+ *   out_standardized         receives McClish's value, or NULL (at least one of the two is
+ *                            required: both NULL is DIFFAUROC_E_NULL_POINTER)
+ *
+ * Accuracy: without weights (n below 2^26) within about 10 ulps of (upper - lower) of the
+ * exact area of the curve (the segments inside the range add exact integers; only the two
+ * cut segments and the final division round); the standardized value within that error
+ * divided by (max - min), plus a few ulps of itself. With weights, within a few ulps
+ * (relative) of the area of scikit-learn's float64 curve.
+ *
+ * Returns DIFFAUROC_OK; DIFFAUROC_W_BELOW_DIAGONAL (only when out_standardized is given)
+ * when the computed area is below min: both values are written, the standardized one
+ * below 0.5 (pROC would say NA; scikit-learn returns that value); DIFFAUROC_E_ONE_CLASS
+ * when a class has no sample of positive weight (n == 0 included); DIFFAUROC_E_BAD_RANGE
+ * (after the samples are checked); or an input error. Cost: a sort and one or two O(n)
+ * sweeps, on the calling thread; memory as auroc_curve.
+ */
+int auroc_partial(const double *scores, const double *labels, const double *weights, size_t n,
+                  int axis, double lower, double upper, double *out_area,
+                  double *out_standardized);
+
+/* auroc_partial_f32: auroc_partial on float32 arrays (the checks of auroc_exact_f32). */
+int auroc_partial_f32(const float *scores, const float *labels, const float *weights, size_t n,
+                      int axis, double lower, double upper, double *out_area,
+                      double *out_standardized);
 
 /*
  * diffauroc_xla_ffi_soft, diffauroc_xla_ffi_exact: XLA FFI handlers (the C ABI of

@@ -176,3 +176,163 @@ func exactAUROCFloat32CheckingInputs(
         throw OutOfMemory()
     }
 }
+
+// ---- ROC curve and partial AUC (ExportsCurve.swift) ----
+
+/// Where the curve's points go (the core's `ROCCurveBuffers`, rates and thresholds only);
+/// every buffer nil: count only.
+struct CurveOutputs {
+    var falsePositiveRates: UnsafeMutableBufferPointer<Double>?
+    var truePositiveRates: UnsafeMutableBufferPointer<Double>?
+    var thresholds: UnsafeMutableBufferPointer<Double>?
+}
+
+/// The core's `ROCCurveSummary`.
+struct CurveSummary {
+    let pointCount: Int
+    let written: Bool
+    let hasPositives: Bool
+    let hasNegatives: Bool
+    let weightsOverflow: Bool
+}
+
+/// The core's `PartialAUCAxis`.
+enum PartialAxis {
+    case falsePositiveRate
+    case truePositiveRate
+}
+
+/// The core's `PartialAUCResult`.
+struct PartialResult {
+    let area: Double
+    let standardized: Double
+    let belowDiagonal: Bool
+}
+
+/// The core's `rocCurve` in the active build.
+func rocCurve(
+    _ samples: Samples, dropIntermediate: Bool, into outputs: CurveOutputs
+) throws(OutOfMemory) -> CurveSummary {
+    do {
+        #if arch(x86_64)
+        if activeKernels == .x86_64_v3 {
+            return CurveSummary(try DiffAUROCCoreAVX2.rocCurve(
+                DiffAUROCCoreAVX2.LabeledSamples(
+                    scores: samples.scores, labels: samples.labels, weights: samples.weights),
+                dropIntermediate: dropIntermediate, into: outputs.avx2))
+        }
+        #endif
+        return CurveSummary(try DiffAUROCCore.rocCurve(
+            DiffAUROCCore.LabeledSamples(
+                scores: samples.scores, labels: samples.labels, weights: samples.weights),
+            dropIntermediate: dropIntermediate, into: outputs.baseline))
+    } catch {
+        throw OutOfMemory()
+    }
+}
+
+/// The core's `rocCurveFloat32` in the active build.
+func rocCurveFloat32(
+    scores: UnsafeBufferPointer<Float>, labels: UnsafeBufferPointer<Float>,
+    weights: UnsafeBufferPointer<Float>?, dropIntermediate: Bool, into outputs: CurveOutputs
+) throws(OutOfMemory) -> CurveSummary {
+    do {
+        #if arch(x86_64)
+        if activeKernels == .x86_64_v3 {
+            return CurveSummary(try DiffAUROCCoreAVX2.rocCurveFloat32(
+                scores: scores, labels: labels, weights: weights,
+                dropIntermediate: dropIntermediate, into: outputs.avx2))
+        }
+        #endif
+        return CurveSummary(try DiffAUROCCore.rocCurveFloat32(
+            scores: scores, labels: labels, weights: weights,
+            dropIntermediate: dropIntermediate, into: outputs.baseline))
+    } catch {
+        throw OutOfMemory()
+    }
+}
+
+/// The core's `partialAUC` in the active build: nil when a class is absent.
+func partialAUC(
+    _ samples: Samples, axis: PartialAxis, lower: Double, upper: Double
+) throws(OutOfMemory) -> PartialResult? {
+    do {
+        #if arch(x86_64)
+        if activeKernels == .x86_64_v3 {
+            return try DiffAUROCCoreAVX2.partialAUC(
+                DiffAUROCCoreAVX2.LabeledSamples(
+                    scores: samples.scores, labels: samples.labels, weights: samples.weights),
+                axis: axis == .falsePositiveRate ? .falsePositiveRate : .truePositiveRate,
+                lower: lower, upper: upper).map { PartialResult($0) }
+        }
+        #endif
+        return try DiffAUROCCore.partialAUC(
+            DiffAUROCCore.LabeledSamples(
+                scores: samples.scores, labels: samples.labels, weights: samples.weights),
+            axis: axis == .falsePositiveRate ? .falsePositiveRate : .truePositiveRate,
+            lower: lower, upper: upper).map { PartialResult($0) }
+    } catch {
+        throw OutOfMemory()
+    }
+}
+
+/// The core's `partialAUCFloat32` in the active build: nil when a class is absent.
+func partialAUCFloat32(
+    scores: UnsafeBufferPointer<Float>, labels: UnsafeBufferPointer<Float>,
+    weights: UnsafeBufferPointer<Float>?, axis: PartialAxis, lower: Double, upper: Double
+) throws(OutOfMemory) -> PartialResult? {
+    do {
+        #if arch(x86_64)
+        if activeKernels == .x86_64_v3 {
+            return try DiffAUROCCoreAVX2.partialAUCFloat32(
+                scores: scores, labels: labels, weights: weights,
+                axis: axis == .falsePositiveRate ? .falsePositiveRate : .truePositiveRate,
+                lower: lower, upper: upper).map { PartialResult($0) }
+        }
+        #endif
+        return try DiffAUROCCore.partialAUCFloat32(
+            scores: scores, labels: labels, weights: weights,
+            axis: axis == .falsePositiveRate ? .falsePositiveRate : .truePositiveRate,
+            lower: lower, upper: upper).map { PartialResult($0) }
+    } catch {
+        throw OutOfMemory()
+    }
+}
+
+extension CurveOutputs {
+    var baseline: DiffAUROCCore.ROCCurveBuffers {
+        DiffAUROCCore.ROCCurveBuffers(falsePositiveRates: falsePositiveRates,
+                                      truePositiveRates: truePositiveRates, thresholds: thresholds)
+    }
+    #if arch(x86_64)
+    var avx2: DiffAUROCCoreAVX2.ROCCurveBuffers {
+        DiffAUROCCoreAVX2.ROCCurveBuffers(falsePositiveRates: falsePositiveRates,
+                                          truePositiveRates: truePositiveRates,
+                                          thresholds: thresholds)
+    }
+    #endif
+}
+
+extension CurveSummary {
+    init(_ s: DiffAUROCCore.ROCCurveSummary) {
+        self.init(pointCount: s.pointCount, written: s.written, hasPositives: s.hasPositives,
+                  hasNegatives: s.hasNegatives, weightsOverflow: s.weightsOverflow)
+    }
+    #if arch(x86_64)
+    init(_ s: DiffAUROCCoreAVX2.ROCCurveSummary) {
+        self.init(pointCount: s.pointCount, written: s.written, hasPositives: s.hasPositives,
+                  hasNegatives: s.hasNegatives, weightsOverflow: s.weightsOverflow)
+    }
+    #endif
+}
+
+extension PartialResult {
+    init(_ r: DiffAUROCCore.PartialAUCResult) {
+        self.init(area: r.area, standardized: r.standardized, belowDiagonal: r.belowDiagonal)
+    }
+    #if arch(x86_64)
+    init(_ r: DiffAUROCCoreAVX2.PartialAUCResult) {
+        self.init(area: r.area, standardized: r.standardized, belowDiagonal: r.belowDiagonal)
+    }
+    #endif
+}

@@ -3,6 +3,7 @@
 enum Status: Int32 {
     case ok = 0
     case warnOneClass = 1
+    case warnBelowDiagonal = 2
     case nullPointer = -1
     case nonfiniteScore = -2
     case badLabel = -3
@@ -11,13 +12,18 @@ enum Status: Int32 {
     case oneClass = -6
     case noMemory = -7
     case tooLarge = -8
+    case capacity = -9
+    case badRange = -10
+    case weightSum = -11
 
     /// A static, NUL-terminated message (string literals live for the whole process).
     var message: StaticString {
         switch self {
         case .ok: "success"
         case .warnOneClass:
-            "no positive or no negative sample with positive weight: soft AUROC and its gradients are 0"
+            "no positive or no negative sample with positive weight: soft AUROC and its gradients are 0, the ROC curve's rate of the absent class is NaN"
+        case .warnBelowDiagonal:
+            "the partial area is below the diagonal's: McClish's standardized value is below 0.5 (pROC says NA)"
         case .nullPointer: "a required pointer argument is NULL"
         case .nonfiniteScore: "scores must be finite (a score is NaN or infinite)"
         case .badLabel:
@@ -28,6 +34,12 @@ enum Status: Int32 {
             "AUROC is undefined: no positive or no negative sample with positive weight"
         case .noMemory: "out of memory: a temporary allocation failed"
         case .tooLarge: "n is too large: the workspace size overflows size_t"
+        case .capacity:
+            "capacity is too small for the ROC curve's points (a call with every output array NULL gives their count)"
+        case .badRange:
+            "the partial AUC range must be 0 <= lower < upper <= 1 on axis DIFFAUROC_AXIS_FPR or DIFFAUROC_AXIS_TPR"
+        case .weightSum:
+            "the weights of one class sum to more than 2^1022: the ROC curve's cumulative sums could overflow"
         }
     }
 }

@@ -16,7 +16,7 @@
  *   diffauroc_version   Cstring ()
  *   diffauroc_find_invalid      Cint (Ptr{Cdouble}, Ptr{Cdouble}, Ptr{Cdouble}, Csize_t,
  *                                     Ref{Csize_t})  (not wrapped in Julia yet)
- * The batched entry points are not wrapped in Julia; test_dlopen.c still resolves and
+ * The batched, curve and partial AUC entry points are not wrapped in Julia; test_dlopen.c still resolves and
  * calls them, so that every export is reachable through dlsym.
  */
 #ifndef DIFFAUROC_TESTS_ABI_TYPES_H
@@ -47,6 +47,21 @@ typedef int (*diffauroc_find_invalid_fn)(const double *scores, const double *lab
 typedef int (*diffauroc_find_invalid_f32_fn)(const float *scores, const float *labels,
                                              const float *weights, size_t n,
                                              size_t *out_index);
+typedef int (*diffauroc_curve_fn)(const double *scores, const double *labels,
+                                  const double *weights, size_t n, int drop_intermediate,
+                                  size_t capacity, double *out_fpr, double *out_tpr,
+                                  double *out_thresholds, size_t *out_count);
+typedef int (*diffauroc_curve_f32_fn)(const float *scores, const float *labels,
+                                      const float *weights, size_t n, int drop_intermediate,
+                                      size_t capacity, double *out_fpr, double *out_tpr,
+                                      double *out_thresholds, size_t *out_count);
+typedef int (*diffauroc_partial_fn)(const double *scores, const double *labels,
+                                    const double *weights, size_t n, int axis, double lower,
+                                    double upper, double *out_area, double *out_standardized);
+typedef int (*diffauroc_partial_f32_fn)(const float *scores, const float *labels,
+                                        const float *weights, size_t n, int axis,
+                                        double lower, double upper, double *out_area,
+                                        double *out_standardized);
 typedef const char *(*diffauroc_strerror_fn)(int status);
 typedef const char *(*diffauroc_version_fn)(void);
 typedef const char *(*diffauroc_kernels_fn)(void);

@@ -7,7 +7,8 @@
  * handler (whose error message is composed without heap allocation, error path too);
  * the exact AUROC's two-thread path (n >= 65,536) through auroc_exact, auroc_exact_f32 and
  * auroc_exact_batch (a failed thread or barrier: one thread, same bits); one-thread exact
- * AUROC (float64 and float32) and the direct soft pair sum.
+ * AUROC (float64 and float32) and the direct soft pair sum; the ROC curve (float64 with
+ * outputs, float32 count only) and the partial AUC (float64 and float32).
  *
  *   gcc -std=c99 -Wall -Wextra -Werror -pedantic -I include -I Tests/c -rdynamic \
  *       Tests/c/test_alloc_fail.c -o test_alloc_fail -L.build/release -ldiffauroc \
@@ -105,6 +106,7 @@ static void check(int ok, int line, const char *what) {
 enum { N_EXACT = 70000, N_SMALL = 30000, N_SOFT = 24000, ROWS = 2, N_MAX = ROWS * N_EXACT };
 static double s[N_MAX], y[N_MAX], w[N_MAX], g[N_MAX];
 static float s32[N_MAX], y32[N_MAX], w32[N_MAX];
+static double cf[N_SMALL + 1], ct[N_SMALL + 1], ch[N_SMALL + 1]; /* curve outputs */
 
 typedef struct {
     int status;
@@ -188,6 +190,21 @@ static report run_case(int which) {
         n = ROWS * N_SOFT;
         grads = 1;
         break;
+    case 14: /* curve, capacity n + 1: one sweep */
+    case 15: /* curve f32, count only (the counting sweep) */
+        for (i = 0; i <= N_SMALL; i++) cf[i] = ct[i] = ch[i] = SENT;
+        {
+            size_t count = 0xDEADBEEFu;
+            r.status = which == 14
+                           ? auroc_curve(s, y, w, N_SMALL, 1, N_SMALL + 1, cf, ct, ch, &count)
+                           : auroc_curve_f32(s32, y32, NULL, N_SMALL, 0, 0, NULL, NULL, NULL, &count);
+            v = count == 0xDEADBEEFu ? SENT : (double)count;
+        }
+        break;
+    case 16: r.status = auroc_partial(s, y, w, N_SMALL, DIFFAUROC_AXIS_FPR, 0, 0.2, &v, &dT); break;
+    case 17:
+        r.status = auroc_partial_f32(s32, y32, NULL, N_SMALL, DIFFAUROC_AXIS_TPR, 0.1, 0.9, &v, &dT);
+        break;
     default:
         /* error path: the handler must return an XLA error (INVALID_ARGUMENT, -103 here)
          * with or without memory for its scratch, never abort */
@@ -227,9 +244,18 @@ static report run_case(int which) {
         }
         r.untouched = ok;
         r.value = bv[ROWS - 1];
+    } else if (which == 14 || which == 15) {
+        int all_sent = 1;
+        for (i = 0; i <= N_SMALL; i++) {
+            if (cf[i] != SENT || ct[i] != SENT || ch[i] != SENT) all_sent = 0;
+            r.checksum = mix(mix(mix(r.checksum, cf[i]), ct[i]), ch[i]);
+        }
+        r.value = v;
+        r.untouched = v == SENT && all_sent;
     } else {
         r.value = v;
         r.untouched = v == SENT && dT == SENT;
+        if (which == 16 || which == 17) r.checksum = mix(r.checksum, dT);
         if (which == 5) r.checksum = mix(r.checksum, dT);
     }
     if (grads) {
@@ -258,6 +284,10 @@ static const char *case_names[] = {
     "auroc_soft n = 150 weighted (direct pair sum)",
     "diffauroc_xla_ffi_soft 2 x 24,000 weighted, gradient (fast path, two threads)",
     "diffauroc_xla_ffi_soft with a bad label (the error message path)",
+    "auroc_curve n = 30,000 weighted, drop, capacity n + 1",
+    "auroc_curve_f32 n = 30,000, count only",
+    "auroc_partial n = 30,000 weighted, FPR [0, 0.2]",
+    "auroc_partial_f32 n = 30,000, TPR [0.1, 0.9]",
 };
 static void sweep(int which) {
     report want, got;
@@ -271,7 +301,8 @@ static void sweep(int which) {
     allocations = shim_count;
     snprintf(what, sizeof what, "%s: succeeds unfailed (status %d)", case_names[which],
              want.status);
-    CHECK(want.status == DIFFAUROC_OK, what);
+    CHECK(want.status == DIFFAUROC_OK ||
+              (which == 17 && want.status == DIFFAUROC_W_BELOW_DIAGONAL), what);
     for (k = 1; k <= allocations + 1; k++) {
         int fds[2], status = 0;
         ssize_t n;
@@ -314,7 +345,7 @@ static void sweep(int which) {
         }
         if (got.status == DIFFAUROC_E_NO_MEMORY && got.untouched) {
             nomem++;
-        } else if (got.status == DIFFAUROC_OK && got.value == want.value &&
+        } else if (got.status == want.status && got.status >= 0 && got.value == want.value &&
                    got.checksum == want.checksum) {
             ok++;
         } else {

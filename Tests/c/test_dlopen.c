@@ -60,6 +60,10 @@ typedef struct {
     diffauroc_kernels_fn kernels;
     diffauroc_find_invalid_fn find_invalid;
     diffauroc_find_invalid_f32_fn find_invalid_f32;
+    diffauroc_curve_fn curve;
+    diffauroc_curve_f32_fn curve_f32;
+    diffauroc_partial_fn partial;
+    diffauroc_partial_f32_fn partial_f32;
 } api;
 
 /* ISO C forbids converting void * to a function pointer; POSIX requires dlsym's result to
@@ -95,6 +99,10 @@ static int load_api(void *handle, api *a) {
     LOOKUP(kernels, "diffauroc_kernels");
     LOOKUP(find_invalid, "diffauroc_find_invalid");
     LOOKUP(find_invalid_f32, "diffauroc_find_invalid_f32");
+    LOOKUP(curve, "auroc_curve");
+    LOOKUP(curve_f32, "auroc_curve_f32");
+    LOOKUP(partial, "auroc_partial");
+    LOOKUP(partial_f32, "auroc_partial_f32");
 #undef LOOKUP
     return missing;
 }
@@ -305,6 +313,48 @@ static void run_julia_calls(const api *a) {
               "diffauroc_find_invalid_f32: labels[3] = -1");
         CHECK(a->find_invalid(s, y, NULL, (size_t)4, NULL) == DIFFAUROC_E_NULL_POINTER,
               "diffauroc_find_invalid: out_index NULL -> E_NULL_POINTER");
+    }
+
+    /* The ROC curve and the partial AUC through dlsym (scikit-learn's roc_curve example:
+     * fpr [0, 0, .5, .5, 1], tpr [0, .5, .5, 1, 1], thresholds [inf, .8, .4, .35, .1];
+     * roc_auc_score(max_fpr=0.25) = 5/7) */
+    {
+        double fpr[6], tpr[6], thr[6], area = SENT, st_value = SENT;
+        float s32[4] = {0.1f, 0.4f, 0.35f, 0.8f}, y32[4] = {0, 0, 1, 1};
+        size_t count = 99;
+        for (k = 0; k < 6; k++) fpr[k] = tpr[k] = thr[k] = SENT;
+        CHECK(a->curve(s, y, NULL, (size_t)4, 1, (size_t)0, NULL, NULL, NULL, &count) ==
+                      DIFFAUROC_OK && count == 5,
+              "auroc_curve count only: 5 points");
+        count = 99;
+        CHECK(a->curve(s, y, NULL, (size_t)4, 1, (size_t)4, fpr, tpr, thr, &count) ==
+                      DIFFAUROC_E_CAPACITY && count == 99 && fpr[0] == SENT,
+              "auroc_curve capacity 4: E_CAPACITY, nothing written");
+        CHECK(a->curve(s, y, NULL, (size_t)4, 1, (size_t)6, fpr, tpr, thr, &count) ==
+                      DIFFAUROC_OK && count == 5,
+              "auroc_curve capacity 6: OK");
+        CHECK(fpr[0] == 0 && fpr[1] == 0 && fpr[2] == 0.5 && fpr[3] == 0.5 && fpr[4] == 1 &&
+                  tpr[0] == 0 && tpr[1] == 0.5 && tpr[2] == 0.5 && tpr[3] == 1 && tpr[4] == 1 &&
+                  isinf(thr[0]) && thr[1] == 0.8 && thr[2] == 0.4 && thr[3] == 0.35 &&
+                  thr[4] == 0.1 && fpr[5] == SENT,
+              "auroc_curve: scikit-learn's example point for point");
+        CHECK(a->curve_f32(s32, y32, NULL, (size_t)4, 0, (size_t)6, NULL, tpr, NULL, &count) ==
+                      DIFFAUROC_OK && count == 5 && tpr[3] == 1,
+              "auroc_curve_f32");
+        CHECK(a->partial(s, y, NULL, (size_t)4, DIFFAUROC_AXIS_FPR, 0, 0.25, &area, &st_value) ==
+                      DIFFAUROC_OK && fabs(area - 0.125) < 1e-15 && fabs(st_value - 5.0 / 7) < 1e-15,
+              "auroc_partial FPR [0, 0.25]: 0.125 and 5/7");
+        CHECK(a->partial_f32(s32, y32, NULL, (size_t)4, DIFFAUROC_AXIS_TPR, 0.5, 1, &area, NULL) ==
+                      DIFFAUROC_OK && fabs(area - 0.25) < 1e-15,
+              "auroc_partial_f32 TPR [0.5, 1]: 0.25");
+        area = SENT;
+        CHECK(a->partial(s, y, NULL, (size_t)4, 3, 0, 1, &area, NULL) == DIFFAUROC_E_BAD_RANGE &&
+                  area == SENT,
+              "auroc_partial bad axis: E_BAD_RANGE");
+        check_message(a, DIFFAUROC_E_CAPACITY);
+        check_message(a, DIFFAUROC_E_BAD_RANGE);
+        check_message(a, DIFFAUROC_E_WEIGHT_SUM);
+        check_message(a, DIFFAUROC_W_BELOW_DIAGONAL);
     }
 
     /* A larger call, both paths agreeing with each other */

@@ -293,9 +293,13 @@ static void test_signatures(void) {
     diffauroc_kernels_fn kernels = diffauroc_kernels;
     diffauroc_find_invalid_fn find_invalid = diffauroc_find_invalid;
     diffauroc_find_invalid_f32_fn find_invalid_f32 = diffauroc_find_invalid_f32;
+    diffauroc_curve_fn curve = auroc_curve;
+    diffauroc_curve_f32_fn curve_f32 = auroc_curve_f32;
+    diffauroc_partial_fn partial = auroc_partial;
+    diffauroc_partial_f32_fn partial_f32 = auroc_partial_f32;
     group = "signatures";
     CHECK(soft && grad && exact && grad_batch && exact_batch && strerr && version && kernels &&
-              find_invalid && find_invalid_f32,
+              find_invalid && find_invalid_f32 && curve && curve_f32 && partial && partial_f32,
           "every prototype has the type test_dlopen.c and julia/DiffAUROC.jl use");
 }
 
@@ -399,6 +403,20 @@ static void test_caller_flush_mode(void) {
     status = auroc_exact(s3, y3, w3, 3, &v);
     CHECK_STATUS(status, DIFFAUROC_OK, "a subnormal weight keeps its sample (no E_ONE_CLASS)");
     CHECK_CLOSE(v, 0.5, 0, "... and counts: 0.5");
+    {
+        /* the curve and the partial AUC: four distinct subnormal-or-zero scores stay four
+         * thresholds (5 points), and the partial area is that of IEEE mode */
+        size_t count = 0;
+        double thr[5] = {0, 0, 0, 0, 0}, area = -1;
+        status = auroc_curve(s, y, NULL, 4, 0, 5, NULL, NULL, thr, &count);
+        CHECK(status == DIFFAUROC_OK && count == 5 && thr[1] == 3 * tiny && thr[4] == 0,
+              "auroc_curve under FTZ/DAZ: subnormal thresholds kept (5 points)");
+        count = 0;
+        status = auroc_curve_f32(s32, y32, NULL, 4, 0, 0, NULL, NULL, NULL, &count);
+        CHECK(status == DIFFAUROC_OK && count == 5, "auroc_curve_f32 under FTZ/DAZ: 5 points");
+        status = auroc_partial(s, y, NULL, 4, DIFFAUROC_AXIS_FPR, 0, 1, &area, NULL);
+        CHECK(status == DIFFAUROC_OK && area == 0.75, "auroc_partial under FTZ/DAZ: 0.75");
+    }
     status = auroc_exact(s, bad_y, NULL, 4, &v);
     CHECK_STATUS(status, DIFFAUROC_E_BAD_LABEL, "a subnormal label is a bad label, not 0");
     status = auroc_soft_grad(s, y, NULL, 4, tiny, &soft_flush, grad, &dt);
@@ -416,20 +434,23 @@ static const int all_codes[] = {
     DIFFAUROC_OK,                DIFFAUROC_W_ONE_CLASS,     DIFFAUROC_E_NULL_POINTER,
     DIFFAUROC_E_NONFINITE_SCORE, DIFFAUROC_E_BAD_LABEL,     DIFFAUROC_E_BAD_WEIGHT,
     DIFFAUROC_E_BAD_TEMPERATURE, DIFFAUROC_E_ONE_CLASS,     DIFFAUROC_E_NO_MEMORY,
-    DIFFAUROC_E_TOO_LARGE};
+    DIFFAUROC_E_TOO_LARGE,       DIFFAUROC_W_BELOW_DIAGONAL, DIFFAUROC_E_CAPACITY,
+    DIFFAUROC_E_BAD_RANGE,       DIFFAUROC_E_WEIGHT_SUM};
 #define N_CODES (sizeof all_codes / sizeof all_codes[0])
 
 static void test_status_codes(void) {
     size_t i, j;
     const char *unknown;
-    static const int unknown_codes[] = {2, 3, -9, -10, 100, -100, INT_MAX, INT_MIN};
+    static const int unknown_codes[] = {3, 4, -12, -13, 100, -100, INT_MAX, INT_MIN};
     group = "status codes";
     /* The numeric values of the header's table. */
     CHECK(DIFFAUROC_OK == 0 && DIFFAUROC_W_ONE_CLASS == 1 && DIFFAUROC_E_NULL_POINTER == -1 &&
               DIFFAUROC_E_NONFINITE_SCORE == -2 && DIFFAUROC_E_BAD_LABEL == -3 &&
               DIFFAUROC_E_BAD_WEIGHT == -4 && DIFFAUROC_E_BAD_TEMPERATURE == -5 &&
               DIFFAUROC_E_ONE_CLASS == -6 && DIFFAUROC_E_NO_MEMORY == -7 &&
-              DIFFAUROC_E_TOO_LARGE == -8,
+              DIFFAUROC_E_TOO_LARGE == -8 && DIFFAUROC_W_BELOW_DIAGONAL == 2 &&
+              DIFFAUROC_E_CAPACITY == -9 && DIFFAUROC_E_BAD_RANGE == -10 &&
+              DIFFAUROC_E_WEIGHT_SUM == -11 && DIFFAUROC_AXIS_FPR == 0 && DIFFAUROC_AXIS_TPR == 1,
           "status code values match the header's table");
 
     group = "strerror";
@@ -2357,6 +2378,645 @@ static void test_no_memory(void) {
 
 /* ------------------------------------------------------------------------------------ */
 
+/* ------------------------------------------------------------------------------------ */
+/* auroc_curve / auroc_partial: the ROC curve and the partial AUC                        */
+
+/* a == b bit for bit as doubles (NaN equals NaN; -0.0 differs from +0.0). */
+static int same_bits(double a, double b) { return memcmp(&a, &b, sizeof a) == 0 || (isnan(a) && isnan(b)); }
+
+static int same_array(const double *a, const double *b, size_t n) {
+    size_t i;
+    for (i = 0; i < n; i++)
+        if (!same_bits(a[i], b[i])) return 0;
+    return 1;
+}
+
+static int cmp_desc(const void *a, const void *b) {
+    double x = *(const double *)a, y = *(const double *)b;
+    return x > y ? -1 : x < y ? 1 : 0;
+}
+
+/* The curve written out from the definition, independently of the library: for each
+ * distinct score t of a sample of positive weight (decreasing), fps(t) and tps(t) are the
+ * weights of the negatives and positives with score >= t, summed anew for every t in long
+ * double; with `drop`, a point whose second differences of fps and tps are both zero is
+ * dropped (scikit-learn's rule, the first and last raw points kept); a first point
+ * (0, 0, +inf). fpr = fps / fps[last] as one double division (NaN for an absent class).
+ * Returns the number of points, 0 when no sample has positive weight. Integer weights (or
+ * none) make every sum exact, so the arrays must match the library's bit for bit. The
+ * thresholds are the distinct values (a zero is reported as +0.0 here). */
+static size_t oracle_curve(const double *s, const double *y, const double *w, size_t n, int drop,
+                           double *fpr, double *tpr, double *thr, long double *fps_out,
+                           long double *tps_out) {
+    double *t = xmalloc_doubles(n), *rfps = xmalloc_doubles(n + 1), *rtps = xmalloc_doubles(n + 1);
+    size_t m = 0, k = 0, i, j, count = 0;
+    long double F, T;
+    for (i = 0; i < n; i++)
+        if (!w || w[i] > 0) t[m++] = s[i] == 0 ? 0.0 : s[i];
+    qsort(t, m, sizeof *t, cmp_desc);
+    for (i = 0; i < m; i++)
+        if (i == 0 || t[i] != t[k - 1]) t[k++] = t[i];
+    for (i = 0; i < k; i++) {
+        long double f = 0, p = 0;
+        for (j = 0; j < n; j++) {
+            double wj = w ? w[j] : 1.0;
+            if (wj > 0 && s[j] >= t[i]) {
+                if (y[j] == 1) p += wj;
+                else f += wj;
+            }
+        }
+        rfps[i] = (double)f;
+        rtps[i] = (double)p;
+    }
+    if (k == 0) {
+        free(t), free(rfps), free(rtps);
+        return 0;
+    }
+    F = rfps[k - 1];
+    T = rtps[k - 1];
+    fpr[0] = 0, tpr[0] = 0, thr[0] = INFINITY;
+    if (fps_out) fps_out[0] = 0, tps_out[0] = 0;
+    count = 1;
+    for (i = 0; i < k; i++) {
+        if (drop && k > 2 && i > 0 && i < k - 1 &&
+            (rfps[i + 1] - rfps[i]) - (rfps[i] - rfps[i - 1]) == 0 &&
+            (rtps[i + 1] - rtps[i]) - (rtps[i] - rtps[i - 1]) == 0)
+            continue;
+        fpr[count] = rfps[i];
+        tpr[count] = rtps[i];
+        thr[count] = t[i];
+        if (fps_out) fps_out[count] = rfps[i], tps_out[count] = rtps[i];
+        count++;
+    }
+    for (i = 0; i < count; i++) {
+        fpr[i] = F > 0 ? fpr[i] / (double)F : NAN;
+        tpr[i] = T > 0 ? tpr[i] / (double)T : NAN;
+    }
+    free(t), free(rfps), free(rtps);
+    return count;
+}
+
+/* The partial area of the oracle's (undropped) curve over [a, b] of `axis`, in long double:
+ * each segment's part inside the range as a trapezoid, y interpolated at the cuts. */
+static long double oracle_partial(const double *s, const double *y, const double *w, size_t n,
+                                  int axis, double a, double b) {
+    double *fpr = xmalloc_doubles(n + 1), *tpr = xmalloc_doubles(n + 1), *thr = xmalloc_doubles(n + 1);
+    long double *fps = (long double *)malloc((n + 1) * sizeof(long double));
+    long double *tps = (long double *)malloc((n + 1) * sizeof(long double));
+    long double area = 0, F, T;
+    size_t count, i;
+    if (!fps || !tps) exit(2);
+    count = oracle_curve(s, y, w, n, 0, fpr, tpr, thr, fps, tps);
+    F = fps[count - 1];
+    T = tps[count - 1];
+    for (i = 1; i < count; i++) {
+        long double x0, x1, y0, y1, lo, hi, ylo, yhi;
+        if (axis == DIFFAUROC_AXIS_FPR) {
+            x0 = fps[i - 1] / F, x1 = fps[i] / F, y0 = tps[i - 1] / T, y1 = tps[i] / T;
+        } else {
+            x0 = tps[i - 1] / T, x1 = tps[i] / T, y0 = 1 - fps[i - 1] / F, y1 = 1 - fps[i] / F;
+        }
+        if (!(x1 > x0)) continue;
+        lo = x0 > a ? x0 : a;
+        hi = x1 < b ? x1 : b;
+        if (!(hi > lo)) continue;
+        ylo = y0 + (y1 - y0) * (lo - x0) / (x1 - x0);
+        yhi = y0 + (y1 - y0) * (hi - x0) / (x1 - x0);
+        area += (hi - lo) * (ylo + yhi) / 2;
+    }
+    free(fpr), free(tpr), free(thr), free(fps), free(tps);
+    return area;
+}
+
+static long double mcclish(long double area, int axis, long double a, long double b) {
+    long double mn = axis == DIFFAUROC_AXIS_FPR ? (b - a) * (a + b) / 2 : (b - a) * (2 - a - b) / 2;
+    long double mx = b - a;
+    return (1 + (area - mn) / (mx - mn)) / 2;
+}
+
+/* One curve call into fresh sentinel-filled arrays of `cap` (+ 2 spare) elements; checks the
+ * status, the count, the points against want_* (bit for bit) and that nothing past the
+ * count was written. */
+static void curve_expect(const double *s, const double *y, const double *w, size_t n, int drop,
+                         size_t cap, int want_status, size_t want_count, const double *want_fpr,
+                         const double *want_tpr, const double *want_thr, const char *what) {
+    double *fpr = xmalloc_doubles(cap + 2), *tpr = xmalloc_doubles(cap + 2), *thr = xmalloc_doubles(cap + 2);
+    size_t count = INDEX_SENT;
+    char buf[300];
+    int st;
+    fill(fpr, cap + 2, SENT), fill(tpr, cap + 2, SENT), fill(thr, cap + 2, SENT);
+    st = auroc_curve(s, y, w, n, drop, cap, fpr, tpr, thr, &count);
+    snprintf(buf, sizeof buf, "%s: status", what);
+    CHECK_STATUS(st, want_status, buf);
+    if (want_status >= 0) {
+        snprintf(buf, sizeof buf, "%s: count %zu (want %zu)", what, count, want_count);
+        CHECK(count == want_count, buf);
+        snprintf(buf, sizeof buf, "%s: fpr, tpr, thresholds bit for bit", what);
+        CHECK(count == want_count && same_array(fpr, want_fpr, want_count) &&
+                  same_array(tpr, want_tpr, want_count) && same_array(thr, want_thr, want_count),
+              buf);
+        snprintf(buf, sizeof buf, "%s: nothing written past the count", what);
+        CHECK(all_equal(fpr + want_count, cap + 2 - want_count, SENT) &&
+                  all_equal(tpr + want_count, cap + 2 - want_count, SENT) &&
+                  all_equal(thr + want_count, cap + 2 - want_count, SENT),
+              buf);
+    } else {
+        snprintf(buf, sizeof buf, "%s: on error nothing written (out_count neither)", what);
+        CHECK(count == INDEX_SENT && all_equal(fpr, cap + 2, SENT) && all_equal(tpr, cap + 2, SENT) &&
+                  all_equal(thr, cap + 2, SENT),
+              buf);
+    }
+    free(fpr), free(tpr), free(thr);
+}
+
+static void test_curve_toys(void) {
+    /* scikit-learn's roc_curve docstring example */
+    static const double s1[] = {0.1, 0.4, 0.35, 0.8}, y1[] = {0, 0, 1, 1};
+    static const double f1[] = {0, 0, 0.5, 0.5, 1}, t1[] = {0, 0.5, 0.5, 1, 1};
+    static const double h1[] = {INFINITY, 0.8, 0.4, 0.35, 0.1};
+    /* three tied pairs: collinear, the middle point dropped */
+    static const double s2[] = {3, 3, 2, 2, 1, 1}, y2[] = {1, 0, 1, 0, 1, 0};
+    static const double f2[] = {0, 1.0 / 3, 2.0 / 3, 1}, h2[] = {INFINITY, 3, 2, 1};
+    static const double f2d[] = {0, 1.0 / 3, 1}, h2d[] = {INFINITY, 3, 1};
+    /* weights: weight 0 drops its sample (and its threshold 0.2) */
+    static const double s3[] = {0.9, 0.5, 0.5, 0.2}, y3[] = {1, 1, 0, 0}, w3[] = {2, 1, 3, 0};
+    static const double f3[] = {0, 0, 1}, t3[] = {0, 2.0 / 3, 1}, h3[] = {INFINITY, 0.9, 0.5};
+    /* one class: the absent class's rate is NaN */
+    static const double s4[] = {0.3, 0.1, 0.2}, y4[] = {1, 1, 1};
+    static const double f4[] = {NAN, NAN, NAN, NAN}, t4[] = {0, 1.0 / 3, 2.0 / 3, 1};
+    static const double h4[] = {INFINITY, 0.3, 0.2, 0.1};
+    /* a tie of +0.0 and -0.0: the sign of the tied sample with the highest index */
+    static const double s5[] = {0.0, -0.0}, s6[] = {-0.0, 0.0}, y5[] = {1, 0};
+    static const double f5[] = {0, 1}, t5[] = {0, 1}, h5[] = {INFINITY, -0.0}, h6[] = {INFINITY, 0.0};
+    float s1f[4], y1f[4];
+    double fpr[8], tpr[8], thr[8];
+    size_t count = INDEX_SENT, i;
+    group = "curve toys";
+    curve_expect(s1, y1, NULL, 4, 1, 5, DIFFAUROC_OK, 5, f1, t1, h1, "sklearn example, drop");
+    curve_expect(s1, y1, NULL, 4, 0, 5, DIFFAUROC_OK, 5, f1, t1, h1, "sklearn example, no drop");
+    curve_expect(s2, y2, NULL, 6, 0, 7, DIFFAUROC_OK, 4, f2, f2, h2, "tied pairs, no drop");
+    curve_expect(s2, y2, NULL, 6, 1, 7, DIFFAUROC_OK, 3, f2d, f2d, h2d, "tied pairs, drop");
+    curve_expect(s2, y2, NULL, 6, 42, 3, DIFFAUROC_OK, 3, f2d, f2d, h2d,
+                 "drop_intermediate any nonzero int, capacity == count");
+    curve_expect(s3, y3, w3, 4, 1, 5, DIFFAUROC_OK, 3, f3, t3, h3, "weights, weight 0 dropped");
+    curve_expect(s4, y4, NULL, 3, 0, 4, DIFFAUROC_W_ONE_CLASS, 4, f4, t4, h4,
+                 "positives only: W_ONE_CLASS, fpr NaN");
+    curve_expect(s4, y4, NULL, 3, 1, 4, DIFFAUROC_W_ONE_CLASS, 3,
+                 (const double[]){NAN, NAN, NAN}, (const double[]){0, 1.0 / 3, 1},
+                 (const double[]){INFINITY, 0.3, 0.1}, "positives only, drop");
+    curve_expect(s4, (const double[]){0, 0, 0}, NULL, 3, 0, 4, DIFFAUROC_W_ONE_CLASS, 4, t4, f4,
+                 h4, "negatives only: tpr NaN");
+    curve_expect(s5, y5, NULL, 2, 1, 3, DIFFAUROC_OK, 2, f5, t5, h5, "+0.0 then -0.0: -0.0");
+    curve_expect(s6, y5, NULL, 2, 1, 3, DIFFAUROC_OK, 2, f5, t5, h6, "-0.0 then +0.0: +0.0");
+    CHECK(signbit(h5[1]) && !signbit(h6[1]), "(the zero signs compared are distinct)");
+    /* float32: the same points */
+    for (i = 0; i < 4; i++) s1f[i] = (float)s1[i], y1f[i] = (float)y1[i];
+    fill(fpr, 8, SENT), fill(thr, 8, SENT);
+    CHECK_STATUS(auroc_curve_f32(s1f, y1f, NULL, 4, 1, 8, fpr, NULL, thr, &count), DIFFAUROC_OK,
+                 "f32 sklearn example");
+    CHECK(count == 5 && same_array(fpr, f1, 5), "f32: fpr");
+    CHECK(thr[1] == (double)0.8f && thr[2] == (double)0.4f && thr[3] == (double)0.35f &&
+              thr[4] == (double)0.1f && isinf(thr[0]),
+          "f32: thresholds are the float32 scores converted exactly");
+    CHECK(all_equal(fpr + 5, 3, SENT) && all_equal(thr + 5, 3, SENT), "f32: nothing past count");
+    (void)tpr;
+}
+
+static void test_curve_statuses(void) {
+    static const double s[] = {0.5, 0.2, 0.9, 0.2, 0.7}, y[] = {1, 0, 1, 0, 0};
+    static const double w[] = {1, 2, 0.5, 1, 3};
+    double fpr[8], tpr[8], thr[8];
+    double bs[5], by[5], bw[5];
+    float sf[5], yf[5];
+    size_t count, full, huge[] = {SIZE_MAX, SIZE_MAX / 2, ((size_t)1 << 62) + 1}, k, i;
+    group = "curve statuses";
+    /* count-only: every out array NULL; capacity ignored */
+    count = INDEX_SENT;
+    CHECK_STATUS(auroc_curve(s, y, w, 5, 0, 0, NULL, NULL, NULL, &count), DIFFAUROC_OK, "count only");
+    full = count;
+    CHECK(full == 5, "count only: 4 distinct scores + 1 point");
+    count = INDEX_SENT;
+    CHECK_STATUS(auroc_curve(s, y, w, 5, 0, SIZE_MAX, NULL, NULL, NULL, &count), DIFFAUROC_OK,
+                 "count only, capacity SIZE_MAX");
+    CHECK(count == full, "... same count");
+    count = INDEX_SENT;
+    CHECK_STATUS(auroc_curve(s, y, NULL, 5, 1, 0, NULL, NULL, NULL, &count), DIFFAUROC_OK,
+                 "count only, drop, unweighted");
+    CHECK(count >= 2 && count <= 5, "... count in [2, n + 1]");
+    /* capacity protocol */
+    for (k = 0; k <= 7; k++) {
+        char what[120];
+        int want = k < full ? DIFFAUROC_E_CAPACITY : DIFFAUROC_OK;
+        fill(fpr, 8, SENT), fill(tpr, 8, SENT), fill(thr, 8, SENT);
+        count = INDEX_SENT;
+        snprintf(what, sizeof what, "capacity %zu (count %zu)", k, full);
+        CHECK_STATUS(auroc_curve(s, y, w, 5, 0, k, fpr, tpr, thr, &count), want, what);
+        if (want == DIFFAUROC_OK) {
+            snprintf(what, sizeof what, "capacity %zu: count written, nothing past it", k);
+            CHECK(count == full && all_equal(fpr + full, 8 - full, SENT) &&
+                      all_equal(tpr + full, 8 - full, SENT) && all_equal(thr + full, 8 - full, SENT) &&
+                      fpr[full - 1] == 1 && tpr[full - 1] == 1,
+                  what);
+        } else {
+            snprintf(what, sizeof what, "capacity %zu: E_CAPACITY writes nothing, out_count neither", k);
+            CHECK(count == INDEX_SENT && all_equal(fpr, 8, SENT) && all_equal(tpr, 8, SENT) &&
+                      all_equal(thr, 8, SENT),
+                  what);
+        }
+    }
+    /* capacity far beyond n + 1 (only count elements are written) */
+    fill(thr, 8, SENT);
+    count = INDEX_SENT;
+    CHECK_STATUS(auroc_curve(s, y, w, 5, 0, SIZE_MAX, NULL, NULL, thr, &count), DIFFAUROC_OK,
+                 "capacity SIZE_MAX, thresholds only");
+    CHECK(count == full && all_equal(thr + full, 8 - full, SENT) && isinf(thr[0]) && thr[1] == 0.9,
+          "... thresholds written, nothing past the count");
+    /* NULL pointers */
+    count = INDEX_SENT;
+    fill(fpr, 8, SENT);
+    CHECK_STATUS(auroc_curve(s, y, w, 5, 0, 8, fpr, NULL, NULL, NULL), DIFFAUROC_E_NULL_POINTER,
+                 "out_count NULL");
+    CHECK(all_equal(fpr, 8, SENT), "... nothing written");
+    CHECK_STATUS(auroc_curve(NULL, y, w, 5, 0, 8, fpr, NULL, NULL, &count), DIFFAUROC_E_NULL_POINTER,
+                 "scores NULL");
+    CHECK_STATUS(auroc_curve(s, NULL, w, 5, 0, 8, fpr, NULL, NULL, &count), DIFFAUROC_E_NULL_POINTER,
+                 "labels NULL");
+    CHECK(count == INDEX_SENT && all_equal(fpr, 8, SENT), "... nothing written");
+    CHECK_STATUS(auroc_curve_f32(NULL, NULL, NULL, 3, 0, 8, fpr, NULL, NULL, &count),
+                 DIFFAUROC_E_NULL_POINTER, "f32 scores NULL");
+    /* n == 0 and no sample of positive weight: E_ONE_CLASS (no threshold) */
+    CHECK_STATUS(auroc_curve(NULL, NULL, NULL, 0, 0, 8, fpr, tpr, thr, &count), DIFFAUROC_E_ONE_CLASS,
+                 "n == 0");
+    CHECK_STATUS(auroc_curve(NULL, NULL, NULL, 0, 0, 0, NULL, NULL, NULL, &count),
+                 DIFFAUROC_E_ONE_CLASS, "n == 0, count only");
+    CHECK_STATUS(auroc_curve(s, y, (const double[]){0, 0, 0, 0, 0}, 5, 0, 8, fpr, tpr, thr, &count),
+                 DIFFAUROC_E_ONE_CLASS, "every weight 0");
+    CHECK(count == INDEX_SENT && all_equal(fpr, 8, SENT), "... nothing written");
+    /* n too large: before any pointer is looked at */
+    for (k = 0; k < sizeof huge / sizeof huge[0]; k++) {
+        CHECK_STATUS(auroc_curve(NULL, NULL, NULL, huge[k], 0, 0, NULL, NULL, NULL, NULL),
+                     DIFFAUROC_E_TOO_LARGE, "n too large, every pointer NULL");
+        CHECK_STATUS(auroc_curve_f32(NULL, NULL, NULL, huge[k], 0, 0, NULL, NULL, NULL, NULL),
+                     DIFFAUROC_E_TOO_LARGE, "f32: n too large, every pointer NULL");
+    }
+    /* each bad sample, in index order */
+    for (k = 0; k < 6; k++) {
+        static const char *names[] = {"score NaN", "score +inf", "label 0.5", "label NaN",
+                                      "weight -1", "weight NaN"};
+        static const int want[] = {DIFFAUROC_E_NONFINITE_SCORE, DIFFAUROC_E_NONFINITE_SCORE,
+                                   DIFFAUROC_E_BAD_LABEL,       DIFFAUROC_E_BAD_LABEL,
+                                   DIFFAUROC_E_BAD_WEIGHT,      DIFFAUROC_E_BAD_WEIGHT};
+        memcpy(bs, s, sizeof bs), memcpy(by, y, sizeof by), memcpy(bw, w, sizeof bw);
+        if (k == 0) bs[3] = NAN;
+        if (k == 1) bs[3] = INFINITY;
+        if (k == 2) by[3] = 0.5;
+        if (k == 3) by[3] = NAN;
+        if (k == 4) bw[3] = -1;
+        if (k == 5) bw[3] = NAN;
+        fill(fpr, 8, SENT), fill(tpr, 8, SENT), fill(thr, 8, SENT);
+        count = INDEX_SENT;
+        CHECK_STATUS(auroc_curve(bs, by, bw, 5, 1, 8, fpr, tpr, thr, &count), want[k], names[k]);
+        CHECK(count == INDEX_SENT && all_equal(fpr, 8, SENT) && all_equal(tpr, 8, SENT) &&
+                  all_equal(thr, 8, SENT),
+              "... nothing written");
+        CHECK_STATUS(auroc_curve(bs, by, bw, 5, 1, 0, NULL, NULL, NULL, &count), want[k],
+                     "... also in a count-only call");
+        for (i = 0; i < 5; i++) sf[i] = (float)bs[i], yf[i] = (float)by[i];
+        if (k < 4) {
+            CHECK_STATUS(auroc_curve_f32(sf, yf, NULL, 5, 1, 8, fpr, tpr, thr, &count), want[k],
+                         "... f32");
+            CHECK(count == INDEX_SENT && all_equal(fpr, 8, SENT), "... f32 nothing written");
+        }
+    }
+    memcpy(bs, s, sizeof bs), memcpy(by, y, sizeof by);
+    bs[3] = NAN;
+    by[1] = 2;
+    CHECK_STATUS(auroc_curve(bs, by, NULL, 5, 0, 8, fpr, tpr, thr, &count), DIFFAUROC_E_BAD_LABEL,
+                 "bad label at 1 before bad score at 3 (index order)");
+    /* class weight sums: 2^1022 is fine, above it E_WEIGHT_SUM */
+    {
+        double ws[] = {0x1p1021, 0x1p1021, 1}, ys[] = {0, 0, 1}, ss[] = {1, 2, 3};
+        fill(fpr, 8, SENT);
+        count = INDEX_SENT;
+        CHECK_STATUS(auroc_curve(ss, ys, ws, 3, 0, 8, fpr, tpr, thr, &count), DIFFAUROC_OK,
+                     "negative weights summing to 2^1022: accepted");
+        CHECK(count == 4 && fpr[0] == 0 && fpr[1] == 0 && fpr[2] == 0.5 && fpr[3] == 1 &&
+                  tpr[1] == 1,
+              "... rates exact (no overflow)");
+        {
+            double ys3[] = {0, 0, 0, 1}, ss3[] = {1, 2, 3, 4}, ws3[] = {0x1p1021, 0x1p1021, 0x1p1000, 1};
+            fill(fpr, 8, SENT);
+            CHECK_STATUS(auroc_curve(ss3, ys3, ws3, 4, 0, 8, fpr, tpr, thr, &count),
+                         DIFFAUROC_E_WEIGHT_SUM, "negative weights summing just above 2^1022");
+            CHECK(count == 4 && all_equal(fpr, 8, SENT), "... nothing written");
+            CHECK_STATUS(auroc_curve(ss3, ys3, ws3, 4, 0, 0, NULL, NULL, NULL, &count),
+                         DIFFAUROC_E_WEIGHT_SUM, "... also count only");
+        }
+        {
+            double ys1[] = {1, 0}, ss1[] = {1, 2}, ws1[] = {1e308, 1};
+            CHECK_STATUS(auroc_curve(ss1, ys1, ws1, 2, 1, 8, fpr, tpr, thr, &count),
+                         DIFFAUROC_E_WEIGHT_SUM, "one positive weight 1e308");
+        }
+    }
+}
+
+static void random_curve_data(size_t n, double *s, double *y, double *w, int levels, int zeros) {
+    size_t i;
+    for (i = 0; i < n; i++) {
+        s[i] = (double)(int)(rng_next() % (uint64_t)levels) / 4.0 - 3;
+        y[i] = (double)(rng_next() & 1);
+        w[i] = zeros && rng_next() % 5 == 0 ? 0.0 : (double)(1 + rng_next() % 4);
+    }
+}
+
+static void test_curve_oracle(void) {
+    static const size_t sizes[] = {1, 2, 3, 5, 8, 13, 40, 100, 257, 1000, 3000};
+    size_t si, rep, reps = under_valgrind ? 2 : 8;
+    group = "curve oracle";
+    for (si = 0; si < sizeof sizes / sizeof sizes[0]; si++) {
+        size_t n = sizes[si];
+        if (under_valgrind && n > 300) continue;
+        for (rep = 0; rep < reps; rep++) {
+            double *s = xmalloc_doubles(n), *y = xmalloc_doubles(n), *w = xmalloc_doubles(n);
+            double *fpr = xmalloc_doubles(n + 1), *tpr = xmalloc_doubles(n + 1), *thr = xmalloc_doubles(n + 1);
+            double *f2 = xmalloc_doubles(n + 3), *t2 = xmalloc_doubles(n + 3), *h2 = xmalloc_doubles(n + 3);
+            float *sf = (float *)malloc(n * sizeof(float)), *yf = (float *)malloc(n * sizeof(float));
+            float *wf = (float *)malloc(n * sizeof(float));
+            int weighted = rep % 2, drop, levels = rep < 4 ? 5 : 1000;
+            size_t i;
+            if (!sf || !yf || !wf) exit(2);
+            random_curve_data(n, s, y, w, levels, rep % 3 == 0);
+            for (i = 0; i < n; i++) sf[i] = (float)s[i], yf[i] = (float)y[i], wf[i] = (float)w[i];
+            for (drop = 0; drop <= 1; drop++) {
+                char what[160];
+                const double *wp = weighted ? w : NULL;
+                size_t want = oracle_curve(s, y, wp, n, drop, fpr, tpr, thr, NULL, NULL), count = INDEX_SENT;
+                int want_status = want == 0 ? DIFFAUROC_E_ONE_CLASS
+                                  : (isnan(fpr[0]) || isnan(tpr[0])) ? DIFFAUROC_W_ONE_CLASS
+                                                                     : DIFFAUROC_OK;
+                snprintf(what, sizeof what, "n %zu rep %zu %s drop %d", n, rep,
+                         weighted ? "integer weights" : "unweighted", drop);
+                curve_expect(s, y, wp, n, drop, n + 1, want_status, want, fpr, tpr, thr, what);
+                if (want_status < 0) continue;
+                /* exact capacity, and float32 (the same values: quarters, small integers) */
+                curve_expect(s, y, wp, n, drop, want, want_status, want, fpr, tpr, thr, what);
+                fill(f2, n + 3, SENT), fill(t2, n + 3, SENT), fill(h2, n + 3, SENT);
+                CHECK_STATUS(auroc_curve_f32(sf, yf, weighted ? wf : NULL, n, drop, n + 1, f2, t2, h2,
+                                             &count),
+                             want_status, "f32 status");
+                CHECK(count == want && same_array(f2, fpr, want) && same_array(t2, tpr, want) &&
+                          same_array(h2, thr, want) && all_equal(f2 + want, n + 3 - want, SENT),
+                      "f32: the same points bit for bit");
+            }
+            free(s), free(y), free(w), free(fpr), free(tpr), free(thr), free(f2), free(t2), free(h2);
+            free(sf), free(yf), free(wf);
+        }
+    }
+    /* real-valued weights: the oracle's sums round differently, so to 1e-12 (no drop) */
+    for (rep = 0; rep < reps; rep++) {
+        size_t n = 200, i, count = INDEX_SENT, want;
+        double *s = xmalloc_doubles(n), *y = xmalloc_doubles(n), *w = xmalloc_doubles(n);
+        double *fpr = xmalloc_doubles(n + 1), *tpr = xmalloc_doubles(n + 1), *thr = xmalloc_doubles(n + 1);
+        double *f2 = xmalloc_doubles(n + 1), *t2 = xmalloc_doubles(n + 1), *h2 = xmalloc_doubles(n + 1);
+        double err = 0;
+        random_curve_data(n, s, y, w, 30, 1);
+        for (i = 0; i < n; i++) w[i] = w[i] > 0 ? rng_uniform() * 5 : 0;
+        want = oracle_curve(s, y, w, n, 0, fpr, tpr, thr, NULL, NULL);
+        CHECK_STATUS(auroc_curve(s, y, w, n, 0, n + 1, f2, t2, h2, &count), DIFFAUROC_OK,
+                     "real weights: status");
+        CHECK(count == want && same_array(h2, thr, want), "real weights: count and thresholds");
+        for (i = 0; i < want && count == want; i++) {
+            if (fabs(f2[i] - fpr[i]) > err) err = fabs(f2[i] - fpr[i]);
+            if (fabs(t2[i] - tpr[i]) > err) err = fabs(t2[i] - tpr[i]);
+        }
+        CHECK_CLOSE(err, 0, 1e-12, "real weights: rates within 1e-12 of the oracle");
+        free(s), free(y), free(w), free(fpr), free(tpr), free(thr), free(f2), free(t2), free(h2);
+    }
+}
+
+static void test_curve_guard_pages(void) {
+    enum { N = 41 };
+    mapping ms, my, mw, mf, mt, mh, ms32, my32;
+    double *s = guarded_doubles(N, &ms), *y = guarded_doubles(N, &my), *w = guarded_doubles(N, &mw);
+    float *s32 = (float *)guarded_bytes(N * sizeof(float), &ms32);
+    float *y32 = (float *)guarded_bytes(N * sizeof(float), &my32);
+    double fpr[N + 1], tpr[N + 1], thr[N + 1], *gf, *gt, *gh;
+    size_t count = 0, want, i;
+    double area = 0, st = 0;
+    group = "curve guard pages";
+    if (!s || !y || !w || !s32 || !y32) {
+        printf("SKIP curve guard pages: mmap/mprotect unavailable\n");
+        return;
+    }
+    random_curve_data(N, s, y, w, 12, 1);
+    for (i = 0; i < N; i++) s32[i] = (float)s[i], y32[i] = (float)y[i];
+    want = oracle_curve(s, y, w, N, 1, fpr, tpr, thr, NULL, NULL);
+    /* outputs of exactly `count` elements, each ending at an inaccessible page */
+    gf = guarded_doubles(want, &mf), gt = guarded_doubles(want, &mt), gh = guarded_doubles(want, &mh);
+    if (!gf || !gt || !gh) {
+        printf("SKIP curve guard pages: mmap/mprotect unavailable\n");
+        return;
+    }
+    CHECK_STATUS(auroc_curve(s, y, w, N, 1, want, gf, gt, gh, &count), DIFFAUROC_OK,
+                 "auroc_curve reads only n, writes only count");
+    CHECK(count == want && same_array(gf, fpr, want) && same_array(gt, tpr, want) &&
+              same_array(gh, thr, want),
+          "... and matches the oracle");
+    CHECK_STATUS(auroc_curve(s, y, NULL, N, 0, 0, NULL, NULL, NULL, &count), DIFFAUROC_OK,
+                 "count only, unweighted");
+    CHECK_STATUS(auroc_curve_f32(s32, y32, NULL, N, 1, 0, NULL, NULL, NULL, &count), DIFFAUROC_OK,
+                 "auroc_curve_f32 reads only n");
+    CHECK(auroc_partial(s, y, w, N, DIFFAUROC_AXIS_FPR, 0, 0.3, &area, &st) >= 0,
+          "auroc_partial reads only n (OK or below the diagonal: random labels)");
+    CHECK_STATUS(auroc_partial_f32(s32, y32, NULL, N, DIFFAUROC_AXIS_TPR, 0.2, 1, &area, NULL),
+                 DIFFAUROC_OK, "auroc_partial_f32 reads only n");
+    w[N - 1] = -1;
+    CHECK_STATUS(auroc_curve(s, y, w, N, 1, want, gf, gt, gh, &count), DIFFAUROC_E_BAD_WEIGHT,
+                 "bad last weight found, nothing read past it");
+    CHECK_STATUS(auroc_partial(s, y, w, N, DIFFAUROC_AXIS_FPR, 0, 1, &area, NULL),
+                 DIFFAUROC_E_BAD_WEIGHT, "partial: bad last weight found");
+    munmap(ms.base, ms.length), munmap(my.base, my.length), munmap(mw.base, mw.length);
+    munmap(mf.base, mf.length), munmap(mt.base, mt.length), munmap(mh.base, mh.length);
+    munmap(ms32.base, ms32.length), munmap(my32.base, my32.length);
+}
+
+static void partial_expect(const double *s, const double *y, const double *w, size_t n, int axis,
+                           double a, double b, int want_status, double want_area, double want_std,
+                           double tol, const char *what) {
+    double area = SENT, st = SENT, only = SENT;
+    char buf[200];
+    int got = auroc_partial(s, y, w, n, axis, a, b, &area, &st);
+    snprintf(buf, sizeof buf, "%s: status", what);
+    CHECK_STATUS(got, want_status, buf);
+    if (want_status >= 0) {
+        snprintf(buf, sizeof buf, "%s: area", what);
+        CHECK_CLOSE(area, want_area, tol, buf);
+        snprintf(buf, sizeof buf, "%s: standardized", what);
+        CHECK_CLOSE(st, want_std, tol, buf);
+        got = auroc_partial(s, y, w, n, axis, a, b, &only, NULL);
+        snprintf(buf, sizeof buf, "%s: area alone, status OK, same bits", what);
+        CHECK(got == DIFFAUROC_OK && same_bits(only, area), buf);
+        only = SENT;
+        got = auroc_partial(s, y, w, n, axis, a, b, NULL, &only);
+        snprintf(buf, sizeof buf, "%s: standardized alone, same status and bits", what);
+        CHECK(got == want_status && same_bits(only, st), buf);
+    } else {
+        snprintf(buf, sizeof buf, "%s: nothing written", what);
+        CHECK(area == SENT && st == SENT, buf);
+    }
+}
+
+static void test_partial_toys(void) {
+    static const double s[] = {0.1, 0.4, 0.35, 0.8}, y[] = {0, 0, 1, 1}, yr[] = {1, 1, 0, 0};
+    static const double s2[] = {1, 1, 1, 1}, y2[] = {0, 1, 0, 1};
+    double auc = 0;
+    float sf[4], yf[4];
+    double a32 = SENT, st32 = SENT;
+    size_t i;
+    group = "partial toys";
+    /* curve (fpr, tpr): (0,0) (0,.5) (.5,.5) (.5,1) (1,1) */
+    partial_expect(s, y, NULL, 4, DIFFAUROC_AXIS_FPR, 0, 0.25, DIFFAUROC_OK, 0.125, 5.0 / 7, 1e-15,
+                   "FPR [0, 0.25] (sklearn max_fpr=0.25: 5/7)");
+    partial_expect(s, y, NULL, 4, DIFFAUROC_AXIS_TPR, 0.5, 1, DIFFAUROC_OK, 0.25, 2.0 / 3, 1e-15,
+                   "TPR [0.5, 1]");
+    partial_expect(s, y, NULL, 4, DIFFAUROC_AXIS_FPR, 0.25, 0.75, DIFFAUROC_OK, 0.375,
+                   0.5 * (1 + (0.375 - 0.25) / (0.5 - 0.25)), 1e-15, "FPR [0.25, 0.75]");
+    CHECK_STATUS(auroc_exact(s, y, NULL, 4, &auc), DIFFAUROC_OK, "auroc_exact of the toy");
+    partial_expect(s, y, NULL, 4, DIFFAUROC_AXIS_FPR, 0, 1, DIFFAUROC_OK, auc, auc, 0,
+                   "FPR [0, 1]: area == standardized == auroc_exact");
+    partial_expect(s, y, NULL, 4, DIFFAUROC_AXIS_TPR, 0, 1, DIFFAUROC_OK, auc, auc, 0,
+                   "TPR [0, 1]: area == standardized == auroc_exact");
+    /* reversed labels: below the diagonal; the formula's value, status 2 */
+    partial_expect(s, yr, NULL, 4, DIFFAUROC_AXIS_FPR, 0, 0.5, DIFFAUROC_W_BELOW_DIAGONAL, 0,
+                   0.5 * (1 + (0 - 0.125) / (0.5 - 0.125)), 1e-15,
+                   "reversed labels FPR [0, 0.5]: W_BELOW_DIAGONAL, value 1/3");
+    /* all tied: the diagonal exactly (standardized 1/2, no warning) */
+    partial_expect(s2, y2, NULL, 4, DIFFAUROC_AXIS_FPR, 0, 0.5, DIFFAUROC_OK, 0.125, 0.5, 1e-15,
+                   "all tied: diagonal, FPR [0, 0.5]");
+    partial_expect(s2, y2, NULL, 4, DIFFAUROC_AXIS_TPR, 0.5, 1, DIFFAUROC_OK, 0.125, 0.5, 1e-15,
+                   "all tied: diagonal, TPR [0.5, 1]");
+    /* weights scale nothing */
+    partial_expect(s, y, (const double[]){3, 3, 3, 3}, 4, DIFFAUROC_AXIS_FPR, 0, 0.25, DIFFAUROC_OK,
+                   0.125, 5.0 / 7, 1e-15, "equal weights 3: same values");
+    for (i = 0; i < 4; i++) sf[i] = (float)s[i], yf[i] = (float)y[i];
+    CHECK_STATUS(auroc_partial_f32(sf, yf, NULL, 4, DIFFAUROC_AXIS_FPR, 0, 0.25, &a32, &st32),
+                 DIFFAUROC_OK, "f32 FPR [0, 0.25]");
+    CHECK_CLOSE(a32, 0.125, 1e-15, "f32 area");
+    CHECK_CLOSE(st32, 5.0 / 7, 1e-15, "f32 standardized");
+}
+
+static void test_partial_statuses(void) {
+    static const double s[] = {0.1, 0.4, 0.35, 0.8}, y[] = {0, 0, 1, 1}, w[] = {1, 1, 1, 1};
+    static const struct { int axis; double a, b; const char *what; } bad[] = {
+        {DIFFAUROC_AXIS_FPR, NAN, 0.5, "lower NaN"},  {DIFFAUROC_AXIS_FPR, 0, NAN, "upper NaN"},
+        {DIFFAUROC_AXIS_FPR, 0.3, 0.3, "lower == upper"}, {DIFFAUROC_AXIS_FPR, 0.6, 0.3, "lower > upper"},
+        {DIFFAUROC_AXIS_TPR, -0.1, 0.5, "lower < 0"}, {DIFFAUROC_AXIS_TPR, 0, 1.0000000000000002, "upper > 1"},
+        {DIFFAUROC_AXIS_FPR, -INFINITY, INFINITY, "infinite range"}, {2, 0, 0.5, "axis 2"},
+        {-1, 0, 0.5, "axis -1"},
+    };
+    double area = SENT, st = SENT, bs[4], by[4], bw[4];
+    size_t k, huge[] = {SIZE_MAX, ((size_t)1 << 62) + 1};
+    group = "partial statuses";
+    for (k = 0; k < sizeof bad / sizeof bad[0]; k++) {
+        char what[120];
+        snprintf(what, sizeof what, "E_BAD_RANGE: %s", bad[k].what);
+        partial_expect(s, y, w, 4, bad[k].axis, bad[k].a, bad[k].b, DIFFAUROC_E_BAD_RANGE, 0, 0, 0, what);
+        CHECK_STATUS(auroc_partial_f32((const float[]){1, 2}, (const float[]){0, 1}, NULL, 2,
+                                       bad[k].axis, bad[k].a, bad[k].b, &area, NULL),
+                     DIFFAUROC_E_BAD_RANGE, "... f32");
+    }
+    partial_expect(s, y, w, 4, DIFFAUROC_AXIS_FPR, -0.0, 1, DIFFAUROC_OK, 0.75, 0.75, 0,
+                   "lower -0.0 is 0");
+    /* a bad sample is reported before a bad range (order of checks) */
+    memcpy(bs, s, sizeof bs), memcpy(by, y, sizeof by), memcpy(bw, w, sizeof bw);
+    by[2] = 3;
+    partial_expect(bs, by, bw, 4, 7, NAN, NAN, DIFFAUROC_E_BAD_LABEL, 0, 0, 0,
+                   "bad label and bad range/axis: the label");
+    by[2] = 1, bs[1] = NAN;
+    partial_expect(bs, by, bw, 4, DIFFAUROC_AXIS_FPR, 0, 1, DIFFAUROC_E_NONFINITE_SCORE, 0, 0, 0,
+                   "score NaN");
+    bs[1] = 0.4, bw[3] = INFINITY;
+    partial_expect(bs, by, bw, 4, DIFFAUROC_AXIS_FPR, 0, 1, DIFFAUROC_E_BAD_WEIGHT, 0, 0, 0,
+                   "weight +inf");
+    /* pointers */
+    CHECK_STATUS(auroc_partial(s, y, w, 4, DIFFAUROC_AXIS_FPR, 0, 1, NULL, NULL),
+                 DIFFAUROC_E_NULL_POINTER, "both outputs NULL");
+    CHECK_STATUS(auroc_partial(bs, by, bw, 4, 9, NAN, 0, NULL, NULL), DIFFAUROC_E_NULL_POINTER,
+                 "both outputs NULL, bad samples and range: NULL pointer first");
+    CHECK_STATUS(auroc_partial(NULL, y, w, 4, DIFFAUROC_AXIS_FPR, 0, 1, &area, &st),
+                 DIFFAUROC_E_NULL_POINTER, "scores NULL");
+    CHECK_STATUS(auroc_partial(s, NULL, w, 4, DIFFAUROC_AXIS_FPR, 0, 1, &area, &st),
+                 DIFFAUROC_E_NULL_POINTER, "labels NULL");
+    CHECK_STATUS(auroc_partial_f32(NULL, NULL, NULL, 4, DIFFAUROC_AXIS_FPR, 0, 1, &area, &st),
+                 DIFFAUROC_E_NULL_POINTER, "f32 scores NULL");
+    CHECK(area == SENT && st == SENT, "... nothing written");
+    /* one class, n == 0, every weight 0 */
+    partial_expect(s, (const double[]){1, 1, 1, 1}, NULL, 4, DIFFAUROC_AXIS_FPR, 0, 1,
+                   DIFFAUROC_E_ONE_CLASS, 0, 0, 0, "positives only");
+    partial_expect(s, y, (const double[]){1, 1, 0, 0}, 4, DIFFAUROC_AXIS_TPR, 0, 1,
+                   DIFFAUROC_E_ONE_CLASS, 0, 0, 0, "positives of weight 0 only");
+    partial_expect(NULL, NULL, NULL, 0, DIFFAUROC_AXIS_FPR, 0, 1, DIFFAUROC_E_ONE_CLASS, 0, 0, 0,
+                   "n == 0");
+    for (k = 0; k < sizeof huge / sizeof huge[0]; k++) {
+        CHECK_STATUS(auroc_partial(NULL, NULL, NULL, huge[k], 5, NAN, NAN, NULL, NULL),
+                     DIFFAUROC_E_TOO_LARGE, "n too large, every pointer NULL");
+        CHECK_STATUS(auroc_partial_f32(NULL, NULL, NULL, huge[k], 5, NAN, NAN, NULL, NULL),
+                     DIFFAUROC_E_TOO_LARGE, "f32: n too large, every pointer NULL");
+    }
+}
+
+static void test_partial_oracle(void) {
+    static const double ranges[][2] = {{0, 1}, {0, 0.1}, {0, 0.3}, {0.2, 0.7}, {0.5, 1}, {0.9, 1},
+                                       {1.0 / 3, 0.4}};
+    static const size_t sizes[] = {2, 7, 30, 200, 1500};
+    size_t si, rep, reps = under_valgrind ? 2 : 6, r;
+    double worst = 0, worst_std = 0;
+    group = "partial oracle";
+    for (si = 0; si < sizeof sizes / sizeof sizes[0]; si++) {
+        size_t n = sizes[si];
+        if (under_valgrind && n > 300) continue;
+        for (rep = 0; rep < reps; rep++) {
+            double *s = xmalloc_doubles(n), *y = xmalloc_doubles(n), *w = xmalloc_doubles(n);
+            float *sf = (float *)malloc(n * sizeof(float)), *yf = (float *)malloc(n * sizeof(float));
+            int weighted = rep % 2, axis;
+            size_t i;
+            if (!sf || !yf) exit(2);
+            random_curve_data(n, s, y, w, rep < 3 ? 6 : 500, 1);
+            y[0] = 0;
+            y[n - 1] = 1;
+            if (weighted) {
+                for (i = 0; i < n; i++) w[i] = rng_uniform() * 4;
+            }
+            for (i = 0; i < n; i++) sf[i] = (float)s[i], yf[i] = (float)y[i];
+            for (axis = 0; axis <= 1; axis++) {
+                for (r = 0; r < sizeof ranges / sizeof ranges[0]; r++) {
+                    double a = ranges[r][0], b = ranges[r][1], area = SENT, st = SENT, a32 = SENT;
+                    const double *wp = weighted ? w : NULL;
+                    long double want = oracle_partial(s, y, wp, n, axis, a, b);
+                    long double want_std = mcclish(want, axis, a, b);
+                    int got = auroc_partial(s, y, wp, n, axis, a, b, &area, &st);
+                    int want_status = want_std < 0.5L - 1e-12L ? DIFFAUROC_W_BELOW_DIAGONAL : DIFFAUROC_OK;
+                    char what[160];
+                    snprintf(what, sizeof what, "n %zu rep %zu axis %d [%g, %g]: status", n, rep, axis, a, b);
+                    if (fabsl(want_std - 0.5L) > 1e-12L) CHECK_STATUS(got, want_status, what);
+                    else CHECK(got == DIFFAUROC_OK || got == DIFFAUROC_W_BELOW_DIAGONAL, what);
+                    if (fabs(area - (double)want) > worst) worst = fabs(area - (double)want);
+                    if (fabs(st - (double)want_std) > worst_std) worst_std = fabs(st - (double)want_std);
+                    if (!weighted) {
+                        auroc_partial_f32(sf, yf, NULL, n, axis, a, b, &a32, NULL);
+                        snprintf(what, sizeof what, "n %zu axis %d [%g, %g]: f32 same bits", n, axis, a, b);
+                        CHECK(same_bits(a32, area), what);
+                    }
+                }
+            }
+            free(s), free(y), free(w), free(sf), free(yf);
+        }
+    }
+    CHECK_CLOSE(worst, 0, 1e-13, "largest |area - oracle| over every case");
+    CHECK_CLOSE(worst_std, 0, 1e-12, "largest |standardized - oracle| over every case");
+    printf("partial oracle: largest area error %.3g, standardized %.3g\n", worst, worst_std);
+}
+
 int main(void) {
     verbose = getenv("DIFFAUROC_TEST_VERBOSE") != NULL;
     under_valgrind = getenv("DIFFAUROC_TEST_VALGRIND") != NULL;
@@ -2386,6 +3046,13 @@ int main(void) {
     test_soft_batch();
     test_exact_batch();
     test_batch_guard_pages();
+    test_curve_toys();
+    test_curve_statuses();
+    test_curve_oracle();
+    test_curve_guard_pages();
+    test_partial_toys();
+    test_partial_statuses();
+    test_partial_oracle();
     test_no_memory();
     test_threads();
 

@@ -46,6 +46,17 @@ static_assert(DIFFAUROC_VERSION_NUMBER ==
                   DIFFAUROC_VERSION_MAJOR * 10000 + DIFFAUROC_VERSION_MINOR * 100 +
                       DIFFAUROC_VERSION_PATCH,
               "version number");
+static_assert(std::is_same<decltype(&auroc_curve), diffauroc_curve_fn>::value, "auroc_curve");
+static_assert(std::is_same<decltype(&auroc_curve_f32), diffauroc_curve_f32_fn>::value,
+              "auroc_curve_f32");
+static_assert(std::is_same<decltype(&auroc_partial), diffauroc_partial_fn>::value,
+              "auroc_partial");
+static_assert(std::is_same<decltype(&auroc_partial_f32), diffauroc_partial_f32_fn>::value,
+              "auroc_partial_f32");
+static_assert(DIFFAUROC_W_BELOW_DIAGONAL == 2 && DIFFAUROC_E_CAPACITY == -9 &&
+                  DIFFAUROC_E_BAD_RANGE == -10 && DIFFAUROC_E_WEIGHT_SUM == -11 &&
+                  DIFFAUROC_AXIS_FPR == 0 && DIFFAUROC_AXIS_TPR == 1,
+              "curve status codes and axes");
 // Status codes are usable as integer constant expressions.
 static_assert(DIFFAUROC_OK == 0 && DIFFAUROC_W_ONE_CLASS == 1 && DIFFAUROC_E_TOO_LARGE == -8,
               "status codes");
@@ -107,6 +118,51 @@ int main() {
         CHECK(auroc_exact(tied.data(), y.data(), nullptr, tied.size(), &v) == DIFFAUROC_OK,
               "all tied OK");
         CHECK_CLOSE(v, 0.5, 0.0, "all tied: 0.5");
+    }
+
+    // ROC curve: count, then std::vector of that size (scikit-learn's example)
+    {
+        std::size_t count = 0;
+        CHECK(auroc_curve(scores.data(), labels.data(), nullptr, n, 1, 0, nullptr, nullptr,
+                          nullptr, &count) == DIFFAUROC_OK && count == 5,
+              "auroc_curve count only: 5");
+        std::vector<double> fpr(count, kSentinel), tpr(count, kSentinel), thr(count, kSentinel);
+        std::size_t got = 0;
+        CHECK(auroc_curve(scores.data(), labels.data(), nullptr, n, 1, count, fpr.data(),
+                          tpr.data(), thr.data(), &got) == DIFFAUROC_OK && got == count,
+              "auroc_curve OK");
+        CHECK((fpr == std::vector<double>{0, 0, 0.5, 0.5, 1}) &&
+                  (tpr == std::vector<double>{0, 0.5, 0.5, 1, 1}) &&
+                  (thr == std::vector<double>{std::numeric_limits<double>::infinity(), 0.8, 0.4,
+                                              0.35, 0.1}),
+              "auroc_curve: scikit-learn's example");
+        std::vector<double> small(count - 1, kSentinel);
+        got = 77;
+        CHECK(auroc_curve(scores.data(), labels.data(), nullptr, n, 1, small.size(), small.data(),
+                          nullptr, nullptr, &got) == DIFFAUROC_E_CAPACITY &&
+                  got == 77 && small[0] == kSentinel,
+              "auroc_curve capacity count - 1: E_CAPACITY, nothing written");
+        const std::vector<float> s32(scores.begin(), scores.end()), y32(labels.begin(), labels.end());
+        CHECK(auroc_curve_f32(s32.data(), y32.data(), nullptr, n, 0, 0, nullptr, nullptr, nullptr,
+                              &got) == DIFFAUROC_OK && got == 5,
+              "auroc_curve_f32 count only");
+        double area = kSentinel, st = kSentinel;
+        CHECK(auroc_partial(scores.data(), labels.data(), nullptr, n, DIFFAUROC_AXIS_FPR, 0, 0.25,
+                            &area, &st) == DIFFAUROC_OK,
+              "auroc_partial OK");
+        CHECK_CLOSE(area, 0.125, 1e-15, "partial area FPR [0, 0.25]");
+        CHECK_CLOSE(st, 5.0 / 7.0, 1e-15, "McClish 5/7 (sklearn max_fpr=0.25)");
+        CHECK(auroc_partial_f32(s32.data(), y32.data(), nullptr, n, DIFFAUROC_AXIS_TPR, 0.5, 1.0,
+                                &area, nullptr) == DIFFAUROC_OK,
+              "auroc_partial_f32 OK");
+        CHECK_CLOSE(area, 0.25, 1e-15, "partial area TPR [0.5, 1]");
+        CHECK(auroc_partial(scores.data(), labels.data(), nullptr, n, DIFFAUROC_AXIS_FPR, 0.5, 0.5,
+                            &area, &st) == DIFFAUROC_E_BAD_RANGE,
+              "auroc_partial empty range: E_BAD_RANGE");
+        const std::vector<double> flipped{1, 1, 0, 0};
+        CHECK(auroc_partial(scores.data(), flipped.data(), nullptr, n, DIFFAUROC_AXIS_FPR, 0, 0.5,
+                            nullptr, &st) == DIFFAUROC_W_BELOW_DIAGONAL && st < 0.5,
+              "auroc_partial below the diagonal: W_BELOW_DIAGONAL, value < 0.5");
     }
 
     // soft, one pair: 1 / (1 + exp(-d / T))

@@ -41,6 +41,10 @@ E_BAD_TEMPERATURE = -5
 E_ONE_CLASS = -6
 E_NO_MEMORY = -7
 E_TOO_LARGE = -8
+W_BELOW_DIAGONAL = 2
+E_CAPACITY = -9
+E_BAD_RANGE = -10
+E_WEIGHT_SUM = -11
 
 STATUS_CODES = {
     "DIFFAUROC_OK": OK,
@@ -53,6 +57,10 @@ STATUS_CODES = {
     "DIFFAUROC_E_ONE_CLASS": E_ONE_CLASS,
     "DIFFAUROC_E_NO_MEMORY": E_NO_MEMORY,
     "DIFFAUROC_E_TOO_LARGE": E_TOO_LARGE,
+    "DIFFAUROC_W_BELOW_DIAGONAL": W_BELOW_DIAGONAL,
+    "DIFFAUROC_E_CAPACITY": E_CAPACITY,
+    "DIFFAUROC_E_BAD_RANGE": E_BAD_RANGE,
+    "DIFFAUROC_E_WEIGHT_SUM": E_WEIGHT_SUM,
 }
 
 _double_p = ctypes.POINTER(ctypes.c_double)
@@ -95,6 +103,32 @@ SIGNATURES: dict[str, tuple[type, list[type]]] = {
     # int auroc_exact_batch(scores, labels, weights, batch, n, out_values, out_status)
     "auroc_exact_batch": (
         _int, [_double_p, _double_p, _double_p, _size_t, _size_t, _double_p, _int_p],
+    ),
+    # int auroc_curve(scores, labels, weights, n, drop_intermediate, capacity,
+    #                 out_fpr, out_tpr, out_thresholds, out_count): scikit-learn's roc_curve
+    "auroc_curve": (
+        _int,
+        [_double_p, _double_p, _double_p, _size_t, _int, _size_t,
+         _double_p, _double_p, _double_p, _size_t_p],
+    ),
+    # int auroc_curve_f32(...): float32 inputs, double outputs
+    "auroc_curve_f32": (
+        _int,
+        [_float_p, _float_p, _float_p, _size_t, _int, _size_t,
+         _double_p, _double_p, _double_p, _size_t_p],
+    ),
+    # int auroc_partial(scores, labels, weights, n, axis, lower, upper, out_area,
+    #                   out_standardized): partial AUC over an FPR or TPR range
+    "auroc_partial": (
+        _int,
+        [_double_p, _double_p, _double_p, _size_t, _int, ctypes.c_double, ctypes.c_double,
+         _double_p, _double_p],
+    ),
+    # int auroc_partial_f32(...): float32 inputs
+    "auroc_partial_f32": (
+        _int,
+        [_float_p, _float_p, _float_p, _size_t, _int, ctypes.c_double, ctypes.c_double,
+         _double_p, _double_p],
     ),
     # void *diffauroc_xla_ffi_soft(void *call_frame), and _exact: XLA FFI handlers whose
     # addresses the JAX front end registers with XLA; never called through ctypes

@@ -1,0 +1,155 @@
+// auroc_curve, auroc_curve_f32, auroc_partial, auroc_partial_f32 (include/diffauroc.h,
+// "ROC curve and partial AUC"): scikit-learn's roc_curve and the partial AUC of pROC /
+// scikit-learn's max_fpr over the core's `rocCurve` and `partialAUC`.
+//
+// Order of checks, as every export: the size, the required pointers, the samples in
+// index order (`validatedBuffers`, the check diffauroc_find_invalid runs), then the
+// function's own arguments (the partial AUC's axis and range). On any error nothing is
+// written, *out_count included: E_CAPACITY too (the count comes from a count-only call).
+
+@_cdecl("auroc_curve")
+public func aurocCurve(
+    _ scores: UnsafePointer<Double>?, _ labels: UnsafePointer<Double>?,
+    _ weights: UnsafePointer<Double>?, _ n: UInt, _ dropIntermediate: Int32,
+    _ capacity: UInt, _ outFPR: UnsafeMutablePointer<Double>?,
+    _ outTPR: UnsafeMutablePointer<Double>?, _ outThresholds: UnsafeMutablePointer<Double>?,
+    _ outCount: UnsafeMutablePointer<UInt>?
+) -> Int32 {
+    let mode = enterIEEEMode()
+    defer { leaveIEEEMode(mode) }
+    return runCurve(scores, labels, weights, n, capacity, outFPR, outTPR, outThresholds,
+                    outCount) { s, y, w, outputs throws(OutOfMemory) in
+        try rocCurve(Samples(scores: s, labels: y, weights: w),
+                     dropIntermediate: dropIntermediate != 0, into: outputs)
+    }
+}
+
+@_cdecl("auroc_curve_f32")
+public func aurocCurveFloat32(
+    _ scores: UnsafePointer<Float>?, _ labels: UnsafePointer<Float>?,
+    _ weights: UnsafePointer<Float>?, _ n: UInt, _ dropIntermediate: Int32,
+    _ capacity: UInt, _ outFPR: UnsafeMutablePointer<Double>?,
+    _ outTPR: UnsafeMutablePointer<Double>?, _ outThresholds: UnsafeMutablePointer<Double>?,
+    _ outCount: UnsafeMutablePointer<UInt>?
+) -> Int32 {
+    let mode = enterIEEEMode()
+    defer { leaveIEEEMode(mode) }
+    return runCurve(scores, labels, weights, n, capacity, outFPR, outTPR, outThresholds,
+                    outCount) { s, y, w, outputs throws(OutOfMemory) in
+        try rocCurveFloat32(scores: s, labels: y, weights: w,
+                            dropIntermediate: dropIntermediate != 0, into: outputs)
+    }
+}
+
+@_cdecl("auroc_partial")
+public func aurocPartial(
+    _ scores: UnsafePointer<Double>?, _ labels: UnsafePointer<Double>?,
+    _ weights: UnsafePointer<Double>?, _ n: UInt, _ axis: Int32, _ lower: Double,
+    _ upper: Double, _ outArea: UnsafeMutablePointer<Double>?,
+    _ outStandardized: UnsafeMutablePointer<Double>?
+) -> Int32 {
+    let mode = enterIEEEMode()
+    defer { leaveIEEEMode(mode) }
+    return runPartial(scores, labels, weights, n, axis, lower, upper, outArea,
+                      outStandardized) { s, y, w, axis throws(OutOfMemory) in
+        try partialAUC(Samples(scores: s, labels: y, weights: w), axis: axis,
+                       lower: lower, upper: upper)
+    }
+}
+
+@_cdecl("auroc_partial_f32")
+public func aurocPartialFloat32(
+    _ scores: UnsafePointer<Float>?, _ labels: UnsafePointer<Float>?,
+    _ weights: UnsafePointer<Float>?, _ n: UInt, _ axis: Int32, _ lower: Double,
+    _ upper: Double, _ outArea: UnsafeMutablePointer<Double>?,
+    _ outStandardized: UnsafeMutablePointer<Double>?
+) -> Int32 {
+    let mode = enterIEEEMode()
+    defer { leaveIEEEMode(mode) }
+    return runPartial(scores, labels, weights, n, axis, lower, upper, outArea,
+                      outStandardized) { s, y, w, axis throws(OutOfMemory) in
+        try partialAUCFloat32(scores: s, labels: y, weights: w, axis: axis,
+                              lower: lower, upper: upper)
+    }
+}
+
+/// The header's values of DIFFAUROC_AXIS_FPR and DIFFAUROC_AXIS_TPR.
+private let axisFPR: Int32 = 0
+private let axisTPR: Int32 = 1
+
+/// Shared body of the curve exports (see the file comment). `compute` runs the core.
+private func runCurve<Scalar: BinaryFloatingPoint>(
+    _ scores: UnsafePointer<Scalar>?, _ labels: UnsafePointer<Scalar>?,
+    _ weights: UnsafePointer<Scalar>?, _ n: UInt, _ capacity: UInt,
+    _ outFPR: UnsafeMutablePointer<Double>?, _ outTPR: UnsafeMutablePointer<Double>?,
+    _ outThresholds: UnsafeMutablePointer<Double>?, _ outCount: UnsafeMutablePointer<UInt>?,
+    compute: (UnsafeBufferPointer<Scalar>, UnsafeBufferPointer<Scalar>,
+              UnsafeBufferPointer<Scalar>?, CurveOutputs) throws(OutOfMemory) -> CurveSummary
+) -> Int32 {
+    guard n <= maximumCount else { return Status.tooLarge.rawValue }
+    guard let outCount else { return Status.nullPointer.rawValue }
+    let samples: (scores: UnsafeBufferPointer<Scalar>, labels: UnsafeBufferPointer<Scalar>,
+                  weights: UnsafeBufferPointer<Scalar>?)
+    switch validatedBuffers(scores, labels, weights, n) {
+    case .failure(let error): return error.status.rawValue
+    case .success(let s): samples = s
+    }
+    // No curve has more than n + 1 points, so a larger capacity is never used (and any
+    // size_t converts: n + 1 <= maximumCount + 1 fits in Int).
+    let room = Int(Swift.min(capacity, n + 1))
+    let outputs = CurveOutputs(
+        falsePositiveRates: outFPR.map { UnsafeMutableBufferPointer(start: $0, count: room) },
+        truePositiveRates: outTPR.map { UnsafeMutableBufferPointer(start: $0, count: room) },
+        thresholds: outThresholds.map { UnsafeMutableBufferPointer(start: $0, count: room) })
+    let countOnly = outFPR == nil && outTPR == nil && outThresholds == nil
+    let summary: CurveSummary
+    do {
+        summary = try compute(samples.scores, samples.labels, samples.weights, outputs)
+    } catch {
+        return Status.noMemory.rawValue
+    }
+    if summary.weightsOverflow { return Status.weightSum.rawValue }
+    if summary.pointCount == 0 { return Status.oneClass.rawValue }
+    if !countOnly && !summary.written { return Status.capacity.rawValue }
+    outCount.pointee = UInt(summary.pointCount)
+    return summary.hasPositives && summary.hasNegatives
+        ? Status.ok.rawValue : Status.warnOneClass.rawValue
+}
+
+/// Shared body of the partial AUC exports (see the file comment).
+private func runPartial<Scalar: BinaryFloatingPoint>(
+    _ scores: UnsafePointer<Scalar>?, _ labels: UnsafePointer<Scalar>?,
+    _ weights: UnsafePointer<Scalar>?, _ n: UInt, _ axis: Int32, _ lower: Double,
+    _ upper: Double, _ outArea: UnsafeMutablePointer<Double>?,
+    _ outStandardized: UnsafeMutablePointer<Double>?,
+    compute: (UnsafeBufferPointer<Scalar>, UnsafeBufferPointer<Scalar>,
+              UnsafeBufferPointer<Scalar>?, PartialAxis) throws(OutOfMemory) -> PartialResult?
+) -> Int32 {
+    guard n <= maximumCount else { return Status.tooLarge.rawValue }
+    guard outArea != nil || outStandardized != nil else { return Status.nullPointer.rawValue }
+    let samples: (scores: UnsafeBufferPointer<Scalar>, labels: UnsafeBufferPointer<Scalar>,
+                  weights: UnsafeBufferPointer<Scalar>?)
+    switch validatedBuffers(scores, labels, weights, n) {
+    case .failure(let error): return error.status.rawValue
+    case .success(let s): samples = s
+    }
+    let partialAxis: PartialAxis
+    switch axis {
+    case axisFPR: partialAxis = .falsePositiveRate
+    case axisTPR: partialAxis = .truePositiveRate
+    default: return Status.badRange.rawValue
+    }
+    // 0 <= lower < upper <= 1; NaN fails a comparison.
+    guard lower >= 0, lower < upper, upper <= 1 else { return Status.badRange.rawValue }
+    let result: PartialResult?
+    do {
+        result = try compute(samples.scores, samples.labels, samples.weights, partialAxis)
+    } catch {
+        return Status.noMemory.rawValue
+    }
+    guard let result else { return Status.oneClass.rawValue }
+    outArea?.pointee = result.area
+    outStandardized?.pointee = result.standardized
+    return result.belowDiagonal && outStandardized != nil
+        ? Status.warnBelowDiagonal.rawValue : Status.ok.rawValue
+}
