@@ -113,6 +113,16 @@ static int all_equal(const double *a, size_t n, double v) {
     return 1;
 }
 
+/* a == b bit for bit as doubles (NaN equals NaN; -0.0 differs from +0.0). */
+static int same_bits(double a, double b) { return memcmp(&a, &b, sizeof a) == 0 || (isnan(a) && isnan(b)); }
+
+static int same_array(const double *a, const double *b, size_t n) {
+    size_t i;
+    for (i = 0; i < n; i++)
+        if (!same_bits(a[i], b[i])) return 0;
+    return 1;
+}
+
 static int all_finite(const double *a, size_t n) {
     size_t i;
     for (i = 0; i < n; i++)
@@ -2069,8 +2079,10 @@ typedef struct {
     int weighted;
     double T;
     /* single-thread results */
-    int st_soft, st_grad, st_exact;
+    int st_soft, st_grad, st_exact, st_curve, st_partial;
     double v_soft, v_grad, g[T_MAXN], dT, v_exact;
+    double fpr[T_MAXN + 1], tpr[T_MAXN + 1], thr[T_MAXN + 1], area, standardized;
+    size_t count;
 } thread_set;
 
 static thread_set tsets[T_SETS];
@@ -2091,6 +2103,18 @@ static int run_set_and_compare(const thread_set *t) {
         bad++;
     e = SENT;
     if (auroc_exact(t->s, t->y, w, t->n, &e) != t->st_exact || e != t->v_exact) bad++;
+    {
+        double fpr[T_MAXN + 1], tpr[T_MAXN + 1], thr[T_MAXN + 1], area = SENT, st = SENT;
+        size_t count = 0;
+        if (auroc_curve(t->s, t->y, w, t->n, 1, T_MAXN + 1, fpr, tpr, thr, &count) != t->st_curve ||
+            count != t->count || memcmp(thr, t->thr, count * sizeof(double)) != 0 ||
+            !same_array(fpr, t->fpr, count) || !same_array(tpr, t->tpr, count))
+            bad++;
+        if (auroc_partial(t->s, t->y, w, t->n, DIFFAUROC_AXIS_FPR, 0, 0.4, &area, &st) !=
+                t->st_partial ||
+            !same_bits(area, t->area) || !same_bits(st, t->standardized))
+            bad++;
+    }
     return bad;
 }
 
@@ -2146,9 +2170,16 @@ static void test_threads(void) {
                                      &t->v_grad, t->g, &t->dT);
         t->v_exact = SENT;
         t->st_exact = auroc_exact(t->s, t->y, t->weighted ? t->w : NULL, t->n, &t->v_exact);
+        t->area = t->standardized = SENT;
+        t->st_curve = auroc_curve(t->s, t->y, t->weighted ? t->w : NULL, t->n, 1, T_MAXN + 1,
+                                  t->fpr, t->tpr, t->thr, &t->count);
+        t->st_partial = auroc_partial(t->s, t->y, t->weighted ? t->w : NULL, t->n,
+                                      DIFFAUROC_AXIS_FPR, 0, 0.4, &t->area, &t->standardized);
     }
     CHECK(tsets[0].st_soft == DIFFAUROC_OK && tsets[1].st_soft == DIFFAUROC_OK &&
-              tsets[2].st_soft == DIFFAUROC_W_ONE_CLASS && tsets[2].st_exact == DIFFAUROC_E_ONE_CLASS,
+              tsets[2].st_soft == DIFFAUROC_W_ONE_CLASS && tsets[2].st_exact == DIFFAUROC_E_ONE_CLASS &&
+              tsets[0].st_curve == DIFFAUROC_OK && tsets[2].st_curve == DIFFAUROC_W_ONE_CLASS &&
+              tsets[0].st_partial >= 0 && tsets[2].st_partial == DIFFAUROC_E_ONE_CLASS,
           "single-thread baselines have the expected statuses");
     CHECK(run_set_and_compare(&tsets[0]) == 0, "repeated single-thread calls are deterministic");
     {
@@ -2380,16 +2411,6 @@ static void test_no_memory(void) {
 
 /* ------------------------------------------------------------------------------------ */
 /* auroc_curve / auroc_partial: the ROC curve and the partial AUC                        */
-
-/* a == b bit for bit as doubles (NaN equals NaN; -0.0 differs from +0.0). */
-static int same_bits(double a, double b) { return memcmp(&a, &b, sizeof a) == 0 || (isnan(a) && isnan(b)); }
-
-static int same_array(const double *a, const double *b, size_t n) {
-    size_t i;
-    for (i = 0; i < n; i++)
-        if (!same_bits(a[i], b[i])) return 0;
-    return 1;
-}
 
 static int cmp_desc(const void *a, const void *b) {
     double x = *(const double *)a, y = *(const double *)b;

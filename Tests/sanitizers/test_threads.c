@@ -1,6 +1,7 @@
 /*
  * test_threads.c -- every computing export called from several threads at once on shared
- * inputs, each result compared bit for bit with the single-thread result. Sizes take the
+ * inputs (the ROC curve and partial AUC included), each result compared bit for bit with
+ * the single-thread result. Sizes take the
  * library's own two-thread paths (exact AUROC from n = 65,536, float32 too; the fast soft
  * AUROC from n = 20,000), so under ThreadSanitizer (scripts/test_sanitizers.sh) every
  * access of the library's helper threads is checked as well as the callers' concurrency.
@@ -53,15 +54,26 @@ typedef struct {
     double evalues[BR];
     int bstatus[BR], estatus[BR];
     size_t bad_index, bad_index_f32;
+    double *cfpr, *ctpr, *cthr;  /* NS + 1: auroc_curve */
+    size_t ccount, ccount_f32;
+    double parea, parea_f32;
 } results;
 
 static void alloc_results(results *r) {
     memset(r, 0, sizeof *r);
     r->sg_grad = malloc(NS * sizeof(double));
     r->bgrads = malloc(BR * BN * sizeof(double));
-    if (!r->sg_grad || !r->bgrads) { printf("out of memory\n"); exit(1); }
+    r->cfpr = malloc((NS + 1) * sizeof(double));
+    r->ctpr = malloc((NS + 1) * sizeof(double));
+    r->cthr = malloc((NS + 1) * sizeof(double));
+    if (!r->sg_grad || !r->bgrads || !r->cfpr || !r->ctpr || !r->cthr) {
+        printf("out of memory\n");
+        exit(1);
+    }
 }
-static void free_results(results *r) { free(r->sg_grad); free(r->bgrads); }
+static void free_results(results *r) {
+    free(r->sg_grad); free(r->bgrads); free(r->cfpr); free(r->ctpr); free(r->cthr);
+}
 
 static void compute(results *r) {
     int k = 0;
@@ -78,6 +90,11 @@ static void compute(results *r) {
     r->st[k++] = diffauroc_find_invalid(xs, xy, NULL, NBAD, &r->bad_index);
     float fxs[4] = {0, 1, 2, 3}, fxy[4] = {0, 1, 0.5f, 1};
     r->st[k++] = diffauroc_find_invalid_f32(fxs, fxy, NULL, 4, &r->bad_index_f32);
+    r->st[k++] = auroc_curve(ss, sy, sw, NS, 1, NS + 1, r->cfpr, r->ctpr, r->cthr, &r->ccount);
+    r->st[k++] = auroc_curve_f32(fs, fy, fw, NE, 0, 0, NULL, NULL, NULL, &r->ccount_f32);
+    r->st[k++] = auroc_partial(es, ey, ew, NE, DIFFAUROC_AXIS_FPR, 0, 0.3, &r->parea, NULL);
+    r->st[k++] = auroc_partial_f32(fs, fy, NULL, NE, DIFFAUROC_AXIS_TPR, 0.2, 0.9, &r->parea_f32,
+                                   NULL);
 }
 
 static int same(const results *a, const results *b) {
@@ -94,7 +111,12 @@ static int same(const results *a, const results *b) {
            memcmp(a->evalues, b->evalues, sizeof a->evalues) == 0 &&
            memcmp(a->bstatus, b->bstatus, sizeof a->bstatus) == 0 &&
            memcmp(a->estatus, b->estatus, sizeof a->estatus) == 0 &&
-           a->bad_index == b->bad_index && a->bad_index_f32 == b->bad_index_f32;
+           a->bad_index == b->bad_index && a->bad_index_f32 == b->bad_index_f32 &&
+           a->ccount == b->ccount && a->ccount_f32 == b->ccount_f32 &&
+           memcmp(a->cfpr, b->cfpr, a->ccount * 8) == 0 &&
+           memcmp(a->ctpr, b->ctpr, a->ccount * 8) == 0 &&
+           memcmp(a->cthr, b->cthr, a->ccount * 8) == 0 &&
+           memcmp(&a->parea, &b->parea, 8) == 0 && memcmp(&a->parea_f32, &b->parea_f32, 8) == 0;
 }
 
 static results baseline;
@@ -140,13 +162,15 @@ int main(int argc, char **argv) {
     alloc_results(&baseline);
     compute(&baseline);
     char what[200];
-    int want[11] = {0, 0, 0, 0, 0, 0, 0, 0, 0, DIFFAUROC_E_BAD_LABEL, DIFFAUROC_E_BAD_LABEL};
+    int want[15] = {0, 0, 0, 0, 0, 0, 0, 0, 0, DIFFAUROC_E_BAD_LABEL, DIFFAUROC_E_BAD_LABEL,
+                    0, 0, 0, 0};
     int ok = 1;
-    for (int k = 0; k < 11; k++) ok &= baseline.st[k] == want[k];
+    for (int k = 0; k < 15; k++) ok &= baseline.st[k] == want[k];
     snprintf(what, sizeof what, "single-thread baselines have the expected statuses "
-             "(%d %d %d %d %d %d %d %d %d %d %d)", baseline.st[0], baseline.st[1],
+             "(%d %d %d %d %d %d %d %d %d %d %d %d %d %d %d)", baseline.st[0], baseline.st[1],
              baseline.st[2], baseline.st[3], baseline.st[4], baseline.st[5], baseline.st[6],
-             baseline.st[7], baseline.st[8], baseline.st[9], baseline.st[10]);
+             baseline.st[7], baseline.st[8], baseline.st[9], baseline.st[10], baseline.st[11],
+             baseline.st[12], baseline.st[13], baseline.st[14]);
     check(ok, what);
     check(baseline.bad_index == 4321 && baseline.bad_index_f32 == 2,
           "find_invalid indices (4321, 2)");
