@@ -342,8 +342,10 @@ int auroc_curve_f32(const float *scores, const float *labels, const float *weigh
  * (relative) of the area of scikit-learn's float64 curve.
  *
  * Returns DIFFAUROC_OK; DIFFAUROC_W_BELOW_DIAGONAL (only when out_standardized is given)
- * when the computed area is below min: both values are written, the standardized one
- * below 0.5 (pROC would say NA; scikit-learn returns that value); DIFFAUROC_E_ONE_CLASS
+ * when the computed area is below min by more than its rounding bound 2^-46 (upper -
+ * lower), so that a curve on the diagonal (every score tied) never warns: both values are
+ * written, the standardized one below 0.5 (pROC would say NA; scikit-learn returns that
+ * value; inside the bound the value may be 0.5 minus a few ulps, with DIFFAUROC_OK); DIFFAUROC_E_ONE_CLASS
  * when a class has no sample of positive weight (n == 0 included); DIFFAUROC_E_BAD_RANGE
  * (after the samples are checked); or an input error. Cost: a sort and one or two O(n)
  * sweeps, on the calling thread; memory as auroc_curve.

@@ -30,7 +30,9 @@
 // a corner). Below the diagonal (area < minArea) the formula gives less than 1/2:
 // scikit-learn returns that value, pROC returns NA (and the formula's value with
 // allow.invalid.partial.auc.correct = TRUE). Here the value is the formula's and
-// `belowDiagonal` says so; the caller decides (the ABI warns).
+// `belowDiagonal` says so (when the deficit exceeds the area's rounding bound
+// 2^-46 (b - a), so that a curve on the diagonal, every score tied, never counts as below
+// it); the caller decides (the ABI warns).
 //
 // Method. One sweep over the sorted samples gives the points (X, Y) in units of weight:
 // X = fps and Y = tps (FPR range), or X = tps and Y = (negative total) - fps (TPR range);
@@ -69,7 +71,8 @@ public struct PartialAUCResult: Equatable {
     /// McClish's standardization: 1/2 for the diagonal, 1 for a perfect curve; below 1/2
     /// when `belowDiagonal`.
     public var standardized: Double
-    /// The area is below the diagonal's (pROC's NA).
+    /// The area is below the diagonal's (pROC's NA) by more than its rounding bound,
+    /// 2^-46 (b - a): a curve on the diagonal is never below it.
     public var belowDiagonal: Bool
 }
 
@@ -160,7 +163,12 @@ func partialAUC<Score: ThresholdScore>(
     let minArea = width * (byFPR ? inner : outer)
     let gap = width * (byFPR ? outer : inner)
     let standardized = 0.5 * (1 + (area - minArea) / gap)
-    return PartialAUCResult(area: area, standardized: standardized, belowDiagonal: area < minArea)
+    // The computed area is within a few tens of ulps of `width` of the curve's (see
+    // Accuracy), so a curve exactly on the diagonal (every score tied) can come out a hair
+    // below minArea: only a deficit beyond that rounding bound is below the diagonal.
+    let roundingBound = width * 0x1p-46
+    return PartialAUCResult(area: area, standardized: standardized,
+                            belowDiagonal: area < minArea - roundingBound)
 }
 
 /// A range end r * total as hi + lo exactly (hi the rounded product).

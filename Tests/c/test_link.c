@@ -2916,6 +2916,23 @@ static void test_partial_toys(void) {
                    "all tied: diagonal, FPR [0, 0.5]");
     partial_expect(s2, y2, NULL, 4, DIFFAUROC_AXIS_TPR, 0.5, 1, DIFFAUROC_OK, 0.125, 0.5, 1e-15,
                    "all tied: diagonal, TPR [0.5, 1]");
+    /* a curve exactly on the diagonal (every score tied) never warns, whatever the range
+     * (the computed area may round a hair below the diagonal's) */
+    {
+        double zs[23], zy[23], zw[23], area, st;
+        int k, warned = 0, cases = 0, j;
+        for (j = 0; j < 23; j++) zs[j] = 0, zy[j] = j % 3 == 0, zw[j] = 0.5 + rng_uniform();
+        for (k = 0; k < 2000; k++) {
+            double a = rng_uniform(), b = rng_uniform(), lo = a < b ? a : b, hi = a < b ? b : a;
+            int st_code;
+            if (!(lo < hi)) continue;
+            st_code = auroc_partial(zs, zy, k % 2 ? zw : NULL, 23, k % 3 == 0, lo, hi, &area, &st);
+            cases++;
+            if (st_code != DIFFAUROC_OK || fabs(st - 0.5) > 1e-14) warned++;
+        }
+        CHECK(cases > 1900 && warned == 0,
+              "all tied, 2000 random ranges: OK and standardized within 1e-14 of 0.5 every time");
+    }
     /* weights scale nothing */
     partial_expect(s, y, (const double[]){3, 3, 3, 3}, 4, DIFFAUROC_AXIS_FPR, 0, 0.25, DIFFAUROC_OK,
                    0.125, 5.0 / 7, 1e-15, "equal weights 3: same values");
