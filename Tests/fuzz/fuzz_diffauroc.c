@@ -727,6 +727,346 @@ static void run_batches(source *src, const problem *pb, int inject, int flags) {
     free(temps_); free(S); free(Y); free(W);
 }
 
+/* ---- ROC curve and partial AUC ------------------------------------------------------------ */
+
+typedef struct {
+    int rc;
+    size_t count;
+    double *fpr, *tpr, *thr; /* count each when rc >= 0 (owned) */
+} curve_call;
+
+static int same_or_both_nan(double a, double b) { return same_bits(a, b) || (isnan(a) && isnan(b)); }
+
+/* auroc_curve on pb: a count-only call, then a call with a capacity from the input (below,
+ * at or above the count; n + 1) and each output array present or NULL; statuses, canaries
+ * and every point against oracle_curve. Returns the points of a full call in *out. */
+static void run_curve(source *src, const problem *pb, int drop, curve_call *out) {
+    const size_t n = pb->n;
+    failing_problem = pb;
+    oracle_curve_result o;
+    int expect = oracle_sample_status(pb->s, pb->y, pb->w, n, NULL);
+    memset(&o, 0, sizeof o);
+    if (!expect) { oracle_curve(pb->s, pb->y, pb->w, n, drop, &o); expect = o.status; }
+    double *cs = copy_doubles(pb->s, n), *cy = copy_doubles(pb->y, n);
+    double *cw = pb->w ? copy_doubles(pb->w, n) : NULL;
+    const size_t SZ_CANARY = (size_t)0xA5A5A5A5A5A5A5A5ull;
+    size_t *cnt = malloc(3 * sizeof *cnt);
+    if (!cnt) abort();
+
+    /* count-only: every output NULL, capacity ignored (any value) */
+    current_call = drop ? "auroc_curve (count only, drop_intermediate)" : "auroc_curve (count only)";
+    cnt[0] = cnt[1] = cnt[2] = SZ_CANARY;
+    const size_t junk_cap = (u8(src) & 1) ? 0 : (size_t)u64(src);
+    int rc = CALL(auroc_curve(pb->s, pb->y, pb->w, n, drop, junk_cap, NULL, NULL, NULL, cnt + 1));
+    check_strerror(rc);
+    CHECK(rc == expect, "status %d, expected %d (n %zu)", rc, expect, n);
+    CHECK(cnt[0] == SZ_CANARY && cnt[2] == SZ_CANARY, "wrote outside out_count");
+    if (rc < 0) CHECK(cnt[1] == SZ_CANARY, "out_count written on error %d", rc);
+    else CHECK(cnt[1] == o.count, "count %zu, oracle %zu", cnt[1], o.count);
+
+    /* a full call */
+    const uint8_t how = u8(src);
+    size_t cap;
+    switch (how % 5) {
+    case 0: cap = n + 1; break;
+    case 1: cap = o.count; break;                                  /* exactly */
+    case 2: cap = o.count ? o.count - 1 : 0; break;                /* one short: E_CAPACITY */
+    case 3: cap = o.count + 1 + u8(src) % 4; break;
+    default: cap = u8(src) % (n + 2); break;
+    }
+    unsigned mask = (how >> 3) % 7 + 1;  /* fpr, tpr, thresholds: at least one given */
+    double *f = out_doubles(cap), *t = out_doubles(cap), *h = out_doubles(cap);
+    current_call = drop ? "auroc_curve (drop_intermediate)" : "auroc_curve";
+    cnt[0] = cnt[1] = cnt[2] = SZ_CANARY;
+    rc = CALL(auroc_curve(pb->s, pb->y, pb->w, n, drop, cap, (mask & 1) ? f : NULL,
+                          (mask & 2) ? t : NULL, (mask & 4) ? h : NULL, cnt + 1));
+    check_strerror(rc);
+    const int expect_full = expect >= 0 && cap < o.count ? -9 : expect;
+    CHECK(rc == expect_full, "status %d, expected %d (n %zu, capacity %zu, count %zu)", rc,
+          expect_full, n, cap, o.count);
+    CHECK(cnt[0] == SZ_CANARY && cnt[2] == SZ_CANARY, "wrote outside out_count");
+    if (rc < 0) {
+        CHECK(cnt[1] == SZ_CANARY && all_canary(f, cap) && all_canary(t, cap) && all_canary(h, cap),
+              "an output was written on error %d", rc);
+    } else if (rc == expect_full) {
+        CHECK(cnt[1] == o.count, "count %zu, oracle %zu", cnt[1], o.count);
+        double *bufs[3] = {f, t, h};
+        const double *want[3] = {o.fpr, o.tpr, o.thr};
+        const char *names[3] = {"fpr", "tpr", "thresholds"};
+        for (int a = 0; a < 3; a++) {
+            double *b = bufs[a];
+            if (!(mask & (1u << a))) { CHECK(all_canary(b, cap), "%s written through NULL", names[a]); continue; }
+            CHECK(guards_intact(b, cap), "wrote outside out_%s", names[a]);
+            for (size_t k = o.count; k < cap; k++)
+                CHECK(is_canary(&b[k]), "out_%s[%zu] written past the count %zu", names[a], k, o.count);
+            for (size_t k = 0; k < o.count && k < cap; k++)
+                CHECK(same_or_both_nan(b[k], want[a][k]),
+                      "%s[%zu] = %.17g (%a), oracle %.17g (%a) (count %zu, %s)", names[a], k,
+                      b[k], b[k], want[a][k], want[a][k], o.count, pb->w ? "weighted" : "unweighted");
+        }
+    }
+    CHECK(memcmp(cs, pb->s, n * 8) == 0 && memcmp(cy, pb->y, n * 8) == 0 &&
+          (!cw || memcmp(cw, pb->w, n * 8) == 0), "an input array was written");
+
+    /* the points for the float32 comparison: one call with every output */
+    out->rc = expect; out->count = 0; out->fpr = out->tpr = out->thr = NULL;
+    if (expect >= 0) {
+        out->count = o.count;
+        out->fpr = out_doubles(n + 1); out->tpr = out_doubles(n + 1); out->thr = out_doubles(n + 1);
+        size_t c2 = 0;
+        out->rc = CALL(auroc_curve(pb->s, pb->y, pb->w, n, drop, n + 1, out->fpr, out->tpr, out->thr, &c2));
+        CHECK(out->rc == expect && c2 == o.count, "capacity n + 1: status %d count %zu, expected %d %zu",
+              out->rc, c2, expect, o.count);
+    }
+    free_out(f); free_out(t); free_out(h); free(cnt);
+    oracle_curve_free(&o);
+    free(cs); free(cy); free(cw);
+    failing_problem = NULL;
+}
+
+static void free_curve_call(curve_call *c) {
+    if (c->fpr) { free_out(c->fpr); free_out(c->tpr); free_out(c->thr); }
+}
+
+/* float32 copies of pb (to_float) and pb widened back */
+static void narrow(const problem *pb, float **fs, float **fy, float **fw, problem *wide) {
+    const size_t n = pb->n;
+    *fs = malloc(n ? n * sizeof **fs : 1); *fy = malloc(n ? n * sizeof **fy : 1);
+    *fw = pb->w ? malloc(n ? n * sizeof **fw : 1) : NULL;
+    if (!*fs || !*fy || (pb->w && !*fw)) abort();
+    *wide = (problem){n, malloc(n ? n * 8 : 1), malloc(n ? n * 8 : 1),
+                      pb->w ? malloc(n ? n * 8 : 1) : NULL, pb->T};
+    if (!wide->s || !wide->y || (pb->w && !wide->w)) abort();
+    for (size_t i = 0; i < n; i++) {
+        (*fs)[i] = to_float(pb->s[i]); (*fy)[i] = (float)pb->y[i];
+        wide->s[i] = (*fs)[i]; wide->y[i] = (*fy)[i];
+        if (*fw) { (*fw)[i] = to_float(pb->w[i]); wide->w[i] = (*fw)[i]; }
+    }
+}
+
+/* auroc_curve_f32 == auroc_curve on the widened values (which run_curve checks against
+ * the oracle), bit for bit: status, count, every point */
+static void run_curve_f32(source *src, const problem *pb, int drop) {
+    float *fs, *fy, *fw;
+    problem wide;
+    narrow(pb, &fs, &fy, &fw, &wide);
+    const size_t n = pb->n;
+    curve_call c64;
+    run_curve(src, &wide, drop, &c64);
+    failing_problem = &wide;
+    current_call = "auroc_curve_f32 vs auroc_curve";
+    size_t cnt = (size_t)0xA5A5A5A5A5A5A5A5ull, cnt0 = cnt;
+    int rc0 = CALL(auroc_curve_f32(fs, fy, fw, n, drop, 0, NULL, NULL, NULL, &cnt0));
+    CHECK(rc0 == c64.rc, "count-only status %d, auroc_curve %d", rc0, c64.rc);
+    if (rc0 >= 0) CHECK(cnt0 == c64.count, "count-only %zu, auroc_curve %zu", cnt0, c64.count);
+    double *f = out_doubles(n + 1), *t = out_doubles(n + 1), *h = out_doubles(n + 1);
+    int rc = CALL(auroc_curve_f32(fs, fy, fw, n, drop, n + 1, f, t, h, &cnt));
+    check_strerror(rc);
+    CHECK(rc == c64.rc, "status %d, auroc_curve on the widened values %d", rc, c64.rc);
+    if (rc < 0) {
+        CHECK(cnt == (size_t)0xA5A5A5A5A5A5A5A5ull && all_canary(f, n + 1) && all_canary(t, n + 1) &&
+              all_canary(h, n + 1), "an output was written on error %d", rc);
+    } else if (rc == c64.rc) {
+        CHECK(cnt == c64.count, "count %zu, auroc_curve %zu", cnt, c64.count);
+        CHECK(guards_intact(f, n + 1) && guards_intact(t, n + 1) && guards_intact(h, n + 1),
+              "wrote outside an output");
+        for (size_t k = 0; k < c64.count && k <= n; k++)
+            CHECK(same_bits(f[k], c64.fpr[k]) && same_bits(t[k], c64.tpr[k]) &&
+                  same_bits(h[k], c64.thr[k]),
+                  "point %zu: (%a, %a, %a), auroc_curve (%a, %a, %a)", k, f[k], t[k], h[k],
+                  c64.fpr[k], c64.tpr[k], c64.thr[k]);
+        for (size_t k = c64.count; k <= n; k++)
+            CHECK(is_canary(&f[k]) && is_canary(&t[k]) && is_canary(&h[k]), "written past the count");
+    }
+    free_out(f); free_out(t); free_out(h);
+    free_curve_call(&c64);
+    free(fs); free(fy); free(fw); free_problem(&wide);
+    failing_problem = NULL;
+}
+
+static const double range_ends[] = {0.0, 1.0, 0.5, 0.1, 0.2, 0.9, 0.05, 0.3, 0.75, 0.99,
+                                    1e-3, 0.25, 0.6, 0.999999, 1e-9, -0.0};
+static const double bad_ends[] = {NAN, -1e-300, 1.0000000000000002, INFINITY, -INFINITY, 2.0,
+                                  -0.5};
+
+/* the spacing of doubles at x (> 0): 2^(e - 53) for x in [2^(e-1), 2^e), 2^-1074 at least */
+static double ulp_of(double x) { int e; frexp(x, &e); return e - 53 < -1074 ? 0x1p-1074 : ldexp(1.0, e - 53); }
+
+typedef struct { int rc; double area, standardized; } partial_call;
+
+/* auroc_partial on pb with an axis and range from the input (valid or not), each output
+ * given or NULL; statuses, canaries, values against the long-double integral of the
+ * oracle's curve. */
+static void run_partial(const problem *pb, int axis, double lo, double hi,
+                        int which, partial_call *res) {
+    const size_t n = pb->n;
+    failing_problem = pb;
+    const int want_area = which & 1, want_std = (which & 2) != 0;
+    const int range_ok = (axis == 0 || axis == 1) && lo >= 0.0 && lo < hi && hi <= 1.0;
+    int expect;
+    oracle_curve_result o;
+    memset(&o, 0, sizeof o);
+    if (!want_area && !want_std) expect = -1;
+    else if ((expect = oracle_sample_status(pb->s, pb->y, pb->w, n, NULL)) != 0) {}
+    else if (!range_ok) expect = -10;
+    else if (!oracle_has_both_classes(pb->y, pb->w, n)) expect = -6;
+    else { oracle_curve(pb->s, pb->y, pb->w, n, 0, &o); expect = 0; }
+    double *cs = copy_doubles(pb->s, n), *cy = copy_doubles(pb->y, n);
+    double *cw = pb->w ? copy_doubles(pb->w, n) : NULL;
+    current_call = axis == 1 ? "auroc_partial (TPR)" : "auroc_partial";
+    double *a = out_doubles(1), *st = out_doubles(1);
+    int rc = CALL(auroc_partial(pb->s, pb->y, pb->w, n, axis, lo, hi, want_area ? a : NULL,
+                                want_std ? st : NULL));
+    check_strerror(rc);
+    res->rc = rc; res->area = a[0]; res->standardized = st[0];
+    if (expect == 0 && rc == 2 && want_std) expect = 2;  /* decided below from the area */
+    CHECK(rc == expect, "status %d, expected %d (n %zu, axis %d, [%a, %a])", rc, expect, n,
+          axis, lo, hi);
+    if (rc < 0) {
+        CHECK(all_canary(a, 1) && all_canary(st, 1), "an output was written on error %d", rc);
+    } else if (rc == expect && o.count) {
+        CHECK(guards_intact(a, 1) && guards_intact(st, 1), "wrote outside an output");
+        if (!want_area) CHECK(all_canary(a, 1), "out_area written through NULL");
+        if (!want_std) CHECK(all_canary(st, 1), "out_standardized written through NULL");
+        /* the oracle: the exact curve (unweighted: the rates from integer counts in long
+         * double) or scikit-learn's float64 curve (weighted), integrated in long double */
+        const size_t c = o.count;
+        long double *x = malloc(c * sizeof *x), *v = malloc(c * sizeof *v);
+        if (!x || !v) abort();
+        for (size_t k = 0; k < c; k++) {
+            long double fr = pb->w ? (long double)o.fpr[k] : o.fps[k] / (long double)o.fps[c - 1];
+            long double tr = pb->w ? (long double)o.tpr[k] : o.tps[k] / (long double)o.tps[c - 1];
+            if (axis == 0) { x[k] = fr; v[k] = tr; } else { x[k] = tr; v[k] = 1.0L - fr; }
+        }
+        const long double L = lo, U = hi, width = U - L;
+        const long double ref = oracle_area(x, v, c, L, U);
+        /* the header's accuracy: unweighted within about 10 ulps of (upper - lower) (we
+         * allow 10 ulps of the double (upper - lower)). Weighted: the header says a few
+         * ulps relative; the library is not (finding C1 of
+         * /work/notes/fuzz-curve-findings.md: a cut segment of a weighted curve loses
+         * hundreds to tens of thousands of ulps relative, up to ~1e-18 absolute on a range
+         * of width 1e-6 near 1), so we allow 8 ulps relative plus 16 ulps of (upper -
+         * lower) plus 16 ulps of upper (the precision of the range ends themselves: a cut
+         * position off by d moves the area by at most d) until the header or the library
+         * is changed */
+        const long double tol = pb->w ? 8.0L * 0x1p-52L * ref + 16.0L * ulp_of(hi - lo) +
+                                            16.0L * 0x1p-53L * U
+                                      : 10.0L * ulp_of(hi - lo);
+        const long double mn = axis == 0 ? width * (L + U) / 2 : width * (2 - L - U) / 2;
+        const long double span = width - mn;
+        const double area = a[0];
+        if (want_area) {
+            CHECK(area >= 0.0 && area <= hi - lo, "area %.17g outside [0, upper - lower]", area);
+            CHECK(oracle_close(area, ref, tol),
+                  "area %.17g (%a), oracle %.20Lg, |diff| %.3Lg > tol %.3Lg (n %zu, axis %d, [%a, %a], %s)",
+                  area, area, ref, fabsl(area - ref), tol, n, axis, lo, hi,
+                  pb->w ? "weighted" : "unweighted");
+        }
+        if (want_std && span > 0) {
+            const long double sref = (1.0L + (ref - mn) / span) / 2.0L;
+            /* the header: the area's error divided by (max - min), plus a few ulps of
+             * itself. That misses the rounding of min and max - min (finding C2 of
+             * /work/notes/fuzz-curve-findings.md): with x = (area - min) / (max - min),
+             * rounding min and max - min by a few ulps of (min + max) moves x by that over
+             * the span, times (1 + |x|) (max - min cancels when the diagonal is near max);
+             * and (1 + x) / 2 with x near -1 cancels, so "a few ulps of itself" cannot hold
+             * far below 1/2. We allow the area's tolerance plus 8 ulps of (min + max) times
+             * (1 + |x|), over the span, plus 8 ulps of max(value, 1/2). */
+            const long double x = (ref - mn) / span;
+            const long double stol = (tol + 8.0L * 0x1p-53L * (mn + width) * (1.0L + fabsl(x))) / span +
+                                     8.0L * 0x1p-53L * fmaxl(fabsl(sref), 0.5L);
+            CHECK(oracle_close(st[0], sref, stol),
+                  "standardized %.17g (%a), oracle %.20Lg, tol %.3Lg (n %zu, axis %d, [%a, %a])",
+                  st[0], st[0], sref, stol, n, axis, lo, hi);
+            /* W_BELOW_DIAGONAL exactly when the area is below min by more than
+             * 2^-46 (upper - lower) (the computed area: judged on the oracle's, with
+             * its tolerance as a grey zone) */
+            const long double bound = 0x1p-46L * width;
+            if (ref < mn - bound - 2 * tol)
+                CHECK(rc == 2, "area %.17g below the diagonal's %.20Lg by more than the bound, status %d",
+                      area, mn, rc);
+            if (ref > mn - bound + 2 * tol)
+                CHECK(rc == 0, "status %d, but the area %.20Lg is not below min %.20Lg - bound",
+                      rc, ref, mn);
+            if (rc == 2) CHECK(st[0] < 0.5, "W_BELOW_DIAGONAL with standardized %.17g", st[0]);
+        }
+        free(x); free(v);
+    }
+    CHECK(memcmp(cs, pb->s, n * 8) == 0 && memcmp(cy, pb->y, n * 8) == 0 &&
+          (!cw || memcmp(cw, pb->w, n * 8) == 0), "an input array was written");
+    oracle_curve_free(&o);
+    free_out(a); free_out(st);
+    free(cs); free(cy); free(cw);
+    failing_problem = NULL;
+}
+
+static void run_partials(source *src, const problem *pb) {
+    /* range and axis from the input; sometimes an end on a curve vertex (k / count) */
+    const uint8_t b = u8(src);
+    int axis = (b & 0xF0) == 0xF0 ? (b & 1 ? 2 : -1) : (b & 1);
+    double lo = range_ends[u8(src) % 16], hi = range_ends[u8(src) % 16];
+    if (lo > hi) { double t = lo; lo = hi; hi = t; }
+    const uint8_t e = u8(src);
+    if (e < 32) { lo = 0.0; hi = 1.0; }
+    else if (e < 64) { lo = fabs(unit(src)); hi = fabs(unit(src)); if (lo > hi) { double t = lo; lo = hi; hi = t; } }
+    else if (e < 80 && pb->n) { size_t m = 1 + u8(src) % pb->n; lo = (double)(u8(src) % m) / m; hi = (double)m / (m + 1 + u8(src) % 3) ; if (lo > hi) lo = 0; }
+    else if (e < 88) { hi = lo; }                                   /* empty: E_BAD_RANGE */
+    else if (e < 96) { if (u8(src) & 1) lo = bad_ends[u8(src) % 7]; else hi = bad_ends[u8(src) % 7]; }
+    else if (e < 104) { hi = nextafter(lo, 2.0); }                  /* one ulp wide */
+    const int which = 1 + u8(src) % 3 - ((e & 7) == 7 ? 1 : 0);   /* 1 area, 2 std, 3 both, 0 none */
+    partial_call r;
+    run_partial(pb, axis, lo, hi, which, &r);
+
+    /* over [0, 1] both axes give the AUROC: area and standardized against auroc_exact */
+    if (r.rc >= 0 && lo == 0.0 && hi == 1.0 && (which & 1)) {
+        double ev = 0;
+        int erc = run_exact(pb, &ev);
+        failing_problem = pb;
+        current_call = "auroc_partial over [0, 1] vs auroc_exact";
+        CHECK(erc == 0, "auroc_exact status %d where auroc_partial computed", erc);
+        const double tol = pb->w ? 1e-12 : 10 * 0x1p-53;
+        CHECK(fabs(r.area - ev) <= tol, "area over [0, 1] %.17g, auroc_exact %.17g (axis %d)",
+              r.area, ev, axis);
+        if (which & 2)
+            CHECK(fabs(r.standardized - ev) <= tol + 0x1p-52, "standardized over [0, 1] %.17g, auroc_exact %.17g",
+                  r.standardized, ev);
+        failing_problem = NULL;
+    }
+
+    /* auroc_partial_f32 == auroc_partial on the widened values, bit for bit */
+    float *fs, *fy, *fw;
+    problem wide;
+    narrow(pb, &fs, &fy, &fw, &wide);
+    partial_call r64;
+    run_partial(&wide, axis, lo, hi, which, &r64);
+    failing_problem = &wide;
+    current_call = "auroc_partial_f32 vs auroc_partial";
+    double *a = out_doubles(1), *st = out_doubles(1);
+    int rc = CALL(auroc_partial_f32(fs, fy, fw, pb->n, axis, lo, hi, (which & 1) ? a : NULL,
+                                    (which & 2) ? st : NULL));
+    check_strerror(rc);
+    CHECK(rc == r64.rc, "status %d, auroc_partial on the widened values %d", rc, r64.rc);
+    if (rc < 0) CHECK(all_canary(a, 1) && all_canary(st, 1), "written on error %d", rc);
+    else if (rc == r64.rc)
+        CHECK(guards_intact(a, 1) && guards_intact(st, 1) &&
+              ((which & 1) ? same_bits(a[0], r64.area) : all_canary(a, 1)) &&
+              ((which & 2) ? same_bits(st[0], r64.standardized) : all_canary(st, 1)),
+              "f32 (%a, %a) != f64 on the widened values (%a, %a)", a[0], st[0], r64.area,
+              r64.standardized);
+    free_out(a); free_out(st);
+    free(fs); free(fy); free(fw); free_problem(&wide);
+    failing_problem = NULL;
+}
+
+static void run_curves(source *src, const problem *pb) {
+    const int drop = u8(src) & 1;
+    curve_call c;
+    run_curve(src, pb, drop, &c);
+    free_curve_call(&c);
+    run_curve_f32(src, pb, drop);
+    run_partials(src, pb);
+}
+
 /* ---- call-level checks: sizes and NULL pointers --------------------------------------------- */
 
 static const size_t sizes[] = {0, 1, 2, 3, 5, 8, (size_t)1 << 40, SIZE_MAX, SIZE_MAX - 1,
@@ -742,7 +1082,7 @@ static void run_call_level(source *src) {
         s[i] = i; y[i] = i % 2; w[i] = 1; t[i] = 1;
         fs[i] = (float)i; fy[i] = (float)(i % 2); fw[i] = 1;
     }
-    const uint8_t fn = u8(src) % 9, nulls = u8(src);
+    const uint8_t fn = u8(src) % 13, nulls = u8(src);
     if (fn == 8) {
         /* XLA FFI handlers: a NULL frame, and a frame at the execute stage whose API table
          * is NULL, are errors (a NULL return is XLA's "success"). */
@@ -767,7 +1107,46 @@ static void run_call_level(source *src) {
     double *ov = out_doubles(CAP), *og = out_doubles(CAP), *odT = out_doubles(CAP);
     int *ost = out_ints(CAP);
     int rc = 0, expect = 0, called = 0;
-    if (fn < 6) {
+    if (fn >= 9) {
+        /* auroc_curve(_f32) (9, 10), auroc_partial(_f32) (11, 12): size, then pointers
+         * (curve: out_count, and scores, labels when n > 0; partial: out_area or
+         * out_standardized, and scores, labels when n > 0); n == 0 has no threshold (-6) */
+        const int too_large = n >= ORACLE_SURELY_TOO_LARGE_N;
+        const int fine = n <= ORACLE_SURELY_FINE_N;
+        if (!too_large && !fine) goto done;
+        const int curve = fn <= 10;
+        int null_ptr = (n > 0 && (!pS || !pY)) || (curve ? !pStatus : (!pOut && !pGrad));
+        if (too_large) expect = -8;
+        else if (null_ptr) expect = -1;
+        else if (n == 0) expect = -6;
+        else goto done;  /* computes: the normal mode's job */
+        size_t *cnt = malloc(3 * sizeof *cnt);
+        if (!cnt) abort();
+        cnt[0] = cnt[1] = cnt[2] = (size_t)0xA5A5A5A5A5A5A5A5ull;
+        const size_t cap = (nulls & 64) ? CAP : 0;
+        switch (fn) {
+        case 9: current_call = "auroc_curve (call level)";
+            rc = CALL(auroc_curve(pS ? s : NULL, pY ? y : NULL, pW ? w : NULL, n, nulls & 32, cap,
+                                  pOut ? ov : NULL, pGrad ? og : NULL, pDT ? odT : NULL,
+                                  pStatus ? cnt + 1 : NULL)); break;
+        case 10: current_call = "auroc_curve_f32 (call level)";
+            rc = CALL(auroc_curve_f32(pS ? fs : NULL, pY ? fy : NULL, pW ? fw : NULL, n, nulls & 32,
+                                      cap, pOut ? ov : NULL, pGrad ? og : NULL, pDT ? odT : NULL,
+                                      pStatus ? cnt + 1 : NULL)); break;
+        case 11: current_call = "auroc_partial (call level)";
+            rc = CALL(auroc_partial(pS ? s : NULL, pY ? y : NULL, pW ? w : NULL, n,
+                                    (nulls & 32) ? 1 : 0, 0.0, 1.0, pOut ? ov : NULL,
+                                    pGrad ? og : NULL)); break;
+        default: current_call = "auroc_partial_f32 (call level)";
+            rc = CALL(auroc_partial_f32(pS ? fs : NULL, pY ? fy : NULL, pW ? fw : NULL, n,
+                                        (nulls & 32) ? 1 : 0, 0.0, 1.0, pOut ? ov : NULL,
+                                        pGrad ? og : NULL)); break;
+        }
+        for (int i = 0; i < 3; i++)
+            CHECK(cnt[i] == (size_t)0xA5A5A5A5A5A5A5A5ull, "out_count written (status %d)", rc);
+        free(cnt);
+        called = 1;
+    } else if (fn < 6) {
         /* single-problem functions: size, then pointers */
         const int too_large = n >= ORACLE_SURELY_TOO_LARGE_N;
         const int fine = n <= ORACLE_SURELY_FINE_N;
@@ -887,13 +1266,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
      * an exact call costs about 0.5 ms even at n = 64 (it allocates 688 KB, which ASan
      * maps afresh each time), so not every input runs them all: sel byte 0-3 -> 0 (soft
      * only: half the inputs), 4-5 -> 1, 6 -> 2, 7 -> 3 (mod 8). */
-    static const uint8_t sel_of[8] = {0, 0, 0, 0, 1, 1, 2, 3};
-    const uint8_t sel = sel_of[u8(&src) % 8];
+    static const uint8_t sel_of[10] = {0, 0, 0, 0, 1, 1, 2, 3, 4, 4};
+    const uint8_t sel = sel_of[u8(&src) % 10];
     size_t n;
     const int large = large_enabled && (op & 0x7F) == 0x7E && (flags & 0x70) == 0x70;
     const int medium = !large && (flags & 16) && (op & 0x30) == 0x30;
     if (large) n = (op & 0x80 ? 65536 : 20000) + u16(&src) % 4096;
-    else if (medium) n = u16(&src) % (sel == 1 ? 3001 : 301); /* exact: past 1,024-sample blocks */
+    else if (medium) n = u16(&src) % (sel == 1 || sel == 4 ? 3001 : 301); /* exact: past 1,024-sample blocks */
     else n = u8(&src) % 65;
     problem pb;
     decode_problem(&src, &pb, n, flags & 1, (flags & 2) != 0);
@@ -908,6 +1287,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         run_exact(&pb, &ev);
         run_exact_f32(&pb);
     }
+    if ((sel == 3 || sel == 4) && !large) run_curves(&src, &pb);
     if ((sel == 2 || sel == 3) && !large && (!medium || (op & 0xC0) == 0xC0))
         run_batches(&src, &pb, (flags & 2) != 0, flags);
     free_problem(&pb);

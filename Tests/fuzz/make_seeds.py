@@ -2,7 +2,7 @@
 """Writes the seed corpus Tests/fuzz/corpus/ for fuzz_diffauroc.c (deterministic).
 
 The input format is the decoder's in fuzz_diffauroc.c (LLVMFuzzerTestOneInput and
-decode_problem): op, flags, sel byte (mod 8: 0-3 soft, 4-5 exact, 6 batches, 7 all), n (one
+decode_problem): op, flags, sel byte (mod 10: 0-3 soft, 4-5 exact, 6 batches, 7 all, 8-9 ROC curve and partial AUC), n (one
 byte, or two for medium and large n), then the problem:
 grid, spread, shift, positive threshold, label shift, per sample (label byte, score kind
 [, extra byte]) [, weight byte [, extra]], temperature byte, injections. Bytes past the
@@ -13,7 +13,7 @@ end of an input come from a PRNG seeded by the input, so short seeds make long p
 import os
 import shutil
 
-SEL = {0: 0, 1: 4, 2: 6, 3: 7}  # selection -> its byte in the input
+SEL = {0: 0, 1: 4, 2: 6, 3: 7, 4: 8}  # selection -> its byte in the input (4: curve, partial)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 OUT = os.path.join(HERE, "corpus")
@@ -74,6 +74,24 @@ add("large-n65536-weighted", [0xFE, 0x71, 0, 0x00, 0x10, 0, 0, 1, 128, 1])
 # call level: every function with n = 0 and NULL pointers
 for fn in range(8):
     add(f"call-level-fn{fn}", [0x0F, 0x00, fn, 0xFF, 0, 1, 0, 0])
+# ROC curve and partial AUC (sel 4): unweighted / weighted, bad values, FTZ/DAZ, ties,
+# one class, n = 0..2, medium n; call level fn 9-12 (curve, curve_f32, partial,
+# partial_f32) with n = 0 and NULL pointers, and n = SIZE_MAX
+for flags in (0x00, 0x01, 0x02, 0x03, 0x08, 0x09):
+    add(f"curve-flags{flags:02x}", [0x00, flags, SEL[4], 23, 0, 1, 0, 128, 1])
+add("curve-ties", [0x00, 0x00, SEL[4], 24, 0, 0, 1, 128, 0] + [0x10, 0x03, 0x90, 0x05] * 12 + [0])
+add("curve-ties-weighted", [0x00, 0x01, SEL[4], 24, 0, 0, 1, 128, 0] + [0x10, 0x03, 0x90, 0x90, 0x05, 0x91] * 12 + [0])
+add("curve-one-class", [0x00, 0x00, SEL[4], 12, 0, 0, 1, 0, 0])
+for n in range(3):
+    add(f"curve-tiny-n{n}", [0x00, 0x00, SEL[4], n, 0, 0, 1, 128, 0])
+add("curve-medium-n1500", [0x30, 0x10, SEL[4], 0x05, 0xDC, 0, 0, 0, 128, 1])
+add("curve-medium-n700-weighted", [0x30, 0x11, SEL[4], 0x02, 0xBC, 3, 0, 0, 128, 1])
+# C1 (/work/notes/fuzz-curve-findings.md): weighted auroc_partial over TPR [0.999999, 1],
+# standardized only; the area off by ~1e-18 (about 1e-11 relative, not "a few ulps")
+add("finding-c1-weighted-partial-tpr-near-1", bytes.fromhex("10b911303030f4f3ffff0630ffffffffff740129"))
+for fn in range(9, 13):
+    add(f"call-level-fn{fn}", [0x0F, 0x00, fn, 0xFF, 0, 1, 0, 0])
+    add(f"call-level-fn{fn}-huge-n", [0x0F, 0x00, fn, 0x08, 7, 0, 0, 0])
 
 if __name__ == "__main__":
     shutil.rmtree(OUT, ignore_errors=True)

@@ -176,3 +176,113 @@ int oracle_close(double lib, long double ref, long double tol) {
     }
     return fabsl((long double)lib - ref) <= tol;
 }
+
+/* ---- ROC curve ---- */
+
+typedef struct { double s; size_t i; } ranked;
+
+static int by_score_desc_index_asc(const void *pa, const void *pb) {
+    const ranked *a = pa, *b = pb;
+    if (a->s > b->s) return -1;
+    if (a->s < b->s) return 1;          /* -0.0 == +0.0: the same tie group */
+    return a->i < b->i ? -1 : a->i > b->i ? 1 : 0;
+}
+
+void oracle_curve(const double *s, const double *y, const double *w, size_t n,
+                  int drop_intermediate, oracle_curve_result *out) {
+    memset(out, 0, sizeof *out);
+    if (w) {
+        double sp = 0.0, sn = 0.0;  /* index order, float64 */
+        for (size_t i = 0; i < n; i++) {
+            if (y[i] == 1.0) sp += w[i]; else sn += w[i];
+        }
+        if (sp > 0x1p1022 || sn > 0x1p1022) { out->status = -11; return; }
+    }
+    ranked *r = malloc((n ? n : 1) * sizeof *r);
+    if (!r) abort();
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++)
+        if (!w || w[i] > 0.0) r[m++] = (ranked){s[i], i};
+    if (m == 0) { free(r); out->status = -6; return; }
+    qsort(r, m, sizeof *r, by_score_desc_index_asc);
+    /* the last position of each tie group */
+    size_t *ends = malloc(m * sizeof *ends), d = 0;
+    double *fps = malloc((m + 1) * 8), *tps = malloc((m + 1) * 8), *thr = malloc((m + 1) * 8);
+    if (!ends || !fps || !tps || !thr) abort();
+    for (size_t k = 0; k < m; k++)
+        if (k + 1 == m || r[k + 1].s != r[k].s) ends[d++] = k;
+    /* brute force: for each threshold, the sums over every sample with score >= t, in
+     * the ranked order (n <= 512; beyond, the same additions as running sums) */
+    double runp = 0.0, runn = 0.0;
+    size_t done = 0;
+    for (size_t g = 0; g < d; g++) {
+        const double t = r[ends[g]].s;
+        double p = 0.0, q = 0.0;
+        if (n <= 512) {
+            for (size_t k = 0; k < m && r[k].s >= t; k++) {
+                const double wk = w ? w[r[k].i] : 1.0;
+                if (y[r[k].i] == 1.0) p += wk; else q += wk;
+            }
+        } else {
+            for (; done <= ends[g]; done++) {
+                const double wk = w ? w[r[done].i] : 1.0;
+                if (y[r[done].i] == 1.0) runp += wk; else runn += wk;
+            }
+            p = runp; q = runn;
+        }
+        tps[g] = p; fps[g] = q; thr[g] = t;
+    }
+    /* drop_intermediate: numpy's np.diff(a, 2) != 0 in float64, first and last kept */
+    size_t c = d;
+    if (drop_intermediate && d > 2) {
+        size_t *keep = malloc(d * sizeof *keep), kc = 0;
+        if (!keep) abort();
+        keep[kc++] = 0;
+        for (size_t k = 0; k + 2 < d; k++) {
+            double f2 = (fps[k + 2] - fps[k + 1]) - (fps[k + 1] - fps[k]);
+            double t2 = (tps[k + 2] - tps[k + 1]) - (tps[k + 1] - tps[k]);
+            if (f2 != 0.0 || t2 != 0.0) keep[kc++] = k + 1;
+        }
+        keep[kc++] = d - 1;
+        for (size_t k = 0; k < kc; k++) {
+            fps[k] = fps[keep[k]]; tps[k] = tps[keep[k]]; thr[k] = thr[keep[k]];
+        }
+        c = kc;
+        free(keep);
+    }
+    out->count = c + 1;
+    out->fps = malloc((c + 1) * 8); out->tps = malloc((c + 1) * 8);
+    out->thr = malloc((c + 1) * 8); out->fpr = malloc((c + 1) * 8); out->tpr = malloc((c + 1) * 8);
+    if (!out->fps || !out->tps || !out->thr || !out->fpr || !out->tpr) abort();
+    out->fps[0] = 0.0; out->tps[0] = 0.0; out->thr[0] = INFINITY;
+    for (size_t k = 0; k < c; k++) {
+        out->fps[k + 1] = fps[k]; out->tps[k + 1] = tps[k]; out->thr[k + 1] = thr[k];
+    }
+    const double flast = out->fps[c], tlast = out->tps[c];
+    for (size_t k = 0; k <= c; k++) {
+        out->fpr[k] = flast > 0.0 ? out->fps[k] / flast : NAN;
+        out->tpr[k] = tlast > 0.0 ? out->tps[k] / tlast : NAN;
+    }
+    out->status = flast > 0.0 && tlast > 0.0 ? 0 : 1;
+    free(ends); free(fps); free(tps); free(thr); free(r);
+}
+
+void oracle_curve_free(oracle_curve_result *r) {
+    free(r->fpr); free(r->tpr); free(r->thr); free(r->fps); free(r->tps);
+    memset(r, 0, sizeof *r);
+}
+
+long double oracle_area(const long double *x, const long double *v, size_t count,
+                        long double lower, long double upper) {
+    long double area = 0.0L;
+    for (size_t k = 0; k + 1 < count; k++) {
+        const long double x0 = x[k], x1 = x[k + 1];
+        if (!(x1 > x0)) continue;  /* a vertical step adds nothing */
+        const long double a = x0 > lower ? x0 : lower, b = x1 < upper ? x1 : upper;
+        if (!(b > a)) continue;
+        const long double va = v[k] + (v[k + 1] - v[k]) * ((a - x0) / (x1 - x0));
+        const long double vb = v[k] + (v[k + 1] - v[k]) * ((b - x0) / (x1 - x0));
+        area += (b - a) * (va + vb) / 2.0L;
+    }
+    return area;
+}

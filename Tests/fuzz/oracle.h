@@ -71,4 +71,31 @@ void oracle_soft_totals(const double *y, const double *w, size_t n, long double 
  * accepts the infinity of its sign. NaN never passes. */
 int oracle_close(double lib, long double ref, long double tol);
 
+/* ---- ROC curve and partial AUC (the header's "ROC curve and partial AUC") ---- */
+
+typedef struct {
+    int status;          /* 0, 1 (one class absent: its rate NaN), -6 (no sample of
+                            positive weight), -11 (a class's weights sum, in index order,
+                            above 2^1022); valid samples assumed */
+    size_t count;        /* points, the first at threshold +infinity */
+    double *fpr, *tpr, *thr;   /* count each (malloc'd; oracle_curve_free) */
+    double *fps, *tps;         /* the cumulative sums at the points (0 at the first) */
+} oracle_curve_result;
+
+/* scikit-learn's roc_curve as the header defines it: weight-0 samples dropped; for each
+ * distinct score t in decreasing order, the positive and negative weights of the samples
+ * with score >= t summed in float64 in decreasing-score order, ties in increasing index
+ * order (by brute force: one sum per threshold); the threshold reported is the score of
+ * the last sample of its tie group in that order; drop_intermediate as numpy's
+ * diff(., 2) != 0 on the sums (float64), first and last kept; then the point (0, 0, +inf)
+ * in front; rates fps / fps[last], tps / tps[last] in float64 (NaN for an absent class). */
+void oracle_curve(const double *s, const double *y, const double *w, size_t n,
+                  int drop_intermediate, oracle_curve_result *out);
+void oracle_curve_free(oracle_curve_result *r);
+
+/* The area under the piecewise-linear curve through (x[i], v[i]) (x non-decreasing) over
+ * x in [lower, upper], the segments cut by linear interpolation, in long double. */
+long double oracle_area(const long double *x, const long double *v, size_t count,
+                        long double lower, long double upper);
+
 #endif
