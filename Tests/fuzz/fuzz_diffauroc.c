@@ -10,7 +10,10 @@
  *
  *   auroc_soft, auroc_soft_grad, auroc_exact, auroc_exact_f32 (on the values rounded to
  *   float), auroc_soft_grad_batch and auroc_exact_batch (1-3 rows derived from the
- *   problem), diffauroc_find_invalid and diffauroc_find_invalid_f32;
+ *   problem), diffauroc_find_invalid and diffauroc_find_invalid_f32; auroc_curve,
+ *   auroc_curve_f32, auroc_partial, auroc_partial_f32 (selection 4 and "all": the count
+ *   protocol, every point bit for bit against oracle_curve, the partial area against a
+ *   long-double integral of the curve; see run_curve, run_partial and Tests/fuzz/README.md);
  *
  * or, in the "call-level" mode, one export with a size from {0 .. 8, 2^40, huge} and each
  * pointer NULL or not (the order of checks: size, then pointers). Checked for every call:
