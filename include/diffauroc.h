@@ -337,9 +337,13 @@ int auroc_curve_f32(const float *scores, const float *labels, const float *weigh
  *
  * Accuracy: without weights (n below 2^26) within about 10 ulps of (upper - lower) of the
  * exact area of the curve (the segments inside the range add exact integers; only the two
- * cut segments and the final division round); the standardized value within that error
- * divided by (max - min), plus a few ulps of itself. With weights, within a few ulps
- * (relative) of the area of scikit-learn's float64 curve.
+ * cut segments and the final division round). With weights, within 8 ulps of itself + 16
+ * ulps of (upper - lower) + 16 ulps of upper of the area of scikit-learn's float64 curve
+ * (a cut position is formed in weight units, which can cancel). The standardized value,
+ * with x = (area - min) / (max - min), within (the area's error + 8 ulps of (min + max) *
+ * (1 + |x|)) / (max - min), plus 8 ulps of max(value, 1/2): max - min is formed in double
+ * and the value is ill-conditioned where it is small (an FPR range near 1, a TPR range
+ * near 0). Tests/fuzz checks these bounds against a long-double oracle.
  *
  * Returns DIFFAUROC_OK; DIFFAUROC_W_BELOW_DIAGONAL (only when out_standardized is given)
  * when the computed area is below min by more than its rounding bound 2^-46 (upper -

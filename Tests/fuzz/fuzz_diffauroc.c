@@ -294,7 +294,7 @@ typedef struct {
 /* The tolerance of gradient i: 1e-12 of its natural scale w_i / (T * W_class), plus two
  * allowances for the double range, far below any normal-range result:
  *  - 1e-305 absolute, for results in the subnormal range;
- *  - finding F2 (/work/notes/fuzz-findings.md, not fixed): the library forms the mass
+ *  - finding F2 (not fixed; described here and in the closing note of stop 17): the library forms the mass
  *    w_i / W_class in double, so a mass below DBL_MIN (weights spanning more than ~300
  *    decades) keeps only its subnormal bits, and the gradient (mass / T) * potential,
  *    potential <= 1/4, is off by up to 2^-1075 / T * 1/4. Allowed as 2^-1074 / T, only
@@ -944,14 +944,11 @@ static void run_partial(const problem *pb, int axis, double lo, double hi,
         const long double L = lo, U = hi, width = U - L;
         const long double ref = oracle_area(x, v, c, L, U);
         /* the header's accuracy: unweighted within about 10 ulps of (upper - lower) (we
-         * allow 10 ulps of the double (upper - lower)). Weighted: the header says a few
-         * ulps relative; the library is not (finding C1 of
-         * /work/notes/fuzz-curve-findings.md: a cut segment of a weighted curve loses
-         * hundreds to tens of thousands of ulps relative, up to ~1e-18 absolute on a range
-         * of width 1e-6 near 1), so we allow 8 ulps relative plus 16 ulps of (upper -
-         * lower) plus 16 ulps of upper (the precision of the range ends themselves: a cut
-         * position off by d moves the area by at most d) until the header or the library
-         * is changed */
+         * allow 10 ulps of the double (upper - lower)); weighted 8 ulps relative plus 16
+         * ulps of (upper - lower) plus 16 ulps of upper (a cut segment of a weighted curve
+         * loses up to tens of thousands of ulps relative, ~1e-18 absolute on a range of
+         * width 1e-6 near 1: fuzz finding C1, now the header's stated bound; cutting in
+         * rate space would tighten it) */
         const long double tol = pb->w ? 8.0L * 0x1p-52L * ref + 16.0L * ulp_of(hi - lo) +
                                             16.0L * 0x1p-53L * U
                                       : 10.0L * ulp_of(hi - lo);
@@ -967,14 +964,10 @@ static void run_partial(const problem *pb, int axis, double lo, double hi,
         }
         if (want_std && span > 0) {
             const long double sref = (1.0L + (ref - mn) / span) / 2.0L;
-            /* the header: the area's error divided by (max - min), plus a few ulps of
-             * itself. That misses the rounding of min and max - min (finding C2 of
-             * /work/notes/fuzz-curve-findings.md): with x = (area - min) / (max - min),
-             * rounding min and max - min by a few ulps of (min + max) moves x by that over
-             * the span, times (1 + |x|) (max - min cancels when the diagonal is near max);
-             * and (1 + x) / 2 with x near -1 cancels, so "a few ulps of itself" cannot hold
-             * far below 1/2. We allow the area's tolerance plus 8 ulps of (min + max) times
-             * (1 + |x|), over the span, plus 8 ulps of max(value, 1/2). */
+            /* the header's bound (fuzz finding C2 made it include the rounding of min and
+             * max - min): with x = (area - min) / (max - min), the area's tolerance plus 8
+             * ulps of (min + max) times (1 + |x|), over the span, plus 8 ulps of
+             * max(value, 1/2) ((1 + x) / 2 cancels for x near -1) */
             const long double x = (ref - mn) / span;
             const long double stol = (tol + 8.0L * 0x1p-53L * (mn + width) * (1.0L + fabsl(x))) / span +
                                      8.0L * 0x1p-53L * fmaxl(fabsl(sref), 0.5L);

@@ -86,7 +86,7 @@ for n in range(3):
     add(f"curve-tiny-n{n}", [0x00, 0x00, SEL[4], n, 0, 0, 1, 128, 0])
 add("curve-medium-n1500", [0x30, 0x10, SEL[4], 0x05, 0xDC, 0, 0, 0, 128, 1])
 add("curve-medium-n700-weighted", [0x30, 0x11, SEL[4], 0x02, 0xBC, 3, 0, 0, 128, 1])
-# C1 (/work/notes/fuzz-curve-findings.md): weighted auroc_partial over TPR [0.999999, 1],
+# C1 (a weighted cut segment losing ulps; the header states the bound since): weighted auroc_partial over TPR [0.999999, 1],
 # standardized only; the area off by ~1e-18 (about 1e-11 relative, not "a few ulps")
 add("finding-c1-weighted-partial-tpr-near-1", bytes.fromhex("10b911303030f4f3ffff0630ffffffffff740129"))
 for fn in range(9, 13):
