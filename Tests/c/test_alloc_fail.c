@@ -89,16 +89,7 @@ int posix_memalign(void **out, size_t alignment, size_t n) {
 
 /* ---- checks ---- */
 
-static int n_passed = 0, n_failed = 0;
-static void check(int ok, int line, const char *what) {
-    if (ok) {
-        n_passed++;
-    } else {
-        n_failed++;
-        printf("FAIL line %d: %s\n", line, what);
-    }
-}
-#define CHECK(cond, what) check((cond) != 0, __LINE__, (what))
+#include "check.h"
 #define SENT (-12345.6789)
 
 /* ---- the calls ---- */
@@ -401,7 +392,6 @@ int main(void) {
               "diffauroc_find_invalid(_f32): finds labels[29995], with no allocation");
     }
     for (c = 0; c < (int)(sizeof case_names / sizeof case_names[0]); c++) sweep(c);
-    printf("%d passed, %d failed\n", n_passed, n_failed);
-    return n_failed == 0 ? 0 : 1;
+    return check_summary();
 }
 #endif

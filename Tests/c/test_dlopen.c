@@ -33,19 +33,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int n_passed = 0;
-static int n_failed = 0;
+#include "check.h"
 
-static void check(int ok, int line, const char *what) {
-    if (ok) {
-        n_passed++;
-    } else {
-        n_failed++;
-        printf("FAIL line %d: %s\n", line, what);
-    }
-}
-
-#define CHECK(cond, what) check((cond) != 0, __LINE__, (what))
 #define SENT (-12345.6789)
 
 /* Every export, as dlsym returns it. */
@@ -398,10 +387,7 @@ int main(int argc, char **argv) {
     handle = dlopen(path, RTLD_LAZY | RTLD_DEEPBIND);
     if (!handle) printf("  dlerror: %s\n", dlerror());
     CHECK(handle != NULL, "dlopen(path, RTLD_LAZY | RTLD_DEEPBIND) (Julia's default flags)");
-    if (!handle) {
-        printf("%d passed, %d failed\n", n_passed, n_failed);
-        return 1;
-    }
+    if (!handle) return check_summary();  /* the failed CHECK above makes it 1 */
     {
         void *nothing;
         dlerror();
@@ -424,6 +410,5 @@ int main(int argc, char **argv) {
         CHECK(dlclose(handle) == 0, "dlclose again");
     }
 
-    printf("%d passed, %d failed\n", n_passed, n_failed);
-    return n_failed == 0 ? 0 : 1;
+    return check_summary();
 }

@@ -53,17 +53,7 @@ SAME(STAGE_EXECUTE, XLA_FFI_ExecutionStage_EXECUTE);
 
 /* ---- checks ---- */
 
-static int n_passed = 0, n_failed = 0;
-
-static void check(int ok, int line, const char *what) {
-    if (ok) {
-        n_passed++;
-    } else {
-        n_failed++;
-        printf("FAIL line %d: %s\n", line, what);
-    }
-}
-#define CHECK(cond, what) check((cond) != 0, __LINE__, (what))
+#include "check.h"
 
 /* ---- a fake XLA: records the error it is asked to create ---- */
 
@@ -308,6 +298,5 @@ int main(void) {
     test_no_api();
     test_values_and_metadata();
     test_messages();
-    printf("%d passed, %d failed\n", n_passed, n_failed);
-    return n_failed == 0 ? 0 : 1;
+    return check_summary();
 }
