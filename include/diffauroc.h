@@ -335,9 +335,11 @@ int auroc_curve_f32(const float *scores, const float *labels, const float *weigh
  *   out_standardized         receives McClish's value, or NULL (at least one of the two is
  *                            required: both NULL is DIFFAUROC_E_NULL_POINTER)
  *
- * Accuracy: without weights (n below 2^26) within about 10 ulps of (upper - lower) of the
- * exact area of the curve (the segments inside the range add exact integers; only the two
- * cut segments and the final division round). With weights, within 8 ulps of itself + 16
+ * Accuracy: without weights (n below 2^26) within about 10 ulps of (upper - lower) + 16
+ * ulps of upper of the exact area of the curve (the segments inside the range add exact
+ * integers; only the two cut segments and the final division round; the second term is
+ * the range ends' own precision, which matters where the curve jumps at a range end).
+ * With weights, within 8 ulps of itself + 16
  * ulps of (upper - lower) + 16 ulps of upper of the area of scikit-learn's float64 curve
  * (a cut position is formed in weight units, which can cancel). The standardized value,
  * with x = (area - min) / (max - min), within (the area's error + 8 ulps of (min + max) *

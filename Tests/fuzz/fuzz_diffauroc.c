@@ -949,9 +949,13 @@ static void run_partial(const problem *pb, int axis, double lo, double hi,
          * loses up to tens of thousands of ulps relative, ~1e-18 absolute on a range of
          * width 1e-6 near 1: fuzz finding C1, now the header's stated bound; cutting in
          * rate space would tighten it) */
+        /* both: plus 16 ulps of upper, the precision of the range ends: where the
+         * integrand jumps (a vertex at a rational TPR such as 3/5, which no double is),
+         * a cut position rounded by d moves the area by up to d (a one-ulp range
+         * straddling 3/5 showed it unweighted) */
         const long double tol = pb->w ? 8.0L * 0x1p-52L * ref + 16.0L * ulp_of(hi - lo) +
                                             16.0L * 0x1p-53L * U
-                                      : 10.0L * ulp_of(hi - lo);
+                                      : 10.0L * ulp_of(hi - lo) + 16.0L * 0x1p-53L * U;
         const long double mn = axis == 0 ? width * (L + U) / 2 : width * (2 - L - U) / 2;
         const long double span = width - mn;
         const double area = a[0];
