@@ -9,11 +9,16 @@ cd "$(dirname "$0")/.."
 root=$(pwd)
 
 # System tools the tests use: valgrind (leak checks), CMake and pkg-config (the C/C++
-# install consumers, scripts/test_install.sh). Needs root or sudo, as on CI.
+# install consumers, scripts/test_install.sh), R with pROC (the partial AUC and DeLong
+# parity tests). Needs root or sudo, as on CI.
 missing=()
-for tool in valgrind:valgrind cmake:cmake pkg-config:pkg-config; do
+for tool in valgrind:valgrind cmake:cmake pkg-config:pkg-config Rscript:r-base-core; do
     command -v "${tool%%:*}" >/dev/null 2>&1 || missing+=("${tool#*:}")
 done
+if ! command -v Rscript >/dev/null 2>&1 \
+    || ! Rscript -e 'suppressMessages(library(pROC))' >/dev/null 2>&1; then
+    missing+=(r-cran-proc)
+fi
 if [ ${#missing[@]} -gt 0 ]; then
     echo "== installing ${missing[*]} (apt-get)"
     if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
