@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 // The samples of positive weight sorted by score, swept from the highest score down one
 // distinct score (threshold) at a time with the cumulative weights of the samples at or
 // above it: the common first half of the ROC curve (`ROCCurve.swift`) and the partial
@@ -81,6 +85,9 @@ struct SortedSamples<Score: ThresholdScore> {
     /// -0.0 (the key of -0.0 is that of +0.0, so the sign is recorded while gathering).
     let zeroThresholdIsNegative: Bool
     let tieOrder: TieOrder
+    /// Where the sorted run of the second chunk (thread) starts (`SampleBucketSort.swift`);
+    /// `count` with one chunk.
+    let splitIndex: Int
 
     func free() {
         words.free()
@@ -99,21 +106,11 @@ struct SortedSamples<Score: ThresholdScore> {
     /// the three buffers of equal count.
     static func gather(
         scores: UnsafeBufferPointer<Score>, labels: UnsafeBufferPointer<Score>,
-        weights: UnsafeBufferPointer<Score>?, tieOrder: TieOrder, scaled: Bool
+        weights: UnsafeBufferPointer<Score>?, tieOrder: TieOrder, scaled: Bool,
+        chunkCount forcedChunkCount: Int? = nil
     ) throws(CoreError) -> SortedSamples {
         let n = scores.count
-        var positiveScale = 1.0, negativeScale = 1.0
-        if scaled, let weights {
-            var positiveMax = 0.0, negativeMax = 0.0
-            for i in 0..<n {
-                let w = weights[i].doubleValue
-                if labels[i] == 1 { positiveMax = Swift.max(positiveMax, w) } else {
-                    negativeMax = Swift.max(negativeMax, w)
-                }
-            }
-            positiveScale = powerOfTwoScale(positiveMax)
-            negativeScale = powerOfTwoScale(negativeMax)
-        }
+        let chunkCount = forcedChunkCount ?? (n >= parallelSampleThreshold ? 2 : 1)
         let words = try ScratchBuffer<Word>(count: n)
         let values: ScratchBuffer<Double>
         do { values = try ScratchBuffer<Double>(count: weights == nil ? 0 : n) } catch {
@@ -126,78 +123,57 @@ struct SortedSamples<Score: ThresholdScore> {
             values.free()
             throw error
         }
+        func freeAll() {
+            words.free()
+            values.free()
+            classes.free()
+        }
         // Fresh multi-megabyte buffers: huge pages save a page fault per 4 KiB (HugePages.swift).
         words.adviseHugePages()
         values.adviseHugePages()
-        var totals = ClassTotals()
-        var m = 0
-        var zeroNegative = false
-        var zeroSeen = false
-        for i in 0..<n {
-            let w = weights?[i].doubleValue ?? 1
-            guard w > 0 else { continue }
-            let s = scores[i]
-            words.buffer[m] = s.orderKey
-            if s == 0 {
-                // Increasing index order: the last zero is the group's last; decreasing:
-                // the first is.
-                if tieOrder == .increasingIndex || !zeroSeen { zeroNegative = s.sign == .minus }
-                zeroSeen = true
-            }
-            if weights == nil {
-                let c = labels[i].classBit
-                classes.buffer[m] = UInt8(truncatingIfNeeded: c)
-                totals.positives += c
-                m += 1
-                continue
-            }
-            if labels[i] == 1 {
-                values.buffer[m] = w / positiveScale
-                totals.positives += 1
-                totals.positiveWeight += w
-            } else {
-                values.buffer[m] = -(w / negativeScale)
-                totals.negatives += 1
-                totals.negativeWeight += w
-            }
-            m += 1
-        }
-        if weights == nil {
-            totals.negatives = m - totals.positives
-            totals.positiveWeight = Double(totals.positives)
-            totals.negativeWeight = Double(totals.negatives)
-        }
-        let sorted = SortedSamples(words: words, values: values, classes: classes, count: m, totals: totals,
-                                   zeroThresholdIsNegative: zeroNegative, tieOrder: tieOrder)
-        do {
-            try sorted.sort()
-        } catch {
-            sorted.free()
+        let tallies: ScratchBuffer<SampleChunkTally>
+        do { tallies = try ScratchBuffer<SampleChunkTally>(count: chunkCount) } catch {
+            freeAll()
             throw error
         }
-        return sorted
-    }
-
-    /// Sorts words[0..<count] ascending (stably), values or classes following.
-    private func sort() throws(CoreError) {
-        guard count > 1, let w = words.base else { return }
-        let spareWords = try ScratchBuffer<Word>(count: count)
-        defer { spareWords.free() }
-        spareWords.adviseHugePages()
-        let tables = try ScratchBuffer<Int>(count: RadixSortTuning.tableCount)
-        defer { tables.free() }
-        if let v = values.base {
-            let spareValues = try ScratchBuffer<Double>(count: count)
-            defer { spareValues.free() }
-            spareValues.adviseHugePages()
-            sortWords(w, v, spareWords: spareWords.base!, spareValues: spareValues.base!,
-                      count: count, tables: tables.base!)
-        } else if let c = classes.base {
-            let spareClasses = try ScratchBuffer<UInt8>(count: count)
-            defer { spareClasses.free() }
-            sortWords(w, c, spareWords: spareWords.base!, spareValues: spareClasses.base!,
-                      count: count, tables: tables.base!)
+        defer { tallies.free() }
+        let tables: ScratchBuffer<Int>
+        do {
+            tables = try ScratchBuffer<Int>(count: chunkCount * SampleSortTeam<Score>.tablesPerChunk)
+        } catch {
+            freeAll()
+            throw error
         }
+        defer { tables.free() }
+        var outcome = SampleSortOutcome()
+        defer {
+            Glibc.free(outcome.spareWords)
+            Glibc.free(outcome.spareValues)
+        }
+        if n > 0 {
+            // The team runs a capture-free closure over state on this stack frame (no
+            // Swift heap allocation, which traps when memory is short; see WorkerTeam.swift).
+            withUnsafeMutablePointer(to: &outcome) { outcome in
+                var team = SampleSortTeam<Score>(
+                    scores: scores, labels: labels, weights: weights, scaled: scaled,
+                    tieOrder: tieOrder, chunkCount: chunkCount, tallies: tallies.base!,
+                    tableBase: tables.base!, words: words.base!, values: values.base,
+                    classes: classes.base, outcome: outcome)
+                withUnsafeMutablePointer(to: &team) { team in
+                    runAsTeam(chunkCount: chunkCount, context: UnsafeMutableRawPointer(team)) { raw, worker in
+                        raw.assumingMemoryBound(to: SampleSortTeam<Score>.self).pointee.run(worker)
+                    }
+                }
+            }
+        }
+        if outcome.spareAllocationFailed {
+            freeAll()
+            throw .allocationFailed
+        }
+        return SortedSamples(words: words, values: values, classes: classes, count: outcome.count,
+                             totals: outcome.totals,
+                             zeroThresholdIsNegative: outcome.zeroThresholdIsNegative,
+                             tieOrder: tieOrder, splitIndex: outcome.splitIndex)
     }
 
     /// Calls `body(key, fps, tps)` for each distinct score, from the highest, with the

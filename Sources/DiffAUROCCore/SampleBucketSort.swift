@@ -1,0 +1,346 @@
+// The gathering and sorting of `SortedSamples` (ThresholdSweep.swift) on a team of two
+// threads: the ROC curve's and the partial AUC's sort, built as the exact AUROC's
+// (ExactAUROC.swift, "Method") is.
+//
+// Phases (each chunk of the input on its worker, `synchronize()` between phases):
+//  1. per chunk: the AND and OR of the keys of the samples of positive weight (which bits
+//     vary), the class sizes, the weight sums and maxima, the sign of the chunk's first
+//     and last zero score;
+//  2. per chunk: the histogram of the buckets, the top `bucketBits` varying bits of the
+//     keys;
+//  3. per chunk: each sample of positive weight is written (its key, and its class or its
+//     signed weight) at its bucket's next place, buckets in increasing order and, within
+//     a bucket, chunk 0's samples before chunk 1's, each chunk's in index order;
+//  4. the buckets are split into two runs of about equal work, and each worker sorts its
+//     run's buckets one by one in cache (`sortWords`, stable).
+// Buckets hold disjoint, increasing key ranges, so the result is the stable sort of the
+// samples of positive weight in index order: the same sequence, bit for bit, as one
+// stable sort of the gathered samples, whatever the number of chunks and of threads (one
+// thread owning both chunks runs the same code in the same order).
+//
+// The chunk count depends on n only (`parallelSampleThreshold`); if the second thread
+// cannot be started the calling thread runs both chunks. Memory: the sorted words and
+// classes (or values), `n` of each, plus each run's largest bucket as scratch and the
+// tables (about 700 KiB per chunk).
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Inputs from this many samples are gathered and sorted by two chunks (threads).
+let parallelSampleThreshold = 1 << 16
+
+/// Largest number of bucket bits of phase 2 (2048 buckets).
+private let largestBucketBits = 11
+
+/// Phase 4's fixed cost of one non-empty bucket, in samples' worth (as the exact AUROC's).
+private let bucketCost = 64
+
+/// What one chunk reports after phase 1.
+struct SampleChunkTally {
+    var andKeys: UInt64 = .max
+    var orKeys: UInt64 = 0
+    var positives = 0
+    var negatives = 0
+    /// The chunk's weights of each class, summed in index order (unweighted: unused).
+    var positiveWeight = 0.0
+    var negativeWeight = 0.0
+    /// The chunk's largest weight of each class (for the scaling).
+    var positiveMax = 0.0
+    var negativeMax = 0.0
+    /// The sign of the chunk's first and last included zero score: -1 none, 0 +0.0, 1 -0.0.
+    var firstZero: Int8 = -1
+    var lastZero: Int8 = -1
+}
+
+/// What the team hands back (written by the leader, and by each worker for its chunk).
+struct SampleSortOutcome {
+    var count = 0
+    var totals = ClassTotals()
+    var zeroThresholdIsNegative = false
+    /// Phase 4 scratch, allocated by the leader; freed by `gatherAndSort`.
+    var spareWords: UnsafeMutableRawPointer? = nil
+    var spareValues: UnsafeMutableRawPointer? = nil
+    var spareAllocationFailed = false
+    /// Where chunk 1's run of buckets starts in the sorted sequence (= count with one chunk).
+    var splitIndex = 0
+}
+
+/// The phases above on one worker (`run`), with everything the workers share.
+struct SampleSortTeam<Score: ThresholdScore> {
+    typealias Word = Score.OrderKey
+    let scores: UnsafeBufferPointer<Score>
+    let labels: UnsafeBufferPointer<Score>
+    let weights: UnsafeBufferPointer<Score>?
+    let scaled: Bool
+    let tieOrder: TieOrder
+    let chunkCount: Int
+    let tallies: UnsafeMutablePointer<SampleChunkTally>
+    let tableBase: UnsafeMutablePointer<Int>
+    let words: UnsafeMutablePointer<Word>
+    /// With weights: the signed (maybe scaled) weights; else nil.
+    let values: UnsafeMutablePointer<Double>?
+    /// Without weights: the classes (1 positive); else nil.
+    let classes: UnsafeMutablePointer<UInt8>?
+    let outcome: UnsafeMutablePointer<SampleSortOutcome>
+
+    static var tablesPerChunk: Int { 2 * (1 << largestBucketBits) + RadixSortTuning.tableCount }
+
+    @inline(__always) func histogram(_ chunk: Int) -> UnsafeMutablePointer<Int> {
+        tableBase + chunk * Self.tablesPerChunk
+    }
+
+    func run(_ worker: TeamWorker) {
+        let n = scores.count
+        // Phase 1.
+        for chunk in worker.chunks {
+            var t = SampleChunkTally()
+            var andKeys = Word.max, orKeys = Word.zero
+            let range = chunkRange(chunk, of: chunkCount, count: n)
+            if let weights {
+                for i in range {
+                    let w = weights[i].doubleValue
+                    let positive = labels[i] == 1
+                    // The maxima over every sample (weight 0 included changes nothing).
+                    if positive { t.positiveMax = Swift.max(t.positiveMax, w) } else {
+                        t.negativeMax = Swift.max(t.negativeMax, w)
+                    }
+                    guard w > 0 else { continue }
+                    let s = scores[i]
+                    let key = s.orderKey
+                    andKeys &= key
+                    orKeys |= key
+                    if s == 0 { noteZero(&t, s) }
+                    if positive {
+                        t.positives += 1
+                        t.positiveWeight += w
+                    } else {
+                        t.negatives += 1
+                        t.negativeWeight += w
+                    }
+                }
+            } else {
+                var positives = 0
+                for i in range {
+                    let s = scores[i]
+                    let key = s.orderKey
+                    andKeys &= key
+                    orKeys |= key
+                    positives &+= labels[i].classBit
+                    if s == 0 { noteZero(&t, s) }
+                }
+                t.positives = positives
+                t.negatives = range.count - positives
+            }
+            t.andKeys = UInt64(andKeys)
+            t.orKeys = UInt64(orKeys)
+            tallies[chunk] = t
+        }
+        worker.synchronize()
+
+        // Combined (the same on every worker).
+        var andAll = UInt64.max, orAll: UInt64 = 0
+        var positiveMax = 0.0, negativeMax = 0.0
+        var count = 0
+        for chunk in 0..<chunkCount {
+            andAll &= tallies[chunk].andKeys
+            orAll |= tallies[chunk].orKeys
+            positiveMax = Swift.max(positiveMax, tallies[chunk].positiveMax)
+            negativeMax = Swift.max(negativeMax, tallies[chunk].negativeMax)
+            count += tallies[chunk].positives + tallies[chunk].negatives
+        }
+        let positiveScale = scaled ? powerOfTwoScale(positiveMax) : 1
+        let negativeScale = scaled ? powerOfTwoScale(negativeMax) : 1
+        let varying = count == 0 ? 0 : Word(truncatingIfNeeded: andAll ^ orAll)
+        // Buckets: the top `bucketBits` varying bits; a few hundred samples or more per
+        // bucket on average (fewer buckets for small inputs: their tables cost more than
+        // the sort), one bucket when every key is equal.
+        let drop = varying == 0 ? 0 : varying.leadingZeroBitCount
+        let sizeBits = Swift.max(1, (Int.bitWidth - count.leadingZeroBitCount) - 8)
+        let bucketBits = varying == 0 ? 0 : Swift.min(largestBucketBits, Word.bitWidth - drop, sizeBits)
+        let bucketCount = 1 << bucketBits
+        let bucketShift = Word.bitWidth - bucketBits  // == bitWidth (a shift by 0) with one bucket
+        let bucketMask = bucketCount - 1
+        @inline(__always) func bucket(_ key: Word) -> Int {
+            Int(truncatingIfNeeded: (key &<< drop) &>> bucketShift) & bucketMask
+        }
+
+        // Phase 2.
+        for chunk in worker.chunks {
+            let h = histogram(chunk)
+            h.initialize(repeating: 0, count: bucketCount)
+            let range = chunkRange(chunk, of: chunkCount, count: n)
+            if let weights {
+                for i in range where weights[i] > 0 { h[bucket(scores[i].orderKey)] &+= 1 }
+            } else if bucketCount > 1 {
+                for i in range { h[bucket(scores[i].orderKey)] &+= 1 }
+            } else {
+                h[0] = range.count
+            }
+        }
+        worker.synchronize()
+
+        // Phase 4's split (computed by every worker alike): chunk 1 starts at the first
+        // bucket that starts at or after the middle of the work (a sample is one unit, a
+        // non-empty bucket `bucketCost` more).
+        var splitBucket = bucketCount, splitIndex = count
+        var largest = (0, 0)
+        do {
+            @inline(__always) func size(_ b: Int) -> Int {
+                var s = 0
+                for chunk in 0..<chunkCount { s &+= histogram(chunk)[b] }
+                return s
+            }
+            var totalWork = 0
+            for b in 0..<bucketCount {
+                let s = size(b)
+                totalWork &+= s > 0 ? s &+ bucketCost : 0
+            }
+            var running = 0, work = 0
+            for b in 0..<bucketCount {
+                if chunkCount == 2 && splitBucket == bucketCount && work >= totalWork / 2 {
+                    splitBucket = b
+                    splitIndex = running
+                }
+                let s = size(b)
+                work &+= s > 0 ? s &+ bucketCost : 0
+                if b < splitBucket { largest.0 = Swift.max(largest.0, s) } else {
+                    largest.1 = Swift.max(largest.1, s)
+                }
+                running &+= s
+            }
+        }
+        if worker.isLeader {
+            outcome.pointee.count = count
+            outcome.pointee.splitIndex = splitIndex
+            var totals = ClassTotals()
+            var firstZero: Int8 = -1, lastZero: Int8 = -1
+            for chunk in 0..<chunkCount {
+                let t = tallies[chunk]
+                totals.positives += t.positives
+                totals.negatives += t.negatives
+                if firstZero < 0 { firstZero = t.firstZero }
+                if t.lastZero >= 0 { lastZero = t.lastZero }
+            }
+            if weights == nil {
+                totals.positiveWeight = Double(totals.positives)
+                totals.negativeWeight = Double(totals.negatives)
+            } else {
+                (totals.positiveWeight, totals.negativeWeight) = classWeightSums()
+            }
+            outcome.pointee.totals = totals
+            // The tied zero scikit-learn reports: the group's last sample in its order.
+            outcome.pointee.zeroThresholdIsNegative = (tieOrder == .increasingIndex ? lastZero : firstZero) == 1
+            // Phase 4 scratch: each run's largest bucket (seen by the other worker after
+            // phase 3's synchronize()).
+            let spareCount = largest.0 + largest.1
+            if spareCount > 0 && varying != 0 {
+                let wordBytes = spareCount * MemoryLayout<Word>.stride
+                let valueBytes = spareCount * (values == nil ? 1 : MemoryLayout<Double>.stride)
+                outcome.pointee.spareWords = malloc(wordBytes)
+                outcome.pointee.spareValues = malloc(valueBytes)
+                outcome.pointee.spareAllocationFailed =
+                    outcome.pointee.spareWords == nil || outcome.pointee.spareValues == nil
+            }
+        }
+
+        // Phase 3: offsets (earlier buckets, then this bucket's samples of earlier chunks).
+        for chunk in worker.chunks {
+            let offsets = histogram(chunk) + (1 << largestBucketBits)
+            var running = 0
+            for b in 0..<bucketCount {
+                for other in 0..<chunkCount {
+                    if other == chunk { offsets[b] = running }
+                    running &+= histogram(other)[b]
+                }
+            }
+            let range = chunkRange(chunk, of: chunkCount, count: n)
+            if let weights, let values {
+                for i in range {
+                    let w = weights[i].doubleValue
+                    guard w > 0 else { continue }
+                    let key = scores[i].orderKey
+                    let b = bucket(key)
+                    let p = offsets[b]
+                    words[p] = key
+                    values[p] = labels[i] == 1 ? w / positiveScale : -(w / negativeScale)
+                    offsets[b] = p &+ 1
+                }
+            } else if let classes {
+                for i in range {
+                    let key = scores[i].orderKey
+                    let b = bucket(key)
+                    let p = offsets[b]
+                    words[p] = key
+                    classes[p] = UInt8(truncatingIfNeeded: labels[i].classBit)
+                    offsets[b] = p &+ 1
+                }
+            }
+        }
+        worker.synchronize()
+
+        // Phase 4: each run's buckets sorted in cache.
+        guard !outcome.pointee.spareAllocationFailed, varying != 0,
+              let spareWordsRaw = outcome.pointee.spareWords,
+              let spareValuesRaw = outcome.pointee.spareValues
+        else { return }
+        let spareWords = spareWordsRaw.assumingMemoryBound(to: Word.self)
+        for chunk in worker.chunks {
+            let spareOffset = chunk == 0 ? 0 : largest.0
+            let buckets = chunk == 0 ? 0..<splitBucket : splitBucket..<bucketCount
+            var start = chunk == 0 ? 0 : splitIndex
+            let sortTables = histogram(chunk) + 2 * (1 << largestBucketBits)
+            for b in buckets {
+                var size = 0
+                for other in 0..<chunkCount { size &+= histogram(other)[b] }
+                if size > 1 {
+                    if let values {
+                        sortWords(words + start, values + start, spareWords: spareWords + spareOffset,
+                                  spareValues: spareValuesRaw.assumingMemoryBound(to: Double.self) + spareOffset,
+                                  count: size, tables: sortTables)
+                    } else if let classes {
+                        sortWords(words + start, classes + start, spareWords: spareWords + spareOffset,
+                                  spareValues: spareValuesRaw.assumingMemoryBound(to: UInt8.self) + spareOffset,
+                                  count: size, tables: sortTables)
+                    }
+                }
+                start &+= size
+            }
+        }
+    }
+
+    /// Records the sign of a zero score in the chunk's tally.
+    @inline(__always)
+    private func noteZero(_ t: inout SampleChunkTally, _ s: Score) {
+        let sign: Int8 = s.sign == .minus ? 1 : 0
+        if t.firstZero < 0 { t.firstZero = sign }
+        t.lastZero = sign
+    }
+
+    /// The class weight sums `ClassTotals` reports, which decide only whether a sum could
+    /// overflow (`<= 2^1022`): the chunks' sums added when that sum is far below the
+    /// bound (then so is the sum in index order: both are within a factor 1 +- n eps of
+    /// the exact sum), else the sums in index order, computed again.
+    private func classWeightSums() -> (Double, Double) {
+        var positive = 0.0, negative = 0.0
+        for chunk in 0..<chunkCount {
+            positive += tallies[chunk].positiveWeight
+            negative += tallies[chunk].negativeWeight
+        }
+        if chunkCount == 1 || (positive <= 0x1p1020 && negative <= 0x1p1020) {
+            return (positive, negative)
+        }
+        positive = 0
+        negative = 0
+        if let weights {
+            for i in 0..<scores.count {
+                let w = weights[i].doubleValue
+                guard w > 0 else { continue }
+                if labels[i] == 1 { positive += w } else { negative += w }
+            }
+        }
+        return (positive, negative)
+    }
+}
