@@ -7,6 +7,8 @@
     DifferentiableAUROC(temperature=1.0)(predictions, labels) -> float
     ExactAUROC()(predictions, labels) -> float
 
+    diffauroc.metrics: roc_auc_score, roc_curve (scikit-learn's, drop-in), partial_auc
+
 The soft AUROC is the Wilcoxon-Mann-Whitney statistic with the indicator [s_i > s_j]
 replaced by sigmoid((s_i - s_j) / T), a training surrogate; the exact AUROC counts ties
 1/2, as scikit-learn's roc_auc_score. Bad input raises ValueError with the library's
@@ -14,7 +16,9 @@ message and the element it rejected (``labels[7] = 2.0``); a soft AUROC without 
 (positive, negative) pair is 0 with a OneClassWarning. No input is rounded silently:
 integer or long double scores that float64 cannot hold are ranked exactly for the exact
 AUROC and refused (ValueError naming the element) by the soft AUROC; a masked entry is
-an error. The GIL is released during every library call.
+an error. The exact AUROC of one class (no positive or no negative) is a ValueError
+here; ``diffauroc.metrics.roc_auc_score`` returns nan with an UndefinedMetricWarning, as
+scikit-learn does. The GIL is released during every library call.
 
 The library is the libdiffauroc.so bundled in this package by ``pip install ./python``,
 or the file named by the environment variable DIFFAUROC_LIBRARY.
@@ -31,6 +35,17 @@ from ._numpy import (
 
 __version__ = _library_version()
 
+
+
+def __getattr__(name: str):
+    """``diffauroc.metrics`` (scikit-learn's roc_auc_score, roc_curve and a partial AUC),
+    imported on first use."""
+    if name == "metrics":
+        import importlib
+        return importlib.import_module(".metrics", __name__)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 __all__ = [
     "DifferentiableAUROC",
     "ExactAUROC",
@@ -38,4 +53,5 @@ __all__ = [
     "auroc_exact",
     "auroc_soft",
     "auroc_soft_grad",
+    "metrics",
 ]

@@ -243,9 +243,11 @@ def _order_keys(scores: np.ndarray) -> np.ndarray:
 
 
 def _to_library(function: str, name: str, array: np.ndarray, dtype: np.dtype,
-                exact: bool) -> np.ndarray:
+                exact: bool, scores: Optional[bool] = None) -> np.ndarray:
     """``array`` as a contiguous array of ``dtype`` for the library, never rounded: see the
-    module documentation."""
+    module documentation. ``scores`` says whether ``array`` holds scores (which the exact
+    functions may replace by order keys); by default, whether ``name`` is "predictions"
+    (``diffauroc.metrics`` names them "y_score")."""
     given = array.dtype
     if given.itemsize < 8 or (given.itemsize == 8 and given.kind == "f"):
         return np.ascontiguousarray(array, dtype=dtype)  # converts exactly
@@ -261,7 +263,7 @@ def _to_library(function: str, name: str, array: np.ndarray, dtype: np.dtype,
     element = f"{name}[{index}] = {_show(array[index])}"
     if name == "labels":  # 0 and 1 convert exactly: this is another value
         raise ValueError(f"{function}: {_lib.strerror(_lib.E_BAD_LABEL)}: {element}")
-    if name == "predictions" and exact:
+    if (name == "predictions" if scores is None else scores) and exact:
         return _order_keys(array)
     raise _not_exact(function, name, element)
 
@@ -543,9 +545,10 @@ def auroc_exact(predictions: ArrayLike, labels: ArrayLike,
     Raises
     ------
     ValueError
-        No positive or no negative sample of positive weight (AUROC is undefined; this
-        function raises, where scikit-learn 1.9's ``roc_auc_score`` warns
-        ``UndefinedMetricWarning`` and returns nan), inputs not 1-D or of different
+        No positive or no negative sample of positive weight: the AUROC is undefined,
+        and this function raises (by design: a nan would propagate silently). For
+        scikit-learn's behaviour (nan with an ``UndefinedMetricWarning``), use
+        :func:`diffauroc.metrics.roc_auc_score`. Also: inputs not 1-D or of different
         lengths, or a bad value (the library's message and the element).
     TypeError
         Complex, string or object inputs.
@@ -626,7 +629,8 @@ class ExactAUROC:
     """Exact AUROC as a callable object, shaped like the reference's ``ExactAUROC``.
 
     Ties count 1/2 (scikit-learn's definition); the reference (calibrax ``roc_auc``)
-    agrees on distinct scores only. No positive or no negative is a ValueError.
+    agrees on distinct scores only. No positive or no negative is a ValueError (see
+    :func:`auroc_exact`; :func:`diffauroc.metrics.roc_auc_score` returns nan instead).
 
     Examples
     --------

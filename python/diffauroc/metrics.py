@@ -1,0 +1,657 @@
+"""scikit-learn's ROC metrics, computed by libdiffauroc: drop-in replacements for
+``sklearn.metrics.roc_auc_score`` and ``sklearn.metrics.roc_curve``, and a partial AUC
+over an FPR or a TPR range.
+
+    roc_curve(y_true, y_score, *, pos_label=None, sample_weight=None,
+              drop_intermediate=True) -> (fpr, tpr, thresholds)
+    roc_auc_score(y_true, y_score, *, average="macro", sample_weight=None, max_fpr=None,
+                  multi_class="raise", labels=None) -> float or ndarray
+    partial_auc(y_true, y_score, *, fpr_range=None, tpr_range=None, standardized=False,
+                sample_weight=None) -> float
+
+Same arguments, same results, same warnings and (where scikit-learn's tests check them)
+the same error messages as scikit-learn 1.9.1, so that switching is a change of import::
+
+    from diffauroc.metrics import roc_auc_score, roc_curve
+
+scikit-learn is not needed: nothing here imports or calls its code (its warning class is
+reused when it is installed, see :class:`UndefinedMetricWarning`).
+
+How the results compare with scikit-learn's:
+
+- ``roc_curve``: the three arrays are scikit-learn's bit for bit (the library's
+  ``auroc_curve``: same float64 cumulative sums in the same order, same dropped points).
+- ``roc_auc_score``: without weights the exact AUROC, the correctly rounded U / (P N)
+  (scikit-learn's trapezoid sum may differ from it in the last bits); with weights and
+  with ``max_fpr`` within a few ulps of the exact area of scikit-learn's curve.
+- Differences by design: a negative sample weight is a ValueError naming it (scikit-learn
+  computes a meaningless curve, or nan); a value float64 cannot hold (an int64 score
+  beyond 2**53) is ranked exactly, as scikit-learn ranks it.
+
+One class (no positive or no negative in ``y_true``): ``roc_auc_score`` and
+``partial_auc`` return nan with an :class:`UndefinedMetricWarning`, ``roc_curve`` returns
+nan rates for the absent class with that warning, as scikit-learn 1.9 does.
+(``diffauroc.auroc_exact`` raises instead.)
+"""
+from __future__ import annotations
+
+import ctypes
+import importlib.util
+import warnings
+from typing import Any, Optional, Union
+
+import numpy as np
+
+from . import _lib, _numpy
+from ._metrics_checks import (
+    InvalidParameterError,
+    as_array,
+    as_scores,
+    as_weights,
+    assert_finite,
+    check_bool,
+    check_consistent_length,
+    check_max_fpr,
+    check_nonzero_weights,
+    check_options,
+    check_pos_label,
+    check_pos_label_type,
+    column_or_1d,
+    encode,
+    is_real,
+    type_of_target,
+    unique_labels,
+)
+
+__all__ = ["InvalidParameterError", "UndefinedMetricWarning", "partial_auc",
+           "roc_auc_score", "roc_curve"]
+
+
+def _warning_base() -> type:
+    """scikit-learn's UndefinedMetricWarning when scikit-learn is installed (importing
+    ``sklearn.exceptions`` runs no metric code), else UserWarning (its base class)."""
+    try:
+        found = importlib.util.find_spec("sklearn") is not None
+    except (ImportError, ValueError):
+        found = False
+    if found:
+        try:
+            from sklearn.exceptions import UndefinedMetricWarning as base
+            return base
+        except Exception:  # a broken installation: fall back
+            pass
+    return UserWarning
+
+
+class UndefinedMetricWarning(_warning_base()):
+    """A metric is undefined for the input (one class only); the value returned is nan.
+
+    A subclass of scikit-learn's ``sklearn.exceptions.UndefinedMetricWarning`` when
+    scikit-learn is installed (so ``pytest.warns(sklearn.exceptions.UndefinedMetricWarning)``
+    and warning filters written for scikit-learn catch it), else of ``UserWarning`` (the
+    base of scikit-learn's class).
+    """
+
+
+_ONE_CLASS = "Only one class is present in y_true. ROC AUC score is not defined in that case."
+_NO_NEGATIVE = "No negative samples in y_true, false positive value should be meaningless"
+_NO_POSITIVE = "No positive samples in y_true, true positive value should be meaningless"
+_AVERAGES = ("micro", "macro", "samples", "weighted")
+
+
+# ---- the library's arrays -------------------------------------------------------------
+
+class _Prepared:
+    """Scores, labels (0/1) and weights as the library reads them, and the entry points
+    of their type. ``scores`` may be a matrix in Fortran order (columns contiguous)."""
+
+    __slots__ = ("entry", "scores", "weights")
+
+    def __init__(self, function: str, scores: np.ndarray, weights: Optional[np.ndarray],
+                 labels_fit_f32: bool = True) -> None:
+        flat = scores.ravel(order="F")
+        probe_labels = np.zeros(0, bool) if labels_fit_f32 else np.zeros(0, np.float64)
+        entry = _numpy._entry_points(flat, probe_labels, weights, exact=True)
+        # order keys (int64 beyond 2**53, long double) replace scores that float64
+        # cannot hold: the AUROC depends on their order only
+        converted = _numpy._to_library(function, "y_score", flat, entry.dtype, True,
+                                       scores=True)
+        self.entry = entry
+        self.scores = converted.reshape(scores.shape, order="F")
+        self.weights = None if weights is None else _numpy._to_library(
+            function, "sample_weight", weights, entry.dtype, True, scores=False)
+
+    def labels(self, positive: np.ndarray) -> np.ndarray:
+        return np.ascontiguousarray(positive, dtype=self.entry.dtype)
+
+    def pointer(self, array: Optional[np.ndarray]):
+        return None if array is None else array.ctypes.data_as(self.entry.pointer)
+
+
+def _raise_status(function: str, status: int, prepared: _Prepared, scores: np.ndarray,
+                  labels: np.ndarray, given_weights: Optional[np.ndarray]) -> None:
+    """Raises for an error status with the library's message and the element."""
+    message = f"{function}: {_lib.strerror(status)}"
+    if status == _lib.E_BAD_WEIGHT and given_weights is not None:
+        index = ctypes.c_size_t(0)
+        found = prepared.entry.find_invalid(
+            prepared.pointer(scores), prepared.pointer(labels),
+            prepared.pointer(prepared.weights), scores.shape[0], ctypes.byref(index))
+        if found == status:
+            message += f": sample_weight[{index.value}] = {given_weights[index.value]}"
+    if status == _lib.E_NO_MEMORY:
+        raise MemoryError(message)
+    raise ValueError(message)
+
+
+def _binary_value(function: str, prepared: _Prepared, scores: np.ndarray,
+                  positive: np.ndarray, given_weights: Optional[np.ndarray],
+                  max_fpr: Optional[float]) -> float:
+    """AUROC (max_fpr None or 1) or McClish's standardized partial AUC over FPR
+    [0, max_fpr] of one score column; nan with scikit-learn's roc_curve warning when a
+    class has weight 0 in total."""
+    labels = prepared.labels(positive)
+    scores = np.ascontiguousarray(scores)
+    value = ctypes.c_double(0.0)
+    args = (prepared.pointer(scores), prepared.pointer(labels),
+            prepared.pointer(prepared.weights), scores.shape[0])
+    if max_fpr is None or max_fpr == 1:
+        exact = prepared.entry.exact
+        status = exact(*args, ctypes.byref(value))
+    else:
+        partial = _lib.lib.auroc_partial_f32 if prepared.entry is _numpy._FLOAT32 \
+            else _lib.lib.auroc_partial
+        area = ctypes.c_double(0.0)
+        status = partial(*args, 0, 0.0, float(max_fpr), ctypes.byref(area), None)
+        if status == _lib.OK:  # below the diagonal too: scikit-learn returns the formula
+            value.value = _mcclish(area.value, 0, 0.0, float(max_fpr))
+    if status == _lib.E_ONE_CLASS:  # both labels present, one of weight 0 only
+        absent_positive = prepared.weights is None or not np.any(
+            prepared.weights[positive.astype(bool)] > 0)
+        warnings.warn(_NO_POSITIVE if absent_positive else _NO_NEGATIVE,
+                      UndefinedMetricWarning, stacklevel=4)
+        return float("nan")
+    if status != _lib.OK:
+        _raise_status(function, status, prepared, scores, labels, given_weights)
+    return value.value
+
+
+def _mcclish(area: float, axis: int, lower: float, upper: float) -> float:
+    """McClish's standardization of a partial area, evaluated as scikit-learn evaluates it
+    for max_fpr (``0.5 * (1 + (area - min) / (max - min))``), so that the same area gives
+    the same bits: max = upper - lower, min the diagonal's area over the range."""
+    width = upper - lower
+    if axis == 0:
+        minimum = 0.5 * upper**2 if lower == 0 else 0.5 * width * (lower + upper)
+    else:
+        minimum = 0.5 * width * (2.0 - lower - upper)
+    return 0.5 * (1 + (area - minimum) / (width - minimum))
+
+
+# ---- roc_curve ------------------------------------------------------------------------
+
+def roc_curve(y_true: Any, y_score: Any, *, pos_label: Any = None,
+              sample_weight: Any = None, drop_intermediate: bool = True):
+    """Receiver operating characteristic (ROC) curve, as scikit-learn's ``roc_curve``.
+
+    Parameters
+    ----------
+    y_true : array-like of shape (n_samples,)
+        True binary labels. Labels other than {0, 1} or {-1, 1} need ``pos_label``.
+    y_score : array-like of shape (n_samples,)
+        Scores (probabilities or decision values): higher means more positive. Finite.
+    pos_label : int, float, bool or str, default=None
+        The positive label; None means 1 for labels in {0, 1} or {-1, 1}.
+    sample_weight : array-like of shape (n_samples,), default=None
+        Weights, finite and >= 0 (a negative weight is a ValueError naming it); samples
+        of weight 0 are dropped.
+    drop_intermediate : bool, default=True
+        Drop the points collinear with their neighbours (scikit-learn's rule: both
+        cumulative counts have zero second difference).
+
+    Returns
+    -------
+    fpr, tpr : ndarray of float64, shape (>2,)
+        Increasing false and true positive rates; ``fpr[i]`` and ``tpr[i]`` are those of
+        the predictions ``y_score >= thresholds[i]``.
+    thresholds : ndarray of float64
+        ``inf``, then the distinct scores kept, decreasing.
+
+    The three arrays equal scikit-learn 1.9's bit for bit. With no negative (positive)
+    sample, fpr (tpr) is all nan and an :class:`UndefinedMetricWarning` is emitted.
+
+    Examples
+    --------
+    >>> from diffauroc.metrics import roc_curve
+    >>> fpr, tpr, thresholds = roc_curve([1, 1, 2, 2], [0.1, 0.4, 0.35, 0.8], pos_label=2)
+    >>> fpr.tolist(), tpr.tolist(), thresholds.tolist()
+    ([0.0, 0.0, 0.5, 0.5, 1.0], [0.0, 0.5, 0.5, 1.0, 1.0], [inf, 0.8, 0.4, 0.35, 0.1])
+    """
+    function = "roc_curve"
+    check_pos_label_type(pos_label)
+    check_bool(function, "drop_intermediate", drop_intermediate)
+    y = as_array(y_true)
+    y_type = type_of_target(y, "y_true")
+    if not (y_type == "binary" or (y_type == "multiclass" and pos_label is not None)):
+        raise ValueError(f"{y_type} format is not supported")
+    pos = check_pos_label(pos_label, unique_labels(y) if pos_label is None else None)
+    scores = as_array(y_score)
+    weights = None if sample_weight is None else as_array(sample_weight)
+    check_consistent_length(y, scores, weights)
+    y = column_or_1d(y)
+    positive = np.asarray(y == pos, dtype=bool).reshape(y.shape)
+    scores = column_or_1d(scores)
+    if scores.dtype.kind not in "biuf":
+        scores = as_scores(function, scores)
+    assert_finite(scores, "", "y_score")
+    weights = as_weights(weights, y.shape[0])
+    check_nonzero_weights(weights)
+    return _curve(function, scores, positive, weights, bool(drop_intermediate))
+
+
+def _curve(function: str, scores: np.ndarray, positive: np.ndarray,
+           weights: Optional[np.ndarray], drop: bool):
+    original = scores
+    keys_of = None
+    wide = scores.size and scores.dtype.itemsize >= 8 and scores.dtype != np.float64
+    if wide and _numpy._inexact(scores, scores.astype(np.float64)) is not None:
+        # float64 cannot hold some scores: rank them exactly, report them as
+        # scikit-learn does (converted to float64)
+        keys_of, inverse = np.unique(original, return_inverse=True)
+        scores = inverse.reshape(-1).astype(np.float64)
+    prepared = _Prepared(function, scores, weights)
+    s = np.ascontiguousarray(prepared.scores)
+    labels = prepared.labels(positive)
+    n = s.shape[0]
+    fpr, tpr, thresholds = (np.empty(n + 1) for _ in range(3))
+    count = ctypes.c_size_t(0)
+    curve = _lib.lib.auroc_curve_f32 if prepared.entry is _numpy._FLOAT32 \
+        else _lib.lib.auroc_curve
+    status = curve(prepared.pointer(s), prepared.pointer(labels),
+                   prepared.pointer(prepared.weights), n, int(drop), n + 1,
+                   fpr.ctypes.data_as(ctypes.POINTER(ctypes.c_double)),
+                   tpr.ctypes.data_as(ctypes.POINTER(ctypes.c_double)),
+                   thresholds.ctypes.data_as(ctypes.POINTER(ctypes.c_double)),
+                   ctypes.byref(count))
+    if status < 0:
+        _raise_status(function, status, prepared, s, labels, weights)
+    k = count.value
+    fpr, tpr, thresholds = fpr[:k].copy(), tpr[:k].copy(), thresholds[:k].copy()
+    if keys_of is not None:
+        thresholds[1:] = keys_of[thresholds[1:].astype(np.intp)].astype(np.float64)
+    if status == _lib.W_ONE_CLASS:
+        if np.isnan(fpr[-1]):
+            warnings.warn(_NO_NEGATIVE, UndefinedMetricWarning, stacklevel=3)
+        if np.isnan(tpr[-1]):
+            warnings.warn(_NO_POSITIVE, UndefinedMetricWarning, stacklevel=3)
+    return fpr, tpr, thresholds
+
+
+# ---- roc_auc_score --------------------------------------------------------------------
+
+def roc_auc_score(y_true: Any, y_score: Any, *, average: Optional[str] = "macro",
+                  sample_weight: Any = None, max_fpr: Optional[float] = None,
+                  multi_class: str = "raise", labels: Any = None) -> Union[float, np.ndarray]:
+    """Area under the ROC curve, as scikit-learn's ``roc_auc_score``.
+
+    Parameters
+    ----------
+    y_true : array-like of shape (n_samples,) or (n_samples, n_classes)
+        Binary labels (any two values: the greater one is positive), multiclass labels,
+        or a multilabel indicator matrix.
+    y_score : array-like of shape (n_samples,) or (n_samples, n_classes)
+        Scores: of the greater label (binary), class probabilities summing to 1 in the
+        order of ``labels`` or of the sorted labels (multiclass), one column per label
+        (multilabel). Finite.
+    average : {'micro', 'macro', 'samples', 'weighted'} or None, default='macro'
+        Multilabel: how column AUROCs are combined (None: the array of them). Multiclass:
+        'macro' or 'weighted' (and 'micro', None with ovr). Ignored for binary targets.
+    sample_weight : array-like of shape (n_samples,), default=None
+        Weights, finite and >= 0 (not with multi_class='ovo').
+    max_fpr : float in (0, 1], default=None
+        McClish's standardized partial AUC over FPR [0, max_fpr] (binary and multilabel).
+    multi_class : {'raise', 'ovr', 'ovo'}, default='raise'
+        Multiclass: one-vs-rest, or one-vs-one (Hand & Till, 2001).
+    labels : array-like of shape (n_classes,), default=None
+        Multiclass: the (sorted, distinct) labels of the columns of ``y_score``.
+
+    Returns
+    -------
+    float, or ndarray of shape (n_classes,) when ``average=None``
+        nan (with an :class:`UndefinedMetricWarning`) for a binary target with one
+        class; a column with one class gives nan in the averages that count it, as
+        scikit-learn.
+
+    Each binary AUROC is the library's exact one (``auroc_exact``: without weights the
+    correctly rounded U / (P N)); ``max_fpr`` uses ``auroc_partial``. Results agree with
+    scikit-learn to within its own rounding (about 1e-16 relative).
+
+    Examples
+    --------
+    >>> from diffauroc.metrics import roc_auc_score
+    >>> roc_auc_score([0, 0, 1, 1], [0.1, 0.4, 0.35, 0.8])
+    0.75
+    >>> roc_auc_score(["a", "b", "c", "a"], [[0.8, 0.1, 0.1], [0.2, 0.5, 0.3],
+    ...               [0.1, 0.3, 0.6], [0.5, 0.4, 0.1]], multi_class="ovr")
+    1.0
+    """
+    function = "roc_auc_score"
+    check_options(function, "average", average, _AVERAGES, allow_none=True)
+    check_max_fpr(max_fpr)
+    check_options(function, "multi_class", multi_class, ("raise", "ovr", "ovo"),
+                  allow_none=False)
+    y = as_array(y_true)
+    y_type = type_of_target(y, "y_true")
+    if y.ndim > 2:
+        raise ValueError(f"Found array with dim {y.ndim}, while dim <= 2 is required.")
+    if y.shape[0] == 0:
+        raise ValueError(f"Found array with 0 sample(s) (shape={y.shape}) while a minimum "
+                         f"of 1 is required.")
+    if y.dtype.kind == "f":
+        assert_finite(y, "", "y_true")
+    scores = as_scores(function, y_score)
+    weights = None if sample_weight is None else column_or_1d(as_array(sample_weight))
+    if y_type == "multiclass" or (
+            y_type == "binary" and scores.ndim == 2 and scores.shape[1] > 2):
+        if max_fpr is not None and max_fpr != 1.0:
+            raise ValueError(
+                "Partial AUC computation not available in multiclass setting, 'max_fpr' "
+                f"must be set to `None`, received `max_fpr={max_fpr}` instead"
+            )
+        if multi_class == "raise":
+            raise ValueError("multi_class must be in ('ovo', 'ovr')")
+        return _multiclass(function, y, scores, labels, multi_class, average, weights)
+    if y_type == "binary":
+        classes = unique_labels(y)
+        y1 = column_or_1d(y)
+        if len(classes) != 2:
+            warnings.warn(_ONE_CLASS, UndefinedMetricWarning, stacklevel=2)
+            return float("nan")
+        positive = np.asarray(y1 == classes[1], dtype=bool).reshape(y1.shape)
+        return _binary(function, positive, scores, weights, max_fpr)
+    if y_type != "multilabel-indicator":
+        raise ValueError(f"{y_type} format is not supported")
+    return _multilabel(function, y, scores, weights, average, max_fpr)
+
+
+def _binary(function: str, positive: np.ndarray, scores: np.ndarray,
+            weights: Optional[np.ndarray], max_fpr: Optional[float]) -> float:
+    """One binary AUROC (both classes present in ``positive``)."""
+    check_consistent_length(positive, scores, weights)
+    scores = column_or_1d(scores)
+    weights = as_weights(weights, positive.shape[0])
+    check_nonzero_weights(weights)
+    prepared = _Prepared(function, scores, weights)
+    return _binary_value(function, prepared, prepared.scores, positive, weights, max_fpr)
+
+
+def _average(scores: np.ndarray, weights: Optional[np.ndarray]) -> float:
+    if weights is None:
+        return float(np.mean(scores))
+    return float(np.average(scores, weights=weights))
+
+
+def _multilabel(function: str, y: np.ndarray, scores: np.ndarray,
+                weights: Optional[np.ndarray], average: Optional[str],
+                max_fpr: Optional[float]) -> Union[float, np.ndarray]:
+    """scikit-learn's averaging of binary AUROCs over the columns (or rows, 'samples') of
+    a multilabel indicator matrix ``y``."""
+    check_consistent_length(y, scores, weights)
+    if scores.ndim != 2:
+        raise ValueError(
+            "Expected 2D array, got 1D array instead:\narray={}.\nReshape your data either "
+            "using array.reshape(-1, 1) if your data has a single feature or "
+            "array.reshape(1, -1) if it contains a single sample.".format(scores)
+        )
+    weights = as_weights(weights, y.shape[0])
+    classes = unique_labels(y)
+    if average == "micro":
+        flat_y = y.ravel()
+        if len(classes) != 2:
+            warnings.warn(_ONE_CLASS, UndefinedMetricWarning, stacklevel=3)
+            return float("nan")
+        pos = check_pos_label(None, classes)
+        flat_w = None if weights is None else np.repeat(weights, y.shape[1])
+        check_nonzero_weights(flat_w)
+        return _binary_from_positive(function, flat_y == pos, scores.ravel(), flat_w,
+                                     max_fpr)
+    if scores.shape != y.shape:
+        check_consistent_length(y.T, scores.T)
+    average_weight = None
+    axis = 1
+    score_weights = weights
+    if average == "weighted":
+        if weights is not None:
+            average_weight = np.sum(y * weights.reshape(-1, 1), axis=0)
+        else:
+            average_weight = np.sum(y, axis=0)
+        if np.isclose(np.sum(average_weight), 0):
+            return 0
+    elif average == "samples":
+        average_weight, score_weights = weights, None
+        axis = 0
+    values = _columns(function, y if axis == 1 else y.T,
+                      scores if axis == 1 else scores.T, score_weights, classes, max_fpr)
+    if average is None:
+        return values
+    if average_weight is not None:
+        values[average_weight == 0] = 0
+    return _average(values, average_weight)
+
+
+def _binary_from_positive(function, positive, scores, weights, max_fpr) -> float:
+    prepared = _Prepared(function, scores, weights)
+    return _binary_value(function, prepared, prepared.scores, positive, weights, max_fpr)
+
+
+def _columns(function: str, y: np.ndarray, scores: np.ndarray,
+             weights: Optional[np.ndarray], classes: np.ndarray,
+             max_fpr: Optional[float]) -> np.ndarray:
+    """The binary AUROC of every column j of (y, scores): nan with a warning for a column
+    with one label value."""
+    k = y.shape[1]
+    values = np.empty(k)
+    both = np.any(y != y[:1], axis=0) if y.shape[0] else np.zeros(k, bool)
+    if both.any():
+        pos = check_pos_label(None, classes)
+        check_nonzero_weights(weights)
+        positive = y == pos
+    prepared = None
+    for j in range(k):
+        if not both[j]:
+            warnings.warn(_ONE_CLASS, UndefinedMetricWarning, stacklevel=4)
+            values[j] = np.nan
+            continue
+        if prepared is None:
+            prepared = _Prepared(function, scores, weights)
+        values[j] = _binary_value(function, prepared, prepared.scores[:, j],
+                                  positive[:, j], weights, max_fpr)
+    return values
+
+
+def _multiclass(function: str, y: np.ndarray, scores: np.ndarray, labels: Any,
+                multi_class: str, average: Optional[str],
+                weights: Optional[np.ndarray]) -> float:
+    if scores.ndim != 2:
+        raise ValueError(
+            "`y_score` needs to be of shape `(n_samples, n_classes)`, since `y_true` "
+            f"contains multiple classes. Got `y_score.shape={scores.shape}`."
+        )
+    if not np.allclose(1, scores.sum(axis=1)):
+        raise ValueError(
+            "Target scores need to be probabilities for multiclass roc_auc, i.e. they "
+            "should sum up to 1.0 over classes"
+        )
+    options = ("macro", "weighted", None)
+    if multi_class == "ovr":
+        options = ("micro",) + options
+    if average not in options:
+        raise ValueError(f"average must be one of {options} for multiclass problems")
+    if average is None and multi_class == "ovo":
+        raise NotImplementedError("average=None is not implemented for multi_class='ovo'.")
+    y1 = column_or_1d(y)
+    if labels is not None:
+        given = column_or_1d(as_array(labels))
+        classes = unique_labels(given)
+        if len(classes) != len(given):
+            raise ValueError("Parameter 'labels' must be unique")
+        if not np.array_equal(classes, given):
+            raise ValueError("Parameter 'labels' must be ordered")
+        if len(classes) != scores.shape[1]:
+            raise ValueError(
+                "Number of given labels, {0}, not equal to the number of columns in "
+                "'y_score', {1}".format(len(classes), scores.shape[1])
+            )
+        if len(np.setdiff1d(y1, classes)):
+            raise ValueError("'y_true' contains labels not in parameter 'labels'")
+    else:
+        classes = unique_labels(y1)
+        if len(classes) != scores.shape[1]:
+            raise ValueError(
+                "Number of classes in y_true not equal to the number of columns in "
+                "'y_score'"
+            )
+    if multi_class == "ovo":
+        if weights is not None:
+            raise ValueError(
+                "sample_weight is not supported for multiclass one-vs-one ROC AUC, "
+                "'sample_weight' must be None in this case."
+            )
+        check_consistent_length(y1, scores)
+        return _ovo(function, encode(y1, classes), scores, average)
+    check_consistent_length(y1, scores, weights)
+    codes = encode(y1, classes)
+    indicator = codes.reshape(-1, 1) == np.arange(len(classes)).reshape(1, -1)
+    return _multilabel(function, indicator.astype(np.int64), scores, weights, average,
+                       None)
+
+
+def _ovo(function: str, codes: np.ndarray, scores: np.ndarray,
+         average: Optional[str]) -> float:
+    """Hand & Till's one-vs-one AUROC: over the pairs (a, b) of classes present, the mean
+    of AUROC(column a; a against b) and AUROC(column b; b against a), averaged (weighted
+    by the pair's prevalence for 'weighted')."""
+    present = np.unique(codes)
+    pairs = [(a, b) for i, a in enumerate(present) for b in present[i + 1:]]
+    pair_scores = np.empty(len(pairs))
+    prevalence = np.empty(len(pairs)) if average == "weighted" else None
+    prepared = _Prepared(function, scores, None)
+    for index, (a, b) in enumerate(pairs):
+        a_mask = codes == a
+        ab = a_mask | (codes == b)
+        if prevalence is not None:
+            prevalence[index] = np.average(ab)
+        a_true = a_mask[ab]
+        sub = prepared.scores[ab]
+        first = _binary_value(function, prepared, sub[:, a], a_true, None, None)
+        second = _binary_value(function, prepared, sub[:, b], ~a_true, None, None)
+        pair_scores[index] = (first + second) / 2
+    return float(np.average(pair_scores, weights=prevalence))
+
+
+# ---- partial_auc ----------------------------------------------------------------------
+
+def partial_auc(y_true: Any, y_score: Any, *, fpr_range: Optional[tuple] = None,
+                tpr_range: Optional[tuple] = None, standardized: bool = False,
+                sample_weight: Any = None) -> float:
+    """Partial area under the ROC curve over an FPR range or a TPR range.
+
+    Parameters
+    ----------
+    y_true : array-like of shape (n_samples,)
+        Binary labels: any two values, the greater one is positive (as
+        :func:`roc_auc_score`).
+    y_score : array-like of shape (n_samples,)
+        Scores, higher meaning positive. Finite.
+    fpr_range : (lower, upper), optional
+        The area under the curve (integral of TPR over FPR) for FPR in [lower, upper],
+        0 <= lower < upper <= 1 (pROC's ``partial.auc.focus = "specificity"`` with
+        ``partial.auc = c(1 - lower, 1 - upper)``).
+    tpr_range : (lower, upper), optional
+        The integral of the specificity 1 - FPR over TPR in [lower, upper] (pROC's
+        ``partial.auc.focus = "sensitivity"``). Exactly one of the two ranges is given.
+    standardized : bool, default False
+        McClish's standardization ``(1 + (area - min) / (max - min)) / 2``, with max =
+        upper - lower and min the diagonal's area: 1/2 for a random ranking, 1 for a
+        perfect one (evaluated from the library's area as scikit-learn evaluates it). ``fpr_range=(0, m), standardized=True`` is scikit-learn's
+        ``roc_auc_score(max_fpr=m)``.
+    sample_weight : array-like of shape (n_samples,), default None
+        Weights, finite and >= 0.
+
+    Returns
+    -------
+    float
+        The raw partial area, in [0, upper - lower], or the standardized value. The curve
+        is interpolated linearly at the range ends.
+
+        Below the diagonal (area < min) McClish's standardization is undefined (pROC
+        returns NA). Choice: an :class:`UndefinedMetricWarning` is emitted and the
+        formula's value (< 0.5) is returned, which is what scikit-learn's ``max_fpr``
+        returns (without a warning). One class in ``y_true`` gives nan with an
+        :class:`UndefinedMetricWarning`.
+
+    Examples
+    --------
+    >>> from diffauroc.metrics import partial_auc
+    >>> y, s = [0, 0, 1, 1], [0.1, 0.4, 0.35, 0.8]
+    >>> partial_auc(y, s, fpr_range=(0.0, 0.5))
+    0.25
+    >>> partial_auc(y, s, fpr_range=(0.0, 0.5), standardized=True)
+    0.6666666666666666
+    """
+    function = "partial_auc"
+    if (fpr_range is None) == (tpr_range is None):
+        raise ValueError(f"{function}: give exactly one of fpr_range and tpr_range")
+    axis, given = (0, fpr_range) if fpr_range is not None else (1, tpr_range)
+    name = "fpr_range" if axis == 0 else "tpr_range"
+    try:
+        lower, upper = given
+    except (TypeError, ValueError):
+        raise ValueError(f"{function}: {name} must be a pair (lower, upper); "
+                         f"got {given!r}") from None
+    if not (is_real(lower) and is_real(upper)):
+        raise ValueError(f"{function}: {name} must hold two real numbers; got {given!r}")
+    check_bool(function, "standardized", standardized)
+    y = as_array(y_true)
+    y_type = type_of_target(y, "y_true")
+    if y_type != "binary":
+        raise ValueError(f"{y_type} format is not supported")
+    scores = column_or_1d(as_scores(function, y_score))
+    y1 = column_or_1d(y)
+    check_consistent_length(y1, scores, None if sample_weight is None else
+                            column_or_1d(as_array(sample_weight)))
+    classes = unique_labels(y1)
+    if len(classes) != 2:
+        warnings.warn(f"Only one class is present in y_true. The partial AUC is not "
+                      f"defined in that case.", UndefinedMetricWarning, stacklevel=2)
+        return float("nan")
+    weights = as_weights(sample_weight, y1.shape[0])
+    check_nonzero_weights(weights)
+    positive = np.asarray(y1 == classes[1], dtype=bool)
+    prepared = _Prepared(function, scores, weights)
+    s = np.ascontiguousarray(prepared.scores)
+    labels = prepared.labels(positive)
+    area, value = ctypes.c_double(0.0), ctypes.c_double(0.0)
+    partial = _lib.lib.auroc_partial_f32 if prepared.entry is _numpy._FLOAT32 \
+        else _lib.lib.auroc_partial
+    status = partial(prepared.pointer(s), prepared.pointer(labels),
+                     prepared.pointer(prepared.weights), s.shape[0], axis, float(lower),
+                     float(upper), ctypes.byref(area),
+                     ctypes.byref(value) if standardized else None)
+    if status == _lib.E_ONE_CLASS:
+        warnings.warn("A class has zero total sample_weight: the partial AUC is not "
+                      "defined.", UndefinedMetricWarning, stacklevel=2)
+        return float("nan")
+    if status == _lib.E_BAD_RANGE:
+        raise ValueError(f"{function}: {_lib.strerror(status)}: {name} = {given!r}")
+    if status == _lib.W_BELOW_DIAGONAL:
+        warnings.warn(
+            f"partial_auc: the partial area {area.value!r} is below the diagonal's over "
+            f"{name} = {given!r}; McClish's standardization is undefined there (pROC "
+            f"returns NA); returning the formula's value {value.value!r}, as "
+            f"scikit-learn's max_fpr does", UndefinedMetricWarning, stacklevel=2)
+    elif status != _lib.OK:
+        _raise_status(function, status, prepared, s, labels, weights)
+    if not standardized:
+        return area.value
+    return _mcclish(area.value, axis, float(lower), float(upper))
