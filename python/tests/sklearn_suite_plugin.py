@@ -29,6 +29,7 @@ import sklearn.metrics._ranking as _ranking
 from diffauroc import metrics as _ours
 
 GUARD_RECORD: list[str] = []
+ORIGINALS: dict = {}  # scikit-learn's function objects, guarded (for the canary test)
 CALLS = {"roc_auc_score": 0, "roc_curve": 0}
 OUTCOMES: dict[str, str] = {}
 
@@ -50,6 +51,7 @@ def _guard(name):
 
 def _install() -> None:
     originals = {name: getattr(_ranking, name) for name in ("roc_auc_score", "roc_curve")}
+    ORIGINALS.update(originals)
     replacements = {name: _counted(name, getattr(_ours, name)) for name in originals}
     for module_name, module in list(sys.modules.items()):
         if not module_name.startswith("sklearn") or module is None:
