@@ -15,7 +15,8 @@ import numpy as np
 
 __all__ = [
     "InvalidParameterError", "as_scores", "as_weights", "check_consistent_length",
-    "check_pos_label", "column_or_1d", "encode", "type_of_target", "unique_labels",
+    "check_pos_label", "column_or_1d", "encode", "target_and_classes", "type_of_target",
+    "unique_labels",
 ]
 
 
@@ -78,7 +79,7 @@ def as_array(value: Any) -> np.ndarray:
 
 
 def as_scores(function: str, value: Any, name: str = "y_score",
-              input_name: str = "") -> np.ndarray:
+              input_name: str = "", check_finite: bool = True) -> np.ndarray:
     """Scores as a real ndarray of 1 or 2 dimensions (scikit-learn's
     ``check_array(y_score, ensure_2d=False)``: object arrays are converted to float64,
     strings and complex numbers refused, NaN and infinity refused)."""
@@ -106,7 +107,8 @@ def as_scores(function: str, value: Any, name: str = "y_score",
             f"Found array with 0 sample(s) (shape={array.shape}) while a minimum of 1 is "
             f"required."
         )
-    assert_finite(array, input_name, name)
+    if check_finite:
+        assert_finite(array, input_name, name)
     return array
 
 
@@ -191,11 +193,17 @@ def type_of_target(y: np.ndarray, input_name: str = "") -> str:
     """scikit-learn's ``type_of_target`` classes: 'binary', 'multiclass',
     'multilabel-indicator', 'continuous', 'continuous-multioutput',
     'multiclass-multioutput' or 'unknown'."""
+    return target_and_classes(y, input_name)[0]
+
+
+def target_and_classes(y: np.ndarray, input_name: str = "") -> tuple:
+    """(type_of_target(y), the sorted distinct values of y if they were computed, else
+    None): callers reuse the classes instead of sorting y again."""
     if y.ndim == 2 and y.shape[1] > 1 and y.shape[0] > 0:
         labels = unique_labels(y) if y.dtype.kind != "O" else None
         if labels is not None and len(labels) < 3 and (
                 y.dtype.kind in "biu" or _is_integral_float(labels)):
-            return "multilabel-indicator"
+            return "multilabel-indicator", labels
     if y.size and y.ndim >= 1:
         first = y.flat[0] if y.ndim == 1 else None
         if isinstance(first, bytes) or y.dtype.kind == "S":
@@ -204,11 +212,11 @@ def type_of_target(y: np.ndarray, input_name: str = "") -> str:
                 "the labels to a string or integer format."
             )
     if y.ndim not in (1, 2):
-        return "unknown"
+        return "unknown", None
     if not min(y.shape):
-        return "binary" if y.ndim == 1 else "unknown"
+        return ("binary" if y.ndim == 1 else "unknown"), None
     if y.dtype == object and not isinstance(y.flat[0], str):
-        return "unknown"
+        return "unknown", None
     suffix = "-multioutput" if (y.ndim == 2 and y.shape[1] > 1) else ""
     if y.dtype.kind == "f":
         with np.errstate(invalid="ignore"):
@@ -216,10 +224,11 @@ def type_of_target(y: np.ndarray, input_name: str = "") -> str:
         if np.any(y != integral.astype(y.dtype)):
             if not np.isfinite(y).all():
                 raise ValueError(_nonfinite_message(y, input_name, input_name or "y"))
-            return "continuous" + suffix
-    if len(unique_labels(y)) > 2 or (y.ndim == 2 and y.shape[1] > 1):
-        return "multiclass" + suffix
-    return "binary"
+            return "continuous" + suffix, None
+    classes = unique_labels(y)
+    if len(classes) > 2 or (y.ndim == 2 and y.shape[1] > 1):
+        return "multiclass" + suffix, classes
+    return "binary", classes
 
 
 def check_pos_label(pos_label: Any, classes: np.ndarray) -> Any:
@@ -241,6 +250,13 @@ def check_pos_label(pos_label: Any, classes: np.ndarray) -> Any:
 def encode(y: np.ndarray, classes: np.ndarray) -> np.ndarray:
     """The index in ``classes`` (sorted, distinct) of every element of ``y`` (all of
     which are in ``classes``)."""
+    if classes.dtype.kind in "iu" and y.dtype.kind in "iu" and classes.size and y.size:
+        low, high = int(classes[0]), int(classes[-1])
+        if high - low < 1 << 16 and int(y.min()) >= low and int(y.max()) <= high:
+            table = np.zeros(high - low + 1, dtype=np.intp)  # value - low -> index
+            table[(classes - classes.dtype.type(low)).astype(np.intp)] = np.arange(
+                classes.size)
+            return table[(y - y.dtype.type(low)).astype(np.intp)]
     if classes.dtype.kind == "O" or y.dtype.kind == "O":
         index = {value: i for i, value in enumerate(classes.tolist())}
         return np.array([index[v] for v in y.tolist()], dtype=np.intp)

@@ -58,6 +58,7 @@ from ._metrics_checks import (
     check_pos_label_type,
     column_or_1d,
     encode,
+    target_and_classes,
     is_real,
     type_of_target,
     unique_labels,
@@ -341,7 +342,7 @@ def roc_auc_score(y_true: Any, y_score: Any, *, average: Optional[str] = "macro"
     check_options(function, "multi_class", multi_class, ("raise", "ovr", "ovo"),
                   allow_none=False)
     y = as_array(y_true)
-    y_type = type_of_target(y, "y_true")
+    y_type, y_classes = target_and_classes(y, "y_true")
     if y.ndim > 2:
         raise ValueError(f"Found array with dim {y.ndim}, while dim <= 2 is required.")
     if y.shape[0] == 0:
@@ -349,8 +350,20 @@ def roc_auc_score(y_true: Any, y_score: Any, *, average: Optional[str] = "macro"
                          f"of 1 is required.")
     if y.dtype.kind == "f":
         assert_finite(y, "", "y_true")
-    scores = as_scores(function, y_score)
+    scores = as_scores(function, y_score, check_finite=False)
     weights = None if sample_weight is None else column_or_1d(as_array(sample_weight))
+    sums = None
+    if scores.ndim == 2 and scores.shape[1] > 2:
+        # the row sums (needed by the multiclass check) are finite iff every score is,
+        # unless a sum overflows: one pass over the matrix instead of two
+        ones = np.ones(scores.shape[1], dtype=scores.dtype if scores.dtype.kind == "f"
+                       else np.float64)
+        with np.errstate(over="ignore", invalid="ignore"):
+            sums = scores @ ones
+        if not np.isfinite(sums).all():
+            assert_finite(scores, "", "y_score")
+    else:
+        assert_finite(scores, "", "y_score")
     if y_type == "multiclass" or (
             y_type == "binary" and scores.ndim == 2 and scores.shape[1] > 2):
         if max_fpr is not None and max_fpr != 1.0:
@@ -360,9 +373,10 @@ def roc_auc_score(y_true: Any, y_score: Any, *, average: Optional[str] = "macro"
             )
         if multi_class == "raise":
             raise ValueError("multi_class must be in ('ovo', 'ovr')")
-        return _multiclass(function, y, scores, labels, multi_class, average, weights)
+        return _multiclass(function, y, y_classes, scores, sums, labels, multi_class,
+                           average, weights)
     if y_type == "binary":
-        classes = unique_labels(y)
+        classes = y_classes if y_classes is not None else unique_labels(y)
         y1 = column_or_1d(y)
         if len(classes) != 2:
             warnings.warn(_ONE_CLASS, UndefinedMetricWarning, stacklevel=2)
@@ -469,7 +483,8 @@ def _columns(function: str, y: np.ndarray, scores: np.ndarray,
     return values
 
 
-def _multiclass(function: str, y: np.ndarray, scores: np.ndarray, labels: Any,
+def _multiclass(function: str, y: np.ndarray, y_classes: Optional[np.ndarray],
+                scores: np.ndarray, sums: Optional[np.ndarray], labels: Any,
                 multi_class: str, average: Optional[str],
                 weights: Optional[np.ndarray]) -> float:
     if scores.ndim != 2:
@@ -477,7 +492,11 @@ def _multiclass(function: str, y: np.ndarray, scores: np.ndarray, labels: Any,
             "`y_score` needs to be of shape `(n_samples, n_classes)`, since `y_true` "
             f"contains multiple classes. Got `y_score.shape={scores.shape}`."
         )
-    if not np.allclose(1, scores.sum(axis=1)):
+    if sums is None:
+        sums = scores.sum(axis=1)
+    # numpy.allclose(1, sums): |sums - 1| <= 1e-8 + 1e-5 |sums| (rtol scales the second
+    # argument), NaN never close
+    if not np.all(np.abs(sums - 1) <= 1e-8 + 1e-5 * np.abs(sums)):
         raise ValueError(
             "Target scores need to be probabilities for multiclass roc_auc, i.e. they "
             "should sum up to 1.0 over classes"
@@ -505,7 +524,7 @@ def _multiclass(function: str, y: np.ndarray, scores: np.ndarray, labels: Any,
         if len(np.setdiff1d(y1, classes)):
             raise ValueError("'y_true' contains labels not in parameter 'labels'")
     else:
-        classes = unique_labels(y1)
+        classes = y_classes if y_classes is not None else unique_labels(y1)
         if len(classes) != scores.shape[1]:
             raise ValueError(
                 "Number of classes in y_true not equal to the number of columns in "
@@ -520,10 +539,45 @@ def _multiclass(function: str, y: np.ndarray, scores: np.ndarray, labels: Any,
         check_consistent_length(y1, scores)
         return _ovo(function, encode(y1, classes), scores, average)
     check_consistent_length(y1, scores, weights)
-    codes = encode(y1, classes)
-    indicator = codes.reshape(-1, 1) == np.arange(len(classes)).reshape(1, -1)
-    return _multilabel(function, indicator.astype(np.int64), scores, weights, average,
-                       None)
+    return _ovr(function, encode(y1, classes), len(classes), scores, weights, average)
+
+
+def _ovr(function: str, codes: np.ndarray, k: int, scores: np.ndarray,
+         weights: Optional[np.ndarray], average: Optional[str]):
+    """One-vs-rest: the multilabel averages of the indicator matrix of ``codes`` (class
+    indices in [0, k)), without building it (column j is ``codes == j``)."""
+    n = codes.shape[0]
+    weights = as_weights(weights, n)
+    if average == "micro":
+        indicator = codes.reshape(-1, 1) == np.arange(k).reshape(1, -1)
+        flat_w = None if weights is None else np.repeat(weights, k)
+        check_nonzero_weights(flat_w)
+        return _binary_from_positive(function, indicator.ravel(), scores.ravel(), flat_w,
+                                     None)
+    counts = np.bincount(codes, minlength=k)
+    both = (counts > 0) & (counts < n)
+    average_weight = None
+    if average == "weighted":
+        average_weight = counts.astype(np.float64) if weights is None else \
+            np.bincount(codes, weights=weights, minlength=k)
+        if np.isclose(np.sum(average_weight), 0):
+            return 0
+    values = np.empty(k)
+    if both.any():
+        check_nonzero_weights(weights)
+        prepared = _Prepared(function, scores, weights)
+    for j in range(k):
+        if not both[j]:
+            warnings.warn(_ONE_CLASS, UndefinedMetricWarning, stacklevel=4)
+            values[j] = np.nan
+            continue
+        values[j] = _binary_value(function, prepared, prepared.scores[:, j], codes == j,
+                                  weights, None)
+    if average is None:
+        return values
+    if average_weight is not None:
+        values[average_weight == 0] = 0
+    return _average(values, average_weight)
 
 
 def _ovo(function: str, codes: np.ndarray, scores: np.ndarray,
