@@ -53,5 +53,4 @@ __all__ = [
     "auroc_exact",
     "auroc_soft",
     "auroc_soft_grad",
-    "metrics",
 ]
