@@ -42,17 +42,19 @@
 // areas are summed with Neumaier's compensated sum and the total divided by
 // 2 * Xtotal * Ytotal.
 //
-// Accuracy. Without weights X and Y are exact integers, so (for n below 2^26, where
-// (X1 - X0)(Y0 + Y1) < 2^53) every segment inside the range adds an exact integer and
-// their compensated sum is exact; only the (at most two) cut segments and the final
-// division round, each by a few ulps of at most (b - a): the result is within about
+// Accuracy. Without weights X and Y are exact integers, so every segment inside the range
+// adds an exact integer, summed exactly (128-bit integers; n < 2^31; beyond, in doubles
+// with Neumaier's sum, exact below n = 2^26); only the (at most two) cut segments and the
+// final division round, each by a few ulps of at most (b - a): the result is within about
 // 10 eps of the exact area of the curve over [a, b] (a and b as given). With weights each
 // term has a relative error of a few eps and the compensated sum adds about eps, so the
 // result is within a few eps (relative) of the exact area of scikit-learn's float64 curve.
 // The per-class power-of-two scaling keeps every weight in (0, 2) times its class's
 // largest, so no sum or product overflows or underflows.
 //
-// Cost: the sort of `SortedSamples` and one sweep (two with weights: the totals first).
+// Cost: without weights, the two-thread sort of `SortedSamples` with the sweep inside it
+// (see "Unweighted: the sweep inside the sort" below; buckets outside the range are not
+// even sorted); with weights, the sort and two sweeps (the totals first).
 
 /// The axis along which a partial area's range runs.
 public enum PartialAUCAxis: Equatable {
@@ -101,11 +103,18 @@ public func partialAUCFloat32(scores: UnsafeBufferPointer<Float>, labels: Unsafe
 
 func partialAUC<Score: ThresholdScore>(
     scores: UnsafeBufferPointer<Score>, labels: UnsafeBufferPointer<Score>,
-    weights: UnsafeBufferPointer<Score>?, axis: PartialAUCAxis, lower: Double, upper: Double
+    weights: UnsafeBufferPointer<Score>?, axis: PartialAUCAxis, lower: Double, upper: Double,
+    chunkCount forcedChunkCount: Int? = nil
 ) throws(CoreError) -> PartialAUCResult? {
     precondition(lower >= 0 && lower < upper && upper <= 1)
+    let byFPR = axis == .falsePositiveRate
+    if weights == nil && scores.count < 1 << 31 {
+        return try unweightedPartialAUC(scores: scores, labels: labels, byFPR: byFPR,
+                                        lower: lower, upper: upper, chunkCount: forcedChunkCount)
+    }
     let sorted = try SortedSamples<Score>.gather(scores: scores, labels: labels, weights: weights,
-                                                 tieOrder: .increasingIndex, scaled: true)
+                                                 tieOrder: .increasingIndex, scaled: true,
+                                                 chunkCount: forcedChunkCount)
     defer { sorted.free() }
     guard sorted.totals.positives > 0, sorted.totals.negatives > 0 else { return nil }
     // The totals as the sweep's sums end (counts without weights).
@@ -117,7 +126,6 @@ func partialAUC<Score: ThresholdScore>(
             positiveTotal = tps
         }
     }
-    let byFPR = axis == .falsePositiveRate
     let xTotal = byFPR ? negativeTotal : positiveTotal
     let yTotal = byFPR ? positiveTotal : negativeTotal
     // The range ends in units of weight, each as an unevaluated sum hi + lo (exact: the
@@ -136,26 +144,42 @@ func partialAUC<Score: ThresholdScore>(
             y0 = y1
         }
         guard x1 > x0, a.isBelow(x1), b.isAbove(x0) else { return }
-        let cutLeft = a.isAbove(x0), cutRight = b.isBelow(x1)
-        if !cutLeft && !cutRight {
-            twiceArea.add((x1 - x0) * (y0 + y1))
-            return
-        }
-        // The part of the segment inside [a, b], y interpolated at the cuts.
-        let width = x1 - x0
-        let pieceWidth: Double
-        if cutLeft && cutRight {
-            pieceWidth = (b.hi - a.hi) + (b.lo - a.lo)
-        } else if cutLeft {
-            pieceWidth = (x1 - a.hi) - a.lo
+        if let cut = cutSegmentTwiceArea(x0: x0, y0: y0, x1: x1, y1: y1, a: a, b: b) {
+            twiceArea.add(cut)
         } else {
-            pieceWidth = (b.hi - x0) + b.lo
+            twiceArea.add((x1 - x0) * (y0 + y1))
         }
-        let yLeft = cutLeft ? y0 + (y1 - y0) * (((a.hi - x0) + a.lo) / width) : y0
-        let yRight = cutRight ? y1 - (y1 - y0) * (((x1 - b.hi) - b.lo) / width) : y1
-        twiceArea.add(pieceWidth * (yLeft + yRight))
     }
-    let area = Swift.min(twiceArea.total / 2 / xTotal / yTotal, upper - lower)
+    return partialResult(twiceArea: twiceArea.total, xTotal: xTotal, yTotal: yTotal,
+                         byFPR: byFPR, lower: lower, upper: upper)
+}
+
+/// Twice the area over [a, b] of the segment (x0, y0)-(x1, y1), x0 < x1, that overlaps
+/// (a, b), when a range end cuts it (its part inside, y interpolated at the cuts); nil
+/// when it lies inside.
+@inline(__always)
+private func cutSegmentTwiceArea(x0: Double, y0: Double, x1: Double, y1: Double,
+                                 a: RangeEnd, b: RangeEnd) -> Double? {
+    let cutLeft = a.isAbove(x0), cutRight = b.isBelow(x1)
+    guard cutLeft || cutRight else { return nil }
+    let width = x1 - x0
+    let pieceWidth: Double
+    if cutLeft && cutRight {
+        pieceWidth = (b.hi - a.hi) + (b.lo - a.lo)
+    } else if cutLeft {
+        pieceWidth = (x1 - a.hi) - a.lo
+    } else {
+        pieceWidth = (b.hi - x0) + b.lo
+    }
+    let yLeft = cutLeft ? y0 + (y1 - y0) * (((a.hi - x0) + a.lo) / width) : y0
+    let yRight = cutRight ? y1 - (y1 - y0) * (((x1 - b.hi) - b.lo) / width) : y1
+    return pieceWidth * (yLeft + yRight)
+}
+
+/// The result from twice the area in units of weight (see the file comment).
+private func partialResult(twiceArea: Double, xTotal: Double, yTotal: Double, byFPR: Bool,
+                           lower: Double, upper: Double) -> PartialAUCResult {
+    let area = Swift.min(twiceArea / 2 / xTotal / yTotal, upper - lower)
     // minArea and maxArea - minArea as products, so that neither cancels: (1 - a) and
     // (1 - b) are exact for a, b >= 1/2 and within an ulp otherwise.
     let width = upper - lower
@@ -171,8 +195,160 @@ func partialAUC<Score: ThresholdScore>(
                             belowDiagonal: area < minArea - roundingBound)
 }
 
+// MARK: - Unweighted: the sweep inside the sort
+//
+// Without weights (n < 2^31) the sweep runs inside the sort's phase 4
+// (`SortedBucketVisitor`, SampleBucketSort.swift): each worker takes its buckets from the
+// highest scores down, with the class counts of all higher buckets, and
+//  - skips (does not even sort) a bucket whose X range [X_above, X_above + X_bucket] does
+//    not overlap (A, B): its segments add nothing;
+//  - for a bucket inside [A, B], adds its doubled area as an exact integer without
+//    looking at the range: over FPR, sum over groups g of N_g (T0_g + T1_g) (N_g its
+//    negatives, T0_g and T1_g the positives above it and down to it), which is
+//        sum over negatives of (positives above its group + positives seen so far)
+//      + sum over positives of (negatives of its group seen so far),
+//    each tied pair counted once, by whichever of the two comes second; over TPR the same
+//    with the classes' roles swapped, subtracted from 2 N P_bucket;
+//  - sweeps a bucket that a range end cuts group by group, as the sweep above (the inside
+//    segments exact integers, the at most two cut segments doubles).
+// The doubled area is then the exact integer sum of every inside segment plus the cut
+// terms in sweep order, added with a compensated sum: the same operations whatever the
+// number of chunks and threads, so the same bits; only the cut terms and the final
+// division round (see Accuracy).
+
+/// The partial area's per-worker sweep (see above).
+struct PartialAreaVisitor<Word: FixedWidthInteger & UnsignedInteger>: SortedBucketVisitor {
+    struct Configuration {
+        let byFPR: Bool
+        let lower: Double
+        let upper: Double
+    }
+
+    static var visits: Bool { true }
+    let byFPR: Bool
+    let a: RangeEnd
+    let b: RangeEnd
+    let negativeTotal: Int
+    /// Twice the area of the segments inside the range, exact.
+    var inside: UInt128 = 0
+    /// Twice the areas of the cut segments, in sweep order (at most two: a range end lies
+    /// strictly inside at most one segment).
+    var firstCut = 0.0
+    var secondCut = 0.0
+    var cutCount = 0
+
+    init(_ configuration: Configuration, positives: Int, negatives: Int) {
+        byFPR = configuration.byFPR
+        let xTotal = Double(byFPR ? negatives : positives)
+        a = RangeEnd(configuration.lower * xTotal, configuration.lower, xTotal)
+        b = RangeEnd(configuration.upper * xTotal, configuration.upper, xTotal)
+        negativeTotal = negatives
+    }
+
+    func wants(positivesAbove: Int, negativesAbove: Int, positives: Int, negatives: Int) -> Bool {
+        let xAbove = byFPR ? negativesAbove : positivesAbove
+        let xBucket = byFPR ? negatives : positives
+        return xBucket > 0 && a.isBelow(Double(xAbove &+ xBucket)) && b.isAbove(Double(xAbove))
+    }
+
+    mutating func visit(_ words: UnsafeMutablePointer<Word>, _ classes: UnsafeMutablePointer<UInt8>,
+                        count: Int, positives: Int, positivesAbove: Int, negativesAbove: Int) {
+        let xAbove = byFPR ? negativesAbove : positivesAbove
+        let yAbove = byFPR ? positivesAbove : negativesAbove  // of the class counted by Y's sums
+        let xBucket = byFPR ? count &- positives : positives
+        if !a.isAbove(Double(xAbove)) && !b.isBelow(Double(xAbove &+ xBucket)) {
+            // Inside: X_above >= A and X_above + X_bucket <= B.
+            let flip = byFPR ? 1 : 0
+            var xSeen = 0, ySeen = 0, xBefore = 0, yBefore = 0
+            var q: UInt64 = 0  // < 2 count^2 < 2^63
+            var previous = words[count &- 1]
+            var i = count
+            while i > 0 {
+                i &-= 1
+                let word = words[i]
+                let newGroup = word != previous
+                previous = word
+                xBefore = newGroup ? xSeen : xBefore
+                yBefore = newGroup ? ySeen : yBefore
+                let isX = Int(classes[i]) ^ flip
+                let isY = 1 &- isX
+                q &+= UInt64(truncatingIfNeeded: isX &* (yBefore &+ ySeen) &+ isY &* (xSeen &- xBefore))
+                xSeen &+= isX
+                ySeen &+= isY
+            }
+            // Sum over the bucket's groups of X_g (Y-counts before + after), absolute.
+            let sums = UInt128(q) + 2 * UInt128(yAbove) * UInt128(xBucket)
+            if byFPR {
+                inside += sums
+            } else {
+                inside += 2 * UInt128(negativeTotal) * UInt128(xBucket) - sums
+            }
+            return
+        }
+        // Cut by a range end: group by group, from the highest.
+        var fps = negativesAbove, tps = positivesAbove
+        var end = count
+        while end > 0 {
+            let key = words[end &- 1]
+            var start = end &- 1
+            while start > 0 && words[start &- 1] == key { start &-= 1 }
+            var p = 0
+            for k in start..<end { p &+= Int(classes[k]) }
+            let fps1 = fps &+ (end &- start &- p), tps1 = tps &+ p
+            let x0 = byFPR ? fps : tps, x1 = byFPR ? fps1 : tps1
+            let y0 = byFPR ? tps : negativeTotal &- fps, y1 = byFPR ? tps1 : negativeTotal &- fps1
+            fps = fps1
+            tps = tps1
+            end = start
+            guard x1 > x0, a.isBelow(Double(x1)), b.isAbove(Double(x0)) else { continue }
+            if let cut = cutSegmentTwiceArea(x0: Double(x0), y0: Double(y0), x1: Double(x1),
+                                             y1: Double(y1), a: a, b: b) {
+                if cutCount == 0 { firstCut = cut } else { secondCut = cut }
+                cutCount += 1
+            } else {
+                inside += UInt128((x1 &- x0) &* (y0 &+ y1))  // < 2^31 * 2^32
+            }
+        }
+    }
+}
+
+/// The unweighted partial area, its sweep inside the sort (see above); n < 2^31.
+private func unweightedPartialAUC<Score: ThresholdScore>(
+    scores: UnsafeBufferPointer<Score>, labels: UnsafeBufferPointer<Score>, byFPR: Bool,
+    lower: Double, upper: Double, chunkCount forcedChunkCount: Int?
+) throws(CoreError) -> PartialAUCResult? {
+    typealias Visitor = PartialAreaVisitor<Score.OrderKey>
+    let chunkCount = sampleChunkCount(scores.count, forced: forcedChunkCount)
+    let visitors = try ScratchBuffer<Visitor>(count: chunkCount)
+    defer { visitors.free() }
+    let sorted = try SortedSamples<Score>.gather(
+        scores: scores, labels: labels, weights: nil, tieOrder: .increasingIndex, scaled: false,
+        chunkCount: forcedChunkCount, visitors: visitors.base,
+        configuration: Visitor.Configuration(byFPR: byFPR, lower: lower, upper: upper))
+    defer { sorted.free() }
+    guard sorted.totals.positives > 0, sorted.totals.negatives > 0 else { return nil }
+    // The exact integer as a double and its (exact) remainder, then the cut terms in
+    // sweep order (chunk 1 holds the higher scores: its segments come first).
+    var inside: UInt128 = 0
+    for chunk in 0..<chunkCount { inside += visitors.buffer[chunk].inside }
+    let insideHigh = Double(inside)
+    let remainder = Int128(bitPattern: inside) - Int128(insideHigh)
+    var twiceArea = CompensatedSum()
+    twiceArea.add(insideHigh)
+    twiceArea.add(Double(remainder))
+    for chunk in (0..<chunkCount).reversed() {
+        let v = visitors.buffer[chunk]
+        if v.cutCount > 0 { twiceArea.add(v.firstCut) }
+        if v.cutCount > 1 { twiceArea.add(v.secondCut) }
+    }
+    let positives = Double(sorted.totals.positives), negatives = Double(sorted.totals.negatives)
+    return partialResult(twiceArea: twiceArea.total, xTotal: byFPR ? negatives : positives,
+                         yTotal: byFPR ? positives : negatives, byFPR: byFPR,
+                         lower: lower, upper: upper)
+}
+
 /// A range end r * total as hi + lo exactly (hi the rounded product).
-private struct RangeEnd {
+struct RangeEnd {
     let hi: Double
     let lo: Double
 

@@ -128,10 +128,10 @@ private let largestSafeClassWeight = 0x1p1022
 func rocCurve<Score: ThresholdScore>(
     scores: UnsafeBufferPointer<Score>, labels: UnsafeBufferPointer<Score>,
     weights: UnsafeBufferPointer<Score>?, dropIntermediate: Bool, tieOrder: TieOrder,
-    into buffers: ROCCurveBuffers
+    into buffers: ROCCurveBuffers, chunkCount: Int? = nil
 ) throws(CoreError) -> ROCCurveSummary {
     let sorted = try SortedSamples<Score>.gather(scores: scores, labels: labels, weights: weights,
-                                                 tieOrder: tieOrder, scaled: false)
+                                                 tieOrder: tieOrder, scaled: false, chunkCount: chunkCount)
     defer { sorted.free() }
     let totals = sorted.totals
     var summary = ROCCurveSummary(

@@ -32,6 +32,11 @@ import Darwin
 /// Inputs from this many samples are gathered and sorted by two chunks (threads).
 let parallelSampleThreshold = 1 << 16
 
+/// The number of chunks of n samples (`forced` in tests: 1 or 2 whatever n).
+func sampleChunkCount(_ n: Int, forced: Int? = nil) -> Int {
+    forced ?? (n >= parallelSampleThreshold ? 2 : 1)
+}
+
 /// Largest number of bucket bits of phase 2 (2048 buckets).
 private let largestBucketBits = 11
 
@@ -68,8 +73,36 @@ struct SampleSortOutcome {
     var splitIndex = 0
 }
 
+/// What phase 4 does with each sorted bucket of unweighted samples, besides sorting it
+/// (`SampleSortTeam`): each worker has its own visitor, which sees its run's buckets from
+/// the highest down, each right after it is sorted (so while it is in cache), with the
+/// counts of the samples in all higher buckets. A bucket the visitor does not want is
+/// neither sorted nor visited.
+protocol SortedBucketVisitor: BitwiseCopyable {
+    associatedtype Word: FixedWidthInteger & UnsignedInteger
+    associatedtype Configuration
+    /// False: phase 4 only sorts (and the sorted samples are whole).
+    static var visits: Bool { get }
+    init(_ configuration: Configuration, positives: Int, negatives: Int)
+    /// Whether the bucket of `positives` and `negatives` below `positivesAbove` and
+    /// `negativesAbove` (the samples of the higher buckets) is to be sorted and visited.
+    func wants(positivesAbove: Int, negativesAbove: Int, positives: Int, negatives: Int) -> Bool
+    /// One sorted bucket: `words` and `classes` (1 positive) of `count` samples, ascending.
+    mutating func visit(_ words: UnsafeMutablePointer<Word>, _ classes: UnsafeMutablePointer<UInt8>,
+                        count: Int, positives: Int, positivesAbove: Int, negativesAbove: Int)
+}
+
+/// Phase 4 sorts every bucket and visits none.
+struct SortOnly<Word: FixedWidthInteger & UnsignedInteger>: SortedBucketVisitor {
+    static var visits: Bool { false }
+    init(_ configuration: Void, positives: Int, negatives: Int) {}
+    func wants(positivesAbove: Int, negativesAbove: Int, positives: Int, negatives: Int) -> Bool { true }
+    func visit(_ words: UnsafeMutablePointer<Word>, _ classes: UnsafeMutablePointer<UInt8>,
+               count: Int, positives: Int, positivesAbove: Int, negativesAbove: Int) {}
+}
+
 /// The phases above on one worker (`run`), with everything the workers share.
-struct SampleSortTeam<Score: ThresholdScore> {
+struct SampleSortTeam<Score: ThresholdScore, Visitor: SortedBucketVisitor> where Visitor.Word == Score.OrderKey {
     typealias Word = Score.OrderKey
     let scores: UnsafeBufferPointer<Score>
     let labels: UnsafeBufferPointer<Score>
@@ -85,8 +118,21 @@ struct SampleSortTeam<Score: ThresholdScore> {
     /// Without weights: the classes (1 positive); else nil.
     let classes: UnsafeMutablePointer<UInt8>?
     let outcome: UnsafeMutablePointer<SampleSortOutcome>
+    /// One visitor per chunk (with `Visitor.visits` and no weights), initialized by the
+    /// leader after phase 1.
+    let visitors: UnsafeMutablePointer<Visitor>?
+    let configuration: Visitor.Configuration
 
-    static var tablesPerChunk: Int { 2 * (1 << largestBucketBits) + RadixSortTuning.tableCount }
+    /// Per chunk: the bucket histogram, the scatter's offsets, the positives per bucket
+    /// (phase 3, without weights), the in-cache sort's tables.
+    static var tablesPerChunk: Int { 3 * (1 << largestBucketBits) + RadixSortTuning.tableCount }
+
+    /// Whether phase 4 visits the buckets (and phase 3 counts each bucket's positives).
+    var visiting: Bool { Visitor.visits && weights == nil && visitors != nil }
+
+    @inline(__always) func bucketPositives(_ chunk: Int) -> UnsafeMutablePointer<Int> {
+        tableBase + chunk * Self.tablesPerChunk + 2 * (1 << largestBucketBits)
+    }
 
     @inline(__always) func histogram(_ chunk: Int) -> UnsafeMutablePointer<Int> {
         tableBase + chunk * Self.tablesPerChunk
@@ -231,6 +277,12 @@ struct SampleSortTeam<Score: ThresholdScore> {
                 (totals.positiveWeight, totals.negativeWeight) = classWeightSums()
             }
             outcome.pointee.totals = totals
+            if visiting, let visitors {
+                for chunk in 0..<chunkCount {
+                    (visitors + chunk).initialize(to: Visitor(configuration, positives: totals.positives,
+                                                              negatives: totals.negatives))
+                }
+            }
             // The tied zero scikit-learn reports: the group's last sample in its order.
             outcome.pointee.zeroThresholdIsNegative = (tieOrder == .increasingIndex ? lastZero : firstZero) == 1
             // Phase 4 scratch: each run's largest bucket (seen by the other worker after
@@ -268,6 +320,19 @@ struct SampleSortTeam<Score: ThresholdScore> {
                     values[p] = labels[i] == 1 ? w / positiveScale : -(w / negativeScale)
                     offsets[b] = p &+ 1
                 }
+            } else if let classes, visiting {
+                let positives = bucketPositives(chunk)
+                positives.initialize(repeating: 0, count: bucketCount)
+                for i in range {
+                    let key = scores[i].orderKey
+                    let b = bucket(key)
+                    let p = offsets[b]
+                    let c = labels[i].classBit
+                    words[p] = key
+                    classes[p] = UInt8(truncatingIfNeeded: c)
+                    offsets[b] = p &+ 1
+                    positives[b] &+= c
+                }
             } else if let classes {
                 for i in range {
                     let key = scores[i].orderKey
@@ -281,32 +346,72 @@ struct SampleSortTeam<Score: ThresholdScore> {
         }
         worker.synchronize()
 
-        // Phase 4: each run's buckets sorted in cache.
-        guard !outcome.pointee.spareAllocationFailed, varying != 0,
-              let spareWordsRaw = outcome.pointee.spareWords,
-              let spareValuesRaw = outcome.pointee.spareValues
-        else { return }
-        let spareWords = spareWordsRaw.assumingMemoryBound(to: Word.self)
-        for chunk in worker.chunks {
+        // Phase 4: each run's buckets sorted in cache (and visited, from the highest down).
+        guard !outcome.pointee.spareAllocationFailed else { return }
+        let spareWords = outcome.pointee.spareWords?.assumingMemoryBound(to: Word.self)
+        let spareValues = outcome.pointee.spareValues
+        @inline(__always) func sortTables(_ chunk: Int) -> UnsafeMutablePointer<Int> {
+            histogram(chunk) + 3 * (1 << largestBucketBits)
+        }
+        @inline(__always) func size(_ b: Int) -> Int {
+            var s = 0
+            for other in 0..<chunkCount { s &+= histogram(other)[b] }
+            return s
+        }
+        @inline(__always) func sortBucket(_ chunk: Int, start: Int, size: Int) {
+            guard size > 1, varying != 0, let spareWords, let spareValues else { return }
             let spareOffset = chunk == 0 ? 0 : largest.0
-            let buckets = chunk == 0 ? 0..<splitBucket : splitBucket..<bucketCount
-            var start = chunk == 0 ? 0 : splitIndex
-            let sortTables = histogram(chunk) + 2 * (1 << largestBucketBits)
-            for b in buckets {
-                var size = 0
-                for other in 0..<chunkCount { size &+= histogram(other)[b] }
-                if size > 1 {
-                    if let values {
-                        sortWords(words + start, values + start, spareWords: spareWords + spareOffset,
-                                  spareValues: spareValuesRaw.assumingMemoryBound(to: Double.self) + spareOffset,
-                                  count: size, tables: sortTables)
-                    } else if let classes {
-                        sortWords(words + start, classes + start, spareWords: spareWords + spareOffset,
-                                  spareValues: spareValuesRaw.assumingMemoryBound(to: UInt8.self) + spareOffset,
-                                  count: size, tables: sortTables)
+            if let values {
+                sortWords(words + start, values + start, spareWords: spareWords + spareOffset,
+                          spareValues: spareValues.assumingMemoryBound(to: Double.self) + spareOffset,
+                          count: size, tables: sortTables(chunk))
+            } else if let classes {
+                sortWords(words + start, classes + start, spareWords: spareWords + spareOffset,
+                          spareValues: spareValues.assumingMemoryBound(to: UInt8.self) + spareOffset,
+                          count: size, tables: sortTables(chunk))
+            }
+        }
+        if visiting, let visitors, let classes {
+            // The samples above each run: none above chunk 1's; chunk 1's above chunk 0's.
+            for chunk in worker.chunks {
+                let buckets = chunk == 0 ? 0..<splitBucket : splitBucket..<bucketCount
+                var positivesAbove = 0, negativesAbove = 0
+                if chunk == 0 {
+                    for b in splitBucket..<bucketCount {
+                        var p = 0
+                        for other in 0..<chunkCount { p &+= bucketPositives(other)[b] }
+                        positivesAbove &+= p
+                        negativesAbove &+= size(b) &- p
                     }
                 }
-                start &+= size
+                var end = chunk == 0 ? splitIndex : count
+                var visitor = visitors[chunk]
+                for b in buckets.reversed() {
+                    let s = size(b)
+                    var p = 0
+                    for other in 0..<chunkCount { p &+= bucketPositives(other)[b] }
+                    let start = end &- s
+                    if s > 0 && visitor.wants(positivesAbove: positivesAbove, negativesAbove: negativesAbove,
+                                              positives: p, negatives: s &- p) {
+                        sortBucket(chunk, start: start, size: s)
+                        visitor.visit(words + start, classes + start, count: s, positives: p,
+                                      positivesAbove: positivesAbove, negativesAbove: negativesAbove)
+                    }
+                    positivesAbove &+= p
+                    negativesAbove &+= s &- p
+                    end = start
+                }
+                visitors[chunk] = visitor
+            }
+            return
+        }
+        for chunk in worker.chunks {
+            let buckets = chunk == 0 ? 0..<splitBucket : splitBucket..<bucketCount
+            var start = chunk == 0 ? 0 : splitIndex
+            for b in buckets {
+                let s = size(b)
+                sortBucket(chunk, start: start, size: s)
+                start &+= s
             }
         }
     }

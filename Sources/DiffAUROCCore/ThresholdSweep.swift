@@ -109,8 +109,22 @@ struct SortedSamples<Score: ThresholdScore> {
         weights: UnsafeBufferPointer<Score>?, tieOrder: TieOrder, scaled: Bool,
         chunkCount forcedChunkCount: Int? = nil
     ) throws(CoreError) -> SortedSamples {
+        try gather(scores: scores, labels: labels, weights: weights, tieOrder: tieOrder,
+                   scaled: scaled, chunkCount: forcedChunkCount,
+                   visitors: UnsafeMutablePointer<SortOnly<Word>>?.none, configuration: ())
+    }
+
+    /// `gather`, with each chunk's buckets (unweighted) shown to `visitors[chunk]` as they
+    /// are sorted (`SortedBucketVisitor`; `sampleChunkCount(n, forced: chunkCount)`
+    /// visitors, initialized here). A bucket the visitors do not want is left unsorted.
+    static func gather<Visitor: SortedBucketVisitor>(
+        scores: UnsafeBufferPointer<Score>, labels: UnsafeBufferPointer<Score>,
+        weights: UnsafeBufferPointer<Score>?, tieOrder: TieOrder, scaled: Bool,
+        chunkCount forcedChunkCount: Int?, visitors: UnsafeMutablePointer<Visitor>?,
+        configuration: Visitor.Configuration
+    ) throws(CoreError) -> SortedSamples where Visitor.Word == Word {
         let n = scores.count
-        let chunkCount = forcedChunkCount ?? (n >= parallelSampleThreshold ? 2 : 1)
+        let chunkCount = sampleChunkCount(n, forced: forcedChunkCount)
         let words = try ScratchBuffer<Word>(count: n)
         let values: ScratchBuffer<Double>
         do { values = try ScratchBuffer<Double>(count: weights == nil ? 0 : n) } catch {
@@ -139,7 +153,7 @@ struct SortedSamples<Score: ThresholdScore> {
         defer { tallies.free() }
         let tables: ScratchBuffer<Int>
         do {
-            tables = try ScratchBuffer<Int>(count: chunkCount * SampleSortTeam<Score>.tablesPerChunk)
+            tables = try ScratchBuffer<Int>(count: chunkCount * SampleSortTeam<Score, Visitor>.tablesPerChunk)
         } catch {
             freeAll()
             throw error
@@ -154,14 +168,15 @@ struct SortedSamples<Score: ThresholdScore> {
             // The team runs a capture-free closure over state on this stack frame (no
             // Swift heap allocation, which traps when memory is short; see WorkerTeam.swift).
             withUnsafeMutablePointer(to: &outcome) { outcome in
-                var team = SampleSortTeam<Score>(
+                var team = SampleSortTeam<Score, Visitor>(
                     scores: scores, labels: labels, weights: weights, scaled: scaled,
                     tieOrder: tieOrder, chunkCount: chunkCount, tallies: tallies.base!,
                     tableBase: tables.base!, words: words.base!, values: values.base,
-                    classes: classes.base, outcome: outcome)
+                    classes: classes.base, outcome: outcome, visitors: visitors,
+                    configuration: configuration)
                 withUnsafeMutablePointer(to: &team) { team in
                     runAsTeam(chunkCount: chunkCount, context: UnsafeMutableRawPointer(team)) { raw, worker in
-                        raw.assumingMemoryBound(to: SampleSortTeam<Score>.self).pointee.run(worker)
+                        raw.assumingMemoryBound(to: SampleSortTeam<Score, Visitor>.self).pointee.run(worker)
                     }
                 }
             }

@@ -7,8 +7,12 @@ import Testing
 // trapezoids (as pROC and scikit-learn do), where the library clips each segment.
 
 private func pauc(_ s: [Double], _ y: [Double], _ w: [Double]? = nil,
-                  _ axis: PartialAUCAxis, _ a: Double, _ b: Double) throws -> PartialAUCResult? {
-    try withSamples(s, y, w) { try partialAUC($0, axis: axis, lower: a, upper: b) }
+                  _ axis: PartialAUCAxis, _ a: Double, _ b: Double,
+                  chunkCount: Int? = nil) throws -> PartialAUCResult? {
+    try withSamples(s, y, w) {
+        try partialAUC(scores: $0.scores, labels: $0.labels, weights: $0.weights, axis: axis,
+                       lower: a, upper: b, chunkCount: chunkCount)
+    }
 }
 
 /// The curve's points (fpr, tpr), one per distinct score after (0, 0): a stdlib sort by
@@ -216,6 +220,46 @@ private func randomRange(_ rng: inout SplitMix) -> (Double, Double) {
             let r = try #require(try pauc(s, y, w, axis, a, b))
             let o = oracle(s, y, w, axis, a, b)
             #expect(abs(Float80(r.area) - o.area) <= 16 * 0x1p-53 * Float80(b - a))
+        }
+    }
+}
+
+/// The two-chunk (two-thread) path, forced on small and mid-sized inputs so that chunk
+/// borders, skipped buckets, buckets inside the range and cut buckets all occur, against
+/// the same Float80 oracle; and the same bits as one chunk (the result may not depend on
+/// the thread count).
+@Test func partialAUCTwoChunksMatchOracleAndOneChunk() throws {
+    var rng = SplitMix(state: 4242)
+    for trial in 0..<600 {
+        let n = trial % 3 == 0 ? 500 + rng.below(5000) : 2 + rng.below(80)
+        let (s, y, w) = randomCase(&rng, n: n)
+        let (a, b) = randomRange(&rng)
+        let axis: PartialAUCAxis = rng.below(2) == 0 ? .falsePositiveRate : .truePositiveRate
+        let two = try #require(try pauc(s, y, w, axis, a, b, chunkCount: 2))
+        let one = try #require(try pauc(s, y, w, axis, a, b, chunkCount: 1))
+        let o = oracle(s, y, w, axis, a, b)
+        #expect(abs(Float80(two.area) - o.area) <= 16 * 0x1p-53 * Float80(b - a),
+                "trial \(trial): n \(n) \(axis) [\(a), \(b)]")
+        #expect(two.area.bitPattern == one.area.bitPattern
+                && two.standardized.bitPattern == one.standardized.bitPattern, "trial \(trial)")
+    }
+}
+
+/// Inputs above the two-thread threshold (65536 samples) with distinct scores, so that the
+/// buckets are many, against the oracle.
+@Test func partialAUCAboveThreadThresholdMatchesOracle() throws {
+    var rng = SplitMix(state: 99)
+    for trial in 0..<4 {
+        let n = 70_000 + rng.below(40_000)
+        let y = (0..<n).map { k in k < 2 ? Double(k) : (rng.unit() < 0.3 ? 1.0 : 0.0) }
+        let s = y.map { $0 + 2 * rng.unit() }
+        let w: [Double]? = trial == 3 ? (0..<n).map { _ in Double(rng.below(3)) } : nil
+        for (a, b) in [(0.0, 1.0), (0.0, 0.1), (0.2, 0.7)] {
+            for axis in [PartialAUCAxis.falsePositiveRate, .truePositiveRate] {
+                let r = try #require(try pauc(s, y, w, axis, a, b))
+                let o = oracle(s, y, w, axis, a, b)
+                #expect(abs(Float80(r.area) - o.area) <= 16 * 0x1p-53 * Float80(b - a), "\(axis) [\(a), \(b)]")
+            }
         }
     }
 }

@@ -19,7 +19,8 @@ private struct Curve: Equatable {
 
 /// rocCurve (float64) into buffers of `capacity` (default n + 1), trimmed to the count.
 private func curve(_ s: [Double], _ y: [Double], _ w: [Double]? = nil, drop: Bool = true,
-                   tieOrder: TieOrder = .increasingIndex, capacity: Int? = nil)
+                   tieOrder: TieOrder = .increasingIndex, capacity: Int? = nil,
+                   chunkCount: Int? = nil)
     throws -> (ROCCurveSummary, Curve)
 {
     let cap = capacity ?? s.count + 1
@@ -31,7 +32,8 @@ private func curve(_ s: [Double], _ y: [Double], _ w: [Double]? = nil, drop: Boo
                      dropIntermediate: drop, tieOrder: tieOrder,
                      into: ROCCurveBuffers(falsePositiveRates: bufs[0], truePositiveRates: bufs[1],
                                            thresholds: bufs[2], falsePositives: bufs[3],
-                                           truePositives: bufs[4]))
+                                           truePositives: bufs[4]),
+                     chunkCount: chunkCount)
     }
     let out = bufs.map { Array($0) }
     let k = summary.written ? summary.pointCount : 0
@@ -294,6 +296,28 @@ private func randomCase(_ rng: inout SplitMix, n: Int)
         let (tight, d) = try curve(s, y, w, drop: drop,
                                    tieOrder: byDecreasing ? .decreasingIndex : .increasingIndex,
                                    capacity: oracle.fpr.count)
+        #expect(tight.written == !oracle.fpr.isEmpty && d.bits == oracle.bits, "trial \(trial)")
+    }
+}
+
+/// The two-chunk (two-thread) path forced on small inputs, so that the chunks' border
+/// falls everywhere (inside runs of ties, next to the zeros, with one chunk empty),
+/// against the oracle.
+@Test func rocCurveTwoChunksMatchOracleBitwise() throws {
+    var rng = SplitMix(state: 2222)
+    for trial in 0..<1500 {
+        let n = trial % 5 == 0 ? 300 + rng.below(3000) : rng.below(60)
+        let (s, y, w) = randomCase(&rng, n: n)
+        let drop = rng.below(3) != 0
+        let byDecreasing = rng.below(4) == 0
+        let tieOrder: TieOrder = byDecreasing ? .decreasingIndex : .increasingIndex
+        let oracle = sklearnCurve(s, y, w, drop: drop, tiesByDecreasingIndex: byDecreasing,
+                                  bruteForce: n < 100)
+        let (summary, c) = try curve(s, y, w, drop: drop, tieOrder: tieOrder, chunkCount: 2)
+        #expect(summary.pointCount == oracle.fpr.count, "trial \(trial)")
+        #expect(c.bits == oracle.bits, "trial \(trial): n \(n) drop \(drop)")
+        let (tight, d) = try curve(s, y, w, drop: drop, tieOrder: tieOrder,
+                                   capacity: oracle.fpr.count, chunkCount: 2)
         #expect(tight.written == !oracle.fpr.isEmpty && d.bits == oracle.bits, "trial \(trial)")
     }
 }
