@@ -166,14 +166,18 @@ func deLongGeneric<Score: OrderKeyed>(
         }
     }
 
-    // Combine the chunks' sums (integers: any order gives the same totals).
+    // Combine the chunks' sums (integers: any order gives the same totals). Everything
+    // this needs is allocated before the first output is written, so that an allocation
+    // failure leaves every output untouched.
+    // (ScratchBuffers, not Arrays: a failed Swift allocation would trap the host.)
+    let totals = try ScratchBuffer<UInt64>(count: 2 * k)
+    defer { totals.free() }
+    let numerators = try ScratchBuffer<Int128>(count: 2 * pairCount)
+    defer { numerators.free() }
     let P = UInt128(positives), N = UInt128(negatives)
     @inline(__always) func pairIndex(_ a: Int, _ b: Int) -> Int {  // a <= b
         a * k - a * (a - 1) / 2 + (b - a)
     }
-    // (ScratchBuffers, not Arrays: a failed Swift allocation would trap the host.)
-    let totals = try ScratchBuffer<UInt64>(count: 2 * k)
-    defer { totals.free() }
     let sumC = totals.base!, sumD = totals.base! + k
     sumC.initialize(repeating: 0, count: 2 * k)
     for chunk in 0..<chunkCount {
@@ -197,8 +201,6 @@ func deLongGeneric<Score: OrderKeyed>(
         return .varianceUndefined
     }
     // A10 and A01 of every pair (a <= b), signed 128-bit (see the file comment).
-    let numerators = try ScratchBuffer<Int128>(count: 2 * pairCount)
-    defer { numerators.free() }
     let a10 = numerators.base!, a01 = numerators.base! + pairCount
     for a in 0..<k {
         for b in a..<k {
