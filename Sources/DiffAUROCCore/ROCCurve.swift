@@ -23,11 +23,15 @@
 // scores: the thresholds are the scores converted to double, as scikit-learn's).
 // Without weights fps and tps are exact integers (counts below 2^53).
 //
-// Cost: O(n) plus the radix sort of the n keys (`SortedSamples`); one O(n) sweep when
-// the output buffers have room for the largest possible curve (n + 1 points), else a
-// sweep that counts and, if the points fit, one that writes. Memory, freed before
-// returning: 18 bytes per sample without weights (10 with float32 scores), 32 with
-// weights (24), plus the sort's tables (640 KiB).
+// Cost: O(n) plus the radix sort of the n keys (`SortedSamples`, on two threads from
+// 65536 samples: SampleBucketSort.swift); with weights, one O(n) sweep when the output
+// buffers have room for the largest possible curve (n + 1 points), else a sweep that
+// counts and, if the points fit, one that writes; without weights, from 65536 samples,
+// each thread counts and then writes the points of its half (see "Without weights, on two
+// threads"). Memory, freed before returning: the sorted keys and classes (9 bytes per
+// sample without weights, 5 with float32 scores) or keys and weights (16, 12), as much
+// again at most for the largest buckets (typically a few thousand samples), and the
+// sort's tables (700 KiB per thread).
 
 /// Where `rocCurve` writes the points. Every buffer is optional (nil: not wanted); the
 /// capacity is the smallest count of the given buffers. With no buffer at all the call
@@ -141,6 +145,10 @@ func rocCurve<Score: ThresholdScore>(
                            && totals.negativeWeight <= largestSafeClassWeight))
     guard sorted.count > 0, !summary.weightsOverflow else { return summary }
     let capacity = buffers.capacity
+    if sorted.values.count == 0 && sorted.splitIndex < sorted.count {
+        return unweightedCurveOnTwoThreads(sorted, dropIntermediate: dropIntermediate,
+                                           into: buffers, summary: summary)
+    }
     if buffers.isEmpty || capacity < sorted.count + 1 {
         // Count first: write only if the points fit.
         summary.pointCount = sweepCurve(sorted, dropIntermediate: dropIntermediate) { _, _, _, _ in }
@@ -166,13 +174,28 @@ private func sweepCurve<Score: ThresholdScore>(
     _ sorted: SortedSamples<Score>, dropIntermediate: Bool,
     emit: (Int, Double, Double, Score.OrderKey) -> Void
 ) -> Int {
-    // While raw point i is read, `pending` is raw point i - 1 and `older` raw point i - 2:
-    // with dropping, point i - 1 is kept or dropped once its successor is known.
-    var raw = 0
-    var older = (fps: 0.0, tps: 0.0)
-    var pending = (fps: 0.0, tps: 0.0, key: Score.OrderKey.zero)
-    var emitted = 0
+    var sweep = CurveSweep<Score.OrderKey>()
     sorted.forEachThreshold { key, fps, tps in
+        sweep.read(fps, tps, key, dropIntermediate: dropIntermediate, emit: emit)
+    }
+    sweep.finish(dropIntermediate: dropIntermediate, emit: emit)
+    return sweep.emitted &+ 1
+}
+
+/// The state of the dropping sweep between two raw points (`sweepCurve`).
+private struct CurveSweep<Key: FixedWidthInteger> {
+    /// Raw points read so far.
+    var raw = 0
+    /// While raw point i is read, `pending` is raw point i - 1 and `older` raw point i - 2:
+    /// with dropping, point i - 1 is kept or dropped once its successor is known.
+    var older = (fps: 0.0, tps: 0.0)
+    var pending = (fps: 0.0, tps: 0.0, key: Key.zero)
+    /// The index of the last kept point.
+    var emitted = 0
+
+    @inline(__always)
+    mutating func read(_ fps: Double, _ tps: Double, _ key: Key, dropIntermediate: Bool,
+                       emit: (Int, Double, Double, Key) -> Void) {
         if raw == 0 || !dropIntermediate {
             emitted &+= 1
             emit(emitted, fps, tps, key)
@@ -188,12 +211,15 @@ private func sweepCurve<Score: ThresholdScore>(
         pending = (fps, tps, key)
         raw &+= 1
     }
-    if dropIntermediate && raw >= 2 {
-        // The last raw point is always kept.
-        emitted &+= 1
-        emit(emitted, pending.fps, pending.tps, pending.key)
+
+    /// The last raw point is always kept.
+    @inline(__always)
+    mutating func finish(dropIntermediate: Bool, emit: (Int, Double, Double, Key) -> Void) {
+        if dropIntermediate && raw >= 2 {
+            emitted &+= 1
+            emit(emitted, pending.fps, pending.tps, pending.key)
+        }
     }
-    return emitted &+ 1
 }
 
 /// Writes the curve of `sorted` into `buffers` (which have room: the caller checked) and
@@ -237,4 +263,155 @@ private func writeCurve<Score: ThresholdScore>(
         }
     }
     return count
+}
+
+// MARK: - Without weights, on two threads
+//
+// The sorted samples come in two runs (SampleBucketSort.swift): chunk 1 holds the higher
+// scores, positions [split, count), chunk 0 the rest; no run of equal scores straddles
+// the split. Without weights the cumulative sums are exact counts, so each worker can
+// sweep its run on its own:
+//  1. each counts its run's kept points. Whether raw point i is kept depends only on the
+//     class counts of groups i and i + 1 (the differences of the cumulative counts are
+//     the groups' counts): chunk 1 reads chunk 0's first group for its last point;
+//  2. (synchronize) with the counts known, the points go to [1, 1 + K1) (chunk 1) and
+//     [1 + K1, 1 + K1 + K0) (chunk 0), each worker sweeping its run from the counts of
+//     the samples above it (none; chunk 1's), and dividing by the class totals as it
+//     writes (the same IEEE divisions as step 5).
+// The points are the same bits as one sweep's (the sums are the same integers); only the
+// order in which they are written differs.
+
+/// The two workers' shared state (on `unweightedCurveOnTwoThreads`'s stack).
+private struct CurveTeam<Score: ThresholdScore> {
+    let sorted: SortedSamples<Score>
+    let dropIntermediate: Bool
+    let buffers: ROCCurveBuffers
+    /// Kept points of each run (step 1).
+    let kept: UnsafeMutablePointer<Int>
+    /// Whether the points are written (decided by every worker alike after step 1).
+    let capacity: Int
+
+    func run(_ worker: TeamWorker) {
+        let split = sorted.splitIndex, count = sorted.count
+        let negativesTotal = sorted.totals.negatives, positivesTotal = sorted.totals.positives
+        for chunk in worker.chunks {
+            let range = chunk == 1 ? split..<count : 0..<split
+            let next = chunk == 1 ? sorted.topGroupCounts(in: 0..<split) : nil
+            kept[chunk] = keptPoints(in: range, isFirst: chunk == 1, next: next)
+        }
+        worker.synchronize()
+        let pointCount = 1 + kept[0] + kept[1]
+        guard !buffers.isEmpty, pointCount <= capacity else { return }
+        let fpr = buffers.falsePositiveRates, tpr = buffers.truePositiveRates
+        let thresholds = buffers.thresholds
+        let fpsOut = buffers.falsePositives, tpsOut = buffers.truePositives
+        let totalFPS = Double(negativesTotal), totalTPS = Double(positivesTotal)
+        let hasNegatives = negativesTotal > 0, hasPositives = positivesTotal > 0
+        for chunk in worker.chunks {
+            @inline(__always) func emit(_ i: Int, _ fps: Double, _ tps: Double, _ key: Score.OrderKey) {
+                fpr?[i] = hasNegatives ? fps / totalFPS : .nan
+                tpr?[i] = hasPositives ? tps / totalTPS : .nan
+                thresholds?[i] = sorted.threshold(key)
+                fpsOut?[i] = fps
+                tpsOut?[i] = tps
+            }
+            var sweep = CurveSweep<Score.OrderKey>()
+            if chunk == 1 {
+                // Point 0: fps = tps = 0 at +infinity.
+                emit(0, 0, 0, .zero)
+                thresholds?[0] = .infinity
+                // A point that is then dropped is written at the next kept point's index,
+                // which for chunk 1's last kept point would be chunk 0's first: not written.
+                let limit = kept[1]
+                @inline(__always) func emitBelowLimit(_ i: Int, _ fps: Double, _ tps: Double,
+                                                      _ key: Score.OrderKey) {
+                    if i <= limit { emit(i, fps, tps, key) }
+                }
+                var negatives = 0.0, positives = 0.0
+                sorted.forEachThreshold(in: split..<count, fps: 0, tps: 0) { key, fps, tps in
+                    sweep.read(fps, tps, key, dropIntermediate: dropIntermediate, emit: emitBelowLimit)
+                    negatives = fps
+                    positives = tps
+                }
+                // Chunk 1's last point is decided by chunk 0's first (both runs are
+                // non-empty here: chunk 0 always, chunk 1 since split < count).
+                if dropIntermediate, let first = sorted.topGroupCounts(in: 0..<split) {
+                    sweep.read(negatives + Double(first.negatives), positives + Double(first.positives),
+                               .zero, dropIntermediate: true, emit: emitBelowLimit)
+                }
+            } else {
+                // Chunk 0 starts after chunk 1's raw points (at least one), from its sums,
+                // which are chunk 1's class counts; its first point is decided by its second.
+                var positives = 0
+                for k in split..<count { positives &+= Int(sorted.classes.buffer[k]) }
+                let negatives = count - split - positives
+                sweep.raw = 1
+                sweep.pending = (Double(negatives), Double(positives), .zero)
+                sweep.emitted = kept[1]
+                sorted.forEachThreshold(in: 0..<split, fps: Double(negatives), tps: Double(positives)) {
+                    key, fps, tps in sweep.read(fps, tps, key, dropIntermediate: dropIntermediate, emit: emit)
+                }
+                sweep.finish(dropIntermediate: dropIntermediate, emit: emit)
+            }
+        }
+    }
+
+    /// The kept points among the raw points of `range` (step 1): with dropping, a raw point
+    /// is kept if it is the first of all (`isFirst` and the range's first), the last of all
+    /// (the range's last and `next` nil), or if its group's class counts differ from the
+    /// next group's (`next`: the group after the range).
+    private func keptPoints(in range: Range<Int>, isFirst: Bool,
+                            next: (negatives: Int, positives: Int)?) -> Int {
+        var groups = 0, kept = 0
+        var previous = (negatives: 0, positives: 0)
+        var end = range.upperBound
+        let words = sorted.words.buffer, classes = sorted.classes.buffer
+        while end > range.lowerBound {
+            let key = words[end - 1]
+            var start = end - 1
+            while start > range.lowerBound && words[start - 1] == key { start -= 1 }
+            var positives = 0
+            for k in start..<end { positives &+= Int(classes[k]) }
+            let group = (negatives: end - start - positives, positives: positives)
+            if groups > 0 {
+                kept &+= (isFirst && groups == 1) || group != previous ? 1 : 0
+            }
+            previous = group
+            groups &+= 1
+            end = start
+        }
+        guard dropIntermediate else { return groups }
+        if groups > 0 {
+            if isFirst && groups == 1 {
+                kept &+= 1
+            } else if let next {
+                kept &+= next != previous ? 1 : 0
+            } else {
+                kept &+= 1
+            }
+        }
+        return kept
+    }
+}
+
+/// `rocCurve`'s result for unweighted samples sorted in two runs (see above).
+private func unweightedCurveOnTwoThreads<Score: ThresholdScore>(
+    _ sorted: SortedSamples<Score>, dropIntermediate: Bool, into buffers: ROCCurveBuffers,
+    summary: ROCCurveSummary
+) -> ROCCurveSummary {
+    var kept = (0, 0)
+    var result = summary
+    withUnsafeMutableBytes(of: &kept) { keptBytes in
+        var team = CurveTeam(sorted: sorted, dropIntermediate: dropIntermediate, buffers: buffers,
+                             kept: keptBytes.baseAddress!.assumingMemoryBound(to: Int.self),
+                             capacity: buffers.capacity)
+        withUnsafeMutablePointer(to: &team) { team in
+            runAsTeam(chunkCount: 2, context: UnsafeMutableRawPointer(team)) { raw, worker in
+                raw.assumingMemoryBound(to: CurveTeam<Score>.self).pointee.run(worker)
+            }
+        }
+    }
+    result.pointCount = 1 + kept.0 + kept.1
+    result.written = !buffers.isEmpty && result.pointCount <= buffers.capacity
+    return result
 }

@@ -198,13 +198,24 @@ struct SortedSamples<Score: ThresholdScore> {
     @inline(__always)
     @discardableResult
     func forEachThreshold(_ body: (Word, Double, Double) -> Void) -> Int {
-        var fps = 0.0, tps = 0.0
-        var end = count
+        forEachThreshold(in: 0..<count, fps: 0, tps: 0, body)
+    }
+
+    /// `forEachThreshold` over the sorted positions `range` (whose ends are group ends:
+    /// equal words never straddle them), the sums starting from `fps` and `tps` (those of
+    /// the samples above the range).
+    @inline(__always)
+    @discardableResult
+    func forEachThreshold(in range: Range<Int>, fps startFPS: Double, tps startTPS: Double,
+                          _ body: (Word, Double, Double) -> Void) -> Int {
+        var fps = startFPS, tps = startTPS
+        var end = range.upperBound
+        let lowest = range.lowerBound
         var groups = 0
-        while end > 0 {
+        while end > lowest {
             let key = words.buffer[end - 1]
             var start = end - 1
-            while start > 0 && words.buffer[start - 1] == key { start -= 1 }
+            while start > lowest && words.buffer[start - 1] == key { start -= 1 }
             if values.count == 0 {
                 // Unweighted: counts, exact in any order.
                 var positives = 0
@@ -231,6 +242,20 @@ struct SortedSamples<Score: ThresholdScore> {
             end = start
         }
         return groups
+    }
+
+    /// Without weights: the negatives and positives of the highest group in `range`
+    /// (nil if the range is empty).
+    @inline(__always)
+    func topGroupCounts(in range: Range<Int>) -> (negatives: Int, positives: Int)? {
+        guard !range.isEmpty else { return nil }
+        let end = range.upperBound
+        let key = words.buffer[end - 1]
+        var start = end - 1
+        while start > range.lowerBound && words.buffer[start - 1] == key { start -= 1 }
+        var positives = 0
+        for k in start..<end { positives &+= Int(classes.buffer[k]) }
+        return (end - start - positives, positives)
     }
 
     /// The threshold (a score, as a Double) of the group with sort key `key`; for the
