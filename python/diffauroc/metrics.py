@@ -189,6 +189,86 @@ def _mcclish(area: float, axis: int, lower: float, upper: float) -> float:
     return 0.5 * (1 + (area - minimum) / (width - minimum))
 
 
+# ---- many columns in one call -----------------------------------------------------------
+
+def _column_export(name: str, f32: bool):
+    """The library's many-column export ``name`` (``_f32`` variant if ``f32``), or None
+    when this build of the package does not declare it (then a loop over the
+    single-column exports computes the same values)."""
+    full = name + ("_f32" if f32 else "")
+    return getattr(_lib.lib, full) if full in _lib.SIGNATURES else None
+
+
+class _Matrix:
+    """An (n, k) score matrix as the library's column exports read it: ``array`` of the
+    entry points' dtype (not copied when it already is one, whatever its strides), and
+    its strides in elements; ``weights`` converted alike."""
+
+    __slots__ = ("entry", "array", "sample_stride", "column_stride", "weights")
+
+    def __init__(self, function: str, scores: np.ndarray, weights: Optional[np.ndarray],
+                 labels_fit_f32: bool = True) -> None:
+        probe = np.zeros(0, bool) if labels_fit_f32 else np.zeros(0, np.float64)
+        entry = _numpy._entry_points(scores, probe, weights, exact=True)
+        if scores.dtype != entry.dtype:
+            if scores.dtype.itemsize < 8 or scores.dtype.kind == "f" and \
+                    scores.dtype.itemsize == 8:
+                scores = scores.astype(entry.dtype)  # exact
+            else:  # int64 / uint64 / long double: exact or order keys
+                scores = _numpy._to_library(function, "y_score", scores.ravel(),
+                                            entry.dtype, True, scores=True
+                                            ).reshape(scores.shape)
+        item = scores.itemsize
+        strides = scores.strides
+        if min(strides) < 0 or any(stride % item for stride in strides):
+            scores = np.ascontiguousarray(scores)
+            strides = scores.strides
+        self.entry = entry
+        self.array = scores
+        self.sample_stride, self.column_stride = (stride // item for stride in strides)
+        self.weights = None if weights is None else _numpy._to_library(
+            function, "sample_weight", weights, entry.dtype, True, scores=False)
+
+    @property
+    def f32(self) -> bool:
+        return self.entry is _numpy._FLOAT32
+
+    def pointer(self, array: Optional[np.ndarray]):
+        return None if array is None else array.ctypes.data_as(self.entry.pointer)
+
+    def head(self) -> tuple:
+        """(scores pointer, n, k, sample stride, column stride)"""
+        n, k = self.array.shape
+        return (self.pointer(self.array), n, k, self.sample_stride, self.column_stride)
+
+
+def _column_error(function: str, status: int, weights: Optional[np.ndarray]) -> None:
+    """Raises for an input error of a column export (the element named for a weight)."""
+    message = f"{function}: {_lib.strerror(status)}"
+    if status == _lib.E_BAD_WEIGHT and weights is not None:
+        bad = np.flatnonzero(~(weights >= 0) | ~np.isfinite(weights))
+        if bad.size:
+            message += f": sample_weight[{bad[0]}] = {weights[bad[0]]}"
+    if status == _lib.E_NO_MEMORY:
+        raise MemoryError(message)
+    raise ValueError(message)
+
+
+def _finish_columns(values: np.ndarray, statuses: np.ndarray, both: np.ndarray,
+                    present_positive: Optional[np.ndarray]) -> np.ndarray:
+    """nan and scikit-learn's warning for every column the library could not compute:
+    one label value (``both`` false), or a class of zero total weight only."""
+    for j in np.flatnonzero(statuses == _lib.E_ONE_CLASS):
+        if not both[j]:
+            warnings.warn(_ONE_CLASS, UndefinedMetricWarning, stacklevel=5)
+        else:
+            no_positive = present_positive is not None and not present_positive[j]
+            warnings.warn(_NO_POSITIVE if no_positive else _NO_NEGATIVE,
+                          UndefinedMetricWarning, stacklevel=5)
+        values[j] = np.nan
+    return values
+
+
 # ---- roc_curve ------------------------------------------------------------------------
 
 def roc_curve(y_true: Any, y_score: Any, *, pos_label: Any = None,
@@ -470,6 +550,29 @@ def _columns(function: str, y: np.ndarray, scores: np.ndarray,
         pos = check_pos_label(None, classes)
         check_nonzero_weights(weights)
         positive = y == pos
+        matrix = _Matrix(function, scores, weights)
+        name = "auroc_exact_columns" if max_fpr is None or max_fpr == 1 \
+            else "auroc_partial_columns"
+        export = _column_export(name, matrix.f32)
+        if export is not None:
+            labels = np.ascontiguousarray(positive, dtype=matrix.entry.dtype)  # (k, 1)
+            statuses = np.zeros(k, dtype=np.intc)
+            head = matrix.head() + (matrix.pointer(labels), k, 1,
+                                    matrix.pointer(matrix.weights))
+            out_status = statuses.ctypes.data_as(ctypes.POINTER(ctypes.c_int))
+            double_p = ctypes.POINTER(ctypes.c_double)
+            if name == "auroc_exact_columns":
+                status = export(*head, values.ctypes.data_as(double_p), out_status)
+            else:
+                area = np.empty(k)
+                status = export(*head, 0, 0.0, float(max_fpr),
+                                area.ctypes.data_as(double_p), None, out_status)
+                values[:] = [_mcclish(a, 0, 0.0, float(max_fpr)) for a in area]
+            if status < 0:
+                _column_error(function, status, weights)
+            present_positive = None if weights is None else \
+                (positive & (weights > 0).reshape(-1, 1)).any(axis=0)
+            return _finish_columns(values, statuses, both, present_positive)
     prepared = None
     for j in range(k):
         if not both[j]:
@@ -565,6 +668,25 @@ def _ovr(function: str, codes: np.ndarray, k: int, scores: np.ndarray,
     values = np.empty(k)
     if both.any():
         check_nonzero_weights(weights)
+        matrix = _Matrix(function, scores, weights)
+        export = _column_export("auroc_exact_ovr", matrix.f32)
+        if export is not None:
+            classes = codes.astype(matrix.entry.dtype)
+            statuses = np.zeros(k, dtype=np.intc)
+            status = export(*matrix.head(), matrix.pointer(classes),
+                            matrix.pointer(matrix.weights),
+                            values.ctypes.data_as(ctypes.POINTER(ctypes.c_double)),
+                            statuses.ctypes.data_as(ctypes.POINTER(ctypes.c_int)))
+            if status < 0:
+                _column_error(function, status, weights)
+            present_positive = None if weights is None else \
+                np.bincount(codes, weights=(weights > 0), minlength=k) > 0
+            _finish_columns(values, statuses, both, present_positive)
+            if average is None:
+                return values
+            if average_weight is not None:
+                values[average_weight == 0] = 0
+            return _average(values, average_weight)
         prepared = _Prepared(function, scores, weights)
     for j in range(k):
         if not both[j]:
@@ -585,10 +707,27 @@ def _ovo(function: str, codes: np.ndarray, scores: np.ndarray,
     """Hand & Till's one-vs-one AUROC: over the pairs (a, b) of classes present, the mean
     of AUROC(column a; a against b) and AUROC(column b; b against a), averaged (weighted
     by the pair's prevalence for 'weighted')."""
-    present = np.unique(codes)
+    k = scores.shape[1]
+    counts = np.bincount(codes, minlength=k)
+    present = np.flatnonzero(counts)
     pairs = [(a, b) for i, a in enumerate(present) for b in present[i + 1:]]
     pair_scores = np.empty(len(pairs))
     prevalence = np.empty(len(pairs)) if average == "weighted" else None
+    matrix = _Matrix(function, scores, None) if pairs else None
+    export = None if matrix is None else _column_export("auroc_exact_ovo", matrix.f32)
+    if export is not None:
+        classes = codes.astype(matrix.entry.dtype)
+        out = np.empty(k * k)
+        status = export(*matrix.head(), matrix.pointer(classes),
+                        out.ctypes.data_as(ctypes.POINTER(ctypes.c_double)), None)
+        if status < 0:
+            _column_error(function, status, None)
+        n = codes.shape[0]
+        for index, (a, b) in enumerate(pairs):
+            pair_scores[index] = (out[a * k + b] + out[b * k + a]) / 2
+            if prevalence is not None:
+                prevalence[index] = (counts[a] + counts[b]) / n
+        return float(np.average(pair_scores, weights=prevalence))
     prepared = _Prepared(function, scores, None)
     for index, (a, b) in enumerate(pairs):
         a_mask = codes == a

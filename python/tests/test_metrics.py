@@ -303,6 +303,39 @@ def test_multiclass_lists_and_pandas():
                theirs, "pandas")
 
 
+@pytest.mark.parametrize("case", ["ovr", "ovo", "multilabel", "samples", "max_fpr"])
+def test_one_library_call_for_all_columns(monkeypatch, case):
+    """ovr, ovo and the multilabel averages call one many-column export, not one export
+    per column, once the library's column exports are declared (diffauroc._lib)."""
+    from diffauroc import _lib
+    name = {"ovr": "auroc_exact_ovr", "ovo": "auroc_exact_ovo",
+            "max_fpr": "auroc_partial_columns"}.get(case, "auroc_exact_columns")
+    if name not in _lib.SIGNATURES:
+        pytest.skip(f"{name} is not declared in diffauroc._lib.SIGNATURES yet")
+    calls = []
+    export = getattr(_lib.lib, name)
+    monkeypatch.setattr(_lib.lib, name, lambda *args: calls.append(name) or export(*args))
+
+    def no_single_column_call(*args, **kwargs):
+        raise AssertionError("a single-column export was called")
+    monkeypatch.setattr(metrics, "_binary_value", no_single_column_call)
+    rng = np.random.default_rng(11)
+    k = 10
+    p = random_multiclass(rng, 3000, k, ties=False)
+    y = rng.integers(0, k, 3000)
+    if case in ("ovr", "ovo"):
+        ours = metrics.roc_auc_score(y, p, multi_class=case)
+        theirs = skm.roc_auc_score(y, p, multi_class=case)
+    else:
+        indicator = (rng.random((3000, k)) < 0.3).astype(int)
+        average = "samples" if case == "samples" else "macro"
+        max_fpr = 0.2 if case == "max_fpr" else None
+        ours = quiet(metrics.roc_auc_score, indicator, p, average=average, max_fpr=max_fpr)
+        theirs = quiet(skm.roc_auc_score, indicator, p, average=average, max_fpr=max_fpr)
+    assert calls == [name]
+    record(ours, theirs, ("one call", case), tol=4e-15)
+
+
 # ---- errors ---------------------------------------------------------------------------
 
 Y3 = [0, 1, 2, 2]
