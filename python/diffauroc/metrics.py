@@ -37,6 +37,8 @@ from __future__ import annotations
 
 import ctypes
 import importlib.util
+import os
+import sys
 import warnings
 from typing import Any, Optional, Union
 
@@ -98,6 +100,17 @@ _ONE_CLASS = "Only one class is present in y_true. ROC AUC score is not defined 
 _NO_NEGATIVE = "No negative samples in y_true, false positive value should be meaningless"
 _NO_POSITIVE = "No positive samples in y_true, true positive value should be meaningless"
 _AVERAGES = ("micro", "macro", "samples", "weighted")
+
+
+def _warn(message: str) -> None:
+    """An UndefinedMetricWarning attributed to the first caller outside the diffauroc
+    package (the user's line, however deep the metric's helpers are)."""
+    package = os.path.dirname(os.path.abspath(__file__))
+    frame, level = sys._getframe(1), 2  # stacklevel 2: the caller of _warn
+    while frame is not None and os.path.dirname(
+            os.path.abspath(frame.f_code.co_filename)) == package:
+        frame, level = frame.f_back, level + 1
+    warnings.warn(message, UndefinedMetricWarning, stacklevel=level)
 
 
 # ---- the library's arrays -------------------------------------------------------------
@@ -169,8 +182,7 @@ def _binary_value(function: str, prepared: _Prepared, scores: np.ndarray,
     if status == _lib.E_ONE_CLASS:  # both labels present, one of weight 0 only
         absent_positive = prepared.weights is None or not np.any(
             prepared.weights[positive.astype(bool)] > 0)
-        warnings.warn(_NO_POSITIVE if absent_positive else _NO_NEGATIVE,
-                      UndefinedMetricWarning, stacklevel=4)
+        _warn(_NO_POSITIVE if absent_positive else _NO_NEGATIVE)
         return float("nan")
     if status != _lib.OK:
         _raise_status(function, status, prepared, scores, labels, given_weights)
@@ -260,11 +272,10 @@ def _finish_columns(values: np.ndarray, statuses: np.ndarray, both: np.ndarray,
     one label value (``both`` false), or a class of zero total weight only."""
     for j in np.flatnonzero(statuses == _lib.E_ONE_CLASS):
         if not both[j]:
-            warnings.warn(_ONE_CLASS, UndefinedMetricWarning, stacklevel=5)
+            _warn(_ONE_CLASS)
         else:
             no_positive = present_positive is not None and not present_positive[j]
-            warnings.warn(_NO_POSITIVE if no_positive else _NO_NEGATIVE,
-                          UndefinedMetricWarning, stacklevel=5)
+            _warn(_NO_POSITIVE if no_positive else _NO_NEGATIVE)
         values[j] = np.nan
     return values
 
@@ -362,9 +373,9 @@ def _curve(function: str, scores: np.ndarray, positive: np.ndarray,
         thresholds[1:] = keys_of[thresholds[1:].astype(np.intp)].astype(np.float64)
     if status == _lib.W_ONE_CLASS:
         if np.isnan(fpr[-1]):
-            warnings.warn(_NO_NEGATIVE, UndefinedMetricWarning, stacklevel=3)
+            _warn(_NO_NEGATIVE)
         if np.isnan(tpr[-1]):
-            warnings.warn(_NO_POSITIVE, UndefinedMetricWarning, stacklevel=3)
+            _warn(_NO_POSITIVE)
     return fpr, tpr, thresholds
 
 
@@ -459,7 +470,7 @@ def roc_auc_score(y_true: Any, y_score: Any, *, average: Optional[str] = "macro"
         classes = y_classes if y_classes is not None else unique_labels(y)
         y1 = column_or_1d(y)
         if len(classes) != 2:
-            warnings.warn(_ONE_CLASS, UndefinedMetricWarning, stacklevel=2)
+            _warn(_ONE_CLASS)
             return float("nan")
         positive = np.asarray(y1 == classes[1], dtype=bool).reshape(y1.shape)
         return _binary(function, positive, scores, weights, max_fpr)
@@ -502,7 +513,7 @@ def _multilabel(function: str, y: np.ndarray, scores: np.ndarray,
     if average == "micro":
         flat_y = y.ravel()
         if len(classes) != 2:
-            warnings.warn(_ONE_CLASS, UndefinedMetricWarning, stacklevel=3)
+            _warn(_ONE_CLASS)
             return float("nan")
         pos = check_pos_label(None, classes)
         flat_w = None if weights is None else np.repeat(weights, y.shape[1])
@@ -576,7 +587,7 @@ def _columns(function: str, y: np.ndarray, scores: np.ndarray,
     prepared = None
     for j in range(k):
         if not both[j]:
-            warnings.warn(_ONE_CLASS, UndefinedMetricWarning, stacklevel=4)
+            _warn(_ONE_CLASS)
             values[j] = np.nan
             continue
         if prepared is None:
@@ -690,7 +701,7 @@ def _ovr(function: str, codes: np.ndarray, k: int, scores: np.ndarray,
         prepared = _Prepared(function, scores, weights)
     for j in range(k):
         if not both[j]:
-            warnings.warn(_ONE_CLASS, UndefinedMetricWarning, stacklevel=4)
+            _warn(_ONE_CLASS)
             values[j] = np.nan
             continue
         values[j] = _binary_value(function, prepared, prepared.scores[:, j], codes == j,
@@ -815,8 +826,8 @@ def partial_auc(y_true: Any, y_score: Any, *, fpr_range: Optional[tuple] = None,
                             column_or_1d(as_array(sample_weight)))
     classes = unique_labels(y1)
     if len(classes) != 2:
-        warnings.warn(f"Only one class is present in y_true. The partial AUC is not "
-                      f"defined in that case.", UndefinedMetricWarning, stacklevel=2)
+        _warn(f"Only one class is present in y_true. The partial AUC is not "
+                      f"defined in that case.")
         return float("nan")
     weights = as_weights(sample_weight, y1.shape[0])
     check_nonzero_weights(weights)
@@ -832,17 +843,17 @@ def partial_auc(y_true: Any, y_score: Any, *, fpr_range: Optional[tuple] = None,
                      float(upper), ctypes.byref(area),
                      ctypes.byref(value) if standardized else None)
     if status == _lib.E_ONE_CLASS:
-        warnings.warn("A class has zero total sample_weight: the partial AUC is not "
-                      "defined.", UndefinedMetricWarning, stacklevel=2)
+        _warn("A class has zero total sample_weight: the partial AUC is not "
+                      "defined.")
         return float("nan")
     if status == _lib.E_BAD_RANGE:
         raise ValueError(f"{function}: {_lib.strerror(status)}: {name} = {given!r}")
     if status == _lib.W_BELOW_DIAGONAL:
-        warnings.warn(
+        _warn(
             f"partial_auc: the partial area {area.value!r} is below the diagonal's over "
             f"{name} = {given!r}; McClish's standardization is undefined there (pROC "
             f"returns NA); returning the formula's value {value.value!r}, as "
-            f"scikit-learn's max_fpr does", UndefinedMetricWarning, stacklevel=2)
+            f"scikit-learn's max_fpr does")
     elif status != _lib.OK:
         _raise_status(function, status, prepared, s, labels, weights)
     if not standardized:

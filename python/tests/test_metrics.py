@@ -213,6 +213,22 @@ def test_binary_one_class_nan_with_warning():
         metrics.roc_auc_score([1, 1], [0.1, 0.2])
 
 
+@pytest.mark.parametrize("call", [
+    lambda: metrics.roc_auc_score([1, 1], [0.1, 0.2]),
+    lambda: metrics.roc_auc_score([[0, 1], [0, 1], [1, 1]], [[0.1, 0.2]] * 3, average=None),
+    lambda: metrics.roc_auc_score([0, 1, 0], [[0.2, 0.5, 0.3]] * 3, multi_class="ovr",
+                                  labels=[0, 1, 2]),
+    lambda: metrics.roc_auc_score([0, 1, 0, 1], [0.1, 0.2, 0.3, 0.4],
+                                  sample_weight=[1, 0, 1, 0]),
+    lambda: metrics.roc_curve([1, 1], [0.1, 0.2]),
+    lambda: metrics.partial_auc([1, 1], [0.1, 0.2], fpr_range=(0, 0.5)),
+])
+def test_warnings_point_at_the_callers_line(call):
+    with pytest.warns(metrics.UndefinedMetricWarning) as caught:
+        call()
+    assert {w.filename for w in caught} == {__file__}
+
+
 def test_warning_class():
     assert issubclass(metrics.UndefinedMetricWarning, SkUndefinedMetricWarning)
     assert issubclass(metrics.UndefinedMetricWarning, UserWarning)
