@@ -323,10 +323,12 @@ def roc_curve(y_true: Any, y_score: Any, *, pos_label: Any = None,
     check_pos_label_type(pos_label)
     check_bool(function, "drop_intermediate", drop_intermediate)
     y = as_array(y_true)
-    y_type = type_of_target(y, "y_true")
+    y_type, classes = target_and_classes(y, "y_true")
     if not (y_type == "binary" or (y_type == "multiclass" and pos_label is not None)):
         raise ValueError(f"{y_type} format is not supported")
-    pos = check_pos_label(pos_label, unique_labels(y) if pos_label is None else None)
+    if pos_label is None and classes is None:
+        classes = unique_labels(y)
+    pos = check_pos_label(pos_label, classes)
     scores = as_array(y_score)
     weights = None if sample_weight is None else as_array(sample_weight)
     check_consistent_length(y, scores, weights)

@@ -203,6 +203,21 @@ def test_binary_score_int64_beyond_2_53_ranked_exactly():
     assert metrics.roc_auc_score(y, s) != metrics.roc_auc_score(y, s.astype(float))
 
 
+def test_wide_and_narrow_score_dtypes():
+    rng = np.random.default_rng(21)
+    y = rng.integers(0, 2, (300, 3))
+    big = (2**61 + rng.integers(0, 40, (300, 3))).astype(np.int64)
+    for average in (None, "micro", "samples"):
+        record(quiet(metrics.roc_auc_score, y, big, average=average),
+               quiet(skm.roc_auc_score, y, big, average=average), ("int64", average))
+    s16 = rng.normal(size=300).astype(np.float16)
+    assert_same_curve(metrics.roc_curve(y[:, 0], s16), skm.roc_curve(y[:, 0], s16), "f16")
+    s_u64 = np.uint64(2**63) + rng.integers(0, 9, 300).astype(np.uint64)
+    assert_same_curve(metrics.roc_curve(y[:, 0], s_u64), skm.roc_curve(y[:, 0], s_u64),
+                      "uint64")
+    record(metrics.roc_auc_score(y[:, 0], s_u64), skm.roc_auc_score(y[:, 0], s_u64), "u64")
+
+
 def test_binary_one_class_nan_with_warning():
     for y in ([1, 1, 1], [0, 0, 0], [-1, -1, -1], ["a", "a", "a"]):
         with pytest.warns(SkUndefinedMetricWarning, match="Only one class is present"):
