@@ -82,12 +82,15 @@ extern "C" {
  *    -4  DIFFAUROC_E_BAD_WEIGHT        a weight is negative, NaN or +-infinity
  *    -5  DIFFAUROC_E_BAD_TEMPERATURE   the temperature is not finite and > 0
  *    -6  DIFFAUROC_E_ONE_CLASS         auroc_exact, auroc_partial: no positive or no negative
- *                                      sample of positive weight; AUROC is undefined.
+ *                                      sample of positive weight; AUROC is undefined (the
+ *                                      column functions: the per-column status of such a
+ *                                      column, whose value is NaN).
  *                                      auroc_curve: no sample of positive weight at all (no
  *                                      threshold)
  *    -7  DIFFAUROC_E_NO_MEMORY         a temporary allocation failed
  *    -8  DIFFAUROC_E_TOO_LARGE         n is too large for this build (the workspace size
- *                                      would overflow size_t)
+ *                                      would overflow size_t); column functions: also
+ *                                      n * k, or the largest index the strides reach
  *    -9  DIFFAUROC_E_CAPACITY          auroc_curve: capacity is smaller than the number of
  *                                      points (nothing written, *out_count neither: a call
  *                                      with every output array NULL gives the count)
@@ -98,6 +101,8 @@ extern "C" {
  *                                      in index order) to more than 2^1022 (about 4.49e307),
  *                                      so a cumulative sum could overflow (scikit-learn's
  *                                      rates would be NaN)
+ *   -12  DIFFAUROC_E_BAD_CLASS         auroc_exact_ovr, auroc_exact_ovo: a class is not an
+ *                                      integer in [0, k) (NaN and +-infinity included)
  */
 #define DIFFAUROC_OK                 0
 #define DIFFAUROC_W_ONE_CLASS        1
@@ -113,6 +118,7 @@ extern "C" {
 #define DIFFAUROC_E_CAPACITY        (-9)
 #define DIFFAUROC_E_BAD_RANGE      (-10)
 #define DIFFAUROC_E_WEIGHT_SUM     (-11)
+#define DIFFAUROC_E_BAD_CLASS      (-12)
 
 /*
  * auroc_soft: the soft (sigmoid) AUROC.
@@ -364,6 +370,193 @@ int auroc_partial(const double *scores, const double *labels, const double *weig
 int auroc_partial_f32(const float *scores, const float *labels, const float *weights, size_t n,
                       int axis, double lower, double upper, double *out_area,
                       double *out_standardized);
+
+/* ---- many columns in one call ---- */
+
+/*
+ * The column functions compute k AUROCs of one n x k score array in one call: one per
+ * column against its own labels (multilabel), against one shared label vector (k
+ * classifiers of one problem), or against "class == j" (one-vs-rest), and the one-vs-one
+ * pairs of k classes. Column j's value is exactly what the single-problem function
+ * (auroc_exact, auroc_partial) returns on the gathered column, bit for bit.
+ *
+ * Layout. Element (sample i, column j) of a 2-D array is at
+ *     base[i * sample_stride + j * column_stride]
+ * with both strides counted in elements (not bytes). NumPy's C-ordered (n, k) array has
+ * sample_stride = k, column_stride = 1; a Fortran-ordered one (or k columns of n back to
+ * back) sample_stride = 1, column_stride = n; any other pair (slices, a stride of 0 that
+ * repeats an element) works too, and columns may overlap (the arrays are only read).
+ * Only the elements with i < n and j < k are read; weights and classes are n elements
+ * each, contiguous.
+ *
+ * Checks, in this order (the first failure is returned):
+ *   1. DIFFAUROC_E_TOO_LARGE (nothing written, not even out_status) when k, n * k (and, for
+ *      auroc_exact_ovo, k * k), or the largest index an array's strides reach,
+ *      (n - 1) * sample_stride + (k - 1) * column_stride, overflows size_t or exceeds the
+ *      single-problem limit on n. Then k == 0 returns DIFFAUROC_OK and touches nothing
+ *      (every pointer may be NULL, n and the strides may be any value).
+ *   2. DIFFAUROC_E_NULL_POINTER (nothing written) for a missing required pointer: the
+ *      outputs; scores and labels (or classes) when n > 0.
+ *   3. The samples, in row order and within a row in column order; at element (i, j):
+ *      the score (DIFFAUROC_E_NONFINITE_SCORE), the label (DIFFAUROC_E_BAD_LABEL) or
+ *      class (DIFFAUROC_E_BAD_CLASS: not an integer in [0, k), NaN included; -0.0 is
+ *      class 0), then weights[i] (DIFFAUROC_E_BAD_WEIGHT). The call returns the status of
+ *      the first bad element. With one status per column (every function but
+ *      auroc_exact_ovo), out_status (if given) then receives each column's own status:
+ *      the first error among column j's scores, labels or classes and the weights, in
+ *      row order, which is what auroc_exact returns for the gathered column (0 for a
+ *      valid column); nothing else is written. So a NaN at row 5 of column 3 makes the
+ *      call return DIFFAUROC_E_NONFINITE_SCORE with out_status[3] ==
+ *      DIFFAUROC_E_NONFINITE_SCORE; diffauroc_find_invalid on column 3 then gives row 5.
+ *   4. auroc_partial_columns: DIFFAUROC_E_BAD_RANGE for the axis and range (nothing
+ *      written).
+ * Then every column is computed (two phases: no value is written unless every element
+ * is valid). A column with no positive or no negative of positive weight (n == 0
+ * included) gets NaN and DIFFAUROC_E_ONE_CLASS in out_status, as scikit-learn's
+ * average=None gives NaN with a warning; the call then returns DIFFAUROC_W_ONE_CLASS.
+ * If a temporary allocation fails before any column is computed: DIFFAUROC_E_NO_MEMORY,
+ * nothing written. If it fails inside one column's computation: that column's value is
+ * not written and its out_status is DIFFAUROC_E_NO_MEMORY, the other columns are written
+ * with their statuses, and the call returns DIFFAUROC_E_NO_MEMORY.
+ *
+ * Threads: columns (pairs) are shared between the calling thread and one extra thread,
+ * started and joined before the call returns, when n * k >= 65536; each column is
+ * computed on one thread, the same bits whichever thread it is and whether or not the
+ * extra thread could be started. Memory: per thread, a gather buffer of n scores unless
+ * sample_stride == 1 (a column is then read in place) and one of n labels for the
+ * classes or strided label columns (ovo: of the two largest classes' sizes, plus n
+ * indices); plus what the single-problem function allocates per column, all freed before
+ * returning. Outputs must not overlap the inputs.
+ */
+
+/*
+ * auroc_exact_columns: auroc_exact of each of k score columns, in one call (scikit-learn's
+ * roc_auc_score(Y, S, average=None) for a multilabel Y, or k classifiers of one problem).
+ *
+ *   scores                   n x k: element (i, j) at scores[i * score_sample_stride +
+ *                            j * score_column_stride]; finite
+ *   labels                   n x k 0/1 labels: element (i, j) at
+ *                            labels[i * label_sample_stride + j * label_column_stride].
+ *                            label_column_stride == 0: one label vector shared by every
+ *                            column; otherwise column j's own labels
+ *   weights                  n sample weights shared by every column, or NULL (all 1)
+ *   out_values               k doubles; required when k > 0: column j's AUROC, or NaN
+ *   out_status               k ints, or NULL: column j's status (DIFFAUROC_OK,
+ *                            DIFFAUROC_E_ONE_CLASS, DIFFAUROC_E_NO_MEMORY; on an input
+ *                            error, the column's input status, see above)
+ *
+ * Accuracy: each value is auroc_exact's on the column (without weights the correctly
+ * rounded U / (P * N)). Returns DIFFAUROC_OK, DIFFAUROC_W_ONE_CLASS (some column has
+ * NaN), DIFFAUROC_E_NO_MEMORY, or an input error.
+ */
+int auroc_exact_columns(const double *scores, size_t n, size_t k, size_t score_sample_stride,
+                        size_t score_column_stride, const double *labels,
+                        size_t label_sample_stride, size_t label_column_stride,
+                        const double *weights, double *out_values, int *out_status);
+
+/* auroc_exact_columns_f32: float32 scores, labels and weights (the checks and values of
+ * auroc_exact_f32); double outputs. */
+int auroc_exact_columns_f32(const float *scores, size_t n, size_t k,
+                            size_t score_sample_stride, size_t score_column_stride,
+                            const float *labels, size_t label_sample_stride,
+                            size_t label_column_stride, const float *weights,
+                            double *out_values, int *out_status);
+
+/*
+ * auroc_exact_ovr: one-vs-rest AUROCs of k classes (scikit-learn's roc_auc_score(y,
+ * S, multi_class="ovr", average=None)): column j of scores against the labels
+ * "classes[i] == j", without building the n x k indicator array.
+ *
+ *   scores                   n x k, element (i, j) at scores[i * sample_stride +
+ *                            j * column_stride]; column j holds the scores of class j
+ *   classes                  n doubles, each an integer in [0, k) (else
+ *                            DIFFAUROC_E_BAD_CLASS)
+ *   weights, out_values, out_status  as auroc_exact_columns
+ *
+ * A class with no sample (or only samples of weight 0), or the only class present, gets
+ * NaN and DIFFAUROC_E_ONE_CLASS. scikit-learn's "macro" average is the mean of the k
+ * values, "weighted" the mean weighted by each class's (weighted) prevalence: left to the
+ * caller. Returns as auroc_exact_columns.
+ */
+int auroc_exact_ovr(const double *scores, size_t n, size_t k, size_t sample_stride,
+                    size_t column_stride, const double *classes, const double *weights,
+                    double *out_values, int *out_status);
+
+/* auroc_exact_ovr_f32: float32 scores, classes and weights; double outputs. */
+int auroc_exact_ovr_f32(const float *scores, size_t n, size_t k, size_t sample_stride,
+                        size_t column_stride, const float *classes, const float *weights,
+                        double *out_values, int *out_status);
+
+/*
+ * auroc_exact_ovo: the one-vs-one AUROCs of k classes (Hand and Till; scikit-learn's
+ * multi_class="ovo"). For every pair a < b, on the samples of classes a and b only (in
+ * sample order):
+ *
+ *   out_pairs[a * k + b]  the AUROC of column a, class a positive, class b negative
+ *   out_pairs[b * k + a]  the AUROC of column b, class b positive, class a negative
+ *
+ * each equal to auroc_exact on that subset. The diagonal (out_pairs[j * k + j],
+ * out_status[j * k + j]) is not written. scikit-learn's score of a pair is the mean of
+ * its two values, (out_pairs[a*k+b] + out_pairs[b*k+a]) / 2; its average="macro" result
+ * the mean of the k (k - 1) / 2 pair scores, and average="weighted" their mean weighted
+ * by each pair's prevalence (n_a + n_b) / n: the caller averages. No weights
+ * (scikit-learn refuses sample_weight with multi_class="ovo").
+ *
+ *   scores, classes          as auroc_exact_ovr
+ *   out_pairs                k * k doubles; required when k > 0
+ *   out_status               k * k ints, or NULL: each pair entry's status
+ *                            (DIFFAUROC_OK, DIFFAUROC_E_ONE_CLASS when class a or b has
+ *                            no sample: both entries of the pair NaN, or
+ *                            DIFFAUROC_E_NO_MEMORY). Not written on an input error.
+ *
+ * Cost: the samples are bucketed by class once (O(n)); pair (a, b) gathers and sorts its
+ * n_a + n_b samples twice (once per column), about 2 (k - 1) n samples in all, whatever
+ * the layout. Returns DIFFAUROC_OK, DIFFAUROC_W_ONE_CLASS (some pair has NaN),
+ * DIFFAUROC_E_NO_MEMORY, or an input error.
+ */
+int auroc_exact_ovo(const double *scores, size_t n, size_t k, size_t sample_stride,
+                    size_t column_stride, const double *classes, double *out_pairs,
+                    int *out_status);
+
+/* auroc_exact_ovo_f32: float32 scores and classes; double outputs. */
+int auroc_exact_ovo_f32(const float *scores, size_t n, size_t k, size_t sample_stride,
+                        size_t column_stride, const float *classes, double *out_pairs,
+                        int *out_status);
+
+/*
+ * auroc_partial_columns: auroc_partial of each column (scikit-learn's roc_auc_score(Y, S,
+ * average=None, max_fpr=m) for a multilabel Y is out_standardized over FPR [0, m]).
+ * Layout, labels, weights and checks as auroc_exact_columns; axis, lower, upper as
+ * auroc_partial (checked after the samples: DIFFAUROC_E_BAD_RANGE).
+ *
+ *   out_area                 k doubles receiving each column's raw partial area, or NULL
+ *   out_standardized         k doubles receiving McClish's value, or NULL (at least one
+ *                            of the two is required: both NULL is
+ *                            DIFFAUROC_E_NULL_POINTER)
+ *   out_status               k ints, or NULL: DIFFAUROC_OK; DIFFAUROC_W_BELOW_DIAGONAL
+ *                            (only when out_standardized is given) for a column whose
+ *                            area is below the diagonal's, as auroc_partial (both values
+ *                            written); DIFFAUROC_E_ONE_CLASS (NaN written to both);
+ *                            DIFFAUROC_E_NO_MEMORY
+ *
+ * Accuracy as auroc_partial, each value the same bits as auroc_partial on the column.
+ * Returns DIFFAUROC_OK; DIFFAUROC_W_ONE_CLASS if a column lacks a class, else
+ * DIFFAUROC_W_BELOW_DIAGONAL if a column is below the diagonal; DIFFAUROC_E_NO_MEMORY;
+ * or an input error.
+ */
+int auroc_partial_columns(const double *scores, size_t n, size_t k, size_t score_sample_stride,
+                          size_t score_column_stride, const double *labels,
+                          size_t label_sample_stride, size_t label_column_stride,
+                          const double *weights, int axis, double lower, double upper,
+                          double *out_area, double *out_standardized, int *out_status);
+
+/* auroc_partial_columns_f32: float32 scores, labels and weights; double outputs. */
+int auroc_partial_columns_f32(const float *scores, size_t n, size_t k,
+                              size_t score_sample_stride, size_t score_column_stride,
+                              const float *labels, size_t label_sample_stride,
+                              size_t label_column_stride, const float *weights, int axis,
+                              double lower, double upper, double *out_area,
+                              double *out_standardized, int *out_status);
 
 /*
  * diffauroc_xla_ffi_soft, diffauroc_xla_ffi_exact: XLA FFI handlers (the C ABI of

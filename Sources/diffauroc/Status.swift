@@ -15,6 +15,7 @@ enum Status: Int32 {
     case capacity = -9
     case badRange = -10
     case weightSum = -11
+    case badClass = -12
 
     /// A static, NUL-terminated message (string literals live for the whole process).
     var message: StaticString {
@@ -33,13 +34,16 @@ enum Status: Int32 {
         case .oneClass:
             "AUROC is undefined: no positive or no negative sample with positive weight"
         case .noMemory: "out of memory: a temporary allocation failed"
-        case .tooLarge: "n is too large: the workspace size overflows size_t"
+        case .tooLarge:
+            "n is too large (or, in a column function, n x k or an element's index): the workspace size overflows size_t"
         case .capacity:
             "capacity is too small for the ROC curve's points (a call with every output array NULL gives their count)"
         case .badRange:
             "the partial AUC range must be 0 <= lower < upper <= 1 on axis DIFFAUROC_AXIS_FPR or DIFFAUROC_AXIS_TPR"
         case .weightSum:
             "the weights of one class sum to more than 2^1022: the ROC curve's cumulative sums could overflow"
+        case .badClass:
+            "classes must be integers in [0, k) (a class is another value, a fraction or NaN)"
         }
     }
 }

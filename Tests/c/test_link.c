@@ -292,7 +292,35 @@ static const double W4[4] = {1, 2, 3, 4};
 /* ------------------------------------------------------------------------------------ */
 /* Signatures: the header's prototypes are exactly the ones the dlopen/Julia path uses   */
 
+/* The column functions' types, as test_dlopen.c calls them (abi_types.h has the others). */
+typedef int (*columns_fn)(const double *, size_t, size_t, size_t, size_t, const double *, size_t,
+                          size_t, const double *, double *, int *);
+typedef int (*columns_f32_fn)(const float *, size_t, size_t, size_t, size_t, const float *, size_t,
+                              size_t, const float *, double *, int *);
+typedef int (*ovr_fn)(const double *, size_t, size_t, size_t, size_t, const double *,
+                      const double *, double *, int *);
+typedef int (*ovr_f32_fn)(const float *, size_t, size_t, size_t, size_t, const float *,
+                          const float *, double *, int *);
+typedef int (*ovo_fn)(const double *, size_t, size_t, size_t, size_t, const double *, double *,
+                      int *);
+typedef int (*ovo_f32_fn)(const float *, size_t, size_t, size_t, size_t, const float *, double *,
+                          int *);
+typedef int (*partial_columns_fn)(const double *, size_t, size_t, size_t, size_t, const double *,
+                                  size_t, size_t, const double *, int, double, double, double *,
+                                  double *, int *);
+typedef int (*partial_columns_f32_fn)(const float *, size_t, size_t, size_t, size_t,
+                                      const float *, size_t, size_t, const float *, int, double,
+                                      double, double *, double *, int *);
+
 static void test_signatures(void) {
+    columns_fn cols = auroc_exact_columns;
+    columns_f32_fn cols_f32 = auroc_exact_columns_f32;
+    ovr_fn ovr = auroc_exact_ovr;
+    ovr_f32_fn ovr_f32 = auroc_exact_ovr_f32;
+    ovo_fn ovo = auroc_exact_ovo;
+    ovo_f32_fn ovo_f32 = auroc_exact_ovo_f32;
+    partial_columns_fn pcols = auroc_partial_columns;
+    partial_columns_f32_fn pcols_f32 = auroc_partial_columns_f32;
     diffauroc_soft_fn soft = auroc_soft;
     diffauroc_soft_grad_fn grad = auroc_soft_grad;
     diffauroc_exact_fn exact = auroc_exact;
@@ -309,7 +337,8 @@ static void test_signatures(void) {
     diffauroc_partial_f32_fn partial_f32 = auroc_partial_f32;
     group = "signatures";
     CHECK(soft && grad && exact && grad_batch && exact_batch && strerr && version && kernels &&
-              find_invalid && find_invalid_f32 && curve && curve_f32 && partial && partial_f32,
+              find_invalid && find_invalid_f32 && curve && curve_f32 && partial && partial_f32 &&
+              cols && cols_f32 && ovr && ovr_f32 && ovo && ovo_f32 && pcols && pcols_f32,
           "every prototype has the type test_dlopen.c and julia/DiffAUROC.jl use");
 }
 
@@ -445,13 +474,13 @@ static const int all_codes[] = {
     DIFFAUROC_E_NONFINITE_SCORE, DIFFAUROC_E_BAD_LABEL,     DIFFAUROC_E_BAD_WEIGHT,
     DIFFAUROC_E_BAD_TEMPERATURE, DIFFAUROC_E_ONE_CLASS,     DIFFAUROC_E_NO_MEMORY,
     DIFFAUROC_E_TOO_LARGE,       DIFFAUROC_W_BELOW_DIAGONAL, DIFFAUROC_E_CAPACITY,
-    DIFFAUROC_E_BAD_RANGE,       DIFFAUROC_E_WEIGHT_SUM};
+    DIFFAUROC_E_BAD_RANGE,       DIFFAUROC_E_WEIGHT_SUM,     DIFFAUROC_E_BAD_CLASS};
 #define N_CODES (sizeof all_codes / sizeof all_codes[0])
 
 static void test_status_codes(void) {
     size_t i, j;
     const char *unknown;
-    static const int unknown_codes[] = {3, 4, -12, -13, 100, -100, INT_MAX, INT_MIN};
+    static const int unknown_codes[] = {20, -20, 100, -100, 1000, -1000, INT_MAX, INT_MIN};
     group = "status codes";
     /* The numeric values of the header's table. */
     CHECK(DIFFAUROC_OK == 0 && DIFFAUROC_W_ONE_CLASS == 1 && DIFFAUROC_E_NULL_POINTER == -1 &&
@@ -460,7 +489,8 @@ static void test_status_codes(void) {
               DIFFAUROC_E_ONE_CLASS == -6 && DIFFAUROC_E_NO_MEMORY == -7 &&
               DIFFAUROC_E_TOO_LARGE == -8 && DIFFAUROC_W_BELOW_DIAGONAL == 2 &&
               DIFFAUROC_E_CAPACITY == -9 && DIFFAUROC_E_BAD_RANGE == -10 &&
-              DIFFAUROC_E_WEIGHT_SUM == -11 && DIFFAUROC_AXIS_FPR == 0 && DIFFAUROC_AXIS_TPR == 1,
+              DIFFAUROC_E_WEIGHT_SUM == -11 && DIFFAUROC_E_BAD_CLASS == -12 &&
+              DIFFAUROC_AXIS_FPR == 0 && DIFFAUROC_AXIS_TPR == 1,
           "status code values match the header's table");
 
     group = "strerror";
@@ -2119,7 +2149,7 @@ static int run_set_and_compare(const thread_set *t) {
 }
 
 /* batched calls on the batch test data, single-thread results */
-static double tb_values[BB], tb_grads[BB * BN], tb_dts[BB], tb_exact[BB];
+static double tb_values[BB], tb_grads[BB * BN], tb_dts[BB], tb_exact[BB], tb_columns[BB];
 
 static int run_batch_and_compare(void) {
     double v[BB], g[BB * BN], dT[BB], t = 0.4;
@@ -2130,6 +2160,10 @@ static int run_batch_and_compare(void) {
         bad++;
     if (auroc_exact_batch(bs, by, bw, BB, BN, v, NULL) != DIFFAUROC_OK ||
         memcmp(v, tb_exact, sizeof v) != 0)
+        bad++;
+    /* the batch rows as BB columns of BN samples (Fortran order), weights of row 0 */
+    if (auroc_exact_columns(bs, BN, BB, 1, BN, by, 1, BN, bw, v, NULL) != DIFFAUROC_OK ||
+        memcmp(v, tb_columns, sizeof v) != 0)
         bad++;
     return bad;
 }
@@ -2187,7 +2221,9 @@ static void test_threads(void) {
         batch_data();
         CHECK(auroc_soft_grad_batch(bs, by, bw, BB, BN, &t, 0, tb_values, tb_grads, tb_dts,
                                     NULL) == DIFFAUROC_OK &&
-                  auroc_exact_batch(bs, by, bw, BB, BN, tb_exact, NULL) == DIFFAUROC_OK,
+                  auroc_exact_batch(bs, by, bw, BB, BN, tb_exact, NULL) == DIFFAUROC_OK &&
+                  auroc_exact_columns(bs, BN, BB, 1, BN, by, 1, BN, bw, tb_columns, NULL) ==
+                      DIFFAUROC_OK,
               "single-thread batch baselines");
     }
     for (i = 0; i < THREADS; i++) {
@@ -3063,6 +3099,823 @@ static void test_partial_oracle(void) {
     printf("partial oracle: largest area error %.3g, standardized %.3g\n", worst, worst_std);
 }
 
+/* ------------------------------------------------------------------------------------ */
+/* Many columns in one call: auroc_exact_columns, _ovr, _ovo, auroc_partial_columns      */
+/*
+ * Layout helpers: an n x k matrix is built column by column (col[j][i]) and stored with
+ * the strides under test; every value is compared with an independent oracle (the
+ * long-double pair sum oracle_exact, the correctly rounded unweighted oracle, and the
+ * long-double oracle_partial), and, as a consistency check only, with the single-problem
+ * function on the gathered column (the header promises the same bits).
+ */
+
+/* Stores column-major `cols` (k columns of n) into `dst` with the given strides. */
+static void put_strided(double *dst, const double *cols, size_t n, size_t k, size_t ss,
+                        size_t cs) {
+    size_t i, j;
+    for (j = 0; j < k; j++)
+        for (i = 0; i < n; i++) dst[i * ss + j * cs] = cols[j * n + i];
+}
+
+/* The elements an n x k array with these strides spans (largest index + 1; 1 if empty). */
+static size_t span(size_t n, size_t k, size_t ss, size_t cs) {
+    return n == 0 || k == 0 ? 1 : (n - 1) * ss + (k - 1) * cs + 1;
+}
+
+static void fill_status(int *a, size_t n, int v) {
+    size_t i;
+    for (i = 0; i < n; i++) a[i] = v;
+}
+
+#define CSENT (-999)
+
+/* The hand toy: 4 samples, 2 score columns (S4 and S4 reversed), labels Y4 shared.
+ * Column 0: 0.75 (as auroc_exact's S4 toy). Column 1 = {0.8, 0.35, 0.4, 0.1}: positives
+ * 0.4, 0.1 against negatives 0.8, 0.35: only 0.4 > 0.35 wins: 1/4. */
+static void test_columns_toys(void) {
+    static const double cols[8] = {0.1, 0.4, 0.35, 0.8, 0.8, 0.35, 0.4, 0.1};
+    double c_order[8], f_order[8], v[3], area[3], st_[3];
+    double ylab[8];
+    int st[3];
+    size_t i;
+    group = "columns toys";
+    put_strided(c_order, cols, 4, 2, 2, 1);
+    put_strided(f_order, cols, 4, 2, 1, 4);
+    fill(v, 3, SENT), fill_status(st, 3, CSENT);
+    CHECK_STATUS(auroc_exact_columns(c_order, 4, 2, 2, 1, Y4, 1, 0, NULL, v, st), DIFFAUROC_OK,
+                 "C order, shared labels");
+    CHECK(v[0] == 0.75 && v[1] == 0.25 && v[2] == SENT, "C order: 0.75, 0.25, nothing past k");
+    CHECK(st[0] == 0 && st[1] == 0 && st[2] == CSENT, "C order: statuses 0, 0");
+    fill(v, 3, SENT);
+    CHECK_STATUS(auroc_exact_columns(f_order, 4, 2, 1, 4, Y4, 1, 0, NULL, v, NULL), DIFFAUROC_OK,
+                 "Fortran order, shared labels, out_status NULL");
+    CHECK(v[0] == 0.75 && v[1] == 0.25, "Fortran order: 0.75, 0.25");
+    /* per-column labels: column 1 gets the flipped labels -> 1 - 0.25 = 0.75 */
+    for (i = 0; i < 4; i++) ylab[2 * i] = Y4[i], ylab[2 * i + 1] = 1 - Y4[i];
+    fill(v, 3, SENT);
+    CHECK_STATUS(auroc_exact_columns(c_order, 4, 2, 2, 1, ylab, 2, 1, NULL, v, st), DIFFAUROC_OK,
+                 "per-column labels (C order)");
+    CHECK(v[0] == 0.75 && v[1] == 0.75, "per-column labels: 0.75, 0.75");
+    /* weights shared: column 0 is auroc_exact's weighted toy */
+    {
+        double want;
+        auroc_exact(S4, Y4, W4, 4, &want);
+        fill(v, 3, SENT);
+        CHECK_STATUS(auroc_exact_columns(f_order, 4, 2, 1, 4, Y4, 1, 0, W4, v, st), DIFFAUROC_OK,
+                     "weighted");
+        /* by hand: positives 0.35 (w3), 0.8 (w4); negatives 0.1 (w1), 0.4 (w2):
+         * (3*1 + 4*1 + 4*2) / (7 * 3) = 15/21 */
+        CHECK(v[0] == 15.0 / 21.0 && v[0] == want, "weighted column 0: 15/21");
+    }
+    /* ovr: 6 samples, 3 classes; scores C order. Column j = the score of class j. */
+    {
+        static const double cls[6] = {0, 1, 2, 0, 1, 2};
+        /* rows (class; columns 0, 1, 2): 0 (0; .9 .3 0), 1 (1; .5 .3 .5), 2 (2; .1 .3 .5),
+         * 3 (0; .6 .3 .5), 4 (1; .7 .3 .5), 5 (2; .2 .9 1).
+         * column 0, class 0 positive: .9 beats 4, .6 beats .5 .1 .2 -> 7/8
+         * column 1, class 1 positive: .3, .3 against .3 .3 .3 .9: 3 ties each -> 3/8
+         * column 2, class 2 positive: .5 beats 0 and ties 3 (2.5), 1 beats 4 -> 6.5/8 */
+        static const double sc[18] = {0.9, 0.3, 0.0, 0.5, 0.3, 0.5, 0.1, 0.3, 0.5,
+                                      0.6, 0.3, 0.5, 0.7, 0.3, 0.5, 0.2, 0.9, 1.0};
+        double c3[6];
+        fill(v, 3, SENT), fill_status(st, 3, CSENT);
+        CHECK_STATUS(auroc_exact_ovr(sc, 6, 3, 3, 1, cls, NULL, v, st), DIFFAUROC_OK, "ovr toy");
+        CHECK(v[0] == 7.0 / 8.0 && v[1] == 3.0 / 8.0 && v[2] == 13.0 / 16.0 && st[0] == 0 &&
+                  st[1] == 0 && st[2] == 0,
+              "ovr toy: 7/8, 3/8, 13/16");
+        /* ovo pair (0, 1): rows 0, 1, 3, 4. Column 0 (class 0 positive): .9, .6 against
+         * .5, .7 -> .9 beats 2, .6 beats 1 -> 3/4. Column 1 (class 1 positive): every
+         * score .3 -> 1/2. */
+        {
+            double pairs[10];
+            int pst[10];
+            fill(pairs, 10, SENT), fill_status(pst, 10, CSENT);
+            CHECK_STATUS(auroc_exact_ovo(sc, 6, 3, 3, 1, cls, pairs, pst), DIFFAUROC_OK, "ovo toy");
+            CHECK(pairs[0 * 3 + 1] == 0.75 && pairs[1 * 3 + 0] == 0.5, "ovo pair (0, 1): 3/4, 1/2");
+            CHECK(pairs[0] == SENT && pairs[4] == SENT && pairs[8] == SENT && pairs[9] == SENT &&
+                      pst[0] == CSENT && pst[4] == CSENT && pst[8] == CSENT && pst[9] == CSENT,
+                  "ovo: diagonal and past k*k untouched");
+            /* pair (0, 2): rows 0, 2, 3, 5. column 0: .9, .6 against .1, .2 -> 1;
+             * column 2 (class 2 positive): .5, 1 against 0, .5 -> (1.5 + 2) / 4 */
+            CHECK(pairs[0 * 3 + 2] == 1.0 && pairs[2 * 3 + 0] == 0.875, "ovo pair (0, 2): 1, 7/8");
+            /* pair (1, 2): rows 1, 2, 4, 5. column 1: .3, .3 against .3, .9 -> 1/4;
+             * column 2: .5, 1 against .5, .5 -> (1 + 2) / 4 */
+            CHECK(pairs[1 * 3 + 2] == 0.25 && pairs[2 * 3 + 1] == 0.75, "ovo pair (1, 2): 1/4, 3/4");
+            CHECK(pst[1] == 0 && pst[2] == 0 && pst[3] == 0 && pst[5] == 0 && pst[6] == 0 &&
+                      pst[7] == 0,
+                  "ovo: every pair status 0");
+        }
+        /* -0.0 is class 0 */
+        memcpy(c3, cls, sizeof c3);
+        c3[0] = -0.0;
+        fill(v, 3, SENT);
+        CHECK_STATUS(auroc_exact_ovr(sc, 6, 3, 3, 1, c3, NULL, v, NULL), DIFFAUROC_OK,
+                     "class -0.0 is class 0");
+        CHECK(v[0] == 7.0 / 8.0, "... same value");
+    }
+    /* partial columns: [0, 1] is the AUROC itself; column 1's 0.25 is below the diagonal */
+    fill(area, 3, SENT), fill(st_, 3, SENT), fill_status(st, 3, CSENT);
+    CHECK_STATUS(auroc_partial_columns(c_order, 4, 2, 2, 1, Y4, 1, 0, NULL, DIFFAUROC_AXIS_FPR, 0, 1,
+                                       area, st_, st),
+                 DIFFAUROC_W_BELOW_DIAGONAL, "partial columns over [0, 1]");
+    CHECK(area[0] == 0.75 && area[1] == 0.25 && st_[0] == 0.75 && st_[1] == 0.25 && area[2] == SENT,
+          "partial [0, 1]: the AUROCs, nothing past k");
+    CHECK(st[0] == DIFFAUROC_OK && st[1] == DIFFAUROC_W_BELOW_DIAGONAL && st[2] == CSENT,
+          "partial [0, 1]: column 1 W_BELOW_DIAGONAL");
+    /* FPR [0, 0.25] of S4: area 0.125, standardized 5/7 (the header's toy); column 1 is
+     * below the diagonal there: area 0 -> W_BELOW_DIAGONAL for that column */
+    fill(area, 3, SENT), fill(st_, 3, SENT), fill_status(st, 3, CSENT);
+    CHECK_STATUS(auroc_partial_columns(c_order, 4, 2, 2, 1, Y4, 1, 0, NULL, DIFFAUROC_AXIS_FPR, 0,
+                                       0.25, area, st_, st),
+                 DIFFAUROC_W_BELOW_DIAGONAL, "partial [0, 0.25]: column 1 below the diagonal");
+    CHECK(area[0] == 0.125 && st[0] == DIFFAUROC_OK && st[1] == DIFFAUROC_W_BELOW_DIAGONAL &&
+              area[1] == 0 && st_[1] < 0.5,
+          "partial [0, 0.25]: 0.125 OK; 0 below the diagonal, both written");
+    CHECK_CLOSE(st_[0], 5.0 / 7.0, 4e-16, "partial [0, 0.25]: standardized 5/7");
+    fill(area, 3, SENT), fill_status(st, 3, CSENT);
+    CHECK_STATUS(auroc_partial_columns(c_order, 4, 2, 2, 1, Y4, 1, 0, NULL, DIFFAUROC_AXIS_FPR, 0,
+                                       0.25, area, NULL, st),
+                 DIFFAUROC_OK, "... area only: no below-diagonal warning");
+    CHECK(st[1] == DIFFAUROC_OK && area[1] == 0, "... column 1 status 0");
+}
+
+/* Every status path of the column functions. */
+static void test_columns_statuses(void) {
+    enum { N = 8, K = 5 };
+    double sc[N * K], y[N * K], ys[N], w[N], cls[N], v[K + 1], v2[K + 1], pairs[K * K];
+    float scf[N * K], yf[N * K], clsf[N];
+    int st[K + 1], pst[K * K];
+    size_t i, j, huge = (size_t)1 << 62;
+    group = "columns statuses";
+    for (i = 0; i < N; i++) {
+        for (j = 0; j < K; j++) {
+            sc[i * K + j] = (double)((i * 7 + j * 3) % 5) / 4;
+            y[i * K + j] = (double)((i + j) % 2);
+        }
+        ys[i] = (double)(i % 2);
+        w[i] = 1 + (double)(i % 3);
+        cls[i] = (double)(i % K);
+    }
+    for (i = 0; i < N * K; i++) scf[i] = (float)sc[i], yf[i] = (float)y[i];
+    for (i = 0; i < N; i++) clsf[i] = (float)cls[i];
+
+    /* --- sizes: E_TOO_LARGE before any pointer, nothing written --- */
+    fill_status(st, K + 1, CSENT);
+    CHECK_STATUS(auroc_exact_columns(NULL, 2, SIZE_MAX, 0, 0, NULL, 0, 0, NULL, NULL, st),
+                 DIFFAUROC_E_TOO_LARGE, "k = SIZE_MAX");
+    CHECK_STATUS(auroc_exact_columns(NULL, huge, huge, 0, 0, NULL, 0, 0, NULL, NULL, st),
+                 DIFFAUROC_E_TOO_LARGE, "n * k overflows size_t");
+    CHECK_STATUS(auroc_exact_columns(NULL, (size_t)1 << 30, (size_t)1 << 30, 1, 1 << 30, NULL, 0,
+                                     0, NULL, NULL, st),
+                 DIFFAUROC_E_TOO_LARGE, "n * k = 2^60 above the single-problem limit");
+    CHECK_STATUS(auroc_exact_columns(sc, N, K, K, 1, y, K, 1, NULL, v, st), DIFFAUROC_OK,
+                 "(baseline call of the stride cases)");
+    fill_status(st, K + 1, CSENT);
+    CHECK_STATUS(auroc_exact_columns(sc, N, K, SIZE_MAX / 4, 1, y, K, 1, NULL, v, st),
+                 DIFFAUROC_E_TOO_LARGE, "score sample stride: (n - 1) * stride overflows");
+    CHECK_STATUS(auroc_exact_columns(sc, N, K, K, SIZE_MAX / 2, y, K, 1, NULL, v, st),
+                 DIFFAUROC_E_TOO_LARGE, "score column stride: (k - 1) * stride overflows");
+    CHECK_STATUS(auroc_exact_columns(sc, N, K, SIZE_MAX / 16, SIZE_MAX / 8, y, K, 1, NULL, v, st),
+                 DIFFAUROC_E_TOO_LARGE, "score strides: the sum overflows");
+    CHECK_STATUS(auroc_exact_columns(sc, N, K, (size_t)1 << 57, 1, y, K, 1, NULL, v, st),
+                 DIFFAUROC_E_TOO_LARGE, "score index 7 * 2^57 fits size_t but not the limit");
+    CHECK_STATUS(auroc_exact_columns(sc, N, K, K, 1, y, SIZE_MAX / 4, 1, NULL, v, st),
+                 DIFFAUROC_E_TOO_LARGE, "label sample stride overflows");
+    CHECK_STATUS(auroc_exact_columns(sc, N, K, K, 1, y, 1, SIZE_MAX / 3, NULL, v, st),
+                 DIFFAUROC_E_TOO_LARGE, "label column stride overflows");
+    CHECK_STATUS(auroc_exact_ovr(sc, N, K, SIZE_MAX / 4, 1, cls, NULL, v, st),
+                 DIFFAUROC_E_TOO_LARGE, "ovr stride overflows");
+    CHECK_STATUS(auroc_exact_ovo(sc, N, K, K, SIZE_MAX / 2, cls, pairs, pst),
+                 DIFFAUROC_E_TOO_LARGE, "ovo stride overflows");
+    CHECK_STATUS(auroc_exact_ovo(NULL, 1, (size_t)1 << 32, 0, 0, NULL, NULL, NULL),
+                 DIFFAUROC_E_TOO_LARGE, "ovo k * k = 2^64 overflows");
+    CHECK_STATUS(auroc_exact_ovo(NULL, 1, (size_t)1 << 30, 0, 0, NULL, NULL, NULL),
+                 DIFFAUROC_E_TOO_LARGE, "ovo k * k = 2^60 above the limit");
+    CHECK_STATUS(auroc_partial_columns(sc, N, K, SIZE_MAX, SIZE_MAX, y, K, 1, NULL, 7, NAN, NAN,
+                                       NULL, NULL, st),
+                 DIFFAUROC_E_TOO_LARGE, "partial: strides overflow, before NULL outputs and range");
+    CHECK_STATUS(auroc_exact_columns_f32(scf, N, K, SIZE_MAX / 4, 1, yf, K, 1, NULL, v, st),
+                 DIFFAUROC_E_TOO_LARGE, "f32 stride overflows");
+    CHECK_STATUS(auroc_exact_ovr_f32(scf, N, K, K, SIZE_MAX / 2, clsf, NULL, v, st),
+                 DIFFAUROC_E_TOO_LARGE, "ovr f32 stride overflows");
+    CHECK_STATUS(auroc_exact_ovo_f32(scf, N, K, SIZE_MAX / 4, 1, clsf, pairs, pst),
+                 DIFFAUROC_E_TOO_LARGE, "ovo f32 stride overflows");
+    CHECK_STATUS(auroc_partial_columns_f32(scf, N, K, SIZE_MAX / 4, 1, yf, K, 1, NULL, 0, 0, 1, v,
+                                           NULL, st),
+                 DIFFAUROC_E_TOO_LARGE, "partial f32 stride overflows");
+    CHECK(all_int(st, K + 1, CSENT), "E_TOO_LARGE writes no status");
+    /* one row: the sample stride is never used (index 0 only) */
+    CHECK_STATUS(auroc_exact_columns(sc, 1, K, SIZE_MAX, 1, y, SIZE_MAX, 1, NULL, v, st),
+                 DIFFAUROC_W_ONE_CLASS, "n == 1: any sample stride (one class per column)");
+
+    /* --- k == 0: OK, nothing touched, whatever n and strides --- */
+    CHECK_STATUS(auroc_exact_columns(NULL, SIZE_MAX, 0, SIZE_MAX, SIZE_MAX, NULL, SIZE_MAX,
+                                     SIZE_MAX, NULL, NULL, NULL),
+                 DIFFAUROC_OK, "k == 0, n = SIZE_MAX, every pointer NULL");
+    CHECK_STATUS(auroc_exact_ovr(NULL, 5, 0, 1, 1, NULL, NULL, NULL, NULL), DIFFAUROC_OK, "ovr k == 0");
+    CHECK_STATUS(auroc_exact_ovo(NULL, 5, 0, 1, 1, NULL, NULL, NULL), DIFFAUROC_OK, "ovo k == 0");
+    CHECK_STATUS(auroc_partial_columns(NULL, 5, 0, 1, 1, NULL, 1, 1, NULL, 9, NAN, NAN, NULL, NULL,
+                                       NULL),
+                 DIFFAUROC_OK, "partial k == 0 (bad range, NULL outputs: not looked at)");
+    CHECK_STATUS(auroc_exact_columns_f32(NULL, 5, 0, 1, 1, NULL, 1, 1, NULL, NULL, NULL),
+                 DIFFAUROC_OK, "f32 k == 0");
+    CHECK_STATUS(auroc_exact_ovr_f32(NULL, 5, 0, 1, 1, NULL, NULL, NULL, NULL), DIFFAUROC_OK,
+                 "ovr f32 k == 0");
+    CHECK_STATUS(auroc_exact_ovo_f32(NULL, 5, 0, 1, 1, NULL, NULL, NULL), DIFFAUROC_OK,
+                 "ovo f32 k == 0");
+    CHECK_STATUS(auroc_partial_columns_f32(NULL, 5, 0, 1, 1, NULL, 1, 1, NULL, 0, 0, 1, NULL, NULL,
+                                           NULL),
+                 DIFFAUROC_OK, "partial f32 k == 0");
+
+    /* --- NULL pointers --- */
+    fill_status(st, K + 1, CSENT);
+    CHECK_STATUS(auroc_exact_columns(sc, N, K, K, 1, y, K, 1, NULL, NULL, st),
+                 DIFFAUROC_E_NULL_POINTER, "out_values NULL");
+    CHECK_STATUS(auroc_exact_columns(NULL, N, K, K, 1, y, K, 1, NULL, v, st),
+                 DIFFAUROC_E_NULL_POINTER, "scores NULL");
+    CHECK_STATUS(auroc_exact_columns(sc, N, K, K, 1, NULL, K, 1, NULL, v, st),
+                 DIFFAUROC_E_NULL_POINTER, "labels NULL");
+    CHECK_STATUS(auroc_exact_ovr(sc, N, K, K, 1, NULL, NULL, v, st), DIFFAUROC_E_NULL_POINTER,
+                 "classes NULL");
+    CHECK_STATUS(auroc_exact_ovr(sc, N, K, K, 1, cls, NULL, NULL, st), DIFFAUROC_E_NULL_POINTER,
+                 "ovr out_values NULL");
+    CHECK_STATUS(auroc_exact_ovo(sc, N, K, K, 1, cls, NULL, pst), DIFFAUROC_E_NULL_POINTER,
+                 "ovo out_pairs NULL");
+    CHECK_STATUS(auroc_exact_ovo(sc, N, K, K, 1, NULL, pairs, pst), DIFFAUROC_E_NULL_POINTER,
+                 "ovo classes NULL");
+    CHECK_STATUS(auroc_partial_columns(sc, N, K, K, 1, y, K, 1, NULL, 0, 0, 1, NULL, NULL, st),
+                 DIFFAUROC_E_NULL_POINTER, "partial: both outputs NULL");
+    CHECK_STATUS(auroc_partial_columns(sc, N, K, K, 1, y, K, 1, NULL, 9, NAN, 0, NULL, NULL, st),
+                 DIFFAUROC_E_NULL_POINTER, "partial: both outputs NULL before a bad range");
+    CHECK_STATUS(auroc_exact_columns_f32(scf, N, K, K, 1, NULL, K, 1, NULL, v, st),
+                 DIFFAUROC_E_NULL_POINTER, "f32 labels NULL");
+    CHECK_STATUS(auroc_exact_ovr_f32(NULL, N, K, K, 1, clsf, NULL, v, st),
+                 DIFFAUROC_E_NULL_POINTER, "ovr f32 scores NULL");
+    CHECK_STATUS(auroc_exact_ovo_f32(scf, N, K, K, 1, clsf, NULL, NULL), DIFFAUROC_E_NULL_POINTER,
+                 "ovo f32 out_pairs NULL");
+    CHECK_STATUS(auroc_partial_columns_f32(scf, N, K, K, 1, yf, K, 1, NULL, 0, 0, 1, NULL, NULL, st),
+                 DIFFAUROC_E_NULL_POINTER, "partial f32 both outputs NULL");
+    CHECK(all_int(st, K + 1, CSENT), "E_NULL_POINTER writes no status");
+
+    /* --- n == 0: every column NaN + E_ONE_CLASS, W_ONE_CLASS; pointers may be NULL --- */
+    fill(v, K + 1, SENT), fill_status(st, K + 1, CSENT);
+    CHECK_STATUS(auroc_exact_columns(NULL, 0, K, 3, 3, NULL, 3, 3, NULL, v, st),
+                 DIFFAUROC_W_ONE_CLASS, "n == 0: W_ONE_CLASS");
+    for (j = 0; j < K; j++) CHECK(isnan(v[j]) && st[j] == DIFFAUROC_E_ONE_CLASS, "n == 0: NaN, E_ONE_CLASS");
+    CHECK(v[K] == SENT && st[K] == CSENT, "n == 0: nothing past k");
+    fill(pairs, K * K, SENT), fill_status(pst, K * K, CSENT);
+    CHECK_STATUS(auroc_exact_ovo(NULL, 0, K, 1, 1, NULL, pairs, pst), DIFFAUROC_W_ONE_CLASS,
+                 "ovo n == 0");
+    CHECK(isnan(pairs[1]) && pst[1] == DIFFAUROC_E_ONE_CLASS && pairs[0] == SENT && pst[0] == CSENT,
+          "ovo n == 0: pairs NaN / E_ONE_CLASS, diagonal untouched");
+    CHECK_STATUS(auroc_exact_ovo(sc, N, 1, K, 1, (const double[]){0, 0, 0, 0, 0, 0, 0, 0}, pairs,
+                                 pst),
+                 DIFFAUROC_OK, "ovo k == 1: no pair, OK");
+
+    /* --- per-column statuses: a column without positives, one with weight-0 negatives --- */
+    {
+        double yy[N * K], ww[N];
+        memcpy(yy, y, sizeof yy);
+        memcpy(ww, w, sizeof ww);
+        for (i = 0; i < N; i++) yy[i * K + 2] = 0; /* column 2: no positive */
+        for (i = 0; i < N; i++) yy[i * K + 4] = i == 3 ? 0 : 1; /* column 4: one negative, row 3 */
+        fill(v, K + 1, SENT), fill_status(st, K + 1, CSENT);
+        CHECK_STATUS(auroc_exact_columns(sc, N, K, K, 1, yy, K, 1, ww, v, st),
+                     DIFFAUROC_W_ONE_CLASS, "a column without positives: W_ONE_CLASS");
+        CHECK(isnan(v[2]) && st[2] == DIFFAUROC_E_ONE_CLASS, "... column 2 NaN, E_ONE_CLASS");
+        CHECK(!isnan(v[4]) && st[4] == DIFFAUROC_OK, "... column 4 computed");
+        ww[3] = 0; /* column 4's only negative now has weight 0 */
+        fill(v, K + 1, SENT), fill_status(st, K + 1, CSENT);
+        CHECK_STATUS(auroc_exact_columns(sc, N, K, K, 1, yy, K, 1, ww, v, st),
+                     DIFFAUROC_W_ONE_CLASS, "weight 0 removes column 4's negative");
+        CHECK(isnan(v[4]) && st[4] == DIFFAUROC_E_ONE_CLASS && st[0] == 0 && !isnan(v[0]),
+              "... column 4 NaN, E_ONE_CLASS; column 0 fine");
+        for (j = 0; j < K; j++) {
+            double e = SENT;
+            double col[N], lab[N];
+            int es;
+            for (i = 0; i < N; i++) col[i] = sc[i * K + j], lab[i] = yy[i * K + j];
+            es = auroc_exact(col, lab, ww, N, &e);
+            CHECK(es == (st[j] == 0 ? DIFFAUROC_OK : DIFFAUROC_E_ONE_CLASS) &&
+                      (es != 0 || same_bits(e, v[j])),
+                  "each column's status and value are auroc_exact's on the gathered column");
+        }
+        /* ovr: class 3 absent */
+        {
+            double c2[N];
+            for (i = 0; i < N; i++) c2[i] = cls[i] == 3 ? 1 : cls[i];
+            fill(v, K + 1, SENT), fill_status(st, K + 1, CSENT);
+            CHECK_STATUS(auroc_exact_ovr(sc, N, K, K, 1, c2, NULL, v, st), DIFFAUROC_W_ONE_CLASS,
+                         "ovr: class 3 absent");
+            CHECK(isnan(v[3]) && st[3] == DIFFAUROC_E_ONE_CLASS && st[1] == 0 && !isnan(v[1]),
+                  "... column 3 NaN, E_ONE_CLASS");
+            fill(pairs, K * K, SENT), fill_status(pst, K * K, CSENT);
+            CHECK_STATUS(auroc_exact_ovo(sc, N, K, K, 1, c2, pairs, pst), DIFFAUROC_W_ONE_CLASS,
+                         "ovo: class 3 absent");
+            CHECK(isnan(pairs[1 * K + 3]) && isnan(pairs[3 * K + 1]) &&
+                      pst[1 * K + 3] == DIFFAUROC_E_ONE_CLASS && pst[3 * K + 1] == DIFFAUROC_E_ONE_CLASS &&
+                      pst[0 * K + 1] == 0 && !isnan(pairs[0 * K + 1]),
+                  "... pairs with class 3 NaN / E_ONE_CLASS, others computed");
+        }
+    }
+
+    /* --- bad samples: NaN score at row 5, column 3 --- */
+    {
+        double bad[N * K], col[N];
+        size_t idx = INDEX_SENT;
+        memcpy(bad, sc, sizeof bad);
+        bad[5 * K + 3] = NAN;
+        fill(v, K + 1, SENT), fill_status(st, K + 1, CSENT);
+        CHECK_STATUS(auroc_exact_columns(bad, N, K, K, 1, y, K, 1, w, v, st),
+                     DIFFAUROC_E_NONFINITE_SCORE, "NaN score at (5, 3)");
+        CHECK(st[0] == 0 && st[1] == 0 && st[2] == 0 && st[3] == DIFFAUROC_E_NONFINITE_SCORE &&
+                  st[4] == 0 && st[5] == CSENT,
+              "... out_status names column 3 (others 0)");
+        CHECK(all_equal(v, K + 1, SENT), "... no value written");
+        for (i = 0; i < N; i++) col[i] = bad[i * K + 3];
+        CHECK(diffauroc_find_invalid(col, ys, w, N, &idx) == DIFFAUROC_E_NONFINITE_SCORE && idx == 5,
+              "... diffauroc_find_invalid on column 3 names row 5");
+        /* the same in Fortran order, in ovr, partial and the f32 functions */
+        {
+            double fo[N * K], cols_[N * K];
+            float bf[N * K];
+            for (j = 0; j < K; j++)
+                for (i = 0; i < N; i++) cols_[j * N + i] = bad[i * K + j];
+            put_strided(fo, cols_, N, K, 1, N);
+            fill_status(st, K + 1, CSENT);
+            CHECK_STATUS(auroc_exact_columns(fo, N, K, 1, N, ys, 1, 0, NULL, v, st),
+                         DIFFAUROC_E_NONFINITE_SCORE, "Fortran order: NaN at (5, 3)");
+            CHECK(st[3] == DIFFAUROC_E_NONFINITE_SCORE && st[2] == 0 && st[4] == 0,
+                  "... column 3 named");
+            fill_status(st, K + 1, CSENT);
+            CHECK_STATUS(auroc_exact_ovr(bad, N, K, K, 1, cls, NULL, v, st),
+                         DIFFAUROC_E_NONFINITE_SCORE, "ovr: NaN at (5, 3)");
+            CHECK(st[3] == DIFFAUROC_E_NONFINITE_SCORE && st[0] == 0, "... column 3 named");
+            fill(pairs, K * K, SENT), fill_status(pst, K * K, CSENT);
+            CHECK_STATUS(auroc_exact_ovo(bad, N, K, K, 1, cls, pairs, pst),
+                         DIFFAUROC_E_NONFINITE_SCORE, "ovo: NaN at (5, 3)");
+            CHECK(all_equal(pairs, K * K, SENT) && all_int(pst, K * K, CSENT),
+                  "ovo: input error writes nothing, not even out_status");
+            fill_status(st, K + 1, CSENT);
+            CHECK_STATUS(auroc_partial_columns(bad, N, K, K, 1, y, K, 1, NULL, 5, NAN, NAN, v, v2, st),
+                         DIFFAUROC_E_NONFINITE_SCORE, "partial: NaN before a bad range");
+            CHECK(st[3] == DIFFAUROC_E_NONFINITE_SCORE && all_equal(v, K + 1, SENT),
+                  "... column 3 named, nothing written");
+            for (i = 0; i < N * K; i++) bf[i] = (float)bad[i];
+            bf[5 * K + 3] = INFINITY;
+            fill_status(st, K + 1, CSENT);
+            CHECK_STATUS(auroc_exact_columns_f32(bf, N, K, K, 1, yf, K, 1, NULL, v, st),
+                         DIFFAUROC_E_NONFINITE_SCORE, "f32: +inf at (5, 3)");
+            CHECK(st[3] == DIFFAUROC_E_NONFINITE_SCORE, "... f32 column 3 named");
+        }
+        /* order of checks inside a row: a bad label at (5, 1) comes before the score (5, 3) */
+        {
+            double yb[N * K];
+            memcpy(yb, y, sizeof yb);
+            yb[5 * K + 1] = 0.5;
+            fill_status(st, K + 1, CSENT);
+            CHECK_STATUS(auroc_exact_columns(bad, N, K, K, 1, yb, K, 1, NULL, v, st),
+                         DIFFAUROC_E_BAD_LABEL, "label (5, 1) before score (5, 3)");
+            CHECK(st[1] == DIFFAUROC_E_BAD_LABEL && st[3] == DIFFAUROC_E_NONFINITE_SCORE && st[0] == 0,
+                  "... each column's own first error");
+            yb[5 * K + 1] = 1;
+            yb[6 * K + 0] = NAN;
+            CHECK_STATUS(auroc_exact_columns(bad, N, K, K, 1, yb, K, 1, NULL, v, st),
+                         DIFFAUROC_E_NONFINITE_SCORE, "row 5's score before row 6's label");
+            /* score and label of the same element: the score first */
+            yb[6 * K + 0] = 0;
+            yb[5 * K + 3] = 2;
+            CHECK_STATUS(auroc_exact_columns(bad, N, K, K, 1, yb, K, 1, NULL, v, st),
+                         DIFFAUROC_E_NONFINITE_SCORE, "score before label at the same element");
+        }
+        /* shared labels and weights: a bad one is every column's error */
+        {
+            double yb[N], wb[N];
+            memcpy(yb, ys, sizeof yb);
+            yb[2] = -1;
+            fill_status(st, K + 1, CSENT);
+            CHECK_STATUS(auroc_exact_columns(sc, N, K, K, 1, yb, 1, 0, NULL, v, st),
+                         DIFFAUROC_E_BAD_LABEL, "shared label -1");
+            CHECK(all_int(st, K, DIFFAUROC_E_BAD_LABEL) && st[K] == CSENT, "... every column");
+            memcpy(wb, w, sizeof wb);
+            wb[4] = -0.5;
+            fill_status(st, K + 1, CSENT);
+            CHECK_STATUS(auroc_exact_columns(bad, N, K, K, 1, ys, 1, 0, wb, v, st),
+                         DIFFAUROC_E_BAD_WEIGHT, "weight row 4 before score (5, 3)");
+            CHECK(all_int(st, K, DIFFAUROC_E_BAD_WEIGHT), "... every column's error is the weight");
+            wb[4] = NAN;
+            CHECK_STATUS(auroc_exact_ovr(sc, N, K, K, 1, cls, wb, v, NULL), DIFFAUROC_E_BAD_WEIGHT,
+                         "ovr weight NaN");
+            CHECK_STATUS(auroc_partial_columns(sc, N, K, K, 1, ys, 1, 0, wb, 0, 0, 1, v, NULL, NULL),
+                         DIFFAUROC_E_BAD_WEIGHT, "partial weight NaN");
+        }
+    }
+
+    /* --- classes --- */
+    {
+        static const double bad_classes[] = {1.5, -1, (double)K, NAN, INFINITY, -INFINITY, 1e300,
+                                             0.5, 4.000000000000001, -0.5};
+        size_t b;
+        for (b = 0; b < sizeof bad_classes / sizeof bad_classes[0]; b++) {
+            double c2[N];
+            float c2f[N];
+            char what[96];
+            memcpy(c2, cls, sizeof c2);
+            c2[6] = bad_classes[b];
+            for (i = 0; i < N; i++) c2f[i] = (float)c2[i];
+            snprintf(what, sizeof what, "class %g: E_BAD_CLASS", bad_classes[b]);
+            fill(v, K + 1, SENT), fill_status(st, K + 1, CSENT);
+            CHECK_STATUS(auroc_exact_ovr(sc, N, K, K, 1, c2, w, v, st), DIFFAUROC_E_BAD_CLASS, what);
+            CHECK(all_int(st, K, DIFFAUROC_E_BAD_CLASS) && all_equal(v, K + 1, SENT),
+                  "... every column's status, no value");
+            CHECK_STATUS(auroc_exact_ovo(sc, N, K, K, 1, c2, pairs, NULL), DIFFAUROC_E_BAD_CLASS,
+                         "... ovo");
+            if (bad_classes[b] != 4.000000000000001) { /* not a float32 value */
+                CHECK_STATUS(auroc_exact_ovr_f32(scf, N, K, K, 1, c2f, NULL, v, NULL),
+                             DIFFAUROC_E_BAD_CLASS, "... ovr f32");
+                CHECK_STATUS(auroc_exact_ovo_f32(scf, N, K, K, 1, c2f, pairs, NULL),
+                             DIFFAUROC_E_BAD_CLASS, "... ovo f32");
+            }
+        }
+        /* a bad class at row 6 comes after a NaN score at row 2 column 4, before (7, 0) */
+        {
+            double c2[N], bad[N * K];
+            memcpy(c2, cls, sizeof c2);
+            memcpy(bad, sc, sizeof bad);
+            c2[6] = 7;
+            bad[2 * K + 4] = NAN;
+            CHECK_STATUS(auroc_exact_ovr(bad, N, K, K, 1, c2, NULL, v, st),
+                         DIFFAUROC_E_NONFINITE_SCORE, "score (2, 4) before class 6");
+            CHECK(st[4] == DIFFAUROC_E_NONFINITE_SCORE && st[0] == DIFFAUROC_E_BAD_CLASS,
+                  "... column 4 the score, column 0 the class");
+            bad[2 * K + 4] = 0;
+            bad[7 * K + 0] = NAN;
+            CHECK_STATUS(auroc_exact_ovr(bad, N, K, K, 1, c2, NULL, v, st), DIFFAUROC_E_BAD_CLASS,
+                         "class 6 before score (7, 0)");
+        }
+    }
+
+    /* --- the partial AUC's range, after the samples --- */
+    fill(v, K + 1, SENT), fill_status(st, K + 1, CSENT);
+    CHECK_STATUS(auroc_partial_columns(sc, N, K, K, 1, y, K, 1, NULL, 2, 0, 0.5, v, NULL, st),
+                 DIFFAUROC_E_BAD_RANGE, "axis 2");
+    CHECK_STATUS(auroc_partial_columns(sc, N, K, K, 1, y, K, 1, NULL, 0, 0.5, 0.5, v, NULL, st),
+                 DIFFAUROC_E_BAD_RANGE, "lower == upper");
+    CHECK_STATUS(auroc_partial_columns(sc, N, K, K, 1, y, K, 1, NULL, 1, NAN, 0.5, v, NULL, st),
+                 DIFFAUROC_E_BAD_RANGE, "lower NaN");
+    CHECK_STATUS(auroc_partial_columns_f32(scf, N, K, K, 1, yf, K, 1, NULL, 0, 0, 1.5, NULL, v, st),
+                 DIFFAUROC_E_BAD_RANGE, "f32 upper > 1");
+    CHECK(all_equal(v, K + 1, SENT) && all_int(st, K + 1, CSENT), "E_BAD_RANGE writes nothing");
+
+    /* --- strides 0 --- */
+    {
+        double one_score = 0.25, vv[K];
+        fill(vv, K, SENT);
+        CHECK_STATUS(auroc_exact_columns(&one_score, N, K, 0, 0, ys, 1, 0, NULL, vv, st),
+                     DIFFAUROC_OK, "both score strides 0: every score the same");
+        CHECK(all_equal(vv, K, 0.5), "... every column 0.5 (all tied)");
+        fill(vv, K, SENT);
+        CHECK_STATUS(auroc_exact_columns(sc, N, K, K, 0, ys, 1, 0, NULL, vv, st), DIFFAUROC_OK,
+                     "score column stride 0: every column is column 0");
+        for (j = 1; j < K; j++) CHECK(same_bits(vv[j], vv[0]), "... same value as column 0");
+        fill(v2, K + 1, SENT);
+        CHECK_STATUS(auroc_exact_columns(sc, N, K, K, 1, ys, 0, 0, NULL, v2, st), DIFFAUROC_W_ONE_CLASS,
+                     "label strides 0: one label for everything (ys[0] = 0): one class");
+        CHECK(isnan(v2[0]) && st[0] == DIFFAUROC_E_ONE_CLASS, "... NaN, E_ONE_CLASS");
+        /* label_column_stride 0 vs the same labels repeated per column: same bits */
+        {
+            double yrep[N * K], a[K], b2[K];
+            for (i = 0; i < N; i++)
+                for (j = 0; j < K; j++) yrep[i * K + j] = ys[i];
+            auroc_exact_columns(sc, N, K, K, 1, ys, 1, 0, w, a, NULL);
+            auroc_exact_columns(sc, N, K, K, 1, yrep, K, 1, w, b2, NULL);
+            CHECK(same_array(a, b2, K), "label_column_stride 0 == the vector repeated per column");
+            /* strided shared labels: every other element of a 2N array */
+            {
+                double y2[2 * N];
+                for (i = 0; i < N; i++) y2[2 * i] = ys[i], y2[2 * i + 1] = 7;
+                fill(b2, K, SENT);
+                CHECK_STATUS(auroc_exact_columns(sc, N, K, K, 1, y2, 2, 0, w, b2, NULL), DIFFAUROC_OK,
+                             "shared labels with sample stride 2 (the 7s never read)");
+                CHECK(same_array(a, b2, K), "... same bits");
+            }
+        }
+    }
+}
+
+/* Unweighted AUROC from midranks (an O(n log n) oracle independent of the library: qsort
+ * of (score, label) pairs, each tie group's ranks averaged): 2U = 2 R_pos - P (P + 1) with
+ * R_pos the positives' rank sum (ranks from 1), an exact integer in a double for n below
+ * 2^26; the correctly rounded 2U / (2PN) by one IEEE division. NaN for one class. */
+typedef struct { double s; int y; } ranked;
+
+static int ranked_cmp(const void *a, const void *b) {
+    double x = ((const ranked *)a)->s, z = ((const ranked *)b)->s;
+    return x < z ? -1 : x > z;
+}
+
+static double oracle_ranks(const double *s, const double *y, size_t n) {
+    ranked *r = (ranked *)malloc((n ? n : 1) * sizeof(ranked));
+    double twice_rank_sum = 0, p = 0, q = 0;
+    size_t i = 0, e;
+    if (!r) exit(2);
+    for (i = 0; i < n; i++) r[i].s = s[i], r[i].y = y[i] == 1, p += y[i] == 1, q += y[i] != 1;
+    qsort(r, n, sizeof *r, ranked_cmp);
+    for (i = 0; i < n; i = e) {
+        size_t pos = 0, t;
+        for (e = i; e < n && r[e].s == r[i].s; e++) pos += (size_t)r[e].y;
+        /* ranks i + 1 .. e: twice their mean is (i + 1) + e */
+        t = (i + 1) + e;
+        twice_rank_sum += (double)pos * (double)t;
+    }
+    free(r);
+    if (p == 0 || q == 0) return NAN;
+    return (twice_rank_sum - p * (p + 1)) / (2 * p * q);
+}
+
+/* Random data with heavy ties against the oracles, in several layouts. */
+static void columns_random_case(size_t n, size_t k, int levels, int weighted, int layout,
+                                int use_oracle) {
+    /* layout 0: C order; 1: Fortran order; 2: a slice (sample stride 2k + 1, column
+     * stride 2: every other element of a wider array, NaN in the gaps) with one shared
+     * strided label vector; 3: Fortran-ordered scores, C-ordered labels.
+     * use_oracle 1: the pair-sum oracles; 2: the rank oracle (unweighted, large n);
+     * 0: consistency with the single-problem functions only. */
+    size_t ss, cs, ls, lc, i, j, total;
+    double *cols = xmalloc_doubles(n * k), *ycols = xmalloc_doubles(n * k), *w = xmalloc_doubles(n);
+    double *cls = xmalloc_doubles(n), *sc, *yy, *v = xmalloc_doubles(k), *v2 = xmalloc_doubles(k);
+    double *pairs = xmalloc_doubles(k * k), *col = xmalloc_doubles(n), *lab = xmalloc_doubles(n);
+    double *area = xmalloc_doubles(k), *stdz = xmalloc_doubles(k);
+    float *scf, *yyf, *wf = (float *)malloc((n ? n : 1) * sizeof(float)), *clsf = (float *)malloc((n ? n : 1) * sizeof(float));
+    int *st = (int *)malloc(k * sizeof(int)), *pst = (int *)malloc(k * k * sizeof(int));
+    int bad_oracle = 0, bad_self = 0, bad_f32 = 0, bad_ovr = 0, bad_ovo = 0, bad_partial = 0;
+    int status;
+    double worst_partial = 0;
+    char what[200];
+    if (!wf || !clsf || !st || !pst) exit(2);
+    switch (layout) {
+    case 0: ss = k, cs = 1, ls = k, lc = 1; break;
+    case 1: ss = 1, cs = n, ls = 1, lc = n; break;
+    case 2: ss = 2 * k + 1, cs = 2, ls = 1, lc = 0; break;
+    default: ss = 1, cs = n, ls = k, lc = 1; break;
+    }
+    total = span(n, k, ss, cs);
+    if (span(n, k, ls, lc) > total) total = span(n, k, ls, lc);
+    sc = xmalloc_doubles(total);
+    yy = xmalloc_doubles(total);
+    scf = (float *)malloc(total * sizeof(float));
+    yyf = (float *)malloc(total * sizeof(float));
+    if (!scf || !yyf) exit(2);
+    fill(sc, total, NAN); /* gaps of a slice are never read: NaN there would be an error */
+    fill(yy, total, NAN);
+    for (i = 0; i < n; i++) {
+        w[i] = weighted ? (rng_next() % 5 == 0 ? 0.0 : (double)(1 + rng_next() % 4) / 2) : 1;
+        cls[i] = (double)(rng_next() % k);
+        wf[i] = (float)w[i];
+        clsf[i] = (float)cls[i];
+    }
+    for (j = 0; j < k; j++) {
+        for (i = 0; i < n; i++) {
+            cols[j * n + i] = (double)(int)(rng_next() % (uint64_t)levels) / 8.0 - 1;
+            ycols[j * n + i] = lc == 0 ? (double)(i % 3 == 0) : (double)(rng_next() % 3 == 0);
+        }
+    }
+    put_strided(sc, cols, n, k, ss, cs);
+    put_strided(yy, ycols, n, lc == 0 ? 1 : k, ls, lc);
+    for (i = 0; i < total; i++) scf[i] = (float)sc[i], yyf[i] = (float)yy[i];
+
+    fill_status(st, k, CSENT);
+    status = auroc_exact_columns(sc, n, k, ss, cs, yy, ls, lc, weighted ? w : NULL, v, st);
+    snprintf(what, sizeof what, "n %zu k %zu layout %d weighted %d: columns status", n, k, layout, weighted);
+    CHECK(status == DIFFAUROC_OK || status == DIFFAUROC_W_ONE_CLASS, what);
+    for (j = 0; j < k; j++) {
+        double want = SENT, self = SENT;
+        int undefined, es;
+        for (i = 0; i < n; i++) col[i] = cols[j * n + i], lab[i] = ycols[(lc == 0 ? 0 : j) * n + i];
+        if (use_oracle == 2) {
+            double r = oracle_ranks(col, lab, n);
+            if (isnan(r) ? !(isnan(v[j]) && st[j] == DIFFAUROC_E_ONE_CLASS) : !same_bits(r, v[j]))
+                bad_oracle++;
+        } else if (use_oracle) {
+            undefined = oracle_exact(col, lab, weighted ? w : NULL, n, &want);
+            if (undefined) {
+                if (!(isnan(v[j]) && st[j] == DIFFAUROC_E_ONE_CLASS)) bad_oracle++;
+            } else if (!weighted) {
+                if (!same_bits(v[j], oracle_exact_rounded(col, lab, n)) || st[j] != 0) bad_oracle++;
+            } else if (!(fabs(v[j] - want) <= 4e-16) || st[j] != 0) {
+                bad_oracle++;
+            }
+        }
+        es = auroc_exact(col, lab, weighted ? w : NULL, n, &self);
+        if (es != (st[j] == 0 ? DIFFAUROC_OK : DIFFAUROC_E_ONE_CLASS) || (es == 0 && !same_bits(self, v[j])))
+            bad_self++;
+    }
+    snprintf(what, sizeof what, "n %zu k %zu layout %d weighted %d: every column == oracle (%d bad)",
+             n, k, layout, weighted, bad_oracle);
+    if (use_oracle) CHECK(bad_oracle == 0, what);
+    snprintf(what, sizeof what, "... every column the same bits as auroc_exact of it (%d bad)", bad_self);
+    CHECK(bad_self == 0, what);
+    /* float32: the same values (the conversion is exact) */
+    auroc_exact_columns_f32(scf, n, k, ss, cs, yyf, ls, lc, weighted ? wf : NULL, v2, NULL);
+    for (j = 0; j < k; j++)
+        if (!same_bits(v[j], v2[j])) bad_f32++;
+    snprintf(what, sizeof what, "... f32 == f64 bit for bit (%d bad)", bad_f32);
+    CHECK(bad_f32 == 0, what);
+
+    /* ovr on the same scores */
+    fill_status(st, k, CSENT);
+    status = auroc_exact_ovr(sc, n, k, ss, cs, cls, weighted ? w : NULL, v, st);
+    auroc_exact_ovr_f32(scf, n, k, ss, cs, clsf, weighted ? wf : NULL, v2, NULL);
+    for (j = 0; j < k; j++) {
+        double want = SENT;
+        int undefined;
+        for (i = 0; i < n; i++) col[i] = cols[j * n + i], lab[i] = cls[i] == (double)j;
+        if (!same_bits(v[j], v2[j])) bad_f32++;
+        if (use_oracle == 2) {
+            double r = oracle_ranks(col, lab, n);
+            if (isnan(r) ? !(isnan(v[j]) && st[j] == DIFFAUROC_E_ONE_CLASS) : !same_bits(r, v[j]))
+                bad_ovr++;
+            continue;
+        }
+        if (!use_oracle) {
+            double self = SENT;
+            int es = auroc_exact(col, lab, weighted ? w : NULL, n, &self);
+            if (es != (st[j] == 0 ? DIFFAUROC_OK : DIFFAUROC_E_ONE_CLASS) || (es == 0 && !same_bits(self, v[j])))
+                bad_ovr++;
+            continue;
+        }
+        undefined = oracle_exact(col, lab, weighted ? w : NULL, n, &want);
+        if (undefined) {
+            if (!(isnan(v[j]) && st[j] == DIFFAUROC_E_ONE_CLASS)) bad_ovr++;
+        } else if (!weighted) {
+            if (!same_bits(v[j], oracle_exact_rounded(col, lab, n)) || st[j] != 0) bad_ovr++;
+        } else if (!(fabs(v[j] - want) <= 4e-16) || st[j] != 0) {
+            bad_ovr++;
+        }
+    }
+    snprintf(what, sizeof what, "... ovr (status %d): every class == oracle (%d bad), f32 same bits (%d bad)",
+             status, bad_ovr, bad_f32);
+    CHECK(bad_ovr == 0 && bad_f32 == 0 && (status == DIFFAUROC_OK || status == DIFFAUROC_W_ONE_CLASS), what);
+
+    /* ovo: each pair entry against the oracle on the pair's subset */
+    if (k <= 12) {
+        size_t a, b;
+        fill(pairs, k * k, SENT), fill_status(pst, k * k, CSENT);
+        status = auroc_exact_ovo(sc, n, k, ss, cs, cls, pairs, pst);
+        for (a = 0; a < k; a++) {
+            for (b = 0; b < k; b++) {
+                size_t m = 0;
+                double want;
+                int undefined;
+                if (a == b) {
+                    if (pairs[a * k + a] != SENT || pst[a * k + a] != CSENT) bad_ovo++;
+                    continue;
+                }
+                for (i = 0; i < n; i++)
+                    if (cls[i] == (double)a || cls[i] == (double)b) {
+                        col[m] = cols[a * n + i];
+                        lab[m] = cls[i] == (double)a;
+                        m++;
+                    }
+                if (use_oracle == 2) {
+                    double r = oracle_ranks(col, lab, m);
+                    if (isnan(r) ? !(isnan(pairs[a * k + b]) && pst[a * k + b] == DIFFAUROC_E_ONE_CLASS)
+                                 : !same_bits(r, pairs[a * k + b]))
+                        bad_ovo++;
+                } else if (use_oracle) {
+                    undefined = oracle_exact(col, lab, NULL, m, &want);
+                    if (undefined ? !(isnan(pairs[a * k + b]) && pst[a * k + b] == DIFFAUROC_E_ONE_CLASS)
+                                  : !(same_bits(pairs[a * k + b], oracle_exact_rounded(col, lab, m)) &&
+                                      pst[a * k + b] == 0))
+                        bad_ovo++;
+                } else {
+                    double self = SENT;
+                    int es = auroc_exact(col, lab, NULL, m, &self);
+                    if (es != (pst[a * k + b] == 0 ? 0 : DIFFAUROC_E_ONE_CLASS) ||
+                        (es == 0 && !same_bits(self, pairs[a * k + b])))
+                        bad_ovo++;
+                }
+            }
+        }
+        {
+            double *p2 = xmalloc_doubles(k * k);
+            fill(p2, k * k, SENT);
+            auroc_exact_ovo_f32(scf, n, k, ss, cs, clsf, p2, NULL);
+            if (!same_array(p2, pairs, k * k)) bad_ovo++;
+            free(p2);
+        }
+        snprintf(what, sizeof what, "... ovo (status %d): every pair entry == oracle, f32 same (%d bad)",
+                 status, bad_ovo);
+        CHECK(bad_ovo == 0 && (status == DIFFAUROC_OK || status == DIFFAUROC_W_ONE_CLASS), what);
+    }
+
+    /* partial columns: FPR [0, 0.3] and TPR [0.2, 0.9] against the long-double oracle */
+    if (use_oracle == 1) {
+        int axis;
+        for (axis = 0; axis <= 1; axis++) {
+            double lo = axis ? 0.2 : 0, hi = axis ? 0.9 : 0.3;
+            fill(area, k, SENT), fill(stdz, k, SENT), fill_status(st, k, CSENT);
+            status = auroc_partial_columns(sc, n, k, ss, cs, yy, ls, lc, weighted ? w : NULL, axis, lo,
+                                           hi, area, stdz, st);
+            for (j = 0; j < k; j++) {
+                long double want;
+                double pa = SENT, ps = SENT;
+                int es;
+                for (i = 0; i < n; i++) col[i] = cols[j * n + i], lab[i] = ycols[(lc == 0 ? 0 : j) * n + i];
+                es = auroc_partial(col, lab, weighted ? w : NULL, n, axis, lo, hi, &pa, &ps);
+                if (es != st[j] || (es >= 0 && (!same_bits(pa, area[j]) || !same_bits(ps, stdz[j]))))
+                    bad_partial++;
+                if (es == DIFFAUROC_E_ONE_CLASS) {
+                    if (!isnan(area[j]) || !isnan(stdz[j])) bad_partial++;
+                    continue;
+                }
+                want = oracle_partial(col, lab, weighted ? w : NULL, n, axis, lo, hi);
+                if (fabs(area[j] - (double)want) > worst_partial) worst_partial = fabs(area[j] - (double)want);
+            }
+        }
+        snprintf(what, sizeof what,
+                 "... partial columns: statuses and bits of auroc_partial per column (%d bad), "
+                 "largest |area - oracle| %.3g", bad_partial, worst_partial);
+        CHECK(bad_partial == 0 && worst_partial <= 1e-13, what);
+        /* f32 partial == f64 */
+        {
+            double *a32 = xmalloc_doubles(k);
+            auroc_partial_columns(sc, n, k, ss, cs, yy, ls, lc, weighted ? w : NULL, 0, 0, 0.3, area, NULL, NULL);
+            auroc_partial_columns_f32(scf, n, k, ss, cs, yyf, ls, lc, weighted ? wf : NULL, 0, 0, 0.3, a32, NULL, NULL);
+            CHECK(same_array(a32, area, k), "... partial f32 == f64 bit for bit");
+            free(a32);
+        }
+    }
+    free(cols), free(ycols), free(w), free(cls), free(sc), free(yy), free(v), free(v2), free(pairs);
+    free(col), free(lab), free(area), free(stdz), free(scf), free(yyf), free(wf), free(clsf), free(st), free(pst);
+}
+
+static void test_columns_random(void) {
+    int layout, weighted;
+    group = "columns random";
+    for (layout = 0; layout < 4; layout++)
+        for (weighted = 0; weighted < 2; weighted++) {
+            columns_random_case(1, 3, 4, weighted, layout, 1);
+            columns_random_case(2, 2, 4, weighted, layout, 1);
+            columns_random_case(40, 5, 6, weighted, layout, 1);
+            columns_random_case(300, 7, 20, weighted, layout, 1);
+            if (!under_valgrind) columns_random_case(600, 4, 1000, weighted, layout, 1);
+        }
+    /* n * k >= 65536: the columns go to two threads; each column on its own thread */
+    if (!under_valgrind) {
+        columns_random_case(9000, 8, 50, 0, 0, 2);
+        columns_random_case(9000, 8, 50, 0, 1, 2);
+        columns_random_case(9000, 8, 50, 1, 1, 0);
+        columns_random_case(70000, 3, 2000, 1, 2, 0);
+        columns_random_case(70000, 3, 2000, 0, 3, 2);
+        columns_random_case(25000, 11, 30, 0, 0, 2);
+    } else {
+        columns_random_case(6600, 10, 50, 0, 0, 2);
+        columns_random_case(6600, 10, 50, 1, 3, 0);
+    }
+}
+
+/* Columns that end at a PROT_NONE page: nothing past the last reachable element is read. */
+static void test_columns_guard_pages(void) {
+    enum { N = 29, K = 3 };
+    mapping ms, my, mw, mc, mf;
+    size_t last = (N - 1) * (K + 2) + (K - 1) * 1 + 1; /* sample stride K + 2, column stride 1 */
+    double *s = guarded_doubles(last, &ms), *y = guarded_doubles(last, &my);
+    double *w = guarded_doubles(N, &mw), *c = guarded_doubles(N, &mc);
+    double *sf = guarded_doubles(N * K, &mf); /* Fortran order */
+    double v[K], a[K], pairs[K * K];
+    int st[K];
+    size_t i;
+    group = "columns guard pages";
+    if (!s || !y || !w || !c || !sf) {
+        printf("SKIP columns guard pages: mmap/mprotect unavailable\n");
+        return;
+    }
+    for (i = 0; i < last; i++) s[i] = rng_uniform(), y[i] = (double)(rng_next() & 1);
+    for (i = 0; i < N; i++) w[i] = 1 + rng_uniform(), c[i] = (double)(i % K);
+    for (i = 0; i < N * K; i++) sf[i] = rng_uniform();
+    CHECK_STATUS(auroc_exact_columns(s, N, K, K + 2, 1, y, K + 2, 1, w, v, st), DIFFAUROC_OK,
+                 "strided columns ending at the guard page");
+    CHECK_STATUS(auroc_exact_columns(sf, N, K, 1, N, y, K + 2, 1, NULL, v, st), DIFFAUROC_OK,
+                 "Fortran columns ending at the guard page");
+    CHECK_STATUS(auroc_exact_ovr(s, N, K, K + 2, 1, c, w, v, st), DIFFAUROC_OK, "ovr");
+    CHECK_STATUS(auroc_exact_ovo(sf, N, K, 1, N, c, pairs, NULL), DIFFAUROC_OK, "ovo");
+    {
+        int ps = auroc_partial_columns(s, N, K, K + 2, 1, y, K + 2, 1, w, DIFFAUROC_AXIS_TPR, 0.1,
+                                       0.6, a, v, st);
+        CHECK(ps == DIFFAUROC_OK || ps == DIFFAUROC_W_BELOW_DIAGONAL, "partial columns (random data: OK or below the diagonal)");
+    }
+    c[N - 1] = 3;
+    CHECK_STATUS(auroc_exact_ovr(s, N, K, K + 2, 1, c, w, v, st), DIFFAUROC_E_BAD_CLASS,
+                 "bad last class found, nothing read past it");
+    s[last - 1] = NAN;
+    CHECK_STATUS(auroc_exact_columns(s, N, K, K + 2, 1, y, K + 2, 1, w, v, st),
+                 DIFFAUROC_E_NONFINITE_SCORE, "bad last score found, nothing read past it");
+    CHECK(st[K - 1] == DIFFAUROC_E_NONFINITE_SCORE && st[0] == 0, "... in the last column");
+    munmap(ms.base, ms.length), munmap(my.base, my.length), munmap(mw.base, mw.length);
+    munmap(mc.base, mc.length), munmap(mf.base, mf.length);
+}
+
 int main(void) {
     verbose = getenv("DIFFAUROC_TEST_VERBOSE") != NULL;
     under_valgrind = getenv("DIFFAUROC_TEST_VALGRIND") != NULL;
@@ -3099,6 +3952,10 @@ int main(void) {
     test_partial_toys();
     test_partial_statuses();
     test_partial_oracle();
+    test_columns_toys();
+    test_columns_statuses();
+    test_columns_random();
+    test_columns_guard_pages();
     test_no_memory();
     test_threads();
 

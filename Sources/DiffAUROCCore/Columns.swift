@@ -1,0 +1,490 @@
+// Many AUROCs in one call: k score columns of one n-sample array, each against its own
+// 0/1 labels (multilabel), one shared label vector (k classifiers of one problem), or the
+// indicator "class == j" of a class vector (one-vs-rest); and one-vs-one pairs of classes.
+//
+// Method. Each column is computed exactly as the single-problem function computes it:
+// column j's scores (and labels) are gathered into a contiguous buffer in sample order, and
+// `exactAUROC` / `partialAUC` runs on that buffer. So every column's result is the same bits
+// as the single-problem function on the gathered column, whichever thread computes it.
+// A column that is already contiguous (sample stride 1) is read in place, not gathered;
+// so is a shared contiguous label vector. One-vs-one: the samples are bucketed by class
+// once (a stable counting sort of their indices, O(n)); pair (a, b) then gathers only its
+// n_a + n_b samples, in increasing index order (a merge of the two classes' index lists),
+// so the whole call gathers O(k n) samples, not O(k^2 n), and sorts 2 (k - 1) n in all,
+// against k n for one-vs-rest (the pairs' sorts are smaller, each n_a + n_b).
+//
+// Threads. Columns (pairs) are shared between the calling thread and one extra thread
+// (`runAsTeam`, WorkerTeam.swift): chunk 0 takes the even columns, chunk 1 the odd ones
+// (adjacent columns of a C-ordered array share cache lines, so both threads gather from the
+// same lines at about the same time), and each column's own computation then runs on one
+// thread (chunkCount 1). Measured at n = 10^6, k = 10 this is faster than computing the
+// columns one after the other with each column's exact AUROC on its own two threads
+// (see `ColumnsTuning.splitColumns`); the partial AUC has no two-thread path, so it always
+// splits. Each chunk reuses one gather buffer for scores and one for labels (n elements
+// each, allocated once per call); the single-problem functions allocate their own scratch.
+// Results do not depend on the split: a column is computed by the same code on the same
+// gathered buffer whichever chunk owns it.
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// An n x k array seen through strides counted in elements: element (i, j) (sample i,
+/// column j) is at `base[i * sampleStride + j * columnStride]`. NumPy's C-ordered (n, k)
+/// array has sampleStride k and columnStride 1; a Fortran-ordered one sampleStride 1 and
+/// columnStride n. Strides may be 0 (every sample, or every column, the same element).
+///
+/// Preconditions (the ABI layer checks them): every index `i * sampleStride + j *
+/// columnStride` with i < rowCount, j < columnCount fits in `Int` and is readable;
+/// `base` is non-nil when rowCount > 0 and columnCount > 0.
+public struct StridedColumns<Scalar: BitwiseCopyable> {
+    public let base: UnsafePointer<Scalar>?
+    public let rowCount: Int
+    public let columnCount: Int
+    public let sampleStride: Int
+    public let columnStride: Int
+
+    public init(base: UnsafePointer<Scalar>?, rowCount: Int, columnCount: Int,
+                sampleStride: Int, columnStride: Int) {
+        self.base = base
+        self.rowCount = rowCount
+        self.columnCount = columnCount
+        self.sampleStride = sampleStride
+        self.columnStride = columnStride
+    }
+
+    /// Element (i, j).
+    @inline(__always)
+    public subscript(i: Int, j: Int) -> Scalar { base![i &* sampleStride &+ j &* columnStride] }
+
+    /// Column j as a contiguous buffer when it is one in memory (sample stride 1, or a single
+    /// row), else nil.
+    @inline(__always)
+    func contiguousColumn(_ j: Int) -> UnsafeBufferPointer<Scalar>? {
+        guard rowCount > 0 else { return UnsafeBufferPointer(start: nil, count: 0) }
+        guard sampleStride == 1 || rowCount == 1 else { return nil }
+        return UnsafeBufferPointer(start: base! + j * columnStride, count: rowCount)
+    }
+
+    /// Copies column j into `buffer` (at least rowCount elements) and returns that part.
+    @inline(__always)
+    func gather(_ j: Int, into buffer: UnsafeMutablePointer<Scalar>?) -> UnsafeBufferPointer<Scalar> {
+        if let column = contiguousColumn(j) { return column }
+        let out = buffer!
+        let column = base! + j * columnStride
+        for i in 0..<rowCount { out[i] = column[i &* sampleStride] }
+        return UnsafeBufferPointer(start: out, count: rowCount)
+    }
+}
+
+/// Where column j's 0/1 labels come from.
+public enum ColumnLabels<Scalar: BitwiseCopyable> {
+    /// Column j of this array (n x k; columnStride 0: one label vector shared by every
+    /// column). Every element exactly 0 or 1.
+    case columns(StridedColumns<Scalar>)
+    /// One-vs-rest: sample i is positive in column j when `classes[i] == j`. n elements,
+    /// each an integer in [0, k).
+    case classes(UnsafeBufferPointer<Scalar>)
+}
+
+/// What is computed on each column.
+public enum ColumnStatistic: Equatable {
+    /// `exactAUROC`.
+    case exact
+    /// `partialAUC` over [lower, upper] of `axis` (0 <= lower < upper <= 1).
+    case partial(PartialAUCAxis, lower: Double, upper: Double)
+}
+
+/// What became of one column (or one-vs-one pair).
+public enum ColumnOutcome: UInt8, Equatable {
+    /// Not reached (no result was written for it).
+    case notComputed
+    /// `value` (and, for a partial AUC, `standardized` and `belowDiagonal`) hold the result.
+    case computed
+    /// No positive or no negative sample of positive weight: the statistic is undefined.
+    case oneClass
+    /// A scratch allocation of this column's computation failed.
+    case outOfMemory
+}
+
+/// One column's result.
+public struct ColumnResult: Equatable {
+    public var outcome: ColumnOutcome
+    /// The AUROC (`.exact`) or the raw partial area (`.partial`).
+    public var value: Double
+    /// McClish's standardized partial area (`.partial` only).
+    public var standardized: Double
+    /// The partial area is below the diagonal's (`PartialAUCResult.belowDiagonal`).
+    public var belowDiagonal: Bool
+
+    public init(outcome: ColumnOutcome = .notComputed, value: Double = .nan,
+                standardized: Double = .nan, belowDiagonal: Bool = false) {
+        self.outcome = outcome
+        self.value = value
+        self.standardized = standardized
+        self.belowDiagonal = belowDiagonal
+    }
+}
+
+/// Knobs of the column functions (tests and measurements).
+enum ColumnsTuning {
+    /// Below this many elements (n x k) the columns run on the calling thread alone: the
+    /// extra thread costs tens of microseconds.
+    static let parallelThreshold = 1 << 16
+    /// true: columns split over two threads, each column on one thread. false: columns one
+    /// after the other, each exact AUROC with its own two-thread path (from n >= 65536).
+    /// Measured at n = 10^6, k = 10 (see the file comment).
+    static let splitColumns = true
+}
+
+/// The AUROC (or partial AUC) of each of the k columns of `scores` against its labels:
+/// `results[j]` receives column j's outcome (k = `scores.columnCount` elements).
+///
+/// Column j's value is exactly `exactAUROC` (or `partialAUC`) of the samples (column j of
+/// `scores`, its labels, `weights`) in sample order: the same bits. `.oneClass` where that
+/// returns nil, `.outOfMemory` where its scratch could not be had (other columns are still
+/// computed). Throws `.allocationFailed`, with no result written, when the call's own
+/// gather buffers cannot be had. Runs the columns on the calling thread and one extra
+/// thread (joined before returning) when n x k >= 65536.
+///
+/// Preconditions (the ABI layer checks them): the strides' indices are readable (see
+/// `StridedColumns`); every score finite, every label exactly 0 or 1, every class an
+/// integer in [0, k), every weight finite and >= 0; `weights` nil or of n elements;
+/// `labels` of n rows and k columns (or n classes); a partial range 0 <= lower < upper <= 1.
+///
+///     // 2 columns, C order, shared labels [0, 0, 1, 1]:
+///     aurocColumns(scores: StridedColumns(base: s, rowCount: 4, columnCount: 2,
+///                                         sampleStride: 2, columnStride: 1),
+///                  labels: .columns(StridedColumns(base: y, rowCount: 4, columnCount: 2,
+///                                                  sampleStride: 1, columnStride: 0)),
+///                  weights: nil, statistic: .exact, into: results)
+public func aurocColumns(
+    scores: StridedColumns<Double>, labels: ColumnLabels<Double>,
+    weights: UnsafeBufferPointer<Double>?, statistic: ColumnStatistic,
+    into results: UnsafeMutableBufferPointer<ColumnResult>
+) throws(CoreError) {
+    try columnsGeneric(scores: scores, labels: labels, weights: weights, statistic: statistic,
+                       into: results)
+}
+
+/// `aurocColumns` on float32 scores, labels or classes and weights (each column the same
+/// bits as `exactAUROCFloat32` / `partialAUCFloat32` of the gathered column).
+public func aurocColumnsFloat32(
+    scores: StridedColumns<Float>, labels: ColumnLabels<Float>,
+    weights: UnsafeBufferPointer<Float>?, statistic: ColumnStatistic,
+    into results: UnsafeMutableBufferPointer<ColumnResult>
+) throws(CoreError) {
+    try columnsGeneric(scores: scores, labels: labels, weights: weights, statistic: statistic,
+                       into: results)
+}
+
+/// One-vs-one AUROCs of k classes (Hand and Till): for each pair a < b, on the samples
+/// of classes a and b (in sample order), `results[a * k + b]` gets the AUROC of column a
+/// with class a positive and `results[b * k + a]` that of column b with class b positive
+/// (each the same bits as `exactAUROC` of that subset). A pair where class a or b has no
+/// sample gets `.oneClass` in both. The diagonal `results[j * k + j]` is not written.
+/// k x k results; no weights. Throws `.allocationFailed`, with no result written, when
+/// the call's own buffers (an index per sample, the gather buffers) cannot be had.
+/// Threads as `aurocColumns` (pairs shared between two threads).
+///
+/// Preconditions: as `aurocColumns`; `classes` n integers in [0, k).
+public func aurocOneVsOne(
+    scores: StridedColumns<Double>, classes: UnsafeBufferPointer<Double>,
+    into results: UnsafeMutableBufferPointer<ColumnResult>
+) throws(CoreError) {
+    try oneVsOneGeneric(scores: scores, classes: classes, into: results)
+}
+
+/// `aurocOneVsOne` on float32 scores and classes.
+public func aurocOneVsOneFloat32(
+    scores: StridedColumns<Float>, classes: UnsafeBufferPointer<Float>,
+    into results: UnsafeMutableBufferPointer<ColumnResult>
+) throws(CoreError) {
+    try oneVsOneGeneric(scores: scores, classes: classes, into: results)
+}
+
+// ---- columns ----
+
+/// The class index of a validated class value (an integer in [0, k)). Through the
+/// concrete Double conversion: the generic `Int(_:)` of a `BinaryFloatingPoint` is not
+/// specialized into one instruction and cost about 10 ns a sample.
+@inline(__always)
+private func classIndex<Score: OrderKeyed>(_ c: Score) -> Int { Int(c.doubleValue) }
+
+/// Per-chunk gather buffers: `count` elements each (0: not needed), chunk c at c * count.
+private struct GatherBuffers<Score: BitwiseCopyable> {
+    let scores: ScratchBuffer<Score>
+    let labels: ScratchBuffer<Score>
+    let perChunk: Int
+    let labelsPerChunk: Int
+
+    func scoreBuffer(_ chunk: Int) -> UnsafeMutablePointer<Score>? {
+        scores.base.map { $0 + chunk * perChunk }
+    }
+    func labelBuffer(_ chunk: Int) -> UnsafeMutablePointer<Score>? {
+        labels.base.map { $0 + chunk * labelsPerChunk }
+    }
+    func free() {
+        scores.free()
+        labels.free()
+    }
+
+    static func allocate(chunks: Int, scoreCount: Int, labelCount: Int) throws(CoreError)
+        -> GatherBuffers
+    {
+        let s = try ScratchBuffer<Score>(count: chunks * scoreCount)
+        let y: ScratchBuffer<Score>
+        do { y = try ScratchBuffer<Score>(count: chunks * labelCount) } catch {
+            s.free()
+            throw error
+        }
+        if scoreCount * MemoryLayout<Score>.stride >= 4 << 20 { s.adviseHugePages() }
+        return GatherBuffers(scores: s, labels: y, perChunk: scoreCount,
+                             labelsPerChunk: labelCount)
+    }
+}
+
+private func columnsGeneric<Score: ThresholdScore & BitwiseCopyable>(
+    scores: StridedColumns<Score>, labels: ColumnLabels<Score>,
+    weights: UnsafeBufferPointer<Score>?, statistic: ColumnStatistic,
+    into results: UnsafeMutableBufferPointer<ColumnResult>
+) throws(CoreError) {
+    let n = scores.rowCount, k = scores.columnCount
+    precondition(results.count >= k)
+    guard k > 0 else { return }
+    let split = k >= 2 && n * k >= ColumnsTuning.parallelThreshold
+        && (ColumnsTuning.splitColumns || statistic != .exact)
+    let chunkCount = split ? 2 : 1
+    // What needs gathering: scores unless contiguous; labels per column unless contiguous
+    // or shared; classes always become a label buffer per column; a shared strided label
+    // vector is gathered once, before the team starts.
+    let gatherScores = n > 1 && scores.sampleStride != 1
+    var labelCount = 0
+    var sharedCount = 0
+    switch labels {
+    case .columns(let y):
+        if n > 1 && y.sampleStride != 1 {
+            if y.columnStride == 0 { sharedCount = n } else { labelCount = n }
+        }
+    case .classes:
+        labelCount = n
+    }
+    let buffers = try GatherBuffers<Score>.allocate(
+        chunks: chunkCount, scoreCount: gatherScores ? n : 0, labelCount: labelCount)
+    defer { buffers.free() }
+    let shared = try ScratchBuffer<Score>(count: sharedCount)
+    defer { shared.free() }
+    var sharedLabels: UnsafeBufferPointer<Score>? = nil
+    if case .columns(let y) = labels, y.columnStride == 0 {
+        sharedLabels = y.gather(0, into: shared.base)
+    }
+    var team = ColumnsTeam(
+        scores: scores, labels: labels, sharedLabels: sharedLabels, weights: weights,
+        statistic: statistic, results: results.baseAddress!, buffers: buffers,
+        chunkCount: chunkCount, innerChunkCount: split ? 1 : nil)
+    withUnsafeMutablePointer(to: &team) { team in
+        runAsTeam(chunkCount: chunkCount, context: UnsafeMutableRawPointer(team)) { raw, worker in
+            raw.assumingMemoryBound(to: ColumnsTeam<Score>.self).pointee.run(worker)
+        }
+    }
+}
+
+/// The state the column team shares (on `columnsGeneric`'s stack).
+private struct ColumnsTeam<Score: ThresholdScore & BitwiseCopyable> {
+    let scores: StridedColumns<Score>
+    let labels: ColumnLabels<Score>
+    let sharedLabels: UnsafeBufferPointer<Score>?
+    let weights: UnsafeBufferPointer<Score>?
+    let statistic: ColumnStatistic
+    let results: UnsafeMutablePointer<ColumnResult>
+    let buffers: GatherBuffers<Score>
+    let chunkCount: Int
+    /// 1 when the columns are split (each column on one thread), nil otherwise.
+    let innerChunkCount: Int?
+
+    func run(_ worker: TeamWorker) {
+        for chunk in worker.chunks {
+            var j = chunk
+            while j < scores.columnCount {
+                results[j] = column(j, chunk: chunk)
+                j += chunkCount
+            }
+        }
+    }
+
+    func column(_ j: Int, chunk: Int) -> ColumnResult {
+        let n = scores.rowCount
+        let s = scores.gather(j, into: buffers.scoreBuffer(chunk))
+        let y: UnsafeBufferPointer<Score>
+        if let sharedLabels {
+            y = sharedLabels
+        } else {
+            switch labels {
+            case .columns(let matrix):
+                y = matrix.gather(j, into: buffers.labelBuffer(chunk))
+            case .classes(let classes):
+                if n == 0 {
+                    y = UnsafeBufferPointer(start: nil, count: 0)
+                } else {
+                    // Compared as floating-point values (a loop that vectorizes): a class
+                    // is an integer, so it equals j exactly when it equals Score(j) and
+                    // Score(j) is j exactly; if j has no exact Score, no class is j.
+                    let out = buffers.labelBuffer(chunk)!
+                    let target = Score(j)
+                    if Int(target.doubleValue) == j {
+                        for i in 0..<n { out[i] = classes[i] == target ? 1 : 0 }
+                    } else {
+                        for i in 0..<n { out[i] = 0 }
+                    }
+                    y = UnsafeBufferPointer(start: out, count: n)
+                }
+            }
+        }
+        return compute(scores: s, labels: y, weights: weights, statistic: statistic,
+                       chunkCount: innerChunkCount)
+    }
+}
+
+/// The single-problem computation of one gathered column.
+private func compute<Score: ThresholdScore & BitwiseCopyable>(
+    scores: UnsafeBufferPointer<Score>, labels: UnsafeBufferPointer<Score>,
+    weights: UnsafeBufferPointer<Score>?, statistic: ColumnStatistic, chunkCount: Int?
+) -> ColumnResult {
+    do {
+        switch statistic {
+        case .exact:
+            guard let value = try exactAUROC(scores: scores, labels: labels, weights: weights,
+                                             chunkCount: chunkCount)
+            else { return ColumnResult(outcome: .oneClass) }
+            return ColumnResult(outcome: .computed, value: value)
+        case .partial(let axis, let lower, let upper):
+            guard let r = try partialAUC(scores: scores, labels: labels, weights: weights,
+                                         axis: axis, lower: lower, upper: upper)
+            else { return ColumnResult(outcome: .oneClass) }
+            return ColumnResult(outcome: .computed, value: r.area, standardized: r.standardized,
+                                belowDiagonal: r.belowDiagonal)
+        }
+    } catch {
+        return ColumnResult(outcome: .outOfMemory)
+    }
+}
+
+// ---- one-vs-one ----
+
+private func oneVsOneGeneric<Score: ThresholdScore & BitwiseCopyable>(
+    scores: StridedColumns<Score>, classes: UnsafeBufferPointer<Score>,
+    into results: UnsafeMutableBufferPointer<ColumnResult>
+) throws(CoreError) {
+    let n = scores.rowCount, k = scores.columnCount
+    precondition(results.count >= k * k && classes.count == n)
+    guard k > 1 else { return }
+    // Class c's samples are order[start[c] ..< start[c + 1]], in increasing index order.
+    let start = try ScratchBuffer<Int>(count: k + 1)
+    defer { start.free() }
+    let order = try ScratchBuffer<Int>(count: n)
+    defer { order.free() }
+    let starts = start.base!
+    for c in 0...k { starts[c] = 0 }
+    for i in 0..<n { starts[classIndex(classes[i]) + 1] += 1 }
+    // The largest pair: the two largest classes.
+    var largest = 0, second = 0
+    for c in 0..<k {
+        let size = starts[c + 1]
+        if size > largest { (largest, second) = (size, largest) } else if size > second { second = size }
+    }
+    for c in 0..<k { starts[c + 1] += starts[c] }
+    if n > 0 {
+        // Stable counting sort (starts[c] advances to starts[c + 1] while filling, then is
+        // restored).
+        let o = order.base!
+        for i in 0..<n {
+            let c = classIndex(classes[i])
+            o[starts[c]] = i
+            starts[c] += 1
+        }
+        for c in stride(from: k, to: 0, by: -1) { starts[c] = starts[c - 1] }
+        starts[0] = 0
+    }
+    let pairCount = k * (k - 1) / 2
+    let split = n * k >= ColumnsTuning.parallelThreshold && pairCount >= 2
+    let chunkCount = split ? 2 : 1
+    let pairSize = largest + second
+    let buffers = try GatherBuffers<Score>.allocate(
+        chunks: chunkCount, scoreCount: pairSize, labelCount: pairSize)
+    defer { buffers.free() }
+    var team = OneVsOneTeam(
+        scores: scores, order: order.base, starts: starts, results: results.baseAddress!,
+        buffers: buffers, chunkCount: chunkCount, innerChunkCount: split ? 1 : nil)
+    withUnsafeMutablePointer(to: &team) { team in
+        runAsTeam(chunkCount: chunkCount, context: UnsafeMutableRawPointer(team)) { raw, worker in
+            raw.assumingMemoryBound(to: OneVsOneTeam<Score>.self).pointee.run(worker)
+        }
+    }
+}
+
+/// The state the one-vs-one team shares (on `oneVsOneGeneric`'s stack).
+private struct OneVsOneTeam<Score: ThresholdScore & BitwiseCopyable> {
+    let scores: StridedColumns<Score>
+    let order: UnsafeMutablePointer<Int>?
+    let starts: UnsafeMutablePointer<Int>
+    let results: UnsafeMutablePointer<ColumnResult>
+    let buffers: GatherBuffers<Score>
+    let chunkCount: Int
+    let innerChunkCount: Int?
+
+    /// Pair number t (in the order a = 0, 1, ...; b = a + 1, ...) belongs to chunk
+    /// t % chunkCount: pairs of different sizes alternate between the two threads.
+    func run(_ worker: TeamWorker) {
+        let k = scores.columnCount
+        for chunk in worker.chunks {
+            var t = 0
+            for a in 0..<k {
+                for b in (a + 1)..<k {
+                    if t % chunkCount == chunk { pair(a, b, chunk: chunk) }
+                    t += 1
+                }
+            }
+        }
+    }
+
+    func pair(_ a: Int, _ b: Int, chunk: Int) {
+        let k = scores.columnCount
+        let aStart = starts[a], aEnd = starts[a + 1]
+        let bStart = starts[b], bEnd = starts[b + 1]
+        guard aEnd > aStart, bEnd > bStart else {
+            results[a * k + b] = ColumnResult(outcome: .oneClass)
+            results[b * k + a] = ColumnResult(outcome: .oneClass)
+            return
+        }
+        let count = (aEnd - aStart) + (bEnd - bStart)
+        let s = buffers.scoreBuffer(chunk)!, y = buffers.labelBuffer(chunk)!
+        let o = order!
+        // Column a, class a positive; then column b, class b positive: the same samples in
+        // increasing index order (the merge of the two classes' sorted index lists).
+        // (Two passes by index, not over an array literal: no Swift heap allocation.)
+        for pass in 0..<2 {
+            let column = pass == 0 ? a : b
+            var p = aStart, q = bStart, m = 0
+            while p < aEnd || q < bEnd {
+                let fromA = q == bEnd || (p < aEnd && o[p] < o[q])
+                let i: Int
+                if fromA {
+                    i = o[p]
+                    p += 1
+                } else {
+                    i = o[q]
+                    q += 1
+                }
+                s[m] = scores[i, column]
+                y[m] = (fromA ? a : b) == column ? 1 : 0
+                m += 1
+            }
+            results[column * k + (column == a ? b : a)] = compute(
+                scores: UnsafeBufferPointer(start: s, count: count),
+                labels: UnsafeBufferPointer(start: y, count: count), weights: nil,
+                statistic: .exact, chunkCount: innerChunkCount)
+        }
+    }
+}
