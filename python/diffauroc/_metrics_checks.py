@@ -40,6 +40,22 @@ def check_options(function: str, name: str, value: Any, options: tuple,
     )
 
 
+def check_array_like(function: str, name: str, value: Any, allow_none: bool = False) -> None:
+    """scikit-learn's parameter check "array-like": a sequence, an array or anything with
+    ``__array__`` or ``__len__``, not a string, not a sparse matrix."""
+    if value is None and allow_none:
+        return
+    sparse = hasattr(value, "toarray") and hasattr(value, "nnz")
+    array_like = (hasattr(value, "__len__") or hasattr(value, "shape")
+                  or hasattr(value, "__array__")) and not isinstance(value, (str, bytes))
+    if sparse or not array_like:
+        tail = " or None" if allow_none else ""
+        raise InvalidParameterError(
+            f"The {name!r} parameter of {function} must be an array-like{tail}. "
+            f"Got {value!r} instead."
+        )
+
+
 def is_real(value: Any) -> bool:
     return isinstance(value, Real) and not isinstance(value, (bool, np.bool_))
 

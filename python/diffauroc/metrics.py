@@ -51,6 +51,7 @@ from ._metrics_checks import (
     as_scores,
     as_weights,
     assert_finite,
+    check_array_like,
     check_bool,
     check_consistent_length,
     check_max_fpr,
@@ -320,7 +321,10 @@ def roc_curve(y_true: Any, y_score: Any, *, pos_label: Any = None,
     ([0.0, 0.0, 0.5, 0.5, 1.0], [0.0, 0.5, 0.5, 1.0, 1.0], [inf, 0.8, 0.4, 0.35, 0.1])
     """
     function = "roc_curve"
+    check_array_like(function, "y_true", y_true)
+    check_array_like(function, "y_score", y_score)
     check_pos_label_type(pos_label)
+    check_array_like(function, "sample_weight", sample_weight, allow_none=True)
     check_bool(function, "drop_intermediate", drop_intermediate)
     y = as_array(y_true)
     y_type, classes = target_and_classes(y, "y_true")
@@ -430,10 +434,14 @@ def roc_auc_score(y_true: Any, y_score: Any, *, average: Optional[str] = "macro"
     1.0
     """
     function = "roc_auc_score"
+    check_array_like(function, "y_true", y_true)
+    check_array_like(function, "y_score", y_score)
     check_options(function, "average", average, _AVERAGES, allow_none=True)
+    check_array_like(function, "sample_weight", sample_weight, allow_none=True)
     check_max_fpr(max_fpr)
     check_options(function, "multi_class", multi_class, ("raise", "ovr", "ovo"),
                   allow_none=False)
+    check_array_like(function, "labels", labels, allow_none=True)
     y = as_array(y_true)
     y_type, y_classes = target_and_classes(y, "y_true")
     if y.ndim > 2:

@@ -98,6 +98,11 @@ def test_roc_curve_bit_equal(seed, n, levels, weighting, dtype, drop):
     ours = metrics.roc_curve(y, s, sample_weight=w, drop_intermediate=drop)
     theirs = skm.roc_curve(y, s, sample_weight=w, drop_intermediate=drop)
     assert_same_curve(ours, theirs, (seed, n, levels, weighting, dtype, drop))
+    if w is not None and dtype == np.float32:  # all-float32 inputs (the _f32 export)
+        w32 = w.astype(np.float32)
+        assert_same_curve(metrics.roc_curve(y, s, sample_weight=w32, drop_intermediate=drop),
+                          skm.roc_curve(y, s, sample_weight=w32, drop_intermediate=drop),
+                          (seed, "float32 weights"))
 
 
 @pytest.mark.parametrize("labels, pos_label", [
@@ -419,6 +424,10 @@ ERROR_CASES = [
     ("roc_curve", ([b"a", b"b"], [0.1, 0.2]), {}),
     ("roc_curve", ([0.5, 0.25], [0.1, 0.2]), {}),
     ("roc_curve", (np.array([[0, 1], [1, 0]]), [0.1, 0.2]), {}),
+    ("roc_curve", ("01", [0.1, 0.2]), {}),
+    ("roc_auc_score", ([0, 1], 0.5), {}),
+    ("roc_auc_score", ([0, 1], [0.1, 0.2]), {"sample_weight": 3}),
+    ("roc_auc_score", (Y3, P3), {"multi_class": "ovr", "labels": "abc"}),
 ]
 
 
@@ -439,6 +448,20 @@ def test_errors_as_scikit_learn(name, args, kwargs):
         assert isinstance(ours.value, type(theirs.value)), (ours.value, theirs.value)
     # ours may add the element after scikit-learn's sentence
     assert str(ours.value).startswith(expected), (str(ours.value), expected)
+
+
+def test_sparse_inputs_refused_as_scikit_learn():
+    sparse = pytest.importorskip("scipy.sparse")
+    y = sparse.csr_matrix(np.array([[0], [1]]))
+    s = sparse.csr_matrix(np.array([[0.1], [0.2]]))
+    for name in ("roc_auc_score", "roc_curve"):
+        for args, param in (((y, [0.1, 0.2]), "y_true"), (([0, 1], s), "y_score")):
+            with pytest.raises(ValueError, match=f"The '{param}' parameter of {name} must "
+                                                 f"be an array-like"):
+                getattr(metrics, name)(*args)
+            with pytest.raises(ValueError, match=f"The '{param}' parameter of {name} must "
+                                                 f"be an array-like"):
+                getattr(skm, name)(*args)
 
 
 def test_negative_weight_is_an_error_naming_it():
