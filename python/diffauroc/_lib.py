@@ -45,6 +45,7 @@ W_BELOW_DIAGONAL = 2
 E_CAPACITY = -9
 E_BAD_RANGE = -10
 E_WEIGHT_SUM = -11
+E_BAD_CLASS = -12
 
 STATUS_CODES = {
     "DIFFAUROC_OK": OK,
@@ -61,6 +62,7 @@ STATUS_CODES = {
     "DIFFAUROC_E_CAPACITY": E_CAPACITY,
     "DIFFAUROC_E_BAD_RANGE": E_BAD_RANGE,
     "DIFFAUROC_E_WEIGHT_SUM": E_WEIGHT_SUM,
+    "DIFFAUROC_E_BAD_CLASS": E_BAD_CLASS,
 }
 
 _double_p = ctypes.POINTER(ctypes.c_double)
@@ -129,6 +131,60 @@ SIGNATURES: dict[str, tuple[type, list[type]]] = {
         _int,
         [_float_p, _float_p, _float_p, _size_t, _int, ctypes.c_double, ctypes.c_double,
          _double_p, _double_p],
+    ),
+    # int auroc_exact_columns(scores, n, k, score_sample_stride, score_column_stride,
+    #                         labels, label_sample_stride, label_column_stride, weights,
+    #                         out_values, out_status): k AUROCs of a strided n x k array
+    #                         (strides in elements; label_column_stride 0: shared labels)
+    "auroc_exact_columns": (
+        _int,
+        [_double_p, _size_t, _size_t, _size_t, _size_t, _double_p, _size_t, _size_t,
+         _double_p, _double_p, _int_p],
+    ),
+    # int auroc_exact_columns_f32(...): float32 scores, labels, weights; double outputs
+    "auroc_exact_columns_f32": (
+        _int,
+        [_float_p, _size_t, _size_t, _size_t, _size_t, _float_p, _size_t, _size_t,
+         _float_p, _double_p, _int_p],
+    ),
+    # int auroc_exact_ovr(scores, n, k, sample_stride, column_stride, classes, weights,
+    #                     out_values, out_status): one-vs-rest, classes[i] in [0, k)
+    "auroc_exact_ovr": (
+        _int,
+        [_double_p, _size_t, _size_t, _size_t, _size_t, _double_p, _double_p, _double_p,
+         _int_p],
+    ),
+    # int auroc_exact_ovr_f32(...): float32 scores, classes, weights
+    "auroc_exact_ovr_f32": (
+        _int,
+        [_float_p, _size_t, _size_t, _size_t, _size_t, _float_p, _float_p, _double_p,
+         _int_p],
+    ),
+    # int auroc_exact_ovo(scores, n, k, sample_stride, column_stride, classes, out_pairs,
+    #                     out_status): one-vs-one, k * k outputs (a*k+b: column a, class a
+    #                     positive, on classes a and b); the caller averages
+    "auroc_exact_ovo": (
+        _int,
+        [_double_p, _size_t, _size_t, _size_t, _size_t, _double_p, _double_p, _int_p],
+    ),
+    # int auroc_exact_ovo_f32(...): float32 scores and classes
+    "auroc_exact_ovo_f32": (
+        _int,
+        [_float_p, _size_t, _size_t, _size_t, _size_t, _float_p, _double_p, _int_p],
+    ),
+    # int auroc_partial_columns(scores, n, k, score_sample_stride, score_column_stride,
+    #                           labels, label_sample_stride, label_column_stride, weights,
+    #                           axis, lower, upper, out_area, out_standardized, out_status)
+    "auroc_partial_columns": (
+        _int,
+        [_double_p, _size_t, _size_t, _size_t, _size_t, _double_p, _size_t, _size_t,
+         _double_p, _int, ctypes.c_double, ctypes.c_double, _double_p, _double_p, _int_p],
+    ),
+    # int auroc_partial_columns_f32(...): float32 scores, labels, weights
+    "auroc_partial_columns_f32": (
+        _int,
+        [_float_p, _size_t, _size_t, _size_t, _size_t, _float_p, _size_t, _size_t,
+         _float_p, _int, ctypes.c_double, ctypes.c_double, _double_p, _double_p, _int_p],
     ),
     # void *diffauroc_xla_ffi_soft(void *call_frame), and _exact: XLA FFI handlers whose
     # addresses the JAX front end registers with XLA; never called through ctypes
