@@ -251,8 +251,8 @@ struct PartialAreaVisitor<Word: FixedWidthInteger & UnsignedInteger>: SortedBuck
         return xBucket > 0 && a.isBelow(Double(xAbove &+ xBucket)) && b.isAbove(Double(xAbove))
     }
 
-    mutating func visit(_ words: UnsafeMutablePointer<Word>, _ classes: UnsafeMutablePointer<UInt8>,
-                        count: Int, positives: Int, positivesAbove: Int, negativesAbove: Int) {
+    mutating func visit(_ words: UnsafeMutablePointer<Word>, count: Int, positives: Int,
+                        positivesAbove: Int, negativesAbove: Int) {
         let xAbove = byFPR ? negativesAbove : positivesAbove
         let yAbove = byFPR ? positivesAbove : negativesAbove  // of the class counted by Y's sums
         let xBucket = byFPR ? count &- positives : positives
@@ -261,16 +261,17 @@ struct PartialAreaVisitor<Word: FixedWidthInteger & UnsignedInteger>: SortedBuck
             let flip = byFPR ? 1 : 0
             var xSeen = 0, ySeen = 0, xBefore = 0, yBefore = 0
             var q: UInt64 = 0  // < 2 count^2 < 2^63
-            var previous = words[count &- 1]
+            var previous = words[count &- 1] &>> 1
             var i = count
             while i > 0 {
                 i &-= 1
                 let word = words[i]
-                let newGroup = word != previous
-                previous = word
+                let group = word &>> 1
+                let newGroup = group != previous
+                previous = group
                 xBefore = newGroup ? xSeen : xBefore
                 yBefore = newGroup ? ySeen : yBefore
-                let isX = Int(classes[i]) ^ flip
+                let isX = Int(truncatingIfNeeded: word & 1) ^ flip
                 let isY = 1 &- isX
                 q &+= UInt64(truncatingIfNeeded: isX &* (yBefore &+ ySeen) &+ isY &* (xSeen &- xBefore))
                 xSeen &+= isX
@@ -289,11 +290,11 @@ struct PartialAreaVisitor<Word: FixedWidthInteger & UnsignedInteger>: SortedBuck
         var fps = negativesAbove, tps = positivesAbove
         var end = count
         while end > 0 {
-            let key = words[end &- 1]
+            let key = words[end &- 1] &>> 1
             var start = end &- 1
-            while start > 0 && words[start &- 1] == key { start &-= 1 }
+            while start > 0 && words[start &- 1] &>> 1 == key { start &-= 1 }
             var p = 0
-            for k in start..<end { p &+= Int(classes[k]) }
+            for k in start..<end { p &+= Int(truncatingIfNeeded: words[k] & 1) }
             let fps1 = fps &+ (end &- start &- p), tps1 = tps &+ p
             let x0 = byFPR ? fps : tps, x1 = byFPR ? fps1 : tps1
             let y0 = byFPR ? tps : negativeTotal &- fps, y1 = byFPR ? tps1 : negativeTotal &- fps1

@@ -78,6 +78,11 @@ struct SampleSortOutcome {
 /// the highest down, each right after it is sorted (so while it is in cache), with the
 /// counts of the samples in all higher buckets. A bucket the visitor does not want is
 /// neither sorted nor visited.
+///
+/// Visited buckets hold words in the exact AUROC's layout, not keys: the key shifted left
+/// past its bits that are the same in every key and its bucket bits, with the class in the
+/// lowest bit (1 positive); the words of a bucket ascend by key, and equal keys are equal
+/// words but for bit 0 (their classes in any order).
 protocol SortedBucketVisitor: BitwiseCopyable {
     associatedtype Word: FixedWidthInteger & UnsignedInteger
     associatedtype Configuration
@@ -87,9 +92,9 @@ protocol SortedBucketVisitor: BitwiseCopyable {
     /// Whether the bucket of `positives` and `negatives` below `positivesAbove` and
     /// `negativesAbove` (the samples of the higher buckets) is to be sorted and visited.
     func wants(positivesAbove: Int, negativesAbove: Int, positives: Int, negatives: Int) -> Bool
-    /// One sorted bucket: `words` and `classes` (1 positive) of `count` samples, ascending.
-    mutating func visit(_ words: UnsafeMutablePointer<Word>, _ classes: UnsafeMutablePointer<UInt8>,
-                        count: Int, positives: Int, positivesAbove: Int, negativesAbove: Int)
+    /// One sorted bucket of `count` words (see above), `positives` of them positive.
+    mutating func visit(_ words: UnsafeMutablePointer<Word>, count: Int, positives: Int,
+                        positivesAbove: Int, negativesAbove: Int)
 }
 
 /// Phase 4 sorts every bucket and visits none.
@@ -97,8 +102,8 @@ struct SortOnly<Word: FixedWidthInteger & UnsignedInteger>: SortedBucketVisitor 
     static var visits: Bool { false }
     init(_ configuration: Void, positives: Int, negatives: Int) {}
     func wants(positivesAbove: Int, negativesAbove: Int, positives: Int, negatives: Int) -> Bool { true }
-    func visit(_ words: UnsafeMutablePointer<Word>, _ classes: UnsafeMutablePointer<UInt8>,
-               count: Int, positives: Int, positivesAbove: Int, negativesAbove: Int) {}
+    func visit(_ words: UnsafeMutablePointer<Word>, count: Int, positives: Int,
+               positivesAbove: Int, negativesAbove: Int) {}
 }
 
 /// The phases above on one worker (`run`), with everything the workers share.
@@ -127,7 +132,8 @@ struct SampleSortTeam<Score: ThresholdScore, Visitor: SortedBucketVisitor> where
     /// (phase 3, without weights), the in-cache sort's tables.
     static var tablesPerChunk: Int { 3 * (1 << largestBucketBits) + RadixSortTuning.tableCount }
 
-    /// Whether phase 4 visits the buckets (and phase 3 counts each bucket's positives).
+    /// Whether phase 4 visits the buckets (then phase 3 writes the visitors' words, see
+    /// `SortedBucketVisitor`, and counts each bucket's positives; `classes` is unused).
     var visiting: Bool { Visitor.visits && weights == nil && visitors != nil }
 
     @inline(__always) func bucketPositives(_ chunk: Int) -> UnsafeMutablePointer<Int> {
@@ -320,16 +326,20 @@ struct SampleSortTeam<Score: ThresholdScore, Visitor: SortedBucketVisitor> where
                     values[p] = labels[i] == 1 ? w / positiveScale : -(w / negativeScale)
                     offsets[b] = p &+ 1
                 }
-            } else if let classes, visiting {
+            } else if visiting {
                 let positives = bucketPositives(chunk)
                 positives.initialize(repeating: 0, count: bucketCount)
+                // key << (drop + bucketBits) | class: bit 0 is free (the shift is >= 1
+                // when keys vary). A shift of the whole width (the bucket is the key, or
+                // every key is equal) leaves the class alone.
+                let wordShift = drop &+ bucketBits
+                let keepsKey = wordShift > 0 && wordShift < Word.bitWidth
                 for i in range {
                     let key = scores[i].orderKey
                     let b = bucket(key)
                     let p = offsets[b]
                     let c = labels[i].classBit
-                    words[p] = key
-                    classes[p] = UInt8(truncatingIfNeeded: c)
+                    words[p] = (keepsKey ? key &<< wordShift : 0) | Word(truncatingIfNeeded: c)
                     offsets[b] = p &+ 1
                     positives[b] &+= c
                 }
@@ -361,7 +371,14 @@ struct SampleSortTeam<Score: ThresholdScore, Visitor: SortedBucketVisitor> where
         @inline(__always) func sortBucket(_ chunk: Int, start: Int, size: Int) {
             guard size > 1, varying != 0, let spareWords, let spareValues else { return }
             let spareOffset = chunk == 0 ? 0 : largest.0
-            if let values {
+            if visiting {
+                // The visitors' words: ascending in word >> 1 (the classes of equal keys
+                // in any order), nothing carried.
+                let none = spareValues.assumingMemoryBound(to: NoValue.self)
+                sortWords(words + start, none, spareWords: spareWords + spareOffset,
+                          spareValues: none, count: size, tables: sortTables(chunk),
+                          ignoringLowestBit: true)
+            } else if let values {
                 sortWords(words + start, values + start, spareWords: spareWords + spareOffset,
                           spareValues: spareValues.assumingMemoryBound(to: Double.self) + spareOffset,
                           count: size, tables: sortTables(chunk))
@@ -371,7 +388,7 @@ struct SampleSortTeam<Score: ThresholdScore, Visitor: SortedBucketVisitor> where
                           count: size, tables: sortTables(chunk))
             }
         }
-        if visiting, let visitors, let classes {
+        if visiting, let visitors {
             // The samples above each run: none above chunk 1's; chunk 1's above chunk 0's.
             for chunk in worker.chunks {
                 let buckets = chunk == 0 ? 0..<splitBucket : splitBucket..<bucketCount
@@ -394,7 +411,7 @@ struct SampleSortTeam<Score: ThresholdScore, Visitor: SortedBucketVisitor> where
                     if s > 0 && visitor.wants(positivesAbove: positivesAbove, negativesAbove: negativesAbove,
                                               positives: p, negatives: s &- p) {
                         sortBucket(chunk, start: start, size: s)
-                        visitor.visit(words + start, classes + start, count: s, positives: p,
+                        visitor.visit(words + start, count: s, positives: p,
                                       positivesAbove: positivesAbove, negativesAbove: negativesAbove)
                     }
                     positivesAbove &+= p

@@ -116,7 +116,9 @@ struct SortedSamples<Score: ThresholdScore> {
 
     /// `gather`, with each chunk's buckets (unweighted) shown to `visitors[chunk]` as they
     /// are sorted (`SortedBucketVisitor`; `sampleChunkCount(n, forced: chunkCount)`
-    /// visitors, initialized here). A bucket the visitors do not want is left unsorted.
+    /// visitors, initialized here unless n == 0). With visitors (and no weights) only the
+    /// result's `count` and `totals` are meaningful: the words are the visitors' and some
+    /// buckets may be unsorted.
     static func gather<Visitor: SortedBucketVisitor>(
         scores: UnsafeBufferPointer<Score>, labels: UnsafeBufferPointer<Score>,
         weights: UnsafeBufferPointer<Score>?, tieOrder: TieOrder, scaled: Bool,
@@ -132,7 +134,9 @@ struct SortedSamples<Score: ThresholdScore> {
             throw error
         }
         let classes: ScratchBuffer<UInt8>
-        do { classes = try ScratchBuffer<UInt8>(count: weights == nil ? n : 0) } catch {
+        // (Visitors see their own words, with the class inside: no classes then.)
+        let needsClasses = weights == nil && !(Visitor.visits && visitors != nil)
+        do { classes = try ScratchBuffer<UInt8>(count: needsClasses ? n : 0) } catch {
             words.free()
             values.free()
             throw error
