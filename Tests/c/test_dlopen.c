@@ -37,6 +37,27 @@
 
 #define SENT (-12345.6789)
 
+/* The column exports' types (abi_types.h has the others), as Julia's ccall would use them:
+ * size_t strides in elements, int statuses. */
+typedef int (*columns_fn)(const double *, size_t, size_t, size_t, size_t, const double *, size_t,
+                          size_t, const double *, double *, int *);
+typedef int (*columns_f32_fn)(const float *, size_t, size_t, size_t, size_t, const float *, size_t,
+                              size_t, const float *, double *, int *);
+typedef int (*ovr_fn)(const double *, size_t, size_t, size_t, size_t, const double *,
+                      const double *, double *, int *);
+typedef int (*ovr_f32_fn)(const float *, size_t, size_t, size_t, size_t, const float *,
+                          const float *, double *, int *);
+typedef int (*ovo_fn)(const double *, size_t, size_t, size_t, size_t, const double *, double *,
+                      int *);
+typedef int (*ovo_f32_fn)(const float *, size_t, size_t, size_t, size_t, const float *, double *,
+                          int *);
+typedef int (*partial_columns_fn)(const double *, size_t, size_t, size_t, size_t, const double *,
+                                  size_t, size_t, const double *, int, double, double, double *,
+                                  double *, int *);
+typedef int (*partial_columns_f32_fn)(const float *, size_t, size_t, size_t, size_t,
+                                      const float *, size_t, size_t, const float *, int, double,
+                                      double, double *, double *, int *);
+
 /* Every export, as dlsym returns it. */
 typedef struct {
     diffauroc_soft_fn soft;
@@ -53,6 +74,14 @@ typedef struct {
     diffauroc_curve_f32_fn curve_f32;
     diffauroc_partial_fn partial;
     diffauroc_partial_f32_fn partial_f32;
+    columns_fn columns;
+    columns_f32_fn columns_f32;
+    ovr_fn ovr;
+    ovr_f32_fn ovr_f32;
+    ovo_fn ovo;
+    ovo_f32_fn ovo_f32;
+    partial_columns_fn partial_columns;
+    partial_columns_f32_fn partial_columns_f32;
 } api;
 
 /* ISO C forbids converting void * to a function pointer; POSIX requires dlsym's result to
@@ -92,6 +121,14 @@ static int load_api(void *handle, api *a) {
     LOOKUP(curve_f32, "auroc_curve_f32");
     LOOKUP(partial, "auroc_partial");
     LOOKUP(partial_f32, "auroc_partial_f32");
+    LOOKUP(columns, "auroc_exact_columns");
+    LOOKUP(columns_f32, "auroc_exact_columns_f32");
+    LOOKUP(ovr, "auroc_exact_ovr");
+    LOOKUP(ovr_f32, "auroc_exact_ovr_f32");
+    LOOKUP(ovo, "auroc_exact_ovo");
+    LOOKUP(ovo_f32, "auroc_exact_ovo_f32");
+    LOOKUP(partial_columns, "auroc_partial_columns");
+    LOOKUP(partial_columns_f32, "auroc_partial_columns_f32");
 #undef LOOKUP
     return missing;
 }
@@ -344,6 +381,69 @@ static void run_julia_calls(const api *a) {
         check_message(a, DIFFAUROC_E_BAD_RANGE);
         check_message(a, DIFFAUROC_E_WEIGHT_SUM);
         check_message(a, DIFFAUROC_W_BELOW_DIAGONAL);
+    }
+
+    /* The column functions through dlsym. Scores C order 4 x 2: column 0 = {.1 .4 .35 .8}
+     * (0.75 with labels 0 0 1 1), column 1 = {.8 .35 .4 .1} (1/4). */
+    {
+        const double sc[8] = {0.1, 0.8, 0.4, 0.35, 0.35, 0.4, 0.8, 0.1};
+        const float sc32[8] = {0.1f, 0.8f, 0.4f, 0.35f, 0.35f, 0.4f, 0.8f, 0.1f};
+        const double cls[4] = {1, 1, 0, 0}, bad_cls[4] = {1, 1, 0, 2};
+        const float cls32[4] = {1, 1, 0, 0}, y32[4] = {0, 0, 1, 1};
+        double v[3] = {SENT, SENT, SENT}, st2[2], pairs[4] = {SENT, SENT, SENT, SENT};
+        int st[3] = {-999, -999, -999}, pst[4] = {-999, -999, -999, -999};
+        CHECK(a->columns(sc, (size_t)4, (size_t)2, (size_t)2, (size_t)1, y, (size_t)1, (size_t)0,
+                         NULL, v, st) == DIFFAUROC_OK &&
+                  v[0] == 0.75 && v[1] == 0.25 && v[2] == SENT && st[0] == 0 && st[1] == 0 &&
+                  st[2] == -999,
+              "auroc_exact_columns: 0.75, 0.25, shared labels");
+        CHECK(a->columns_f32(sc32, (size_t)4, (size_t)2, (size_t)2, (size_t)1, y32, (size_t)1,
+                             (size_t)0, NULL, v, st) == DIFFAUROC_OK && v[0] == 0.75 && v[1] == 0.25,
+              "auroc_exact_columns_f32");
+        /* classes {1, 1, 0, 0}: column 0 with class 0 positive is labels 0 0 1 1 -> 0.75;
+         * column 1 with class 1 positive: {.8 .35} against {.4 .1} -> 3/4 */
+        CHECK(a->ovr(sc, (size_t)4, (size_t)2, (size_t)2, (size_t)1, cls, NULL, v, st) ==
+                      DIFFAUROC_OK && v[0] == 0.75 && v[1] == 0.75,
+              "auroc_exact_ovr: 0.75, 0.75");
+        CHECK(a->ovr_f32(sc32, (size_t)4, (size_t)2, (size_t)2, (size_t)1, cls32, NULL, v, NULL) ==
+                      DIFFAUROC_OK && v[0] == 0.75 && v[1] == 0.75,
+              "auroc_exact_ovr_f32");
+        CHECK(a->ovr(sc, (size_t)4, (size_t)2, (size_t)2, (size_t)1, bad_cls, NULL, v, st) ==
+                      DIFFAUROC_E_BAD_CLASS && st[0] == DIFFAUROC_E_BAD_CLASS,
+              "auroc_exact_ovr: class 2 of k = 2 -> E_BAD_CLASS");
+        /* two classes: ovo's pairs are the ovr values */
+        CHECK(a->ovo(sc, (size_t)4, (size_t)2, (size_t)2, (size_t)1, cls, pairs, pst) ==
+                      DIFFAUROC_OK && pairs[1] == 0.75 && pairs[2] == 0.75 && pairs[0] == SENT &&
+                  pst[1] == 0 && pst[2] == 0 && pst[3] == -999,
+              "auroc_exact_ovo: pairs (0, 1) and (1, 0), diagonal untouched");
+        CHECK(a->ovo_f32(sc32, (size_t)4, (size_t)2, (size_t)2, (size_t)1, cls32, pairs, NULL) ==
+                      DIFFAUROC_OK && pairs[1] == 0.75,
+              "auroc_exact_ovo_f32");
+        CHECK(a->ovo(sc, (size_t)4, (size_t)2, (size_t)2, (size_t)1, (const double[]){0, 0, 0, 0},
+                     pairs, pst) == DIFFAUROC_W_ONE_CLASS &&
+                  isnan(pairs[1]) && pst[1] == DIFFAUROC_E_ONE_CLASS,
+              "auroc_exact_ovo: class 1 absent -> NaN, E_ONE_CLASS, W_ONE_CLASS");
+        CHECK(a->partial_columns(sc, (size_t)4, (size_t)2, (size_t)2, (size_t)1, y, (size_t)1,
+                                 (size_t)0, NULL, DIFFAUROC_AXIS_FPR, 0, 0.25, v, st2, st) ==
+                      DIFFAUROC_W_BELOW_DIAGONAL &&
+                  v[0] == 0.125 && fabs(st2[0] - 5.0 / 7) < 1e-15 &&
+                  st[1] == DIFFAUROC_W_BELOW_DIAGONAL,
+              "auroc_partial_columns FPR [0, 0.25]: 0.125, 5/7; column 1 below the diagonal");
+        CHECK(a->partial_columns_f32(sc32, (size_t)4, (size_t)2, (size_t)2, (size_t)1, y32,
+                                     (size_t)1, (size_t)0, NULL, DIFFAUROC_AXIS_FPR, 0, 1, v,
+                                     NULL, st) == DIFFAUROC_OK &&
+                  v[0] == 0.75 && v[1] == 0.25,
+              "auroc_partial_columns_f32 [0, 1]: the AUROCs");
+        CHECK(a->columns(sc, (size_t)4, (size_t)2, ~(size_t)0, (size_t)1, y, (size_t)1, (size_t)0,
+                         NULL, v, st) == DIFFAUROC_E_TOO_LARGE,
+              "auroc_exact_columns: sample stride overflows -> E_TOO_LARGE");
+        CHECK(a->columns(sc, (size_t)4, (size_t)2, (size_t)2, (size_t)1, NULL, (size_t)1, (size_t)0,
+                         NULL, v, st) == DIFFAUROC_E_NULL_POINTER,
+              "auroc_exact_columns: labels NULL -> E_NULL_POINTER");
+        CHECK(a->columns(NULL, (size_t)4, (size_t)0, (size_t)2, (size_t)1, NULL, (size_t)1,
+                         (size_t)0, NULL, NULL, NULL) == DIFFAUROC_OK,
+              "auroc_exact_columns: k == 0 -> OK");
+        check_message(a, DIFFAUROC_E_BAD_CLASS);
     }
 
     /* A larger call, both paths agreeing with each other */

@@ -57,6 +57,48 @@ static_assert(DIFFAUROC_W_BELOW_DIAGONAL == 2 && DIFFAUROC_E_CAPACITY == -9 &&
                   DIFFAUROC_E_BAD_RANGE == -10 && DIFFAUROC_E_WEIGHT_SUM == -11 &&
                   DIFFAUROC_AXIS_FPR == 0 && DIFFAUROC_AXIS_TPR == 1,
               "curve status codes and axes");
+// The column functions (issue 12): prototypes and the class status.
+static_assert(std::is_same<decltype(&auroc_exact_columns),
+                           int (*)(const double *, std::size_t, std::size_t, std::size_t,
+                                   std::size_t, const double *, std::size_t, std::size_t,
+                                   const double *, double *, int *)>::value,
+              "auroc_exact_columns");
+static_assert(std::is_same<decltype(&auroc_exact_columns_f32),
+                           int (*)(const float *, std::size_t, std::size_t, std::size_t,
+                                   std::size_t, const float *, std::size_t, std::size_t,
+                                   const float *, double *, int *)>::value,
+              "auroc_exact_columns_f32");
+static_assert(std::is_same<decltype(&auroc_exact_ovr),
+                           int (*)(const double *, std::size_t, std::size_t, std::size_t,
+                                   std::size_t, const double *, const double *, double *,
+                                   int *)>::value,
+              "auroc_exact_ovr");
+static_assert(std::is_same<decltype(&auroc_exact_ovr_f32),
+                           int (*)(const float *, std::size_t, std::size_t, std::size_t,
+                                   std::size_t, const float *, const float *, double *,
+                                   int *)>::value,
+              "auroc_exact_ovr_f32");
+static_assert(std::is_same<decltype(&auroc_exact_ovo),
+                           int (*)(const double *, std::size_t, std::size_t, std::size_t,
+                                   std::size_t, const double *, double *, int *)>::value,
+              "auroc_exact_ovo");
+static_assert(std::is_same<decltype(&auroc_exact_ovo_f32),
+                           int (*)(const float *, std::size_t, std::size_t, std::size_t,
+                                   std::size_t, const float *, double *, int *)>::value,
+              "auroc_exact_ovo_f32");
+static_assert(std::is_same<decltype(&auroc_partial_columns),
+                           int (*)(const double *, std::size_t, std::size_t, std::size_t,
+                                   std::size_t, const double *, std::size_t, std::size_t,
+                                   const double *, int, double, double, double *, double *,
+                                   int *)>::value,
+              "auroc_partial_columns");
+static_assert(std::is_same<decltype(&auroc_partial_columns_f32),
+                           int (*)(const float *, std::size_t, std::size_t, std::size_t,
+                                   std::size_t, const float *, std::size_t, std::size_t,
+                                   const float *, int, double, double, double *, double *,
+                                   int *)>::value,
+              "auroc_partial_columns_f32");
+static_assert(DIFFAUROC_E_BAD_CLASS == -12, "class status code");
 // Status codes are usable as integer constant expressions.
 static_assert(DIFFAUROC_OK == 0 && DIFFAUROC_W_ONE_CLASS == 1 && DIFFAUROC_E_TOO_LARGE == -8,
               "status codes");
@@ -338,6 +380,64 @@ int main() {
         }
         for (auto &th : threads) th.join();
         CHECK(mismatches == std::vector<int>(3, 0), "std::thread results agree");
+    }
+
+    // The column functions with std::vector data: a Fortran-ordered n x k array (each
+    // column contiguous) and classes, large enough (n * k >= 65536) for the library's own
+    // second thread; each column equals auroc_exact of it, also from std::threads at once.
+    {
+        const std::size_t rows = 30000, k = 3;
+        std::vector<double> s(rows * k), classes(rows), y(rows);
+        for (std::size_t i = 0; i < rows; ++i) {
+            classes[i] = static_cast<double>((i * 7) % k);
+            for (std::size_t j = 0; j < k; ++j)
+                s[j * rows + i] = std::floor(50 * std::sin(0.01 * static_cast<double>(i * (j + 2)))) / 8;
+        }
+        std::vector<double> values(k, kSentinel);
+        std::vector<int> status(k, -999);
+        CHECK(auroc_exact_ovr(s.data(), rows, k, 1, rows, classes.data(), nullptr, values.data(),
+                              status.data()) == DIFFAUROC_OK,
+              "auroc_exact_ovr (Fortran order, two threads)");
+        bool same = true;
+        for (std::size_t j = 0; j < k; ++j) {
+            for (std::size_t i = 0; i < rows; ++i) y[i] = classes[i] == static_cast<double>(j);
+            double single = kSentinel;
+            same = same && auroc_exact(s.data() + j * rows, y.data(), nullptr, rows, &single) ==
+                               DIFFAUROC_OK &&
+                   single == values[j] && status[j] == DIFFAUROC_OK;
+        }
+        CHECK(same, "each ovr column == auroc_exact of the column (consistency)");
+        std::vector<double> bad = classes;
+        bad[17] = 0.5;
+        CHECK(auroc_exact_ovr(s.data(), rows, k, 1, rows, bad.data(), nullptr, values.data(),
+                              nullptr) == DIFFAUROC_E_BAD_CLASS,
+              "class 0.5: E_BAD_CLASS");
+        CHECK(std::string(diffauroc_strerror(DIFFAUROC_E_BAD_CLASS)).find("classes") !=
+                  std::string::npos,
+              "E_BAD_CLASS message names the classes");
+        std::vector<int> mismatches(3, 0);
+        std::vector<std::thread> threads;
+        for (int t = 0; t < 3; ++t) {
+            threads.emplace_back([&, t] {
+                for (int it = 0; it < 3; ++it) {
+                    std::vector<double> got(k, kSentinel);
+                    if (auroc_exact_ovr(s.data(), rows, k, 1, rows, classes.data(), nullptr,
+                                        got.data(), nullptr) != DIFFAUROC_OK ||
+                        got != values)
+                        ++mismatches[t];
+                }
+            });
+        }
+        for (auto &th : threads) th.join();
+        CHECK(mismatches == std::vector<int>(3, 0), "auroc_exact_ovr from 3 std::threads agrees");
+        std::vector<double> pairs(k * k, kSentinel);
+        CHECK(auroc_exact_ovo(s.data(), rows, k, 1, rows, classes.data(), pairs.data(), nullptr) ==
+                      DIFFAUROC_OK &&
+                  pairs[0] == kSentinel && pairs[1] >= 0 && pairs[1] <= 1,
+              "auroc_exact_ovo");
+        CHECK(auroc_exact_columns(nullptr, 5, 0, 1, 1, nullptr, 1, 0, nullptr, nullptr, nullptr) ==
+                  DIFFAUROC_OK,
+              "auroc_exact_columns k == 0");
     }
 
     std::printf("%d passed, %d failed\n", passed, failed);
