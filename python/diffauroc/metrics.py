@@ -530,8 +530,13 @@ def _multilabel(function: str, y: np.ndarray, scores: np.ndarray,
         check_nonzero_weights(flat_w)
         return _binary_from_positive(function, flat_y == pos, scores.ravel(), flat_w,
                                      max_fpr)
-    if scores.shape != y.shape:
-        check_consistent_length(y.T, scores.T)
+    if scores.shape[1] != y.shape[1]:
+        # scikit-learn indexes y_true's columns by y_score's (an IndexError, or extra
+        # columns of y_true silently ignored); here an error
+        raise ValueError(
+            f"{function}: y_true and y_score must have the same number of columns; got "
+            f"{y.shape[1]} and {scores.shape[1]}"
+        )
     average_weight = None
     axis = 1
     score_weights = weights

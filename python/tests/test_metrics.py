@@ -472,6 +472,14 @@ def test_negative_weight_is_an_error_naming_it():
         metrics.roc_curve([0, 1, 1], [0.1, 0.2, 0.3], sample_weight=[1, -1, 1])
 
 
+def test_multilabel_column_counts_must_agree():
+    y = np.array([[0, 1, 1], [1, 0, 1], [1, 1, 0]])
+    with pytest.raises(ValueError, match="same number of columns; got 3 and 2"):
+        metrics.roc_auc_score(y, y[:, :2] * 0.5)
+    with pytest.raises(ValueError, match="same number of columns; got 2 and 3"):
+        metrics.roc_auc_score(y[:, :2], y * 0.5)
+
+
 def test_nan_message_names_the_element():
     with pytest.raises(ValueError, match=r"Input contains NaN\..*y_score\[2\] = nan"):
         metrics.roc_auc_score([0, 1, 1], [0.1, 0.2, np.nan])
