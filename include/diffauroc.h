@@ -76,6 +76,10 @@ extern "C" {
  *                                      standardization is undefined (pROC answers NA). Both
  *                                      values are written; the standardized one is the
  *                                      formula's, below 0.5 (scikit-learn's max_fpr value).
+ *     3  DIFFAUROC_W_NO_VARIANCE       auroc_delong: fewer than 2 positives or 2 negatives, so
+ *                                      DeLong's variance (sample covariances over P - 1 and
+ *                                      N - 1) is undefined (pROC answers NA). The AUCs are
+ *                                      written; every covariance and difference variance is NaN.
  *    -1  DIFFAUROC_E_NULL_POINTER      a required pointer is NULL
  *    -2  DIFFAUROC_E_NONFINITE_SCORE   a score is NaN or +-infinity
  *    -3  DIFFAUROC_E_BAD_LABEL         a label is not exactly 0 or 1 (NaN included)
@@ -107,6 +111,7 @@ extern "C" {
 #define DIFFAUROC_OK                 0
 #define DIFFAUROC_W_ONE_CLASS        1
 #define DIFFAUROC_W_BELOW_DIAGONAL   2
+#define DIFFAUROC_W_NO_VARIANCE      3
 #define DIFFAUROC_E_NULL_POINTER    (-1)
 #define DIFFAUROC_E_NONFINITE_SCORE (-2)
 #define DIFFAUROC_E_BAD_LABEL       (-3)
@@ -600,6 +605,69 @@ void *diffauroc_xla_ffi_exact(void *call_frame);
 
 /* What the XLA FFI handlers return when no XLA error can be created (as POSIX's MAP_FAILED). */
 #define DIFFAUROC_XLA_FFI_NO_API ((void *)-1)
+
+/* ---- DeLong's variance and the paired test ---- */
+
+/*
+ * auroc_delong: the AUROCs of k score columns on one label vector (k models scored on the
+ * same samples: the paired design), DeLong's covariance matrix of those AUROCs, and the
+ * variance of each difference AUC_a - AUC_b, as pROC defines them (var(), the covariance
+ * of roc.test(method = "delong", paired = TRUE)):
+ *
+ *   V10_ai = (#negatives scoring below positive i in column a + 1/2 #tied) / N
+ *   V01_aj = (#positives scoring above negative j in column a + 1/2 #tied) / P
+ *   AUC_a  = mean_i V10_ai (= mean_j V01_aj = auroc_exact of column a, bit for bit)
+ *   cov_ab = S10_ab / P + S01_ab / N,  S10_ab = sum_i (V10_ai - AUC_a)(V10_bi - AUC_b) / (P - 1),
+ *            S01_ab likewise over the negatives / (N - 1)
+ *   diff_var_ab = cov_aa + cov_bb - 2 cov_ab = Var(AUC_a - AUC_b)
+ *
+ * Unweighted (no weights: a weighted DeLong has no agreed definition). Ties count 1/2
+ * whatever their bit patterns (-0.0 ties +0.0).
+ *
+ *   scores           n x k: element (sample i, column a) at scores[i*sample_stride +
+ *                    a*column_stride] (strides in elements; a C-ordered (n, k) array has
+ *                    sample_stride k, column_stride 1; k columns back to back sample_stride 1,
+ *                    column_stride n; any strides, overlapping columns allowed: read only)
+ *   labels           n labels, exactly 0 or 1, shared by every column
+ *   out_auc          required (when k > 0): k doubles
+ *   out_cov          k x k doubles (row-major, symmetric), or NULL
+ *   out_diff_var     k x k doubles (row-major, symmetric, zero diagonal), or NULL. Computed
+ *                    from the exact numerators, so it does not cancel as
+ *                    cov_aa + cov_bb - 2 cov_ab from the rounded entries would when two
+ *                    columns are strongly correlated (the paired test's denominator)
+ *
+ * Accuracy: every AUC, covariance and difference variance is the correctly rounded double
+ * (to nearest, ties to even) of its exact rational value: 2N V10 and 2P V01 are integers,
+ * the sums are exact 128-bit integers, and one 256-bit division rounds once. So the
+ * results are the same bits on either CPU build, with one thread or two, for float32 and
+ * for the same values widened to double, and whatever the strides.
+ *
+ * Cost: one radix sort and one sweep per column, O(k n) memory (4 bytes per sample and
+ * column, plus one sort's scratch of about 24 n bytes per thread), then O(k^2 n) integer
+ * multiply-adds for the sums. From n = 32768 the columns (and the sums) are shared by the
+ * calling thread and one extra thread (joined before it returns).
+ *
+ * Order of checks: sizes (n > 2^31 - 1, k x k, n x k or the largest element index
+ * (n - 1)*sample_stride + (k - 1)*column_stride beyond the single-problem limit:
+ * DIFFAUROC_E_TOO_LARGE), then k == 0 (DIFFAUROC_OK, nothing touched), the pointers
+ * (out_auc; scores and labels when n > 0), then the samples in order: at sample i the
+ * scores of columns 0 .. k-1 (DIFFAUROC_E_NONFINITE_SCORE), then label i
+ * (DIFFAUROC_E_BAD_LABEL). On any error nothing is written.
+ *
+ * Returns DIFFAUROC_OK; DIFFAUROC_W_NO_VARIANCE when P < 2 or N < 2 (AUCs written, every
+ * covariance and difference variance NaN, as pROC's NA); DIFFAUROC_E_ONE_CLASS when there
+ * is no positive or no negative (n == 0 included; nothing written); DIFFAUROC_E_NO_MEMORY
+ * (nothing written); or a check's error above.
+ */
+int auroc_delong(const double *scores, size_t n, size_t k, size_t sample_stride,
+                 size_t column_stride, const double *labels, double *out_auc,
+                 double *out_cov, double *out_diff_var);
+
+/* auroc_delong_f32: auroc_delong for float32 scores and labels (results in double, the
+   same bits as auroc_delong on the values widened to double). */
+int auroc_delong_f32(const float *scores, size_t n, size_t k, size_t sample_stride,
+                     size_t column_stride, const float *labels, double *out_auc,
+                     double *out_cov, double *out_diff_var);
 
 /* ---- finding the bad element ---- */
 

@@ -4,6 +4,7 @@ enum Status: Int32 {
     case ok = 0
     case warnOneClass = 1
     case warnBelowDiagonal = 2
+    case warnNoVariance = 3
     case nullPointer = -1
     case nonfiniteScore = -2
     case badLabel = -3
@@ -25,6 +26,8 @@ enum Status: Int32 {
             "no positive or no negative sample with positive weight: soft AUROC and its gradients are 0, the ROC curve's rate of the absent class is NaN"
         case .warnBelowDiagonal:
             "the partial area is below the diagonal's: McClish's standardized value is below 0.5 (pROC says NA)"
+        case .warnNoVariance:
+            "DeLong's variance is undefined with fewer than 2 positives or 2 negatives: AUCs written, covariances NaN (pROC says NA)"
         case .nullPointer: "a required pointer argument is NULL"
         case .nonfiniteScore: "scores must be finite (a score is NaN or infinite)"
         case .badLabel:

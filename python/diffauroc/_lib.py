@@ -42,6 +42,7 @@ E_ONE_CLASS = -6
 E_NO_MEMORY = -7
 E_TOO_LARGE = -8
 W_BELOW_DIAGONAL = 2
+W_NO_VARIANCE = 3
 E_CAPACITY = -9
 E_BAD_RANGE = -10
 E_WEIGHT_SUM = -11
@@ -59,6 +60,7 @@ STATUS_CODES = {
     "DIFFAUROC_E_NO_MEMORY": E_NO_MEMORY,
     "DIFFAUROC_E_TOO_LARGE": E_TOO_LARGE,
     "DIFFAUROC_W_BELOW_DIAGONAL": W_BELOW_DIAGONAL,
+    "DIFFAUROC_W_NO_VARIANCE": W_NO_VARIANCE,
     "DIFFAUROC_E_CAPACITY": E_CAPACITY,
     "DIFFAUROC_E_BAD_RANGE": E_BAD_RANGE,
     "DIFFAUROC_E_WEIGHT_SUM": E_WEIGHT_SUM,
@@ -131,6 +133,19 @@ SIGNATURES: dict[str, tuple[type, list[type]]] = {
         _int,
         [_float_p, _float_p, _float_p, _size_t, _int, ctypes.c_double, ctypes.c_double,
          _double_p, _double_p],
+    ),
+    # int auroc_delong(scores, n, k, sample_stride, column_stride, labels, out_auc,
+    #                  out_cov, out_diff_var): DeLong's AUCs, covariance, difference variances
+    "auroc_delong": (
+        _int,
+        [_double_p, _size_t, _size_t, _size_t, _size_t, _double_p, _double_p, _double_p,
+         _double_p],
+    ),
+    # int auroc_delong_f32(...): float32 scores and labels
+    "auroc_delong_f32": (
+        _int,
+        [_float_p, _size_t, _size_t, _size_t, _size_t, _float_p, _double_p, _double_p,
+         _double_p],
     ),
     # int auroc_exact_columns(scores, n, k, score_sample_stride, score_column_stride,
     #                         labels, label_sample_stride, label_column_stride, weights,
