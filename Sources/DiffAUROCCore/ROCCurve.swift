@@ -302,57 +302,63 @@ private struct CurveTeam<Score: ThresholdScore> {
         worker.synchronize()
         let pointCount = 1 + kept[0] + kept[1]
         guard !buffers.isEmpty, pointCount <= capacity else { return }
-        let fpr = buffers.falsePositiveRates, tpr = buffers.truePositiveRates
-        let thresholds = buffers.thresholds
-        let fpsOut = buffers.falsePositives, tpsOut = buffers.truePositives
-        let totalFPS = Double(negativesTotal), totalTPS = Double(positivesTotal)
-        let hasNegatives = negativesTotal > 0, hasPositives = positivesTotal > 0
-        for chunk in worker.chunks {
-            @inline(__always) func emit(_ i: Int, _ fps: Double, _ tps: Double, _ key: Score.OrderKey) {
-                fpr?[i] = hasNegatives ? fps / totalFPS : .nan
-                tpr?[i] = hasPositives ? tps / totalTPS : .nan
-                thresholds?[i] = sorted.threshold(key)
-                fpsOut?[i] = fps
-                tpsOut?[i] = tps
+        let rates = CurveRates(totalFPS: Double(negativesTotal), totalTPS: Double(positivesTotal),
+                               hasNegatives: negativesTotal > 0, hasPositives: positivesTotal > 0)
+        if let fpr = buffers.falsePositiveRates, let tpr = buffers.truePositiveRates,
+           let thresholds = buffers.thresholds, buffers.falsePositives == nil, buffers.truePositives == nil {
+            // The usual outputs: a writer without optionals (fewer live registers).
+            let writer = RatesWriter(fpr: fpr.baseAddress!, tpr: tpr.baseAddress!,
+                                     thresholds: thresholds.baseAddress!, rates: rates)
+            for chunk in worker.chunks { write(chunk, writer) }
+        } else {
+            let writer = AnyOutputsWriter(buffers: buffers, rates: rates)
+            for chunk in worker.chunks { write(chunk, writer) }
+        }
+    }
+
+    /// Step 2 for `chunk`'s run.
+    @inline(__always)
+    private func write<Writer: CurvePointWriter>(_ chunk: Int, _ writer: Writer) {
+        let split = sorted.splitIndex, count = sorted.count
+        @inline(__always) func emit(_ i: Int, _ fps: Double, _ tps: Double, _ key: Score.OrderKey) {
+            writer.write(i, fps, tps, sorted.threshold(key))
+        }
+        var sweep = CurveSweep<Score.OrderKey>()
+        if chunk == 1 {
+            // Point 0: fps = tps = 0 at +infinity.
+            writer.write(0, 0, 0, .infinity)
+            // A point that is then dropped is written at the next kept point's index,
+            // which for chunk 1's last kept point would be chunk 0's first: not written.
+            let limit = kept[1]
+            @inline(__always) func emitBelowLimit(_ i: Int, _ fps: Double, _ tps: Double,
+                                                  _ key: Score.OrderKey) {
+                if i <= limit { emit(i, fps, tps, key) }
             }
-            var sweep = CurveSweep<Score.OrderKey>()
-            if chunk == 1 {
-                // Point 0: fps = tps = 0 at +infinity.
-                emit(0, 0, 0, .zero)
-                thresholds?[0] = .infinity
-                // A point that is then dropped is written at the next kept point's index,
-                // which for chunk 1's last kept point would be chunk 0's first: not written.
-                let limit = kept[1]
-                @inline(__always) func emitBelowLimit(_ i: Int, _ fps: Double, _ tps: Double,
-                                                      _ key: Score.OrderKey) {
-                    if i <= limit { emit(i, fps, tps, key) }
-                }
-                var negatives = 0.0, positives = 0.0
-                sorted.forEachThreshold(in: split..<count, fps: 0, tps: 0) { key, fps, tps in
-                    sweep.read(fps, tps, key, dropIntermediate: dropIntermediate, emit: emitBelowLimit)
-                    negatives = fps
-                    positives = tps
-                }
-                // Chunk 1's last point is decided by chunk 0's first (both runs are
-                // non-empty here: chunk 0 always, chunk 1 since split < count).
-                if dropIntermediate, let first = sorted.topGroupCounts(in: 0..<split) {
-                    sweep.read(negatives + Double(first.negatives), positives + Double(first.positives),
-                               .zero, dropIntermediate: true, emit: emitBelowLimit)
-                }
-            } else {
-                // Chunk 0 starts after chunk 1's raw points (at least one), from its sums,
-                // which are chunk 1's class counts; its first point is decided by its second.
-                var positives = 0
-                for k in split..<count { positives &+= Int(sorted.classes.buffer[k]) }
-                let negatives = count - split - positives
-                sweep.raw = 1
-                sweep.pending = (Double(negatives), Double(positives), .zero)
-                sweep.emitted = kept[1]
-                sorted.forEachThreshold(in: 0..<split, fps: Double(negatives), tps: Double(positives)) {
-                    key, fps, tps in sweep.read(fps, tps, key, dropIntermediate: dropIntermediate, emit: emit)
-                }
-                sweep.finish(dropIntermediate: dropIntermediate, emit: emit)
+            var negatives = 0.0, positives = 0.0
+            sorted.forEachThreshold(in: split..<count, fps: 0, tps: 0) { key, fps, tps in
+                sweep.read(fps, tps, key, dropIntermediate: dropIntermediate, emit: emitBelowLimit)
+                negatives = fps
+                positives = tps
             }
+            // Chunk 1's last point is decided by chunk 0's first (both runs are non-empty
+            // here: chunk 0 always, chunk 1 since split < count).
+            if dropIntermediate, let first = sorted.topGroupCounts(in: 0..<split) {
+                sweep.read(negatives + Double(first.negatives), positives + Double(first.positives),
+                           .zero, dropIntermediate: true, emit: emitBelowLimit)
+            }
+        } else {
+            // Chunk 0 starts after chunk 1's raw points (at least one), from its sums, which
+            // are chunk 1's class counts; its first point is decided by its second.
+            var positives = 0
+            for k in split..<count { positives &+= Int(sorted.classes.buffer[k]) }
+            let negatives = count - split - positives
+            sweep.raw = 1
+            sweep.pending = (Double(negatives), Double(positives), .zero)
+            sweep.emitted = kept[1]
+            sorted.forEachThreshold(in: 0..<split, fps: Double(negatives), tps: Double(positives)) {
+                key, fps, tps in sweep.read(fps, tps, key, dropIntermediate: dropIntermediate, emit: emit)
+            }
+            sweep.finish(dropIntermediate: dropIntermediate, emit: emit)
         }
     }
 
@@ -391,6 +397,48 @@ private struct CurveTeam<Score: ThresholdScore> {
             }
         }
         return kept
+    }
+}
+
+/// Step 5 as the points are written: the same IEEE divisions (NaN for an absent class).
+private struct CurveRates {
+    let totalFPS: Double, totalTPS: Double
+    let hasNegatives: Bool, hasPositives: Bool
+
+    @inline(__always) func fpr(_ fps: Double) -> Double { hasNegatives ? fps / totalFPS : .nan }
+    @inline(__always) func tpr(_ tps: Double) -> Double { hasPositives ? tps / totalTPS : .nan }
+}
+
+/// Writes point i of the curve.
+private protocol CurvePointWriter {
+    func write(_ i: Int, _ fps: Double, _ tps: Double, _ threshold: Double)
+}
+
+/// fpr, tpr and thresholds (the C ABI's outputs).
+private struct RatesWriter: CurvePointWriter {
+    let fpr: UnsafeMutablePointer<Double>
+    let tpr: UnsafeMutablePointer<Double>
+    let thresholds: UnsafeMutablePointer<Double>
+    let rates: CurveRates
+
+    @inline(__always) func write(_ i: Int, _ fps: Double, _ tps: Double, _ threshold: Double) {
+        fpr[i] = rates.fpr(fps)
+        tpr[i] = rates.tpr(tps)
+        thresholds[i] = threshold
+    }
+}
+
+/// Whichever buffers were given.
+private struct AnyOutputsWriter: CurvePointWriter {
+    let buffers: ROCCurveBuffers
+    let rates: CurveRates
+
+    @inline(__always) func write(_ i: Int, _ fps: Double, _ tps: Double, _ threshold: Double) {
+        buffers.falsePositiveRates?[i] = rates.fpr(fps)
+        buffers.truePositiveRates?[i] = rates.tpr(tps)
+        buffers.thresholds?[i] = threshold
+        buffers.falsePositives?[i] = fps
+        buffers.truePositives?[i] = tps
     }
 }
 
