@@ -298,9 +298,12 @@ int auroc_exact_batch(const double *scores, const double *labels, const double *
  * scikit-learn returns it with an UndefinedMetricWarning); DIFFAUROC_E_ONE_CLASS when no
  * sample has positive weight (n == 0 included: there is no threshold; scikit-learn
  * raises); DIFFAUROC_E_WEIGHT_SUM; DIFFAUROC_E_CAPACITY; or an input error. Checks: n,
- * then out_count (and scores, labels when n > 0), then the samples. Allocates about 18
- * bytes per sample without weights (10 for float32), 32 with weights (24), plus 640 KiB,
- * freed before returning. Runs on the calling thread only.
+ * then out_count (and scores, labels when n > 0), then the samples. Allocates, freed
+ * before returning, 9 bytes per sample without weights (5 for float32), 16 with weights
+ * (12), plus the sort's scratch for its largest buckets (typically a few thousand
+ * samples, at most as much again) and about 0.7 MiB (1.4 MiB for n >= 65536). For
+ * n >= 65536 it shares the work with one extra thread that it joins before returning
+ * (same result bits with or without it).
  */
 int auroc_curve(const double *scores, const double *labels, const double *weights, size_t n,
                 int drop_intermediate, size_t capacity, double *out_fpr, double *out_tpr,
@@ -364,8 +367,11 @@ int auroc_curve_f32(const float *scores, const float *labels, const float *weigh
  * written, the standardized one below 0.5 (pROC would say NA; scikit-learn returns that
  * value; inside the bound the value may be 0.5 minus a few ulps, with DIFFAUROC_OK); DIFFAUROC_E_ONE_CLASS
  * when a class has no sample of positive weight (n == 0 included); DIFFAUROC_E_BAD_RANGE
- * (after the samples are checked); or an input error. Cost: a sort and one or two O(n)
- * sweeps, on the calling thread; memory as auroc_curve.
+ * (after the samples are checked); or an input error. Cost: a sort and one O(n) sweep
+ * (two with weights); without weights the sweep runs inside the sort, and the samples
+ * whose rate on the range's axis lies outside the range are not even sorted. Memory and
+ * threads as auroc_curve (without weights 8 bytes per sample, 4 for float32, plus the
+ * sort's scratch).
  */
 int auroc_partial(const double *scores, const double *labels, const double *weights, size_t n,
                   int axis, double lower, double upper, double *out_area,
