@@ -28,6 +28,11 @@ How the results compare with scikit-learn's:
   computes a meaningless curve, or nan); a value float64 cannot hold (an int64 score
   beyond 2**53) is ranked exactly, as scikit-learn ranks it.
 
+Multi-column targets are one library call: one-vs-rest (``auroc_exact_ovr``: the
+class of each sample, no n x k indicator), one-vs-one (``auroc_exact_ovo``) and the
+multilabel averages (``auroc_exact_columns``, ``auroc_partial_columns`` for max_fpr) read
+the score matrix in place through its strides (C or Fortran order, slices).
+
 One class (no positive or no negative in ``y_true``): ``roc_auc_score`` and
 ``partial_auc`` return nan with an :class:`UndefinedMetricWarning`, ``roc_curve`` returns
 nan rates for the absent class with that warning, as scikit-learn 1.9 does.
