@@ -570,6 +570,16 @@ def test_partial_auc_one_class_and_bad_arguments():
 
 # ---- packaging ------------------------------------------------------------------------
 
+def test_docstrings_run_and_have_numpy_sections():
+    import doctest
+    result = doctest.testmod(metrics, optionflags=doctest.NORMALIZE_WHITESPACE)
+    assert result.failed == 0 and result.attempted >= 6
+    for function in (metrics.roc_curve, metrics.roc_auc_score, metrics.partial_auc):
+        for section in ("Parameters\n    ----------", "Returns\n    -------",
+                        "Examples\n    --------"):
+            assert section in function.__doc__, (function.__name__, section)
+
+
 def test_lazy_attribute_and_exports():
     assert diffauroc.metrics is metrics
     for name in ("roc_auc_score", "roc_curve", "partial_auc", "UndefinedMetricWarning"):
