@@ -433,11 +433,13 @@ int auroc_partial_f32(const float *scores, const float *labels, const float *wei
  * Threads: columns (pairs) are shared between the calling thread and one extra thread,
  * started and joined before the call returns, when n * k >= 65536; each column is
  * computed on one thread, the same bits whichever thread it is and whether or not the
- * extra thread could be started. Memory: per thread, a gather buffer of n scores unless
- * sample_stride == 1 (a column is then read in place) and one of n labels for the
- * classes or strided label columns (ovo: of the two largest classes' sizes, plus n
- * indices); plus what the single-problem function allocates per column, all freed before
- * returning. Outputs must not overlap the inputs.
+ * extra thread could be started. Memory: columns with sample_stride == 1 are read in
+ * place; strided ones (C order, slices) are gathered a few columns per pass over the rows
+ * (each pass reads the array once), into one buffer per thread of at most 2^22 elements
+ * (or one column, if longer), and the same for strided label columns; one label buffer
+ * of n per thread for classes (ovo: scores and labels of the two largest classes' sizes,
+ * plus n indices); plus what the single-problem function allocates per column, all freed
+ * before returning. Outputs must not overlap the inputs.
  */
 
 /*
@@ -510,7 +512,8 @@ int auroc_exact_ovr_f32(const float *scores, size_t n, size_t k, size_t sample_s
  * out_status[j * k + j]) is not written. scikit-learn's score of a pair is the mean of
  * its two values, (out_pairs[a*k+b] + out_pairs[b*k+a]) / 2; its average="macro" result
  * the mean of the k (k - 1) / 2 pair scores, and average="weighted" their mean weighted
- * by each pair's prevalence (n_a + n_b) / n: the caller averages. No weights
+ * by each pair's prevalence (n_a + n_b) / n: the caller averages (scikit-learn requires
+ * every class present, so no pair is NaN there). No weights
  * (scikit-learn refuses sample_weight with multi_class="ovo").
  *
  *   scores, classes          as auroc_exact_ovr
@@ -650,7 +653,7 @@ void *diffauroc_xla_ffi_exact(void *call_frame);
  *
  * Cost: one radix sort and one sweep per column, O(k n) memory (4 bytes per sample and
  * column, plus one sort's scratch of about 24 n bytes per thread), then O(k^2 n) integer
- * multiply-adds for the sums. From n = 32768 the columns (and the sums) are shared by the
+ * multiply-adds for the sums. From n = 32768 and k >= 2 the columns (and the sums) are shared by the
  * calling thread and one extra thread (joined before it returns).
  *
  * Order of checks: sizes (n > 2^31 - 1, k x k, n x k or the largest element index
