@@ -547,6 +547,8 @@ def _multilabel(function: str, y: np.ndarray, scores: np.ndarray,
     score_weights = weights
     if average == "weighted":
         if weights is not None:
+            y = y.astype(weights.dtype)  # as scikit-learn (its messages show floats)
+            classes = classes.astype(weights.dtype)
             average_weight = np.sum(y * weights.reshape(-1, 1), axis=0)
         else:
             average_weight = np.sum(y, axis=0)

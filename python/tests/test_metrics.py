@@ -425,6 +425,8 @@ ERROR_CASES = [
     ("roc_curve", ([0.5, 0.25], [0.1, 0.2]), {}),
     ("roc_curve", (np.array([[0, 1], [1, 0]]), [0.1, 0.2]), {}),
     ("roc_curve", ("01", [0.1, 0.2]), {}),
+    ("roc_auc_score", ([[0, 2], [2, 0], [2, 2]], [[0.1, 0.2], [0.3, 0.4], [0.5, 0.6]]),
+     {"average": "weighted", "sample_weight": [1.0, 1.0, 2.0]}),
     ("roc_auc_score", ([0, 1], 0.5), {}),
     ("roc_auc_score", ([0, 1], [0.1, 0.2]), {"sample_weight": 3}),
     ("roc_auc_score", (Y3, P3), {"multi_class": "ovr", "labels": "abc"}),
@@ -462,6 +464,18 @@ def test_sparse_inputs_refused_as_scikit_learn():
             with pytest.raises(ValueError, match=f"The '{param}' parameter of {name} must "
                                                  f"be an array-like"):
                 getattr(skm, name)(*args)
+
+
+def test_max_fpr_with_a_class_of_zero_weight_is_nan():
+    # scikit-learn raises from inside (its curve has nan rates: "At least 2 points are
+    # needed..."); here the same nan with the same warning as without max_fpr
+    y, s, w = [0, 1, 1, 0], [0.1, 0.2, 0.3, 0.4], [0.0, 1.0, 2.0, 0.0]
+    with pytest.warns(SkUndefinedMetricWarning, match="No negative samples in y_true"):
+        assert np.isnan(metrics.roc_auc_score(y, s, sample_weight=w, max_fpr=0.3))
+    with pytest.warns(SkUndefinedMetricWarning, match="No negative samples in y_true"):
+        assert np.isnan(metrics.roc_auc_score(y, s, sample_weight=w))
+    with pytest.warns(SkUndefinedMetricWarning, match="No negative samples in y_true"):
+        assert np.isnan(skm.roc_auc_score(y, s, sample_weight=w))
 
 
 def test_negative_weight_is_an_error_naming_it():
