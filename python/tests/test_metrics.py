@@ -502,6 +502,95 @@ def test_nan_message_names_the_element():
                                           [0.3, 0.3, 0.4]], multi_class="ovr")
 
 
+# ---- differential fuzz: random argument sets, results, errors and warnings -------------
+
+def outcome(function, *args, **kwargs):
+    """(result, exception, the set of warning messages' first 40 characters)."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            result, error = function(*args, **kwargs), None
+        except Exception as exception:  # compared with scikit-learn's below
+            result, error = None, exception
+    return result, error, {str(w.message)[:40] for w in caught
+                           if issubclass(w.category, UserWarning)}
+
+
+def same_outcome(ours, theirs, compare):
+    if theirs[1] is not None:
+        assert ours[1] is not None, (ours, theirs)
+        assert str(ours[1]).startswith(str(theirs[1])[:30]), (ours, theirs)
+        return
+    assert ours[1] is None, (ours, theirs)
+    compare(ours[0], theirs[0])
+    assert ours[2] == theirs[2], (ours, theirs)
+
+
+LABEL_SETS = [(0, 1), (-1, 1), (1, 2), ("a", "b"), (0.0, 1.0), (True, False), (0, 1, 2),
+              ("x", "y", "z"), (2, 5, 7), (1,), (0,)]
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_differential_fuzz_roc_auc_score(seed):
+    rng = np.random.default_rng(9000 + seed)
+    for _ in range(150):
+        n, k = int(rng.integers(1, 12)), int(rng.integers(1, 5))
+        if rng.random() < 0.6:
+            labels = LABEL_SETS[rng.integers(0, len(LABEL_SETS))]
+            y = np.array(labels, dtype=object if isinstance(labels[0], str) else None)[
+                rng.integers(0, len(labels), n)]
+            if len(labels) > 2 and rng.random() < 0.7:
+                s = rng.integers(0, 4, (n, len(labels))) / 4.0 + 0.01
+                s = s / s.sum(axis=1, keepdims=True)
+            else:
+                s = rng.integers(0, 4, n) / 4.0
+        else:
+            y = np.array([(0, 1), (-1, 1), (0, 2)][rng.integers(0, 3)])[
+                rng.integers(0, 2, (n, k))]
+            s = rng.integers(0, 4, (n, k)) / 4.0
+        kwargs = {}
+        if rng.random() < 0.3:
+            kwargs["sample_weight"] = rng.integers(0, 3, n).astype(float)
+        if rng.random() < 0.3:
+            kwargs["average"] = [None, "micro", "macro", "weighted", "samples"][
+                rng.integers(0, 5)]
+        if rng.random() < 0.3:
+            kwargs["max_fpr"] = float(rng.choice([0.3, 1.0, 0.05]))
+        if rng.random() < 0.4:
+            kwargs["multi_class"] = ["ovr", "ovo"][rng.integers(0, 2)]
+        ours = outcome(metrics.roc_auc_score, y, s, **kwargs)
+        theirs = outcome(skm.roc_auc_score, y, s, **kwargs)
+        if theirs[1] is not None and "At least 2 points" in str(theirs[1]):
+            # max_fpr with a class of zero weight: see the test above
+            assert ours[1] is None and np.all(np.isnan(ours[0])), (ours, theirs)
+            continue
+        same_outcome(ours, theirs,
+                     lambda a, b: record(a, b, ("fuzz", y.tolist(), kwargs), tol=4e-15))
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_differential_fuzz_roc_curve(seed):
+    rng = np.random.default_rng(9100 + seed)
+    for _ in range(200):
+        n = int(rng.integers(1, 10))
+        labels = LABEL_SETS[rng.integers(0, len(LABEL_SETS))]
+        y = np.array(labels, dtype=object if isinstance(labels[0], str) else None)[
+            rng.integers(0, len(labels), n)]
+        s = rng.integers(-2, 3, n) / 2.0
+        if rng.random() < 0.2:
+            s = s.astype(np.float32)
+        kwargs = {}
+        if rng.random() < 0.4:
+            kwargs["sample_weight"] = rng.integers(0, 3, n).astype(float)
+        if rng.random() < 0.4:
+            kwargs["pos_label"] = labels[rng.integers(0, len(labels))]
+        if rng.random() < 0.5:
+            kwargs["drop_intermediate"] = bool(rng.integers(0, 2))
+        same_outcome(outcome(metrics.roc_curve, y, s, **kwargs),
+                     outcome(skm.roc_curve, y, s, **kwargs),
+                     lambda a, b: assert_same_curve(a, b, (y.tolist(), s, kwargs)))
+
+
 # ---- partial_auc ----------------------------------------------------------------------
 
 def oracle_partial_area(y, s, w, axis, lower, upper):
