@@ -68,6 +68,25 @@ public struct StridedColumns<Scalar: BitwiseCopyable> {
         return UnsafeBufferPointer(start: base! + j * columnStride, count: rowCount)
     }
 
+    /// Copies the `count` columns first, first + step, ... into `buffer`, column g at
+    /// g * rowCount, in one pass over the rows: blocks of 512 rows, every column of the
+    /// block before the next block, so that the cache lines a block's rows share (a
+    /// C-ordered row holds all k columns) are read from memory once for the group, not
+    /// once per column.
+    func gather(columns first: Int, step: Int, count: Int, into buffer: UnsafeMutablePointer<Scalar>) {
+        let n = rowCount
+        var start = 0
+        while start < n {
+            let end = Swift.min(start + 512, n)
+            for g in 0..<count {
+                let column = base! + (first + g * step) * columnStride
+                let out = buffer + g * n
+                for i in start..<end { out[i] = column[i &* sampleStride] }
+            }
+            start = end
+        }
+    }
+
     /// Copies column j into `buffer` (at least rowCount elements) and returns that part.
     @inline(__always)
     func gather(_ j: Int, into buffer: UnsafeMutablePointer<Scalar>?) -> UnsafeBufferPointer<Scalar> {
@@ -137,6 +156,9 @@ enum ColumnsTuning {
     /// after the other, each exact AUROC with its own two-thread path (from n >= 65536).
     /// Measured at n = 10^6, k = 10 (see the file comment).
     static let splitColumns = true
+    /// Strided columns are gathered a group at a time (`StridedColumns.gather(columns:)`),
+    /// in buffers of at most this many elements per thread (or one column, if longer).
+    static let gatherBudget = 1 << 22
 }
 
 /// The AUROC (or partial AUC) of each of the k columns of `scores` against its labels:
@@ -246,10 +268,12 @@ private struct GatherBuffers<Score: BitwiseCopyable> {
     }
 }
 
-private func columnsGeneric<Score: ThresholdScore & BitwiseCopyable>(
+/// `gatherBudget`: tests only (a small budget forces several gather passes per thread).
+func columnsGeneric<Score: ThresholdScore & BitwiseCopyable>(
     scores: StridedColumns<Score>, labels: ColumnLabels<Score>,
     weights: UnsafeBufferPointer<Score>?, statistic: ColumnStatistic,
-    into results: UnsafeMutableBufferPointer<ColumnResult>
+    into results: UnsafeMutableBufferPointer<ColumnResult>,
+    gatherBudget: Int = ColumnsTuning.gatherBudget
 ) throws(CoreError) {
     let n = scores.rowCount, k = scores.columnCount
     precondition(results.count >= k)
@@ -261,18 +285,29 @@ private func columnsGeneric<Score: ThresholdScore & BitwiseCopyable>(
     // or shared; classes always become a label buffer per column; a shared strided label
     // vector is gathered once, before the team starts.
     let gatherScores = n > 1 && scores.sampleStride != 1
-    var labelCount = 0
+    var gatherLabels = false
     var sharedCount = 0
     switch labels {
     case .columns(let y):
         if n > 1 && y.sampleStride != 1 {
-            if y.columnStride == 0 { sharedCount = n } else { labelCount = n }
+            if y.columnStride == 0 { sharedCount = n } else { gatherLabels = true }
         }
     case .classes:
-        labelCount = n
+        break
     }
+    // Columns per gather pass: as many of a chunk's columns as the budget holds, spread
+    // evenly over the passes (5 columns in budget for 4: passes of 3 and 2).
+    let perChunk = (k + chunkCount - 1) / chunkCount
+    var group = 1
+    if gatherScores || gatherLabels {
+        let fit = Swift.max(1, Swift.min(perChunk, gatherBudget / Swift.max(n, 1)))
+        let passes = (perChunk + fit - 1) / fit
+        group = (perChunk + passes - 1) / passes
+    }
+    var labelCount = gatherLabels ? group * n : 0
+    if case .classes = labels { labelCount = n }
     let buffers = try GatherBuffers<Score>.allocate(
-        chunks: chunkCount, scoreCount: gatherScores ? n : 0, labelCount: labelCount)
+        chunks: chunkCount, scoreCount: gatherScores ? group * n : 0, labelCount: labelCount)
     defer { buffers.free() }
     let shared = try ScratchBuffer<Score>(count: sharedCount)
     defer { shared.free() }
@@ -283,7 +318,8 @@ private func columnsGeneric<Score: ThresholdScore & BitwiseCopyable>(
     var team = ColumnsTeam(
         scores: scores, labels: labels, sharedLabels: sharedLabels, weights: weights,
         statistic: statistic, results: results.baseAddress!, buffers: buffers,
-        chunkCount: chunkCount, innerChunkCount: split ? 1 : nil)
+        chunkCount: chunkCount, innerChunkCount: split ? 1 : nil, group: group,
+        gatherScores: gatherScores, gatherLabels: gatherLabels)
     withUnsafeMutablePointer(to: &team) { team in
         runAsTeam(chunkCount: chunkCount, context: UnsafeMutableRawPointer(team)) { raw, worker in
             raw.assumingMemoryBound(to: ColumnsTeam<Score>.self).pointee.run(worker)
@@ -303,27 +339,52 @@ private struct ColumnsTeam<Score: ThresholdScore & BitwiseCopyable> {
     let chunkCount: Int
     /// 1 when the columns are split (each column on one thread), nil otherwise.
     let innerChunkCount: Int?
+    /// Columns gathered per pass, and which arrays are gathered (strided columns).
+    let group: Int
+    let gatherScores: Bool
+    let gatherLabels: Bool
 
+    /// Chunk c owns columns c, c + chunkCount, ...; it gathers them `group` at a time and
+    /// computes each.
     func run(_ worker: TeamWorker) {
+        let n = scores.rowCount, k = scores.columnCount
         for chunk in worker.chunks {
-            var j = chunk
-            while j < scores.columnCount {
-                results[j] = column(j, chunk: chunk)
-                j += chunkCount
+            let owned = chunk < k ? (k - chunk + chunkCount - 1) / chunkCount : 0
+            var first = 0
+            while first < owned {
+                let count = Swift.min(group, owned - first)
+                let j0 = chunk + first * chunkCount
+                if gatherScores {
+                    scores.gather(columns: j0, step: chunkCount, count: count,
+                                  into: buffers.scoreBuffer(chunk)!)
+                }
+                if gatherLabels, case .columns(let matrix) = labels {
+                    matrix.gather(columns: j0, step: chunkCount, count: count,
+                                  into: buffers.labelBuffer(chunk)!)
+                }
+                for g in 0..<count {
+                    let j = j0 + g * chunkCount
+                    let s = gatherScores
+                        ? UnsafeBufferPointer(start: buffers.scoreBuffer(chunk)! + g * n, count: n)
+                        : scores.contiguousColumn(j)!
+                    results[j] = column(j, scores: s, slot: g, chunk: chunk)
+                }
+                first += count
             }
         }
     }
 
-    func column(_ j: Int, chunk: Int) -> ColumnResult {
+    func column(_ j: Int, scores s: UnsafeBufferPointer<Score>, slot: Int, chunk: Int) -> ColumnResult {
         let n = scores.rowCount
-        let s = scores.gather(j, into: buffers.scoreBuffer(chunk))
         let y: UnsafeBufferPointer<Score>
         if let sharedLabels {
             y = sharedLabels
         } else {
             switch labels {
             case .columns(let matrix):
-                y = matrix.gather(j, into: buffers.labelBuffer(chunk))
+                y = gatherLabels
+                    ? UnsafeBufferPointer(start: buffers.labelBuffer(chunk)! + slot * n, count: n)
+                    : matrix.contiguousColumn(j)!
             case .classes(let classes):
                 if n == 0 {
                     y = UnsafeBufferPointer(start: nil, count: 0)

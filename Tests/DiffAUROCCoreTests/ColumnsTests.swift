@@ -213,3 +213,34 @@ func sharedLabelsAgainstReference(layout: (Int, Int)) throws {
     #expect(r32.map(\.outcome) == r64.map(\.outcome))
     #expect(r32.map(\.value) == r64.map(\.value))  // exact AUROC: `standardized` stays NaN
 }
+
+@Test(arguments: [(700, 7, 1500), (10_000, 7, 25_000), (3000, 5, 1)])
+func groupedGathersMatchReference(shape: (Int, Int, Int)) throws {
+    // Strided (C-ordered) scores and per-column labels gathered a few columns per pass:
+    // the budget makes 2-column groups (one column when below n), one thread or two.
+    let (n, k, budget) = shape
+    var g = ColumnsRandom(state: UInt64(n))
+    let columns = randomColumns(&g, n: n, k: k, levels: 40)
+    let labels = (0..<k).map { _ in (0..<n).map { _ in Double(g.below(4) == 0 ? 1 : 0) } }
+    let s = store(columns, sampleStride: k, columnStride: 1)
+    let y = store(labels, sampleStride: k, columnStride: 1)
+    var results = [ColumnResult](repeating: ColumnResult(), count: k)
+    try s.withUnsafeBufferPointer { sp in
+        try y.withUnsafeBufferPointer { yp in
+            try results.withUnsafeMutableBufferPointer { out in
+                try columnsGeneric(
+                    scores: StridedColumns(base: sp.baseAddress, rowCount: n, columnCount: k,
+                                           sampleStride: k, columnStride: 1),
+                    labels: .columns(StridedColumns(base: yp.baseAddress, rowCount: n,
+                                                    columnCount: k, sampleStride: k,
+                                                    columnStride: 1)),
+                    weights: nil, statistic: .exact, into: out, gatherBudget: budget)
+            }
+        }
+    }
+    for j in 0..<k {
+        #expect(results[j].outcome == ColumnOutcome.computed)
+        #expect(results[j].value == referenceAUROC(columns[j], labels[j].map { $0 == 1 }),
+                "column \(j)")
+    }
+}
