@@ -200,6 +200,24 @@ def test_binary_score_any_two_labels_and_containers():
             record(ours, theirs, ("labels", labels))
 
 
+def test_pandas_extension_dtypes():
+    pd = pytest.importorskip("pandas")
+    scores = [0.1, 0.4, 0.35, 0.8, 0.5]
+    cases = [
+        (pd.Series([0, 1, 1, 0, 1], dtype="Int64"), pd.Series(scores, dtype="Float64"), None),
+        (pd.Series(list("abbab"), dtype="category"), pd.Series(scores), "b"),
+        (pd.Series(list("abbab"), dtype="string"), pd.Series(scores, dtype="float32"), "b"),
+        (pd.Series([0, 1, 1, 0, 1], dtype="boolean"), pd.Series([1, 4, 3, 8, 5], dtype="Int64"),
+         None),
+    ]
+    for y, s, pos_label in cases:
+        record(metrics.roc_auc_score(y, s), skm.roc_auc_score(y, s), ("pandas", y.dtype))
+        assert_same_curve(metrics.roc_curve(y, s, pos_label=pos_label),
+                          skm.roc_curve(y, s, pos_label=pos_label), ("pandas", y.dtype))
+    with pytest.raises(ValueError, match=r"Input y_true contains NaN\..*y_true\[2\]"):
+        metrics.roc_auc_score(pd.Series([0, 1, None, 0], dtype="Int64"), scores[:4])
+
+
 def test_binary_score_int64_beyond_2_53_ranked_exactly():
     base = 2**60
     s = base + np.array([3, 1, 2, 2, 0, 5], dtype=np.int64)
