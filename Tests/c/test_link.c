@@ -3916,6 +3916,129 @@ static void test_columns_guard_pages(void) {
     munmap(mc.base, mc.length), munmap(mf.base, mf.length);
 }
 
+/* Allocation failure in the column functions (the RLIMIT_AS sweep of test_no_memory):
+ * ovr on a C-ordered OOM_N / 4 x 4 array (two threads, gathers, each column's sort). Every
+ * child either succeeds with every value right, or returns E_NO_MEMORY with each column
+ * either written right (status 0) or untouched (status E_NO_MEMORY), and no abort. */
+#define COLS_OOM_K 4
+
+static void columns_oom_child(size_t margin, const double *s, const double *c, int fd) {
+    double report[1 + 2 * COLS_OOM_K], v[COLS_OOM_K];
+    int st[COLS_OOM_K], rc;
+    long pages = 0;
+    size_t j;
+    FILE *f;
+    struct rlimit rl;
+#ifdef __GLIBC__
+    mallopt(M_MMAP_THRESHOLD, 64 * 1024);
+    mallopt(M_TRIM_THRESHOLD, 64 * 1024);
+    malloc_trim(0);
+#endif
+    f = fopen("/proc/self/statm", "r");
+    if (!f || fscanf(f, "%ld", &pages) != 1) _exit(4);
+    fclose(f);
+    rl.rlim_cur = rl.rlim_max = (rlim_t)pages * (rlim_t)sysconf(_SC_PAGESIZE) + margin;
+    if (setrlimit(RLIMIT_AS, &rl) != 0) _exit(5);
+    fill(v, COLS_OOM_K, SENT);
+    fill_status(st, COLS_OOM_K, CSENT);
+    rc = auroc_exact_ovr(s, OOM_N / COLS_OOM_K, COLS_OOM_K, COLS_OOM_K, 1, c, NULL, v, st);
+    report[0] = rc;
+    for (j = 0; j < COLS_OOM_K; j++) report[1 + j] = v[j], report[1 + COLS_OOM_K + j] = st[j];
+    if (write(fd, report, sizeof report) != (ssize_t)sizeof report) _exit(6);
+    _exit(0);
+}
+
+static void test_columns_no_memory(void) {
+    const size_t n = OOM_N / COLS_OOM_K;
+    double *s, *c, expected[COLS_OOM_K];
+    size_t i, margin;
+    int n_nomem = 0, n_partial = 0, n_ok = 0, wrong = 0, aborted = 0, setup = 0;
+    char what[200];
+    group = "columns no memory";
+    if (under_valgrind || getenv("DIFFAUROC_TEST_SKIP_OOM")) {
+        printf("SKIP columns no memory: DIFFAUROC_TEST_VALGRIND or DIFFAUROC_TEST_SKIP_OOM is set\n");
+        return;
+    }
+    s = xmalloc_doubles(n * COLS_OOM_K);
+    c = xmalloc_doubles(n);
+    for (i = 0; i < n * COLS_OOM_K; i++) s[i] = (double)((i * 7919u) % 10007u) / 10007.0;
+    for (i = 0; i < n; i++) c[i] = (double)((i * 31u) % COLS_OOM_K);
+    CHECK_STATUS(auroc_exact_ovr(s, n, COLS_OOM_K, COLS_OOM_K, 1, c, NULL, expected, NULL),
+                 DIFFAUROC_OK, "columns no memory: the values in this process");
+    for (margin = 0; margin <= OOM_MAX_MARGIN && !aborted; margin += OOM_STEP) {
+        int fds[2], status = 0, rc, partial = 0, bad = 0;
+        double report[1 + 2 * COLS_OOM_K];
+        ssize_t got;
+        pid_t pid;
+        size_t j;
+        if (pipe(fds) != 0) { setup = 1; break; }
+        fflush(stdout);
+        pid = fork();
+        if (pid < 0) { close(fds[0]); close(fds[1]); setup = 1; break; }
+        if (pid == 0) {
+            close(fds[0]);
+            columns_oom_child(margin, s, c, fds[1]);
+        }
+        close(fds[1]);
+        got = read(fds[0], report, sizeof report);
+        close(fds[0]);
+        waitpid(pid, &status, 0);
+        if (WIFSIGNALED(status)) {
+            snprintf(what, sizeof what, "auroc_exact_ovr killed by signal %d at margin %zu KiB",
+                     WTERMSIG(status), margin >> 10);
+            CHECK(0, what);
+            aborted = 1;
+            break;
+        }
+        if (got != (ssize_t)sizeof report || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+            setup = 1;
+            break;
+        }
+        rc = (int)report[0];
+        for (j = 0; j < COLS_OOM_K; j++) {
+            double v = report[1 + j];
+            int st = (int)report[1 + COLS_OOM_K + j];
+            if (rc == DIFFAUROC_E_NO_MEMORY && st == DIFFAUROC_E_NO_MEMORY && v == SENT) continue;
+            if (rc == DIFFAUROC_E_NO_MEMORY && st == CSENT && v == SENT) continue; /* nothing written */
+            if ((rc == DIFFAUROC_OK || rc == DIFFAUROC_E_NO_MEMORY) && st == DIFFAUROC_OK &&
+                same_bits(v, expected[j])) {
+                partial += rc == DIFFAUROC_E_NO_MEMORY;
+                continue;
+            }
+            bad++;
+        }
+        if (bad || (rc != DIFFAUROC_OK && rc != DIFFAUROC_E_NO_MEMORY)) {
+            snprintf(what, sizeof what, "auroc_exact_ovr at margin %zu KiB: status %d, %d columns "
+                     "neither right nor untouched with E_NO_MEMORY", margin >> 10, rc, bad);
+            CHECK(0, what);
+            wrong++;
+        } else if (rc == DIFFAUROC_OK) {
+            n_ok++;
+            break;
+        } else {
+            n_nomem++;
+            n_partial += partial > 0;
+        }
+    }
+    free(s);
+    free(c);
+    if (setup) {
+        printf("SKIP columns no memory: fork/pipe/setrlimit failed\n");
+        return;
+    }
+    if (aborted) return;
+    if (n_nomem == 0) {
+        printf("SKIP columns no memory: no allocation failed under RLIMIT_AS\n");
+        return;
+    }
+    snprintf(what, sizeof what,
+             "auroc_exact_ovr: E_NO_MEMORY at %d address-space caps (%d with some columns "
+             "written), each column right or untouched, then OK", n_nomem, n_partial);
+    CHECK(wrong == 0 && n_ok == 1, what);
+    printf("columns no memory: %d caps gave E_NO_MEMORY, %d of them with some columns written\n",
+           n_nomem, n_partial);
+}
+
 int main(void) {
     verbose = getenv("DIFFAUROC_TEST_VERBOSE") != NULL;
     under_valgrind = getenv("DIFFAUROC_TEST_VALGRIND") != NULL;
@@ -3957,6 +4080,7 @@ int main(void) {
     test_columns_random();
     test_columns_guard_pages();
     test_no_memory();
+    test_columns_no_memory();
     test_threads();
 
     printf("%d passed, %d failed\n", n_passed, n_failed);
