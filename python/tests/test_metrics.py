@@ -23,7 +23,7 @@ import warnings
 import numpy as np
 import pytest
 
-sklearn = pytest.importorskip("sklearn")
+import sklearn  # the [test] extra installs it: a missing one is an error, not a skip
 from sklearn import metrics as skm  # noqa: E402
 from sklearn.exceptions import UndefinedMetricWarning as SkUndefinedMetricWarning  # noqa
 
@@ -118,7 +118,7 @@ def test_roc_curve_labels_and_pos_label(labels, pos_label):
     assert_same_curve(ours, theirs, labels)
     # lists and pandas give the same arrays
     assert_same_curve(metrics.roc_curve(list(y), list(s), pos_label=pos_label), theirs, "list")
-    pd = pytest.importorskip("pandas")
+    import pandas as pd
     assert_same_curve(metrics.roc_curve(pd.Series(y), pd.Series(s), pos_label=pos_label),
                       theirs, "pandas")
 
@@ -186,7 +186,7 @@ def test_binary_score(seed, n, levels, weighting, dtype):
 
 
 def test_binary_score_any_two_labels_and_containers():
-    pd = pytest.importorskip("pandas")
+    import pandas as pd
     rng = np.random.default_rng(3)
     s = rng.integers(0, 5, 200) / 5.0
     for labels in ((3, 9), ("cat", "dog"), (-1.0, 2.0), (False, True)):
@@ -201,7 +201,7 @@ def test_binary_score_any_two_labels_and_containers():
 
 
 def test_pandas_extension_dtypes():
-    pd = pytest.importorskip("pandas")
+    import pandas as pd
     scores = [0.1, 0.4, 0.35, 0.8, 0.5]
     cases = [
         (pd.Series([0, 1, 1, 0, 1], dtype="Int64"), pd.Series(scores, dtype="Float64"), None),
@@ -345,7 +345,7 @@ def test_multiclass(seed, multi_class, average):
 
 
 def test_multiclass_lists_and_pandas():
-    pd = pytest.importorskip("pandas")
+    import pandas as pd
     rng = np.random.default_rng(5)
     p = random_multiclass(rng, 60, 3, ties=True)
     y = np.array(["x", "y", "z"])[rng.integers(0, 3, 60)]
@@ -471,7 +471,7 @@ def test_errors_as_scikit_learn(name, args, kwargs):
 
 
 def test_sparse_inputs_refused_as_scikit_learn():
-    sparse = pytest.importorskip("scipy.sparse")
+    import scipy.sparse as sparse
     y = sparse.csr_matrix(np.array([[0], [1]]))
     s = sparse.csr_matrix(np.array([[0.1], [0.2]]))
     for name in ("roc_auc_score", "roc_curve"):

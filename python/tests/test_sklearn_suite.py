@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pytest
 
-sklearn = pytest.importorskip("sklearn")
+import sklearn  # the [test] extra installs it: a missing one is an error, not a skip
 
 HERE = Path(__file__).resolve().parent
 SKLEARN_DIR = Path(sklearn.__file__).resolve().parent

@@ -1,7 +1,7 @@
 """diffauroc.metrics against scikit-learn, timed in the same process (not a test: run it).
 
     DIFFAUROC_LIBRARY=$PWD/.build/release/libdiffauroc.so PYTHONPATH=$PWD/python \
-        .venv/bin/python python/tests/bench_metrics.py [--n 1000000] [--classes 10]
+        .venv/bin/python bench/bench_metrics.py [--n 1000000] [--classes 10]
 
 For each case: the best and the median of several runs of ours, of fewer runs of
 scikit-learn's (slow), their ratio (best over best), and the largest difference of the
