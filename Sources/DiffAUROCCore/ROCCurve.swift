@@ -149,6 +149,10 @@ func rocCurve<Score: ThresholdScore>(
         return unweightedCurveOnTwoThreads(sorted, dropIntermediate: dropIntermediate,
                                            into: buffers, summary: summary)
     }
+    if sorted.splitIndex < sorted.count && !buffers.isEmpty && capacity >= sorted.count + 1 {
+        return weightedCurveOnTwoThreads(sorted, dropIntermediate: dropIntermediate,
+                                         into: buffers, summary: summary)
+    }
     if buffers.isEmpty || capacity < sorted.count + 1 {
         // Count first: write only if the points fit.
         summary.pointCount = sweepCurve(sorted, dropIntermediate: dropIntermediate) { _, _, _, _ in }
@@ -461,5 +465,153 @@ private func unweightedCurveOnTwoThreads<Score: ThresholdScore>(
     }
     result.pointCount = 1 + kept.0 + kept.1
     result.written = !buffers.isEmpty && result.pointCount <= buffers.capacity
+    return result
+}
+
+// MARK: - With weights, on two threads
+//
+// The cumulative sums are float64 sums in scikit-learn's order, so chunk 0's sums start
+// where chunk 1's end, and whether a point is dropped depends on them. With room for
+// every point (capacity >= n + 1):
+//  1. chunk 1 sweeps its run without writing: its kept points K1 (its last decided by
+//     chunk 0's first group, summed on from its end) and its end sums;
+//  2. (synchronize) chunk 1 writes its points at [1, 1 + K1), chunk 0 its own from
+//     1 + K1 on, starting from chunk 1's end sums: every sum is the same double as in one
+//     sweep; fpr and tpr hold the sums for now;
+//  3. (synchronize) each divides its points by the totals (step 5), which are chunk 0's
+//     end sums.
+
+/// The weighted workers' shared state (on `weightedCurveOnTwoThreads`'s stack).
+private struct WeightedCurveTeam<Score: ThresholdScore> {
+    let sorted: SortedSamples<Score>
+    let dropIntermediate: Bool
+    let buffers: ROCCurveBuffers
+    let shared: UnsafeMutablePointer<WeightedCurveShared>
+
+    func run(_ worker: TeamWorker) {
+        let split = sorted.splitIndex, count = sorted.count
+        // Step 1.
+        if worker.chunks.contains(1) {
+            var sweep = CurveSweep<Score.OrderKey>()
+            var fps1 = 0.0, tps1 = 0.0
+            sorted.forEachThreshold(in: split..<count, fps: 0, tps: 0) { key, fps, tps in
+                sweep.read(fps, tps, key, dropIntermediate: dropIntermediate) { _, _, _, _ in }
+                fps1 = fps
+                tps1 = tps
+            }
+            if dropIntermediate {
+                let (fps, tps) = firstGroupSums(below: split, fps: fps1, tps: tps1)
+                sweep.read(fps, tps, .zero, dropIntermediate: true) { _, _, _, _ in }
+            }
+            shared.pointee.kept1 = sweep.emitted
+            shared.pointee.fps1 = fps1
+            shared.pointee.tps1 = tps1
+        }
+        worker.synchronize()
+        // Step 2.
+        let k1 = shared.pointee.kept1
+        @inline(__always) func emit(_ i: Int, _ fps: Double, _ tps: Double, _ key: Score.OrderKey) {
+            buffers.falsePositiveRates?[i] = fps
+            buffers.truePositiveRates?[i] = tps
+            buffers.thresholds?[i] = sorted.threshold(key)
+            buffers.falsePositives?[i] = fps
+            buffers.truePositives?[i] = tps
+        }
+        for chunk in worker.chunks {
+            var sweep = CurveSweep<Score.OrderKey>()
+            if chunk == 1 {
+                emit(0, 0, 0, .zero)
+                buffers.thresholds?[0] = .infinity
+                @inline(__always) func emitBelowLimit(_ i: Int, _ fps: Double, _ tps: Double,
+                                                      _ key: Score.OrderKey) {
+                    if i <= k1 { emit(i, fps, tps, key) }
+                }
+                var fps1 = 0.0, tps1 = 0.0
+                sorted.forEachThreshold(in: split..<count, fps: 0, tps: 0) { key, fps, tps in
+                    sweep.read(fps, tps, key, dropIntermediate: dropIntermediate, emit: emitBelowLimit)
+                    fps1 = fps
+                    tps1 = tps
+                }
+                if dropIntermediate {
+                    let (fps, tps) = firstGroupSums(below: split, fps: fps1, tps: tps1)
+                    sweep.read(fps, tps, .zero, dropIntermediate: true, emit: emitBelowLimit)
+                }
+            } else {
+                sweep.raw = 1
+                sweep.pending = (shared.pointee.fps1, shared.pointee.tps1, .zero)
+                sweep.emitted = k1
+                var fps0 = shared.pointee.fps1, tps0 = shared.pointee.tps1
+                sorted.forEachThreshold(in: 0..<split, fps: fps0, tps: tps0) { key, fps, tps in
+                    sweep.read(fps, tps, key, dropIntermediate: dropIntermediate, emit: emit)
+                    fps0 = fps
+                    tps0 = tps
+                }
+                sweep.finish(dropIntermediate: dropIntermediate, emit: emit)
+                shared.pointee.pointCount = sweep.emitted &+ 1
+                shared.pointee.totalFPS = fps0
+                shared.pointee.totalTPS = tps0
+            }
+        }
+        worker.synchronize()
+        // Step 3.
+        let pointCount = shared.pointee.pointCount
+        let totalFPS = shared.pointee.totalFPS, totalTPS = shared.pointee.totalTPS
+        let hasNegatives = sorted.totals.negatives > 0, hasPositives = sorted.totals.positives > 0
+        for chunk in worker.chunks {
+            let points = chunk == 1 ? 0..<(k1 &+ 1) : (k1 &+ 1)..<pointCount
+            if let fpr = buffers.falsePositiveRates {
+                if hasNegatives {
+                    for i in points { fpr[i] = fpr[i] / totalFPS }
+                } else {
+                    for i in points { fpr[i] = .nan }
+                }
+            }
+            if let tpr = buffers.truePositiveRates {
+                if hasPositives {
+                    for i in points { tpr[i] = tpr[i] / totalTPS }
+                } else {
+                    for i in points { tpr[i] = .nan }
+                }
+            }
+        }
+    }
+
+    /// The sums after chunk 0's first (highest) group, from `fps` and `tps` (chunk 1's).
+    private func firstGroupSums(below split: Int, fps: Double, tps: Double) -> (Double, Double) {
+        let key = sorted.words.buffer[split - 1]
+        var start = split - 1
+        while start > 0 && sorted.words.buffer[start - 1] == key { start -= 1 }
+        var sums = (fps, tps)
+        sorted.forEachThreshold(in: start..<split, fps: fps, tps: tps) { _, f, t in sums = (f, t) }
+        return sums
+    }
+}
+
+/// What the weighted workers pass each other.
+private struct WeightedCurveShared {
+    var kept1 = 0
+    var fps1 = 0.0, tps1 = 0.0
+    var pointCount = 0
+    var totalFPS = 0.0, totalTPS = 0.0
+}
+
+/// `rocCurve`'s result for weighted samples sorted in two runs, with room for every point.
+private func weightedCurveOnTwoThreads<Score: ThresholdScore>(
+    _ sorted: SortedSamples<Score>, dropIntermediate: Bool, into buffers: ROCCurveBuffers,
+    summary: ROCCurveSummary
+) -> ROCCurveSummary {
+    var shared = WeightedCurveShared()
+    withUnsafeMutablePointer(to: &shared) { shared in
+        var team = WeightedCurveTeam(sorted: sorted, dropIntermediate: dropIntermediate,
+                                     buffers: buffers, shared: shared)
+        withUnsafeMutablePointer(to: &team) { team in
+            runAsTeam(chunkCount: 2, context: UnsafeMutableRawPointer(team)) { raw, worker in
+                raw.assumingMemoryBound(to: WeightedCurveTeam<Score>.self).pointee.run(worker)
+            }
+        }
+    }
+    var result = summary
+    result.pointCount = shared.pointCount
+    result.written = true
     return result
 }

@@ -304,6 +304,14 @@ struct SampleSortTeam<Score: ThresholdScore, Visitor: SortedBucketVisitor> where
             }
         }
 
+        // Packed words (visitors', and without weights during the sort): key << (drop +
+        // bucketBits) | class; bit 0 is free (the shift is >= 1 when keys vary). A shift
+        // of the whole width (the bucket is the key, or every key is equal) keeps only the
+        // class.
+        let wordShift = drop &+ bucketBits
+        let keepsKey = wordShift > 0 && wordShift < Word.bitWidth
+        let packs = weights == nil && (visiting || classes != nil)
+
         // Phase 3: offsets (earlier buckets, then this bucket's samples of earlier chunks).
         for chunk in worker.chunks {
             let offsets = histogram(chunk) + (1 << largestBucketBits)
@@ -329,11 +337,6 @@ struct SampleSortTeam<Score: ThresholdScore, Visitor: SortedBucketVisitor> where
             } else if visiting {
                 let positives = bucketPositives(chunk)
                 positives.initialize(repeating: 0, count: bucketCount)
-                // key << (drop + bucketBits) | class: bit 0 is free (the shift is >= 1
-                // when keys vary). A shift of the whole width (the bucket is the key, or
-                // every key is equal) leaves the class alone.
-                let wordShift = drop &+ bucketBits
-                let keepsKey = wordShift > 0 && wordShift < Word.bitWidth
                 for i in range {
                     let key = scores[i].orderKey
                     let b = bucket(key)
@@ -343,13 +346,14 @@ struct SampleSortTeam<Score: ThresholdScore, Visitor: SortedBucketVisitor> where
                     offsets[b] = p &+ 1
                     positives[b] &+= c
                 }
-            } else if let classes {
+            } else if packs {
+                // One stream per bucket, not two: the classes are unpacked after each
+                // bucket's sort, in cache (phase 4).
                 for i in range {
                     let key = scores[i].orderKey
                     let b = bucket(key)
                     let p = offsets[b]
-                    words[p] = key
-                    classes[p] = UInt8(truncatingIfNeeded: labels[i].classBit)
+                    words[p] = (keepsKey ? key &<< wordShift : 0) | Word(truncatingIfNeeded: labels[i].classBit)
                     offsets[b] = p &+ 1
                 }
             }
@@ -371,9 +375,9 @@ struct SampleSortTeam<Score: ThresholdScore, Visitor: SortedBucketVisitor> where
         @inline(__always) func sortBucket(_ chunk: Int, start: Int, size: Int) {
             guard size > 1, varying != 0, let spareWords, let spareValues else { return }
             let spareOffset = chunk == 0 ? 0 : largest.0
-            if visiting {
-                // The visitors' words: ascending in word >> 1 (the classes of equal keys
-                // in any order), nothing carried.
+            if packs {
+                // Packed words: ascending in word >> 1 (the classes of equal keys in any
+                // order, which without weights changes no count), nothing carried.
                 let none = spareValues.assumingMemoryBound(to: NoValue.self)
                 sortWords(words + start, none, spareWords: spareWords + spareOffset,
                           spareValues: none, count: size, tables: sortTables(chunk),
@@ -381,10 +385,6 @@ struct SampleSortTeam<Score: ThresholdScore, Visitor: SortedBucketVisitor> where
             } else if let values {
                 sortWords(words + start, values + start, spareWords: spareWords + spareOffset,
                           spareValues: spareValues.assumingMemoryBound(to: Double.self) + spareOffset,
-                          count: size, tables: sortTables(chunk))
-            } else if let classes {
-                sortWords(words + start, classes + start, spareWords: spareWords + spareOffset,
-                          spareValues: spareValues.assumingMemoryBound(to: UInt8.self) + spareOffset,
                           count: size, tables: sortTables(chunk))
             }
         }
@@ -422,12 +422,25 @@ struct SampleSortTeam<Score: ThresholdScore, Visitor: SortedBucketVisitor> where
             }
             return
         }
+        // The key of a packed word of bucket b: the bits every key shares, the bucket's,
+        // and the word's above its shift.
+        let shared = Word(truncatingIfNeeded: andAll) & (drop == 0 ? 0 : ~(Word.max &>> drop))
+        let bucketPosition = Word.bitWidth &- drop &- bucketBits
         for chunk in worker.chunks {
             let buckets = chunk == 0 ? 0..<splitBucket : splitBucket..<bucketCount
             var start = chunk == 0 ? 0 : splitIndex
             for b in buckets {
                 let s = size(b)
                 sortBucket(chunk, start: start, size: s)
+                if packs, let classes {
+                    let base = varying == 0 ? Word(truncatingIfNeeded: andAll)
+                        : shared | (bucketPosition >= Word.bitWidth ? 0 : Word(truncatingIfNeeded: b) &<< bucketPosition)
+                    for k in start..<(start &+ s) {
+                        let word = words[k]
+                        classes[k] = UInt8(truncatingIfNeeded: word & 1)
+                        words[k] = base | (keepsKey ? word &>> wordShift : 0)
+                    }
+                }
                 start &+= s
             }
         }
