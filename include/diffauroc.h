@@ -525,7 +525,8 @@ int auroc_exact_ovr_f32(const float *scores, size_t n, size_t k, size_t sample_s
  *
  * Cost: the samples are bucketed by class once (O(n)); pair (a, b) gathers and sorts its
  * n_a + n_b samples twice (once per column), about 2 (k - 1) n samples in all, whatever
- * the layout. Returns DIFFAUROC_OK, DIFFAUROC_W_ONE_CLASS (some pair has NaN),
+ * the layout. Memory: besides the buffers above, 64 bytes per entry of the k x k result
+ * (each pair's outcome is staged before the outputs are written). Returns DIFFAUROC_OK, DIFFAUROC_W_ONE_CLASS (some pair has NaN),
  * DIFFAUROC_E_NO_MEMORY, or an input error.
  */
 int auroc_exact_ovo(const double *scores, size_t n, size_t k, size_t sample_stride,
