@@ -19,10 +19,12 @@
 // same lines at about the same time), and each column's own computation then runs on one
 // thread (chunkCount 1). The alternative, the columns one after the other with each
 // column's exact AUROC on its own two threads (`ColumnsTuning.splitColumns = false`), does
-// the same work (same CPU time) but gathers and builds labels on the calling thread alone
-// and starts a thread per column: at n = 10^6, k = 10 (C order, one-vs-rest, float64) it
-// took 344 ms wall (median of 9) against 265 ms for the split, same CPU time (156 and 164
-// ms), measured on the shared 2-core machine at load 6 (so only the ratio means anything).
+// the same work but gathers and builds labels on the calling thread alone and starts a
+// thread per column: at n = 10^6, k = 10 (C order, one-vs-rest, float64; 25 interleaved
+// calls on the 2-core AMD EPYC machine with nothing else running) it took 99 ms wall
+// (median; min 89) against 85 ms (min 82) for the split, which uses a little more CPU
+// time (156 ms against 146: two sorts at once share the cache); numpy.sort of one column
+// took 11.8 ms in the same run. (Under load 6 from other processes: 344 against 265 ms.)
 // The partial AUC has no two-thread path, so it always splits. Each chunk reuses one
 // gather buffer for scores and one for labels (a group of columns, see
 // `StridedColumns.gather(columns:)`, allocated once per call); the single-problem
