@@ -13,10 +13,12 @@
 #   compile+run    Tests/c/test_dlopen.c  not linked; dlopen(.build/release/libdiffauroc.so)
 #   compile+run    Tests/c/test_alloc_fail.c  a malloc shim fails the k-th allocation of a
 #                                         call, for every k (two-thread paths included)
+#   compile+run    Tests/c/test_delong.c  the DeLong exports (auroc_delong, _f32): statuses,
+#                                         exact oracle; both CPU builds
 #   compile+run    Tests/c/test_xla_ffi.c the XLA FFI handlers with hand-built call frames
 #                                         (layout checked against jaxlib's c_api.h if found)
 #   exports        Tests/c/check_exports.sh  header prototypes == exported C symbols, no libswift*
-#   valgrind       memcheck --leak-check=full on test_link; failed checks, errors and definite/indirect
+#   valgrind       memcheck --leak-check=full on test_link and test_delong; failed checks, errors and definite/indirect
 #                  leaks fail ("still reachable"/"possibly lost" blocks of the statically
 #                  linked Swift runtime's metadata caches do not)
 #
@@ -101,6 +103,9 @@ compile_link_c() {
 compile_link_cpp() {
     g++ "${CXXFLAGS[@]}" Tests/c/test_link.cpp -o "$tmp/test_link_cpp" "${LINK[@]}" -pthread
 }
+compile_delong() {
+    gcc "${CFLAGS[@]}" Tests/c/test_delong.c -o "$tmp/test_delong" "${LINK[@]}" -lm
+}
 compile_dlopen() {
     # deliberately not linked against libdiffauroc
     gcc "${CFLAGS[@]}" Tests/c/test_dlopen.c -o "$tmp/test_dlopen" -ldl -lm
@@ -125,6 +130,14 @@ fi
 step "compile Tests/c/test_dlopen.c" compile_dlopen
 if [ -x "$tmp/test_dlopen" ]; then
     step "run test_dlopen (dlopen/dlsym, the Julia ccall path)" run_program "$tmp/test_dlopen" "$lib"
+fi
+
+# ---- DeLong
+step "compile Tests/c/test_delong.c" compile_delong
+if [ -x "$tmp/test_delong" ]; then
+    step "run test_delong (C)" run_program "$tmp/test_delong"
+    step "run test_delong (C), DIFFAUROC_KERNELS=baseline" \
+        run_program env DIFFAUROC_KERNELS=baseline "$tmp/test_delong"
 fi
 
 # ---- every allocation failing in turn (malloc shim linked into the test program)
@@ -162,7 +175,9 @@ step "check_exports: header prototypes == exported C symbols; no libswift*" \
     bash Tests/c/check_exports.sh "$lib" "$root/include/diffauroc.h"
 
 # ---- valgrind
-run_valgrind() {
+run_valgrind() {  # run_valgrind PROGRAM
+    local program=$1 name
+    name=$(basename "$program")
     if ! command -v valgrind >/dev/null 2>&1; then
         echo "valgrind not found: install it (scripts/setup.sh does, via apt) or set DIFFAUROC_SKIP_VALGRIND=1"
         return 1
@@ -176,19 +191,19 @@ run_valgrind() {
     # so it is not a repeat of the native run.
     DIFFAUROC_TEST_VALGRIND=1 valgrind --tool=memcheck --leak-check=full \
         --show-leak-kinds=definite,indirect --errors-for-leak-kinds=definite,indirect \
-        --error-exitcode=97 --track-origins=yes "$tmp/test_link" >"$tmp/valgrind.out" 2>&1
+        --error-exitcode=97 --track-origins=yes "$program" >"$tmp/valgrind-$name.out" 2>&1
     local rc=$?
-    grep -vE '^(ok  |==[0-9]+==    (at|by) )' "$tmp/valgrind.out" | tail -n 25
-    if [ "$rc" -eq 97 ] || ! grep -qE 'ERROR SUMMARY: 0 errors' "$tmp/valgrind.out"; then
+    grep -vE '^(ok  |==[0-9]+==    (at|by) )' "$tmp/valgrind-$name.out" | tail -n 25
+    if [ "$rc" -eq 97 ] || ! grep -qE 'ERROR SUMMARY: 0 errors' "$tmp/valgrind-$name.out"; then
         echo "(memcheck found errors or definite/indirect leaks)"
         return 1
     fi
     if [ "$rc" -eq 1 ]; then
-        echo "(memcheck clean, but checks of test_link failed under valgrind: FAIL lines above)"
+        echo "(memcheck clean, but checks of $name failed under valgrind: FAIL lines above)"
         return 1
     fi
     if [ "$rc" -ne 0 ]; then
-        echo "(test_link under valgrind ended abnormally: exit status $rc)"
+        echo "($name under valgrind ended abnormally: exit status $rc)"
         return 1
     fi
     return 0
@@ -196,8 +211,13 @@ run_valgrind() {
 if [ "${DIFFAUROC_SKIP_VALGRIND:-0}" = 1 ]; then
     echo
     echo "---- valgrind: skipped (DIFFAUROC_SKIP_VALGRIND=1)"
-elif [ -x "$tmp/test_link" ]; then
-    step "valgrind memcheck of test_link (errors, definite/indirect leaks)" run_valgrind
+else
+    for program in test_link test_delong; do
+        if [ -x "$tmp/$program" ]; then
+            step "valgrind memcheck of $program (errors, definite/indirect leaks)" \
+                run_valgrind "$tmp/$program"
+        fi
+    done
 fi
 
 summary

@@ -196,6 +196,15 @@ static report run_case(int which) {
     case 17:
         r.status = auroc_partial_f32(s32, y32, NULL, N_SMALL, DIFFAUROC_AXIS_TPR, 0.1, 0.9, &v, &dT);
         break;
+    case 18: /* auroc_delong k = 2 (two threads), columns back to back */
+    case 19: /* auroc_delong_f32 k = 1 (one thread) */
+        for (i = 0; i < 4; i++) g[i] = SENT;
+        bv[0] = bv[1] = SENT;
+        r.status = which == 18 ? auroc_delong(s, N_EXACT, 2, 1, N_EXACT, y, bv, g, g + 4)
+                               : auroc_delong_f32(s32, N_SMALL, 1, 1, 0, y32, bv, g, g + 4);
+        n = which == 18 ? 8 : 2;
+        grads = 1;
+        break;
     default:
         /* error path: the handler must return an XLA error (INVALID_ARGUMENT, -103 here)
          * with or without memory for its scratch, never abort */
@@ -235,6 +244,12 @@ static report run_case(int which) {
         }
         r.untouched = ok;
         r.value = bv[ROWS - 1];
+    } else if (which == 18 || which == 19) {
+        /* DeLong: AUCs, covariance, difference variances, all or nothing */
+        r.value = bv[0];
+        r.checksum = mix(r.checksum, bv[1]);
+        r.untouched = bv[0] == SENT && bv[1] == SENT;
+        for (i = 0; i < 8; i++) r.untouched &= g[i] == SENT;
     } else if (which == 14 || which == 15) {
         int all_sent = 1;
         for (i = 0; i <= N_SMALL; i++) {
@@ -255,7 +270,8 @@ static report run_case(int which) {
             if (g[i] != SENT) all_sent = 0;
             r.checksum = mix(r.checksum, g[i]);
         }
-        if (r.status == DIFFAUROC_E_NO_MEMORY && which == 5) r.untouched &= all_sent;
+        if (r.status == DIFFAUROC_E_NO_MEMORY && (which == 5 || which == 18 || which == 19))
+            r.untouched &= all_sent;
     }
     return r;
 }
@@ -279,6 +295,8 @@ static const char *case_names[] = {
     "auroc_curve_f32 n = 30,000, count only",
     "auroc_partial n = 30,000 weighted, FPR [0, 0.2]",
     "auroc_partial_f32 n = 30,000, TPR [0.1, 0.9]",
+    "auroc_delong n = 70,000, k = 2 (two threads)",
+    "auroc_delong_f32 n = 30,000, k = 1",
 };
 static void sweep(int which) {
     report want, got;

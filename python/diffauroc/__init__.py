@@ -8,6 +8,7 @@
     ExactAUROC()(predictions, labels) -> float
 
     diffauroc.metrics: roc_auc_score, roc_curve (scikit-learn's, drop-in), partial_auc
+    diffauroc.stats: auroc_var, auroc_cov, auroc_ci, auroc_test (DeLong, as pROC; bootstrap)
 
 The soft AUROC is the Wilcoxon-Mann-Whitney statistic with the indicator [s_i > s_j]
 replaced by sigmoid((s_i - s_j) / T), a training surrogate; the exact AUROC counts ties
@@ -36,13 +37,13 @@ from ._numpy import (
 __version__ = _library_version()
 
 
-
 def __getattr__(name: str):
-    """``diffauroc.metrics`` (scikit-learn's roc_auc_score, roc_curve and a partial AUC),
-    imported on first use."""
-    if name == "metrics":
+    """``diffauroc.metrics`` (scikit-learn's roc_auc_score, roc_curve and a partial AUC)
+    and ``diffauroc.stats`` (DeLong variance, confidence intervals and tests), imported on
+    first use."""
+    if name in ("metrics", "stats"):
         import importlib
-        return importlib.import_module(".metrics", __name__)
+        return importlib.import_module("." + name, __name__)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
