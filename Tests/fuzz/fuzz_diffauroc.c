@@ -57,6 +57,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sanitizer/asan_interface.h>
+#include <sys/mman.h>
+#include <unistd.h>
 #include <xmmintrin.h>
 
 /* ---- failures -------------------------------------------------------------------- */
@@ -76,8 +79,12 @@ static void fail_header(int line) {
 typedef struct problem problem;
 static const problem *failing_problem; /* printed with the failure when not NULL */
 static void dump_problem(const problem *pb);
+typedef struct colspec colspec;
+static const colspec *failing_columns; /* a column call (fuzz_columns.inc) */
+static void dump_columns(const colspec *c);
 static void fail_end(void) {
     if (failing_problem) dump_problem(failing_problem);
+    if (failing_columns) dump_columns(failing_columns);
     failures++;
     if (!keep_going) abort();
 }
@@ -1072,6 +1079,9 @@ static void run_curves(source *src, const problem *pb) {
 static const size_t sizes[] = {0, 1, 2, 3, 5, 8, (size_t)1 << 40, SIZE_MAX, SIZE_MAX - 1,
                                SIZE_MAX / 2, SIZE_MAX / 8 + 1, SIZE_MAX / 4, (size_t)1 << 62};
 
+/* the column functions and DeLong (selection 5, call-level fn 13-17) */
+#include "fuzz_columns.inc"
+
 static void run_call_level(source *src) {
     /* small valid arrays: scores i, labels alternating (0, 1, 0, ...), weights 1, T 1 */
     enum { CAP = 8 };
@@ -1082,7 +1092,13 @@ static void run_call_level(source *src) {
         s[i] = i; y[i] = i % 2; w[i] = 1; t[i] = 1;
         fs[i] = (float)i; fy[i] = (float)(i % 2); fw[i] = 1;
     }
-    const uint8_t fn = u8(src) % 13, nulls = u8(src);
+    const uint8_t fn = u8(src) % 18;
+    if (fn >= 13) {
+        free(s); free(y); free(w); free(t); free(fs); free(fy); free(fw);
+        run_columns_call_level(src, fn - 13);
+        return;
+    }
+    const uint8_t nulls = u8(src);
     if (fn == 8) {
         /* XLA FFI handlers: a NULL frame, and a frame at the execute stage whose API table
          * is NULL, are errors (a NULL return is XLA's "success"). */
@@ -1266,11 +1282,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
      * an exact call costs about 0.5 ms even at n = 64 (it allocates 688 KB, which ASan
      * maps afresh each time), so not every input runs them all: sel byte 0-3 -> 0 (soft
      * only: half the inputs), 4-5 -> 1, 6 -> 2, 7 -> 3 (mod 8). */
-    static const uint8_t sel_of[10] = {0, 0, 0, 0, 1, 1, 2, 3, 4, 4};
-    const uint8_t sel = sel_of[u8(&src) % 10];
+    static const uint8_t sel_of[12] = {0, 0, 0, 0, 1, 1, 2, 3, 4, 4, 5, 5};
+    const uint8_t sel = sel_of[u8(&src) % 12];
     size_t n;
     const int large = large_enabled && (op & 0x7F) == 0x7E && (flags & 0x70) == 0x70;
     const int medium = !large && (flags & 16) && (op & 0x30) == 0x30;
+    if (sel == 5) {  /* the column functions and DeLong (fuzz_columns.inc) */
+        run_columns_mode(&src, flags, medium, large);
+        return 0;
+    }
     if (large) n = (op & 0x80 ? 65536 : 20000) + u16(&src) % 4096;
     else if (medium) n = u16(&src) % (sel == 1 || sel == 4 ? 3001 : 301); /* exact: past 1,024-sample blocks */
     else n = u8(&src) % 65;

@@ -89,9 +89,68 @@ add("curve-medium-n700-weighted", [0x30, 0x11, SEL[4], 0x02, 0xBC, 3, 0, 0, 128,
 # C1 (a weighted cut segment losing ulps; the header states the bound since): weighted auroc_partial over TPR [0.999999, 1],
 # standardized only; the area off by ~1e-18 (about 1e-11 relative, not "a few ulps")
 add("finding-c1-weighted-partial-tpr-near-1", bytes.fromhex("10b911303030f4f3ffff0630ffffffffff740129"))
+# C3 (the range ends' precision, now in the header's unweighted bound): a one-ulp TPR range
+# straddling a vertex at TPR 3/5
+add("finding-c3-partial-tpr-one-ulp-straddling-vertex", bytes.fromhex("6e70800b585848585801"))
 for fn in range(9, 13):
     add(f"call-level-fn{fn}", [0x0F, 0x00, fn, 0xFF, 0, 1, 0, 0])
     add(f"call-level-fn{fn}-huge-n", [0x0F, 0x00, fn, 0x08, 7, 0, 0, 0])
+
+# Column functions and DeLong (sel byte 10: fuzz_columns.inc). After op, flags, sel: the
+# function byte fb (fn = fb % 5: 0 auroc_exact_columns, 1 auroc_exact_ovr, 2 auroc_exact_ovo,
+# 3 auroc_partial_columns, 4 auroc_delong; bit 3 the _f32 variant, bit 4 the guard page
+# before the arrays, bit 5 out_status (delong: out_cov) NULL, bit 6 out_diff_var NULL, bit 7
+# NULL arrays when n == 0), n, k, the scores' layout byte (mod 9: C order, Fortran, row
+# gaps, column gaps, every other element, stride 0 rows, stride 0 columns, small overlapping,
+# both gapped; bit 6 / 7 a huge unused stride when n / k is 1), then for columns and partial
+# the labels' byte (odd: label_column_stride 0), then the PRNG fills the rest.
+COLS = 10
+COL_FN = ["columns", "ovr", "ovo", "partial", "delong"]
+for fn in range(5):
+    for f32 in (0, 1):
+        for lay in range(9):
+            fb = fn | (f32 << 3) | ((lay & 1) << 4)
+            add(f"col-{COL_FN[fn]}{'-f32' if f32 else ''}-layout{lay}",
+                [0x00, 0x00, COLS, fb, 17 + lay, 1 + lay % 6, lay, lay * 29 + 1])
+        # weighted, bad values (weights, labels, classes, scores; in and between columns), FTZ/DAZ
+        for flags in (0x01, 0x02, 0x03, 0x0A, 0x84):
+            add(f"col-{COL_FN[fn]}{'-f32' if f32 else ''}-flags{flags:02x}",
+                [0x00, flags, COLS, fn | (f32 << 3), 23, 4, 2 + fn, 0x02, 7])
+        # n = 0..2, k = 0..2, every optional output NULL, NULL arrays with n == 0
+        for n in range(3):
+            for k in range(3):
+                add(f"col-{COL_FN[fn]}{'-f32' if f32 else ''}-n{n}-k{k}",
+                    [0x00, 0x00, COLS, fn | (f32 << 3) | 0xE0, n, k, 0xC0 | (n + k), 0x41])
+        # huge strides where they are never used (n == 1, k == 1)
+        add(f"col-{COL_FN[fn]}{'-f32' if f32 else ''}-unused-strides",
+            [0x00, 0x00, COLS, fn | (f32 << 3), 1, 1, 0xC0, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF])
+    # medium n (up to 1,500), bad values too
+    add(f"col-{COL_FN[fn]}-medium", [0x30, 0x10, COLS, fn, 0x04, 0xD2, 4, 0, 0x01])
+    add(f"col-{COL_FN[fn]}-medium-weighted-bad", [0x30, 0x13, COLS, fn | 8, 0x02, 0x11, 3, 1, 0x00])
+    # large n (two-thread paths: n k >= 65536; DeLong n >= 32768), replayed with
+    # DIFFAUROC_FUZZ_LARGE=1
+    add(f"col-{COL_FN[fn]}-large", [0x7E, 0x70, COLS, fn, 0x00, 0x10, 2, 0, 0x01])
+# ovr / ovo with a dominant class (classes absent: NaN columns and pairs)
+for fn in (1, 2):
+    add(f"col-{COL_FN[fn]}-absent-classes", [0x00, 0x00, COLS, fn, 30, 5, 0, 0x07, 0x07, 0x07, 0x07, 0x07])
+# partial columns: every range kind (bad axis, empty, reversed, one ulp, random), each output
+for e, name in ((0, "whole"), (70, "random"), (100, "empty"), (108, "bad-end"), (116, "one-ulp"), (15, "no-output")):
+    for axis in (0, 1, 0xF0):
+        add(f"col-partial-range-{name}-axis{axis}", [0x00, 0x00, COLS, 3, 29, 3, 0, 1, axis, 3, 9, e, 1, 2])
+# DeLong with one positive (W_NO_VARIANCE) and one class only (E_ONE_CLASS)
+# (after the layout byte: grid, spread, shift, positive threshold, label shift, garbage,
+# then one byte per label: below the threshold is a positive)
+for thr, labels, name in ((1, [0] + [200] * 11, "one-positive"), (1, [0, 0] + [200] * 10, "two-positives"),
+                          (255, [0] * 11 + [255], "one-negative"), (0, [0] * 12, "no-positive"),
+                          (255, [0] * 12, "no-negative")):
+    add(f"col-delong-{name}", [0x00, 0x00, COLS, 4, 12, 3, 0, 0, 1, 1, thr, 0, 0] + labels)
+# call level: the column functions (fn 13-17) with sizes, strides and NULL pointers
+for fn in range(13, 18):
+    for f32 in (0, 1):
+        add(f"call-level-fn{fn}{'-f32' if f32 else ''}", [0x0F, 0x00, fn, f32, 0xFF, 1, 3, 0, 0, 0, 0])
+        add(f"call-level-fn{fn}{'-f32' if f32 else ''}-huge-k", [0x0F, 0x00, fn, f32, 0x00, 2, 7, 0, 0, 0, 0])
+        add(f"call-level-fn{fn}{'-f32' if f32 else ''}-huge-stride", [0x0F, 0x00, fn, f32, 0x00, 3, 3, 15, 0, 0, 0])
+        add(f"call-level-fn{fn}{'-f32' if f32 else ''}-k0", [0x0F, 0x00, fn, f32, 0xFF, 7, 0, 15, 15, 15, 15])
 
 if __name__ == "__main__":
     shutil.rmtree(OUT, ignore_errors=True)

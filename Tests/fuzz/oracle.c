@@ -286,3 +286,101 @@ long double oracle_area(const long double *x, const long double *v, size_t count
     }
     return area;
 }
+
+/* ---- DeLong ---- */
+
+double oracle_ratio_rn_any(unsigned __int128 a, unsigned __int128 b) {
+    if (a == 0) return 0.0;
+    if (b >> 126) abort();
+    unsigned __int128 m = a / b, r = a % b;
+    if (m >> 53) abort();  /* not needed here: every value is below 2^53 */
+    int shift = 0;
+    /* m = floor(a / b * 2^shift), r / b the fraction below its last bit */
+    while (m < ((unsigned __int128)1 << 52)) {
+        r <<= 1; m <<= 1; shift++;
+        if (r >= b) { r -= b; m |= 1; }
+    }
+    if (2 * r > b || (2 * r == b && (m & 1))) m++;  /* nearest, ties to even */
+    return ldexp((double)(uint64_t)m, -shift);      /* m <= 2^53: exact; no subnormal */
+}
+
+double oracle_ratio_rn_signed(__int128 a, unsigned __int128 b) {
+    if (a < 0) return -oracle_ratio_rn_any((unsigned __int128)(-a), b);
+    return oracle_ratio_rn_any((unsigned __int128)a, b);
+}
+
+void oracle_delong(const double *s, const double *y, size_t n, size_t k,
+                   oracle_delong_result *out) {
+    memset(out, 0, sizeof *out);
+    size_t P = 0, N = 0;
+    for (size_t i = 0; i < n; i++) { if (y[i] == 1.0) P++; else N++; }
+    if (P == 0 || N == 0) { out->status = -6; return; }
+    out->status = (P < 2 || N < 2) ? 3 : 0;
+    out->auc = malloc(k * sizeof(double));
+    out->cov = malloc(k * k * sizeof(double));
+    out->diff_var = malloc(k * k * sizeof(double));
+    size_t *pos = malloc(P * sizeof *pos), *neg = malloc(N * sizeof *neg);
+    /* X: P x k, Yc: N x k components (twice N V10, twice P V01: integers) */
+    int64_t *X = malloc(P * k * sizeof *X), *Yc = malloc(N * k * sizeof *Yc);
+    if (!out->auc || !out->cov || !out->diff_var || !pos || !neg || !X || !Yc) abort();
+    size_t p = 0, q = 0;
+    for (size_t i = 0; i < n; i++) { if (y[i] == 1.0) pos[p++] = i; else neg[q++] = i; }
+    for (size_t a = 0; a < k; a++) {
+        for (size_t t = 0; t < P; t++) X[t * k + a] = 0;
+        for (size_t u = 0; u < N; u++) Yc[u * k + a] = 0;
+        for (size_t t = 0; t < P; t++) {
+            const double sp = s[pos[t] * k + a];
+            int64_t xs = 0;
+            for (size_t u = 0; u < N; u++) {
+                const double sn = s[neg[u] * k + a];
+                /* pair (t, u): 2 if the positive scores above, 1 if tied, 0 below
+                 * (-0.0 == +0.0); the same count from either side */
+                const int64_t c = sp > sn ? 2 : sp == sn ? 1 : 0;
+                xs += c;
+                Yc[u * k + a] += c;
+            }
+            X[t * k + a] = xs;
+        }
+    }
+    typedef unsigned __int128 u128;
+    typedef __int128 i128;
+    const u128 twoNP = (u128)2 * N * P;
+    i128 *sumX = malloc(k * sizeof *sumX), *sumY = malloc(k * sizeof *sumY);
+    i128 *num = malloc(k * k * sizeof *num);
+    if (!sumX || !sumY || !num) abort();
+    for (size_t a = 0; a < k; a++) {
+        sumX[a] = 0; sumY[a] = 0;
+        for (size_t t = 0; t < P; t++) sumX[a] += X[t * k + a];
+        for (size_t u = 0; u < N; u++) sumY[a] += Yc[u * k + a];
+        if (sumX[a] != sumY[a]) abort();  /* both count every pair */
+        out->auc[a] = oracle_ratio_rn_any((u128)sumX[a], twoNP);
+    }
+    if (out->status == 3) {
+        for (size_t e = 0; e < k * k; e++) { out->cov[e] = NAN; out->diff_var[e] = NAN; }
+    } else {
+        /* cov_ab = S10/P + S01/N with S10 = sum (X_a/2N - mean)(X_b/2N - mean) / (P - 1):
+         * S10 / P = C10 / (4 N^2 P^2 (P - 1)), S01 / N = C01 / (4 P^2 N^2 (N - 1)) */
+        for (size_t a = 0; a < k; a++)
+            for (size_t b = 0; b < k; b++) {
+                i128 xx = 0, yy = 0;
+                for (size_t t = 0; t < P; t++) xx += (i128)X[t * k + a] * X[t * k + b];
+                for (size_t u = 0; u < N; u++) yy += (i128)Yc[u * k + a] * Yc[u * k + b];
+                const i128 c10 = (i128)P * xx - sumX[a] * sumX[b];
+                const i128 c01 = (i128)N * yy - sumY[a] * sumY[b];
+                num[a * k + b] = c10 * (i128)(N - 1) + c01 * (i128)(P - 1);
+            }
+        const u128 den = (u128)4 * P * P * N * N * (P - 1) * (N - 1);
+        for (size_t a = 0; a < k; a++)
+            for (size_t b = 0; b < k; b++) {
+                out->cov[a * k + b] = oracle_ratio_rn_signed(num[a * k + b], den);
+                const i128 d = num[a * k + a] + num[b * k + b] - 2 * num[a * k + b];
+                out->diff_var[a * k + b] = oracle_ratio_rn_signed(d, den);
+            }
+    }
+    free(sumX); free(sumY); free(num); free(pos); free(neg); free(X); free(Yc);
+}
+
+void oracle_delong_free(oracle_delong_result *r) {
+    free(r->auc); free(r->cov); free(r->diff_var);
+    memset(r, 0, sizeof *r);
+}

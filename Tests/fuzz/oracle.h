@@ -98,4 +98,29 @@ void oracle_curve_free(oracle_curve_result *r);
 long double oracle_area(const long double *x, const long double *v, size_t count,
                         long double lower, long double upper);
 
+/* ---- DeLong (the header's "DeLong's variance and the paired test") ---- */
+
+/* The correctly rounded (nearest, ties to even) double of a / b for any a >= 0, b > 0,
+ * b < 2^126, a / b < 2^53: the binary expansion by long division, one bit at a time. */
+double oracle_ratio_rn_any(unsigned __int128 a, unsigned __int128 b);
+/* The same for a signed numerator (the magnitude rounded, the sign put back; 0 is +0.0). */
+double oracle_ratio_rn_signed(__int128 a, unsigned __int128 b);
+
+typedef struct {
+    int status;       /* 0, 3 (P < 2 or N < 2: covariances NaN), -6 (P == 0 or N == 0) */
+    double *auc;      /* k (malloc'd when status >= 0; oracle_delong_free) */
+    double *cov;      /* k * k, row-major; NaN with status 3 */
+    double *diff_var; /* k * k */
+} oracle_delong_result;
+
+/* auroc_delong on valid samples: s is n x k row-major (s[i * k + a]), y n labels 0/1.
+ * By the header's definitions with integers: X_ai = 2N V10_ai = 2 #(negatives below) +
+ * #(tied) by a direct O(P N) count, Y_aj = 2P V01_aj likewise; AUC_a = sum_i X_ai / (2NP);
+ * with C10_ab = P sum_i X_ai X_bi - (sum_i X_ai)(sum_i X_bi) and C01_ab likewise over the
+ * negatives, cov_ab = (C10_ab (N - 1) + C01_ab (P - 1)) / (4 P^2 N^2 (P - 1)(N - 1)) and
+ * diff_var_ab = cov_aa + cov_bb - 2 cov_ab on the exact numerators; each rounded once. */
+void oracle_delong(const double *s, const double *y, size_t n, size_t k,
+                   oracle_delong_result *out);
+void oracle_delong_free(oracle_delong_result *r);
+
 #endif
