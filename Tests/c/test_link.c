@@ -474,7 +474,8 @@ static const int all_codes[] = {
     DIFFAUROC_E_NONFINITE_SCORE, DIFFAUROC_E_BAD_LABEL,     DIFFAUROC_E_BAD_WEIGHT,
     DIFFAUROC_E_BAD_TEMPERATURE, DIFFAUROC_E_ONE_CLASS,     DIFFAUROC_E_NO_MEMORY,
     DIFFAUROC_E_TOO_LARGE,       DIFFAUROC_W_BELOW_DIAGONAL, DIFFAUROC_E_CAPACITY,
-    DIFFAUROC_E_BAD_RANGE,       DIFFAUROC_E_WEIGHT_SUM,     DIFFAUROC_E_BAD_CLASS};
+    DIFFAUROC_E_BAD_RANGE,       DIFFAUROC_E_WEIGHT_SUM,     DIFFAUROC_E_BAD_CLASS,
+    DIFFAUROC_W_NO_VARIANCE};
 #define N_CODES (sizeof all_codes / sizeof all_codes[0])
 
 static void test_status_codes(void) {
@@ -490,7 +491,7 @@ static void test_status_codes(void) {
               DIFFAUROC_E_TOO_LARGE == -8 && DIFFAUROC_W_BELOW_DIAGONAL == 2 &&
               DIFFAUROC_E_CAPACITY == -9 && DIFFAUROC_E_BAD_RANGE == -10 &&
               DIFFAUROC_E_WEIGHT_SUM == -11 && DIFFAUROC_E_BAD_CLASS == -12 &&
-              DIFFAUROC_AXIS_FPR == 0 && DIFFAUROC_AXIS_TPR == 1,
+              DIFFAUROC_W_NO_VARIANCE == 3 && DIFFAUROC_AXIS_FPR == 0 && DIFFAUROC_AXIS_TPR == 1,
           "status code values match the header's table");
 
     group = "strerror";
