@@ -14,6 +14,9 @@
  *   auroc_curve_f32, auroc_partial, auroc_partial_f32 (selection 4 and "all": the count
  *   protocol, every point bit for bit against oracle_curve, the partial area against a
  *   long-double integral of the curve; see run_curve, run_partial and Tests/fuzz/README.md);
+ *   auroc_exact_columns, auroc_exact_ovr, auroc_exact_ovo, auroc_partial_columns,
+ *   auroc_delong and their _f32 variants (selection 5: one strided call per input, see
+ *   fuzz_columns.inc);
  *
  * or, in the "call-level" mode, one export with a size from {0 .. 8, 2^40, huge} and each
  * pointer NULL or not (the order of checks: size, then pointers). Checked for every call:
@@ -1281,7 +1284,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
      * float32), 2 the batched ones (with the single calls of each row), 3 all. Under ASan
      * an exact call costs about 0.5 ms even at n = 64 (it allocates 688 KB, which ASan
      * maps afresh each time), so not every input runs them all: sel byte 0-3 -> 0 (soft
-     * only: half the inputs), 4-5 -> 1, 6 -> 2, 7 -> 3 (mod 8). */
+     * only: a third of the inputs), 4-5 -> 1, 6 -> 2, 7 -> 3, 8-9 -> 4 (ROC curve and
+     * partial AUC), 10-11 -> 5 (the column functions and DeLong) (mod 12). */
     static const uint8_t sel_of[12] = {0, 0, 0, 0, 1, 1, 2, 3, 4, 4, 5, 5};
     const uint8_t sel = sel_of[u8(&src) % 12];
     size_t n;

@@ -2,7 +2,8 @@
 """Writes the seed corpus Tests/fuzz/corpus/ for fuzz_diffauroc.c (deterministic).
 
 The input format is the decoder's in fuzz_diffauroc.c (LLVMFuzzerTestOneInput and
-decode_problem): op, flags, sel byte (mod 10: 0-3 soft, 4-5 exact, 6 batches, 7 all, 8-9 ROC curve and partial AUC), n (one
+decode_problem): op, flags, sel byte (mod 12: 0-3 soft, 4-5 exact, 6 batches, 7 all, 8-9 ROC curve and partial AUC,
+10-11 the column functions and DeLong: see COLS below), n (one
 byte, or two for medium and large n), then the problem:
 grid, spread, shift, positive threshold, label shift, per sample (label byte, score kind
 [, extra byte]) [, weight byte [, extra]], temperature byte, injections. Bytes past the
