@@ -131,6 +131,9 @@ for fn in range(5):
     # large n (two-thread paths: n k >= 65536; DeLong n >= 32768), replayed with
     # DIFFAUROC_FUZZ_LARGE=1
     add(f"col-{COL_FN[fn]}-large", [0x7E, 0x70, COLS, fn, 0x00, 0x10, 2, 0, 0x01])
+    add(f"col-{COL_FN[fn]}-f32-large-weighted", [0x7E, 0x71, COLS, fn | 8, 0x00, 0x10, 2, 8, 0x00])
+    for lay in (1, 3):  # Fortran order (read in place), Fortran with column gaps
+        add(f"col-{COL_FN[fn]}-large-layout{lay}", [0x7E, 0x70, COLS, fn, 0x00, 0x10, 2, lay, 0x02])
 # ovr / ovo with a dominant class (classes absent: NaN columns and pairs)
 for fn in (1, 2):
     add(f"col-{COL_FN[fn]}-absent-classes", [0x00, 0x00, COLS, fn, 30, 5, 0, 0x07, 0x07, 0x07, 0x07, 0x07])

@@ -309,6 +309,22 @@ double oracle_ratio_rn_signed(__int128 a, unsigned __int128 b) {
     return oracle_ratio_rn_any((unsigned __int128)a, b);
 }
 
+static int by_double(const void *pa, const void *pb) {
+    const double a = *(const double *)pa, b = *(const double *)pb;
+    return a < b ? -1 : a > b ? 1 : 0;  /* -0.0 == +0.0 */
+}
+/* in sorted a[0..m): the first index whose value is not below v, the first above v */
+static size_t first_not_below(const double *a, size_t m, double v) {
+    size_t lo = 0, hi = m;
+    while (lo < hi) { size_t mid = lo + (hi - lo) / 2; if (a[mid] < v) lo = mid + 1; else hi = mid; }
+    return lo;
+}
+static size_t first_above(const double *a, size_t m, double v) {
+    size_t lo = 0, hi = m;
+    while (lo < hi) { size_t mid = lo + (hi - lo) / 2; if (a[mid] <= v) lo = mid + 1; else hi = mid; }
+    return lo;
+}
+
 void oracle_delong(const double *s, const double *y, size_t n, size_t k,
                    oracle_delong_result *out) {
     memset(out, 0, sizeof *out);
@@ -325,9 +341,30 @@ void oracle_delong(const double *s, const double *y, size_t n, size_t k,
     if (!out->auc || !out->cov || !out->diff_var || !pos || !neg || !X || !Yc) abort();
     size_t p = 0, q = 0;
     for (size_t i = 0; i < n; i++) { if (y[i] == 1.0) pos[p++] = i; else neg[q++] = i; }
+    double *sorted = malloc((n ? n : 1) * sizeof *sorted);
+    if (!sorted) abort();
     for (size_t a = 0; a < k; a++) {
         for (size_t t = 0; t < P; t++) X[t * k + a] = 0;
         for (size_t u = 0; u < N; u++) Yc[u * k + a] = 0;
+        if ((unsigned __int128)P * N > ((unsigned __int128)1 << 22)) {
+            /* large n (the seed replay's two-thread sizes): the same counts from the
+             * other class's sorted scores, by binary search (below: < s, tied: == s) */
+            for (int side = 0; side < 2; side++) {
+                const size_t m = side ? P : N, other = side ? N : P;
+                const size_t *mine = side ? neg : pos, *theirs = side ? pos : neg;
+                for (size_t u = 0; u < m; u++) sorted[u] = s[theirs[u] * k + a];
+                qsort(sorted, m, sizeof *sorted, by_double);
+                for (size_t t = 0; t < other; t++) {
+                    const double v = s[mine[t] * k + a];
+                    const size_t lo = first_not_below(sorted, m, v), hi = first_above(sorted, m, v);
+                    /* a positive: 2 #(negatives below) + #tied; a negative: 2 #(positives
+                     * above) + #tied */
+                    if (side == 0) X[t * k + a] = (int64_t)(2 * lo + (hi - lo));
+                    else Yc[t * k + a] = (int64_t)(2 * (m - hi) + (hi - lo));
+                }
+            }
+            continue;
+        }
         for (size_t t = 0; t < P; t++) {
             const double sp = s[pos[t] * k + a];
             int64_t xs = 0;
@@ -377,7 +414,7 @@ void oracle_delong(const double *s, const double *y, size_t n, size_t k,
                 out->diff_var[a * k + b] = oracle_ratio_rn_signed(d, den);
             }
     }
-    free(sumX); free(sumY); free(num); free(pos); free(neg); free(X); free(Yc);
+    free(sumX); free(sumY); free(num); free(pos); free(neg); free(X); free(Yc); free(sorted);
 }
 
 void oracle_delong_free(oracle_delong_result *r) {

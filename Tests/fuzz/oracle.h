@@ -115,7 +115,8 @@ typedef struct {
 
 /* auroc_delong on valid samples: s is n x k row-major (s[i * k + a]), y n labels 0/1.
  * By the header's definitions with integers: X_ai = 2N V10_ai = 2 #(negatives below) +
- * #(tied) by a direct O(P N) count, Y_aj = 2P V01_aj likewise; AUC_a = sum_i X_ai / (2NP);
+ * #(tied) by a direct O(P N) count (beyond P N = 2^22, the seed replay's large n: by
+ * binary search in the other class's sorted scores), Y_aj = 2P V01_aj likewise; AUC_a = sum_i X_ai / (2NP);
  * with C10_ab = P sum_i X_ai X_bi - (sum_i X_ai)(sum_i X_bi) and C01_ab likewise over the
  * negatives, cov_ab = (C10_ab (N - 1) + C01_ab (P - 1)) / (4 P^2 N^2 (P - 1)(N - 1)) and
  * diff_var_ab = cov_aa + cov_bb - 2 cov_ab on the exact numerators; each rounded once. */
