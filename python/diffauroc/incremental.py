@@ -136,14 +136,24 @@ def _sorted_runs(keys: np.ndarray) -> np.ndarray:
     return np.flatnonzero(starts)
 
 
-def _group(keys: np.ndarray, table: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Rows of ``table`` summed per distinct key; keys sorted."""
+def _group(keys: list, tables: list) -> tuple[np.ndarray, np.ndarray]:
+    """Runs (sorted distinct ``keys[r]`` with rows ``tables[r]``, int64 of shape (m_r, ...))
+    as one run: the distinct keys of all, sorted, with the rows of equal keys added.
+
+    One stable argsort (timsort: linear merges of the sorted runs), then per column a
+    1-D gather and reduceat (a 2-D row gather is several times slower)."""
+    keys = np.concatenate(keys)
+    tables = np.concatenate(tables)
     if keys.size == 0:
-        return keys, table
-    order = np.argsort(keys, kind="stable")  # timsort: linear merges of sorted runs
+        return keys, tables
+    order = np.argsort(keys, kind="stable")
     keys = keys[order]
     starts = _sorted_runs(keys)
-    return keys[starts], np.add.reduceat(table[order], starts, axis=0)
+    columns = tables.reshape(tables.shape[0], -1)
+    out = np.empty((starts.size, columns.shape[1]), dtype=np.int64)
+    for c in range(columns.shape[1]):
+        out[:, c] = np.add.reduceat(columns[:, c][order], starts)
+    return keys[starts], out.reshape((starts.size,) + tables.shape[1:])
 
 
 def _summarise_counts(keys: np.ndarray, positive: np.ndarray):
@@ -154,11 +164,10 @@ def _summarise_counts(keys: np.ndarray, positive: np.ndarray):
         starts = _sorted_runs(s)
         runs.append((s[starts], np.diff(np.append(starts, s.size))))
     (neg_keys, neg_counts), (pos_keys, pos_counts) = runs
-    union = np.union1d(neg_keys, pos_keys)
-    table = np.zeros((union.size, 2), dtype=np.int64)
-    table[np.searchsorted(union, neg_keys), 0] = neg_counts
-    table[np.searchsorted(union, pos_keys), 1] = pos_counts
-    return union, table, None
+    zeros_neg, zeros_pos = np.zeros_like(neg_counts), np.zeros_like(pos_counts)
+    keys, table = _group([neg_keys, pos_keys], [np.stack([neg_counts, zeros_neg], axis=1),
+                                                np.stack([zeros_pos, pos_counts], axis=1)])
+    return keys, table.astype(np.int64, copy=False), None
 
 
 def _summarise_weights(keys: np.ndarray, positive: np.ndarray, weights: np.ndarray):
@@ -198,17 +207,16 @@ def _merge_runs(runs: list) -> tuple:
     runs = [r for r in runs if r[0].size] or runs[:1]
     if len(runs) == 1:
         return runs[0]
-    keys = np.concatenate([r[0] for r in runs])
+    keys = [r[0] for r in runs]
     if all(r[2] is None for r in runs):
-        distinct, table = _group(keys, np.concatenate([r[1] for r in runs]))
-        return distinct, table, None
+        return (*_group(keys, [r[1] for r in runs]), None)
     limbs = [(_counts_to_limbs(t), 0) if b is None else (t, b) for _, t, b in runs]
     low = min(b for _, b in limbs)
     high = max(b + t.shape[-1] for t, b in limbs)
-    distinct, table = _group(keys, np.concatenate([_align(t, b, low, high) for t, b in limbs]))
+    union, table = _group(keys, [_align(t, b, low, high) for t, b in limbs])
     # Row sums of at most len(runs) normalised limbs (< 2**32 each): < 2**62.
     table, base = _normalise(table, low)
-    return distinct, table, base
+    return union, table, base
 
 
 def _integers(table: np.ndarray) -> np.ndarray:
@@ -234,6 +242,49 @@ def _exact_ratio(neg: np.ndarray, pos: np.ndarray) -> Optional[float]:
     below = np.cumsum(neg) - neg
     twice_u = int(np.dot(pos, 2 * below + neg))
     return twice_u / denominator  # int / int: correctly rounded
+
+
+_DIGIT_BITS = 16
+_FAST_ROWS = 2**29  # below this, every int64 sum in _limb_ratio stays below 2**63
+
+
+def _digits(columns: np.ndarray, width: int) -> tuple[np.ndarray, list]:
+    """Nonnegative int64 ``columns`` (m, L), column k weighing 2**(32 k), each entry below
+    2**(16 width), split into 16-bit digits: (m, L width) and the weight (power of two)
+    of every digit column."""
+    parts, shifts = [], []
+    for k in range(columns.shape[1]):
+        for d in range(width):
+            parts.append((columns[:, k] >> (_DIGIT_BITS * d)) & 0xFFFF)
+            shifts.append(_LIMB_BITS * k + _DIGIT_BITS * d)
+    return np.stack(parts, axis=1), shifts
+
+
+def _limb_ratio(table: np.ndarray) -> Optional[float]:
+    """``_exact_ratio`` of the weight sums in normalised limbs ``table`` (m, 2, L), in
+    int64 arithmetic (m < 2**29): the same exact integers, faster than Python integers.
+
+    With neg_k, pos_k the limb rows (entries < 2**32) and T_k = 2 neg_{<k} + neg_k
+    = 2 cumsum(neg)_k - neg_k (per limb column: entries < 2**33 m < 2**62),
+    2U = sum_k pos_k T_k. Splitting pos into 16-bit digits (2 per limb) and T into 16-bit
+    digits (4 per limb) makes every digit product < 2**32, so each sum over k of one
+    digit pair (a matrix product) is < 2**32 m < 2**61: exact. The digit-pair sums are
+    then combined with their powers of two in Python integers."""
+    neg = np.ascontiguousarray(table[:, 0, :])
+    pos = np.ascontiguousarray(table[:, 1, :])
+    total_neg = sum(int(c) << (_LIMB_BITS * k) for k, c in enumerate(neg.sum(axis=0)))
+    total_pos = sum(int(c) << (_LIMB_BITS * k) for k, c in enumerate(pos.sum(axis=0)))
+    if total_pos == 0 or total_neg == 0:
+        return None
+    twice_below = 2 * np.cumsum(neg, axis=0) - neg
+    pos_digits, pos_shifts = _digits(pos, 2)
+    t_digits, t_shifts = _digits(twice_below, 4)
+    products = pos_digits.T @ t_digits
+    twice_u = 0
+    for a, shift_a in enumerate(pos_shifts):
+        for c, shift_c in enumerate(t_shifts):
+            twice_u += int(products[a, c]) << (shift_a + shift_c)
+    return twice_u / (2 * total_pos * total_neg)  # int / int: correctly rounded
 
 
 # ---- the accumulator --------------------------------------------------------------------
@@ -328,8 +379,12 @@ class AUROCAccumulator:
         if base is None:
             value = _exact_ratio(table[:, 0], table[:, 1])
         else:
-            sums = _integers(table)  # in units of 2**(32 base), which cancel in the ratio
-            value = _exact_ratio(sums[:, 0], sums[:, 1])
+            # Sums in units of 2**(32 base), which cancel in the ratio.
+            if table.shape[0] < _FAST_ROWS:
+                value = _limb_ratio(table)
+            else:
+                sums = _integers(table)
+                value = _exact_ratio(sums[:, 0], sums[:, 1])
         if value is None:
             raise ValueError(
                 f"AUROCAccumulator.compute: {_lib.strerror(_lib.E_ONE_CLASS)}"

@@ -23,7 +23,7 @@ import pytest
 from sklearn.metrics import roc_auc_score
 
 import diffauroc
-from diffauroc.incremental import AUROCAccumulator, _exact_ratio
+from diffauroc.incremental import AUROCAccumulator, _exact_ratio, _integers, _limb_ratio
 
 
 # ---- oracles ----------------------------------------------------------------------------
@@ -401,6 +401,31 @@ def test_exact_ratio_beyond_int64():
     expected = Fraction(sum(int(p) * (2 * int(b) + int(q)) for p, b, q in zip(pos, below, neg)),
                         2 * int(pos.sum()) * int(neg.sum()))
     assert _exact_ratio(neg, pos) == float(expected)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_both_weighted_paths_on_full_limbs(seed):
+    """compute() takes _limb_ratio (int64 digit products) below 2**29 rows and Python
+    integers (_integers, _exact_ratio) above: both on limb tables with limbs near 2**32,
+    against the Fraction value of the same integers."""
+    rng = np.random.default_rng(200 + seed)
+    m, width = int(rng.integers(1, 400)), int(rng.integers(1, 6))
+    table = rng.integers(0, 2**32, size=(m, 2, width), dtype=np.int64)
+    table[rng.random((m, 2, width)) < 0.3] = 2**32 - 1
+    table[rng.random((m, 2)) < 0.2] = 0
+    table[0, 0, 0] = table[-1, 1, -1] = 1  # both classes present
+    sums = [[sum(int(table[i, c, j]) << (32 * j) for j in range(width)) for c in (0, 1)]
+            for i in range(m)]
+    below, twice_u = 0, 0
+    for neg, pos in sums:
+        twice_u += pos * (2 * below + neg)
+        below += neg
+    total_pos = sum(p for _, p in sums)
+    expected = float(Fraction(twice_u, 2 * total_pos * below))
+    assert _limb_ratio(table) == expected
+    values = _integers(table)
+    assert values.tolist() == sums
+    assert _exact_ratio(values[:, 0], values[:, 1]) == expected
 
 
 # ---- bad input ------------------------------------------------------------------------
