@@ -428,6 +428,23 @@ def test_both_weighted_paths_on_full_limbs(seed):
     assert _exact_ratio(values[:, 0], values[:, 1]) == expected
 
 
+def test_limb_ratio_with_prefix_sums_beyond_48_bits():
+    """70,000 rows of limbs near 2**32: the prefix sums pass 2**48, so every one of the
+    four 16-bit digits of T = 2 neg_{<k} + neg_k is used."""
+    rng = np.random.default_rng(300)
+    m = 70_000
+    table = (2**32 - rng.integers(1, 1000, size=(m, 2, 2))).astype(np.int64)
+    table[:, :, 1] = rng.integers(0, 3, size=(m, 2))
+    sums = (table[:, :, 0].astype(object) + (table[:, :, 1].astype(object) << 32))
+    below, twice_u = 0, 0
+    for neg, pos in sums.tolist():
+        twice_u += pos * (2 * below + neg)
+        below += neg
+    assert 2 * int(table[:, 0, 0].sum()) > 2**48  # T in limb column 0 needs 4 digits
+    expected = float(Fraction(twice_u, 2 * int(sums[:, 1].sum()) * below))
+    assert _limb_ratio(table) == expected
+
+
 # ---- bad input ------------------------------------------------------------------------
 
 @pytest.mark.parametrize("scores, labels, weights, message", [
