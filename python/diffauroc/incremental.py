@@ -13,11 +13,13 @@ What is kept
 A table sorted by score with one row per distinct score seen: the number of negatives
 and of positives with that score (int64), or, once a weighted batch is seen, the exact
 sums of their weights. So memory is bounded by the number of distinct scores, not by the
-number of batches or samples: after any ``update`` or ``merge`` the object stores fewer
-than 2 d rows for d distinct scores (the table plus summaries of recent batches not yet
-merged into it, which are folded in as soon as they hold as many rows as the table).
-A batch is summarised by sorting it, O(b log b), and summaries are merged into the table
-by one stable sort of already sorted runs, amortised O(log) per row.
+number of batches or samples: after any ``update`` or ``merge`` the object stores at
+most 2 d - 1 rows for d >= 1 distinct scores (the table plus summaries of recent batches
+not yet merged into it, which are folded in as soon as they hold as many rows as the
+table). A batch is summarised by sorting it, O(b log b); summaries are merged into the
+table by one stable argsort of the sorted runs (timsort merges runs) and a per-column
+reduceat, which touches each table row once per fold, and a fold happens only after as
+many new rows have arrived: amortised O(log r) per row for r runs.
 
 Exactness
 ---------
@@ -39,8 +41,10 @@ were split into batches, on the order of the batches or on the order of ``merge`
   of the same rational, so the two agree to 2**-52 relative. Memory per distinct score
   grows with the spread of the weights' binary exponents (2 x 8 bytes per 32 bits of
   spread, plus 3 limbs): about 80 bytes for weights within a factor 2**20 of each other.
-  ``compute`` on a weighted table costs O(d) Python-integer operations (about 1 s per
-  10**6 distinct scores).
+  ``compute`` on a weighted table is O(d L^2) int64 work: the exact sums are split into
+  16-bit digits whose products and sums stay below 2**63 (see ``_limb_ratio``), and only
+  the O(L^2) digit-pair totals become Python integers (0.2 s for 10**6 distinct scores
+  and uniform weights; with 2**29 distinct scores or more, Python integers throughout).
 
 Inputs
 ------
@@ -57,7 +61,13 @@ No positive or no negative sample of positive weight (an empty accumulator inclu
 ``compute`` raises ValueError, as ``auroc_exact`` does.
 
 The state pickles (for sending between processes); pickling first folds pending batch
-summaries into the table, so the pickle holds at most d rows.
+summaries into the table, so the pickle holds at most d rows. An accumulator is not
+safe to update from several threads at once (give each thread its own and ``merge``).
+
+Speed (2-core machine, 10**6 samples in batches of 10**4, ``bench_incremental.py``):
+with 10**3 distinct scores, 0.05 s unweighted (2x one ``auroc_exact`` call on all
+10**6) and 0.13 s weighted; with continuous scores, 0.26 s unweighted (about 20x) and
+0.66 s weighted: NumPy's sorts and merges, where ``auroc_exact`` radix-sorts once.
 """
 from __future__ import annotations
 
@@ -250,14 +260,14 @@ _FAST_ROWS = 2**29  # below this, every int64 sum in _limb_ratio stays below 2**
 
 def _digits(columns: np.ndarray, width: int) -> tuple[np.ndarray, list]:
     """Nonnegative int64 ``columns`` (m, L), column k weighing 2**(32 k), each entry below
-    2**(16 width), split into 16-bit digits: (m, L width) and the weight (power of two)
-    of every digit column."""
+    2**(16 width), split into 16-bit digits: (L width, m), one contiguous row per digit,
+    and the weight (power of two) of every digit row."""
     parts, shifts = [], []
     for k in range(columns.shape[1]):
         for d in range(width):
             parts.append((columns[:, k] >> (_DIGIT_BITS * d)) & 0xFFFF)
             shifts.append(_LIMB_BITS * k + _DIGIT_BITS * d)
-    return np.stack(parts, axis=1), shifts
+    return np.stack(parts), shifts
 
 
 def _limb_ratio(table: np.ndarray) -> Optional[float]:
@@ -279,7 +289,7 @@ def _limb_ratio(table: np.ndarray) -> Optional[float]:
     twice_below = 2 * np.cumsum(neg, axis=0) - neg
     pos_digits, pos_shifts = _digits(pos, 2)
     t_digits, t_shifts = _digits(twice_below, 4)
-    products = pos_digits.T @ t_digits
+    products = pos_digits @ t_digits.T
     twice_u = 0
     for a, shift_a in enumerate(pos_shifts):
         for c, shift_c in enumerate(t_shifts):
@@ -369,6 +379,13 @@ class AUROCAccumulator:
     def compute(self) -> float:
         """The exact AUROC of every sample seen (ties count 1/2).
 
+        Returns
+        -------
+        float
+            In [0, 1]: ``auroc_exact`` of all batches concatenated (bit for bit without
+            weights; with weights the correctly rounded exact value, within one ulp of
+            ``auroc_exact``'s).
+
         Raises
         ------
         ValueError
@@ -409,7 +426,8 @@ class AUROCAccumulator:
 
     @property
     def weighted(self) -> bool:
-        """Whether a weighted batch was seen (sums are then kept as exact limbs)."""
+        """Whether weight sums (exact limbs) are kept rather than counts: once a batch
+        with a positive weight is seen."""
         return any(b is not None for _, _, b in [self._table, *self._pending])
 
     def __getstate__(self) -> dict:

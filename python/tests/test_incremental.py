@@ -82,6 +82,13 @@ def check_unweighted(batches, acc=None):
     return value
 
 
+def test_docstring_examples_run():
+    import doctest
+    import diffauroc.incremental
+    result = doctest.testmod(diffauroc.incremental, optionflags=doctest.NORMALIZE_WHITESPACE)
+    assert result.failed == 0 and result.attempted >= 8
+
+
 # ---- toy cases a person can check ---------------------------------------------------------
 
 def test_toy_batches():
