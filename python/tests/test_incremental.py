@@ -332,12 +332,21 @@ def test_memory_stays_at_the_distinct_scores():
 
 
 def test_memory_below_twice_the_distinct_scores_on_continuous_scores():
+    """At most 2 d - 1 rows after every update (d distinct scores seen, counted here by
+    numpy.unique, not by the accumulator, whose n_distinct would fold pending rows)."""
     rng = np.random.default_rng(13)
     acc = AUROCAccumulator()
-    for step in range(100):
-        acc.update(rng.normal(size=100), rng.integers(0, 2, 100))
-        rows = acc.stored_rows
-        assert rows < 2 * acc.n_distinct or rows == acc.n_distinct == 100
+    seen = np.zeros(0)
+    largest_pending = 0
+    for step in range(150):
+        scores = rng.normal(size=int(rng.integers(0, 200))).round(2)
+        acc.update(scores, rng.integers(0, 2, scores.size),
+                   rng.random(scores.size) if step >= 100 else None)
+        seen = np.unique(np.r_[seen, scores])
+        assert acc.stored_rows <= max(2 * seen.size - 1, 0)
+        largest_pending = max(largest_pending, acc.stored_rows - acc._table[0].size)
+    assert largest_pending > 100  # summaries did wait to be folded
+    assert acc.n_distinct == seen.size
 
 
 # ---- weighted -------------------------------------------------------------------------
@@ -463,6 +472,15 @@ def test_limb_ratio_with_prefix_sums_beyond_48_bits():
     ([0.1, 0.2], [0, 1], [np.inf, 1.0], r"weights\[0\] = inf"),
     (np.array([1, 2**53 + 1], dtype=np.int64), [0, 1], None,
      r"scores\[1\] = 9007199254740993 cannot be represented exactly"),
+    ([0.5, 2**53 + 1], [0, 1], None, r"scores\[1\] = 9007199254740993 cannot be"),
+    (np.array([3, 2**64 - 1], dtype=np.uint64), [0, 1], None,
+     r"scores\[1\] = 18446744073709551615 cannot be"),
+    (np.ma.masked_array([0.1, 0.2], mask=[False, True]), [0, 1], None,
+     r"scores\[1\] is masked"),
+    ([0.1, 0.2], [0, 0.5], None, r"labels\[1\] = 0.5"),
+    ([0.1, 0.2], [0, 1], [1.0, np.nan], r"weights\[1\] = nan"),
+    ([0.1, 0.2], [0, 1], np.array([1, 2**53 + 1], dtype=np.int64),
+     r"weights\[1\] = 9007199254740993 cannot be"),
     ([0.1, 0.2], [0, 1, 1], None, "same length"),
     ([0.1, 0.2], [0, 1], [1.0], "same length"),
     (np.zeros((2, 2)), np.zeros((2, 2)), None, "1-D"),
@@ -481,6 +499,25 @@ def test_messages_match_auroc_exact():
     with pytest.raises(ValueError) as reference:
         diffauroc.auroc_exact([0.1, 0.2], [0, 3])
     assert str(ours.value).split(": ", 1)[1] == str(reference.value).split(": ", 1)[1]
+
+
+@pytest.mark.skipif(np.finfo(np.longdouble).nmant <= 52, reason="long double is float64 here")
+def test_long_double_scores():
+    acc = AUROCAccumulator()
+    acc.update(np.array([0.25, 0.5], dtype=np.longdouble), [0, 1])  # exact in float64
+    assert acc.compute() == 1.0
+    inexact = np.array([1, 1 + np.finfo(np.longdouble).eps], dtype=np.longdouble)
+    with pytest.raises(ValueError, match=r"scores\[1\] = .* cannot be represented exactly"):
+        acc.update(inexact, [0, 1])
+
+
+def test_module_import_does_not_import_jax():
+    import subprocess
+    import sys
+    code = ("import sys, diffauroc.incremental; "
+            "assert 'jax' not in sys.modules, 'jax imported'; print('ok')")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert out.returncode == 0 and out.stdout.strip() == "ok", out.stderr
 
 
 def test_type_errors():
