@@ -286,6 +286,17 @@ def feed_part(scores, labels, weights, index):
     return acc.compute()
 
 
+def test_state_does_not_alias_the_callers_arrays():
+    scores, labels, weights = np.array([0.1, 0.9, 0.5]), np.array([0.0, 1.0, 1.0]), np.ones(3)
+    acc, weighted = AUROCAccumulator(), AUROCAccumulator()
+    acc.update(scores, labels)
+    weighted.update(scores, labels, weights)
+    scores[:] = [0.9, 0.1, 0.0]
+    labels[:] = [1.0, 0.0, 0.0]
+    weights[:] = [0.0, 5.0, 5.0]
+    assert acc.compute() == 1.0 and weighted.compute() == 1.0
+
+
 def test_merge_with_itself_doubles_every_sample():
     acc = AUROCAccumulator()
     acc.update([0.1, 0.2, 0.2, 0.9], [0, 1, 0, 1])
