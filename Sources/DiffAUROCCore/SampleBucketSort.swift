@@ -152,27 +152,37 @@ struct SampleSortTeam<Score: ThresholdScore, Visitor: SortedBucketVisitor> where
             var andKeys = Word.max, orKeys = Word.zero
             let range = chunkRange(chunk, of: chunkCount, count: n)
             if let weights {
+                // Without branches on the class (random for random data): y = 1 or 0
+                // (labels are exactly 1 or 0), w * y is w or +0.0, and adding +0.0 to a sum
+                // of non-negative weights leaves it unchanged, so each class's sum is the
+                // same double as the sum of its own weights in index order.
+                var positives = 0, included = 0
+                var positiveWeight = 0.0, negativeWeight = 0.0
+                var positiveMax = 0.0, negativeMax = 0.0
                 for i in range {
                     let w = weights[i].doubleValue
-                    let positive = labels[i] == 1
-                    // The maxima over every sample (weight 0 included changes nothing).
-                    if positive { t.positiveMax = Swift.max(t.positiveMax, w) } else {
-                        t.negativeMax = Swift.max(t.negativeMax, w)
-                    }
-                    guard w > 0 else { continue }
+                    let c = labels[i].classBit
+                    let y = Double(c)
+                    let wp = w * y, wn = w * (1 - y)
+                    positiveMax = Swift.max(positiveMax, wp)
+                    negativeMax = Swift.max(negativeMax, wn)
+                    positiveWeight += wp
+                    negativeWeight += wn
                     let s = scores[i]
                     let key = s.orderKey
-                    andKeys &= key
-                    orKeys |= key
-                    if s == 0 { noteZero(&t, s) }
-                    if positive {
-                        t.positives += 1
-                        t.positiveWeight += w
-                    } else {
-                        t.negatives += 1
-                        t.negativeWeight += w
-                    }
+                    let isIncluded = w > 0
+                    andKeys &= isIncluded ? key : Word.max
+                    orKeys |= isIncluded ? key : 0
+                    positives &+= isIncluded ? c : 0
+                    included &+= isIncluded ? 1 : 0
+                    if s == 0 && isIncluded { noteZero(&t, s) }
                 }
+                t.positives = positives
+                t.negatives = included &- positives
+                t.positiveWeight = positiveWeight
+                t.negativeWeight = negativeWeight
+                t.positiveMax = positiveMax
+                t.negativeMax = negativeMax
             } else {
                 var positives = 0
                 for i in range {
@@ -323,6 +333,9 @@ struct SampleSortTeam<Score: ThresholdScore, Visitor: SortedBucketVisitor> where
                 }
             }
             let range = chunkRange(chunk, of: chunkCount, count: n)
+            // (Locals, not fields: stores through `words` and `values` could alias the
+            // team's fields as far as the compiler knows, which would reload them.)
+            let scores = self.scores, labels = self.labels, words = self.words
             if let weights, let values {
                 for i in range {
                     let w = weights[i].doubleValue
