@@ -22,6 +22,9 @@
 #
 # Environment: FUZZ_JOBS=N runs N fuzzing processes per build at once (default 1; the
 # machine's cores are shared). DIFFAUROC_SKIP_BUILD=1 reuses .build-fuzz as it is.
+# The target's own knobs pass through (Tests/fuzz/README.md): DIFFAUROC_FUZZ_COLUMNS=1 sends
+# every input to the column functions and DeLong, DIFFAUROC_FUZZ_KEEP_GOING=1 counts
+# mismatches instead of stopping at the first.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -76,6 +79,7 @@ if [ "${DIFFAUROC_SKIP_BUILD:-0}" != 1 ]; then
 
     echo "---- build: fuzz target"
     # ld.lld: GNU gold warns about every ASan assembler symbol it cannot export
+    # (fuzz_diffauroc.c includes Tests/fuzz/fuzz_columns.inc: the column functions, DeLong)
     "$clang" -g -O1 -fsanitize=fuzzer,address -fuse-ld=lld -Wall -Wextra -Werror \
         -I "$root/include" Tests/fuzz/fuzz_diffauroc.c Tests/fuzz/oracle.c -o "$bin" \
         -L "$lib_dir" -ldiffauroc "-Wl,-rpath,$lib_dir" -lm

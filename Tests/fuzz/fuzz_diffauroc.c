@@ -67,7 +67,7 @@
 
 /* ---- failures -------------------------------------------------------------------- */
 
-static int keep_going, large_enabled;
+static int keep_going, large_enabled, columns_only;
 static unsigned long failures;
 static const char *current_call = "";
 
@@ -1250,6 +1250,8 @@ int LLVMFuzzerInitialize(int *argc, char ***argv) {
     (void)argc; (void)argv;
     keep_going = getenv("DIFFAUROC_FUZZ_KEEP_GOING") != NULL;
     large_enabled = getenv("DIFFAUROC_FUZZ_LARGE") != NULL && strcmp(getenv("DIFFAUROC_FUZZ_LARGE"), "0") != 0;
+    /* DIFFAUROC_FUZZ_COLUMNS=1: every input that is not call-level runs the column mode */
+    columns_only = getenv("DIFFAUROC_FUZZ_COLUMNS") != NULL && strcmp(getenv("DIFFAUROC_FUZZ_COLUMNS"), "0") != 0;
     /* the build this process runs (DIFFAUROC_KERNELS=baseline forces x86-64) */
     double s[2] = {0, 1}, y[2] = {0, 1}, v;
     (void)auroc_exact(s, y, NULL, 2, &v);
@@ -1287,7 +1289,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
      * only: a third of the inputs), 4-5 -> 1, 6 -> 2, 7 -> 3, 8-9 -> 4 (ROC curve and
      * partial AUC), 10-11 -> 5 (the column functions and DeLong) (mod 12). */
     static const uint8_t sel_of[12] = {0, 0, 0, 0, 1, 1, 2, 3, 4, 4, 5, 5};
-    const uint8_t sel = sel_of[u8(&src) % 12];
+    const uint8_t sel = columns_only ? (uint8_t)(u8(&src), 5) : sel_of[u8(&src) % 12];
     size_t n;
     const int large = large_enabled && (op & 0x7F) == 0x7E && (flags & 0x70) == 0x70;
     const int medium = !large && (flags & 16) && (op & 0x30) == 0x30;
