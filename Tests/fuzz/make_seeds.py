@@ -98,7 +98,7 @@ for fn in range(9, 13):
     add(f"call-level-fn{fn}-huge-n", [0x0F, 0x00, fn, 0x08, 7, 0, 0, 0])
 
 # Column functions and DeLong (sel byte 10: fuzz_columns.inc). After op, flags, sel: the
-# function byte fb (fn = fb % 5: 0 auroc_exact_columns, 1 auroc_exact_ovr, 2 auroc_exact_ovo,
+# function byte fb (fn = (fb & 7) % 5: 0 auroc_exact_columns, 1 auroc_exact_ovr, 2 auroc_exact_ovo,
 # 3 auroc_partial_columns, 4 auroc_delong; bit 3 the _f32 variant, bit 4 the guard page
 # before the arrays, bit 5 out_status (delong: out_cov) NULL, bit 6 out_diff_var NULL, bit 7
 # NULL arrays when n == 0), n, k, the scores' layout byte (mod 9: C order, Fortran, row
@@ -128,6 +128,11 @@ for fn in range(5):
     # medium n (up to 1,500), bad values too
     add(f"col-{COL_FN[fn]}-medium", [0x30, 0x10, COLS, fn, 0x04, 0xD2, 4, 0, 0x01])
     add(f"col-{COL_FN[fn]}-medium-weighted-bad", [0x30, 0x13, COLS, fn | 8, 0x02, 0x11, 3, 1, 0x00])
+    if fn in (0, 1, 3):  # 48-55 columns of about 1,450 samples: the two-thread split
+        rng = [0x00, 3, 9, 0x00, 2] if fn == 3 else []  # partial: FPR [0, 1], both outputs
+        add(f"col-{COL_FN[fn]}-medium-threads", [0x30, 0x10, COLS, fn, 0x05, 0xDC, 0xF0, 0, 0x01] + rng)
+        add(f"col-{COL_FN[fn]}-f32-medium-threads-weighted-fortran",
+            [0x30, 0x11, COLS, fn | 8, 0x05, 0xDC, 0xF7, 1, 0x02] + ([0x01, 4, 6, 0x50, 2] if fn == 3 else []))
     # large n (two-thread paths: n k >= 65536; DeLong n >= 32768), replayed with
     # DIFFAUROC_FUZZ_LARGE=1
     add(f"col-{COL_FN[fn]}-large", [0x7E, 0x70, COLS, fn, 0x00, 0x10, 2, 0, 0x01])
