@@ -13,10 +13,12 @@ import Glibc
 // `.decreasingIndex`), and accumulates the weights with NumPy's float64 `cumsum`, a
 // sequential sum in that order. Here each sample of positive weight becomes a word (its
 // score's `orderKey`, `OrderKey.swift`) carrying its signed weight (+w for a positive,
-// -w for a negative); `sortWords` (RadixSort.swift) sorts them ascending and stably, so
+// -w for a negative); the two-thread bucket sort (SampleBucketSort.swift: a scatter in
+// index order, then `sortWords`, RadixSort.swift) sorts them ascending and stably, so
 // tied samples are in increasing index order inside each run of equal words (without
 // weights the word carries its class, one byte, instead: the counts are exact integers
-// whatever the order of the ties, so that order does not matter). The sweep
+// whatever the order of the ties, so that order does not matter, and the sort may put
+// a tie's classes in any order). The sweep
 // reads the runs from the last (highest score) to the first and adds each run's weights
 // in the tie order, one at a time, to the running sums
 //
@@ -27,9 +29,10 @@ import Glibc
 // every threshold are the same doubles as scikit-learn's `tps` and `fps`. Without weights
 // every value is +-1 and the sums are exact integers (below 2^53).
 //
-// Cost: O(n) to gather, the radix sort (O(n) passes over 8-byte or 4-byte words), O(n)
-// for each sweep. Memory: two words and two doubles (two bytes without weights) per sample
-// plus the sort's tables.
+// Cost: O(n) to gather, the radix sort (O(n) passes over 8-byte or 4-byte words), both
+// on two threads from 65536 samples, O(n) for each sweep. Memory: a word and a double (a
+// word and a byte without weights) per sample, plus the sort's scratch (each thread's
+// largest bucket) and tables.
 
 /// The order in which tied samples' weights are added (see above).
 enum TieOrder {
