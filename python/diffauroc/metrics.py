@@ -379,7 +379,10 @@ def _curve(function: str, scores: np.ndarray, positive: np.ndarray,
     if status < 0:
         _raise_status(function, status, prepared, s, labels, weights)
     k = count.value
-    fpr, tpr, thresholds = fpr[:k].copy(), tpr[:k].copy(), thresholds[:k].copy()
+    for array in (fpr, tpr, thresholds):
+        # shrink in place to the point count (realloc: no copy of the points); the arrays
+        # are this function's own, so no view of them exists
+        array.resize(k, refcheck=False)
     if keys_of is not None:
         thresholds[1:] = keys_of[thresholds[1:].astype(np.intp)].astype(np.float64)
     if status == _lib.W_ONE_CLASS:
