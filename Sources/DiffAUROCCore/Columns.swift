@@ -429,7 +429,8 @@ private func compute<Score: ThresholdScore & BitwiseCopyable>(
             return ColumnResult(outcome: .computed, value: value)
         case .partial(let axis, let lower, let upper):
             guard let r = try partialAUC(scores: scores, labels: labels, weights: weights,
-                                         axis: axis, lower: lower, upper: upper)
+                                         axis: axis, lower: lower, upper: upper,
+                                         chunkCount: chunkCount)
             else { return ColumnResult(outcome: .oneClass) }
             return ColumnResult(outcome: .computed, value: r.area, standardized: r.standardized,
                                 belowDiagonal: r.belowDiagonal)

@@ -97,7 +97,7 @@ int posix_memalign(void **out, size_t alignment, size_t n) {
 enum { N_EXACT = 70000, N_SMALL = 30000, N_SOFT = 24000, ROWS = 2, N_MAX = ROWS * N_EXACT };
 static double s[N_MAX], y[N_MAX], w[N_MAX], g[N_MAX];
 static float s32[N_MAX], y32[N_MAX], w32[N_MAX];
-static double cf[N_SMALL + 1], ct[N_SMALL + 1], ch[N_SMALL + 1]; /* curve outputs */
+static double cf[N_EXACT + 1], ct[N_EXACT + 1], ch[N_EXACT + 1]; /* curve outputs */
 
 typedef struct {
     int status;
@@ -183,16 +183,22 @@ static report run_case(int which) {
         break;
     case 14: /* curve, capacity n + 1: one sweep */
     case 15: /* curve f32, count only (the counting sweep) */
-        for (i = 0; i <= N_SMALL; i++) cf[i] = ct[i] = ch[i] = SENT;
+    case 20: /* curve unweighted at a two-thread size, capacity n + 1 */
+        for (i = 0; i <= N_EXACT; i++) cf[i] = ct[i] = ch[i] = SENT;
         {
             size_t count = 0xDEADBEEFu;
             r.status = which == 14
                            ? auroc_curve(s, y, w, N_SMALL, 1, N_SMALL + 1, cf, ct, ch, &count)
+                       : which == 20
+                           ? auroc_curve(s, y, NULL, N_EXACT, 1, N_EXACT + 1, cf, ct, ch, &count)
                            : auroc_curve_f32(s32, y32, NULL, N_SMALL, 0, 0, NULL, NULL, NULL, &count);
             v = count == 0xDEADBEEFu ? SENT : (double)count;
         }
         break;
     case 16: r.status = auroc_partial(s, y, w, N_SMALL, DIFFAUROC_AXIS_FPR, 0, 0.2, &v, &dT); break;
+    case 21: /* unweighted at a two-thread size: the sweep inside the two-thread sort */
+        r.status = auroc_partial(s, y, NULL, N_EXACT, DIFFAUROC_AXIS_FPR, 0, 0.2, &v, &dT);
+        break;
     case 17:
         r.status = auroc_partial_f32(s32, y32, NULL, N_SMALL, DIFFAUROC_AXIS_TPR, 0.1, 0.9, &v, &dT);
         break;
@@ -250,9 +256,9 @@ static report run_case(int which) {
         r.checksum = mix(r.checksum, bv[1]);
         r.untouched = bv[0] == SENT && bv[1] == SENT;
         for (i = 0; i < 8; i++) r.untouched &= g[i] == SENT;
-    } else if (which == 14 || which == 15) {
+    } else if (which == 14 || which == 15 || which == 20) {
         int all_sent = 1;
-        for (i = 0; i <= N_SMALL; i++) {
+        for (i = 0; i <= N_EXACT; i++) {
             if (cf[i] != SENT || ct[i] != SENT || ch[i] != SENT) all_sent = 0;
             r.checksum = mix(mix(mix(r.checksum, cf[i]), ct[i]), ch[i]);
         }
@@ -261,7 +267,7 @@ static report run_case(int which) {
     } else {
         r.value = v;
         r.untouched = v == SENT && dT == SENT;
-        if (which == 16 || which == 17) r.checksum = mix(r.checksum, dT);
+        if (which == 16 || which == 17 || which == 21) r.checksum = mix(r.checksum, dT);
         if (which == 5) r.checksum = mix(r.checksum, dT);
     }
     if (grads) {
@@ -297,6 +303,8 @@ static const char *case_names[] = {
     "auroc_partial_f32 n = 30,000, TPR [0.1, 0.9]",
     "auroc_delong n = 70,000, k = 2 (two threads)",
     "auroc_delong_f32 n = 30,000, k = 1",
+    "auroc_curve n = 70,000, drop, capacity n + 1 (two threads)",
+    "auroc_partial n = 70,000, FPR [0, 0.2] (two threads)",
 };
 static void sweep(int which) {
     report want, got;
