@@ -187,7 +187,8 @@ def unique_labels(y: np.ndarray) -> np.ndarray:
     if y.dtype.kind in "iu" and y.size:
         low, high = int(y.min()), int(y.max())
         if high - low < 1 << 16:  # a counting pass instead of a sort
-            counts = np.bincount((y - y.dtype.type(low)).astype(np.intp).ravel(),
+            shifted = y - y.dtype.type(low) if low else y
+            counts = np.bincount(shifted.astype(np.intp, copy=False).ravel(),
                                  minlength=high - low + 1)
             return (np.flatnonzero(counts) + low).astype(y.dtype)
     if y.dtype.kind == "O":
@@ -269,6 +270,11 @@ def encode(y: np.ndarray, classes: np.ndarray) -> np.ndarray:
     if classes.dtype.kind in "iu" and y.dtype.kind in "iu" and classes.size and y.size:
         low, high = int(classes[0]), int(classes[-1])
         if high - low < 1 << 16 and int(y.min()) >= low and int(y.max()) <= high:
+            if classes.size == high - low + 1:
+                # classes low, low + 1, ..., high: the index is the value minus low (no
+                # table; y itself when low is 0 and y is intp: callers only read codes)
+                codes = y.astype(np.intp, copy=False)
+                return codes - low if low else codes
             table = np.zeros(high - low + 1, dtype=np.intp)  # value - low -> index
             table[(classes - classes.dtype.type(low)).astype(np.intp)] = np.arange(
                 classes.size)
