@@ -25,6 +25,8 @@ import pytest
 
 import sklearn  # the [test] extra installs it: a missing one is an error, not a skip
 
+import diffauroc
+
 HERE = Path(__file__).resolve().parent
 SKLEARN_DIR = Path(sklearn.__file__).resolve().parent
 SUITES = {name: SKLEARN_DIR / "metrics" / "tests" / name
@@ -55,8 +57,11 @@ def test_scikit_learn_suites_pass_with_diffauroc(tmp_path):
     report = tmp_path / "report.json"
     env = dict(os.environ)
     env["DIFFAUROC_SUITE_REPORT"] = str(report)
+    # the plugin's folder, then the folder of the diffauroc this process imported (the
+    # installed package in CI, python/ with DIFFAUROC_LIBRARY in a development run)
     env["PYTHONPATH"] = os.pathsep.join(
-        [str(HERE), str(HERE.parent)] + [p for p in [env.get("PYTHONPATH")] if p])
+        [str(HERE), str(Path(diffauroc.__file__).resolve().parent.parent)]
+        + [p for p in [env.get("PYTHONPATH")] if p])
     command = [sys.executable, "-m", "pytest", *map(str, SUITES.values()), str(canary),
                "-q", "-p", "no:cacheprovider", "-p", "sklearn_suite_plugin",
                f"--rootdir={SKLEARN_DIR}", "-W", "ignore::DeprecationWarning"]
