@@ -23,14 +23,13 @@ default "auto" would flip curves below the diagonal.
 """
 from __future__ import annotations
 
-import csv
 import ctypes
-import shutil
 import subprocess
 
 import numpy as np
 import pytest
 
+import proc_support
 from diffauroc import _lib
 
 TOLERANCE = 1e-12
@@ -87,13 +86,6 @@ def c_exact(scores, labels):
     return value.value
 
 
-def _rscript() -> str:
-    path = shutil.which("Rscript")
-    assert path is not None, ("Rscript is not on PATH: install R and pROC "
-                              "(bash scripts/setup.sh does: apt-get install r-base-core r-cran-proc)")
-    return path
-
-
 def _random_cases(rng, count):
     cases = []
     for index in range(count):
@@ -118,16 +110,13 @@ FIXED_RANGES = [(0.0, 0.1), (0.0, 0.2), (0.1, 0.3), (0.8, 1.0), (0.0, 1.0), (0.9
 @pytest.fixture(scope="module")
 def proc(tmp_path_factory):
     """Every case, every range, and pROC's answers for them (one Rscript run)."""
-    rscript = _rscript()
+    rscript = proc_support.rscript()
     directory = tmp_path_factory.mktemp("proc")
     asah_csv, script = directory / "asah.csv", directory / "proc.R"
     script.write_text(R_SCRIPT)
     subprocess.run([rscript, str(script), str(asah_csv)], check=True, capture_output=True)
-    with open(asah_csv) as handle:
-        rows = list(csv.DictReader(handle))
-    outcome = np.array([float(row["y"]) for row in rows])
-    cases = [(f"aSAH {marker}", np.array([float(row[marker]) for row in rows]), outcome)
-             for marker in ("s100b", "wfns", "ndka")]
+    outcome, markers = proc_support.read_asah(asah_csv)
+    cases = [(f"aSAH {marker}", markers[marker], outcome) for marker in proc_support.ASAH_MARKERS]
     rng = np.random.default_rng(20261129)
     cases += _random_cases(rng, 90)
 
@@ -154,9 +143,8 @@ def proc(tmp_path_factory):
     subprocess.run([rscript, str(script), str(asah_csv), str(data_csv),
                     str(ranges_csv), str(full_txt), str(partial_txt)], check=True,
                    capture_output=True)
-    full = [float(line) for line in full_txt.read_text().split()]
-    partial = [tuple(float("nan") if value == "NA" else float(value) for value in line.split())
-               for line in partial_txt.read_text().splitlines()]
+    full = [row[0] for row in proc_support.parse_numbers(full_txt.read_text())]
+    partial = [tuple(row) for row in proc_support.parse_numbers(partial_txt.read_text())]
     assert len(full) == len(cases) and len(partial) == len(ranges)
     return cases, ranges, full, partial
 

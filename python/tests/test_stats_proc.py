@@ -30,13 +30,13 @@ from __future__ import annotations
 
 import csv
 import math
-import shutil
 import subprocess
 import warnings
 
 import numpy as np
 import pytest
 
+import proc_support
 from diffauroc import stats
 from test_stats import exact_cov
 
@@ -83,13 +83,6 @@ writeLines(two, args[5])
 """
 
 
-def _rscript() -> str:
-    path = shutil.which("Rscript")
-    assert path is not None, ("Rscript is not on PATH: install R and pROC "
-                              "(bash scripts/setup.sh does: apt-get install r-base-core r-cran-proc)")
-    return path
-
-
 def _random_cases(rng, count):
     cases = []
     for index in range(count):
@@ -121,15 +114,12 @@ def _random_cases(rng, count):
 
 @pytest.fixture(scope="module")
 def proc(tmp_path_factory):
-    rscript = _rscript()
+    rscript = proc_support.rscript()
     directory = tmp_path_factory.mktemp("stats_proc")
     asah_csv, script = directory / "asah.csv", directory / "stats.R"
     script.write_text(R_SCRIPT)
     subprocess.run([rscript, str(script), str(asah_csv)], check=True, capture_output=True)
-    with open(asah_csv) as handle:
-        rows = list(csv.DictReader(handle))
-    y = np.array([float(row["y"]) for row in rows])
-    markers = {m: np.array([float(row[m]) for row in rows]) for m in ("s100b", "wfns", "ndka")}
+    y, markers = proc_support.read_asah(asah_csv)
     cases = [(f"aSAH {m1} vs {m2}", y, markers[m1], markers[m2])
              for m1, m2 in (("s100b", "wfns"), ("s100b", "ndka"), ("wfns", "ndka"))]
     cases += _random_cases(np.random.default_rng(20261130), 120)
@@ -152,9 +142,8 @@ def proc(tmp_path_factory):
     one_txt, two_txt = directory / "one.txt", directory / "two.txt"
     subprocess.run([rscript, str(script), str(asah_csv), str(data_csv), str(pairs_csv),
                     str(one_txt), str(two_txt)], check=True, capture_output=True)
-    parse = lambda text: [[math.nan if v == "NA" else float(v) for v in line.split()]
-                          for line in text.splitlines()]
-    one, two = parse(one_txt.read_text()), parse(two_txt.read_text())
+    one = proc_support.parse_numbers(one_txt.read_text())
+    two = proc_support.parse_numbers(two_txt.read_text())
     assert len(one) == len(cases) and len(two) == len(tests)
     return cases, tests, one, two
 
@@ -254,7 +243,7 @@ def test_roc_test_equals_pROC(proc, parity):
 def test_bootstrap_close_to_pROC(tmp_path):
     """pROC's stratified bootstrap interval (2000 replicates) and ours on aSAH s100b agree
     within Monte Carlo error (the ends' standard error is about 0.005 here: 0.02 allowed)."""
-    rscript = _rscript()
+    rscript = proc_support.rscript()
     script = tmp_path / "boot.R"
     script.write_text(r"""
 suppressMessages(library(pROC)); data(aSAH); set.seed(1)
