@@ -679,6 +679,102 @@ int auroc_delong_f32(const float *scores, size_t n, size_t k, size_t sample_stri
                      size_t column_stride, const float *labels, double *out_auc,
                      double *out_cov, double *out_diff_var);
 
+/* ---- Mergeable summaries: AUROC, DeLong and the curve over slices of the data ---- */
+
+#include <stdint.h>
+
+/*
+ * What one slice of the data (a score range, or one batch) contributes, in a form that
+ * merges exactly: compute a summary of each slice anywhere (other threads, processes,
+ * machines), merge them, and get auroc_exact's AUROC (bit for bit without weights),
+ * auroc_delong's variance and auroc_curve's points of all the data.
+ *
+ * Every summary function takes one slice (scores, labels, optional weights, n samples, the
+ * conventions and checks of auroc_exact; n <= 2^40, else DIFFAUROC_E_TOO_LARGE). A slice
+ * may hold one class only, or be empty (n == 0): it is not an error, it contributes its
+ * totals. -0.0 and +0.0 are one score.
+ *
+ * auroc_summary (unweighted): out[DIFFAUROC_SUMMARY_WORDS] receives exact integers. With P,
+ * N the slice's positives and negatives and, for a positive i and a negative j,
+ *
+ *   c_i = 2 #(negatives of the slice scoring below i) + #(negatives of the slice tied with i)
+ *   d_j = 2 #(positives of the slice scoring above j) + #(positives of the slice tied with j)
+ *
+ *   out[0] = N, out[1] = P,
+ *   out[2] + 2^64 out[3] = 2U = sum_i c_i = sum_j d_j  (U: the slice's Mann-Whitney count,
+ *                                                       ties 1/2)
+ *   out[4] + 2^64 out[5] = sum_i c_i^2,   out[6] + 2^64 out[7] = sum_j d_j^2
+ *
+ * (each below 2^122 for n <= 2^40).
+ *
+ * Merge rule for score ranges r = 1..R in increasing score order, each holding every
+ * sample of its scores (ties never split between ranges), with B_r = sum_{s < r} N_s
+ * (negatives in lower ranges) and A_r = sum_{s > r} P_s (positives in higher ranges):
+ *
+ *   P = sum P_r,  N = sum N_r
+ *   2U          = sum_r (2U_r + 2 P_r B_r)
+ *   sum C_i^2   = sum_r (sumc2_r + 4 B_r 2U_r + 4 P_r B_r^2)      (C_i = c_i + 2 B_r)
+ *   sum D_j^2   = sum_r (sumd2_r + 4 A_r 2U_r + 4 N_r A_r^2)      (D_j = d_j + 2 A_r)
+ *
+ *   AUROC = 2U / (2 P N)   rounded once to the nearest double: auroc_exact, bit for bit
+ *   V10_i = C_i / (2N), V01_j = D_j / (2P), and DeLong's variance (auroc_delong's cov[0]):
+ *   var = (sum C^2 - (2U)^2 / P) / (4 N^2 P (P - 1)) + (sum D^2 - (2U)^2 / N) / (4 P^2 N (N - 1))
+ *
+ * computed with exact integers (the merged sums need up to about 200 bits at n = 2^60)
+ * and one final rounding. Summaries of overlapping batches (not ranges) do not merge by
+ * this rule: merge their tables (auroc_summary_table) instead.
+ *
+ * auroc_summary_weighted: weights may be NULL (all 1). Each class's weights are first
+ * scaled by a power of two, 2^-e_neg for the negatives and 2^-e_pos for the positives
+ * (e the exponent of the class's largest weight, 0 for a class without positive weight),
+ * so no sum overflows. Then
+ *
+ *   out[0] = sum_{j neg} w_j 2^-e_neg,  out[1] = sum_{i pos} w_i 2^-e_pos,
+ *   out[2] = sum_{i pos, j neg} w_i w_j ([s_i > s_j] + [s_i == s_j] / 2) 2^-(e_neg + e_pos)
+ *   out_exponents[0] = e_neg, out_exponents[1] = e_pos
+ *
+ * in double, summed with Neumaier's compensation, increasing score order. Error bound:
+ * each out[k] is within gamma(3n + 2) of its exact value in relative terms, gamma(m) =
+ * m 2^-53 / (1 - m 2^-53), plus an absolute n^2 2^-1074 (scaled units) for products
+ * that underflow (only when a class's weights span more than 2^500). Merge rule for
+ * ranges as above, with the true values out[k] 2^e: W_neg, W_pos, and the pair mass
+ * M = sum_r (M_r + W_pos,r B_r) with B_r the weight of the negatives in lower ranges;
+ * AUROC = M / (W_pos W_neg). (Weighted DeLong is not defined: auroc_delong has no weights.)
+ *
+ * auroc_summary_table: the slice's distinct scores of positive weight, increasing (a tie
+ * of -0.0 and +0.0 is reported as +0.0), and at each the sum of the negatives' and of the
+ * positives' weights (compensated, in index order; without weights the counts, exact
+ * below 2^53). The ROC curve of all the data is the table of all slices (ranges: the
+ * concatenation; batches: rows of equal scores added) swept from the highest score down:
+ * fps, tps the cumulative sums, fpr = fps / fps[last], tpr = tps / tps[last] (auroc_curve
+ * with drop_intermediate = 0, one point per distinct score after the (0, 0) point at
+ * +infinity). capacity, out_count and the count-only call (every output array NULL) work
+ * as in auroc_curve: with capacity < the row count, DIFFAUROC_E_CAPACITY and nothing
+ * written. At most n rows.
+ *
+ * Each returns DIFFAUROC_OK, DIFFAUROC_E_NULL_POINTER (out / out_exponents / out_count
+ * NULL; scores or labels NULL with n > 0), DIFFAUROC_E_TOO_LARGE, DIFFAUROC_E_CAPACITY
+ * (table), DIFFAUROC_E_NO_MEMORY, or a sample's error (diffauroc_find_invalid names it).
+ * On error nothing is written. Memory: 16 bytes per sample (sort keys and their spare),
+ * 32 with weights and for the table, plus the sort's tables (about 0.3 MiB); one thread.
+ * The _f32 forms take float32 arrays (the checks of auroc_exact_f32) and give the same
+ * results as the double forms on the values widened to double.
+ */
+#define DIFFAUROC_SUMMARY_WORDS 8
+
+int auroc_summary(const double *scores, const double *labels, size_t n, uint64_t *out);
+int auroc_summary_f32(const float *scores, const float *labels, size_t n, uint64_t *out);
+int auroc_summary_weighted(const double *scores, const double *labels, const double *weights,
+                           size_t n, double *out, int *out_exponents);
+int auroc_summary_weighted_f32(const float *scores, const float *labels, const float *weights,
+                               size_t n, double *out, int *out_exponents);
+int auroc_summary_table(const double *scores, const double *labels, const double *weights,
+                        size_t n, size_t capacity, double *out_scores, double *out_negatives,
+                        double *out_positives, size_t *out_count);
+int auroc_summary_table_f32(const float *scores, const float *labels, const float *weights,
+                            size_t n, size_t capacity, double *out_scores,
+                            double *out_negatives, double *out_positives, size_t *out_count);
+
 /* ---- finding the bad element ---- */
 
 /*
