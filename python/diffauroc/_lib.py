@@ -205,6 +205,30 @@ SIGNATURES: dict[str, tuple[type, list[type]]] = {
     # addresses the JAX front end registers with XLA; never called through ctypes
     "diffauroc_xla_ffi_soft": (ctypes.c_void_p, [ctypes.c_void_p]),
     "diffauroc_xla_ffi_exact": (ctypes.c_void_p, [ctypes.c_void_p]),
+    # ---- mergeable summaries (diffauroc.dask; include/diffauroc.h "Mergeable summaries")
+    # int auroc_summary(scores, labels, n, out): out[8] uint64 words: N, P, 2U (lo, hi),
+    # sum c_i^2 (lo, hi), sum d_j^2 (lo, hi)
+    "auroc_summary": (_int, [_double_p, _double_p, _size_t, ctypes.POINTER(ctypes.c_uint64)]),
+    "auroc_summary_f32": (_int, [_float_p, _float_p, _size_t, ctypes.POINTER(ctypes.c_uint64)]),
+    # int auroc_summary_weighted(scores, labels, weights, n, out[3], out_exponents[2])
+    "auroc_summary_weighted": (
+        _int, [_double_p, _double_p, _double_p, _size_t, _double_p, _int_p],
+    ),
+    "auroc_summary_weighted_f32": (
+        _int, [_float_p, _float_p, _float_p, _size_t, _double_p, _int_p],
+    ),
+    # int auroc_summary_table(scores, labels, weights, n, capacity, out_scores,
+    #                         out_negatives, out_positives, out_count)
+    "auroc_summary_table": (
+        _int,
+        [_double_p, _double_p, _double_p, _size_t, _size_t, _double_p, _double_p, _double_p,
+         _size_t_p],
+    ),
+    "auroc_summary_table_f32": (
+        _int,
+        [_float_p, _float_p, _float_p, _size_t, _size_t, _double_p, _double_p, _double_p,
+         _size_t_p],
+    ),
     # int diffauroc_find_invalid(scores, labels, weights, n, out_index): the status and
     # index of the first bad sample (how the NumPy functions name it in their errors)
     "diffauroc_find_invalid": (_int, [_double_p, _double_p, _double_p, _size_t, _size_t_p]),
