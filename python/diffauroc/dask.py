@@ -57,6 +57,7 @@ __all__ = ["auroc_exact", "auroc_ci", "roc_curve"]
 
 _DOUBLE_P = ctypes.POINTER(ctypes.c_double)
 _SAMPLES_PER_RANGE = 16  # boundary sample points per block and range
+_MINIMUM_DEFAULT_RANGE = 1 << 16  # default n_ranges: at most one range per 65536 samples
 
 
 # ---- inputs as blocks ---------------------------------------------------------------------
@@ -321,7 +322,7 @@ def _run(function: str, names: tuple, arrays: tuple, n_ranges: Optional[int], ki
     lists, dtypes = _blocks(function, names, arrays)
     dtype = _compute_dtype(dtypes)
     blocks = len(lists[0])
-    ranges = blocks if n_ranges is None else int(n_ranges)
+    ranges = max(blocks, 1) if n_ranges is None else int(n_ranges)
     if ranges < 1:
         raise ValueError(f"{function}: n_ranges must be >= 1; got {n_ranges}")
     samples = _SAMPLES_PER_RANGE * ranges
@@ -332,6 +333,8 @@ def _run(function: str, names: tuple, arrays: tuple, n_ranges: Optional[int], ki
         for b in range(blocks)])
     _raise_first(function, list(reports))
     total = sum(r[0] for r in reports)
+    if n_ranges is None:  # ranges about as large as the blocks, and not tiny
+        ranges = max(1, min(ranges, math.ceil(total / _MINIMUM_DEFAULT_RANGE)))
     bounds = _boundaries(list(reports), ranges)
     ranges = bounds.size + 1
     split = delayed(_split, pure=True, nout=ranges)
@@ -365,8 +368,10 @@ def auroc_exact(predictions: Any, labels: Any, weights: Any = None, *,
     weights : same kind, optional
         Finite weights >= 0.
     n_ranges : int, optional
-        How many score ranges to summarise separately (default: one per block of
-        ``predictions``). Each range is one task holding about n / n_ranges samples.
+        How many score ranges to summarise separately (at most; equal boundary values are
+        merged). Default: one per block of ``predictions``, but at most one per 65536
+        samples. Each range is one task holding about n / n_ranges samples, and each
+        block is split into n_ranges pieces (blocks x n_ranges small tasks).
 
     Returns
     -------
@@ -505,7 +510,9 @@ def roc_curve(y_true: Any, y_score: Any, *, sample_weight: Any = None,
         keep = _drop_collinear(fps, tps)
         thresholds, fps, tps = thresholds[keep], fps[keep], tps[keep]
     if max_points is not None and fps.size > max_points - 1:
-        keep = np.unique(np.linspace(0, fps.size - 1, max_points - 1).round().astype(np.int64))
+        # max_points - 1 rows after the (0, 0) point, the last (1, 1) always among them
+        keep = np.linspace(fps.size - 1, 0, max_points - 1).round().astype(np.int64)
+        keep = np.unique(keep)
         thresholds, fps, tps = thresholds[keep], fps[keep], tps[keep]
     fps, tps = np.r_[0.0, fps], np.r_[0.0, tps]
     thresholds = np.r_[np.inf, thresholds]
