@@ -305,3 +305,23 @@ def test_local_cluster_processes_false():
             got = dauroc.roc_curve(Y, S)
             for a, b in zip(got, metrics.roc_curve(y, s)):
                 np.testing.assert_array_equal(a, b)
+
+
+def test_local_cluster_two_worker_processes():
+    """Two small worker processes (the summaries run in other processes: the library is
+    loaded there, arrays and summaries travel pickled)."""
+    distributed = pytest.importorskip("distributed")
+    rng = np.random.default_rng(6)
+    s = rng.normal(size=30000).round(2)
+    y = rng.integers(0, 2, 30000)
+    w = rng.random(30000)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                      dashboard_address=None, memory_limit="400MB") as cluster, \
+                distributed.Client(cluster):
+            S, Y, W = _dask(s, 2500), _dask(y, 2500), _dask(w, 2500)
+            assert dauroc.auroc_exact(S, Y, n_ranges=5) == diffauroc.auroc_exact(s, y)
+            assert dauroc.auroc_exact(S, Y, W, n_ranges=5) == pytest.approx(
+                diffauroc.auroc_exact(s, y, w), rel=1e-12, abs=0)
+            assert dauroc.auroc_ci(Y, S, n_ranges=5) == stats.auroc_ci(y, s)
