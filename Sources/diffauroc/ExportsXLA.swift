@@ -253,19 +253,22 @@ private struct FFIBuffer {
     }
 }
 
-/// Up to four buffers (the handlers take at most four arguments and three results), held
+/// Up to six buffers (the handlers take at most six arguments and three results), held
 /// inline.
 private struct FFIBuffers {
     private(set) var count = 0
-    private var storage: (FFIBuffer?, FFIBuffer?, FFIBuffer?, FFIBuffer?) = (nil, nil, nil, nil)
-    static let capacity = 4
+    private var storage: (FFIBuffer?, FFIBuffer?, FFIBuffer?, FFIBuffer?, FFIBuffer?, FFIBuffer?) =
+        (nil, nil, nil, nil, nil, nil)
+    static let capacity = 6
 
     mutating func append(_ buffer: FFIBuffer) {
         switch count {
         case 0: storage.0 = buffer
         case 1: storage.1 = buffer
         case 2: storage.2 = buffer
-        default: storage.3 = buffer
+        case 3: storage.3 = buffer
+        case 4: storage.4 = buffer
+        default: storage.5 = buffer
         }
         count += 1
     }
@@ -275,7 +278,9 @@ private struct FFIBuffers {
         case 0: return storage.0!
         case 1: return storage.1!
         case 2: return storage.2!
-        default: return storage.3!
+        case 3: return storage.3!
+        case 4: return storage.4!
+        default: return storage.5!
         }
     }
 }
@@ -585,5 +590,97 @@ public func diffaurocXLAFFIExact(_ frame: UnsafeMutableRawPointer?) -> UnsafeMut
         }
     }
     rets[0].write(from: values!, count: rows)
+    return nil
+}
+
+@_cdecl("diffauroc_xla_ffi_soft_hvp")
+public func diffaurocXLAFFISoftHVP(_ frame: UnsafeMutableRawPointer?) -> UnsafeMutableRawPointer? {
+    let api: UnsafeRawPointer, args: FFIBuffers, rets: FFIBuffers
+    switch readFrame(frame) {
+    case .metadataAnswered: return nil
+    case .failure(let error): return error
+    case .call(let a, let ar, let re): (api, args, rets) = (a, ar, re)
+    }
+    let mode = enterIEEEMode()
+    defer { leaveIEEEMode(mode) }
+    // args: scores (..., n), labels (..., n), temperature (...) or (), v (..., n),
+    //       v_temperature (...) or (), [weights (..., n)]
+    // rets: hv (..., n), hv_temperature (...)
+    guard args.count == 5 || args.count == 6, rets.count == 2,
+          let (rows, n) = rowsAndCount(args[0])
+    else {
+        return ffiError(api, FFI.errorInvalidArgument, "diffauroc: bad XLA FFI call signature")
+    }
+    let total = rows &* n
+    let temperatureCount = args[2].count, tangentTemperatureCount = args[4].count
+    guard args[1].count == total, args[3].count == total, args.count == 5 || args[5].count == total,
+          temperatureCount == rows || temperatureCount == 1,
+          tangentTemperatureCount == rows || tangentTemperatureCount == 1,
+          rets[0].count == total, rets[1].count == rows
+    else {
+        return ffiError(api, FFI.errorInvalidArgument, "diffauroc: XLA FFI shapes do not match")
+    }
+    let s = doubles(args[0], total), y = doubles(args[1], total)
+    let t = doubles(args[2], temperatureCount), v = doubles(args[3], total)
+    let vt = doubles(args[4], tangentTemperatureCount)
+    let w = args.count == 6 ? doubles(args[5], total) : nil
+    let hv = scratch(total, of: Double.self), hvt = scratch(rows, of: Double.self)
+    defer { free(s); free(y); free(t); free(v); free(vt); free(w); free(hv); free(hvt) }
+    guard let s, let y, let t, let v, let vt, let hv, let hvt, args.count == 5 || w != nil else {
+        return ffiError(api, FFI.errorResourceExhausted, noMemoryMessage)
+    }
+    for b in 0..<rows {
+        let temperature = t[temperatureCount == 1 ? 0 : b]
+        let vT = vt[tangentTemperatureCount == 1 ? 0 : b]
+        let status = aurocSoftHVP(
+            s + b * n, y + b * n, w.map { UnsafePointer($0 + b * n) }, UInt(n), temperature,
+            v + b * n, vT, hv + b * n, hvt + b)
+        guard status < 0 else { continue }
+        return ffiError(api, errorCode(status)) { message in
+            message.append("diffauroc: ")
+            if status == badTangentStatus {
+                message.append("the direction of a Hessian-vector product must be finite")
+            } else {
+                message.append(Status(rawValue: status)?.message ?? unknownStatusMessage)
+            }
+            message.append(" [status ")
+            message.append(Int(status))
+            message.append("]")
+            func row(_ p: UnsafePointer<Double>) -> UnsafeBufferPointer<Double> {
+                UnsafeBufferPointer(start: p + b * n, count: n)
+            }
+            if let bad = firstInvalidSample(row(s), row(y), w.map { row($0) }) {
+                let (name, buffer): (StaticString, FFIBuffer) =
+                    bad.status == .nonfiniteScore ? ("predictions", args[0])
+                    : bad.status == .badLabel ? ("labels", args[1]) : ("weights", args[5])
+                let value = (bad.status == .nonfiniteScore ? s : bad.status == .badLabel ? y : w!)[b * n + bad.index]
+                message.append(": ")
+                message.append(name)
+                message.append("[")
+                message.append(bad.index)
+                message.append("] = ")
+                if buffer.isDouble { message.append(value) } else { message.append(Float(value)) }
+            } else if status == Status.badTemperature.rawValue {
+                message.append(": temperature = ")
+                if args[2].isDouble { message.append(temperature) } else { message.append(Float(temperature)) }
+            } else if status == badTangentStatus {
+                if let i = firstNonfinite(row(v)) {
+                    message.append(": v[")
+                    message.append(i)
+                    message.append("] = ")
+                    if args[3].isDouble { message.append(v[b * n + i]) } else { message.append(Float(v[b * n + i])) }
+                } else {
+                    message.append(": v_temperature = ")
+                    if args[4].isDouble { message.append(vT) } else { message.append(Float(vT)) }
+                }
+            }
+            if rows > 1 {
+                message.append(" in batch row ")
+                message.append(b)
+            }
+        }
+    }
+    rets[0].write(from: hv, count: total)
+    rets[1].write(from: hvt, count: rows)
     return nil
 }

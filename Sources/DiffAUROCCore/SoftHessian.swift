@@ -1,0 +1,241 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+// Hessian-vector products of the soft AUROC with respect to (scores, temperature).
+//
+// Notation as in FastSoftAUROC.swift: positives a_i with masses p_i, negatives b_j with
+// masses q_j (each class's masses sum to 1), x_ij = (a_i - b_j) / T, f = sum p_i q_j
+// sigma(x_ij). With s'' = sigma'', g(x) = sigma'(x) + x sigma''(x) and
+// e(x) = 2 x sigma'(x) + x^2 sigma''(x), the second derivatives are
+//
+//   d2f / da_i da_i  =  p_i / T^2 sum_j q_j s''(x_ij)     d2f / da_i db_j = -p_i q_j s''(x_ij) / T^2
+//   d2f / db_j db_j  =  q_j / T^2 sum_i p_i s''(x_ij)     d2f / da_i da_k = 0 = d2f / db_j db_l (k != i, l != j)
+//   d2f / da_i dT    = -p_i / T^2 sum_j q_j g(x_ij)      d2f / db_j dT   =  q_j / T^2 sum_i p_i g(x_ij)
+//   d2f / dT^2       =  1 / T^2 sum_ij p_i q_j e(x_ij)
+//
+// so for a direction (v, v_T) (v one entry per sample, v_T for the temperature)
+//
+//   (Hv)_{a_i} = p_i / T^2 [ v_i A_i - B_i - v_T G_i ]
+//   (Hv)_{b_j} = q_j / T^2 [ B'_j - v_j A'_j + v_T G'_j ]
+//   (Hv)_T     = 1 / T^2 [ sum_j q_j v_j G'_j - sum_i p_i v_i G_i + v_T sum_i p_i E_i ]
+//
+// with, at a positive (sums over negatives, y = x_ij):  A_i = sum_j q_j s''(y),
+// B_i = sum_j q_j v_j s''(y), G_i = sum_j q_j g(y), E_i = sum_j q_j e(y); and at a negative
+// (sums over positives, y = (b_j - a_i) / T = -x_ij, s'' odd, g even):
+// A'_j = sum_i p_i s''(y), B'_j = sum_i p_i v_i s''(y), G'_j = sum_i p_i g(y).
+// Those kernel sums come from `HessianKernelSums` (SoftHessianKernels.swift: O(n log n),
+// within 1e-14 of sum |weights|) or, for small inputs, from the direct pair loop below.
+//
+// Natural scale and accuracy. Each bracket is a combination of sums whose weights total
+// at most max|v| + |v_T| (masses sum to 1, |s''| <= 0.1, |g| <= 0.25, |e| <= 0.6), so the
+// natural scale of (Hv)_{a_i} is p_i (max|v| + |v_T|) / T^2 (q_j ... for a negative,
+// (max|v| + |v_T|) / T^2 for the temperature), and the kernel sums' error of about 1e-14
+// of their weights carries over; the tests check 1e-12 of that scale against a
+// long double pairwise oracle over T / spread from 1e-12 to 1e12. Dividing by T twice
+// (never multiplying by 1 / T^2) keeps 0 / T^2 = 0; the result overflows only where the
+// true value does (T below about 1e-154 times the score gaps).
+//
+// Determinism: the two classes' sums run on two threads for large inputs, each writing its
+// own arrays with no shared accumulation, so the bits do not depend on the thread count.
+
+/// The temperature component of a Hessian-vector product, and whether any pair exists.
+public struct SoftHVPResult: Equatable, Sendable {
+    /// (H v)_T = d2f/dT ds . v + d2f/dT^2 v_T; 0 when there is no pair.
+    public var temperatureComponent: Double
+    /// false when there is no positive or no negative sample of positive weight: every
+    /// output is then 0.
+    public var hasPairs: Bool
+
+    public init(temperatureComponent: Double, hasPairs: Bool) {
+        self.temperatureComponent = temperatureComponent
+        self.hasPairs = hasPairs
+    }
+}
+
+/// Below this many pairs the direct pair loop is used (no sort, no cells).
+let hessianPairwiseCrossoverPairs = 10_000
+
+/// Above this many samples the two classes' kernel sums run on two threads.
+let hessianParallelThreshold = 20_000
+
+/// The Hessian-vector product of the soft AUROC (`softAUROC`) with respect to the scores
+/// and the temperature, in the direction (direction, directionTemperature).
+///
+/// `output[k]` receives (H v)_{s_k} = sum_l d2f/ds_k ds_l v_l + d2f/ds_k dT v_T (0 for
+/// weight-0 samples, whose direction entries are ignored); the result carries (H v)_T.
+/// Preconditions: samples validated, temperature finite and > 0, every direction entry
+/// (of positive-weight samples) and directionTemperature finite, output.count ==
+/// direction.count == samples.count, output not overlapping the inputs.
+/// With no pair the output is all 0 and hasPairs is false.
+///
+///     let r = try softAUROCHVP(samples, temperature: 1, direction: v,
+///                              directionTemperature: 0, output: hv)
+public func softAUROCHVP(
+    _ samples: LabeledSamples, temperature: Double,
+    direction: UnsafeBufferPointer<Double>, directionTemperature: Double,
+    output: UnsafeMutableBufferPointer<Double>,
+    method: SoftAUROCMethod = .automatic
+) throws(CoreError) -> SoftHVPResult {
+    precondition(direction.count == samples.count && output.count == samples.count)
+    let (positives, negatives) = try samples.splitByClass()
+    defer {
+        positives.free()
+        negatives.free()
+    }
+    let P = positives.count, N = negatives.count
+    guard P > 0, N > 0 else {
+        for k in output.indices { output[k] = 0 }
+        return SoftHVPResult(temperatureComponent: 0, hasPairs: false)
+    }
+    let pairs = P.multipliedReportingOverflow(by: N)
+    let pairwise: Bool
+    switch method {
+    case .pairwise: pairwise = true
+    case .fast: pairwise = false
+    case .automatic: pairwise = !pairs.overflow && pairs.partialValue < hessianPairwiseCrossoverPairs
+    }
+    // Per class: sorted (fast) or index-order (pairwise) scores, mass, mass * v, origin,
+    // and 4 output sums per point.
+    let pos = try HessianClass(positives, direction: direction, sorted: !pairwise)
+    defer { pos.free() }
+    let neg = try HessianClass(negatives, direction: direction, sorted: !pairwise)
+    defer { neg.free() }
+    if pairwise {
+        pairwiseHessianSums(pos, neg, temperature: temperature)
+    } else {
+        var atPositives = try HessianKernelSums(
+            temperature: temperature, targets: pos.scores, targetCount: P,
+            sources: neg.scores, sourceCount: N, w0: neg.mass, w1: neg.massDirection, out: pos.sums)
+        defer { atPositives.free() }
+        var atNegatives = try HessianKernelSums(
+            temperature: temperature, targets: neg.scores, targetCount: N,
+            sources: pos.scores, sourceCount: P, w0: pos.mass, w1: pos.massDirection, out: neg.sums)
+        defer { atNegatives.free() }
+        withUnsafeMutablePointer(to: &atPositives) { first in
+            withUnsafeMutablePointer(to: &atNegatives) { second in
+                runConcurrently(inParallel: P + N >= hessianParallelThreshold,
+                                with: (first, second),
+                                { $0.0.pointee.run() }, { $0.1.pointee.run() })
+            }
+        }
+    }
+
+    // Assembly (see the top of the file). Everything allocated; now write the output.
+    let T = temperature
+    let vT = directionTemperature
+    for k in output.indices { output[k] = 0 }
+    var mixedSum = CompensatedSum(), momentSum = CompensatedSum()
+    for i in 0..<P {
+        let a = pos.sums[i], b = pos.sums[P + i], g = pos.sums[2 * P + i], e = pos.sums[3 * P + i]
+        let p = pos.mass[i], v = pos.direction[i]
+        output[pos.origin[i]] = p * (v * a - b - vT * g) / T / T
+        mixedSum.add(-p * v * g)
+        momentSum.add(p * e)
+    }
+    for j in 0..<N {
+        let a = neg.sums[j], b = neg.sums[N + j], g = neg.sums[2 * N + j]
+        let q = neg.mass[j], v = neg.direction[j]
+        output[neg.origin[j]] = q * (b - v * a + vT * g) / T / T
+        mixedSum.add(q * v * g)
+    }
+    let temperatureComponent = (mixedSum.total + vT * momentSum.total) / T / T
+    return SoftHVPResult(temperatureComponent: temperatureComponent, hasPairs: true)
+}
+
+/// One class's points for the Hessian sums: scores (ascending when `sorted`), mass,
+/// mass * direction, direction, caller index, and 4 * count output sums. One allocation.
+struct HessianClass {
+    let count: Int
+    let scores: UnsafeMutablePointer<Double>
+    let mass: UnsafeMutablePointer<Double>
+    let massDirection: UnsafeMutablePointer<Double>
+    let direction: UnsafeMutablePointer<Double>
+    let sums: UnsafeMutablePointer<Double>
+    let origin: UnsafeMutablePointer<Int>
+    private let block: UnsafeMutableRawPointer?
+
+    init(_ samples: ClassSamples, direction v: UnsafeBufferPointer<Double>,
+         sorted: Bool) throws(CoreError) {
+        let n = samples.count
+        count = n
+        // doubles: scores, mass, massDirection, direction, 4 sums = 8n; Ints: origin n;
+        // sorting: keys n UInt64 + scratch n UInt64 + values 2n UInt32 + histogram 2048.
+        let sortBytes = sorted ? (n * 8 * 2 + n * 4 * 2 + 2048 * 8) : 0
+        let (bytes, overflow) = n.multipliedReportingOverflow(by: 8 * 9)
+        guard !overflow, let raw = malloc(bytes + sortBytes + 64) else { throw .allocationFailed }
+        block = raw
+        let d = raw.bindMemory(to: Double.self, capacity: 8 * n)
+        scores = d
+        mass = d + n
+        massDirection = d + 2 * n
+        direction = d + 3 * n
+        sums = d + 4 * n
+        origin = (raw + 64 * n).bindMemory(to: Int.self, capacity: n)
+        if sorted && n > 0 {
+            let sortBase = raw + 72 * n
+            let keys = sortBase.bindMemory(to: UInt64.self, capacity: n)
+            let scratchKeys = (sortBase + 8 * n).bindMemory(to: UInt64.self, capacity: n)
+            let values = (sortBase + 16 * n).bindMemory(to: UInt32.self, capacity: n)
+            let scratchValues = (sortBase + 20 * n).bindMemory(to: UInt32.self, capacity: n)
+            let histogram = (sortBase + 24 * n).bindMemory(to: Int.self, capacity: 2048)
+            for k in 0..<n {
+                keys[k] = samples.scores.buffer[k].orderKey
+                values[k] = UInt32(k)
+            }
+            radixSort(keys: keys, values: values, scratchKeys: scratchKeys,
+                      scratchValues: scratchValues, histogram: histogram, count: n)
+            for k in 0..<n {
+                let from = Int(values[k])
+                fill(k, from: from, samples, v)
+            }
+        } else {
+            for k in 0..<n { fill(k, from: k, samples, v) }
+        }
+    }
+
+    @inline(__always)
+    private func fill(_ k: Int, from: Int, _ samples: ClassSamples, _ v: UnsafeBufferPointer<Double>) {
+        let o = samples.origin.buffer[from]
+        let m = samples.mass.buffer[from]
+        scores[k] = samples.scores.buffer[from]
+        mass[k] = m
+        direction[k] = v[o]
+        massDirection[k] = m * v[o]
+        origin[k] = o
+    }
+
+    func free() {
+        if let block { Glibc.free(block) }
+    }
+}
+
+/// The kernel sums of both classes by the direct pair loop (the small-n path and the
+/// in-library reference for the fast sums): O(P N) kernels, each to a few ulps
+/// (`hessianKernels`), summed in index order.
+func pairwiseHessianSums(_ pos: HessianClass, _ neg: HessianClass, temperature: Double) {
+    let P = pos.count, N = neg.count
+    for k in 0..<(4 * P) { pos.sums[k] = 0 }
+    for k in 0..<(4 * N) { neg.sums[k] = 0 }
+    for i in 0..<P {
+        let a = pos.scores[i], p = pos.mass[i], pv = pos.massDirection[i]
+        var s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0
+        for j in 0..<N {
+            let k = hessianKernels(hessianDifference(a, neg.scores[j], temperature))
+            s0 += neg.mass[j] * k.curvature
+            s1 += neg.massDirection[j] * k.curvature
+            s2 += neg.mass[j] * k.mixed
+            s3 += neg.mass[j] * k.moment2
+            // At the negative, y = -x: the odd curvature changes sign, mixed does not.
+            neg.sums[j] -= p * k.curvature
+            neg.sums[N + j] -= pv * k.curvature
+            neg.sums[2 * N + j] += p * k.mixed
+        }
+        pos.sums[i] = s0
+        pos.sums[P + i] = s1
+        pos.sums[2 * P + i] = s2
+        pos.sums[3 * P + i] = s3
+    }
+}

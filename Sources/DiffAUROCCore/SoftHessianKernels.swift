@@ -1,0 +1,589 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+// The pair kernels of the soft AUROC's second derivatives, and the O(n log n) sums of
+// them over one class that `SoftHessian.swift` assembles into Hessian-vector products.
+//
+// Kernels, as functions of y = (target - source) / T (sigma the logistic sigmoid):
+//
+//   curvature  sigma''(y)                       odd
+//   mixed      sigma'(y) + y sigma''(y)         even   (d/dy of y sigma'(y))
+//   moment2    2 y sigma'(y) + y^2 sigma''(y)   odd    (d/dy of y^2 sigma'(y))
+//
+// `HessianKernelSums` computes, for every target t (sorted scores of one class), with
+// sources s (the other class) carrying two weight vectors w0 >= 0 and w1 (any sign):
+//
+//   out[0] = sum_s w0_s curvature(y),  out[1] = sum_s w1_s curvature(y),
+//   out[2] = sum_s w0_s mixed(y),      out[3] = sum_s w0_s moment2(y).
+//
+// Method (the same plan as the gradient's fast path, FastSoftAUROC.swift, written for
+// these kernels and for signed weights):
+// - Cells. The merged sorted points are cut greedily: a cell starts at the first point not
+//   yet covered, lo, and takes every point s with (s - lo) / T <= h (`cellWidth`). The
+//   starts of two cells two apart differ by more than h. Two cells are near when the gap
+//   (lo of the upper - hi of the lower) / T is below C (`nearDistance`); for each cell
+//   its near cells are a contiguous run, and every pair of points in far cells has
+//   |y| >= C.
+// - Far pairs: for y >= C each kernel is a series in e^-y,
+//     sigma''(y)  = sum_k (-1)^k k^2 e^-ky
+//     mixed(y)    = sum_k (-1)^(k+1) (k - k^2 y) e^-ky
+//     moment2(y)  = sum_k (-1)^(k+1) (2k y - k^2 y^2) e^-ky,
+//   kept to K = `seriesTerms` terms. One sweep up (sources in far cells below) and one down
+//   (far cells above; the odd kernels change sign) keep, per k, the moments
+//   S_m = sum_s w_s y_s^m e^-k y_s (m = 0, 1, 2) relative to the current cell's start;
+//   moving the reference by d multiplies by e^-kd and shifts the powers of y
+//   (S1 <- e^-kd (S1 + d S0), S2 <- e^-kd (S2 + 2d S1 + d^2 S0)): every factor <= 1, so
+//   nothing overflows, and a target at offset delta in [0, h] reads its sums as
+//   polynomials in delta of series in e^-k delta.
+// - Near pairs: direct sums when a cell has at most r = `nodes` points of the class
+//   concerned; otherwise Chebyshev interpolation at r first-kind nodes on the cell's
+//   interval [lo, lo + hT]: a large source cell is replaced by r weighted nodes (the
+//   weights sum_s w_s L_l(z_s), L_l the Lagrange basis), a large target cell gets the
+//   sums at its r nodes and interpolates them at its points.
+//
+// Accuracy (bar: 1e-12 of sum_s |w_s| for each sum; measured, python/tests/
+// test_soft_hessian.py, against a long double pairwise oracle: below 1e-14).
+// - Series truncation: the first dropped term, k = K + 1 = 11 at y = C = 4, is at most
+//   121 * 16 * e^-44 < 2e-16 for moment2 (less for the others), and the tail alternates
+//   with decreasing terms for y >= C.
+// - Rounding in the sweeps: the moments decay by one rounded factor per cell with targets
+//   passed; over a distance D at most 2D/h + 2 cells are passed, so a source's term carries
+//   a relative error below (2D + 2)(k + 3) eps on a term of size D^2 e^-kD, D >= C: at
+//   most about 4e-15 of its weight.
+// - Interpolation: each kernel is analytic in the strip |Im y| < pi (poles of sigma at
+//   i pi (2j + 1)); a cell spans h = 1, so for an ellipse reaching 0.8 pi off the axis the
+//   Bernstein parameter is rho = 0.8 pi / 0.5 + sqrt(1 + (1.6 pi)^2) > 10, and the
+//   interpolation error of r = 16 nodes is at most 4 M rho^-r / (rho - 1) with M the
+//   kernel's bound on that ellipse (a few hundred for moment2 at |y| <= C + 2h): below
+//   1e-14, once for the source side and once for the target side. The near pairs have
+//   |y| <= C + 2h = 6, so every kernel and polynomial in y stays small.
+// - Differences: every y is formed from two scores as (a - b) / T (`hessianDifference`),
+//   or as such a difference plus an in-cell offset in [0, h], never from s / T.
+
+/// Tuning of the Hessian sums (scaled units: score differences divided by T).
+enum SoftHessianParameters {
+    /// h: the largest width of a cell.
+    static let cellWidth = 1.0
+    /// C: cells whose gap is at least C are far.
+    static let nearDistance = 4.0
+    /// K: terms of the far series.
+    static let seriesTerms = 10
+    /// r: Chebyshev nodes per cell.
+    static let nodes = 16
+}
+
+/// (a - b) / T without overflow of a - b (see `scaledDifference`; repeated here so this
+/// file does not depend on the gradient's kernels file).
+@inline(__always)
+func hessianDifference(_ a: Double, _ b: Double, _ temperature: Double) -> Double {
+    let d = a - b
+    if d.isFinite { return d / temperature }
+    return ((a * 0.5 - b * 0.5) / temperature) * 2
+}
+
+/// The three kernels at y (see the top of the file). Finite for every y: at |y| = inf
+/// all are 0 (their limits). One expm1, no cancellation beyond the absolute rounding of
+/// 1 - e^-|y| (computed as -expm1(-|y|), exact to an ulp).
+@inline(__always)
+func hessianKernels(_ y: Double) -> (curvature: Double, mixed: Double, moment2: Double) {
+    let a = Swift.abs(y)
+    guard a.isFinite else { return (0, 0, 0) }
+    let em = expm1(-a)          // e^-a - 1, in (-1, 0]
+    let e = em + 1              // e^-a
+    let r = 1.0 / (2.0 + em)    // sigma(a) = 1 / (1 + e^-a)
+    let slope = e * r * r       // sigma'(a)
+    let c = slope * em * r      // sigma''(a) = -e (1 - e) r^3 <= 0
+    let mixed = slope + a * c
+    let m2 = 2 * a * slope + a * a * c
+    return y < 0 ? (-c, mixed, -m2) : (c, mixed, m2)
+}
+
+/// Writes the node offsets u_l = h (z_l + 1) / 2 of the first-kind Chebyshev nodes
+/// z_l = cos((2l + 1) pi / (2r)) to `offsets` (r values) and T_m(z_l) for m, l < r to
+/// `table[m * r + l]` (by the recurrence, as the points' T_m are computed).
+private func fillChebyshevTables(offsets: UnsafeMutablePointer<Double>,
+                                 table: UnsafeMutablePointer<Double>) {
+    let r = SoftHessianParameters.nodes
+    let h = SoftHessianParameters.cellWidth
+    for l in 0..<r {
+        let z = cos(Double(2 * l + 1) * Double.pi / Double(2 * r))
+        offsets[l] = h * (z + 1) / 2
+        var t0 = 1.0, t1 = z
+        table[l] = 1
+        table[r + l] = z
+        for m in 2..<r {
+            let t2 = 2 * z * t1 - t0
+            table[m * r + l] = t2
+            t0 = t1
+            t1 = t2
+        }
+    }
+}
+
+/// One engine: the four sums at every target (see the top of the file). All memory is
+/// allocated by `allocate` (so a failure is reported before any output is written) and
+/// released by `free`; `run` cannot fail.
+struct HessianKernelSums {
+    var temperature: Double
+    var targets: UnsafePointer<Double>
+    var targetCount: Int
+    var sources: UnsafePointer<Double>
+    var sourceCount: Int
+    var w0: UnsafePointer<Double>
+    var w1: UnsafePointer<Double>
+    /// 4 * targetCount: out[q * targetCount + i] is sum q at target i.
+    var out: UnsafeMutablePointer<Double>
+
+    // Scratch.
+    private var block: UnsafeMutableRawPointer?
+    private var targetStart: UnsafeMutablePointer<Int32>
+    private var sourceStart: UnsafeMutablePointer<Int32>
+    private var nearLo: UnsafeMutablePointer<Int32>
+    private var nearHi: UnsafeMutablePointer<Int32>
+    private var nodeOffset: UnsafeMutablePointer<Int32>
+    private var lo: UnsafeMutablePointer<Double>
+    private var hi: UnsafeMutablePointer<Double>
+    private var nodeWeights: UnsafeMutablePointer<Double>
+    /// Fixed-size work: Chebyshev tables and the sweeps' moments (no Swift arrays, so no
+    /// allocation can trap once `init` has succeeded).
+    private var offsets: UnsafeMutablePointer<Double>
+    private var table: UnsafeMutablePointer<Double>
+    private var moments: UnsafeMutablePointer<Double>
+    private var coef: UnsafeMutablePointer<Double>
+    private var local: UnsafeMutablePointer<Double>
+    private var coefficients: UnsafeMutablePointer<Double>
+    private var nodeMoments: UnsafeMutablePointer<Double>
+    private var cellCount = 0
+
+    init(temperature: Double, targets: UnsafePointer<Double>, targetCount: Int,
+         sources: UnsafePointer<Double>, sourceCount: Int,
+         w0: UnsafePointer<Double>, w1: UnsafePointer<Double>,
+         out: UnsafeMutablePointer<Double>) throws(CoreError) {
+        self.temperature = temperature
+        self.targets = targets
+        self.targetCount = targetCount
+        self.sources = sources
+        self.sourceCount = sourceCount
+        self.w0 = w0
+        self.w1 = w1
+        self.out = out
+        let r = SoftHessianParameters.nodes
+        let cells = targetCount + sourceCount
+        let largeCells = sourceCount / (r + 1) + 1
+        // Int32 arrays: 2 (cells + 1) + 3 cells; doubles: 2 cells + 2 r largeCells.
+        let ints = 5 * cells + 2
+        let K = SoftHessianParameters.seriesTerms
+        let fixed = r + r * r + 4 * K + 5 * K + 4 * r + 4 * r + 2 * r
+        let doubles = 2 * cells + 2 * r * largeCells + fixed
+        let bytes = doubles * 8 + ints * 4 + 8
+        guard let raw = malloc(bytes) else { throw .allocationFailed }
+        block = raw
+        let d = raw.bindMemory(to: Double.self, capacity: doubles)
+        lo = d
+        hi = d + cells
+        nodeWeights = d + 2 * cells
+        offsets = nodeWeights + 2 * r * largeCells
+        table = offsets + r
+        moments = table + r * r
+        coef = moments + 4 * K
+        local = coef + 5 * K
+        coefficients = local + 4 * r
+        nodeMoments = coefficients + 4 * r
+        fillChebyshevTables(offsets: offsets, table: table)
+        let i = (raw + doubles * 8).bindMemory(to: Int32.self, capacity: ints)
+        targetStart = i
+        sourceStart = i + (cells + 1)
+        nearLo = i + 2 * (cells + 1)
+        nearHi = nearLo + cells
+        nodeOffset = nearHi + cells
+    }
+
+    func free() {
+        if let block { Glibc.free(block) }
+    }
+
+    @inline(__always) private func targetRange(_ c: Int) -> Range<Int> {
+        Int(targetStart[c])..<Int(targetStart[c + 1])
+    }
+
+    @inline(__always) private func sourceRange(_ c: Int) -> Range<Int> {
+        Int(sourceStart[c])..<Int(sourceStart[c + 1])
+    }
+
+    mutating func run() {
+        for k in 0..<(4 * targetCount) { out[k] = 0 }
+        guard targetCount > 0, sourceCount > 0 else { return }
+        makeCells()
+        farSweepUp()
+        farSweepDown()
+        makeNodeWeights()
+        nearField()
+    }
+
+    /// Greedy cells over the merged sorted points, and the near run of every cell.
+    private mutating func makeCells() {
+        let h = SoftHessianParameters.cellWidth
+        let cNear = SoftHessianParameters.nearDistance
+        let T = temperature
+        var t = 0, s = 0, c = 0
+        while t < targetCount || s < sourceCount {
+            let start: Double
+            if t < targetCount && (s >= sourceCount || targets[t] <= sources[s]) {
+                start = targets[t]
+            } else {
+                start = sources[s]
+            }
+            targetStart[c] = Int32(t)
+            sourceStart[c] = Int32(s)
+            var top = start
+            while t < targetCount && hessianDifference(targets[t], start, T) <= h {
+                top = Swift.max(top, targets[t])
+                t += 1
+            }
+            while s < sourceCount && hessianDifference(sources[s], start, T) <= h {
+                top = Swift.max(top, sources[s])
+                s += 1
+            }
+            lo[c] = start
+            hi[c] = top
+            c += 1
+        }
+        targetStart[c] = Int32(t)
+        sourceStart[c] = Int32(s)
+        cellCount = c
+        // Near runs: the gap to cell c is monotone in the other cell's index.
+        var below = 0
+        for c in 0..<cellCount {
+            while hessianDifference(lo[c], hi[below], T) >= cNear { below += 1 }
+            nearLo[c] = Int32(below)
+        }
+        var above = cellCount - 1
+        for c in stride(from: cellCount - 1, through: 0, by: -1) {
+            while hessianDifference(lo[above], hi[c], T) >= cNear { above -= 1 }
+            nearHi[c] = Int32(above)
+        }
+    }
+
+    /// Far cells below each target cell (y >= C), by the decaying moments.
+    private mutating func farSweepUp() {
+        let K = SoftHessianParameters.seriesTerms
+        let T = temperature
+        // Moments per k: set 0 orders 0, 1, 2; set 1 order 0.
+        let m0 = moments, m1 = moments + K, m2 = moments + 2 * K, n0 = moments + 3 * K
+        for k in 0..<(4 * K) { moments[k] = 0 }
+        var reference = 0.0
+        var haveReference = false
+        var added = 0          // source cells [0, added) are in the moments
+        var any = false
+        for c in 0..<cellCount {
+            let targetsHere = targetRange(c)
+            if targetsHere.isEmpty { continue }
+            let limit = Int(nearLo[c])
+            if !any && added >= limit { continue }
+            let r = lo[c]
+            if haveReference { decay(m0, m1, m2, n0, hessianDifference(r, reference, T)) }
+            reference = r
+            haveReference = true
+            while added < limit {
+                for j in sourceRange(added) {
+                    addSource(m0, m1, m2, n0, y: hessianDifference(r, sources[j], T),
+                              w0: w0[j], w1: w1[j])
+                    any = true
+                }
+                added += 1
+            }
+            if !any { continue }
+            seriesCoefficients(m0, m1, m2, n0, coef)
+            for i in targetsHere {
+                let delta = hessianDifference(targets[i], r, T)
+                evaluate(coef, delta: delta, target: i, sign: 1)
+            }
+        }
+    }
+
+    /// Far cells above each target cell (y <= -C): the same with |y| = (s - t) / T.
+    private mutating func farSweepDown() {
+        let K = SoftHessianParameters.seriesTerms
+        let T = temperature
+        let m0 = moments, m1 = moments + K, m2 = moments + 2 * K, n0 = moments + 3 * K
+        for k in 0..<(4 * K) { moments[k] = 0 }
+        var reference = 0.0
+        var haveReference = false
+        var added = cellCount - 1   // source cells (added, cellCount) are in the moments
+        var any = false
+        for c in stride(from: cellCount - 1, through: 0, by: -1) {
+            let targetsHere = targetRange(c)
+            if targetsHere.isEmpty { continue }
+            let limit = Int(nearHi[c])
+            if !any && added <= limit { continue }
+            let r = hi[c]
+            if haveReference { decay(m0, m1, m2, n0, hessianDifference(reference, r, T)) }
+            reference = r
+            haveReference = true
+            while added > limit {
+                for j in sourceRange(added) {
+                    addSource(m0, m1, m2, n0, y: hessianDifference(sources[j], r, T),
+                              w0: w0[j], w1: w1[j])
+                    any = true
+                }
+                added -= 1
+            }
+            if !any { continue }
+            seriesCoefficients(m0, m1, m2, n0, coef)
+            for i in targetsHere {
+                let delta = hessianDifference(r, targets[i], T)
+                evaluate(coef, delta: delta, target: i, sign: -1)
+            }
+        }
+    }
+
+    /// Moves the moments' reference by d >= 0 (scaled units).
+    @inline(__always)
+    private func decay(_ m0: UnsafeMutablePointer<Double>, _ m1: UnsafeMutablePointer<Double>,
+                       _ m2: UnsafeMutablePointer<Double>, _ n0: UnsafeMutablePointer<Double>,
+                       _ d: Double) {
+        let K = SoftHessianParameters.seriesTerms
+        let e1 = exp(-d)
+        if e1 == 0 || !d.isFinite {
+            for k in 0..<K { m0[k] = 0; m1[k] = 0; m2[k] = 0; n0[k] = 0 }
+            return
+        }
+        var f = 1.0
+        for k in 0..<K {
+            f *= e1
+            let s0 = m0[k], s1 = m1[k]
+            m2[k] = f * (m2[k] + 2 * d * s1 + d * d * s0)
+            m1[k] = f * (s1 + d * s0)
+            m0[k] = f * s0
+            n0[k] *= f
+        }
+    }
+
+    /// Adds one source at distance y >= C below (or above) the reference.
+    @inline(__always)
+    private func addSource(_ m0: UnsafeMutablePointer<Double>, _ m1: UnsafeMutablePointer<Double>,
+                           _ m2: UnsafeMutablePointer<Double>, _ n0: UnsafeMutablePointer<Double>,
+                           y: Double, w0: Double, w1: Double) {
+        let K = SoftHessianParameters.seriesTerms
+        let e1 = exp(-y)
+        if e1 == 0 || !y.isFinite { return }   // every term underflows
+        var f = 1.0
+        for k in 0..<K {
+            f *= e1
+            let a = w0 * f
+            m0[k] += a
+            m1[k] += a * y
+            m2[k] += a * y * y
+            n0[k] += w1 * f
+        }
+    }
+
+    /// Per-k coefficients of the five series a target evaluates (see `evaluate`).
+    @inline(__always)
+    private func seriesCoefficients(_ m0: UnsafeMutablePointer<Double>,
+                                    _ m1: UnsafeMutablePointer<Double>,
+                                    _ m2: UnsafeMutablePointer<Double>,
+                                    _ n0: UnsafeMutablePointer<Double>,
+                                    _ coef: UnsafeMutablePointer<Double>) {
+        let K = SoftHessianParameters.seriesTerms
+        for k in 0..<K {
+            let kk = Double(k + 1)
+            let sign: Double = (k + 1) % 2 == 0 ? 1 : -1     // (-1)^k for k = index + 1
+            coef[k] = sign * kk * kk * m0[k]                            // curvature, set 0
+            coef[K + k] = sign * kk * kk * n0[k]                        // curvature, set 1
+            coef[2 * K + k] = -sign * (kk * m0[k] - kk * kk * m1[k])    // mixed, delta^0
+            coef[3 * K + k] = -sign * (2 * kk * m1[k] - kk * kk * m2[k])  // moment2, delta^0
+            coef[4 * K + k] = -sign * (2 * kk * m0[k] - 2 * kk * kk * m1[k])  // moment2, delta^1
+        }
+    }
+
+    /// Adds the far sums at target i, offset delta in [0, h] from the reference:
+    ///   curvature = P_c, mixed = G0 + delta P_c, moment2 = P0 + delta P1 + delta^2 P_c,
+    /// each P a series sum_k coef_k e^-k delta; sign -1 (sources above) negates the odd
+    /// kernels.
+    @inline(__always)
+    private func evaluate(_ coef: UnsafeMutablePointer<Double>, delta: Double, target i: Int, sign: Double) {
+        let K = SoftHessianParameters.seriesTerms
+        let e1 = exp(-delta)
+        var f = 1.0
+        var pc = 0.0, pn = 0.0, g0 = 0.0, p0 = 0.0, p1 = 0.0
+        for k in 0..<K {
+            f *= e1
+            pc += f * coef[k]
+            pn += f * coef[K + k]
+            g0 += f * coef[2 * K + k]
+            p0 += f * coef[3 * K + k]
+            p1 += f * coef[4 * K + k]
+        }
+        let n = targetCount
+        out[i] += sign * pc
+        out[n + i] += sign * pn
+        out[2 * n + i] += g0 + delta * pc
+        out[3 * n + i] += sign * (p0 + delta * (p1 + delta * pc))
+    }
+
+    /// For every cell with more than r sources: the two node-weight vectors
+    /// W_l = sum_s w_s L_l(z_s), z_s = 2 (s - lo) / (hT) - 1.
+    private mutating func makeNodeWeights() {
+        let r = SoftHessianParameters.nodes
+        let h = SoftHessianParameters.cellWidth
+        let T = temperature
+        var offset: Int32 = 0
+        let moments0 = nodeMoments, moments1 = nodeMoments + r
+        do {
+            for c in 0..<cellCount {
+                let range = sourceRange(c)
+                guard range.count > r else { nodeOffset[c] = -1; continue }
+                nodeOffset[c] = offset
+                for m in 0..<r { moments0[m] = 0; moments1[m] = 0 }
+                let base = lo[c]
+                for j in range {
+                    let z = 2 * hessianDifference(sources[j], base, T) / h - 1
+                    let a = w0[j], b = w1[j]
+                    var t0 = 1.0, t1 = z
+                    moments0[0] += a
+                    moments1[0] += b
+                    moments0[1] += a * t1
+                    moments1[1] += b * t1
+                    for m in 2..<r {
+                        let t2 = 2 * z * t1 - t0
+                        moments0[m] += a * t2
+                        moments1[m] += b * t2
+                        t0 = t1
+                        t1 = t2
+                    }
+                }
+                let w = nodeWeights + Int(offset)
+                for l in 0..<r {
+                    var s0 = moments0[0], s1 = moments1[0]
+                    for m in 1..<r {
+                        s0 += 2 * table[m * r + l] * moments0[m]
+                        s1 += 2 * table[m * r + l] * moments1[m]
+                    }
+                    w[l] = s0 / Double(r)
+                    w[r + l] = s1 / Double(r)
+                }
+                offset += Int32(2 * r)
+            }
+        }
+    }
+
+    /// The near pairs of every target cell.
+    private mutating func nearField() {
+        let r = SoftHessianParameters.nodes
+        let h = SoftHessianParameters.cellWidth
+        let T = temperature
+        let n = targetCount
+        do {
+            for c in 0..<cellCount {
+                let targetsHere = targetRange(c)
+                if targetsHere.isEmpty { continue }
+                let largeTarget = targetsHere.count > r
+                if largeTarget { for k in 0..<(4 * r) { local[k] = 0 } }
+                for b in Int(nearLo[c])...Int(nearHi[c]) {
+                    let sourcesHere = sourceRange(b)
+                    if sourcesHere.isEmpty { continue }
+                    let node = nodeOffset[b]
+                    if largeTarget {
+                        if node >= 0 {
+                            // Nodes to nodes: y = (lo_c - lo_b)/T + u_k - u_l.
+                            let d = hessianDifference(lo[c], lo[b], T)
+                            let w = nodeWeights + Int(node)
+                            for k in 0..<r {
+                                var a0 = 0.0, a1 = 0.0, a2 = 0.0, a3 = 0.0
+                                for l in 0..<r {
+                                    let kv = hessianKernels(d + (offsets[k] - offsets[l]))
+                                    a0 += w[l] * kv.curvature
+                                    a1 += w[r + l] * kv.curvature
+                                    a2 += w[l] * kv.mixed
+                                    a3 += w[l] * kv.moment2
+                                }
+                                local[k] += a0
+                                local[r + k] += a1
+                                local[2 * r + k] += a2
+                                local[3 * r + k] += a3
+                            }
+                        } else {
+                            for k in 0..<r {
+                                var a0 = 0.0, a1 = 0.0, a2 = 0.0, a3 = 0.0
+                                for j in sourcesHere {
+                                    let kv = hessianKernels(
+                                        hessianDifference(lo[c], sources[j], T) + offsets[k])
+                                    a0 += w0[j] * kv.curvature
+                                    a1 += w1[j] * kv.curvature
+                                    a2 += w0[j] * kv.mixed
+                                    a3 += w0[j] * kv.moment2
+                                }
+                                local[k] += a0
+                                local[r + k] += a1
+                                local[2 * r + k] += a2
+                                local[3 * r + k] += a3
+                            }
+                        }
+                    } else {
+                        for i in targetsHere {
+                            var a0 = 0.0, a1 = 0.0, a2 = 0.0, a3 = 0.0
+                            if node >= 0 {
+                                let w = nodeWeights + Int(node)
+                                let d = hessianDifference(targets[i], lo[b], T)
+                                for l in 0..<r {
+                                    let kv = hessianKernels(d - offsets[l])
+                                    a0 += w[l] * kv.curvature
+                                    a1 += w[r + l] * kv.curvature
+                                    a2 += w[l] * kv.mixed
+                                    a3 += w[l] * kv.moment2
+                                }
+                            } else {
+                                for j in sourcesHere {
+                                    let kv = hessianKernels(hessianDifference(targets[i], sources[j], T))
+                                    a0 += w0[j] * kv.curvature
+                                    a1 += w1[j] * kv.curvature
+                                    a2 += w0[j] * kv.mixed
+                                    a3 += w0[j] * kv.moment2
+                                }
+                            }
+                            out[i] += a0
+                            out[n + i] += a1
+                            out[2 * n + i] += a2
+                            out[3 * n + i] += a3
+                        }
+                    }
+                }
+                guard largeTarget else { continue }
+                // Values at the r target nodes -> Chebyshev coefficients -> every target.
+                for q in 0..<4 {
+                    for m in 0..<r {
+                        var s = 0.0
+                        for k in 0..<r { s += local[q * r + k] * table[m * r + k] }
+                        coefficients[q * r + m] = (m == 0 ? 1.0 : 2.0) * s / Double(r)
+                    }
+                }
+                let base = lo[c]
+                for i in targetsHere {
+                    let z = 2 * hessianDifference(targets[i], base, T) / h - 1
+                    var t0 = 1.0, t1 = z
+                    var v0 = coefficients[0] + coefficients[1] * z
+                    var v1 = coefficients[r] + coefficients[r + 1] * z
+                    var v2 = coefficients[2 * r] + coefficients[2 * r + 1] * z
+                    var v3 = coefficients[3 * r] + coefficients[3 * r + 1] * z
+                    for m in 2..<r {
+                        let t2 = 2 * z * t1 - t0
+                        v0 += coefficients[m] * t2
+                        v1 += coefficients[r + m] * t2
+                        v2 += coefficients[2 * r + m] * t2
+                        v3 += coefficients[3 * r + m] * t2
+                        t0 = t1
+                        t1 = t2
+                    }
+                    out[i] += v0
+                    out[n + i] += v1
+                    out[2 * n + i] += v2
+                    out[3 * n + i] += v3
+                }
+            }
+        }
+    }
+}
