@@ -47,6 +47,7 @@ E_CAPACITY = -9
 E_BAD_RANGE = -10
 E_WEIGHT_SUM = -11
 E_BAD_CLASS = -12
+E_BAD_TANGENT = -13  # auroc_soft_hvp: a direction entry is not finite (issue 15)
 
 STATUS_CODES = {
     "DIFFAUROC_OK": OK,
@@ -65,6 +66,7 @@ STATUS_CODES = {
     "DIFFAUROC_E_BAD_RANGE": E_BAD_RANGE,
     "DIFFAUROC_E_WEIGHT_SUM": E_WEIGHT_SUM,
     "DIFFAUROC_E_BAD_CLASS": E_BAD_CLASS,
+    "DIFFAUROC_E_BAD_TANGENT": E_BAD_TANGENT,
 }
 
 _double_p = ctypes.POINTER(ctypes.c_double)
@@ -240,6 +242,22 @@ SIGNATURES: dict[str, tuple[type, list[type]]] = {
     "diffauroc_version": (ctypes.c_char_p, []),
     # const char *diffauroc_kernels(void)
     "diffauroc_kernels": (ctypes.c_char_p, []),
+    # int auroc_soft_hvp(scores, labels, weights, n, temperature, v, v_temperature,
+    #                    out_hv, out_hv_temperature): Hessian-vector product of the soft
+    #                    AUROC in (scores, temperature) (issue 15)
+    "auroc_soft_hvp": (
+        _int,
+        [_double_p, _double_p, _double_p, _size_t, ctypes.c_double, _double_p,
+         ctypes.c_double, _double_p, _double_p],
+    ),
+    # int auroc_soft_hvp_f32(...): float32 scores, labels, weights and v; double outputs
+    "auroc_soft_hvp_f32": (
+        _int,
+        [_float_p, _float_p, _float_p, _size_t, ctypes.c_double, _float_p,
+         ctypes.c_double, _double_p, _double_p],
+    ),
+    # void *diffauroc_xla_ffi_soft_hvp(void *call_frame): XLA FFI handler of auroc_soft_hvp
+    "diffauroc_xla_ffi_soft_hvp": (ctypes.c_void_p, [ctypes.c_void_p]),
 }
 
 
