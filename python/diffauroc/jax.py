@@ -21,11 +21,17 @@ call). Both routes batch: under ``vmap`` the whole batch is one library call
 ``route()`` says which route new traces use (the FFI handlers are for XLA:CPU; on an
 accelerator backend the callback route is used).
 
-``auroc_soft`` has a custom VJP: under differentiation its forward pass makes one call that
-returns the value, the gradient with respect to every prediction and d/dT together, and
-the backward pass only scales those residuals by the incoming cotangent (no second call).
-Without differentiation, only the value is computed. (Forward-mode ``jax.jvp`` is not
-supported, as for any custom VJP.)
+Derivatives. ``auroc_soft`` has a custom JVP that is linear in the tangents of the
+predictions and the temperature: under ``jax.grad``, ``jax.vjp``, ``jax.jvp``,
+``jax.jacfwd``, ``jax.jacrev`` or ``jax.linearize`` one library call returns the value,
+the gradient with respect to every prediction and d/dT together, and the tangent or
+cotangent only scales those (no second call). Without differentiation, only the value is
+computed. Second derivatives (``jax.hessian``, ``jacfwd(jacrev(...))``,
+``jacrev(jacrev(...))``, Hessian-vector products ``jax.jvp(jax.grad(f), ...)``, grad of
+grad, with respect to the predictions and the temperature, under ``vmap`` too) come from
+the library's Hessian-vector product (``auroc_soft_hvp``, O(n log n)): one call per
+direction, and one batched call for the n directions of a Hessian. A third derivative
+raises ``ThirdDerivativeError`` (a ``NotImplementedError`` naming diffauroc).
 
 Precision. The library computes in float64 whatever the input dtype; the results are cast
 back to the dtype of the predictions (float32 by default, float64 under
@@ -72,10 +78,12 @@ import logging
 import os
 
 import jax
+import jax.extend
 import jax.numpy as jnp
 import numpy as np
+from jax.interpreters import ad, batching, mlir
 
-__all__ = ["RUNTIME_ERRORS", "auroc_soft", "auroc_exact", "route"]
+__all__ = ["RUNTIME_ERRORS", "ThirdDerivativeError", "auroc_soft", "auroc_exact", "route"]
 
 # What a failed computation raises under jit (see Errors in the module documentation).
 RUNTIME_ERRORS = (jax.errors.JaxRuntimeError, ValueError)
@@ -114,6 +122,11 @@ def _lib() -> ctypes.CDLL:
         ]
         lib.diffauroc_strerror.restype = ctypes.c_char_p
         lib.diffauroc_strerror.argtypes = [ctypes.c_int]
+        lib.auroc_soft_hvp.restype = ctypes.c_int
+        lib.auroc_soft_hvp.argtypes = [
+            _pointer, _pointer, _pointer, ctypes.c_size_t, ctypes.c_double, _pointer,
+            ctypes.c_double, _pointer, _pointer,
+        ]
         lib.diffauroc_find_invalid.restype = ctypes.c_int
         lib.diffauroc_find_invalid.argtypes = [
             _pointer, _pointer, _pointer, ctypes.c_size_t, ctypes.POINTER(ctypes.c_size_t),
@@ -195,6 +208,7 @@ def _raise_for_status(function: str, status: int, row_status: np.ndarray, s, y, 
 # --------------------------------------------------------------------------------------
 
 _FFI_SOFT, _FFI_EXACT = "diffauroc_soft", "diffauroc_exact"
+_FFI_SOFT_HVP = "diffauroc_soft_hvp"
 _ffi_state = None  # None: not tried yet; True: registered; str: why it is unavailable
 
 
@@ -208,6 +222,9 @@ def _ffi_available():
             ffi.register_ffi_target(_FFI_SOFT, ffi.pycapsule(lib.diffauroc_xla_ffi_soft),
                                     platform="cpu")
             ffi.register_ffi_target(_FFI_EXACT, ffi.pycapsule(lib.diffauroc_xla_ffi_exact),
+                                    platform="cpu")
+            ffi.register_ffi_target(_FFI_SOFT_HVP,
+                                    ffi.pycapsule(lib.diffauroc_xla_ffi_soft_hvp),
                                     platform="cpu")
             _ffi_state = True
         except Exception as error:  # old jax, old library: fall back to the callback
@@ -368,28 +385,222 @@ def _call_exact_host(packed, **kwargs):
     return _exact_host(packed, **kwargs)
 
 
-@jax.custom_vjp
+# --------------------------------------------------------------------------------------
+# Derivatives (issue 15). _soft is a custom JVP whose tangent is linear in (dpredictions,
+# dtemperature), built from _soft_grad (value, gradient, d/dT: one library call), so JAX
+# derives reverse mode (grad, vjp, jacrev) by transposing it and forward mode (jvp,
+# jacfwd, linearize) directly. _soft_grad has a custom JVP of its own whose tangent is
+# the Hessian-vector product in the tangent direction: the primitive _hvp_p (one library
+# call, auroc_soft_hvp), linear in its direction and its own transpose (the Hessian is
+# symmetric), so second derivatives in any mode (hessian, jacfwd(jacrev), jacrev(jacrev),
+# jvp of grad, grad of grad) work, and under vmap too (_hvp_p's batching rule makes one
+# batched call). Differentiating _hvp_p itself (a third derivative) raises
+# ThirdDerivativeError. Labels and weights are constants: their tangents are ignored.
+# --------------------------------------------------------------------------------------
+
+
+class ThirdDerivativeError(NotImplementedError):
+    """Raised when a third derivative of diffauroc.jax.auroc_soft is requested."""
+
+
+@jax.custom_jvp
 def _soft(predictions, labels, temperature, weights):
     return _soft_call(predictions, labels, temperature, weights, with_grad=False)
 
 
-def _soft_fwd(predictions, labels, temperature, weights):
-    value, grad, dtemperature = _soft_call(predictions, labels, temperature, weights,
-                                           with_grad=True)
-    return value, (grad, dtemperature, labels, weights)
+@_soft.defjvp
+def _soft_jvp(primals, tangents):
+    predictions, labels, temperature, weights = primals
+    dpredictions, _, dtemperature, _ = tangents
+    value, grad, dtemp = _soft_grad(predictions, labels, temperature, weights)
+    tangent = jnp.sum(grad * dpredictions) + dtemp * dtemperature
+    return value, tangent.astype(value.dtype)
 
 
-def _soft_bwd(residuals, cotangent):
-    grad, dtemperature, labels, weights = residuals
-    return (
-        cotangent * grad,
-        jnp.zeros_like(labels),
-        cotangent * dtemperature,
-        None if weights is None else jnp.zeros_like(weights),
-    )
+@jax.custom_jvp
+def _soft_grad(predictions, labels, temperature, weights):
+    """(value, d value / d predictions, d value / d temperature): one library call."""
+    return _soft_call(predictions, labels, temperature, weights, with_grad=True)
 
 
-_soft.defvjp(_soft_fwd, _soft_bwd)
+@_soft_grad.defjvp
+def _soft_grad_jvp(primals, tangents):
+    predictions, labels, temperature, weights = primals
+    dpredictions, _, dtemperature, _ = tangents
+    value, grad, dtemp = _soft_grad(predictions, labels, temperature, weights)
+    args = [predictions, labels, temperature] + ([] if weights is None else [weights])
+    hv, hv_temperature = _hvp_p.bind(
+        *args, dpredictions.astype(grad.dtype), jnp.asarray(dtemperature).astype(dtemp.dtype),
+        has_weights=weights is not None)
+    dvalue = (jnp.sum(grad * dpredictions) + dtemp * dtemperature).astype(value.dtype)
+    return (value, grad, dtemp), (dvalue, hv, hv_temperature)
+
+
+# ---- the Hessian-vector product primitive ---------------------------------------------
+#
+# _hvp_p(predictions, labels, temperature, [weights], v, v_temperature; has_weights)
+#   -> (hv, hv_temperature)
+# v has shape (..., n) and v_temperature (...): the leading axes are batch rows (one
+# direction per row). predictions, labels and weights have shape (..., n) with the same
+# leading axes, or (n,) shared by every row; temperature (...) or () likewise. Results:
+# hv (..., n) in v's dtype, hv_temperature (...) in v_temperature's.
+
+
+def _hvp_abstract_eval(*args, has_weights):
+    v, v_temperature = args[-2], args[-1]
+    return (jax.core.ShapedArray(v.shape, v.dtype),
+            jax.core.ShapedArray(v_temperature.shape, v_temperature.dtype))
+
+
+def _hvp_impl(*args, has_weights):
+    predictions, labels, temperature = args[:3]
+    weights = args[3] if has_weights else None
+    v, v_temperature = args[-2], args[-1]
+    if route() == "ffi":
+        ffi_args = [predictions, labels, temperature, v, v_temperature]
+        ffi_args += [] if weights is None else [weights]
+        ffi_args = [a.astype(_ffi_dtype(a.dtype)) for a in ffi_args]
+        shapes = (jax.ShapeDtypeStruct(v.shape, _ffi_dtype(v.dtype)),
+                  jax.ShapeDtypeStruct(v_temperature.shape, _ffi_dtype(v_temperature.dtype)))
+        hv, hv_temperature = jax.ffi.ffi_call(_FFI_SOFT_HVP, shapes)(*ffi_args)
+        return hv.astype(v.dtype), hv_temperature.astype(v_temperature.dtype)
+    host_args = [predictions, labels, temperature, v, v_temperature]
+    host_args += [] if weights is None else [weights]
+    shapes = (jax.ShapeDtypeStruct(v.shape, v.dtype),
+              jax.ShapeDtypeStruct(v_temperature.shape, v_temperature.dtype))
+    host = functools.partial(_call_hvp_host, input_dtype=predictions.dtype)
+    return tuple(jax.pure_callback(host, shapes, *host_args, vmap_method="sequential"))
+
+
+def _call_hvp_host(*args, **kwargs):
+    return _hvp_host(*args, **kwargs)
+
+
+def _hvp_host(predictions, labels, temperature, v, v_temperature, weights=None, *,
+              input_dtype):
+    """Host side of _hvp_p on the callback route: auroc_soft_hvp on every row."""
+    v64 = _float64_exactly(v)
+    batch_shape, n = v64.shape[:-1], v64.shape[-1]
+    rows = int(np.prod(batch_shape, dtype=np.int64))
+    v64 = v64.reshape(rows, n)
+
+    def per_row(array, base_ndim):
+        array = _float64_exactly(array)
+        if array.ndim == base_ndim:
+            return np.broadcast_to(array, (rows,) + array.shape)
+        return array.reshape((rows,) + array.shape[array.ndim - base_ndim:])
+
+    s, y = per_row(predictions, 1), per_row(labels, 1)
+    w = None if weights is None else per_row(weights, 1)
+    t, vt = per_row(temperature, 0), per_row(v_temperature, 0)
+    hv = np.empty((rows, n), dtype=np.float64)
+    hvt = np.empty(rows, dtype=np.float64)
+    out_t = ctypes.c_double()
+    lib = _lib()
+    for b in range(rows):
+        sb, yb = np.ascontiguousarray(s[b]), np.ascontiguousarray(y[b])
+        wb = None if w is None else np.ascontiguousarray(w[b])
+        vb = np.ascontiguousarray(v64[b])
+        status = lib.auroc_soft_hvp(_ptr(sb), _ptr(yb), _ptr(wb), n, float(t[b]), _ptr(vb),
+                                    float(vt[b]), _ptr(hv[b]), ctypes.byref(out_t))
+        if status < 0:
+            show = lambda value: str(np.dtype(input_dtype).type(value))  # noqa: E731
+            if status == _E_BAD_TANGENT:
+                message = "the direction of a Hessian-vector product must be finite"
+                bad = np.flatnonzero(~np.isfinite(vb))
+                where = (f": v[{int(bad[0])}] = {show(vb[bad[0]])}" if bad.size
+                         else f": v_temperature = {show(vt[b])}")
+            else:
+                message = lib.diffauroc_strerror(status).decode()
+                where = _bad_element(status, sb[None], yb[None], None if wb is None
+                                     else wb[None], t[b:b + 1], 0, input_dtype)
+            if rows > 1:
+                where += f" in batch row {b}"
+            raise DiffAUROCError(
+                f"diffauroc.jax.auroc_soft (Hessian-vector product): {message} "
+                f"[status {status}]{where}")
+        hvt[b] = out_t.value
+    return (hv.reshape(batch_shape + (n,)).astype(v.dtype),
+            hvt.reshape(batch_shape).astype(v_temperature.dtype))
+
+
+_E_BAD_TANGENT = -13
+
+
+def _hvp_jvp(primals, tangents, *, has_weights):
+    raise ThirdDerivativeError(
+        "diffauroc.jax.auroc_soft: third and higher derivatives are not supported (the "
+        "library provides the value, the gradient and Hessian-vector products; the "
+        "derivative of a Hessian-vector product is not implemented)")
+
+
+def _hvp_transpose(cotangents, *args, has_weights):
+    # hv = H v is linear in (v, v_temperature) and H is symmetric: the transpose is the
+    # same product applied to the cotangents.
+    fixed = args[:-2]
+    v, v_temperature = args[-2], args[-1]
+    if any(ad.is_undefined_primal(a) for a in fixed):
+        raise ThirdDerivativeError(
+            "diffauroc.jax.auroc_soft: the Hessian-vector product is linear only in its "
+            "direction; third derivatives are not supported")
+    ct_hv, ct_t = cotangents
+    v_aval = v.aval if ad.is_undefined_primal(v) else jax.typeof(v)
+    t_aval = (v_temperature.aval if ad.is_undefined_primal(v_temperature)
+              else jax.typeof(v_temperature))
+    if type(ct_hv) is ad.Zero:
+        ct_hv = jnp.zeros(v_aval.shape, v_aval.dtype)
+    if type(ct_t) is ad.Zero:
+        ct_t = jnp.zeros(t_aval.shape, t_aval.dtype)
+    hv, hv_t = _hvp_p.bind(*fixed, ct_hv, ct_t, has_weights=has_weights)
+    return [None] * len(fixed) + [
+        hv if ad.is_undefined_primal(v) else None,
+        hv_t if ad.is_undefined_primal(v_temperature) else None,
+    ]
+
+
+def _hvp_batch(args, dims, *, has_weights):
+    not_mapped = None  # batching.not_mapped
+    size = next(a.shape[d] for a, d in zip(args, dims) if d is not not_mapped)
+    base = [1, 1, 0] + ([1] if has_weights else []) + [1, 0]
+    # Batch shape of each argument at this level (mapped axis moved to the front).
+    moved, batch_shapes = [], []
+    for a, d, b in zip(args, dims, base):
+        if d is not not_mapped:
+            a = jnp.moveaxis(a, d, 0)
+            batch_shapes.append(a.shape[1:a.ndim - b])
+        else:
+            batch_shapes.append(a.shape[:a.ndim - b])
+        moved.append(a)
+    inner = jnp.broadcast_shapes(*batch_shapes)
+    full = (size,) + tuple(inner)
+    # The library call takes the samples (predictions, labels, weights) either all shared
+    # by every row or all one per row; the temperature likewise.
+    samples = [0, 1] + ([3] if has_weights else [])
+    samples_shared = all(dims[k] is not_mapped and moved[k].ndim == 1 for k in samples)
+    out = []
+    for k, (a, d, b) in enumerate(zip(moved, dims, base)):
+        shared = samples_shared if k in samples else (
+            k == 2 and d is not_mapped and a.ndim == 0)
+        if shared:
+            out.append(a)  # shared by every row
+            continue
+        own = batch_shapes[k]
+        tail = a.shape[a.ndim - b:]
+        lead = (size,) if d is not not_mapped else (1,)
+        # the batch part right-aligned against `inner` (NumPy broadcasting)
+        a = jnp.reshape(a, lead + (1,) * (len(inner) - len(own)) + tuple(own) + tail)
+        out.append(jnp.broadcast_to(a, full + tail))
+    return _hvp_p.bind(*out, has_weights=has_weights), (0, 0)
+
+
+_hvp_p = jax.extend.core.Primitive("diffauroc_soft_hvp")
+_hvp_p.multiple_results = True
+_hvp_p.def_abstract_eval(_hvp_abstract_eval)
+_hvp_p.def_impl(functools.partial(jax.jit, static_argnames="has_weights")(_hvp_impl))
+mlir.register_lowering(_hvp_p, mlir.lower_fun(_hvp_impl, multiple_results=True))
+ad.primitive_jvps[_hvp_p] = _hvp_jvp
+ad.primitive_transposes[_hvp_p] = _hvp_transpose
+batching.primitive_batchers[_hvp_p] = _hvp_batch
 
 
 def _float_dtype(*arrays):
