@@ -139,6 +139,7 @@ if [ -x "$tmp/test_delong" ]; then
     step "run test_delong (C), DIFFAUROC_KERNELS=baseline" \
         run_program env DIFFAUROC_KERNELS=baseline "$tmp/test_delong"
 fi
+step "compile+run Tests/c/test_summary.c (mergeable summaries; both CPU builds)" eval 'gcc "${CFLAGS[@]}" Tests/c/test_summary.c -o "$tmp/test_summary" "${LINK[@]}" -lm && run_program "$tmp/test_summary" && run_program env DIFFAUROC_KERNELS=baseline "$tmp/test_summary"'
 
 # ---- every allocation failing in turn (malloc shim linked into the test program)
 compile_alloc_fail() {
