@@ -2,6 +2,13 @@
 
     .venv/bin/python bench/bench_soft.py            # full run, n = 1e3 ... 1e7
     .venv/bin/python bench/bench_soft.py --quick    # n <= 1e5
+    .venv/bin/python bench/bench_soft.py --sweep    # temperature sweep (issue 14)
+
+--sweep: value + gradient (auroc_soft_grad) at T / spread = 1e-9, 1e-7, ..., 1e7 (spread:
+the standard deviation of the scores, N(0, 1) + label, 30% positives) for n = 1e4 ... 1e7,
+each as a ratio to numpy.sort of the same scores timed in the same run, plus the peak
+resident memory of a fresh process at n = 1e7 for every temperature. Writes
+bench/soft_sweep.json and bench/soft_sweep.png (--sizes and --temps narrow it).
 
 For each n (half positives, scores ~ N(0, 1) + label, temperature 1.0 as the reference's
 default) it times, in one process on the same data:
@@ -159,13 +166,127 @@ def fmt_ratio(peer, mine):
     return "n/a" if peer is None else f"{peer / mine:.3g}x"
 
 
+SWEEP_SIZES = [10_000, 100_000, 1_000_000, 10_000_000]
+SWEEP_RATIOS = [10.0 ** e for e in range(-9, 8, 2)]
+
+
+def sweep_data(n):
+    rng = np.random.default_rng(n)
+    labels = (rng.random(n) < 0.3).astype(np.float64)
+    scores = rng.normal(size=n) + labels
+    return scores, labels
+
+
+def peak_rss_sweep(n, temperature):
+    """Peak RSS (MB) of a fresh process making the sweep's n inputs and calling
+    auroc_soft_grad once at `temperature`: (before the call, after)."""
+    code = f"""
+import sys
+sys.path.insert(0, {str(ROOT / 'bench')!r})
+from bench_soft import load_library, ours, sweep_data
+
+def high_water_mb():
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+
+lib = load_library()
+scores, labels = sweep_data({n})
+before = high_water_mb()
+ours(lib, scores, labels, {temperature!r})
+print(before, high_water_mb())
+"""
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         env={**os.environ, "DIFFAUROC_LIBRARY": LIBRARY}, check=True)
+    before, after = (float(v) for v in out.stdout.split())
+    return before, after
+
+
+def sweep(args):
+    lib = load_library()
+    print(f"libdiffauroc kernels: {lib.diffauroc_kernels().decode()}  ({LIBRARY})")
+    print(f"load average at start: {os.getloadavg()}")
+    sizes = [int(float(v)) for v in args.sizes.split(",")] if args.sizes else SWEEP_SIZES
+    ratios = [float(v) for v in args.temps.split(",")] if args.temps else SWEEP_RATIOS
+    rows = []
+    for n in sizes:
+        scores, labels = sweep_data(n)
+        spread = float(np.std(scores))
+        repeats = 5 if n <= 100_000 else 3 if n <= 1_000_000 else 2
+        t_sort = best_time(lambda: np.sort(scores), repeats + 2)
+        for ratio in ratios:
+            t = ratio * spread
+            t_ours = best_time(lambda: ours(lib, scores, labels, t), repeats)
+            rows.append({"n": n, "t_over_spread": ratio, "temperature": t,
+                         "ours": t_ours, "numpy_sort": t_sort})
+            print(f"n={n:>10,} T/spread={ratio:8.0e}: ours {fmt_time(t_ours):>10}  "
+                  f"sort {fmt_time(t_sort):>10}  ratio {t_ours / t_sort:6.2f}x  "
+                  f"load {os.getloadavg()[0]:.2f}", flush=True)
+    memory = []
+    if not args.no_memory and 10_000_000 in sizes:
+        spread = float(np.std(sweep_data(10_000_000)[0]))
+        for ratio in ratios:
+            before, after = peak_rss_sweep(10_000_000, ratio * spread)
+            memory.append({"t_over_spread": ratio, "before_mb": before, "after_mb": after})
+            print(f"peak RSS n=1e7 T/spread={ratio:.0e}: {after:.0f} MB "
+                  f"({after - before:.0f} MB added by the call)", flush=True)
+    print(f"load average at end: {os.getloadavg()}")
+    print()
+    print("ours / numpy.sort (value + gradient):")
+    print()
+    print("| n \\ T/spread | " + " | ".join(f"{r:.0e}" for r in ratios) + " |")
+    print("|---|" + "---:|" * len(ratios))
+    for n in sizes:
+        cells = [next(x for x in rows if x["n"] == n and x["t_over_spread"] == r) for r in ratios]
+        print(f"| {n:,} | " + " | ".join(f"{c['ours'] / c['numpy_sort']:.2f}x" for c in cells) + " |")
+    if memory:
+        print("| peak RSS at 1e7 (MB, whole process) | "
+              + " | ".join(f"{m['after_mb']:.0f}" for m in memory) + " |")
+        print("| of which the call (MB) | "
+              + " | ".join(f"{m['after_mb'] - m['before_mb']:.0f}" for m in memory) + " |")
+    import json
+    with open(args.json, "w") as f:
+        json.dump({"library": LIBRARY, "times": rows, "memory": memory}, f, indent=1)
+    print(f"results written to {args.json}")
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    fig, ax = plt.subplots(figsize=(7, 4.5))
+    for n in sizes:
+        pts = [x for x in rows if x["n"] == n]
+        ax.plot([x["t_over_spread"] for x in pts], [x["ours"] / x["numpy_sort"] for x in pts],
+                "o-", label=f"n = {n:,}")
+    ax.axhline(2, color="gray", ls="--", lw=1)
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_xlabel("T / spread of the scores")
+    ax.set_ylabel("time / numpy.sort of the same scores")
+    ax.set_title("Soft AUROC value + gradient across temperatures")
+    ax.grid(True, which="both", alpha=0.3)
+    ax.legend()
+    fig.tight_layout()
+    fig.savefig(args.plot, dpi=120)
+    print(f"plot written to {args.plot}")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true", help="only n <= 100,000")
     parser.add_argument("--no-reference", action="store_true", help="skip the JAX reference")
     parser.add_argument("--plot", default=str(ROOT / "bench" / "soft.png"))
     parser.add_argument("--json", default=str(ROOT / "bench" / "soft_results.json"))
+    parser.add_argument("--sweep", action="store_true", help="the temperature sweep")
+    parser.add_argument("--sizes", help="--sweep: comma-separated n (default 1e4,...,1e7)")
+    parser.add_argument("--temps", help="--sweep: comma-separated T / spread")
+    parser.add_argument("--no-memory", action="store_true", help="--sweep: skip peak RSS")
     args = parser.parse_args()
+    if args.sweep:
+        if args.json == str(ROOT / "bench" / "soft_results.json"):
+            args.json = str(ROOT / "bench" / "soft_sweep.json")
+        if args.plot == str(ROOT / "bench" / "soft.png"):
+            args.plot = str(ROOT / "bench" / "soft_sweep.png")
+        return sweep(args)
     sizes = [n for n in SIZES if not args.quick or n <= 100_000]
     lib = load_library()
     print(f"libdiffauroc kernels: {lib.diffauroc_kernels().decode()}")

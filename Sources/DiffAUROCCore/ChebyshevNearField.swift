@@ -500,13 +500,17 @@ struct ChebyshevNearField {
             if pc.isEmpty && (nc.isEmpty || !needGradient) { continue }
             let loC = layout.lo(c)
             let largeP = pcAll.count > r, largeN = ncAll.count > r
-            for m in 0..<(4 * r) { localValue[m] = 0 }
+            // (Only a large class's local expansion is read below.)
+            if largeP || largeN { for m in 0..<(4 * r) { localValue[m] = 0 } }
             // A small class's targets are staged when a form first needs them.
             var posStaged = false, negStaged = false
             for d in Int(cells.nearLo[c])...Int(cells.nearHi[c]) {
+                let pd = layout.posRange(d), nd = layout.negRange(d)
+                // No pair between c's targets and d's sources (e.g. one-point cells at
+                // small T): nothing to add, skip the exponential too.
+                if (pc.isEmpty || nd.isEmpty) && (!needGradient || nc.isEmpty || pd.isEmpty) { continue }
                 let loD = layout.lo(d)
                 let D = scaledDifference(loC, loD, t)
-                let pd = layout.posRange(d), nd = layout.negRange(d)
                 // Every pair here has x = D + u_t - u_s with u in [0, h]. Upward (c >= d,
                 // so D >= 0 and x >= -h) its kernels are taken from e^-x, else from e^x
                 // (x <= h): either is at most e^h, and splits into e^-|D| times node or

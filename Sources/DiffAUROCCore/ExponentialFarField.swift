@@ -47,6 +47,21 @@ import Darwin
 /// ~2 ulps of D, changes e^{-kD} by a factor 1 + O(k D eps), and k D e^{-kD} <= 1/e. The
 /// constant term of sigmoid (the mass of F) is a compensated running total. All far
 /// errors together: ~1e-15 absolute.
+///
+/// Counting (the cost at small T). The cells fall into clusters: maximal runs of cells
+/// whose consecutive gaps (lo of the upper - hi of the lower) / T are below G =
+/// `countingDistance` = 40. A pair with its points in different clusters has |x| >= G,
+/// where sigmoid is 1 or 0 to within e^-G = 4.2e-18, sigmoid' <= e^-G and |x sigmoid'|
+/// <= G e^-G = 1.7e-16 (x e^-x decreases for x > 1). So each sweep keeps the series
+/// state of the current cluster's far cells only: at a cluster boundary the state is
+/// cleared, cells of earlier clusters add only their negatives' mass to the constant term
+/// (the count: sigmoid = 1 below), and a target with no far cell of its own cluster gets
+/// potential 0 and value p * (that mass). Dropped terms are bounded by the masses (sum 1)
+/// times those bounds: <= 1.7e-16 on each potential and on the moment, 4.2e-18 on the
+/// value. When T is small against the gaps between scores nearly every cell is its own
+/// cluster, and the sweeps cost a comparison and an addition a point instead of the
+/// series' K terms. (The gap uses the same `scaledDifference` as everything else; its
+/// 2-ulp error moves G by 1e-14, which changes none of the bounds.)
 enum ExponentialFarField {
     /// Doubles of scratch one sweep needs.
     static let scratchCount = 32 * FastSoftParameters.seriesTerms + 8
@@ -90,12 +105,34 @@ enum ExponentialFarField {
         var reference = 0.0
         var hasReference = false
         var next = above ? cells.count - 1 : 0
+        // The first cell (in the sweep's order) of c's cluster: see "Counting" above.
+        var clusterFirst = above ? cells.count - 1 : 0
+        let G = FastSoftParameters.countingDistance
         for step in 0..<cells.count {
             let c = above ? cells.count - 1 - step : step
+            if step > 0 {
+                let previous = above ? c + 1 : c - 1
+                let gap = separation(above ? layout.hi(c) : layout.lo(c),
+                                     above ? layout.lo(previous) : layout.hi(previous))
+                if gap >= G {
+                    // A new cluster: every source met so far is at least G from c and
+                    // from every later target. Their series state is dropped; their
+                    // mass stays in farMass.
+                    clusterFirst = c
+                    if hasReference { for k in 0..<(3 * K) { scratch[k] = 0 } }
+                    hasReference = false
+                }
+            }
             // Cells that are far from c (and from every later cell of the sweep) join F.
             while above ? next > Int(cells.nearHi[c]) : next < Int(cells.nearLo[c]) {
                 let d = next
                 next += above ? -1 : 1
+                if above ? d > clusterFirst : d < clusterFirst {
+                    // A cell of an earlier cluster: only its negatives' mass counts (the
+                    // upward sweep's constant term; the downward sweep has none).
+                    if !above { addMass(neg, layout.negRange(d), to: &farMass) }
+                    continue
+                }
                 let cellReference = above ? layout.lo(d) : layout.hi(d)
                 if hasReference {
                     let delta = separation(cellReference, reference)
@@ -182,7 +219,10 @@ enum ExponentialFarField {
             }
             for i in first..<positives.upperBound {
                 guard hasReference else {
+                    // No source of c's cluster in F: sigmoid is 1 (or 0) to e^-G for
+                    // every far pair, sigmoid' and x sigmoid' are 0 to G e^-G.
                     targetPotential[i] = 0
+                    if !above && mass0 != 0 { value.add(pos.mass[i] * mass0) }
                     continue
                 }
                 let d = separation(pos.scores[i], reference)
@@ -252,6 +292,24 @@ enum ExponentialFarField {
             }
         }
         return (value.total, moment.total)
+    }
+
+    /// Adds the masses of `range` of `cls` to `mass`: one by one for a few points, else
+    /// in blocks of 64 whose plain sums are added with compensation (as `cellSums`).
+    @inline(__always)
+    private static func addMass(_ cls: SortedClass, _ range: Range<Int>, to mass: inout CompensatedSum) {
+        if range.count <= 4 {
+            for i in range { mass.add(cls.mass[i]) }
+            return
+        }
+        var start = range.lowerBound
+        while start < range.upperBound {
+            let end = Swift.min(start + 64, range.upperBound)
+            var block = 0.0
+            for i in start..<end { block += cls.mass[i] }
+            mass.add(block)
+            start = end
+        }
     }
 
     /// A cell's sums sum_s q_s e^{-k v_s} (and sum q_s v_s e^{-k v_s} when `withMoment`),

@@ -39,6 +39,13 @@ import Darwin
 //     decay. Truncation and rounding bounds are written there.
 //   - Near pairs (`ChebyshevNearField.swift`): direct sums between small cells, Chebyshev
 //     interpolation of the kernel in the local coordinates of large cells. Bounds there.
+// Small temperatures. Pairs more than G = `countingDistance` = 40 apart (scaled) are
+// counted: sigmoid 1 or 0, no slope or moment, within e^-G and G e^-G (bounds in
+// WindowSoftAUROC.swift and ExponentialFarField.swift, "Counting"). On the sorting route,
+// when at most `WindowSoftAUROC.pairBudget` pairs a point lie closer than G, no cells are
+// made: each point sums its window of close pairs directly and counts the rest (the
+// window path, WindowSoftAUROC.swift). Otherwise the far sweeps keep series only for the
+// cells of the current cluster (runs of cells with gaps below G) and count the others.
 // Every score difference is formed as (s - s') / T from two scores (`scaledDifference`),
 // never as s / T - s' / T: |s / T| may be 1e10 or more, where its rounding error alone
 // would exceed the bar. Local coordinates are offsets from a cell's lo, divided by T.
@@ -63,6 +70,9 @@ enum FastSoftParameters {
     static let nearDistance = 4.0
     /// K: terms of the exponential series kept for far pairs (see ExponentialFarField).
     static let seriesTerms = 9
+    /// G: pairs of points in different clusters (runs of cells with gaps below G) are
+    /// counted: sigmoid 1 or 0, no slope (see ExponentialFarField, "Counting"). G >= C.
+    static let countingDistance = 40.0
     /// r: Chebyshev nodes per cell (see ChebyshevNearField). A cell with more than r
     /// points of a class uses interpolation for that class; smaller ones use direct sums.
     static let nodes = 16
@@ -312,6 +322,24 @@ func fastSoftAUROC(
         // Keys back to scores, in place (same size, trivial types).
         for i in 0..<total { k[i] = scoreFromSortKey(k[i]).bitPattern }
         raw.bindMemory(to: Double.self, capacity: 4 * total)
+        // Sparse on the scale of T: the window path (WindowSoftAUROC.swift), when its
+        // pairs are few.
+        do {
+            let w = work.base!
+            func windowClass(offset: Int, count: Int) -> SortedClass {
+                SortedClass(count: count, scores: scores + offset, mass: w + offset, origin: o + offset,
+                            potentialBelow: w + total + offset, potentialAbove: w + 2 * total + offset,
+                            moments: w + 3 * total + offset, chebyshev: nil, chebyshevStride: 0)
+            }
+            let pos = windowClass(offset: 0, count: positiveCount)
+            let neg = windowClass(offset: positiveCount, count: negativeCount)
+            if WindowSoftAUROC.pairCount(pos, neg, temperature: temperature,
+                                         limit: WindowSoftAUROC.pairBudget * total) != nil {
+                fillMasses(pos, samples, maxWeight: positiveMax, total: positiveTotal.total)
+                fillMasses(neg, samples, maxWeight: negativeMax, total: negativeTotal.total)
+                return try windowSoftAUROC(pos, neg, temperature: temperature, gradient: gradient, sampleCount: n)
+            }
+        }
         let sortedPos = (scores, positiveCount), sortedNeg = (scores + positiveCount, negativeCount)
         cellCount = countGreedyCells(sortedPos, sortedNeg, temperature: temperature, posStart: nil, negStart: nil)
         cellStorage = try ScratchBuffer<Int32>(count: 4 * cellCount + 2)
@@ -344,11 +372,12 @@ func fastSoftAUROC(
                           lo: cellBounds.base!, hi: cellBounds.base! + cellCount)
     // Two halves of the cells on two threads (disjoint writes; the same bits either way).
     let boundsSplit = pointBalancedSplit(cells, points: total)
+    let sortedInCells = gridCount == 0
     runConcurrently(inParallel: total >= FastSoftParameters.parallelThreshold,
-                    with: (cells: cells, pos: pos, neg: neg, split: boundsSplit), { c in
-        setCellBounds(c.cells, c.pos, c.neg, 0..<c.split)
+                    with: (cells: cells, pos: pos, neg: neg, split: boundsSplit, sorted: sortedInCells), { c in
+        setCellBounds(c.cells, c.pos, c.neg, 0..<c.split, sorted: c.sorted)
     }, { c in
-        setCellBounds(c.cells, c.pos, c.neg, c.split..<c.cells.count)
+        setCellBounds(c.cells, c.pos, c.neg, c.split..<c.cells.count, sorted: c.sorted)
     })
     // Near ranges by distance; then, when the far pairs are cheap enough for the near
     // field (estimated only when cells are few: cellCount^2 <= n keeps it O(n)), all near.
@@ -453,6 +482,49 @@ func fastSoftAUROC(
     // holds the true value, so it never increases the error (|clamp(v) - v*| <= |v - v*|
     // for every v* in [0, 1]) and the header's [0, 1] always holds (Tests/c/test_link.c,
     // "soft value in [0, 1]", N = 1..300 negatives on this path).
+    let v = Swift.min(Swift.max(value.total, 0), 1)
+    return SoftAUROCResult(value: v, dTemperature: -moment.total / temperature, hasPairs: true)
+}
+
+/// The window path's phases (WindowSoftAUROC.swift) on two threads, and the assembly of
+/// the result and the gradient as in `fastSoftAUROC`.
+private func windowSoftAUROC(
+    _ pos: SortedClass, _ neg: SortedClass, temperature: Double,
+    gradient: UnsafeMutableBufferPointer<Double>?, sampleCount n: Int
+) throws(CoreError) -> SoftAUROCResult {
+    let partials = try ScratchBuffer<Double>(count: 4)
+    defer { partials.free() }
+    let part = partials.base!
+    let total = pos.count + neg.count
+    let parallel = total >= FastSoftParameters.parallelThreshold
+    let needGradient = gradient != nil
+    runConcurrently(inParallel: parallel,
+                    with: (pos: pos, neg: neg, t: temperature, part: part, grad: needGradient), { c in
+        let r = WindowSoftAUROC.positives(c.pos, c.neg, temperature: c.t, range: 0..<(c.pos.count / 2))
+        c.part[0] = r.value; c.part[1] = r.moment
+        if c.grad { WindowSoftAUROC.negatives(c.pos, c.neg, temperature: c.t, range: 0..<(c.neg.count / 2)) }
+    }, { c in
+        let r = WindowSoftAUROC.positives(c.pos, c.neg, temperature: c.t, range: (c.pos.count / 2)..<c.pos.count)
+        c.part[2] = r.value; c.part[3] = r.moment
+        if c.grad { WindowSoftAUROC.negatives(c.pos, c.neg, temperature: c.t, range: (c.neg.count / 2)..<c.neg.count) }
+    })
+    var value = CompensatedSum(), moment = CompensatedSum()
+    value.add(part[0]); value.add(part[2])
+    moment.add(part[1]); moment.add(part[3])
+    if let gradient {
+        if total < n {
+            for k in gradient.indices { gradient[k] = 0 }
+        }
+        let g = gradient.baseAddress!
+        runConcurrently(inParallel: parallel, with: (g: g, pos: pos, neg: neg, t: temperature), { c in
+            let g = c.g, pos = c.pos, temperature = c.t
+            for i in 0..<pos.count { g[Int(pos.origin[i])] = pos.mass[i] * pos.potentialBelow[i] / temperature }
+        }, { c in
+            let g = c.g, neg = c.neg, temperature = c.t
+            for j in 0..<neg.count { g[Int(neg.origin[j])] = -neg.mass[j] * neg.potentialBelow[j] / temperature }
+        })
+    }
+    // Clamped to [0, 1] as in `fastSoftAUROC`.
     let v = Swift.min(Swift.max(value.total, 0), 1)
     return SoftAUROCResult(value: v, dTemperature: -moment.total / temperature, hasPairs: true)
 }
@@ -595,7 +667,22 @@ func pointBalancedSplit(_ cells: CellTable, points: Int) -> Int {
 }
 
 /// The smallest and largest score of every cell in `range` (cells are not sorted inside).
-private func setCellBounds(_ cells: CellTable, _ pos: SortedClass, _ neg: SortedClass, _ range: Range<Int>) {
+/// With `sorted` (the sorting route: each class ascending), the first and last point of
+/// each class in the cell are its extremes, read in O(1).
+private func setCellBounds(_ cells: CellTable, _ pos: SortedClass, _ neg: SortedClass, _ range: Range<Int>,
+                           sorted: Bool) {
+    if sorted {
+        for c in range {
+            let p = Int(cells.posStart[c]), pe = Int(cells.posStart[c + 1])
+            let q = Int(cells.negStart[c]), qe = Int(cells.negStart[c + 1])
+            var lo = Double.infinity, hi = -Double.infinity
+            if pe > p { lo = pos.scores[p]; hi = pos.scores[pe - 1] }
+            if qe > q { lo = Swift.min(lo, neg.scores[q]); hi = Swift.max(hi, neg.scores[qe - 1]) }
+            cells.lo[c] = lo
+            cells.hi[c] = hi
+        }
+        return
+    }
     for c in range {
         let p = Int(cells.posStart[c]), q = Int(cells.negStart[c])
         let positives = scoreRange(UnsafeBufferPointer(start: pos.scores + p, count: Int(cells.posStart[c + 1]) - p))

@@ -231,3 +231,44 @@ def test_concurrent_calls_are_bitwise_identical(lib):
     for value, grad, dtemp in results:
         assert value == alone[0] and dtemp == alone[2]
         assert np.array_equal(grad, alone[1])
+
+
+@pytest.mark.parametrize("t", [1e-9, 1e-3, 2.0])
+@pytest.mark.parametrize("weighted", [False, True])
+def test_groups_at_gaps_around_the_counting_distance(lib, t, weighted):
+    """Groups of 1 to 60 points whose gaps straddle the near distance (4 T) and the
+    counting distance (40 T, where pairs in different clusters are counted: sigmoid 1 or
+    0, no slope), so clusters of one and of many cells, far pairs inside a cluster and
+    counted pairs between clusters all occur, at scores offset far from 0."""
+    rng = np.random.default_rng(9 + weighted)
+    gaps = np.array([0.5, 3.9, 4.1, 10.0, 38.0, 39.9, 40.0, 40.1, 42.0, 80.0])
+    parts, position = [], 0.0
+    for _ in range(300):
+        position += rng.choice(gaps) * t
+        size = int(rng.choice([1, 1, 2, 5, 20, 60]))
+        parts.append(position + rng.uniform(0, 1.5 * t, size=size))
+    scores = 1e3 + np.concatenate(parts)
+    n = scores.size
+    labels = labels_for(rng, n, 0.45)
+    weights = rng.uniform(0.01, 10, size=n) * (rng.random(n) > 0.1) if weighted else None
+    check(lib, f"gaps around 40 T, T={t} weighted={weighted}", scores, labels, weights, t)
+
+
+@pytest.mark.parametrize("spacing", [2.0, 10.0, 200.0])
+@pytest.mark.parametrize("weighted", [False, True])
+def test_sparse_scores_window_path(lib, spacing, weighted):
+    """Sparse data on the scale of T (mean gap `spacing` T): about 40 / spacing pairs a
+    point lie within 40 T, so the library takes its window path (pairs within 40 T summed
+    directly, the rest counted; taken at <= 4 such pairs a point) at spacings 10 and 200
+    (1.9 and 0.1 pairs a point, counted separately with numpy.searchsorted), and its cells
+    at 2 (9.5 a point); ties and near-ties are mixed in."""
+    rng = np.random.default_rng(int(spacing) + 100 * weighted)
+    n = 20_000
+    t = 1e-3 / (n * spacing)
+    scores = np.sort(rng.uniform(5.0, 5.001, size=n))
+    scores[::97] = scores[1::97]  # exact ties
+    scores[::89] = scores[1::89] + 0.5 * t  # near ties
+    rng.shuffle(scores)
+    labels = labels_for(rng, n, 0.4)
+    weights = rng.uniform(0, 4, size=n) * (rng.random(n) > 0.1) if weighted else None
+    check(lib, f"sparse spacing={spacing} T weighted={weighted}", scores, labels, weights, t)
