@@ -755,8 +755,8 @@ int auroc_delong_f32(const float *scores, size_t n, size_t k, size_t sample_stri
  * Each returns DIFFAUROC_OK, DIFFAUROC_E_NULL_POINTER (out / out_exponents / out_count
  * NULL; scores or labels NULL with n > 0), DIFFAUROC_E_TOO_LARGE, DIFFAUROC_E_CAPACITY
  * (table), DIFFAUROC_E_NO_MEMORY, or a sample's error (diffauroc_find_invalid names it).
- * On error nothing is written. Memory: 16 bytes per sample (sort keys and their spare),
- * 32 with weights and for the table, plus the sort's tables (about 0.3 MiB); one thread.
+ * On error nothing is written. Memory: 18 bytes per sample (sort keys and their spare),
+ * 32 with weights and for the table, plus the sort's tables (about 0.6 MiB); one thread.
  * The _f32 forms take float32 arrays (the checks of auroc_exact_f32) and give the same
  * results as the double forms on the values widened to double.
  */
