@@ -23,8 +23,8 @@
 /// sum (the count, without weights): what the ROC curve and batch merges need.
 ///
 /// The samples are sorted per class by order key (`sortWords`, RadixSort.swift), one
-/// sweep over the groups of equal keys follows. Memory: 16 bytes per sample (keys and
-/// spare), 32 with weights, plus the sort's tables.
+/// sweep over the groups of equal keys follows. Memory: 18 bytes per sample (keys and
+/// spare, 1-byte empty values), 32 with weights and for the table, plus the sort's tables.
 
 /// The largest n of the summaries (so that the unweighted sums fit 128 bits).
 public let summaryMaximumCount = 1 << 40
