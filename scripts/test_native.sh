@@ -140,6 +140,7 @@ if [ -x "$tmp/test_delong" ]; then
         run_program env DIFFAUROC_KERNELS=baseline "$tmp/test_delong"
 fi
 step "compile+run Tests/c/test_summary.c (mergeable summaries; both CPU builds)" eval 'gcc "${CFLAGS[@]}" Tests/c/test_summary.c -o "$tmp/test_summary" "${LINK[@]}" -lm && run_program "$tmp/test_summary" && run_program env DIFFAUROC_KERNELS=baseline "$tmp/test_summary"'
+step "compile+run Tests/c/test_hessian.c (Hessian-vector products; both CPU builds)" eval 'gcc "${CFLAGS[@]}" Tests/c/test_hessian.c -o "$tmp/test_hessian" "${LINK[@]}" -lm && run_program "$tmp/test_hessian" && run_program env DIFFAUROC_KERNELS=baseline "$tmp/test_hessian"'
 
 # ---- every allocation failing in turn (malloc shim linked into the test program)
 compile_alloc_fail() {
