@@ -47,7 +47,8 @@ def oracle(s, y, w, t, v, vt):
     p, q = w[pos] / w[pos].sum(), w[neg] / w[neg].sum()
     t, vt = L(t), L(vt)
     x = (s[pos][:, None] - s[neg][None, :]) / t
-    sig = 1 / (1 + np.exp(-x))
+    with np.errstate(over="ignore"):  # exp(-x) = inf for x < -11356: sigmoid 0, exact
+        sig = 1 / (1 + np.exp(-x))
     d1 = sig * (1 - sig)
     d2 = d1 * (1 - 2 * sig)
     mixed = d1 + x * d2
