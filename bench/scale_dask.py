@@ -11,7 +11,8 @@
 3. diffauroc.dask.auroc_exact on dask.dataframe.read_parquet of the same files, on a
    distributed.LocalCluster of --workers single-threaded worker processes whose memory
    limits sum to less than the data (the range shuffle spills to disk): wall time, peak
-   resident memory of each worker process (VmHWM), bytes spilled, and whether the value
+   resident memory of each worker process (VmHWM), the spill directory's peak size
+   (sampled every 0.5 s), and whether the value
    equals the reference bit for bit. (Run before the reference, in a fresh cluster.)
 4. Spark MLlib's BinaryClassificationMetrics(scoreAndLabels).areaUnderROC in local mode
    (local[workers]) on the same Parquet files, in the Python given by --spark-python (a
@@ -40,7 +41,7 @@ def write_data(directory: Path, n: int, chunk: int, seed: int) -> int:
     import pyarrow.parquet as pq
 
     directory.mkdir(parents=True, exist_ok=True)
-    marker = directory / f"complete-{n}-{chunk}-{seed}"
+    marker = directory / f"complete-{n}-{chunk}-{seed}-npy"
     if marker.exists():
         return len(list(directory.glob("part-*.parquet")))
     for old in directory.glob("*"):
@@ -53,6 +54,8 @@ def write_data(directory: Path, n: int, chunk: int, seed: int) -> int:
         scores = (rng.standard_normal(size) + 0.8 * labels).astype(np.float32)
         table = pa.table({"score": scores, "label": labels})
         pq.write_table(table, directory / f"part-{files:05d}.parquet", compression="none")
+        np.save(directory / f"score-{files:05d}.npy", scores)   # the same data for
+        np.save(directory / f"label-{files:05d}.npy", labels)   # --input npy
         files += 1
     marker.touch()
     return files
@@ -84,40 +87,92 @@ def _peak_rss_mb() -> float:
 
 
 def _worker_stats(dask_worker=None):
-    spilled = None
-    data = getattr(dask_worker, "data", None)
-    total = getattr(data, "spilled_total", None)
-    if total is not None:
-        spilled = {"memory_bytes_spilled": getattr(total, "memory", None),
-                   "disk_bytes_written": getattr(total, "disk", None)}
-    return {"peak_rss_mb": _peak_rss_mb(), "spilled": spilled}
+    return {"peak_rss_mb": _peak_rss_mb()}
 
 
-def run_dask(directory: Path, workers: int, memory_limit: str, n_ranges) -> dict:
+class _DiskSampler:
+    """The largest size of the workers' spill directory, sampled every 0.5 s."""
+
+    def __init__(self, directory: Path) -> None:
+        import threading
+        self.directory, self.peak, self._stop = directory, 0, threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        while not self._stop.wait(0.5):
+            size = 0
+            for root, _, files in os.walk(self.directory):
+                for name in files:
+                    try:
+                        size += os.path.getsize(os.path.join(root, name))
+                    except OSError:
+                        pass
+            self.peak = max(self.peak, size)
+
+    def stop(self) -> int:
+        self._stop.set()
+        self._thread.join()
+        return self.peak
+
+
+def _npy_column(directory: Path, name: str):
+    """The .npy files of one column as a dask array, one chunk per file, loaded by the
+    worker that needs it (no pandas or pyarrow in the workers)."""
+    import dask.array as da
+    import numpy as np
+    from dask import delayed
+
+    parts = []
+    for path in sorted(directory.glob(f"{name}-*.npy")):
+        header = np.load(path, mmap_mode="r")
+        parts.append(da.from_delayed(delayed(np.load, pure=True)(str(path)),
+                                     shape=header.shape, dtype=header.dtype))
+    return da.concatenate(parts)
+
+
+def run_dask(directory: Path, workers: int, memory_limit: str, n_ranges, source: str) -> dict:
     import dask
     import dask.dataframe as dd
     import distributed
     from diffauroc import dask as dauroc
+
+    # Worker processes give freed memory back to the system (glibc trims at once; Arrow
+    # allocates with malloc, not its own retaining pool), so that a worker's unmanaged
+    # memory does not pin it at the pause threshold.
+    environ = {"MALLOC_TRIM_THRESHOLD_": "0", "ARROW_DEFAULT_MEMORY_POOL": "system",
+               "OMP_NUM_THREADS": "1"}
+    os.environ.update(environ)
 
     local = directory.parent / "dask-worker-space"
     with dask.config.set({"distributed.worker.memory.target": 0.4,
                           "distributed.worker.memory.spill": 0.5,
                           "distributed.worker.memory.pause": 0.95,
                           "distributed.worker.memory.terminate": False,
+                          "distributed.nanny.pre-spawn-environ": environ,
                           "temporary-directory": str(local)}):
         with distributed.LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
                                       memory_limit=memory_limit, dashboard_address=None,
                                       local_directory=str(local)) as cluster, \
                 distributed.Client(cluster) as client:
-            frame = dd.read_parquet(str(directory / "part-*.parquet"), columns=["score", "label"])
+            if source == "parquet":
+                frame = dd.read_parquet(str(directory / "part-*.parquet"),
+                                        columns=["score", "label"])
+                scores, labels, blocks = frame.score, frame.label, frame.npartitions
+            else:
+                scores, labels = _npy_column(directory, "score"), _npy_column(directory, "label")
+                blocks = scores.numblocks[0]
+            sampler = _DiskSampler(local)
             start = time.perf_counter()
-            value = dauroc.auroc_exact(frame.score, frame.label, n_ranges=n_ranges)
+            value = dauroc.auroc_exact(scores, labels, n_ranges=n_ranges)
             seconds = time.perf_counter() - start
+            spilled_peak = sampler.stop()
             stats = client.run(_worker_stats)
             limits = {w: info.get("memory_limit")
                       for w, info in client.scheduler_info()["workers"].items()}
     return {"value": value, "seconds": seconds, "workers": stats,
-            "memory_limit_per_worker": memory_limit, "partitions": frame.npartitions,
+            "spill_directory_peak_mb": spilled_peak / 2**20,
+            "memory_limit_per_worker": memory_limit, "blocks": blocks, "input": source,
             "limits": {str(k): v for k, v in limits.items()}}
 
 
@@ -158,8 +213,11 @@ def main() -> None:
     parser.add_argument("--chunk", type=int, default=1 << 20)
     parser.add_argument("--seed", type=int, default=16)
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--memory-limit", default="350MB")
+    parser.add_argument("--memory-limit", default="390MB")
     parser.add_argument("--n-ranges", type=int, default=None)
+    parser.add_argument("--input", choices=["parquet", "npy"], default="parquet",
+                        help="dask input: dataframe columns of the Parquet files, or dask "
+                             "arrays of the .npy copies of the same data")
     parser.add_argument("--data-dir", default="/tmp/diffauroc-scale/data")
     parser.add_argument("--spark-python", default=None)
     parser.add_argument("--spark-memory", default="4g")
@@ -173,7 +231,8 @@ def main() -> None:
     report["files"] = write_data(directory, args.n, args.chunk, args.seed)
     report["write_seconds"] = time.perf_counter() - start
     print("data written", report["files"], "files", flush=True)
-    report["dask"] = run_dask(directory, args.workers, args.memory_limit, args.n_ranges)
+    report["dask"] = run_dask(directory, args.workers, args.memory_limit, args.n_ranges,
+                              args.input)
     print("dask", report["dask"], flush=True)
     if not args.skip_reference:
         report["reference"] = reference(directory)
