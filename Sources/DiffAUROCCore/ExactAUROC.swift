@@ -33,6 +33,22 @@ public func exactAUROCFloat32(
     try exactAUROC(scores: scores, labels: labels, weights: weights)
 }
 
+/// Memory a caller lends `exactAUROC` for its sorted words (one word of at most 8 bytes per
+/// sample), so that many calls over the same n (the column functions: one call per column)
+/// reuse one buffer instead of each faulting in fresh pages (about a tenth of the time of a
+/// call at n = 10^6). The caller owns, advises and frees it; one call at a time uses it.
+struct ExactWordScratch {
+    let base: UnsafeMutableRawPointer
+    let byteCount: Int
+
+    /// The scratch as `count` words of type W, or nil if it is too small.
+    func words<W: BitwiseCopyable>(_: W.Type, count: Int) -> ScratchBuffer<W>? {
+        guard count <= byteCount / MemoryLayout<W>.stride,
+              Int(bitPattern: base) % MemoryLayout<W>.alignment == 0 else { return nil }
+        return ScratchBuffer(borrowing: base.bindMemory(to: W.self, capacity: count), count: count)
+    }
+}
+
 /// What `exactAUROCFloat32CheckingInputs` found.
 public enum CheckedExactAUROC: Equatable {
     /// The exact AUROC (the inputs were valid).
@@ -115,9 +131,18 @@ private let prefixHistogramThreshold = 1 << 18
 /// the value that travels with each through the sort.
 private protocol ExactSampleSource {
     associatedtype Key: FixedWidthInteger & UnsignedInteger & BitwiseCopyable
+    /// What phase 3 writes and phase 4 sorts per sample: the key (less the bucket bits)
+    /// above the class bit; `PackedWeightedSource` also carries the weight in it.
+    associatedtype Word: FixedWidthInteger & UnsignedInteger & BitwiseCopyable
     associatedtype Value: BitwiseCopyable
-    /// Whether `Value` is a signed mass (Double) rather than `NoValue`.
+    /// How the weighted sweep finds each sorted sample's signed mass.
+    associatedtype Masses: SweepMasses
+    /// Whether the samples carry weights (`Value` a signed mass, or the weight packed in
+    /// `Word`).
     static var isWeighted: Bool { get }
+    /// The word's bits below this are not key: the sort orders by `word >> ignoredLowBits`
+    /// alone, stably, and the sweep groups by it (1: the class bit).
+    static var ignoredLowBits: Int { get }
     /// Whether phase 1 checks the inputs (`invalid`), which were then not validated before.
     static var checksInputs: Bool { get }
     var count: Int { get }
@@ -131,6 +156,12 @@ private protocol ExactSampleSource {
     func weight(_ i: Int) -> Double
     /// The value carried by sample i, given each class's largest weight.
     func value(_ i: Int, maxPositive: Double, maxNegative: Double) -> Value
+    /// Sample i's word, given its key shifted as phase 3 lays it out (bucket bits off,
+    /// the rest at the top, zeros below).
+    func word(_ i: Int, shiftedKey: Key) -> Word
+    /// The signed masses of the sorted words and values (weighted sources).
+    func masses(words: UnsafePointer<Word>, values: UnsafePointer<Value>,
+                maxPositive: Double, maxNegative: Double) -> Masses
     /// With `checksInputs`: 1 if sample i's score is not finite or its label neither 0
     /// nor 1, else 0 (without a branch).
     func invalid(_ i: Int) -> Int
@@ -138,12 +169,30 @@ private protocol ExactSampleSource {
 
 extension ExactSampleSource {
     static var checksInputs: Bool { false }
+    static var ignoredLowBits: Int { 1 }
     @inline(__always) func invalid(_ i: Int) -> Int { 0 }
+}
+
+extension ExactSampleSource where Word == Key {
+    @inline(__always) func word(_ i: Int, shiftedKey: Key) -> Word {
+        shiftedKey | Key(truncatingIfNeeded: classBit(i))
+    }
+}
+
+extension ExactSampleSource where Masses == DoubleMasses {
+    /// The values themselves (signed masses; unused, and not Double, when unweighted).
+    @inline(__always)
+    func masses(words: UnsafePointer<Word>, values: UnsafePointer<Value>,
+                maxPositive: Double, maxNegative: Double) -> DoubleMasses {
+        DoubleMasses(base: UnsafeRawPointer(values).assumingMemoryBound(to: Double.self))
+    }
 }
 
 private struct UnweightedSource<Score: OrderKeyed>: ExactSampleSource {
     let scores: UnsafeBufferPointer<Score>
     let labels: UnsafeBufferPointer<Score>
+    typealias Word = Score.OrderKey
+    typealias Masses = DoubleMasses
     static var isWeighted: Bool { false }
     var count: Int { scores.count }
     @inline(__always) func isIncluded(_ i: Int) -> Bool { true }
@@ -159,6 +208,8 @@ private struct UnweightedSource<Score: OrderKeyed>: ExactSampleSource {
 private struct CheckingUnweightedSource<Score: OrderKeyed>: ExactSampleSource {
     let scores: UnsafeBufferPointer<Score>
     let labels: UnsafeBufferPointer<Score>
+    typealias Word = Score.OrderKey
+    typealias Masses = DoubleMasses
     static var isWeighted: Bool { false }
     static var checksInputs: Bool { true }
     var count: Int { scores.count }
@@ -179,6 +230,8 @@ private struct WeightedSource<Score: OrderKeyed>: ExactSampleSource {
     let scores: UnsafeBufferPointer<Score>
     let labels: UnsafeBufferPointer<Score>
     let weights: UnsafeBufferPointer<Score>
+    typealias Word = Score.OrderKey
+    typealias Masses = DoubleMasses
     static var isWeighted: Bool { true }
     var count: Int { scores.count }
     @inline(__always) func isIncluded(_ i: Int) -> Bool { weights[i] > 0 }
@@ -191,6 +244,89 @@ private struct WeightedSource<Score: OrderKeyed>: ExactSampleSource {
     @inline(__always) func value(_ i: Int, maxPositive: Double, maxNegative: Double) -> Double {
         let y = Double(classBit(i))
         return weight(i) / (y * maxPositive + (1 - y) * maxNegative) * (2 * y - 1)
+    }
+}
+
+/// Weighted float32 samples with the weight carried in the word instead of a Double value
+/// beside it: word = key bits << 32 | weight bits << 1 | class (a weight > 0 is finite, so
+/// its sign bit is 0 and its other 31 bits fit). 8 bytes per sample through the scatter
+/// and the in-cache sort instead of 12 (a 4-byte word and an 8-byte mass), and no mass
+/// computed in the scatter: the sweep computes each mass from the word (`PackedFloatMasses`),
+/// the same double as `WeightedSource` computes from the same weight, so the same bits.
+private struct PackedWeightedSource: ExactSampleSource {
+    let scores: UnsafeBufferPointer<Float>
+    let labels: UnsafeBufferPointer<Float>
+    let weights: UnsafeBufferPointer<Float>
+    typealias Word = UInt64
+    typealias Masses = PackedFloatMasses
+    static var isWeighted: Bool { true }
+    static var ignoredLowBits: Int { 32 }
+    var count: Int { scores.count }
+    @inline(__always) func isIncluded(_ i: Int) -> Bool { weights[i] > 0 }
+    @inline(__always) func key(_ i: Int) -> UInt32 { scores[i].orderKey }
+    @inline(__always) func classBit(_ i: Int) -> Int { labels[i].classBit }
+    @inline(__always) func weight(_ i: Int) -> Double { weights[i].doubleValue }
+    @inline(__always) func value(_ i: Int, maxPositive: Double, maxNegative: Double) -> NoValue {
+        NoValue()
+    }
+    @inline(__always) func word(_ i: Int, shiftedKey: UInt32) -> UInt64 {
+        UInt64(shiftedKey) &<< 32 | UInt64(weights[i].bitPattern) &<< 1
+            | UInt64(truncatingIfNeeded: classBit(i))
+    }
+    @inline(__always)
+    func masses(words: UnsafePointer<UInt64>, values: UnsafePointer<NoValue>,
+                maxPositive: Double, maxNegative: Double) -> PackedFloatMasses {
+        PackedFloatMasses(words: words, maxPositive: maxPositive, maxNegative: maxNegative)
+    }
+}
+
+/// The signed masses (+ positive, - negative) of the sorted samples, by sorted position.
+protocol SweepMasses {
+    func mass(_ i: Int) -> Double
+    /// max(mass, 0) of i..<i + 4.
+    func positiveMasses4(_ i: Int) -> SIMD4<Double>
+}
+
+/// Masses stored as Doubles.
+struct DoubleMasses: SweepMasses {
+    let base: UnsafePointer<Double>
+    @inline(__always) func mass(_ i: Int) -> Double { base[i] }
+    @inline(__always) func positiveMasses4(_ i: Int) -> SIMD4<Double> {
+        let x = UnsafeRawPointer(base).loadUnaligned(fromByteOffset: i * 8, as: SIMD4<Double>.self)
+        return x.replacing(with: 0, where: x .< 0)
+    }
+}
+
+/// Masses of `PackedWeightedSource`'s words: weight / (the class's power-of-two scale),
+/// signed by the class. The quotient is exact (a float32 weight over a power of two in
+/// [2^-149, 2^127] is a double), so the product by the reciprocal, also exact, is the same
+/// double as `WeightedSource.value`'s quotient: the same bits as the float64 path.
+struct PackedFloatMasses: SweepMasses {
+    let words: UnsafePointer<UInt64>
+    let positiveFactor: Double  // 1 / positive scale
+    let negativeFactor: Double  // -1 / negative scale
+
+    init(words: UnsafePointer<UInt64>, maxPositive: Double, maxNegative: Double) {
+        self.words = words
+        positiveFactor = 1 / maxPositive
+        negativeFactor = -1 / maxNegative
+    }
+
+    @inline(__always) func mass(_ i: Int) -> Double {
+        let word = words[i]
+        let w = Float(bitPattern: UInt32(truncatingIfNeeded: word &>> 1) & 0x7FFF_FFFF)
+        return Double(w) * (word & 1 != 0 ? positiveFactor : negativeFactor)
+    }
+
+    /// A positive's mass or 0 (the same as max(mass, 0): no mass is 0 or NaN).
+    @inline(__always) func positiveMass(_ i: Int) -> Double {
+        let word = words[i]
+        let w = Float(bitPattern: UInt32(truncatingIfNeeded: word &>> 1) & 0x7FFF_FFFF)
+        return Double(w) * (word & 1 != 0 ? positiveFactor : 0)
+    }
+
+    @inline(__always) func positiveMasses4(_ i: Int) -> SIMD4<Double> {
+        SIMD4(positiveMass(i), positiveMass(i + 1), positiveMass(i + 2), positiveMass(i + 3))
     }
 }
 
@@ -211,21 +347,34 @@ private struct ChunkTally: BitwiseCopyable {
 }
 
 /// `chunkCount` (tests only): 1 or 2 chunks whatever n (nil: 2 from `parallelThreshold`).
+/// `forceUnpackedWeights` (tests only): float32 weighted through `WeightedSource` (a Double
+/// mass beside each word) instead of `PackedWeightedSource`; the same bits either way.
+/// `scratch`: memory for the sorted words, used instead of a fresh allocation when it holds
+/// 8 n bytes (see `ExactWordScratch`).
 func exactAUROC<Score: OrderKeyed>(
     scores: UnsafeBufferPointer<Score>, labels: UnsafeBufferPointer<Score>,
-    weights: UnsafeBufferPointer<Score>?, chunkCount: Int? = nil
+    weights: UnsafeBufferPointer<Score>?, chunkCount: Int? = nil,
+    forceUnpackedWeights: Bool = false, scratch: ExactWordScratch? = nil
 ) throws(CoreError) -> Double? {
     if let weights {
+        if Score.self == Float.self && !forceUnpackedWeights {
+            // float32: the weight travels in the word (`PackedWeightedSource`).
+            return try exactAUROCOutcome(
+                PackedWeightedSource(scores: unsafeBitCast(scores, to: UnsafeBufferPointer<Float>.self),
+                                     labels: unsafeBitCast(labels, to: UnsafeBufferPointer<Float>.self),
+                                     weights: unsafeBitCast(weights, to: UnsafeBufferPointer<Float>.self)),
+                chunkCount: chunkCount, scratch: scratch).value
+        }
         return try exactAUROCOutcome(WeightedSource(scores: scores, labels: labels, weights: weights),
-                                     chunkCount: chunkCount).value
+                                     chunkCount: chunkCount, scratch: scratch).value
     }
     return try exactAUROCOutcome(UnweightedSource(scores: scores, labels: labels),
-                                 chunkCount: chunkCount).value
+                                 chunkCount: chunkCount, scratch: scratch).value
 }
 
 /// The algorithm; `invalid` only with `Source.checksInputs` (and then `value` is nil).
 private func exactAUROCOutcome<Source: ExactSampleSource>(
-    _ source: Source, chunkCount forcedChunkCount: Int? = nil
+    _ source: Source, chunkCount forcedChunkCount: Int? = nil, scratch: ExactWordScratch? = nil
 ) throws(CoreError) -> (value: Double?, invalid: Bool) {
     typealias Key = Source.Key
     typealias T = RadixSortTuning
@@ -233,11 +382,13 @@ private func exactAUROCOutcome<Source: ExactSampleSource>(
     precondition(n >= 2 || !Source.checksInputs)
     guard n >= 2 else { return (nil, false) }
     let chunkCount = forcedChunkCount ?? (n >= parallelThreshold ? 2 : 1)
-    let words = try ScratchBuffer<Key>(count: n)
-    defer { words.free() }
+    let borrowed = scratch.flatMap { $0.words(Source.Word.self, count: n) }
+    let words: ScratchBuffer<Source.Word>
+    if let borrowed { words = borrowed } else { words = try ScratchBuffer<Source.Word>(count: n) }
+    defer { if borrowed == nil { words.free() } }
     let values = try ScratchBuffer<Source.Value>(count: n)
     defer { values.free() }
-    words.adviseHugePages()
+    if borrowed == nil { words.adviseHugePages() }
     if Source.isWeighted { values.adviseHugePages() }
     // The team's results, and the scratch of phase 4 (`outcome.spare`), allocated by the
     // leader once the bucket sizes are known: for each chunk, as much as its largest
@@ -257,7 +408,7 @@ private func exactAUROCOutcome<Source: ExactSampleSource>(
     let first = tallies.base!, later = tallies.base! + chunkCount
     // Weighted: one slot per canonical block of the sweep (see `WeightedSweep`), at most
     // one per `blockLength` samples; slots of positions where no block starts stay absent.
-    let blockSlotCount = Source.isWeighted ? (n - 1) / WeightedSweep.blockLength + 1 : 0
+    let blockSlotCount = Source.isWeighted ? (n - 1) / weightedBlockLength + 1 : 0
     let blockSlots = try ScratchBuffer<WeightedBlock>(count: blockSlotCount)
     defer { blockSlots.free() }
     blockSlots.buffer.initialize(repeating: .absent)
@@ -296,7 +447,7 @@ private struct ExactTeamOutcome<Source: ExactSampleSource> {
     var result: Double? = nil
     var inputsInvalid = false
     /// Scratch of phase 4 (see `exactAUROCOutcome`), freed by it.
-    var spare: (words: ScratchBuffer<Source.Key>, values: ScratchBuffer<Source.Value>)? = nil
+    var spare: (words: ScratchBuffer<Source.Word>, values: ScratchBuffer<Source.Value>)? = nil
     var spareAllocationFailed = false
 }
 
@@ -314,7 +465,7 @@ private struct ExactTeam<Source: ExactSampleSource> {
     let tablesPerChunk: Int
     let prefixBase: UnsafeMutablePointer<UInt32>?
     let prefixShift: Int
-    let w: UnsafeMutablePointer<Key>
+    let w: UnsafeMutablePointer<Source.Word>
     let v: UnsafeMutablePointer<Source.Value>
     let blockSlots: ScratchBuffer<WeightedBlock>
     let outcome: UnsafeMutablePointer<ExactTeamOutcome<Source>>
@@ -473,7 +624,7 @@ private struct ExactTeam<Source: ExactSampleSource> {
             // try? (not do/catch into `any Error`, which would allocate a box while
             // memory is short).
             let spareCount = largestBucket.0 + largestBucket.1
-            if let spareWords = try? ScratchBuffer<Key>(count: spareCount) {
+            if let spareWords = try? ScratchBuffer<Source.Word>(count: spareCount) {
                 if let spareValues = try? ScratchBuffer<Source.Value>(count: spareCount) {
                     outcome.pointee.spare = (spareWords, spareValues)
                 } else {
@@ -498,7 +649,7 @@ private struct ExactTeam<Source: ExactSampleSource> {
                 let key = source.key(i)
                 let b = bucket(key)
                 let p = offsets[b]
-                w[p] = ((key &<< drop) &<< digitBits) | Key(truncatingIfNeeded: source.classBit(i))
+                w[p] = source.word(i, shiftedKey: (key &<< drop) &<< digitBits)
                 v[p] = source.value(i, maxPositive: maxPositive, maxNegative: maxNegative)
                 offsets[b] = p &+ 1
             }
@@ -508,6 +659,9 @@ private struct ExactTeam<Source: ExactSampleSource> {
         // Phase 4: sort each bucket in cache and sweep it.
         guard !outcome.pointee.spareAllocationFailed, let spare = outcome.pointee.spare
         else { return }
+        let masses = source.masses(words: w, values: v, maxPositive: maxPositive,
+                                   maxNegative: maxNegative)
+        let groupShift = Source.ignoredLowBits
         for chunk in worker.chunks {
             let spareOffset = chunk == 0 ? 0 : largestBucket.0
             let buckets = chunk == 0 ? 0..<splitBucket : splitBucket..<bucketCount
@@ -517,7 +671,7 @@ private struct ExactTeam<Source: ExactSampleSource> {
             var sweep = SweepState()
             var weightedSweep = WeightedSweep(
                 start: start, provisional: chunk != 0, slots: blockSlots.base,
-                masses: UnsafeRawPointer(v).assumingMemoryBound(to: Double.self))
+                masses: masses)
             let sortTables = histogram(chunk) + 2 * topBucketCount
             for b in buckets {
                 var size = 0
@@ -525,11 +679,11 @@ private struct ExactTeam<Source: ExactSampleSource> {
                 if size > 1 {
                     sortWords(w + start, v + start, spareWords: spare.words.base! + spareOffset,
                               spareValues: spare.values.base! + spareOffset, count: size, tables: sortTables,
-                              ignoringLowestBit: true)  // the class bit: the sweep groups by word >> 1
+                              ignoringLowestBit: true,  // the class bit: the sweep groups by word >> 1
+                              ignoredLowBits: Source.ignoredLowBits)  // (or >> this)
                 }
                 if Source.isWeighted {
-                    weightedSweep.sweep(w + start, UnsafeMutableRawPointer(v + start)
-                        .assumingMemoryBound(to: Double.self), count: size, offset: start)
+                    weightedSweep.sweep(w + start, count: size, offset: start, groupShift: groupShift)
                 } else {
                     sweep.sweepUnweighted(w + start, count: size)
                 }
@@ -542,19 +696,18 @@ private struct ExactTeam<Source: ExactSampleSource> {
         guard worker.isLeader else { return }
         if Source.isWeighted {
             // Blocks at the chunks' edges (see `WeightedSweep`), then every block in order.
-            let masses = UnsafeMutableRawPointer(v).assumingMemoryBound(to: Double.self)
             let edge0 = later[0].weighted
             let edge1 = chunkCount == 2 ? later[1].weighted : edge0
             @inline(__always) func store(_ start: Int, _ block: WeightedBlock) {
-                blockSlots.base![start / WeightedSweep.blockLength] = block
+                blockSlots.base![start / weightedBlockLength] = block
             }
             if chunkCount == 1 || splitIndex == count {
                 store(edge0.openBlockStart, edge0.openBlock)
             } else if splitIndex == 0 {
                 if edge1.firstBlockEnd >= 0 { store(0, edge1.firstBlock) }
                 store(edge1.openBlockStart, edge1.openBlock)
-            } else if splitIndex >= (edge0.lastGroupStart / WeightedSweep.blockLength + 1)
-                        * WeightedSweep.blockLength {
+            } else if splitIndex >= (edge0.lastGroupStart / weightedBlockLength + 1)
+                        * weightedBlockLength {
                 // A block starts at the split: both edge blocks are whole.
                 store(edge0.openBlockStart, edge0.openBlock)
                 if edge1.firstBlockEnd >= 0 { store(splitIndex, edge1.firstBlock) }
@@ -572,7 +725,8 @@ private struct ExactTeam<Source: ExactSampleSource> {
                     let lower = Swift.max(bucketStart, blockStart)
                     let upper = Swift.min(bucketStart + size, blockEnd)
                     if lower < upper {
-                        again.sweep(w + lower, masses + lower, count: upper - lower, offset: lower)
+                        again.sweep(w + lower, count: upper - lower, offset: lower,
+                                    groupShift: groupShift)
                     }
                     bucketStart += size
                 }
@@ -675,8 +829,10 @@ private struct SweepState {
 //    straddles the split again, whole.
 //  - Within a group, the masses are summed in their order in the sorted sequence. Only
 //    same-class masses are summed together (P and N apart; adding the other class's
-//    zero is an exact no-op), and every pass of the sorts is stable and the scatter
-//    is in input order, so same-class tied samples are in input order in every layout.
+//    zero is an exact no-op), and the scatter is in input order and every pass of the
+//    sorts is stable and orders by the key alone (`ignoredLowBits`: not by the class bit,
+//    nor by the weight bits of float32 words, even in the insertion sort), so tied samples
+//    are in input order in every layout.
 //  - The sums use only IEEE-specified operations (+, *, fused multiply-add, max), so each
 //    is the same bits on both builds (the SSE2 build calls libm's fma, correctly rounded
 //    as the instruction is); Swift does not contract a * b + c on its own.
@@ -689,8 +845,8 @@ private struct SweepState {
 // double-double hi + lo: hi + x is split exactly into its rounded value and its error
 // (TwoSum), and p * hi into its product and error (fma); only the lo parts round.
 //  - Within a block: at most `blockLength` group starts, so each lo accumulates at most
-//    B = 1024 error terms of size <= eps |hi| (eps = 2^-53), itself with relative error
-//    <= B eps: the block's sums carry relative error <= ~B^2 eps^2 + 2 eps^2 = 2^-86.
+//    B = 1024 error terms of size <= eps |hi|, itself with relative error <= B eps: the
+//    block's sums carry relative error <= ~B^2 eps^2 + 2 eps^2 = 2^-86.
 //    Tie groups are summed with a renormalized double-double (relative error <= 2 eps^2
 //    per term added: at most 2^-73 for any group of < 2^32 samples). The block's positive
 //    mass is summed apart, in four lanes renormalized every 1024 samples (`positiveMass`):
@@ -777,15 +933,18 @@ private struct DoubleDouble {
     }
 }
 
+/// Samples per canonical block of the weighted sweep (see "The weighted sweep").
+let weightedBlockLength = 1024
+
 /// The weighted sweep of one chunk: its sorted buckets in order (`sweep`), block by
 /// canonical block (see "The weighted sweep" above), each closed block stored in `slots`
 /// at index start / `blockLength`.
-struct WeightedSweep {
-    static let blockLength = 1024
+struct WeightedSweep<Masses: SweepMasses> {
+    static var blockLength: Int { weightedBlockLength }
 
     private let slots: UnsafeMutablePointer<WeightedBlock>?
-    /// The signed masses of the whole sorted sequence (for `positiveMass`).
-    private let masses: UnsafePointer<Double>
+    /// The signed masses of the whole sorted sequence, by sorted position.
+    private let masses: Masses
     /// Whether the chunk's first block may not be a block (not the sequence's start).
     private let provisional: Bool
     /// The end of the samples swept so far.
@@ -801,7 +960,7 @@ struct WeightedSweep {
 
     /// A sweep whose first sample, at sorted position `start`, starts a group.
     init(start: Int, provisional: Bool, slots: UnsafeMutablePointer<WeightedBlock>?,
-         masses: UnsafePointer<Double>) {
+         masses: Masses) {
         self.slots = slots
         self.masses = masses
         self.provisional = provisional
@@ -814,14 +973,14 @@ struct WeightedSweep {
     /// The chunk's edges, its open block's positive mass summed.
     var summary: WeightedSweepSummary {
         var open = block
-        (open.aboveHi, open.aboveLo) = positiveMass(masses + blockStart, count: sweptEnd - blockStart)
+        (open.aboveHi, open.aboveLo) = positiveMass(masses, from: blockStart, count: sweptEnd - blockStart)
         return WeightedSweepSummary(openBlockStart: blockStart, openBlock: open,
                                     firstBlockEnd: firstBlockEnd, firstBlock: firstBlock,
                                     lastGroupStart: lastGroupStart)
     }
 
     private mutating func closeBlock(at position: Int) {
-        (block.aboveHi, block.aboveLo) = positiveMass(masses + blockStart, count: position - blockStart)
+        (block.aboveHi, block.aboveLo) = positiveMass(masses, from: blockStart, count: position - blockStart)
         if provisional && firstBlockEnd < 0 {
             firstBlock = block
             firstBlockEnd = position
@@ -835,13 +994,13 @@ struct WeightedSweep {
 
     /// Sweeps `count` sorted samples at sorted positions offset..<offset + count, which
     /// follow the ones swept before; the first starts a group and the last ends one
-    /// (equal words in different buckets are not equal scores). `masses`: signed masses
-    /// (+ positive, - negative).
+    /// (equal words in different buckets are not equal scores). A group is a run of equal
+    /// `word >> groupShift`; the masses come from `masses` at offset + i.
     mutating func sweep<Word: FixedWidthInteger>(
-        _ words: UnsafeMutablePointer<Word>, _ masses: UnsafeMutablePointer<Double>,
-        count: Int, offset: Int
+        _ words: UnsafeMutablePointer<Word>, count: Int, offset: Int, groupShift: Int
     ) {
         guard count > 0 else { return }
+        let masses = self.masses
         var i = 0
         var groupStart = 0
         while true {
@@ -851,15 +1010,15 @@ struct WeightedSweep {
             let segmentEnd = Swift.min(count, nextMultiple - offset)
             while i < segmentEnd {
                 groupStart = i
-                let group = words[i] &>> 1
-                let m = masses[i]
+                let group = words[i] &>> groupShift
+                let m = masses.mass(offset + i)
                 let p = Swift.max(m, 0), q = Swift.max(-m, 0)
                 i += 1
-                if i < count && words[i] &>> 1 == group {
+                if i < count && words[i] &>> groupShift == group {
                     // A tie group: its positive and negative masses, renormalized sums.
                     var pp = DoubleDouble(p), qq = DoubleDouble(q)
-                    while i < count && words[i] &>> 1 == group {
-                        let m = masses[i]
+                    while i < count && words[i] &>> groupShift == group {
+                        let m = masses.mass(offset + i)
                         let (ps, pe) = twoSum(pp.hi, Swift.max(m, 0))
                         pp = DoubleDouble(ps, pe + pp.lo)
                         let (qs, qe) = twoSum(qq.hi, Swift.max(-m, 0))
@@ -915,21 +1074,22 @@ private func combineWeightedBlocks(_ slots: UnsafeMutableBufferPointer<WeightedB
     return Swift.min(Swift.max(value, 0), 1)
 }
 
-/// The sum of the positive masses among `masses[0..<count]` (signed masses), as a
+/// The sum of the positive masses among `masses` start..<start + count, as a
 /// double-double hi + lo: four lanes (samples k, k + 4, ...), each a TwoSum accumulation
 /// renormalized every 1024 samples (relative error <= ~1026 eps^2 per lane), then the lanes
 /// added in order (normalized double-double additions). The same IEEE operations on each
 /// lane whatever the build, so the same bits.
 @inline(__always)
-private func positiveMass(_ masses: UnsafePointer<Double>, count: Int) -> (hi: Double, lo: Double) {
+private func positiveMass<Masses: SweepMasses>(
+    _ masses: Masses, from start: Int, count: Int
+) -> (hi: Double, lo: Double) {
     typealias V = SIMD4<Double>
     var hi = V(repeating: 0), lo = V(repeating: 0)
-    let raw = UnsafeRawPointer(masses)
     var i = 0
     while i + 4 <= count {
         let end = Swift.min(count & ~3, i + 1024)
         while i < end {
-            let x = pointwiseMax(raw.loadUnaligned(fromByteOffset: i * 8, as: V.self), V(repeating: 0))
+            let x = masses.positiveMasses4(start + i)
             let s = hi + x
             let bb = s - hi
             lo += (hi - (s - bb)) + (x - bb)
@@ -945,7 +1105,7 @@ private func positiveMass(_ masses: UnsafePointer<Double>, count: Int) -> (hi: D
         total = total + DoubleDouble(hi[lane], lo[lane])
     }
     while i < count {
-        let (s, e) = twoSum(total.hi, Swift.max(masses[i], 0))
+        let (s, e) = twoSum(total.hi, Swift.max(masses.mass(start + i), 0))
         total = DoubleDouble(s, e + total.lo)
         i += 1
     }

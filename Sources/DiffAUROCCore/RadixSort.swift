@@ -39,7 +39,10 @@ enum RadixSortTuning {
 /// Sorts `words[0..<count]` ascending, each `values[i]` moving with its word; the result is
 /// in `words`/`values`. With `ignoringLowestBit`, ascending in `word >> 1` only (words that
 /// differ only in bit 0 may come in either order; ranges of up to `insertionSortLimit`
-/// words are still fully sorted). `spareWords`/`spareValues` (count elements each) and `tables`
+/// words are still fully sorted). With `ignoredLowBits` = b > 0, ascending in `word >> b`
+/// only, stably (words equal above bit b keep their order, insertion sort included): the
+/// bits below b carry data, not key (the weighted float32 exact AUROC's weight bits).
+/// `spareWords`/`spareValues` (count elements each) and `tables`
 /// (`RadixSortTuning.tableCount` Ints from `depth`) are scratch.
 @_specialize(where Word == UInt64, Value == NoValue)
 @_specialize(where Word == UInt32, Value == NoValue)
@@ -49,11 +52,11 @@ func sortWords<Word: FixedWidthInteger & UnsignedInteger, Value>(
     _ words: UnsafeMutablePointer<Word>, _ values: UnsafeMutablePointer<Value>,
     spareWords: UnsafeMutablePointer<Word>, spareValues: UnsafeMutablePointer<Value>,
     count: Int, tables: UnsafeMutablePointer<Int>, depth: Int = 0,
-    ignoringLowestBit: Bool = false
+    ignoringLowestBit: Bool = false, ignoredLowBits: Int = 0
 ) {
     typealias T = RadixSortTuning
     if count <= T.insertionSortLimit {
-        insertionSort(words, values, count: count)
+        insertionSort(words, values, count: count, ignoredLowBits: ignoredLowBits)
         return
     }
     var andAll = words[0], orAll = words[0]
@@ -61,7 +64,7 @@ func sortWords<Word: FixedWidthInteger & UnsignedInteger, Value>(
         andAll &= words[i]
         orAll |= words[i]
     }
-    let varying = (andAll ^ orAll) & (ignoringLowestBit ? ~1 : ~0)
+    let varying = (andAll ^ orAll) & (ignoringLowestBit ? ~1 : ~0) & (~0 &<< ignoredLowBits)
     guard varying != 0 else { return }
     let high = Word.bitWidth - 1 - varying.leadingZeroBitCount
     let table = tables + depth * 2 * T.msdBucketCount
@@ -100,7 +103,7 @@ func sortWords<Word: FixedWidthInteger & UnsignedInteger, Value>(
                 sortWords(words + bucketStart, values + bucketStart,
                           spareWords: spareWords + bucketStart, spareValues: spareValues + bucketStart,
                           count: bucketEnd - bucketStart, tables: tables, depth: depth + 1,
-                          ignoringLowestBit: ignoringLowestBit)
+                          ignoringLowestBit: ignoringLowestBit, ignoredLowBits: ignoredLowBits)
             }
             bucketStart = bucketEnd
         }
@@ -174,23 +177,26 @@ func sortWords<Word: FixedWidthInteger & UnsignedInteger, Value>(
                 sortWords(words + runStart, values + runStart,
                           spareWords: spareWords + runStart, spareValues: spareValues + runStart,
                           count: runEnd - runStart, tables: tables, depth: depth + 1,
-                          ignoringLowestBit: ignoringLowestBit)
+                          ignoringLowestBit: ignoringLowestBit, ignoredLowBits: ignoredLowBits)
             }
             runStart = runEnd
         }
     }
 }
 
-/// Insertion sort of `words[0..<count]`, values following; for short ranges.
+/// Insertion sort of `words[0..<count]` by `word >> ignoredLowBits` (stable), values
+/// following; for short ranges.
 @inline(__always)
 private func insertionSort<Word: FixedWidthInteger, Value>(
-    _ words: UnsafeMutablePointer<Word>, _ values: UnsafeMutablePointer<Value>, count: Int
+    _ words: UnsafeMutablePointer<Word>, _ values: UnsafeMutablePointer<Value>, count: Int,
+    ignoredLowBits: Int
 ) {
     var i = 1
     while i < count {
         let word = words[i], value = values[i]
+        let key = word &>> ignoredLowBits
         var j = i
-        while j > 0 && words[j - 1] > word {
+        while j > 0 && words[j - 1] &>> ignoredLowBits > key {
             words[j] = words[j - 1]
             values[j] = values[j - 1]
             j -= 1
