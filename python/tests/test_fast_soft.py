@@ -254,21 +254,27 @@ def test_groups_at_gaps_around_the_counting_distance(lib, t, weighted):
     check(lib, f"gaps around 40 T, T={t} weighted={weighted}", scores, labels, weights, t)
 
 
-@pytest.mark.parametrize("spacing", [2.0, 10.0, 200.0])
+@pytest.mark.parametrize("spacing,clumps", [(0.5, False), (2.0, False), (10.0, False),
+                                            (200.0, False), (200.0, True)])
 @pytest.mark.parametrize("weighted", [False, True])
-def test_sparse_scores_window_path(lib, spacing, weighted):
-    """Sparse data on the scale of T (mean gap `spacing` T): about 40 / spacing pairs a
-    point lie within 40 T, so the library takes its window path (pairs within 40 T summed
-    directly, the rest counted; taken at <= 4 such pairs a point) at spacings 10 and 200
-    (1.9 and 0.1 pairs a point, counted separately with numpy.searchsorted), and its cells
-    at 2 (9.5 a point); ties and near-ties are mixed in."""
-    rng = np.random.default_rng(int(spacing) + 100 * weighted)
+def test_sparse_scores_window_path(lib, spacing, clumps, weighted):
+    """Sparse data on the scale of T (mean gap `spacing` T), with ties and near-ties.
+    Counted separately (numpy.searchsorted), the pairs closer than 40 T are 35-38 a point
+    at spacing 0.5 (the grid of cells), 8.6-9.6 at 2, 1.7-1.9 at 10 and 0.1 at 200: the
+    library's window path (pairs within 40 T summed directly, the rest counted; taken at
+    <= 40 such pairs a point on the sorting route) at 2, 10, 200. With `clumps`, 6,000 of
+    the points sit in 6 clumps 5 T wide: over 40 pairs a point, sorting route, so the cells
+    with most of them their own cluster."""
+    rng = np.random.default_rng(int(spacing) + 100 * weighted + 1000 * clumps)
     n = 20_000
     t = 1e-3 / (n * spacing)
     scores = np.sort(rng.uniform(5.0, 5.001, size=n))
     scores[::97] = scores[1::97]  # exact ties
     scores[::89] = scores[1::89] + 0.5 * t  # near ties
+    if clumps:
+        centers = rng.uniform(5.0, 5.001, size=6)
+        scores[:6000] = np.repeat(centers, 1000) + rng.uniform(0, 5 * t, size=6000)
     rng.shuffle(scores)
     labels = labels_for(rng, n, 0.4)
     weights = rng.uniform(0, 4, size=n) * (rng.random(n) > 0.1) if weighted else None
-    check(lib, f"sparse spacing={spacing} T weighted={weighted}", scores, labels, weights, t)
+    check(lib, f"sparse spacing={spacing} T clumps={clumps} weighted={weighted}", scores, labels, weights, t)
