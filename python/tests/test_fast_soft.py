@@ -278,3 +278,50 @@ def test_sparse_scores_window_path(lib, spacing, clumps, weighted):
     labels = labels_for(rng, n, 0.4)
     weights = rng.uniform(0, 4, size=n) * (rng.random(n) > 0.1) if weighted else None
     check(lib, f"sparse spacing={spacing} T clumps={clumps} weighted={weighted}", scores, labels, weights, t)
+
+
+_BITS_SCRIPT = r"""
+import ctypes, hashlib, sys
+import numpy as np
+lib = ctypes.CDLL(sys.argv[1])
+dp = ctypes.POINTER(ctypes.c_double)
+lib.auroc_soft_grad.argtypes = [dp, dp, dp, ctypes.c_size_t, ctypes.c_double, dp, dp, dp]
+lib.auroc_soft_grad.restype = ctypes.c_int
+lib.diffauroc_kernels.restype = ctypes.c_char_p
+rng = np.random.default_rng(11)
+n = 60_000
+labels = (rng.random(n) < 0.3).astype(np.float64)
+scores = rng.normal(size=n) + labels
+weights = rng.uniform(0, 2, size=n)
+digest = hashlib.sha256()
+for w in (None, weights):
+    for t in (1e-12, 1e-9, 1e-7, 1e-6, 1e-5, 1e-4, 1e-3, 1e-2, 1.0, 1e4):
+        grad = np.empty(n)
+        value, dtemp = ctypes.c_double(), ctypes.c_double()
+        status = lib.auroc_soft_grad(scores.ctypes.data_as(dp), labels.ctypes.data_as(dp),
+                                     None if w is None else w.ctypes.data_as(dp), n, t,
+                                     ctypes.byref(value), grad.ctypes.data_as(dp), ctypes.byref(dtemp))
+        assert status == 0
+        digest.update(np.float64(value.value).tobytes() + grad.tobytes() + np.float64(dtemp.value).tobytes())
+print(lib.diffauroc_kernels().decode(), digest.hexdigest())
+"""
+
+
+def test_both_cpu_builds_give_the_same_bits():
+    """The core built for x86-64-v3 (AVX2) and the baseline (SSE2) build, selected with
+    DIFFAUROC_KERNELS=baseline in a fresh process, give the same bits for value, gradient
+    and d/dT at temperatures from 1e-12 to 1e4 (window path, clustered and plain cells),
+    weighted and not. On a CPU without AVX2 both runs use the baseline build."""
+    import os
+    import subprocess
+    import sys
+
+    def run(env):
+        out = subprocess.run([sys.executable, "-c", _BITS_SCRIPT, str(LIBRARY)], capture_output=True,
+                             text=True, env={**os.environ, **env}, check=True)
+        return out.stdout.split()
+
+    default_kernels, default_digest = run({})
+    baseline_kernels, baseline_digest = run({"DIFFAUROC_KERNELS": "baseline"})
+    assert baseline_kernels == "x86-64"
+    assert default_digest == baseline_digest, (default_kernels, baseline_kernels)
