@@ -206,7 +206,8 @@ print(before, high_water_mb())
 def sweep(args):
     lib = load_library()
     print(f"libdiffauroc kernels: {lib.diffauroc_kernels().decode()}  ({LIBRARY})")
-    print(f"load average at start: {os.getloadavg()}")
+    load_start = os.getloadavg()
+    print(f"load average at start: {load_start}")
     sizes = [int(float(v)) for v in args.sizes.split(",")] if args.sizes else SWEEP_SIZES
     ratios = [float(v) for v in args.temps.split(",")] if args.temps else SWEEP_RATIOS
     rows = []
@@ -247,7 +248,9 @@ def sweep(args):
               + " | ".join(f"{m['after_mb'] - m['before_mb']:.0f}" for m in memory) + " |")
     import json
     with open(args.json, "w") as f:
-        json.dump({"library": LIBRARY, "times": rows, "memory": memory}, f, indent=1)
+        json.dump({"library": LIBRARY, "kernels": lib.diffauroc_kernels().decode(),
+                   "load_average_start": load_start, "load_average_end": os.getloadavg(),
+                   "times": rows, "memory": memory}, f, indent=1)
     print(f"results written to {args.json}")
     import matplotlib
     matplotlib.use("Agg")
