@@ -80,29 +80,39 @@ public func softAUROCHVP(
     method: SoftAUROCMethod = .automatic
 ) throws(CoreError) -> SoftHVPResult {
     precondition(direction.count == samples.count && output.count == samples.count)
-    let (positives, negatives) = try samples.splitByClass()
-    defer {
-        positives.free()
-        negatives.free()
+    // Class counts (samples of positive weight).
+    var P = 0, N = 0
+    for i in 0..<samples.count where samples.weight(i) > 0 {
+        if samples.labels[i] == 1 { P += 1 } else { N += 1 }
     }
-    let P = positives.count, N = negatives.count
     guard P > 0, N > 0 else {
         for k in output.indices { output[k] = 0 }
         return SoftHVPResult(temperatureComponent: 0, hasPairs: false)
     }
     let pairs = P.multipliedReportingOverflow(by: N)
-    let pairwise: Bool
+    let pairwiseMethod: Bool
     switch method {
-    case .pairwise: pairwise = true
-    case .fast: pairwise = false
-    case .automatic: pairwise = !pairs.overflow && pairs.partialValue < hessianPairwiseCrossoverPairs
+    case .pairwise: pairwiseMethod = true
+    case .fast: pairwiseMethod = false
+    case .automatic: pairwiseMethod = !pairs.overflow && pairs.partialValue < hessianPairwiseCrossoverPairs
     }
+    // The fast path keeps caller indices in 32 bits while sorting.
+    let sortable = samples.count <= Int(UInt32.max)
+    let pairwise = pairwiseMethod || !sortable
     // Per class: sorted (fast) or index-order (pairwise) scores, mass, mass * v, origin,
     // and 4 output sums per point.
-    let pos = try HessianClass(positives, direction: direction, sorted: !pairwise)
+    let pos = try HessianClass(count: P, sorted: !pairwise)
     defer { pos.free() }
-    let neg = try HessianClass(negatives, direction: direction, sorted: !pairwise)
+    let neg = try HessianClass(count: N, sorted: !pairwise)
     defer { neg.free() }
+    // Gather (and sort) each class, on two threads for large inputs.
+    withUnsafePointer(to: samples) { samplesPointer in
+        runConcurrently(
+            inParallel: !pairwise && P + N >= hessianParallelThreshold,
+            with: (pos, neg, samplesPointer, direction),
+            { $0.0.fill($0.2.pointee, label: 1, direction: $0.3) },
+            { $0.1.fill($0.2.pointee, label: 0, direction: $0.3) })
+    }
     if pairwise {
         pairwiseHessianSums(pos, neg, temperature: temperature)
     } else {
@@ -155,12 +165,13 @@ struct HessianClass {
     let direction: UnsafeMutablePointer<Double>
     let sums: UnsafeMutablePointer<Double>
     let origin: UnsafeMutablePointer<Int>
+    let sorted: Bool
     private let block: UnsafeMutableRawPointer?
 
-    init(_ samples: ClassSamples, direction v: UnsafeBufferPointer<Double>,
-         sorted: Bool) throws(CoreError) {
-        let n = samples.count
+    /// Allocates room for `count` points (and the radix sort's work when `sorted`).
+    init(count n: Int, sorted: Bool) throws(CoreError) {
         count = n
+        self.sorted = sorted
         // doubles: scores, mass, massDirection, direction, 4 sums = 8n; Ints: origin n;
         // sorting: keys n UInt64 + scratch n UInt64 + values 2n UInt32 + histogram 2048.
         let sortBytes = sorted ? (n * 8 * 2 + n * 4 * 2 + 2048 * 8) : 0
@@ -174,37 +185,61 @@ struct HessianClass {
         direction = d + 3 * n
         sums = d + 4 * n
         origin = (raw + 64 * n).bindMemory(to: Int.self, capacity: n)
-        if sorted && n > 0 {
+    }
+
+    /// Gathers the samples of positive weight with this label (ascending score order when
+    /// `sorted`, else index order), their masses, directions and caller indices. The masses
+    /// are those of `splitByClass` (LabeledSamples.swift), bit for bit: unweighted 1 / count;
+    /// weighted w / 2^e / total, 2^e the power of two at or below the class's largest
+    /// weight and total the compensated index-order sum of the scaled weights. Cannot fail.
+    func fill(_ samples: LabeledSamples, label: Double, direction v: UnsafeBufferPointer<Double>) {
+        let n = count
+        guard n > 0, let raw = block else { return }
+        var scale = 1.0, total = 1.0
+        if samples.weights != nil {
+            var largest = 0.0
+            for i in 0..<samples.count where samples.labels[i] == label {
+                largest = Swift.max(largest, samples.weight(i))
+            }
+            scale = powerOfTwoScale(largest)
+            var sum = CompensatedSum()
+            for i in 0..<samples.count where samples.labels[i] == label && samples.weight(i) > 0 {
+                sum.add(samples.weight(i) / scale)
+            }
+            total = sum.total
+        }
+        let unweightedMass = 1.0 / Double(n)
+        @inline(__always) func put(_ k: Int, _ i: Int, _ score: Double) {
+            let m = samples.weights == nil ? unweightedMass : samples.weight(i) / scale / total
+            scores[k] = score
+            mass[k] = m
+            direction[k] = v[i]
+            massDirection[k] = m * v[i]
+            origin[k] = i
+        }
+        if sorted {
             let sortBase = raw + 72 * n
             let keys = sortBase.bindMemory(to: UInt64.self, capacity: n)
             let scratchKeys = (sortBase + 8 * n).bindMemory(to: UInt64.self, capacity: n)
             let values = (sortBase + 16 * n).bindMemory(to: UInt32.self, capacity: n)
             let scratchValues = (sortBase + 20 * n).bindMemory(to: UInt32.self, capacity: n)
             let histogram = (sortBase + 24 * n).bindMemory(to: Int.self, capacity: 2048)
-            for k in 0..<n {
-                keys[k] = samples.scores.buffer[k].orderKey
-                values[k] = UInt32(k)
+            var k = 0
+            for i in 0..<samples.count where samples.labels[i] == label && samples.weight(i) > 0 {
+                keys[k] = samples.scores[i].orderKey
+                values[k] = UInt32(truncatingIfNeeded: i)
+                k += 1
             }
             radixSort(keys: keys, values: values, scratchKeys: scratchKeys,
                       scratchValues: scratchValues, histogram: histogram, count: n)
-            for k in 0..<n {
-                let from = Int(values[k])
-                fill(k, from: from, samples, v)
-            }
+            for k in 0..<n { put(k, Int(values[k]), scoreFromSortKey(keys[k])) }
         } else {
-            for k in 0..<n { fill(k, from: k, samples, v) }
+            var k = 0
+            for i in 0..<samples.count where samples.labels[i] == label && samples.weight(i) > 0 {
+                put(k, i, samples.scores[i])
+                k += 1
+            }
         }
-    }
-
-    @inline(__always)
-    private func fill(_ k: Int, from: Int, _ samples: ClassSamples, _ v: UnsafeBufferPointer<Double>) {
-        let o = samples.origin.buffer[from]
-        let m = samples.mass.buffer[from]
-        scores[k] = samples.scores.buffer[from]
-        mass[k] = m
-        direction[k] = v[o]
-        massDirection[k] = m * v[o]
-        origin[k] = o
     }
 
     func free() {
