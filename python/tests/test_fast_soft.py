@@ -215,19 +215,20 @@ def test_n_100000_clustered_logits(lib):
     check(lib, "n=1e5 rounded logits T=0.02", scores, labels, None, 0.02)
 
 
-def test_concurrent_calls_are_bitwise_identical(lib):
+@pytest.mark.parametrize("t", [1e-7, 0.1])
+def test_concurrent_calls_are_bitwise_identical(lib, t):
     """Calls from several threads at once (ctypes releases the GIL) give the same bits as
     a lone call: no shared state, and the library's own two-thread split is fixed by the
-    data, not by timing."""
+    data, not by timing. (T = 1e-7: the window path; 0.1: the cells.)"""
     from concurrent.futures import ThreadPoolExecutor
 
     rng = np.random.default_rng(8)
     n = 200_000
     labels = labels_for(rng, n)
     scores = rng.normal(size=n) + labels
-    alone = library_soft_grad(lib, scores, labels, None, 0.1)
+    alone = library_soft_grad(lib, scores, labels, None, t)
     with ThreadPoolExecutor(max_workers=4) as pool:
-        results = list(pool.map(lambda _: library_soft_grad(lib, scores, labels, None, 0.1), range(8)))
+        results = list(pool.map(lambda _: library_soft_grad(lib, scores, labels, None, t), range(8)))
     for value, grad, dtemp in results:
         assert value == alone[0] and dtemp == alone[2]
         assert np.array_equal(grad, alone[1])
