@@ -141,17 +141,18 @@ public func softAUROCHVP(
     for i in 0..<P {
         let a = pos.sums[i], b = pos.sums[P + i], g = pos.sums[2 * P + i], e = pos.sums[3 * P + i]
         let p = pos.mass[i], v = pos.direction[i]
-        output[pos.origin[i]] = p * (v * a - b - vT * g) / T / T
+        // (+ 0 turns a -0.0, e.g. 0 * a with a < 0 when v is 0 there, into +0.0)
+        output[pos.origin[i]] = p * (v * a - b - vT * g) / T / T + 0
         mixedSum.add(-p * v * g)
         momentSum.add(p * e)
     }
     for j in 0..<N {
         let a = neg.sums[j], b = neg.sums[N + j], g = neg.sums[2 * N + j]
         let q = neg.mass[j], v = neg.direction[j]
-        output[neg.origin[j]] = q * (b - v * a + vT * g) / T / T
+        output[neg.origin[j]] = q * (b - v * a + vT * g) / T / T + 0
         mixedSum.add(q * v * g)
     }
-    let temperatureComponent = (mixedSum.total + vT * momentSum.total) / T / T
+    let temperatureComponent = (mixedSum.total + vT * momentSum.total) / T / T + 0
     return SoftHVPResult(temperatureComponent: temperatureComponent, hasPairs: true)
 }
 
