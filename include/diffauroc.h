@@ -889,10 +889,15 @@ int auroc_soft_hvp_f32(const float *scores, const float *labels, const float *we
  * diffauroc_xla_ffi_soft_hvp: XLA FFI handler (as diffauroc_xla_ffi_soft above) of
  * auroc_soft_hvp for diffauroc.jax's second-order rules. Not for direct use.
  *
- *   arguments  scores (n), labels (n), temperature (), v (n), v_temperature (), [weights (n)]
- *   results    hv (n), hv_temperature ()
+ *   arguments  scores (..., n) or (n), labels and [weights] shaped as scores,
+ *              temperature (...) or (), v (..., n), v_temperature (...) or ()
+ *   results    hv (..., n), hv_temperature (...)
  *
- * float32 or float64 arrays (converted to double; results rounded to their type). Every
+ * The leading axes of v are rows (one direction each; auroc_soft_hvp on each row, in
+ * order); scores, labels and weights are one row per direction or one row (n) shared by
+ * all, and each temperature one per row or one for all (a Hessian's n directions on one
+ * problem need no copies). float32 or float64 arrays (converted to double; results
+ * rounded to their type); under vmap, batch rows ("in batch row 3" in messages). Every
  * failure is an XLA error whose message holds diffauroc_strerror's text and the status
  * and, for a bad sample, direction entry or temperature, the element ("v[3] = nan").
  */
