@@ -261,3 +261,25 @@ def test_hvp_with_nonfinite_direction_is_an_error(jax_route):
     with pytest.raises(djax.RUNTIME_ERRORS, match=r"direction of a Hessian-vector product"
                        r".*v\[1\] = nan"):
         jax.block_until_ready(jax.jvp(grad, (s,), (v,)))
+
+
+def test_flax_module_second_order_matches_reference(metric_losses, parity, jax_route):
+    # diffauroc.flax.DifferentiableAUROC (the drop-in) under jax.hessian and jvp of
+    # nnx.grad with respect to its temperature Param.
+    from diffauroc.flax import DifferentiableAUROC
+
+    with precision("float64") as dtype:
+        s, y = data(60, 4, dtype)
+        ours = DifferentiableAUROC(temperature=0.6)
+        theirs = metric_losses.DifferentiableAUROC(temperature=0.6)
+        check(parity, "flax hessian", jax.hessian(lambda s: ours(s, y))(s),
+              jax.hessian(lambda s: theirs(s, y))(s), "float64")
+
+        def dtemp(module):
+            def f(t):
+                graphdef, state = nnx.split(module)
+                state["temperature"] = state["temperature"].replace(t)
+                return nnx.grad(lambda m: m(s, y))(nnx.merge(graphdef, state)).temperature[...]
+            return jax.jvp(f, (jnp.asarray(0.6, dtype),), (jnp.asarray(1.0, dtype),))[1]
+
+        check(parity, "flax d2/dT2 (jvp of nnx.grad)", dtemp(ours), dtemp(theirs), "float64")
