@@ -606,24 +606,29 @@ public func diffaurocXLAFFISoftHVP(_ frame: UnsafeMutableRawPointer?) -> UnsafeM
     // args: scores (..., n), labels (..., n), temperature (...) or (), v (..., n),
     //       v_temperature (...) or (), [weights (..., n)]
     // rets: hv (..., n), hv_temperature (...)
+    // The rows are those of v; scores, labels and weights may also be one row (n) shared
+    // by every row (a Hessian's columns: one problem, many directions).
     guard args.count == 5 || args.count == 6, rets.count == 2,
-          let (rows, n) = rowsAndCount(args[0])
+          let (rows, n) = rowsAndCount(args[3])
     else {
         return ffiError(api, FFI.errorInvalidArgument, "diffauroc: bad XLA FFI call signature")
     }
     let total = rows &* n
+    let sampleCount = args[0].count
+    let sampleStride = sampleCount == total ? n : 0
     let temperatureCount = args[2].count, tangentTemperatureCount = args[4].count
-    guard args[1].count == total, args[3].count == total, args.count == 5 || args[5].count == total,
+    guard sampleCount == total || sampleCount == n,
+          args[1].count == sampleCount, args.count == 5 || args[5].count == sampleCount,
           temperatureCount == rows || temperatureCount == 1,
           tangentTemperatureCount == rows || tangentTemperatureCount == 1,
           rets[0].count == total, rets[1].count == rows
     else {
         return ffiError(api, FFI.errorInvalidArgument, "diffauroc: XLA FFI shapes do not match")
     }
-    let s = doubles(args[0], total), y = doubles(args[1], total)
+    let s = doubles(args[0], sampleCount), y = doubles(args[1], sampleCount)
     let t = doubles(args[2], temperatureCount), v = doubles(args[3], total)
     let vt = doubles(args[4], tangentTemperatureCount)
-    let w = args.count == 6 ? doubles(args[5], total) : nil
+    let w = args.count == 6 ? doubles(args[5], sampleCount) : nil
     let hv = scratch(total, of: Double.self), hvt = scratch(rows, of: Double.self)
     defer { free(s); free(y); free(t); free(v); free(vt); free(w); free(hv); free(hvt) }
     guard let s, let y, let t, let v, let vt, let hv, let hvt, args.count == 5 || w != nil else {
@@ -632,8 +637,9 @@ public func diffaurocXLAFFISoftHVP(_ frame: UnsafeMutableRawPointer?) -> UnsafeM
     for b in 0..<rows {
         let temperature = t[temperatureCount == 1 ? 0 : b]
         let vT = vt[tangentTemperatureCount == 1 ? 0 : b]
+        let at = b * sampleStride
         let status = aurocSoftHVP(
-            s + b * n, y + b * n, w.map { UnsafePointer($0 + b * n) }, UInt(n), temperature,
+            s + at, y + at, w.map { UnsafePointer($0 + at) }, UInt(n), temperature,
             v + b * n, vT, hv + b * n, hvt + b)
         guard status < 0 else { continue }
         return ffiError(api, errorCode(status)) { message in
@@ -647,13 +653,13 @@ public func diffaurocXLAFFISoftHVP(_ frame: UnsafeMutableRawPointer?) -> UnsafeM
             message.append(Int(status))
             message.append("]")
             func row(_ p: UnsafePointer<Double>) -> UnsafeBufferPointer<Double> {
-                UnsafeBufferPointer(start: p + b * n, count: n)
+                UnsafeBufferPointer(start: p + at, count: n)
             }
             if let bad = firstInvalidSample(row(s), row(y), w.map { row($0) }) {
                 let (name, buffer): (StaticString, FFIBuffer) =
                     bad.status == .nonfiniteScore ? ("predictions", args[0])
                     : bad.status == .badLabel ? ("labels", args[1]) : ("weights", args[5])
-                let value = (bad.status == .nonfiniteScore ? s : bad.status == .badLabel ? y : w!)[b * n + bad.index]
+                let value = (bad.status == .nonfiniteScore ? s : bad.status == .badLabel ? y : w!)[at + bad.index]
                 message.append(": ")
                 message.append(name)
                 message.append("[")
@@ -664,7 +670,7 @@ public func diffaurocXLAFFISoftHVP(_ frame: UnsafeMutableRawPointer?) -> UnsafeM
                 message.append(": temperature = ")
                 if args[2].isDouble { message.append(temperature) } else { message.append(Float(temperature)) }
             } else if status == badTangentStatus {
-                if let i = firstNonfinite(row(v)) {
+                if let i = firstNonfinite(UnsafeBufferPointer(start: v + b * n, count: n)) {
                     message.append(": v[")
                     message.append(i)
                     message.append("] = ")

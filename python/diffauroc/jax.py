@@ -485,7 +485,8 @@ def _hvp_host(predictions, labels, temperature, v, v_temperature, weights=None, 
     v64 = v64.reshape(rows, n)
 
     def per_row(array, base_ndim):
-        array = _float64_exactly(array)
+        # (_float64_exactly returns at least one dimension: restore a scalar's shape)
+        array = _float64_exactly(array).reshape(np.shape(array))
         if array.ndim == base_ndim:
             return np.broadcast_to(array, (rows,) + array.shape)
         return array.reshape((rows,) + array.shape[array.ndim - base_ndim:])
