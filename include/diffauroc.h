@@ -107,6 +107,8 @@ extern "C" {
  *                                      rates would be NaN)
  *   -12  DIFFAUROC_E_BAD_CLASS         auroc_exact_ovr, auroc_exact_ovo: a class is not an
  *                                      integer in [0, k) (NaN and +-infinity included)
+ *   -13  DIFFAUROC_E_BAD_TANGENT       auroc_soft_hvp: a direction entry (v[i] or
+ *                                      v_temperature) is NaN or +-infinity
  */
 #define DIFFAUROC_OK                 0
 #define DIFFAUROC_W_ONE_CLASS        1
@@ -124,6 +126,7 @@ extern "C" {
 #define DIFFAUROC_E_BAD_RANGE      (-10)
 #define DIFFAUROC_E_WEIGHT_SUM     (-11)
 #define DIFFAUROC_E_BAD_CLASS      (-12)
+#define DIFFAUROC_E_BAD_TANGENT    (-13)
 
 /*
  * auroc_soft: the soft (sigmoid) AUROC.
@@ -839,9 +842,6 @@ const char *diffauroc_version(void);
 const char *diffauroc_kernels(void);
 
 /* ---- second derivatives of the soft AUROC ---- */
-
-/* A direction entry (v[i] or v_temperature of auroc_soft_hvp) is NaN or +-infinity. */
-#define DIFFAUROC_E_BAD_TANGENT    (-13)
 
 /*
  * auroc_soft_hvp: the Hessian-vector product of the soft AUROC f (auroc_soft) with respect

@@ -214,7 +214,7 @@ if [ "${DIFFAUROC_SKIP_VALGRIND:-0}" = 1 ]; then
     echo
     echo "---- valgrind: skipped (DIFFAUROC_SKIP_VALGRIND=1)"
 else
-    for program in test_link test_delong; do
+    for program in test_link test_delong test_hessian; do
         if [ -x "$tmp/$program" ]; then
             step "valgrind memcheck of $program (errors, definite/indirect leaks)" \
                 run_valgrind "$tmp/$program"

@@ -13,9 +13,8 @@ import DiffAUROCCoreAVX2
 // Checks in the header's order: n, required pointers, the samples (index order), the
 // temperature, then the direction (v in index order, then v_temperature).
 
-/// DIFFAUROC_E_BAD_TANGENT: a direction entry is NaN or infinite. (Its message belongs in
-/// Status.swift's table; until it is there diffauroc_strerror reports it as unknown.)
-let badTangentStatus: Int32 = -13
+/// DIFFAUROC_E_BAD_TANGENT: a direction entry is NaN or infinite.
+let badTangentStatus = Status.badTangent.rawValue
 
 @_cdecl("auroc_soft_hvp")
 public func aurocSoftHVP(

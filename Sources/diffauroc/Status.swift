@@ -17,6 +17,7 @@ enum Status: Int32 {
     case badRange = -10
     case weightSum = -11
     case badClass = -12
+    case badTangent = -13
 
     /// A static, NUL-terminated message (string literals live for the whole process).
     var message: StaticString {
@@ -47,6 +48,8 @@ enum Status: Int32 {
             "the weights of one class sum to more than 2^1022: the ROC curve's cumulative sums could overflow"
         case .badClass:
             "classes must be integers in [0, k) (a class is another value, a fraction or NaN)"
+        case .badTangent:
+            "the direction of a Hessian-vector product must be finite (an entry of v or v_temperature is NaN or infinite)"
         }
     }
 }

@@ -475,7 +475,7 @@ static const int all_codes[] = {
     DIFFAUROC_E_BAD_TEMPERATURE, DIFFAUROC_E_ONE_CLASS,     DIFFAUROC_E_NO_MEMORY,
     DIFFAUROC_E_TOO_LARGE,       DIFFAUROC_W_BELOW_DIAGONAL, DIFFAUROC_E_CAPACITY,
     DIFFAUROC_E_BAD_RANGE,       DIFFAUROC_E_WEIGHT_SUM,     DIFFAUROC_E_BAD_CLASS,
-    DIFFAUROC_W_NO_VARIANCE};
+    DIFFAUROC_W_NO_VARIANCE,     DIFFAUROC_E_BAD_TANGENT};
 #define N_CODES (sizeof all_codes / sizeof all_codes[0])
 
 static void test_status_codes(void) {
@@ -491,7 +491,8 @@ static void test_status_codes(void) {
               DIFFAUROC_E_TOO_LARGE == -8 && DIFFAUROC_W_BELOW_DIAGONAL == 2 &&
               DIFFAUROC_E_CAPACITY == -9 && DIFFAUROC_E_BAD_RANGE == -10 &&
               DIFFAUROC_E_WEIGHT_SUM == -11 && DIFFAUROC_E_BAD_CLASS == -12 &&
-              DIFFAUROC_W_NO_VARIANCE == 3 && DIFFAUROC_AXIS_FPR == 0 && DIFFAUROC_AXIS_TPR == 1,
+              DIFFAUROC_W_NO_VARIANCE == 3 && DIFFAUROC_E_BAD_TANGENT == -13 &&
+              DIFFAUROC_AXIS_FPR == 0 && DIFFAUROC_AXIS_TPR == 1,
           "status code values match the header's table");
 
     group = "strerror";
