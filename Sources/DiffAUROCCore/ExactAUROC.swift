@@ -282,10 +282,6 @@ private struct PackedWeightedSource: ExactSampleSource {
 
 /// The signed masses (+ positive, - negative) of the sorted samples, by sorted position.
 protocol SweepMasses {
-    /// Whether the sweep should expect tie groups often (float32 scores: a 24-bit
-    /// significand) and take a group's second sample without a branch. Either way the
-    /// same bits.
-    static var tiesAreFrequent: Bool { get }
     func mass(_ i: Int) -> Double
     /// max(mass, 0) of i..<i + 4.
     func positiveMasses4(_ i: Int) -> SIMD4<Double>
@@ -293,7 +289,6 @@ protocol SweepMasses {
 
 /// Masses stored as Doubles.
 struct DoubleMasses: SweepMasses {
-    static var tiesAreFrequent: Bool { false }
     let base: UnsafePointer<Double>
     @inline(__always) func mass(_ i: Int) -> Double { base[i] }
     @inline(__always) func positiveMasses4(_ i: Int) -> SIMD4<Double> {
@@ -307,7 +302,6 @@ struct DoubleMasses: SweepMasses {
 /// [2^-149, 2^127] is a double), so the product by the reciprocal, also exact, is the same
 /// double as `WeightedSource.value`'s quotient: the same bits as the float64 path.
 struct PackedFloatMasses: SweepMasses {
-    static var tiesAreFrequent: Bool { true }
     let words: UnsafePointer<UInt64>
     /// By class bit: -1 / negative scale, 1 / positive scale (indexed, not chosen by a
     /// branch, which would mispredict on classes in random order).
@@ -1018,63 +1012,45 @@ struct WeightedSweep<Masses: SweepMasses> {
             var bh = block.belowHi, bl = block.belowLo
             let segmentEnd = Swift.min(count, nextMultiple - offset)
             while i < segmentEnd {
-                // One group: its positive and negative masses (renormalized sums), then
-                // U += P (below + Q / 2) and below += Q.
                 groupStart = i
                 let group = words[i] &>> groupShift
                 let m = masses.mass(offset + i)
-                var pp = DoubleDouble(Swift.max(m, 0)), qq = DoubleDouble(Swift.max(-m, 0))
-                if Masses.tiesAreFrequent {
-                    // The group's second sample without a branch (mass 0 if the group has
-                    // one sample: adding +0 to these sums changes no bit, and on a
-                    // one-sample group the formulas below give, to the bit, the other
-                    // branch's p below for U and q for below). About a third of the groups
-                    // of float32 scores are ties, in random places: a branch on it
-                    // mispredicted. A third sample is rare (the loop below).
-                    let j = Swift.min(i + 1, count - 1)
-                    let second = (i + 1 < count ? 1 : 0) & (words[j] &>> groupShift == group ? 1 : 0)
-                    let m2 = masses.mass(offset + j) * Double(second)  // +-0 if none
-                    let (ps2, pe2) = twoSum(pp.hi, Swift.max(m2, 0))
-                    pp = DoubleDouble(ps2, pe2 + pp.lo)
-                    let (qs2, qe2) = twoSum(qq.hi, Swift.max(-m2, 0))
-                    qq = DoubleDouble(qs2, qe2 + qq.lo)
-                    i += 1 + second
-                } else {
-                    i += 1
-                    if i >= count || words[i] &>> groupShift != group {
-                        // One sample: p or q is 0. U += p below; below += q. (The block's
-                        // positive mass is summed apart, 4 lanes at a time: `positiveMass`.)
-                        let p = pp.hi, q = qq.hi
-                        let t = p * bh
-                        let te = (-t).addingProduct(p, bh)  // exactly p bh - t
-                        let (u1, e1) = twoSum(uh, t)
-                        uh = u1
-                        ul += e1 + (te + p * bl)
-                        let (b1, e2) = twoSum(bh, q)
-                        bh = b1
-                        bl += e2
-                        continue
+                let p = Swift.max(m, 0), q = Swift.max(-m, 0)
+                i += 1
+                if i < count && words[i] &>> groupShift == group {
+                    // A tie group: its positive and negative masses, renormalized sums.
+                    var pp = DoubleDouble(p), qq = DoubleDouble(q)
+                    while i < count && words[i] &>> groupShift == group {
+                        let m = masses.mass(offset + i)
+                        let (ps, pe) = twoSum(pp.hi, Swift.max(m, 0))
+                        pp = DoubleDouble(ps, pe + pp.lo)
+                        let (qs, qe) = twoSum(qq.hi, Swift.max(-m, 0))
+                        qq = DoubleDouble(qs, qe + qq.lo)
+                        i += 1
                     }
+                    // U += P (below + Q / 2).
+                    let (xh, xe) = twoSum(bh, 0.5 * qq.hi)
+                    let xl = xe + (bl + 0.5 * qq.lo)
+                    let th = pp.hi * xh
+                    let tl = (-th).addingProduct(pp.hi, xh) + (pp.hi * xl + pp.lo * xh)
+                    let (u1, e1) = twoSum(uh, th)
+                    uh = u1
+                    ul += e1 + tl
+                    let (b1, e2) = twoSum(bh, qq.hi)
+                    bh = b1
+                    bl += e2 + qq.lo
+                } else {
+                    // One sample: p or q is 0. U += p below; below += q. (The block's
+                    // positive mass is summed apart, 4 lanes at a time: `positiveMass`.)
+                    let t = p * bh
+                    let te = (-t).addingProduct(p, bh)  // exactly p bh - t
+                    let (u1, e1) = twoSum(uh, t)
+                    uh = u1
+                    ul += e1 + (te + p * bl)
+                    let (b1, e2) = twoSum(bh, q)
+                    bh = b1
+                    bl += e2
                 }
-                while i < count && words[i] &>> groupShift == group {
-                    let m = masses.mass(offset + i)
-                    let (ps, pe) = twoSum(pp.hi, Swift.max(m, 0))
-                    pp = DoubleDouble(ps, pe + pp.lo)
-                    let (qs, qe) = twoSum(qq.hi, Swift.max(-m, 0))
-                    qq = DoubleDouble(qs, qe + qq.lo)
-                    i += 1
-                }
-                // U += P (below + Q / 2).
-                let (xh, xe) = twoSum(bh, 0.5 * qq.hi)
-                let xl = xe + (bl + 0.5 * qq.lo)
-                let th = pp.hi * xh
-                let tl = (-th).addingProduct(pp.hi, xh) + (pp.hi * xl + pp.lo * xh)
-                let (u1, e1) = twoSum(uh, th)
-                uh = u1
-                ul += e1 + tl
-                let (b1, e2) = twoSum(bh, qq.hi)
-                bh = b1
-                bl += e2 + qq.lo
             }
             block = WeightedBlock(uHi: uh, uLo: ul, belowHi: bh, belowLo: bl)
             guard i < count else { break }
