@@ -127,6 +127,7 @@ _C_TO_CTYPES = {
     "int": ctypes.c_int,
     "size_t": ctypes.c_size_t,
     "size_t *": ctypes.POINTER(ctypes.c_size_t),
+    "uint64_t *": ctypes.POINTER(ctypes.c_uint64),
     "double": ctypes.c_double,
     "const double *": ctypes.POINTER(ctypes.c_double),
     "double *": ctypes.POINTER(ctypes.c_double),
