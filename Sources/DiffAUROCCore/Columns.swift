@@ -275,29 +275,6 @@ private struct GatherBuffers<Score: BitwiseCopyable> {
     }
 }
 
-/// Per-chunk memory for the exact AUROC's sorted words (`ExactWordScratch`): `count` words of
-/// 8 bytes per chunk, allocated once per call and lent to each column's `exactAUROC`, so
-/// that the columns reuse pages instead of each faulting in fresh ones. Only an
-/// optimization: if it cannot be had, each column allocates its own (as before).
-private struct WordScratch {
-    let buffer: ScratchBuffer<UInt64>?
-    let perChunk: Int
-
-    init(chunks: Int, count: Int) {
-        perChunk = count
-        buffer = count >= 1 << 12 ? try? ScratchBuffer<UInt64>(count: chunks * count) : nil
-        buffer?.adviseHugePages()
-    }
-
-    func scratch(_ chunk: Int) -> ExactWordScratch? {
-        guard let base = buffer?.base else { return nil }
-        return ExactWordScratch(base: UnsafeMutableRawPointer(base + chunk * perChunk),
-                                byteCount: perChunk * 8)
-    }
-
-    func free() { buffer?.free() }
-}
-
 /// `gatherBudget`: tests only (a small budget forces several gather passes per thread).
 func columnsGeneric<Score: ThresholdScore & BitwiseCopyable>(
     scores: StridedColumns<Score>, labels: ColumnLabels<Score>,
@@ -341,8 +318,6 @@ func columnsGeneric<Score: ThresholdScore & BitwiseCopyable>(
     defer { buffers.free() }
     let shared = try ScratchBuffer<Score>(count: sharedCount)
     defer { shared.free() }
-    let wordScratch = WordScratch(chunks: chunkCount, count: statistic == .exact ? n : 0)
-    defer { wordScratch.free() }
     var sharedLabels: UnsafeBufferPointer<Score>? = nil
     if case .columns(let y) = labels, y.columnStride == 0 {
         sharedLabels = y.gather(0, into: shared.base)
@@ -350,7 +325,7 @@ func columnsGeneric<Score: ThresholdScore & BitwiseCopyable>(
     var team = ColumnsTeam(
         scores: scores, labels: labels, sharedLabels: sharedLabels, weights: weights,
         statistic: statistic, results: results.baseAddress!, buffers: buffers,
-        chunkCount: chunkCount, innerChunkCount: split ? 1 : nil, wordScratch: wordScratch, group: group,
+        chunkCount: chunkCount, innerChunkCount: split ? 1 : nil, group: group,
         gatherScores: gatherScores, gatherLabels: gatherLabels)
     withUnsafeMutablePointer(to: &team) { team in
         runAsTeam(chunkCount: chunkCount, context: UnsafeMutableRawPointer(team)) { raw, worker in
@@ -371,7 +346,6 @@ private struct ColumnsTeam<Score: ThresholdScore & BitwiseCopyable> {
     let chunkCount: Int
     /// 1 when the columns are split (each column on one thread), nil otherwise.
     let innerChunkCount: Int?
-    let wordScratch: WordScratch
     /// Columns gathered per pass, and which arrays are gathered (strided columns).
     let group: Int
     let gatherScores: Bool
@@ -437,21 +411,20 @@ private struct ColumnsTeam<Score: ThresholdScore & BitwiseCopyable> {
             }
         }
         return compute(scores: s, labels: y, weights: weights, statistic: statistic,
-                       chunkCount: innerChunkCount, scratch: wordScratch.scratch(chunk))
+                       chunkCount: innerChunkCount)
     }
 }
 
 /// The single-problem computation of one gathered column.
 private func compute<Score: ThresholdScore & BitwiseCopyable>(
     scores: UnsafeBufferPointer<Score>, labels: UnsafeBufferPointer<Score>,
-    weights: UnsafeBufferPointer<Score>?, statistic: ColumnStatistic, chunkCount: Int?,
-    scratch: ExactWordScratch? = nil
+    weights: UnsafeBufferPointer<Score>?, statistic: ColumnStatistic, chunkCount: Int?
 ) -> ColumnResult {
     do {
         switch statistic {
         case .exact:
             guard let value = try exactAUROC(scores: scores, labels: labels, weights: weights,
-                                             chunkCount: chunkCount, scratch: scratch)
+                                             chunkCount: chunkCount)
             else { return ColumnResult(outcome: .oneClass) }
             return ColumnResult(outcome: .computed, value: value)
         case .partial(let axis, let lower, let upper):
@@ -510,12 +483,9 @@ private func oneVsOneGeneric<Score: ThresholdScore & BitwiseCopyable>(
     let buffers = try GatherBuffers<Score>.allocate(
         chunks: chunkCount, scoreCount: pairSize, labelCount: pairSize)
     defer { buffers.free() }
-    let wordScratch = WordScratch(chunks: chunkCount, count: pairSize)
-    defer { wordScratch.free() }
     var team = OneVsOneTeam(
         scores: scores, order: order.base, starts: starts, results: results.baseAddress!,
-        buffers: buffers, chunkCount: chunkCount, innerChunkCount: split ? 1 : nil,
-        wordScratch: wordScratch)
+        buffers: buffers, chunkCount: chunkCount, innerChunkCount: split ? 1 : nil)
     withUnsafeMutablePointer(to: &team) { team in
         runAsTeam(chunkCount: chunkCount, context: UnsafeMutableRawPointer(team)) { raw, worker in
             raw.assumingMemoryBound(to: OneVsOneTeam<Score>.self).pointee.run(worker)
@@ -532,7 +502,6 @@ private struct OneVsOneTeam<Score: ThresholdScore & BitwiseCopyable> {
     let buffers: GatherBuffers<Score>
     let chunkCount: Int
     let innerChunkCount: Int?
-    let wordScratch: WordScratch
 
     /// Pair number t (in the order a = 0, 1, ...; b = a + 1, ...) belongs to chunk
     /// t % chunkCount: pairs of different sizes alternate between the two threads.
@@ -584,7 +553,7 @@ private struct OneVsOneTeam<Score: ThresholdScore & BitwiseCopyable> {
             results[column * k + (column == a ? b : a)] = compute(
                 scores: UnsafeBufferPointer(start: s, count: count),
                 labels: UnsafeBufferPointer(start: y, count: count), weights: nil,
-                statistic: .exact, chunkCount: innerChunkCount, scratch: wordScratch.scratch(chunk))
+                statistic: .exact, chunkCount: innerChunkCount)
         }
     }
 }

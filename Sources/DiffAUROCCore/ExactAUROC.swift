@@ -33,22 +33,6 @@ public func exactAUROCFloat32(
     try exactAUROC(scores: scores, labels: labels, weights: weights)
 }
 
-/// Memory a caller lends `exactAUROC` for its sorted words (one word of at most 8 bytes per
-/// sample), so that many calls over the same n (the column functions: one call per column)
-/// reuse one buffer instead of each faulting in fresh pages (about a tenth of the time of a
-/// call at n = 10^6). The caller owns, advises and frees it; one call at a time uses it.
-struct ExactWordScratch {
-    let base: UnsafeMutableRawPointer
-    let byteCount: Int
-
-    /// The scratch as `count` words of type W, or nil if it is too small.
-    func words<W: BitwiseCopyable>(_: W.Type, count: Int) -> ScratchBuffer<W>? {
-        guard count <= byteCount / MemoryLayout<W>.stride,
-              Int(bitPattern: base) % MemoryLayout<W>.alignment == 0 else { return nil }
-        return ScratchBuffer(borrowing: base.bindMemory(to: W.self, capacity: count), count: count)
-    }
-}
-
 /// What `exactAUROCFloat32CheckingInputs` found.
 public enum CheckedExactAUROC: Equatable {
     /// The exact AUROC (the inputs were valid).
@@ -352,12 +336,10 @@ private struct ChunkTally: BitwiseCopyable {
 /// `chunkCount` (tests only): 1 or 2 chunks whatever n (nil: 2 from `parallelThreshold`).
 /// `forceUnpackedWeights` (tests only): float32 weighted through `WeightedSource` (a Double
 /// mass beside each word) instead of `PackedWeightedSource`; the same bits either way.
-/// `scratch`: memory for the sorted words, used instead of a fresh allocation when it holds
-/// 8 n bytes (see `ExactWordScratch`).
 func exactAUROC<Score: OrderKeyed>(
     scores: UnsafeBufferPointer<Score>, labels: UnsafeBufferPointer<Score>,
     weights: UnsafeBufferPointer<Score>?, chunkCount: Int? = nil,
-    forceUnpackedWeights: Bool = false, scratch: ExactWordScratch? = nil
+    forceUnpackedWeights: Bool = false
 ) throws(CoreError) -> Double? {
     if let weights {
         if Score.self == Float.self && !forceUnpackedWeights {
@@ -366,18 +348,18 @@ func exactAUROC<Score: OrderKeyed>(
                 PackedWeightedSource(scores: unsafeBitCast(scores, to: UnsafeBufferPointer<Float>.self),
                                      labels: unsafeBitCast(labels, to: UnsafeBufferPointer<Float>.self),
                                      weights: unsafeBitCast(weights, to: UnsafeBufferPointer<Float>.self)),
-                chunkCount: chunkCount, scratch: scratch).value
+                chunkCount: chunkCount).value
         }
         return try exactAUROCOutcome(WeightedSource(scores: scores, labels: labels, weights: weights),
-                                     chunkCount: chunkCount, scratch: scratch).value
+                                     chunkCount: chunkCount).value
     }
     return try exactAUROCOutcome(UnweightedSource(scores: scores, labels: labels),
-                                 chunkCount: chunkCount, scratch: scratch).value
+                                 chunkCount: chunkCount).value
 }
 
 /// The algorithm; `invalid` only with `Source.checksInputs` (and then `value` is nil).
 private func exactAUROCOutcome<Source: ExactSampleSource>(
-    _ source: Source, chunkCount forcedChunkCount: Int? = nil, scratch: ExactWordScratch? = nil
+    _ source: Source, chunkCount forcedChunkCount: Int? = nil
 ) throws(CoreError) -> (value: Double?, invalid: Bool) {
     typealias Key = Source.Key
     typealias T = RadixSortTuning
@@ -385,13 +367,11 @@ private func exactAUROCOutcome<Source: ExactSampleSource>(
     precondition(n >= 2 || !Source.checksInputs)
     guard n >= 2 else { return (nil, false) }
     let chunkCount = forcedChunkCount ?? (n >= parallelThreshold ? 2 : 1)
-    let borrowed = scratch.flatMap { $0.words(Source.Word.self, count: n) }
-    let words: ScratchBuffer<Source.Word>
-    if let borrowed { words = borrowed } else { words = try ScratchBuffer<Source.Word>(count: n) }
-    defer { if borrowed == nil { words.free() } }
+    let words = try ScratchBuffer<Source.Word>(count: n)
+    defer { words.free() }
     let values = try ScratchBuffer<Source.Value>(count: n)
     defer { values.free() }
-    if borrowed == nil { words.adviseHugePages() }
+    words.adviseHugePages()
     if Source.isWeighted { values.adviseHugePages() }
     // The team's results, and the scratch of phase 4 (`outcome.spare`), allocated by the
     // leader once the bucket sizes are known: for each chunk, as much as its largest

@@ -28,12 +28,6 @@ struct ScratchBuffer<Element: BitwiseCopyable> {
         base = raw.bindMemory(to: Element.self, capacity: count)
     }
 
-    /// A view of memory the caller owns (and frees): `free()` must not be called on it.
-    init(borrowing base: UnsafeMutablePointer<Element>, count: Int) {
-        self.base = base
-        self.count = count
-    }
-
     /// The storage as a buffer pointer (empty when `count == 0`).
     var buffer: UnsafeMutableBufferPointer<Element> {
         UnsafeMutableBufferPointer(start: base, count: count)
