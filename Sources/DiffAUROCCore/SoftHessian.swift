@@ -136,7 +136,8 @@ public func softAUROCHVP(
     // Assembly (see the top of the file). Everything allocated; now write the output.
     let T = temperature
     let vT = directionTemperature
-    for k in output.indices { output[k] = 0 }
+    // Every sample of positive weight is written below; only weight-0 samples need a 0.
+    if P + N < output.count { for k in output.indices { output[k] = 0 } }
     var mixedSum = CompensatedSum(), momentSum = CompensatedSum()
     for i in 0..<P {
         let a = pos.sums[i], b = pos.sums[P + i], g = pos.sums[2 * P + i], e = pos.sums[3 * P + i]

@@ -500,84 +500,118 @@ struct HessianKernelSums {
         }
     }
 
-    /// The near pairs of every target cell.
+    /// The near pairs of every target cell. Kernels in eight lanes (`hessianKernels8`):
+    /// over the r nodes of a cell (r = 16, two vectors) or over up to eight sources of a
+    /// small cell at once; each lane vector is reduced in a fixed order (`hessianSum8`), so
+    /// the bits do not depend on the build or the thread count.
     private mutating func nearField() {
         let r = SoftHessianParameters.nodes
+        precondition(r == 16, "the near field's lanes assume r = 16 nodes")
         let h = SoftHessianParameters.cellWidth
         let T = temperature
         let n = targetCount
+        let nodeLow = hessianLoad8(offsets), nodeHigh = hessianLoad8(offsets + 8)
+        let zero = SIMD8<Double>(repeating: 0)
         do {
             for c in 0..<cellCount {
                 let targetsHere = targetRange(c)
                 if targetsHere.isEmpty { continue }
                 let largeTarget = targetsHere.count > r
                 if largeTarget { for k in 0..<(4 * r) { local[k] = 0 } }
-                for b in Int(nearLo[c])...Int(nearHi[c]) {
-                    let sourcesHere = sourceRange(b)
-                    if sourcesHere.isEmpty { continue }
+                var b = Int(nearLo[c])
+                let last = Int(nearHi[c])
+                while b <= last {
+                    var sourcesHere = sourceRange(b)
                     let node = nodeOffset[b]
+                    let cell = b    // the source cell (the first of a run of small ones)
+                    if !largeTarget && node < 0 {
+                        // A small target cell takes a run of small source cells at once
+                        // (their sources are consecutive), so that the lanes stay full.
+                        while b < last && nodeOffset[b + 1] < 0 { b += 1 }
+                        sourcesHere = sourcesHere.lowerBound..<Int(sourceStart[b + 1])
+                    }
+                    b += 1
+                    if sourcesHere.isEmpty { continue }
                     if largeTarget {
                         if node >= 0 {
-                            // Nodes to nodes: y = (lo_c - lo_b)/T + u_k - u_l.
-                            let d = hessianDifference(lo[c], lo[b], T)
+                            // Nodes to nodes: y = (lo_c - lo_b)/T + (u_k - u_l).
+                            let d = hessianDifference(lo[c], lo[cell], T)
                             let w = nodeWeights + Int(node)
+                            let w0Low = hessianLoad8(w), w0High = hessianLoad8(w + 8)
+                            let w1Low = hessianLoad8(w + r), w1High = hessianLoad8(w + r + 8)
                             for k in 0..<r {
-                                var a0 = 0.0, a1 = 0.0, a2 = 0.0, a3 = 0.0
-                                for l in 0..<r {
-                                    let kv = hessianKernels(d + (offsets[k] - offsets[l]))
-                                    a0 += w[l] * kv.curvature
-                                    a1 += w[r + l] * kv.curvature
-                                    a2 += w[l] * kv.mixed
-                                    a3 += w[l] * kv.moment2
-                                }
-                                local[k] += a0
-                                local[r + k] += a1
-                                local[2 * r + k] += a2
-                                local[3 * r + k] += a3
+                                let u = SIMD8<Double>(repeating: offsets[k])
+                                let kl = hessianKernels8(d + (u - nodeLow))
+                                let kh = hessianKernels8(d + (u - nodeHigh))
+                                local[k] += hessianSum8(w0Low * kl.curvature + w0High * kh.curvature)
+                                local[r + k] += hessianSum8(w1Low * kl.curvature + w1High * kh.curvature)
+                                local[2 * r + k] += hessianSum8(w0Low * kl.mixed + w0High * kh.mixed)
+                                local[3 * r + k] += hessianSum8(w0Low * kl.moment2 + w0High * kh.moment2)
                             }
                         } else {
-                            for k in 0..<r {
-                                var a0 = 0.0, a1 = 0.0, a2 = 0.0, a3 = 0.0
-                                for j in sourcesHere {
-                                    let kv = hessianKernels(
-                                        hessianDifference(lo[c], sources[j], T) + offsets[k])
-                                    a0 += w0[j] * kv.curvature
-                                    a1 += w1[j] * kv.curvature
-                                    a2 += w0[j] * kv.mixed
-                                    a3 += w0[j] * kv.moment2
-                                }
-                                local[k] += a0
-                                local[r + k] += a1
-                                local[2 * r + k] += a2
-                                local[3 * r + k] += a3
+                            // Sources to the r target nodes, the nodes in lanes.
+                            var c0l = zero, c0h = zero, c1l = zero, c1h = zero
+                            var g0l = zero, g0h = zero, m0l = zero, m0h = zero
+                            for j in sourcesHere {
+                                let y = hessianDifference(lo[c], sources[j], T)
+                                let kl = hessianKernels8(y + nodeLow)
+                                let kh = hessianKernels8(y + nodeHigh)
+                                let a = SIMD8<Double>(repeating: w0[j])
+                                let bw = SIMD8<Double>(repeating: w1[j])
+                                c0l += a * kl.curvature
+                                c0h += a * kh.curvature
+                                c1l += bw * kl.curvature
+                                c1h += bw * kh.curvature
+                                g0l += a * kl.mixed
+                                g0h += a * kh.mixed
+                                m0l += a * kl.moment2
+                                m0h += a * kh.moment2
                             }
+                            hessianAdd8(c0l, local); hessianAdd8(c0h, local + 8)
+                            hessianAdd8(c1l, local + r); hessianAdd8(c1h, local + r + 8)
+                            hessianAdd8(g0l, local + 2 * r); hessianAdd8(g0h, local + 2 * r + 8)
+                            hessianAdd8(m0l, local + 3 * r); hessianAdd8(m0h, local + 3 * r + 8)
+                        }
+                    } else if node >= 0 {
+                        // Small target cell, large source cell: the source nodes in lanes.
+                        let w = nodeWeights + Int(node)
+                        let w0Low = hessianLoad8(w), w0High = hessianLoad8(w + 8)
+                        let w1Low = hessianLoad8(w + r), w1High = hessianLoad8(w + r + 8)
+                        for i in targetsHere {
+                            let d = hessianDifference(targets[i], lo[cell], T)
+                            let kl = hessianKernels8(d - nodeLow)
+                            let kh = hessianKernels8(d - nodeHigh)
+                            out[i] += hessianSum8(w0Low * kl.curvature + w0High * kh.curvature)
+                            out[n + i] += hessianSum8(w1Low * kl.curvature + w1High * kh.curvature)
+                            out[2 * n + i] += hessianSum8(w0Low * kl.mixed + w0High * kh.mixed)
+                            out[3 * n + i] += hessianSum8(w0Low * kl.moment2 + w0High * kh.moment2)
                         }
                     } else {
+                        // Both small: up to eight sources in lanes (a short last group is
+                        // padded with y = 0 and weight 0, which add +-0).
                         for i in targetsHere {
-                            var a0 = 0.0, a1 = 0.0, a2 = 0.0, a3 = 0.0
-                            if node >= 0 {
-                                let w = nodeWeights + Int(node)
-                                let d = hessianDifference(targets[i], lo[b], T)
-                                for l in 0..<r {
-                                    let kv = hessianKernels(d - offsets[l])
-                                    a0 += w[l] * kv.curvature
-                                    a1 += w[r + l] * kv.curvature
-                                    a2 += w[l] * kv.mixed
-                                    a3 += w[l] * kv.moment2
+                            let t = targets[i]
+                            var a0 = zero, a1 = zero, a2 = zero, a3 = zero
+                            var j = sourcesHere.lowerBound
+                            while j < sourcesHere.upperBound {
+                                let m = Swift.min(8, sourcesHere.upperBound - j)
+                                var y = zero, u0 = zero, u1 = zero
+                                for lane in 0..<m {
+                                    y[lane] = hessianDifference(t, sources[j + lane], T)
+                                    u0[lane] = w0[j + lane]
+                                    u1[lane] = w1[j + lane]
                                 }
-                            } else {
-                                for j in sourcesHere {
-                                    let kv = hessianKernels(hessianDifference(targets[i], sources[j], T))
-                                    a0 += w0[j] * kv.curvature
-                                    a1 += w1[j] * kv.curvature
-                                    a2 += w0[j] * kv.mixed
-                                    a3 += w0[j] * kv.moment2
-                                }
+                                let kv = hessianKernels8(y)
+                                a0 += u0 * kv.curvature
+                                a1 += u1 * kv.curvature
+                                a2 += u0 * kv.mixed
+                                a3 += u0 * kv.moment2
+                                j += m
                             }
-                            out[i] += a0
-                            out[n + i] += a1
-                            out[2 * n + i] += a2
-                            out[3 * n + i] += a3
+                            out[i] += hessianSum8(a0)
+                            out[n + i] += hessianSum8(a1)
+                            out[2 * n + i] += hessianSum8(a2)
+                            out[3 * n + i] += hessianSum8(a3)
                         }
                     }
                 }
@@ -615,4 +649,76 @@ struct HessianKernelSums {
             }
         }
     }
+}
+
+/// Eight doubles at `p` (no alignment needed).
+@inline(__always)
+private func hessianLoad8(_ p: UnsafePointer<Double>) -> SIMD8<Double> {
+    UnsafeRawPointer(p).loadUnaligned(as: SIMD8<Double>.self)
+}
+
+/// Adds `v` to the eight doubles at `p`.
+@inline(__always)
+private func hessianAdd8(_ v: SIMD8<Double>, _ p: UnsafeMutablePointer<Double>) {
+    let sum = UnsafeRawPointer(p).loadUnaligned(as: SIMD8<Double>.self) + v
+    UnsafeMutableRawPointer(p).storeBytes(of: sum, as: SIMD8<Double>.self)
+}
+
+/// The lanes' sum in a fixed order (halves, then quarters, then the last two).
+@inline(__always)
+private func hessianSum8(_ v: SIMD8<Double>) -> Double {
+    let half = v.lowHalf + v.highHalf
+    let quarter = half.lowHalf + half.highHalf
+    return quarter[0] + quarter[1]
+}
+
+/// e^x for x <= 0 in eight lanes: a copy of `exponentialOfNonPositive`
+/// (VectorKernels.swift; Cody-Waite reduction, degree-13 Taylor polynomial, a few ulps,
+/// 0 below e^-708), kept here so that the Hessian's bits do not follow changes to the
+/// gradient's kernels. Plain multiplies and adds only: the same bits on every x86-64 build.
+@inline(__always)
+private func hessianExp8(_ x: SIMD8<Double>) -> SIMD8<Double> {
+    let cutoff = -708.0
+    let tiny = x .< cutoff
+    let clamped = x.replacing(with: cutoff, where: tiny)
+    let magic = 6755399441055744.0
+    let shifted = clamped * 1.4426950408889634 + magic
+    let k = shifted - magic
+    let r = (clamped - k * 6.93147180369123816490e-01) - k * 1.90821492927058770002e-10
+    var p = SIMD8<Double>(repeating: 1.0 / 6227020800.0)
+    p = p * r + 1.0 / 479001600.0
+    p = p * r + 1.0 / 39916800.0
+    p = p * r + 1.0 / 3628800.0
+    p = p * r + 1.0 / 362880.0
+    p = p * r + 1.0 / 40320.0
+    p = p * r + 1.0 / 5040.0
+    p = p * r + 1.0 / 720.0
+    p = p * r + 1.0 / 120.0
+    p = p * r + 1.0 / 24.0
+    p = p * r + 1.0 / 6.0
+    p = p * r + 0.5
+    p = p * r + 1.0
+    p = p * r + 1.0
+    let kBits = unsafeBitCast(shifted, to: SIMD8<UInt64>.self) &- magic.bitPattern
+    let scale = unsafeBitCast((kBits &+ 1023) &<< 52, to: SIMD8<Double>.self)
+    return (p * scale).replacing(with: 0, where: tiny)
+}
+
+/// `hessianKernels` in eight lanes, with the vector exponential: within a few ulps of
+/// the scalar kernels. |y| is capped at 1000 (every kernel is then exactly 0, also for
+/// y = +-inf, whose products with |y| would otherwise be NaN).
+@inline(__always)
+func hessianKernels8(_ y: SIMD8<Double>)
+    -> (curvature: SIMD8<Double>, mixed: SIMD8<Double>, moment2: SIMD8<Double>) {
+    let negative = y .< 0
+    let magnitude = y.replacing(with: -y, where: negative)
+    let a = magnitude.replacing(with: 1000, where: magnitude .> 1000)
+    let e = hessianExp8(-a)         // e^-a, in [0, 1]
+    let em = e - 1                  // e^-a - 1, in [-1, 0]
+    let r = 1 / (2 + em)            // sigma(a)
+    let slope = e * r * r           // sigma'(a)
+    let c = slope * em * r          // sigma''(a) <= 0
+    let mixed = slope + a * c
+    let m2 = 2 * a * slope + a * a * c
+    return (c.replacing(with: -c, where: negative), mixed, m2.replacing(with: -m2, where: negative))
 }
