@@ -326,9 +326,13 @@ struct HessianKernelSums {
             }
             if !any { continue }
             seriesCoefficients(m0, m1, m2, n0, coef)
-            for i in targetsHere {
-                let delta = hessianDifference(targets[i], r, T)
-                evaluate(coef, delta: delta, target: i, sign: 1)
+            var i = targetsHere.lowerBound
+            while i < targetsHere.upperBound {
+                let m = Swift.min(8, targetsHere.upperBound - i)
+                var delta = SIMD8<Double>(repeating: 0)
+                for lane in 0..<m { delta[lane] = hessianDifference(targets[i + lane], r, T) }
+                evaluate8(coef, delta: delta, first: i, count: m, sign: 1)
+                i += m
             }
         }
     }
@@ -362,9 +366,13 @@ struct HessianKernelSums {
             }
             if !any { continue }
             seriesCoefficients(m0, m1, m2, n0, coef)
-            for i in targetsHere {
-                let delta = hessianDifference(r, targets[i], T)
-                evaluate(coef, delta: delta, target: i, sign: -1)
+            var i = targetsHere.lowerBound
+            while i < targetsHere.upperBound {
+                let m = Swift.min(8, targetsHere.upperBound - i)
+                var delta = SIMD8<Double>(repeating: 0)
+                for lane in 0..<m { delta[lane] = hessianDifference(r, targets[i + lane], T) }
+                evaluate8(coef, delta: delta, first: i, count: m, sign: -1)
+                i += m
             }
         }
     }
@@ -429,16 +437,19 @@ struct HessianKernelSums {
         }
     }
 
-    /// Adds the far sums at target i, offset delta in [0, h] from the reference:
+    /// Adds the far sums at up to eight targets first..<first + count (one per lane),
+    /// offset delta in [0, h] from the reference:
     ///   curvature = P_c, mixed = G0 + delta P_c, moment2 = P0 + delta P1 + delta^2 P_c,
     /// each P a series sum_k coef_k e^-k delta; sign -1 (sources above) negates the odd
-    /// kernels.
+    /// kernels. Unused lanes (delta 0) are computed and dropped.
     @inline(__always)
-    private func evaluate(_ coef: UnsafeMutablePointer<Double>, delta: Double, target i: Int, sign: Double) {
+    private func evaluate8(_ coef: UnsafeMutablePointer<Double>, delta: SIMD8<Double>,
+                           first i: Int, count: Int, sign: Double) {
         let K = SoftHessianParameters.seriesTerms
-        let e1 = exp(-delta)
-        var f = 1.0
-        var pc = 0.0, pn = 0.0, g0 = 0.0, p0 = 0.0, p1 = 0.0
+        let e1 = hessianExp8(-delta)
+        let zero = SIMD8<Double>(repeating: 0)
+        var f = SIMD8<Double>(repeating: 1)
+        var pc = zero, pn = zero, g0 = zero, p0 = zero, p1 = zero
         for k in 0..<K {
             f *= e1
             pc += f * coef[k]
@@ -447,11 +458,16 @@ struct HessianKernelSums {
             p0 += f * coef[3 * K + k]
             p1 += f * coef[4 * K + k]
         }
+        let curvature = sign * pc, curvatureDirection = sign * pn
+        let mixed = g0 + delta * pc
+        let moment2 = sign * (p0 + delta * (p1 + delta * pc))
         let n = targetCount
-        out[i] += sign * pc
-        out[n + i] += sign * pn
-        out[2 * n + i] += g0 + delta * pc
-        out[3 * n + i] += sign * (p0 + delta * (p1 + delta * pc))
+        for lane in 0..<count {
+            out[i + lane] += curvature[lane]
+            out[n + i + lane] += curvatureDirection[lane]
+            out[2 * n + i + lane] += mixed[lane]
+            out[3 * n + i + lane] += moment2[lane]
+        }
     }
 
     /// For every cell with more than r sources: the two node-weight vectors
@@ -624,10 +640,16 @@ struct HessianKernelSums {
                         coefficients[q * r + m] = (m == 0 ? 1.0 : 2.0) * s / Double(r)
                     }
                 }
+                // Eight targets in lanes (each lane's arithmetic as for one target).
                 let base = lo[c]
-                for i in targetsHere {
-                    let z = 2 * hessianDifference(targets[i], base, T) / h - 1
-                    var t0 = 1.0, t1 = z
+                var i = targetsHere.lowerBound
+                while i < targetsHere.upperBound {
+                    let count = Swift.min(8, targetsHere.upperBound - i)
+                    var z = zero
+                    for lane in 0..<count {
+                        z[lane] = 2 * hessianDifference(targets[i + lane], base, T) / h - 1
+                    }
+                    var t0 = SIMD8<Double>(repeating: 1), t1 = z
                     var v0 = coefficients[0] + coefficients[1] * z
                     var v1 = coefficients[r] + coefficients[r + 1] * z
                     var v2 = coefficients[2 * r] + coefficients[2 * r + 1] * z
@@ -641,10 +663,13 @@ struct HessianKernelSums {
                         t0 = t1
                         t1 = t2
                     }
-                    out[i] += v0
-                    out[n + i] += v1
-                    out[2 * n + i] += v2
-                    out[3 * n + i] += v3
+                    for lane in 0..<count {
+                        out[i + lane] += v0[lane]
+                        out[n + i + lane] += v1[lane]
+                        out[2 * n + i + lane] += v2[lane]
+                        out[3 * n + i + lane] += v3[lane]
+                    }
+                    i += count
                 }
             }
         }
