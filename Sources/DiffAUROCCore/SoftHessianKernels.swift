@@ -161,6 +161,8 @@ struct HessianKernelSums {
     private var local: UnsafeMutablePointer<Double>
     private var coefficients: UnsafeMutablePointer<Double>
     private var nodeMoments: UnsafeMutablePointer<Double>
+    /// 2 r vectors of eight lanes: the node moments of eight sources at once.
+    private var laneMoments: UnsafeMutablePointer<Double>
     private var cellCount = 0
 
     init(temperature: Double, targets: UnsafePointer<Double>, targetCount: Int,
@@ -181,7 +183,7 @@ struct HessianKernelSums {
         // Int32 arrays: 2 (cells + 1) + 3 cells; doubles: 2 cells + 2 r largeCells.
         let ints = 5 * cells + 2
         let K = SoftHessianParameters.seriesTerms
-        let fixed = r + r * r + 4 * K + 5 * K + 4 * r + 4 * r + 2 * r
+        let fixed = r + r * r + 4 * K + 5 * K + 4 * r + 4 * r + 2 * r + 2 * r * 8
         let doubles = 2 * cells + 2 * r * largeCells + fixed
         let bytes = doubles * 8 + ints * 4 + 8
         guard let raw = malloc(bytes) else { throw .allocationFailed }
@@ -197,6 +199,7 @@ struct HessianKernelSums {
         local = coef + 5 * K
         coefficients = local + 4 * r
         nodeMoments = coefficients + 4 * r
+        laneMoments = nodeMoments + 2 * r
         fillChebyshevTables(offsets: offsets, table: table)
         let i = (raw + doubles * 8).bindMemory(to: Int32.self, capacity: ints)
         targetStart = i
@@ -483,23 +486,37 @@ struct HessianKernelSums {
                 let range = sourceRange(c)
                 guard range.count > r else { nodeOffset[c] = -1; continue }
                 nodeOffset[c] = offset
-                for m in 0..<r { moments0[m] = 0; moments1[m] = 0 }
+                // Eight sources in lanes (a short last group padded with weight 0 at
+                // z = 0, adding +-0); lane m of vector q holds the moment m of set q.
+                let lanes0 = laneMoments, lanes1 = laneMoments + 8 * r
+                for k in 0..<(16 * r) { laneMoments[k] = 0 }
                 let base = lo[c]
-                for j in range {
-                    let z = 2 * hessianDifference(sources[j], base, T) / h - 1
-                    let a = w0[j], b = w1[j]
-                    var t0 = 1.0, t1 = z
-                    moments0[0] += a
-                    moments1[0] += b
-                    moments0[1] += a * t1
-                    moments1[1] += b * t1
+                var j = range.lowerBound
+                while j < range.upperBound {
+                    let count = Swift.min(8, range.upperBound - j)
+                    var z = SIMD8<Double>(repeating: 0), a = z, b = z
+                    for lane in 0..<count {
+                        z[lane] = 2 * hessianDifference(sources[j + lane], base, T) / h - 1
+                        a[lane] = w0[j + lane]
+                        b[lane] = w1[j + lane]
+                    }
+                    var t0 = SIMD8<Double>(repeating: 1), t1 = z
+                    hessianAdd8(a, lanes0)
+                    hessianAdd8(b, lanes1)
+                    hessianAdd8(a * t1, lanes0 + 8)
+                    hessianAdd8(b * t1, lanes1 + 8)
                     for m in 2..<r {
                         let t2 = 2 * z * t1 - t0
-                        moments0[m] += a * t2
-                        moments1[m] += b * t2
+                        hessianAdd8(a * t2, lanes0 + 8 * m)
+                        hessianAdd8(b * t2, lanes1 + 8 * m)
                         t0 = t1
                         t1 = t2
                     }
+                    j += count
+                }
+                for m in 0..<r {
+                    moments0[m] = hessianSum8(hessianLoad8(lanes0 + 8 * m))
+                    moments1[m] = hessianSum8(hessianLoad8(lanes1 + 8 * m))
                 }
                 let w = nodeWeights + Int(offset)
                 for l in 0..<r {
