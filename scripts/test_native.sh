@@ -152,6 +152,8 @@ if [ -x "$tmp/test_alloc_fail" ]; then
     step "run test_alloc_fail (k-th allocation fails, every k: E_NO_MEMORY or same bits, never abort)" \
         run_program "$tmp/test_alloc_fail"
 fi
+step "compile+run Tests/c/test_summary_alloc.c (summaries: k-th allocation fails, E_NO_MEMORY, outputs untouched)" \
+    eval 'gcc "${CFLAGS[@]}" -rdynamic Tests/c/test_summary_alloc.c -o "$tmp/test_summary_alloc" "${LINK[@]}" -lm -pthread && run_program "$tmp/test_summary_alloc"'
 
 # ---- XLA FFI handlers called from C (hand-built call frames)
 compile_xla_ffi() {
@@ -214,7 +216,7 @@ if [ "${DIFFAUROC_SKIP_VALGRIND:-0}" = 1 ]; then
     echo
     echo "---- valgrind: skipped (DIFFAUROC_SKIP_VALGRIND=1)"
 else
-    for program in test_link test_delong test_hessian; do
+    for program in test_link test_delong test_hessian test_summary; do
         if [ -x "$tmp/$program" ]; then
             step "valgrind memcheck of $program (errors, definite/indirect leaks)" \
                 run_valgrind "$tmp/$program"

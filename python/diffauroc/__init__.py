@@ -10,6 +10,7 @@
     diffauroc.metrics: roc_auc_score, roc_curve (scikit-learn's, drop-in), partial_auc
     diffauroc.stats: auroc_var, auroc_cov, auroc_ci, auroc_test (DeLong, as pROC; bootstrap)
     diffauroc.incremental: AUROCAccumulator (exact AUROC over batches: update, merge, compute)
+    diffauroc.dask: auroc_exact, auroc_ci, roc_curve on dask arrays and dataframe columns
 
 The soft AUROC is the Wilcoxon-Mann-Whitney statistic with the indicator [s_i > s_j]
 replaced by sigmoid((s_i - s_j) / T), a training surrogate; the exact AUROC counts ties
@@ -41,8 +42,9 @@ __version__ = _library_version()
 def __getattr__(name: str):
     """``diffauroc.metrics`` (scikit-learn's roc_auc_score, roc_curve and a partial AUC)
     ``diffauroc.stats`` (DeLong variance, confidence intervals and tests) and
-    ``diffauroc.incremental`` (the exact AUROC over batches), imported on first use."""
-    if name in ("metrics", "stats", "incremental"):
+    ``diffauroc.incremental`` (the exact AUROC over batches) and ``diffauroc.dask`` (the
+    same on dask arrays and dataframe columns), imported on first use."""
+    if name in ("metrics", "stats", "incremental", "dask"):
         import importlib
         return importlib.import_module("." + name, __name__)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
