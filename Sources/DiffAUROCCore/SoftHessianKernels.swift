@@ -629,10 +629,25 @@ struct HessianKernelSums {
                             while j < sourcesHere.upperBound {
                                 let m = Swift.min(8, sourcesHere.upperBound - j)
                                 var y = zero, u0 = zero, u1 = zero
-                                for lane in 0..<m {
-                                    y[lane] = hessianDifference(t, sources[j + lane], T)
-                                    u0[lane] = w0[j + lane]
-                                    u1[lane] = w1[j + lane]
+                                if m == 8 {
+                                    // A full group: the differences in lanes (the same
+                                    // bits as `hessianDifference` when all are finite).
+                                    let d = t - hessianLoad8(sources + j)
+                                    if all(d - d .== zero) {
+                                        y = d / T
+                                    } else {
+                                        for lane in 0..<8 {
+                                            y[lane] = hessianDifference(t, sources[j + lane], T)
+                                        }
+                                    }
+                                    u0 = hessianLoad8(w0 + j)
+                                    u1 = hessianLoad8(w1 + j)
+                                } else {
+                                    for lane in 0..<m {
+                                        y[lane] = hessianDifference(t, sources[j + lane], T)
+                                        u0[lane] = w0[j + lane]
+                                        u1[lane] = w1[j + lane]
+                                    }
                                 }
                                 let kv = hessianKernels8(y)
                                 a0 += u0 * kv.curvature
