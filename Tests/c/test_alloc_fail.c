@@ -45,47 +45,7 @@ int main(void) {
 }
 #else
 
-/* ---- the shim ---- */
-
-extern void *__libc_malloc(size_t);
-extern void *__libc_calloc(size_t, size_t);
-extern void *__libc_realloc(void *, size_t);
-extern void __libc_free(void *);
-extern void *__libc_memalign(size_t, size_t);
-
-static volatile long shim_count = 0;  /* allocations seen while armed */
-static volatile long shim_fail_at = 0; /* 1-based index to fail; 0: none */
-static volatile int shim_armed = 0;
-
-/* 1 if this allocation must fail (counted only while armed, on any thread) */
-static int shim_fails(void) {
-    long k;
-    if (!shim_armed) return 0;
-    k = __atomic_add_fetch(&shim_count, 1, __ATOMIC_SEQ_CST);
-    if (k == shim_fail_at) {
-        errno = ENOMEM;
-        return 1;
-    }
-    return 0;
-}
-
-void *malloc(size_t n) { return shim_fails() ? NULL : __libc_malloc(n); }
-void *calloc(size_t a, size_t b) { return shim_fails() ? NULL : __libc_calloc(a, b); }
-void *realloc(void *p, size_t n) { return shim_fails() ? NULL : __libc_realloc(p, n); }
-void free(void *p) { __libc_free(p); }
-void *memalign(size_t alignment, size_t n) {
-    return shim_fails() ? NULL : __libc_memalign(alignment, n);
-}
-void *aligned_alloc(size_t alignment, size_t n) { return memalign(alignment, n); }
-void *valloc(size_t n) { return memalign((size_t)sysconf(_SC_PAGESIZE), n); }
-int posix_memalign(void **out, size_t alignment, size_t n) {
-    void *p;
-    if (shim_fails()) return ENOMEM;
-    p = __libc_memalign(alignment, n);
-    if (!p) return ENOMEM;
-    *out = p;
-    return 0;
-}
+#include "alloc_shim.h"
 
 /* ---- checks ---- */
 
@@ -306,50 +266,23 @@ static const char *case_names[] = {
     "auroc_curve n = 70,000, drop, capacity n + 1 (two threads)",
     "auroc_partial n = 70,000, FPR [0, 0.2] (two threads)",
 };
+static void call_case(int which, void *out) { *(report *)out = run_case(which); }
+
 static void sweep(int which) {
     report want, got;
     long allocations, k;
     int aborted = 0, wrong = 0, nomem = 0, ok = 0;
     char what[400];
     (void)run_case(which); /* warm: lazily initialised state of the library */
-    shim_count = 0;
-    shim_fail_at = 0;
-    want = run_case(which);
-    allocations = shim_count;
+    allocations = shim_count_allocations(call_case, which, &want);
     snprintf(what, sizeof what, "%s: succeeds unfailed (status %d)", case_names[which],
              want.status);
     CHECK(want.status == DIFFAUROC_OK ||
               (which == 17 && want.status == DIFFAUROC_W_BELOW_DIAGONAL), what);
     for (k = 1; k <= allocations + 1; k++) {
-        int fds[2], status = 0;
-        ssize_t n;
-        pid_t pid;
-        if (pipe(fds) != 0) break;
-        fflush(stdout);
-        pid = fork();
-        if (pid < 0) {
-            close(fds[0]);
-            close(fds[1]);
-            break;
-        }
-        if (pid == 0) {
-            report r;
-            close(fds[0]);
-            /* the Swift runtime's "Fatal error" text, if it aborts, is not wanted here:
-             * the parent reports the signal */
-            if (!freopen("/dev/null", "w", stderr)) _exit(5);
-            shim_count = 0;
-            shim_fail_at = k;
-            r = run_case(which);
-            if (write(fds[1], &r, sizeof r) != (ssize_t)sizeof r) _exit(3);
-            _exit(0);
-        }
-        close(fds[1]);
-        n = read(fds[0], &got, sizeof got);
-        close(fds[0]);
-        waitpid(pid, &status, 0);
-        if (WIFSIGNALED(status) || !WIFEXITED(status) || WEXITSTATUS(status) != 0 ||
-            n != (ssize_t)sizeof got) {
+        int status = shim_run_failing(k, call_case, which, &got, sizeof got);
+        if (status == -1) break;
+        if (status != 0) {
             snprintf(what, sizeof what,
                      "%s: allocation %ld of %ld failing: the process %s %d (the library "
                      "must return DIFFAUROC_E_NO_MEMORY, not abort)",

@@ -2,9 +2,9 @@
  * test_summary_alloc.c -- every allocation of the summary exports (auroc_summary,
  * auroc_summary_weighted_f32, auroc_summary_table) failing in turn: each call returns
  * DIFFAUROC_E_NO_MEMORY with its outputs untouched, or succeeds with the unfailed result;
- * it never aborts. The shim is test_alloc_fail.c's: this program defines the malloc family
- * on glibc's __libc_* functions (link with -rdynamic so that the library binds to them);
- * for each allocation k of a warm call a forked child fails the k-th one.
+ * it never aborts. The shim is Tests/c/alloc_shim.h (shared with test_alloc_fail.c; link
+ * with -rdynamic so that the library binds to it): for each allocation k of a warm call a
+ * forked child fails the k-th one.
  *
  *   gcc -std=c99 -Wall -Wextra -Werror -pedantic -O2 -I include -I Tests/c -rdynamic \
  *       Tests/c/test_summary_alloc.c -o /tmp/test_summary_alloc -L .build/release \
@@ -29,39 +29,7 @@ int main(void) {
 }
 #else
 
-extern void *__libc_malloc(size_t);
-extern void *__libc_calloc(size_t, size_t);
-extern void *__libc_realloc(void *, size_t);
-extern void __libc_free(void *);
-extern void *__libc_memalign(size_t, size_t);
-
-static volatile long shim_count = 0, shim_fail_at = 0;
-static int shim_fails(void) {
-    long k = ++shim_count;
-    if (k == shim_fail_at) {
-        errno = ENOMEM;
-        return 1;
-    }
-    return 0;
-}
-void *malloc(size_t n) { return shim_fails() ? NULL : __libc_malloc(n); }
-void *calloc(size_t a, size_t b) { return shim_fails() ? NULL : __libc_calloc(a, b); }
-void *realloc(void *p, size_t n) { return shim_fails() ? NULL : __libc_realloc(p, n); }
-void free(void *p) { __libc_free(p); }
-int posix_memalign(void **out, size_t alignment, size_t n) {
-    void *p;
-    if (shim_fails()) return ENOMEM;
-    p = __libc_memalign(alignment, n);
-    if (!p) return ENOMEM;
-    *out = p;
-    return 0;
-}
-void *aligned_alloc(size_t alignment, size_t n) {
-    return shim_fails() ? NULL : __libc_memalign(alignment, n);
-}
-void *memalign(size_t alignment, size_t n) {
-    return shim_fails() ? NULL : __libc_memalign(alignment, n);
-}
+#include "alloc_shim.h"
 
 #define N 5000
 static double s[N], y[N], w[N], ts[N], tn[N], tp[N];
@@ -80,6 +48,7 @@ static uint64_t mix(uint64_t h, const void *p, size_t bytes) {
 static report run_case(int which) {
     report r = {0, 1, 0xCBF29CE484222325ull};
     size_t i, count = 0;
+    shim_armed = 1; /* nothing below allocates but the library */
     if (which == 0) {
         uint64_t out[DIFFAUROC_SUMMARY_WORDS];
         for (i = 0; i < DIFFAUROC_SUMMARY_WORDS; i++) out[i] = 77;
@@ -101,11 +70,14 @@ static report run_case(int which) {
         r.checksum = mix(mix(mix(mix(r.checksum, ts, sizeof ts), tn, sizeof tn), tp, sizeof tp),
                          &count, sizeof count);
     }
+    shim_armed = 0;
     return r;
 }
 
 static const char *names[] = {"auroc_summary", "auroc_summary_weighted_f32",
                               "auroc_summary_table weighted"};
+
+static void call_case(int which, void *out) { *(report *)out = run_case(which); }
 
 static void sweep(int which) {
     report want, got;
@@ -113,34 +85,12 @@ static void sweep(int which) {
     int bad = 0, nomem = 0, same = 0;
     char what[300];
     (void)run_case(which);
-    shim_count = 0;
-    shim_fail_at = 0;
-    want = run_case(which);
-    allocations = shim_count;
+    allocations = shim_count_allocations(call_case, which, &want);
     CHECK(want.status == DIFFAUROC_OK && allocations > 0, "unfailed call succeeds and allocates");
     for (k = 1; k <= allocations + 1; k++) {
-        int fds[2], status = 0;
-        ssize_t n;
-        pid_t pid;
-        if (pipe(fds) != 0) break;
-        fflush(stdout);
-        pid = fork();
-        if (pid < 0) break;
-        if (pid == 0) {
-            report r;
-            close(fds[0]);
-            if (!freopen("/dev/null", "w", stderr)) _exit(5);
-            shim_count = 0;
-            shim_fail_at = k;
-            r = run_case(which);
-            if (write(fds[1], &r, sizeof r) != (ssize_t)sizeof r) _exit(3);
-            _exit(0);
-        }
-        close(fds[1]);
-        n = read(fds[0], &got, sizeof got);
-        close(fds[0]);
-        waitpid(pid, &status, 0);
-        if (!WIFEXITED(status) || WEXITSTATUS(status) != 0 || n != (ssize_t)sizeof got) {
+        int status = shim_run_failing(k, call_case, which, &got, sizeof got);
+        if (status == -1) break;
+        if (status != 0) {
             bad++;
         } else if (got.status == DIFFAUROC_E_NO_MEMORY && got.untouched) {
             nomem++;
