@@ -139,13 +139,13 @@ private protocol ExactSampleSource {
     func classBit(_ i: Int) -> Int
     func weight(_ i: Int) -> Double
     /// The value carried by sample i, given each class's largest weight.
-    func value(_ i: Int, maxPositive: Double, maxNegative: Double) -> Value
+    func value(_ i: Int, positiveFactor: Double, negativeFactor: Double) -> Value
     /// Sample i's word, given its key shifted as phase 3 lays it out (bucket bits off,
     /// the rest at the top, zeros below).
     func word(_ i: Int, shiftedKey: Key) -> Word
     /// The signed masses of the sorted words and values (weighted sources).
     func masses(words: UnsafePointer<Word>, values: UnsafePointer<Value>,
-                maxPositive: Double, maxNegative: Double) -> Masses
+                positiveFactor: Double, negativeFactor: Double) -> Masses
     /// With `checksInputs`: 1 if sample i's score is not finite or its label neither 0
     /// nor 1, else 0 (without a branch).
     func invalid(_ i: Int) -> Int
@@ -167,7 +167,7 @@ extension ExactSampleSource where Masses == DoubleMasses {
     /// The values themselves (signed masses; unused, and not Double, when unweighted).
     @inline(__always)
     func masses(words: UnsafePointer<Word>, values: UnsafePointer<Value>,
-                maxPositive: Double, maxNegative: Double) -> DoubleMasses {
+                positiveFactor: Double, negativeFactor: Double) -> DoubleMasses {
         DoubleMasses(base: UnsafeRawPointer(values).assumingMemoryBound(to: Double.self))
     }
 }
@@ -183,7 +183,7 @@ private struct UnweightedSource<Score: OrderKeyed>: ExactSampleSource {
     @inline(__always) func key(_ i: Int) -> Score.OrderKey { scores[i].orderKey }
     @inline(__always) func classBit(_ i: Int) -> Int { labels[i].classBit }
     @inline(__always) func weight(_ i: Int) -> Double { 1 }
-    @inline(__always) func value(_ i: Int, maxPositive: Double, maxNegative: Double) -> NoValue {
+    @inline(__always) func value(_ i: Int, positiveFactor: Double, negativeFactor: Double) -> NoValue {
         NoValue()
     }
 }
@@ -201,7 +201,7 @@ private struct CheckingUnweightedSource<Score: OrderKeyed>: ExactSampleSource {
     @inline(__always) func key(_ i: Int) -> Score.OrderKey { scores[i].orderKey }
     @inline(__always) func classBit(_ i: Int) -> Int { labels[i].classBit }
     @inline(__always) func weight(_ i: Int) -> Double { 1 }
-    @inline(__always) func value(_ i: Int, maxPositive: Double, maxNegative: Double) -> NoValue {
+    @inline(__always) func value(_ i: Int, positiveFactor: Double, negativeFactor: Double) -> NoValue {
         NoValue()
     }
     @inline(__always) func invalid(_ i: Int) -> Int {
@@ -222,12 +222,12 @@ private struct WeightedSource<Score: OrderKeyed>: ExactSampleSource {
     @inline(__always) func key(_ i: Int) -> Score.OrderKey { scores[i].orderKey }
     @inline(__always) func classBit(_ i: Int) -> Int { labels[i].classBit }
     @inline(__always) func weight(_ i: Int) -> Double { weights[i].doubleValue }
-    /// Signed mass: w / (the class's weight scale, a power of two; see powerOfTwoScale),
-    /// negative for a negative sample.
-    /// With y = 0 or 1 the class maximum is y maxPositive + (1 - y) maxNegative exactly.
-    @inline(__always) func value(_ i: Int, maxPositive: Double, maxNegative: Double) -> Double {
+    /// Signed mass: w times the class's mass factor (a power of two; see `massFactor`),
+    /// negative for a negative sample. With y = 0 or 1, y positiveFactor - (1 - y)
+    /// negativeFactor is exactly the signed factor.
+    @inline(__always) func value(_ i: Int, positiveFactor: Double, negativeFactor: Double) -> Double {
         let y = Double(classBit(i))
-        return weight(i) / (y * maxPositive + (1 - y) * maxNegative) * (2 * y - 1)
+        return weight(i) * (y * positiveFactor - (1 - y) * negativeFactor)
     }
 }
 
@@ -250,7 +250,7 @@ private struct PackedWeightedSource: ExactSampleSource {
     @inline(__always) func key(_ i: Int) -> UInt32 { scores[i].orderKey }
     @inline(__always) func classBit(_ i: Int) -> Int { labels[i].classBit }
     @inline(__always) func weight(_ i: Int) -> Double { weights[i].doubleValue }
-    @inline(__always) func value(_ i: Int, maxPositive: Double, maxNegative: Double) -> NoValue {
+    @inline(__always) func value(_ i: Int, positiveFactor: Double, negativeFactor: Double) -> NoValue {
         NoValue()
     }
     @inline(__always) func word(_ i: Int, shiftedKey: UInt32) -> UInt64 {
@@ -259,8 +259,8 @@ private struct PackedWeightedSource: ExactSampleSource {
     }
     @inline(__always)
     func masses(words: UnsafePointer<UInt64>, values: UnsafePointer<NoValue>,
-                maxPositive: Double, maxNegative: Double) -> PackedFloatMasses {
-        PackedFloatMasses(words: words, maxPositive: maxPositive, maxNegative: maxNegative)
+                positiveFactor: Double, negativeFactor: Double) -> PackedFloatMasses {
+        PackedFloatMasses(words: words, positiveFactor: positiveFactor, negativeFactor: negativeFactor)
     }
 }
 
@@ -281,22 +281,23 @@ struct DoubleMasses: SweepMasses {
     }
 }
 
-/// Masses of `PackedWeightedSource`'s words: weight / (the class's power-of-two scale),
-/// signed by the class. The quotient is exact (a float32 weight over a power of two in
-/// [2^-149, 2^127] is a double), so the product by the reciprocal, also exact, is the same
-/// double as `WeightedSource.value`'s quotient: the same bits as the float64 path.
+/// Masses of `PackedWeightedSource`'s words: weight times the class's power-of-two
+/// `massFactor`, signed by the class. The product is exact (a float32 weight in
+/// [2^-149, 2^128) times a factor in [2^273, 2^550] is a normal double), the same double as
+/// `WeightedSource.value` computes from the widened weight: the same bits as the float64
+/// path.
 struct PackedFloatMasses: SweepMasses {
     let words: UnsafePointer<UInt64>
-    /// By class bit: -1 / negative scale, 1 / positive scale (indexed, not chosen by a
-    /// branch, which would mispredict on classes in random order).
+    /// By class bit: -negative factor, positive factor (indexed, not chosen by a branch,
+    /// which would mispredict on classes in random order).
     let factors: SIMD2<Double>
-    /// By class bit: 0, 1 / positive scale.
+    /// By class bit: 0, positive factor.
     let positiveFactors: SIMD2<Double>
 
-    init(words: UnsafePointer<UInt64>, maxPositive: Double, maxNegative: Double) {
+    init(words: UnsafePointer<UInt64>, positiveFactor: Double, negativeFactor: Double) {
         self.words = words
-        factors = SIMD2(-1 / maxNegative, 1 / maxPositive)
-        positiveFactors = SIMD2(0, 1 / maxPositive)
+        factors = SIMD2(-negativeFactor, positiveFactor)
+        positiveFactors = SIMD2(0, positiveFactor)
     }
 
     @inline(__always) func mass(_ i: Int) -> Double {
@@ -527,10 +528,10 @@ private struct ExactTeam<Source: ExactSampleSource> {
             return
         }
         guard positives > 0 && negatives > 0 else { return }
-        // Divide by powers of two, not by the maxima themselves: exact, so integer and
-        // dyadic weights stay exact and rescaled or shifted inputs give the same bits.
-        maxPositive = powerOfTwoScale(maxPositive)
-        maxNegative = powerOfTwoScale(maxNegative)
+        // Multiply by powers of two, not divide by the maxima themselves: exact, so integer
+        // and dyadic weights stay exact and rescaled inputs give the same bits.
+        let positiveFactor = massFactor(maxPositive)
+        let negativeFactor = massFactor(maxNegative)
         let varying = Key(truncatingIfNeeded: andKeys ^ orKeys)
         guard varying != 0 else {
             // Every score tied: each pair counts 1/2.
@@ -633,7 +634,7 @@ private struct ExactTeam<Source: ExactSampleSource> {
                 let b = bucket(key)
                 let p = offsets[b]
                 w[p] = source.word(i, shiftedKey: (key &<< drop) &<< digitBits)
-                v[p] = source.value(i, maxPositive: maxPositive, maxNegative: maxNegative)
+                v[p] = source.value(i, positiveFactor: positiveFactor, negativeFactor: negativeFactor)
                 offsets[b] = p &+ 1
             }
         }
@@ -642,8 +643,8 @@ private struct ExactTeam<Source: ExactSampleSource> {
         // Phase 4: sort each bucket in cache and sweep it.
         guard !outcome.pointee.spareAllocationFailed, let spare = outcome.pointee.spare
         else { return }
-        let masses = source.masses(words: w, values: v, maxPositive: maxPositive,
-                                   maxNegative: maxNegative)
+        let masses = source.masses(words: w, values: v, positiveFactor: positiveFactor,
+                                   negativeFactor: negativeFactor)
         let groupShift = Source.ignoredLowBits
         for chunk in worker.chunks {
             let spareOffset = chunk == 0 ? 0 : largestBucket.0
@@ -791,8 +792,8 @@ private struct SweepState {
 
 // MARK: - The weighted sweep
 //
-// What it computes. With the masses m (weights divided by the class's power-of-two scale,
-// exact) of the samples in sorted order, grouped by equal scores,
+// What it computes. With the masses m (weights times the class's power-of-two
+// `massFactor`) of the samples in sorted order, grouped by equal scores,
 //
 //     U = sum over groups g of P_g (N_<g + N_g / 2),   W_pos = sum P_g,   W_neg = sum N_g,
 //
@@ -843,9 +844,38 @@ private struct SweepState {
 // In all, q1 + q2 is within 2^-70 relative of the exact ratio; rounding it to double adds
 // at most half an ulp, and half an ulp is at least 2^-54 relative, so the result is within
 // 1 ulp of the exact value (and is its correctly rounded double unless the exact value
-// lies within 2^-70 relative of a midpoint between two doubles). Caveat: products or
-// masses below 2^-1022 (weights spanning more than ~2^900 within a class, or results below
-// about 2^-900) are subnormal and lose that relative accuracy, by at most 2^-1074 each.
+// lies within 2^-70 relative of a midpoint between two doubles).
+//
+// Underflow. The relative bounds above hold for operations on normal doubles; a value
+// below 2^-1022 (weights spanning more than ~2^500, or tiny results) rounds to a multiple
+// of 2^-1074 instead, an absolute error <= 2^-1075 per operation (per mass, product, sum
+// or lo term). This is why the masses are scaled up to [2^400, 2^401) (`massFactor`), not
+// to [1, 2): the largest mass of each class is then >= 2^400, so W_pos W_neg >= 2^800 and
+// U = r W_pos W_neg >= 2^800 r for the AUROC r. The at most ~4 n absolute errors of
+// 2^-1075 in U (and each mass's rounding, which moves U by <= 2^-1075 times the other
+// class's mass <= n 2^401) are then <= ~n^2 2^-1474, relative to U below 2^-1474 n^2 /
+// (2^800 r) <= 2^-300 for every r >= 2^-1075 and n < 2^40: negligible against 2^-70. (A
+// result r < 2^-1075 rounds to 0 and the computed one is within 2^-1075 of r, so within 1
+// ulp too.) When a class's largest weight is below 2^-623 its factor is capped at
+// 2^1023: its masses are then multiples of 2^-51 (its weights are multiples of 2^-1074),
+// at least 2^-51, and the other class's largest mass is 2^400 (W_pos W_neg >= 2^349, the
+// same argument) or its masses are multiples of 2^-51 as well (every product then a
+// multiple of 2^-102: no underflow at all). Overflow: masses < 2^401, so every sum and
+// product is at most W_pos W_neg < n^2 2^802, finite for n < 2^110. Tested against an
+// exact integer oracle on weights spanning the whole double range, subnormal weights and
+// products, and results near 2^-1074: python/tests/test_exact_weighted_oracle.py.
+
+/// The power of two that scales a class's weights to its masses: the largest weight
+/// `largest` (> 0) times it lies in [2^400, 2^401), or, if `largest` < 2^-623, it is 2^1023
+/// (see "Underflow" above). Exact whatever the weight: a power of two times a double,
+/// neither overflowing (the product is < 2^401) nor, for the class's largest weights,
+/// underflowing.
+///
+///     massFactor(10) == 0x1p397
+func massFactor(_ largest: Double) -> Double {
+    guard largest > 0 else { return 1 }
+    return Double(sign: .plus, exponent: Swift.min(400 - largest.exponent, 1023), significand: 1)
+}
 
 /// One canonical block's sums, each a double-double hi + lo (lo not always renormalized): its
 /// positive mass, its negative mass and its share of U counted from the block's start.
