@@ -395,6 +395,54 @@ private struct CallInputs {
     let rows: Int, n: Int
 }
 
+/// ": labels[7] = 2.0": the first invalid sample of the row whose samples start at
+/// `sampleStart`, as the caller wrote it, when it is what `status` reports; or
+/// ": temperature = 0.0" for a bad temperature. Returns whether it wrote anything.
+@discardableResult
+private func appendOffendingInput(
+    _ message: inout MessageWriter, status: Int32, sampleStart: Int, temperatureIndex: Int,
+    _ inputs: CallInputs
+) -> Bool {
+    let n = inputs.n
+    func row(_ p: UnsafePointer<Double>) -> UnsafeBufferPointer<Double> {
+        UnsafeBufferPointer(start: p + sampleStart, count: n)
+    }
+    if let bad = firstInvalidSample(
+        row(inputs.scores), row(inputs.labels), inputs.weights.map(row)),
+       bad.status.rawValue == status
+    {
+        let (name, value, isDouble): (StaticString, Double, Bool)
+        switch bad.status {
+        case .nonfiniteScore:
+            (name, value, isDouble) = ("predictions", inputs.scores[sampleStart + bad.index],
+                                       inputs.scoresAreDouble)
+        case .badLabel:
+            (name, value, isDouble) = ("labels", inputs.labels[sampleStart + bad.index],
+                                       inputs.labelsAreDouble)
+        default:
+            (name, value, isDouble) = ("weights", inputs.weights![sampleStart + bad.index],
+                                       inputs.weightsAreDouble)
+        }
+        message.append(": ")
+        message.append(name)
+        message.append("[")
+        message.append(bad.index)
+        message.append("] = ")
+        if isDouble { message.append(value) } else { message.append(Float(value)) }
+        return true
+    }
+    if status == Status.badTemperature.rawValue, let temperatures = inputs.temperatures {
+        message.append(": temperature = ")
+        if inputs.temperaturesAreDouble {
+            message.append(temperatures[temperatureIndex])
+        } else {
+            message.append(Float(temperatures[temperatureIndex]))
+        }
+        return true
+    }
+    return false
+}
+
 /// The message for a failed batch: "diffauroc: <the library's message> [status S]", then
 /// for a bad sample or temperature the element of the lowest failing row as the caller
 /// wrote it ("labels[7] = 2.0", the index within the row), then the row (" in batch row
@@ -409,43 +457,9 @@ private func writeStatusMessage(
     message.append(Int(status))
     message.append("]")
     guard let first = (0..<inputs.rows).first(where: { rowStatus[$0] < 0 }) else { return }
-    let n = inputs.n
-    func row(_ p: UnsafePointer<Double>) -> UnsafeBufferPointer<Double> {
-        UnsafeBufferPointer(start: p + first * n, count: n)
-    }
-    if let bad = firstInvalidSample(
-        row(inputs.scores), row(inputs.labels), inputs.weights.map(row)),
-       bad.status.rawValue == rowStatus[first]
-    {
-        let (name, value, isDouble): (StaticString, Double, Bool)
-        switch bad.status {
-        case .nonfiniteScore:
-            (name, value, isDouble) = ("predictions", inputs.scores[first * n + bad.index],
-                                       inputs.scoresAreDouble)
-        case .badLabel:
-            (name, value, isDouble) = ("labels", inputs.labels[first * n + bad.index],
-                                       inputs.labelsAreDouble)
-        default:
-            (name, value, isDouble) = ("weights", inputs.weights![first * n + bad.index],
-                                       inputs.weightsAreDouble)
-        }
-        message.append(": ")
-        message.append(name)
-        message.append("[")
-        message.append(bad.index)
-        message.append("] = ")
-        if isDouble { message.append(value) } else { message.append(Float(value)) }
-    } else if rowStatus[first] == Status.badTemperature.rawValue,
-              let temperatures = inputs.temperatures
-    {
-        let k = inputs.temperatureCount == 1 ? 0 : first
-        message.append(": temperature = ")
-        if inputs.temperaturesAreDouble {
-            message.append(temperatures[k])
-        } else {
-            message.append(Float(temperatures[k]))
-        }
-    }
+    appendOffendingInput(
+        &message, status: rowStatus[first], sampleStart: first * inputs.n,
+        temperatureIndex: inputs.temperatureCount == 1 ? 0 : first, inputs)
     guard inputs.rows > 1 else { return }
     message.append(" in batch row ")
     message.append(first)
@@ -476,18 +490,32 @@ private func rowsAndCount(_ scores: FFIBuffer) -> (rows: Int, n: Int)? {
     return (scores.leadingCount, n)
 }
 
-@_cdecl("diffauroc_xla_ffi_soft")
-public func diffaurocXLAFFISoft(_ frame: UnsafeMutableRawPointer?) -> UnsafeMutableRawPointer? {
-    let api: UnsafeRawPointer, args: FFIBuffers, rets: FFIBuffers
+/// Runs a handler's `body` on the frame's API and buffers, in IEEE mode: XLA runs custom
+/// calls with flush-to-zero and denormals-are-zero set (see `enterIEEEMode`), and the
+/// conversions and the library need IEEE subnormals. Answers the metadata query and
+/// reports an unusable frame itself.
+private func handleCall(
+    _ frame: UnsafeMutableRawPointer?,
+    _ body: (UnsafeRawPointer, FFIBuffers, FFIBuffers) -> UnsafeMutableRawPointer?
+) -> UnsafeMutableRawPointer? {
     switch readFrame(frame) {
     case .metadataAnswered: return nil
     case .failure(let error): return error
-    case .call(let a, let ar, let re): (api, args, rets) = (a, ar, re)
+    case .call(let api, let args, let rets):
+        let mode = enterIEEEMode()
+        defer { leaveIEEEMode(mode) }
+        return body(api, args, rets)
     }
-    // XLA runs custom calls with flush-to-zero and denormals-are-zero set (see
-    // `enterIEEEMode`); the conversions below need IEEE subnormals too.
-    let mode = enterIEEEMode()
-    defer { leaveIEEEMode(mode) }
+}
+
+@_cdecl("diffauroc_xla_ffi_soft")
+public func diffaurocXLAFFISoft(_ frame: UnsafeMutableRawPointer?) -> UnsafeMutableRawPointer? {
+    handleCall(frame, softCall)
+}
+
+private func softCall(
+    _ api: UnsafeRawPointer, _ args: FFIBuffers, _ rets: FFIBuffers
+) -> UnsafeMutableRawPointer? {
     // args: scores (..., n), labels (..., n), temperature (...) or (), [weights (..., n)]
     // rets: value (...)  or  value (...), gradient (..., n), d/dT (...)
     guard args.count == 3 || args.count == 4, rets.count == 1 || rets.count == 3,
@@ -544,16 +572,12 @@ public func diffaurocXLAFFISoft(_ frame: UnsafeMutableRawPointer?) -> UnsafeMuta
 
 @_cdecl("diffauroc_xla_ffi_exact")
 public func diffaurocXLAFFIExact(_ frame: UnsafeMutableRawPointer?) -> UnsafeMutableRawPointer? {
-    let api: UnsafeRawPointer, args: FFIBuffers, rets: FFIBuffers
-    switch readFrame(frame) {
-    case .metadataAnswered: return nil
-    case .failure(let error): return error
-    case .call(let a, let ar, let re): (api, args, rets) = (a, ar, re)
-    }
-    // XLA runs custom calls with flush-to-zero and denormals-are-zero set (see
-    // `enterIEEEMode`); the conversions below need IEEE subnormals too.
-    let mode = enterIEEEMode()
-    defer { leaveIEEEMode(mode) }
+    handleCall(frame, exactCall)
+}
+
+private func exactCall(
+    _ api: UnsafeRawPointer, _ args: FFIBuffers, _ rets: FFIBuffers
+) -> UnsafeMutableRawPointer? {
     // args: scores (..., n), labels (..., n), [weights (..., n)]; rets: value (...)
     guard args.count == 2 || args.count == 3, rets.count == 1,
           let (rows, n) = rowsAndCount(args[0])
@@ -595,14 +619,12 @@ public func diffaurocXLAFFIExact(_ frame: UnsafeMutableRawPointer?) -> UnsafeMut
 
 @_cdecl("diffauroc_xla_ffi_soft_hvp")
 public func diffaurocXLAFFISoftHVP(_ frame: UnsafeMutableRawPointer?) -> UnsafeMutableRawPointer? {
-    let api: UnsafeRawPointer, args: FFIBuffers, rets: FFIBuffers
-    switch readFrame(frame) {
-    case .metadataAnswered: return nil
-    case .failure(let error): return error
-    case .call(let a, let ar, let re): (api, args, rets) = (a, ar, re)
-    }
-    let mode = enterIEEEMode()
-    defer { leaveIEEEMode(mode) }
+    handleCall(frame, softHVPCall)
+}
+
+private func softHVPCall(
+    _ api: UnsafeRawPointer, _ args: FFIBuffers, _ rets: FFIBuffers
+) -> UnsafeMutableRawPointer? {
     // args: scores (..., n), labels (..., n), temperature (...) or (), v (..., n),
     //       v_temperature (...) or (), [weights (..., n)]
     // rets: hv (..., n), hv_temperature (...)
@@ -652,24 +674,16 @@ public func diffaurocXLAFFISoftHVP(_ frame: UnsafeMutableRawPointer?) -> UnsafeM
             message.append(" [status ")
             message.append(Int(status))
             message.append("]")
-            func row(_ p: UnsafePointer<Double>) -> UnsafeBufferPointer<Double> {
-                UnsafeBufferPointer(start: p + at, count: n)
-            }
-            if let bad = firstInvalidSample(row(s), row(y), w.map { row($0) }) {
-                let (name, buffer): (StaticString, FFIBuffer) =
-                    bad.status == .nonfiniteScore ? ("predictions", args[0])
-                    : bad.status == .badLabel ? ("labels", args[1]) : ("weights", args[5])
-                let value = (bad.status == .nonfiniteScore ? s : bad.status == .badLabel ? y : w!)[at + bad.index]
-                message.append(": ")
-                message.append(name)
-                message.append("[")
-                message.append(bad.index)
-                message.append("] = ")
-                if buffer.isDouble { message.append(value) } else { message.append(Float(value)) }
-            } else if status == Status.badTemperature.rawValue {
-                message.append(": temperature = ")
-                if args[2].isDouble { message.append(temperature) } else { message.append(Float(temperature)) }
-            } else if status == badTangentStatus {
+            let inputs = CallInputs(
+                scores: s, labels: y, weights: w.map { UnsafePointer($0) },
+                scoresAreDouble: args[0].isDouble, labelsAreDouble: args[1].isDouble,
+                weightsAreDouble: args.count == 6 && args[5].isDouble,
+                temperatures: t, temperatureCount: temperatureCount,
+                temperaturesAreDouble: args[2].isDouble, rows: rows, n: n)
+            let named = appendOffendingInput(
+                &message, status: status, sampleStart: at,
+                temperatureIndex: temperatureCount == 1 ? 0 : b, inputs)
+            if !named, status == badTangentStatus {
                 if let i = firstNonfinite(UnsafeBufferPointer(start: v + b * n, count: n)) {
                     message.append(": v[")
                     message.append(i)

@@ -293,10 +293,153 @@ static void test_messages(void) {
     }
 }
 
+/* ---- the Hessian-vector product handler ---- */
+
+/* diffauroc_xla_ffi_soft_hvp on `rows` directions v (rows x n); samples are one row
+ * shared by all (shared = 1) or one per direction; temperature and v_temperature one for
+ * all or one per row. Returns the error message, "" on success, or "(an output was
+ * written)" when a failed call wrote hv or hv_temperature. */
+static double hvp_out[64], hvp_out_t[8];
+static const char *hvp_call(int dtype, void *s, void *y, void *w, int shared, int64_t rows,
+                            int64_t n, void *t, int64_t tcount, void *v, void *vt,
+                            int64_t vtcount) {
+    call c;
+    ffi_call_frame *f;
+    void *r;
+    int k, nargs = w ? 6 : 5, srank = shared || rows == 1 ? 1 : 2;
+    set_buffer(&c, 0, dtype, s, srank, rows, n);
+    set_buffer(&c, 1, dtype, y, srank, rows, n);
+    set_buffer(&c, 2, dtype, t, tcount > 1 ? 1 : 0, 0, tcount);
+    set_buffer(&c, 3, dtype, v, rows > 1 ? 2 : 1, rows, n);
+    set_buffer(&c, 4, dtype, vt, vtcount > 1 ? 1 : 0, 0, vtcount);
+    if (w) set_buffer(&c, 5, dtype, w, srank, rows, n);
+    for (k = 0; k < 64; k++) hvp_out[k] = -7;
+    for (k = 0; k < 8; k++) hvp_out_t[k] = -7;
+    set_buffer(&c, nargs, F64, hvp_out, rows > 1 ? 2 : 1, rows, n);
+    set_buffer(&c, nargs + 1, F64, hvp_out_t, rows > 1 ? 1 : 0, 0, rows);
+    f = make_frame(&c, nargs, 2);
+    last_message[0] = 0;
+    last_code = -1;
+    r = diffauroc_xla_ffi_soft_hvp(f);
+    if (r == NULL) return "";
+    if (r != &error_token) return "(not an error of the fake API)";
+    for (k = 0; k < 64; k++)
+        if (hvp_out[k] != -7) return "(an output was written)";
+    for (k = 0; k < 8; k++)
+        if (hvp_out_t[k] != -7) return "(an output was written)";
+    return last_message;
+}
+
+static void test_hvp(void) {
+    /* shared samples: 8 of them; 3 directions */
+    double s[24], y[24], w[24], v[24], t[3] = {0.7, 0.7, 0.7}, t1 = 0.7, vt[3] = {0.5, 0.5, 0.5},
+           vt1 = 0.25, hv[8], hvt;
+    float s32[8], y32[8], v32[8], t32 = 0.7f, vt32 = 0.25f;
+    const char *m;
+    int i, b, same = 1;
+    for (i = 0; i < 24; i++) {
+        s[i] = 0.1 * (i % 8) + 0.01 * (i / 8);
+        y[i] = (i % 3 == 0);
+        w[i] = 1 + (i % 2);
+        v[i] = 0.5 - 0.05 * i;
+    }
+    for (i = 0; i < 8; i++) {
+        s32[i] = (float)s[i];
+        y32[i] = (float)y[i];
+        v32[i] = (float)v[i];
+    }
+    /* success: each row equals auroc_soft_hvp on it, bit for bit */
+    m = hvp_call(F64, s, y, w, 1, 3, 8, t, 3, v, vt, 3);
+    CHECK(strcmp(m, "") == 0, "hvp, shared samples, 3 directions: success");
+    for (b = 0; b < 3; b++) {
+        CHECK(auroc_soft_hvp(s, y, w, 8, 0.7, v + 8 * b, 0.5, hv, &hvt) == DIFFAUROC_OK,
+              "auroc_soft_hvp direct");
+        same &= memcmp(hv, hvp_out + 8 * b, sizeof hv) == 0 && hvt == hvp_out_t[b];
+    }
+    CHECK(same, "hvp handler rows: the bits of auroc_soft_hvp on each direction");
+    m = hvp_call(F64, s, y, NULL, 0, 3, 8, &t1, 1, v, &vt1, 1);
+    same = strcmp(m, "") == 0;
+    for (b = 0; b < 3; b++) {
+        CHECK(auroc_soft_hvp(s + 8 * b, y + 8 * b, NULL, 8, 0.7, v + 8 * b, 0.25, hv, &hvt) ==
+                  DIFFAUROC_OK, "auroc_soft_hvp direct, per-row samples");
+        same &= memcmp(hv, hvp_out + 8 * b, sizeof hv) == 0 && hvt == hvp_out_t[b];
+    }
+    CHECK(same, "hvp handler, samples per row: the bits of auroc_soft_hvp on each row");
+
+    /* a NaN in direction row 2, element 4 */
+    v[20] = NAN;
+    m = hvp_call(F64, s, y, w, 1, 3, 8, t, 3, v, vt, 3);
+    EXPECT_MESSAGE(m, "diffauroc: the direction of a Hessian-vector product must be finite "
+                      "[status -13]: v[4] = nan in batch row 2");
+    CHECK(last_code == INVALID_ARGUMENT, "hvp, bad direction: INVALID_ARGUMENT");
+    v[20] = 0;
+    /* v_temperature per row: row 1 infinite */
+    vt[1] = -INFINITY;
+    m = hvp_call(F64, s, y, w, 1, 3, 8, t, 3, v, vt, 3);
+    EXPECT_MESSAGE(m, "[status -13]: v_temperature = -inf in batch row 1");
+    vt[1] = 0.5;
+    /* shared samples with a bad label: every row fails, the first is named */
+    y[3] = 2.0;
+    m = hvp_call(F64, s, y, w, 1, 3, 8, t, 3, v, vt, 3);
+    EXPECT_MESSAGE(m, diffauroc_strerror(DIFFAUROC_E_BAD_LABEL));
+    EXPECT_MESSAGE(m, "[status -3]: labels[3] = 2.0 in batch row 0");
+    y[3] = 1;
+    /* samples per row: a negative weight at element 2 of row 1 */
+    w[10] = -1.0;
+    m = hvp_call(F64, s, y, w, 0, 3, 8, t, 3, v, vt, 3);
+    EXPECT_MESSAGE(m, "[status -4]: weights[2] = -1.0 in batch row 1");
+    w[10] = 2;
+    /* and an infinite score at element 5 of row 2 */
+    s[21] = INFINITY;
+    m = hvp_call(F64, s, y, NULL, 0, 3, 8, t, 3, v, vt, 3);
+    EXPECT_MESSAGE(m, "[status -2]: predictions[5] = inf in batch row 2");
+    s[21] = 0.52;
+    /* a bad temperature in row 2 */
+    t[2] = -1;
+    m = hvp_call(F64, s, y, NULL, 1, 3, 8, t, 3, v, vt, 3);
+    EXPECT_MESSAGE(m, "[status -5]: temperature = -1.0 in batch row 2");
+    t[2] = 0.7;
+    /* one row, float32: the value as float32, no row named */
+    y32[1] = 0.1f;
+    m = hvp_call(F32, s32, y32, NULL, 1, 1, 8, &t32, 1, v32, &vt32, 1);
+    EXPECT_MESSAGE(m, "[status -3]: labels[1] = 0.1");
+    CHECK(strstr(m, "row") == NULL, "hvp, one row: no row in the message");
+    y32[1] = 0;
+    v32[6] = NAN;
+    m = hvp_call(F32, s32, y32, NULL, 1, 1, 8, &t32, 1, v32, &vt32, 1);
+    EXPECT_MESSAGE(m, "[status -13]: v[6] = nan");
+    v32[6] = 0.25f;
+    vt32 = INFINITY;
+    m = hvp_call(F32, s32, y32, NULL, 1, 1, 8, &t32, 1, v32, &vt32, 1);
+    EXPECT_MESSAGE(m, "[status -13]: v_temperature = inf");
+    vt32 = 0.25f;
+    /* shapes and signature */
+    {
+        call c;
+        ffi_call_frame *f;
+        set_buffer(&c, 0, F64, s, 1, 0, 8);
+        set_buffer(&c, 1, F64, y, 1, 0, 7); /* labels one short */
+        set_buffer(&c, 2, F64, &t1, 0, 0, 0);
+        set_buffer(&c, 3, F64, v, 1, 0, 8);
+        set_buffer(&c, 4, F64, &vt1, 0, 0, 0);
+        set_buffer(&c, 5, F64, hvp_out, 1, 0, 8);
+        set_buffer(&c, 6, F64, hvp_out_t, 0, 0, 0);
+        f = make_frame(&c, 5, 2);
+        CHECK(diffauroc_xla_ffi_soft_hvp(f) == &error_token && last_code == INVALID_ARGUMENT,
+              "hvp, labels of another length: an error");
+        EXPECT_MESSAGE(last_message, "diffauroc: XLA FFI shapes do not match");
+        set_buffer(&c, 1, F64, y, 1, 0, 8);
+        f = make_frame(&c, 4, 2); /* four arguments */
+        CHECK(diffauroc_xla_ffi_soft_hvp(f) == &error_token, "hvp, four arguments: an error");
+        EXPECT_MESSAGE(last_message, "diffauroc: bad XLA FFI call signature");
+    }
+}
+
 int main(void) {
     init_api();
     test_no_api();
     test_values_and_metadata();
     test_messages();
+    test_hvp();
     return check_summary();
 }

@@ -100,7 +100,7 @@ typedef struct {
     ffi_buffer buffers[8];
     int64_t dims[8][2];
     int types[8];
-    void *arg_pointers[4], *ret_pointers[4];
+    void *arg_pointers[6], *ret_pointers[4]; /* the HVP handler takes six arguments */
     ffi_call_frame frame;
 } call;
 
