@@ -78,30 +78,49 @@ def _longest_pause_during(call) -> tuple[float, float, int]:
     return span[0], longest, iterations
 
 
+def _unfrozen_in_one_of(attempts: int, call) -> list[tuple[float, float, int]]:
+    """Measures call() up to `attempts` times and stops at the first run in which the main
+    thread was never paused for half the call. A call that holds the GIL freezes the main
+    thread in every run (the control below); a call that releases it can still see one
+    long pause when the 2 cores are busy with other processes and the OS deschedules the
+    main thread, so one clean run out of three is the evidence asked for."""
+    runs = []
+    for _ in range(attempts):
+        duration, longest, iterations = _longest_pause_during(call)
+        runs.append((duration, longest, iterations))
+        if longest < 0.5 * duration:
+            break
+    return runs
+
+
 def test_library_calls_release_the_gil(long_problem):
     scores, labels = long_problem
-    duration, longest, iterations = _longest_pause_during(
-        lambda: _call_soft_grad(_lib.lib.auroc_soft_grad, scores, labels, 0.5))
-    assert duration >= MIN_CALL_SECONDS * 0.5
-    assert longest < 0.5 * duration, (duration, longest)
-    assert iterations > 1000
+    runs = _unfrozen_in_one_of(
+        3, lambda: _call_soft_grad(_lib.lib.auroc_soft_grad, scores, labels, 0.5))
+    duration, longest, iterations = runs[-1]
+    assert duration >= MIN_CALL_SECONDS * 0.5, runs
+    assert longest < 0.5 * duration, runs
+    assert iterations > 1000, runs
 
 
 def test_public_functions_release_the_gil(long_problem):
     scores, labels = long_problem
-    duration, longest, _ = _longest_pause_during(
-        lambda: diffauroc.auroc_soft_grad(scores, labels, 0.5))
-    assert longest < 0.5 * duration, (duration, longest)
+    runs = _unfrozen_in_one_of(3, lambda: diffauroc.auroc_soft_grad(scores, labels, 0.5))
+    duration, longest, _ = runs[-1]
+    assert longest < 0.5 * duration, runs
 
 
 def test_control_a_pydll_handle_holds_the_gil(long_problem):
     # The measurement above must be able to fail: the same call through PyDLL (which keeps
     # the GIL) freezes the main thread for about the whole call.
     scores, labels = long_problem
+    # Measured as the tests above measure: with up to three runs, stopping at the first
+    # unfrozen one, which a GIL-holding call never gives.
     held = _lib.declare(ctypes.PyDLL(str(_lib.path)))
-    duration, longest, _ = _longest_pause_during(
-        lambda: _call_soft_grad(held.auroc_soft_grad, scores, labels, 0.5))
-    assert longest > 0.8 * duration, (duration, longest)
+    runs = _unfrozen_in_one_of(
+        3, lambda: _call_soft_grad(held.auroc_soft_grad, scores, labels, 0.5))
+    assert len(runs) == 3, runs
+    assert all(longest > 0.8 * duration for duration, longest, _ in runs), runs
 
 
 def test_concurrent_calls_give_the_serial_results():
