@@ -99,41 +99,76 @@ public func softAUROCHVP(
     // The fast path keeps caller indices in 32 bits while sorting.
     let sortable = samples.count <= Int(UInt32.max)
     let pairwise = pairwiseMethod || !sortable
-    // Per class: sorted (fast) or index-order (pairwise) scores, mass, mass * v, origin,
-    // and 4 output sums per point.
-    let pos = try HessianClass(count: P, sorted: !pairwise)
-    defer { pos.free() }
-    let neg = try HessianClass(count: N, sorted: !pairwise)
-    defer { neg.free() }
-    // Gather (and sort) each class, on two threads for large inputs.
-    withUnsafePointer(to: samples) { samplesPointer in
-        runConcurrently(
-            inParallel: !pairwise && P + N >= hessianParallelThreshold,
-            with: (pos, neg, samplesPointer, direction),
-            { $0.0.fill($0.2.pointee, label: 1, direction: $0.3) },
-            { $0.1.fill($0.2.pointee, label: 0, direction: $0.3) })
-    }
     if pairwise {
+        let pos = try HessianClass(count: P, route: .indexOrder)
+        defer { pos.free() }
+        let neg = try HessianClass(count: N, route: .indexOrder)
+        defer { neg.free() }
+        pos.fill(samples, label: 1, direction: direction)
+        neg.fill(samples, label: 0, direction: direction)
         pairwiseHessianSums(pos, neg, temperature: temperature)
+        return assembleHVP(pos, neg, temperature: temperature,
+                           directionTemperature: directionTemperature, output: output)
+    }
+    // The fast path. Dense data (scores spanning fewer than P + N cell widths) groups each
+    // class into grid cells by a counting sort; sparse data radix-sorts each class
+    // (SoftHessianLayout.swift). Each class on its own thread for large inputs.
+    let parallel = P + N >= hessianParallelThreshold
+    var minScore = Double.infinity, maxScore = -Double.infinity
+    if samples.weights == nil {
+        (minScore, maxScore) = scoreRange(samples.scores)
     } else {
-        var atPositives = try HessianKernelSums(
-            temperature: temperature, targets: pos.scores, targetCount: P,
-            sources: neg.scores, sourceCount: N, w0: neg.mass, w1: neg.massDirection, out: pos.sums)
-        defer { atPositives.free() }
-        var atNegatives = try HessianKernelSums(
-            temperature: temperature, targets: neg.scores, targetCount: N,
-            sources: pos.scores, sourceCount: P, w0: pos.mass, w1: pos.massDirection, out: neg.sums)
-        defer { atNegatives.free() }
-        withUnsafeMutablePointer(to: &atPositives) { first in
-            withUnsafeMutablePointer(to: &atNegatives) { second in
-                runConcurrently(inParallel: P + N >= hessianParallelThreshold,
-                                with: (first, second),
-                                { $0.0.pointee.run() }, { $0.1.pointee.run() })
-            }
+        for i in 0..<samples.count where samples.weight(i) > 0 {
+            minScore = Swift.min(minScore, samples.scores[i])
+            maxScore = Swift.max(maxScore, samples.scores[i])
         }
     }
+    let span = hessianDifference(maxScore, minScore, temperature) / SoftHessianParameters.cellWidth
+    let gridCount = span < Double(P + N) ? Int(span) + 1 : 0
+    let route: HessianClass.Route = gridCount > 0 ? .grid(gridCount) : .sorted
+    let pos = try HessianClass(count: P, route: route)
+    defer { pos.free() }
+    let neg = try HessianClass(count: N, route: route)
+    defer { neg.free() }
+    let cells: HessianCellTable
+    if gridCount > 0 {
+        let grid = HessianGrid(origin: minScore, temperature: temperature, count: gridCount)
+        fillGrid(pos, neg, samples, direction: direction, grid: grid, parallel: parallel)
+        cells = try HessianCellTable.grid(pos, neg, posEnds: pos.gridEnds!, negEnds: neg.gridEnds!,
+                                          gridCount: gridCount, temperature: temperature,
+                                          parallel: parallel)
+    } else {
+        withUnsafePointer(to: samples) { samplesPointer in
+            runConcurrently(
+                inParallel: parallel, with: (pos, neg, samplesPointer, direction),
+                { $0.0.fill($0.2.pointee, label: 1, direction: $0.3) },
+                { $0.1.fill($0.2.pointee, label: 0, direction: $0.3) })
+        }
+        cells = try HessianCellTable.greedy(pos, neg, temperature: temperature)
+    }
+    defer { cells.free() }
+    var atPositives = try HessianKernelSums(temperature: temperature, cells: cells,
+                                            pos: pos, neg: neg, atPositives: true)
+    defer { atPositives.free() }
+    var atNegatives = try HessianKernelSums(temperature: temperature, cells: cells,
+                                            pos: pos, neg: neg, atPositives: false)
+    defer { atNegatives.free() }
+    withUnsafeMutablePointer(to: &atPositives) { first in
+        withUnsafeMutablePointer(to: &atNegatives) { second in
+            runConcurrently(inParallel: parallel, with: (first, second),
+                            { $0.0.pointee.run() }, { $0.1.pointee.run() })
+        }
+    }
+    return assembleHVP(pos, neg, temperature: temperature,
+                       directionTemperature: directionTemperature, output: output)
+}
 
-    // Assembly (see the top of the file). Everything allocated; now write the output.
+/// Writes (H v)_s of every sample from the kernel sums of both classes and returns
+/// (H v)_T (see the top of the file). Cannot fail.
+func assembleHVP(_ pos: HessianClass, _ neg: HessianClass, temperature: Double,
+                 directionTemperature: Double,
+                 output: UnsafeMutableBufferPointer<Double>) -> SoftHVPResult {
+    let P = pos.count, N = neg.count
     let T = temperature
     let vT = directionTemperature
     // Every sample of positive weight is written below; only weight-0 samples need a 0.
@@ -157,9 +192,17 @@ public func softAUROCHVP(
     return SoftHVPResult(temperatureComponent: temperatureComponent, hasPairs: true)
 }
 
-/// One class's points for the Hessian sums: scores (ascending when `sorted`), mass,
-/// mass * direction, direction, caller index, and 4 * count output sums. One allocation.
+/// One class's points for the Hessian sums: scores (in index order, ascending, or
+/// grouped by grid cell, see `Route`), mass, mass * direction, direction, caller index,
+/// and 4 * count output sums. One allocation (offered huge pages when large).
 struct HessianClass {
+    /// How `fill` orders the points: index order (the pair loop), ascending scores (radix
+    /// sort), or grouped by the grid cells of a `HessianGrid` with this many cells
+    /// (counting sort, index order inside a cell).
+    enum Route {
+        case indexOrder, sorted, grid(Int)
+    }
+
     let count: Int
     let scores: UnsafeMutablePointer<Double>
     let mass: UnsafeMutablePointer<Double>
@@ -167,49 +210,60 @@ struct HessianClass {
     let direction: UnsafeMutablePointer<Double>
     let sums: UnsafeMutablePointer<Double>
     let origin: UnsafeMutablePointer<Int>
-    let sorted: Bool
-    private let block: UnsafeMutableRawPointer?
+    /// Grid route: the two halves' offsets per grid cell (`fillGrid`); after it, the
+    /// end offset of each grid cell's points (the second half's offsets).
+    let gridCounts: UnsafeMutablePointer<Int32>?
+    var gridEnds: UnsafeMutablePointer<Int32>? {
+        guard case .grid(let cells) = route, let gridCounts else { return nil }
+        return gridCounts + cells
+    }
+    let route: Route
+    private let block: ScratchBuffer<UInt8>
 
-    /// Allocates room for `count` points (and the radix sort's work when `sorted`).
-    init(count n: Int, sorted: Bool) throws(CoreError) {
+    /// Allocates room for `count` points (and the sort's or the grid's work).
+    init(count n: Int, route: Route) throws(CoreError) {
         count = n
-        self.sorted = sorted
-        // doubles: scores, mass, massDirection, direction, 4 sums = 8n; Ints: origin n;
-        // sorting: keys n UInt64 + scratch n UInt64 + values 2n UInt32 + histogram 2048.
-        let sortBytes = sorted ? (n * 8 * 2 + n * 4 * 2 + 2048 * 8) : 0
-        let (bytes, overflow) = n.multipliedReportingOverflow(by: 8 * 9)
-        guard !overflow, let raw = malloc(bytes + sortBytes + 64) else { throw .allocationFailed }
-        block = raw
-        let d = raw.bindMemory(to: Double.self, capacity: 8 * n)
+        self.route = route
+        // Per point (with one more slot, m = n + 1, that the counting sort's branch-free
+        // scatter writes the other class's samples to): scores, mass, massDirection,
+        // direction and origin (40 bytes); 4 sums (32 bytes, stride n). Then the radix
+        // sort's keys, scratch keys, values and scratch values (24 bytes a point) and
+        // histogram (2048 Ints), or the grid's end offsets (4 bytes a grid cell).
+        let m = n + 1
+        var extra = 0
+        switch route {
+        case .indexOrder: extra = 0
+        case .sorted: extra = n * 24 + 2048 * 8
+        case .grid(let cells): extra = cells * 8
+        }
+        let (perPoint, overflow) = m.multipliedReportingOverflow(by: 40 + 32)
+        guard !overflow else { throw .allocationFailed }
+        block = try ScratchBuffer<UInt8>(count: perPoint + extra + 64)
+        block.adviseHugePages()
+        let raw = UnsafeMutableRawPointer(block.base!)
+        let d = raw.bindMemory(to: Double.self, capacity: 8 * m)
         scores = d
-        mass = d + n
-        massDirection = d + 2 * n
-        direction = d + 3 * n
-        sums = d + 4 * n
-        origin = (raw + 64 * n).bindMemory(to: Int.self, capacity: n)
+        mass = d + m
+        massDirection = d + 2 * m
+        direction = d + 3 * m
+        sums = d + 4 * m
+        origin = (raw + 64 * m).bindMemory(to: Int.self, capacity: m)
+        if case .grid(let cells) = route {
+            gridCounts = (raw + 72 * m).bindMemory(to: Int32.self, capacity: 2 * cells)
+        } else {
+            gridCounts = nil
+        }
     }
 
-    /// Gathers the samples of positive weight with this label (ascending score order when
-    /// `sorted`, else index order), their masses, directions and caller indices. The masses
-    /// are those of `splitByClass` (LabeledSamples.swift), bit for bit: unweighted 1 / count;
-    /// weighted w / 2^e / total, 2^e the power of two at or below the class's largest
-    /// weight and total the compensated index-order sum of the scaled weights. Cannot fail.
+    /// Gathers the samples of positive weight with this label in the route's order, their
+    /// masses, directions and caller indices. The masses are those of `splitByClass`
+    /// (LabeledSamples.swift), bit for bit: unweighted 1 / count; weighted w / 2^e /
+    /// total, 2^e the power of two at or below the class's largest weight and total the
+    /// compensated index-order sum of the scaled weights. Cannot fail.
     func fill(_ samples: LabeledSamples, label: Double, direction v: UnsafeBufferPointer<Double>) {
         let n = count
-        guard n > 0, let raw = block else { return }
-        var scale = 1.0, total = 1.0
-        if samples.weights != nil {
-            var largest = 0.0
-            for i in 0..<samples.count where samples.labels[i] == label {
-                largest = Swift.max(largest, samples.weight(i))
-            }
-            scale = powerOfTwoScale(largest)
-            var sum = CompensatedSum()
-            for i in 0..<samples.count where samples.labels[i] == label && samples.weight(i) > 0 {
-                sum.add(samples.weight(i) / scale)
-            }
-            total = sum.total
-        }
+        guard n > 0 else { return }
+        let (scale, total) = massScale(samples, label: label)
         let unweightedMass = 1.0 / Double(n)
         @inline(__always) func put(_ k: Int, _ i: Int, _ score: Double) {
             let m = samples.weights == nil ? unweightedMass : samples.weight(i) / scale / total
@@ -219,8 +273,15 @@ struct HessianClass {
             massDirection[k] = m * v[i]
             origin[k] = i
         }
-        if sorted {
-            let sortBase = raw + 72 * n
+        switch route {
+        case .indexOrder:
+            var k = 0
+            for i in 0..<samples.count where samples.labels[i] == label && samples.weight(i) > 0 {
+                put(k, i, samples.scores[i])
+                k += 1
+            }
+        case .sorted:
+            let sortBase = UnsafeMutableRawPointer(origin + (n + 1))
             let keys = sortBase.bindMemory(to: UInt64.self, capacity: n)
             let scratchKeys = (sortBase + 8 * n).bindMemory(to: UInt64.self, capacity: n)
             let values = (sortBase + 16 * n).bindMemory(to: UInt32.self, capacity: n)
@@ -235,17 +296,118 @@ struct HessianClass {
             radixSort(keys: keys, values: values, scratchKeys: scratchKeys,
                       scratchValues: scratchValues, histogram: histogram, count: n)
             for k in 0..<n { put(k, Int(values[k]), scoreFromSortKey(keys[k])) }
-        } else {
-            var k = 0
-            for i in 0..<samples.count where samples.labels[i] == label && samples.weight(i) > 0 {
-                put(k, i, samples.scores[i])
-                k += 1
-            }
+        case .grid:
+            preconditionFailure("the grid route fills both classes at once (fillGrid)")
         }
     }
 
+    /// The power of two 2^e at or below the class's largest weight and the compensated
+    /// index-order sum of the weights divided by it (1, 1 unweighted): mass = w / 2^e / total.
+    func massScale(_ samples: LabeledSamples, label: Double) -> (scale: Double, total: Double) {
+        guard samples.weights != nil else { return (1, 1) }
+        var largest = 0.0
+        for i in 0..<samples.count where samples.labels[i] == label {
+            largest = Swift.max(largest, samples.weight(i))
+        }
+        let scale = powerOfTwoScale(largest)
+        var sum = CompensatedSum()
+        for i in 0..<samples.count where samples.labels[i] == label && samples.weight(i) > 0 {
+            sum.add(samples.weight(i) / scale)
+        }
+        return (scale, sum.total)
+    }
+
     func free() {
-        if let block { Glibc.free(block) }
+        block.free()
+    }
+}
+
+/// Groups both classes by the grid cells of `grid` (counting sort, stable: index order
+/// inside a cell), with masses, directions and caller indices as `HessianClass.fill`.
+/// The samples are cut into two halves (on two threads when `parallel`), each counting
+/// its points per grid cell and class; the second half's offsets in a cell start where
+/// the first half's end, so the layout is the one a single pass in index order would
+/// make, whatever runs where. Branch-free on the label (random labels would mispredict
+/// half the time): a sample of weight 0 counts 0 and is written to its class's spare slot.
+func fillGrid(_ pos: HessianClass, _ neg: HessianClass, _ samples: LabeledSamples,
+              direction: UnsafeBufferPointer<Double>, grid: HessianGrid, parallel: Bool) {
+    let gridCount = grid.last + 1
+    var posMass = (scale: 1.0, total: Double(pos.count))
+    var negMass = (scale: 1.0, total: Double(neg.count))
+    if samples.weights != nil {
+        posMass = pos.massScale(samples, label: 1)
+        negMass = neg.massScale(samples, label: 0)
+    }
+    let posA = pos.gridCounts!, posB = posA + gridCount
+    let negA = neg.gridCounts!, negB = negA + gridCount
+    for g in 0..<gridCount { posA[g] = 0; posB[g] = 0; negA[g] = 0; negB[g] = 0 }
+    let half = samples.count / 2
+    let pass = HessianGridPass(samples: samples, direction: direction, grid: grid, pos: pos, neg: neg,
+                               posScale: posMass.scale, posTotal: posMass.total,
+                               negScale: negMass.scale, negTotal: negMass.total)
+    runConcurrently(inParallel: parallel, with: (pass, half, posA, negA, posB, negB),
+                    { $0.0.count(0..<$0.1, $0.2, $0.3) },
+                    { $0.0.count($0.1..<$0.0.samples.count, $0.4, $0.5) })
+    // Counts to offsets: A's at the cell's start, B's after A's.
+    var p: Int32 = 0, q: Int32 = 0
+    for g in 0..<gridCount {
+        let pa = posA[g], na = negA[g]
+        let pb = posB[g], nb = negB[g]
+        posA[g] = p
+        negA[g] = q
+        posB[g] = p &+ pa
+        negB[g] = q &+ na
+        p = p &+ pa &+ pb
+        q = q &+ na &+ nb
+    }
+    runConcurrently(inParallel: parallel, with: (pass, half, posA, negA, posB, negB),
+                    { $0.0.scatter(0..<$0.1, $0.2, $0.3) },
+                    { $0.0.scatter($0.1..<$0.0.samples.count, $0.4, $0.5) })
+}
+
+/// The two passes of `fillGrid` over a range of samples.
+struct HessianGridPass {
+    let samples: LabeledSamples
+    let direction: UnsafeBufferPointer<Double>
+    let grid: HessianGrid
+    let pos: HessianClass
+    let neg: HessianClass
+    let posScale: Double, posTotal: Double, negScale: Double, negTotal: Double
+
+    /// Adds the points of `range` to the counts per grid cell of each class.
+    func count(_ range: Range<Int>, _ posCounts: UnsafeMutablePointer<Int32>,
+               _ negCounts: UnsafeMutablePointer<Int32>) {
+        let s = samples.scores.baseAddress!, labels = samples.labels.baseAddress!
+        for i in range {
+            let isPositive = labels[i] == 1
+            let counts = isPositive ? posCounts : negCounts
+            counts[grid.cell(s[i])] &+= samples.weight(i) > 0 ? 1 : 0
+        }
+    }
+
+    /// Writes the points of `range` at their offsets (advanced as they are written).
+    func scatter(_ range: Range<Int>, _ posOffsets: UnsafeMutablePointer<Int32>,
+                 _ negOffsets: UnsafeMutablePointer<Int32>) {
+        let s = samples.scores.baseAddress!, labels = samples.labels.baseAddress!
+        let v = direction.baseAddress!
+        for i in range {
+            let isPositive = labels[i] == 1
+            let offsets = isPositive ? posOffsets : negOffsets
+            let c = isPositive ? pos : neg
+            let g = grid.cell(s[i])
+            let at = offsets[g]
+            let w = samples.weight(i)
+            let isMember = w > 0
+            offsets[g] = at &+ (isMember ? 1 : 0)
+            let k = isMember ? Int(at) : c.count
+            // Unweighted: w = 1, scale 1, total = count, so the mass is 1 / count exactly.
+            let m = w / (isPositive ? posScale : negScale) / (isPositive ? posTotal : negTotal)
+            c.scores[k] = s[i]
+            c.mass[k] = m
+            c.direction[k] = v[i]
+            c.massDirection[k] = m * v[i]
+            c.origin[k] = i
+        }
     }
 }
 

@@ -142,15 +142,21 @@ struct HessianKernelSums {
     /// 4 * targetCount: out[q * targetCount + i] is sum q at target i.
     var out: UnsafeMutablePointer<Double>
 
+    /// The cells (shared by both classes' sums, `HessianCellTable`): this engine's
+    /// targets of cell c are targetStart[c] ..< targetStart[c + 1], its sources
+    /// sourceStart[c] ..< sourceStart[c + 1].
+    private let cellCount: Int
+    private let targetStart: UnsafeMutablePointer<Int32>
+    private let sourceStart: UnsafeMutablePointer<Int32>
+    private let nearLo: UnsafeMutablePointer<Int32>
+    private let nearHi: UnsafeMutablePointer<Int32>
+    private let lo: UnsafeMutablePointer<Double>
+    private let hi: UnsafeMutablePointer<Double>
+    private let allNear: Bool
+
     // Scratch.
     private var block: UnsafeMutableRawPointer?
-    private var targetStart: UnsafeMutablePointer<Int32>
-    private var sourceStart: UnsafeMutablePointer<Int32>
-    private var nearLo: UnsafeMutablePointer<Int32>
-    private var nearHi: UnsafeMutablePointer<Int32>
     private var nodeOffset: UnsafeMutablePointer<Int32>
-    private var lo: UnsafeMutablePointer<Double>
-    private var hi: UnsafeMutablePointer<Double>
     private var nodeWeights: UnsafeMutablePointer<Double>
     /// Fixed-size work: Chebyshev tables and the sweeps' moments (no Swift arrays, so no
     /// allocation can trap once `init` has succeeded).
@@ -163,35 +169,39 @@ struct HessianKernelSums {
     private var nodeMoments: UnsafeMutablePointer<Double>
     /// 2 r vectors of eight lanes: the node moments of eight sources at once.
     private var laneMoments: UnsafeMutablePointer<Double>
-    private var cellCount = 0
 
-    init(temperature: Double, targets: UnsafePointer<Double>, targetCount: Int,
-         sources: UnsafePointer<Double>, sourceCount: Int,
-         w0: UnsafePointer<Double>, w1: UnsafePointer<Double>,
-         out: UnsafeMutablePointer<Double>) throws(CoreError) {
+    /// The sums at `pos` (sources `neg`) when `atPositives`, else at `neg` (sources
+    /// `pos`), with the source weights w0 = mass and w1 = mass * direction.
+    init(temperature: Double, cells: HessianCellTable, pos: HessianClass, neg: HessianClass,
+         atPositives: Bool) throws(CoreError) {
+        let targetClass = atPositives ? pos : neg, sourceClass = atPositives ? neg : pos
         self.temperature = temperature
-        self.targets = targets
-        self.targetCount = targetCount
-        self.sources = sources
-        self.sourceCount = sourceCount
-        self.w0 = w0
-        self.w1 = w1
-        self.out = out
+        targets = UnsafePointer(targetClass.scores)
+        targetCount = targetClass.count
+        sources = UnsafePointer(sourceClass.scores)
+        sourceCount = sourceClass.count
+        w0 = UnsafePointer(sourceClass.mass)
+        w1 = UnsafePointer(sourceClass.massDirection)
+        out = targetClass.sums
+        cellCount = cells.count
+        targetStart = atPositives ? cells.posStart : cells.negStart
+        sourceStart = atPositives ? cells.negStart : cells.posStart
+        nearLo = cells.nearLo
+        nearHi = cells.nearHi
+        lo = cells.lo
+        hi = cells.hi
+        allNear = cells.allNear
         let r = SoftHessianParameters.nodes
-        let cells = targetCount + sourceCount
-        let largeCells = sourceCount / (r + 1) + 1
-        // Int32 arrays: 2 (cells + 1) + 3 cells; doubles: 2 cells + 2 r largeCells.
-        let ints = 5 * cells + 2
+        // Large source cells hold more than r sources each.
+        let largeCells = Swift.min(cellCount, sourceCount / (r + 1) + 1)
         let K = SoftHessianParameters.seriesTerms
         let fixed = r + r * r + 4 * K + 5 * K + 4 * r + 4 * r + 2 * r + 2 * r * 8
-        let doubles = 2 * cells + 2 * r * largeCells + fixed
-        let bytes = doubles * 8 + ints * 4 + 8
+        let doubles = 2 * r * largeCells + fixed
+        let bytes = doubles * 8 + cellCount * 4 + 8
         guard let raw = malloc(bytes) else { throw .allocationFailed }
         block = raw
         let d = raw.bindMemory(to: Double.self, capacity: doubles)
-        lo = d
-        hi = d + cells
-        nodeWeights = d + 2 * cells
+        nodeWeights = d
         offsets = nodeWeights + 2 * r * largeCells
         table = offsets + r
         moments = table + r * r
@@ -201,12 +211,7 @@ struct HessianKernelSums {
         nodeMoments = coefficients + 4 * r
         laneMoments = nodeMoments + 2 * r
         fillChebyshevTables(offsets: offsets, table: table)
-        let i = (raw + doubles * 8).bindMemory(to: Int32.self, capacity: ints)
-        targetStart = i
-        sourceStart = i + (cells + 1)
-        nearLo = i + 2 * (cells + 1)
-        nearHi = nearLo + cells
-        nodeOffset = nearHi + cells
+        nodeOffset = (raw + doubles * 8).bindMemory(to: Int32.self, capacity: cellCount)
     }
 
     func free() {
@@ -224,79 +229,15 @@ struct HessianKernelSums {
     mutating func run() {
         for k in 0..<(4 * targetCount) { out[k] = 0 }
         guard targetCount > 0, sourceCount > 0 else { return }
-        makeCells()
-        if allNear() {
-            // Few cells: every pair of cells goes through the near field (its accuracy
-            // argument holds at any distance: the kernels are analytic in the same strip
-            // and bounded on it), and the far sweeps are skipped.
-            for c in 0..<cellCount {
-                nearLo[c] = 0
-                nearHi[c] = Int32(cellCount - 1)
-            }
-        } else {
+        // With all cells near (few cells), every pair of cells goes through the near field
+        // (its accuracy argument holds at any distance: the kernels are analytic in the
+        // same strip and bounded on it), and the far sweeps are skipped.
+        if !allNear {
             farSweepUp()
             farSweepDown()
         }
         makeNodeWeights()
         nearField()
-    }
-
-    /// Whether summing every pair of cells in the near field costs at most
-    /// `SoftHessianParameters.allNearBudget` kernels a point: each cell counts as
-    /// min(points, r) targets and min(points, r) sources (a large cell is r nodes).
-    private func allNear() -> Bool {
-        let r = SoftHessianParameters.nodes
-        var targetsWork = 0, sourcesWork = 0
-        for c in 0..<cellCount {
-            targetsWork += Swift.min(targetRange(c).count, r)
-            sourcesWork += Swift.min(sourceRange(c).count, r)
-        }
-        let (work, overflow) = targetsWork.multipliedReportingOverflow(by: sourcesWork)
-        return !overflow && work <= SoftHessianParameters.allNearBudget * (targetCount + sourceCount)
-    }
-
-    /// Greedy cells over the merged sorted points, and the near run of every cell.
-    private mutating func makeCells() {
-        let h = SoftHessianParameters.cellWidth
-        let cNear = SoftHessianParameters.nearDistance
-        let T = temperature
-        var t = 0, s = 0, c = 0
-        while t < targetCount || s < sourceCount {
-            let start: Double
-            if t < targetCount && (s >= sourceCount || targets[t] <= sources[s]) {
-                start = targets[t]
-            } else {
-                start = sources[s]
-            }
-            targetStart[c] = Int32(t)
-            sourceStart[c] = Int32(s)
-            var top = start
-            while t < targetCount && hessianDifference(targets[t], start, T) <= h {
-                top = Swift.max(top, targets[t])
-                t += 1
-            }
-            while s < sourceCount && hessianDifference(sources[s], start, T) <= h {
-                top = Swift.max(top, sources[s])
-                s += 1
-            }
-            lo[c] = start
-            hi[c] = top
-            c += 1
-        }
-        targetStart[c] = Int32(t)
-        sourceStart[c] = Int32(s)
-        cellCount = c
-        // Near runs: the gap to cell c is monotone in the other cell's index.
-        var below = 0
-        for c in 0..<cellCount {
-            while hessianDifference(lo[c], hi[below], T) >= cNear { below += 1 }
-            nearLo[c] = Int32(below)
-        }
-        var above = cellCount - 1
-        for c in stride(from: cellCount - 1, through: 0, by: -1) {
-            while hessianDifference(lo[above], hi[c], T) >= cNear { above -= 1 }
-            nearHi[c] = Int32(above)
-        }
     }
 
     /// Far cells below each target cell (y >= C), by the decaying moments.
