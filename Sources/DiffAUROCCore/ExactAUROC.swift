@@ -141,8 +141,8 @@ private protocol ExactSampleSource {
     /// The value carried by sample i, given each class's largest weight.
     func value(_ i: Int, positiveFactor: Double, negativeFactor: Double) -> Value
     /// Sample i's word, given its key shifted as phase 3 lays it out (bucket bits off,
-    /// the rest at the top, zeros below).
-    func word(_ i: Int, shiftedKey: Key) -> Word
+    /// the rest at the top, zeros below), and each class's mass factor.
+    func word(_ i: Int, shiftedKey: Key, positiveFactor: Double, negativeFactor: Double) -> Word
     /// The signed masses of the sorted words and values (weighted sources).
     func masses(words: UnsafePointer<Word>, values: UnsafePointer<Value>,
                 positiveFactor: Double, negativeFactor: Double) -> Masses
@@ -158,7 +158,8 @@ extension ExactSampleSource {
 }
 
 extension ExactSampleSource where Word == Key {
-    @inline(__always) func word(_ i: Int, shiftedKey: Key) -> Word {
+    @inline(__always)
+    func word(_ i: Int, shiftedKey: Key, positiveFactor: Double, negativeFactor: Double) -> Word {
         shiftedKey | Key(truncatingIfNeeded: classBit(i))
     }
 }
@@ -253,7 +254,8 @@ private struct PackedWeightedSource: ExactSampleSource {
     @inline(__always) func value(_ i: Int, positiveFactor: Double, negativeFactor: Double) -> NoValue {
         NoValue()
     }
-    @inline(__always) func word(_ i: Int, shiftedKey: UInt32) -> UInt64 {
+    @inline(__always)
+    func word(_ i: Int, shiftedKey: UInt32, positiveFactor: Double, negativeFactor: Double) -> UInt64 {
         UInt64(shiftedKey) &<< 32 | UInt64(weights[i].bitPattern) &<< 1
             | UInt64(truncatingIfNeeded: classBit(i))
     }
@@ -261,6 +263,40 @@ private struct PackedWeightedSource: ExactSampleSource {
     func masses(words: UnsafePointer<UInt64>, values: UnsafePointer<NoValue>,
                 positiveFactor: Double, negativeFactor: Double) -> PackedFloatMasses {
         PackedFloatMasses(words: words, positiveFactor: positiveFactor, negativeFactor: negativeFactor)
+    }
+}
+
+/// Weighted float64 samples with the signed mass carried in the word: word = key bits
+/// << 64 | the mass's bits (its sign is the class). One 16-byte word per sample through the
+/// scatter and the in-cache sort, instead of an 8-byte word and an 8-byte mass in two
+/// arrays: half as many write streams in each scatter. The mass is the double
+/// `WeightedSource.value` computes, so the sweep sees the same values: the same bits.
+private struct PackedDoubleWeightedSource: ExactSampleSource {
+    let scores: UnsafeBufferPointer<Double>
+    let labels: UnsafeBufferPointer<Double>
+    let weights: UnsafeBufferPointer<Double>
+    typealias Word = UInt128
+    typealias Masses = PackedDoubleMasses
+    static var isWeighted: Bool { true }
+    static var ignoredLowBits: Int { 64 }
+    var count: Int { scores.count }
+    @inline(__always) func isIncluded(_ i: Int) -> Bool { weights[i] > 0 }
+    @inline(__always) func key(_ i: Int) -> UInt64 { scores[i].orderKey }
+    @inline(__always) func classBit(_ i: Int) -> Int { labels[i].classBit }
+    @inline(__always) func weight(_ i: Int) -> Double { weights[i] }
+    @inline(__always) func value(_ i: Int, positiveFactor: Double, negativeFactor: Double) -> NoValue {
+        NoValue()
+    }
+    @inline(__always)
+    func word(_ i: Int, shiftedKey: UInt64, positiveFactor: Double, negativeFactor: Double) -> UInt128 {
+        let y = Double(classBit(i))
+        let mass = weights[i] * (y * positiveFactor - (1 - y) * negativeFactor)
+        return UInt128(shiftedKey) &<< 64 | UInt128(mass.bitPattern)
+    }
+    @inline(__always)
+    func masses(words: UnsafePointer<UInt128>, values: UnsafePointer<NoValue>,
+                positiveFactor: Double, negativeFactor: Double) -> PackedDoubleMasses {
+        PackedDoubleMasses(words: words)
     }
 }
 
@@ -318,6 +354,20 @@ struct PackedFloatMasses: SweepMasses {
     }
 }
 
+/// Masses of `PackedDoubleWeightedSource`'s words: the low 64 bits.
+struct PackedDoubleMasses: SweepMasses {
+    let words: UnsafePointer<UInt128>
+
+    @inline(__always) func mass(_ i: Int) -> Double {
+        Double(bitPattern: UInt64(truncatingIfNeeded: words[i]))
+    }
+
+    @inline(__always) func positiveMasses4(_ i: Int) -> SIMD4<Double> {
+        let x = SIMD4(mass(i), mass(i + 1), mass(i + 2), mass(i + 3))
+        return x.replacing(with: 0, where: x .< 0)
+    }
+}
+
 /// What one chunk reports to the others between phases.
 private struct ChunkTally: BitwiseCopyable {
     var andKeys: UInt64 = .max
@@ -335,8 +385,9 @@ private struct ChunkTally: BitwiseCopyable {
 }
 
 /// `chunkCount` (tests only): 1 or 2 chunks whatever n (nil: 2 from `parallelThreshold`).
-/// `forceUnpackedWeights` (tests only): float32 weighted through `WeightedSource` (a Double
-/// mass beside each word) instead of `PackedWeightedSource`; the same bits either way.
+/// `forceUnpackedWeights` (tests only): weighted through `WeightedSource` (a Double mass
+/// beside each word) instead of `PackedWeightedSource` (float32) or
+/// `PackedDoubleWeightedSource` (float64); the same bits either way.
 func exactAUROC<Score: OrderKeyed>(
     scores: UnsafeBufferPointer<Score>, labels: UnsafeBufferPointer<Score>,
     weights: UnsafeBufferPointer<Score>?, chunkCount: Int? = nil,
@@ -349,6 +400,15 @@ func exactAUROC<Score: OrderKeyed>(
                 PackedWeightedSource(scores: unsafeBitCast(scores, to: UnsafeBufferPointer<Float>.self),
                                      labels: unsafeBitCast(labels, to: UnsafeBufferPointer<Float>.self),
                                      weights: unsafeBitCast(weights, to: UnsafeBufferPointer<Float>.self)),
+                chunkCount: chunkCount).value
+        }
+        if Score.self == Double.self && !forceUnpackedWeights {
+            // float64: the mass travels in the word (`PackedDoubleWeightedSource`).
+            return try exactAUROCOutcome(
+                PackedDoubleWeightedSource(
+                    scores: unsafeBitCast(scores, to: UnsafeBufferPointer<Double>.self),
+                    labels: unsafeBitCast(labels, to: UnsafeBufferPointer<Double>.self),
+                    weights: unsafeBitCast(weights, to: UnsafeBufferPointer<Double>.self)),
                 chunkCount: chunkCount).value
         }
         return try exactAUROCOutcome(WeightedSource(scores: scores, labels: labels, weights: weights),
@@ -633,7 +693,8 @@ private struct ExactTeam<Source: ExactSampleSource> {
                 let key = source.key(i)
                 let b = bucket(key)
                 let p = offsets[b]
-                w[p] = source.word(i, shiftedKey: (key &<< drop) &<< digitBits)
+                w[p] = source.word(i, shiftedKey: (key &<< drop) &<< digitBits,
+                                   positiveFactor: positiveFactor, negativeFactor: negativeFactor)
                 v[p] = source.value(i, positiveFactor: positiveFactor, negativeFactor: negativeFactor)
                 offsets[b] = p &+ 1
             }
@@ -660,7 +721,14 @@ private struct ExactTeam<Source: ExactSampleSource> {
             for b in buckets {
                 var size = 0
                 for other in 0..<chunkCount { size += histogram(other)[b] }
-                if size > 1 {
+                if size > 1 && Source.Word.self == UInt128.self {
+                    // float64 weighted words (`PackedDoubleWeightedSource`): key in the
+                    // high half, read as a UInt64 (`sortHighKeyed`).
+                    sortHighKeyed(UnsafeMutableRawPointer(w + start).assumingMemoryBound(to: UInt128.self),
+                                  spare: UnsafeMutableRawPointer(spare.words.base! + spareOffset)
+                                    .assumingMemoryBound(to: UInt128.self),
+                                  count: size, tables: sortTables)
+                } else if size > 1 {
                     sortWords(w + start, v + start, spareWords: spare.words.base! + spareOffset,
                               spareValues: spare.values.base! + spareOffset, count: size, tables: sortTables,
                               ignoringLowestBit: true,  // the class bit: the sweep groups by word >> 1
