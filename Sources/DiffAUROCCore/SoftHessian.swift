@@ -80,10 +80,15 @@ public func softAUROCHVP(
     method: SoftAUROCMethod = .automatic
 ) throws(CoreError) -> SoftHVPResult {
     precondition(direction.count == samples.count && output.count == samples.count)
-    // Class counts (samples of positive weight).
+    // Class counts (samples of positive weight; unweighted, the labels' sum, exact).
     var P = 0, N = 0
-    for i in 0..<samples.count where samples.weight(i) > 0 {
-        if samples.labels[i] == 1 { P += 1 } else { N += 1 }
+    if samples.weights == nil {
+        P = countOfOnes(samples.labels)
+        N = samples.count - P
+    } else {
+        for i in 0..<samples.count where samples.weight(i) > 0 {
+            if samples.labels[i] == 1 { P += 1 } else { N += 1 }
+        }
     }
     guard P > 0, N > 0 else {
         for k in output.indices { output[k] = 0 }
@@ -169,26 +174,46 @@ func assembleHVP(_ pos: HessianClass, _ neg: HessianClass, temperature: Double,
                  directionTemperature: Double,
                  output: UnsafeMutableBufferPointer<Double>) -> SoftHVPResult {
     let P = pos.count, N = neg.count
-    let T = temperature
-    let vT = directionTemperature
     // Every sample of positive weight is written below; only weight-0 samples need a 0.
     if P + N < output.count { for k in output.indices { output[k] = 0 } }
-    var mixedSum = CompensatedSum(), momentSum = CompensatedSum()
-    for i in 0..<P {
-        let a = pos.sums[i], b = pos.sums[P + i], g = pos.sums[2 * P + i], e = pos.sums[3 * P + i]
-        let p = pos.mass[i], v = pos.direction[i]
-        // (+ 0 turns a -0.0, e.g. 0 * a with a < 0 when v is 0 there, into +0.0)
-        output[pos.origin[i]] = p * (v * a - b - vT * g) / T / T + 0
-        mixedSum.add(-p * v * g)
-        momentSum.add(p * e)
+    // Each class on its own thread for large inputs (disjoint writes: each sample is in
+    // one class), with its own compensated sums, added in a fixed order below.
+    var partial = (posMixed: 0.0, moment: 0.0, negMixed: 0.0)
+    withUnsafeMutablePointer(to: &partial) { results in
+        runConcurrently(
+            inParallel: P + N >= hessianParallelThreshold,
+            with: (pos, neg, output.baseAddress!, temperature, directionTemperature, results),
+            { c in
+                let (pos, output, T, vT) = (c.0, c.2, c.3, c.4)
+                var mixedSum = CompensatedSum(), momentSum = CompensatedSum()
+                let P = pos.count
+                for i in 0..<P {
+                    let a = pos.sums[i], b = pos.sums[P + i], g = pos.sums[2 * P + i]
+                    let e = pos.sums[3 * P + i]
+                    let p = pos.mass[i], v = pos.direction[i]
+                    // (+ 0 turns a -0.0, e.g. 0 * a with a < 0 when v is 0 there, into +0.0)
+                    output[pos.origin[i]] = p * (v * a - b - vT * g) / T / T + 0
+                    mixedSum.add(-p * v * g)
+                    momentSum.add(p * e)
+                }
+                c.5.pointee.posMixed = mixedSum.total
+                c.5.pointee.moment = momentSum.total
+            },
+            { c in
+                let (neg, output, T, vT) = (c.1, c.2, c.3, c.4)
+                var mixedSum = CompensatedSum()
+                let N = neg.count
+                for j in 0..<N {
+                    let a = neg.sums[j], b = neg.sums[N + j], g = neg.sums[2 * N + j]
+                    let q = neg.mass[j], v = neg.direction[j]
+                    output[neg.origin[j]] = q * (b - v * a + vT * g) / T / T + 0
+                    mixedSum.add(q * v * g)
+                }
+                c.5.pointee.negMixed = mixedSum.total
+            })
     }
-    for j in 0..<N {
-        let a = neg.sums[j], b = neg.sums[N + j], g = neg.sums[2 * N + j]
-        let q = neg.mass[j], v = neg.direction[j]
-        output[neg.origin[j]] = q * (b - v * a + vT * g) / T / T + 0
-        mixedSum.add(q * v * g)
-    }
-    let temperatureComponent = (mixedSum.total + vT * momentSum.total) / T / T + 0
+    let T = temperature, vT = directionTemperature
+    let temperatureComponent = ((partial.posMixed + partial.negMixed) + vT * partial.moment) / T / T + 0
     return SoftHVPResult(temperatureComponent: temperatureComponent, hasPairs: true)
 }
 

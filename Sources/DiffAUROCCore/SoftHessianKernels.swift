@@ -390,7 +390,7 @@ struct HessianKernelSums {
     private func evaluate8(_ coef: UnsafeMutablePointer<Double>, delta: SIMD8<Double>,
                            first i: Int, count: Int, sign: Double) {
         let K = SoftHessianParameters.seriesTerms
-        let e1 = hessianExp8(-delta)
+        let e1 = exponentialOfNonPositive(-delta)
         let zero = SIMD8<Double>(repeating: 0)
         var f = SIMD8<Double>(repeating: 1)
         var pc = zero, pn = zero, g0 = zero, p0 = zero, p1 = zero
@@ -670,38 +670,6 @@ private func hessianSum8(_ v: SIMD8<Double>) -> Double {
     return quarter[0] + quarter[1]
 }
 
-/// e^x for x <= 0 in eight lanes: a copy of `exponentialOfNonPositive`
-/// (VectorKernels.swift; Cody-Waite reduction, degree-13 Taylor polynomial, a few ulps,
-/// 0 below e^-708), kept here so that the Hessian's bits do not follow changes to the
-/// gradient's kernels. Plain multiplies and adds only: the same bits on every x86-64 build.
-@inline(__always)
-private func hessianExp8(_ x: SIMD8<Double>) -> SIMD8<Double> {
-    let cutoff = -708.0
-    let tiny = x .< cutoff
-    let clamped = x.replacing(with: cutoff, where: tiny)
-    let magic = 6755399441055744.0
-    let shifted = clamped * 1.4426950408889634 + magic
-    let k = shifted - magic
-    let r = (clamped - k * 6.93147180369123816490e-01) - k * 1.90821492927058770002e-10
-    var p = SIMD8<Double>(repeating: 1.0 / 6227020800.0)
-    p = p * r + 1.0 / 479001600.0
-    p = p * r + 1.0 / 39916800.0
-    p = p * r + 1.0 / 3628800.0
-    p = p * r + 1.0 / 362880.0
-    p = p * r + 1.0 / 40320.0
-    p = p * r + 1.0 / 5040.0
-    p = p * r + 1.0 / 720.0
-    p = p * r + 1.0 / 120.0
-    p = p * r + 1.0 / 24.0
-    p = p * r + 1.0 / 6.0
-    p = p * r + 0.5
-    p = p * r + 1.0
-    p = p * r + 1.0
-    let kBits = unsafeBitCast(shifted, to: SIMD8<UInt64>.self) &- magic.bitPattern
-    let scale = unsafeBitCast((kBits &+ 1023) &<< 52, to: SIMD8<Double>.self)
-    return (p * scale).replacing(with: 0, where: tiny)
-}
-
 /// `hessianKernels` in eight lanes, with the vector exponential: within a few ulps of
 /// the scalar kernels. |y| is capped at 1000 (every kernel is then exactly 0, also for
 /// y = +-inf, whose products with |y| would otherwise be NaN).
@@ -711,7 +679,7 @@ func hessianKernels8(_ y: SIMD8<Double>)
     let negative = y .< 0
     let magnitude = y.replacing(with: -y, where: negative)
     let a = magnitude.replacing(with: 1000, where: magnitude .> 1000)
-    let e = hessianExp8(-a)         // e^-a, in [0, 1]
+    let e = exponentialOfNonPositive(-a)         // e^-a, in [0, 1]
     let em = e - 1                  // e^-a - 1, in [-1, 0]
     let r = 1 / (2 + em)            // sigma(a)
     let slope = e * r * r           // sigma'(a)
