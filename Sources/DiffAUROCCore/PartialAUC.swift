@@ -313,11 +313,22 @@ struct PartialAreaVisitor<Word: FixedWidthInteger & UnsignedInteger>: SortedBuck
     }
 }
 
-/// The unweighted partial area, its sweep inside the sort (see above); n < 2^31.
-private func unweightedPartialAUC<Score: ThresholdScore>(
+/// Largest sample count whose whole-range partial area is taken from the exact AUROC
+/// (`wholeRangeFromExactAUROC`): 2^25, so that 2 P N <= n^2 / 2 <= 2^49.
+private let wholeRangeExactLimit = 1 << 25
+
+/// The unweighted partial area, its sweep inside the sort (see above); n < 2^31. Over the
+/// whole range [0, 1] (n <= 2^25, and unless `wholeRangeFromExact` is false: tests), from
+/// the exact AUROC (`wholeRangeFromExactAUROC`): the same bits, a faster sort.
+func unweightedPartialAUC<Score: ThresholdScore>(
     scores: UnsafeBufferPointer<Score>, labels: UnsafeBufferPointer<Score>, byFPR: Bool,
-    lower: Double, upper: Double, chunkCount forcedChunkCount: Int?
+    lower: Double, upper: Double, chunkCount forcedChunkCount: Int?,
+    wholeRangeFromExact: Bool = true
 ) throws(CoreError) -> PartialAUCResult? {
+    if wholeRangeFromExact && lower == 0 && upper == 1 && scores.count <= wholeRangeExactLimit {
+        return try wholeRangeFromExactAUROC(scores: scores, labels: labels, byFPR: byFPR,
+                                            chunkCount: forcedChunkCount)
+    }
     typealias Visitor = PartialAreaVisitor<Score.OrderKey>
     let chunkCount = sampleChunkCount(scores.count, forced: forcedChunkCount)
     let visitors = try ScratchBuffer<Visitor>(count: chunkCount)
@@ -332,11 +343,7 @@ private func unweightedPartialAUC<Score: ThresholdScore>(
     // sweep order (chunk 1 holds the higher scores: its segments come first).
     var inside: UInt128 = 0
     for chunk in 0..<chunkCount { inside += visitors.buffer[chunk].inside }
-    let insideHigh = Double(inside)
-    let remainder = Int128(bitPattern: inside) - Int128(insideHigh)
-    var twiceArea = CompensatedSum()
-    twiceArea.add(insideHigh)
-    twiceArea.add(Double(remainder))
+    var twiceArea = exactTwiceArea(inside)
     for chunk in (0..<chunkCount).reversed() {
         let v = visitors.buffer[chunk]
         if v.cutCount > 0 { twiceArea.add(v.firstCut) }
@@ -346,6 +353,51 @@ private func unweightedPartialAUC<Score: ThresholdScore>(
     return partialResult(twiceArea: twiceArea.total, xTotal: byFPR ? negatives : positives,
                          yTotal: byFPR ? positives : negatives, byFPR: byFPR,
                          lower: lower, upper: upper)
+}
+
+/// The exact integer doubled area as a compensated sum: the integer rounded to a double,
+/// plus its (exact) remainder.
+@inline(__always)
+private func exactTwiceArea(_ inside: UInt128) -> CompensatedSum {
+    let insideHigh = Double(inside)
+    let remainder = Int128(bitPattern: inside) - Int128(insideHigh)
+    var twiceArea = CompensatedSum()
+    twiceArea.add(insideHigh)
+    twiceArea.add(Double(remainder))
+    return twiceArea
+}
+
+/// The unweighted partial area over the whole range [0, 1] of either axis (n <= 2^25),
+/// from the exact AUROC.
+///
+/// Over [0, 1] no segment is cut, so the sweep's doubled area is the exact integer sum of
+/// every segment's, 2 A P N for the curve's area A, which is the AUROC: 2 A P N = 2U, the
+/// exact AUROC's numerator (tied pairs counted as halves), over either axis. `exactAUROC`
+/// returns d = 2U / (2 P N) correctly rounded; with D = 2 P N <= 2^49 the integer 2U is
+/// recovered exactly as the double product d * D rounded to an integer: |d - 2U / D| <=
+/// ulp(d) / 2 <= 2^-54 (d <= 1), so |d D - 2U| <= 2^-5, and the product's own rounding
+/// error is at most ulp(2^49) / 2 = 2^-4: the computed product is within 1/8 of 2U. The
+/// result is then finished as the sweep finishes it (`exactTwiceArea`, `partialResult`):
+/// the same bits as the sweep (PartialAUCTests compares both on random tied inputs).
+/// Cost: a pass over the labels (the class sizes) and the exact AUROC's sort.
+private func wholeRangeFromExactAUROC<Score: ThresholdScore>(
+    scores: UnsafeBufferPointer<Score>, labels: UnsafeBufferPointer<Score>, byFPR: Bool,
+    chunkCount: Int?
+) throws(CoreError) -> PartialAUCResult? {
+    var positiveCount = 0
+    for i in 0..<labels.count { positiveCount &+= labels[i].classBit }
+    let negativeCount = labels.count - positiveCount
+    guard positiveCount > 0, negativeCount > 0,
+          let auroc = try exactAUROC(scores: scores, labels: labels, weights: nil,
+                                     chunkCount: chunkCount)
+    else { return nil }
+    let pairs = 2 * Double(positiveCount) * Double(negativeCount)  // exact: <= 2^49
+    let twiceU = (auroc * pairs).rounded()
+    let twiceArea = exactTwiceArea(UInt128(UInt64(twiceU)))
+    let positives = Double(positiveCount), negatives = Double(negativeCount)
+    return partialResult(twiceArea: twiceArea.total, xTotal: byFPR ? negatives : positives,
+                         yTotal: byFPR ? positives : negatives, byFPR: byFPR,
+                         lower: 0, upper: 1)
 }
 
 /// A range end r * total as hi + lo exactly (hi the rounded product).

@@ -315,3 +315,53 @@ private func randomRange(_ rng: inout SplitMix) -> (Double, Double) {
         #expect(r32 != nil && r32 == r64)
     }
 }
+
+/// Over the whole range [0, 1] the unweighted partial area is taken from the exact AUROC
+/// (its doubled area 2U recovered from the rounded quotient): the same bits as the sweep
+/// inside the sort (the path every other range takes), for either axis, one chunk or two,
+/// float64 and float32, on tied and on distinct scores, small and above the thread
+/// threshold; and both within the Float80 oracle's bound.
+@Test func partialAUCWholeRangeFromExactAUROCEqualsSweep() throws {
+    var rng = SplitMix(state: 1212)
+    for trial in 0..<400 {
+        let n = trial % 50 == 0 ? 70_000 + rng.below(30_000)
+            : trial % 5 == 0 ? 500 + rng.below(5000) : 2 + rng.below(80)
+        var (s, y, _) = randomCase(&rng, n: n)
+        if trial % 7 == 0 { s = s.map { $0 + rng.unit() } }  // distinct scores
+        if trial % 97 == 0 { y = y.map { _ in 1 } }  // one class: nil from both
+        for axis in [PartialAUCAxis.falsePositiveRate, .truePositiveRate] {
+            for chunks in [1, 2] {
+                let (fast, sweep) = try withSamples(s, y, nil) { samples in
+                    (try unweightedPartialAUC(scores: samples.scores, labels: samples.labels,
+                                              byFPR: axis == .falsePositiveRate, lower: 0, upper: 1,
+                                              chunkCount: chunks),
+                     try unweightedPartialAUC(scores: samples.scores, labels: samples.labels,
+                                              byFPR: axis == .falsePositiveRate, lower: 0, upper: 1,
+                                              chunkCount: chunks, wholeRangeFromExact: false))
+                }
+                #expect(fast == sweep, "trial \(trial): n \(n) \(axis) chunks \(chunks)")
+                if let fast, let sweep {
+                    #expect(fast.area.bitPattern == sweep.area.bitPattern
+                            && fast.standardized.bitPattern == sweep.standardized.bitPattern,
+                            "trial \(trial): n \(n) \(axis) chunks \(chunks)")
+                }
+                let s32 = s.map { Float($0) }, y32 = y.map { Float($0) }
+                let (fast32, sweep32) = try s32.withUnsafeBufferPointer { sp in
+                    try y32.withUnsafeBufferPointer { yp in
+                        (try unweightedPartialAUC(scores: sp, labels: yp, byFPR: axis == .falsePositiveRate,
+                                                  lower: 0, upper: 1, chunkCount: chunks),
+                         try unweightedPartialAUC(scores: sp, labels: yp, byFPR: axis == .falsePositiveRate,
+                                                  lower: 0, upper: 1, chunkCount: chunks,
+                                                  wholeRangeFromExact: false))
+                    }
+                }
+                #expect(fast32 == sweep32, "trial \(trial): float32 n \(n) \(axis) chunks \(chunks)")
+            }
+            if n <= 6000, y.contains(0), y.contains(1) {
+                let r = try #require(try pauc(s, y, nil, axis, 0, 1))
+                let o = oracle(s, y, nil, axis, 0, 1)
+                #expect(abs(Float80(r.area) - o.area) <= 16 * 0x1p-53, "trial \(trial)")
+            }
+        }
+    }
+}
