@@ -75,28 +75,33 @@ import Darwin
 /// gradient: 99 us with an exp per kernel, 44 with the factoring, 31 with four lanes, 30
 /// with staged point factors (baseline x86-64); 23.5 in the x86-64-v3 build, 22.5 with
 /// the point factors computed once per point.
-struct ChebyshevNearField {
+/// Where `ChebyshevNearField` keeps things in its scratch (outside the generic type, which
+/// cannot have stored static properties).
+enum ChebyshevScratch {
     /// Doubles of scratch one call needs.
     // r must be a multiple of 8 (the SIMD8 width of the recurrences) for the forms below.
-    static let scratchCount = constantsOffset + ChebyshevConstants.count
+    static let count = constantsOffset + ChebyshevConstants.count
     /// Where the r SIMD8 accumulators start (64-byte aligned within the next 8 doubles).
-    private static let vectorOffset = FastSoftParameters.nodes * (FastSoftParameters.nodes + 12)
+    static let vectorOffset = FastSoftParameters.nodes * (FastSoftParameters.nodes + 12)
     /// Where the staged sources of a direct sum start (`stageSources`): r offsets, r
     /// exponential factors, r masses.
-    private static let stagedOffset = vectorOffset + 8 * FastSoftParameters.nodes + 8
+    static let stagedOffset = vectorOffset + 8 * FastSoftParameters.nodes + 8
     /// Where the staged targets of a small cell start (`stageTargets`), positives then
     /// negatives: r offsets, r values of e^u, r of e^-u each.
-    private static let targetsOffset = stagedOffset + 3 * FastSoftParameters.nodes
+    static let targetsOffset = stagedOffset + 3 * FastSoftParameters.nodes
     /// Where the constants are computed if the process-wide table could not be allocated.
-    private static let constantsOffset = targetsOffset + 6 * FastSoftParameters.nodes
+    static let constantsOffset = targetsOffset + 6 * FastSoftParameters.nodes
     /// Direct sums with fewer sources than this stay scalar.
-    private static let stagedMinimum = 4
-    let layout: FastSoftLayout
+    static let stagedMinimum = 4
+}
+
+struct ChebyshevNearField<I: FastSoftIndices> {
+    let layout: FastSoftLayout<I>
     /// 2 / (h T): z = (s - lo) * zScale - 1 (a multiply per point, not a division), or
     /// infinity when T is so small that it overflows (then the division is used).
     private let zScale: Double
 
-    init(layout: FastSoftLayout) {
+    init(layout: FastSoftLayout<I>) {
         self.layout = layout
         self.zScale = 2 / (FastSoftParameters.cellWidth * layout.temperature)
     }
@@ -116,7 +121,7 @@ struct ChebyshevNearField {
         let p = layout.pos.count, q = layout.neg.count
         let halfP = p / 2, halfQ = q / 2
         // The first c in 0...count with starts[c] >= x (or > x when `strictly`).
-        func search(_ starts: UnsafeMutablePointer<Int32>, _ x: Int, strictly: Bool) -> Int {
+        func search(_ starts: UnsafeMutablePointer<I.Position>, _ x: Int, strictly: Bool) -> Int {
             var low = 0, high = cells.count
             while low < high {
                 let mid = (low + high) / 2
@@ -138,7 +143,7 @@ struct ChebyshevNearField {
     /// place; or, if its memory could not be had, computed into this call's scratch.
     private func constants(_ scratch: UnsafeMutablePointer<Double>) -> UnsafeMutablePointer<Double> {
         if let table = chebyshevConstantTable { return UnsafeMutablePointer(mutating: table) }
-        let computed = scratch + Self.constantsOffset
+        let computed = scratch + ChebyshevScratch.constantsOffset
         ChebyshevConstants.fill(computed)
         return computed
     }
@@ -146,7 +151,7 @@ struct ChebyshevNearField {
     /// r SIMD8 accumulators inside the scratch, 64-byte aligned.
     @inline(__always)
     private func vectorAccumulators(_ scratch: UnsafeMutablePointer<Double>) -> UnsafeMutablePointer<SIMD8<Double>> {
-        let address = (Int(bitPattern: scratch + Self.vectorOffset) + 63) & ~63
+        let address = (Int(bitPattern: scratch + ChebyshevScratch.vectorOffset) + 63) & ~63
         return UnsafeMutableRawPointer(bitPattern: address)!
             .bindMemory(to: SIMD8<Double>.self, capacity: FastSoftParameters.nodes)
     }
@@ -486,8 +491,8 @@ struct ChebyshevNearField {
         let localNeg = scratch + 6 * r
         let growth = constants + ChebyshevConstants.exponentialStart, shrink = growth + r * r
         let expPlus = growth + 2 * r * r, expMinus = expPlus + r
-        let staged = scratch + Self.stagedOffset
-        let posTargets = scratch + Self.targetsOffset, negTargets = posTargets + 3 * r
+        let staged = scratch + ChebyshevScratch.stagedOffset
+        let posTargets = scratch + ChebyshevScratch.targetsOffset, negTargets = posTargets + 3 * r
         let t = layout.temperature
         let pos = layout.pos, neg = layout.neg, cells = layout.cells
         let needGradient = layout.needGradient
@@ -581,7 +586,7 @@ struct ChebyshevNearField {
                             value.add(p * horizontalSum4(sv)); moment.add(p * horizontalSum4(sm))
                             pos.potentialBelow[i] += horizontalSum4(ss)
                         }
-                    } else if nd.count < Self.stagedMinimum {
+                    } else if nd.count < ChebyshevScratch.stagedMinimum {
                         // A few sources: scalar kernels (a mostly empty SIMD group costs more).
                         for i in pc {
                             let a = pos.scores[i]
@@ -650,7 +655,7 @@ struct ChebyshevNearField {
                             }
                             neg.potentialBelow[j] += horizontalSum4(ss)
                         }
-                    } else if pd.count < Self.stagedMinimum {
+                    } else if pd.count < ChebyshevScratch.stagedMinimum {
                         for j in nc {
                             let b = neg.scores[j]
                             var ss = 0.0

@@ -78,7 +78,7 @@ enum ExponentialFarField {
     /// every positive's and (when gradients are wanted) every negative's potentialBelow
     /// (upward) or potentialAbove (downward) with its far sum of sigmoid', and returns the
     /// far parts of sum_i p_i sum_j q_j sigmoid(x_ij) and of sum p_i q_j x_ij sigmoid'(x_ij).
-    static func sweep(_ layout: FastSoftLayout, above: Bool,
+    static func sweep<I: FastSoftIndices>(_ layout: FastSoftLayout<I>, above: Bool,
                       scratch: UnsafeMutablePointer<Double>) -> (value: Double, moment: Double) {
         let K = FastSoftParameters.seriesTerms
         let t = layout.temperature

@@ -60,7 +60,8 @@ import Darwin
 // Cost: a counting sort or a radix sort (O(n), `KeyedRadixSort.swift`), then O(n (K + r)) and
 // at most O(n r (2C + 2h) / h) kernels in the worst case (cells holding about r points
 // each), plus O(r^2) per pair of near large cells. Memory: 44 bytes a point (scores,
-// caller indices, four work doubles) plus 32 bytes a cell.
+// caller indices, four work doubles) plus 32 bytes a cell; 48 and 48 above 2^31 - 1
+// points, where indices are 64-bit (FastSoftIndices.swift).
 
 /// Tuning constants, in scaled units (score differences divided by T).
 enum FastSoftParameters {
@@ -88,17 +89,17 @@ enum FastSoftParameters {
     static let allNearBudget = 4
 }
 
-/// The fast path stores indices and cell bounds in 32 bits: it takes fewer samples than
-/// this (2^31 - 1, i.e. 32 GB of scores and labels); `softAUROC` uses the direct sum above.
-let fastSoftMaximumCount = Int(Int32.max)
-
 /// One class after sorting: `count` points in ascending score order with their masses
 /// and the caller's indices, plus the per-point work arrays of the fast path.
 struct SortedClass {
     var count: Int
     var scores: UnsafeMutablePointer<Double>
     var mass: UnsafeMutablePointer<Double>
-    var origin: UnsafeMutablePointer<UInt32>
+    /// The caller's indices, one `I.Origin` of the instantiation (FastSoftIndices.swift)
+    /// each: read through `origins(_:)`. (Untyped so that the phases that never read them,
+    /// the window path, the far sweeps' cell sums and the near field's point sums, are
+    /// one function for both instantiations, not two copies the optimizer merges.)
+    var origin: UnsafeMutableRawPointer
     /// Potential (sum of sigmoid' over the other class) from far cells below, then the
     /// near cells added in; and from far cells above.
     var potentialBelow: UnsafeMutablePointer<Double>
@@ -113,6 +114,10 @@ struct SortedClass {
     /// hold its staged u, e^u, e^-u instead (`cachePointFactors`). nil otherwise.
     var chebyshev: UnsafeMutablePointer<Double>?
     var chebyshevStride: Int
+
+    @inline(__always) func origins<I: FastSoftIndices>(_: I.Type) -> UnsafeMutablePointer<I.Origin> {
+        origin.assumingMemoryBound(to: I.Origin.self)
+    }
 }
 
 /// Inputs of at most this many points keep every point's Chebyshev values (15 doubles a
@@ -121,23 +126,23 @@ let chebyshevCacheLimit = 1 << 16
 
 /// The cells: cell c holds positives posStart[c] ..< posStart[c + 1] and negatives
 /// negStart[c] ..< negStart[c + 1]; its near cells are nearLo[c] ... nearHi[c].
-struct CellTable {
+struct CellTable<I: FastSoftIndices> {
     var count: Int
-    var posStart: UnsafeMutablePointer<Int32>
-    var negStart: UnsafeMutablePointer<Int32>
-    var nearLo: UnsafeMutablePointer<Int32>
-    var nearHi: UnsafeMutablePointer<Int32>
+    var posStart: UnsafeMutablePointer<I.Position>
+    var negStart: UnsafeMutablePointer<I.Position>
+    var nearLo: UnsafeMutablePointer<I.Position>
+    var nearHi: UnsafeMutablePointer<I.Position>
     /// The smallest and the largest score in each cell.
     var lo: UnsafeMutablePointer<Double>
     var hi: UnsafeMutablePointer<Double>
 }
 
 /// Everything the phases read: the sorted classes, the cells and T.
-struct FastSoftLayout {
+struct FastSoftLayout<I: FastSoftIndices> {
     var temperature: Double
     var pos: SortedClass
     var neg: SortedClass
-    var cells: CellTable
+    var cells: CellTable<I>
     var needGradient: Bool
     /// false when every pair of cells is near (see `allNearBudget`): the far sweeps are
     /// skipped, potentialAbove is never written or read, and the near field's moment pass
@@ -157,14 +162,19 @@ struct FastSoftLayout {
 /// The soft AUROC by the fast method (see the top of this file); same contract as
 /// `softAUROC`. Results agree with `pairwiseSoftAUROC` to 1e-12 of each quantity's natural
 /// scale for every valid input (the tests check 1e-12; the bounds argued beside the code
-/// are near 1e-14). Requires samples.count < `fastSoftMaximumCount`.
+/// are near 1e-14). `indices` picks the integer widths (FastSoftIndices.swift): narrow
+/// requires samples.count <= `narrowSoftMaximumCount`, wide takes every count; on an input
+/// both take, both give the same bits.
 ///
-///     let r = try fastSoftAUROC(samples, temperature: 0.1, gradient: grad)
-func fastSoftAUROC(
+///     let r = try fastSoftAUROC(samples, temperature: 0.1, gradient: grad, indices: NarrowSoftIndices.self)
+func fastSoftAUROC<I: FastSoftIndices>(
     _ samples: LabeledSamples, temperature: Double,
-    gradient: UnsafeMutableBufferPointer<Double>?
+    gradient: UnsafeMutableBufferPointer<Double>?, indices: I.Type
 ) throws(CoreError) -> SoftAUROCResult {
-    precondition(samples.count < fastSoftMaximumCount)
+    // Caller indices (< n) in Origin; class positions (<= n), cell indices (< n) and grid
+    // counts (<= n) in Position.
+    precondition(samples.count <= Int(truncatingIfNeeded: I.Position.max)
+                 && UInt64(samples.count) <= UInt64(truncatingIfNeeded: I.Origin.max))
     let n = samples.count
     // Class counts, the largest weight of each class, then (in index order, exactly as
     // `splitByClass` does, so the masses are the same bits as the pairwise path's) the
@@ -215,14 +225,14 @@ func fastSoftAUROC(
     let total = positiveCount + negativeCount
     let keys = try ScratchBuffer<UInt64>(count: total)
     defer { keys.free() }
-    let origins = try ScratchBuffer<UInt32>(count: total)
+    let origins = try ScratchBuffer<I.Origin>(count: total)
     defer { origins.free() }
     let work = try ScratchBuffer<Double>(count: 4 * total)
     defer { work.free() }
     let histograms = try ScratchBuffer<Int>(count: 2 * 8 * 256)
     defer { histograms.free() }
     adviseHugePages(keys.base, bytes: 8 * total)
-    adviseHugePages(origins.base, bytes: 4 * total)
+    adviseHugePages(origins.base, bytes: MemoryLayout<I.Origin>.stride * total)
     adviseHugePages(work.base, bytes: 32 * total)
     let scores = UnsafeMutableRawPointer(keys.base!).bindMemory(to: Double.self, capacity: total)
     let o = origins.base!
@@ -235,20 +245,21 @@ func fastSoftAUROC(
     let h = FastSoftParameters.cellWidth
     let span = scaledDifference(maxScore, minScore, temperature) / h
     let gridCount = span < Double(total) ? Int(span) + 1 : 0
-    let cellStorage: ScratchBuffer<Int32>
+    let cellStorage: ScratchBuffer<I.Position>
     let cellCount: Int
     if gridCount > 0 {
         // Two halves of the samples are counted and scattered on two threads, each with
         // its own counts (first half: A, second: B). B's offsets start after A's within
         // every cell, so the layout is the one a single stable pass would produce.
-        let counts = UnsafeMutableRawPointer(work.base!).bindMemory(to: Int32.self, capacity: 4 * gridCount)
+        // (4 gridCount Positions: at most 32 bytes a point, the work arrays' size.)
+        let counts = UnsafeMutableRawPointer(work.base!).bindMemory(to: I.Position.self, capacity: 4 * gridCount)
         let posA = counts, negA = counts + gridCount
         let posB = counts + 2 * gridCount, negB = counts + 3 * gridCount
         for g in 0..<(4 * gridCount) { counts[g] = 0 }
         // (A constant copy of minScore in `grid`: the passes below reach everything through
         // their context, see `runConcurrently`.)
         let grid = GridCells(origin: minScore, temperature: temperature, last: gridCount - 1)
-        let pass = GridPass(samples: samples, unweighted: samples.weights == nil, grid: grid,
+        let pass = GridPass<I>(samples: samples, unweighted: samples.weights == nil, grid: grid,
                             sortedScores: scores, sortedOrigins: o, negativeBase: positiveCount,
                             half: n / 2, n: n, posA: posA, negA: negA, posB: posB, negB: negB)
         let parallelGrid = n >= FastSoftParameters.parallelThreshold
@@ -258,10 +269,10 @@ func fastSoftAUROC(
         var nonEmpty = 0
         for g in 0..<gridCount where posA[g] + negA[g] + posB[g] + negB[g] > 0 { nonEmpty += 1 }
         cellCount = nonEmpty
-        cellStorage = try ScratchBuffer<Int32>(count: 4 * cellCount + 2)
+        cellStorage = try ScratchBuffer<I.Position>(count: 4 * cellCount + 2)
         let posStart = cellStorage.base!, negStart = posStart + (cellCount + 1)
         // Counts to start offsets (within each class), and the cells' starts.
-        var p: Int32 = 0, q: Int32 = 0, c = 0
+        var p: I.Position = 0, q: I.Position = 0, c = 0
         for g in 0..<gridCount {
             let cpA = posA[g], cnA = negA[g], cpB = posB[g], cnB = negB[g]
             if cpA + cnA + cpB + cnB > 0 {
@@ -289,9 +300,9 @@ func fastSoftAUROC(
             for i in 0..<n {
                 guard weights[i] > 0 else { continue }
                 if samples.labels[i] == 1 {
-                    k[p] = samples.scores[i].orderKey; o[p] = UInt32(truncatingIfNeeded: i); p += 1
+                    k[p] = samples.scores[i].orderKey; o[p] = I.Origin(truncatingIfNeeded: i); p += 1
                 } else {
-                    k[q] = samples.scores[i].orderKey; o[q] = UInt32(truncatingIfNeeded: i); q += 1
+                    k[q] = samples.scores[i].orderKey; o[q] = I.Origin(truncatingIfNeeded: i); q += 1
                 }
             }
         } else {
@@ -300,24 +311,24 @@ func fastSoftAUROC(
                 let isPositive = samples.labels[i] == 1
                 let at = isPositive ? p : q
                 k[at] = samples.scores[i].orderKey
-                o[at] = UInt32(truncatingIfNeeded: i)
+                o[at] = I.Origin(truncatingIfNeeded: i)
                 p += isPositive ? 1 : 0
                 q += isPositive ? 0 : 1
             }
         }
-        // Sort scratch inside the work arrays: 8 + 4 bytes a point of their 32.
+        // Sort scratch inside the work arrays: 8 + 4 (or 8, wide) bytes a point of their 32.
         let raw = UnsafeMutableRawPointer(work.base!)
         let sk = raw.bindMemory(to: UInt64.self, capacity: total)
-        let sv = (raw + 8 * total).bindMemory(to: UInt32.self, capacity: total)
+        let sv = (raw + 8 * total).bindMemory(to: I.Origin.self, capacity: total)
         let hist = histograms.base!
         let pc = positiveCount, nc = negativeCount
         runConcurrently(inParallel: n >= FastSoftParameters.parallelThreshold,
                         with: (k: k, o: o, sk: sk, sv: sv, hist: hist, pc: pc, nc: nc), { c in
-            radixSort(keys: c.k, values: c.o, scratchKeys: c.sk, scratchValues: c.sv,
-                      histogram: c.hist, count: c.pc)
+            I.sort(keys: c.k, values: c.o, scratchKeys: c.sk, scratchValues: c.sv,
+                   histogram: c.hist, count: c.pc)
         }, { c in
-            radixSort(keys: c.k + c.pc, values: c.o + c.pc, scratchKeys: c.sk + c.pc,
-                      scratchValues: c.sv + c.pc, histogram: c.hist + 8 * 256, count: c.nc)
+            I.sort(keys: c.k + c.pc, values: c.o + c.pc, scratchKeys: c.sk + c.pc,
+                   scratchValues: c.sv + c.pc, histogram: c.hist + 8 * 256, count: c.nc)
         })
         // Keys back to scores, in place (same size, trivial types).
         for i in 0..<total { k[i] = scoreFromSortKey(k[i]).bitPattern }
@@ -327,7 +338,7 @@ func fastSoftAUROC(
         do {
             let w = work.base!
             func windowClass(offset: Int, count: Int) -> SortedClass {
-                SortedClass(count: count, scores: scores + offset, mass: w + offset, origin: o + offset,
+                SortedClass(count: count, scores: scores + offset, mass: w + offset, origin: UnsafeMutableRawPointer(o + offset),
                             potentialBelow: w + total + offset, potentialAbove: w + 2 * total + offset,
                             moments: w + 3 * total + offset, chebyshev: nil, chebyshevStride: 0)
             }
@@ -335,14 +346,16 @@ func fastSoftAUROC(
             let neg = windowClass(offset: positiveCount, count: negativeCount)
             if WindowSoftAUROC.pairCount(pos, neg, temperature: temperature,
                                          limit: WindowSoftAUROC.pairBudget * total) != nil {
-                fillMasses(pos, samples, maxWeight: positiveMax, total: positiveTotal.total)
-                fillMasses(neg, samples, maxWeight: negativeMax, total: negativeTotal.total)
-                return try windowSoftAUROC(pos, neg, temperature: temperature, gradient: gradient, sampleCount: n)
+                fillMasses(pos, samples, indices: I.self, maxWeight: positiveMax, total: positiveTotal.total)
+                fillMasses(neg, samples, indices: I.self, maxWeight: negativeMax, total: negativeTotal.total)
+                return try windowSoftAUROC(pos, neg, indices: I.self, temperature: temperature, gradient: gradient,
+                                           sampleCount: n)
             }
         }
         let sortedPos = (scores, positiveCount), sortedNeg = (scores + positiveCount, negativeCount)
-        cellCount = countGreedyCells(sortedPos, sortedNeg, temperature: temperature, posStart: nil, negStart: nil)
-        cellStorage = try ScratchBuffer<Int32>(count: 4 * cellCount + 2)
+        cellCount = countGreedyCells(sortedPos, sortedNeg, temperature: temperature,
+                                     posStart: UnsafeMutablePointer<I.Position>?.none, negStart: nil)
+        cellStorage = try ScratchBuffer<I.Position>(count: 4 * cellCount + 2)
         _ = countGreedyCells(sortedPos, sortedNeg, temperature: temperature,
                              posStart: cellStorage.base!, negStart: cellStorage.base! + (cellCount + 1))
     }
@@ -357,17 +370,17 @@ func fastSoftAUROC(
     defer { chebyshevCache?.free() }
     func makeClass(offset: Int, count: Int) -> SortedClass {
         SortedClass(count: count, scores: scores + offset, mass: w + offset,
-                    origin: o + offset, potentialBelow: w + total + offset,
+                    origin: UnsafeMutableRawPointer(o + offset), potentialBelow: w + total + offset,
                     potentialAbove: w + 2 * total + offset, moments: w + 3 * total + offset,
                     chebyshev: chebyshevCache.map { $0.base! + offset }, chebyshevStride: total)
     }
     let pos = makeClass(offset: 0, count: positiveCount)
     let neg = makeClass(offset: positiveCount, count: negativeCount)
-    fillMasses(pos, samples, maxWeight: positiveMax, total: positiveTotal.total)
-    fillMasses(neg, samples, maxWeight: negativeMax, total: negativeTotal.total)
+    fillMasses(pos, samples, indices: I.self, maxWeight: positiveMax, total: positiveTotal.total)
+    fillMasses(neg, samples, indices: I.self, maxWeight: negativeMax, total: negativeTotal.total)
 
     let cs = cellStorage.base!
-    let cells = CellTable(count: cellCount, posStart: cs, negStart: cs + (cellCount + 1),
+    let cells = CellTable<I>(count: cellCount, posStart: cs, negStart: cs + (cellCount + 1),
                           nearLo: cs + 2 * (cellCount + 1), nearHi: cs + 2 * (cellCount + 1) + cellCount,
                           lo: cellBounds.base!, hi: cellBounds.base! + cellCount)
     // Two halves of the cells on two threads (disjoint writes; the same bits either way).
@@ -391,7 +404,7 @@ func fastSoftAUROC(
     }
 
     // Scratch of the near field and the partial sums, then the phases.
-    let nearScratch = try ScratchBuffer<Double>(count: 2 * ChebyshevNearField.scratchCount)
+    let nearScratch = try ScratchBuffer<Double>(count: 2 * ChebyshevScratch.count)
     defer { nearScratch.free() }
     let farScratch = try ScratchBuffer<Double>(count: 2 * ExponentialFarField.scratchCount)
     defer { farScratch.free() }
@@ -419,7 +432,7 @@ func fastSoftAUROC(
         c.near.computeMoments(cells: 0..<c.split, scratch: c.ns)
     }, { c in
         c.near.computeMoments(cells: c.split..<c.count,
-                              scratch: c.ns + ChebyshevNearField.scratchCount)
+                              scratch: c.ns + ChebyshevScratch.count)
     })
     // The near field's targets split by points, not by cells: with few large cells (dense
     // data) a split at a cell boundary can leave one thread with most of the work. A
@@ -437,7 +450,7 @@ func fastSoftAUROC(
         }, { c in
             let (cells, positives, negatives) = c.shares.second
             let r = c.near.evaluate(cells: cells, positives: positives, negatives: negatives,
-                                    scratch: c.ns + ChebyshevNearField.scratchCount)
+                                    scratch: c.ns + ChebyshevScratch.count)
             c.part[6] = r.value; c.part[7] = r.moment
         })
     } else {
@@ -464,15 +477,17 @@ func fastSoftAUROC(
                         with: (g: g, farField: farField, pos: pos, neg: neg, t: temperature),
                         { c in
             let g = c.g, farField = c.farField, pos = c.pos, temperature = c.t
+            let origin = pos.origins(I.self)
             for i in 0..<pos.count {
                 let potential = farField ? pos.potentialBelow[i] + pos.potentialAbove[i] : pos.potentialBelow[i]
-                g[Int(pos.origin[i])] = pos.mass[i] * potential / temperature
+                g[Int(origin[i])] = pos.mass[i] * potential / temperature
             }
         }, { c in
             let g = c.g, farField = c.farField, neg = c.neg, temperature = c.t
+            let origin = neg.origins(I.self)
             for j in 0..<neg.count {
                 let potential = farField ? neg.potentialBelow[j] + neg.potentialAbove[j] : neg.potentialBelow[j]
-                g[Int(neg.origin[j])] = -neg.mass[j] * potential / temperature
+                g[Int(origin[j])] = -neg.mass[j] * potential / temperature
             }
         })
     }
@@ -488,8 +503,8 @@ func fastSoftAUROC(
 
 /// The window path's phases (WindowSoftAUROC.swift) on two threads, and the assembly of
 /// the result and the gradient as in `fastSoftAUROC`.
-private func windowSoftAUROC(
-    _ pos: SortedClass, _ neg: SortedClass, temperature: Double,
+private func windowSoftAUROC<I: FastSoftIndices>(
+    _ pos: SortedClass, _ neg: SortedClass, indices: I.Type, temperature: Double,
     gradient: UnsafeMutableBufferPointer<Double>?, sampleCount n: Int
 ) throws(CoreError) -> SoftAUROCResult {
     let partials = try ScratchBuffer<Double>(count: 4)
@@ -518,10 +533,12 @@ private func windowSoftAUROC(
         let g = gradient.baseAddress!
         runConcurrently(inParallel: parallel, with: (g: g, pos: pos, neg: neg, t: temperature), { c in
             let g = c.g, pos = c.pos, temperature = c.t
-            for i in 0..<pos.count { g[Int(pos.origin[i])] = pos.mass[i] * pos.potentialBelow[i] / temperature }
+            let origin = pos.origins(I.self)
+            for i in 0..<pos.count { g[Int(origin[i])] = pos.mass[i] * pos.potentialBelow[i] / temperature }
         }, { c in
             let g = c.g, neg = c.neg, temperature = c.t
-            for j in 0..<neg.count { g[Int(neg.origin[j])] = -neg.mass[j] * neg.potentialBelow[j] / temperature }
+            let origin = neg.origins(I.self)
+            for j in 0..<neg.count { g[Int(origin[j])] = -neg.mass[j] * neg.potentialBelow[j] / temperature }
         })
     }
     // Clamped to [0, 1] as in `fastSoftAUROC`.
@@ -540,21 +557,21 @@ private func windowSoftAUROC(
 /// closures handed to `runConcurrently` capture nothing. Each pass reads the fields it
 /// needs into locals first: the optimizer cannot keep values reached through a pointer
 /// in registers across the stores of the loop (it must assume the stores may alias them).
-private struct GridPass {
+private struct GridPass<I: FastSoftIndices> {
     let samples: LabeledSamples
     let unweighted: Bool
     let grid: GridCells
     let sortedScores: UnsafeMutablePointer<Double>
-    let sortedOrigins: UnsafeMutablePointer<UInt32>
+    let sortedOrigins: UnsafeMutablePointer<I.Origin>
     let negativeBase: Int
     let half: Int, n: Int
-    let posA: UnsafeMutablePointer<Int32>, negA: UnsafeMutablePointer<Int32>
-    let posB: UnsafeMutablePointer<Int32>, negB: UnsafeMutablePointer<Int32>
+    let posA: UnsafeMutablePointer<I.Position>, negA: UnsafeMutablePointer<I.Position>
+    let posB: UnsafeMutablePointer<I.Position>, negB: UnsafeMutablePointer<I.Position>
 
     /// Counts the samples of `range` in every cell, by class (branch-free on the labels:
     /// pointer and offset are selected, not jumped to).
-    func countCells(_ range: Range<Int>, _ posCounts: UnsafeMutablePointer<Int32>,
-                    _ negCounts: UnsafeMutablePointer<Int32>) {
+    func countCells(_ range: Range<Int>, _ posCounts: UnsafeMutablePointer<I.Position>,
+                    _ negCounts: UnsafeMutablePointer<I.Position>) {
         let x = samples.scores.baseAddress!, y = samples.labels.baseAddress!, grid = grid
         let samples = samples, unweighted = unweighted
         for i in range where unweighted || samples.weight(i) > 0 {
@@ -565,8 +582,8 @@ private struct GridPass {
     }
 
     /// Writes the samples of `range` to their cells' next slots (offsets advance).
-    func scatter(_ range: Range<Int>, _ posOffsets: UnsafeMutablePointer<Int32>,
-                 _ negOffsets: UnsafeMutablePointer<Int32>) {
+    func scatter(_ range: Range<Int>, _ posOffsets: UnsafeMutablePointer<I.Position>,
+                 _ negOffsets: UnsafeMutablePointer<I.Position>) {
         let x = samples.scores.baseAddress!, y = samples.labels.baseAddress!, grid = grid
         let sortedScores = sortedScores, sortedOrigins = sortedOrigins
         let negativeBase = negativeBase, samples = samples, unweighted = unweighted
@@ -578,7 +595,7 @@ private struct GridPass {
             let at = (isPositive ? 0 : negativeBase) + Int(offsets[g])
             offsets[g] &+= 1
             sortedScores[at] = score
-            sortedOrigins[at] = UInt32(truncatingIfNeeded: i)
+            sortedOrigins[at] = I.Origin(truncatingIfNeeded: i)
         }
     }
 }
@@ -621,21 +638,23 @@ private func adviseHugePages<T>(_ base: UnsafeMutablePointer<T>?, bytes: Int) {
 
 /// Masses in sorted order, computed exactly as `splitByClass` does (w / max / total, or
 /// 1 / count unweighted) so both paths see the same masses.
-private func fillMasses(_ c: SortedClass, _ samples: LabeledSamples, maxWeight: Double, total: Double) {
+private func fillMasses<I: FastSoftIndices>(_ c: SortedClass, _ samples: LabeledSamples, indices: I.Type,
+                                            maxWeight: Double, total: Double) {
     guard let weights = samples.weights else {
         let m = 1.0 / Double(c.count)
         for k in 0..<c.count { c.mass[k] = m }
         return
     }
-    for k in 0..<c.count { c.mass[k] = (weights[Int(c.origin[k])] / maxWeight) / total }
+    let origin = c.origins(I.self)
+    for k in 0..<c.count { c.mass[k] = (weights[Int(origin[k])] / maxWeight) / total }
 }
 
 /// Cuts the merged sorted points (scores of each class ascending) into greedy cells (see
 /// the top of the file) and returns how many there are; fills the cells' starts when the
 /// pointers are given.
-private func countGreedyCells(
+private func countGreedyCells<Position: FixedWidthInteger>(
     _ pos: (UnsafeMutablePointer<Double>, Int), _ neg: (UnsafeMutablePointer<Double>, Int),
-    temperature: Double, posStart: UnsafeMutablePointer<Int32>?, negStart: UnsafeMutablePointer<Int32>?
+    temperature: Double, posStart: UnsafeMutablePointer<Position>?, negStart: UnsafeMutablePointer<Position>?
 ) -> Int {
     let h = FastSoftParameters.cellWidth
     let (ps, pc) = pos, (ns, nc) = neg
@@ -643,20 +662,20 @@ private func countGreedyCells(
     while i < pc || j < nc {
         let lo: Double
         if i < pc && j < nc { lo = Swift.min(ps[i], ns[j]) } else if i < pc { lo = ps[i] } else { lo = ns[j] }
-        posStart?[c] = Int32(truncatingIfNeeded: i)
-        negStart?[c] = Int32(truncatingIfNeeded: j)
+        posStart?[c] = Position(truncatingIfNeeded: i)
+        negStart?[c] = Position(truncatingIfNeeded: j)
         while i < pc && scaledDifference(ps[i], lo, temperature) <= h { i += 1 }
         while j < nc && scaledDifference(ns[j], lo, temperature) <= h { j += 1 }
         c += 1
     }
-    posStart?[c] = Int32(truncatingIfNeeded: i)
-    negStart?[c] = Int32(truncatingIfNeeded: j)
+    posStart?[c] = Position(truncatingIfNeeded: i)
+    negStart?[c] = Position(truncatingIfNeeded: j)
     return c
 }
 
 /// The first cell c with posStart[c] + negStart[c] >= points / 2: it cuts the cells into
 /// two runs of about equal size (depends on the data only).
-func pointBalancedSplit(_ cells: CellTable, points: Int) -> Int {
+func pointBalancedSplit<I: FastSoftIndices>(_ cells: CellTable<I>, points: Int) -> Int {
     let half = points / 2
     var low = 0, high = cells.count
     while low < high {
@@ -669,7 +688,7 @@ func pointBalancedSplit(_ cells: CellTable, points: Int) -> Int {
 /// The smallest and largest score of every cell in `range` (cells are not sorted inside).
 /// With `sorted` (the sorting route: each class ascending), the first and last point of
 /// each class in the cell are its extremes, read in O(1).
-private func setCellBounds(_ cells: CellTable, _ pos: SortedClass, _ neg: SortedClass, _ range: Range<Int>,
+private func setCellBounds<I: FastSoftIndices>(_ cells: CellTable<I>, _ pos: SortedClass, _ neg: SortedClass, _ range: Range<Int>,
                            sorted: Bool) {
     if sorted {
         for c in range {
@@ -695,7 +714,7 @@ private func setCellBounds(_ cells: CellTable, _ pos: SortedClass, _ neg: Sorted
 /// The kernels the near field would evaluate for the pairs of cells that are far (outside
 /// nearLo...nearHi), by the form it would pick for each (see ChebyshevNearField): the
 /// extra work of summing every pair in the near field. O(cellCount^2).
-private func farPairKernels(_ layout: FastSoftLayout) -> Int {
+private func farPairKernels<I: FastSoftIndices>(_ layout: FastSoftLayout<I>) -> Int {
     let r = FastSoftParameters.nodes, cells = layout.cells
     func kernels(_ targets: Int, _ sources: Int) -> Int {
         if targets > r && sources > r { return r * r }
@@ -721,12 +740,12 @@ private func farPairKernels(_ layout: FastSoftLayout) -> Int {
 /// with c and `scaledDifference` is monotone, every cell below nearLo[c] has gap >= C to
 /// every point of c (and symmetrically above nearHi[c]). With `allNear`, every cell is
 /// near every other (0 ... count - 1).
-private func findNearRanges(_ layout: FastSoftLayout, allNear: Bool) {
+private func findNearRanges<I: FastSoftIndices>(_ layout: FastSoftLayout<I>, allNear: Bool) {
     let cells = layout.cells, t = layout.temperature, C = FastSoftParameters.nearDistance
     if allNear {
         for c in 0..<cells.count {
             cells.nearLo[c] = 0
-            cells.nearHi[c] = Int32(truncatingIfNeeded: cells.count - 1)
+            cells.nearHi[c] = I.Position(truncatingIfNeeded: cells.count - 1)
         }
         return
     }
@@ -734,12 +753,12 @@ private func findNearRanges(_ layout: FastSoftLayout, allNear: Bool) {
     for c in 0..<cells.count {
         let loC = layout.lo(c)
         while lower < c && scaledDifference(loC, layout.hi(lower), t) >= C { lower += 1 }
-        cells.nearLo[c] = Int32(truncatingIfNeeded: lower)
+        cells.nearLo[c] = I.Position(truncatingIfNeeded: lower)
     }
     var upper = cells.count - 1
     for c in stride(from: cells.count - 1, through: 0, by: -1) {
         let hiC = layout.hi(c)
         while upper > c && scaledDifference(layout.lo(upper), hiC, t) >= C { upper -= 1 }
-        cells.nearHi[c] = Int32(truncatingIfNeeded: upper)
+        cells.nearHi[c] = I.Position(truncatingIfNeeded: upper)
     }
 }

@@ -25,7 +25,8 @@ public enum SoftAUROCMethod: Sendable {
     /// in-library oracle.
     case pairwise
     /// The O(n log n) method of `FastSoftAUROC.swift` (exponential series for far pairs,
-    /// Chebyshev interpolation for near ones), whatever the size.
+    /// Chebyshev interpolation for near ones), whatever the size (64-bit indices above
+    /// 2^31 - 1 samples, see `FastSoftIndexWidth`).
     case fast
 }
 
@@ -55,10 +56,6 @@ public func softAUROC(
     case .pairwise:
         return try pairwiseSoftAUROC(samples, temperature: temperature, gradient: gradient)
     case .fast:
-        // Indices are kept in 32 bits; beyond that (32 GB of inputs) only the direct sum.
-        guard samples.count < fastSoftMaximumCount else {
-            return try pairwiseSoftAUROC(samples, temperature: temperature, gradient: gradient)
-        }
         return try fastSoftAUROC(samples, temperature: temperature, gradient: gradient)
     case .automatic:
         var positives = 0, negatives = 0
@@ -71,9 +68,26 @@ public func softAUROC(
             negatives = samples.count - positives
         }
         let pairs = positives.multipliedReportingOverflow(by: negatives)
-        if !pairs.overflow && pairs.partialValue < pairwiseCrossoverPairs || samples.count >= fastSoftMaximumCount {
+        if !pairs.overflow && pairs.partialValue < pairwiseCrossoverPairs {
             return try pairwiseSoftAUROC(samples, temperature: temperature, gradient: gradient)
         }
         return try fastSoftAUROC(samples, temperature: temperature, gradient: gradient)
+    }
+}
+
+/// The fast path at every size: 32-bit indices up to `narrowSoftMaximumCount` samples
+/// (the speed and memory the path always had), 64-bit above (FastSoftIndices.swift). There
+/// is no size at which `.automatic` or `.fast` falls back to the direct O(P N) sum.
+func fastSoftAUROC(
+    _ samples: LabeledSamples, temperature: Double,
+    gradient: UnsafeMutableBufferPointer<Double>?
+) throws(CoreError) -> SoftAUROCResult {
+    switch FastSoftIndexWidth(sampleCount: samples.count) {
+    case .narrow:
+        return try fastSoftAUROC(samples, temperature: temperature, gradient: gradient,
+                                 indices: NarrowSoftIndices.self)
+    case .wide:
+        return try fastSoftAUROC(samples, temperature: temperature, gradient: gradient,
+                                 indices: WideSoftIndices.self)
     }
 }

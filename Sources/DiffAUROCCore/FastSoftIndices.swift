@@ -1,0 +1,131 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+// The integer widths of the fast soft AUROC (FastSoftAUROC.swift and the files of its
+// phases): every sample count the library accepts (`maximumCount` in the ABI's
+// Validation.swift, Int.max / 32) takes the fast path, with one of two instantiations of
+// the same generic code:
+//
+//   - `NarrowSoftIndices` (n <= 2^31 - 1): caller indices in UInt32, cell starts, near-cell
+//     indices and grid counts in Int32, as the path always had: 4 bytes a point for the
+//     indices and 16 bytes a cell, the same instructions and the same bits as before the
+//     path was generic (the generic code is specialized for it at compile time).
+//   - `WideSoftIndices` (n >= 2^31): UInt64 and Int64. 4 more bytes a point and 16 more
+//     a cell; the arithmetic on scores, masses and sums is the same code, so the outputs
+//     are the same bits as the narrow instantiation's on any input both accept (the tests
+//     call both on the same inputs, Tests/DiffAUROCCoreTests/FastSoftAUROCWideTests.swift).
+//
+// Why 32 bits below 2^31: the indices are 1 of the 11 words a point the path reads and
+// writes (44 bytes a point with 32-bit indices, 48 with 64-bit) and the radix sort moves
+// them in each of its passes; at n = 10^5 the narrow and wide instantiations differ by
+// <1% of instructions but the memory of a 10^9-point input by 4 GB.
+//
+// Why no single 64-bit version for every n: the bar of issue #14 keeps speed, memory and
+// bits below 2^31 as they were.
+
+/// The index types of one instantiation of the fast soft AUROC.
+protocol FastSoftIndices {
+    /// The caller's index of a sorted point (an index into the input arrays).
+    associatedtype Origin: FixedWidthInteger & UnsignedInteger & BitwiseCopyable
+    /// A point's index within its class (cell starts), a cell's index (near runs), and a
+    /// grid cell's count of points.
+    associatedtype Position: FixedWidthInteger & SignedInteger & BitwiseCopyable
+    /// `radixSort` with values of this width (both sorts are the same algorithm).
+    static func sort(keys: UnsafeMutablePointer<UInt64>, values: UnsafeMutablePointer<Origin>,
+                     scratchKeys: UnsafeMutablePointer<UInt64>, scratchValues: UnsafeMutablePointer<Origin>,
+                     histogram: UnsafeMutablePointer<Int>, count: Int)
+}
+
+/// 32-bit indices: inputs of at most `narrowSoftMaximumCount` samples.
+enum NarrowSoftIndices: FastSoftIndices {
+    typealias Origin = UInt32
+    typealias Position = Int32
+
+    @inline(__always)
+    static func sort(keys: UnsafeMutablePointer<UInt64>, values: UnsafeMutablePointer<UInt32>,
+                     scratchKeys: UnsafeMutablePointer<UInt64>, scratchValues: UnsafeMutablePointer<UInt32>,
+                     histogram: UnsafeMutablePointer<Int>, count: Int) {
+        radixSort(keys: keys, values: values, scratchKeys: scratchKeys, scratchValues: scratchValues,
+                  histogram: histogram, count: count)
+    }
+}
+
+/// 64-bit indices: every input the library accepts.
+enum WideSoftIndices: FastSoftIndices {
+    typealias Origin = UInt64
+    typealias Position = Int64
+
+    @inline(__always)
+    static func sort(keys: UnsafeMutablePointer<UInt64>, values: UnsafeMutablePointer<UInt64>,
+                     scratchKeys: UnsafeMutablePointer<UInt64>, scratchValues: UnsafeMutablePointer<UInt64>,
+                     histogram: UnsafeMutablePointer<Int>, count: Int) {
+        radixSort(keys: keys, values: values, scratchKeys: scratchKeys, scratchValues: scratchValues,
+                  histogram: histogram, count: count)
+    }
+}
+
+/// The largest sample count of the 32-bit instantiation: every caller index (< n), class
+/// position (<= n) and cell index (< n) fits Int32 and UInt32.
+let narrowSoftMaximumCount = Int(Int32.max)
+
+/// Which instantiation `softAUROC` runs for `count` samples (when it takes the fast path).
+enum FastSoftIndexWidth: Equatable, Sendable {
+    case narrow
+    case wide
+
+    init(sampleCount count: Int) {
+        self = count <= narrowSoftMaximumCount ? .narrow : .wide
+    }
+}
+
+/// `radixSort` of KeyedRadixSort.swift for 64-bit values (the wide instantiation's caller
+/// indices): the same least-significant-digit sort with eight 8-bit digits, stable, values
+/// moved with their keys; `scratchKeys` and `scratchValues` (count elements each) are
+/// overwritten, `histogram` needs 8 * 256 Ints. (A separate copy so that the 32-bit sort,
+/// which the Hessian path shares, is left exactly as it is.)
+func radixSort(
+    keys: UnsafeMutablePointer<UInt64>, values: UnsafeMutablePointer<UInt64>,
+    scratchKeys: UnsafeMutablePointer<UInt64>, scratchValues: UnsafeMutablePointer<UInt64>,
+    histogram: UnsafeMutablePointer<Int>, count: Int
+) {
+    guard count > 1 else { return }
+    let digits = 8, radix = 256, mask: UInt64 = 255
+    for k in 0..<(digits * radix) { histogram[k] = 0 }
+    for i in 0..<count {
+        let key = keys[i]
+        for d in 0..<digits {
+            histogram[d * radix + Int(truncatingIfNeeded: (key >> UInt64(8 * d)) & mask)] &+= 1
+        }
+    }
+    var sourceKeys = keys, sourceValues = values
+    var targetKeys = scratchKeys, targetValues = scratchValues
+    for d in 0..<digits {
+        let shift = UInt64(8 * d)
+        let counts = histogram + d * radix
+        // A digit shared by every key leaves the order unchanged: skip the pass.
+        if counts[Int(truncatingIfNeeded: (sourceKeys[0] >> shift) & mask)] == count { continue }
+        var offset = 0
+        for b in 0..<radix {
+            let c = counts[b]
+            counts[b] = offset
+            offset += c
+        }
+        for i in 0..<count {
+            let key = sourceKeys[i]
+            let b = Int(truncatingIfNeeded: (key >> shift) & mask)
+            let at = counts[b]
+            counts[b] = at + 1
+            targetKeys[at] = key
+            targetValues[at] = sourceValues[i]
+        }
+        swap(&sourceKeys, &targetKeys)
+        swap(&sourceValues, &targetValues)
+    }
+    if sourceKeys != keys {
+        memcpy(keys, sourceKeys, count * MemoryLayout<UInt64>.stride)
+        memcpy(values, sourceValues, count * MemoryLayout<UInt64>.stride)
+    }
+}
