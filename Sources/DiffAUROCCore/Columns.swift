@@ -81,14 +81,21 @@ public struct StridedColumns<Scalar: BitwiseCopyable> {
     /// C-ordered row holds all k columns) are read from memory once for the group, not
     /// once per column.
     func gather(columns first: Int, step: Int, count: Int, into buffer: UnsafeMutablePointer<Scalar>) {
-        let n = rowCount
+        // (Locals, not fields: a store through `out` could alias `self` as far as the
+        // compiler knows, which reloaded the stride from memory at every element.)
+        let n = rowCount, stride = sampleStride, columnStride = self.columnStride
+        guard n > 0, let base else { return }
         var start = 0
         while start < n {
             let end = Swift.min(start + 512, n)
             for g in 0..<count {
-                let column = base! + (first + g * step) * columnStride
+                let column = base + (first + g * step) * columnStride
                 let out = buffer + g * n
-                for i in start..<end { out[i] = column[i &* sampleStride] }
+                var at = column + start &* stride
+                for i in start..<end {
+                    out[i] = at.pointee
+                    at += stride
+                }
             }
             start = end
         }
