@@ -372,7 +372,32 @@ private struct CurveTeam<Score: ThresholdScore> {
         var previous = (negatives: 0, positives: 0)
         var end = range.upperBound
         let words = sorted.words.buffer, classes = sorted.classes.buffer
+        let block = 64
         while end > range.lowerBound {
+            // Runs of one-sample groups (distinct scores), `block` at a time and without
+            // branches: a one-sample group's counts are (1 - c, c), so two neighbouring
+            // ones differ exactly when their classes do. Taken once the first two groups
+            // are read (the isFirst rule is behind), when the `block` + 1 words below
+            // `end` are pairwise distinct (so each of the top `block` is a group of one).
+            if groups >= 2 && end - range.lowerBound > block {
+                var equalPairs: UInt8 = 0
+                for k in (end &- block &- 1)..<(end &- 1) {
+                    equalPairs |= words[k] == words[k &+ 1] ? 1 : 0
+                }
+                if equalPairs == 0 {
+                    let top = Int(classes[end &- 1])
+                    var changes = (1 &- top, top) != previous ? 1 : 0
+                    for k in (end &- block)..<(end &- 1) {
+                        changes &+= Int(classes[k] ^ classes[k &+ 1])
+                    }
+                    kept &+= changes
+                    let bottom = Int(classes[end &- block])
+                    previous = (negatives: 1 &- bottom, positives: bottom)
+                    groups &+= block
+                    end &-= block
+                    continue
+                }
+            }
             let key = words[end - 1]
             var start = end - 1
             while start > range.lowerBound && words[start - 1] == key { start -= 1 }

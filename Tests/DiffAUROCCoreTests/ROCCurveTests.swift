@@ -365,3 +365,31 @@ private func randomCase(_ rng: inout SplitMix, n: Int)
         #expect(out[2][..<k].map(\.bitPattern) == oracle.thresholds.map(\.bitPattern), "trial \(trial)")
     }
 }
+
+/// Mostly distinct scores (long runs of one-sample groups, which the two-chunk count takes
+/// 64 at a time) with occasional ties and tied runs placed anywhere, two chunks forced,
+/// with and without dropping, against the oracle bit for bit.
+@Test func rocCurveTwoChunksDistinctScoresMatchOracleBitwise() throws {
+    var rng = SplitMix(state: 6464)
+    for trial in 0..<300 {
+        let n = 60 + rng.below(trial % 10 == 0 ? 6000 : 600)
+        let y = (0..<n).map { k in k < 2 ? Double(k) : (rng.unit() < [0.5, 0.1, 0.9][trial % 3] ? 1.0 : 0.0) }
+        var s = y.map { $0 * Double(rng.below(3)) + rng.unit() }
+        // ties: a few repeated values, sometimes a run of one value
+        for _ in 0..<rng.below(4) { s[rng.below(n)] = s[rng.below(n)] }
+        if trial % 4 == 0 {
+            let v = s[rng.below(n)]
+            let start = rng.below(n), length = rng.below(40)
+            for k in start..<Swift.min(n, start + length) { s[k] = v }
+        }
+        let drop = trial % 5 != 0
+        let oracle = sklearnCurve(s, y, nil, drop: drop, bruteForce: false)
+        let (summary, c) = try curve(s, y, nil, drop: drop, chunkCount: 2)
+        #expect(summary.pointCount == oracle.fpr.count, "trial \(trial): n \(n)")
+        #expect(c.bits == oracle.bits, "trial \(trial): n \(n) drop \(drop)")
+        let (tight, d) = try curve(s, y, nil, drop: drop, capacity: oracle.fpr.count, chunkCount: 2)
+        #expect(tight.written && d.bits == oracle.bits, "trial \(trial)")
+        let (short, _) = try curve(s, y, nil, drop: drop, capacity: oracle.fpr.count - 1, chunkCount: 2)
+        #expect(!short.written && short.pointCount == oracle.fpr.count, "trial \(trial)")
+    }
+}
