@@ -235,14 +235,30 @@ def target_and_classes(y: np.ndarray, input_name: str = "") -> tuple:
     if y.dtype == object and not isinstance(y.flat[0], str):
         return "unknown", None
     suffix = "-multioutput" if (y.ndim == 2 and y.shape[1] > 1) else ""
-    if y.dtype.kind == "f":
+    classes = None
+    probe = y.flat[::max(1, y.size >> 10)] if y.dtype.kind in "fiu" else None
+    if probe is not None and np.all((probe == 0) | (probe == 1)):
+        # the usual labels, 0 and 1 only (as about 1024 evenly spaced samples suggest):
+        # two comparisons decide it (integral and finite then), no conversion, no sort
+        zeros, ones = int(np.count_nonzero(y == 0)), int(np.count_nonzero(y == 1))
+        if zeros + ones == y.size:
+            classes = np.array([v for v, c in ((0, zeros), (1, ones)) if c], dtype=y.dtype)
+    if classes is None and y.dtype.kind == "f":
         with np.errstate(invalid="ignore"):
             integral = y.astype(np.int64)
-        if np.any(y != integral.astype(y.dtype)):
+        if np.any(y != integral):  # (compared as floats: integral converted back)
             if not np.isfinite(y).all():
                 raise ValueError(_nonfinite_message(y, input_name, input_name or "y"))
             return "continuous" + suffix, None
-    classes = unique_labels(y)
+        # every value is an integer: its distinct values by counting, not by sorting
+        # (np.unique sorts the n values), when they span fewer than 2^16 integers
+        low, high = int(integral.min()), int(integral.max())
+        if high - low < 1 << 16:
+            shifted = integral - low if low else integral
+            counts = np.bincount(shifted.ravel(), minlength=high - low + 1)
+            classes = (np.flatnonzero(counts) + low).astype(y.dtype)
+    if classes is None:
+        classes = unique_labels(y)
     if len(classes) > 2 or (y.ndim == 2 and y.shape[1] > 1):
         return "multiclass" + suffix, classes
     return "binary", classes

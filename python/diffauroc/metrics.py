@@ -45,6 +45,7 @@ import importlib.util
 import os
 import sys
 import warnings
+from numbers import Real
 from typing import Any, Optional, Union
 
 import numpy as np
@@ -342,18 +343,27 @@ def roc_curve(y_true: Any, y_score: Any, *, pos_label: Any = None,
     weights = None if sample_weight is None else as_array(sample_weight)
     check_consistent_length(y, scores, weights)
     y = column_or_1d(y)
-    positive = np.asarray(y == pos, dtype=bool).reshape(y.shape)
+    # y itself, converted, is the library's 0/1 label vector when it holds only 0 and 1
+    # with 1 positive (one conversion pass, none when its dtype is the scores'); else
+    # the labels come from y == pos
+    zero_one = (y.dtype.kind in "fiub" and classes is not None and isinstance(pos, Real)
+                and pos == 1 and all(c == 0 or c == 1 for c in classes.tolist()))
+    positive = None if zero_one else np.asarray(y == pos, dtype=bool).reshape(y.shape)
     scores = column_or_1d(scores)
     if scores.dtype.kind not in "biuf":
         scores = as_scores(function, scores)
     assert_finite(scores, "", "y_score")
     weights = as_weights(weights, y.shape[0])
     check_nonzero_weights(weights)
-    return _curve(function, scores, positive, weights, bool(drop_intermediate))
+    return _curve(function, scores, positive, weights, bool(drop_intermediate),
+                  zero_one=y if zero_one else None)
 
 
-def _curve(function: str, scores: np.ndarray, positive: np.ndarray,
-           weights: Optional[np.ndarray], drop: bool):
+def _curve(function: str, scores: np.ndarray, positive: Optional[np.ndarray],
+           weights: Optional[np.ndarray], drop: bool,
+           zero_one: Optional[np.ndarray] = None):
+    """The curve of ``scores`` against ``positive`` (bool), or against ``zero_one`` (real
+    labels, each 0 or 1, 1 positive) when ``positive`` is None."""
     original = scores
     keys_of = None
     wide = scores.size and scores.dtype.itemsize >= 8 and scores.dtype != np.float64
@@ -364,7 +374,8 @@ def _curve(function: str, scores: np.ndarray, positive: np.ndarray,
         scores = inverse.reshape(-1).astype(np.float64)
     prepared = _Prepared(function, scores, weights)
     s = np.ascontiguousarray(prepared.scores)
-    labels = prepared.labels(positive)
+    labels = prepared.labels(positive) if positive is not None else \
+        np.ascontiguousarray(zero_one, dtype=prepared.entry.dtype)
     n = s.shape[0]
     fpr, tpr, thresholds = (np.empty(n + 1) for _ in range(3))
     count = ctypes.c_size_t(0)
