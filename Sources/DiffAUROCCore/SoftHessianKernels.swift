@@ -169,6 +169,20 @@ struct HessianKernelSums {
     private var nodeMoments: UnsafeMutablePointer<Double>
     /// 2 r vectors of eight lanes: the node moments of eight sources at once.
     private var laneMoments: UnsafeMutablePointer<Double>
+    /// The near field's staged sources (`stagedRun` of them at a time): offsets
+    /// (lo_c - s) / T, factors e^-offset, and their two weights; and the staged targets of
+    /// a small cell: offsets (t - lo_c) / T and e^-offset.
+    private var runOffset: UnsafeMutablePointer<Double>
+    private var runFactor: UnsafeMutablePointer<Double>
+    private var runW0: UnsafeMutablePointer<Double>
+    private var runW1: UnsafeMutablePointer<Double>
+    private var targetOffset: UnsafeMutablePointer<Double>
+    private var targetFactor: UnsafeMutablePointer<Double>
+    /// e^-u and e^u at the r node offsets u (for the factored near field).
+    private var nodeDecay: UnsafeMutablePointer<Double>
+    private var nodeGrowth: UnsafeMutablePointer<Double>
+    /// How many sources the near field stages at once.
+    static let stagedRun = 256
 
     /// The sums at `pos` (sources `neg`) when `atPositives`, else at `neg` (sources
     /// `pos`), with the source weights w0 = mass and w1 = mass * direction.
@@ -195,7 +209,8 @@ struct HessianKernelSums {
         // Large source cells hold more than r sources each.
         let largeCells = Swift.min(cellCount, sourceCount / (r + 1) + 1)
         let K = SoftHessianParameters.seriesTerms
-        let fixed = r + r * r + 4 * K + 5 * K + 4 * r + 4 * r + 2 * r + 2 * r * 8
+        let staged = 4 * HessianKernelSums.stagedRun + 2 * (r + 8) + 2 * r
+        let fixed = r + r * r + 4 * K + 5 * K + 4 * r + 4 * r + 2 * r + 2 * r * 8 + staged
         let doubles = 2 * r * largeCells + fixed
         let bytes = doubles * 8 + cellCount * 4 + 8
         guard let raw = malloc(bytes) else { throw .allocationFailed }
@@ -210,7 +225,20 @@ struct HessianKernelSums {
         coefficients = local + 4 * r
         nodeMoments = coefficients + 4 * r
         laneMoments = nodeMoments + 2 * r
+        runOffset = laneMoments + 2 * r * 8
+        runFactor = runOffset + HessianKernelSums.stagedRun
+        runW0 = runFactor + HessianKernelSums.stagedRun
+        runW1 = runW0 + HessianKernelSums.stagedRun
+        targetOffset = runW1 + HessianKernelSums.stagedRun
+        targetFactor = targetOffset + (r + 8)
+        nodeDecay = targetFactor + (r + 8)
+        nodeGrowth = nodeDecay + r
         fillChebyshevTables(offsets: offsets, table: table)
+        for l in stride(from: 0, to: r, by: 8) {
+            let e = exponentialOfNonPositive(-load8(offsets + l))
+            store8(e, nodeDecay + l)
+            store8(1 / e, nodeGrowth + l)
+        }
         nodeOffset = (raw + doubles * 8).bindMemory(to: Int32.self, capacity: cellCount)
     }
 
@@ -485,7 +513,19 @@ struct HessianKernelSums {
         let T = temperature
         let n = targetCount
         let nodeLow = hessianLoad8(offsets), nodeHigh = hessianLoad8(offsets + 8)
+        let decayLow = hessianLoad8(nodeDecay), decayHigh = hessianLoad8(nodeDecay + 8)
+        let growthLow = hessianLoad8(nodeGrowth), growthHigh = hessianLoad8(nodeGrowth + 8)
         let zero = SIMD8<Double>(repeating: 0)
+        // Near cells only (not all-near): every |y| < C + 2h, so e^-y is formed from
+        // per-cell, per-node and per-point factors (each below e^6, see `smallCellsNear`)
+        // and no exponential is evaluated per pair; all-near pairs may be far apart, where
+        // such factors would overflow: they take one exponential of -|y| per pair.
+        let factored = !allNear
+        @inline(__always)
+        func kernels(_ y: SIMD8<Double>, _ e: SIMD8<Double>)
+            -> (curvature: SIMD8<Double>, mixed: SIMD8<Double>, moment2: SIMD8<Double>) {
+            factored ? hessianKernels8(y, e) : hessianKernels8(y)
+        }
         do {
             for c in 0..<cellCount {
                 let targetsHere = targetRange(c)
@@ -509,14 +549,17 @@ struct HessianKernelSums {
                     if largeTarget {
                         if node >= 0 {
                             // Nodes to nodes: y = (lo_c - lo_b)/T + (u_k - u_l).
+                            // Factored (near cells): e^-y = e^-d e^-u_k e^u_l.
                             let d = hessianDifference(lo[c], lo[cell], T)
+                            let ed = signedDecay(d)
                             let w = nodeWeights + Int(node)
                             let w0Low = hessianLoad8(w), w0High = hessianLoad8(w + 8)
                             let w1Low = hessianLoad8(w + r), w1High = hessianLoad8(w + r + 8)
                             for k in 0..<r {
                                 let u = SIMD8<Double>(repeating: offsets[k])
-                                let kl = hessianKernels8(d + (u - nodeLow))
-                                let kh = hessianKernels8(d + (u - nodeHigh))
+                                let ek = SIMD8<Double>(repeating: ed * nodeDecay[k])
+                                let kl = kernels(d + (u - nodeLow), ek * growthLow)
+                                let kh = kernels(d + (u - nodeHigh), ek * growthHigh)
                                 local[k] += hessianSum8(w0Low * kl.curvature + w0High * kh.curvature)
                                 local[r + k] += hessianSum8(w1Low * kl.curvature + w1High * kh.curvature)
                                 local[2 * r + k] += hessianSum8(w0Low * kl.mixed + w0High * kh.mixed)
@@ -526,10 +569,13 @@ struct HessianKernelSums {
                             // Sources to the r target nodes, the nodes in lanes.
                             var c0l = zero, c0h = zero, c1l = zero, c1h = zero
                             var g0l = zero, g0h = zero, m0l = zero, m0h = zero
+                            // Factored (near cells): e^-y = e^-(lo_c - s)/T e^-u_l.
+                            stageSources(sourcesHere, base: lo[c])
                             for j in sourcesHere {
-                                let y = hessianDifference(lo[c], sources[j], T)
-                                let kl = hessianKernels8(y + nodeLow)
-                                let kh = hessianKernels8(y + nodeHigh)
+                                let y = runOffset[j - sourcesHere.lowerBound]
+                                let es = SIMD8<Double>(repeating: runFactor[j - sourcesHere.lowerBound])
+                                let kl = kernels(y + nodeLow, es * decayLow)
+                                let kh = kernels(y + nodeHigh, es * decayHigh)
                                 let a = SIMD8<Double>(repeating: w0[j])
                                 let bw = SIMD8<Double>(repeating: w1[j])
                                 c0l += a * kl.curvature
@@ -551,17 +597,27 @@ struct HessianKernelSums {
                         let w = nodeWeights + Int(node)
                         let w0Low = hessianLoad8(w), w0High = hessianLoad8(w + 8)
                         let w1Low = hessianLoad8(w + r), w1High = hessianLoad8(w + r + 8)
+                        // Factored (near cells): e^-y = e^-(t - lo_b)/T e^u_l.
+                        stageTargets(targetsHere, base: lo[cell])
                         for i in targetsHere {
-                            let d = hessianDifference(targets[i], lo[cell], T)
-                            let kl = hessianKernels8(d - nodeLow)
-                            let kh = hessianKernels8(d - nodeHigh)
+                            let d = targetOffset[i - targetsHere.lowerBound]
+                            let et = SIMD8<Double>(repeating: targetFactor[i - targetsHere.lowerBound])
+                            let kl = kernels(d - nodeLow, et * growthLow)
+                            let kh = kernels(d - nodeHigh, et * growthHigh)
                             out[i] += hessianSum8(w0Low * kl.curvature + w0High * kh.curvature)
                             out[n + i] += hessianSum8(w1Low * kl.curvature + w1High * kh.curvature)
                             out[2 * n + i] += hessianSum8(w0Low * kl.mixed + w0High * kh.mixed)
                             out[3 * n + i] += hessianSum8(w0Low * kl.moment2 + w0High * kh.moment2)
                         }
+                    } else if !allNear {
+                        // Both small, near cells: e^-y = e^-(t - lo_c)/T e^-(lo_c - s)/T, a
+                        // factor per target and one per source (staged per target cell), so
+                        // no exponential per pair; y = (t - lo_c)/T + (lo_c - s)/T, an in-cell
+                        // offset in [0, h] plus a difference of two scores. |lo_c - s| / T
+                        // < C + 2h for sources of near cells, so every factor is below e^6.
+                        smallCellsNear(targetsHere, sourcesHere, cell: c)
                     } else {
-                        // Both small: up to eight sources in lanes (a short last group is
+                        // Both small (all cells near): up to eight sources in lanes (a short last group is
                         // padded with y = 0 and weight 0, which add +-0).
                         for i in targetsHere {
                             let t = targets[i]
@@ -647,6 +703,98 @@ struct HessianKernelSums {
             }
         }
     }
+
+    /// The near sums of a small target cell `c` over a run of small source cells (see
+    /// `nearField`), with the exponentials factored: sources staged `stagedRun` at a time
+    /// (padded to eight with offset 0, factor 1 and weight 0, which add +-0), eight sources
+    /// in lanes, each lane vector reduced in a fixed order.
+    private func smallCellsNear(_ targetsHere: Range<Int>, _ sourcesHere: Range<Int>, cell c: Int) {
+        let n = targetCount, base = lo[c]
+        let zero = SIMD8<Double>(repeating: 0)
+        stageTargets(targetsHere, base: base)
+        var start = sourcesHere.lowerBound
+        while start < sourcesHere.upperBound {
+            let end = Swift.min(start + HessianKernelSums.stagedRun, sourcesHere.upperBound)
+            let padded = stageSources(start..<end, base: base)
+            for t in targetsHere {
+                let at = t - targetsHere.lowerBound
+                let delta = SIMD8<Double>(repeating: targetOffset[at])
+                let factor = SIMD8<Double>(repeating: targetFactor[at])
+                var a0 = zero, a1 = zero, a2 = zero, a3 = zero
+                var k = 0
+                while k < padded {
+                    let kv = hessianKernels8(delta + load8(runOffset + k), factor * load8(runFactor + k))
+                    let u0 = load8(runW0 + k), u1 = load8(runW1 + k)
+                    a0 += u0 * kv.curvature
+                    a1 += u1 * kv.curvature
+                    a2 += u0 * kv.mixed
+                    a3 += u0 * kv.moment2
+                    k += 8
+                }
+                out[t] += hessianSum8(a0)
+                out[n + t] += hessianSum8(a1)
+                out[2 * n + t] += hessianSum8(a2)
+                out[3 * n + t] += hessianSum8(a3)
+            }
+            start = end
+        }
+    }
+
+    /// Stages up to `stagedRun` sources: offsets (base - s) / T, their weights, and
+    /// e^-offset (`signedDecay`); padded to a multiple of eight with offset 0, factor 1
+    /// and weight 0. Returns the padded count.
+    @discardableResult
+    private func stageSources(_ range: Range<Int>, base: Double) -> Int {
+        let T = temperature
+        for j in range {
+            runOffset[j - range.lowerBound] = hessianDifference(base, sources[j], T)
+            runW0[j - range.lowerBound] = w0[j]
+            runW1[j - range.lowerBound] = w1[j]
+        }
+        let padded = (range.count + 7) & ~7
+        for k in range.count..<padded {
+            runOffset[k] = 0
+            runW0[k] = 0
+            runW1[k] = 0
+        }
+        var k = 0
+        while k < padded {
+            store8(signedDecay8(load8(runOffset + k)), runFactor + k)
+            k += 8
+        }
+        return padded
+    }
+
+    /// Stages the targets of a small cell (at most r): offsets (t - base) / T and
+    /// e^-offset (`signedDecay`), in groups of eight.
+    private func stageTargets(_ range: Range<Int>, base: Double) {
+        let T = temperature
+        var i = range.lowerBound
+        while i < range.upperBound {
+            let count = Swift.min(8, range.upperBound - i)
+            var d = SIMD8<Double>(repeating: 0)
+            for lane in 0..<count { d[lane] = hessianDifference(targets[i + lane], base, T) }
+            let k = i - range.lowerBound
+            store8(d, targetOffset + k)
+            store8(signedDecay8(d), targetFactor + k)
+            i += count
+        }
+    }
+}
+
+/// e^-y for y of either sign, |y| below about 700: e^-|y| by the vector exponential, and
+/// for y < 0 its reciprocal (one more rounding).
+@inline(__always)
+func signedDecay8(_ y: SIMD8<Double>) -> SIMD8<Double> {
+    let negative = y .< 0
+    let e = exponentialOfNonPositive(-y.replacing(with: -y, where: negative))
+    return e.replacing(with: 1 / e, where: negative)
+}
+
+/// `signedDecay8` of one value.
+@inline(__always)
+func signedDecay(_ y: Double) -> Double {
+    signedDecay8(SIMD8<Double>(repeating: y))[0]
 }
 
 /// Eight doubles at `p` (no alignment needed).
@@ -668,6 +816,20 @@ private func hessianSum8(_ v: SIMD8<Double>) -> Double {
     let half = v.lowHalf + v.highHalf
     let quarter = half.lowHalf + half.highHalf
     return quarter[0] + quarter[1]
+}
+
+/// The three kernels at y in eight lanes from y and e = e^-y (any sign of y; e finite and
+/// > 0, below e^7 where it is used): sigma(y) = 1 / (1 + e), sigma'(y) = e / (1 + e)^2,
+/// sigma''(y) = sigma'(y) (1 - 2 sigma(y)) = sigma'(y) (e - 1) / (1 + e). No
+/// cancellation but e - 1 near y = 0, absolute to an ulp of 1 (the bar is absolute), so
+/// every kernel is within a few ulps of its largest magnitude, as `hessianKernels`.
+@inline(__always)
+func hessianKernels8(_ y: SIMD8<Double>, _ e: SIMD8<Double>)
+    -> (curvature: SIMD8<Double>, mixed: SIMD8<Double>, moment2: SIMD8<Double>) {
+    let r = 1 / (1 + e)
+    let slope = e * r * r
+    let c = slope * (e - 1) * r
+    return (c, slope + y * c, 2 * y * slope + y * y * c)
 }
 
 /// `hessianKernels` in eight lanes, with the vector exponential: within a few ulps of

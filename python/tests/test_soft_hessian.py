@@ -1,8 +1,8 @@
 """auroc_soft_hvp / auroc_soft_hvp_f32 through ctypes against an independent long double
 pairwise oracle (issue 15): every component within 1e-12 of its natural scale,
 p_i (max|v| + |v_T|) / T^2 at a positive (q_j ... at a negative; (max|v| + |v_T|) / T^2
-for the temperature component), over T / spread from 1e-12 to 1e12, dense, tied and
-wide-range scores, with and without weights, on both sides of the pairwise crossover;
+for the temperature component), over T / spread from 1e-12 to 1e12, dense, tied,
+wide-range and clustered scores, with and without weights, on both sides of the pairwise crossover;
 plus bad inputs (statuses, nothing written), float32 equal to float64 on the converted
 values, and the same bits on both CPU builds.
 """
@@ -72,6 +72,11 @@ def make(n, kind, weighted, rng):
         s = rng.uniform(-1, 1, n)
     elif kind == "ties":
         s = rng.integers(0, 5, n).astype(float)
+    elif kind == "clustered":
+        # a tight cluster beside sparse points: cells of more than r = 16 points next to
+        # cells of a few (every near-field form: nodes to nodes, nodes to points, points
+        # to points), at every temperature between all-near and all-far
+        s = np.where(rng.random(n) < 0.5, rng.normal(size=n) * 0.01, rng.normal(size=n))
     else:  # wide: magnitudes from 1e-3 to 1e3
         s = rng.normal(size=n) * 10.0 ** rng.integers(-3, 4, n)
     y = (rng.random(n) < 0.4).astype(float)
@@ -87,7 +92,7 @@ TEMPERATURES = [1e-12, 1e-6, 1e-3, 0.05, 0.3, 1.0, 3.0, 30.0, 1e3, 1e6, 1e12]
 
 
 @pytest.mark.parametrize("n", [5, 60, 400, 3000])
-@pytest.mark.parametrize("kind", ["normal", "dense", "ties", "wide"])
+@pytest.mark.parametrize("kind", ["normal", "dense", "ties", "wide", "clustered"])
 @pytest.mark.parametrize("weighted", [False, True])
 def test_matches_long_double_oracle(parity, n, kind, weighted):
     rng = np.random.default_rng(n * 7 + len(kind) + weighted)
