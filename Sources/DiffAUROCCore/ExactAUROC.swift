@@ -6,14 +6,15 @@
 /// Tied scores count 1/2 whatever their order or bit pattern (-0.0 ties +0.0). Without
 /// weights the pair count 2U is an exact integer and the result is the correctly rounded
 /// double of 2U / (2 P N) (see `correctlyRoundedRatio`). With weights it is within 1 ulp
-/// of the exact weighted ratio, and its correctly rounded double unless that ratio lies
-/// within 2^-70 (relative) of a midpoint between two doubles (double-double sums and
-/// division; see "The weighted sweep"), for results above about 2^-900.
+/// of the exact weighted ratio, whatever the weights (their range included: see
+/// "Underflow"), and its correctly rounded double unless that ratio lies within 2^-70
+/// (relative) of a midpoint between two doubles (double-double sums and division; see
+/// "The weighted sweep").
 ///
 /// Returns nil when there is no positive or no negative sample of positive weight: AUROC
 /// is undefined then. Throws `.allocationFailed` if scratch memory (one key per sample
-/// plus one per sample of the largest buckets, at most two in all; as many doubles again
-/// weighted) cannot be had. Uses one extra thread for n >= 65536 (joined before it
+/// plus one per sample of the largest buckets, at most two in all; weighted, a 16-byte
+/// word per sample for float64, 8 bytes for float32) cannot be had. Uses one extra thread for n >= 65536 (joined before it
 /// returns). Preconditions: `samples` validated (see `LabeledSamples`).
 ///
 ///     exactAUROC(scores [0.1, 0.4, 0.35, 0.8], labels [0, 0, 1, 1]) == 0.75
@@ -72,8 +73,8 @@ public func exactAUROCFloat32CheckingInputs(
 // without reading the keys again; unvalidated float32 inputs, see
 // `exactAUROCFloat32CheckingInputs`, are also checked there, block by block); phase 2
 // histograms the buckets; phase 3 scatters the words into bucket order (the only pass
-// over memory that is not sequential); phase 4 sorts each bucket in cache (`sortWords`)
-// and sweeps it. Buckets
+// over memory that is not sequential); phase 4 sorts each bucket in cache (`sortWords`;
+// `sortHighKeyed` for the 16-byte words of weighted float64 samples) and sweeps it. Buckets
 // hold disjoint score ranges in increasing order, so the buckets in order, each sorted,
 // are all samples sorted, and equal scores never straddle two buckets.
 //
