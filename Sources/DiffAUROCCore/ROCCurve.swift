@@ -306,10 +306,17 @@ private struct CurveTeam<Score: ThresholdScore> {
                                hasNegatives: negativesTotal > 0, hasPositives: positivesTotal > 0)
         if let fpr = buffers.falsePositiveRates, let tpr = buffers.truePositiveRates,
            let thresholds = buffers.thresholds, buffers.falsePositives == nil, buffers.truePositives == nil {
-            // The usual outputs: a writer without optionals (fewer live registers).
-            let writer = RatesWriter(fpr: fpr.baseAddress!, tpr: tpr.baseAddress!,
-                                     thresholds: thresholds.baseAddress!, rates: rates)
-            for chunk in worker.chunks { write(chunk, writer) }
+            // The usual outputs: a writer without optionals (fewer live registers) that
+            // stores the counts; each chunk then divides its own points in one pass that
+            // vectorizes (the same IEEE divisions, on the kept points only, instead of
+            // one division per raw point, dropped ones included, in the sweep).
+            let writer = CountsWriter(fpr: fpr.baseAddress!, tpr: tpr.baseAddress!,
+                                      thresholds: thresholds.baseAddress!)
+            for chunk in worker.chunks {
+                write(chunk, writer)
+                let points = chunk == 1 ? 0..<(1 + kept[1]) : (1 + kept[1])..<pointCount
+                rates.divide(fpr.baseAddress!, tpr.baseAddress!, points)
+            }
         } else {
             let writer = AnyOutputsWriter(buffers: buffers, rates: rates)
             for chunk in worker.chunks { write(chunk, writer) }
@@ -432,6 +439,24 @@ private struct CurveRates {
 
     @inline(__always) func fpr(_ fps: Double) -> Double { hasNegatives ? fps / totalFPS : .nan }
     @inline(__always) func tpr(_ tps: Double) -> Double { hasPositives ? tps / totalTPS : .nan }
+
+    /// Replaces fps and tps by the rates at `points` (`CountsWriter`'s output).
+    @inline(__always)
+    func divide(_ fpr: UnsafeMutablePointer<Double>, _ tpr: UnsafeMutablePointer<Double>,
+                _ points: Range<Int>) {
+        if hasNegatives {
+            let total = totalFPS
+            for i in points { fpr[i] = fpr[i] / total }
+        } else {
+            for i in points { fpr[i] = .nan }
+        }
+        if hasPositives {
+            let total = totalTPS
+            for i in points { tpr[i] = tpr[i] / total }
+        } else {
+            for i in points { tpr[i] = .nan }
+        }
+    }
 }
 
 /// Writes point i of the curve.
@@ -439,16 +464,16 @@ private protocol CurvePointWriter {
     func write(_ i: Int, _ fps: Double, _ tps: Double, _ threshold: Double)
 }
 
-/// fpr, tpr and thresholds (the C ABI's outputs).
-private struct RatesWriter: CurvePointWriter {
+/// fps, tps and thresholds into the fpr, tpr and thresholds buffers (the C ABI's outputs;
+/// `CurveRates.divide` then turns the counts into rates).
+private struct CountsWriter: CurvePointWriter {
     let fpr: UnsafeMutablePointer<Double>
     let tpr: UnsafeMutablePointer<Double>
     let thresholds: UnsafeMutablePointer<Double>
-    let rates: CurveRates
 
     @inline(__always) func write(_ i: Int, _ fps: Double, _ tps: Double, _ threshold: Double) {
-        fpr[i] = rates.fpr(fps)
-        tpr[i] = rates.tpr(tps)
+        fpr[i] = fps
+        tpr[i] = tps
         thresholds[i] = threshold
     }
 }
