@@ -381,27 +381,31 @@ private struct CurveTeam<Score: ThresholdScore> {
         let words = sorted.words.buffer, classes = sorted.classes.buffer
         let block = 64
         while end > range.lowerBound {
-            // Runs of one-sample groups (distinct scores), `block` at a time and without
-            // branches: a one-sample group's counts are (1 - c, c), so two neighbouring
-            // ones differ exactly when their classes do. Taken once the first two groups
-            // are read (the isFirst rule is behind), when the `block` + 1 words below
-            // `end` are pairwise distinct (so each of the top `block` is a group of one).
+            // Runs of one-sample groups (distinct scores), up to `block` at a time and
+            // without branches: a one-sample group's counts are (1 - c, c), so two
+            // neighbouring ones differ exactly when their classes do. Taken once the
+            // first two groups are read (the isFirst rule is behind). Bit j of `ties` says
+            // that the words at end - 2 - j and end - 1 - j are equal, so the top `run`
+            // positions below `end` (up to the first tie) are groups of one each (the
+            // word at `end`, if any, starts a higher group: it differs from end - 1).
             if groups >= 2 && end - range.lowerBound > block {
-                var equalPairs: UInt8 = 0
-                for k in (end &- block &- 1)..<(end &- 1) {
-                    equalPairs |= words[k] == words[k &+ 1] ? 1 : 0
+                var ties: UInt64 = 0
+                for j in 0..<block {
+                    let k = end &- 2 &- j
+                    ties |= (words[k] == words[k &+ 1] ? 1 : 0) &<< UInt64(j)
                 }
-                if equalPairs == 0 {
+                let run = ties.trailingZeroBitCount  // 64 when no tie
+                if run > 0 {
                     let top = Int(classes[end &- 1])
                     var changes = (1 &- top, top) != previous ? 1 : 0
-                    for k in (end &- block)..<(end &- 1) {
+                    for k in (end &- run)..<(end &- 1) {
                         changes &+= Int(classes[k] ^ classes[k &+ 1])
                     }
                     kept &+= changes
-                    let bottom = Int(classes[end &- block])
+                    let bottom = Int(classes[end &- run])
                     previous = (negatives: 1 &- bottom, positives: bottom)
-                    groups &+= block
-                    end &-= block
+                    groups &+= run
+                    end &-= run
                     continue
                 }
             }
