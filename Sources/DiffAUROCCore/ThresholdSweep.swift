@@ -219,7 +219,33 @@ struct SortedSamples<Score: ThresholdScore> {
         var end = range.upperBound
         let lowest = range.lowerBound
         var groups = 0
+        let block = 64
         while end > lowest {
+            if values.count == 0 && end - lowest > block {
+                // Unweighted, runs of one-sample groups (distinct scores) without the
+                // group search: bit j of `ties` says that the words at end - 2 - j and
+                // end - 1 - j are equal, so the top `run` positions below `end` (up to the
+                // first tie) are groups of one each (the word at `end`, if any, starts a
+                // higher group). A group of one adds its class to tps and 1 - class to
+                // fps: the same doubles as the loop below.
+                var ties: UInt64 = 0
+                for j in 0..<block {
+                    let k = end &- 2 &- j
+                    ties |= (words.buffer[k] == words.buffer[k &+ 1] ? 1 : 0) &<< UInt64(j)
+                }
+                let run = ties.trailingZeroBitCount  // 64 when no tie
+                if run > 0 {
+                    for k in stride(from: end &- 1, through: end &- run, by: -1) {
+                        let c = Int(classes.buffer[k])
+                        tps += Double(c)
+                        fps += Double(1 &- c)
+                        body(words.buffer[k], fps, tps)
+                    }
+                    groups &+= run
+                    end &-= run
+                    continue
+                }
+            }
             let key = words.buffer[end - 1]
             var start = end - 1
             while start > lowest && words.buffer[start - 1] == key { start -= 1 }
