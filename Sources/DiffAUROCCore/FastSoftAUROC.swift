@@ -344,8 +344,11 @@ func fastSoftAUROC<I: FastSoftIndices>(
             }
             let pos = windowClass(offset: 0, count: positiveCount)
             let neg = windowClass(offset: positiveCount, count: negativeCount)
-            if WindowSoftAUROC.pairCount(pos, neg, temperature: temperature,
-                                         limit: WindowSoftAUROC.pairBudget * total) != nil {
+            // (Capped so that neither this product nor the count's running total can
+            // overflow at the largest n the library accepts, Int.max / 32.)
+            let windowLimit = total <= Int.max / (2 * WindowSoftAUROC.pairBudget)
+                ? WindowSoftAUROC.pairBudget * total : Int.max / 2
+            if WindowSoftAUROC.pairCount(pos, neg, temperature: temperature, limit: windowLimit) != nil {
                 fillMasses(pos, samples, indices: I.self, maxWeight: positiveMax, total: positiveTotal.total)
                 fillMasses(neg, samples, indices: I.self, maxWeight: negativeMax, total: negativeTotal.total)
                 return try windowSoftAUROC(pos, neg, indices: I.self, temperature: temperature, gradient: gradient,
