@@ -101,8 +101,9 @@ public func softAUROCHVP(
     case .fast: pairwiseMethod = false
     case .automatic: pairwiseMethod = !pairs.overflow && pairs.partialValue < hessianPairwiseCrossoverPairs
     }
-    // The fast path keeps caller indices in 32 bits while sorting.
-    let sortable = samples.count <= Int(UInt32.max)
+    // The fast path keeps caller indices in 32 bits while sorting, and cell starts and
+    // grid counts in Int32.
+    let sortable = samples.count <= Int(Int32.max)
     let pairwise = pairwiseMethod || !sortable
     if pairwise {
         let pos = try HessianClass(count: P, route: .indexOrder)
