@@ -417,6 +417,9 @@ func fillGrid(_ pos: HessianClass, _ neg: HessianClass, _ samples: LabeledSample
     runConcurrently(inParallel: parallel, with: (pass, half, posA, negA, posB, negB),
                     { $0.0.scatter(0..<$0.1, $0.2, $0.3) },
                     { $0.0.scatter($0.1..<$0.0.samples.count, $0.4, $0.5) })
+    runConcurrently(inParallel: parallel, with: pass,
+                    { $0.finish($0.pos, scale: $0.posScale, total: $0.posTotal) },
+                    { $0.finish($0.neg, scale: $0.negScale, total: $0.negTotal) })
 }
 
 /// The two passes of `fillGrid` over a range of samples.
@@ -454,13 +457,21 @@ struct HessianGridPass {
             let isMember = w > 0
             offsets[g] = at &+ (isMember ? 1 : 0)
             let k = isMember ? Int(at) : c.count
-            // Unweighted: w = 1, scale 1, total = count, so the mass is 1 / count exactly.
-            let m = w / (isPositive ? posScale : negScale) / (isPositive ? posTotal : negTotal)
+            // The weight for now; `finish` turns it into the mass (in order, not scattered).
             c.scores[k] = s[i]
-            c.mass[k] = m
+            c.mass[k] = w
             c.direction[k] = v[i]
-            c.massDirection[k] = m * v[i]
             c.origin[k] = i
+        }
+    }
+
+    /// Masses (w / scale / total: unweighted, w = 1, scale 1 and total = count, so 1 /
+    /// count exactly) and mass * direction of one class, in order.
+    func finish(_ c: HessianClass, scale: Double, total: Double) {
+        for k in 0..<c.count {
+            let m = c.mass[k] / scale / total
+            c.mass[k] = m
+            c.massDirection[k] = m * c.direction[k]
         }
     }
 }
