@@ -344,11 +344,8 @@ func fastSoftAUROC<I: FastSoftIndices>(
             }
             let pos = windowClass(offset: 0, count: positiveCount)
             let neg = windowClass(offset: positiveCount, count: negativeCount)
-            // (Capped so that neither this product nor the count's running total can
-            // overflow at the largest n the library accepts, Int.max / 32.)
-            let windowLimit = total <= Int.max / (2 * WindowSoftAUROC.pairBudget)
-                ? WindowSoftAUROC.pairBudget * total : Int.max / 2
-            if WindowSoftAUROC.pairCount(pos, neg, temperature: temperature, limit: windowLimit) != nil {
+            if WindowSoftAUROC.pairCount(pos, neg, temperature: temperature,
+                                         limit: windowPairLimit(points: total)) != nil {
                 fillMasses(pos, samples, indices: I.self, maxWeight: positiveMax, total: positiveTotal.total)
                 fillMasses(neg, samples, indices: I.self, maxWeight: negativeMax, total: negativeTotal.total)
                 return try windowSoftAUROC(pos, neg, indices: I.self, temperature: temperature, gradient: gradient,
@@ -502,6 +499,14 @@ func fastSoftAUROC<I: FastSoftIndices>(
     // "soft value in [0, 1]", N = 1..300 negatives on this path).
     let v = Swift.min(Swift.max(value.total, 0), 1)
     return SoftAUROCResult(value: v, dTemperature: -moment.total / temperature, hasPairs: true)
+}
+
+/// The most close pairs the window path takes for `points` points: pairBudget a point,
+/// capped at Int.max / 2 so that neither the product nor `pairCount`'s running total
+/// (which stops once past the limit, adding at most one class's count) can overflow at
+/// any n the library accepts (up to Int.max / 32; 40 n overflows above Int.max / 40).
+func windowPairLimit(points: Int) -> Int {
+    points <= Int.max / (2 * WindowSoftAUROC.pairBudget) ? WindowSoftAUROC.pairBudget * points : Int.max / 2
 }
 
 /// The window path's phases (WindowSoftAUROC.swift) on two threads, and the assembly of

@@ -125,6 +125,19 @@ private func randomWeights(_ n: Int, _ rng: inout SplitMix) -> [Double] {
     #expect(UInt64(WideSoftIndices.Origin.max) >= UInt64(largestAccepted))
 }
 
+@Test func windowPairLimitDoesNotOverflowAtTheLargestInput() {
+    // pairBudget * n overflowed Int above Int.max / 40 (the ABI accepts up to Int.max / 32).
+    let budget = WindowSoftAUROC.pairBudget
+    #expect(windowPairLimit(points: 100_000) == budget * 100_000)
+    #expect(windowPairLimit(points: 1 << 31) == budget * (1 << 31))
+    let largestAccepted = Int.max / 32
+    #expect(largestAccepted.multipliedReportingOverflow(by: budget).overflow)
+    let limit = windowPairLimit(points: largestAccepted)
+    #expect(limit == Int.max / 2)
+    // The running pair count may pass the limit by one class's count before it stops.
+    #expect(!limit.addingReportingOverflow(largestAccepted).overflow)
+}
+
 // MARK: - Wide instantiation against the direct pair sum
 
 @Test(arguments: [1e-12, 1e-9, 1e-6, 1e-4, 1e-3, 1e-2, 0.1, 1, 10, 1e3, 1e6, 1e9, 1e12])
