@@ -21,12 +21,12 @@ import Darwin
 //
 // Method (the same plan as the gradient's fast path, FastSoftAUROC.swift, written for
 // these kernels and for signed weights):
-// - Cells. The merged sorted points are cut greedily: a cell starts at the first point not
-//   yet covered, lo, and takes every point s with (s - lo) / T <= h (`cellWidth`). The
-//   starts of two cells two apart differ by more than h. Two cells are near when the gap
-//   (lo of the upper - hi of the lower) / T is below C (`nearDistance`); for each cell
-//   its near cells are a contiguous run, and every pair of points in far cells has
-//   |y| >= C.
+// - Cells (`HessianCellTable`, SoftHessianLayout.swift, shared by both classes' sums):
+//   score intervals [lo, hi] of scaled width at most h (`cellWidth`), ascending, from a
+//   grid (dense data) or cut greedily from the sorted points; a cell two further up
+//   starts more than h above a cell's end. Two cells are near when the gap (lo of the
+//   upper - hi of the lower) / T is below C (`nearDistance`); for each cell its near
+//   cells are a contiguous run, and every pair of points in far cells has |y| >= C.
 // - Far pairs: for y >= C each kernel is a series in e^-y,
 //     sigma''(y)  = sum_k (-1)^k k^2 e^-ky
 //     mixed(y)    = sum_k (-1)^(k+1) (k - k^2 y) e^-ky
@@ -61,7 +61,13 @@ import Darwin
 //   1e-14, once for the source side and once for the target side. The near pairs have
 //   |y| <= C + 2h = 6, so every kernel and polynomial in y stays small.
 // - Differences: every y is formed from two scores as (a - b) / T (`hessianDifference`),
-//   or as such a difference plus an in-cell offset in [0, h], never from s / T.
+//   or as such a difference plus in-cell offsets in [0, h], never from s / T.
+// - Near field without an exponential per pair (cells near, not all-near): e^-y is the
+//   product of per-cell-pair, per-node and per-point factors, each e^-x for a difference
+//   or offset x with |x| < C + 2h = 6 (so every factor and product lies in [e^-7, e^7]),
+//   each within a few ulps (`exponentialOfNonPositive`, a reciprocal for x < 0); the
+//   product is within about 4 ulps of e^-y, and the kernels from (y, e^-y)
+//   (`hessianKernels8(_:_:)`) are as accurate as from e^-|y|: the bar is absolute.
 
 /// Tuning of the Hessian sums (scaled units: score differences divided by T).
 enum SoftHessianParameters {

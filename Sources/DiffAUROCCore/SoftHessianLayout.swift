@@ -19,10 +19,12 @@ import Darwin
 // - Sorted (sparse data): each class is radix-sorted, and the merged points are cut
 //   greedily: a cell starts at the first point not yet covered, lo, and takes every
 //   point s with (s - lo) / T <= h.
-// On both routes every point of a cell lies in [lo, lo + h T] (up to the rounding of
-// (s - min) / (h T), a relative 2^-52 of h, which moves a Chebyshev coordinate by as
-// much and changes no bound), and (lo_{c+2} - hi_c) / T > h... in the grid's case
-// because lo_{c+2} is at least one whole grid cell above hi_c.
+// On both routes every point of a cell lies in [lo, lo + h T] (on the grid up to the
+// rounding of (s - min) / (h T), a relative 2^-52 of h, which moves a Chebyshev
+// coordinate by as much and changes no bound), and a cell two further up starts more
+// than h T above a cell's end (greedy: each start is more than h T above the previous
+// one; grid: a whole grid cell lies between them), which bounds how many cells any
+// window holds (the far sweeps' and the near field's costs and rounding bounds).
 // Near runs: cell b is near cell c when the gap between them is below C
 // (`nearDistance`); for each cell they are a contiguous run nearLo ... nearHi. When
 // summing every pair of cells in the near field is cheap (`allNearBudget`), every cell
