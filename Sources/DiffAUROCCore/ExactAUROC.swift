@@ -40,27 +40,37 @@ public enum CheckedExactAUROC: Equatable {
     case value(Double)
     /// The inputs were valid, but AUROC is undefined (one class only, or n < 2).
     case undefined
-    /// Some score is not finite or some label is neither 0 nor 1 (which and where is
+    /// Some score is not finite, some label is neither 0 nor 1, or some weight is not
+    /// finite and >= 0 (which and where is
     /// left to the ABI layer's validation, which reports the first one).
     case invalidInput
 }
 
-/// `exactAUROCFloat32` without weights on inputs that have not been validated: the checks
-/// of the ABI layer (every score finite, every label exactly 0 or 1) are made in the
-/// algorithm's first pass over the samples, on both threads, instead of in a separate
-/// pass before it. Same result on valid inputs.
+/// `exactAUROCFloat32` on inputs that have not been validated: the checks of the ABI
+/// layer (every score finite, every label exactly 0 or 1, every weight finite and >= 0)
+/// are made in the algorithm's first pass over the samples, on both threads, instead of
+/// in a separate single-threaded pass before it. Same result on valid inputs (weighted:
+/// the same sources, words and sweep as `exactAUROCFloat32`, so the same bits).
 ///
 ///     exactAUROCFloat32CheckingInputs(scores: s, labels: y)  // .value(0.75) or .invalidInput
 public func exactAUROCFloat32CheckingInputs(
-    scores: UnsafeBufferPointer<Float>, labels: UnsafeBufferPointer<Float>
+    scores: UnsafeBufferPointer<Float>, labels: UnsafeBufferPointer<Float>,
+    weights: UnsafeBufferPointer<Float>? = nil
 ) throws(CoreError) -> CheckedExactAUROC {
     if scores.count < 2 {
-        for i in 0..<scores.count where !scores[i].isFinite || (labels[i] != 0 && labels[i] != 1) {
+        for i in 0..<scores.count where !scores[i].isFinite || (labels[i] != 0 && labels[i] != 1)
+            || weights.map({ !($0[i] >= 0 && $0[i] < .infinity) }) ?? false {
             return .invalidInput
         }
         return .undefined
     }
-    let outcome = try exactAUROCOutcome(CheckingUnweightedSource(scores: scores, labels: labels))
+    let outcome: (value: Double?, invalid: Bool)
+    if let weights {
+        outcome = try exactAUROCOutcome(CheckingPackedWeightedSource(
+            packed: PackedWeightedSource(scores: scores, labels: labels, weights: weights)))
+    } else {
+        outcome = try exactAUROCOutcome(CheckingUnweightedSource(scores: scores, labels: labels))
+    }
     if outcome.invalid { return .invalidInput }
     return outcome.value.map { .value($0) } ?? .undefined
 }
@@ -150,12 +160,20 @@ private protocol ExactSampleSource {
     /// With `checksInputs`: 1 if sample i's score is not finite or its label neither 0
     /// nor 1, else 0 (without a branch).
     func invalid(_ i: Int) -> Int
+    /// With `checksInputs`: whether some sample in `block` is invalid (as `invalid`).
+    func anyInvalid(_ block: Range<Int>) -> Bool
 }
 
 extension ExactSampleSource {
     static var checksInputs: Bool { false }
     static var ignoredLowBits: Int { 1 }
     @inline(__always) func invalid(_ i: Int) -> Int { 0 }
+    /// A loop without branches, which vectorizes.
+    @inline(__always) func anyInvalid(_ block: Range<Int>) -> Bool {
+        var bad = 0
+        for i in block { bad |= invalid(i) }
+        return bad != 0
+    }
 }
 
 extension ExactSampleSource where Word == Key {
@@ -264,6 +282,57 @@ private struct PackedWeightedSource: ExactSampleSource {
     func masses(words: UnsafePointer<UInt64>, values: UnsafePointer<NoValue>,
                 positiveFactor: Double, negativeFactor: Double) -> PackedFloatMasses {
         PackedFloatMasses(words: words, positiveFactor: positiveFactor, negativeFactor: negativeFactor)
+    }
+}
+
+/// `PackedWeightedSource` on inputs not yet validated (`exactAUROCFloat32CheckingInputs`).
+/// Phase 1 tallies a block after checking it, so a bad weight (NaN, infinite, negative)
+/// may reach the tallies, which are then discarded: every phase after the check stops.
+private struct CheckingPackedWeightedSource: ExactSampleSource {
+    let packed: PackedWeightedSource
+    typealias Word = UInt64
+    typealias Masses = PackedFloatMasses
+    static var isWeighted: Bool { true }
+    static var checksInputs: Bool { true }
+    static var ignoredLowBits: Int { PackedWeightedSource.ignoredLowBits }
+    var count: Int { packed.count }
+    @inline(__always) func isIncluded(_ i: Int) -> Bool { packed.isIncluded(i) }
+    @inline(__always) func key(_ i: Int) -> UInt32 { packed.key(i) }
+    @inline(__always) func classBit(_ i: Int) -> Int { packed.classBit(i) }
+    @inline(__always) func weight(_ i: Int) -> Double { packed.weight(i) }
+    @inline(__always) func value(_ i: Int, positiveFactor: Double, negativeFactor: Double) -> NoValue {
+        NoValue()
+    }
+    @inline(__always)
+    func word(_ i: Int, shiftedKey: UInt32, positiveFactor: Double, negativeFactor: Double) -> UInt64 {
+        packed.word(i, shiftedKey: shiftedKey, positiveFactor: positiveFactor,
+                    negativeFactor: negativeFactor)
+    }
+    @inline(__always)
+    func masses(words: UnsafePointer<UInt64>, values: UnsafePointer<NoValue>,
+                positiveFactor: Double, negativeFactor: Double) -> PackedFloatMasses {
+        packed.masses(words: words, values: values, positiveFactor: positiveFactor,
+                      negativeFactor: negativeFactor)
+    }
+    /// 1 if the score is not finite, the label neither 0 nor 1, or the weight not finite
+    /// and >= 0 (0 <= w < infinity; NaN fails it), else 0.
+    @inline(__always) func invalid(_ i: Int) -> Int {
+        let y = packed.labels[i], w = packed.weights[i]
+        return (packed.scores[i].isFinite ? 0 : 1) | ((y == 0 ? 0 : 1) & (y == 1 ? 0 : 1))
+            | ((w >= 0 ? 0 : 1) | (w < .infinity ? 0 : 1))
+    }
+    /// `invalid` on each sample, or-ed in 32-bit lanes (8 samples to an AVX2 register;
+    /// 64-bit Ints would take 4 and widen every comparison).
+    @inline(__always) func anyInvalid(_ block: Range<Int>) -> Bool {
+        let s = packed.scores.baseAddress!, y = packed.labels.baseAddress!
+        let w = packed.weights.baseAddress!
+        var bad: UInt32 = 0
+        for i in block {
+            let label = y[i], weight = w[i]
+            bad |= (s[i].isFinite ? 0 : 1) | ((label == 0 ? 0 : 1) & (label == 1 ? 0 : 1))
+                | (weight >= 0 ? 0 : 1) | (weight < .infinity ? 0 : 1)
+        }
+        return bad != 0
     }
 }
 
@@ -549,9 +618,7 @@ private struct ExactTeam<Source: ExactSampleSource> {
             while blockStart < range.upperBound {
                 let block = blockStart..<Swift.min(blockStart + 1024, range.upperBound)
                 if Source.checksInputs {
-                    var bad = 0
-                    for i in block { bad |= source.invalid(i) }
-                    invalid |= bad
+                    invalid |= source.anyInvalid(block) ? 1 : 0
                 }
                 if let ph {
                     for i in block where source.isIncluded(i) {

@@ -13,16 +13,17 @@ public func aurocExactFloat32(
     // The header's order: the size, then the pointers, then the samples.
     guard n <= maximumCount else { return Status.tooLarge.rawValue }
     guard let outValue else { return Status.nullPointer.rawValue }
-    // Unweighted, with both pointers and a size the validation accepts: the core checks
-    // the scores and labels in its own first (two-threaded) pass; only if it finds a bad
-    // one does the validation below run, to report the first. (`maximumCount`: the
-    // validation's largest n.)
-    if weights == nil, let scores, let labels, n >= 2, n <= maximumCount {
+    // With both pointers (and the weights', if any) and a size the validation accepts:
+    // the core checks the scores, labels and weights in its own first (two-threaded)
+    // pass; only if it finds a bad one does the validation below run, to report the
+    // first. (`maximumCount`: the validation's largest n.)
+    if let scores, let labels, n >= 2, n <= maximumCount {
         let count = Int(n)
         do {
             switch try exactAUROCFloat32CheckingInputs(
                 scores: UnsafeBufferPointer(start: scores, count: count),
-                labels: UnsafeBufferPointer(start: labels, count: count)) {
+                labels: UnsafeBufferPointer(start: labels, count: count),
+                weights: weights.map { UnsafeBufferPointer(start: $0, count: count) }) {
             case .value(let value):
                 outValue.pointee = value
                 return Status.ok.rawValue
@@ -32,8 +33,12 @@ public func aurocExactFloat32(
                 break  // the validation below finds and reports the first bad value
             }
         } catch {
-            // Out of memory: the path below validates first (a bad value's status wins)
-            // and then reports the allocation failure, if it recurs.
+            // Out of memory: a bad value's status wins (the validation names the first),
+            // else the allocation failure is reported (not retried: it would mask it).
+            if case .failure(let error) = validatedBuffers(scores, labels, weights, n) {
+                return error.status.rawValue
+            }
+            return Status.noMemory.rawValue
         }
     }
     let samples: (scores: UnsafeBufferPointer<Float>, labels: UnsafeBufferPointer<Float>,

@@ -154,20 +154,22 @@ func exactAUROCFloat32(
 
 /// The core's `exactAUROCFloat32CheckingInputs` in the active build.
 func exactAUROCFloat32CheckingInputs(
-    scores: UnsafeBufferPointer<Float>, labels: UnsafeBufferPointer<Float>
+    scores: UnsafeBufferPointer<Float>, labels: UnsafeBufferPointer<Float>,
+    weights: UnsafeBufferPointer<Float>? = nil
 ) throws(OutOfMemory) -> CheckedExact {
     do {
         #if arch(x86_64)
         if activeKernels == .x86_64_v3 {
             switch try DiffAUROCCoreAVX2.exactAUROCFloat32CheckingInputs(
-                scores: scores, labels: labels) {
+                scores: scores, labels: labels, weights: weights) {
             case .value(let v): return .value(v)
             case .undefined: return .undefined
             case .invalidInput: return .invalidInput
             }
         }
         #endif
-        switch try DiffAUROCCore.exactAUROCFloat32CheckingInputs(scores: scores, labels: labels) {
+        switch try DiffAUROCCore.exactAUROCFloat32CheckingInputs(
+            scores: scores, labels: labels, weights: weights) {
         case .value(let v): return .value(v)
         case .undefined: return .undefined
         case .invalidInput: return .invalidInput

@@ -187,6 +187,69 @@ def test_float32_errors_mirror_float64(lib):
         assert out.value == -1.0  # untouched on error
 
 
+def first_bad_status(scores, labels, weights):
+    """The status the header's order of checks gives (at each index score, label, weight),
+    computed here with NumPy, independently of the library; OK when every sample is valid."""
+    bad_score = ~np.isfinite(scores)
+    bad_label = (labels != 0) & (labels != 1)
+    bad_weight = ~(np.isfinite(weights) & (weights >= 0))
+    bad = bad_score | bad_label | bad_weight
+    if not bad.any():
+        included = weights > 0
+        return OK if (included & (labels == 1)).any() and (included & (labels == 0)).any() \
+            else E_ONE_CLASS
+    i = int(np.argmax(bad))
+    return E_NONFINITE_SCORE if bad_score[i] else E_BAD_LABEL if bad_label[i] else E_BAD_WEIGHT
+
+
+@pytest.mark.parametrize("n", [2, 3, 1000, 65_536, 100_001])
+def test_float32_weighted_bad_values_in_any_chunk(lib, n):
+    """auroc_exact_f32 with weights checks its inputs inside the core's two-threaded first
+    pass (then, on a bad value, the ABI's validation names the first): every kind of bad
+    weight at the first, a middle, a second-chunk and the last index, alone and after or
+    before a bad score or label, gives the status of the first bad sample in index order;
+    -0.0 and subnormal weights are valid (one class left if a class's only weight is -0.0);
+    float64 agrees."""
+    rng = np.random.default_rng(n)
+    scores = rng.standard_normal(n).astype(np.float32)
+    labels = (np.arange(n) % 2).astype(np.float32)
+    weights = rng.random(n).astype(np.float32)
+    positions = sorted({0, n // 3, n // 2 + 7 if n > 20 else n - 1, n - 1})
+    tiny = np.finfo(np.float32).smallest_subnormal
+    cases = []
+    for bad in (np.nan, np.inf, -np.inf, -1.0, -tiny, np.float32(-3e38)):
+        for p in positions:
+            w = weights.copy()
+            w[p] = bad
+            cases.append((scores, labels, w))
+            if p + 1 < n:  # a bad score, then a bad label, after the bad weight
+                s, y = scores.copy(), labels.copy()
+                s[p + 1] = np.nan
+                y[n - 1] = 0.5
+                cases.append((s, y, w))
+            if p > 0:  # a bad label before the bad weight
+                y = labels.copy()
+                y[p - 1] = 2
+                cases.append((scores, y, w))
+            # the bad weight at the same index as a bad label: the label is named
+            y = labels.copy()
+            y[p] = -1
+            cases.append((scores, y, w))
+    for p in positions:  # valid: -0.0 and subnormal weights
+        w = weights.copy()
+        w[p] = -0.0
+        w[(p + 1) % n] = tiny
+        cases.append((scores, labels, w))
+    for s, y, w in cases:
+        expected = first_bad_status(s, y, w)
+        status32, value32 = exact(lib, s, y, w)
+        status64, value64 = exact(lib, s.astype(np.float64), y.astype(np.float64),
+                                  w.astype(np.float64))
+        assert status32 == status64 == expected
+        if expected == OK:
+            assert value32 == value64
+
+
 @pytest.mark.parametrize("weighted", [False, True])
 def test_float32_equals_float64_on_same_values(lib, weighted):
     rng = np.random.default_rng(11)
