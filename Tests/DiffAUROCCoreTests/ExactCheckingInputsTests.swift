@@ -1,0 +1,64 @@
+import Testing
+@testable import DiffAUROCCore
+
+// `exactAUROCFloat32CheckingInputs` with weights (the ABI's fused check): on valid inputs
+// the same bits as `exactAUROCFloat32` (its unchecked twin), whatever the chunk count; any
+// bad score, label or weight, in either chunk, is found. The invalid cases are decided
+// here by the header's rules (score finite, label 0 or 1, weight finite and >= 0).
+
+private func checked(_ s: [Float], _ y: [Float], _ w: [Float]) throws -> CheckedExactAUROC {
+    try s.withUnsafeBufferPointer { sp in
+        try y.withUnsafeBufferPointer { yp in
+            try w.withUnsafeBufferPointer { wp in
+                try exactAUROCFloat32CheckingInputs(scores: sp, labels: yp, weights: wp)
+            }
+        }
+    }
+}
+
+private func unchecked(_ s: [Float], _ y: [Float], _ w: [Float]) throws -> Double? {
+    try s.withUnsafeBufferPointer { sp in
+        try y.withUnsafeBufferPointer { yp in
+            try w.withUnsafeBufferPointer { wp in
+                try exactAUROCFloat32(scores: sp, labels: yp, weights: wp)
+            }
+        }
+    }
+}
+
+private func isValid(_ s: [Float], _ y: [Float], _ w: [Float]) -> Bool {
+    s.indices.allSatisfy { s[$0].isFinite && (y[$0] == 0 || y[$0] == 1) && w[$0].isFinite && w[$0] >= 0 }
+}
+
+@Test(arguments: [2, 3, 1000, 65_536, 70_001])
+func checkingWeightedFloat32(n: Int) throws {
+    var rng = SystemRandomNumberGenerator()
+    let s = (0..<n).map { _ in Float(Int.random(in: -300...300, using: &rng)) / 64 }  // ties
+    let y = (0..<n).map { Float($0 % 2) }
+    var w = (0..<n).map { _ in Float.random(in: 0..<2, using: &rng) }
+    if n >= 4 {  // valid weights (a negative's -0.0, a positive's subnormal)
+        w[2] = -0.0
+        w[(n - 1) % 2 == 1 ? n - 1 : n - 2] = .leastNonzeroMagnitude
+    }
+    let value = try unchecked(s, y, w)
+    #expect(value != nil)
+    #expect(try checked(s, y, w) == .value(value!))
+    let badWeights: [Float] = [.nan, .infinity, -.infinity, -1, -.leastNonzeroMagnitude, -.greatestFiniteMagnitude]
+    for position in Set([0, n / 3, n / 2 + 1, n - 1]) where position < n {
+        for bad in badWeights {
+            var v = w
+            v[position] = bad
+            #expect(!isValid(s, y, v))
+            #expect(try checked(s, y, v) == .invalidInput, "weight \(bad) at \(position)")
+        }
+        var t = s
+        t[position] = .nan
+        #expect(try checked(t, y, w) == .invalidInput)
+        var z = y
+        z[position] = 0.5
+        #expect(try checked(s, z, w) == .invalidInput)
+    }
+    // One class of positive weight left: undefined, not invalid.
+    let zeroPositives = (0..<n).map { y[$0] == 1 ? Float(0) : w[$0] }
+    #expect(try checked(s, y, zeroPositives) == .undefined)
+}
