@@ -380,21 +380,15 @@ private struct CurveTeam<Score: ThresholdScore> {
         var end = range.upperBound
         let words = sorted.words.buffer, classes = sorted.classes.buffer
         let block = 64
+        var runs = SingletonRuns()
         while end > range.lowerBound {
             // Runs of one-sample groups (distinct scores), up to `block` at a time and
             // without branches: a one-sample group's counts are (1 - c, c), so two
             // neighbouring ones differ exactly when their classes do. Taken once the
-            // first two groups are read (the isFirst rule is behind). Bit j of `ties` says
-            // that the words at end - 2 - j and end - 1 - j are equal, so the top `run`
-            // positions below `end` (up to the first tie) are groups of one each (the
-            // word at `end`, if any, starts a higher group: it differs from end - 1).
+            // first two groups are read (the isFirst rule is behind). `runs`
+            // (`SingletonRuns`) says how many positions below `end` are groups of one.
             if groups >= 2 && end - range.lowerBound > block {
-                var ties: UInt64 = 0
-                for j in 0..<block {
-                    let k = end &- 2 &- j
-                    ties |= (words[k] == words[k &+ 1] ? 1 : 0) &<< UInt64(j)
-                }
-                let run = ties.trailingZeroBitCount  // 64 when no tie
+                let run = runs.run(below: end) { k in words[k] == words[k &+ 1] }
                 if run > 0 {
                     let top = Int(classes[end &- 1])
                     var changes = (1 &- top, top) != previous ? 1 : 0
