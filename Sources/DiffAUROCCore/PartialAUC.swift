@@ -379,13 +379,22 @@ private func exactTwiceArea(_ inside: UInt128) -> CompensatedSum {
 /// error is at most ulp(2^49) / 2 = 2^-4: the computed product is within 1/8 of 2U. The
 /// result is then finished as the sweep finishes it (`exactTwiceArea`, `partialResult`):
 /// the same bits as the sweep (PartialAUCTests compares both on random tied inputs).
-/// Cost: a pass over the labels (the class sizes) and the exact AUROC's sort.
+/// Cost: a pass over the labels (the class sizes, on two threads) and the exact AUROC's
+/// sort.
 private func wholeRangeFromExactAUROC<Score: ThresholdScore>(
     scores: UnsafeBufferPointer<Score>, labels: UnsafeBufferPointer<Score>, byFPR: Bool,
     chunkCount: Int?
 ) throws(CoreError) -> PartialAUCResult? {
-    var positiveCount = 0
-    for i in 0..<labels.count { positiveCount &+= labels[i].classBit }
+    // The class sizes, each half of the labels on its own thread from 65536 samples
+    // (`parallelSampleThreshold`, as the sort): an integer sum, the same in any order.
+    var halves = (0, 0)
+    withUnsafeMutableBytes(of: &halves) { raw in
+        let sums = raw.baseAddress!.assumingMemoryBound(to: Int.self)
+        runConcurrently(inParallel: labels.count >= parallelSampleThreshold,
+                        with: (labels, sums), { countPositives($0.0, half: 0, into: $0.1) },
+                        { countPositives($0.0, half: 1, into: $0.1) })
+    }
+    let positiveCount = halves.0 &+ halves.1
     let negativeCount = labels.count - positiveCount
     guard positiveCount > 0, negativeCount > 0,
           let auroc = try exactAUROC(scores: scores, labels: labels, weights: nil,
@@ -398,6 +407,16 @@ private func wholeRangeFromExactAUROC<Score: ThresholdScore>(
     return partialResult(twiceArea: twiceArea.total, xTotal: byFPR ? negatives : positives,
                          yTotal: byFPR ? positives : negatives, byFPR: byFPR,
                          lower: 0, upper: 1)
+}
+
+/// The positives among half `half` (0 or 1) of `labels`, into `sums[half]`.
+@inline(__always)
+private func countPositives<Score: ThresholdScore>(
+    _ labels: UnsafeBufferPointer<Score>, half: Int, into sums: UnsafeMutablePointer<Int>
+) {
+    var positives = 0
+    for i in chunkRange(half, of: 2, count: labels.count) { positives &+= labels[i].classBit }
+    sums[half] = positives
 }
 
 /// A range end r * total as hi + lo exactly (hi the rounded product).
