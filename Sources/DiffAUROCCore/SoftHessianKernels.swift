@@ -454,13 +454,16 @@ struct HessianKernelSums {
         let r = SoftHessianParameters.nodes
         let h = SoftHessianParameters.cellWidth
         let T = temperature
-        var offset: Int32 = 0
+        // The k-th cell with more than r sources owns node weights 2rk ..< 2r(k + 1);
+        // nodeOffset holds k (an Int32 counts the large cells of any class the fast path
+        // takes, at most n / (r + 1); 2rk itself would overflow Int32 near n = 1.1e9).
+        var largeCell: Int32 = 0
         let moments0 = nodeMoments, moments1 = nodeMoments + r
         do {
             for c in 0..<cellCount {
                 let range = sourceRange(c)
                 guard range.count > r else { nodeOffset[c] = -1; continue }
-                nodeOffset[c] = offset
+                nodeOffset[c] = largeCell
                 // Eight sources in lanes (a short last group padded with weight 0 at
                 // z = 0, adding +-0); lane m of vector q holds the moment m of set q.
                 let lanes0 = laneMoments, lanes1 = laneMoments + 8 * r
@@ -493,7 +496,7 @@ struct HessianKernelSums {
                     moments0[m] = hessianSum8(hessianLoad8(lanes0 + 8 * m))
                     moments1[m] = hessianSum8(hessianLoad8(lanes1 + 8 * m))
                 }
-                let w = nodeWeights + Int(offset)
+                let w = nodeWeights + 2 * r * Int(largeCell)
                 for l in 0..<r {
                     var s0 = moments0[0], s1 = moments1[0]
                     for m in 1..<r {
@@ -503,7 +506,7 @@ struct HessianKernelSums {
                     w[l] = s0 / Double(r)
                     w[r + l] = s1 / Double(r)
                 }
-                offset += Int32(2 * r)
+                largeCell += 1
             }
         }
     }
@@ -558,7 +561,7 @@ struct HessianKernelSums {
                             // Factored (near cells): e^-y = e^-d e^-u_k e^u_l.
                             let d = hessianDifference(lo[c], lo[cell], T)
                             let ed = signedDecay(d)
-                            let w = nodeWeights + Int(node)
+                            let w = nodeWeights + 2 * r * Int(node)
                             let w0Low = hessianLoad8(w), w0High = hessianLoad8(w + 8)
                             let w1Low = hessianLoad8(w + r), w1High = hessianLoad8(w + r + 8)
                             for k in 0..<r {
@@ -600,7 +603,7 @@ struct HessianKernelSums {
                         }
                     } else if node >= 0 {
                         // Small target cell, large source cell: the source nodes in lanes.
-                        let w = nodeWeights + Int(node)
+                        let w = nodeWeights + 2 * r * Int(node)
                         let w0Low = hessianLoad8(w), w0High = hessianLoad8(w + 8)
                         let w1Low = hessianLoad8(w + r), w1High = hessianLoad8(w + r + 8)
                         // Factored (near cells): e^-y = e^-(t - lo_b)/T e^u_l.
