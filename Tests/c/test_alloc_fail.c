@@ -133,6 +133,16 @@ static report run_case(int which) {
     case 7: r.status = auroc_exact_batch(s, y, NULL, ROWS, N_EXACT, bv, bst); break;
     case 8: r.status = auroc_exact(s, y, NULL, N_SMALL, &v); break;
     case 9: r.status = auroc_exact(s, y, w, N_SMALL, &v); break;
+    case 22: /* HVP, grid route (dense at T = 0.7), direction w, weighted */
+        r.status = auroc_soft_hvp(s, y, w, N_SOFT, 0.7, w, 0.3, g, &dT);
+        n = N_SOFT;
+        grads = 1;
+        break;
+    case 23: /* HVP, sorted route (sparse at T = 1e-4) */
+        r.status = auroc_soft_hvp(s, y, NULL, N_SOFT, 1e-4, w, 0.3, g, &dT);
+        n = N_SOFT;
+        grads = 1;
+        break;
     case 10: r.status = auroc_exact_f32(s32, y32, w32, N_SMALL, &v); break;
     case 11: r.status = auroc_soft(s, y, w, 150, 0.7, &v); break; /* 50 x 100 pairs */
     case 12:
@@ -228,7 +238,7 @@ static report run_case(int which) {
         r.value = v;
         r.untouched = v == SENT && dT == SENT;
         if (which == 16 || which == 17 || which == 21) r.checksum = mix(r.checksum, dT);
-        if (which == 5) r.checksum = mix(r.checksum, dT);
+        if (which == 5 || which >= 22) r.checksum = mix(r.checksum, dT);
     }
     if (grads) {
         int all_sent = 1;
@@ -236,7 +246,7 @@ static report run_case(int which) {
             if (g[i] != SENT) all_sent = 0;
             r.checksum = mix(r.checksum, g[i]);
         }
-        if (r.status == DIFFAUROC_E_NO_MEMORY && (which == 5 || which == 18 || which == 19))
+        if (r.status == DIFFAUROC_E_NO_MEMORY && (which == 5 || which == 18 || which == 19 || which >= 22))
             r.untouched &= all_sent;
     }
     return r;
@@ -265,6 +275,8 @@ static const char *case_names[] = {
     "auroc_delong_f32 n = 30,000, k = 1",
     "auroc_curve n = 70,000, drop, capacity n + 1 (two threads)",
     "auroc_partial n = 70,000, FPR [0, 0.2] (two threads)",
+    "auroc_soft_hvp n = 24,000 weighted, T = 0.7 (grid cells, two threads)",
+    "auroc_soft_hvp n = 24,000, T = 1e-4 (radix sort, greedy cells, two threads)",
 };
 static void call_case(int which, void *out) { *(report *)out = run_case(which); }
 
