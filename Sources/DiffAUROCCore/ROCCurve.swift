@@ -306,17 +306,10 @@ private struct CurveTeam<Score: ThresholdScore> {
                                hasNegatives: negativesTotal > 0, hasPositives: positivesTotal > 0)
         if let fpr = buffers.falsePositiveRates, let tpr = buffers.truePositiveRates,
            let thresholds = buffers.thresholds, buffers.falsePositives == nil, buffers.truePositives == nil {
-            // The usual outputs: a writer without optionals (fewer live registers) that
-            // stores the counts; each chunk then divides its own points in one pass that
-            // vectorizes (the same IEEE divisions, on the kept points only, instead of
-            // one division per raw point, dropped ones included, in the sweep).
-            let writer = CountsWriter(fpr: fpr.baseAddress!, tpr: tpr.baseAddress!,
-                                      thresholds: thresholds.baseAddress!)
-            for chunk in worker.chunks {
-                write(chunk, writer)
-                let points = chunk == 1 ? 0..<(1 + kept[1]) : (1 + kept[1])..<pointCount
-                rates.divide(fpr.baseAddress!, tpr.baseAddress!, points)
-            }
+            // The usual outputs: a writer without optionals (fewer live registers).
+            let writer = RatesWriter(fpr: fpr.baseAddress!, tpr: tpr.baseAddress!,
+                                     thresholds: thresholds.baseAddress!, rates: rates)
+            for chunk in worker.chunks { write(chunk, writer) }
         } else {
             let writer = AnyOutputsWriter(buffers: buffers, rates: rates)
             for chunk in worker.chunks { write(chunk, writer) }
@@ -379,30 +372,7 @@ private struct CurveTeam<Score: ThresholdScore> {
         var previous = (negatives: 0, positives: 0)
         var end = range.upperBound
         let words = sorted.words.buffer, classes = sorted.classes.buffer
-        let block = 64
-        var runs = SingletonRuns()
         while end > range.lowerBound {
-            // Runs of one-sample groups (distinct scores), up to `block` at a time and
-            // without branches: a one-sample group's counts are (1 - c, c), so two
-            // neighbouring ones differ exactly when their classes do. Taken once the
-            // first two groups are read (the isFirst rule is behind). `runs`
-            // (`SingletonRuns`) says how many positions below `end` are groups of one.
-            if groups >= 2 && end - range.lowerBound > block {
-                let run = runs.run(below: end) { k in words[k] == words[k &+ 1] }
-                if run > 0 {
-                    let top = Int(classes[end &- 1])
-                    var changes = (1 &- top, top) != previous ? 1 : 0
-                    for k in (end &- run)..<(end &- 1) {
-                        changes &+= Int(classes[k] ^ classes[k &+ 1])
-                    }
-                    kept &+= changes
-                    let bottom = Int(classes[end &- run])
-                    previous = (negatives: 1 &- bottom, positives: bottom)
-                    groups &+= run
-                    end &-= run
-                    continue
-                }
-            }
             let key = words[end - 1]
             var start = end - 1
             while start > range.lowerBound && words[start - 1] == key { start -= 1 }
@@ -437,24 +407,6 @@ private struct CurveRates {
 
     @inline(__always) func fpr(_ fps: Double) -> Double { hasNegatives ? fps / totalFPS : .nan }
     @inline(__always) func tpr(_ tps: Double) -> Double { hasPositives ? tps / totalTPS : .nan }
-
-    /// Replaces fps and tps by the rates at `points` (`CountsWriter`'s output).
-    @inline(__always)
-    func divide(_ fpr: UnsafeMutablePointer<Double>, _ tpr: UnsafeMutablePointer<Double>,
-                _ points: Range<Int>) {
-        if hasNegatives {
-            let total = totalFPS
-            for i in points { fpr[i] = fpr[i] / total }
-        } else {
-            for i in points { fpr[i] = .nan }
-        }
-        if hasPositives {
-            let total = totalTPS
-            for i in points { tpr[i] = tpr[i] / total }
-        } else {
-            for i in points { tpr[i] = .nan }
-        }
-    }
 }
 
 /// Writes point i of the curve.
@@ -462,16 +414,16 @@ private protocol CurvePointWriter {
     func write(_ i: Int, _ fps: Double, _ tps: Double, _ threshold: Double)
 }
 
-/// fps, tps and thresholds into the fpr, tpr and thresholds buffers (the C ABI's outputs;
-/// `CurveRates.divide` then turns the counts into rates).
-private struct CountsWriter: CurvePointWriter {
+/// fpr, tpr and thresholds (the C ABI's outputs).
+private struct RatesWriter: CurvePointWriter {
     let fpr: UnsafeMutablePointer<Double>
     let tpr: UnsafeMutablePointer<Double>
     let thresholds: UnsafeMutablePointer<Double>
+    let rates: CurveRates
 
     @inline(__always) func write(_ i: Int, _ fps: Double, _ tps: Double, _ threshold: Double) {
-        fpr[i] = fps
-        tpr[i] = tps
+        fpr[i] = rates.fpr(fps)
+        tpr[i] = rates.tpr(tps)
         thresholds[i] = threshold
     }
 }

@@ -34,37 +34,6 @@ import Glibc
 // word and a byte without weights) per sample, plus the sort's scratch (each thread's
 // largest bucket) and tables.
 
-/// Where runs of one-sample groups end, for the sweeps that take such runs at once
-/// (`forEachThreshold`, the curve's counting step), which go down the sorted words from a
-/// group end. Bit j of `ties` says whether the words at knownEnd - 2 - j and
-/// knownEnd - 1 - j are equal; below a position `end` (a group end, <= knownEnd) the top
-/// positions up to the first tie are groups of one each (the word at `end`, if any,
-/// starts a higher group). The 64 pairs below a position are compared once (without
-/// branches) and reused while the sweep stays inside them, so dense ties cost at most one
-/// comparison a sample.
-struct SingletonRuns {
-    private var ties: UInt64 = 0
-    private var knownEnd = 0
-
-    /// The number (0 to 64) of groups of one directly below `end`; needs end >= 65 more
-    /// than the range's start. `equal(k)`: whether the words at k and k + 1 are equal.
-    @inline(__always)
-    mutating func run(below end: Int, _ equal: (Int) -> Bool) -> Int {
-        let shift = knownEnd &- end
-        if shift >= 0 && shift < 64 {
-            let rest = ties &>> UInt64(shift)
-            if rest != 0 { return rest.trailingZeroBitCount }
-        }
-        var fresh: UInt64 = 0
-        for j in 0..<64 {
-            fresh |= (equal(end &- 2 &- j) ? 1 : 0) &<< UInt64(j)
-        }
-        ties = fresh
-        knownEnd = end
-        return fresh.trailingZeroBitCount  // 64 when no tie
-    }
-}
-
 /// The order in which tied samples' weights are added (see above).
 enum TieOrder {
     /// Ties in increasing index order: scikit-learn 1.9's `argsort(stable=True,
@@ -250,26 +219,7 @@ struct SortedSamples<Score: ThresholdScore> {
         var end = range.upperBound
         let lowest = range.lowerBound
         var groups = 0
-        let block = 64
-        var runs = SingletonRuns()
         while end > lowest {
-            if values.count == 0 && end - lowest > block {
-                // Unweighted, runs of one-sample groups (distinct scores; `SingletonRuns`)
-                // without the group search. A group of one adds its class to tps and
-                // 1 - class to fps: the same doubles as the loop below.
-                let run = runs.run(below: end) { k in words.buffer[k] == words.buffer[k &+ 1] }
-                if run > 0 {
-                    for k in stride(from: end &- 1, through: end &- run, by: -1) {
-                        let c = Int(classes.buffer[k])
-                        tps += Double(c)
-                        fps += Double(1 &- c)
-                        body(words.buffer[k], fps, tps)
-                    }
-                    groups &+= run
-                    end &-= run
-                    continue
-                }
-            }
             let key = words.buffer[end - 1]
             var start = end - 1
             while start > lowest && words.buffer[start - 1] == key { start -= 1 }
