@@ -180,3 +180,35 @@ def exact_weighted_fraction(scores, labels, weights) -> Fraction:
         negatives_below += group_neg
         total_pos += group_pos
     return total / (total_pos * negatives_below)
+
+
+def exact_weighted_rational(scores, labels, weights) -> Fraction | None:
+    """The weighted AUROC as an exact rational (None if a class has no weight), by integer
+    arithmetic: the weights (dyadic, as every float is) scaled to integers by their largest
+    denominator, then one sweep over the distinct scores. Fast enough for 10^5 samples,
+    unlike `exact_weighted_fraction`'s Fraction sums."""
+    pairs = [(float(s), float(y), Fraction(float(w)))
+             for s, y, w in zip(scores, labels, weights) if w > 0]
+    if not pairs:
+        return None
+    scale = max(f.denominator for _, _, f in pairs)  # a power of two
+    items = sorted(((s, y, int(f * scale)) for s, y, f in pairs), key=lambda t: t[0])
+    twice_u = negatives_below = w_pos = w_neg = 0
+    k = 0
+    while k < len(items):
+        end = k
+        group_pos = group_neg = 0
+        while end < len(items) and items[end][0] == items[k][0]:
+            if items[end][1] == 1.0:
+                group_pos += items[end][2]
+            else:
+                group_neg += items[end][2]
+            end += 1
+        twice_u += group_pos * (2 * negatives_below + group_neg)
+        negatives_below += group_neg
+        w_pos += group_pos
+        w_neg += group_neg
+        k = end
+    if w_pos == 0 or w_neg == 0:
+        return None
+    return Fraction(twice_u, 2 * w_pos * w_neg)

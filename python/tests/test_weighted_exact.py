@@ -25,6 +25,7 @@ import numpy as np
 import pytest
 
 from diffauroc import _lib
+import oracle
 
 _DOUBLE_P = ctypes.POINTER(ctypes.c_double)
 _FLOAT_P = ctypes.POINTER(ctypes.c_float)
@@ -44,29 +45,7 @@ def call_exact(scores, labels, weights, dtype):
     return status, out.value
 
 
-def exact_rational(scores, labels, weights):
-    """The exact AUROC as a Fraction, by integer arithmetic in pure Python."""
-    pairs = [(float(s), float(y), Fraction(float(w))) for s, y, w in zip(scores, labels, weights)
-             if w > 0]
-    scale = max(f.denominator for _, _, f in pairs)  # a power of two: all are dyadic
-    items = sorted(((s, y, int(f * scale)) for s, y, f in pairs), key=lambda t: t[0])
-    twice_u = negatives_below = w_pos = w_neg = 0
-    k = 0
-    while k < len(items):
-        end = k
-        group_pos = group_neg = 0
-        while end < len(items) and items[end][0] == items[k][0]:
-            if items[end][1] == 1.0:
-                group_pos += items[end][2]
-            else:
-                group_neg += items[end][2]
-            end += 1
-        twice_u += group_pos * (2 * negatives_below + group_neg)
-        negatives_below += group_neg
-        w_pos += group_pos
-        w_neg += group_neg
-        k = end
-    return Fraction(twice_u, 2 * w_pos * w_neg)
+exact_rational = oracle.exact_weighted_rational
 
 
 def ordinal(x: float) -> int:
@@ -163,6 +142,7 @@ import sys, numpy as np
 sys.path.insert(0, sys.argv[2])
 import test_weighted_exact as t
 from diffauroc import _lib
+import oracle
 out = {"kernels": np.array(_lib.kernels())}
 for seed, n in t.CASES:
     rng = np.random.default_rng(1000 + seed)
