@@ -17,9 +17,13 @@ func scoreFromSortKey(_ key: UInt64) -> Double {
 /// Time O(count) (at most eight scatter passes; 256 buckets keep every pass's write
 /// streams in L1, fewer when a digit is the same for every
 /// key, as the high bits of nearby doubles usually are); no allocation, cannot fail.
-func radixSort(
-    keys: UnsafeMutablePointer<UInt64>, values: UnsafeMutablePointer<UInt32>,
-    scratchKeys: UnsafeMutablePointer<UInt64>, scratchValues: UnsafeMutablePointer<UInt32>,
+/// Values are the fast soft path's caller indices: UInt32 below 2^31 samples (and the
+/// Hessian's), UInt64 above (FastSoftIndices.swift); each is specialized.
+@_specialize(where Value == UInt32)
+@_specialize(where Value == UInt64)
+func radixSort<Value>(
+    keys: UnsafeMutablePointer<UInt64>, values: UnsafeMutablePointer<Value>,
+    scratchKeys: UnsafeMutablePointer<UInt64>, scratchValues: UnsafeMutablePointer<Value>,
     histogram: UnsafeMutablePointer<Int>, count: Int
 ) {
     guard count > 1 else { return }
@@ -57,6 +61,6 @@ func radixSort(
     }
     if sourceKeys != keys {
         memcpy(keys, sourceKeys, count * MemoryLayout<UInt64>.stride)
-        memcpy(values, sourceValues, count * MemoryLayout<UInt32>.stride)
+        memcpy(values, sourceValues, count * MemoryLayout<Value>.stride)
     }
 }
