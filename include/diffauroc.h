@@ -851,8 +851,8 @@ const char *diffauroc_kernels(void);
  *   *out_hv_temperature = sum_l d2f / dT ds_l v[l]  + d2f / dT^2   v_temperature
  *
  * (the Hessian is symmetric, so this is also the vector-Hessian product). Computed in
- * O(n log n) time and O(n) memory (a direct pair sum below 10,000 pairs, and above
- * 2^31 - 1 samples, where its 32-bit cell tables end), to within 1e-12 of each
+ * O(n log n) time and O(n) memory (a direct pair sum below 10,000 pairs), to within
+ * 1e-12 of each
  * component's natural scale (max|v| + |v_temperature|) / T^2 times the sample's
  * normalized weight (times 1 for the temperature component).
  *

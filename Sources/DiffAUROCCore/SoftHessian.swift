@@ -70,6 +70,13 @@ let hessianPairwiseCrossoverPairs = 10_000
 /// Above this many samples the two classes' kernel sums run on two threads.
 let hessianParallelThreshold = 20_000
 
+/// How `HessianClass.fill` orders the points: index order (the pair loop), ascending scores
+/// (radix sort), or grouped by the grid cells of a `HessianGrid` with this many cells
+/// (counting sort, index order inside a cell).
+enum HessianRoute {
+    case indexOrder, sorted, grid(Int)
+}
+
 /// The Hessian-vector product of the soft AUROC (`softAUROC`) with respect to the scores
 /// and the temperature, in the direction (direction, directionTemperature).
 ///
@@ -87,6 +94,29 @@ public func softAUROCHVP(
     direction: UnsafeBufferPointer<Double>, directionTemperature: Double,
     output: UnsafeMutableBufferPointer<Double>,
     method: SoftAUROCMethod = .automatic
+) throws(CoreError) -> SoftHVPResult {
+    // Index widths as the soft value and gradient (FastSoftIndices.swift): 32-bit cell
+    // tables, grid counts and sort values up to 2^31 - 1 samples, 64-bit above; the same
+    // arithmetic, so the same bits on any input both take.
+    switch FastSoftIndexWidth(sampleCount: samples.count) {
+    case .narrow:
+        return try softAUROCHVP(samples, temperature: temperature, direction: direction,
+                                directionTemperature: directionTemperature, output: output,
+                                method: method, indices: NarrowSoftIndices.self)
+    case .wide:
+        return try softAUROCHVP(samples, temperature: temperature, direction: direction,
+                                directionTemperature: directionTemperature, output: output,
+                                method: method, indices: WideSoftIndices.self)
+    }
+}
+
+/// `softAUROCHVP` with the index widths of `I` (any `I` takes any input whose sample
+/// count fits `I.Position`; the tests call the wide one at small n).
+func softAUROCHVP<I: FastSoftIndices>(
+    _ samples: LabeledSamples, temperature: Double,
+    direction: UnsafeBufferPointer<Double>, directionTemperature: Double,
+    output: UnsafeMutableBufferPointer<Double>,
+    method: SoftAUROCMethod, indices: I.Type
 ) throws(CoreError) -> SoftHVPResult {
     precondition(direction.count == samples.count && output.count == samples.count)
     // Class counts (samples of positive weight; unweighted, the labels' sum, exact).
@@ -110,17 +140,13 @@ public func softAUROCHVP(
     case .fast: pairwiseMethod = false
     case .automatic: pairwiseMethod = !pairs.overflow && pairs.partialValue < hessianPairwiseCrossoverPairs
     }
-    // The fast path keeps caller indices in 32 bits while sorting, and cell starts and
-    // grid counts in Int32.
-    let sortable = samples.count <= Int(Int32.max)
-    let pairwise = pairwiseMethod || !sortable
-    if pairwise {
-        let pos = try HessianClass(count: P, route: .indexOrder)
+    if pairwiseMethod {
+        let pos = try HessianClass(count: P, route: .indexOrder, indices: I.self)
         defer { pos.free() }
-        let neg = try HessianClass(count: N, route: .indexOrder)
+        let neg = try HessianClass(count: N, route: .indexOrder, indices: I.self)
         defer { neg.free() }
-        pos.fill(samples, label: 1, direction: direction)
-        neg.fill(samples, label: 0, direction: direction)
+        pos.fill(samples, label: 1, direction: direction, indices: I.self)
+        neg.fill(samples, label: 0, direction: direction, indices: I.self)
         pairwiseHessianSums(pos, neg, temperature: temperature)
         return assembleHVP(pos, neg, temperature: temperature,
                            directionTemperature: directionTemperature, output: output)
@@ -140,32 +166,32 @@ public func softAUROCHVP(
     }
     let span = hessianDifference(maxScore, minScore, temperature) / SoftHessianParameters.cellWidth
     let gridCount = span < Double(P + N) ? Int(span) + 1 : 0
-    let route: HessianClass.Route = gridCount > 0 ? .grid(gridCount) : .sorted
-    let pos = try HessianClass(count: P, route: route)
+    let route: HessianRoute = gridCount > 0 ? .grid(gridCount) : .sorted
+    let pos = try HessianClass(count: P, route: route, indices: I.self)
     defer { pos.free() }
-    let neg = try HessianClass(count: N, route: route)
+    let neg = try HessianClass(count: N, route: route, indices: I.self)
     defer { neg.free() }
-    let cells: HessianCellTable
+    let cells: HessianCellTable<I>
     if gridCount > 0 {
         let grid = HessianGrid(origin: minScore, temperature: temperature, count: gridCount)
-        fillGrid(pos, neg, samples, direction: direction, grid: grid, parallel: parallel)
-        cells = try HessianCellTable.grid(pos, neg, posEnds: pos.gridEnds!, negEnds: neg.gridEnds!,
+        fillGrid(pos, neg, samples, direction: direction, grid: grid, parallel: parallel, indices: I.self)
+        cells = try HessianCellTable<I>.grid(pos, neg, posEnds: pos.gridEnds(I.self), negEnds: neg.gridEnds(I.self),
                                           gridCount: gridCount, temperature: temperature,
                                           parallel: parallel)
     } else {
         withUnsafePointer(to: samples) { samplesPointer in
             runConcurrently(
                 inParallel: parallel, with: (pos, neg, samplesPointer, direction),
-                { $0.0.fill($0.2.pointee, label: 1, direction: $0.3) },
-                { $0.1.fill($0.2.pointee, label: 0, direction: $0.3) })
+                { $0.0.fill($0.2.pointee, label: 1, direction: $0.3, indices: I.self) },
+                { $0.1.fill($0.2.pointee, label: 0, direction: $0.3, indices: I.self) })
         }
-        cells = try HessianCellTable.greedy(pos, neg, temperature: temperature)
+        cells = try HessianCellTable<I>.greedy(pos, neg, temperature: temperature)
     }
     defer { cells.free() }
-    var atPositives = try HessianKernelSums(temperature: temperature, cells: cells,
+    var atPositives = try HessianKernelSums<I>(temperature: temperature, cells: cells,
                                             pos: pos, neg: neg, atPositives: true)
     defer { atPositives.free() }
-    var atNegatives = try HessianKernelSums(temperature: temperature, cells: cells,
+    var atNegatives = try HessianKernelSums<I>(temperature: temperature, cells: cells,
                                             pos: pos, neg: neg, atPositives: false)
     defer { atNegatives.free() }
     withUnsafeMutablePointer(to: &atPositives) { first in
@@ -230,13 +256,12 @@ func assembleHVP(_ pos: HessianClass, _ neg: HessianClass, temperature: Double,
 /// One class's points for the Hessian sums: scores (in index order, ascending, or
 /// grouped by grid cell, see `Route`), mass, mass * direction, direction, caller index,
 /// and 4 * count output sums. One allocation (offered huge pages when large).
+/// The radix sort's values and the grid's counts are the `I.Origin` and `I.Position` of
+/// the `FastSoftIndices` given to `init` and `fill` (FastSoftIndices.swift); caller
+/// indices are stored as Int. Not generic itself, so that the phases that never touch
+/// those widths (the assembly, the pair loop) are one function for both.
 struct HessianClass {
-    /// How `fill` orders the points: index order (the pair loop), ascending scores (radix
-    /// sort), or grouped by the grid cells of a `HessianGrid` with this many cells
-    /// (counting sort, index order inside a cell).
-    enum Route {
-        case indexOrder, sorted, grid(Int)
-    }
+    typealias Route = HessianRoute
 
     let count: Int
     let scores: UnsafeMutablePointer<Double>
@@ -247,11 +272,16 @@ struct HessianClass {
     let origin: UnsafeMutablePointer<Int>
     /// Grid route: the two halves' offsets per grid cell (`fillGrid`); after it, the
     /// end offset of each grid cell's points (the second half's offsets).
-    let gridCounts: UnsafeMutablePointer<Int32>?
-    var gridEnds: UnsafeMutablePointer<Int32>? {
-        guard case .grid(let cells) = route, let gridCounts else { return nil }
-        return gridCounts + cells
+    @inline(__always)
+    func gridCounts<I: FastSoftIndices>(_: I.Type) -> UnsafeMutablePointer<I.Position> {
+        gridBase!.assumingMemoryBound(to: I.Position.self)
     }
+    @inline(__always)
+    func gridEnds<I: FastSoftIndices>(_: I.Type) -> UnsafeMutablePointer<I.Position> {
+        guard case .grid(let cells) = route else { preconditionFailure("not the grid route") }
+        return gridCounts(I.self) + cells
+    }
+    private let gridBase: UnsafeMutableRawPointer?
     let route: Route
     private let points: ScratchBuffer<UInt8>
     private let sumsBlock: ScratchBuffer<Double>
@@ -263,23 +293,30 @@ struct HessianClass {
     /// threshold (32 MiB) up to n = 10^6 samples, so that repeated calls reuse heap memory
     /// instead of mapping fresh pages, whose first-touch faults and zeroing took about a
     /// third of the HVP's time at n = 10^6, T = 1 (perf: clear_page_erms 28%).
-    init(count n: Int, route: Route) throws(CoreError) {
+    init<I: FastSoftIndices>(count n: Int, route: Route, indices: I.Type) throws(CoreError) {
         count = n
         self.route = route
         // Per point (with one more slot, m = n + 1, that the counting sort's branch-free
         // scatter writes weight-0 samples to): scores, mass, massDirection, direction
         // and origin (40 bytes); 4 sums (32 bytes, stride n). Then the radix sort's keys,
-        // scratch keys, values and scratch values (24 bytes a point) and histogram
-        // (2048 Ints), or the grid's two halves' offsets (8 bytes a grid cell).
+        // scratch keys, values and scratch values (24 bytes a point narrow, 32 wide) and
+        // histogram (2048 Ints), or the grid's two halves' offsets (8 bytes a grid cell
+        // narrow, 16 wide).
         let m = n + 1
+        let originSize = MemoryLayout<I.Origin>.stride, positionSize = MemoryLayout<I.Position>.stride
         var extraBytes = 0
+        var extraOverflow = false
         switch route {
         case .indexOrder: extraBytes = 0
-        case .sorted: extraBytes = n * 24 + 2048 * 8
-        case .grid(let cells): extraBytes = cells * 8
+        case .sorted:
+            let (bytes, o1) = n.multipliedReportingOverflow(by: 16 + 2 * originSize)
+            let (total, o2) = bytes.addingReportingOverflow(2048 * 8)
+            (extraBytes, extraOverflow) = (total, o1 || o2)
+        case .grid(let cells):
+            (extraBytes, extraOverflow) = cells.multipliedReportingOverflow(by: 2 * positionSize)
         }
         let (perPoint, overflow) = m.multipliedReportingOverflow(by: 40)
-        guard !overflow else { throw .allocationFailed }
+        guard !overflow, !extraOverflow else { throw .allocationFailed }
         let points = try ScratchBuffer<UInt8>(count: perPoint)
         let sumsBlock: ScratchBuffer<Double>
         do { sumsBlock = try ScratchBuffer<Double>(count: Swift.max(4 * n, 1)) } catch {
@@ -307,9 +344,10 @@ struct HessianClass {
         sums = sumsBlock.base!
         origin = (raw + 32 * m).bindMemory(to: Int.self, capacity: m)
         if case .grid(let cells) = route {
-            gridCounts = UnsafeMutableRawPointer(extra.base!).bindMemory(to: Int32.self, capacity: 2 * cells)
+            gridBase = UnsafeMutableRawPointer(UnsafeMutableRawPointer(extra.base!)
+                .bindMemory(to: I.Position.self, capacity: 2 * cells))
         } else {
-            gridCounts = nil
+            gridBase = nil
         }
         sortBase = UnsafeMutableRawPointer(extra.base!)
     }
@@ -322,7 +360,8 @@ struct HessianClass {
     /// (LabeledSamples.swift), bit for bit: unweighted 1 / count; weighted w / 2^e /
     /// total, 2^e the power of two at or below the class's largest weight and total the
     /// compensated index-order sum of the scaled weights. Cannot fail.
-    func fill(_ samples: LabeledSamples, label: Double, direction v: UnsafeBufferPointer<Double>) {
+    func fill<I: FastSoftIndices>(_ samples: LabeledSamples, label: Double, direction v: UnsafeBufferPointer<Double>,
+                                  indices: I.Type) {
         let n = count
         guard n > 0 else { return }
         let (scale, total) = massScale(samples, label: label)
@@ -345,17 +384,18 @@ struct HessianClass {
         case .sorted:
             let keys = sortBase.bindMemory(to: UInt64.self, capacity: n)
             let scratchKeys = (sortBase + 8 * n).bindMemory(to: UInt64.self, capacity: n)
-            let values = (sortBase + 16 * n).bindMemory(to: UInt32.self, capacity: n)
-            let scratchValues = (sortBase + 20 * n).bindMemory(to: UInt32.self, capacity: n)
-            let histogram = (sortBase + 24 * n).bindMemory(to: Int.self, capacity: 2048)
+            let originSize = MemoryLayout<I.Origin>.stride
+            let values = (sortBase + 16 * n).bindMemory(to: I.Origin.self, capacity: n)
+            let scratchValues = (sortBase + (16 + originSize) * n).bindMemory(to: I.Origin.self, capacity: n)
+            let histogram = (sortBase + (16 + 2 * originSize) * n).bindMemory(to: Int.self, capacity: 2048)
             var k = 0
             for i in 0..<samples.count where samples.labels[i] == label && samples.weight(i) > 0 {
                 keys[k] = samples.scores[i].orderKey
-                values[k] = UInt32(truncatingIfNeeded: i)
+                values[k] = I.Origin(truncatingIfNeeded: i)
                 k += 1
             }
-            radixSort(keys: keys, values: values, scratchKeys: scratchKeys,
-                      scratchValues: scratchValues, histogram: histogram, count: n)
+            I.sort(keys: keys, values: values, scratchKeys: scratchKeys,
+                   scratchValues: scratchValues, histogram: histogram, count: n)
             for k in 0..<n { put(k, Int(values[k]), scoreFromSortKey(keys[k])) }
         case .grid:
             preconditionFailure("the grid route fills both classes at once (fillGrid)")
@@ -392,8 +432,9 @@ struct HessianClass {
 /// the first half's end, so the layout is the one a single pass in index order would
 /// make, whatever runs where. Branch-free on the label (random labels would mispredict
 /// half the time): a sample of weight 0 counts 0 and is written to its class's spare slot.
-func fillGrid(_ pos: HessianClass, _ neg: HessianClass, _ samples: LabeledSamples,
-              direction: UnsafeBufferPointer<Double>, grid: HessianGrid, parallel: Bool) {
+func fillGrid<I: FastSoftIndices>(_ pos: HessianClass, _ neg: HessianClass, _ samples: LabeledSamples,
+                                  direction: UnsafeBufferPointer<Double>, grid: HessianGrid, parallel: Bool,
+                                  indices: I.Type) {
     let gridCount = grid.last + 1
     var posMass = (scale: 1.0, total: Double(pos.count))
     var negMass = (scale: 1.0, total: Double(neg.count))
@@ -401,8 +442,8 @@ func fillGrid(_ pos: HessianClass, _ neg: HessianClass, _ samples: LabeledSample
         posMass = pos.massScale(samples, label: 1)
         negMass = neg.massScale(samples, label: 0)
     }
-    let posA = pos.gridCounts!, posB = posA + gridCount
-    let negA = neg.gridCounts!, negB = negA + gridCount
+    let posA = pos.gridCounts(I.self), posB = posA + gridCount
+    let negA = neg.gridCounts(I.self), negB = negA + gridCount
     for g in 0..<gridCount { posA[g] = 0; posB[g] = 0; negA[g] = 0; negB[g] = 0 }
     let half = samples.count / 2
     let pass = HessianGridPass(samples: samples, direction: direction, grid: grid, pos: pos, neg: neg,
@@ -412,7 +453,7 @@ func fillGrid(_ pos: HessianClass, _ neg: HessianClass, _ samples: LabeledSample
                     { $0.0.count(0..<$0.1, $0.2, $0.3) },
                     { $0.0.count($0.1..<$0.0.samples.count, $0.4, $0.5) })
     // Counts to offsets: A's at the cell's start, B's after A's.
-    var p: Int32 = 0, q: Int32 = 0
+    var p: I.Position = 0, q: I.Position = 0
     for g in 0..<gridCount {
         let pa = posA[g], na = negA[g]
         let pb = posB[g], nb = negB[g]
@@ -441,8 +482,9 @@ struct HessianGridPass {
     let posScale: Double, posTotal: Double, negScale: Double, negTotal: Double
 
     /// Adds the points of `range` to the counts per grid cell of each class.
-    func count(_ range: Range<Int>, _ posCounts: UnsafeMutablePointer<Int32>,
-               _ negCounts: UnsafeMutablePointer<Int32>) {
+    @inline(__always)
+    func count<Position: FixedWidthInteger>(_ range: Range<Int>, _ posCounts: UnsafeMutablePointer<Position>,
+                                            _ negCounts: UnsafeMutablePointer<Position>) {
         let s = samples.scores.baseAddress!, labels = samples.labels.baseAddress!
         for i in range {
             let isPositive = labels[i] == 1
@@ -452,8 +494,9 @@ struct HessianGridPass {
     }
 
     /// Writes the points of `range` at their offsets (advanced as they are written).
-    func scatter(_ range: Range<Int>, _ posOffsets: UnsafeMutablePointer<Int32>,
-                 _ negOffsets: UnsafeMutablePointer<Int32>) {
+    @inline(__always)
+    func scatter<Position: FixedWidthInteger>(_ range: Range<Int>, _ posOffsets: UnsafeMutablePointer<Position>,
+                                              _ negOffsets: UnsafeMutablePointer<Position>) {
         let s = samples.scores.baseAddress!, labels = samples.labels.baseAddress!
         let v = direction.baseAddress!
         for i in range {

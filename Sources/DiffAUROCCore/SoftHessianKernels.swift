@@ -137,7 +137,7 @@ private func fillChebyshevTables(offsets: UnsafeMutablePointer<Double>,
 /// One engine: the four sums at every target (see the top of the file). All memory is
 /// allocated by `allocate` (so a failure is reported before any output is written) and
 /// released by `free`; `run` cannot fail.
-struct HessianKernelSums {
+struct HessianKernelSums<I: FastSoftIndices> {
     var temperature: Double
     var targets: UnsafePointer<Double>
     var targetCount: Int
@@ -152,17 +152,17 @@ struct HessianKernelSums {
     /// targets of cell c are targetStart[c] ..< targetStart[c + 1], its sources
     /// sourceStart[c] ..< sourceStart[c + 1].
     private let cellCount: Int
-    private let targetStart: UnsafeMutablePointer<Int32>
-    private let sourceStart: UnsafeMutablePointer<Int32>
-    private let nearLo: UnsafeMutablePointer<Int32>
-    private let nearHi: UnsafeMutablePointer<Int32>
+    private let targetStart: UnsafeMutablePointer<I.Position>
+    private let sourceStart: UnsafeMutablePointer<I.Position>
+    private let nearLo: UnsafeMutablePointer<I.Position>
+    private let nearHi: UnsafeMutablePointer<I.Position>
     private let lo: UnsafeMutablePointer<Double>
     private let hi: UnsafeMutablePointer<Double>
     private let allNear: Bool
 
     // Scratch.
     private var block: UnsafeMutableRawPointer?
-    private var nodeOffset: UnsafeMutablePointer<Int32>
+    private var nodeOffset: UnsafeMutablePointer<I.Position>
     private var nodeWeights: UnsafeMutablePointer<Double>
     /// Fixed-size work: Chebyshev tables and the sweeps' moments (no Swift arrays, so no
     /// allocation can trap once `init` has succeeded).
@@ -188,11 +188,11 @@ struct HessianKernelSums {
     private var nodeDecay: UnsafeMutablePointer<Double>
     private var nodeGrowth: UnsafeMutablePointer<Double>
     /// How many sources the near field stages at once.
-    static let stagedRun = 256
+    static var stagedRun: Int { 256 }
 
     /// The sums at `pos` (sources `neg`) when `atPositives`, else at `neg` (sources
     /// `pos`), with the source weights w0 = mass and w1 = mass * direction.
-    init(temperature: Double, cells: HessianCellTable, pos: HessianClass, neg: HessianClass,
+    init(temperature: Double, cells: HessianCellTable<I>, pos: HessianClass, neg: HessianClass,
          atPositives: Bool) throws(CoreError) {
         let targetClass = atPositives ? pos : neg, sourceClass = atPositives ? neg : pos
         self.temperature = temperature
@@ -218,7 +218,7 @@ struct HessianKernelSums {
         let staged = 4 * HessianKernelSums.stagedRun + 2 * (r + 8) + 2 * r
         let fixed = r + r * r + 4 * K + 5 * K + 4 * r + 4 * r + 2 * r + 2 * r * 8 + staged
         let doubles = 2 * r * largeCells + fixed
-        let bytes = doubles * 8 + cellCount * 4 + 8
+        let bytes = doubles * 8 + cellCount * MemoryLayout<I.Position>.stride + 8
         guard let raw = malloc(bytes) else { throw .allocationFailed }
         block = raw
         let d = raw.bindMemory(to: Double.self, capacity: doubles)
@@ -245,7 +245,7 @@ struct HessianKernelSums {
             store8(e, nodeDecay + l)
             store8(1 / e, nodeGrowth + l)
         }
-        nodeOffset = (raw + doubles * 8).bindMemory(to: Int32.self, capacity: cellCount)
+        nodeOffset = (raw + doubles * 8).bindMemory(to: I.Position.self, capacity: cellCount)
     }
 
     func free() {
@@ -455,9 +455,9 @@ struct HessianKernelSums {
         let h = SoftHessianParameters.cellWidth
         let T = temperature
         // The k-th cell with more than r sources owns node weights 2rk ..< 2r(k + 1);
-        // nodeOffset holds k (an Int32 counts the large cells of any class the fast path
-        // takes, at most n / (r + 1); 2rk itself would overflow Int32 near n = 1.1e9).
-        var largeCell: Int32 = 0
+        // nodeOffset holds k (an `I.Position` counts the large cells, at most n / (r + 1);
+        // 2rk itself would overflow Int32 near n = 1.1e9).
+        var largeCell: I.Position = 0
         let moments0 = nodeMoments, moments1 = nodeMoments + r
         do {
             for c in 0..<cellCount {

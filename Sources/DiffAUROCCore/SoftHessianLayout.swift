@@ -60,12 +60,14 @@ struct HessianGrid {
 /// The cells shared by both classes' kernel sums: cell c holds positives
 /// posStart[c] ..< posStart[c + 1] and negatives negStart[c] ..< negStart[c + 1], spans
 /// [lo[c], hi[c]], and its near cells are nearLo[c] ... nearHi[c]. One allocation.
-struct HessianCellTable {
+/// Starts and near runs are `I.Position` (Int32 up to 2^31 - 1 samples, Int64 above:
+/// FastSoftIndices.swift).
+struct HessianCellTable<I: FastSoftIndices> {
     let count: Int
-    let posStart: UnsafeMutablePointer<Int32>
-    let negStart: UnsafeMutablePointer<Int32>
-    let nearLo: UnsafeMutablePointer<Int32>
-    let nearHi: UnsafeMutablePointer<Int32>
+    let posStart: UnsafeMutablePointer<I.Position>
+    let negStart: UnsafeMutablePointer<I.Position>
+    let nearLo: UnsafeMutablePointer<I.Position>
+    let nearHi: UnsafeMutablePointer<I.Position>
     let lo: UnsafeMutablePointer<Double>
     let hi: UnsafeMutablePointer<Double>
     /// Every pair of cells is near: the far sweeps are skipped.
@@ -75,13 +77,15 @@ struct HessianCellTable {
     /// Room for `count` cells (starts, near runs and bounds uninitialized).
     init(count c: Int) throws(CoreError) {
         count = c
-        let (bytes, overflow) = c.multipliedReportingOverflow(by: 4 * 4 + 8 * 2)
-        guard !overflow, let raw = malloc(bytes + 16) else { throw .allocationFailed }
+        let positionSize = MemoryLayout<I.Position>.stride
+        let (bytes, overflow) = c.multipliedReportingOverflow(by: 4 * positionSize + 8 * 2)
+        // + 16: the two extra starts (2 positions of at most 8 bytes).
+        guard !overflow, bytes <= Int.max - 16, let raw = malloc(bytes + 16) else { throw .allocationFailed }
         block = raw
         let d = raw.bindMemory(to: Double.self, capacity: 2 * c)
         lo = d
         hi = d + c
-        let i = (raw + 16 * c).bindMemory(to: Int32.self, capacity: 4 * c + 2)
+        let i = (raw + 16 * c).bindMemory(to: I.Position.self, capacity: 4 * c + 2)
         posStart = i
         negStart = i + (c + 1)
         nearLo = i + 2 * (c + 1)
@@ -104,8 +108,8 @@ struct HessianCellTable {
             var t = 0, s = 0, c = 0
             while t < P || s < N {
                 let start = t < P && (s >= N || pos.scores[t] <= neg.scores[s]) ? pos.scores[t] : neg.scores[s]
-                table?.posStart[c] = Int32(truncatingIfNeeded: t)
-                table?.negStart[c] = Int32(truncatingIfNeeded: s)
+                table?.posStart[c] = I.Position(truncatingIfNeeded: t)
+                table?.negStart[c] = I.Position(truncatingIfNeeded: s)
                 var top = start
                 while t < P && hessianDifference(pos.scores[t], start, T) <= h {
                     top = Swift.max(top, pos.scores[t])
@@ -119,8 +123,8 @@ struct HessianCellTable {
                 table?.hi[c] = top
                 c += 1
             }
-            table?.posStart[c] = Int32(truncatingIfNeeded: t)
-            table?.negStart[c] = Int32(truncatingIfNeeded: s)
+            table?.posStart[c] = I.Position(truncatingIfNeeded: t)
+            table?.negStart[c] = I.Position(truncatingIfNeeded: s)
             return c
         }
         var table = try HessianCellTable(count: cut(nil))
@@ -132,11 +136,11 @@ struct HessianCellTable {
     /// The non-empty cells of the grid, from each class's end offsets per grid cell
     /// (`HessianClass.fillGrid`); lo and hi from the points (on two threads when
     /// `parallel`: two halves of the cells, disjoint writes).
-    static func grid(_ pos: HessianClass, _ neg: HessianClass, posEnds: UnsafePointer<Int32>,
-                     negEnds: UnsafePointer<Int32>, gridCount: Int, temperature T: Double,
+    static func grid(_ pos: HessianClass, _ neg: HessianClass, posEnds: UnsafePointer<I.Position>,
+                     negEnds: UnsafePointer<I.Position>, gridCount: Int, temperature T: Double,
                      parallel: Bool) throws(CoreError) -> HessianCellTable {
         var nonEmpty = 0
-        var p: Int32 = 0, q: Int32 = 0
+        var p: I.Position = 0, q: I.Position = 0
         for g in 0..<gridCount {
             if posEnds[g] > p || negEnds[g] > q { nonEmpty += 1 }
             p = posEnds[g]
@@ -194,7 +198,7 @@ struct HessianCellTable {
         if allNear {
             for c in 0..<count {
                 nearLo[c] = 0
-                nearHi[c] = Int32(count - 1)
+                nearHi[c] = I.Position(truncatingIfNeeded: count - 1)
             }
             return
         }
@@ -202,12 +206,12 @@ struct HessianCellTable {
         var below = 0
         for c in 0..<count {
             while hessianDifference(lo[c], hi[below], T) >= cNear { below += 1 }
-            nearLo[c] = Int32(below)
+            nearLo[c] = I.Position(truncatingIfNeeded: below)
         }
         var above = count - 1
         for c in stride(from: count - 1, through: 0, by: -1) {
             while hessianDifference(lo[above], hi[c], T) >= cNear { above -= 1 }
-            nearHi[c] = Int32(above)
+            nearHi[c] = I.Position(truncatingIfNeeded: above)
         }
     }
 }
