@@ -17,8 +17,8 @@ func scoreFromSortKey(_ key: UInt64) -> Double {
 /// Time O(count) (at most eight scatter passes; 256 buckets keep every pass's write
 /// streams in L1, fewer when a digit is the same for every
 /// key, as the high bits of nearby doubles usually are); no allocation, cannot fail.
-/// Values are the fast soft path's caller indices: UInt32 below 2^31 samples (and the
-/// Hessian's), UInt64 above (FastSoftIndices.swift); each is specialized.
+/// Values are the fast soft path's and the Hessian's caller indices: UInt32 below 2^31
+/// samples, UInt64 above (FastSoftIndices.swift); each is specialized.
 @_specialize(where Value == UInt32)
 @_specialize(where Value == UInt64)
 func radixSort<Value>(
