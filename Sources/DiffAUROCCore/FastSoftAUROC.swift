@@ -324,10 +324,10 @@ func fastSoftAUROC<I: FastSoftIndices>(
         let pc = positiveCount, nc = negativeCount
         runConcurrently(inParallel: n >= FastSoftParameters.parallelThreshold,
                         with: (k: k, o: o, sk: sk, sv: sv, hist: hist, pc: pc, nc: nc), { c in
-            I.sort(keys: c.k, values: c.o, scratchKeys: c.sk, scratchValues: c.sv,
+            radixSort(keys: c.k, values: c.o, scratchKeys: c.sk, scratchValues: c.sv,
                    histogram: c.hist, count: c.pc)
         }, { c in
-            I.sort(keys: c.k + c.pc, values: c.o + c.pc, scratchKeys: c.sk + c.pc,
+            radixSort(keys: c.k + c.pc, values: c.o + c.pc, scratchKeys: c.sk + c.pc,
                    scratchValues: c.sv + c.pc, histogram: c.hist + 8 * 256, count: c.nc)
         })
         // Keys back to scores, in place (same size, trivial types).

@@ -34,38 +34,18 @@ protocol FastSoftIndices {
     /// A point's index within its class (cell starts), a cell's index (near runs), and a
     /// grid cell's count of points.
     associatedtype Position: FixedWidthInteger & SignedInteger & BitwiseCopyable
-    /// `radixSort` with values of this width (both sorts are the same algorithm).
-    static func sort(keys: UnsafeMutablePointer<UInt64>, values: UnsafeMutablePointer<Origin>,
-                     scratchKeys: UnsafeMutablePointer<UInt64>, scratchValues: UnsafeMutablePointer<Origin>,
-                     histogram: UnsafeMutablePointer<Int>, count: Int)
 }
 
 /// 32-bit indices: inputs of at most `narrowSoftMaximumCount` samples.
 enum NarrowSoftIndices: FastSoftIndices {
     typealias Origin = UInt32
     typealias Position = Int32
-
-    @inline(__always)
-    static func sort(keys: UnsafeMutablePointer<UInt64>, values: UnsafeMutablePointer<UInt32>,
-                     scratchKeys: UnsafeMutablePointer<UInt64>, scratchValues: UnsafeMutablePointer<UInt32>,
-                     histogram: UnsafeMutablePointer<Int>, count: Int) {
-        radixSort(keys: keys, values: values, scratchKeys: scratchKeys, scratchValues: scratchValues,
-                  histogram: histogram, count: count)
-    }
 }
 
 /// 64-bit indices: every input the library accepts.
 enum WideSoftIndices: FastSoftIndices {
     typealias Origin = UInt64
     typealias Position = Int64
-
-    @inline(__always)
-    static func sort(keys: UnsafeMutablePointer<UInt64>, values: UnsafeMutablePointer<UInt64>,
-                     scratchKeys: UnsafeMutablePointer<UInt64>, scratchValues: UnsafeMutablePointer<UInt64>,
-                     histogram: UnsafeMutablePointer<Int>, count: Int) {
-        radixSort(keys: keys, values: values, scratchKeys: scratchKeys, scratchValues: scratchValues,
-                  histogram: histogram, count: count)
-    }
 }
 
 /// The largest sample count of the 32-bit instantiation: every caller index (< n), class

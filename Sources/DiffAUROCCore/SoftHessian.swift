@@ -394,7 +394,7 @@ struct HessianClass {
                 values[k] = I.Origin(truncatingIfNeeded: i)
                 k += 1
             }
-            I.sort(keys: keys, values: values, scratchKeys: scratchKeys,
+            radixSort(keys: keys, values: values, scratchKeys: scratchKeys,
                    scratchValues: scratchValues, histogram: histogram, count: n)
             for k in 0..<n { put(k, Int(values[k]), scoreFromSortKey(keys[k])) }
         case .grid:
