@@ -151,9 +151,9 @@ enum WindowSoftAUROC {
 /// the array and every difference is finite (then each lane is the IEEE quotient that
 /// `scaledDifference` computes); otherwise lane by lane through `scaledDifference`.
 @inline(__always)
-private func windowLanes(_ s: Double, _ other: UnsafeMutablePointer<Double>, _ mass: UnsafeMutablePointer<Double>,
-                         from k: Int, to end: Int, count: Int, temperature t: Double,
-                         positive: Bool) -> (x: SIMD8<Double>, w: SIMD8<Double>) {
+func windowLanes(_ s: Double, _ other: UnsafeMutablePointer<Double>, _ mass: UnsafeMutablePointer<Double>,
+                 from k: Int, to end: Int, count: Int, temperature t: Double,
+                 positive: Bool) -> (x: SIMD8<Double>, w: SIMD8<Double>) {
     if k + 8 <= count {
         let o = load8(other + k)
         let d = positive ? SIMD8<Double>(repeating: s) - o : o - SIMD8<Double>(repeating: s)
