@@ -8,71 +8,26 @@ import Glibc
 // quantity's natural scale: 1 for the value, w_k / (T * W_class) for a gradient, 1/T for
 // d/dT. Hand-checkable cases first, then adversarial and randomized ones.
 
-private struct Outcome {
-    var result: SoftAUROCResult
-    var gradient: [Double]
-}
-
-private func run(_ scores: [Double], _ labels: [Double], _ weights: [Double]?,
-                 temperature: Double, method: SoftAUROCMethod) throws -> Outcome {
-    var gradient = [Double](repeating: .nan, count: scores.count)
-    let result = try scores.withUnsafeBufferPointer { s in
-        try labels.withUnsafeBufferPointer { l in
-            try gradient.withUnsafeMutableBufferPointer { g in
-                if let weights {
-                    return try weights.withUnsafeBufferPointer { w in
-                        try softAUROC(LabeledSamples(scores: s, labels: l, weights: w),
-                                      temperature: temperature, gradient: g, method: method)
-                    }
-                }
-                return try softAUROC(LabeledSamples(scores: s, labels: l, weights: nil),
-                                     temperature: temperature, gradient: g, method: method)
-            }
-        }
-    }
-    return Outcome(result: result, gradient: gradient)
-}
-
 /// The largest error of .fast against .pairwise, each divided by its bar (must be <= 1).
 @discardableResult
 private func expectFastMatchesPairwise(_ scores: [Double], _ labels: [Double], _ weights: [Double]?,
                                        temperature: Double,
                                        sourceLocation: SourceLocation = #_sourceLocation) throws -> Double {
-    let fast = try run(scores, labels, weights, temperature: temperature, method: .fast)
-    let direct = try run(scores, labels, weights, temperature: temperature, method: .pairwise)
-    #expect(fast.result.hasPairs == direct.result.hasPairs, sourceLocation: sourceLocation)
-    var positiveTotal = 0.0, negativeTotal = 0.0
-    for i in scores.indices {
-        let w = weights?[i] ?? 1
-        if labels[i] == 1 { positiveTotal += w } else { negativeTotal += w }
-    }
-    let bar = 1e-12
-    var worst = abs(fast.result.value - direct.result.value) / bar
-    worst = max(worst, abs(fast.result.dTemperature - direct.result.dTemperature) * temperature / bar)
-    for i in scores.indices {
-        let w = weights?[i] ?? 1
-        #expect(fast.gradient[i].isFinite, sourceLocation: sourceLocation)
-        if w == 0 {
-            #expect(fast.gradient[i] == 0, sourceLocation: sourceLocation)
-            continue
-        }
-        let scale = w / (temperature * (labels[i] == 1 ? positiveTotal : negativeTotal))
-        worst = max(worst, abs(fast.gradient[i] - direct.gradient[i]) / (bar * scale))
-    }
+    let worst = softErrorOverBar(try soft(scores, labels, weights, temperature: temperature, method: .fast),
+                                 try soft(scores, labels, weights, temperature: temperature, method: .pairwise),
+                                 labels: labels, weights: weights, temperature: temperature,
+                                 sourceLocation: sourceLocation)
     #expect(worst <= 1, "worst error / bar = \(worst) at T = \(temperature)", sourceLocation: sourceLocation)
     return worst
 }
 
 private func randomLabels(_ n: Int, _ rng: inout SplitMix, positiveRate: Double = 0.4) -> [Double] {
-    var labels = (0..<n).map { _ in Double.random(in: 0..<1, using: &rng) < positiveRate ? 1.0 : 0.0 }
-    labels[0] = 1
-    labels[n - 1] = 0
-    return labels
+    labelsWithBothClasses(n, &rng, positiveRate: positiveRate)
 }
 
 @Test func twoPointsMatchTheFormula() throws {
     // One pair, x = (2 - 1) / 0.5 = 2: value sigmoid(2), gradients +-sigmoid'(2) / T.
-    let out = try run([2, 1], [1, 0], nil, temperature: 0.5, method: .fast)
+    let out = try soft([2, 1], [1, 0], nil, temperature: 0.5, method: .fast)
     let s = 1 / (1 + exp(-2.0)), slope = s * (1 - s)
     #expect(abs(out.result.value - s) < 1e-15)
     #expect(abs(out.gradient[0] - slope / 0.5) < 1e-14)
@@ -81,18 +36,18 @@ private func randomLabels(_ n: Int, _ rng: inout SplitMix, positiveRate: Double 
 }
 
 @Test func oneClassGivesNoPairsAndZeroGradient() throws {
-    let out = try run([1, 2, 3], [1, 1, 1], nil, temperature: 1, method: .fast)
+    let out = try soft([1, 2, 3], [1, 1, 1], nil, temperature: 1, method: .fast)
     #expect(out.result == .noPairs)
     #expect(out.gradient == [0, 0, 0])
     // Weight 0 removes the only negative.
-    let weighted = try run([1, 2, 3], [1, 0, 1], [1, 0, 1], temperature: 1, method: .fast)
+    let weighted = try soft([1, 2, 3], [1, 0, 1], [1, 0, 1], temperature: 1, method: .fast)
     #expect(weighted.result == .noPairs)
     #expect(weighted.gradient == [0, 0, 0])
 }
 
 @Test func scoresNearTheLargestDoubleStayFinite() throws {
     // s_pos - s_neg = 2e308 overflows a double; (s/2 - s'/2) / T does not. x = 2.
-    let out = try run([1e308, -1e308], [1, 0], nil, temperature: 1e308, method: .fast)
+    let out = try soft([1e308, -1e308], [1, 0], nil, temperature: 1e308, method: .fast)
     let s = 1 / (1 + exp(-2.0)), slope = s * (1 - s)
     #expect(abs(out.result.value - s) < 1e-15)
     #expect(abs(out.gradient[0] * 1e308 - slope) < 1e-15)
@@ -169,8 +124,8 @@ func hugeScores(temperature: Double) throws {
     for n in [10, 100, 600] {
         let scores = (0..<n).map { _ in Double.random(in: -1...1, using: &rng) }
         let labels = randomLabels(n, &rng)
-        let auto = try run(scores, labels, nil, temperature: 0.2, method: .automatic)
-        let direct = try run(scores, labels, nil, temperature: 0.2, method: .pairwise)
+        let auto = try soft(scores, labels, nil, temperature: 0.2, method: .automatic)
+        let direct = try soft(scores, labels, nil, temperature: 0.2, method: .pairwise)
         #expect(abs(auto.result.value - direct.result.value) < 1e-12)
     }
 }
@@ -182,9 +137,9 @@ func hugeScores(temperature: Double) throws {
     let n = 3 * FastSoftParameters.parallelThreshold
     let scores = (0..<n).map { _ in Double.random(in: -2...2, using: &rng) }
     let labels = randomLabels(n, &rng)
-    let first = try run(scores, labels, nil, temperature: 0.1, method: .fast)
+    let first = try soft(scores, labels, nil, temperature: 0.1, method: .fast)
     for _ in 0..<3 {
-        let again = try run(scores, labels, nil, temperature: 0.1, method: .fast)
+        let again = try soft(scores, labels, nil, temperature: 0.1, method: .fast)
         #expect(again.result.value.bitPattern == first.result.value.bitPattern)
         #expect(again.result.dTemperature.bitPattern == first.result.dTemperature.bitPattern)
         #expect(again.gradient.map(\.bitPattern) == first.gradient.map(\.bitPattern))
@@ -220,8 +175,8 @@ func valueWithoutGradientMatches(temperature: Double) throws {
     let n = 2 * Int(Double(pairwiseCrossoverPairs).squareRoot()) + 50
     let scores = (0..<n).map { _ in Double.random(in: -1...1, using: &rng) }
     let labels = (0..<n).map { $0 % 2 == 0 ? 1.0 : 0.0 }
-    let auto = try run(scores, labels, nil, temperature: 0.1, method: .automatic)
-    let fast = try run(scores, labels, nil, temperature: 0.1, method: .fast)
+    let auto = try soft(scores, labels, nil, temperature: 0.1, method: .automatic)
+    let fast = try soft(scores, labels, nil, temperature: 0.1, method: .fast)
     #expect(auto.result.value.bitPattern == fast.result.value.bitPattern)
     #expect(auto.gradient.map(\.bitPattern) == fast.gradient.map(\.bitPattern))
 }

@@ -36,26 +36,10 @@ private func expectWideMatchesPairwise(_ scores: [Double], _ labels: [Double], _
                                        temperature: Double,
                                        sourceLocation: SourceLocation = #_sourceLocation) throws {
     let wide = try runFast(scores, labels, weights, temperature: temperature, indices: WideSoftIndices.self)
-    let direct = try soft(scores, labels, weights, temperature: temperature, method: .pairwise)
-    #expect(wide.result.hasPairs == direct.result.hasPairs, sourceLocation: sourceLocation)
-    var positiveTotal = 0.0, negativeTotal = 0.0
-    for i in scores.indices {
-        let w = weights?[i] ?? 1
-        if labels[i] == 1 { positiveTotal += w } else { negativeTotal += w }
-    }
-    let bar = 1e-12
-    var worst = abs(wide.result.value - direct.result.value) / bar
-    worst = max(worst, abs(wide.result.dTemperature - direct.result.dTemperature) * temperature / bar)
-    for i in scores.indices {
-        let w = weights?[i] ?? 1
-        #expect(wide.gradient[i].isFinite, sourceLocation: sourceLocation)
-        if w == 0 {
-            #expect(wide.gradient[i] == 0, sourceLocation: sourceLocation)
-            continue
-        }
-        let scale = w / (temperature * (labels[i] == 1 ? positiveTotal : negativeTotal))
-        worst = max(worst, abs(wide.gradient[i] - direct.gradient[i]) / (bar * scale))
-    }
+    let worst = softErrorOverBar((wide.result, wide.gradient),
+                                 try soft(scores, labels, weights, temperature: temperature, method: .pairwise),
+                                 labels: labels, weights: weights, temperature: temperature,
+                                 sourceLocation: sourceLocation)
     #expect(worst <= 1, "worst error / bar = \(worst) at T = \(temperature)", sourceLocation: sourceLocation)
 }
 
@@ -81,25 +65,6 @@ private func expectWideEqualsNarrow(_ scores: [Double], _ labels: [Double], _ we
                     sourceLocation: sourceLocation)
         }
     }
-}
-
-private func wideLabels(_ n: Int, _ rng: inout SplitMix, positiveRate: Double = 0.3) -> [Double] {
-    var labels = (0..<n).map { _ in rng.unit() < positiveRate ? 1.0 : 0.0 }
-    labels[0] = 1
-    labels[n - 1] = 0
-    return labels
-}
-
-/// Standard normal scores plus the label (the benchmark's data), by Box-Muller.
-private func normalScores(_ labels: [Double], _ rng: inout SplitMix) -> [Double] {
-    labels.map { y in
-        let u = rng.unit() + 0x1p-60, v = rng.unit()
-        return (-2 * log(u)).squareRoot() * cos(2 * Double.pi * v) + y
-    }
-}
-
-private func randomWeights(_ n: Int, _ rng: inout SplitMix) -> [Double] {
-    (0..<n).map { _ in rng.below(7) == 0 ? 0 : 1e-3 + rng.unit() * 10 }
 }
 
 // MARK: - Dispatch
@@ -144,9 +109,9 @@ private func randomWeights(_ n: Int, _ rng: inout SplitMix) -> [Double] {
 func wideMatchesPairwiseAcrossTemperatures(relativeTemperature: Double) throws {
     var rng = SplitMix(state: 1401)
     let n = 2000
-    let labels = wideLabels(n, &rng)
-    let scores = normalScores(labels, &rng)
-    let weights = randomWeights(n, &rng)
+    let labels = labelsWithBothClasses(n, &rng, positiveRate: 0.3)
+    let scores = normalPlusLabelScores(labels, &rng)
+    let weights = weightsWithZeros(n, &rng)
     let spread = scores.max()! - scores.min()!
     try expectWideMatchesPairwise(scores, labels, nil, temperature: relativeTemperature * spread)
     try expectWideMatchesPairwise(scores, labels, weights, temperature: relativeTemperature * spread)
@@ -167,8 +132,8 @@ func wideMatchesPairwiseOnClustersAndTies(relativeTemperature: Double) throws {
     }
     scores[5] = 1e6
     let n = scores.count
-    let labels = wideLabels(n, &rng, positiveRate: 0.5)
-    let weights = randomWeights(n, &rng)
+    let labels = labelsWithBothClasses(n, &rng, positiveRate: 0.5)
+    let weights = weightsWithZeros(n, &rng)
     let spread = scores.max()! - scores.min()!
     try expectWideMatchesPairwise(scores, labels, nil, temperature: relativeTemperature * spread)
     try expectWideMatchesPairwise(scores, labels, weights, temperature: relativeTemperature * spread)
@@ -179,7 +144,7 @@ func wideMatchesPairwiseOnHugeScores(temperature: Double) throws {
     var rng = SplitMix(state: 1403)
     let n = 700
     let scores = (0..<n).map { _ in Double(rng.below(9) - 4) * 1e307 }
-    try expectWideMatchesPairwise(scores, wideLabels(n, &rng), nil, temperature: temperature)
+    try expectWideMatchesPairwise(scores, labelsWithBothClasses(n, &rng, positiveRate: 0.3), nil, temperature: temperature)
 }
 
 @Test func wideOnOneClassGivesNoPairs() throws {
@@ -199,9 +164,9 @@ func wideEqualsNarrowAtATenthOfAMillion(relativeTemperature: Double) throws {
     // radix sort and greedy cells or the window path when sparse).
     var rng = SplitMix(state: 1404)
     let n = 100_000
-    let labels = wideLabels(n, &rng)
-    let scores = normalScores(labels, &rng)
-    let weights = randomWeights(n, &rng)
+    let labels = labelsWithBothClasses(n, &rng, positiveRate: 0.3)
+    let scores = normalPlusLabelScores(labels, &rng)
+    let weights = weightsWithZeros(n, &rng)
     let spread = scores.max()! - scores.min()!
     try expectWideEqualsNarrow(scores, labels, nil, temperature: relativeTemperature * spread)
     try expectWideEqualsNarrow(scores, labels, weights, temperature: relativeTemperature * spread)
@@ -210,12 +175,12 @@ func wideEqualsNarrowAtATenthOfAMillion(relativeTemperature: Double) throws {
 @Test(arguments: [1, 2, 5, 64, 1000, 19_999, 20_000, 33_333])
 func wideEqualsNarrowAtEverySize(n: Int) throws {
     var rng = SplitMix(state: 1405 &+ UInt64(n))
-    let labels = n == 1 ? [1.0] : wideLabels(n, &rng, positiveRate: 0.4)
+    let labels = n == 1 ? [1.0] : labelsWithBothClasses(n, &rng, positiveRate: 0.4)
     // Log-uniform magnitudes over 20 decades, both signs, some exact ties.
     let scores = (0..<n).map { k -> Double in
         k % 5 == 0 ? 0.5 : (rng.below(2) == 0 ? -1 : 1) * pow(10, rng.unit() * 20 - 10)
     }
-    let weights = randomWeights(n, &rng)
+    let weights = weightsWithZeros(n, &rng)
     for t in [1e-11, 1e-6, 1e-2, 1, 1e4] {
         try expectWideEqualsNarrow(scores, labels, nil, temperature: t)
         try expectWideEqualsNarrow(scores, labels, weights, temperature: t)

@@ -107,21 +107,6 @@ private func expectWideMatchesPairwise(_ scores: [Double], _ labels: [Double], _
             sourceLocation: sourceLocation)
 }
 
-private func randomLabels(_ n: Int, _ rng: inout SplitMix, positiveRate: Double = 0.35) -> [Double] {
-    var labels = (0..<n).map { _ in rng.unit() < positiveRate ? 1.0 : 0.0 }
-    labels[0] = 1
-    labels[n - 1] = 0
-    return labels
-}
-
-/// Standard normal scores plus the label, by Box-Muller.
-private func normalScores(_ labels: [Double], _ rng: inout SplitMix) -> [Double] {
-    labels.map { y in
-        let u = rng.unit() + 0x1p-60, v = rng.unit()
-        return (-2 * log(u)).squareRoot() * cos(2 * Double.pi * v) + y
-    }
-}
-
 /// Clusters of very different sizes with exact ties and a far outlier: cells with more
 /// than r = 16 points (Chebyshev nodes), small cells, far sweeps.
 private func clusteredScores(_ rng: inout SplitMix, repeats: Int) -> [Double] {
@@ -135,10 +120,6 @@ private func clusteredScores(_ rng: inout SplitMix, repeats: Int) -> [Double] {
     }
     scores[5] = 1e6
     return scores
-}
-
-private func randomWeights(_ n: Int, _ rng: inout SplitMix) -> [Double] {
-    (0..<n).map { _ in rng.below(7) == 0 ? 0 : 1e-3 + rng.unit() * 10 }
 }
 
 private func randomDirection(_ n: Int, _ rng: inout SplitMix) -> [Double] {
@@ -190,9 +171,9 @@ private func randomDirection(_ n: Int, _ rng: inout SplitMix) -> [Double] {
 func hvpWideMatchesPairwise(relativeTemperature: Double) throws {
     var rng = SplitMix(state: 2401)
     let n = 2500
-    let labels = randomLabels(n, &rng)
-    let scores = normalScores(labels, &rng)
-    let weights = randomWeights(n, &rng)
+    let labels = labelsWithBothClasses(n, &rng, positiveRate: 0.35)
+    let scores = normalPlusLabelScores(labels, &rng)
+    let weights = weightsWithZeros(n, &rng)
     let v = randomDirection(n, &rng)
     let t = relativeTemperature * (scores.max()! - scores.min()!)
     try expectWideMatchesPairwise(scores, labels, nil, temperature: t, direction: v, directionTemperature: 0.4 * t)
@@ -204,8 +185,8 @@ func hvpWideMatchesPairwiseOnClusters(relativeTemperature: Double) throws {
     var rng = SplitMix(state: 2402)
     let scores = clusteredScores(&rng, repeats: 1)
     let n = scores.count
-    let labels = randomLabels(n, &rng, positiveRate: 0.5)
-    let weights = randomWeights(n, &rng)
+    let labels = labelsWithBothClasses(n, &rng, positiveRate: 0.5)
+    let weights = weightsWithZeros(n, &rng)
     let v = randomDirection(n, &rng)
     let t = relativeTemperature * (scores.max()! - scores.min()!)
     try expectWideMatchesPairwise(scores, labels, nil, temperature: t, direction: v, directionTemperature: 0.4 * t)
@@ -220,9 +201,9 @@ func hvpWideMatchesPairwiseOnClusters(relativeTemperature: Double) throws {
 @Test(arguments: [3_000, 30_000])
 func hvpWideEqualsNarrow(n: Int) throws {
     var rng = SplitMix(state: 2403 &+ UInt64(n))
-    let labels = randomLabels(n, &rng)
-    let scores = normalScores(labels, &rng)
-    let weights = randomWeights(n, &rng)
+    let labels = labelsWithBothClasses(n, &rng, positiveRate: 0.35)
+    let scores = normalPlusLabelScores(labels, &rng)
+    let weights = weightsWithZeros(n, &rng)
     let v = randomDirection(n, &rng)
     let spread = scores.max()! - scores.min()!
     var routes: Set<Bool> = []
@@ -243,8 +224,8 @@ func hvpWideEqualsNarrowOnClusters(repeats: Int) throws {
     var rng = SplitMix(state: 2404 &+ UInt64(repeats))
     let scores = clusteredScores(&rng, repeats: repeats)
     let n = scores.count
-    let labels = randomLabels(n, &rng, positiveRate: 0.5)
-    let weights = randomWeights(n, &rng)
+    let labels = labelsWithBothClasses(n, &rng, positiveRate: 0.5)
+    let weights = weightsWithZeros(n, &rng)
     let v = randomDirection(n, &rng)
     let spread = scores.max()! - scores.min()!
     var routes: Set<Bool> = []

@@ -1,3 +1,4 @@
+import Testing
 @testable import DiffAUROCCore
 
 /// Runs `body` with a validated view of Swift arrays (the arrays outlive the call).
@@ -76,4 +77,59 @@ struct SplitMix: RandomNumberGenerator {
     mutating func unit() -> Double { Double(next() >> 11) * 0x1p-53 }
     /// Uniform in 0 ..< k.
     mutating func below(_ k: Int) -> Int { Int(next() % UInt64(k)) }
+}
+
+// MARK: - Soft AUROC test data and the comparison against the direct pair sum
+// (shared by FastSoftAUROCTests, FastSoftAUROCWideTests, SoftHessianWideTests)
+
+/// Labels drawn 1 with probability `positiveRate`, the first forced 1 and the last 0 so
+/// both classes are present.
+func labelsWithBothClasses(_ n: Int, _ rng: inout SplitMix, positiveRate: Double) -> [Double] {
+    var labels = (0..<n).map { _ in rng.unit() < positiveRate ? 1.0 : 0.0 }
+    labels[0] = 1
+    labels[n - 1] = 0
+    return labels
+}
+
+/// Standard normal scores plus the label (the benchmarks' data), by Box-Muller.
+func normalPlusLabelScores(_ labels: [Double], _ rng: inout SplitMix) -> [Double] {
+    labels.map { y in
+        let u = rng.unit() + 0x1p-60, v = rng.unit()
+        return (-2 * log(u)).squareRoot() * cos(2 * Double.pi * v) + y
+    }
+}
+
+/// Weights with about one in seven exactly 0 and the rest in [1e-3, 10).
+func weightsWithZeros(_ n: Int, _ rng: inout SplitMix) -> [Double] {
+    (0..<n).map { _ in rng.below(7) == 0 ? 0 : 1e-3 + rng.unit() * 10 }
+}
+
+/// The largest error of a soft AUROC result (`fast`, with its gradient) against the
+/// direct pair sum (`direct`), each divided by its bar 1e-12 x natural scale: 1 for the
+/// value, 1/T for d/dT, w_k / (T W_class) for a gradient. Also expects every gradient
+/// finite, exactly 0 at weight 0, and the same `hasPairs`. Must be <= 1.
+func softErrorOverBar(_ fast: (result: SoftAUROCResult, gradient: [Double]),
+                      _ direct: (result: SoftAUROCResult, gradient: [Double]),
+                      labels: [Double], weights: [Double]?, temperature: Double,
+                      sourceLocation: SourceLocation) -> Double {
+    #expect(fast.result.hasPairs == direct.result.hasPairs, sourceLocation: sourceLocation)
+    var positiveTotal = 0.0, negativeTotal = 0.0
+    for i in labels.indices {
+        let w = weights?[i] ?? 1
+        if labels[i] == 1 { positiveTotal += w } else { negativeTotal += w }
+    }
+    let bar = 1e-12
+    var worst = Swift.abs(fast.result.value - direct.result.value) / bar
+    worst = Swift.max(worst, Swift.abs(fast.result.dTemperature - direct.result.dTemperature) * temperature / bar)
+    for i in labels.indices {
+        let w = weights?[i] ?? 1
+        #expect(fast.gradient[i].isFinite, sourceLocation: sourceLocation)
+        if w == 0 {
+            #expect(fast.gradient[i] == 0, sourceLocation: sourceLocation)
+            continue
+        }
+        let scale = w / (temperature * (labels[i] == 1 ? positiveTotal : negativeTotal))
+        worst = Swift.max(worst, Swift.abs(fast.gradient[i] - direct.gradient[i]) / (bar * scale))
+    }
+    return worst
 }
