@@ -26,14 +26,8 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-static uint64_t rng_state = 42;
-static uint64_t next_u64(void) { /* SplitMix64 */
-    uint64_t z = (rng_state += 0x9E3779B97F4A7C15ull);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    return z ^ (z >> 31);
-}
-static double unit(void) { return (double)(next_u64() >> 11) * 0x1p-53; }
+#define SPLITMIX_SEED 42
+#include "splitmix.h"
 
 /* ---- the exact integer oracle (small n) ---------------------------------------------- */
 
@@ -103,7 +97,7 @@ static void test_hand_cases(void) {
 static void test_random_exact(void) {
     int trial, mismatches = 0, cases = 0;
     for (trial = 0; trial < 300; trial++) {
-        size_t n = 4 + next_u64() % 37, k = 1 + next_u64() % 3, i, a, b;
+        size_t n = 4 + rng_next() % 37, k = 1 + rng_next() % 3, i, a, b;
         int levels = (int[]){2, 3, 7, 1000}[trial % 4];
         double rate = (double[]){0.5, 0.2, 0.85}[trial % 3];
         double y[40], cols[3][40], flat[120], auc[3], cov[9], diff[9];
@@ -112,14 +106,14 @@ static void test_random_exact(void) {
         int64_t P = 0, N;
         int status;
         for (i = 0; i < n; i++) {
-            y[i] = unit() < rate ? 1 : 0;
+            y[i] = rng_uniform() < rate ? 1 : 0;
             P += (int64_t)y[i];
             y32[i] = (float)y[i];
         }
         N = (int64_t)n - P;
         for (a = 0; a < k; a++)
             for (i = 0; i < n; i++) {
-                cols[a][i] = (double)(next_u64() % (uint64_t)levels) * 0.25 - 1;
+                cols[a][i] = (double)(rng_next() % (uint64_t)levels) * 0.25 - 1;
                 flat[i * k + a] = cols[a][i]; /* C-ordered (n, k) */
                 flat32[i * k + a] = (float)cols[a][i];
             }
@@ -194,11 +188,11 @@ static void test_large(void) {
         return;
     }
     for (i = 0; i < n; i++) {
-        y[i] = unit() < 0.3 ? 1 : 0;
+        y[i] = rng_uniform() < 0.3 ? 1 : 0;
         y32[i] = (float)y[i];
         P += (long double)y[i];
         for (a = 0; a < k; a++) {
-            double s = (double)(next_u64() % 4000) + (a == 1 ? 500 * y[i] : 0);
+            double s = (double)(rng_next() % 4000) + (a == 1 ? 500 * y[i] : 0);
             flat[i * k + a] = s;
             colmajor[a * n + i] = s;
             flat32[i * k + a] = (float)s;
@@ -395,8 +389,8 @@ static void test_guard_pages(void) {
     }
     for (i = 0; i < n; i++) {
         y[i] = (double)(i % 3 == 0);
-        s[i * k] = unit();
-        s[i * k + 1] = unit() + y[i];
+        s[i * k] = rng_uniform();
+        s[i * k + 1] = rng_uniform() + y[i];
     }
     CHECK(auroc_delong(s, n, k, k, 1, y, auc, cov, diff) == DIFFAUROC_OK,
           "guard pages (C order): OK, nothing read past the end");

@@ -146,15 +146,8 @@ static double *xmalloc_doubles(size_t n) {
     return p;
 }
 
-/* Deterministic pseudo-random numbers (splitmix64). */
-static uint64_t rng_state = 0x9E3779B97F4A7C15ull;
-static uint64_t rng_next(void) {
-    uint64_t z = (rng_state += 0x9E3779B97F4A7C15ull);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    return z ^ (z >> 31);
-}
-static double rng_uniform(void) { return (double)(rng_next() >> 11) * (1.0 / 9007199254740992.0); }
+#define SPLITMIX_SEED 0x9E3779B97F4A7C15ull
+#include "splitmix.h"
 
 /* ------------------------------------------------------------------------------------ */
 /* Oracles (independent of the library: direct pair sums in long double)                  */

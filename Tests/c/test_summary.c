@@ -29,14 +29,8 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-static uint64_t rng_state = 7;
-static uint64_t next_u64(void) { /* SplitMix64 */
-    uint64_t z = (rng_state += 0x9E3779B97F4A7C15ull);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    return z ^ (z >> 31);
-}
-static double unit(void) { return (double)(next_u64() >> 11) * 0x1p-53; }
+#define SPLITMIX_SEED 7
+#include "splitmix.h"
 
 #define MAXN 300
 
@@ -68,9 +62,9 @@ static int words_equal(const uint64_t *w, Oracle o) {
 static void fill(double *s, double *y, size_t n, int grid) {
     size_t i;
     for (i = 0; i < n; i++) {
-        int k = (int)(next_u64() % (uint64_t)grid) - grid / 2;
-        s[i] = k == 0 ? ((next_u64() & 1) ? -0.0 : 0.0) : (double)k / 8;
-        y[i] = (double)(next_u64() & 1);
+        int k = (int)(rng_next() % (uint64_t)grid) - grid / 2;
+        s[i] = k == 0 ? ((rng_next() & 1) ? -0.0 : 0.0) : (double)k / 8;
+        y[i] = (double)(rng_next() & 1);
     }
 }
 
@@ -79,8 +73,8 @@ static void test_oracle_and_merge(void) {
     static float sf[MAXN], yf[MAXN];
     int trial;
     for (trial = 0; trial < 200; trial++) {
-        size_t n = 1 + next_u64() % MAXN, i;
-        int grid = 1 + (int)(next_u64() % 40);
+        size_t n = 1 + rng_next() % MAXN, i;
+        int grid = 1 + (int)(rng_next() % 40);
         uint64_t w[DIFFAUROC_SUMMARY_WORDS], wf[DIFFAUROC_SUMMARY_WORDS];
         Oracle o;
         fill(s, y, n, grid);
@@ -101,9 +95,9 @@ static void test_oracle_and_merge(void) {
                the header's merge rule, in uint64 (small n). */
             uint64_t P = 0, N = 0, U = 0, C2 = 0, D2 = 0, below = 0, above = o.p;
             double lo = -1e9;
-            int r, ranges = 1 + (int)(next_u64() % 8);
+            int r, ranges = 1 + (int)(rng_next() % 8);
             for (r = 0; r < ranges; r++) {
-                double hi = r == ranges - 1 ? 1e9 : lo + (double)(next_u64() % 6) / 8 + 0.0625;
+                double hi = r == ranges - 1 ? 1e9 : lo + (double)(rng_next() % 6) / 8 + 0.0625;
                 size_t m = 0;
                 uint64_t v[DIFFAUROC_SUMMARY_WORDS];
                 if (r == 0 && ranges > 1) hi = -(double)grid / 16;  /* often empty or one class */
@@ -133,13 +127,13 @@ static void test_weighted(void) {
     static float sf[MAXN], yf[MAXN], wtf[MAXN];
     int trial;
     for (trial = 0; trial < 100; trial++) {
-        size_t n = 1 + next_u64() % MAXN, i, j;
+        size_t n = 1 + rng_next() % MAXN, i, j;
         long double wn = 0, wp = 0, pairs = 0;
         double out[3], outf[3], scaled[3];
         int e[2], ef[2], es[2];
         uint64_t words[DIFFAUROC_SUMMARY_WORDS];
-        fill(s, y, n, 1 + (int)(next_u64() % 30));
-        for (i = 0; i < n; i++) wt[i] = (next_u64() % 5 == 0) ? 0.0 : unit() * 3;
+        fill(s, y, n, 1 + (int)(rng_next() % 30));
+        for (i = 0; i < n; i++) wt[i] = (rng_next() % 5 == 0) ? 0.0 : rng_uniform() * 3;
         for (i = 0; i < n; i++) {
             if (y[i] == 0) wn += wt[i]; else wp += wt[i];
             if (y[i] == 1)
@@ -195,10 +189,10 @@ static void test_table(void) {
     static float sf[MAXN], yf[MAXN];
     int trial;
     for (trial = 0; trial < 100; trial++) {
-        size_t n = 1 + next_u64() % MAXN, i, j, m = 0, count = 0, count2 = 0;
+        size_t n = 1 + rng_next() % MAXN, i, j, m = 0, count = 0, count2 = 0;
         int weighted = trial % 2, ok = 1;
-        fill(s, y, n, 1 + (int)(next_u64() % 30));
-        for (i = 0; i < n; i++) wt[i] = (next_u64() % 4 == 0) ? 0.0 : (double)(1 + next_u64() % 7);
+        fill(s, y, n, 1 + (int)(rng_next() % 30));
+        for (i = 0; i < n; i++) wt[i] = (rng_next() % 4 == 0) ? 0.0 : (double)(1 + rng_next() % 7);
         /* the oracle: distinct scores of positive weight, increasing */
         for (i = 0; i < n; i++)
             if (!weighted || wt[i] > 0) sorted[m++] = s[i] + 0.0;
