@@ -99,6 +99,10 @@ enum ExponentialFarField {
         @inline(__always) func separation(_ ahead: Double, _ behind: Double) -> Double {
             above ? scaledDifference(behind, ahead, t) : scaledDifference(ahead, behind, t)
         }
+        /// `separation` of eight points from one point, lane by lane the same bits.
+        @inline(__always) func separation8(_ ahead: SIMD8<Double>, _ behind: SIMD8<Double>) -> SIMD8<Double> {
+            above ? scaledDifferences8(behind, ahead, t) : scaledDifferences8(ahead, behind, t)
+        }
 
         var farMass = CompensatedSum()
         var value = CompensatedSum(), moment = CompensatedSum()
@@ -155,7 +159,7 @@ enum ExponentialFarField {
                 // Negatives of d: sources for positive targets (value, slope, moment).
                 cellSums(neg, layout.negRange(d), reference: cellReference, withMoment: true,
                          sums: cellR, sumsC: cellRc, momentSums: cellU, momentSumsC: cellUc,
-                         blockA: blockA, blockB: blockB, lanes: lanes, mass: &farMass, separation: separation)
+                         blockA: blockA, blockB: blockB, lanes: lanes, mass: &farMass, separation: separation, separation8: separation8)
                 for k in 0..<K {
                     rSum[k] += cellR[k] + cellRc[k]
                     uSum[k] += cellU[k] + cellUc[k]
@@ -164,7 +168,7 @@ enum ExponentialFarField {
                     var unused = CompensatedSum()
                     cellSums(pos, layout.posRange(d), reference: cellReference, withMoment: false,
                              sums: cellQ, sumsC: cellQc, momentSums: cellU, momentSumsC: cellUc,
-                             blockA: blockA, blockB: blockB, lanes: lanes, mass: &unused, separation: separation)
+                             blockA: blockA, blockB: blockB, lanes: lanes, mass: &unused, separation: separation, separation8: separation8)
                     for k in 0..<K { qSum[k] += cellQ[k] + cellQc[k] }
                 }
             }
@@ -177,8 +181,7 @@ enum ExponentialFarField {
                 var valueLanes = SIMD8<Double>(repeating: 0), momentLanes = valueLanes
                 var groups = 0
                 while first + 8 <= positives.upperBound {
-                    var d = SIMD8<Double>(repeating: 0)
-                    for l in 0..<8 { d[l] = separation(pos.scores[first + l], reference) }
+                    var d = separation8(load8(pos.scores + first), SIMD8<Double>(repeating: reference))
                     let e = exponentialOfNonPositive(-d)
                     // Lanes whose e^-d underflowed contribute 0; d = 0 there keeps
                     // 0 * (d R + U) from being 0 * inf.
@@ -256,8 +259,7 @@ enum ExponentialFarField {
             var firstNegative = negatives.lowerBound
             if hasReference {
                 while firstNegative + 8 <= negatives.upperBound {
-                    var d = SIMD8<Double>(repeating: 0)
-                    for l in 0..<8 { d[l] = separation(neg.scores[firstNegative + l], reference) }
+                    let d = separation8(load8(neg.scores + firstNegative), SIMD8<Double>(repeating: reference))
                     let e = exponentialOfNonPositive(-d)
                     var ek = SIMD8<Double>(repeating: 1)
                     var b = SIMD8<Double>(repeating: 0)
@@ -322,7 +324,8 @@ enum ExponentialFarField {
         sums: UnsafeMutablePointer<Double>, sumsC: UnsafeMutablePointer<Double>,
         momentSums: UnsafeMutablePointer<Double>, momentSumsC: UnsafeMutablePointer<Double>,
         blockA: UnsafeMutablePointer<Double>, blockB: UnsafeMutablePointer<Double>,
-        lanes: UnsafeMutablePointer<SIMD8<Double>>, mass: inout CompensatedSum, separation: (Double, Double) -> Double
+        lanes: UnsafeMutablePointer<SIMD8<Double>>, mass: inout CompensatedSum, separation: (Double, Double) -> Double,
+        separation8: (SIMD8<Double>, SIMD8<Double>) -> SIMD8<Double>
     ) {
         let K = FastSoftParameters.seriesTerms
         if range.count <= 1 {
@@ -362,13 +365,9 @@ enum ExponentialFarField {
             }
             var first = start
             while first + 8 <= end {
-                var v = SIMD8<Double>(repeating: 0), q = SIMD8<Double>(repeating: 0)
-                let e: SIMD8<Double>
-                for l in 0..<8 {
-                    v[l] = separation(reference, cls.scores[first + l])
-                    q[l] = cls.mass[first + l]
-                }
-                e = exponentialOfNonPositive(-v)
+                let v = separation8(SIMD8<Double>(repeating: reference), load8(cls.scores + first))
+                let q = load8(cls.mass + first)
+                let e = exponentialOfNonPositive(-v)
                 blockMass += q.sum()
                 var term = q
                 if withMoment {

@@ -639,7 +639,7 @@ struct HessianKernelSums<I: FastSoftIndices> {
                                     // A full group: the differences in lanes (the same
                                     // bits as `hessianDifference` when all are finite).
                                     let d = t - hessianLoad8(sources + j)
-                                    if all(d - d .== zero) {
+                                    if allFinite8(d) {
                                         y = d / T
                                     } else {
                                         for lane in 0..<8 {

@@ -92,6 +92,17 @@ func load4(_ p: UnsafeMutablePointer<Double>) -> SIMD4<Double> {
     UnsafeRawPointer(p).loadUnaligned(as: SIMD4<Double>.self)
 }
 
+/// Whether every lane of `x` is finite: x - x is 0 in a finite lane and NaN in an infinite
+/// or NaN one, and the sum of the lanes is 0 only when no lane is NaN. (The standard
+/// library's `all(_:)` on an eight-lane mask compiles to an out-of-line reduction call: 2-4%
+/// of the soft AUROC's time where it sat in inner loops.)
+@inline(__always)
+func allFinite8(_ x: SIMD8<Double>) -> Bool {
+    let z = x - x
+    let half = z.lowHalf + z.highHalf
+    return (half[0] + half[2]) + (half[1] + half[3]) == 0
+}
+
 /// Eight doubles from `p` (no alignment needed).
 @inline(__always)
 func load8(_ p: UnsafeMutablePointer<Double>) -> SIMD8<Double> {
