@@ -10,15 +10,52 @@ func scoreFromSortKey(_ key: UInt64) -> Double {
     Double(bitPattern: key ^ (((key >> 63) &- 1) | (1 << 63)))
 }
 
-/// Sorts `keys[0..<count]` ascending, moving `values[k]` with `keys[k]` (stable), by
-/// least-significant-digit radix sort with eight 8-bit digits. `scratchKeys` and
-/// `scratchValues` (count elements each) are overwritten; `histogram` needs 8 * 256 Ints.
+/// Tuning of `radixSort` (measured on the soft path's sort of N(0, 1) + label scores).
+enum KeyedRadixSortTuning {
+    /// Ints of the caller's `histogram`: every table of the sort lives in them.
+    static let tableCount = 2048
+    /// Ranges of at most this many keys: insertion sort.
+    static let insertionSortLimit = 32
+    /// A most-significant-digit pass has the power of two at or below
+    /// count >> msdBucketShift buckets (16 to 2048, the whole table).
+    static let msdBucketShift = 10
+    /// In cache: a least-significant-digit sort of lsdDigits digits of up to lsdDigitBits
+    /// bits (two tables of 1024 fill the table; three digits of 9 bits measured no faster).
+    static let lsdDigits = 2
+    static let lsdDigitBits = 10
+    /// Bytes of keys and values (one copy) that a range may use and still be sorted by
+    /// LSD passes in cache.
+    static let cacheBytes = 256 * 1024
+}
+
+/// Sorts `keys[0..<count]` ascending, moving `values[k]` with `keys[k]`, stably (keys that
+/// are equal keep their order): the result is the one permutation a stable sort gives,
+/// whatever the method. `scratchKeys` and `scratchValues` (count elements each) are
+/// overwritten; `histogram` needs `KeyedRadixSortTuning.tableCount` (2048) Ints.
 ///
-/// Time O(count) (at most eight scatter passes; 256 buckets keep every pass's write
-/// streams in L1, fewer when a digit is the same for every
-/// key, as the high bits of nearby doubles usually are); no allocation, cannot fail.
-/// Values are the fast soft path's and the Hessian's caller indices: UInt32 below 2^31
-/// samples, UInt64 above (FastSoftIndices.swift); each is specialized.
+/// Method, as the exact AUROC's `sortWords` (RadixSort.swift), within a table of 2048 Ints
+/// and with no copy back. Only the bits that vary between the keys of a range matter (OR
+/// of the keys XOR their AND); a range whose keys are all equal is sorted.
+///  - Short ranges (<= `insertionSortLimit`): insertion sort.
+///  - Ranges too big for the cache: one most-significant-digit pass on the top varying
+///    bits (log2(count) - 10 of them, 4 to 11: buckets of about a thousand keys) scatters
+///    the keys into the other array (keys and scratch alternate as source and target);
+///    each bucket is then sorted recursively from there into the target. A bucket's
+///    extent is found by scanning its keys (with their AND and OR, which its sort needs),
+///    so the table is free for the recursion.
+///  - Otherwise: a least-significant-digit sort of the top varying bits, two digits of
+///    4 to 10 bits by size (both histograms from one pass; a digit that is the same for
+///    every key is skipped), then the runs of keys that agree on those bits are sorted
+///    recursively on the bits below. When every varying bit fits in the two digits, they
+///    are narrowed to cover exactly those bits and there are no runs.
+/// Each level removes at least 4 varying bits from the top (an MSD pass runs only above
+/// the cache limit, 16,384 keys or more, so its digit has at least 4 bits; an LSD window
+/// with runs has at least 8), so the recursion is at most 16 levels deep.
+///
+/// Time O(count): at N(0, 1) scores most keys see two MSD scatters out of cache (their
+/// top bits, sign and exponent, take few values) and the rest in cache. No allocation,
+/// cannot fail. Values are the fast soft path's and the Hessian's caller indices: UInt32
+/// below 2^31 samples, UInt64 above (FastSoftIndices.swift); each is specialized.
 @_specialize(where Value == UInt32)
 @_specialize(where Value == UInt64)
 func radixSort<Value>(
@@ -27,40 +64,243 @@ func radixSort<Value>(
     histogram: UnsafeMutablePointer<Int>, count: Int
 ) {
     guard count > 1 else { return }
-    let digits = 8, radix = 256, mask: UInt64 = 255
-    for k in 0..<(digits * radix) { histogram[k] = 0 }
-    for i in 0..<count {
-        let key = keys[i]
-        for d in 0..<digits {
-            histogram[d * radix + Int(truncatingIfNeeded: (key >> UInt64(8 * d)) & mask)] &+= 1
+    var andAll = keys[0], orAll = keys[0]
+    if count > KeyedRadixSortTuning.insertionSortLimit {
+        for i in 0..<count {
+            andAll &= keys[i]
+            orAll |= keys[i]
         }
     }
-    var sourceKeys = keys, sourceValues = values
-    var targetKeys = scratchKeys, targetValues = scratchValues
-    for d in 0..<digits {
-        let shift = UInt64(8 * d)
-        let counts = histogram + d * radix
-        // A digit shared by every key leaves the order unchanged: skip the pass.
-        if counts[Int(truncatingIfNeeded: (sourceKeys[0] >> shift) & mask)] == count { continue }
-        var offset = 0
-        for b in 0..<radix {
-            let c = counts[b]
-            counts[b] = offset
-            offset += c
+    keyedSort(keys, values, keys, values, scratchKeys, scratchValues, count: count,
+              varying: andAll ^ orAll, table: histogram)
+}
+
+/// Sorts the `count` keys (and values) at `keys`/`values` stably into `targetKeys`/
+/// `targetValues`, which are either the same arrays or `spareKeys`/`spareValues` (then the
+/// source is overwritten). `varying` is the OR of the keys XOR their AND (unused for
+/// short ranges).
+/// `table`: `KeyedRadixSortTuning.tableCount` Ints.
+private func keyedSort<Value>(
+    _ keys: UnsafeMutablePointer<UInt64>, _ values: UnsafeMutablePointer<Value>,
+    _ targetKeys: UnsafeMutablePointer<UInt64>, _ targetValues: UnsafeMutablePointer<Value>,
+    _ spareKeys: UnsafeMutablePointer<UInt64>, _ spareValues: UnsafeMutablePointer<Value>,
+    count: Int, varying: UInt64, table: UnsafeMutablePointer<Int>
+) {
+    typealias T = KeyedRadixSortTuning
+    let inPlace = targetKeys == keys
+    if count <= T.insertionSortLimit {
+        insertionSort(keys, values, into: targetKeys, targetValues, count: count)
+        return
+    }
+    guard varying != 0 else {
+        if !inPlace {
+            targetKeys.update(from: keys, count: count)
+            targetValues.update(from: values, count: count)
+        }
+        return
+    }
+    let high = 63 - varying.leadingZeroBitCount
+    let cacheLimit = T.cacheBytes / (8 + MemoryLayout<Value>.stride)
+
+    if count > cacheLimit {
+        // MSD on the top varying bits into the other array; each bucket is then sorted
+        // from there into the target (back here when the target is here).
+        let other = inPlace ? (keys: spareKeys, values: spareValues) : (keys: targetKeys, values: targetValues)
+        let buckets = BitBuckets(high: high, bucketCount: Swift.min(T.tableCount, count >> T.msdBucketShift))
+        msdPass(keys, values, other.keys, other.values, inPlace: inPlace, count: count,
+                buckets: buckets, table: table)
+        return
+    }
+
+    // LSD on the window [low, high]: `digits` digits of about log2(count) - 2 bits (4 to
+    // `lsdDigitBits`), narrowed to the varying bits when those fit.
+    let digits = T.lsdDigits
+    let lowestVarying = varying.trailingZeroBitCount
+    let varyingWidth = high + 1 - lowestVarying
+    let sizeDigitBits = Swift.min(T.lsdDigitBits, Swift.max(4, Int.bitWidth - count.leadingZeroBitCount - 2))
+    let narrowed = varyingWidth <= digits * sizeDigitBits
+    let digitBits = narrowed ? (varyingWidth + digits - 1) / digits : sizeDigitBits
+    let digitCount = 1 << digitBits
+    let low = narrowed ? lowestVarying : high + 1 - digits * digitBits
+    let mask = UInt64(digitCount - 1)
+    table.initialize(repeating: 0, count: digits * digitCount)
+    for i in 0..<count {
+        var key = keys[i] &>> low
+        for d in 0..<digits {
+            table[d * digitCount + Int(truncatingIfNeeded: key & mask)] &+= 1
+            key &>>= digitBits
+        }
+    }
+    // A digit the same for every key (or above `high`) leaves the order unchanged.
+    var passes = 0, passCount = 0
+    for d in 0..<digits where low + d * digitBits <= high && (varying &>> (low + d * digitBits)) & mask != 0 {
+        passes |= 1 << d
+        passCount += 1
+    }
+    // Passes alternate between the two arrays; the first one's target is chosen so that
+    // the last lands in the target.
+    let other = inPlace ? (keys: spareKeys, values: spareValues) : (keys: targetKeys, values: targetValues)
+    var source = (keys: keys, values: values)
+    var target = other
+    if passCount != 0, passCount % 2 == (inPlace ? 1 : 0) {
+        // Otherwise the last pass would land in the wrong array: copy the source over
+        // first (in cache).
+        other.keys.update(from: keys, count: count)
+        other.values.update(from: values, count: count)
+        source = other
+        target = (keys: keys, values: values)
+    }
+    for d in 0..<digits where passes & (1 << d) != 0 {
+        let shift = low + d * digitBits
+        let offsets = table + d * digitCount
+        var start = 0
+        for digit in 0..<digitCount {
+            let c = offsets[digit]
+            offsets[digit] = start
+            start &+= c
         }
         for i in 0..<count {
-            let key = sourceKeys[i]
-            let b = Int(truncatingIfNeeded: (key >> shift) & mask)
-            let at = counts[b]
-            counts[b] = at + 1
-            targetKeys[at] = key
-            targetValues[at] = sourceValues[i]
+            let key = source.keys[i]
+            let digit = Int(truncatingIfNeeded: (key &>> shift) & mask)
+            let p = offsets[digit]
+            target.keys[p] = key
+            target.values[p] = source.values[i]
+            offsets[digit] = p &+ 1
         }
-        swap(&sourceKeys, &targetKeys)
-        swap(&sourceValues, &targetValues)
+        swap(&source, &target)
     }
-    if sourceKeys != keys {
-        memcpy(keys, sourceKeys, count * MemoryLayout<UInt64>.stride)
-        memcpy(values, sourceValues, count * MemoryLayout<Value>.stride)
+    // Now source holds the keys sorted on [low, high]; it is the target unless there
+    // were no passes.
+    if source.keys != targetKeys {
+        targetKeys.update(from: source.keys, count: count)
+        targetValues.update(from: source.values, count: count)
+    }
+    guard !narrowed, varying & ((1 << low) &- 1) != 0 else { return }
+    // Runs of keys equal on [low, 63] differ only below `low`: each is sorted in place.
+    // Blocks of 64 neighbour pairs are tested without branches first; a block with no
+    // equal pair holds only runs of one key.
+    let runSpareKeys = inPlace ? spareKeys : keys
+    let runSpareValues = inPlace ? spareValues : values
+    var runStart = 0
+    while runStart < count - 1 {
+        let blockEnd = Swift.min(count - 1, runStart + 64)
+        var equalPairs: UInt8 = 0
+        for k in runStart..<blockEnd { equalPairs |= (targetKeys[k] ^ targetKeys[k + 1]) &>> low == 0 ? 1 : 0 }
+        if equalPairs == 0 {
+            runStart = blockEnd
+            continue
+        }
+        while runStart < blockEnd {
+            let head = targetKeys[runStart] &>> low
+            var andRun = targetKeys[runStart], orRun = andRun
+            var runEnd = runStart + 1
+            while runEnd < count {
+                let key = targetKeys[runEnd]
+                guard key &>> low == head else { break }
+                andRun &= key
+                orRun |= key
+                runEnd += 1
+            }
+            if runEnd - runStart > 1 {
+                let r = runStart
+                keyedSort(targetKeys + r, targetValues + r, targetKeys + r, targetValues + r,
+                          runSpareKeys + r, runSpareValues + r, count: runEnd - r,
+                          varying: andRun ^ orRun, table: table)
+            }
+            runStart = runEnd
+        }
+    }
+}
+
+/// Stable insertion sort of the `count` keys (and values) at `keys`/`values` into
+/// `targetKeys`/`targetValues` (the same arrays, or others that do not overlap them).
+@inline(__always)
+private func insertionSort<Value>(
+    _ keys: UnsafeMutablePointer<UInt64>, _ values: UnsafeMutablePointer<Value>,
+    into targetKeys: UnsafeMutablePointer<UInt64>, _ targetValues: UnsafeMutablePointer<Value>,
+    count: Int
+) {
+    var i = 0
+    while i < count {
+        let key = keys[i], value = values[i]
+        var j = i
+        while j > 0 && targetKeys[j - 1] > key {
+            targetKeys[j] = targetKeys[j - 1]
+            targetValues[j] = targetValues[j - 1]
+            j -= 1
+        }
+        targetKeys[j] = key
+        targetValues[j] = value
+        i += 1
+    }
+}
+
+/// Buckets by the top bits of the varying ones: bits [shift, high], at most log2 of the
+/// bucket count of them.
+private struct BitBuckets {
+    let shift: Int
+    let mask: UInt64
+    let count: Int
+
+    init(high: Int, bucketCount: Int) {
+        let digitBits = Int.bitWidth - 1 - bucketCount.leadingZeroBitCount
+        shift = Swift.max(0, high + 1 - digitBits)
+        mask = UInt64(1 << digitBits) - 1
+        count = 1 << digitBits
+    }
+
+    @inline(__always)
+    func callAsFunction(_ key: UInt64) -> Int { Int(truncatingIfNeeded: (key &>> shift) & mask) }
+}
+
+/// The most-significant-digit pass of `keyedSort`: scatters the keys (and values) into
+/// `otherKeys`/`otherValues` by bucket (counted first in `table`), then sorts each bucket,
+/// found by scanning (the table is then free for the recursion), into the target: back
+/// into `keys`/`values` (`inPlace`), or in place in the other array, which is the target.
+@inline(__always)
+private func msdPass<Value>(
+    _ keys: UnsafeMutablePointer<UInt64>, _ values: UnsafeMutablePointer<Value>,
+    _ otherKeys: UnsafeMutablePointer<UInt64>, _ otherValues: UnsafeMutablePointer<Value>,
+    inPlace: Bool, count: Int, buckets: BitBuckets, table: UnsafeMutablePointer<Int>
+) {
+    table.initialize(repeating: 0, count: buckets.count)
+    for i in 0..<count { table[buckets(keys[i])] &+= 1 }
+    var start = 0
+    for b in 0..<buckets.count {
+        let c = table[b]
+        table[b] = start
+        start &+= c
+    }
+    for i in 0..<count {
+        let key = keys[i]
+        let b = buckets(key)
+        let p = table[b]
+        otherKeys[p] = key
+        otherValues[p] = values[i]
+        table[b] = p &+ 1
+    }
+    var bucketStart = 0
+    while bucketStart < count {
+        let head = buckets(otherKeys[bucketStart])
+        var andBucket = otherKeys[bucketStart], orBucket = andBucket
+        var bucketEnd = bucketStart + 1
+        while bucketEnd < count {
+            let key = otherKeys[bucketEnd]
+            guard buckets(key) == head else { break }
+            andBucket &= key
+            orBucket |= key
+            bucketEnd += 1
+        }
+        let s = bucketStart
+        if inPlace {
+            // From the other array back here.
+            keyedSort(otherKeys + s, otherValues + s, keys + s, values + s, keys + s, values + s,
+                      count: bucketEnd - s, varying: andBucket ^ orBucket, table: table)
+        } else {
+            // The other array is the target: in place there, with the source as spare.
+            keyedSort(otherKeys + s, otherValues + s, otherKeys + s, otherValues + s, keys + s, values + s,
+                      count: bucketEnd - s, varying: andBucket ^ orBucket, table: table)
+        }
+        bucketStart = bucketEnd
     }
 }

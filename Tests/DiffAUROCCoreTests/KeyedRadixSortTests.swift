@@ -1,0 +1,127 @@
+import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
+@testable import DiffAUROCCore
+
+// The keyed radix sort (KeyedRadixSort.swift) against an independent stable sort: Swift's
+// sort of (key, index) pairs by key then index, which for distinct indices is the one
+// stable order. Both value widths, sizes around every threshold of the method (insertion
+// sort at 32 keys, the in-cache limit near 21,845 / 16,384 keys, MSD levels), and key sets
+// that exercise its branches: random, all equal, shared high digits, few distinct values,
+// runs below the LSD window, doubles of both signs (orderKey), arbitrary bit patterns.
+
+/// Sorts `keys` with `radixSort` carrying the indices as `Value`, checks the result against
+/// the reference and that the scratch guard words past `count` were not touched.
+private func expectSortedLikeReference<Value: FixedWidthInteger>(
+    _ keys: [UInt64], as _: Value.Type, sourceLocation: SourceLocation = #_sourceLocation
+) {
+    let n = keys.count
+    let guardWord: UInt64 = 0xDEAD_BEEF_F00D_CAFE
+    // One guard element past the end of each array: the sort must not write there.
+    var k = keys + [guardWord]
+    var v = (0..<n).map { Value(truncatingIfNeeded: $0) } + [Value(truncatingIfNeeded: guardWord)]
+    var sk = [UInt64](repeating: 0, count: n + 1)
+    sk[n] = guardWord
+    var sv = [Value](repeating: 0, count: n + 1)
+    sv[n] = Value(truncatingIfNeeded: guardWord)
+    var table = [Int](repeating: -1, count: KeyedRadixSortTuning.tableCount + 1)
+    table[KeyedRadixSortTuning.tableCount] = 12345
+    k.withUnsafeMutableBufferPointer { kp in
+        v.withUnsafeMutableBufferPointer { vp in
+            sk.withUnsafeMutableBufferPointer { skp in
+                sv.withUnsafeMutableBufferPointer { svp in
+                    table.withUnsafeMutableBufferPointer { tp in
+                        radixSort(keys: kp.baseAddress!, values: vp.baseAddress!,
+                                  scratchKeys: skp.baseAddress!, scratchValues: svp.baseAddress!,
+                                  histogram: tp.baseAddress!, count: n)
+                    }
+                }
+            }
+        }
+    }
+    let reference = keys.indices.map { (key: keys[$0], index: $0) }
+        .sorted { $0.key != $1.key ? $0.key < $1.key : $0.index < $1.index }
+    var firstMismatch: Int? = nil
+    for i in 0..<n where k[i] != reference[i].key || Int(v[i]) != reference[i].index {
+        firstMismatch = i
+        break
+    }
+    #expect(firstMismatch == nil, "n = \(n), \(Value.self): first mismatch at \(firstMismatch ?? -1)",
+            sourceLocation: sourceLocation)
+    #expect(k[n] == guardWord && sk[n] == guardWord, "n = \(n): wrote past the keys", sourceLocation: sourceLocation)
+    #expect(v[n] == Value(truncatingIfNeeded: guardWord) && sv[n] == Value(truncatingIfNeeded: guardWord),
+            "n = \(n): wrote past the values", sourceLocation: sourceLocation)
+    #expect(table[KeyedRadixSortTuning.tableCount] == 12345, "n = \(n): wrote past the table",
+            sourceLocation: sourceLocation)
+}
+
+private func expectBothWidths(_ keys: [UInt64], sourceLocation: SourceLocation = #_sourceLocation) {
+    expectSortedLikeReference(keys, as: UInt32.self, sourceLocation: sourceLocation)
+    expectSortedLikeReference(keys, as: UInt64.self, sourceLocation: sourceLocation)
+}
+
+/// Gaussian scores (Box-Muller) plus a 0/1 label: the soft path's benchmark data.
+private func normalKeys(_ n: Int, _ rng: inout SplitMix) -> [UInt64] {
+    (0..<n).map { _ in
+        let u = rng.unit() + 1e-300, w = rng.unit()
+        let x = (-2 * log(u)).squareRoot() * cos(2 * Double.pi * w) + Double(rng.below(2))
+        return x.orderKey
+    }
+}
+
+private let sizes = Array(0...40) + [63, 64, 65, 100, 1000, 4097, 16384, 16385, 21845, 21846, 21847, 70000]
+
+@Test func radixSortMatchesAStableSortOnRandomKeys() {
+    var rng = SplitMix(state: 1)
+    for n in sizes { expectBothWidths((0..<n).map { _ in rng.next() }) }
+}
+
+@Test func radixSortKeepsEqualKeysInOrder() {
+    var rng = SplitMix(state: 2)
+    for n in sizes {
+        expectBothWidths([UInt64](repeating: 0x8000_0000_0000_0001, count: n))
+        // Three distinct values (many ties, a narrow varying window).
+        expectBothWidths((0..<n).map { _ in Double(rng.below(3)).orderKey })
+        // Two values that differ only in the lowest bit, and only in the highest.
+        expectBothWidths((0..<n).map { _ in UInt64(rng.below(2)) })
+        expectBothWidths((0..<n).map { _ in UInt64(rng.below(2)) << 63 })
+    }
+}
+
+@Test func radixSortSortsKeysWithSharedHighDigits() {
+    var rng = SplitMix(state: 3)
+    for n in sizes {
+        // Same top 40 bits; random below.
+        expectBothWidths((0..<n).map { _ in 0x1234_5678_9A00_0000 | (rng.next() >> 40) })
+        // Few distinct high parts, random low parts: runs below any LSD window.
+        expectBothWidths((0..<n).map { _ in (UInt64(rng.below(5)) << 60) | (rng.next() >> 44) })
+        // Keys equal above bit 20 in groups, with ties among the low bits too.
+        expectBothWidths((0..<n).map { _ in (UInt64(rng.below(40)) << 40) | UInt64(rng.below(8)) })
+    }
+}
+
+@Test func radixSortSortsDoublesOfBothSigns() {
+    var rng = SplitMix(state: 4)
+    for n in sizes {
+        expectBothWidths(normalKeys(n, &rng))
+        // Log-uniform magnitudes over 40 decades, both signs, and a few zeros of both signs.
+        expectBothWidths((0..<n).map { _ in
+            switch rng.below(20) {
+            case 0: return (0.0).orderKey
+            case 1: return (-0.0).orderKey
+            default: return ((rng.below(2) == 0 ? -1.0 : 1.0) * pow(10, rng.unit() * 40 - 20)).orderKey
+            }
+        })
+        // The order keys are the numeric order: check it on the decoded scores too.
+        let keys = normalKeys(n, &rng)
+        let sorted = keys.sorted()
+        for i in 1..<Swift.max(1, n) { #expect(scoreFromSortKey(sorted[i - 1]) <= scoreFromSortKey(sorted[i])) }
+    }
+}
+
+@Test func radixSortSortsLargeInputsThroughSeveralLevels() {
+    var rng = SplitMix(state: 5)
+    expectBothWidths(normalKeys(300_000, &rng))
+    expectBothWidths((0..<300_000).map { _ in rng.next() >> UInt64(rng.below(64)) })
+}
