@@ -1,0 +1,87 @@
+import Testing
+@testable import DiffAUROCCore
+
+// The weighted float32 exact AUROC's first pass (PackedWeightedSource.tallyBlock) sums its
+// tallies without a branch per sample: samples of weight +0 or -0.0 are masked out of the
+// keys' AND and OR, the class sizes and the prefix histogram, and each class's largest
+// weight is the largest bit pattern. Here at n >= 2^18, where the prefix histogram is
+// built and phase 2 sums it, with a third of the weights +0 or -0.0 on samples whose
+// scores lie far outside the others' (counting them would change the varying bits, and
+// counting them in the histogram would misplace every later bucket): the same bits as the
+// Double mass beside the word (WeightedSource, whose first pass goes sample by sample
+// through a branch on the weight), as the float64 widening, and as the path that checks
+// its inputs, one chunk or two.
+
+@Suite("exact AUROC, weighted float32 first pass")
+struct ExactWeightedFirstPassTests {
+    private func value(_ s: [Float], _ y: [Float], _ w: [Float], chunks: Int, unpacked: Bool) throws
+        -> Double?
+    {
+        try s.withUnsafeBufferPointer { sp in
+            try y.withUnsafeBufferPointer { yp in
+                try w.withUnsafeBufferPointer { wp in
+                    try exactAUROC(scores: sp, labels: yp, weights: wp, chunkCount: chunks,
+                                   forceUnpackedWeights: unpacked)
+                }
+            }
+        }
+    }
+
+    private func widened(_ s: [Float], _ y: [Float], _ w: [Float]) throws -> Double? {
+        let s64 = s.map(Double.init), y64 = y.map(Double.init), w64 = w.map(Double.init)
+        return try s64.withUnsafeBufferPointer { sp in
+            try y64.withUnsafeBufferPointer { yp in
+                try w64.withUnsafeBufferPointer { wp in
+                    try exactAUROC(scores: sp, labels: yp, weights: wp)
+                }
+            }
+        }
+    }
+
+    private func checked(_ s: [Float], _ y: [Float], _ w: [Float]) throws -> CheckedExactAUROC {
+        try s.withUnsafeBufferPointer { sp in
+            try y.withUnsafeBufferPointer { yp in
+                try w.withUnsafeBufferPointer { wp in
+                    try exactAUROCFloat32CheckingInputs(scores: sp, labels: yp, weights: wp)
+                }
+            }
+        }
+    }
+
+    @Test(arguments: [300_000, 1 << 18])
+    func zeroWeightsMaskedOut(n: Int) throws {
+        var rng = SplitMix(state: 31_337 + UInt64(n))
+        for scoreFamily in 0..<3 {
+            let y = (0..<n).map { k in k == 0 ? Float(0) : k == n - 1 ? 1 : Float(rng.below(2)) }
+            let w: [Float] = (0..<n).map { k in
+                if k == 0 || k == n - 1 { return 1 }
+                let r = rng.below(6)
+                return r == 0 ? 0 : r == 1 ? -0.0 : r == 2 ? Float.leastNonzeroMagnitude
+                    : Float(rng.unit() * 2 + 0x1p-20)
+            }
+            let s: [Float] = (0..<n).map { k in
+                if w[k] == 0 {  // out: scores far outside the others'
+                    return rng.below(2) == 0 ? -3e38 : 1e30
+                }
+                switch scoreFamily {
+                case 0: return Float(0.3 + 0.4 * rng.unit())             // prefix histogram used
+                case 1: return Float(rng.below(50_000)) / 1024            // ties, a wider range
+                default: return Float(0.5 + 0.25 * rng.unit())           // narrow: keys read again
+                }
+            }
+            let reference = try #require(try value(s, y, w, chunks: 1, unpacked: true))
+            for chunks in [1, 2] {
+                let packed = try #require(try value(s, y, w, chunks: chunks, unpacked: false))
+                #expect(packed.bitPattern == reference.bitPattern,
+                        "n \(n) scores \(scoreFamily) chunks \(chunks): \(packed) vs \(reference)")
+            }
+            let wide = try #require(try widened(s, y, w))
+            #expect(wide.bitPattern == reference.bitPattern)
+            #expect(try checked(s, y, w) == .value(reference))
+            // Every positive out (weight +0 or -0.0): undefined, whatever the scores.
+            let noPositives = (0..<n).map { k in y[k] == 1 ? (k % 2 == 0 ? Float(0) : -0.0) : w[k] }
+            #expect(try value(s, y, noPositives, chunks: 2, unpacked: false) == nil)
+            #expect(try checked(s, y, noPositives) == .undefined)
+        }
+    }
+}
