@@ -256,6 +256,47 @@ public func aurocOneVsOneFloat32(
     try oneVsOneGeneric(scores: scores, classes: classes, into: results)
 }
 
+// ---- a check on two threads ----
+
+/// Whether `check(context, lower, upper)` is nonzero for either half of 0..<count: the
+/// halves `chunkRange(c, of: 2, count: count)` on the calling thread and one extra thread
+/// (joined before returning) when `parallel`, else 0..<count on the calling thread (also
+/// when the thread cannot be started: the calling thread then checks both halves). The
+/// ABI layer's column input check (an O(n k) pass before any column is computed).
+/// `check` is a C function (nothing captured: no Swift heap allocation here).
+public func anyOnTwoThreads(
+    count: Int, parallel: Bool, context: UnsafeMutableRawPointer,
+    _ check: @convention(c) (UnsafeMutableRawPointer?, Int, Int) -> UInt8
+) -> Bool {
+    guard parallel, count >= 2 else { return check(context, 0, count) != 0 }
+    var found: (UInt8, UInt8) = (0, 0)
+    return withUnsafeMutableBytes(of: &found) { bytes in
+        var team = CheckTeam(count: count, context: context, check: check,
+                             found: bytes.baseAddress!.assumingMemoryBound(to: UInt8.self))
+        withUnsafeMutablePointer(to: &team) { team in
+            runAsTeam(chunkCount: 2, context: UnsafeMutableRawPointer(team)) { raw, worker in
+                raw.assumingMemoryBound(to: CheckTeam.self).pointee.run(worker)
+            }
+        }
+        return bytes[0] | bytes[1] != 0
+    }
+}
+
+/// `anyOnTwoThreads`' shared state (on its stack).
+private struct CheckTeam {
+    let count: Int
+    let context: UnsafeMutableRawPointer
+    let check: @convention(c) (UnsafeMutableRawPointer?, Int, Int) -> UInt8
+    let found: UnsafeMutablePointer<UInt8>
+
+    func run(_ worker: TeamWorker) {
+        for chunk in worker.chunks {
+            let rows = chunkRange(chunk, of: 2, count: count)
+            found[chunk] = check(context, rows.lowerBound, rows.upperBound)
+        }
+    }
+}
+
 // ---- columns ----
 
 /// The class index of a validated class value (an integer in [0, k)). Through the
