@@ -87,6 +87,10 @@ enum FastSoftParameters {
     /// Measured at n = 1,000 (one thread): the sweeps cost about 9 ns a point, a near-field
     /// kernel about 1.1 ns, so all-near pays up to ~8 kernels a point; 4 keeps a margin.
     static let allNearBudget = 4
+    /// The grid route (counting sort into cells) is taken when the scores average more
+    /// than this many points a cell width; sparser data are sorted, for the window path,
+    /// the series-window path or greedy cells.
+    static let sortingDensity = 4.0
 }
 
 /// One class after sorting: `count` points in ascending score order with their masses
@@ -169,7 +173,8 @@ struct FastSoftLayout<I: FastSoftIndices> {
 ///     let r = try fastSoftAUROC(samples, temperature: 0.1, gradient: grad, indices: NarrowSoftIndices.self)
 func fastSoftAUROC<I: FastSoftIndices>(
     _ samples: LabeledSamples, temperature: Double,
-    gradient: UnsafeMutableBufferPointer<Double>?, indices: I.Type
+    gradient: UnsafeMutableBufferPointer<Double>?, indices: I.Type,
+    testing: FastSoftTesting = FastSoftTesting()
 ) throws(CoreError) -> SoftAUROCResult {
     // Caller indices (< n) in Origin; class positions (<= n), cell indices (< n) and grid
     // counts (<= n) in Position.
@@ -244,7 +249,7 @@ func fastSoftAUROC<I: FastSoftIndices>(
     // hold one point) both classes are radix-sorted and cut into greedy cells.
     let h = FastSoftParameters.cellWidth
     let span = scaledDifference(maxScore, minScore, temperature) / h
-    let gridCount = span < Double(total) ? Int(span) + 1 : 0
+    let gridCount = span * FastSoftParameters.sortingDensity < Double(total) ? Int(span) + 1 : 0
     let cellStorage: ScratchBuffer<I.Position>
     let cellCount: Int
     if gridCount > 0 {
@@ -348,8 +353,21 @@ func fastSoftAUROC<I: FastSoftIndices>(
                                          limit: windowPairLimit(points: total)) != nil {
                 fillMasses(pos, samples, indices: I.self, maxWeight: positiveMax, total: positiveTotal.total)
                 fillMasses(neg, samples, indices: I.self, maxWeight: negativeMax, total: negativeTotal.total)
+                testing.route?.pointee = .window
                 return try windowSoftAUROC(pos, neg, indices: I.self, temperature: temperature, gradient: gradient,
-                                           sampleCount: n)
+                                           sampleCount: n, parallel: testing.parallel ?? (total >= FastSoftParameters.parallelThreshold),
+                                           series: false)
+            }
+            // A few points a temperature width: the series-window path (SeriesWindowSoftAUROC.swift),
+            // when its near pairs are few.
+            if SeriesWindowSoftAUROC.nearPairCount(pos, neg, temperature: temperature,
+                                                   limit: seriesWindowPairLimit(points: total)) != nil {
+                fillMasses(pos, samples, indices: I.self, maxWeight: positiveMax, total: positiveTotal.total)
+                fillMasses(neg, samples, indices: I.self, maxWeight: negativeMax, total: negativeTotal.total)
+                testing.route?.pointee = .seriesWindow
+                return try windowSoftAUROC(pos, neg, indices: I.self, temperature: temperature, gradient: gradient,
+                                           sampleCount: n, parallel: testing.parallel ?? (total >= FastSoftParameters.parallelThreshold),
+                                           series: true)
             }
         }
         let sortedPos = (scores, positiveCount), sortedNeg = (scores + positiveCount, negativeCount)
@@ -360,6 +378,7 @@ func fastSoftAUROC<I: FastSoftIndices>(
                              posStart: cellStorage.base!, negStart: cellStorage.base! + (cellCount + 1))
     }
     defer { cellStorage.free() }
+    testing.route?.pointee = .cells
     let cellBounds = try ScratchBuffer<Double>(count: 2 * cellCount)
     defer { cellBounds.free() }
 
@@ -509,28 +528,60 @@ func windowPairLimit(points: Int) -> Int {
     points <= Int.max / (2 * WindowSoftAUROC.pairBudget) ? WindowSoftAUROC.pairBudget * points : Int.max / 2
 }
 
-/// The window path's phases (WindowSoftAUROC.swift) on two threads, and the assembly of
-/// the result and the gradient as in `fastSoftAUROC`.
+/// The most near pairs the series-window path takes for `points` points (as
+/// `windowPairLimit`).
+func seriesWindowPairLimit(points: Int) -> Int {
+    points <= Int.max / (2 * SeriesWindowSoftAUROC.pairBudget) ? SeriesWindowSoftAUROC.pairBudget * points : Int.max / 2
+}
+
+/// Which route `fastSoftAUROC` took (reported for tests through `FastSoftTesting`).
+enum FastSoftRoute {
+    case cells, window, seriesWindow
+}
+
+/// Test hooks of `fastSoftAUROC`: `route` receives the route taken; `parallel`, when set,
+/// replaces the size rule for using a second thread on the window and series-window paths
+/// (their halves are computed the same way either way, so the bits must not change).
+struct FastSoftTesting {
+    var route: UnsafeMutablePointer<FastSoftRoute>? = nil
+    var parallel: Bool? = nil
+}
+
+/// The window path's phases (WindowSoftAUROC.swift), or with `series` the series-window
+/// path's (SeriesWindowSoftAUROC.swift), on two threads, and the assembly of the result
+/// and the gradient as in `fastSoftAUROC`. Both write potentialBelow only.
 private func windowSoftAUROC<I: FastSoftIndices>(
     _ pos: SortedClass, _ neg: SortedClass, indices: I.Type, temperature: Double,
-    gradient: UnsafeMutableBufferPointer<Double>?, sampleCount n: Int
+    gradient: UnsafeMutableBufferPointer<Double>?, sampleCount n: Int, parallel: Bool, series: Bool
 ) throws(CoreError) -> SoftAUROCResult {
     let partials = try ScratchBuffer<Double>(count: 4)
     defer { partials.free() }
     let part = partials.base!
     let total = pos.count + neg.count
-    let parallel = total >= FastSoftParameters.parallelThreshold
     let needGradient = gradient != nil
-    runConcurrently(inParallel: parallel,
-                    with: (pos: pos, neg: neg, t: temperature, part: part, grad: needGradient), { c in
-        let r = WindowSoftAUROC.positives(c.pos, c.neg, temperature: c.t, range: 0..<(c.pos.count / 2))
-        c.part[0] = r.value; c.part[1] = r.moment
-        if c.grad { WindowSoftAUROC.negatives(c.pos, c.neg, temperature: c.t, range: 0..<(c.neg.count / 2)) }
-    }, { c in
-        let r = WindowSoftAUROC.positives(c.pos, c.neg, temperature: c.t, range: (c.pos.count / 2)..<c.pos.count)
-        c.part[2] = r.value; c.part[3] = r.moment
-        if c.grad { WindowSoftAUROC.negatives(c.pos, c.neg, temperature: c.t, range: (c.neg.count / 2)..<c.neg.count) }
-    })
+    if series {
+        runConcurrently(inParallel: parallel,
+                        with: (pos: pos, neg: neg, t: temperature, part: part, grad: needGradient), { c in
+            let r = SeriesWindowSoftAUROC.positives(c.pos, c.neg, temperature: c.t, range: 0..<(c.pos.count / 2))
+            c.part[0] = r.value; c.part[1] = r.moment
+            if c.grad { SeriesWindowSoftAUROC.negatives(c.pos, c.neg, temperature: c.t, range: 0..<(c.neg.count / 2)) }
+        }, { c in
+            let r = SeriesWindowSoftAUROC.positives(c.pos, c.neg, temperature: c.t, range: (c.pos.count / 2)..<c.pos.count)
+            c.part[2] = r.value; c.part[3] = r.moment
+            if c.grad { SeriesWindowSoftAUROC.negatives(c.pos, c.neg, temperature: c.t, range: (c.neg.count / 2)..<c.neg.count) }
+        })
+    } else {
+        runConcurrently(inParallel: parallel,
+                        with: (pos: pos, neg: neg, t: temperature, part: part, grad: needGradient), { c in
+            let r = WindowSoftAUROC.positives(c.pos, c.neg, temperature: c.t, range: 0..<(c.pos.count / 2))
+            c.part[0] = r.value; c.part[1] = r.moment
+            if c.grad { WindowSoftAUROC.negatives(c.pos, c.neg, temperature: c.t, range: 0..<(c.neg.count / 2)) }
+        }, { c in
+            let r = WindowSoftAUROC.positives(c.pos, c.neg, temperature: c.t, range: (c.pos.count / 2)..<c.pos.count)
+            c.part[2] = r.value; c.part[3] = r.moment
+            if c.grad { WindowSoftAUROC.negatives(c.pos, c.neg, temperature: c.t, range: (c.neg.count / 2)..<c.neg.count) }
+        })
+    }
     var value = CompensatedSum(), moment = CompensatedSum()
     value.add(part[0]); value.add(part[2])
     moment.add(part[1]); moment.add(part[3])

@@ -1,0 +1,346 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The series-window path of the fast soft AUROC, for data that are sparse on the scale of
+/// T but too dense for the window path (WindowSoftAUROC.swift): a few points a temperature
+/// width, where cells of width T hold one or two points each and their per-cell costs
+/// dominate. No cells: the two classes are sorted and every point is a target of its own.
+///
+/// Split of the pairs of a target t (scaled difference x = (a - b) / T, a positive's
+/// score minus a negative's):
+///   - near, |x| < C = `nearDistance` = 4.5: summed directly over the contiguous window
+///     of the other sorted class (eight pairs at a time, `windowLanes` and `PairKernels8`
+///     of WindowSoftAUROC.swift, a few ulps a kernel);
+///   - far, |x| >= C: the alternating series of ExponentialFarField.swift,
+///
+///         sigmoid(x)    = 1 - sum_k (-1)^{k+1} e^{-kx},   sigmoid'(x) = sum_k (-1)^{k+1} k e^{-kx},
+///         x sigmoid'(x) = sum_k (-1)^{k+1} k x e^{-kx}     (x > 0; mirrored for x < 0),
+///
+///     kept to K = 8 terms, carried per SOURCE POINT by a sweep and vectorized over k: the
+///     state is one SIMD8 lane per k = 1...8.
+///
+/// Truncation (K = 8, C = 4.5). For x >= C the terms decrease in magnitude (k e^{-kx} and
+/// k x e^{-kx} decrease in k once x > ln 2), so each alternating remainder is at most the
+/// first omitted term: e^{-9C} = e^-40.5 = 2.6e-18 for sigmoid, 9 e^-40.5 = 2.3e-17 for
+/// sigmoid' and 9 C e^-40.5 = 1.1e-16 for x sigmoid' (k x e^{-kx} is largest at x = C for
+/// kC > 1). Masses sum to 1, so every potential and the moment err by < 2e-16 from
+/// truncation, the value by < 3e-18.
+///
+/// Running sums. The upward sweep for positive targets keeps, over the negatives that have
+/// fallen C behind the current target (the set F), with ref = the last of them,
+///     R_k = sum_F q e^{-k(ref - b)/T},   U_k = sum_F q ((ref - b)/T) e^{-k(ref - b)/T}.
+/// A new source b' moves ref up by D = (b' - ref)/T >= 0: R <- R e^{-kD},
+/// U <- (U + D R) e^{-kD}, then R += q' (its own factor is e^0 = 1). Every factor is <= 1
+/// and every term >= 0: no overflow, no cancellation. A target at d = (a - ref)/T >= C gets
+/// S_k = e^{-kd} R_k and X_k = e^{-kd} (d R_k + U_k): the far slope is sum (-1)^{k+1} k S_k,
+/// the far value M - sum (-1)^{k+1} S_k (M: the compensated mass of F, the constant term)
+/// and the far moment sum (-1)^{k+1} k X_k. The factors e^{-kD}, e^{-kd} for the eight k
+/// are one vector exponential of the eight products -k D (`exponentialOfNonPositive`, a
+/// few ulps). The downward sweep is the mirror image (sources above, no constant term);
+/// the negatives' potentials use the same sweeps with the roles of the classes swapped
+/// (R only: sigmoid' is all they need).
+///
+/// Counting. When D >= G = `countingDistance` = 40 every term of the state is at most
+/// e^-G (relative to its mass) at the new reference and further from every later target:
+/// the state is cleared (only M keeps their mass), and a target with d >= G takes no
+/// series terms. The dropped terms are bounded as in ExponentialFarField's "Counting":
+/// e^-G = 4.2e-18 on the value, G e^-G = 1.7e-16 on each potential and the moment. This
+/// also keeps subnormal numbers out of the state.
+///
+/// Rounding. Each step multiplies a term by a factor with a few ulps of error (vector
+/// exponential, product k D, the multiply), so a term carried over m steps has relative
+/// error ~3 m eps while it has decayed by e^{-kΔ} (Δ the distance covered). Steps of
+/// D = 0 (ties) multiply by exactly 1 (e^0 = 1 exactly) and add no error. A target reads
+/// the state at distance >= C, i.e. through a factor <= e^-4.5 = 0.011. The path is taken
+/// only when the near pairs are few (`pairBudget` a point on average), which bounds the
+/// points within C of one another: a run of m points within C has ~m^2 / 4 near pairs, so
+/// m <= 2 sqrt(pairBudget n) (3.6e4 at n = 10^7): a relative error of at most ~1e-11 on
+/// terms weighed by 0.011, i.e. ~1e-13 absolute on a potential in that worst case, and
+/// ~m^(1/2) eps in the typical case of independent rounding. The window sums add at most a
+/// few hundred kernels plainly (~1e-14 of a potential at worst); values and moments are
+/// p-weighted lane sums folded into compensated totals every 64 targets. All errors
+/// together stay below the 1e-12 bar by a factor of 10 or more.
+///
+/// Parallelism and reproducibility: each class is cut at half its count, and each half
+/// starts both of its sweeps from scratch: the upward sweep of the half [i0, i1) starts at
+/// the first source less than G below the half's first target (those further below only
+/// enter the constant M, summed in blocks), the downward sweep at the last source less
+/// than G above its last target. The halves are always computed this way, on one thread
+/// or two, so the bits do not depend on the thread count; partial sums are combined in a
+/// fixed order.
+///
+/// Cost: the sort, then per point at most four vector exponentials (twice as a source,
+/// twice as a target) and its window of near pairs, counted first (`nearPairCount`, with
+/// early exit) and accepted up to `pairBudget` a point.
+enum SeriesWindowSoftAUROC {
+    /// C: pairs with |x| < C are summed directly, the others by the K = 16 term series.
+    static let nearDistance = 2.5
+    /// Near pairs (|x| < C) a point the path accepts (see FastSoftAUROC.swift, dispatch).
+    static let pairBudget = 12
+
+    private static let signs = SIMD8<Double>(1, -1, 1, -1, 1, -1, 1, -1)
+    private static let signedKsLow = SIMD8<Double>(1, -2, 3, -4, 5, -6, 7, -8)
+    private static let signedKsHigh = SIMD8<Double>(9, -10, 11, -12, 13, -14, 15, -16)
+
+    /// The series state of one sweep: R_k (and U_k) for k = 1...8 (low) and 9...16 (high).
+    private struct State {
+        var rLow = SIMD8<Double>(repeating: 0), rHigh = SIMD8<Double>(repeating: 0)
+        var uLow = SIMD8<Double>(repeating: 0), uHigh = SIMD8<Double>(repeating: 0)
+        var reference = 0.0
+        var hasReference = false
+
+        /// Moves the reference to `source`, `delta` >= 0 scaled units ahead of the old one
+        /// (see "Running sums"; cleared at delta >= G, "Counting"), and adds its mass.
+        @inline(__always)
+        mutating func add(_ source: Double, mass: Double, delta: Double, withMoment: Bool) {
+            if hasReference && delta != 0 {
+                if delta >= FastSoftParameters.countingDistance {
+                    rLow = SIMD8<Double>(repeating: 0); rHigh = rLow; uLow = rLow; uHigh = rLow
+                } else {
+                    let (fLow, fHigh) = powers(delta)
+                    if withMoment {
+                        uLow = (uLow + delta * rLow) * fLow
+                        uHigh = (uHigh + delta * rHigh) * fHigh
+                    }
+                    rLow = rLow * fLow
+                    rHigh = rHigh * fHigh
+                }
+            }
+            let q = SIMD8<Double>(repeating: mass)
+            rLow += q
+            rHigh += q
+            reference = source
+            hasReference = true
+        }
+    }
+
+    /// (e^-y, ..., e^-8y) and (e^-9y, ..., e^-16y) for 0 <= y < G: one libm exp (within
+    /// 1 ulp) and its powers by rounds of multiplication (e^-ky within k + 1 ulps), instead
+    /// of vector exponentials. (e^-16y >= e^-640: no subnormal.)
+    @inline(__always)
+    private static func powers(_ y: Double) -> (SIMD8<Double>, SIMD8<Double>) {
+        let e = exp(-y)
+        let e2 = e * e
+        let p4 = SIMD4<Double>(e, e2, e, e2) * SIMD4<Double>(1, 1, e2, e2)
+        let p8 = SIMD8<Double>(lowHalf: p4, highHalf: p4 * SIMD4<Double>(repeating: p4[3]))
+        return (p8, p8 * SIMD8<Double>(repeating: p8[7]))
+    }
+
+    /// The three pair kernels of `PairKernels` in eight lanes for |x| < C (the formulas of
+    /// `PairKernels8`, inlined here: same bits).
+    @inline(__always)
+    private static func kernels(_ x: SIMD8<Double>) -> (value: SIMD8<Double>, slope: SIMD8<Double>, moment: SIMD8<Double>) {
+        let magnitude = x.replacing(with: -x, where: x .< 0)
+        let e = exponentialOfNonPositive(-magnitude)
+        let r = 1 / (1 + e)
+        let er = e * r
+        let slope = er * r
+        return (er.replacing(with: r, where: x .>= 0), slope, x * slope)
+    }
+
+    /// The number of (positive, negative) pairs with |x| < C, or nil as soon as it exceeds
+    /// `limit`. Classes sorted ascending.
+    static func nearPairCount(_ pos: SortedClass, _ neg: SortedClass, temperature t: Double, limit: Int) -> Int? {
+        let C = nearDistance
+        let a = pos.scores, b = neg.scores, nc = neg.count
+        var lo = 0, hi = 0, total = 0
+        for i in 0..<pos.count {
+            let s = a[i]
+            while lo < nc && scaledDifference(s, b[lo], t) >= C { lo += 1 }
+            if hi < lo { hi = lo }
+            while hi < nc && scaledDifference(s, b[hi], t) > -C { hi += 1 }
+            total += hi - lo
+            if total > limit { return nil }
+        }
+        return total
+    }
+
+    /// The first index k in 0...count with !below(k) (below must be true then false).
+    @inline(__always)
+    private static func partition(_ count: Int, _ below: (Int) -> Bool) -> Int {
+        var low = 0, high = count
+        while low < high {
+            let mid = (low + high) / 2
+            if below(mid) { low = mid + 1 } else { high = mid }
+        }
+        return low
+    }
+
+    /// Positives `range`: writes potentialBelow (their sum of q sigmoid' over every
+    /// negative) and returns their part of sum p sum q sigmoid and of sum p sum q x sigmoid'.
+    static func positives(_ pos: SortedClass, _ neg: SortedClass, temperature t: Double,
+                          range: Range<Int>) -> (value: Double, moment: Double) {
+        guard let first = range.first, let last = range.last else { return (0, 0) }
+        let C = nearDistance, G = FastSoftParameters.countingDistance
+        let a = pos.scores, b = neg.scores, q = neg.mass, nc = neg.count
+        var value = CompensatedSum(), moment = CompensatedSum()
+        let zero = SIMD8<Double>(repeating: 0)
+
+        // Upward: the near window and the sources below.
+        var lo = partition(nc) { scaledDifference(a[first], b[$0], t) >= G }
+        var below = CompensatedSum()
+        do {
+            var start = 0
+            while start < lo {
+                let end = Swift.min(start + 64, lo)
+                var block = 0.0
+                for j in start..<end { block += q[j] }
+                below.add(block)
+                start = end
+            }
+        }
+        var hi = lo
+        var state = State()
+        // p-weighted S_k and X_k of up to 64 targets, then folded into the totals.
+        var valueLow = zero, valueHigh = zero, momentLow = zero, momentHigh = zero, group = 0
+        for i in range {
+            let s = a[i]
+            while lo < nc && scaledDifference(s, b[lo], t) >= C {
+                let source = b[lo]
+                state.add(source, mass: q[lo], delta: scaledDifference(source, state.reference, t), withMoment: true)
+                below.add(q[lo])
+                lo += 1
+            }
+            if hi < lo { hi = lo }
+            while hi < nc && scaledDifference(s, b[hi], t) > -C { hi += 1 }
+            var sv = 0.0, ss = 0.0, sm = 0.0
+            if hi - lo >= 4 {
+                // Eight pairs side by side; lanes past the window get mass 0 and x = 0.
+                var vv = zero, vs = zero, vm = zero
+                var j = lo
+                while j < hi {
+                    let (x, w) = windowLanes(s, b, q, from: j, to: hi, count: nc, temperature: t, positive: true)
+                    let k = kernels(x)
+                    vv += w * k.value; vs += w * k.slope; vm += w * k.moment
+                    j += 8
+                }
+                sv = vv.sum(); ss = vs.sum(); sm = vm.sum()
+            } else {
+                for j in lo..<hi {
+                    let k = PairKernels(x: scaledDifference(s, b[j], t))
+                    let w = q[j]
+                    sv += w * k.value; ss += w * k.slope; sm += w * k.moment
+                }
+            }
+            let p = pos.mass[i]
+            if state.hasReference {
+                let d = scaledDifference(s, state.reference, t)
+                if d < G {
+                    let (eLow, eHigh) = powers(d)
+                    let sLow = eLow * state.rLow, sHigh = eHigh * state.rHigh
+                    ss += (signedKsLow * sLow + signedKsHigh * sHigh).sum()
+                    valueLow += p * sLow; valueHigh += p * sHigh
+                    momentLow += p * (eLow * (d * state.rLow + state.uLow))
+                    momentHigh += p * (eHigh * (d * state.rHigh + state.uHigh))
+                    group += 1
+                    if group == 64 {
+                        value.add(-(signs * (valueLow + valueHigh)).sum())
+                        moment.add((signedKsLow * momentLow + signedKsHigh * momentHigh).sum())
+                        valueLow = zero; valueHigh = zero; momentLow = zero; momentHigh = zero; group = 0
+                    }
+                }
+            }
+            value.add(p * (below.total + sv))
+            if sm != 0 { moment.add(p * sm) }
+            pos.potentialBelow[i] = ss
+        }
+        value.add(-(signs * (valueLow + valueHigh)).sum())
+        moment.add((signedKsLow * momentLow + signedKsHigh * momentHigh).sum())
+
+        // Downward: the sources above (x <= -C), targets from the top of the range.
+        var top = partition(nc) { scaledDifference(b[$0], a[last], t) < G }
+        state = State()
+        valueLow = zero; valueHigh = zero; momentLow = zero; momentHigh = zero; group = 0
+        for i in range.reversed() {
+            let s = a[i]
+            while top > 0 && scaledDifference(b[top - 1], s, t) >= C {
+                let source = b[top - 1]
+                state.add(source, mass: q[top - 1], delta: scaledDifference(state.reference, source, t), withMoment: true)
+                top -= 1
+            }
+            guard state.hasReference else { continue }
+            let d = scaledDifference(state.reference, s, t)
+            guard d < G else { continue }
+            let p = pos.mass[i]
+            let (eLow, eHigh) = powers(d)
+            let sLow = eLow * state.rLow, sHigh = eHigh * state.rHigh
+            pos.potentialBelow[i] += (signedKsLow * sLow + signedKsHigh * sHigh).sum()
+            valueLow += p * sLow; valueHigh += p * sHigh
+            momentLow += p * (eLow * (d * state.rLow + state.uLow))
+            momentHigh += p * (eHigh * (d * state.rHigh + state.uHigh))
+            group += 1
+            if group == 64 {
+                value.add((signs * (valueLow + valueHigh)).sum())
+                moment.add(-(signedKsLow * momentLow + signedKsHigh * momentHigh).sum())
+                valueLow = zero; valueHigh = zero; momentLow = zero; momentHigh = zero; group = 0
+            }
+        }
+        value.add((signs * (valueLow + valueHigh)).sum())
+        moment.add(-(signedKsLow * momentLow + signedKsHigh * momentHigh).sum())
+        return (value.total, moment.total)
+    }
+
+    /// Negatives `range`: writes potentialBelow (their sum of p sigmoid' over every positive).
+    static func negatives(_ pos: SortedClass, _ neg: SortedClass, temperature t: Double, range: Range<Int>) {
+        guard let first = range.first, let last = range.last else { return }
+        let C = nearDistance, G = FastSoftParameters.countingDistance
+        let a = pos.scores, b = neg.scores, p = pos.mass, pc = pos.count
+        let zero = SIMD8<Double>(repeating: 0)
+
+        // Upward: sources are the positives at least C below (x = (a - b) / T <= -C).
+        var lo = partition(pc) { scaledDifference(b[first], a[$0], t) >= G }
+        var hi = lo
+        var state = State()
+        for j in range {
+            let s = b[j]
+            while lo < pc && scaledDifference(s, a[lo], t) >= C {
+                let source = a[lo]
+                state.add(source, mass: p[lo], delta: scaledDifference(source, state.reference, t), withMoment: false)
+                lo += 1
+            }
+            if hi < lo { hi = lo }
+            while hi < pc && scaledDifference(a[hi], s, t) < C { hi += 1 }
+            var ss = 0.0
+            if hi - lo >= 4 {
+                var vs = zero
+                var i = lo
+                while i < hi {
+                    let (x, w) = windowLanes(s, a, p, from: i, to: hi, count: pc, temperature: t, positive: false)
+                    vs += w * kernels(x).slope
+                    i += 8
+                }
+                ss = vs.sum()
+            } else {
+                for i in lo..<hi { ss += p[i] * slopeKernel(scaledDifference(a[i], s, t)) }
+            }
+            if state.hasReference {
+                let d = scaledDifference(s, state.reference, t)
+                if d < G {
+                    let (eLow, eHigh) = powers(d)
+                    ss += (signedKsLow * (eLow * state.rLow) + signedKsHigh * (eHigh * state.rHigh)).sum()
+                }
+            }
+            neg.potentialBelow[j] = ss
+        }
+
+        // Downward: the positives at least C above.
+        var top = partition(pc) { scaledDifference(a[$0], b[last], t) < G }
+        state = State()
+        for j in range.reversed() {
+            let s = b[j]
+            while top > 0 && scaledDifference(a[top - 1], s, t) >= C {
+                let source = a[top - 1]
+                state.add(source, mass: p[top - 1], delta: scaledDifference(state.reference, source, t), withMoment: false)
+                top -= 1
+            }
+            guard state.hasReference else { continue }
+            let d = scaledDifference(state.reference, s, t)
+            guard d < G else { continue }
+            let (eLow, eHigh) = powers(d)
+            neg.potentialBelow[j] += (signedKsLow * (eLow * state.rLow) + signedKsHigh * (eHigh * state.rHigh)).sum()
+        }
+    }
+}

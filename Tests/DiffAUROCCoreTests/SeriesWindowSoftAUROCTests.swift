@@ -1,0 +1,139 @@
+import Testing
+@testable import DiffAUROCCore
+
+// The series-window path (SeriesWindowSoftAUROC.swift) against the direct pair sum
+// (.pairwise), to 1e-12 of each quantity's natural scale, on inputs that the dispatch of
+// `fastSoftAUROC` sends down that path (asserted through the route it reports), and its
+// bits with and without the second thread.
+
+/// The fast path with its test hooks: result, gradient and the route taken.
+private func fastWithRoute(_ scores: [Double], _ labels: [Double], _ weights: [Double]?, temperature: Double,
+                           parallel: Bool? = nil, gradient wantGradient: Bool = true)
+    throws -> (result: SoftAUROCResult, gradient: [Double], route: FastSoftRoute)
+{
+    var gradient = [Double](repeating: .nan, count: scores.count)
+    var route = FastSoftRoute.cells
+    let result = try gradient.withUnsafeMutableBufferPointer { g in
+        try withUnsafeMutablePointer(to: &route) { r in
+            try withSamples(scores, labels, weights) {
+                try fastSoftAUROC($0, temperature: temperature, gradient: wantGradient ? g : nil,
+                                  indices: NarrowSoftIndices.self,
+                                  testing: FastSoftTesting(route: r, parallel: parallel))
+            }
+        }
+    }
+    return (result, gradient, route)
+}
+
+/// Asserts the series-window route and 1e-12 agreement with .pairwise; returns error / bar.
+@discardableResult
+private func expectSeriesWindowMatchesPairwise(_ scores: [Double], _ labels: [Double], _ weights: [Double]?,
+                                               temperature: Double,
+                                               sourceLocation: SourceLocation = #_sourceLocation) throws -> Double {
+    let fast = try fastWithRoute(scores, labels, weights, temperature: temperature)
+    #expect(fast.route == .seriesWindow, "route \(fast.route) at T = \(temperature)", sourceLocation: sourceLocation)
+    let worst = softErrorOverBar((fast.result, fast.gradient),
+                                 try soft(scores, labels, weights, temperature: temperature, method: .pairwise),
+                                 labels: labels, weights: weights, temperature: temperature,
+                                 sourceLocation: sourceLocation)
+    #expect(worst <= 1, "worst error / bar = \(worst) at T = \(temperature)", sourceLocation: sourceLocation)
+    return worst
+}
+
+/// Uniform scores on [0, n / density): about `density` points a unit of score.
+private func uniformScores(_ n: Int, density: Double, _ rng: inout SplitMix) -> [Double] {
+    (0..<n).map { _ in Double.random(in: 0..<(Double(n) / density), using: &rng) }
+}
+
+@Test(arguments: [3.0, 3.5])
+func seriesWindowMatchesPairwiseOnUniformScores(pointsPerTemperature: Double) throws {
+    // T = 1 and about 3 points a unit: the regime between the window path
+    // (at most 40 pairs a point within 40 T) and the cells.
+    var rng = SplitMix(state: 101)
+    let n = 3000
+    let labels = labelsWithBothClasses(n, &rng, positiveRate: 0.3)
+    let scores = uniformScores(n, density: pointsPerTemperature, &rng)
+    let weights = weightsWithZeros(n, &rng)
+    try expectSeriesWindowMatchesPairwise(scores, labels, nil, temperature: 1)
+    try expectSeriesWindowMatchesPairwise(scores, labels, weights, temperature: 1)
+}
+
+@Test(arguments: [6e-4, 9e-4])
+func seriesWindowMatchesPairwiseOnNormalScores(relativeTemperature: Double) throws {
+    var rng = SplitMix(state: 102)
+    let n = 4000
+    let labels = labelsWithBothClasses(n, &rng, positiveRate: 0.3)
+    let scores = normalPlusLabelScores(labels, &rng)
+    let spread = scores.max()! - scores.min()!
+    try expectSeriesWindowMatchesPairwise(scores, labels, nil, temperature: relativeTemperature * spread)
+    try expectSeriesWindowMatchesPairwise(scores, labels, weightsWithZeros(n, &rng),
+                                          temperature: relativeTemperature * spread)
+}
+
+@Test(arguments: [1e-300, 1e-30, 1, 1e30, 1e300])
+func seriesWindowKeepsAccuracyAtEveryMagnitude(scale: Double) throws {
+    // The same configuration scaled by 1e-300 ... 1e300 (T scaled with it), plus an offset
+    // far larger than T at the huge scales: differences are formed from two scores.
+    var rng = SplitMix(state: 103)
+    let n = 2500
+    let labels = labelsWithBothClasses(n, &rng, positiveRate: 0.4)
+    let base = uniformScores(n, density: 3, &rng)
+    let offset = scale >= 1e30 ? 3 * scale * Double(n) : 0
+    let scores = base.map { $0 * scale + offset }
+    try expectSeriesWindowMatchesPairwise(scores, labels, nil, temperature: scale)
+}
+
+@Test func seriesWindowWithTiesAndClusters() throws {
+    // Runs of tied scores (state steps of D = 0), clusters far apart (D >= G clears the
+    // state), single points between them, weights with zeros.
+    var rng = SplitMix(state: 104)
+    var scores: [Double] = []
+    var centre = 0.0
+    while scores.count < 3000 {
+        // Mostly gaps of a few T, now and then one of 50 to 80 T.
+        centre += Int.random(in: 0..<40, using: &rng) == 0
+            ? Double.random(in: 50...80, using: &rng) : Double.random(in: 0.2...1.2, using: &rng)
+        let size = [1, 1, 2, 5, 12][Int.random(in: 0..<5, using: &rng)]
+        let tied = Bool.random(using: &rng)
+        for _ in 0..<size { scores.append(tied ? centre : centre + Double.random(in: 0...2, using: &rng)) }
+    }
+    let n = scores.count
+    let labels = labelsWithBothClasses(n, &rng, positiveRate: 0.5)
+    try expectSeriesWindowMatchesPairwise(scores, labels, nil, temperature: 1)
+    try expectSeriesWindowMatchesPairwise(scores, labels, weightsWithZeros(n, &rng), temperature: 1)
+    try expectSeriesWindowMatchesPairwise(scores, labels, nil, temperature: 0.7)
+}
+
+@Test func seriesWindowSameBitsWithOneAndTwoThreads() throws {
+    // Above and below the parallel threshold, the second thread forced on and off: the
+    // halves are computed the same way either way.
+    for n in [5000, 3 * FastSoftParameters.parallelThreshold] {
+        var rng = SplitMix(state: 105)
+        let labels = labelsWithBothClasses(n, &rng, positiveRate: 0.3)
+        let scores = uniformScores(n, density: 3, &rng)
+        let weights = weightsWithZeros(n, &rng)
+        for w in [nil, weights] {
+            let one = try fastWithRoute(scores, labels, w, temperature: 1, parallel: false)
+            let two = try fastWithRoute(scores, labels, w, temperature: 1, parallel: true)
+            #expect(one.route == .seriesWindow && two.route == .seriesWindow)
+            #expect(one.result.value.bitPattern == two.result.value.bitPattern)
+            #expect(one.result.dTemperature.bitPattern == two.result.dTemperature.bitPattern)
+            #expect(one.gradient.map(\.bitPattern) == two.gradient.map(\.bitPattern))
+            // auroc_soft (no gradient) takes the same route and gives the same value bits.
+            let valueOnly = try fastWithRoute(scores, labels, w, temperature: 1, gradient: false)
+            #expect(valueOnly.route == .seriesWindow)
+            #expect(valueOnly.result.value.bitPattern == one.result.value.bitPattern)
+            #expect(valueOnly.result.dTemperature.bitPattern == one.result.dTemperature.bitPattern)
+        }
+    }
+}
+
+@Test func denserDataKeepsTheCellsAndSparserTheWindow() throws {
+    var rng = SplitMix(state: 106)
+    let n = 3000
+    let labels = labelsWithBothClasses(n, &rng, positiveRate: 0.3)
+    let dense = try fastWithRoute(uniformScores(n, density: 40, &rng), labels, nil, temperature: 1)
+    #expect(dense.route == .cells)
+    let sparse = try fastWithRoute(uniformScores(n, density: 0.01, &rng), labels, nil, temperature: 1)
+    #expect(sparse.route == .window)
+}
