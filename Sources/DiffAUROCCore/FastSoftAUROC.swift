@@ -21,7 +21,7 @@ import Darwin
 //
 // Method. The points are grouped into cells of width at most h = `cellWidth` in scaled
 // units, ordered along the score axis (order inside a cell does not matter). Dense data
-// (scores spanning fewer than n cell widths) uses the grid cells g = floor((s - min)/(hT)),
+// (scores spanning fewer than n / `sortingDensity` cell widths) uses the grid cells g = floor((s - min)/(hT)),
 // filled by a two-pass counting sort; sparse data radix-sorts both classes and cuts the
 // merged points greedily: a cell starts at the first point not yet covered, lo, and takes
 // every point s with (s - lo) / T <= h. Either way, the starts of any two cells that are
@@ -44,7 +44,11 @@ import Darwin
 // WindowSoftAUROC.swift and ExponentialFarField.swift, "Counting"). On the sorting route,
 // when at most `WindowSoftAUROC.pairBudget` pairs a point lie closer than G, no cells are
 // made: each point sums its window of close pairs directly and counts the rest (the
-// window path, WindowSoftAUROC.swift). Otherwise the far sweeps keep series only for the
+// window path, WindowSoftAUROC.swift). Failing that, when at most
+// `SeriesWindowSoftAUROC.pairBudget` pairs a point lie closer than 2.5, still no cells:
+// near pairs are summed directly and far ones by a series carried per point (the
+// series-window path, SeriesWindowSoftAUROC.swift); data averaging at most
+// `sortingDensity` points a cell width take the sorting route for it. Otherwise the far sweeps keep series only for the
 // cells of the current cluster (runs of cells with gaps below G) and count the others.
 // Every score difference is formed as (s - s') / T from two scores (`scaledDifference`),
 // never as s / T - s' / T: |s / T| may be 1e10 or more, where its rounding error alone
@@ -242,11 +246,11 @@ func fastSoftAUROC<I: FastSoftIndices>(
     let scores = UnsafeMutableRawPointer(keys.base!).bindMemory(to: Double.self, capacity: total)
     let o = origins.base!
 
-    // Cells. When the scores span fewer than `total` cell widths, the cells are the
+    // Cells. When the scores span fewer than `total` / `sortingDensity` cell widths, the cells are the
     // non-empty cells of the grid lo = min + g h T (g = floor((s - min) / (h T))) and the
     // points are grouped by a counting sort on g: two passes instead of a full sort.
     // Nothing downstream needs order inside a cell. Otherwise (sparse data: most cells
-    // hold one point) both classes are radix-sorted and cut into greedy cells.
+    // hold a few points) both classes are radix-sorted, for the window or series-window path or greedy cells.
     let h = FastSoftParameters.cellWidth
     let span = scaledDifference(maxScore, minScore, temperature) / h
     let gridCount = span * FastSoftParameters.sortingDensity < Double(total) ? Int(span) + 1 : 0

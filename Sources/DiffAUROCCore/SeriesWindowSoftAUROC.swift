@@ -11,23 +11,26 @@ import Darwin
 ///
 /// Split of the pairs of a target t (scaled difference x = (a - b) / T, a positive's
 /// score minus a negative's):
-///   - near, |x| < C = `nearDistance` = 4.5: summed directly over the contiguous window
-///     of the other sorted class (eight pairs at a time, `windowLanes` and `PairKernels8`
-///     of WindowSoftAUROC.swift, a few ulps a kernel);
+///   - near, |x| < C = `nearDistance` = 2.5: summed directly over the contiguous window
+///     of the other sorted class (eight pairs at a time, `windowLanes` of
+///     WindowSoftAUROC.swift and the formulas of its `PairKernels8`, a few ulps a kernel);
 ///   - far, |x| >= C: the alternating series of ExponentialFarField.swift,
 ///
 ///         sigmoid(x)    = 1 - sum_k (-1)^{k+1} e^{-kx},   sigmoid'(x) = sum_k (-1)^{k+1} k e^{-kx},
 ///         x sigmoid'(x) = sum_k (-1)^{k+1} k x e^{-kx}     (x > 0; mirrored for x < 0),
 ///
-///     kept to K = 8 terms, carried per SOURCE POINT by a sweep and vectorized over k: the
-///     state is one SIMD8 lane per k = 1...8.
+///     kept to K = 16 terms, carried per SOURCE POINT by a sweep and vectorized over k: the
+///     state is two SIMD8 vectors, k = 1...8 and 9...16.
 ///
-/// Truncation (K = 8, C = 4.5). For x >= C the terms decrease in magnitude (k e^{-kx} and
+/// Truncation (K = 16, C = 2.5). For x >= C the terms decrease in magnitude (k e^{-kx} and
 /// k x e^{-kx} decrease in k once x > ln 2), so each alternating remainder is at most the
-/// first omitted term: e^{-9C} = e^-40.5 = 2.6e-18 for sigmoid, 9 e^-40.5 = 2.3e-17 for
-/// sigmoid' and 9 C e^-40.5 = 1.1e-16 for x sigmoid' (k x e^{-kx} is largest at x = C for
-/// kC > 1). Masses sum to 1, so every potential and the moment err by < 2e-16 from
-/// truncation, the value by < 3e-18.
+/// first omitted term: e^{-17C} = e^-42.5 = 3.5e-19 for sigmoid, 17 e^-42.5 = 6.0e-18 for
+/// sigmoid' and 17 C e^-42.5 = 1.5e-17 for x sigmoid' (k x e^{-kx} is largest at x = C for
+/// kC > 1). Masses sum to 1, so every potential and the moment err by < 2e-17 from
+/// truncation, the value by < 4e-19. (Why 16 and 2.5, not 8 and 4.5 with the same bound:
+/// the direct window costs a kernel per pair, ~2C rho pairs at rho points a unit, and
+/// dominated; 16 terms cost two vector multiplies more per step. Measured at n = 10^6,
+/// T / spread = 1e-5: 236 -> 218 ms CPU.)
 ///
 /// Running sums. The upward sweep for positive targets keeps, over the negatives that have
 /// fallen C behind the current target (the set F), with ref = the last of them,
@@ -38,8 +41,8 @@ import Darwin
 /// S_k = e^{-kd} R_k and X_k = e^{-kd} (d R_k + U_k): the far slope is sum (-1)^{k+1} k S_k,
 /// the far value M - sum (-1)^{k+1} S_k (M: the compensated mass of F, the constant term)
 /// and the far moment sum (-1)^{k+1} k X_k. The factors e^{-kD}, e^{-kd} for the eight k
-/// are one vector exponential of the eight products -k D (`exponentialOfNonPositive`, a
-/// few ulps). The downward sweep is the mirror image (sources above, no constant term);
+/// are one libm exp(-D) (within 1 ulp) and its powers by multiplication (e^{-kD} within
+/// k + 1 ulps; D < G, so e^{-16 D} > e^-640 is never subnormal). The downward sweep is the mirror image (sources above, no constant term);
 /// the negatives' potentials use the same sweeps with the roles of the classes swapped
 /// (R only: sigmoid' is all they need).
 ///
@@ -50,16 +53,17 @@ import Darwin
 /// e^-G = 4.2e-18 on the value, G e^-G = 1.7e-16 on each potential and the moment. This
 /// also keeps subnormal numbers out of the state.
 ///
-/// Rounding. Each step multiplies a term by a factor with a few ulps of error (vector
-/// exponential, product k D, the multiply), so a term carried over m steps has relative
-/// error ~3 m eps while it has decayed by e^{-kΔ} (Δ the distance covered). Steps of
-/// D = 0 (ties) multiply by exactly 1 (e^0 = 1 exactly) and add no error. A target reads
-/// the state at distance >= C, i.e. through a factor <= e^-4.5 = 0.011. The path is taken
-/// only when the near pairs are few (`pairBudget` a point on average), which bounds the
-/// points within C of one another: a run of m points within C has ~m^2 / 4 near pairs, so
-/// m <= 2 sqrt(pairBudget n) (3.6e4 at n = 10^7): a relative error of at most ~1e-11 on
-/// terms weighed by 0.011, i.e. ~1e-13 absolute on a potential in that worst case, and
-/// ~m^(1/2) eps in the typical case of independent rounding. The window sums add at most a
+/// Rounding. Each step multiplies a term by a factor with at most k + 2 ulps of error
+/// (libm exp, its k-th power, the multiply), so a term carried over m steps has relative
+/// error <= (k + 2) m eps while it has decayed by e^{-kΔ} (Δ the distance covered). Steps
+/// of D = 0 (ties) are skipped and add no error. A target reads the state at distance
+/// >= C, i.e. through a factor e^{-kC} <= e^-2.5 = 0.082 (k = 1; the higher k decay
+/// faster than their error grows). The path is taken only when the near pairs are few
+/// (`pairBudget` a point on average), which bounds the points within C of one another: a
+/// run of m points within C has ~m^2 / 4 near pairs, so m <= 2 sqrt(pairBudget n)
+/// (2.2e4 at n = 10^7): a relative error of at most ~7e-12 on terms weighed by 0.082,
+/// i.e. ~6e-13 absolute on a potential in that extreme case (one such run holding all
+/// the mass), and ~m^(1/2) eps in the typical case of independent rounding. The window sums add at most a
 /// few hundred kernels plainly (~1e-14 of a potential at worst); values and moments are
 /// p-weighted lane sums folded into compensated totals every 64 targets. All errors
 /// together stay below the 1e-12 bar by a factor of 10 or more.
@@ -72,8 +76,8 @@ import Darwin
 /// or two, so the bits do not depend on the thread count; partial sums are combined in a
 /// fixed order.
 ///
-/// Cost: the sort, then per point at most four vector exponentials (twice as a source,
-/// twice as a target) and its window of near pairs, counted first (`nearPairCount`, with
+/// Cost: the sort, then per point at most four libm exponentials and their powers (twice
+/// as a source, twice as a target) and its window of near pairs, counted first (`nearPairCount`, with
 /// early exit) and accepted up to `pairBudget` a point.
 enum SeriesWindowSoftAUROC {
     /// C: pairs with |x| < C are summed directly, the others by the K = 16 term series.

@@ -1,0 +1,102 @@
+"""The soft AUROC at middle temperatures: data a few points a temperature width, where the
+fast path takes the series-window route (SeriesWindowSoftAUROC.swift; the Swift tests in
+SeriesWindowSoftAUROCTests.swift assert that route for the same kinds of input).
+
+Accuracy against the float64 pairwise oracle (1e-12 of each quantity's natural scale), and
+the same bits from both builds of the core (x86-64 and x86-64-v3, as test_kernels.py).
+"""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+import diffauroc
+import oracle
+from checks import assert_soft_close
+from diffauroc import _lib
+
+
+def _uniform(n, density, positive_rate, seed):
+    rng = np.random.default_rng(seed)
+    labels = (rng.random(n) < positive_rate).astype(np.float64)
+    labels[0], labels[-1] = 0.0, 1.0
+    scores = rng.random(n) * (n / density)
+    return scores, labels, rng
+
+
+@pytest.mark.parametrize("density", [3.0, 3.5])
+@pytest.mark.parametrize("weighted", [False, True])
+def test_uniform_scores_match_the_oracle(density, weighted):
+    scores, labels, rng = _uniform(3000, density, 0.3, 1)
+    weights = rng.exponential(size=scores.size) if weighted else None
+    got = diffauroc.auroc_soft_grad(scores, labels, 1.0, weights=weights)
+    want = oracle.soft(scores, labels, 1.0, weights=weights)
+    assert_soft_close(got, want, labels, 1.0, weights, where=f"density {density}")
+
+
+@pytest.mark.parametrize("relative", [6e-4, 9e-4])
+def test_normal_scores_match_the_oracle(relative):
+    rng = np.random.default_rng(2)
+    n = 4000
+    labels = (rng.random(n) < 0.3).astype(np.float64)
+    labels[0], labels[-1] = 0.0, 1.0
+    scores = rng.normal(size=n) + labels
+    t = relative * float(scores.max() - scores.min())
+    got = diffauroc.auroc_soft_grad(scores, labels, t)
+    assert_soft_close(got, oracle.soft(scores, labels, t), labels, t, where=f"T / spread {relative}")
+
+
+@pytest.mark.parametrize("scale", [1e-300, 1.0, 1e300])
+def test_every_magnitude_matches_the_oracle(scale):
+    scores, labels, _ = _uniform(2500, 3.0, 0.4, 3)
+    scaled = scores * scale + (3 * scale * scores.size if scale > 1 else 0.0)
+    got = diffauroc.auroc_soft_grad(scaled, labels, scale)
+    assert_soft_close(got, oracle.soft(scaled, labels, scale), labels, scale, where=f"scale {scale}")
+
+
+CHILD = r"""
+import sys
+import numpy as np
+import diffauroc
+from diffauroc import _lib
+
+results = {"kernels": np.array(_lib.kernels())}
+for n in (3000, 70000):
+    rng = np.random.default_rng(n)
+    labels = (rng.random(n) < 0.3).astype(np.float64)
+    labels[0], labels[-1] = 0.0, 1.0
+    weights = rng.exponential(size=n)
+    for density in (3.0, 3.5):
+        scores = rng.random(n) * (n / density)
+        for w_name, w in (("unweighted", None), ("weighted", weights)):
+            value, grad, dt = diffauroc.auroc_soft_grad(scores, labels, 1.0, weights=w)
+            results[f"{n}/{density}/{w_name}"] = np.concatenate([[value, dt], grad])
+np.savez(sys.argv[1], **results)
+"""
+
+
+def _run_child(tmp_path, kernels_variable):
+    env = dict(os.environ)
+    env.pop("DIFFAUROC_KERNELS", None)
+    if kernels_variable is not None:
+        env["DIFFAUROC_KERNELS"] = kernels_variable
+    out = tmp_path / f"middle-{kernels_variable or 'auto'}.npz"
+    subprocess.run([sys.executable, "-c", CHILD, str(out)], env=env, check=True, timeout=600)
+    with np.load(out) as data:
+        return {key: data[key] for key in data.files}
+
+
+def test_both_builds_compute_the_same_bits(tmp_path):
+    auto = _run_child(tmp_path, None)
+    baseline = _run_child(tmp_path, "baseline")
+    assert str(baseline["kernels"]) == "x86-64"
+    if str(auto["kernels"]) != "x86-64-v3":
+        pytest.skip(f"this CPU runs only the {auto['kernels']} build: nothing to compare")
+    cases = sorted(key for key in auto if key != "kernels")
+    assert len(cases) == 2 * 2 * 2 and set(auto) == set(baseline)
+    differing = [key for key in cases if auto[key].tobytes() != baseline[key].tobytes()]
+    assert not differing, f"{len(differing)} of {len(cases)} cases differ: {differing}"
