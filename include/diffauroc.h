@@ -437,10 +437,13 @@ int auroc_partial_f32(const float *scores, const float *labels, const float *wei
  * started and joined before the call returns, when n * k >= 65536; each column is
  * computed on one thread, the same bits whichever thread it is and whether or not the
  * extra thread could be started. Memory: columns with sample_stride == 1 are read in
- * place; strided ones (C order, slices) are gathered a few columns per pass over the rows
- * (each pass reads the array once), into one buffer per thread of at most 2^22 elements
- * (or one column, if longer), and the same for strided label columns; one label buffer
- * of n per thread for classes (ovo: scores and labels of the two largest classes' sizes,
+ * place; strided ones (C order, slices) are gathered a few columns per pass over the rows:
+ * with two threads and room for two columns, by both threads (half of the rows each) into
+ * one shared buffer of at most 2 x 2^22 elements, so that each pass reads the array once
+ * in all; otherwise into one buffer per thread of at most 2^22 elements (or one column, if
+ * longer); the same for strided label columns; one label buffer of n per thread for
+ * classes (and n bytes of class codes for one-vs-rest with k <= 256 on the shared-buffer
+ * path) (ovo: scores and labels of the two largest classes' sizes,
  * plus n indices); plus what the single-problem function allocates per column, all freed
  * before returning. Outputs must not overlap the inputs.
  */

@@ -154,6 +154,8 @@ if [ -x "$tmp/test_alloc_fail" ]; then
 fi
 step "compile+run Tests/c/test_summary_alloc.c (summaries: k-th allocation fails, E_NO_MEMORY, outputs untouched)" \
     eval 'gcc "${CFLAGS[@]}" -rdynamic Tests/c/test_summary_alloc.c -o "$tmp/test_summary_alloc" "${LINK[@]}" -lm -pthread && run_program "$tmp/test_summary_alloc"'
+step "compile+run Tests/c/test_columns_alloc_fail.c (column exports: k-th allocation fails, E_NO_MEMORY or same bits)" \
+    eval 'gcc "${CFLAGS[@]}" -rdynamic Tests/c/test_columns_alloc_fail.c -o "$tmp/test_columns_alloc_fail" "${LINK[@]}" -lm -pthread && run_program "$tmp/test_columns_alloc_fail"'
 
 # ---- XLA FFI handlers called from C (hand-built call frames)
 compile_xla_ffi() {
