@@ -42,14 +42,14 @@ enum WindowSoftAUROC {
     /// The number of (positive, negative) pairs with |x| < G, or nil as soon as it
     /// exceeds `limit`. Classes sorted ascending.
     static func pairCount(_ pos: SortedClass, _ neg: SortedClass, temperature t: Double, limit: Int) -> Int? {
-        let G = FastSoftParameters.countingDistance
+        let far = CountingBounds(temperature: t)
         let a = pos.scores, b = neg.scores, nc = neg.count
         var lo = 0, hi = 0, total = 0
         for i in 0..<pos.count {
             let s = a[i]
-            while lo < nc && scaledDifference(s, b[lo], t) >= G { lo += 1 }
+            while lo < nc && far.atLeastG(s, b[lo]) { lo += 1 }
             if hi < lo { hi = lo }
-            while hi < nc && scaledDifference(s, b[hi], t) > -G { hi += 1 }
+            while hi < nc && far.aboveMinusG(s, b[hi]) { hi += 1 }
             total += hi - lo
             if total > limit { return nil }
         }
@@ -71,41 +71,24 @@ enum WindowSoftAUROC {
     /// their part of sum p (M + window sigmoid) and of sum p x sigmoid'.
     static func positives(_ pos: SortedClass, _ neg: SortedClass, temperature t: Double,
                           range: Range<Int>) -> (value: Double, moment: Double) {
-        let G = FastSoftParameters.countingDistance
+        let far = CountingBounds(temperature: t)
         var value = CompensatedSum(), moment = CompensatedSum()
         guard let first = range.first else { return (0, 0) }
         let a = pos.scores, b = neg.scores, q = neg.mass, nc = neg.count
-        var lo = partition(nc) { scaledDifference(a[first], b[$0], t) >= G }
+        var lo = partition(nc) { far.atLeastG(a[first], b[$0]) }
         var below = CompensatedSum()
         for j in 0..<lo { below.add(q[j]) }
         var hi = lo
         for i in range {
             let s = a[i]
-            while lo < nc && scaledDifference(s, b[lo], t) >= G {
+            while lo < nc && far.atLeastG(s, b[lo]) {
                 below.add(q[lo])
                 lo += 1
             }
             if hi < lo { hi = lo }
-            while hi < nc && scaledDifference(s, b[hi], t) > -G { hi += 1 }
+            while hi < nc && far.aboveMinusG(s, b[hi]) { hi += 1 }
             var sv = 0.0, ss = 0.0, sm = 0.0
-            var j = lo
-            if hi - lo >= 4 {
-                // Eight pairs side by side; lanes past the window get mass 0 and x = 0.
-                var vv = SIMD8<Double>(repeating: 0), vs = vv, vm = vv
-                while j < hi {
-                    let (x, w) = windowLanes(s, b, q, from: j, to: hi, count: nc, temperature: t, positive: true)
-                    let k = PairKernels8(x: x)
-                    vv += w * k.value; vs += w * k.slope; vm += w * k.moment
-                    j += 8
-                }
-                sv = vv.sum(); ss = vs.sum(); sm = vm.sum()
-            } else {
-                for j in lo..<hi {
-                    let k = PairKernels(x: scaledDifference(s, b[j], t))
-                    let w = q[j]
-                    sv += w * k.value; ss += w * k.slope; sm += w * k.moment
-                }
-            }
+            if hi > lo { (sv, ss, sm) = positiveWindow(s, b, q, from: lo, to: hi, count: nc, temperature: t) }
             let p = pos.mass[i]
             value.add(p * (below.total + sv))
             if sm != 0 { moment.add(p * sm) }
@@ -116,32 +99,115 @@ enum WindowSoftAUROC {
 
     /// Negatives `range`: writes potentialBelow (their sum of p sigmoid').
     static func negatives(_ pos: SortedClass, _ neg: SortedClass, temperature t: Double, range: Range<Int>) {
-        let G = FastSoftParameters.countingDistance
+        let far = CountingBounds(temperature: t)
         guard let first = range.first else { return }
         let a = pos.scores, b = neg.scores, p = pos.mass, pc = pos.count
         // Window of positives for b: -G < (a - b) / T < G.
-        var lo = partition(pc) { scaledDifference(a[$0], b[first], t) <= -G }
+        var lo = partition(pc) { !far.aboveMinusG(a[$0], b[first]) }
         var hi = lo
         for j in range {
             let s = b[j]
-            while lo < pc && scaledDifference(a[lo], s, t) <= -G { lo += 1 }
+            while lo < pc && !far.aboveMinusG(a[lo], s) { lo += 1 }
             if hi < lo { hi = lo }
-            while hi < pc && scaledDifference(a[hi], s, t) < G { hi += 1 }
-            var ss = 0.0
-            if hi - lo >= 4 {
-                var vs = SIMD8<Double>(repeating: 0)
-                var i = lo
-                while i < hi {
-                    let (x, w) = windowLanes(s, a, p, from: i, to: hi, count: pc, temperature: t, positive: false)
-                    vs += w * PairKernels8(x: x).slope
-                    i += 8
-                }
-                ss = vs.sum()
-            } else {
-                for i in lo..<hi { ss += p[i] * slopeKernel(scaledDifference(a[i], s, t)) }
-            }
+            while hi < pc && !far.atLeastG(a[hi], s) { hi += 1 }
+            let ss = hi > lo ? negativeWindow(s, a, p, from: lo, to: hi, count: pc, temperature: t) : 0
             neg.potentialBelow[j] = ss
         }
+    }
+}
+
+/// A positive's window sums over negatives lo ..< hi (hi > lo) of `other` (masses `mass`,
+/// `count` in all): sum q sigmoid(x), sum q sigmoid'(x), sum q x sigmoid'(x), x = (s - b) / T.
+/// Not inlined: the loop over the positives, which mostly (at small T) finds its window
+/// empty, then keeps its sums in registers.
+@inline(never)
+private func positiveWindow(_ s: Double, _ b: UnsafeMutablePointer<Double>, _ q: UnsafeMutablePointer<Double>,
+                            from lo: Int, to hi: Int, count nc: Int,
+                            temperature t: Double) -> (value: Double, slope: Double, moment: Double) {
+    var sv = 0.0, ss = 0.0, sm = 0.0
+    var j = lo
+    if hi - lo >= 4 {
+        // Eight pairs side by side; lanes past the window get mass 0 and x = 0.
+        var vv = SIMD8<Double>(repeating: 0), vs = vv, vm = vv
+        while j < hi {
+            let (x, w) = windowLanes(s, b, q, from: j, to: hi, count: nc, temperature: t, positive: true)
+            let k = PairKernels8(x: x)
+            vv += w * k.value; vs += w * k.slope; vm += w * k.moment
+            j += 8
+        }
+        sv = vv.sum(); ss = vs.sum(); sm = vm.sum()
+    } else {
+        for j in lo..<hi {
+            let k = PairKernels(x: scaledDifference(s, b[j], t))
+            let w = q[j]
+            sv += w * k.value; ss += w * k.slope; sm += w * k.moment
+        }
+    }
+    return (sv, ss, sm)
+}
+
+/// A negative's window sum over positives lo ..< hi (hi > lo) of `other` (masses `mass`):
+/// sum p sigmoid'(x), x = (a - s) / T. Not inlined, as `positiveWindow`.
+@inline(never)
+private func negativeWindow(_ s: Double, _ a: UnsafeMutablePointer<Double>, _ p: UnsafeMutablePointer<Double>,
+                            from lo: Int, to hi: Int, count pc: Int, temperature t: Double) -> Double {
+    if hi - lo >= 4 {
+        var vs = SIMD8<Double>(repeating: 0)
+        var i = lo
+        while i < hi {
+            let (x, w) = windowLanes(s, a, p, from: i, to: hi, count: pc, temperature: t, positive: false)
+            vs += w * PairKernels8(x: x).slope
+            i += 8
+        }
+        return vs.sum()
+    }
+    var ss = 0.0
+    for i in lo..<hi { ss += p[i] * slopeKernel(scaledDifference(a[i], s, t)) }
+    return ss
+}
+
+/// The window bounds' decisions scaledDifference(a, b, T) >= G and > -G without a
+/// division: for a finite difference d = a - b (rounded), scaledDifference is the rounded
+/// quotient d / T, a non-decreasing function of d that is odd (round to nearest is
+/// symmetric). So with D the least double such that d / T rounds to G or more,
+///     d / T >= G   if and only if  d >= D,
+///     d / T > -G   if and only if  not (-d / T >= G), that is d > -D,
+/// the same decisions, bit for bit. D is found once by bisection on the bit patterns of
+/// the non-negative doubles (their order is the numeric order), +infinity when no finite
+/// difference reaches G. A difference that overflows takes the division's route.
+struct CountingBounds {
+    let temperature: Double
+    let threshold: Double
+
+    init(temperature t: Double) {
+        let G = FastSoftParameters.countingDistance
+        temperature = t
+        let largest = Double.greatestFiniteMagnitude
+        if !(largest / t >= G) {
+            threshold = .infinity
+            return
+        }
+        // Invariant: (low / T >= G) is false, (high / T >= G) is true (0 / T = 0 < G).
+        var low: UInt64 = 0, high = largest.bitPattern
+        while high - low > 1 {
+            let mid = low + (high - low) / 2
+            if Double(bitPattern: mid) / t >= G { high = mid } else { low = mid }
+        }
+        threshold = Double(bitPattern: high)
+    }
+
+    /// scaledDifference(a, b, T) >= G.
+    @inline(__always)
+    func atLeastG(_ a: Double, _ b: Double) -> Bool {
+        let d = a - b
+        return d.isFinite ? d >= threshold : scaledDifference(a, b, temperature) >= FastSoftParameters.countingDistance
+    }
+
+    /// scaledDifference(a, b, T) > -G.
+    @inline(__always)
+    func aboveMinusG(_ a: Double, _ b: Double) -> Bool {
+        let d = a - b
+        return d.isFinite ? d > -threshold : scaledDifference(a, b, temperature) > -FastSoftParameters.countingDistance
     }
 }
 
