@@ -80,7 +80,8 @@ public func exactAUROCFloat32CheckingInputs(
 // varying bits taken off as its bucket, and its class in the lowest bit (1 positive).
 // Phase 1 finds those bits and the class sizes (for n >= 2^18 with 32-bit keys it also
 // histograms the keys' top 16 bits, from which phase 2 then sums the bucket histogram
-// without reading the keys again; unvalidated float32 inputs, see
+// without reading the keys again, with 9 or 10 bucket bits instead of 11 when fewer
+// varying bits lie within those 16; unvalidated float32 inputs, see
 // `exactAUROCFloat32CheckingInputs`, are also checked there, block by block); phase 2
 // histograms the buckets; phase 3 scatters the words into bucket order (the only pass
 // over memory that is not sequential); phase 4 sorts each bucket in cache (`sortWords`;
@@ -121,6 +122,9 @@ private let bucketCost = 64
 private let prefixBits = 16
 private let prefixCount = 1 << prefixBits
 private let prefixHistogramThreshold = 1 << 18
+/// The fewest bucket bits phase 2 takes from the prefix histogram rather than reading the
+/// keys again.
+private let prefixMinimumDigitBits = 9
 
 /// How a caller's samples look to the algorithm: which are in, their keys, classes and
 /// the value that travels with each through the sort.
@@ -755,9 +759,16 @@ private struct ExactTeam<Source: ExactSampleSource> {
         // Word layout: key << drop puts the top varying bit at the top; its top
         // `digitBits` bits are the bucket; the rest, shifted up, with the class below.
         let drop = varying.leadingZeroBitCount
-        let digitBits = Swift.min(topDigitBits, Key.bitWidth - drop)
         // Phase 2 can sum the prefix histogram if the bucket bits lie within the prefix
-        // (else it reads the keys again). Either way the buckets are the same.
+        // (else it reads the keys again). When the keys share more than
+        // prefixBits - topDigitBits top bits (scores in a narrower range, e.g. all in
+        // [2^-7, 1)), the buckets take only the varying bits within the prefix, if there
+        // are at least `prefixMinimumDigitBits`: fewer, larger buckets, but no second
+        // read of the scores and weights. The buckets never change the result (the sweeps
+        // depend on the sorted sequence alone).
+        let fullDigitBits = Swift.min(topDigitBits, Key.bitWidth - drop)
+        let digitBits = prefixBase != nil && drop + fullDigitBits > prefixBits
+            && prefixBits - drop >= prefixMinimumDigitBits ? prefixBits - drop : fullDigitBits
         let fromPrefix = prefixBase != nil && drop + digitBits <= prefixBits
         let bucketShift = Key.bitWidth - digitBits
         let bucketCount = 1 << digitBits

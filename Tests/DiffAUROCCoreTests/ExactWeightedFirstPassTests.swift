@@ -10,7 +10,10 @@ import Testing
 // counting them in the histogram would misplace every later bucket): the same bits as the
 // Double mass beside the word (WeightedSource, whose first pass goes sample by sample
 // through a branch on the weight), as the float64 widening, and as the path that checks
-// its inputs, one chunk or two.
+// its inputs, one chunk or two. The score families take each of phase 2's routes: 11
+// bucket bits summed from the prefix histogram, fewer (the keys share more top bits) summed
+// from it, and the keys read again; unweighted too, against the float64 path (64-bit keys,
+// no prefix histogram) and a count of the pairs.
 
 @Suite("exact AUROC, weighted float32 first pass")
 struct ExactWeightedFirstPassTests {
@@ -64,9 +67,9 @@ struct ExactWeightedFirstPassTests {
                     return rng.below(2) == 0 ? -3e38 : 1e30
                 }
                 switch scoreFamily {
-                case 0: return Float(0.3 + 0.4 * rng.unit())             // prefix histogram used
-                case 1: return Float(rng.below(50_000)) / 1024            // ties, a wider range
-                default: return Float(0.5 + 0.25 * rng.unit())           // narrow: keys read again
+                case 0: return Float(0.3 + 0.4 * rng.unit())    // 9 bucket bits, from the prefix
+                case 1: return Float(rng.below(50_000)) / 1024   // ties; 11 bits, from the prefix
+                default: return Float(0.5 + 0.25 * rng.unit())  // 6 bits left: keys read again
                 }
             }
             let reference = try #require(try value(s, y, w, chunks: 1, unpacked: true))
@@ -82,6 +85,51 @@ struct ExactWeightedFirstPassTests {
             let noPositives = (0..<n).map { k in y[k] == 1 ? (k % 2 == 0 ? Float(0) : -0.0) : w[k] }
             #expect(try value(s, y, noPositives, chunks: 2, unpacked: false) == nil)
             #expect(try checked(s, y, noPositives) == .undefined)
+        }
+    }
+
+    @Test(arguments: [300_000])
+    func unweightedBucketRoutes(n: Int) throws {
+        var rng = SplitMix(state: 4_242 + UInt64(n))
+        for scoreFamily in 0..<3 {
+            let y = (0..<n).map { k in k == 0 ? Float(0) : k == n - 1 ? 1 : Float(rng.below(2)) }
+            let s: [Float] = (0..<n).map { _ in
+                switch scoreFamily {
+                case 0: return Float(0.25 + 0.75 * rng.unit())  // 9 bucket bits, from the prefix
+                case 1: return Float(rng.below(9_000)) / 4096    // ties; 11 bits, from the prefix
+                default: return Float(0.5 + 0.25 * rng.unit())  // keys read again
+                }
+            }
+            // The pairs counted directly: sorted by score, group by group (2U exact).
+            let order = (0..<n).sorted { s[$0] < s[$1] }
+            var twiceU = 0, negativesBelow = 0, positives = 0, negatives = 0, k = 0
+            while k < n {
+                var end = k, p = 0, q = 0
+                while end < n && s[order[end]] == s[order[k]] {
+                    if y[order[end]] == 1 { p += 1 } else { q += 1 }
+                    end += 1
+                }
+                twiceU += p * (2 * negativesBelow + q)
+                negativesBelow += q
+                positives += p
+                negatives += q
+                k = end
+            }
+            let expected = Double(twiceU) / Double(2 * positives * negatives)
+            let value32 = try s.withUnsafeBufferPointer { sp in
+                try y.withUnsafeBufferPointer { yp in
+                    try exactAUROC(scores: sp, labels: yp, weights: nil)
+                }
+            }
+            let s64 = s.map(Double.init), y64 = y.map(Double.init)
+            let value64 = try s64.withUnsafeBufferPointer { sp in
+                try y64.withUnsafeBufferPointer { yp in
+                    try exactAUROC(scores: sp, labels: yp, weights: nil)
+                }
+            }
+            let v32 = try #require(value32), v64 = try #require(value64)
+            #expect(v32.bitPattern == v64.bitPattern, "scores \(scoreFamily): \(v32) vs \(v64)")
+            #expect(abs(v32 - expected) <= 2 * expected.ulp, "scores \(scoreFamily): \(v32) vs \(expected)")
         }
     }
 }
