@@ -39,13 +39,42 @@ enum WindowSoftAUROC {
     /// 150 instructions (both sides, eight lanes), so the two meet near 40.
     static let pairBudget = 40
 
-    /// The number of (positive, negative) pairs with |x| < G, or nil as soon as it
-    /// exceeds `limit`. Classes sorted ascending.
+    /// The number of (positive, negative) pairs with |x| < G, or nil if it exceeds
+    /// `limit`. Classes sorted ascending. The positives are counted in two halves, on two
+    /// threads from `FastSoftParameters.parallelThreshold` points: each half starts its
+    /// window by binary search and stops once its own count exceeds the limit, so the
+    /// answer is the same on one thread or two.
     static func pairCount(_ pos: SortedClass, _ neg: SortedClass, temperature t: Double, limit: Int) -> Int? {
+        var first = 0, second = 0
+        withUnsafeMutablePointer(to: &first) { firstCount in
+            withUnsafeMutablePointer(to: &second) { secondCount in
+                runConcurrently(inParallel: pos.count + neg.count >= FastSoftParameters.parallelThreshold,
+                                with: (pos: pos, neg: neg, t: t, limit: limit, a: firstCount, b: secondCount), { c in
+                    c.a.pointee = pairCount(c.pos, c.neg, temperature: c.t, limit: c.limit,
+                                            range: 0..<(c.pos.count / 2)) ?? -1
+                }, { c in
+                    c.b.pointee = pairCount(c.pos, c.neg, temperature: c.t, limit: c.limit,
+                                            range: (c.pos.count / 2)..<c.pos.count) ?? -1
+                })
+            }
+        }
+        // (Each count is at most limit, so the sum cannot overflow.)
+        guard first >= 0, second >= 0, first + second <= limit else { return nil }
+        return first + second
+    }
+
+    /// `pairCount` over the positives `range`: nil as soon as their count exceeds `limit`.
+    private static func pairCount(_ pos: SortedClass, _ neg: SortedClass, temperature t: Double, limit: Int,
+                                  range: Range<Int>) -> Int? {
         let far = CountingBounds(temperature: t)
+        guard let start = range.first else { return 0 }
         let a = pos.scores, b = neg.scores, nc = neg.count
-        var lo = 0, hi = 0, total = 0
-        for i in 0..<pos.count {
+        // The window's ends are the counts of negatives with x >= G and with x > -G: both
+        // grow with the positive's score, so each half finds its first ones by bisection.
+        var lo = partition(nc) { far.atLeastG(a[start], b[$0]) }
+        var hi = partition(nc) { far.aboveMinusG(a[start], b[$0]) }
+        var total = 0
+        for i in range {
             let s = a[i]
             while lo < nc && far.atLeastG(s, b[lo]) { lo += 1 }
             if hi < lo { hi = lo }
