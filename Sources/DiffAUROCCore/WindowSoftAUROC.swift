@@ -13,7 +13,8 @@
 ///
 /// where W(i) is the window of negatives with -G < x_ij < G (contiguous: x is monotone
 /// in b) and M(i) the mass of the negatives below it (x >= G), a compensated running sum
-/// as the window moves up. A negative's potential likewise sums its window of positives.
+/// as the window moves up. (The window's ends are decided without dividing, by
+/// `CountingBounds`: the same decisions as comparing `scaledDifference` with +-G.) A negative's potential likewise sums its window of positives.
 /// The dropped terms are bounded by those constants times the masses (sum 1): below
 /// 1.7e-16 on every potential and on the moment, 4.2e-18 on the value, against the 1e-12
 /// bar. The window kernels are `PairKernels` of the pairwise oracle (same argument, same
@@ -30,7 +31,8 @@
 /// Parallelism and reproducibility: each class is cut at half its count; each half finds
 /// its starting window by binary search and its starting M by summing the masses below
 /// it, so the halves are independent, always computed the same way (on one thread or
-/// two), and their partial sums are combined in a fixed order.
+/// two), and their partial sums are combined in a fixed order. `pairCount` counts the
+/// positives' halves the same way (integers: the sum does not depend on the split).
 enum WindowSoftAUROC {
     /// W <= pairBudget * n: window pairs a point that the window path accepts. Counted
     /// with callgrind at n = 10^5 (N(0, 1) + label scores, value and gradient): at 4
