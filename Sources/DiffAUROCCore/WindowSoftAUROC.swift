@@ -262,7 +262,7 @@ func windowLanes(_ s: Double, _ other: UnsafeMutablePointer<Double>, _ mass: Uns
             w.replace(with: 0, where: outside)
         }
         // (|d| <= max finite: d - d == 0 exactly, else NaN.)
-        if all((d - d) .== 0) { return (x, w) }
+        if allFinite8(d) { return (x, w) }
     }
     var x = SIMD8<Double>(repeating: 0), w = x
     for l in 0..<Swift.min(8, end - k) {
