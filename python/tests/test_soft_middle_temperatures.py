@@ -28,7 +28,7 @@ def _uniform(n, density, positive_rate, seed):
     return scores, labels, rng
 
 
-@pytest.mark.parametrize("density", [3.0, 3.5])
+@pytest.mark.parametrize("density", [1.5, 3.0, 3.5])
 @pytest.mark.parametrize("weighted", [False, True])
 def test_uniform_scores_match_the_oracle(density, weighted):
     scores, labels, rng = _uniform(3000, density, 0.3, 1)
