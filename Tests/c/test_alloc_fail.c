@@ -143,6 +143,11 @@ static report run_case(int which) {
         n = N_SOFT;
         grads = 1;
         break;
+    case 24: /* series-window route: about 3 points a temperature width at T = 0.0125 */
+        r.status = auroc_soft_grad(s, y, w, N_SOFT, 0.0125, &v, g, &dT);
+        n = N_SOFT;
+        grads = 1;
+        break;
     case 10: r.status = auroc_exact_f32(s32, y32, w32, N_SMALL, &v); break;
     case 11: r.status = auroc_soft(s, y, w, 150, 0.7, &v); break; /* 50 x 100 pairs */
     case 12:
@@ -277,6 +282,7 @@ static const char *case_names[] = {
     "auroc_partial n = 70,000, FPR [0, 0.2] (two threads)",
     "auroc_soft_hvp n = 24,000 weighted, T = 0.7 (grid cells, two threads)",
     "auroc_soft_hvp n = 24,000, T = 1e-4 (radix sort, greedy cells, two threads)",
+    "auroc_soft_grad n = 24,000 weighted, T = 0.0125 (series-window path, two threads)",
 };
 static void call_case(int which, void *out) { *(report *)out = run_case(which); }
 
