@@ -162,17 +162,6 @@ enum SeriesWindowSoftAUROC {
         return total
     }
 
-    /// The first index k in 0...count with !below(k) (below must be true then false).
-    @inline(__always)
-    private static func partition(_ count: Int, _ below: (Int) -> Bool) -> Int {
-        var low = 0, high = count
-        while low < high {
-            let mid = (low + high) / 2
-            if below(mid) { low = mid + 1 } else { high = mid }
-        }
-        return low
-    }
-
     /// Positives `range`: writes potentialBelow (their sum of q sigmoid' over every
     /// negative) and returns their part of sum p sum q sigmoid and of sum p sum q x sigmoid'.
     static func positives(_ pos: SortedClass, _ neg: SortedClass, temperature t: Double,
@@ -184,7 +173,7 @@ enum SeriesWindowSoftAUROC {
         let zero = SIMD8<Double>(repeating: 0)
 
         // Upward: the near window and the sources below.
-        var lo = partition(nc) { scaledDifference(a[first], b[$0], t) >= G }
+        var lo = WindowSoftAUROC.partition(nc) { scaledDifference(a[first], b[$0], t) >= G }
         var below = CompensatedSum()
         do {
             var start = 0
@@ -255,7 +244,7 @@ enum SeriesWindowSoftAUROC {
         moment.add((signedKsLow * momentLow + signedKsHigh * momentHigh).sum())
 
         // Downward: the sources above (x <= -C), targets from the top of the range.
-        var top = partition(nc) { scaledDifference(b[$0], a[last], t) < G }
+        var top = WindowSoftAUROC.partition(nc) { scaledDifference(b[$0], a[last], t) < G }
         state = State()
         valueLow = zero; valueHigh = zero; momentLow = zero; momentHigh = zero; group = 0
         for i in range.reversed() {
@@ -295,7 +284,7 @@ enum SeriesWindowSoftAUROC {
         let zero = SIMD8<Double>(repeating: 0)
 
         // Upward: sources are the positives at least C below (x = (a - b) / T <= -C).
-        var lo = partition(pc) { scaledDifference(b[first], a[$0], t) >= G }
+        var lo = WindowSoftAUROC.partition(pc) { scaledDifference(b[first], a[$0], t) >= G }
         var hi = lo
         var state = State()
         for j in range {
@@ -331,7 +320,7 @@ enum SeriesWindowSoftAUROC {
         }
 
         // Downward: the positives at least C above.
-        var top = partition(pc) { scaledDifference(a[$0], b[last], t) < G }
+        var top = WindowSoftAUROC.partition(pc) { scaledDifference(a[$0], b[last], t) < G }
         state = State()
         for j in range.reversed() {
             let s = b[j]

@@ -88,8 +88,9 @@ enum WindowSoftAUROC {
     }
 
     /// The first index k in 0...count with !below(k) (below must be true then false).
+    /// Also the series-window path's (SeriesWindowSoftAUROC.swift).
     @inline(__always)
-    private static func partition(_ count: Int, _ below: (Int) -> Bool) -> Int {
+    static func partition(_ count: Int, _ below: (Int) -> Bool) -> Int {
         var low = 0, high = count
         while low < high {
             let mid = (low + high) / 2
