@@ -452,8 +452,10 @@ struct ChebyshevNearField<I: FastSoftIndices> {
     /// and not read.
     @inline(__always)
     private func exponentials(_ x: UnsafeMutablePointer<Double>, count: Int) {
-        forEachStep(upTo: count, by: 8) { g in
+        var g = 0
+        while g < count {
             store8(exponentialOfNonPositive(load8(x + g)), x + g)
+            g += 8
         }
     }
 
@@ -541,13 +543,15 @@ struct ChebyshevNearField<I: FastSoftIndices> {
                         for m in 0..<r {
                             var sv = SIMD4<Double>(repeating: 0), ss = sv, sm = sv, sn = sv
                             let base = D + nodes[m]
-                            forEachStep(upTo: r, by: 4) { l in
+                            var l = 0
+                            while l < r {
                                 let k = PairKernels4(x: base - load4(nodes + l),
                                                      exponential: expD * load4(pairFactors + m * r + l),
                                                      upward: upward)
                                 let w = load4(moments + l)
                                 sv += k.value * w; ss += k.slope * w; sm += k.moment * w
                                 if negativeM2L { sn += k.slope * load4(sourceMoments + l) }
+                                l += 4
                             }
                             localValue[m] += horizontalSum4(sv); localSlope[m] += horizontalSum4(ss)
                             localMoment[m] += horizontalSum4(sm)
@@ -558,13 +562,15 @@ struct ChebyshevNearField<I: FastSoftIndices> {
                         for k in 0..<nd.count {
                             // e^-+(D - u_s) = e^-|D| e^+-u_s
                             let us = staged[k], q = staged[2 * r + k], es = expD * staged[r + k]
-                            forEachStep(upTo: r, by: 4) { m in
+                            var m = 0
+                            while m < r {
                                 let k = PairKernels4(x: (D + load4(nodes + m)) - us,
                                                      exponential: es * load4(targetNodeFactors + m),
                                                      upward: upward)
                                 store4(load4(localValue + m) + q * k.value, localValue + m)
                                 store4(load4(localSlope + m) + q * k.slope, localSlope + m)
                                 store4(load4(localMoment + m) + q * k.moment, localMoment + m)
+                                m += 4
                             }
                         }
                     } else if largeSource {
@@ -575,12 +581,14 @@ struct ChebyshevNearField<I: FastSoftIndices> {
                             // e^-+(D + u_t) = e^-|D| e^-+u_t
                             let base = D + posTargets[k], et = expD * posTargets[(upward ? 2 : 1) * r + k]
                             var sv = SIMD4<Double>(repeating: 0), ss = sv, sm = sv
-                            forEachStep(upTo: r, by: 4) { l in
+                            var l = 0
+                            while l < r {
                                 let k = PairKernels4(x: base - load4(nodes + l),
                                                      exponential: et * load4(sourceNodeFactors + l),
                                                      upward: upward)
                                 let w = load4(moments + l)
                                 sv += k.value * w; ss += k.slope * w; sm += k.moment * w
+                                l += 4
                             }
                             let p = pos.mass[i]
                             value.add(p * horizontalSum4(sv)); moment.add(p * horizontalSum4(sm))
@@ -609,11 +617,13 @@ struct ChebyshevNearField<I: FastSoftIndices> {
                             let k = i - pc.lowerBound
                             let base = D + posTargets[k], et = expD * posTargets[(upward ? 2 : 1) * r + k]
                             var sv = SIMD4<Double>(repeating: 0), ss = sv, sm = sv
-                            forEachStep(upTo: 4 * groups, by: 4) { g in
+                            var g = 0
+                            while g < 4 * groups {
                                 let k = PairKernels4(x: base - load4(staged + g),
                                                      exponential: et * load4(staged + r + g), upward: upward)
                                 let q = load4(staged + 2 * r + g)
                                 sv += k.value * q; ss += k.slope * q; sm += k.moment * q
+                                g += 4
                             }
                             let p = pos.mass[i]
                             value.add(p * horizontalSum4(sv)); moment.add(p * horizontalSum4(sm))
@@ -630,8 +640,10 @@ struct ChebyshevNearField<I: FastSoftIndices> {
                         let moments = pos.moments + pd.lowerBound
                         for m in 0..<r {
                             var ss = SIMD4<Double>(repeating: 0)
-                            forEachStep(upTo: r, by: 4) { l in
+                            var l = 0
+                            while l < r {
                                 ss += slopeKernel4(exponential: expD * load4(pairFactors + m * r + l)) * load4(moments + l)
+                                l += 4
                             }
                             localNeg[m] += horizontalSum4(ss)
                         }
@@ -639,9 +651,11 @@ struct ChebyshevNearField<I: FastSoftIndices> {
                         _ = stageSources(pos, pd, lo: loD, upward: upward, into: staged)
                         for k in 0..<pd.count {
                             let p = staged[2 * r + k], es = expD * staged[r + k]
-                            forEachStep(upTo: r, by: 4) { m in
+                            var m = 0
+                            while m < r {
                                 let slope = slopeKernel4(exponential: es * load4(targetNodeFactors + m))
                                 store4(load4(localNeg + m) + p * slope, localNeg + m)
+                                m += 4
                             }
                         }
                     } else if largeSource {
@@ -650,8 +664,10 @@ struct ChebyshevNearField<I: FastSoftIndices> {
                         for j in nc {
                             let et = expD * negTargets[(upward ? 2 : 1) * r + j - nc.lowerBound]
                             var ss = SIMD4<Double>(repeating: 0)
-                            forEachStep(upTo: r, by: 4) { l in
+                            var l = 0
+                            while l < r {
                                 ss += slopeKernel4(exponential: et * load4(sourceNodeFactors + l)) * load4(moments + l)
+                                l += 4
                             }
                             neg.potentialBelow[j] += horizontalSum4(ss)
                         }
@@ -668,8 +684,10 @@ struct ChebyshevNearField<I: FastSoftIndices> {
                         for j in nc {
                             let et = expD * negTargets[(upward ? 2 : 1) * r + j - nc.lowerBound]
                             var ss = SIMD4<Double>(repeating: 0)
-                            forEachStep(upTo: 4 * groups, by: 4) { g in
+                            var g = 0
+                            while g < 4 * groups {
                                 ss += slopeKernel4(exponential: et * load4(staged + r + g)) * load4(staged + 2 * r + g)
+                                g += 4
                             }
                             neg.potentialBelow[j] += horizontalSum4(ss)
                         }
@@ -758,16 +776,3 @@ nonisolated(unsafe) private let chebyshevConstantTable: UnsafePointer<Double>? =
     ChebyshevConstants.fill(values)
     return UnsafePointer(values)
 }()
-
-/// `body(k)` for k = 0, step, 2 step, ... below `end`, in order: a plain counted loop. (The
-/// near field's inner loops were written with `stride(from:to:by:)`, whose iterator the
-/// optimizer left as an out-of-line call in them: 4% of the time at n = 10^5, T/spread
-/// = 10^-2.)
-@inline(__always)
-func forEachStep(upTo end: Int, by step: Int, _ body: (Int) -> Void) {
-    var k = 0
-    while k < end {
-        body(k)
-        k += step
-    }
-}
