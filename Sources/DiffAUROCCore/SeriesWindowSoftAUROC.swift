@@ -12,8 +12,9 @@ import Darwin
 /// Split of the pairs of a target t (scaled difference x = (a - b) / T, a positive's
 /// score minus a negative's):
 ///   - near, |x| < C = `nearDistance` = 2.5: summed directly over the contiguous window
-///     of the other sorted class (eight pairs at a time, `windowLanes` of
-///     WindowSoftAUROC.swift and the formulas of its `PairKernels8`, a few ulps a kernel);
+///     of the other sorted class by the window path's own sums (`positiveWindow`,
+///     `negativeWindow` of WindowSoftAUROC.swift: eight pairs at a time, `PairKernels8`,
+///     a few ulps a kernel);
 ///   - far, |x| >= C: the alternating series of ExponentialFarField.swift,
 ///
 ///         sigmoid(x)    = 1 - sum_k (-1)^{k+1} e^{-kx},   sigmoid'(x) = sum_k (-1)^{k+1} k e^{-kx},
@@ -133,17 +134,6 @@ enum SeriesWindowSoftAUROC {
         return (p8, p8 * SIMD8<Double>(repeating: p8[7]))
     }
 
-    /// The three pair kernels of `PairKernels` in eight lanes for |x| < C (the formulas of
-    /// `PairKernels8`, inlined here: same bits).
-    @inline(__always)
-    private static func kernels(_ x: SIMD8<Double>) -> (value: SIMD8<Double>, slope: SIMD8<Double>, moment: SIMD8<Double>) {
-        let magnitude = x.replacing(with: -x, where: x .< 0)
-        let e = exponentialOfNonPositive(-magnitude)
-        let r = 1 / (1 + e)
-        let er = e * r
-        let slope = er * r
-        return (er.replacing(with: r, where: x .>= 0), slope, x * slope)
-    }
 
     /// The number of (positive, negative) pairs with |x| < C, or nil as soon as it exceeds
     /// `limit`. Classes sorted ascending.
@@ -199,25 +189,10 @@ enum SeriesWindowSoftAUROC {
             }
             if hi < lo { hi = lo }
             while hi < nc && scaledDifference(s, b[hi], t) > -C { hi += 1 }
-            var sv = 0.0, ss = 0.0, sm = 0.0
-            if hi - lo >= 4 {
-                // Eight pairs side by side; lanes past the window get mass 0 and x = 0.
-                var vv = zero, vs = zero, vm = zero
-                var j = lo
-                while j < hi {
-                    let (x, w) = windowLanes(s, b, q, from: j, to: hi, count: nc, temperature: t, positive: true)
-                    let k = kernels(x)
-                    vv += w * k.value; vs += w * k.slope; vm += w * k.moment
-                    j += 8
-                }
-                sv = vv.sum(); ss = vs.sum(); sm = vm.sum()
-            } else {
-                for j in lo..<hi {
-                    let k = PairKernels(x: scaledDifference(s, b[j], t))
-                    let w = q[j]
-                    sv += w * k.value; ss += w * k.slope; sm += w * k.moment
-                }
-            }
+            // The near window: the window path's sums (same kernels, same order).
+            let (sv, nearSlope, sm) = hi > lo
+                ? positiveWindow(s, b, q, from: lo, to: hi, count: nc, temperature: t) : (0, 0, 0)
+            var ss = nearSlope
             let p = pos.mass[i]
             if state.hasReference {
                 let d = scaledDifference(s, state.reference, t)
@@ -281,7 +256,6 @@ enum SeriesWindowSoftAUROC {
         guard let first = range.first, let last = range.last else { return }
         let C = nearDistance, G = FastSoftParameters.countingDistance
         let a = pos.scores, b = neg.scores, p = pos.mass, pc = pos.count
-        let zero = SIMD8<Double>(repeating: 0)
 
         // Upward: sources are the positives at least C below (x = (a - b) / T <= -C).
         var lo = WindowSoftAUROC.partition(pc) { scaledDifference(b[first], a[$0], t) >= G }
@@ -296,19 +270,7 @@ enum SeriesWindowSoftAUROC {
             }
             if hi < lo { hi = lo }
             while hi < pc && scaledDifference(a[hi], s, t) < C { hi += 1 }
-            var ss = 0.0
-            if hi - lo >= 4 {
-                var vs = zero
-                var i = lo
-                while i < hi {
-                    let (x, w) = windowLanes(s, a, p, from: i, to: hi, count: pc, temperature: t, positive: false)
-                    vs += w * kernels(x).slope
-                    i += 8
-                }
-                ss = vs.sum()
-            } else {
-                for i in lo..<hi { ss += p[i] * slopeKernel(scaledDifference(a[i], s, t)) }
-            }
+            var ss = hi > lo ? negativeWindow(s, a, p, from: lo, to: hi, count: pc, temperature: t) : 0
             if state.hasReference {
                 let d = scaledDifference(s, state.reference, t)
                 if d < G {

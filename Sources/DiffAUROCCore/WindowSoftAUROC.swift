@@ -153,7 +153,7 @@ enum WindowSoftAUROC {
 /// Not inlined: the loop over the positives, which mostly (at small T) finds its window
 /// empty, then keeps its sums in registers.
 @inline(never)
-private func positiveWindow(_ s: Double, _ b: UnsafeMutablePointer<Double>, _ q: UnsafeMutablePointer<Double>,
+func positiveWindow(_ s: Double, _ b: UnsafeMutablePointer<Double>, _ q: UnsafeMutablePointer<Double>,
                             from lo: Int, to hi: Int, count nc: Int,
                             temperature t: Double) -> (value: Double, slope: Double, moment: Double) {
     var sv = 0.0, ss = 0.0, sm = 0.0
@@ -181,7 +181,7 @@ private func positiveWindow(_ s: Double, _ b: UnsafeMutablePointer<Double>, _ q:
 /// A negative's window sum over positives lo ..< hi (hi > lo) of `other` (masses `mass`):
 /// sum p sigmoid'(x), x = (a - s) / T. Not inlined, as `positiveWindow`.
 @inline(never)
-private func negativeWindow(_ s: Double, _ a: UnsafeMutablePointer<Double>, _ p: UnsafeMutablePointer<Double>,
+func negativeWindow(_ s: Double, _ a: UnsafeMutablePointer<Double>, _ p: UnsafeMutablePointer<Double>,
                             from lo: Int, to hi: Int, count pc: Int, temperature t: Double) -> Double {
     if hi - lo >= 4 {
         var vs = SIMD8<Double>(repeating: 0)
