@@ -555,64 +555,6 @@ struct FastSoftTesting {
     var parallel: Bool? = nil
 }
 
-/// The window path's phases (WindowSoftAUROC.swift), or with `series` the series-window
-/// path's (SeriesWindowSoftAUROC.swift), on two threads, and the assembly of the result
-/// and the gradient as in `fastSoftAUROC`. Both write potentialBelow only.
-private func windowSoftAUROC<I: FastSoftIndices>(
-    _ pos: SortedClass, _ neg: SortedClass, indices: I.Type, temperature: Double,
-    gradient: UnsafeMutableBufferPointer<Double>?, sampleCount n: Int, parallel: Bool, series: Bool
-) throws(CoreError) -> SoftAUROCResult {
-    let partials = try ScratchBuffer<Double>(count: 4)
-    defer { partials.free() }
-    let part = partials.base!
-    let total = pos.count + neg.count
-    let needGradient = gradient != nil
-    if series {
-        runConcurrently(inParallel: parallel,
-                        with: (pos: pos, neg: neg, t: temperature, part: part, grad: needGradient), { c in
-            let r = SeriesWindowSoftAUROC.positives(c.pos, c.neg, temperature: c.t, range: 0..<(c.pos.count / 2))
-            c.part[0] = r.value; c.part[1] = r.moment
-            if c.grad { SeriesWindowSoftAUROC.negatives(c.pos, c.neg, temperature: c.t, range: 0..<(c.neg.count / 2)) }
-        }, { c in
-            let r = SeriesWindowSoftAUROC.positives(c.pos, c.neg, temperature: c.t, range: (c.pos.count / 2)..<c.pos.count)
-            c.part[2] = r.value; c.part[3] = r.moment
-            if c.grad { SeriesWindowSoftAUROC.negatives(c.pos, c.neg, temperature: c.t, range: (c.neg.count / 2)..<c.neg.count) }
-        })
-    } else {
-        runConcurrently(inParallel: parallel,
-                        with: (pos: pos, neg: neg, t: temperature, part: part, grad: needGradient), { c in
-            let r = WindowSoftAUROC.positives(c.pos, c.neg, temperature: c.t, range: 0..<(c.pos.count / 2))
-            c.part[0] = r.value; c.part[1] = r.moment
-            if c.grad { WindowSoftAUROC.negatives(c.pos, c.neg, temperature: c.t, range: 0..<(c.neg.count / 2)) }
-        }, { c in
-            let r = WindowSoftAUROC.positives(c.pos, c.neg, temperature: c.t, range: (c.pos.count / 2)..<c.pos.count)
-            c.part[2] = r.value; c.part[3] = r.moment
-            if c.grad { WindowSoftAUROC.negatives(c.pos, c.neg, temperature: c.t, range: (c.neg.count / 2)..<c.neg.count) }
-        })
-    }
-    var value = CompensatedSum(), moment = CompensatedSum()
-    value.add(part[0]); value.add(part[2])
-    moment.add(part[1]); moment.add(part[3])
-    if let gradient {
-        if total < n {
-            for k in gradient.indices { gradient[k] = 0 }
-        }
-        let g = gradient.baseAddress!
-        runConcurrently(inParallel: parallel, with: (g: g, pos: pos, neg: neg, t: temperature), { c in
-            let g = c.g, pos = c.pos, temperature = c.t
-            let origin = pos.origins(I.self)
-            for i in 0..<pos.count { g[Int(origin[i])] = pos.mass[i] * pos.potentialBelow[i] / temperature }
-        }, { c in
-            let g = c.g, neg = c.neg, temperature = c.t
-            let origin = neg.origins(I.self)
-            for j in 0..<neg.count { g[Int(origin[j])] = -neg.mass[j] * neg.potentialBelow[j] / temperature }
-        })
-    }
-    // Clamped to [0, 1] as in `fastSoftAUROC`.
-    let v = Swift.min(Swift.max(value.total, 0), 1)
-    return SoftAUROCResult(value: v, dTemperature: -moment.total / temperature, hasPairs: true)
-}
-
 /// The grid of the dense route: cell g = floor((s - origin) / (h T)), capped at `last`,
 /// computed as (s - origin) * (1 / (h T)) (a multiply per point instead of a division;
 /// through `scaledDifference` only where s - origin overflows). One function for the
