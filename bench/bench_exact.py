@@ -21,6 +21,19 @@ function). It prints a markdown table with ours / sort and the peers' times / ou
 writes every point to bench/exact_results.json and draws the log-log plot bench/exact.png.
 Targets (issue 14): at n = 1e6 and 1e7, ours <= 0.8x sort unweighted, <= 1.3x weighted
 (float32 and float64). Note: ours runs on two threads from n = 65536, numpy.sort on one.
+
+Spread (issue 14 asks for the bars in every run, not only the best):
+
+    .venv/bin/python bench/bench_exact.py --no-peers --processes 5 --sizes 1e6 1e7
+    .venv/bin/python bench/bench_exact.py --no-peers --processes 5 --baseline old/libdiffauroc.so
+
+runs the measurement in 5 fresh processes one after the other. In each, ours (and the
+--baseline library, if given) and numpy.sort are called in turn, interleaved, --calls
+times after one warm-up each, and each process reports per function the median wall time
+of its calls, the median CPU time (process time, both threads), and the page faults
+(minor) of one call; the ratio ours / sort is taken within each process. The table gives
+the median over the processes and the spread (min-max). Without --processes (the
+default 1) the table is the best of several calls, as before.
 """
 
 import argparse
@@ -29,6 +42,10 @@ import json
 import os
 import pathlib
 import platform
+import resource
+import statistics
+import subprocess
+import sys
 import time
 
 import numpy as np
@@ -37,8 +54,8 @@ ROOT = pathlib.Path(__file__).resolve().parents[1]
 LIBRARY = os.environ.get("DIFFAUROC_LIBRARY", str(ROOT / ".build" / "release" / "libdiffauroc.so"))
 
 
-def load_library():
-    lib = ctypes.CDLL(LIBRARY)
+def load_library(path=LIBRARY):
+    lib = ctypes.CDLL(path)
     for name in ("auroc_exact", "auroc_exact_f32"):
         f = getattr(lib, name)
         f.restype = ctypes.c_int
@@ -91,6 +108,112 @@ def repeats_for(n, slow=False):
     return {100_000: 30, 1_000_000: 10}.get(n, 3)
 
 
+def minor_faults():
+    return resource.getrusage(resource.RUSAGE_SELF).ru_minflt
+
+
+def interleaved(fns, calls):
+    """Calls each function of `fns` (name -> function) once as warm-up, then `calls` times
+    in turn (a, b, c, a, b, c, ...). Returns, per name, the median wall time, the median
+    CPU time (this process, all threads) and the median minor page faults of one call."""
+    for fn in fns.values():
+        fn()
+    samples = {name: ([], [], []) for name in fns}
+    for _ in range(calls):
+        for name, fn in fns.items():
+            faults = minor_faults()
+            cpu = time.process_time()
+            start = time.perf_counter()
+            fn()
+            wall = time.perf_counter() - start
+            cpu = time.process_time() - cpu
+            faults = minor_faults() - faults
+            samples[name][0].append(wall)
+            samples[name][1].append(cpu)
+            samples[name][2].append(faults)
+    return {name: dict(wall=statistics.median(w), cpu=statistics.median(c),
+                       faults=statistics.median(f), walls=w)
+            for name, (w, c, f) in samples.items()}
+
+
+def calls_for(n):
+    return {100_000: 41, 1_000_000: 15}.get(n, 5)
+
+
+def spread_child(args):
+    """One process of --processes: the interleaved medians as JSON on stdout."""
+    lib = load_library()
+    base = load_library(args.baseline) if args.baseline else None
+    points = []
+    for n in args.sizes:
+        for dtype in (np.float64, np.float32):
+            scores, labels, weights = make_data(n, dtype)
+            for weighted in (False, True):
+                w = weights if weighted else None
+                fns = {"ours": make_ours(lib, scores, labels, w),
+                       "sort": lambda: np.sort(scores)}
+                if base is not None:
+                    fns["base"] = make_ours(base, scores, labels, w)
+                    assert fns["base"]() == fns["ours"](), "baseline and ours differ"
+                stats = interleaved(fns, args.calls or calls_for(n))
+                points.append(dict(n=n, dtype=np.dtype(dtype).name, weighted=weighted,
+                                   **{f"{k}_{q}": v[q] for k, v in stats.items()
+                                      for q in ("wall", "cpu", "faults")}))
+    json.dump(dict(load=os.getloadavg()[0], points=points), sys.stdout)
+
+
+def spread_parent(args):
+    """--processes K: K fresh processes one after the other; median and min-max."""
+    runs = []
+    for k in range(args.processes):
+        command = [sys.executable, __file__, "--child", "--sizes", *map(str, args.sizes)]
+        if args.baseline:
+            command += ["--baseline", args.baseline]
+        if args.calls:
+            command += ["--calls", str(args.calls)]
+        out = subprocess.run(command, check=True, capture_output=True, text=True).stdout
+        runs.append(json.loads(out))
+        print(f"process {k + 1}/{args.processes} done (load {runs[-1]['load']:.2f})", flush=True)
+    names = ["ours", "sort"] + (["base"] if args.baseline else [])
+    loads = ", ".join(f"{r['load']:.2f}" for r in runs)
+    print(f"\nload average during the runs: {loads}")
+    print(f"{args.processes} processes; per process the median of its interleaved calls;"
+          " cells: median over processes [min-max]\n")
+    header = "| n | dtype | weights | ours | sort | ours / sort | ours CPU / sort CPU |"
+    rule = "|---:|---|---|---:|---:|---:|---:|"
+    if args.baseline:
+        header += " base | base / sort | ours / base |"
+        rule += "---:|---:|---:|"
+    header += " faults ours / sort |"
+    rule += "---:|"
+    print(header)
+    print(rule)
+
+    def cell(values, fmt):
+        return f"{fmt(statistics.median(values))} [{fmt(min(values))}-{fmt(max(values))}]"
+    ms = lambda t: f"{t * 1e3:.1f}"  # noqa: E731
+    ratio = lambda r: f"{r:.2f}x"  # noqa: E731
+    summary = []
+    for i, p in enumerate(runs[0]["points"]):
+        rows = [r["points"][i] for r in runs]
+        row = f"| {p['n']:,} | {p['dtype']} | {'yes' if p['weighted'] else 'no'}"
+        row += f" | {cell([q['ours_wall'] for q in rows], ms)} ms | {cell([q['sort_wall'] for q in rows], ms)} ms"
+        row += f" | {cell([q['ours_wall'] / q['sort_wall'] for q in rows], ratio)}"
+        row += f" | {cell([q['ours_cpu'] / q['sort_cpu'] for q in rows], ratio)}"
+        if args.baseline:
+            row += f" | {cell([q['base_wall'] for q in rows], ms)} ms"
+            row += f" | {cell([q['base_wall'] / q['sort_wall'] for q in rows], ratio)}"
+            row += f" | {cell([q['ours_wall'] / q['base_wall'] for q in rows], ratio)}"
+        row += f" | {statistics.median(q['ours_faults'] for q in rows):.0f} / {statistics.median(q['sort_faults'] for q in rows):.0f} |"
+        print(row)
+        summary.append(dict(n=p["n"], dtype=p["dtype"], weighted=p["weighted"], runs=rows))
+    if args.json:
+        pathlib.Path(args.json).write_text(json.dumps(dict(
+            library=LIBRARY, baseline=args.baseline, processes=args.processes,
+            loads=[r["load"] for r in runs], points=summary), indent=1) + "\n")
+        print(f"\npoints written to {args.json}")
+
+
 def make_data(n, dtype, seed=0):
     rng = np.random.default_rng(seed)
     labels = (rng.random(n) < 0.5).astype(np.float64)
@@ -115,7 +238,23 @@ def main():
     parser.add_argument("--no-peers", action="store_true", help="skip sklearn and calibrax")
     parser.add_argument("--json", default=str(ROOT / "bench" / "exact_results.json"))
     parser.add_argument("--plot", default=str(ROOT / "bench" / "exact.png"))
+    parser.add_argument("--processes", type=int, default=1,
+                        help="K > 1: K fresh processes, median and spread of interleaved calls"
+                             " (no peers, no plot)")
+    parser.add_argument("--sizes", type=lambda x: int(float(x)), nargs="+",
+                        help="sample counts (default 1e5 1e6 1e7; --quick 1e5 1e6)")
+    parser.add_argument("--calls", type=int, help="interleaved calls per process (default by n)")
+    parser.add_argument("--baseline", help="another libdiffauroc.so, timed interleaved with ours")
+    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.sizes is None:
+        args.sizes = [100_000, 1_000_000] if args.quick else [100_000, 1_000_000, 10_000_000]
+    if args.child:
+        return spread_child(args)
+    if args.processes > 1 or args.baseline:
+        if args.json == str(ROOT / "bench" / "exact_results.json"):
+            args.json = str(ROOT / "bench" / "exact_spread.json")
+        return spread_parent(args)
 
     import jax
     jax.config.update("jax_enable_x64", True)
@@ -124,7 +263,7 @@ def main():
     lib = load_library()
     kernels = lib.diffauroc_kernels().decode()
     print(f"libdiffauroc kernels: {kernels}")
-    sizes = [100_000, 1_000_000] if args.quick else [100_000, 1_000_000, 10_000_000]
+    sizes = args.sizes
     points = []
     for n in sizes:
         for dtype in (np.float64, np.float32):
