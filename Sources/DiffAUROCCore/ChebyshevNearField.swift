@@ -141,7 +141,7 @@ struct ChebyshevNearField<I: FastSoftIndices> {
 
     /// The near field's constants (`ChebyshevConstants`): the process-wide table, read in
     /// place; or, if its memory could not be had, computed into this call's scratch.
-    private func constants(_ scratch: UnsafeMutablePointer<Double>) -> UnsafeMutablePointer<Double> {
+    func constants(_ scratch: UnsafeMutablePointer<Double>) -> UnsafeMutablePointer<Double> {
         if let table = chebyshevConstantTable { return UnsafeMutablePointer(mutating: table) }
         let computed = scratch + ChebyshevScratch.constantsOffset
         ChebyshevConstants.fill(computed)
@@ -206,7 +206,7 @@ struct ChebyshevNearField<I: FastSoftIndices> {
     /// (s - lo) * (2 / (h T)) - 1 (one more rounding than dividing: 2 ulps of z in [-1, 1]),
     /// or through `scaledDifference` where s - lo or 2 / (h T) overflows.
     @inline(__always)
-    private func chebyshevVariable(_ s: Double, lo: Double) -> Double {
+    func chebyshevVariable(_ s: Double, lo: Double) -> Double {
         let d = s - lo
         if d.isFinite && zScale.isFinite { return d * zScale - 1 }
         return scaledDifference(s, lo, layout.temperature) * (2 / FastSoftParameters.cellWidth) - 1
@@ -216,7 +216,7 @@ struct ChebyshevNearField<I: FastSoftIndices> {
     /// lane (so the same bits): the difference, * (2 / (h T)), - 1. Only when some
     /// difference or the scale overflows does each lane go through `chebyshevVariable`.
     @inline(__always)
-    private func chebyshevVariables8(_ scores: UnsafeMutablePointer<Double>, lo: Double) -> SIMD8<Double> {
+    func chebyshevVariables8(_ scores: UnsafeMutablePointer<Double>, lo: Double) -> SIMD8<Double> {
         let d = load8(scores) - lo
         if allFinite8(d) && zScale.isFinite {  // d >= 0 here: a score minus its cell's lo
             return d * zScale - 1
@@ -278,58 +278,83 @@ struct ChebyshevNearField<I: FastSoftIndices> {
                              table: UnsafeMutablePointer<Double>, scratch: UnsafeMutablePointer<Double>) {
         let r = FastSoftParameters.nodes
         guard range.count > r else { return }
-        let mu = scratch + 2 * r, block = scratch + 3 * r, compensation = scratch + 4 * r
+        let mu = scratch + 2 * r, compensation = scratch + 4 * r
         for k in 0..<r {
             mu[k] = 0; compensation[k] = 0
         }
         var start = range.lowerBound
         while start < range.upperBound {
             let end = Swift.min(start + 64, range.upperBound)
-            // Eight points at a time in SIMD8 lanes (see addChebyshevSums), then the rest.
-            let lanes = vectorAccumulators(scratch)
-            for k in 0..<r { lanes[k] = SIMD8<Double>(repeating: 0) }
-            var first = start
-            while first + 8 <= end {
-                let z = chebyshevVariables8(cls.scores + first, lo: lo)
-                let q = load8(cls.mass + first)
-                // Unscaled T_k times the masses; T_k also kept for the evaluation if cached.
-                let cached = cls.chebyshev, stride = cls.chebyshevStride
-                var previous = SIMD8<Double>(repeating: 1), current = z
-                lanes[0] += q
-                lanes[1] += q * z
-                if let cached { store8(z, cached + first) }
-                let twoZ = z + z
-                for k in 2..<r {
-                    let next = twoZ * current - previous
-                    lanes[k] += q * next
-                    if let cached { store8(next, cached + (k - 1) * stride + first) }
-                    previous = current
-                    current = next
-                }
-                first += 8
-            }
-            for k in 0..<r { block[k] = lanes[k].sum() }
-            for i in first..<end {
-                let z = chebyshevVariable(cls.scores[i], lo: lo)
-                let q = cls.mass[i]
-                let cached = cls.chebyshev, stride = cls.chebyshevStride
-                var previous = 1.0, current = z
-                block[0] += q
-                block[1] += q * z
-                cached?[i] = z
-                let twoZ = 2 * z
-                for k in 2..<r {
-                    let next = twoZ * current - previous
-                    block[k] += q * next
-                    cached?[(k - 1) * stride + i] = next
-                    previous = current
-                    current = next
-                }
-            }
-            for k in 0..<r { neumaierAdd(&mu[k], &compensation[k], block[k]) }
+            addMomentBlock(cls.scores + start, cls.mass + start, count: end - start, lo: lo,
+                           cached: cls.chebyshev.map { $0 + start }, stride: cls.chebyshevStride,
+                           scratch: scratch)
             start = end
         }
-        let out = cls.moments + range.lowerBound
+        finishMoments(cls.moments + range.lowerBound, table: table, scratch: scratch)
+    }
+
+    /// One block of `cellMoments` (its `count` <= 64 points at `scores`, masses at
+    /// `masses`): the block's sums q T_k(z) in SIMD8 lanes, then the rest one by one, added
+    /// with compensation to mu (scratch + 2r, corrections at scratch + 4r). With `cached`
+    /// (the block's first point's slot of the T_k cache), T_k(z) of each point is kept.
+    /// The one-cell path (OneCellSoftAUROC.swift) calls it on blocks it gathers itself:
+    /// the same blocks in the same order give the same bits.
+    @inline(__always)
+    func addMomentBlock(_ scores: UnsafeMutablePointer<Double>, _ masses: UnsafeMutablePointer<Double>,
+                        count: Int, lo: Double, cached: UnsafeMutablePointer<Double>?, stride: Int,
+                        scratch: UnsafeMutablePointer<Double>) {
+        let r = FastSoftParameters.nodes
+        let mu = scratch + 2 * r, block = scratch + 3 * r, compensation = scratch + 4 * r
+        let end = count
+        // Eight points at a time in SIMD8 lanes (see addChebyshevSums), then the rest.
+        let lanes = vectorAccumulators(scratch)
+        for k in 0..<r { lanes[k] = SIMD8<Double>(repeating: 0) }
+        var first = 0
+        while first + 8 <= end {
+            let z = chebyshevVariables8(scores + first, lo: lo)
+            let q = load8(masses + first)
+            // Unscaled T_k times the masses; T_k also kept for the evaluation if cached.
+            var previous = SIMD8<Double>(repeating: 1), current = z
+            lanes[0] += q
+            lanes[1] += q * z
+            if let cached { store8(z, cached + first) }
+            let twoZ = z + z
+            for k in 2..<r {
+                let next = twoZ * current - previous
+                lanes[k] += q * next
+                if let cached { store8(next, cached + (k - 1) * stride + first) }
+                previous = current
+                current = next
+            }
+            first += 8
+        }
+        for k in 0..<r { block[k] = lanes[k].sum() }
+        for i in first..<end {
+            let z = chebyshevVariable(scores[i], lo: lo)
+            let q = masses[i]
+            var previous = 1.0, current = z
+            block[0] += q
+            block[1] += q * z
+            cached?[i] = z
+            let twoZ = 2 * z
+            for k in 2..<r {
+                let next = twoZ * current - previous
+                block[k] += q * next
+                cached?[(k - 1) * stride + i] = next
+                previous = current
+                current = next
+            }
+        }
+        for k in 0..<r { neumaierAdd(&mu[k], &compensation[k], block[k]) }
+    }
+
+    /// The node moments M[m] from the Chebyshev sums mu_k of `addMomentBlock` (see
+    /// `cellMoments`), written to out[0 ..< r].
+    @inline(__always)
+    func finishMoments(_ out: UnsafeMutablePointer<Double>, table: UnsafeMutablePointer<Double>,
+                       scratch: UnsafeMutablePointer<Double>) {
+        let r = FastSoftParameters.nodes
+        let mu = scratch + 2 * r, compensation = scratch + 4 * r
         for k in 0..<r { mu[k] += compensation[k] }
         for m in 0..<r {
             var sum = 0.0
@@ -483,8 +508,13 @@ struct ChebyshevNearField<I: FastSoftIndices> {
     /// cell's local expansion is then formed by both (the same bits: r^2 work), each
     /// evaluates it at its own points, and the cell-wide value and moment sum goes to the
     /// share that holds the cell's first positive.
+    ///
+    /// With `coefficientsOut` (the one-cell path, OneCellSoftAUROC.swift), the points are
+    /// not touched: the Chebyshev coefficients of a large class's sigmoid' sum are written
+    /// there instead (positives at 0 ..< r, negatives at r ..< 2r; last cell's win).
     func evaluate(cells range: Range<Int>, positives: Range<Int>, negatives: Range<Int>,
-                  scratch: UnsafeMutablePointer<Double>) -> (value: Double, moment: Double) {
+                  scratch: UnsafeMutablePointer<Double>,
+                  coefficientsOut: UnsafeMutablePointer<Double>? = nil) -> (value: Double, moment: Double) {
         let r = FastSoftParameters.nodes
         let constants = constants(scratch)
         let nodes = constants, coefficients = scratch + 2 * r
@@ -704,12 +734,20 @@ struct ChebyshevNearField<I: FastSoftIndices> {
                     }
                     value.add(sv); moment.add(sm)
                 }
-                nodeValuesToCoefficients(localSlope, coefficients, table: table)
-                addChebyshevSums(pos, pc, lo: loC, coefficients, into: pos.potentialBelow)
+                if let out = coefficientsOut {
+                    nodeValuesToCoefficients(localSlope, out, table: table)
+                } else {
+                    nodeValuesToCoefficients(localSlope, coefficients, table: table)
+                    addChebyshevSums(pos, pc, lo: loC, coefficients, into: pos.potentialBelow)
+                }
             }
             if largeN && needGradient && !nc.isEmpty {
-                nodeValuesToCoefficients(localNeg, coefficients, table: table)
-                addChebyshevSums(neg, nc, lo: loC, coefficients, into: neg.potentialBelow)
+                if let out = coefficientsOut {
+                    nodeValuesToCoefficients(localNeg, out + r, table: table)
+                } else {
+                    nodeValuesToCoefficients(localNeg, coefficients, table: table)
+                    addChebyshevSums(neg, nc, lo: loC, coefficients, into: neg.potentialBelow)
+                }
             }
         }
         return (value.total, moment.total)

@@ -234,6 +234,21 @@ func fastSoftAUROC<I: FastSoftIndices>(
         }
     }
 
+    // Scores spanning less than one cell width with both classes large: the one-cell path
+    // (OneCellSoftAUROC.swift), the grid route's computation without grouping the points.
+    // (The grid route's test below with its span < 1: a single grid cell.)
+    let h = FastSoftParameters.cellWidth
+    let span = scaledDifference(maxScore, minScore, temperature) / h
+    if span < 1 && positiveCount > FastSoftParameters.nodes && negativeCount > FastSoftParameters.nodes {
+        testing.route?.pointee = .oneCell
+        let input = OneCellInput(positiveCount: positiveCount, negativeCount: negativeCount,
+                                 positiveMax: positiveMax, negativeMax: negativeMax,
+                                 positiveTotal: positiveTotal.total, negativeTotal: negativeTotal.total,
+                                 minScore: minScore, maxScore: maxScore)
+        return try oneCellSoftAUROC(samples, temperature: temperature, gradient: gradient, indices: I.self,
+                                    input: input)
+    }
+
     // Two allocations hold everything per point: scores grouped by cell (first as sort
     // keys on the sorting route) and caller indices; and the work arrays (mass, two
     // potentials, moments: 4 doubles a point), whose memory first serves as scratch for
@@ -259,8 +274,6 @@ func fastSoftAUROC<I: FastSoftIndices>(
     // points are grouped by a counting sort on g: two passes instead of a full sort.
     // Nothing downstream needs order inside a cell. Otherwise (sparse data: most cells
     // hold a few points) both classes are radix-sorted, for the window or series-window path or greedy cells.
-    let h = FastSoftParameters.cellWidth
-    let span = scaledDifference(maxScore, minScore, temperature) / h
     let gridCount = span * FastSoftParameters.sortingDensity < Double(total) ? Int(span) + 1 : 0
     let cellStorage: ScratchBuffer<I.Position>
     let cellCount: Int
@@ -544,7 +557,7 @@ func seriesWindowPairLimit(points: Int) -> Int {
 
 /// Which route `fastSoftAUROC` took (reported for tests through `FastSoftTesting`).
 enum FastSoftRoute {
-    case cells, window, seriesWindow
+    case cells, window, seriesWindow, oneCell
 }
 
 /// Test hooks of `fastSoftAUROC`: `route` receives the route taken; `parallel`, when set,
