@@ -188,6 +188,9 @@ enum ColumnsTuning {
     /// Strided columns are gathered a group at a time (`StridedColumns.gather(columns:)`),
     /// in buffers of at most this many elements per thread (or one column, if longer).
     static let gatherBudget = 1 << 22
+    /// Rows a block of the check fused into the first pooled gather pass
+    /// (`aurocColumnsCheckingRows`): 2048 rows of 10 doubles are 160 KB, in L2.
+    static let checkBlock = 2048
 }
 
 /// The AUROC (or partial AUC) of each of the k columns of `scores` against its labels:
@@ -229,6 +232,55 @@ public func aurocColumnsFloat32(
 ) throws(CoreError) {
     try columnsGeneric(scores: scores, labels: labels, weights: weights, statistic: statistic,
                        into: results)
+}
+
+/// A check of the caller's inputs, row block by row block: `check(context, lower, upper)`
+/// is nonzero when some element of rows lower..<upper (a score of any column, a label or
+/// class, a weight) is invalid. The ABI layer's validation (the core does not know what
+/// makes an element valid for the caller); a C function, so nothing is captured.
+public struct ColumnRowsCheck {
+    public let context: UnsafeMutableRawPointer
+    public let check: @convention(c) (UnsafeMutableRawPointer?, Int, Int) -> UInt8
+
+    public init(context: UnsafeMutableRawPointer,
+                check: @convention(c) (UnsafeMutableRawPointer?, Int, Int) -> UInt8) {
+        self.context = context
+        self.check = check
+    }
+
+    @inline(__always)
+    func anyInvalid(_ rows: Range<Int>) -> Bool { check(context, rows.lowerBound, rows.upperBound) != 0 }
+}
+
+/// `aurocColumns` on inputs not yet validated: `check` is run on every row before any
+/// column is computed, and the call returns false (no result written) when it finds an
+/// invalid element, true when the columns were computed. The preconditions on the
+/// elements (finite scores, 0/1 labels, classes in [0, k), weights) are then only
+/// required of rows that `check` accepts. Where strided columns are gathered by both
+/// threads (`ColumnsTeam.runPooled`), the check runs inside the first gather pass, block
+/// by block of rows right after the block is read (its cache lines are then at hand), so
+/// that the n x k array is not read once more for the check alone; otherwise it runs
+/// before anything else, on the two halves of the rows on two threads (from n x k >=
+/// 65536). Either way every row is checked before any column is computed, and a column's
+/// value is the same bits as `aurocColumns` gives on the same (valid) inputs. May throw
+/// `.allocationFailed` before the check has run.
+public func aurocColumnsCheckingRows(
+    scores: StridedColumns<Double>, labels: ColumnLabels<Double>,
+    weights: UnsafeBufferPointer<Double>?, statistic: ColumnStatistic, check: ColumnRowsCheck,
+    into results: UnsafeMutableBufferPointer<ColumnResult>
+) throws(CoreError) -> Bool {
+    try columnsGeneric(scores: scores, labels: labels, weights: weights, statistic: statistic,
+                       into: results, check: check)
+}
+
+/// `aurocColumnsCheckingRows` on float32 inputs.
+public func aurocColumnsFloat32CheckingRows(
+    scores: StridedColumns<Float>, labels: ColumnLabels<Float>,
+    weights: UnsafeBufferPointer<Float>?, statistic: ColumnStatistic, check: ColumnRowsCheck,
+    into results: UnsafeMutableBufferPointer<ColumnResult>
+) throws(CoreError) -> Bool {
+    try columnsGeneric(scores: scores, labels: labels, weights: weights, statistic: statistic,
+                       into: results, check: check)
 }
 
 /// One-vs-one AUROCs of k classes (Hand and Till): for each pair a < b, on the samples
@@ -339,15 +391,18 @@ private struct GatherBuffers<Score: BitwiseCopyable> {
 }
 
 /// `gatherBudget`: tests only (a small budget forces several gather passes per thread).
+/// `check`: see `aurocColumnsCheckingRows`; returns false when it found an invalid row
+/// (nothing computed), else true.
+@discardableResult
 func columnsGeneric<Score: ThresholdScore & BitwiseCopyable>(
     scores: StridedColumns<Score>, labels: ColumnLabels<Score>,
     weights: UnsafeBufferPointer<Score>?, statistic: ColumnStatistic,
     into results: UnsafeMutableBufferPointer<ColumnResult>,
-    gatherBudget: Int = ColumnsTuning.gatherBudget
-) throws(CoreError) {
+    gatherBudget: Int = ColumnsTuning.gatherBudget, check: ColumnRowsCheck? = nil
+) throws(CoreError) -> Bool {
     let n = scores.rowCount, k = scores.columnCount
     precondition(results.count >= k)
-    guard k > 0 else { return }
+    guard k > 0 else { return true }
     let split = k >= 2 && n * k >= ColumnsTuning.parallelThreshold
         && (ColumnsTuning.splitColumns || statistic != .exact)
     let chunkCount = split ? 2 : 1
@@ -388,6 +443,17 @@ func columnsGeneric<Score: ThresholdScore & BitwiseCopyable>(
         let passes = (perChunk + fit - 1) / fit
         group = (perChunk + passes - 1) / passes
     }
+    // The check: inside the first pooled gather pass, else now, before anything else.
+    if let check, !pooled, n > 0 {
+        let invalid = withUnsafePointer(to: check) { pointer in
+            anyOnTwoThreads(count: n, parallel: n * k >= ColumnsTuning.parallelThreshold,
+                            context: UnsafeMutableRawPointer(mutating: pointer)) { raw, lower, upper in
+                raw!.assumingMemoryBound(to: ColumnRowsCheck.self).pointee
+                    .anyInvalid(lower..<upper) ? 1 : 0
+            }
+        }
+        if invalid { return false }
+    }
     var labelCount = gatherLabels ? group * n : 0
     if case .classes = labels { labelCount = n }
     let buffers = try GatherBuffers<Score>.allocate(
@@ -415,12 +481,19 @@ func columnsGeneric<Score: ThresholdScore & BitwiseCopyable>(
         statistic: statistic, results: results.baseAddress!, buffers: buffers,
         chunkCount: chunkCount, innerChunkCount: split ? 1 : nil, group: group,
         gatherScores: gatherScores, gatherLabels: gatherLabels, pooled: pooled, pool: pool,
-        codes: usesCodes ? codes.base : nil)
-    withUnsafeMutablePointer(to: &team) { team in
-        runAsTeam(chunkCount: chunkCount, context: UnsafeMutableRawPointer(team)) { raw, worker in
-            raw.assumingMemoryBound(to: ColumnsTeam<Score>.self).pointee.run(worker)
+        codes: usesCodes ? codes.base : nil, check: pooled ? check : nil,
+        invalid: nil)
+    // Each chunk's verdict of the fused check (written before the pass's barrier).
+    var invalid: (UInt8, UInt8) = (0, 0)
+    withUnsafeMutableBytes(of: &invalid) { bytes in
+        team.invalid = bytes.baseAddress!.assumingMemoryBound(to: UInt8.self)
+        withUnsafeMutablePointer(to: &team) { team in
+            runAsTeam(chunkCount: chunkCount, context: UnsafeMutableRawPointer(team)) { raw, worker in
+                raw.assumingMemoryBound(to: ColumnsTeam<Score>.self).pointee.run(worker)
+            }
         }
     }
+    return invalid.0 | invalid.1 == 0
 }
 
 /// The state the column team shares (on `columnsGeneric`'s stack).
@@ -445,6 +518,10 @@ private struct ColumnsTeam<Score: ThresholdScore & BitwiseCopyable> {
     /// One-vs-rest, pooled, k <= 256: each sample's class as a byte (filled by the first
     /// pass), else nil.
     let codes: UnsafeMutablePointer<UInt8>?
+    /// Pooled only: the caller's row check, run in the first pass (see `runPooled`), and
+    /// where chunk c writes its verdict (`invalid[c]`, nonzero: an invalid row).
+    let check: ColumnRowsCheck?
+    var invalid: UnsafeMutablePointer<UInt8>?
 
     func run(_ worker: TeamWorker) {
         if pooled { runPooled(worker) } else { runPerChunk(worker) }
@@ -463,19 +540,41 @@ private struct ColumnsTeam<Score: ThresholdScore & BitwiseCopyable> {
             let count = Swift.min(group, k - first)
             for chunk in worker.chunks {
                 let rows = chunkRange(chunk, of: chunkCount, count: n)
-                if gatherScores {
-                    scores.gather(columns: first, step: 1, count: count, rows: rows,
-                                  into: pool.scoreBuffer(0)!)
-                }
-                if gatherLabels, case .columns(let matrix) = labels {
-                    matrix.gather(columns: first, step: 1, count: count, rows: rows,
-                                  into: pool.labelBuffer(0)!)
-                }
-                if first == 0, let codes, case .classes(let classes) = labels {
-                    for i in rows { codes[i] = UInt8(truncatingIfNeeded: classIndex(classes[i])) }
+                if first == 0, let check {
+                    // Block by block: the check of every column of the block's rows (in
+                    // cache once the block's group columns are read), then the block's
+                    // gather and class bytes; stops at the first invalid block (classes
+                    // are converted only once checked).
+                    var start = rows.lowerBound
+                    var bad: UInt8 = 0
+                    while start < rows.upperBound {
+                        let block = start..<Swift.min(start + ColumnsTuning.checkBlock,
+                                                       rows.upperBound)
+                        if check.anyInvalid(block) {
+                            bad = 1
+                            break
+                        }
+                        gatherFirst(count: count, rows: block)
+                        start = block.upperBound
+                    }
+                    invalid![chunk] = bad
+                } else {
+                    if gatherScores {
+                        scores.gather(columns: first, step: 1, count: count, rows: rows,
+                                      into: pool.scoreBuffer(0)!)
+                    }
+                    if gatherLabels, case .columns(let matrix) = labels {
+                        matrix.gather(columns: first, step: 1, count: count, rows: rows,
+                                      into: pool.labelBuffer(0)!)
+                    }
+                    if first == 0, let codes, case .classes(let classes) = labels {
+                        for i in rows { codes[i] = UInt8(truncatingIfNeeded: classIndex(classes[i])) }
+                    }
                 }
             }
             worker.synchronize()
+            // (After the barrier both threads see both verdicts, and both stop.)
+            if first == 0, check != nil, invalid![0] | invalid![1] != 0 { return }
             for chunk in worker.chunks {
                 var g = chunk
                 while g < count {
@@ -489,6 +588,21 @@ private struct ColumnsTeam<Score: ThresholdScore & BitwiseCopyable> {
             }
             first += count
             if first < k { worker.synchronize() }
+        }
+    }
+
+    /// The first pooled pass over the rows `rows`: columns 0..<count of the scores (and
+    /// labels) into the pool, the classes into bytes.
+    @inline(__always)
+    private func gatherFirst(count: Int, rows: Range<Int>) {
+        if gatherScores {
+            scores.gather(columns: 0, step: 1, count: count, rows: rows, into: pool.scoreBuffer(0)!)
+        }
+        if gatherLabels, case .columns(let matrix) = labels {
+            matrix.gather(columns: 0, step: 1, count: count, rows: rows, into: pool.labelBuffer(0)!)
+        }
+        if let codes, case .classes(let classes) = labels {
+            for i in rows { codes[i] = UInt8(truncatingIfNeeded: classIndex(classes[i])) }
         }
     }
 

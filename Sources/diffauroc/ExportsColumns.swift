@@ -330,6 +330,11 @@ fileprivate struct ColumnInputs<Scalar: ColumnScalar> {
     /// valid column) if given. Nil when every element is valid.
     func firstError(outStatus: UnsafeMutablePointer<Int32>?) -> Status? {
         guard n > 0, anyInvalid() else { return nil }
+        return columnErrors(outStatus: outStatus)
+    }
+
+    /// `firstError` once some element is known to be invalid: the column scans alone.
+    func columnErrors(outStatus: UnsafeMutablePointer<Int32>?) -> Status? {
         var first: (row: Int, status: Status)? = nil
         for j in 0..<k {
             let error = columnError(j)
@@ -371,29 +376,42 @@ private func runColumns<Scalar: ColumnScalar>(
         case .classes(let c): guard c != nil else { return Status.nullPointer.rawValue }
         }
     }
-    let inputs = ColumnInputs(scores: scores.used(n, k), labels: labels.used(n, k),
+    var inputs = ColumnInputs(scores: scores.used(n, k), labels: labels.used(n, k),
                               weights: weights, n: rows, k: columns)
-    if let error = inputs.firstError(outStatus: outStatus) { return error.rawValue }
 
+    // The elements are checked by the core's call itself (`aurocColumnsCheckingRows`:
+    // inside its first gather pass over strided columns, else before it starts), before
+    // any column is computed; every path that returns before that call, or fails in it
+    // before the check, makes the full check here first, so that a bad element's status
+    // wins over the partial range's and over E_NO_MEMORY, as in the order of checks.
     var statistic = ColumnStatisticArgument.exact
     if let axis {
         let partialAxis: PartialAxis
         switch axis {
         case 0: partialAxis = .falsePositiveRate
         case 1: partialAxis = .truePositiveRate
-        default: return Status.badRange.rawValue
+        default: return (inputs.firstError(outStatus: outStatus) ?? .badRange).rawValue
         }
         // 0 <= lower < upper <= 1; NaN fails a comparison.
-        guard lower >= 0, lower < upper, upper <= 1 else { return Status.badRange.rawValue }
+        guard lower >= 0, lower < upper, upper <= 1 else {
+            return (inputs.firstError(outStatus: outStatus) ?? .badRange).rawValue
+        }
         statistic = .partial(partialAxis, lower: lower, upper: upper)
     }
 
-    guard let results = ColumnOutputs(count: columns) else { return Status.noMemory.rawValue }
+    guard let results = ColumnOutputs(count: columns) else {
+        return (inputs.firstError(outStatus: outStatus) ?? .noMemory).rawValue
+    }
     defer { results.free() }
     do {
-        try Scalar.columns(inputs, statistic: statistic, into: results)
+        let valid = try withUnsafeMutablePointer(to: &inputs) { (pointer) throws(OutOfMemory) -> Bool in
+            try Scalar.columns(pointer, statistic: statistic, into: results)
+        }
+        if !valid {
+            return (inputs.columnErrors(outStatus: outStatus) ?? .noMemory).rawValue
+        }
     } catch {
-        return Status.noMemory.rawValue
+        return (inputs.firstError(outStatus: outStatus) ?? .noMemory).rawValue
     }
     var aggregate = Status.ok
     var anyOneClass = false, anyBelow = false, anyNoMemory = false
@@ -525,8 +543,11 @@ fileprivate protocol ColumnScalar: BinaryFloatingPoint {
     /// The value as a Double, by a concrete conversion (one instruction; the generic
     /// `Double(_:)` and `Int(_:)` of a `BinaryFloatingPoint` are not).
     var doubleValue: Double { get }
-    static func columns(_ inputs: ColumnInputs<Self>, statistic: ColumnStatisticArgument,
-                        into results: ColumnOutputs) throws(OutOfMemory)
+    /// The columns of the inputs at `inputs`, checked by `rowsCheck` inside the core's
+    /// call: false (nothing computed) if some element is invalid.
+    static func columns(_ inputs: UnsafeMutablePointer<ColumnInputs<Self>>,
+                        statistic: ColumnStatisticArgument,
+                        into results: ColumnOutputs) throws(OutOfMemory) -> Bool
     static func oneVsOne(_ inputs: ColumnInputs<Self>, into results: ColumnOutputs) throws(OutOfMemory)
     /// `ColumnInputs<Self>.anyInvalid(rows: lower..<upper)` (1 if true) of the inputs at
     /// the pointer: the C function `anyOnTwoThreads` runs on each half.
@@ -541,29 +562,36 @@ extension Double: ColumnScalar {
                 .anyInvalid(rows: lower..<upper) ? 1 : 0
         }
     }
-    fileprivate static func columns(_ inputs: ColumnInputs<Double>, statistic: ColumnStatisticArgument,
-                        into results: ColumnOutputs) throws(OutOfMemory) {
+    fileprivate static func columns(_ pointer: UnsafeMutablePointer<ColumnInputs<Double>>,
+                        statistic: ColumnStatisticArgument,
+                        into results: ColumnOutputs) throws(OutOfMemory) -> Bool {
+        let inputs = pointer.pointee
+        let context = UnsafeMutableRawPointer(pointer)
+        var valid = true
         do {
             #if arch(x86_64)
             if activeKernels == .x86_64_v3 {
                 typealias Core = DiffAUROCCoreAVX2.ColumnResult
                 try withCoreResults(results, { Core() }) { buffer in
-                    try DiffAUROCCoreAVX2.aurocColumns(
+                    valid = try DiffAUROCCoreAVX2.aurocColumnsCheckingRows(
                         scores: inputs.avx2Scores, labels: inputs.avx2Labels,
-                        weights: inputs.weightBuffer, statistic: statistic.avx2, into: buffer)
+                        weights: inputs.weightBuffer, statistic: statistic.avx2,
+                        check: .init(context: context, check: rowsCheck), into: buffer)
                 } convert: { ColumnResultValue($0) }
-                return
+                return valid
             }
             #endif
             typealias Core = DiffAUROCCore.ColumnResult
             try withCoreResults(results, { Core() }) { buffer in
-                try DiffAUROCCore.aurocColumns(
+                valid = try DiffAUROCCore.aurocColumnsCheckingRows(
                     scores: inputs.baselineScores, labels: inputs.baselineLabels,
-                    weights: inputs.weightBuffer, statistic: statistic.baseline, into: buffer)
+                    weights: inputs.weightBuffer, statistic: statistic.baseline,
+                    check: .init(context: context, check: rowsCheck), into: buffer)
             } convert: { ColumnResultValue($0) }
         } catch {
             throw OutOfMemory()
         }
+        return valid
     }
 
     fileprivate static func oneVsOne(_ inputs: ColumnInputs<Double>, into results: ColumnOutputs) throws(OutOfMemory) {
@@ -597,29 +625,36 @@ extension Float: ColumnScalar {
                 .anyInvalid(rows: lower..<upper) ? 1 : 0
         }
     }
-    fileprivate static func columns(_ inputs: ColumnInputs<Float>, statistic: ColumnStatisticArgument,
-                        into results: ColumnOutputs) throws(OutOfMemory) {
+    fileprivate static func columns(_ pointer: UnsafeMutablePointer<ColumnInputs<Float>>,
+                        statistic: ColumnStatisticArgument,
+                        into results: ColumnOutputs) throws(OutOfMemory) -> Bool {
+        let inputs = pointer.pointee
+        let context = UnsafeMutableRawPointer(pointer)
+        var valid = true
         do {
             #if arch(x86_64)
             if activeKernels == .x86_64_v3 {
                 typealias Core = DiffAUROCCoreAVX2.ColumnResult
                 try withCoreResults(results, { Core() }) { buffer in
-                    try DiffAUROCCoreAVX2.aurocColumnsFloat32(
+                    valid = try DiffAUROCCoreAVX2.aurocColumnsFloat32CheckingRows(
                         scores: inputs.avx2Scores, labels: inputs.avx2Labels,
-                        weights: inputs.weightBuffer, statistic: statistic.avx2, into: buffer)
+                        weights: inputs.weightBuffer, statistic: statistic.avx2,
+                        check: .init(context: context, check: rowsCheck), into: buffer)
                 } convert: { ColumnResultValue($0) }
-                return
+                return valid
             }
             #endif
             typealias Core = DiffAUROCCore.ColumnResult
             try withCoreResults(results, { Core() }) { buffer in
-                try DiffAUROCCore.aurocColumnsFloat32(
+                valid = try DiffAUROCCore.aurocColumnsFloat32CheckingRows(
                     scores: inputs.baselineScores, labels: inputs.baselineLabels,
-                    weights: inputs.weightBuffer, statistic: statistic.baseline, into: buffer)
+                    weights: inputs.weightBuffer, statistic: statistic.baseline,
+                    check: .init(context: context, check: rowsCheck), into: buffer)
             } convert: { ColumnResultValue($0) }
         } catch {
             throw OutOfMemory()
         }
+        return valid
     }
 
     fileprivate static func oneVsOne(_ inputs: ColumnInputs<Float>, into results: ColumnOutputs) throws(OutOfMemory) {

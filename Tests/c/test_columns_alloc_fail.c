@@ -7,7 +7,8 @@
  * threads). Each call returns; per column, either its value with the bits of an unfailed
  * call and DIFFAUROC_OK, or DIFFAUROC_E_NO_MEMORY (in out_status, or for the whole call)
  * with its value untouched; the call's status is DIFFAUROC_OK exactly when every column's
- * is. Never an abort.
+ * is. Never an abort. Then four invalid inputs (a bad score, class or label, in
+ * either half): with each allocation failing in turn, the bad element's status.
  *
  *   gcc -std=c99 -Wall -Wextra -Werror -pedantic -I include -I Tests/c -rdynamic \
  *       Tests/c/test_columns_alloc_fail.c -o test_columns_alloc_fail -L.build/release \
@@ -39,6 +40,9 @@ int main(void) {
 enum { N = 20000, K = 5, PAIRS = K * K };
 static double s[N * K], y[N * K], c[N];
 static float s32[N * K], c32[N];
+/* The same inputs with one bad element each (the invalid sweep below). */
+static double s_bad[N * K], y_bad[N * K], c_bad[N];
+static float c32_bad[N];
 
 typedef struct {
     int status;
@@ -60,7 +64,14 @@ static void run_case(int which, void *out) {
     case 2:
         r->status = auroc_exact_columns(s, N, K, K, 1, y, K, 1, NULL, r->values, r->statuses);
         break;
-    default: r->status = auroc_exact_ovo(s, N, K, K, 1, c, r->values, r->statuses); break;
+    case 3: r->status = auroc_exact_ovo(s, N, K, K, 1, c, r->values, r->statuses); break;
+    /* invalid inputs (see sweep_invalid) */
+    case 4: r->status = auroc_exact_ovr(s_bad, N, K, K, 1, c, NULL, r->values, r->statuses); break;
+    case 5: r->status = auroc_exact_ovr_f32(s32, N, K, K, 1, c32_bad, NULL, r->values, r->statuses); break;
+    case 6:
+        r->status = auroc_exact_columns(s, N, K, K, 1, y_bad, K, 1, NULL, r->values, r->statuses);
+        break;
+    default: r->status = auroc_exact_ovr(s, N, K, K, 1, c_bad, NULL, r->values, r->statuses); break;
     }
     shim_armed = 0;
 }
@@ -70,6 +81,10 @@ static const char *names[] = {
     "auroc_exact_ovr_f32 20,000 x 5, C order (two threads)",
     "auroc_exact_columns 20,000 x 5, C-ordered labels (two threads)",
     "auroc_exact_ovo 20,000 x 5, C order (two threads)",
+    "auroc_exact_ovr, a NaN score at the last row of column 3",
+    "auroc_exact_ovr_f32, class 2.5 in the first row of the second half",
+    "auroc_exact_columns, label 0.5 at row 2048 of column 1",
+    "auroc_exact_ovr, a NaN class at row 0",
 };
 
 /* Whether `got` is a correct outcome next to the unfailed `want` (see the file comment). */
@@ -128,6 +143,48 @@ static void sweep(int which) {
     if (bad == 0) printf("ok   %s\n", what);
 }
 
+/* Invalid inputs: the element check of the column exports runs inside the core's call
+ * (in its first gather pass), after some of the call's allocations; whichever allocation
+ * fails, the bad element's status wins (the header's order of checks: the samples before
+ * E_NO_MEMORY), with the same out_status as unfailed and no value written. */
+static void sweep_invalid(int which, int expected) {
+    report want, got;
+    long allocations, k;
+    int bad = 0;
+    char what[300];
+    run_case(which, &want);
+    allocations = shim_count_allocations(run_case, which, &want);
+    snprintf(what, sizeof what, "%s: unfailed status %d (expected %d)", names[which],
+             want.status, expected);
+    CHECK(want.status == expected, what);
+    for (k = 1; k <= allocations + 1; k++) {
+        int status = shim_run_failing(k, run_case, which, &got, sizeof got), j, ok;
+        if (status != 0) {
+            snprintf(what, sizeof what, "%s: allocation %ld of %ld failing: the child did not "
+                     "return normally (%d)", names[which], k, allocations, status);
+            CHECK(0, what);
+            bad++;
+            continue;
+        }
+        ok = got.status == expected;
+        for (j = 0; j < K; j++) {
+            if (got.values[j] != SENT || got.statuses[j] != want.statuses[j]) ok = 0;
+        }
+        if (!ok) {
+            snprintf(what, sizeof what, "%s: allocation %ld failing: status %d, not the "
+                     "element's %d with the unfailed out_status and no value", names[which],
+                     k, got.status, expected);
+            CHECK(0, what);
+            bad++;
+        }
+    }
+    snprintf(what, sizeof what, "%s: each of its %ld allocations failed in turn: the "
+             "element's status %d every time, no value written", names[which], allocations,
+             expected);
+    CHECK(bad == 0, what);
+    if (bad == 0) printf("ok   %s\n", what);
+}
+
 int main(void) {
     size_t i;
     int which;
@@ -142,6 +199,18 @@ int main(void) {
         c32[i] = (float)c[i];
     }
     for (which = 0; which < 4; which++) sweep(which);
+    memcpy(s_bad, s, sizeof s);
+    memcpy(y_bad, y, sizeof y);
+    memcpy(c_bad, c, sizeof c);
+    for (i = 0; i < N; i++) c32_bad[i] = c32[i];
+    s_bad[(size_t)(N - 1) * K + 3] = NAN;
+    c32_bad[N / 2] = 2.5f;
+    y_bad[(size_t)2048 * K + 1] = 0.5;
+    c_bad[0] = NAN;
+    sweep_invalid(4, DIFFAUROC_E_NONFINITE_SCORE);
+    sweep_invalid(5, DIFFAUROC_E_BAD_CLASS);
+    sweep_invalid(6, DIFFAUROC_E_BAD_LABEL);
+    sweep_invalid(7, DIFFAUROC_E_BAD_CLASS);
     return check_summary();
 }
 #endif
