@@ -14,8 +14,10 @@
 /// Returns nil when there is no positive or no negative sample of positive weight: AUROC
 /// is undefined then. Throws `.allocationFailed` if scratch memory (one key per sample
 /// plus one per sample of the largest buckets, at most two in all; weighted, a 16-byte
-/// word per sample for float64, 8 bytes for float32) cannot be had. Uses one extra thread for n >= 65536 (joined before it
-/// returns). Preconditions: `samples` validated (see `LabeledSamples`).
+/// word per sample for float64, 8 bytes for float32; an array of 4 MiB or more takes up
+/// to 4 MiB more, for whole 2 MiB-aligned huge pages: see `HugePageBuffer`) cannot be
+/// had. Uses one extra thread for n >= 65536 (joined before it returns). Preconditions:
+/// `samples` validated (see `LabeledSamples`).
 ///
 ///     exactAUROC(scores [0.1, 0.4, 0.35, 0.8], labels [0, 0, 1, 1]) == 0.75
 public func exactAUROC(_ samples: LabeledSamples) throws(CoreError) -> Double? {
@@ -608,12 +610,12 @@ private func exactAUROCOutcome<Source: ExactSampleSource>(
     precondition(n >= 2 || !Source.checksInputs)
     guard n >= 2 else { return (nil, false) }
     let chunkCount = forcedChunkCount ?? (n >= parallelThreshold ? 2 : 1)
-    let words = try ScratchBuffer<Source.Word>(count: n)
+    // Phase 3 scatters into these: 2 MiB-aligned huge pages when large (see
+    // `HugePageBuffer`).
+    let words = try HugePageBuffer<Source.Word>(count: n)
     defer { words.free() }
-    let values = try ScratchBuffer<Source.Value>(count: n)
+    let values = try HugePageBuffer<Source.Value>(count: n)
     defer { values.free() }
-    words.adviseHugePages()
-    if Source.isWeighted { values.adviseHugePages() }
     // The team's results, and the scratch of phase 4 (`outcome.spare`), allocated by the
     // leader once the bucket sizes are known: for each chunk, as much as its largest
     // bucket (together at most n), reused bucket after bucket so that it stays in cache.
@@ -1259,6 +1261,10 @@ struct WeightedSweep<Masses: SweepMasses> {
     /// follow the ones swept before; the first starts a group and the last ends one
     /// (equal words in different buckets are not equal scores). A group is a run of equal
     /// `word >> groupShift`; the masses come from `masses` at offset + i.
+    /// (Always inlined: left to the optimizer, whether phase 4's loop got it inline
+    /// changed with unrelated edits elsewhere in `exactAUROCOutcome`, and the call cost
+    /// weighted float64 9% of its CPU time at n = 10^6.)
+    @inline(__always)
     mutating func sweep<Word: FixedWidthInteger>(
         _ words: UnsafeMutablePointer<Word>, count: Int, offset: Int, groupShift: Int
     ) {
