@@ -86,9 +86,11 @@ enum SeriesWindowSoftAUROC {
     /// Near pairs (|x| < C) a point the path accepts (see FastSoftAUROC.swift, dispatch).
     static let pairBudget = 12
 
-    private static let signs = SIMD8<Double>(1, -1, 1, -1, 1, -1, 1, -1)
-    private static let signedKsLow = SIMD8<Double>(1, -2, 3, -4, 5, -6, 7, -8)
-    private static let signedKsHigh = SIMD8<Double>(9, -10, 11, -12, 13, -14, 15, -16)
+    // (The sign vectors are computed properties, not stored statics: a stored static is
+    // a lazy global, and its accesses in the sweeps compiled to swift_once calls.)
+    @inline(__always) private static var signs: SIMD8<Double> { SIMD8<Double>(1, -1, 1, -1, 1, -1, 1, -1) }
+    @inline(__always) private static var signedKsLow: SIMD8<Double> { SIMD8<Double>(1, -2, 3, -4, 5, -6, 7, -8) }
+    @inline(__always) private static var signedKsHigh: SIMD8<Double> { SIMD8<Double>(9, -10, 11, -12, 13, -14, 15, -16) }
 
     /// The series state of one sweep: R_k (and U_k) for k = 1...8 (low) and 9...16 (high).
     private struct State {
@@ -138,14 +140,14 @@ enum SeriesWindowSoftAUROC {
     /// The number of (positive, negative) pairs with |x| < C, or nil as soon as it exceeds
     /// `limit`. Classes sorted ascending.
     static func nearPairCount(_ pos: SortedClass, _ neg: SortedClass, temperature t: Double, limit: Int) -> Int? {
-        let C = nearDistance
+        let near = CountingBounds(temperature: t, distance: nearDistance)
         let a = pos.scores, b = neg.scores, nc = neg.count
         var lo = 0, hi = 0, total = 0
         for i in 0..<pos.count {
             let s = a[i]
-            while lo < nc && scaledDifference(s, b[lo], t) >= C { lo += 1 }
+            while lo < nc && near.atLeastG(s, b[lo]) { lo += 1 }
             if hi < lo { hi = lo }
-            while hi < nc && scaledDifference(s, b[hi], t) > -C { hi += 1 }
+            while hi < nc && near.aboveMinusG(s, b[hi]) { hi += 1 }
             total += hi - lo
             if total > limit { return nil }
         }
@@ -157,13 +159,16 @@ enum SeriesWindowSoftAUROC {
     static func positives(_ pos: SortedClass, _ neg: SortedClass, temperature t: Double,
                           range: Range<Int>) -> (value: Double, moment: Double) {
         guard let first = range.first, let last = range.last else { return (0, 0) }
-        let C = nearDistance, G = FastSoftParameters.countingDistance
+        let G = FastSoftParameters.countingDistance
+        // Window ends without a division (same decisions as comparing scaledDifference
+        // with +-C and G, see CountingBounds).
+        let near = CountingBounds(temperature: t, distance: nearDistance), far = CountingBounds(temperature: t)
         let a = pos.scores, b = neg.scores, q = neg.mass, nc = neg.count
         var value = CompensatedSum(), moment = CompensatedSum()
         let zero = SIMD8<Double>(repeating: 0)
 
         // Upward: the near window and the sources below.
-        var lo = WindowSoftAUROC.partition(nc) { scaledDifference(a[first], b[$0], t) >= G }
+        var lo = WindowSoftAUROC.partition(nc) { far.atLeastG(a[first], b[$0]) }
         var below = CompensatedSum()
         do {
             var start = 0
@@ -181,14 +186,14 @@ enum SeriesWindowSoftAUROC {
         var valueLow = zero, valueHigh = zero, momentLow = zero, momentHigh = zero, group = 0
         for i in range {
             let s = a[i]
-            while lo < nc && scaledDifference(s, b[lo], t) >= C {
+            while lo < nc && near.atLeastG(s, b[lo]) {
                 let source = b[lo]
                 state.add(source, mass: q[lo], delta: scaledDifference(source, state.reference, t), withMoment: true)
                 below.add(q[lo])
                 lo += 1
             }
             if hi < lo { hi = lo }
-            while hi < nc && scaledDifference(s, b[hi], t) > -C { hi += 1 }
+            while hi < nc && near.aboveMinusG(s, b[hi]) { hi += 1 }
             // The near window: the window path's sums (same kernels, same order).
             let (sv, nearSlope, sm) = hi > lo
                 ? positiveWindow(s, b, q, from: lo, to: hi, count: nc, temperature: t) : (0, 0, 0)
@@ -219,12 +224,12 @@ enum SeriesWindowSoftAUROC {
         moment.add((signedKsLow * momentLow + signedKsHigh * momentHigh).sum())
 
         // Downward: the sources above (x <= -C), targets from the top of the range.
-        var top = WindowSoftAUROC.partition(nc) { scaledDifference(b[$0], a[last], t) < G }
+        var top = WindowSoftAUROC.partition(nc) { !far.atLeastG(b[$0], a[last]) }
         state = State()
         valueLow = zero; valueHigh = zero; momentLow = zero; momentHigh = zero; group = 0
         for i in range.reversed() {
             let s = a[i]
-            while top > 0 && scaledDifference(b[top - 1], s, t) >= C {
+            while top > 0 && near.atLeastG(b[top - 1], s) {
                 let source = b[top - 1]
                 state.add(source, mass: q[top - 1], delta: scaledDifference(state.reference, source, t), withMoment: true)
                 top -= 1
@@ -254,22 +259,25 @@ enum SeriesWindowSoftAUROC {
     /// Negatives `range`: writes potentialBelow (their sum of p sigmoid' over every positive).
     static func negatives(_ pos: SortedClass, _ neg: SortedClass, temperature t: Double, range: Range<Int>) {
         guard let first = range.first, let last = range.last else { return }
-        let C = nearDistance, G = FastSoftParameters.countingDistance
+        let G = FastSoftParameters.countingDistance
+        // Window ends without a division (same decisions as comparing scaledDifference
+        // with +-C and G, see CountingBounds).
+        let near = CountingBounds(temperature: t, distance: nearDistance), far = CountingBounds(temperature: t)
         let a = pos.scores, b = neg.scores, p = pos.mass, pc = pos.count
 
         // Upward: sources are the positives at least C below (x = (a - b) / T <= -C).
-        var lo = WindowSoftAUROC.partition(pc) { scaledDifference(b[first], a[$0], t) >= G }
+        var lo = WindowSoftAUROC.partition(pc) { far.atLeastG(b[first], a[$0]) }
         var hi = lo
         var state = State()
         for j in range {
             let s = b[j]
-            while lo < pc && scaledDifference(s, a[lo], t) >= C {
+            while lo < pc && near.atLeastG(s, a[lo]) {
                 let source = a[lo]
                 state.add(source, mass: p[lo], delta: scaledDifference(source, state.reference, t), withMoment: false)
                 lo += 1
             }
             if hi < lo { hi = lo }
-            while hi < pc && scaledDifference(a[hi], s, t) < C { hi += 1 }
+            while hi < pc && !near.atLeastG(a[hi], s) { hi += 1 }
             var ss = hi > lo ? negativeWindow(s, a, p, from: lo, to: hi, count: pc, temperature: t) : 0
             if state.hasReference {
                 let d = scaledDifference(s, state.reference, t)
@@ -282,11 +290,11 @@ enum SeriesWindowSoftAUROC {
         }
 
         // Downward: the positives at least C above.
-        var top = WindowSoftAUROC.partition(pc) { scaledDifference(a[$0], b[last], t) < G }
+        var top = WindowSoftAUROC.partition(pc) { !far.atLeastG(a[$0], b[last]) }
         state = State()
         for j in range.reversed() {
             let s = b[j]
-            while top > 0 && scaledDifference(a[top - 1], s, t) >= C {
+            while top > 0 && near.atLeastG(a[top - 1], s) {
                 let source = a[top - 1]
                 state.add(source, mass: p[top - 1], delta: scaledDifference(state.reference, source, t), withMoment: false)
                 top -= 1

@@ -87,6 +87,102 @@ enum WindowSoftAUROC {
         return total
     }
 
+    /// `pairCount` (pairs with |x| < G, nil past `windowLimit`) and the series-window
+    /// path's `nearPairCount` (pairs with |x| < C, nil past `nearLimit`) in one pass over
+    /// the positives: the same two answers, for the route decision, which needs both
+    /// when the window pairs are more than `seriesWindowPreference` a point. A positive's
+    /// near window lies inside its window (x >= G implies x >= C, x > -C implies x > -G),
+    /// so its ends move only inside a non-empty window: at small T, where the windows are
+    /// mostly empty, the near count costs two assignments a positive. In two halves on
+    /// two threads as `pairCount`: each half stops counting a quantity once its own count
+    /// exceeds that limit (and stops once both have), and a total is nil when a half's
+    /// count or the sum exceeds it, which is when the one-pass count exceeds it: the
+    /// answers do not depend on the thread count.
+    static func pairCounts(_ pos: SortedClass, _ neg: SortedClass, temperature t: Double,
+                           windowLimit: Int, nearLimit: Int) -> (window: Int?, near: Int?) {
+        var first = (0, 0), second = (0, 0)
+        withUnsafeMutablePointer(to: &first) { firstCounts in
+            withUnsafeMutablePointer(to: &second) { secondCounts in
+                runConcurrently(inParallel: pos.count + neg.count >= FastSoftParameters.parallelThreshold,
+                                with: (pos: pos, neg: neg, t: t, wl: windowLimit, nl: nearLimit, a: firstCounts, b: secondCounts), { c in
+                    c.a.pointee = pairCounts(c.pos, c.neg, temperature: c.t, windowLimit: c.wl, nearLimit: c.nl,
+                                             range: 0..<(c.pos.count / 2))
+                }, { c in
+                    c.b.pointee = pairCounts(c.pos, c.neg, temperature: c.t, windowLimit: c.wl, nearLimit: c.nl,
+                                             range: (c.pos.count / 2)..<c.pos.count)
+                })
+            }
+        }
+        // (Each count is at most its limit <= Int.max / 2, so the sums cannot overflow.)
+        func total(_ x: Int, _ y: Int, _ limit: Int) -> Int? { x >= 0 && y >= 0 && x + y <= limit ? x + y : nil }
+        return (total(first.0, second.0, windowLimit), total(first.1, second.1, nearLimit))
+    }
+
+    /// `pairCounts` over the positives `range`: (window pairs, near pairs), each -1 once
+    /// past its limit.
+    private static func pairCounts(_ pos: SortedClass, _ neg: SortedClass, temperature t: Double,
+                                   windowLimit: Int, nearLimit: Int, range: Range<Int>) -> (Int, Int) {
+        let far = CountingBounds(temperature: t)
+        let near = CountingBounds(temperature: t, distance: SeriesWindowSoftAUROC.nearDistance)
+        guard let start = range.first else { return (0, 0) }
+        let a = pos.scores, b = neg.scores, nc = neg.count, end = range.upperBound
+        // Window [lo, hi) (x >= G below it, x > -G inside), near window [nearLo, nearHi)
+        // (x >= C below it, x > -C inside), lo <= nearLo <= nearHi <= hi.
+        var lo = partition(nc) { far.atLeastG(a[start], b[$0]) }
+        var hi = partition(nc) { far.aboveMinusG(a[start], b[$0]) }
+        var nearLo = lo, nearHi = lo
+        var window = 0, nearPairs = 0
+        var i = start
+        // Both counts.
+        while i < end {
+            let s = a[i]
+            i += 1
+            while lo < nc && far.atLeastG(s, b[lo]) { lo += 1 }
+            if hi < lo { hi = lo }
+            while hi < nc && far.aboveMinusG(s, b[hi]) { hi += 1 }
+            window += hi - lo
+            if hi > lo {
+                if nearLo < lo { nearLo = lo }
+                while nearLo < hi && near.atLeastG(s, b[nearLo]) { nearLo += 1 }
+                if nearHi < nearLo { nearHi = nearLo }
+                while nearHi < hi && near.aboveMinusG(s, b[nearHi]) { nearHi += 1 }
+                nearPairs += nearHi - nearLo
+            } else {
+                nearLo = lo
+                nearHi = lo
+            }
+            let windowOver = window > windowLimit, nearOver = nearPairs > nearLimit
+            if windowOver && nearOver { return (-1, -1) }
+            if windowOver {
+                // The near pairs alone from here (nearLo, nearHi are those of a[i - 1]).
+                while i < end {
+                    let s = a[i]
+                    i += 1
+                    while nearLo < nc && near.atLeastG(s, b[nearLo]) { nearLo += 1 }
+                    if nearHi < nearLo { nearHi = nearLo }
+                    while nearHi < nc && near.aboveMinusG(s, b[nearHi]) { nearHi += 1 }
+                    nearPairs += nearHi - nearLo
+                    if nearPairs > nearLimit { return (-1, -1) }
+                }
+                return (-1, nearPairs)
+            }
+            if nearOver {
+                // The window pairs alone from here.
+                while i < end {
+                    let s = a[i]
+                    i += 1
+                    while lo < nc && far.atLeastG(s, b[lo]) { lo += 1 }
+                    if hi < lo { hi = lo }
+                    while hi < nc && far.aboveMinusG(s, b[hi]) { hi += 1 }
+                    window += hi - lo
+                    if window > windowLimit { return (-1, -1) }
+                }
+                return (window, -1)
+            }
+        }
+        return (window, nearPairs)
+    }
+
     /// The first index k in 0...count with !below(k) (below must be true then false).
     /// Also the series-window path's (SeriesWindowSoftAUROC.swift).
     @inline(__always)
@@ -188,7 +284,7 @@ func negativeWindow(_ s: Double, _ a: UnsafeMutablePointer<Double>, _ p: UnsafeM
         var i = lo
         while i < hi {
             let (x, w) = windowLanes(s, a, p, from: i, to: hi, count: pc, temperature: t, positive: false)
-            vs += w * PairKernels8(x: x).slope
+            vs += w * pairSlope8(x)
             i += 8
         }
         return vs.sum()
@@ -199,9 +295,11 @@ func negativeWindow(_ s: Double, _ a: UnsafeMutablePointer<Double>, _ p: UnsafeM
 }
 
 /// The window bounds' decisions scaledDifference(a, b, T) >= G and > -G without a
-/// division: for a finite difference d = a - b (rounded), scaledDifference is the rounded
-/// quotient d / T, a non-decreasing function of d that is odd (round to nearest is
-/// symmetric). So with D the least double such that d / T rounds to G or more,
+/// division (G = `FastSoftParameters.countingDistance`, or any distance > 0 given to
+/// `init(temperature:distance:)`: the series-window path's C): for a finite difference
+/// d = a - b (rounded), scaledDifference is the rounded quotient d / T, a non-decreasing
+/// function of d that is odd (round to nearest is symmetric). So with D the least double
+/// such that d / T rounds to G or more,
 ///     d / T >= G   if and only if  d >= D,
 ///     d / T > -G   if and only if  not (-d / T >= G), that is d > -D,
 /// the same decisions, bit for bit. D is found once by bisection on the bit patterns of
@@ -209,11 +307,18 @@ func negativeWindow(_ s: Double, _ a: UnsafeMutablePointer<Double>, _ p: UnsafeM
 /// difference reaches G. A difference that overflows takes the division's route.
 struct CountingBounds {
     let temperature: Double
+    /// G (or the distance given).
+    let distance: Double
     let threshold: Double
 
     init(temperature t: Double) {
-        let G = FastSoftParameters.countingDistance
+        self.init(temperature: t, distance: FastSoftParameters.countingDistance)
+    }
+
+    /// Bounds at `distance` (> 0, finite) instead of G.
+    init(temperature t: Double, distance G: Double) {
         temperature = t
+        distance = G
         let largest = Double.greatestFiniteMagnitude
         if !(largest / t >= G) {
             threshold = .infinity
@@ -232,14 +337,14 @@ struct CountingBounds {
     @inline(__always)
     func atLeastG(_ a: Double, _ b: Double) -> Bool {
         let d = a - b
-        return d.isFinite ? d >= threshold : scaledDifference(a, b, temperature) >= FastSoftParameters.countingDistance
+        return d.isFinite ? d >= threshold : scaledDifference(a, b, temperature) >= distance
     }
 
     /// scaledDifference(a, b, T) > -G.
     @inline(__always)
     func aboveMinusG(_ a: Double, _ b: Double) -> Bool {
         let d = a - b
-        return d.isFinite ? d > -threshold : scaledDifference(a, b, temperature) > -FastSoftParameters.countingDistance
+        return d.isFinite ? d > -threshold : scaledDifference(a, b, temperature) > -distance
     }
 }
 
@@ -248,7 +353,8 @@ struct CountingBounds {
 /// from `end` on get x = 0 and mass 0. Eight points are loaded at once when they lie inside
 /// the array and every difference is finite (then each lane is the IEEE quotient that
 /// `scaledDifference` computes); otherwise lane by lane through `scaledDifference`.
-@inline(__always)
+/// (@_transparent: with @inline(__always) positiveWindow called it out of line.)
+@_transparent
 func windowLanes(_ s: Double, _ other: UnsafeMutablePointer<Double>, _ mass: UnsafeMutablePointer<Double>,
                  from k: Int, to end: Int, count: Int, temperature t: Double,
                  positive: Bool) -> (x: SIMD8<Double>, w: SIMD8<Double>) {
@@ -281,7 +387,9 @@ struct PairKernels8 {
     var slope: SIMD8<Double>
     var moment: SIMD8<Double>
 
-    @inline(__always)
+    // (@_transparent: with @inline(__always) the initializer was compiled out of line,
+    // its SIMD8 argument and results passing through memory.)
+    @_transparent
     init(x: SIMD8<Double>) {
         let magnitude = x.replacing(with: -x, where: x .< 0)
         let e = exponentialOfNonPositive(-magnitude)
@@ -291,6 +399,16 @@ struct PairKernels8 {
         slope = er * r
         moment = x * slope
     }
+}
+
+/// `PairKernels8(x: x).slope` alone (the same operations, so the same bits), for the
+/// negatives' windows. (@_transparent: @inline(__always) left it out of line.)
+@_transparent
+func pairSlope8(_ x: SIMD8<Double>) -> SIMD8<Double> {
+    let magnitude = x.replacing(with: -x, where: x .< 0)
+    let e = exponentialOfNonPositive(-magnitude)
+    let r = 1 / (1 + e)
+    return (e * r) * r
 }
 
 // MARK: - The two threads of the window and series-window paths
@@ -337,18 +455,32 @@ func windowSoftAUROC<I: FastSoftIndices>(
         if total < n {
             for k in gradient.indices { gradient[k] = 0 }
         }
+        // Points 0 ..< total in class order (positives, then negatives), cut in half: the
+        // two threads scatter the same number of entries (a cut by class would give them
+        // 30% and 70% of the work at 30% positives). Every entry is written once, by the
+        // same formula either way.
         let g = gradient.baseAddress!
-        runConcurrently(inParallel: parallel, with: (g: g, pos: pos, neg: neg, t: temperature), { c in
-            let g = c.g, pos = c.pos, temperature = c.t
-            let origin = pos.origins(I.self)
-            for i in 0..<pos.count { g[Int(origin[i])] = pos.mass[i] * pos.potentialBelow[i] / temperature }
+        runConcurrently(inParallel: parallel, with: (g: g, pos: pos, neg: neg, t: temperature, half: total / 2), { c in
+            scatterGradient(c.g, c.pos, c.neg, indices: I.self, temperature: c.t, points: 0..<c.half)
         }, { c in
-            let g = c.g, neg = c.neg, temperature = c.t
-            let origin = neg.origins(I.self)
-            for j in 0..<neg.count { g[Int(origin[j])] = -neg.mass[j] * neg.potentialBelow[j] / temperature }
+            scatterGradient(c.g, c.pos, c.neg, indices: I.self, temperature: c.t, points: c.half..<(c.pos.count + c.neg.count))
         })
     }
     // Clamped to [0, 1] as in `fastSoftAUROC`.
     let v = Swift.min(Swift.max(value.total, 0), 1)
     return SoftAUROCResult(value: v, dTemperature: -moment.total / temperature, hasPairs: true)
+}
+
+/// Gradient entries of the points `points` in class order (index k < pos.count: positive
+/// k; else negative k - pos.count): p potentialBelow / T for a positive, -q potentialBelow
+/// / T for a negative, written at the point's caller index.
+@inline(__always)
+private func scatterGradient<I: FastSoftIndices>(_ g: UnsafeMutablePointer<Double>, _ pos: SortedClass, _ neg: SortedClass,
+                                                 indices: I.Type, temperature: Double, points: Range<Int>) {
+    let pc = pos.count
+    let positives = Swift.min(points.lowerBound, pc)..<Swift.min(points.upperBound, pc)
+    let negatives = (Swift.max(points.lowerBound, pc) - pc)..<(Swift.max(points.upperBound, pc) - pc)
+    let posOrigin = pos.origins(I.self), negOrigin = neg.origins(I.self)
+    for i in positives { g[Int(posOrigin[i])] = pos.mass[i] * pos.potentialBelow[i] / temperature }
+    for j in negatives { g[Int(negOrigin[j])] = -neg.mass[j] * neg.potentialBelow[j] / temperature }
 }
