@@ -8,7 +8,8 @@
  * the exact AUROC's two-thread path (n >= 65,536) through auroc_exact, auroc_exact_f32 and
  * auroc_exact_batch (a failed thread or barrier: one thread, same bits); one-thread exact
  * AUROC (float64 and float32) and the direct soft pair sum; the ROC curve (float64 with
- * outputs, float32 count only) and the partial AUC (float64 and float32).
+ * outputs, float32 count only) and the partial AUC (float64 and float32); the exact
+ * AUROC's 2 MiB-aligned scratch of 4 MiB or more (n = 600,000, float64 and weighted float32).
  *
  *   gcc -std=c99 -Wall -Wextra -Werror -pedantic -I include -I Tests/c -rdynamic \
  *       Tests/c/test_alloc_fail.c -o test_alloc_fail -L.build/release -ldiffauroc \
@@ -58,6 +59,11 @@ enum { N_EXACT = 70000, N_SMALL = 30000, N_SOFT = 24000, ROWS = 2, N_MAX = ROWS 
 static double s[N_MAX], y[N_MAX], w[N_MAX], g[N_MAX];
 static float s32[N_MAX], y32[N_MAX], w32[N_MAX];
 static double cf[N_EXACT + 1], ct[N_EXACT + 1], ch[N_EXACT + 1]; /* curve outputs */
+/* The exact AUROC's large scratch (>= 4 MiB: 2 MiB-aligned huge pages, posix_memalign):
+ * 600,000 samples make 4.8 MB of 8-byte words (float64 unweighted, float32 weighted). */
+enum { N_BIG = 600000 };
+static double bs[N_BIG], by[N_BIG];
+static float bs32[N_BIG], by32[N_BIG], bw32[N_BIG];
 
 typedef struct {
     int status;
@@ -149,6 +155,8 @@ static report run_case(int which) {
         grads = 1;
         break;
     case 10: r.status = auroc_exact_f32(s32, y32, w32, N_SMALL, &v); break;
+    case 25: r.status = auroc_exact(bs, by, NULL, N_BIG, &v); break;
+    case 26: r.status = auroc_exact_f32(bs32, by32, bw32, N_BIG, &v); break;
     case 11: r.status = auroc_soft(s, y, w, 150, 0.7, &v); break; /* 50 x 100 pairs */
     case 12:
         for (b = 0; b < ROWS; b++) bv[b] = bdT[b] = SENT;
@@ -283,6 +291,8 @@ static const char *case_names[] = {
     "auroc_soft_hvp n = 24,000 weighted, T = 0.7 (grid cells, two threads)",
     "auroc_soft_hvp n = 24,000, T = 1e-4 (radix sort, greedy cells, two threads)",
     "auroc_soft_grad n = 24,000 weighted, T = 0.0125 (series-window path, two threads)",
+    "auroc_exact n = 600,000 (4.8 MB of words: the 2 MiB-aligned huge-page scratch)",
+    "auroc_exact_f32 n = 600,000 weighted (4.8 MB of words: the 2 MiB-aligned scratch)",
 };
 static void call_case(int which, void *out) { *(report *)out = run_case(which); }
 
@@ -349,6 +359,13 @@ int main(void) {
         s32[i] = (float)s[i];
         y32[i] = (float)y[i];
         w32[i] = (float)w[i];
+    }
+    for (i = 0; i < N_BIG; i++) {
+        bs[i] = (double)((i * 7919u) % 100003u) / 1000.0 + (double)(i % 7) * 1e-7;
+        by[i] = (i % 3 == 0) ? 1.0 : 0.0;
+        bs32[i] = (float)bs[i];
+        by32[i] = (float)by[i];
+        bw32[i] = (float)(i % 5) * 0.25f; /* zeros included */
     }
     {
         /* diffauroc_find_invalid allocates nothing (header): count, with a bad label */
