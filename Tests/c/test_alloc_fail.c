@@ -59,7 +59,7 @@ enum { N_EXACT = 70000, N_SMALL = 30000, N_SOFT = 24000, ROWS = 2, N_MAX = ROWS 
 static double s[N_MAX], y[N_MAX], w[N_MAX], g[N_MAX];
 static float s32[N_MAX], y32[N_MAX], w32[N_MAX];
 static double cf[N_EXACT + 1], ct[N_EXACT + 1], ch[N_EXACT + 1]; /* curve outputs */
-/* The exact AUROC's large scratch (>= 4 MiB: 2 MiB-aligned huge pages, posix_memalign):
+/* The exact AUROC's large scratch (>= 4 MiB: HugePageBuffer, a 2 MiB-aligned range of a malloc block):
  * 600,000 samples make 4.8 MB of 8-byte words (float64 unweighted, float32 weighted). */
 enum { N_BIG = 600000 };
 static double bs[N_BIG], by[N_BIG];
