@@ -252,7 +252,7 @@ struct PartialAreaVisitor<Word: FixedWidthInteger & UnsignedInteger>: SortedBuck
     }
 
     mutating func visit(_ words: UnsafeMutablePointer<Word>, count: Int, positives: Int,
-                        positivesAbove: Int, negativesAbove: Int) {
+                        positivesAbove: Int, negativesAbove: Int, keyBase: Word) {
         let xAbove = byFPR ? negativesAbove : positivesAbove
         let yAbove = byFPR ? positivesAbove : negativesAbove  // of the class counted by Y's sums
         let xBucket = byFPR ? count &- positives : positives

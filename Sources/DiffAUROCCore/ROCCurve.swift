@@ -24,13 +24,17 @@
 // Without weights fps and tps are exact integers (counts below 2^53).
 //
 // Cost: O(n) plus the radix sort of the n keys (`SortedSamples`, on two threads from
-// 65536 samples: SampleBucketSort.swift); with weights, one O(n) sweep when the output
+// 65536 samples: SampleBucketSort.swift). With weights, one O(n) sweep when the output
 // buffers have room for the largest possible curve (n + 1 points), else a sweep that
-// counts and, if the points fit, one that writes; without weights, from 65536 samples,
-// each thread counts and then writes the points of its half (see "Without weights, on two
-// threads"). Memory, freed before returning: the sorted keys and classes (9 bytes per
-// sample without weights, 5 with float32 scores) or keys and weights (16, 12), as much
-// again at most for the largest buckets (typically a few thousand samples), and the
+// counts and, if the points fit, one that writes. Without weights the points are swept
+// inside the sort, each bucket right after its in-cache sort (see "Without weights: the
+// sweep inside the sort"): with room for n + 1 points nothing is read again (the lower
+// run's points are staged, then copied); else the sort counts and a second walk over the
+// sorted buckets writes. Memory, freed before returning: the sorted keys and weights (16
+// bytes per sample, 12 with float32 scores) or, without weights, the keys (8, 4) and,
+// with room for n + 1 points on two threads, the staging area (n doubles for each output
+// wanted, touched only for the points of the lower run: typically a fraction of n / 2);
+// as much as the largest buckets at most (typically a few thousand samples) and the
 // sort's tables (700 KiB per thread).
 
 /// Where `rocCurve` writes the points. Every buffer is optional (nil: not wanted); the
@@ -134,6 +138,10 @@ func rocCurve<Score: ThresholdScore>(
     weights: UnsafeBufferPointer<Score>?, dropIntermediate: Bool, tieOrder: TieOrder,
     into buffers: ROCCurveBuffers, chunkCount: Int? = nil
 ) throws(CoreError) -> ROCCurveSummary {
+    if weights == nil {
+        return try unweightedCurve(scores: scores, labels: labels, dropIntermediate: dropIntermediate,
+                                   tieOrder: tieOrder, into: buffers, chunkCount: chunkCount)
+    }
     let sorted = try SortedSamples<Score>.gather(scores: scores, labels: labels, weights: weights,
                                                  tieOrder: tieOrder, scaled: false, chunkCount: chunkCount)
     defer { sorted.free() }
@@ -145,10 +153,6 @@ func rocCurve<Score: ThresholdScore>(
                            && totals.negativeWeight <= largestSafeClassWeight))
     guard sorted.count > 0, !summary.weightsOverflow else { return summary }
     let capacity = buffers.capacity
-    if sorted.values.count == 0 && sorted.splitIndex < sorted.count {
-        return unweightedCurveOnTwoThreads(sorted, dropIntermediate: dropIntermediate,
-                                           into: buffers, summary: summary)
-    }
     if buffers.isEmpty || capacity < sorted.count + 1 {
         // Count first: write only if the points fit.
         summary.pointCount = sweepCurve(sorted, dropIntermediate: dropIntermediate) { _, _, _, _ in }
@@ -265,201 +269,446 @@ private func writeCurve<Score: ThresholdScore>(
     return count
 }
 
-// MARK: - Without weights, on two threads
+// MARK: - Without weights: the sweep inside the sort
 //
-// The sorted samples come in two runs (SampleBucketSort.swift): chunk 1 holds the higher
-// scores, positions [split, count), chunk 0 the rest; no run of equal scores straddles
-// the split. Without weights the cumulative sums are exact counts, so each worker can
-// sweep its run on its own:
-//  1. each counts its run's kept points. Whether raw point i is kept depends only on the
-//     class counts of groups i and i + 1 (the differences of the cumulative counts are
-//     the groups' counts): chunk 1 reads chunk 0's first group for its last point;
-//  2. (synchronize) with the counts known, the points go to [1, 1 + K1) (chunk 1) and
-//     [1 + K1, 1 + K1 + K0) (chunk 0), each worker sweeping its run from the counts of
-//     the samples above it (none; chunk 1's), and dividing by the class totals as it
-//     writes (the same IEEE divisions as step 5).
-// The points are the same bits as one sweep's (the sums are the same integers); only the
-// order in which they are written differs.
+// Without weights the cumulative sums are exact counts, in any order, so the points come
+// straight out of the sort's phase 4 (`SortedBucketVisitor`, SampleBucketSort.swift):
+// each worker sweeps its run's buckets from the highest down, each right after its
+// in-cache sort, group by group, with the class counts of the samples above the bucket.
+// Raw point i is kept (with dropping) when it is the first or the last, or when its
+// group's class counts differ from the next group's: the second differences of the
+// cumulative counts are the differences of consecutive groups' counts, exact integers,
+// so this is the float64 test of step 3 on the same values.
+//
+// The higher run (chunk 1; or chunk 0 alone when nothing is above it: one chunk, or every
+// sample in one bucket) is the curve's beginning and writes its points straight into the
+// outputs from index 1; its last raw point is decided, after both runs (synchronized),
+// by the lower run's first group. The lower run (chunk 0 below chunk 1) does not know
+// where its points go until the higher run's count is known:
+//  - when the outputs have room for n + 1 points, it writes them to a staging area (fps,
+//    tps, thresholds; `CurveStage`), and after both runs each worker copies half of it
+//    to its place, dividing by the class totals as it goes (step 5's divisions);
+//  - else both runs only count in the sort, and when the points fit a second walk over
+//    the (sorted) buckets writes them, the lower run from the higher run's count on, the
+//    higher run writing no index past its own last point.
+// Written into the outputs, fpr and tpr hold fps and tps until the bucket's sweep is
+// done, then are divided in place (the finished points only, while they are in cache):
+// the same IEEE divisions as step 5, NaN for an absent class. Points are written at the
+// index the next kept point takes before the keep-or-drop decision (as `CurveSweep`):
+// every such index is overwritten later, below the final count.
 
-/// The two workers' shared state (on `unweightedCurveOnTwoThreads`'s stack).
-private struct CurveTeam<Score: ThresholdScore> {
-    let sorted: SortedSamples<Score>
+/// Where one run writes its points: fps, tps (the rate outputs before their division, or
+/// the staging area), thresholds, and the plain fps / tps outputs; nil: not wanted.
+struct CurveTarget {
+    var fps: UnsafeMutablePointer<Double>? = nil
+    var tps: UnsafeMutablePointer<Double>? = nil
+    var thresholds: UnsafeMutablePointer<Double>? = nil
+    var fpsCopy: UnsafeMutablePointer<Double>? = nil
+    var tpsCopy: UnsafeMutablePointer<Double>? = nil
+
+    @inline(__always) func write(_ i: Int, _ fps: Double, _ tps: Double, _ threshold: Double) {
+        self.fps?[i] = fps
+        self.tps?[i] = tps
+        thresholds?[i] = threshold
+        fpsCopy?[i] = fps
+        tpsCopy?[i] = tps
+    }
+}
+
+/// The staging area of the lower run's points (see above): `capacity` points of each
+/// array the outputs need. Freed by its owner.
+struct CurveStage {
+    let storage: ScratchBuffer<Double>
+    let target: CurveTarget
+
+    init(for buffers: ROCCurveBuffers, capacity: Int) throws(CoreError) {
+        let wantsFPS = buffers.falsePositiveRates != nil || buffers.falsePositives != nil
+        let wantsTPS = buffers.truePositiveRates != nil || buffers.truePositives != nil
+        let wantsThresholds = buffers.thresholds != nil
+        let arrays = (wantsFPS ? 1 : 0) + (wantsTPS ? 1 : 0) + (wantsThresholds ? 1 : 0)
+        let (total, overflow) = capacity.multipliedReportingOverflow(by: arrays)
+        guard !overflow else { throw .allocationFailed }
+        storage = try ScratchBuffer<Double>(count: total)
+        // Only the points' part is touched: huge pages save most of its page faults.
+        storage.adviseHugePages()
+        var next = storage.base
+        @inline(__always) func take(_ wanted: Bool) -> UnsafeMutablePointer<Double>? {
+            guard wanted, let p = next else { return nil }
+            next = p + capacity
+            return p
+        }
+        var target = CurveTarget()
+        target.fps = take(wantsFPS)
+        target.tps = take(wantsTPS)
+        target.thresholds = take(wantsThresholds)
+        self.target = target
+    }
+}
+
+/// One run's sweep inside the sort (see above).
+struct CurveVisitor<Score: ThresholdScore>: SortedBucketVisitor {
+    typealias Word = Score.OrderKey
+    struct Configuration {
+        let dropIntermediate: Bool
+        let buffers: ROCCurveBuffers
+        /// nil when the outputs do not have room for n + 1 points (or there is one chunk).
+        let stage: CurveTarget?
+        /// n + 1 <= the outputs' capacity (and outputs given): points written in the sort.
+        let direct: Bool
+    }
+
+    static var visits: Bool { true }
     let dropIntermediate: Bool
-    let buffers: ROCCurveBuffers
-    /// Kept points of each run (step 1).
-    let kept: UnsafeMutablePointer<Int>
-    /// Whether the points are written (decided by every worker alike after step 1).
+    /// The outputs (fpr and tpr hold fps and tps until divided), their capacity, and
+    /// whether any was given.
+    let outputs: CurveTarget
     let capacity: Int
+    let hasOutputs: Bool
+    let stage: CurveTarget?
+    let direct: Bool
+    let positivesTotal: Int, negativesTotal: Int
+    var layout = BucketWordLayout<Word>(shift: 0, keepsKey: false)
+    var zeroThresholdIsNegative = false
+    var chunk = 0
 
-    func run(_ worker: TeamWorker) {
-        let split = sorted.splitIndex, count = sorted.count
-        let negativesTotal = sorted.totals.negatives, positivesTotal = sorted.totals.positives
-        for chunk in worker.chunks {
-            let range = chunk == 1 ? split..<count : 0..<split
-            let next = chunk == 1 ? sorted.topGroupCounts(in: 0..<split) : nil
-            kept[chunk] = keptPoints(in: range, isFirst: chunk == 1, next: next)
+    // The walk's state.
+    /// Whether this walk writes, and where.
+    var writing = false
+    var target = CurveTarget()
+    /// The index of the last kept point in `target`; `base` before the run's first.
+    var emitted = 0
+    var base = 0
+    /// Writes go only to indices <= limit (the higher run's second walk).
+    var limit = Int.max
+    /// fpr / tpr of `target` are divided up to this index (outputs only).
+    var divided = 0
+    /// The raw point not yet decided (with dropping): its group's counts, the cumulative
+    /// counts down to it, its key, and whether it is the first raw point of all.
+    var hasPending = false
+    var nextIsFirst = false
+    var pendingFirst = false
+    var pending = (negatives: 0, positives: 0)
+    var pendingSums = (negatives: 0, positives: 0)
+    var pendingKey = Word.zero
+
+    // The first walk's results, read by the other chunk's `afterVisits`.
+    var started = false
+    var secondWalk = false
+    var isTop = false
+    /// Points of the run (the +infinity point and an undecided last one not included).
+    var runPoints = 0
+    var firstGroup = (negatives: 0, positives: 0)
+    var lastGroup = (negatives: 0, positives: 0)
+    var lastIsFirst = false
+    var lastPending = false
+
+    // The answer (each chunk's copy, the same).
+    var pointCount = 0
+    var written = false
+
+    init(_ configuration: Configuration, positives: Int, negatives: Int) {
+        dropIntermediate = configuration.dropIntermediate
+        let buffers = configuration.buffers
+        capacity = buffers.capacity
+        hasOutputs = !buffers.isEmpty
+        outputs = CurveTarget(fps: buffers.falsePositiveRates?.baseAddress,
+                              tps: buffers.truePositiveRates?.baseAddress,
+                              thresholds: buffers.thresholds?.baseAddress,
+                              fpsCopy: buffers.falsePositives?.baseAddress,
+                              tpsCopy: buffers.truePositives?.baseAddress)
+        stage = configuration.stage
+        direct = configuration.direct
+        positivesTotal = positives
+        negativesTotal = negatives
+    }
+
+    mutating func prepare(chunk: Int, chunkCount: Int, layout: BucketWordLayout<Word>,
+                          zeroThresholdIsNegative: Bool) {
+        self.chunk = chunk
+        self.layout = layout
+        self.zeroThresholdIsNegative = zeroThresholdIsNegative
+    }
+
+    func wants(positivesAbove: Int, negativesAbove: Int, positives: Int, negatives: Int) -> Bool { true }
+
+    @inline(__always) func threshold(_ key: Word) -> Double {
+        let t = Score.threshold(fromOrderKey: key)
+        return t == 0 && zeroThresholdIsNegative ? -0.0 : t
+    }
+
+    /// Starts a walk: the top run from the +infinity point (index 0), the lower run after
+    /// `lowerBase`.
+    private mutating func begin(top: Bool, writing: Bool, target: CurveTarget, lowerBase: Int, limit: Int) {
+        self.writing = writing
+        self.target = target
+        self.limit = limit
+        hasPending = false
+        nextIsFirst = top
+        base = top ? 0 : lowerBase
+        emitted = base
+        divided = top ? -1 : base
+        if top && writing { target.write(0, 0, 0, .infinity) }
+    }
+
+    mutating func visit(_ words: UnsafeMutablePointer<Word>, count: Int, positives: Int,
+                        positivesAbove: Int, negativesAbove: Int, keyBase: Word) {
+        if !started {
+            started = true
+            isTop = positivesAbove == 0 && negativesAbove == 0
+            if direct {
+                begin(top: isTop, writing: true, target: isTop ? outputs : stage ?? outputs,
+                      lowerBase: -1, limit: .max)
+            } else {
+                begin(top: isTop, writing: false, target: CurveTarget(), lowerBase: -1, limit: .max)
+            }
+            if !isTop { firstGroup = Self.topGroup(words, count: count) }
         }
-        worker.synchronize()
-        let pointCount = 1 + kept[0] + kept[1]
-        guard !buffers.isEmpty, pointCount <= capacity else { return }
-        let rates = CurveRates(totalFPS: Double(negativesTotal), totalTPS: Double(positivesTotal),
-                               hasNegatives: negativesTotal > 0, hasPositives: positivesTotal > 0)
-        if let fpr = buffers.falsePositiveRates, let tpr = buffers.truePositiveRates,
-           let thresholds = buffers.thresholds, buffers.falsePositives == nil, buffers.truePositives == nil {
-            // The usual outputs: a writer without optionals (fewer live registers).
-            let writer = RatesWriter(fpr: fpr.baseAddress!, tpr: tpr.baseAddress!,
-                                     thresholds: thresholds.baseAddress!, rates: rates)
-            for chunk in worker.chunks { write(chunk, writer) }
+        if writing {
+            sweep(words, count: count, positivesAbove: positivesAbove, negativesAbove: negativesAbove,
+                  keyBase: keyBase, writes: true)
         } else {
-            let writer = AnyOutputsWriter(buffers: buffers, rates: rates)
-            for chunk in worker.chunks { write(chunk, writer) }
+            sweep(words, count: count, positivesAbove: positivesAbove, negativesAbove: negativesAbove,
+                  keyBase: keyBase, writes: false)
+        }
+        // The last bucket of all: its last raw point is kept.
+        if positivesAbove &+ negativesAbove &+ count == positivesTotal &+ negativesTotal
+            && dropIntermediate && hasPending {
+            hasPending = false
+            emitted &+= 1
+            if writing && emitted <= limit {
+                target.write(emitted, Double(pendingSums.negatives), Double(pendingSums.positives),
+                             threshold(pendingKey))
+            }
+        }
+        if writing && (isTop || !direct) { divideRates() }
+        if !secondWalk {
+            runPoints = emitted &- base
+            lastPending = hasPending
+            lastGroup = pending
+            lastIsFirst = pendingFirst
         }
     }
 
-    /// Step 2 for `chunk`'s run.
+    /// The groups of one sorted bucket, from the highest (see above). (The state in
+    /// locals: stores through the target could alias `self` as far as the compiler knows.)
     @inline(__always)
-    private func write<Writer: CurvePointWriter>(_ chunk: Int, _ writer: Writer) {
-        let split = sorted.splitIndex, count = sorted.count
-        @inline(__always) func emit(_ i: Int, _ fps: Double, _ tps: Double, _ key: Score.OrderKey) {
-            writer.write(i, fps, tps, sorted.threshold(key))
+    private mutating func sweep(_ words: UnsafeMutablePointer<Word>, count: Int, positivesAbove: Int,
+                                negativesAbove: Int, keyBase: Word, writes: Bool) {
+        var negatives = negativesAbove, positives = positivesAbove
+        var emitted = self.emitted
+        var hasPending = self.hasPending, pendingFirst = self.pendingFirst, nextIsFirst = self.nextIsFirst
+        var pending = self.pending, pendingSums = self.pendingSums, pendingKey = self.pendingKey
+        let drop = dropIntermediate, limit = self.limit, target = self.target, layout = self.layout
+        let zeroIsNegative = zeroThresholdIsNegative
+        @inline(__always) func threshold(_ key: Word) -> Double {
+            let t = Score.threshold(fromOrderKey: key)
+            return t == 0 && zeroIsNegative ? -0.0 : t
         }
-        var sweep = CurveSweep<Score.OrderKey>()
-        if chunk == 1 {
-            // Point 0: fps = tps = 0 at +infinity.
-            writer.write(0, 0, 0, .infinity)
-            // A point that is then dropped is written at the next kept point's index,
-            // which for chunk 1's last kept point would be chunk 0's first: not written.
-            let limit = kept[1]
-            @inline(__always) func emitBelowLimit(_ i: Int, _ fps: Double, _ tps: Double,
-                                                  _ key: Score.OrderKey) {
-                if i <= limit { emit(i, fps, tps, key) }
+        var end = count
+        while end > 0 {
+            let top = words[end &- 1]
+            var start = end &- 1
+            var p = Int(truncatingIfNeeded: top & 1)
+            while start > 0 && words[start &- 1] &>> 1 == top &>> 1 {
+                start &-= 1
+                p &+= Int(truncatingIfNeeded: words[start] & 1)
             }
-            var negatives = 0.0, positives = 0.0
-            sorted.forEachThreshold(in: split..<count, fps: 0, tps: 0) { key, fps, tps in
-                sweep.read(fps, tps, key, dropIntermediate: dropIntermediate, emit: emitBelowLimit)
-                negatives = fps
-                positives = tps
+            let group = (negatives: end &- start &- p, positives: p)
+            negatives &+= group.negatives
+            positives &+= group.positives
+            let key = layout.key(top, base: keyBase)
+            if !drop {
+                emitted &+= 1
+                if writes && emitted <= limit {
+                    target.write(emitted, Double(negatives), Double(positives), threshold(key))
+                }
+            } else {
+                if hasPending {
+                    // (Branch-free: the decision is random for random data.)
+                    let differs = (group.negatives ^ pending.negatives) | (group.positives ^ pending.positives)
+                    let keep = (differs != 0 ? 1 : 0) | (pendingFirst ? 1 : 0)
+                    if writes && emitted &+ 1 <= limit {
+                        target.write(emitted &+ 1, Double(pendingSums.negatives),
+                                     Double(pendingSums.positives), threshold(pendingKey))
+                    }
+                    emitted &+= keep
+                }
+                hasPending = true
+                pendingFirst = nextIsFirst
+                nextIsFirst = false
+                pending = group
+                pendingSums = (negatives, positives)
+                pendingKey = key
             }
-            // Chunk 1's last point is decided by chunk 0's first (both runs are non-empty
-            // here: chunk 0 always, chunk 1 since split < count).
-            if dropIntermediate, let first = sorted.topGroupCounts(in: 0..<split) {
-                sweep.read(negatives + Double(first.negatives), positives + Double(first.positives),
-                           .zero, dropIntermediate: true, emit: emitBelowLimit)
-            }
-        } else {
-            // Chunk 0 starts after chunk 1's raw points (at least one), from its sums, which
-            // are chunk 1's class counts; its first point is decided by its second.
-            var positives = 0
-            for k in split..<count { positives &+= Int(sorted.classes.buffer[k]) }
-            let negatives = count - split - positives
-            sweep.raw = 1
-            sweep.pending = (Double(negatives), Double(positives), .zero)
-            sweep.emitted = kept[1]
-            sorted.forEachThreshold(in: 0..<split, fps: Double(negatives), tps: Double(positives)) {
-                key, fps, tps in sweep.read(fps, tps, key, dropIntermediate: dropIntermediate, emit: emit)
-            }
-            sweep.finish(dropIntermediate: dropIntermediate, emit: emit)
-        }
-    }
-
-    /// The kept points among the raw points of `range` (step 1): with dropping, a raw point
-    /// is kept if it is the first of all (`isFirst` and the range's first), the last of all
-    /// (the range's last and `next` nil), or if its group's class counts differ from the
-    /// next group's (`next`: the group after the range).
-    private func keptPoints(in range: Range<Int>, isFirst: Bool,
-                            next: (negatives: Int, positives: Int)?) -> Int {
-        var groups = 0, kept = 0
-        var previous = (negatives: 0, positives: 0)
-        var end = range.upperBound
-        let words = sorted.words.buffer, classes = sorted.classes.buffer
-        while end > range.lowerBound {
-            let key = words[end - 1]
-            var start = end - 1
-            while start > range.lowerBound && words[start - 1] == key { start -= 1 }
-            var positives = 0
-            for k in start..<end { positives &+= Int(classes[k]) }
-            let group = (negatives: end - start - positives, positives: positives)
-            if groups > 0 {
-                kept &+= (isFirst && groups == 1) || group != previous ? 1 : 0
-            }
-            previous = group
-            groups &+= 1
             end = start
         }
-        guard dropIntermediate else { return groups }
-        if groups > 0 {
-            if isFirst && groups == 1 {
-                kept &+= 1
-            } else if let next {
-                kept &+= next != previous ? 1 : 0
-            } else {
-                kept &+= 1
-            }
+        self.emitted = emitted
+        self.hasPending = hasPending
+        self.pendingFirst = pendingFirst
+        self.nextIsFirst = nextIsFirst
+        self.pending = pending
+        self.pendingSums = pendingSums
+        self.pendingKey = pendingKey
+    }
+
+    /// Step 5 on the finished points written since the last call (outputs only).
+    @inline(__always)
+    private mutating func divideRates() {
+        let end = Swift.min(emitted, limit)
+        guard end > divided else { return }
+        let range = (divided &+ 1)...end
+        if let fpr = target.fps {
+            divide(fpr, range, total: negativesTotal)
         }
-        return kept
+        if let tpr = target.tps {
+            divide(tpr, range, total: positivesTotal)
+        }
+        divided = end
     }
-}
 
-/// Step 5 as the points are written: the same IEEE divisions (NaN for an absent class).
-private struct CurveRates {
-    let totalFPS: Double, totalTPS: Double
-    let hasNegatives: Bool, hasPositives: Bool
-
-    @inline(__always) func fpr(_ fps: Double) -> Double { hasNegatives ? fps / totalFPS : .nan }
-    @inline(__always) func tpr(_ tps: Double) -> Double { hasPositives ? tps / totalTPS : .nan }
-}
-
-/// Writes point i of the curve.
-private protocol CurvePointWriter {
-    func write(_ i: Int, _ fps: Double, _ tps: Double, _ threshold: Double)
-}
-
-/// fpr, tpr and thresholds (the C ABI's outputs).
-private struct RatesWriter: CurvePointWriter {
-    let fpr: UnsafeMutablePointer<Double>
-    let tpr: UnsafeMutablePointer<Double>
-    let thresholds: UnsafeMutablePointer<Double>
-    let rates: CurveRates
-
-    @inline(__always) func write(_ i: Int, _ fps: Double, _ tps: Double, _ threshold: Double) {
-        fpr[i] = rates.fpr(fps)
-        tpr[i] = rates.tpr(tps)
-        thresholds[i] = threshold
-    }
-}
-
-/// Whichever buffers were given.
-private struct AnyOutputsWriter: CurvePointWriter {
-    let buffers: ROCCurveBuffers
-    let rates: CurveRates
-
-    @inline(__always) func write(_ i: Int, _ fps: Double, _ tps: Double, _ threshold: Double) {
-        buffers.falsePositiveRates?[i] = rates.fpr(fps)
-        buffers.truePositiveRates?[i] = rates.tpr(tps)
-        buffers.thresholds?[i] = threshold
-        buffers.falsePositives?[i] = fps
-        buffers.truePositives?[i] = tps
-    }
-}
-
-/// `rocCurve`'s result for unweighted samples sorted in two runs (see above).
-private func unweightedCurveOnTwoThreads<Score: ThresholdScore>(
-    _ sorted: SortedSamples<Score>, dropIntermediate: Bool, into buffers: ROCCurveBuffers,
-    summary: ROCCurveSummary
-) -> ROCCurveSummary {
-    var kept = (0, 0)
-    var result = summary
-    withUnsafeMutableBytes(of: &kept) { keptBytes in
-        var team = CurveTeam(sorted: sorted, dropIntermediate: dropIntermediate, buffers: buffers,
-                             kept: keptBytes.baseAddress!.assumingMemoryBound(to: Int.self),
-                             capacity: buffers.capacity)
-        withUnsafeMutablePointer(to: &team) { team in
-            runAsTeam(chunkCount: 2, context: UnsafeMutableRawPointer(team)) { raw, worker in
-                raw.assumingMemoryBound(to: CurveTeam<Score>.self).pointee.run(worker)
-            }
+    @inline(__always)
+    private func divide(_ p: UnsafeMutablePointer<Double>, _ range: ClosedRange<Int>, total: Int) {
+        if total > 0 {
+            let t = Double(total)
+            for i in range { p[i] = p[i] / t }
+        } else {
+            for i in range { p[i] = .nan }
         }
     }
-    result.pointCount = 1 + kept.0 + kept.1
-    result.written = !buffers.isEmpty && result.pointCount <= buffers.capacity
-    return result
+
+    /// The class counts of the highest group of a sorted bucket.
+    private static func topGroup(_ words: UnsafeMutablePointer<Word>, count: Int) -> (negatives: Int, positives: Int) {
+        let top = words[count &- 1]
+        var start = count &- 1
+        var p = Int(truncatingIfNeeded: top & 1)
+        while start > 0 && words[start &- 1] &>> 1 == top &>> 1 {
+            start &-= 1
+            p &+= Int(truncatingIfNeeded: words[start] & 1)
+        }
+        return (count &- start &- p, p)
+    }
+
+    /// The higher run's and the lower run's point counts after the first walk (the
+    /// higher run's last point decided), and whether there are two runs.
+    private static func counts(_ visitors: UnsafeMutablePointer<Self>, chunkCount: Int)
+        -> (top: Int, lower: Int, topLastKept: Bool, twoRuns: Bool) {
+        guard chunkCount == 2 && visitors[1].started else {
+            return (visitors[0].runPoints, 0, false, false)
+        }
+        let top = visitors[1]
+        let lower = visitors[0].runPoints
+        guard top.dropIntermediate && top.lastPending else { return (top.runPoints, lower, false, true) }
+        let next = visitors[0].firstGroup
+        let kept = top.lastIsFirst || top.lastGroup.negatives != next.negatives
+            || top.lastGroup.positives != next.positives
+        return (top.runPoints &+ (kept ? 1 : 0), lower, kept, true)
+    }
+
+    static func afterVisits(_ visitors: UnsafeMutablePointer<Self>, chunk: Int, chunkCount: Int) -> Bool {
+        let c = counts(visitors, chunkCount: chunkCount)
+        let pointCount = 1 &+ c.top &+ c.lower
+        let fits = visitors[chunk].hasOutputs && pointCount <= visitors[chunk].capacity
+        visitors[chunk].pointCount = pointCount
+        visitors[chunk].written = fits
+        guard fits else { return false }
+        if visitors[chunk].direct {
+            guard c.twoRuns else { return false }
+            if chunk == 1 && c.topLastKept { visitors[1].writeLast(at: c.top) }
+            // Each worker copies half of the lower run's staged points.
+            let half = c.lower / 2
+            let range = chunk == 0 ? 0..<half : half..<c.lower
+            visitors[chunk].copyStaged(range, to: 1 &+ c.top)
+            return false
+        }
+        // Counted only: write in a second walk (a run that saw no bucket sees none again).
+        guard visitors[chunk].started else { return true }
+        visitors[chunk].secondWalk = true
+        let v = visitors[chunk]
+        if chunk == 1 || !c.twoRuns {
+            visitors[chunk].begin(top: true, writing: true, target: v.outputs, lowerBase: 0,
+                                  limit: c.twoRuns ? c.top : .max)
+        } else {
+            visitors[chunk].begin(top: false, writing: true, target: v.outputs, lowerBase: c.top, limit: .max)
+        }
+        return true
+    }
+
+    mutating func afterSecondWalk() {
+        // The higher run's last point, decided by the lower run's first group.
+        guard chunk == 1 && started && dropIntermediate && hasPending && limit != .max else { return }
+        if emitted &+ 1 == limit {
+            writeLast(at: limit)
+        }
+    }
+
+    /// The higher run's last raw point (pending), kept, at index i, its rates divided.
+    private mutating func writeLast(at i: Int) {
+        let fps = Double(pendingSums.negatives), tps = Double(pendingSums.positives)
+        outputs.write(i, fps, tps, threshold(pendingKey))
+        outputs.fps?[i] = negativesTotal > 0 ? fps / Double(negativesTotal) : .nan
+        outputs.tps?[i] = positivesTotal > 0 ? tps / Double(positivesTotal) : .nan
+    }
+
+    /// Copies the staged points `range` to the outputs from index `offset` on (step 5's
+    /// divisions for the rates).
+    private func copyStaged(_ range: Range<Int>, to offset: Int) {
+        guard let stage, !range.isEmpty else { return }
+        let n = range.count, from = range.lowerBound, to = offset &+ from
+        if let fps = stage.fps {
+            if let fpr = outputs.fps {
+                if negativesTotal > 0 {
+                    let t = Double(negativesTotal)
+                    for k in 0..<n { fpr[to &+ k] = fps[from &+ k] / t }
+                } else {
+                    (fpr + to).update(repeating: .nan, count: n)
+                }
+            }
+            if let out = outputs.fpsCopy { (out + to).update(from: fps + from, count: n) }
+        }
+        if let tps = stage.tps {
+            if let tpr = outputs.tps {
+                if positivesTotal > 0 {
+                    let t = Double(positivesTotal)
+                    for k in 0..<n { tpr[to &+ k] = tps[from &+ k] / t }
+                } else {
+                    (tpr + to).update(repeating: .nan, count: n)
+                }
+            }
+            if let out = outputs.tpsCopy { (out + to).update(from: tps + from, count: n) }
+        }
+        if let thresholds = stage.thresholds, let out = outputs.thresholds {
+            (out + to).update(from: thresholds + from, count: n)
+        }
+    }
+}
+
+/// `rocCurve` without weights: the points written inside the sort (see above).
+private func unweightedCurve<Score: ThresholdScore>(
+    scores: UnsafeBufferPointer<Score>, labels: UnsafeBufferPointer<Score>, dropIntermediate: Bool,
+    tieOrder: TieOrder, into buffers: ROCCurveBuffers, chunkCount forcedChunkCount: Int?
+) throws(CoreError) -> ROCCurveSummary {
+    let n = scores.count
+    let chunkCount = sampleChunkCount(n, forced: forcedChunkCount)
+    let direct = !buffers.isEmpty && buffers.capacity > n
+    var stage: CurveStage? = nil
+    if direct && chunkCount == 2 {
+        stage = try CurveStage(for: buffers, capacity: n)
+    }
+    defer { stage?.storage.free() }
+    typealias Visitor = CurveVisitor<Score>
+    let visitors = try ScratchBuffer<Visitor>(count: chunkCount)
+    defer { visitors.free() }
+    let sorted = try SortedSamples<Score>.gather(
+        scores: scores, labels: labels, weights: nil, tieOrder: tieOrder, scaled: false,
+        chunkCount: forcedChunkCount, visitors: visitors.base,
+        configuration: Visitor.Configuration(dropIntermediate: dropIntermediate, buffers: buffers,
+                                             stage: stage?.target, direct: direct))
+    sorted.free()
+    let totals = sorted.totals
+    var summary = ROCCurveSummary(pointCount: 0, written: false, hasPositives: totals.positives > 0,
+                                  hasNegatives: totals.negatives > 0, weightsOverflow: false)
+    guard sorted.count > 0 else { return summary }
+    summary.pointCount = visitors.buffer[0].pointCount
+    summary.written = visitors.buffer[0].written
+    return summary
 }

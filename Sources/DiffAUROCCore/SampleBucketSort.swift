@@ -12,7 +12,11 @@
 //     signed weight) at its bucket's next place, buckets in increasing order and, within
 //     a bucket, chunk 0's samples before chunk 1's, each chunk's in index order;
 //  4. the buckets are split into two runs of about equal work, and each worker sorts its
-//     run's buckets one by one in cache (`sortWords`, stable).
+//     run's buckets one by one in cache (`sortWords`, stable); with a visitor
+//     (`SortedBucketVisitor`: the partial AUC's and the ROC curve's sweeps, unweighted),
+//     each bucket is handed to the run's visitor right after its sort, from the highest
+//     down, and then (synchronized) the visitors may ask for a second walk over the sorted
+//     buckets (the ROC curve when it only counted in the first).
 // Buckets hold disjoint, increasing key ranges, so the result is the stable sort of the
 // samples of positive weight in index order: the same sequence, bit for bit, as one
 // stable sort of the gathered samples, whatever the number of chunks and of threads (one
@@ -92,9 +96,41 @@ protocol SortedBucketVisitor: BitwiseCopyable {
     /// Whether the bucket of `positives` and `negatives` below `positivesAbove` and
     /// `negativesAbove` (the samples of the higher buckets) is to be sorted and visited.
     func wants(positivesAbove: Int, negativesAbove: Int, positives: Int, negatives: Int) -> Bool
-    /// One sorted bucket of `count` words (see above), `positives` of them positive.
+    /// Called once per chunk before its visits (by the leader, after `init`): the chunk,
+    /// how to turn the bucket's words back into keys, and the sign of the zero threshold
+    /// (`SortedSamples.zeroThresholdIsNegative`).
+    mutating func prepare(chunk: Int, chunkCount: Int, layout: BucketWordLayout<Word>,
+                          zeroThresholdIsNegative: Bool)
+    /// One sorted bucket of `count` words (see above), `positives` of them positive; the key
+    /// of word w is `layout.key(w, base: keyBase)`.
     mutating func visit(_ words: UnsafeMutablePointer<Word>, count: Int, positives: Int,
-                        positivesAbove: Int, negativesAbove: Int)
+                        positivesAbove: Int, negativesAbove: Int, keyBase: Word)
+    /// After every chunk's visits (the workers synchronized), by the worker of `chunk`:
+    /// whether every chunk's buckets are to be visited a second time (without sorting,
+    /// they are sorted already; the answer is the same for every chunk). It may change
+    /// `visitors[chunk]` only in what no other chunk's call reads.
+    static func afterVisits(_ visitors: UnsafeMutablePointer<Self>, chunk: Int, chunkCount: Int) -> Bool
+    /// After `chunk`'s second walk, by its worker.
+    mutating func afterSecondWalk()
+}
+
+extension SortedBucketVisitor {
+    mutating func prepare(chunk: Int, chunkCount: Int, layout: BucketWordLayout<Word>,
+                          zeroThresholdIsNegative: Bool) {}
+    static func afterVisits(_ visitors: UnsafeMutablePointer<Self>, chunk: Int, chunkCount: Int) -> Bool { false }
+    mutating func afterSecondWalk() {}
+}
+
+/// How a visited bucket's words hold their keys: the key of word w in a bucket whose
+/// shared and bucket bits are `base` is base | (w >> shift) (only `base` when the words
+/// keep no key bits: every key of the bucket is equal).
+struct BucketWordLayout<Word: FixedWidthInteger & UnsignedInteger> {
+    let shift: Int
+    let keepsKey: Bool
+
+    @inline(__always) func key(_ word: Word, base: Word) -> Word {
+        base | (keepsKey ? word &>> shift : 0)
+    }
 }
 
 /// Phase 4 sorts every bucket and visits none.
@@ -103,7 +139,7 @@ struct SortOnly<Word: FixedWidthInteger & UnsignedInteger>: SortedBucketVisitor 
     init(_ configuration: Void, positives: Int, negatives: Int) {}
     func wants(positivesAbove: Int, negativesAbove: Int, positives: Int, negatives: Int) -> Bool { true }
     func visit(_ words: UnsafeMutablePointer<Word>, count: Int, positives: Int,
-               positivesAbove: Int, negativesAbove: Int) {}
+               positivesAbove: Int, negativesAbove: Int, keyBase: Word) {}
 }
 
 /// The phases above on one worker (`run`), with everything the workers share.
@@ -129,11 +165,12 @@ struct SampleSortTeam<Score: ThresholdScore, Visitor: SortedBucketVisitor> where
     let configuration: Visitor.Configuration
 
     /// Per chunk: the bucket histogram, the scatter's offsets, the positives per bucket
-    /// (phase 3, without weights), the in-cache sort's tables.
+    /// (phase 2, when visiting), the in-cache sort's tables.
     static var tablesPerChunk: Int { 3 * (1 << largestBucketBits) + RadixSortTuning.tableCount }
 
-    /// Whether phase 4 visits the buckets (then phase 3 writes the visitors' words, see
-    /// `SortedBucketVisitor`, and counts each bucket's positives; `classes` is unused).
+    /// Whether phase 4 visits the buckets (then phase 2 also counts each bucket's
+    /// positives, phase 3 writes the visitors' words, see `SortedBucketVisitor`, and
+    /// `classes` is unused).
     var visiting: Bool { Visitor.visits && weights == nil && visitors != nil }
 
     @inline(__always) func bucketPositives(_ chunk: Int) -> UnsafeMutablePointer<Int> {
@@ -236,6 +273,27 @@ struct SampleSortTeam<Score: ThresholdScore, Visitor: SortedBucketVisitor> where
             let range = chunkRange(chunk, of: chunkCount, count: n)
             if let weights {
                 for i in range where weights[i] > 0 { h[bucket(scores[i].orderKey)] &+= 1 }
+            } else if visiting {
+                // With each bucket's positives, counted in the same word (above bit 32; a
+                // chunk holds fewer than 2^32 samples): one read-modify-write a sample.
+                let positives = bucketPositives(chunk)
+                let labels = self.labels, scores = self.scores
+                if range.count < 1 << 32 {
+                    for i in range {
+                        h[bucket(scores[i].orderKey)] &+= 1 &+ (labels[i].classBit &<< 32)
+                    }
+                    for b in 0..<bucketCount {
+                        positives[b] = h[b] &>> 32
+                        h[b] &= 0xFFFF_FFFF
+                    }
+                } else {
+                    positives.initialize(repeating: 0, count: bucketCount)
+                    for i in range {
+                        let b = bucket(scores[i].orderKey)
+                        h[b] &+= 1
+                        positives[b] &+= labels[i].classBit
+                    }
+                }
             } else if bucketCount > 1 {
                 for i in range { h[bucket(scores[i].orderKey)] &+= 1 }
             } else {
@@ -293,14 +351,18 @@ struct SampleSortTeam<Score: ThresholdScore, Visitor: SortedBucketVisitor> where
                 (totals.positiveWeight, totals.negativeWeight) = classWeightSums()
             }
             outcome.pointee.totals = totals
+            // The tied zero scikit-learn reports: the group's last sample in its order.
+            outcome.pointee.zeroThresholdIsNegative = (tieOrder == .increasingIndex ? lastZero : firstZero) == 1
             if visiting, let visitors {
+                let shift = drop &+ bucketBits
+                let layout = BucketWordLayout<Word>(shift: shift, keepsKey: shift > 0 && shift < Word.bitWidth)
                 for chunk in 0..<chunkCount {
                     (visitors + chunk).initialize(to: Visitor(configuration, positives: totals.positives,
                                                               negatives: totals.negatives))
+                    visitors[chunk].prepare(chunk: chunk, chunkCount: chunkCount, layout: layout,
+                                            zeroThresholdIsNegative: outcome.pointee.zeroThresholdIsNegative)
                 }
             }
-            // The tied zero scikit-learn reports: the group's last sample in its order.
-            outcome.pointee.zeroThresholdIsNegative = (tieOrder == .increasingIndex ? lastZero : firstZero) == 1
             // Phase 4 scratch: each run's largest bucket (seen by the other worker after
             // phase 3's synchronize()).
             let spareCount = largest.0 + largest.1
@@ -347,18 +409,6 @@ struct SampleSortTeam<Score: ThresholdScore, Visitor: SortedBucketVisitor> where
                     values[p] = labels[i] == 1 ? w / positiveScale : -(w / negativeScale)
                     offsets[b] = p &+ 1
                 }
-            } else if visiting {
-                let positives = bucketPositives(chunk)
-                positives.initialize(repeating: 0, count: bucketCount)
-                for i in range {
-                    let key = scores[i].orderKey
-                    let b = bucket(key)
-                    let p = offsets[b]
-                    let c = labels[i].classBit
-                    words[p] = (keepsKey ? key &<< wordShift : 0) | Word(truncatingIfNeeded: c)
-                    offsets[b] = p &+ 1
-                    positives[b] &+= c
-                }
             } else if packs {
                 // One stream per bucket, not two: the classes are unpacked after each
                 // bucket's sort, in cache (phase 4).
@@ -401,44 +451,62 @@ struct SampleSortTeam<Score: ThresholdScore, Visitor: SortedBucketVisitor> where
                           count: size, tables: sortTables(chunk))
             }
         }
-        if visiting, let visitors {
-            // The samples above each run: none above chunk 1's; chunk 1's above chunk 0's.
-            for chunk in worker.chunks {
-                let buckets = chunk == 0 ? 0..<splitBucket : splitBucket..<bucketCount
-                var positivesAbove = 0, negativesAbove = 0
-                if chunk == 0 {
-                    for b in splitBucket..<bucketCount {
-                        var p = 0
-                        for other in 0..<chunkCount { p &+= bucketPositives(other)[b] }
-                        positivesAbove &+= p
-                        negativesAbove &+= size(b) &- p
-                    }
-                }
-                var end = chunk == 0 ? splitIndex : count
-                var visitor = visitors[chunk]
-                for b in buckets.reversed() {
-                    let s = size(b)
-                    var p = 0
-                    for other in 0..<chunkCount { p &+= bucketPositives(other)[b] }
-                    let start = end &- s
-                    if s > 0 && visitor.wants(positivesAbove: positivesAbove, negativesAbove: negativesAbove,
-                                              positives: p, negatives: s &- p) {
-                        sortBucket(chunk, start: start, size: s)
-                        visitor.visit(words + start, count: s, positives: p,
-                                      positivesAbove: positivesAbove, negativesAbove: negativesAbove)
-                    }
-                    positivesAbove &+= p
-                    negativesAbove &+= s &- p
-                    end = start
-                }
-                visitors[chunk] = visitor
-            }
-            return
-        }
         // The key of a packed word of bucket b: the bits every key shares, the bucket's,
         // and the word's above its shift.
         let shared = Word(truncatingIfNeeded: andAll) & (drop == 0 ? 0 : ~(Word.max &>> drop))
         let bucketPosition = Word.bitWidth &- drop &- bucketBits
+        @inline(__always) func keyBase(_ b: Int) -> Word {
+            varying == 0 ? Word(truncatingIfNeeded: andAll)
+                : shared | (bucketPosition >= Word.bitWidth ? 0 : Word(truncatingIfNeeded: b) &<< bucketPosition)
+        }
+        if visiting, let visitors {
+            // Each run's buckets from the highest down. The samples above each run: none
+            // above chunk 1's; chunk 1's above chunk 0's. The second walk (if the visitors
+            // ask for it) sees every bucket again, sorted already.
+            @inline(__always) func walk(second: Bool) {
+                for chunk in worker.chunks {
+                    let buckets = chunk == 0 ? 0..<splitBucket : splitBucket..<bucketCount
+                    var positivesAbove = 0, negativesAbove = 0
+                    if chunk == 0 {
+                        for b in splitBucket..<bucketCount {
+                            var p = 0
+                            for other in 0..<chunkCount { p &+= bucketPositives(other)[b] }
+                            positivesAbove &+= p
+                            negativesAbove &+= size(b) &- p
+                        }
+                    }
+                    var end = chunk == 0 ? splitIndex : count
+                    var visitor = visitors[chunk]
+                    for b in buckets.reversed() {
+                        let s = size(b)
+                        var p = 0
+                        for other in 0..<chunkCount { p &+= bucketPositives(other)[b] }
+                        let start = end &- s
+                        if s > 0 && (second || visitor.wants(positivesAbove: positivesAbove,
+                                                             negativesAbove: negativesAbove,
+                                                             positives: p, negatives: s &- p)) {
+                            if !second { sortBucket(chunk, start: start, size: s) }
+                            visitor.visit(words + start, count: s, positives: p,
+                                          positivesAbove: positivesAbove, negativesAbove: negativesAbove,
+                                          keyBase: keyBase(b))
+                        }
+                        positivesAbove &+= p
+                        negativesAbove &+= s &- p
+                        end = start
+                    }
+                    if second { visitor.afterSecondWalk() }
+                    visitors[chunk] = visitor
+                }
+            }
+            walk(second: false)
+            worker.synchronize()
+            var again = false
+            for chunk in worker.chunks {
+                again = Visitor.afterVisits(visitors, chunk: chunk, chunkCount: chunkCount)
+            }
+            if again { walk(second: true) }
+            return
+        }
         for chunk in worker.chunks {
             let buckets = chunk == 0 ? 0..<splitBucket : splitBucket..<bucketCount
             var start = chunk == 0 ? 0 : splitIndex
@@ -446,8 +514,7 @@ struct SampleSortTeam<Score: ThresholdScore, Visitor: SortedBucketVisitor> where
                 let s = size(b)
                 sortBucket(chunk, start: start, size: s)
                 if packs, let classes {
-                    let base = varying == 0 ? Word(truncatingIfNeeded: andAll)
-                        : shared | (bucketPosition >= Word.bitWidth ? 0 : Word(truncatingIfNeeded: b) &<< bucketPosition)
+                    let base = keyBase(b)
                     for k in start..<(start &+ s) {
                         let word = words[k]
                         classes[k] = UInt8(truncatingIfNeeded: word & 1)
