@@ -3,6 +3,8 @@ and scikit-learn.
 
     .venv/bin/python bench/bench_curve.py            # n = 1e4, 1e5, 1e6 (+ 1e7 ours and sort)
     .venv/bin/python bench/bench_curve.py --quick    # n = 1e4, 1e5, 1e6, fewer repeats
+    .venv/bin/python bench/bench_curve.py --repeat-processes 5   # n = 1e6 in 5 processes:
+                                                      # median and spread (min - max)
 
 On the data of bench/bench_exact.py (predicted probabilities sigmoid(N(0, 1) + label),
 half positives; unweighted), float64 and float32 scores, it times in one process:
@@ -168,7 +170,19 @@ def main():
     parser.add_argument("--quick", action="store_true", help="fewer repeats, no n = 1e7")
     parser.add_argument("--json", default=str(ROOT / "bench" / "curve_results.json"))
     parser.add_argument("--plot", default=str(ROOT / "bench" / "curve.png"))
+    parser.add_argument("--repeat-processes", type=int, default=0, metavar="K",
+                        help="only n = 1e6: K separate processes (single runs vary 20-40%% on a"
+                             " shared machine), each the median of interleaved repeats of sort,"
+                             " curve C, exact C and sklearn; prints the median and the spread"
+                             " (min-max) over the processes of each time and ratio")
+    parser.add_argument("--one-process", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.one_process:
+        one_process_point()
+        return
+    if args.repeat_processes:
+        repeat_processes(args.repeat_processes)
+        return
 
     from sklearn.metrics import roc_curve
     try:
@@ -241,6 +255,51 @@ def main():
     pathlib.Path(args.json).write_text(json.dumps(record, indent=2) + "\n")
     print(f"\npoints written to {args.json}")
     plot(points, ovr, args.plot)
+
+
+def one_process_point():
+    """--one-process: n = 1e6, both dtypes; prints one JSON line of medians (child of
+    --repeat-processes)."""
+    from sklearn.metrics import roc_curve
+    lib = load_library()
+    n = 1_000_000
+    out = {}
+    for dtype in (np.float64, np.float32):
+        scores, labels = make_data(n, dtype)
+        curve, _, _, exact = c_functions(lib, scores, labels)
+        sk = lambda: roc_curve(labels, scores)  # noqa: E731
+        assert bitwise_equal(curve(), sk()), "auroc_curve differs from sklearn"
+        t = median_times({"sort": lambda: np.sort(scores), "curve_c": curve, "exact_c": exact}, 15)
+        t["sklearn"] = median_times({"sklearn": sk}, 3)["sklearn"]
+        out[np.dtype(dtype).name] = t
+    print(json.dumps(out), flush=True)
+
+
+def repeat_processes(k):
+    """--repeat-processes K: the n = 1e6 point in K processes, median and spread."""
+    import subprocess
+    runs = []
+    for i in range(k):
+        line = subprocess.run([sys.executable, __file__, "--one-process"], check=True,
+                              capture_output=True, text=True).stdout.strip().splitlines()[-1]
+        runs.append(json.loads(line))
+        print(f"process {i + 1}/{k}: " + ", ".join(
+            f"{d} curve/sort {r['curve_c'] / r['sort']:.2f}x" for d, r in runs[-1].items()), flush=True)
+    print(f"\nn = 1,000,000, {k} processes (each the median of interleaved repeats): median [min - max]")
+    print("| dtype | numpy.sort | auroc_curve | auroc_exact | sklearn roc_curve | curve / sort |"
+          " sklearn / curve |")
+    print("|---|---:|---:|---:|---:|---:|---:|")
+
+    def cell(values, f):
+        return f"{f(statistics.median(values))} [{f(min(values))} - {f(max(values))}]"
+    ratio = lambda x: f"{x:.2f}x"  # noqa: E731
+    for dtype in ("float64", "float32"):
+        rs = [r[dtype] for r in runs]
+        col = lambda key: [r[key] for r in rs]  # noqa: E731
+        print(f"| {dtype} | {cell(col('sort'), fmt_time)} | {cell(col('curve_c'), fmt_time)}"
+              f" | {cell(col('exact_c'), fmt_time)} | {cell(col('sklearn'), fmt_time)}"
+              f" | {cell([r['curve_c'] / r['sort'] for r in rs], ratio)}"
+              f" | {cell([r['sklearn'] / r['curve_c'] for r in rs], ratio)} |")
 
 
 def plot(points, ovr, path):
