@@ -182,9 +182,9 @@ def spread_parent(args):
     header = "| n | dtype | weights | ours | sort | ours / sort | ours CPU / sort CPU |"
     rule = "|---:|---|---|---:|---:|---:|---:|"
     if args.baseline:
-        header += " base | base / sort | ours / base |"
-        rule += "---:|---:|---:|"
-    header += " faults ours / sort |"
+        header += " base | base / sort | ours / base | ours CPU / base CPU |"
+        rule += "---:|---:|---:|---:|"
+    header += " faults ours / sort" + (" / base |" if args.baseline else " |")
     rule += "---:|"
     print(header)
     print(rule)
@@ -204,7 +204,9 @@ def spread_parent(args):
             row += f" | {cell([q['base_wall'] for q in rows], ms)} ms"
             row += f" | {cell([q['base_wall'] / q['sort_wall'] for q in rows], ratio)}"
             row += f" | {cell([q['ours_wall'] / q['base_wall'] for q in rows], ratio)}"
-        row += f" | {statistics.median(q['ours_faults'] for q in rows):.0f} / {statistics.median(q['sort_faults'] for q in rows):.0f} |"
+            row += f" | {cell([q['ours_cpu'] / q['base_cpu'] for q in rows], ratio)}"
+        faults = [statistics.median(q[f"{name}_faults"] for q in rows) for name in names]
+        row += " | " + " / ".join(f"{f:.0f}" for f in faults) + " |"
         print(row)
         summary.append(dict(n=p["n"], dtype=p["dtype"], weighted=p["weighted"], runs=rows))
     if args.json:
