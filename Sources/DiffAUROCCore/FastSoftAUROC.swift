@@ -239,7 +239,8 @@ func fastSoftAUROC<I: FastSoftIndices>(
     // (The grid route's test below with its span < 1: a single grid cell.)
     let h = FastSoftParameters.cellWidth
     let span = scaledDifference(maxScore, minScore, temperature) / h
-    if span < 1 && positiveCount > FastSoftParameters.nodes && negativeCount > FastSoftParameters.nodes {
+    if span < 1 && positiveCount > FastSoftParameters.nodes && negativeCount > FastSoftParameters.nodes
+        && testing.oneCell != false {
         testing.route?.pointee = .oneCell
         let input = OneCellInput(positiveCount: positiveCount, negativeCount: negativeCount,
                                  positiveMax: positiveMax, negativeMax: negativeMax,
@@ -562,10 +563,13 @@ enum FastSoftRoute {
 
 /// Test hooks of `fastSoftAUROC`: `route` receives the route taken; `parallel`, when set,
 /// replaces the size rule for using a second thread on the window and series-window paths
-/// (their halves are computed the same way either way, so the bits must not change).
+/// (their halves are computed the same way either way, so the bits must not change);
+/// `oneCell == false` sends one-cell inputs down the grid route, whose bits the one-cell
+/// path must reproduce.
 struct FastSoftTesting {
     var route: UnsafeMutablePointer<FastSoftRoute>? = nil
     var parallel: Bool? = nil
+    var oneCell: Bool? = nil
 }
 
 /// The grid of the dense route: cell g = floor((s - origin) / (h T)), capped at `last`,

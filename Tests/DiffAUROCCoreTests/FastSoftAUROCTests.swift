@@ -180,3 +180,101 @@ func valueWithoutGradientMatches(temperature: Double) throws {
     #expect(auto.result.value.bitPattern == fast.result.value.bitPattern)
     #expect(auto.gradient.map(\.bitPattern) == fast.gradient.map(\.bitPattern))
 }
+
+// The one-cell path (OneCellSoftAUROC.swift): scores spanning less than one cell width,
+// both classes larger than r. It must give the grid route's bits (it is that route's
+// computation without grouping the points) and so the pair sum to 1e-12.
+
+/// The fast path with the route it took; `oneCell == false` forces the grid route.
+private func fastRoute(_ scores: [Double], _ labels: [Double], _ weights: [Double]?, temperature: Double,
+                       oneCell: Bool? = nil, gradient wantGradient: Bool = true)
+    throws -> (result: SoftAUROCResult, gradient: [Double], route: FastSoftRoute)
+{
+    var gradient = [Double](repeating: .nan, count: scores.count)
+    var route = FastSoftRoute.window
+    let result = try gradient.withUnsafeMutableBufferPointer { g in
+        try withUnsafeMutablePointer(to: &route) { r in
+            try withSamples(scores, labels, weights) {
+                try fastSoftAUROC($0, temperature: temperature, gradient: wantGradient ? g : nil,
+                                  indices: NarrowSoftIndices.self,
+                                  testing: FastSoftTesting(route: r, oneCell: oneCell))
+            }
+        }
+    }
+    return (result, gradient, route)
+}
+
+/// Asserts the one-cell route, the grid route's bits (value, d/dT, every gradient; and the
+/// value-only call's value and d/dT) and, with `oracle`, 1e-12 agreement with the pair sum.
+private func expectOneCellMatches(_ scores: [Double], _ labels: [Double], _ weights: [Double]?, temperature: Double,
+                                  oracle: Bool = true,
+                                  sourceLocation: SourceLocation = #_sourceLocation) throws {
+    let one = try fastRoute(scores, labels, weights, temperature: temperature)
+    let grid = try fastRoute(scores, labels, weights, temperature: temperature, oneCell: false)
+    #expect(one.route == .oneCell && grid.route == .cells, "\(one.route) \(grid.route)", sourceLocation: sourceLocation)
+    #expect(one.result.value.bitPattern == grid.result.value.bitPattern, sourceLocation: sourceLocation)
+    #expect(one.result.dTemperature.bitPattern == grid.result.dTemperature.bitPattern, sourceLocation: sourceLocation)
+    #expect(one.gradient.map(\.bitPattern) == grid.gradient.map(\.bitPattern), sourceLocation: sourceLocation)
+    let valueOnly = try fastRoute(scores, labels, weights, temperature: temperature, gradient: false)
+    #expect(valueOnly.route == .oneCell, sourceLocation: sourceLocation)
+    #expect(valueOnly.result.value.bitPattern == one.result.value.bitPattern, sourceLocation: sourceLocation)
+    #expect(valueOnly.result.dTemperature.bitPattern == one.result.dTemperature.bitPattern, sourceLocation: sourceLocation)
+    guard oracle else { return }
+    let worst = softErrorOverBar((one.result, one.gradient),
+                                 try soft(scores, labels, weights, temperature: temperature, method: .pairwise),
+                                 labels: labels, weights: weights, temperature: temperature,
+                                 sourceLocation: sourceLocation)
+    #expect(worst <= 1, "worst error / bar = \(worst) at T = \(temperature)", sourceLocation: sourceLocation)
+}
+
+@Test(arguments: [1.2, 10, 1e3, 1e7])
+func oneCellMatchesTheGridRouteAndThePairSum(relativeTemperature: Double) throws {
+    var rng = SplitMix(state: 61)
+    // 1,000 points (one thread; the grid route keeps the Chebyshev values of every point)
+    // and past the two-thread threshold, where the classes' blocks and the gradient's
+    // halves run side by side (the pair sum there once: it is slow in a debug build; the
+    // grid route's bits are checked against it at every temperature by the tests above).
+    // Odd counts: partial blocks of 64 and of 8.
+    for n in [1001, FastSoftParameters.parallelThreshold + 1237] {
+        let labels = labelsWithBothClasses(n, &rng, positiveRate: 0.3)
+        let scores = normalPlusLabelScores(labels, &rng)
+        let weights = (0..<n).map { _ in Int.random(in: 0..<7, using: &rng) == 0 ? 0 : Double.random(in: 0...3, using: &rng) }
+        let spread = scores.max()! - scores.min()!
+        let oracle = n < FastSoftParameters.parallelThreshold || relativeTemperature == 10
+        try expectOneCellMatches(scores, labels, nil, temperature: relativeTemperature * spread, oracle: oracle)
+        try expectOneCellMatches(scores, labels, weights, temperature: relativeTemperature * spread, oracle: oracle)
+    }
+}
+
+@Test func oneCellAtItsEdges() throws {
+    var rng = SplitMix(state: 62)
+    // 17 positives (the fewest the path takes) among 400 negatives; 16 stay on the grid.
+    for positives in [16, 17] {
+        let n = 400 + positives
+        let labels = (0..<n).map { $0 < positives ? 1.0 : 0.0 }
+        let scores = (0..<n).map { _ in Double.random(in: 0...1, using: &rng) }
+        let fast = try fastRoute(scores, labels, nil, temperature: 3)
+        #expect(fast.route == (positives > FastSoftParameters.nodes ? .oneCell : .cells))
+        try expectFastMatchesPairwise(scores, labels, nil, temperature: 3)
+    }
+    // Span just under one cell width (h = 1: T slightly above max - min), and above it.
+    let labels = labelsWithBothClasses(500, &rng, positiveRate: 0.5)
+    let scores = (0..<500).map { _ in Double.random(in: -1...1, using: &rng) }
+    let span = scores.max()! - scores.min()!
+    try expectOneCellMatches(scores, labels, nil, temperature: span.nextUp * (1 + 1e-15))
+    #expect(try fastRoute(scores, labels, nil, temperature: span / 1.5).route == .cells)
+    // Ties and a weight-0 sample at the extremes (the cell's lo and hi come from weighted
+    // samples only), -0.0 beside 0.0; scores near the overflow limit; subnormal scores and
+    // T, where 2 / (h T) overflows and each local coordinate is a division.
+    var tied = (0..<300).map { _ in Double(Int.random(in: 0...3, using: &rng)) }
+    let tiedLabels = labelsWithBothClasses(300, &rng, positiveRate: 0.4)
+    var weights = (0..<300).map { _ in Double.random(in: 0.5...2, using: &rng) }
+    tied[0] = -50; weights[0] = 0; tied[1] = 60; weights[1] = 0; tied[2] = -0.0; tied[3] = 0.0
+    try expectOneCellMatches(tied, tiedLabels, weights, temperature: 5)
+    let huge = (0..<300).map { _ in Double.random(in: -1...1, using: &rng) * 0.8e308 }
+    try expectOneCellMatches(huge, tiedLabels, nil, temperature: 1.7e308)
+    try expectOneCellMatches(huge, tiedLabels, weights, temperature: Double.greatestFiniteMagnitude)
+    let tiny = (0..<300).map { _ in Double(Int.random(in: 0...100_000, using: &rng)) * 0x1p-1074 }
+    try expectOneCellMatches(tiny, tiedLabels, nil, temperature: 1e-309)
+    try expectOneCellMatches(tiny, tiedLabels, weights, temperature: 1e-309)
+}
