@@ -59,7 +59,8 @@ enum { N_EXACT = 70000, N_SMALL = 30000, N_SOFT = 24000, ROWS = 2, N_MAX = ROWS 
 static double s[N_MAX], y[N_MAX], w[N_MAX], g[N_MAX];
 static float s32[N_MAX], y32[N_MAX], w32[N_MAX];
 static double cf[N_EXACT + 1], ct[N_EXACT + 1], ch[N_EXACT + 1]; /* curve outputs */
-/* The exact AUROC's large scratch (>= 4 MiB: HugePageBuffer, a 2 MiB-aligned range of a malloc block):
+/* The exact AUROC's large scratch (>= 4 MiB: HugePageBuffer, a 2 MiB-aligned range of a
+ * malloc block):
  * 600,000 samples make 4.8 MB of 8-byte words (float64 unweighted, float32 weighted). */
 enum { N_BIG = 600000 };
 static double bs[N_BIG], by[N_BIG];
@@ -151,6 +152,11 @@ static report run_case(int which) {
         break;
     case 24: /* series-window route: about 3 points a temperature width at T = 0.0125 */
         r.status = auroc_soft_grad(s, y, w, N_SOFT, 0.0125, &v, g, &dT);
+        n = N_SOFT;
+        grads = 1;
+        break;
+    case 27: /* one-cell path: scores in [0, 100) span half a cell width at T = 200 */
+        r.status = auroc_soft_grad(s, y, w, N_SOFT, 200.0, &v, g, &dT);
         n = N_SOFT;
         grads = 1;
         break;
@@ -293,6 +299,7 @@ static const char *case_names[] = {
     "auroc_soft_grad n = 24,000 weighted, T = 0.0125 (series-window path, two threads)",
     "auroc_exact n = 600,000 (4.8 MB of words: the 2 MiB-aligned huge-page scratch)",
     "auroc_exact_f32 n = 600,000 weighted (4.8 MB of words: the 2 MiB-aligned scratch)",
+    "auroc_soft_grad n = 24,000 weighted, T = 200 (one-cell path, two threads)",
 };
 static void call_case(int which, void *out) { *(report *)out = run_case(which); }
 
