@@ -463,7 +463,10 @@ struct SampleSortTeam<Score: ThresholdScore, Visitor: SortedBucketVisitor> where
             // Each run's buckets from the highest down. The samples above each run: none
             // above chunk 1's; chunk 1's above chunk 0's. The second walk (if the visitors
             // ask for it) sees every bucket again, sorted already.
-            @inline(__always) func walk(second: Bool) {
+            // (A loop, not a local function: captured variables could be boxed on the
+            // heap, and a Swift allocation that fails aborts.)
+            var second = false
+            while true {
                 for chunk in worker.chunks {
                     let buckets = chunk == 0 ? 0..<splitBucket : splitBucket..<bucketCount
                     var positivesAbove = 0, negativesAbove = 0
@@ -497,15 +500,15 @@ struct SampleSortTeam<Score: ThresholdScore, Visitor: SortedBucketVisitor> where
                     if second { visitor.afterSecondWalk() }
                     visitors[chunk] = visitor
                 }
+                if second { return }
+                worker.synchronize()
+                var again = false
+                for chunk in worker.chunks {
+                    again = Visitor.afterVisits(visitors, chunk: chunk, chunkCount: chunkCount)
+                }
+                if !again { return }
+                second = true
             }
-            walk(second: false)
-            worker.synchronize()
-            var again = false
-            for chunk in worker.chunks {
-                again = Visitor.afterVisits(visitors, chunk: chunk, chunkCount: chunkCount)
-            }
-            if again { walk(second: true) }
-            return
         }
         for chunk in worker.chunks {
             let buckets = chunk == 0 ? 0..<splitBucket : splitBucket..<bucketCount
