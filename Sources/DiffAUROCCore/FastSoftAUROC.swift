@@ -39,6 +39,10 @@ import Darwin
 //     decay. Truncation and rounding bounds are written there.
 //   - Near pairs (`ChebyshevNearField.swift`): direct sums between small cells, Chebyshev
 //     interpolation of the kernel in the local coordinates of large cells. Bounds there.
+// Large temperatures. Scores spanning less than one cell width make a single grid cell;
+// when both classes are large there (more than r points), the one-cell path
+// (OneCellSoftAUROC.swift) does that cell's computation on the caller's arrays without
+// grouping the points, with the same bits.
 // Small temperatures. Pairs more than G = `countingDistance` = 40 apart (scaled) are
 // counted: sigmoid 1 or 0, no slope or moment, within e^-G and G e^-G (bounds in
 // WindowSoftAUROC.swift and ExponentialFarField.swift, "Counting"). On the sorting route,
