@@ -302,11 +302,13 @@ int auroc_exact_batch(const double *scores, const double *labels, const double *
  * sample has positive weight (n == 0 included: there is no threshold; scikit-learn
  * raises); DIFFAUROC_E_WEIGHT_SUM; DIFFAUROC_E_CAPACITY; or an input error. Checks: n,
  * then out_count (and scores, labels when n > 0), then the samples. Allocates, freed
- * before returning, 9 bytes per sample without weights (5 for float32), 16 with weights
+ * before returning, 8 bytes per sample without weights (4 for float32), 16 with weights
  * (12), plus the sort's scratch for its largest buckets (typically a few thousand
- * samples, at most as much again) and about 0.7 MiB (1.4 MiB for n >= 65536). For
- * n >= 65536 it shares the work with one extra thread that it joins before returning
- * (same result bits with or without it).
+ * samples, at most as much again) and about 0.7 MiB (1.4 MiB for n >= 65536); without
+ * weights, for n >= 65536 and capacity >= n + 1, also a staging area of n doubles for
+ * each output array requested (of which only the points of the lower half of the scores
+ * are touched). For n >= 65536 it shares the work with one extra thread that it joins
+ * before returning (same result bits with or without it).
  */
 int auroc_curve(const double *scores, const double *labels, const double *weights, size_t n,
                 int drop_intermediate, size_t capacity, double *out_fpr, double *out_tpr,
