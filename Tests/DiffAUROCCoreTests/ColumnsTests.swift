@@ -228,7 +228,7 @@ func groupedGathersMatchReference(shape: (Int, Int, Int)) throws {
     try s.withUnsafeBufferPointer { sp in
         try y.withUnsafeBufferPointer { yp in
             try results.withUnsafeMutableBufferPointer { out in
-                try columnsGeneric(
+                _ = try columnsGeneric(
                     scores: StridedColumns(base: sp.baseAddress, rowCount: n, columnCount: k,
                                            sampleStride: k, columnStride: 1),
                     labels: .columns(StridedColumns(base: yp.baseAddress, rowCount: n,
