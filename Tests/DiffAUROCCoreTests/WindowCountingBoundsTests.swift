@@ -5,16 +5,15 @@ import Testing
 // the decisions they replace, taken with the division: scaledDifference(a, b, T) >= G and
 // scaledDifference(a, b, T) > -G, G = 40. Differences at and around the threshold (a few
 // ulps either side), random ones, overflowing ones, and temperatures from the smallest
-// subnormal to the largest double.
-
-private let G = FastSoftParameters.countingDistance
+// subnormal to the largest double. The same at the series-window path's near distance
+// C = 2.5 (CountingBounds(temperature:distance:), its window ends), and at 1.
 
 private func expectSameDecisions(_ a: Double, _ b: Double, _ bounds: CountingBounds, _ t: Double,
                                  sourceLocation: SourceLocation = #_sourceLocation) {
-    let x = scaledDifference(a, b, t)
-    #expect(bounds.atLeastG(a, b) == (x >= G), "a = \(a), b = \(b), T = \(t): x = \(x)",
+    let x = scaledDifference(a, b, t), G = bounds.distance
+    #expect(bounds.atLeastG(a, b) == (x >= G), "a = \(a), b = \(b), T = \(t), G = \(G): x = \(x)",
             sourceLocation: sourceLocation)
-    #expect(bounds.aboveMinusG(a, b) == (x > -G), "a = \(a), b = \(b), T = \(t): x = \(x)",
+    #expect(bounds.aboveMinusG(a, b) == (x > -G), "a = \(a), b = \(b), T = \(t), G = \(G): x = \(x)",
             sourceLocation: sourceLocation)
 }
 
@@ -23,9 +22,16 @@ private let temperatures: [Double] = [
     1.0 / 3, 0.1, 1, 7, 1e10, 1e100, 1e300, 4e306, 4.49e306, 4.5e306, 1e307, .greatestFiniteMagnitude,
 ]
 
-@Test func countingBoundsDecideAsTheDivisionNearTheThreshold() {
+private let distances = [FastSoftParameters.countingDistance, SeriesWindowSoftAUROC.nearDistance, 1.0]
+
+private func makeBounds(_ t: Double, _ G: Double) -> CountingBounds {
+    G == FastSoftParameters.countingDistance ? CountingBounds(temperature: t) : CountingBounds(temperature: t, distance: G)
+}
+
+@Test(arguments: distances)
+func countingBoundsDecideAsTheDivisionNearTheThreshold(G: Double) {
     for t in temperatures {
-        let bounds = CountingBounds(temperature: t)
+        let bounds = makeBounds(t, G)
         // Differences within 8 ulps of +-G T (and of the threshold itself), both signs.
         var centers = [G * t, bounds.threshold, 0, Double.leastNonzeroMagnitude]
         if !bounds.threshold.isFinite { centers.removeLast(3) }
@@ -42,10 +48,11 @@ private let temperatures: [Double] = [
     }
 }
 
-@Test func countingBoundsDecideAsTheDivisionOnRandomAndOverflowingPairs() {
+@Test(arguments: distances)
+func countingBoundsDecideAsTheDivisionOnRandomAndOverflowingPairs(G: Double) {
     var rng = SplitMix(state: 77)
     for t in temperatures {
-        let bounds = CountingBounds(temperature: t)
+        let bounds = makeBounds(t, G)
         for _ in 0..<2000 {
             // Scores on the scale of 40 T (where the decisions change) and far from it.
             let scale = [G * t, t, 1, 1e300][rng.below(4)]
@@ -59,9 +66,10 @@ private let temperatures: [Double] = [
     }
 }
 
-@Test func countingBoundsThresholdIsTheLeastReachingDifference() {
+@Test(arguments: distances)
+func countingBoundsThresholdIsTheLeastReachingDifference(G: Double) {
     for t in temperatures {
-        let D = CountingBounds(temperature: t).threshold
+        let D = makeBounds(t, G).threshold
         if D.isFinite {
             #expect(D / t >= G, "T = \(t)")
             #expect(D.nextDown / t < G, "T = \(t)")
