@@ -407,7 +407,8 @@ func columnsGeneric<Score: ThresholdScore & BitwiseCopyable>(
         && (ColumnsTuning.splitColumns || statistic != .exact)
     let chunkCount = split ? 2 : 1
     // What needs gathering: scores unless contiguous; labels per column unless contiguous
-    // or shared; classes always become a label buffer per column; a shared strided label
+    // or shared; classes become a label buffer per column (except unweighted exact pooled
+    // one-vs-rest, which reads class bytes: `codesDirect`); a shared strided label
     // vector is gathered once, before the team starts.
     let gatherScores = n > 1 && scores.sampleStride != 1
     var gatherLabels = false
@@ -454,8 +455,14 @@ func columnsGeneric<Score: ThresholdScore & BitwiseCopyable>(
         }
         if invalid { return false }
     }
+    // One-vs-rest's classes as bytes: pooled, k <= 256 (see `pool` below).
+    var usesCodes = false
+    if pooled, case .classes = labels, k <= 256 { usesCodes = true }
+    // Unweighted exact one-vs-rest reads the class bytes inside the exact AUROC
+    // (`exactAUROC(scores:classCodes:positive:)`): no per-column label buffer.
+    let codesDirect = usesCodes && weights == nil && statistic == .exact
     var labelCount = gatherLabels ? group * n : 0
-    if case .classes = labels { labelCount = n }
+    if case .classes = labels, !codesDirect { labelCount = n }
     let buffers = try GatherBuffers<Score>.allocate(
         chunks: chunkCount, scoreCount: gatherScores && !pooled ? group * n : 0,
         labelCount: pooled && gatherLabels ? 0 : labelCount)
@@ -466,8 +473,6 @@ func columnsGeneric<Score: ThresholdScore & BitwiseCopyable>(
         chunks: 1, scoreCount: pooled && gatherScores ? group * n : 0,
         labelCount: pooled && gatherLabels ? group * n : 0)
     defer { pool.free() }
-    var usesCodes = false
-    if pooled, case .classes = labels, k <= 256 { usesCodes = true }
     let codes = try ScratchBuffer<UInt8>(count: usesCodes ? n : 0)
     defer { codes.free() }
     let shared = try ScratchBuffer<Score>(count: sharedCount)
@@ -650,6 +655,10 @@ private struct ColumnsTeam<Score: ThresholdScore & BitwiseCopyable> {
             case .classes(let classes):
                 if n == 0 {
                     y = UnsafeBufferPointer(start: nil, count: 0)
+                } else if let codes, weights == nil, statistic == .exact {
+                    // Unweighted exact: the class bytes themselves (j < k <= 256), the
+                    // same bits as the exact AUROC of the 0/1 labels below.
+                    return exactFromCodes(j, scores: s, codes: codes)
                 } else if let codes {
                     // The same 0/1 labels from the class bytes (j < k <= 256).
                     let out = buffers.labelBuffer(chunk)!
@@ -673,6 +682,20 @@ private struct ColumnsTeam<Score: ThresholdScore & BitwiseCopyable> {
         }
         return compute(scores: s, labels: y, weights: weights, statistic: statistic,
                        chunkCount: innerChunkCount)
+    }
+
+    /// Column j's exact AUROC, unweighted, with class j positive read from `codes`.
+    private func exactFromCodes(_ j: Int, scores s: UnsafeBufferPointer<Score>,
+                                codes: UnsafeMutablePointer<UInt8>) -> ColumnResult {
+        do {
+            guard let value = try exactAUROC(
+                scores: s, classCodes: UnsafeBufferPointer(start: codes, count: s.count),
+                positive: UInt8(truncatingIfNeeded: j), chunkCount: innerChunkCount)
+            else { return ColumnResult(outcome: .oneClass) }
+            return ColumnResult(outcome: .computed, value: value)
+        } catch {
+            return ColumnResult(outcome: .outOfMemory)
+        }
     }
 }
 

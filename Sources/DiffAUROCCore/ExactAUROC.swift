@@ -256,6 +256,27 @@ private struct UnweightedSource<Score: OrderKeyed>: ExactSampleSource {
     }
 }
 
+/// One-vs-rest without 0/1 labels: sample i is positive when `codes[i] == positive` (the
+/// class as a byte). The same keys and class bits as `UnweightedSource` on the 0/1 labels
+/// `codes[i] == positive ? 1 : 0`, so the same words, sort and sweep: the same bits. Reads
+/// 1 byte a sample for the class instead of the label's 8 (4 for float32).
+private struct ClassCodeSource<Score: OrderKeyed>: ExactSampleSource {
+    let scores: UnsafeBufferPointer<Score>
+    let codes: UnsafeBufferPointer<UInt8>
+    let positive: UInt8
+    typealias Word = Score.OrderKey
+    typealias Masses = DoubleMasses
+    static var isWeighted: Bool { false }
+    var count: Int { scores.count }
+    @inline(__always) func isIncluded(_ i: Int) -> Bool { true }
+    @inline(__always) func key(_ i: Int) -> Score.OrderKey { scores[i].orderKey }
+    @inline(__always) func classBit(_ i: Int) -> Int { codes[i] == positive ? 1 : 0 }
+    @inline(__always) func weight(_ i: Int) -> Double { 1 }
+    @inline(__always) func value(_ i: Int, positiveFactor: Double, negativeFactor: Double) -> NoValue {
+        NoValue()
+    }
+}
+
 /// `UnweightedSource` on inputs not yet validated.
 private struct CheckingUnweightedSource<Score: OrderKeyed>: ExactSampleSource {
     let scores: UnsafeBufferPointer<Score>
@@ -597,6 +618,19 @@ func exactAUROC<Score: OrderKeyed>(
                                      chunkCount: chunkCount).value
     }
     return try exactAUROCOutcome(UnweightedSource(scores: scores, labels: labels),
+                                 chunkCount: chunkCount).value
+}
+
+/// `exactAUROC(scores:labels:weights: nil)` with sample i positive when
+/// `classCodes[i] == positive`, without the 0/1 labels: the same bits as that call on the
+/// labels `classCodes[i] == positive ? 1 : 0` (nil when no sample, or every sample, is of
+/// class `positive`). `classCodes.count == scores.count`. `chunkCount` as in `exactAUROC`.
+func exactAUROC<Score: OrderKeyed>(
+    scores: UnsafeBufferPointer<Score>, classCodes: UnsafeBufferPointer<UInt8>,
+    positive: UInt8, chunkCount: Int? = nil
+) throws(CoreError) -> Double? {
+    precondition(classCodes.count == scores.count)
+    return try exactAUROCOutcome(ClassCodeSource(scores: scores, codes: classCodes, positive: positive),
                                  chunkCount: chunkCount).value
 }
 
