@@ -270,10 +270,37 @@ private struct ClassCodeSource<Score: OrderKeyed>: ExactSampleSource {
     var count: Int { scores.count }
     @inline(__always) func isIncluded(_ i: Int) -> Bool { true }
     @inline(__always) func key(_ i: Int) -> Score.OrderKey { scores[i].orderKey }
-    @inline(__always) func classBit(_ i: Int) -> Int { codes[i] == positive ? 1 : 0 }
+    /// 1 when `codes[i] == positive`, else 0, in arithmetic (x - 1 wraps to 2^32 - 1 only
+    /// for x = 0, and x < 256): a comparison here compiled to a branch, and phase 1's loop
+    /// did not vectorize.
+    @inline(__always) func classBit(_ i: Int) -> Int { Int(Self.isZero(codes[i] ^ positive)) }
+    @inline(__always) static func isZero(_ x: UInt8) -> UInt32 { (UInt32(x) &- 1) &>> 31 }
     @inline(__always) func weight(_ i: Int) -> Double { 1 }
     @inline(__always) func value(_ i: Int, positiveFactor: Double, negativeFactor: Double) -> NoValue {
         NoValue()
+    }
+    /// The default's sums in local accumulators (a loop that vectorizes; the default's
+    /// did not with byte classes: measured 2688 -> 3563 perf samples for phases 1-3 at
+    /// n = 10^6, k = 10), then the prefix histogram in a second loop over the block (in
+    /// L1). The same sums as the default.
+    @inline(__always)
+    func tallyBlock(_ block: Range<Int>, into t: inout PhaseOneTally<Score.OrderKey>,
+                    prefix ph: UnsafeMutablePointer<UInt32>?, prefixShift: Int) {
+        let s = scores.baseAddress!, c = codes.baseAddress!, target = positive
+        var andKeys = t.andKeys, orKeys = t.orKeys
+        var positives: Score.OrderKey = 0
+        for i in block {
+            let key = s[i].orderKey
+            andKeys &= key
+            orKeys |= key
+            positives &+= Score.OrderKey(truncatingIfNeeded: Self.isZero(c[i] ^ target))
+        }
+        t.andKeys = andKeys
+        t.orKeys = orKeys
+        t.positives &+= Int(truncatingIfNeeded: positives)
+        if let ph {
+            for i in block { ph[Int(truncatingIfNeeded: s[i].orderKey &>> prefixShift)] &+= 1 }
+        }
     }
 }
 
