@@ -357,14 +357,11 @@ func fastSoftAUROC<I: FastSoftIndices>(
         let sv = (raw + 8 * total).bindMemory(to: I.Origin.self, capacity: total)
         let hist = histograms.base!
         let pc = positiveCount, nc = negativeCount
-        runConcurrently(inParallel: n >= FastSoftParameters.parallelThreshold,
-                        with: (k: k, o: o, sk: sk, sv: sv, hist: hist, pc: pc, nc: nc), { c in
-            radixSort(keys: c.k, values: c.o, scratchKeys: c.sk, scratchValues: c.sv,
-                   histogram: c.hist, count: c.pc)
-        }, { c in
-            radixSort(keys: c.k + c.pc, values: c.o + c.pc, scratchKeys: c.sk + c.pc,
-                   scratchValues: c.sv + c.pc, histogram: c.hist + 8 * 256, count: c.nc)
-        })
+        // Each class sorted, the work balanced over two threads (KeyedRadixSort.swift).
+        radixSortPair(KeyedSortArrays(keys: k, values: o, scratchKeys: sk, scratchValues: sv, count: pc),
+                      KeyedSortArrays(keys: k + pc, values: o + pc, scratchKeys: sk + pc,
+                                      scratchValues: sv + pc, count: nc),
+                      tables: hist, inParallel: n >= FastSoftParameters.parallelThreshold)
         // Keys back to scores, in place (same size, trivial types).
         for i in 0..<total { k[i] = scoreFromSortKey(k[i]).bitPattern }
         raw.bindMemory(to: Double.self, capacity: 4 * total)

@@ -304,3 +304,233 @@ private func msdPass<Value>(
         bucketStart = bucketEnd
     }
 }
+
+/// The arrays of one `radixSort` call: `keys`/`values` sorted in place with the scratch.
+struct KeyedSortArrays<Value> {
+    let keys: UnsafeMutablePointer<UInt64>
+    let values: UnsafeMutablePointer<Value>
+    let scratchKeys: UnsafeMutablePointer<UInt64>
+    let scratchValues: UnsafeMutablePointer<Value>
+    let count: Int
+}
+
+/// Sorts two key sets as `radixSort` does each (the same stable order, so the same bits),
+/// with the work balanced over two threads (`runConcurrently`) when `inParallel`.
+/// `tables`: 2 `KeyedRadixSortTuning.tableCount` Ints (one a thread).
+///
+/// Sorting each set on its own thread leaves one thread idle for the difference (70% and
+/// 30% of the keys at the soft path's benchmark). Instead, when the larger set is big, its
+/// top most-significant-digit pass runs on both threads (each counts, then scatters, one
+/// half of the keys; the second half's keys follow the first's in each bucket, so the
+/// pass stays stable), and its buckets are split at the position that gives both threads
+/// the same number of keys, counting the smaller set for the second thread. The bucket
+/// holding that position is split further by another such pass while it is more than
+/// 1/16 of all keys (at most `balancedLevels` passes); then it goes to the nearer side.
+/// Thread one sorts the buckets below the split, thread two those above and the smaller
+/// set. The split depends on the keys alone. No allocation, cannot fail.
+@_specialize(where Value == UInt32)
+@_specialize(where Value == UInt64)
+func radixSortPair<Value>(
+    _ first: KeyedSortArrays<Value>, _ second: KeyedSortArrays<Value>,
+    tables: UnsafeMutablePointer<Int>, inParallel: Bool
+) {
+    typealias T = KeyedRadixSortTuning
+    let cacheLimit = T.cacheBytes / (8 + MemoryLayout<Value>.stride)
+    let (large, small) = first.count >= second.count ? (first, second) : (second, first)
+    let total = large.count + small.count
+    guard inParallel, large.count > 4 * cacheLimit else {
+        sortEachOnItsThread(first, second, tables: tables, inParallel: inParallel)
+        return
+    }
+    // The AND and OR of the larger set's keys, a half on each thread.
+    var bits = (and0: UInt64.max, or0: UInt64(0), and1: UInt64.max, or1: UInt64(0))
+    withUnsafeMutablePointer(to: &bits) { out in
+        runConcurrently(inParallel: true, with: (large, out), { c in
+            var a = UInt64.max, o = UInt64(0)
+            for i in 0..<c.0.count / 2 { a &= c.0.keys[i]; o |= c.0.keys[i] }
+            c.1.pointee.and0 = a; c.1.pointee.or0 = o
+        }, { c in
+            var a = UInt64.max, o = UInt64(0)
+            for i in c.0.count / 2..<c.0.count { a &= c.0.keys[i]; o |= c.0.keys[i] }
+            c.1.pointee.and1 = a; c.1.pointee.or1 = o
+        })
+    }
+    var plan = BalancedPlan()
+    // Thread one's share: the keys below `target`; thread two's: those above and `small`.
+    let target = total / 2
+    var start = 0, end = large.count
+    var varying = (bits.and0 & bits.and1) ^ (bits.or0 | bits.or1)
+    guard varying != 0 else {
+        sortEachOnItsThread(first, second, tables: tables, inParallel: true)
+        return
+    }
+    while true {
+        let level = plan.count
+        // Level k's range is in the keys (k even) or the scratch (k odd); its buckets go
+        // to the other array.
+        let (srcK, srcV, dstK, dstV) = level % 2 == 0
+            ? (large.keys, large.values, large.scratchKeys, large.scratchValues)
+            : (large.scratchKeys, large.scratchValues, large.keys, large.values)
+        let buckets = BitBuckets(high: 63 - varying.leadingZeroBitCount,
+                                 bucketCount: Swift.min(T.tableCount, (end - start) >> T.msdBucketShift))
+        let half = start + (end - start) / 2
+        let t0 = tables, t1 = tables + T.tableCount
+        let arrays = (srcK, srcV, dstK, dstV)
+        runConcurrently(inParallel: true, with: (arrays, buckets, t0, t1, start, half, end), { c in
+            c.2.initialize(repeating: 0, count: c.1.count)
+            for i in c.4..<c.5 { c.2[c.1(c.0.0[i])] &+= 1 }
+        }, { c in
+            c.3.initialize(repeating: 0, count: c.1.count)
+            for i in c.5..<c.6 { c.3[c.1(c.0.0[i])] &+= 1 }
+        })
+        // Offsets (the second half's after the first's in each bucket), and the bucket
+        // [a, c) that holds the target position.
+        var position = start, a = end, c = end, straddler = -1
+        for b in 0..<buckets.count {
+            let c0 = t0[b], c1 = t1[b]
+            t0[b] = position
+            t1[b] = position &+ c0
+            if position <= target && target < position + c0 + c1 {
+                a = position; c = position + c0 + c1; straddler = b
+            }
+            position &+= c0 &+ c1
+        }
+        var straddlerBits = (and0: UInt64.max, or0: UInt64(0), and1: UInt64.max, or1: UInt64(0))
+        withUnsafeMutablePointer(to: &straddlerBits) { out in
+            runConcurrently(inParallel: true, with: (arrays, buckets, t0, t1, start, half, end, straddler, out), { c in
+                let r = scatterRange(c.0.0, c.0.1, c.0.2, c.0.3, c.4..<c.5, buckets: c.1,
+                                     offsets: c.2, marked: c.7)
+                c.8.pointee.and0 = r.and; c.8.pointee.or0 = r.or
+            }, { c in
+                let r = scatterRange(c.0.0, c.0.1, c.0.2, c.0.3, c.5..<c.6, buckets: c.1,
+                                     offsets: c.3, marked: c.7)
+                c.8.pointee.and1 = r.and; c.8.pointee.or1 = r.or
+            })
+        }
+        let straddlerVarying = (straddlerBits.and0 & straddlerBits.and1) ^ (straddlerBits.or0 | straddlerBits.or1)
+        if c - a > Swift.max(total / 16, 4 * cacheLimit), straddlerVarying != 0, level + 1 < BalancedPlan.capacity {
+            plan.append(BalancedLevel(buckets: buckets, start: start, leftEnd: a, rightStart: c, end: end))
+            start = a; end = c; varying = straddlerVarying
+            continue
+        }
+        // Last level: the straddling bucket goes whole to the nearer side.
+        let split = target - a <= c - target ? a : c
+        plan.append(BalancedLevel(buckets: buckets, start: start, leftEnd: split, rightStart: split, end: end))
+        break
+    }
+    runConcurrently(inParallel: true, with: (large, small, plan, tables), { c in
+        for level in 0..<c.2.count {
+            let l = c.2[level]
+            sortBuckets(c.0, level: level, buckets: l.buckets, l.start..<l.leftEnd, table: c.3)
+        }
+    }, { c in
+        for level in 0..<c.2.count {
+            let l = c.2[level]
+            sortBuckets(c.0, level: level, buckets: l.buckets, l.rightStart..<l.end, table: c.3 + T.tableCount)
+        }
+        radixSort(keys: c.1.keys, values: c.1.values, scratchKeys: c.1.scratchKeys,
+                  scratchValues: c.1.scratchValues, histogram: c.3 + T.tableCount, count: c.1.count)
+    })
+}
+
+/// One level of `radixSortPair`'s split of the larger set: its range [start, end) was
+/// scattered into buckets; thread one sorts those in [start, leftEnd), thread two those
+/// in [rightStart, end) (the range between is the next level's).
+private struct BalancedLevel {
+    let buckets: BitBuckets
+    let start: Int, leftEnd: Int, rightStart: Int, end: Int
+}
+
+/// Up to `capacity` levels, without allocation.
+private struct BalancedPlan {
+    static let capacity = 4
+    private var levels: (BalancedLevel?, BalancedLevel?, BalancedLevel?, BalancedLevel?) = (nil, nil, nil, nil)
+    private(set) var count = 0
+
+    subscript(_ i: Int) -> BalancedLevel {
+        switch i {
+        case 0: return levels.0!
+        case 1: return levels.1!
+        case 2: return levels.2!
+        default: return levels.3!
+        }
+    }
+
+    mutating func append(_ level: BalancedLevel) {
+        switch count {
+        case 0: levels.0 = level
+        case 1: levels.1 = level
+        case 2: levels.2 = level
+        default: levels.3 = level
+        }
+        count += 1
+    }
+}
+
+/// Scatters keys `range` of `keys`/`values` into `targetKeys`/`targetValues` at
+/// `offsets` (by bucket); returns the AND and the OR of the keys in bucket `marked`.
+@inline(__always)
+private func scatterRange<Value>(
+    _ keys: UnsafeMutablePointer<UInt64>, _ values: UnsafeMutablePointer<Value>,
+    _ targetKeys: UnsafeMutablePointer<UInt64>, _ targetValues: UnsafeMutablePointer<Value>,
+    _ range: Range<Int>, buckets: BitBuckets, offsets: UnsafeMutablePointer<Int>, marked: Int
+) -> (and: UInt64, or: UInt64) {
+    var andMarked = UInt64.max, orMarked = UInt64(0)
+    for i in range {
+        let key = keys[i]
+        let b = buckets(key)
+        let p = offsets[b]
+        targetKeys[p] = key
+        targetValues[p] = values[i]
+        offsets[b] = p &+ 1
+        let isMarked: UInt64 = b == marked ? .max : 0
+        andMarked &= key | ~isMarked
+        orMarked |= key & isMarked
+    }
+    return (andMarked, orMarked)
+}
+
+/// Each set sorted by `radixSort` on its own thread (one after the other without
+/// `inParallel`).
+private func sortEachOnItsThread<Value>(
+    _ first: KeyedSortArrays<Value>, _ second: KeyedSortArrays<Value>,
+    tables: UnsafeMutablePointer<Int>, inParallel: Bool
+) {
+    runConcurrently(inParallel: inParallel, with: (first, second, tables), { c in
+        radixSort(keys: c.0.keys, values: c.0.values, scratchKeys: c.0.scratchKeys,
+                  scratchValues: c.0.scratchValues, histogram: c.2, count: c.0.count)
+    }, { c in
+        radixSort(keys: c.1.keys, values: c.1.values, scratchKeys: c.1.scratchKeys,
+                  scratchValues: c.1.scratchValues, histogram: c.2 + KeyedRadixSortTuning.tableCount,
+                  count: c.1.count)
+    })
+}
+
+/// Sorts the buckets in `range` of level `level` of `radixSortPair`'s split of `arrays`
+/// into the keys: from the scratch at even levels (whose range came from the keys), in
+/// place in the keys at odd levels (the scratch spare), as `msdPass` does.
+private func sortBuckets<Value>(
+    _ arrays: KeyedSortArrays<Value>, level: Int, buckets: BitBuckets, _ range: Range<Int>,
+    table: UnsafeMutablePointer<Int>
+) {
+    let (srcK, srcV, spareK, spareV) = level % 2 == 0
+        ? (arrays.scratchKeys, arrays.scratchValues, arrays.keys, arrays.values)
+        : (arrays.keys, arrays.values, arrays.scratchKeys, arrays.scratchValues)
+    var bucketStart = range.lowerBound
+    while bucketStart < range.upperBound {
+        let head = buckets(srcK[bucketStart])
+        var andBucket = srcK[bucketStart], orBucket = andBucket
+        var bucketEnd = bucketStart + 1
+        while bucketEnd < range.upperBound {
+            let key = srcK[bucketEnd]
+            guard buckets(key) == head else { break }
+            andBucket &= key
+            orBucket |= key
+            bucketEnd += 1
+        }
+        let s = bucketStart
+        keyedSort(srcK + s, srcV + s, arrays.keys + s, arrays.values + s, spareK + s, spareV + s,
+                  count: bucketEnd - s, varying: andBucket ^ orBucket, table: table)
+        bucketStart = bucketEnd
+    }
+}

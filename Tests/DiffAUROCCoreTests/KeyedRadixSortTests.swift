@@ -125,3 +125,95 @@ private let sizes = Array(0...40) + [63, 64, 65, 100, 1000, 4097, 16384, 16385, 
     expectBothWidths(normalKeys(300_000, &rng))
     expectBothWidths((0..<300_000).map { _ in rng.next() >> UInt64(rng.below(64)) })
 }
+
+// radixSortPair: the two sets sorted on two threads with the larger one's buckets split
+// between them, and one after the other; each set must come out as the same stable sort
+// as the reference (and as radixSort) in both modes.
+
+/// Sorts `first` and `second` (indices as values, the second's offset by its position in
+/// one shared buffer as in the soft path) with `radixSortPair`, checks each against the
+/// reference stable sort and the guard words past the buffers and tables.
+private func expectPairSortedLikeReference<Value: FixedWidthInteger>(
+    _ first: [UInt64], _ second: [UInt64], as _: Value.Type, inParallel: Bool,
+    sourceLocation: SourceLocation = #_sourceLocation
+) {
+    let total = first.count + second.count
+    let guardWord: UInt64 = 0xDEAD_BEEF_F00D_CAFE
+    var k = first + second + [guardWord]
+    var v = (0..<total).map { Value(truncatingIfNeeded: $0) } + [Value(truncatingIfNeeded: guardWord)]
+    var sk = [UInt64](repeating: 0, count: total + 1)
+    sk[total] = guardWord
+    var sv = [Value](repeating: 0, count: total + 1)
+    sv[total] = Value(truncatingIfNeeded: guardWord)
+    let tableInts = 2 * KeyedRadixSortTuning.tableCount
+    var table = [Int](repeating: -1, count: tableInts + 1)
+    table[tableInts] = 12345
+    let fc = first.count, nc = second.count
+    k.withUnsafeMutableBufferPointer { kp in
+        v.withUnsafeMutableBufferPointer { vp in
+            sk.withUnsafeMutableBufferPointer { skp in
+                sv.withUnsafeMutableBufferPointer { svp in
+                    table.withUnsafeMutableBufferPointer { tp in
+                        let k0 = kp.baseAddress!, v0 = vp.baseAddress!, sk0 = skp.baseAddress!, sv0 = svp.baseAddress!
+                        radixSortPair(
+                            KeyedSortArrays(keys: k0, values: v0, scratchKeys: sk0, scratchValues: sv0, count: fc),
+                            KeyedSortArrays(keys: k0 + fc, values: v0 + fc, scratchKeys: sk0 + fc,
+                                            scratchValues: sv0 + fc, count: nc),
+                            tables: tp.baseAddress!, inParallel: inParallel)
+                    }
+                }
+            }
+        }
+    }
+    for (offset, keys) in [(0, first), (fc, second)] {
+        let reference = keys.indices.map { (key: keys[$0], index: $0 + offset) }
+            .sorted { $0.key != $1.key ? $0.key < $1.key : $0.index < $1.index }
+        var firstMismatch: Int? = nil
+        for i in 0..<keys.count where k[offset + i] != reference[i].key || Int(v[offset + i]) != reference[i].index {
+            firstMismatch = i
+            break
+        }
+        #expect(firstMismatch == nil,
+                "sizes \(fc), \(nc), \(Value.self), parallel \(inParallel): set at \(offset), first mismatch at \(firstMismatch ?? -1)",
+                sourceLocation: sourceLocation)
+    }
+    #expect(k[total] == guardWord && sk[total] == guardWord, "wrote past the keys", sourceLocation: sourceLocation)
+    #expect(v[total] == Value(truncatingIfNeeded: guardWord) && sv[total] == Value(truncatingIfNeeded: guardWord),
+            "wrote past the values", sourceLocation: sourceLocation)
+    #expect(table[tableInts] == 12345, "wrote past the tables", sourceLocation: sourceLocation)
+}
+
+private func expectPairBothModes(_ first: [UInt64], _ second: [UInt64], sourceLocation: SourceLocation = #_sourceLocation) {
+    for parallel in [true, false] {
+        expectPairSortedLikeReference(first, second, as: UInt32.self, inParallel: parallel, sourceLocation: sourceLocation)
+        expectPairSortedLikeReference(first, second, as: UInt64.self, inParallel: parallel, sourceLocation: sourceLocation)
+    }
+}
+
+@Test func radixSortPairMatchesAStableSortOnSoftPathData() {
+    var rng = SplitMix(state: 11)
+    // 70/30 as the soft benchmark (the larger set split over several levels), the larger
+    // set second, equal sizes, and sizes around the split's threshold (4 x 21,845 keys).
+    expectPairBothModes(normalKeys(210_000, &rng), normalKeys(90_000, &rng))
+    expectPairBothModes(normalKeys(30_000, &rng), normalKeys(270_000, &rng))
+    expectPairBothModes(normalKeys(150_000, &rng), normalKeys(150_000, &rng))
+    expectPairBothModes(normalKeys(87_380, &rng), normalKeys(10, &rng))
+    expectPairBothModes(normalKeys(87_381, &rng), [])
+    expectPairBothModes([], normalKeys(100_000, &rng))
+}
+
+@Test func radixSortPairKeepsTiesInOrder() {
+    var rng = SplitMix(state: 12)
+    // All keys equal (no varying bit: each set on its own thread), few distinct values
+    // (the target position inside a bucket of equal keys), two values, random keys.
+    expectPairBothModes([UInt64](repeating: 0x8000_0000_0000_0001, count: 200_000),
+                        [UInt64](repeating: 7, count: 50_000))
+    expectPairBothModes((0..<200_000).map { _ in Double(rng.below(3)).orderKey },
+                        (0..<60_000).map { _ in Double(rng.below(3)).orderKey })
+    expectPairBothModes((0..<200_000).map { _ in UInt64(rng.below(2)) << 63 },
+                        (0..<60_000).map { _ in UInt64(rng.below(2)) })
+    expectPairBothModes((0..<200_000).map { _ in rng.next() }, (0..<100_000).map { _ in rng.next() })
+    // One key different from all the others at the top, shared high digits below.
+    expectPairBothModes([UInt64.max] + (0..<200_000).map { _ in 0x1234_5678_9A00_0000 | (rng.next() >> 40) },
+                        (0..<40_000).map { _ in (UInt64(rng.below(5)) << 60) | (rng.next() >> 44) })
+}
