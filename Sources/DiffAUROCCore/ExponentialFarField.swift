@@ -261,13 +261,27 @@ enum ExponentialFarField {
                 while firstNegative + 8 <= negatives.upperBound {
                     let d = separation8(load8(neg.scores + firstNegative), SIMD8<Double>(repeating: reference))
                     let e = exponentialOfNonPositive(-d)
+                    // The scalar loop's terms in its order, two a step with their signs
+                    // written out: with a sign variable and Double(k + 1) the compiler
+                    // split the lanes into scalar and shuffled pieces (a third of the
+                    // sweep's samples). Same operations lane by lane, so the same bits.
                     var ek = SIMD8<Double>(repeating: 1)
                     var b = SIMD8<Double>(repeating: 0)
-                    var sign = 1.0
-                    for k in 0..<K {
+                    var kk = 0.0
+                    var k = 0
+                    while k + 2 <= K {
                         ek *= e
-                        b += (sign * Double(k + 1)) * ek * qSum[k]
-                        sign = -sign
+                        kk += 1
+                        b += kk * ek * qSum[k]
+                        ek *= e
+                        kk += 1
+                        b += (-kk) * ek * qSum[k + 1]
+                        k += 2
+                    }
+                    if k < K {
+                        ek *= e
+                        kk += 1
+                        b += kk * ek * qSum[k]
                     }
                     store8(b, negPotential + firstNegative)
                     firstNegative += 8
