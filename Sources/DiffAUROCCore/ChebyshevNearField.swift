@@ -610,19 +610,16 @@ struct ChebyshevNearField<I: FastSoftIndices> {
                             let k = i - pc.lowerBound
                             // e^-+(D + u_t) = e^-|D| e^-+u_t
                             let base = D + posTargets[k], et = expD * posTargets[(upward ? 2 : 1) * r + k]
-                            var sv = SIMD4<Double>(repeating: 0), ss = sv, sm = sv
-                            var l = 0
-                            while l < r {
-                                let k = PairKernels4(x: base - load4(nodes + l),
-                                                     exponential: et * load4(sourceNodeFactors + l),
-                                                     upward: upward)
-                                let w = load4(moments + l)
-                                sv += k.value * w; ss += k.slope * w; sm += k.moment * w
-                                l += 4
-                            }
+                            // (Two copies, one per direction: with `upward` a variable the
+                            // loop kept a branch and was taken apart into 2-lane pieces.)
+                            let sums = upward
+                                ? momentSourceSums(base: base, et: et, nodes: nodes, factors: sourceNodeFactors,
+                                                   moments: moments, upward: true)
+                                : momentSourceSums(base: base, et: et, nodes: nodes, factors: sourceNodeFactors,
+                                                   moments: moments, upward: false)
                             let p = pos.mass[i]
-                            value.add(p * horizontalSum4(sv)); moment.add(p * horizontalSum4(sm))
-                            pos.potentialBelow[i] += horizontalSum4(ss)
+                            value.add(p * sums.value); moment.add(p * sums.moment)
+                            pos.potentialBelow[i] += sums.slope
                         }
                     } else if nd.count < ChebyshevScratch.stagedMinimum {
                         // A few sources: scalar kernels (a mostly empty SIMD group costs more).
@@ -752,6 +749,25 @@ struct ChebyshevNearField<I: FastSoftIndices> {
         }
         return (value.total, moment.total)
     }
+}
+
+/// The M2T sums of one target against a large source cell's r moments (see `evaluate`):
+/// sum_l K(base - u_l) M[l] for the three kernels, K from e = et * factors[l], four lanes
+/// at a time, each lane's terms added in order and the lanes summed by `horizontalSum4`.
+@inline(__always)
+private func momentSourceSums(base: Double, et: Double, nodes: UnsafeMutablePointer<Double>,
+                              factors: UnsafeMutablePointer<Double>, moments: UnsafeMutablePointer<Double>,
+                              upward: Bool) -> (value: Double, slope: Double, moment: Double) {
+    let r = FastSoftParameters.nodes
+    var sv = SIMD4<Double>(repeating: 0), ss = sv, sm = sv
+    var l = 0
+    while l < r {
+        let k = PairKernels4(x: base - load4(nodes + l), exponential: et * load4(factors + l), upward: upward)
+        let w = load4(moments + l)
+        sv += k.value * w; ss += k.slope * w; sm += k.moment * w
+        l += 4
+    }
+    return (horizontalSum4(sv), horizontalSum4(ss), horizontalSum4(sm))
 }
 
 /// sigmoid'(x) = e / (1 + e)^2 with e = e^-|x| (even, finite for every x).

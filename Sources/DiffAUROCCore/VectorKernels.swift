@@ -63,8 +63,19 @@ struct PairKernels4 {
         let er = e * r
         value = upward ? r : er
         slope = er * r
-        moment = (x * slope).replacing(with: 0, where: e .== 0)
+        moment = zeroWhereZero(x * slope, e)
     }
+}
+
+/// `v` with the lanes where `e` is 0 (either sign) set to +0: v.replacing(with: 0,
+/// where: e .== 0), the same bits, as a bitwise and with the comparison's mask. With
+/// `replacing` the optimizer turned the select into a branch a lane in the near field's
+/// loops (computing x only on the branch) and took the four lanes apart into halves and
+/// scalars around it.
+@inline(__always)
+func zeroWhereZero(_ v: SIMD4<Double>, _ e: SIMD4<Double>) -> SIMD4<Double> {
+    let keep = (e .!= 0)._storage  // all ones where e != 0 (NaN included), else 0
+    return unsafeBitCast(unsafeBitCast(v, to: SIMD4<Int64>.self) & keep, to: SIMD4<Double>.self)
 }
 
 /// sigmoid'(x) from e = e^x or e^-x, finite (see `PairKernels4`).
