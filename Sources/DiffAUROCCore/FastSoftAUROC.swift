@@ -378,19 +378,50 @@ func fastSoftAUROC<I: FastSoftIndices>(
             }
             let pos = windowClass(offset: 0, count: positiveCount)
             let neg = windowClass(offset: positiveCount, count: negativeCount)
+            let parallel = testing.parallel ?? (total >= FastSoftParameters.parallelThreshold)
+            // The rule below takes the window path first when its pairs number at most
+            // `seriesWindowPreference` a point. When an estimate from a few positives puts
+            // them well below that (small T), the window path runs at once, counting its
+            // pairs as it goes (the counts `pairCount` would give) and giving up past that
+            // preference: a result is then the one the rule below would compute, bit for
+            // bit, and the counting pre-pass is saved. Given up (the estimate was wrong),
+            // the rule below runs as if nothing had been tried: potentialBelow is
+            // rewritten by any path, the masses stay.
+            // (total <= Int.max / 32, so the product cannot overflow.)
+            let preferred = FastSoftParameters.seriesWindowPreference * total
+            var massesFilled = false
+            if WindowSoftAUROC.estimatedPairCount(pos, neg, temperature: temperature,
+                                                  samples: WindowSoftAUROC.estimateSamples)
+                <= WindowSoftAUROC.estimateMargin * Double(preferred) {
+                fillMasses(pos, samples, indices: I.self, maxWeight: positiveMax, total: positiveTotal.total)
+                fillMasses(neg, samples, indices: I.self, maxWeight: negativeMax, total: negativeTotal.total)
+                massesFilled = true
+                if let r = try windowSoftAUROC(pos, neg, indices: I.self, temperature: temperature, gradient: gradient,
+                                               sampleCount: n, parallel: parallel, series: false,
+                                               pairLimit: preferred) {
+                    testing.route?.pointee = .window
+                    return r
+                }
+            }
             let windowPairs = WindowSoftAUROC.pairCount(pos, neg, temperature: temperature,
                                                         limit: windowPairLimit(points: total))
             // (total <= Int.max / 32, so the product cannot overflow.)
-            let windowFirst = windowPairs.map { $0 <= FastSoftParameters.seriesWindowPreference * total } ?? false
+            let windowFirst = windowPairs.map { $0 <= preferred } ?? false
             let series = !windowFirst && SeriesWindowSoftAUROC.nearPairCount(
                 pos, neg, temperature: temperature, limit: seriesWindowPairLimit(points: total)) != nil
             if series || windowPairs != nil {
-                fillMasses(pos, samples, indices: I.self, maxWeight: positiveMax, total: positiveTotal.total)
-                fillMasses(neg, samples, indices: I.self, maxWeight: negativeMax, total: negativeTotal.total)
-                testing.route?.pointee = series ? .seriesWindow : .window
-                return try windowSoftAUROC(pos, neg, indices: I.self, temperature: temperature, gradient: gradient,
-                                           sampleCount: n, parallel: testing.parallel ?? (total >= FastSoftParameters.parallelThreshold),
-                                           series: series)
+                if !massesFilled {
+                    fillMasses(pos, samples, indices: I.self, maxWeight: positiveMax, total: positiveTotal.total)
+                    fillMasses(neg, samples, indices: I.self, maxWeight: negativeMax, total: negativeTotal.total)
+                }
+                // (With the default limit, Int.max / 2 >= windowPairLimit, within which
+                // `pairCount` found the window path's pairs: never nil. Were it nil, the
+                // cells below would still give the result.)
+                if let r = try windowSoftAUROC(pos, neg, indices: I.self, temperature: temperature, gradient: gradient,
+                                               sampleCount: n, parallel: parallel, series: series) {
+                    testing.route?.pointee = series ? .seriesWindow : .window
+                    return r
+                }
             }
         }
         let sortedPos = (scores, positiveCount), sortedNeg = (scores + positiveCount, negativeCount)

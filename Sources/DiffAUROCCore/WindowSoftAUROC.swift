@@ -41,6 +41,15 @@ enum WindowSoftAUROC {
     /// 150 instructions (both sides, eight lanes), so the two meet near 40.
     static let pairBudget = 40
 
+    /// `fastSoftAUROC` tries the window path before counting its pairs when
+    /// `estimatedPairCount` from this many positives is at most `estimateMargin` times the
+    /// pairs it prefers the window path for (`FastSoftParameters.seriesWindowPreference` a
+    /// point). A wrong estimate costs time only: too high, the count runs first as before;
+    /// too low, the window path gives up once a half's pairs pass the preference, after at
+    /// most that many window pairs.
+    static let estimateSamples = 64
+    static let estimateMargin = 0.5
+
     /// The number of (positive, negative) pairs with |x| < G, or nil if it exceeds
     /// `limit`. Classes sorted ascending. The positives are counted in two halves, on two
     /// threads from `FastSoftParameters.parallelThreshold` points: each half starts its
@@ -87,6 +96,30 @@ enum WindowSoftAUROC {
         return total
     }
 
+    /// An estimate of `pairCount` (no limit) from `samples` positives at evenly spaced
+    /// ranks (two bisections each: O(samples log n)). Only a hint for the routing: it
+    /// decides whether the window path is tried before its pairs are counted, never which
+    /// path gives the result (see `fastSoftAUROC`).
+    static func estimatedPairCount(_ pos: SortedClass, _ neg: SortedClass, temperature t: Double,
+                                   samples: Int) -> Double {
+        let far = CountingBounds(temperature: t)
+        let pc = pos.count, nc = neg.count
+        let k = Swift.min(samples, pc)
+        guard k > 0 else { return 0 }
+        let a = pos.scores, b = neg.scores
+        var sum = 0
+        for r in 0..<k {
+            // (The middle of the r-th of k equal rank ranges; k <= samples, a small
+            // constant, and pc <= Int.max / 32, so the product cannot overflow.)
+            let s = a[(2 * r + 1) * pc / (2 * k)]
+            // x >= G implies x > -G, so hi >= lo.
+            let lo = partition(nc) { far.atLeastG(s, b[$0]) }
+            let hi = partition(nc) { far.aboveMinusG(s, b[$0]) }
+            sum += hi - lo
+        }
+        return Double(sum) / Double(k) * Double(pc)
+    }
+
     /// The first index k in 0...count with !below(k) (below must be true then false).
     /// Also the series-window path's (SeriesWindowSoftAUROC.swift).
     @inline(__always)
@@ -100,17 +133,20 @@ enum WindowSoftAUROC {
     }
 
     /// Positives `range`: writes potentialBelow (their sum of q sigmoid') and returns
-    /// their part of sum p (M + window sigmoid) and of sum p x sigmoid'.
+    /// their part of sum p (M + window sigmoid) and of sum p x sigmoid', and the number of
+    /// their window pairs (as `pairCount` counts them over `range`), or pairs = -1 as soon
+    /// as that number exceeds `limit` (then the sums are incomplete and not to be used).
     static func positives(_ pos: SortedClass, _ neg: SortedClass, temperature t: Double,
-                          range: Range<Int>) -> (value: Double, moment: Double) {
+                          range: Range<Int>, limit: Int) -> (value: Double, moment: Double, pairs: Int) {
         let far = CountingBounds(temperature: t)
         var value = CompensatedSum(), moment = CompensatedSum()
-        guard let first = range.first else { return (0, 0) }
+        guard let first = range.first else { return (0, 0, 0) }
         let a = pos.scores, b = neg.scores, q = neg.mass, nc = neg.count
         var lo = partition(nc) { far.atLeastG(a[first], b[$0]) }
         var below = CompensatedSum()
         for j in 0..<lo { below.add(q[j]) }
         var hi = lo
+        var pairs = 0
         for i in range {
             let s = a[i]
             while lo < nc && far.atLeastG(s, b[lo]) {
@@ -119,6 +155,10 @@ enum WindowSoftAUROC {
             }
             if hi < lo { hi = lo }
             while hi < nc && far.aboveMinusG(s, b[hi]) { hi += 1 }
+            // (pairs <= limit before the addition and hi - lo <= nc <= Int.max / 32: no
+            // overflow for a limit <= Int.max / 2, as the callers' are.)
+            pairs += hi - lo
+            if pairs > limit { return (0, 0, -1) }
             var sv = 0.0, ss = 0.0, sm = 0.0
             if hi > lo { (sv, ss, sm) = positiveWindow(s, b, q, from: lo, to: hi, count: nc, temperature: t) }
             let p = pos.mass[i]
@@ -126,7 +166,7 @@ enum WindowSoftAUROC {
             if sm != 0 { moment.add(p * sm) }
             pos.potentialBelow[i] = ss
         }
-        return (value.total, moment.total)
+        return (value.total, moment.total, pairs)
     }
 
     /// Negatives `range`: writes potentialBelow (their sum of p sigmoid').
@@ -320,15 +360,24 @@ func pairSlope8(_ x: SIMD8<Double>) -> SIMD8<Double> {
 /// The window path's phases (WindowSoftAUROC.swift), or with `series` the series-window
 /// path's (SeriesWindowSoftAUROC.swift), on two threads, and the assembly of the result
 /// and the gradient as in `fastSoftAUROC`. Both write potentialBelow only.
+///
+/// `pairLimit` (window path only): the most window pairs to accept, at most Int.max / 2.
+/// The positives' halves count their window pairs as `WindowSoftAUROC.pairCount` does
+/// (the same ranges, the same decisions) and stop once a half's count exceeds the limit;
+/// if a half stopped or the two counts sum to more than the limit the result is nil and
+/// nothing has been written to `gradient` (potentialBelow has been, in part). Otherwise
+/// every sum is the one computed without a limit, so the same bits.
 func windowSoftAUROC<I: FastSoftIndices>(
     _ pos: SortedClass, _ neg: SortedClass, indices: I.Type, temperature: Double,
-    gradient: UnsafeMutableBufferPointer<Double>?, sampleCount n: Int, parallel: Bool, series: Bool
-) throws(CoreError) -> SoftAUROCResult {
+    gradient: UnsafeMutableBufferPointer<Double>?, sampleCount n: Int, parallel: Bool, series: Bool,
+    pairLimit: Int = Int.max / 2
+) throws(CoreError) -> SoftAUROCResult? {
     let partials = try ScratchBuffer<Double>(count: 4)
     defer { partials.free() }
     let part = partials.base!
     let total = pos.count + neg.count
     let needGradient = gradient != nil
+    var pairs = (first: 0, second: 0)
     if series {
         runConcurrently(inParallel: parallel,
                         with: (pos: pos, neg: neg, t: temperature, part: part, grad: needGradient), { c in
@@ -341,16 +390,27 @@ func windowSoftAUROC<I: FastSoftIndices>(
             if c.grad { SeriesWindowSoftAUROC.negatives(c.pos, c.neg, temperature: c.t, range: (c.neg.count / 2)..<c.neg.count) }
         })
     } else {
-        runConcurrently(inParallel: parallel,
-                        with: (pos: pos, neg: neg, t: temperature, part: part, grad: needGradient), { c in
-            let r = WindowSoftAUROC.positives(c.pos, c.neg, temperature: c.t, range: 0..<(c.pos.count / 2))
-            c.part[0] = r.value; c.part[1] = r.moment
-            if c.grad { WindowSoftAUROC.negatives(c.pos, c.neg, temperature: c.t, range: 0..<(c.neg.count / 2)) }
-        }, { c in
-            let r = WindowSoftAUROC.positives(c.pos, c.neg, temperature: c.t, range: (c.pos.count / 2)..<c.pos.count)
-            c.part[2] = r.value; c.part[3] = r.moment
-            if c.grad { WindowSoftAUROC.negatives(c.pos, c.neg, temperature: c.t, range: (c.neg.count / 2)..<c.neg.count) }
-        })
+        withUnsafeMutablePointer(to: &pairs) { counts in
+            runConcurrently(inParallel: parallel,
+                            with: (pos: pos, neg: neg, t: temperature, part: part, grad: needGradient,
+                                   limit: pairLimit, counts: counts), { c in
+                let r = WindowSoftAUROC.positives(c.pos, c.neg, temperature: c.t, range: 0..<(c.pos.count / 2),
+                                                  limit: c.limit)
+                c.part[0] = r.value; c.part[1] = r.moment; c.counts.pointee.first = r.pairs
+                if c.grad && r.pairs >= 0 {
+                    WindowSoftAUROC.negatives(c.pos, c.neg, temperature: c.t, range: 0..<(c.neg.count / 2))
+                }
+            }, { c in
+                let r = WindowSoftAUROC.positives(c.pos, c.neg, temperature: c.t, range: (c.pos.count / 2)..<c.pos.count,
+                                                  limit: c.limit)
+                c.part[2] = r.value; c.part[3] = r.moment; c.counts.pointee.second = r.pairs
+                if c.grad && r.pairs >= 0 {
+                    WindowSoftAUROC.negatives(c.pos, c.neg, temperature: c.t, range: (c.neg.count / 2)..<c.neg.count)
+                }
+            })
+        }
+        // (Each count is at most the limit, at most Int.max / 2: the sum cannot overflow.)
+        guard pairs.first >= 0, pairs.second >= 0, pairs.first + pairs.second <= pairLimit else { return nil }
     }
     var value = CompensatedSum(), moment = CompensatedSum()
     value.add(part[0]); value.add(part[2])

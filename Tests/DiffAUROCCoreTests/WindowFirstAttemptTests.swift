@@ -1,0 +1,138 @@
+import Testing
+@testable import DiffAUROCCore
+
+// fastSoftAUROC runs the window path before counting its pairs when an estimate from a
+// few positives (WindowSoftAUROC.estimatedPairCount) puts them well below the window
+// path's preference; the attempt gives up once the pairs pass the preference. These
+// inputs fool the estimate on purpose (dense clusters of positives between the sampled
+// ranks), so the attempt gives up: the result must still match the direct pair sum
+// (.pairwise) to 1e-12 of each quantity's natural scale, with the same bits on one
+// thread or two, and the given-up attempt must leave no trace in the gradient.
+
+/// Positives at ranks in `clusters` (ranges of ranks) sit together with `clusterNegatives`
+/// negatives each, within a few T; every other point is 1000 T from any other.
+/// Scores in class order (positives first); T = 1.
+private func clusteredInput(positives pc: Int, clusters: [Range<Int>], clusterNegatives: Int,
+                            otherNegatives: Int) -> (scores: [Double], labels: [Double]) {
+    var positives = [Double](), negatives = [Double]()
+    for r in 0..<pc {
+        if let c = clusters.firstIndex(where: { $0.contains(r) }) {
+            // Cluster c at 1000 * (its first rank) + 0.5: inside the gap between ranks.
+            positives.append(1000 * Double(clusters[c].lowerBound) + 0.5 + 0.01 * Double(r - clusters[c].lowerBound))
+        } else {
+            positives.append(1000 * Double(r))
+        }
+    }
+    for c in clusters {
+        for j in 0..<clusterNegatives { negatives.append(1000 * Double(c.lowerBound) + 0.5 + 0.003 * Double(j)) }
+    }
+    // Far from every positive: 1000 (pc + k) + 500.
+    for k in 0..<otherNegatives { negatives.append(1000 * Double(pc + k) + 500) }
+    return (positives + negatives, [Double](repeating: 1, count: positives.count)
+            + [Double](repeating: 0, count: negatives.count))
+}
+
+/// The two classes of sorted `scores` (positives, then negatives, each ascending) as the
+/// window path sees them, masses 1 / count, for the duration of `body`.
+private func withSortedClasses<R>(_ pos: [Double], _ neg: [Double],
+                                  _ body: (SortedClass, SortedClass) throws -> R) rethrows -> R {
+    let total = pos.count + neg.count
+    let scores = UnsafeMutablePointer<Double>.allocate(capacity: total)
+    let work = UnsafeMutablePointer<Double>.allocate(capacity: 4 * total)
+    let origins = UnsafeMutablePointer<UInt32>.allocate(capacity: total)
+    defer { scores.deallocate(); work.deallocate(); origins.deallocate() }
+    for (k, s) in (pos + neg).enumerated() { scores[k] = s; origins[k] = UInt32(k) }
+    for k in 0..<pos.count { work[k] = 1 / Double(pos.count) }
+    for k in pos.count..<total { work[k] = 1 / Double(neg.count) }
+    func sorted(_ offset: Int, _ count: Int) -> SortedClass {
+        SortedClass(count: count, scores: scores + offset, mass: work + offset,
+                    origin: UnsafeMutableRawPointer(origins + offset), potentialBelow: work + total + offset,
+                    potentialAbove: work + 2 * total + offset, moments: work + 3 * total + offset,
+                    chebyshev: nil, chebyshevStride: 0)
+    }
+    return try body(sorted(0, pos.count), sorted(pos.count, neg.count))
+}
+
+@Test(arguments: [
+    // One cluster in the first half of the positives: that half alone passes the limit.
+    [60..<141],
+    // One in each half: each half within the limit, their sum above it.
+    [60..<141, 3260..<3341],
+])
+func windowAttemptGivesUpWhenTheEstimateIsFooled(clusters: [Range<Int>]) throws {
+    let pc = 6400
+    let clusterNegatives = clusters.count == 1 ? 1500 : 700
+    let input = clusteredInput(positives: pc, clusters: clusters, clusterNegatives: clusterNegatives,
+                               otherNegatives: 2000)
+    let n = input.scores.count
+    let preferred = FastSoftParameters.seriesWindowPreference * n
+    let pos = Array(input.scores[0..<pc]), neg = Array(input.scores[pc...])
+    #expect(pos == pos.sorted() && neg == neg.sorted())
+    try withSortedClasses(pos, neg) { p, q in
+        // The premise: the estimate says "few", the true count (every cluster positive
+        // against every cluster negative, nothing else within 40 T) says otherwise.
+        let estimate = WindowSoftAUROC.estimatedPairCount(p, q, temperature: 1, samples: WindowSoftAUROC.estimateSamples)
+        #expect(estimate <= WindowSoftAUROC.estimateMargin * Double(preferred), "estimate \(estimate)")
+        let truePairs = clusters.reduce(0) { $0 + $1.count } * clusterNegatives
+        #expect(truePairs > preferred)
+        #expect(WindowSoftAUROC.pairCount(p, q, temperature: 1, limit: Int.max / 2) == truePairs)
+        // The attempt gives up, writing nothing to the gradient.
+        for parallel in [false, true] {
+            var gradient = [Double](repeating: 7, count: n)
+            let r = try gradient.withUnsafeMutableBufferPointer { g in
+                try windowSoftAUROC(p, q, indices: NarrowSoftIndices.self, temperature: 1, gradient: g,
+                                    sampleCount: n, parallel: parallel, series: false, pairLimit: preferred)
+            }
+            #expect(r == nil)
+            #expect(gradient.allSatisfy { $0 == 7 })
+        }
+    }
+    // The whole call: the rule after the attempt decides, and the result is right.
+    var results = [(SoftAUROCResult, [Double])]()
+    for parallel in [false, true] {
+        var gradient = [Double](repeating: .nan, count: n)
+        var route = FastSoftRoute.oneCell
+        let result = try gradient.withUnsafeMutableBufferPointer { g in
+            try withUnsafeMutablePointer(to: &route) { r in
+                try withSamples(input.scores, input.labels, nil) {
+                    try fastSoftAUROC($0, temperature: 1, gradient: g, indices: NarrowSoftIndices.self,
+                                      testing: FastSoftTesting(route: r, parallel: parallel))
+                }
+            }
+        }
+        #expect(route == .seriesWindow || route == .window || route == .cells)
+        let worst = softErrorOverBar((result, gradient),
+                                     try soft(input.scores, input.labels, nil, temperature: 1, method: .pairwise),
+                                     labels: input.labels, weights: nil, temperature: 1,
+                                     sourceLocation: #_sourceLocation)
+        #expect(worst <= 1, "worst error / bar = \(worst), route \(route)")
+        results.append((result, gradient))
+    }
+    #expect(results[0].0.value.bitPattern == results[1].0.value.bitPattern)
+    #expect(results[0].0.dTemperature.bitPattern == results[1].0.dTemperature.bitPattern)
+    #expect(results[0].1.map(\.bitPattern) == results[1].1.map(\.bitPattern))
+}
+
+@Test func windowAttemptSucceedsAtSmallTemperature() throws {
+    // Sparse on the scale of T: the attempt is taken, succeeds (route .window), and
+    // matches the direct sum.
+    var rng = SplitMix(state: 14)
+    let n = 4000
+    let labels = labelsWithBothClasses(n, &rng, positiveRate: 0.3)
+    let scores = labels.map { $0 + rng.unit() * 3 }
+    let t = 1e-5
+    var gradient = [Double](repeating: .nan, count: n)
+    var route = FastSoftRoute.oneCell
+    let result = try gradient.withUnsafeMutableBufferPointer { g in
+        try withUnsafeMutablePointer(to: &route) { r in
+            try withSamples(scores, labels, nil) {
+                try fastSoftAUROC($0, temperature: t, gradient: g, indices: NarrowSoftIndices.self,
+                                  testing: FastSoftTesting(route: r))
+            }
+        }
+    }
+    #expect(route == .window)
+    let worst = softErrorOverBar((result, gradient), try soft(scores, labels, nil, temperature: t, method: .pairwise),
+                                 labels: labels, weights: nil, temperature: t, sourceLocation: #_sourceLocation)
+    #expect(worst <= 1, "worst error / bar = \(worst)")
+}
