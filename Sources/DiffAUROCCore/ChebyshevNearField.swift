@@ -59,7 +59,7 @@ import Darwin
 /// e^-D e^(u_l - u_m) (M2L), e^-(D + u_t) e^(u_l) (M2T) or e^-(D - u_s) e^(-u_m) (S2L),
 /// and below (x <= h) e^x factors likewise; the node factors are constants in [e^-h, e^h]
 /// (`ChebyshevConstants`); the point factors e^+-u of a small cell's targets and sources
-/// are staged, eight exponentials at a time (`stageTargets`, `stageSources`; for n up to
+/// are staged, eight exponentials at a time (`stageTargets`, `stagedSource`; for n up to
 /// `chebyshevCacheLimit` computed once per point and copied, `cachePointFactors`), so a
 /// cell pair needs one libm exp, e^-|D|, and every kernel a multiply or two. Each factor
 /// is within 1 ulp (the vector exponential within a few), and D and u carry the errors
@@ -69,7 +69,7 @@ import Darwin
 /// Speed: the pair forms evaluate four kernels at a time (`PairKernels4`, from the
 /// factored exponentials; on baseline x86-64, SSE2, four lanes keep the accumulators in
 /// registers where eight spilled), direct sums between small cells too once their sources
-/// are staged (`stageSources`; fewer than 4 sources stay scalar, `PairKernels`), and the
+/// are staged (`stagedSource`; fewer than 4 sources stay scalar, `PairKernels`), and the
 /// Chebyshev recurrences run for eight points side by side (eight independent chains;
 /// four were latency-bound). Measured at n = 1,000 (N(0, 1) scores, T = 1), value +
 /// gradient: 99 us with an exp per kernel, 44 with the factoring, 31 with four lanes, 30
@@ -80,17 +80,20 @@ import Darwin
 enum ChebyshevScratch {
     /// Doubles of scratch one call needs.
     // r must be a multiple of 8 (the SIMD8 width of the recurrences) for the forms below.
-    static let count = constantsOffset + ChebyshevConstants.count
+    static let count = ringOffset + ringTagsStart + ringSlots
     /// Where the r SIMD8 accumulators start (64-byte aligned within the next 8 doubles).
     static let vectorOffset = FastSoftParameters.nodes * (FastSoftParameters.nodes + 12)
-    /// Where the staged sources of a direct sum start (`stageSources`): r offsets, r
-    /// exponential factors, r masses.
-    static let stagedOffset = vectorOffset + 8 * FastSoftParameters.nodes + 8
     /// Where the staged targets of a small cell start (`stageTargets`), positives then
     /// negatives: r offsets, r values of e^u, r of e^-u each.
-    static let targetsOffset = stagedOffset + 3 * FastSoftParameters.nodes
+    static let targetsOffset = vectorOffset + 8 * FastSoftParameters.nodes + 8
     /// Where the constants are computed if the process-wide table could not be allocated.
     static let constantsOffset = targetsOffset + 6 * FastSoftParameters.nodes
+    /// The ring of staged source cells (`stagedSource`): `ringSlots` slots of 4r doubles,
+    /// then one tag a slot (the key of the cell it holds, or -1).
+    static let ringOffset = constantsOffset + ChebyshevConstants.count
+    static let ringSlots = 32
+    static let ringSlotSize = 4 * FastSoftParameters.nodes
+    static let ringTagsStart = ringSlots * ringSlotSize
     /// Direct sums with fewer sources than this stay scalar.
     static let stagedMinimum = 4
 }
@@ -413,34 +416,49 @@ struct ChebyshevNearField<I: FastSoftIndices> {
         exponentiate(spanStart..<points(cells.upperBound - 1).upperBound)
     }
 
-    /// Stages the points `range` (at most r) of `cls` in source cell lo as direct-sum
-    /// sources: u_s = (s - lo) / T at staged[0..<r], the factor e^(u_s) (`upward`; else
-    /// e^(-u_s)) at staged[r..<2r] and the mass at staged[2r..<3r], zero-padded to whole
-    /// SIMD4 groups; returns how many groups. A padded lane has mass 0 and factor 1, so its
-    /// kernels are finite and add nothing. With e^-+(D + u_t) per target, e^-+x = that times
-    /// the factor (see the top of the file).
+    /// The points `range` (at most r) of `cls` in source cell `d` (smallest score lo)
+    /// staged as direct-sum sources, in a slot of the ring of staged cells in the scratch:
+    /// u_s = (s - lo) / T at slot[0..<r], e^(u_s) at slot[r..<2r], e^(-u_s) at
+    /// slot[2r..<3r] and the mass at slot[3r..<4r], zero-padded to r (a padded lane has
+    /// mass 0 and factors 1, so its kernels are finite and add nothing). With e^-+(D + u_t)
+    /// per target, e^-+x = that times a factor (see the top of the file). A cell is a
+    /// source for about 2(2C + 2h)/h + 2 target cells in a row (both classes' targets, in
+    /// both directions), so its slot (chosen by cell and class; a slot remembers whose
+    /// points it holds) is filled once for all of them instead of once per cell pair:
+    /// the values are the same bits either way (each lane's operations do not depend on
+    /// where or when it is computed; filled from the cache of `cachePointFactors` when
+    /// there is one).
     @inline(__always)
-    private func stageSources(_ cls: SortedClass, _ range: Range<Int>, lo: Double, upward: Bool,
-                              into staged: UnsafeMutablePointer<Double>) -> Int {
+    private func stagedSource(_ cls: SortedClass, _ range: Range<Int>, cell d: Int, negatives: Bool, lo: Double,
+                              ring: UnsafeMutablePointer<Double>) -> UnsafeMutablePointer<Double> {
         let r = FastSoftParameters.nodes
+        let key = 2 * d + (negatives ? 1 : 0)
+        let index = key & (ChebyshevScratch.ringSlots - 1)
+        let slot = ring + index * ChebyshevScratch.ringSlotSize
+        let tag = ring + ChebyshevScratch.ringTagsStart + index
+        if tag.pointee == Double(key) { return slot }  // (keys < 2^53: exact)
+        tag.pointee = Double(key)
         let count = range.count
         if let cached = cls.chebyshev {  // see cachePointFactors
             let u = cached + range.lowerBound
-            staged.update(from: u, count: count)
-            (staged + r).update(from: u + (upward ? 1 : 2) * cls.chebyshevStride, count: count)
+            slot.update(from: u, count: count)
+            (slot + r).update(from: u + cls.chebyshevStride, count: count)
+            (slot + 2 * r).update(from: u + 2 * cls.chebyshevStride, count: count)
         } else {
             for k in 0..<count {
                 let u = scaledDifference(cls.scores[range.lowerBound + k], lo, layout.temperature)
-                staged[k] = u
-                staged[r + k] = upward ? u : -u
+                slot[k] = u
+                slot[r + k] = u
+                slot[2 * r + k] = -u
             }
-            exponentials(staged + r, count: count)
+            exponentials(slot + r, count: count)
+            exponentials(slot + 2 * r, count: count)
         }
-        for k in 0..<count { staged[2 * r + k] = cls.mass[range.lowerBound + k] }
-        for k in count..<r {  // padding: mass 0, and a finite factor (e^0)
-            staged[k] = 0; staged[r + k] = 1; staged[2 * r + k] = 0
+        for k in 0..<count { slot[3 * r + k] = cls.mass[range.lowerBound + k] }
+        for k in count..<r {  // padding: mass 0, and finite factors (e^0)
+            slot[k] = 0; slot[r + k] = 1; slot[2 * r + k] = 1; slot[3 * r + k] = 0
         }
-        return (count + 3) / 4
+        return slot
     }
 
     /// Stages the points `range` (at most r) of `cls` in target cell lo: u_t = (s - lo) / T
@@ -523,7 +541,8 @@ struct ChebyshevNearField<I: FastSoftIndices> {
         let localNeg = scratch + 6 * r
         let growth = constants + ChebyshevConstants.exponentialStart, shrink = growth + r * r
         let expPlus = growth + 2 * r * r, expMinus = expPlus + r
-        let staged = scratch + ChebyshevScratch.stagedOffset
+        let ring = scratch + ChebyshevScratch.ringOffset
+        for slot in 0..<ChebyshevScratch.ringSlots { ring[ChebyshevScratch.ringTagsStart + slot] = -1 }
         let posTargets = scratch + ChebyshevScratch.targetsOffset, negTargets = posTargets + 3 * r
         let t = layout.temperature
         let pos = layout.pos, neg = layout.neg, cells = layout.cells
@@ -588,10 +607,11 @@ struct ChebyshevNearField<I: FastSoftIndices> {
                             if negativeM2L { localNeg[m] += horizontalSum4(sn) }
                         }
                     } else if largeP {
-                        _ = stageSources(neg, nd, lo: loD, upward: upward, into: staged)
+                        let staged = stagedSource(neg, nd, cell: d, negatives: true, lo: loD, ring: ring)
+                        let factors = staged + (upward ? r : 2 * r), masses = staged + 3 * r
                         for k in 0..<nd.count {
                             // e^-+(D - u_s) = e^-|D| e^+-u_s
-                            let us = staged[k], q = staged[2 * r + k], es = expD * staged[r + k]
+                            let us = staged[k], q = masses[k], es = expD * factors[k]
                             var m = 0
                             while m < r {
                                 let k = PairKernels4(x: (D + load4(nodes + m)) - us,
@@ -610,13 +630,11 @@ struct ChebyshevNearField<I: FastSoftIndices> {
                             let k = i - pc.lowerBound
                             // e^-+(D + u_t) = e^-|D| e^-+u_t
                             let base = D + posTargets[k], et = expD * posTargets[(upward ? 2 : 1) * r + k]
-                            // (Two copies, one per direction: with `upward` a variable the
-                            // loop kept a branch and was taken apart into 2-lane pieces.)
                             let sums = upward
-                                ? momentSourceSums(base: base, et: et, nodes: nodes, factors: sourceNodeFactors,
-                                                   moments: moments, upward: true)
-                                : momentSourceSums(base: base, et: et, nodes: nodes, factors: sourceNodeFactors,
-                                                   moments: moments, upward: false)
+                                ? sourceSums(base: base, et: et, offsets: nodes, factors: sourceNodeFactors,
+                                             weights: moments, count: r, upward: true)
+                                : sourceSums(base: base, et: et, offsets: nodes, factors: sourceNodeFactors,
+                                             weights: moments, count: r, upward: false)
                             let p = pos.mass[i]
                             value.add(p * sums.value); moment.add(p * sums.moment)
                             pos.potentialBelow[i] += sums.slope
@@ -638,23 +656,21 @@ struct ChebyshevNearField<I: FastSoftIndices> {
                     } else {
                         // Small cells: the (at most r) sources staged in SIMD4 groups, then
                         // every target against them, four kernels at a time.
-                        let groups = stageSources(neg, nd, lo: loD, upward: upward, into: staged)
+                        let staged = stagedSource(neg, nd, cell: d, negatives: true, lo: loD, ring: ring)
+                        let factors = staged + (upward ? r : 2 * r), masses = staged + 3 * r
+                        let lanes = 4 * ((nd.count + 3) / 4)
                         if !posStaged { stageTargets(pos, pc, lo: loC, into: posTargets); posStaged = true }
                         for i in pc {
                             let k = i - pc.lowerBound
                             let base = D + posTargets[k], et = expD * posTargets[(upward ? 2 : 1) * r + k]
-                            var sv = SIMD4<Double>(repeating: 0), ss = sv, sm = sv
-                            var g = 0
-                            while g < 4 * groups {
-                                let k = PairKernels4(x: base - load4(staged + g),
-                                                     exponential: et * load4(staged + r + g), upward: upward)
-                                let q = load4(staged + 2 * r + g)
-                                sv += k.value * q; ss += k.slope * q; sm += k.moment * q
-                                g += 4
-                            }
+                            let sums = upward
+                                ? sourceSums(base: base, et: et, offsets: staged, factors: factors,
+                                             weights: masses, count: lanes, upward: true)
+                                : sourceSums(base: base, et: et, offsets: staged, factors: factors,
+                                             weights: masses, count: lanes, upward: false)
                             let p = pos.mass[i]
-                            value.add(p * horizontalSum4(sv)); moment.add(p * horizontalSum4(sm))
-                            pos.potentialBelow[i] += horizontalSum4(ss)
+                            value.add(p * sums.value); moment.add(p * sums.moment)
+                            pos.potentialBelow[i] += sums.slope
                         }
                     }
                 }
@@ -675,9 +691,10 @@ struct ChebyshevNearField<I: FastSoftIndices> {
                             localNeg[m] += horizontalSum4(ss)
                         }
                     } else if largeN {
-                        _ = stageSources(pos, pd, lo: loD, upward: upward, into: staged)
+                        let staged = stagedSource(pos, pd, cell: d, negatives: false, lo: loD, ring: ring)
+                        let factors = staged + (upward ? r : 2 * r), masses = staged + 3 * r
                         for k in 0..<pd.count {
-                            let p = staged[2 * r + k], es = expD * staged[r + k]
+                            let p = masses[k], es = expD * factors[k]
                             var m = 0
                             while m < r {
                                 let slope = slopeKernel4(exponential: es * load4(targetNodeFactors + m))
@@ -706,14 +723,16 @@ struct ChebyshevNearField<I: FastSoftIndices> {
                             neg.potentialBelow[j] += ss
                         }
                     } else {
-                        let groups = stageSources(pos, pd, lo: loD, upward: upward, into: staged)
+                        let staged = stagedSource(pos, pd, cell: d, negatives: false, lo: loD, ring: ring)
+                        let factors = staged + (upward ? r : 2 * r), masses = staged + 3 * r
+                        let lanes = 4 * ((pd.count + 3) / 4)
                         if !negStaged { stageTargets(neg, nc, lo: loC, into: negTargets); negStaged = true }
                         for j in nc {
                             let et = expD * negTargets[(upward ? 2 : 1) * r + j - nc.lowerBound]
                             var ss = SIMD4<Double>(repeating: 0)
                             var g = 0
-                            while g < 4 * groups {
-                                ss += slopeKernel4(exponential: et * load4(staged + r + g)) * load4(staged + 2 * r + g)
+                            while g < lanes {
+                                ss += slopeKernel4(exponential: et * load4(factors + g)) * load4(masses + g)
                                 g += 4
                             }
                             neg.potentialBelow[j] += horizontalSum4(ss)
@@ -751,19 +770,21 @@ struct ChebyshevNearField<I: FastSoftIndices> {
     }
 }
 
-/// The M2T sums of one target against a large source cell's r moments (see `evaluate`):
-/// sum_l K(base - u_l) M[l] for the three kernels, K from e = et * factors[l], four lanes
-/// at a time, each lane's terms added in order and the lanes summed by `horizontalSum4`.
+/// The sums of one target against `count` (a multiple of 4) sources at offsets u_l with
+/// weights w_l (see `evaluate`: a large source cell's r nodes and moments (M2T), or a small
+/// cell's staged points and masses): sum_l K(base - u_l) w_l for the three kernels, K from
+/// e = et * factors[l], four lanes at a time, each lane's terms added in order and the
+/// lanes summed by `horizontalSum4`. Called with `upward` a constant: with it a variable
+/// the loop kept a branch on it and was taken apart into scalar and 2-lane pieces.
 @inline(__always)
-private func momentSourceSums(base: Double, et: Double, nodes: UnsafeMutablePointer<Double>,
-                              factors: UnsafeMutablePointer<Double>, moments: UnsafeMutablePointer<Double>,
-                              upward: Bool) -> (value: Double, slope: Double, moment: Double) {
-    let r = FastSoftParameters.nodes
+private func sourceSums(base: Double, et: Double, offsets: UnsafeMutablePointer<Double>,
+                        factors: UnsafeMutablePointer<Double>, weights: UnsafeMutablePointer<Double>,
+                        count: Int, upward: Bool) -> (value: Double, slope: Double, moment: Double) {
     var sv = SIMD4<Double>(repeating: 0), ss = sv, sm = sv
     var l = 0
-    while l < r {
-        let k = PairKernels4(x: base - load4(nodes + l), exponential: et * load4(factors + l), upward: upward)
-        let w = load4(moments + l)
+    while l < count {
+        let k = PairKernels4(x: base - load4(offsets + l), exponential: et * load4(factors + l), upward: upward)
+        let w = load4(weights + l)
         sv += k.value * w; ss += k.slope * w; sm += k.moment * w
         l += 4
     }
