@@ -64,7 +64,11 @@ import Darwin
 /// 2-ulp error moves G by 1e-14, which changes none of the bounds.)
 enum ExponentialFarField {
     /// Doubles of scratch one sweep needs.
-    static let scratchCount = 32 * FastSoftParameters.seriesTerms + 8
+    static let scratchCount = stagingOffset + 2 * 64
+
+    /// Where a block's separations and exponentials are staged (`cellSums`, the target
+    /// loops of `sweep`): up to 64 of each, after the 2K SIMD8 accumulators.
+    static let stagingOffset = 32 * FastSoftParameters.seriesTerms + 8
 
     /// 2K SIMD8 accumulators at the end of the scratch, 64-byte aligned.
     @inline(__always)
@@ -90,6 +94,7 @@ enum ExponentialFarField {
         let cellU = scratch + 5 * K, cellUc = scratch + 6 * K
         let cellQ = scratch + 7 * K, cellQc = scratch + 8 * K
         let blockA = scratch + 9 * K, blockB = scratch + 10 * K
+        let staging = scratch + stagingOffset
         let lanes = vectorAccumulators(scratch)
         for k in 0..<(3 * K) { scratch[k] = 0 }
         let targetPotential = above ? pos.potentialAbove : pos.potentialBelow
@@ -159,7 +164,7 @@ enum ExponentialFarField {
                 // Negatives of d: sources for positive targets (value, slope, moment).
                 cellSums(neg, layout.negRange(d), reference: cellReference, withMoment: true,
                          sums: cellR, sumsC: cellRc, momentSums: cellU, momentSumsC: cellUc,
-                         blockA: blockA, blockB: blockB, lanes: lanes, mass: &farMass, separation: separation, separation8: separation8)
+                         blockA: blockA, blockB: blockB, lanes: lanes, staging: staging, mass: &farMass, separation: separation, separation8: separation8)
                 for k in 0..<K {
                     rSum[k] += cellR[k] + cellRc[k]
                     uSum[k] += cellU[k] + cellUc[k]
@@ -168,7 +173,7 @@ enum ExponentialFarField {
                     var unused = CompensatedSum()
                     cellSums(pos, layout.posRange(d), reference: cellReference, withMoment: false,
                              sums: cellQ, sumsC: cellQc, momentSums: cellU, momentSumsC: cellUc,
-                             blockA: blockA, blockB: blockB, lanes: lanes, mass: &unused, separation: separation, separation8: separation8)
+                             blockA: blockA, blockB: blockB, lanes: lanes, staging: staging, mass: &unused, separation: separation, separation8: separation8)
                     for k in 0..<K { qSum[k] += cellQ[k] + cellQc[k] }
                 }
             }
@@ -180,12 +185,26 @@ enum ExponentialFarField {
                 // the rest and is the reference for what each lane computes.
                 var valueLanes = SIMD8<Double>(repeating: 0), momentLanes = valueLanes
                 var groups = 0
+                var staged = first  // staging holds groups staged ..< staged + 64
                 while first + 8 <= positives.upperBound {
-                    var d = separation8(load8(pos.scores + first), SIMD8<Double>(repeating: reference))
-                    let e = exponentialOfNonPositive(-d)
-                    // Lanes whose e^-d underflowed contribute 0; d = 0 there keeps
-                    // 0 * (d R + U) from being 0 * inf.
-                    d.replace(with: 0, where: e .== 0)
+                    if first == staged + 64 || first == positives.lowerBound {
+                        // The next (up to) eight groups' separations and exponentials first
+                        // (see cellSums).
+                        staged = first
+                        let stageEnd = Swift.min(first + 64, first + (positives.upperBound - first) / 8 * 8)
+                        var g = first
+                        while g < stageEnd {
+                            var d = separation8(load8(pos.scores + g), SIMD8<Double>(repeating: reference))
+                            let e = exponentialOfNonPositive(-d)
+                            // Lanes whose e^-d underflowed contribute 0; d = 0 there keeps
+                            // 0 * (d R + U) from being 0 * inf.
+                            d.replace(with: 0, where: e .== 0)
+                            store8(d, staging + (g - staged))
+                            store8(e, staging + 64 + (g - staged))
+                            g += 8
+                        }
+                    }
+                    let d = load8(staging + (first - staged)), e = load8(staging + 64 + (first - staged))
                     var ek = SIMD8<Double>(repeating: 1)
                     var a = SIMD8<Double>(repeating: 0), b = a, m = a
                     var sign = 1.0
@@ -258,9 +277,20 @@ enum ExponentialFarField {
             let negatives = layout.negRange(c)
             var firstNegative = negatives.lowerBound
             if hasReference {
+                var staged = firstNegative
                 while firstNegative + 8 <= negatives.upperBound {
-                    let d = separation8(load8(neg.scores + firstNegative), SIMD8<Double>(repeating: reference))
-                    let e = exponentialOfNonPositive(-d)
+                    if firstNegative == staged + 64 || firstNegative == negatives.lowerBound {
+                        staged = firstNegative
+                        let stageEnd = Swift.min(firstNegative + 64,
+                                                 firstNegative + (negatives.upperBound - firstNegative) / 8 * 8)
+                        var g = firstNegative
+                        while g < stageEnd {
+                            let d = separation8(load8(neg.scores + g), SIMD8<Double>(repeating: reference))
+                            store8(exponentialOfNonPositive(-d), staging + 64 + (g - staged))
+                            g += 8
+                        }
+                    }
+                    let e = load8(staging + 64 + (firstNegative - staged))
                     // The scalar loop's terms in its order, two a step with their signs
                     // written out: with a sign variable and Double(k + 1) the compiler
                     // split the lanes into scalar and shuffled pieces (a third of the
@@ -338,7 +368,8 @@ enum ExponentialFarField {
         sums: UnsafeMutablePointer<Double>, sumsC: UnsafeMutablePointer<Double>,
         momentSums: UnsafeMutablePointer<Double>, momentSumsC: UnsafeMutablePointer<Double>,
         blockA: UnsafeMutablePointer<Double>, blockB: UnsafeMutablePointer<Double>,
-        lanes: UnsafeMutablePointer<SIMD8<Double>>, mass: inout CompensatedSum, separation: (Double, Double) -> Double,
+        lanes: UnsafeMutablePointer<SIMD8<Double>>, staging: UnsafeMutablePointer<Double>,
+        mass: inout CompensatedSum, separation: (Double, Double) -> Double,
         separation8: (SIMD8<Double>, SIMD8<Double>) -> SIMD8<Double>
     ) {
         let K = FastSoftParameters.seriesTerms
@@ -377,11 +408,22 @@ enum ExponentialFarField {
                     lanesB[k] = SIMD8<Double>(repeating: 0)
                 }
             }
+            // First the separations and exponentials of the block's whole groups (their
+            // polynomial is a long chain of dependent operations: side by side, the
+            // groups' chains overlap), then the powers and sums, group by group.
+            let vectorEnd = start + (end - start) / 8 * 8
             var first = start
-            while first + 8 <= end {
+            while first < vectorEnd {
                 let v = separation8(SIMD8<Double>(repeating: reference), load8(cls.scores + first))
+                store8(v, staging + (first - start))
+                store8(exponentialOfNonPositive(-v), staging + 64 + (first - start))
+                first += 8
+            }
+            first = start
+            while first + 8 <= end {
+                let v = load8(staging + (first - start))
                 let q = load8(cls.mass + first)
-                let e = exponentialOfNonPositive(-v)
+                let e = load8(staging + 64 + (first - start))
                 blockMass += q.sum()
                 var term = q
                 if withMoment {
