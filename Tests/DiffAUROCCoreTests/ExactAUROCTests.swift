@@ -23,28 +23,6 @@ private func exact32(_ s: [Float], _ y: [Float], _ w: [Float]? = nil) throws -> 
     }
 }
 
-/// Reference: 2U and the pair count by a stdlib sort of (score, label), groups of equal
-/// scores counted directly. Independent of the library's keys and radix sort.
-private func referenceTwiceU(_ s: [Double], _ y: [Double]) -> (twiceU: UInt128, pairs: UInt128) {
-    let order = s.indices.sorted { s[$0] < s[$1] }
-    var negativesBelow: UInt128 = 0, twiceU: UInt128 = 0, p: UInt128 = 0, n: UInt128 = 0
-    var k = 0
-    while k < order.count {
-        var end = k
-        var groupPositives: UInt128 = 0, groupNegatives: UInt128 = 0
-        while end < order.count && s[order[end]] == s[order[k]] {
-            if y[order[end]] == 1 { groupPositives += 1 } else { groupNegatives += 1 }
-            end += 1
-        }
-        twiceU += groupPositives * (2 * negativesBelow + groupNegatives)
-        negativesBelow += groupNegatives
-        p += groupPositives
-        n += groupNegatives
-        k = end
-    }
-    return (twiceU, p * n)
-}
-
 /// Reference weighted AUROC: plain O(n^2) double sums (small n only).
 private func referenceWeighted(_ s: [Double], _ y: [Double], _ w: [Double]) -> Double {
     var num = 0.0, wp = 0.0, wn = 0.0
@@ -257,13 +235,13 @@ struct ExactAUROCRandomTests {
             var y = (0..<n).map { _ in Double(rng.below(2)) }
             y[0] = 1
             y[n - 1] = 0
-            let (twiceU, pairs) = referenceTwiceU(s, y)
+            let (twiceU, pairs) = referenceTwiceU(s, isPositive: { y[$0] == 1 })
             let expected = correctlyRoundedRatio(twiceU, 2 * pairs)
             #expect(try exact(s, y) == expected, "family \(family)")
             // float32 on values representable in float32 agrees with float64 on them.
             let s32 = s.map { Float($0) }.map { $0.isFinite ? $0 : 0 }
             let y32 = y.map { Float($0) }
-            let (twiceU32, pairs32) = referenceTwiceU(s32.map { Double($0) }, y)
+            let (twiceU32, pairs32) = referenceTwiceU(s32.map { Double($0) }, isPositive: { y[$0] == 1 })
             #expect(try exact32(s32, y32) == correctlyRoundedRatio(twiceU32, 2 * pairs32),
                     "family \(family)")
         }
@@ -380,29 +358,6 @@ struct WeightedExactAUROCTests {
         }
     }
 
-    /// Exact oracle on integer weights k (used as k / 2^bits): 2U and 2 W_pos W_neg, by a
-    /// stdlib sort and tie groups (independent of the library's keys, sort and sums).
-    private func twiceUAndDenominator(_ s: [Double], _ y: [Double], _ k: [UInt64])
-        -> (numerator: UInt128, denominator: UInt128)
-    {
-        let order = s.indices.filter { k[$0] > 0 }.sorted { s[$0] < s[$1] }
-        var below: UInt128 = 0, twiceU: UInt128 = 0, wp: UInt128 = 0, wn: UInt128 = 0
-        var a = 0
-        while a < order.count {
-            var b = a, gp: UInt128 = 0, gn: UInt128 = 0
-            while b < order.count && s[order[b]] == s[order[a]] {
-                if y[order[b]] == 1 { gp += UInt128(k[order[b]]) } else { gn += UInt128(k[order[b]]) }
-                b += 1
-            }
-            twiceU += gp * (2 * below + gn)
-            below += gn
-            wp += gp
-            wn += gn
-            a = b
-        }
-        return (twiceU, 2 * wp * wn)
-    }
-
     /// |x - N / D| in units of ulp(x), compared exactly in integers: returns (within one
     /// ulp, within half an ulp); nil if the integers would overflow 128 bits. x normal, < 1.
     private func ulpCheck(_ x: Double, _ numerator: UInt128, _ denominator: UInt128) -> (Bool, Bool)? {
@@ -432,7 +387,9 @@ struct WeightedExactAUROCTests {
                 }
                 let w = k.map { Double($0) * 0x1p-16 }
                 let value = try #require(try exact(s, y, w))
-                let (numerator, denominator) = twiceUAndDenominator(s, y, k)
+                // The exact rational on integer weights k (used as k / 2^16): 2U / (2 W_pos W_neg).
+                let (numerator, pairs) = referenceTwiceU(s, isPositive: { y[$0] == 1 }, weight: { UInt128(k[$0]) })
+                let denominator = 2 * pairs
                 if value == 0 || value == 1 {
                     #expect(numerator == (value == 0 ? 0 : denominator))
                     continue
@@ -457,7 +414,8 @@ struct WeightedExactAUROCTests {
         let v32 = try #require(try exact32(s, y, w))
         let v64 = try #require(try exact(s.map { Double($0) }, y.map { Double($0) }, w.map { Double($0) }))
         #expect(v32.bitPattern == v64.bitPattern)
-        let (numerator, denominator) = twiceUAndDenominator(s.map { Double($0) }, y.map { Double($0) }, k)
+        let (numerator, pairs) = referenceTwiceU(s, isPositive: { y[$0] == 1 }, weight: { UInt128(k[$0]) })
+        let denominator = 2 * pairs
         let (_, halfUlp) = try #require(ulpCheck(v64, numerator, denominator))
         #expect(halfUlp)
     }

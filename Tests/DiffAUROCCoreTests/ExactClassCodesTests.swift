@@ -10,30 +10,6 @@ import Testing
 // stdlib sort counting 2U and the pairs, whose ratio is exact in double here (2PN < 2^53),
 // so one IEEE division rounds it correctly.
 
-/// 2U and the pair count of "class == positive" by a stdlib sort (independent of the
-/// library's keys, radix sort and sweep).
-private func referenceCounts(_ s: [Double], _ codes: [UInt8], _ positive: UInt8)
-    -> (twiceU: UInt64, pairs: UInt64)
-{
-    let order = s.indices.sorted { s[$0] < s[$1] }
-    var negativesBelow: UInt64 = 0, twiceU: UInt64 = 0, p: UInt64 = 0, n: UInt64 = 0
-    var k = 0
-    while k < order.count {
-        var end = k
-        var groupPositives: UInt64 = 0, groupNegatives: UInt64 = 0
-        while end < order.count && s[order[end]] == s[order[k]] {
-            if codes[order[end]] == positive { groupPositives += 1 } else { groupNegatives += 1 }
-            end += 1
-        }
-        twiceU += groupPositives * (2 * negativesBelow + groupNegatives)
-        negativesBelow += groupNegatives
-        p += groupPositives
-        n += groupNegatives
-        k = end
-    }
-    return (twiceU, p * n)
-}
-
 private func fromCodes<Score: OrderKeyed>(_ s: [Score], _ codes: [UInt8], _ positive: UInt8,
                                           chunks: Int?) throws -> Double? {
     try s.withUnsafeBufferPointer { sp in
@@ -69,7 +45,7 @@ struct ExactClassCodesTests {
     /// Both entries, every chunking, against each other (bit for bit) and the reference.
     private func check<Score: OrderKeyed>(_ s: [Score], _ codes: [UInt8], _ positive: UInt8,
                                           _ what: String) throws {
-        let (twiceU, pairs) = referenceCounts(s.map { Double($0) }, codes, positive)
+        let (twiceU, pairs) = referenceTwiceU(s, isPositive: { codes[$0] == positive })
         for chunks in [1, 2, nil] as [Int?] {
             let a = try fromCodes(s, codes, positive, chunks: chunks)
             let b = try fromLabels(s, codes, positive, chunks: chunks)

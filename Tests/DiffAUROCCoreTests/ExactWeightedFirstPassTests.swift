@@ -101,21 +101,8 @@ struct ExactWeightedFirstPassTests {
                 }
             }
             // The pairs counted directly: sorted by score, group by group (2U exact).
-            let order = (0..<n).sorted { s[$0] < s[$1] }
-            var twiceU = 0, negativesBelow = 0, positives = 0, negatives = 0, k = 0
-            while k < n {
-                var end = k, p = 0, q = 0
-                while end < n && s[order[end]] == s[order[k]] {
-                    if y[order[end]] == 1 { p += 1 } else { q += 1 }
-                    end += 1
-                }
-                twiceU += p * (2 * negativesBelow + q)
-                negativesBelow += q
-                positives += p
-                negatives += q
-                k = end
-            }
-            let expected = Double(twiceU) / Double(2 * positives * negatives)
+            let (twiceU, pairs) = referenceTwiceU(s, isPositive: { y[$0] == 1 })
+            let expected = Double(twiceU) / Double(2 * pairs)
             let value32 = try s.withUnsafeBufferPointer { sp in
                 try y.withUnsafeBufferPointer { yp in
                     try exactAUROC(scores: sp, labels: yp, weights: nil)

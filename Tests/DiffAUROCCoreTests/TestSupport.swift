@@ -32,6 +32,35 @@ func soft(
     return (result, gradient)
 }
 
+/// Reference 2U and the pair count of an exact AUROC, by a stdlib sort of the scores and
+/// each group of equal scores counted directly (independent of the library's keys, radix
+/// sort and sweep). Sample i is positive when `isPositive(i)`, else negative, and counts
+/// `weight(i)` times (1 unless given; weight 0 leaves it out): `twiceU` is
+/// sum over positive-negative pairs of 2 [s_pos > s_neg] + [s_pos == s_neg], each pair
+/// counted by the product of the weights; `pairs` is W_pos W_neg. AUROC = twiceU / (2 pairs).
+func referenceTwiceU<Score: BinaryFloatingPoint>(
+    _ s: [Score], isPositive: (Int) -> Bool, weight: (Int) -> UInt128 = { _ in 1 }
+) -> (twiceU: UInt128, pairs: UInt128) {
+    let order = s.indices.filter { weight($0) > 0 }.sorted { s[$0] < s[$1] }
+    var negativesBelow: UInt128 = 0, twiceU: UInt128 = 0, p: UInt128 = 0, n: UInt128 = 0
+    var k = 0
+    while k < order.count {
+        var end = k
+        var groupPositives: UInt128 = 0, groupNegatives: UInt128 = 0
+        while end < order.count && s[order[end]] == s[order[k]] {
+            let i = order[end]
+            if isPositive(i) { groupPositives += weight(i) } else { groupNegatives += weight(i) }
+            end += 1
+        }
+        twiceU += groupPositives * (2 * negativesBelow + groupNegatives)
+        negativesBelow += groupNegatives
+        p += groupPositives
+        n += groupNegatives
+        k = end
+    }
+    return (twiceU, p * n)
+}
+
 /// A float64 textbook oracle written independently of the library's kernels: the plain
 /// formula 1 / (1 + exp(-x)) on each pair, only for moderate |x| (no overflow handling).
 func textbookSoft(_ s: [Double], _ y: [Double], _ w: [Double]?, _ t: Double)
