@@ -330,27 +330,10 @@ func fastSoftAUROC<I: FastSoftIndices>(
         UnsafeMutableRawPointer(work.base!).bindMemory(to: Double.self, capacity: 4 * total)
     } else {
         let k = keys.base!
-        var p = 0, q = positiveCount
-        if let weights = samples.weights {
-            for i in 0..<n {
-                guard weights[i] > 0 else { continue }
-                if samples.labels[i] == 1 {
-                    k[p] = samples.scores[i].orderKey; o[p] = I.Origin(truncatingIfNeeded: i); p += 1
-                } else {
-                    k[q] = samples.scores[i].orderKey; o[q] = I.Origin(truncatingIfNeeded: i); q += 1
-                }
-            }
-        } else {
-            // Branch-free: labels are random, a branch on them would mispredict half the time.
-            for i in 0..<n {
-                let isPositive = samples.labels[i] == 1
-                let at = isPositive ? p : q
-                k[at] = samples.scores[i].orderKey
-                o[at] = I.Origin(truncatingIfNeeded: i)
-                p += isPositive ? 1 : 0
-                q += isPositive ? 0 : 1
-            }
-        }
+        let parallelSort = n >= FastSoftParameters.parallelThreshold
+        // By class into keys and caller indices, on two threads (ClassGather.swift).
+        ClassGather<I>(samples: samples, keys: k, origins: o, positiveCount: positiveCount)
+            .run(inParallel: parallelSort)
         // Sort scratch inside the work arrays: 8 + 4 (or 8, wide) bytes a point of their 32.
         let raw = UnsafeMutableRawPointer(work.base!)
         let sk = raw.bindMemory(to: UInt64.self, capacity: total)
@@ -361,9 +344,9 @@ func fastSoftAUROC<I: FastSoftIndices>(
         radixSortPair(KeyedSortArrays(keys: k, values: o, scratchKeys: sk, scratchValues: sv, count: pc),
                       KeyedSortArrays(keys: k + pc, values: o + pc, scratchKeys: sk + pc,
                                       scratchValues: sv + pc, count: nc),
-                      tables: hist, inParallel: n >= FastSoftParameters.parallelThreshold)
+                      tables: hist, inParallel: parallelSort)
         // Keys back to scores, in place (same size, trivial types).
-        for i in 0..<total { k[i] = scoreFromSortKey(k[i]).bitPattern }
+        scoresFromSortKeys(k, count: total, inParallel: parallelSort)
         raw.bindMemory(to: Double.self, capacity: 4 * total)
         // Sparse on the scale of T: the window path (WindowSoftAUROC.swift) when its pairs
         // are very few (`seriesWindowPreference` a point); else the series-window path

@@ -136,3 +136,33 @@ func windowAttemptGivesUpWhenTheEstimateIsFooled(clusters: [Range<Int>]) throws 
                                  labels: labels, weights: nil, temperature: t, sourceLocation: #_sourceLocation)
     #expect(worst <= 1, "worst error / bar = \(worst)")
 }
+
+@Test(arguments: [false, true])
+func classGatherLaysOutClassesInIndexOrder(weighted: Bool) throws {
+    // Against the layout written out by hand: positives (weight > 0) in index order, then
+    // negatives; on one thread and on two (the second half starts after the first's).
+    var rng = SplitMix(state: 1414)
+    let n = 30_001
+    let labels = labelsWithBothClasses(n, &rng, positiveRate: 0.3)
+    let scores = (0..<n).map { _ in rng.unit() * 4 - 2 }
+    let weights: [Double]? = weighted ? weightsWithZeros(n, &rng) : nil
+    let kept = (0..<n).filter { (weights?[$0] ?? 1) > 0 }
+    let expected = kept.filter { labels[$0] == 1 } + kept.filter { labels[$0] != 1 }
+    let pc = kept.filter { labels[$0] == 1 }.count
+    for parallel in [false, true] {
+        var keys = [UInt64](repeating: 0, count: expected.count)
+        var origins = [UInt32](repeating: .max, count: expected.count)
+        keys.withUnsafeMutableBufferPointer { k in
+            origins.withUnsafeMutableBufferPointer { o in
+                withSamples(scores, labels, weights) {
+                    ClassGather<NarrowSoftIndices>(samples: $0, keys: k.baseAddress!, origins: o.baseAddress!,
+                                                   positiveCount: pc).run(inParallel: parallel)
+                }
+            }
+        }
+        #expect(origins.map { Int($0) } == expected, "parallel \(parallel)")
+        #expect(keys == expected.map { scores[$0].orderKey }, "parallel \(parallel)")
+        keys.withUnsafeMutableBufferPointer { scoresFromSortKeys($0.baseAddress!, count: $0.count, inParallel: parallel) }
+        #expect(keys == expected.map { scores[$0].bitPattern }, "parallel \(parallel)")
+    }
+}
