@@ -80,6 +80,36 @@ public func aurocExactOneVsRestFloat32(
         axis: nil, lower: 0, upper: 1, outValues, nil, outStatus)
 }
 
+@_cdecl("auroc_exact_ovr_rowsums")
+public func aurocExactOneVsRestRowSums(
+    _ scores: UnsafePointer<Double>?, _ n: UInt, _ k: UInt, _ sampleStride: UInt,
+    _ columnStride: UInt, _ classes: UnsafePointer<Double>?, _ weights: UnsafePointer<Double>?,
+    _ outValues: UnsafeMutablePointer<Double>?, _ outStatus: UnsafeMutablePointer<Int32>?,
+    _ outRowDeviation: UnsafeMutablePointer<Double>?
+) -> Int32 {
+    let mode = enterIEEEMode()
+    defer { leaveIEEEMode(mode) }
+    return runColumns(
+        Strided(scores, sampleStride, columnStride), .classes(classes), weights, n, k,
+        axis: nil, lower: 0, upper: 1, outValues, nil, outStatus,
+        rowDeviation: .requested(outRowDeviation))
+}
+
+@_cdecl("auroc_exact_ovr_rowsums_f32")
+public func aurocExactOneVsRestRowSumsFloat32(
+    _ scores: UnsafePointer<Float>?, _ n: UInt, _ k: UInt, _ sampleStride: UInt,
+    _ columnStride: UInt, _ classes: UnsafePointer<Float>?, _ weights: UnsafePointer<Float>?,
+    _ outValues: UnsafeMutablePointer<Double>?, _ outStatus: UnsafeMutablePointer<Int32>?,
+    _ outRowDeviation: UnsafeMutablePointer<Double>?
+) -> Int32 {
+    let mode = enterIEEEMode()
+    defer { leaveIEEEMode(mode) }
+    return runColumns(
+        Strided(scores, sampleStride, columnStride), .classes(classes), weights, n, k,
+        axis: nil, lower: 0, upper: 1, outValues, nil, outStatus,
+        rowDeviation: .requested(outRowDeviation))
+}
+
 @_cdecl("auroc_exact_ovo")
 public func aurocExactOneVsOne(
     _ scores: UnsafePointer<Double>?, _ n: UInt, _ k: UInt, _ sampleStride: UInt,
@@ -216,6 +246,12 @@ fileprivate struct ColumnInputs<Scalar: ColumnScalar> {
     let weights: UnsafePointer<Scalar>?
     let n: Int
     let k: Int
+    /// auroc_exact_ovr_rowsums: two slots where `anyInvalid(rows:)` keeps the largest
+    /// row-sum deviation (`rowSumDeviation`) of the rows it found valid, slot 0 for rows
+    /// starting below n / 2, slot 1 for the others (the core checks the halves
+    /// `chunkRange(c, of: 2)` of the rows on its two threads, each thread its own slot;
+    /// a single thread checks them one after the other). nil: not requested.
+    var rowDeviation: UnsafeMutablePointer<Double>? = nil
 
     @inline(__always)
     func score(_ i: Int, _ j: Int) -> Scalar {
@@ -274,7 +310,63 @@ fileprivate struct ColumnInputs<Scalar: ColumnScalar> {
         if let w = weights {
             for i in rows { bad |= (w[i] >= 0 ? 0 : 1) | (w[i] < .infinity ? 0 : 1) }
         }
+        if bad == 0, let slots = rowDeviation, !rows.isEmpty {
+            let slot = rows.lowerBound >= n / 2 ? 1 : 0
+            let d = rowSumDeviation(rows)
+            if !slots[slot].isNaN && !(d <= slots[slot]) { slots[slot] = d }
+        }
         return bad != 0
+    }
+
+    /// The largest over the rows `rows` (every score finite) of
+    ///
+    ///     |S_i - 1| + 2 k u A_i
+    ///
+    /// with S_i and A_i the sums of row i's k scores and of their absolute values, each
+    /// accumulated in double (float32 scores converted exactly), and u the unit roundoff
+    /// of the scores' type (2^-53, 2^-24). Any sum of row i's scores in the scores' type,
+    /// in any order (NumPy's `scores @ ones`, pairwise sums, FMA), differs from the exact
+    /// sum T_i by at most (k - 1) u A / (1 - (k - 1) u), and so does S_i in double; with
+    /// 2 k u A_i both are covered when k u is small, so every such sum is within this value
+    /// of 1 (up to the rounding of this bound itself, relative 2^-50). Rows are summed four
+    /// at a time (independent accumulators: the additions of one row depend on each
+    /// other, four rows fill the adder's pipeline).
+    private func rowSumDeviation(_ rows: Range<Int>) -> Double {
+        let ss = Int(scores.sampleStride), cs = Int(scores.columnStride)
+        let base = scores.base!
+        let c = 2 * Double(k) * Scalar.ulpOfOne.doubleValue / 2
+        var worst = 0.0
+        @inline(__always) func keep(_ s: Double, _ a: Double) {
+            let d = abs(s - 1) + c * a
+            if !worst.isNaN && !(d <= worst) { worst = d }
+        }
+        var i = rows.lowerBound
+        while i + 4 <= rows.upperBound {
+            let r0 = base + i &* ss, r1 = r0 + ss, r2 = r1 + ss, r3 = r2 + ss
+            var s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0
+            var a0 = 0.0, a1 = 0.0, a2 = 0.0, a3 = 0.0
+            for j in 0..<k {
+                let o = j &* cs
+                let x0 = r0[o].doubleValue, x1 = r1[o].doubleValue
+                let x2 = r2[o].doubleValue, x3 = r3[o].doubleValue
+                s0 += x0; s1 += x1; s2 += x2; s3 += x3
+                a0 += abs(x0); a1 += abs(x1); a2 += abs(x2); a3 += abs(x3)
+            }
+            keep(s0, a0); keep(s1, a1); keep(s2, a2); keep(s3, a3)
+            i += 4
+        }
+        while i < rows.upperBound {
+            let r = base + i &* ss
+            var s = 0.0, a = 0.0
+            for j in 0..<k {
+                let x = r[j &* cs].doubleValue
+                s += x
+                a += abs(x)
+            }
+            keep(s, a)
+            i += 1
+        }
+        return worst
     }
 
     /// Runs `body(start, count, stride)` over the lines of the rows `rows` of a strided
@@ -353,7 +445,8 @@ private func runColumns<Scalar: ColumnScalar>(
     _ weights: UnsafePointer<Scalar>?, _ n: UInt, _ k: UInt,
     axis: Int32?, lower: Double, upper: Double,
     _ outValues: UnsafeMutablePointer<Double>?, _ outStandardized: UnsafeMutablePointer<Double>?,
-    _ outStatus: UnsafeMutablePointer<Int32>?
+    _ outStatus: UnsafeMutablePointer<Int32>?,
+    rowDeviation: RowDeviationArgument = .notRequested
 ) -> Int32 {
     var labelArray: Strided<Scalar>? = nil
     if case .columns(let y) = labels { labelArray = y }
@@ -366,6 +459,9 @@ private func runColumns<Scalar: ColumnScalar>(
     // The outputs: out_values (exact), or at least one of out_area, out_standardized.
     if axis == nil {
         guard outValues != nil else { return Status.nullPointer.rawValue }
+        if case .requested(let out) = rowDeviation, out == nil {
+            return Status.nullPointer.rawValue
+        }
     } else {
         guard outValues != nil || outStandardized != nil else { return Status.nullPointer.rawValue }
     }
@@ -378,6 +474,9 @@ private func runColumns<Scalar: ColumnScalar>(
     }
     var inputs = ColumnInputs(scores: scores.used(n, k), labels: labels.used(n, k),
                               weights: weights, n: rows, k: columns)
+    // The row-sum deviation's two slots (on this stack; written out only with a status
+    // that is not an error, after every row has been checked).
+    var deviationSlots: (Double, Double) = (0, 0)
 
     // The elements are checked by the core's call itself (`aurocColumnsCheckingRows`:
     // inside its first gather pass over strided columns, else before it starts), before
@@ -404,8 +503,16 @@ private func runColumns<Scalar: ColumnScalar>(
     }
     defer { results.free() }
     do {
-        let valid = try withUnsafeMutablePointer(to: &inputs) { (pointer) throws(OutOfMemory) -> Bool in
-            try Scalar.columns(pointer, statistic: statistic, into: results)
+        let valid = try withUnsafeMutablePointer(to: &deviationSlots) {
+            (slots) throws(OutOfMemory) -> Bool in
+            if case .requested = rowDeviation {
+                inputs.rowDeviation = UnsafeMutableRawPointer(slots)
+                    .assumingMemoryBound(to: Double.self)
+            }
+            defer { inputs.rowDeviation = nil }
+            return try withUnsafeMutablePointer(to: &inputs) { (pointer) throws(OutOfMemory) -> Bool in
+                try Scalar.columns(pointer, statistic: statistic, into: results)
+            }
         }
         if !valid {
             return (inputs.columnErrors(outStatus: outStatus) ?? .noMemory).rawValue
@@ -448,7 +555,19 @@ private func runColumns<Scalar: ColumnScalar>(
     } else if anyBelow {
         aggregate = .warnBelowDiagonal
     }
+    if aggregate != .noMemory, case .requested(let out) = rowDeviation {
+        // The larger of the two halves' (NaN wins; 0 with no rows).
+        let (low, high) = deviationSlots
+        out!.pointee = low.isNaN || high.isNaN ? .nan : Swift.max(low, high)
+    }
     return aggregate.rawValue
+}
+
+/// auroc_exact_ovr_rowsums: whether the largest row-sum deviation is asked for, and where
+/// it goes (nil: DIFFAUROC_E_NULL_POINTER).
+enum RowDeviationArgument {
+    case notRequested
+    case requested(UnsafeMutablePointer<Double>?)
 }
 
 /// auroc_exact_ovo and auroc_exact_ovo_f32.

@@ -9,6 +9,9 @@
  * with its value untouched; the call's status is DIFFAUROC_OK exactly when every column's
  * is. Never an abort. Then four invalid inputs (a bad score, class or label, in
  * either half): with each allocation failing in turn, the bad element's status.
+ * auroc_exact_ovr_rowsums (_f32) as auroc_exact_ovr, and its row-sum bound: the unfailed
+ * call's bits with a status that is not an error, untouched with E_NO_MEMORY or an
+ * input error.
  *
  *   gcc -std=c99 -Wall -Wextra -Werror -pedantic -I include -I Tests/c -rdynamic \
  *       Tests/c/test_columns_alloc_fail.c -o test_columns_alloc_fail -L.build/release \
@@ -48,6 +51,7 @@ typedef struct {
     int status;
     double values[PAIRS];
     int statuses[PAIRS];
+    double deviation; /* auroc_exact_ovr_rowsums (cases 8-10) */
 } report;
 
 static void run_case(int which, void *out) {
@@ -57,6 +61,7 @@ static void run_case(int which, void *out) {
         r->values[j] = SENT;
         r->statuses[j] = STATUS_SENT;
     }
+    r->deviation = SENT;
     shim_armed = 1;
     switch (which) {
     case 0: r->status = auroc_exact_ovr(s, N, K, K, 1, c, NULL, r->values, r->statuses); break;
@@ -71,7 +76,19 @@ static void run_case(int which, void *out) {
     case 6:
         r->status = auroc_exact_columns(s, N, K, K, 1, y_bad, K, 1, NULL, r->values, r->statuses);
         break;
-    default: r->status = auroc_exact_ovr(s, N, K, K, 1, c_bad, NULL, r->values, r->statuses); break;
+    case 7: r->status = auroc_exact_ovr(s, N, K, K, 1, c_bad, NULL, r->values, r->statuses); break;
+    case 8:
+        r->status = auroc_exact_ovr_rowsums(s, N, K, K, 1, c, NULL, r->values, r->statuses,
+                                            &r->deviation);
+        break;
+    case 9:
+        r->status = auroc_exact_ovr_rowsums_f32(s32, N, K, K, 1, c32, NULL, r->values,
+                                                r->statuses, &r->deviation);
+        break;
+    default:
+        r->status = auroc_exact_ovr_rowsums(s_bad, N, K, K, 1, c, NULL, r->values, r->statuses,
+                                            &r->deviation);
+        break;
     }
     shim_armed = 0;
 }
@@ -85,6 +102,9 @@ static const char *names[] = {
     "auroc_exact_ovr_f32, class 2.5 in the first row of the second half",
     "auroc_exact_columns, label 0.5 at row 2048 of column 1",
     "auroc_exact_ovr, a NaN class at row 0",
+    "auroc_exact_ovr_rowsums 20,000 x 5, C order (two threads)",
+    "auroc_exact_ovr_rowsums_f32 20,000 x 5, C order (two threads)",
+    "auroc_exact_ovr_rowsums, a NaN score at the last row of column 3",
 };
 
 /* Whether `got` is a correct outcome next to the unfailed `want` (see the file comment). */
@@ -102,6 +122,11 @@ static int acceptable(const report *want, const report *got, int entries, int di
             return 0;
         }
     }
+    /* the row-sum bound (SENT in both for the other exports) */
+    if (got->status == DIFFAUROC_OK
+            ? memcmp(&got->deviation, &want->deviation, sizeof(double)) != 0
+            : got->deviation != SENT)
+        return 0;
     return any_failed ? got->status == DIFFAUROC_E_NO_MEMORY : got->status == DIFFAUROC_OK;
 }
 
@@ -170,6 +195,7 @@ static void sweep_invalid(int which, int expected) {
         for (j = 0; j < K; j++) {
             if (got.values[j] != SENT || got.statuses[j] != want.statuses[j]) ok = 0;
         }
+        if (got.deviation != SENT) ok = 0; /* no row-sum bound on an input error */
         if (!ok) {
             snprintf(what, sizeof what, "%s: allocation %ld failing: status %d, not the "
                      "element's %d with the unfailed out_status and no value", names[which],
@@ -199,6 +225,8 @@ int main(void) {
         c32[i] = (float)c[i];
     }
     for (which = 0; which < 4; which++) sweep(which);
+    sweep(8);
+    sweep(9);
     memcpy(s_bad, s, sizeof s);
     memcpy(y_bad, y, sizeof y);
     memcpy(c_bad, c, sizeof c);
@@ -211,6 +239,7 @@ int main(void) {
     sweep_invalid(5, DIFFAUROC_E_BAD_CLASS);
     sweep_invalid(6, DIFFAUROC_E_BAD_LABEL);
     sweep_invalid(7, DIFFAUROC_E_BAD_CLASS);
+    sweep_invalid(10, DIFFAUROC_E_NONFINITE_SCORE);
     return check_summary();
 }
 #endif
