@@ -509,6 +509,44 @@ int auroc_exact_ovr_f32(const float *scores, size_t n, size_t k, size_t sample_s
                         double *out_values, int *out_status);
 
 /*
+ * auroc_exact_ovr_rowsums: auroc_exact_ovr (the same checks, statuses and values), and
+ * how far the rows of scores are from summing to 1, measured while the call reads them
+ * (scikit-learn's multiclass roc_auc_score requires every row of probabilities to sum to
+ * 1 within numpy.allclose's tolerance; this spares the caller a pass over the array).
+ *
+ *   out_row_deviation        one double; required when k > 0 (else
+ *                            DIFFAUROC_E_NULL_POINTER, checked with out_values).
+ *                            Receives, when the status is not an error (DIFFAUROC_OK
+ *                            or DIFFAUROC_W_ONE_CLASS), the largest over the rows i of
+ *                            |S_i - 1| + 2 k u A_i, where S_i and A_i are the sums of
+ *                            row i's k scores and of their absolute values, accumulated
+ *                            in double, and u the unit roundoff of the scores' type
+ *                            (2^-53; 2^-24 for _f32); 0 when n == 0. Any sum of row i's
+ *                            scores in the scores' type, in any order, is within this
+ *                            value of 1 (up to a relative 2^-50 of it): when it is at
+ *                            most 5e-6, every such sum s passes |s - 1| <= 1e-8 +
+ *                            1e-5 |s| (numpy.allclose(1, s)); when it is larger, or
+ *                            infinite (a sum overflowed), the sums must be checked as
+ *                            the caller defines them. Not written for k == 0 or on an
+ *                            error status.
+ *
+ * Cost: the sums are taken in the call's input check (on both threads, right after each
+ * block of rows is checked), about 1-2% of the call at n = 10^6, k = 10.
+ */
+int auroc_exact_ovr_rowsums(const double *scores, size_t n, size_t k, size_t sample_stride,
+                            size_t column_stride, const double *classes,
+                            const double *weights, double *out_values, int *out_status,
+                            double *out_row_deviation);
+
+/* auroc_exact_ovr_rowsums_f32: float32 scores, classes and weights (u = 2^-24); double
+ * outputs. */
+int auroc_exact_ovr_rowsums_f32(const float *scores, size_t n, size_t k,
+                                size_t sample_stride, size_t column_stride,
+                                const float *classes, const float *weights,
+                                double *out_values, int *out_status,
+                                double *out_row_deviation);
+
+/*
  * auroc_exact_ovo: the one-vs-one AUROCs of k classes (Hand and Till; scikit-learn's
  * multi_class="ovo"). For every pair a < b, on the samples of classes a and b only (in
  * sample order):
