@@ -177,6 +177,20 @@ SIGNATURES: dict[str, tuple[type, list[type]]] = {
         [_float_p, _size_t, _size_t, _size_t, _size_t, _float_p, _float_p, _double_p,
          _int_p],
     ),
+    # int auroc_exact_ovr_rowsums(scores, n, k, sample_stride, column_stride, classes,
+    #                             weights, out_values, out_status, out_row_deviation):
+    #                             auroc_exact_ovr and a bound on the rows' |sum - 1|
+    "auroc_exact_ovr_rowsums": (
+        _int,
+        [_double_p, _size_t, _size_t, _size_t, _size_t, _double_p, _double_p, _double_p,
+         _int_p, _double_p],
+    ),
+    # int auroc_exact_ovr_rowsums_f32(...): float32 scores, classes, weights
+    "auroc_exact_ovr_rowsums_f32": (
+        _int,
+        [_float_p, _size_t, _size_t, _size_t, _size_t, _float_p, _float_p, _double_p,
+         _int_p, _double_p],
+    ),
     # int auroc_exact_ovo(scores, n, k, sample_stride, column_stride, classes, out_pairs,
     #                     out_status): one-vs-one, k * k outputs (a*k+b: column a, class a
     #                     positive, on classes a and b); the caller averages
