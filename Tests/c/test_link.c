@@ -4034,6 +4034,167 @@ static void test_columns_no_memory(void) {
            n_nomem, n_partial);
 }
 
+/* ------------------------------------------------------------------------------------ */
+/* auroc_exact_ovr_rowsums (_f32): auroc_exact_ovr's values and statuses, and the largest  */
+/* |S_i - 1| + 2 k u A_i over the rows (S_i, A_i row i's sum and absolute sum in double)  */
+
+/* The bound as the header defines it, in long double (the oracle: sums of at most a few
+ * thousand doubles in long double, compared with a relative tolerance). */
+static long double rowsums_oracle(const double *s, size_t n, size_t k, size_t ss, size_t cs,
+                                  long double u) {
+    long double worst = 0;
+    size_t i, j;
+    for (i = 0; i < n; i++) {
+        long double sum = 0, abs_sum = 0;
+        for (j = 0; j < k; j++) {
+            long double x = s[i * ss + j * cs];
+            sum += x;
+            abs_sum += x < 0 ? -x : x;
+        }
+        {
+            long double d = (sum > 1 ? sum - 1 : 1 - sum) + 2.0L * (long double)k * u * abs_sum;
+            if (d > worst) worst = d;
+        }
+    }
+    return worst;
+}
+
+static void test_ovr_rowsums(void) {
+    /* 4 rows of 3 classes, dyadic scores: every row sums to 1 exactly, A_i = 1 */
+    double sc[12] = {0.25, 0.25, 0.5, 0.5, 0.25, 0.25, 0.125, 0.375, 0.5, 0.75, 0.125, 0.125};
+    double scf_order[12];
+    float sc32[12];
+    double cls[4] = {0, 1, 2, 0}, one_class[4] = {0, 0, 1, 1}, bad_cls[4] = {0, 1, 3, 0};
+    float cls32[4] = {0, 1, 2, 0};
+    double w[4] = {1, 2, 1, 1}, bad_w[4] = {1, -1, 1, 1};
+    double v[3], plain[3], d;
+    int st[3], i, j;
+    group = "ovr rowsums";
+    for (i = 0; i < 12; i++) sc32[i] = (float)sc[i];
+    for (i = 0; i < 4; i++)
+        for (j = 0; j < 3; j++) scf_order[j * 4 + i] = sc[i * 3 + j];
+
+    d = SENT;
+    CHECK_STATUS(auroc_exact_ovr_rowsums(sc, 4, 3, 3, 1, cls, NULL, v, st, &d), DIFFAUROC_OK,
+                 "toy");
+    CHECK_STATUS(auroc_exact_ovr(sc, 4, 3, 3, 1, cls, NULL, plain, NULL), DIFFAUROC_OK,
+                 "toy, auroc_exact_ovr");
+    CHECK(memcmp(v, plain, sizeof v) == 0, "the values of auroc_exact_ovr, bit for bit");
+    CHECK(d == 3 * ldexp(1.0, -52), "exact rows: the bound is 2 k u = 3 * 2^-52");
+    d = SENT;
+    CHECK_STATUS(auroc_exact_ovr_rowsums(scf_order, 4, 3, 1, 4, cls, w, v, st, &d),
+                 DIFFAUROC_OK, "Fortran order, weighted");
+    CHECK(d == 3 * ldexp(1.0, -52), "Fortran order: the same bound");
+    d = SENT;
+    CHECK_STATUS(auroc_exact_ovr_rowsums_f32(sc32, 4, 3, 3, 1, cls32, NULL, v, st, &d),
+                 DIFFAUROC_OK, "f32 toy");
+    CHECK(d == 3 * ldexp(1.0, -23), "f32: u = 2^-24, the bound 3 * 2^-23");
+    sc[4] = 0.75; /* row 1 sums to 1.5 */
+    d = SENT;
+    CHECK_STATUS(auroc_exact_ovr_rowsums(sc, 4, 3, 3, 1, cls, NULL, v, st, &d), DIFFAUROC_OK,
+                 "a row summing to 1.5");
+    CHECK(d == 0.5 + 3 * ldexp(1.0, -52) * 1.5, "... bound 0.5 + 2 k u 1.5");
+    sc[4] = 0.25;
+    d = SENT;
+    CHECK_STATUS(auroc_exact_ovr_rowsums(sc, 4, 3, 3, 1, one_class, NULL, v, st, &d),
+                 DIFFAUROC_W_ONE_CLASS, "class 2 absent: W_ONE_CLASS");
+    CHECK(d == 3 * ldexp(1.0, -52) && st[2] == DIFFAUROC_E_ONE_CLASS,
+          "... the bound written, class 2's status E_ONE_CLASS");
+    d = SENT;
+    CHECK_STATUS(auroc_exact_ovr_rowsums(sc, 0, 3, 3, 1, cls, NULL, v, st, &d),
+                 DIFFAUROC_W_ONE_CLASS, "n == 0");
+    CHECK(d == 0, "n == 0: the bound is 0");
+
+    /* statuses: nothing written on an error, or for k == 0 */
+    d = SENT;
+    CHECK_STATUS(auroc_exact_ovr_rowsums(NULL, 5, 0, 1, 1, NULL, NULL, NULL, NULL, NULL),
+                 DIFFAUROC_OK, "k == 0, everything NULL");
+    CHECK_STATUS(auroc_exact_ovr_rowsums(sc, 4, 0, 3, 1, cls, NULL, v, st, &d), DIFFAUROC_OK,
+                 "k == 0");
+    CHECK(d == SENT, "k == 0: the bound not written");
+    CHECK_STATUS(auroc_exact_ovr_rowsums_f32(NULL, 5, 0, 1, 1, NULL, NULL, NULL, NULL, NULL),
+                 DIFFAUROC_OK, "f32 k == 0");
+    CHECK_STATUS(auroc_exact_ovr_rowsums(sc, 4, 3, 3, 1, cls, NULL, v, st, NULL),
+                 DIFFAUROC_E_NULL_POINTER, "out_row_deviation NULL");
+    CHECK_STATUS(auroc_exact_ovr_rowsums_f32(sc32, 4, 3, 3, 1, cls32, NULL, v, st, NULL),
+                 DIFFAUROC_E_NULL_POINTER, "f32 out_row_deviation NULL");
+    CHECK_STATUS(auroc_exact_ovr_rowsums(sc, 4, 3, 3, 1, cls, NULL, NULL, st, &d),
+                 DIFFAUROC_E_NULL_POINTER, "out_values NULL");
+    CHECK_STATUS(auroc_exact_ovr_rowsums(NULL, 4, 3, 3, 1, cls, NULL, v, st, &d),
+                 DIFFAUROC_E_NULL_POINTER, "scores NULL");
+    CHECK_STATUS(auroc_exact_ovr_rowsums(sc, 4, 3, 3, 1, NULL, NULL, v, st, &d),
+                 DIFFAUROC_E_NULL_POINTER, "classes NULL");
+    CHECK_STATUS(auroc_exact_ovr_rowsums_f32(NULL, 4, 3, 3, 1, cls32, NULL, v, st, &d),
+                 DIFFAUROC_E_NULL_POINTER, "f32 scores NULL");
+    CHECK_STATUS(auroc_exact_ovr_rowsums(sc, 4, 3, SIZE_MAX / 4, 1, cls, NULL, v, st, &d),
+                 DIFFAUROC_E_TOO_LARGE, "stride overflows");
+    CHECK_STATUS(auroc_exact_ovr_rowsums_f32(sc32, 4, 3, 3, SIZE_MAX / 2, cls32, NULL, v, st,
+                                             &d),
+                 DIFFAUROC_E_TOO_LARGE, "f32 stride overflows");
+    CHECK_STATUS(auroc_exact_ovr_rowsums(sc, 4, 3, 3, 1, bad_cls, NULL, v, st, &d),
+                 DIFFAUROC_E_BAD_CLASS, "class 3 of k = 3");
+    CHECK(st[0] == DIFFAUROC_E_BAD_CLASS, "... every column's status E_BAD_CLASS");
+    CHECK_STATUS(auroc_exact_ovr_rowsums(sc, 4, 3, 3, 1, cls, bad_w, v, st, &d),
+                 DIFFAUROC_E_BAD_WEIGHT, "negative weight");
+    sc[7] = NAN;
+    CHECK_STATUS(auroc_exact_ovr_rowsums(sc, 4, 3, 3, 1, cls, NULL, v, st, &d),
+                 DIFFAUROC_E_NONFINITE_SCORE, "NaN score");
+    sc[7] = 0.375;
+    sc32[7] = INFINITY;
+    CHECK_STATUS(auroc_exact_ovr_rowsums_f32(sc32, 4, 3, 3, 1, cls32, NULL, v, st, &d),
+                 DIFFAUROC_E_NONFINITE_SCORE, "f32 infinite score");
+    CHECK(d == SENT, "no bound written on any error");
+
+    /* overflowing sums of finite scores: an infinite bound */
+    {
+        double big[6] = {1e308, 1e308, -0.5, 0.25, 0.25, 0.5};
+        double c2[2] = {0, 1};
+        CHECK_STATUS(auroc_exact_ovr_rowsums(big, 2, 3, 3, 1, c2, NULL, v, st, &d),
+                     DIFFAUROC_W_ONE_CLASS, "overflowing row (class 2 absent)");
+        CHECK(isinf(d) && d > 0, "... an infinite bound");
+    }
+
+    /* 70,000 x 10, C order and a strided slice (two threads, the shared gather): the
+     * oracle's bound; one row off by 1e-3, in either half of the rows */
+    {
+        enum { RN = 70000, RK = 10, RS = 12 };
+        double *s = (double *)malloc(sizeof(double) * RN * RS);
+        double *c = (double *)malloc(sizeof(double) * RN);
+        double val[RK], ref[RK];
+        size_t r, q;
+        int where;
+        if (!s || !c) {
+            CHECK(0, "malloc");
+            free(s), free(c);
+            return;
+        }
+        for (r = 0; r < RN; r++) {
+            double total = 0;
+            for (q = 0; q < RS; q++) total += s[r * RS + q] = rng_uniform();
+            for (q = 0; q < RK; q++) s[r * RS + q] /= total; /* (columns 10, 11: padding) */
+            c[r] = (double)(r % RK);
+        }
+        for (where = 0; where < 3; where++) {
+            size_t row = where == 0 ? 5 : where == 1 ? RN - 3 : RN / 2;
+            double saved = s[row * RS + 4];
+            long double expected;
+            s[row * RS + 4] += 1e-3;
+            d = SENT;
+            CHECK_STATUS(auroc_exact_ovr_rowsums(s, RN, RK, RS, 1, c, NULL, val, st, &d),
+                         DIFFAUROC_OK, "70,000 x 10 strided");
+            CHECK_STATUS(auroc_exact_ovr(s, RN, RK, RS, 1, c, NULL, ref, NULL), DIFFAUROC_OK,
+                         "... auroc_exact_ovr");
+            CHECK(memcmp(val, ref, sizeof val) == 0, "... the same values, bit for bit");
+            expected = rowsums_oracle(s, RN, RK, RS, 1, ldexpl(1.0L, -53));
+            CHECK(fabsl((long double)d - expected) <= 1e-12L * expected,
+                  "... the bound of the long double oracle (the row off by 1e-3 found)");
+            CHECK(d > 1e-3 * 0.999, "... at least the row's 1e-3 off");
+            s[row * RS + 4] = saved;
+        }
+        free(s), free(c);
+    }
+}
+
 int main(void) {
     verbose = getenv("DIFFAUROC_TEST_VERBOSE") != NULL;
     under_valgrind = getenv("DIFFAUROC_TEST_VALGRIND") != NULL;
@@ -4074,6 +4235,7 @@ int main(void) {
     test_columns_statuses();
     test_columns_random();
     test_columns_guard_pages();
+    test_ovr_rowsums();
     test_no_memory();
     test_columns_no_memory();
     test_threads();
