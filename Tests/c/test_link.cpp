@@ -98,6 +98,16 @@ static_assert(std::is_same<decltype(&auroc_partial_columns_f32),
                                    const float *, int, double, double, double *, double *,
                                    int *)>::value,
               "auroc_partial_columns_f32");
+static_assert(std::is_same<decltype(&auroc_exact_ovr_rowsums),
+                           int (*)(const double *, std::size_t, std::size_t, std::size_t,
+                                   std::size_t, const double *, const double *, double *,
+                                   int *, double *)>::value,
+              "auroc_exact_ovr_rowsums");
+static_assert(std::is_same<decltype(&auroc_exact_ovr_rowsums_f32),
+                           int (*)(const float *, std::size_t, std::size_t, std::size_t,
+                                   std::size_t, const float *, const float *, double *,
+                                   int *, double *)>::value,
+              "auroc_exact_ovr_rowsums_f32");
 static_assert(DIFFAUROC_E_BAD_CLASS == -12, "class status code");
 // Status codes are usable as integer constant expressions.
 static_assert(DIFFAUROC_OK == 0 && DIFFAUROC_W_ONE_CLASS == 1 && DIFFAUROC_E_TOO_LARGE == -8,
@@ -438,6 +448,40 @@ int main() {
         CHECK(auroc_exact_columns(nullptr, 5, 0, 1, 1, nullptr, 1, 0, nullptr, nullptr, nullptr) ==
                   DIFFAUROC_OK,
               "auroc_exact_columns k == 0");
+    }
+    {
+        // auroc_exact_ovr_rowsums from C++: the values of auroc_exact_ovr and the bound
+        // (dyadic rows summing to 1 exactly: 2 k u = 3 * 2^-52), every status path
+        const double sc[12] = {0.25, 0.25, 0.5, 0.5, 0.25, 0.25, 0.125, 0.375, 0.5, 0.75,
+                               0.125, 0.125};
+        const double cls[4] = {0, 1, 2, 0}, bad[4] = {0, 1, 3, 0};
+        const float sc32[12] = {0.25f, 0.25f, 0.5f, 0.5f, 0.25f, 0.25f, 0.125f, 0.375f,
+                                0.5f, 0.75f, 0.125f, 0.125f};
+        const float cls32[4] = {0, 1, 2, 0};
+        std::vector<double> got(3, kSentinel), plain(3, kSentinel);
+        double d = kSentinel;
+        CHECK(auroc_exact_ovr_rowsums(sc, 4, 3, 3, 1, cls, nullptr, got.data(), nullptr, &d) ==
+                      DIFFAUROC_OK &&
+                  auroc_exact_ovr(sc, 4, 3, 3, 1, cls, nullptr, plain.data(), nullptr) ==
+                      DIFFAUROC_OK &&
+                  got == plain && d == 3 * std::ldexp(1.0, -52),
+              "auroc_exact_ovr_rowsums: auroc_exact_ovr's values, bound 3 * 2^-52");
+        d = kSentinel;
+        CHECK(auroc_exact_ovr_rowsums_f32(sc32, 4, 3, 3, 1, cls32, nullptr, got.data(), nullptr,
+                                          &d) == DIFFAUROC_OK &&
+                  d == 3 * std::ldexp(1.0, -23),
+              "auroc_exact_ovr_rowsums_f32: bound 3 * 2^-23");
+        d = kSentinel;
+        CHECK(auroc_exact_ovr_rowsums(sc, 4, 3, 3, 1, nullptr, nullptr, got.data(), nullptr,
+                                      &d) == DIFFAUROC_E_NULL_POINTER &&
+                  auroc_exact_ovr_rowsums(sc, 4, 3, 3, 1, cls, nullptr, got.data(), nullptr,
+                                          nullptr) == DIFFAUROC_E_NULL_POINTER &&
+                  auroc_exact_ovr_rowsums(sc, 4, 3, 3, 1, bad, nullptr, got.data(), nullptr,
+                                          &d) == DIFFAUROC_E_BAD_CLASS &&
+                  auroc_exact_ovr_rowsums(nullptr, 5, 0, 1, 1, nullptr, nullptr, nullptr,
+                                          nullptr, nullptr) == DIFFAUROC_OK &&
+                  d == kSentinel,
+              "auroc_exact_ovr_rowsums: NULL classes, NULL bound, bad class, k == 0");
     }
 
     std::printf("%d passed, %d failed\n", passed, failed);
