@@ -468,6 +468,63 @@ static void run_julia_calls(const api *a) {
     }
 }
 
+/* auroc_exact_ovr_rowsums (_f32) through dlsym: every status path and the bound
+ * (C order 4 x 3, dyadic rows summing to 1 exactly: the bound is 2 k u). */
+typedef int (*ovr_rowsums_fn)(const double *, size_t, size_t, size_t, size_t, const double *,
+                              const double *, double *, int *, double *);
+typedef int (*ovr_rowsums_f32_fn)(const float *, size_t, size_t, size_t, size_t, const float *,
+                                  const float *, double *, int *, double *);
+
+static void run_ovr_rowsums_calls(void *handle) {
+    ovr_rowsums_fn f = NULL;
+    ovr_rowsums_f32_fn f32 = NULL;
+    double sc[12] = {0.25, 0.25, 0.5, 0.5, 0.25, 0.25, 0.125, 0.375, 0.5, 0.75, 0.125, 0.125};
+    float sc32[12];
+    double cls[4] = {0, 1, 2, 0}, one[4] = {0, 0, 1, 1}, bad[4] = {0, 1, 3, 0};
+    float cls32[4] = {0, 1, 2, 0};
+    double w[4] = {1, -1, 1, 1}, v[3], d;
+    int st[3], i;
+    for (i = 0; i < 12; i++) sc32[i] = (float)sc[i];
+    CHECK(lookup(handle, "auroc_exact_ovr_rowsums", &f, sizeof f) != NULL,
+          "dlsym(\"auroc_exact_ovr_rowsums\") finds the export");
+    CHECK(lookup(handle, "auroc_exact_ovr_rowsums_f32", &f32, sizeof f32) != NULL,
+          "dlsym(\"auroc_exact_ovr_rowsums_f32\") finds the export");
+    if (!f || !f32) return;
+    d = SENT;
+    CHECK(f(sc, (size_t)4, (size_t)3, (size_t)3, (size_t)1, cls, NULL, v, st, &d) ==
+                  DIFFAUROC_OK && d == 3 * ldexp(1.0, -52),
+          "auroc_exact_ovr_rowsums: OK, bound 3 * 2^-52");
+    d = SENT;
+    CHECK(f32(sc32, (size_t)4, (size_t)3, (size_t)3, (size_t)1, cls32, NULL, v, st, &d) ==
+                  DIFFAUROC_OK && d == 3 * ldexp(1.0, -23),
+          "auroc_exact_ovr_rowsums_f32: OK, bound 3 * 2^-23");
+    d = SENT;
+    CHECK(f(sc, (size_t)4, (size_t)3, (size_t)3, (size_t)1, one, NULL, v, st, &d) ==
+                  DIFFAUROC_W_ONE_CLASS && d == 3 * ldexp(1.0, -52),
+          "auroc_exact_ovr_rowsums: W_ONE_CLASS, bound written");
+    d = SENT;
+    CHECK(f(NULL, (size_t)4, (size_t)0, (size_t)1, (size_t)1, NULL, NULL, NULL, NULL, NULL) ==
+              DIFFAUROC_OK, "auroc_exact_ovr_rowsums k == 0");
+    CHECK(f(sc, (size_t)4, (size_t)3, (size_t)3, (size_t)1, cls, NULL, v, st, NULL) ==
+              DIFFAUROC_E_NULL_POINTER, "auroc_exact_ovr_rowsums out_row_deviation NULL");
+    CHECK(f(sc, (size_t)4, (size_t)3, (size_t)3, (size_t)1, cls, NULL, NULL, st, &d) ==
+              DIFFAUROC_E_NULL_POINTER, "auroc_exact_ovr_rowsums out_values NULL");
+    CHECK(f(NULL, (size_t)4, (size_t)3, (size_t)3, (size_t)1, cls, NULL, v, st, &d) ==
+              DIFFAUROC_E_NULL_POINTER, "auroc_exact_ovr_rowsums scores NULL");
+    CHECK(f(sc, (size_t)4, (size_t)3, (size_t)3, (size_t)1, NULL, NULL, v, st, &d) ==
+              DIFFAUROC_E_NULL_POINTER, "auroc_exact_ovr_rowsums classes NULL");
+    CHECK(f(sc, (size_t)4, (size_t)3, SIZE_MAX / 4, (size_t)1, cls, NULL, v, st, &d) ==
+              DIFFAUROC_E_TOO_LARGE, "auroc_exact_ovr_rowsums stride overflows");
+    CHECK(f(sc, (size_t)4, (size_t)3, (size_t)3, (size_t)1, bad, NULL, v, st, &d) ==
+              DIFFAUROC_E_BAD_CLASS, "auroc_exact_ovr_rowsums class 3 of k = 3");
+    CHECK(f(sc, (size_t)4, (size_t)3, (size_t)3, (size_t)1, cls, w, v, st, &d) ==
+              DIFFAUROC_E_BAD_WEIGHT, "auroc_exact_ovr_rowsums negative weight");
+    sc32[5] = NAN;
+    CHECK(f32(sc32, (size_t)4, (size_t)3, (size_t)3, (size_t)1, cls32, NULL, v, st, &d) ==
+              DIFFAUROC_E_NONFINITE_SCORE, "auroc_exact_ovr_rowsums_f32 NaN score");
+    CHECK(d == SENT, "auroc_exact_ovr_rowsums: no bound written on an error or for k == 0");
+}
+
 int main(int argc, char **argv) {
     void *strict, *handle;
     api a;
@@ -497,6 +554,7 @@ int main(int argc, char **argv) {
     if (load_api(handle, &a) == 0) {
         run_julia_calls(&a);
     }
+    run_ovr_rowsums_calls(handle);
 
     /* 3. Unload and load again (a host may reload the library). */
     CHECK(dlclose(handle) == 0, "dlclose (Julia handle)");
