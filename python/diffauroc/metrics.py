@@ -483,11 +483,21 @@ def roc_auc_score(y_true: Any, y_score: Any, *, average: Optional[str] = "macro"
     weights = None if sample_weight is None else column_or_1d(as_array(sample_weight))
     sums = None
     if scores.ndim == 2 and scores.shape[1] > 2:
-        # the row sums (needed by the multiclass check) are finite iff every score is,
-        # unless a sum overflows: one pass over the matrix instead of two
-        finite, sums = _row_sums_near_one(scores)
-        if not finite:
-            assert_finite(scores, "", "y_score")
+        if (y_type in ("multiclass", "binary") and multi_class == "ovr"
+                and (max_fpr is None or max_fpr == 1.0)
+                and scores.dtype in (np.float64, np.float32)
+                and "auroc_exact_ovr_rowsums" in _lib.SIGNATURES):
+            # one-vs-rest: the library checks the scores and bounds the rows' distance
+            # from 1 while it reads them (auroc_exact_ovr_rowsums); the full check runs
+            # only when that bound cannot decide, or before anything else is raised or
+            # warned (see _RowCheck)
+            sums = _RowCheck(scores)
+        else:
+            # the row sums (needed by the multiclass check) are finite iff every score
+            # is, unless a sum overflows: one pass over the matrix instead of two
+            finite, sums = _row_sums_near_one(scores)
+            if not finite:
+                assert_finite(scores, "", "y_score")
     else:
         assert_finite(scores, "", "y_score")
     if y_type == "multiclass" or (
@@ -666,8 +676,43 @@ def _row_sums_near_one(scores: np.ndarray) -> tuple[bool, bool]:
     return finite, close
 
 
+_NOT_PROBABILITIES = ("Target scores need to be probabilities for multiclass roc_auc, i.e. "
+                      "they should sum up to 1.0 over classes")
+
+# The library's row-sum bound (auroc_exact_ovr_rowsums) at or below which every row sum,
+# in the scores' type and in any order, passes numpy.allclose(1, sums): |s - 1| <= 5e-6
+# (plus a relative 2^-50) is far inside 1e-8 + 1e-5 |s| >= 1e-8 + 1e-5 (1 - 5e-6).
+_ROW_DEVIATION_DECIDES = 5e-6
+
+
+class _RowCheck:
+    """scikit-learn's checks of a multiclass score matrix, in its order: every score
+    finite (its check_array), then every row summing to 1 (numpy.allclose), run at most
+    once, when called. One-vs-rest defers them: the library checks every score and bounds
+    the rows' |sum - 1| in the call that computes the AUROCs, so the full check (a pass
+    over the matrix on one thread) runs only when that bound does not decide, when the
+    call reports an error, or before any other error or warning (so that errors and
+    warnings come in scikit-learn's order, and the same inputs are refused)."""
+
+    __slots__ = ("scores", "ran")
+
+    def __init__(self, scores: np.ndarray) -> None:
+        self.scores = scores
+        self.ran = False
+
+    def __call__(self) -> None:
+        if self.ran:
+            return
+        self.ran = True
+        finite, close = _row_sums_near_one(self.scores)
+        if not finite:
+            assert_finite(self.scores, "", "y_score")
+        if not close:
+            raise ValueError(_NOT_PROBABILITIES)
+
+
 def _multiclass(function: str, y: np.ndarray, y_classes: Optional[np.ndarray],
-                scores: np.ndarray, sums: Optional[bool], labels: Any,
+                scores: np.ndarray, sums: Union[None, bool, _RowCheck], labels: Any,
                 multi_class: str, average: Optional[str],
                 weights: Optional[np.ndarray]) -> float:
     if scores.ndim != 2:
@@ -675,13 +720,26 @@ def _multiclass(function: str, y: np.ndarray, y_classes: Optional[np.ndarray],
             "`y_score` needs to be of shape `(n_samples, n_classes)`, since `y_true` "
             f"contains multiple classes. Got `y_score.shape={scores.shape}`."
         )
-    if sums is None:
-        sums = _row_sums_near_one(scores)[1]
-    if not sums:
-        raise ValueError(
-            "Target scores need to be probabilities for multiclass roc_auc, i.e. they "
-            "should sum up to 1.0 over classes"
-        )
+    deferred = sums if isinstance(sums, _RowCheck) else None
+    if deferred is None:
+        if sums is None:
+            sums = _row_sums_near_one(scores)[1]
+        if not sums:
+            raise ValueError(_NOT_PROBABILITIES)
+    try:
+        return _multiclass_checked(function, y, y_classes, scores, labels, multi_class,
+                                   average, weights, deferred)
+    except Exception:
+        if deferred is not None:
+            deferred()  # scikit-learn's earlier error, if there is one, wins
+        raise
+
+
+def _multiclass_checked(function: str, y: np.ndarray, y_classes: Optional[np.ndarray],
+                        scores: np.ndarray, labels: Any, multi_class: str,
+                        average: Optional[str], weights: Optional[np.ndarray],
+                        deferred: Optional[_RowCheck]) -> float:
+    """_multiclass after the score checks (made, or ``deferred``: one-vs-rest only)."""
     options = ("macro", "weighted", None)
     if multi_class == "ovr":
         options = ("micro",) + options
@@ -720,16 +778,22 @@ def _multiclass(function: str, y: np.ndarray, y_classes: Optional[np.ndarray],
         check_consistent_length(y1, scores)
         return _ovo(function, encode(y1, classes), scores, average)
     check_consistent_length(y1, scores, weights)
-    return _ovr(function, encode(y1, classes), len(classes), scores, weights, average)
+    return _ovr(function, encode(y1, classes), len(classes), scores, weights, average,
+                deferred)
 
 
 def _ovr(function: str, codes: np.ndarray, k: int, scores: np.ndarray,
-         weights: Optional[np.ndarray], average: Optional[str]):
+         weights: Optional[np.ndarray], average: Optional[str],
+         deferred: Optional[_RowCheck] = None):
     """One-vs-rest: the multilabel averages of the indicator matrix of ``codes`` (class
-    indices in [0, k)), without building it (column j is ``codes == j``)."""
+    indices in [0, k)), without building it (column j is ``codes == j``). ``deferred``:
+    the score checks not made yet, run here before any warning or result unless the
+    library's row-sum bound settles them."""
     n = codes.shape[0]
     weights = as_weights(weights, n)
     if average == "micro":
+        if deferred is not None:
+            deferred()
         indicator = codes.reshape(-1, 1) == np.arange(k).reshape(1, -1)
         flat_w = None if weights is None else np.repeat(weights, k)
         check_nonzero_weights(flat_w)
@@ -742,19 +806,34 @@ def _ovr(function: str, codes: np.ndarray, k: int, scores: np.ndarray,
         average_weight = counts.astype(np.float64) if weights is None else \
             np.bincount(codes, weights=weights, minlength=k)
         if np.isclose(np.sum(average_weight), 0):
+            if deferred is not None:
+                deferred()
             return 0
     values = np.empty(k)
     if both.any():
         check_nonzero_weights(weights)
         matrix = _Matrix(function, scores, weights)
         export = _column_export("auroc_exact_ovr", matrix.f32)
+        # the row-sum bound is about sums in the scores' own type: only when the library
+        # reads the scores as given (not converted)
+        rowsums = None if deferred is None or matrix.array.dtype != scores.dtype \
+            else _column_export("auroc_exact_ovr_rowsums", matrix.f32)
+        if deferred is not None and (export is None or rowsums is None):
+            deferred()
         if export is not None:
             classes = codes.astype(matrix.entry.dtype)
             statuses = np.zeros(k, dtype=np.intc)
-            status = export(*matrix.head(), matrix.pointer(classes),
-                            matrix.pointer(matrix.weights),
-                            values.ctypes.data_as(ctypes.POINTER(ctypes.c_double)),
-                            statuses.ctypes.data_as(ctypes.POINTER(ctypes.c_int)))
+            args = (*matrix.head(), matrix.pointer(classes),
+                    matrix.pointer(matrix.weights),
+                    values.ctypes.data_as(ctypes.POINTER(ctypes.c_double)),
+                    statuses.ctypes.data_as(ctypes.POINTER(ctypes.c_int)))
+            if rowsums is not None:
+                deviation = ctypes.c_double(np.nan)
+                status = rowsums(*args, ctypes.byref(deviation))
+                if status < 0 or not deviation.value <= _ROW_DEVIATION_DECIDES:
+                    deferred()  # raises scikit-learn's error if a score or a row fails
+            else:
+                status = export(*args)
             if status < 0:
                 _column_error(function, status, weights)
             present_positive = None if weights is None else \
@@ -766,6 +845,8 @@ def _ovr(function: str, codes: np.ndarray, k: int, scores: np.ndarray,
                 values[average_weight == 0] = 0
             return _average(values, average_weight)
         prepared = _Prepared(function, scores, weights)
+    elif deferred is not None:
+        deferred()
     for j in range(k):
         if not both[j]:
             _warn(_ONE_CLASS)
