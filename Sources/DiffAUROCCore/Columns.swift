@@ -358,8 +358,12 @@ private struct CheckTeam {
 private func classIndex<Score: OrderKeyed>(_ c: Score) -> Int { Int(c.doubleValue) }
 
 /// Per-chunk gather buffers: `count` elements each (0: not needed), chunk c at c * count.
+/// The scores' buffer is a `HugePageBuffer`: from 4 MiB it starts on a 2 MiB boundary and
+/// is advised huge pages as a whole (the pooled group of 6 columns at n = 10^6 is 48 MB,
+/// above glibc's largest mmap threshold, so a fresh mapping every call: advised but
+/// unaligned, its two partial 2 MiB ranges took up to 512 4 KiB faults each).
 private struct GatherBuffers<Score: BitwiseCopyable> {
-    let scores: ScratchBuffer<Score>
+    let scores: HugePageBuffer<Score>
     let labels: ScratchBuffer<Score>
     let perChunk: Int
     let labelsPerChunk: Int
@@ -378,13 +382,12 @@ private struct GatherBuffers<Score: BitwiseCopyable> {
     static func allocate(chunks: Int, scoreCount: Int, labelCount: Int) throws(CoreError)
         -> GatherBuffers
     {
-        let s = try ScratchBuffer<Score>(count: chunks * scoreCount)
+        let s = try HugePageBuffer<Score>(count: chunks * scoreCount)
         let y: ScratchBuffer<Score>
         do { y = try ScratchBuffer<Score>(count: chunks * labelCount) } catch {
             s.free()
             throw error
         }
-        if scoreCount * MemoryLayout<Score>.stride >= 4 << 20 { s.adviseHugePages() }
         return GatherBuffers(scores: s, labels: y, perChunk: scoreCount,
                              labelsPerChunk: labelCount)
     }
