@@ -138,6 +138,12 @@ struct SortedClass {
     @inline(__always) func origins<I: FastSoftIndices>(_: I.Type) -> UnsafeMutablePointer<I.Origin> {
         origin.assumingMemoryBound(to: I.Origin.self)
     }
+
+    /// The window path's (WindowSoftAUROC.swift) record of each positive's window of
+    /// negatives, [start, end) as the bit patterns of two Ints, in the arrays the window
+    /// path does not otherwise use.
+    var windowStart: UnsafeMutablePointer<Double> { potentialAbove }
+    var windowEnd: UnsafeMutablePointer<Double> { moments }
 }
 
 /// Inputs of at most this many points keep every point's Chebyshev values (15 doubles a

@@ -159,6 +159,8 @@ enum WindowSoftAUROC {
             // overflow for a limit <= Int.max / 2, as the callers' are.)
             pairs += hi - lo
             if pairs > limit { return (0, 0, -1) }
+            pos.windowStart[i] = Double(bitPattern: UInt64(truncatingIfNeeded: lo))
+            pos.windowEnd[i] = Double(bitPattern: UInt64(truncatingIfNeeded: hi))
             var sv = 0.0, ss = 0.0, sm = 0.0
             if hi > lo { (sv, ss, sm) = positiveWindow(s, b, q, from: lo, to: hi, count: nc, temperature: t) }
             let p = pos.mass[i]
@@ -169,8 +171,53 @@ enum WindowSoftAUROC {
         return (value.total, moment.total, pairs)
     }
 
-    /// Negatives `range`: writes potentialBelow (their sum of p sigmoid').
+    /// Negatives `range`: writes potentialBelow (their sum of p sigmoid'), from the
+    /// positives' windows that `positives` recorded (every positive's, both halves done).
+    ///
+    /// Negative j's window is the positives i with -G < x_ij < G, that is those whose own
+    /// window [lo_i, hi_i) holds j: lo_i counts the negatives with x_ij >= G, hi_i those
+    /// with x_ij > -G, both non-decreasing in i, so the window is [first i with hi_i > j,
+    /// first i with lo_i > j): the decisions `negativesByComparison` takes on the scores,
+    /// read off integers. A negative in no positive's window gets 0, as there. At small T
+    /// most windows are empty: the positives are swept once (sequential reads, a branch
+    /// rarely taken) instead of a merge over the scores for every negative.
     static func negatives(_ pos: SortedClass, _ neg: SortedClass, temperature t: Double, range: Range<Int>) {
+        guard !range.isEmpty else { return }
+        let pc = pos.count
+        let j0 = range.lowerBound, j1 = range.upperBound
+        let pot = neg.potentialBelow
+        for j in range { pot[j] = 0 }
+        @inline(__always) func start(_ i: Int) -> Int { Int(truncatingIfNeeded: pos.windowStart[i].bitPattern) }
+        @inline(__always) func end(_ i: Int) -> Int { Int(truncatingIfNeeded: pos.windowEnd[i].bitPattern) }
+        // The first positive whose window reaches past j0: none before it meets the range.
+        let first = partition(pc) { end($0) <= j0 }
+        // `windowLo`/`windowHi`: the current negative's window ends (pointers that only
+        // move up, as j does); `done`: negatives below it are written.
+        var windowLo = first, windowHi = first, done = j0
+        var k = first
+        while k < pc {
+            let lo = start(k)
+            if lo >= j1 { break }
+            let hi = end(k)
+            let from = Swift.max(lo, done), to = Swift.min(hi, j1)
+            if from < to {
+                for j in from..<to {
+                    while end(windowLo) <= j { windowLo += 1 }
+                    while windowHi < pc && start(windowHi) <= j { windowHi += 1 }
+                    // (j is in positive k's window: windowLo <= k < windowHi.)
+                    pot[j] = negativeWindow(neg.scores[j], pos.scores, pos.mass, from: windowLo, to: windowHi,
+                                            count: pc, temperature: t)
+                }
+                done = to
+            }
+            k += 1
+        }
+    }
+
+    /// Negatives `range` by merging over the scores (the decisions `negatives` reads off
+    /// the positives' windows): writes potentialBelow. Kept for the tests, which check
+    /// that both give the same bits.
+    static func negativesByComparison(_ pos: SortedClass, _ neg: SortedClass, temperature t: Double, range: Range<Int>) {
         let far = CountingBounds(temperature: t)
         guard let first = range.first else { return }
         let a = pos.scores, b = neg.scores, p = pos.mass, pc = pos.count
@@ -390,27 +437,29 @@ func windowSoftAUROC<I: FastSoftIndices>(
             if c.grad { SeriesWindowSoftAUROC.negatives(c.pos, c.neg, temperature: c.t, range: (c.neg.count / 2)..<c.neg.count) }
         })
     } else {
+        // The positives first (they record their windows), then the negatives, which read
+        // every positive's window.
         withUnsafeMutablePointer(to: &pairs) { counts in
             runConcurrently(inParallel: parallel,
-                            with: (pos: pos, neg: neg, t: temperature, part: part, grad: needGradient,
-                                   limit: pairLimit, counts: counts), { c in
+                            with: (pos: pos, neg: neg, t: temperature, part: part, limit: pairLimit, counts: counts), { c in
                 let r = WindowSoftAUROC.positives(c.pos, c.neg, temperature: c.t, range: 0..<(c.pos.count / 2),
                                                   limit: c.limit)
                 c.part[0] = r.value; c.part[1] = r.moment; c.counts.pointee.first = r.pairs
-                if c.grad && r.pairs >= 0 {
-                    WindowSoftAUROC.negatives(c.pos, c.neg, temperature: c.t, range: 0..<(c.neg.count / 2))
-                }
             }, { c in
                 let r = WindowSoftAUROC.positives(c.pos, c.neg, temperature: c.t, range: (c.pos.count / 2)..<c.pos.count,
                                                   limit: c.limit)
                 c.part[2] = r.value; c.part[3] = r.moment; c.counts.pointee.second = r.pairs
-                if c.grad && r.pairs >= 0 {
-                    WindowSoftAUROC.negatives(c.pos, c.neg, temperature: c.t, range: (c.neg.count / 2)..<c.neg.count)
-                }
             })
         }
         // (Each count is at most the limit, at most Int.max / 2: the sum cannot overflow.)
         guard pairs.first >= 0, pairs.second >= 0, pairs.first + pairs.second <= pairLimit else { return nil }
+        if needGradient {
+            runConcurrently(inParallel: parallel, with: (pos: pos, neg: neg, t: temperature), { c in
+                WindowSoftAUROC.negatives(c.pos, c.neg, temperature: c.t, range: 0..<(c.neg.count / 2))
+            }, { c in
+                WindowSoftAUROC.negatives(c.pos, c.neg, temperature: c.t, range: (c.neg.count / 2)..<c.neg.count)
+            })
+        }
     }
     var value = CompensatedSum(), moment = CompensatedSum()
     value.add(part[0]); value.add(part[2])

@@ -166,3 +166,26 @@ func classGatherLaysOutClassesInIndexOrder(weighted: Bool) throws {
         #expect(keys == expected.map { scores[$0].bitPattern }, "parallel \(parallel)")
     }
 }
+
+@Test(arguments: [1e-9, 1e-6, 1e-4, 3e-3])
+func negativesFromRecordedWindowsMatchTheMerge(temperature t: Double) throws {
+    // WindowSoftAUROC.negatives reads the positives' recorded windows; the merge over the
+    // scores (negativesByComparison) takes the same decisions: the same bits, for the
+    // whole range and for halves, on scores with ties across the classes.
+    var rng = SplitMix(state: 77)
+    let pos = (0..<700).map { _ in (rng.unit() * 1000).rounded() / 1000 + 0.3 }.sorted()
+    let neg = (0..<1600).map { _ in (rng.unit() * 1000).rounded() / 1000 }.sorted()
+    try withSortedClasses(pos, neg) { p, q in
+        _ = WindowSoftAUROC.positives(p, q, temperature: t, range: 0..<300, limit: Int.max / 2)
+        _ = WindowSoftAUROC.positives(p, q, temperature: t, range: 300..<700, limit: Int.max / 2)
+        for ranges in [[0..<1600], [0..<800, 800..<1600], [0..<1, 1..<1599, 1599..<1600]] {
+            for r in ranges { WindowSoftAUROC.negativesByComparison(p, q, temperature: t, range: r) }
+            let merged = (0..<1600).map { q.potentialBelow[$0].bitPattern }
+            for j in 0..<1600 { q.potentialBelow[j] = .nan }
+            for r in ranges { WindowSoftAUROC.negatives(p, q, temperature: t, range: r) }
+            let recorded = (0..<1600).map { q.potentialBelow[$0].bitPattern }
+            #expect(merged == recorded, "T = \(t), ranges \(ranges)")
+            #expect(recorded.contains { $0 != 0 }, "T = \(t): some window not empty")
+        }
+    }
+}
