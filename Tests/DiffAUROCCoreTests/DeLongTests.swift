@@ -60,27 +60,15 @@ private func library(
     let (ss, cs) = sampleMajor ? (k, 1) : (1, n)
     var aucs = [Double](repeating: -7, count: k)
     var cov = [Double](repeating: -7, count: k * k), diff = cov
-    let outcome: DeLongOutcome
-    if float32 {
-        let f = flat.map { Float($0) }, fy = y.map { Float($0) }
-        outcome = try f.withUnsafeBufferPointer { sp in
-            try fy.withUnsafeBufferPointer { yp in
-                try deLongGeneric(DeLongColumns(base: sp.baseAddress, count: n, columns: k,
-                                                sampleStride: ss, columnStride: cs),
-                                  labels: yp, aucs: &aucs, covariance: &cov,
-                                  differenceVariances: &diff, chunkCount: chunkCount)
-            }
-        }
-    } else {
-        outcome = try flat.withUnsafeBufferPointer { sp in
-            try y.withUnsafeBufferPointer { yp in
-                try deLongGeneric(DeLongColumns(base: sp.baseAddress, count: n, columns: k,
-                                                sampleStride: ss, columnStride: cs),
-                                  labels: yp, aucs: &aucs, covariance: &cov,
-                                  differenceVariances: &diff, chunkCount: chunkCount)
-            }
+    func run<Score: OrderKeyed>(_ values: [Score], _ labels: [Score]) throws -> DeLongOutcome {
+        try withBuffers(values, labels, nil) { sp, yp, _ in
+            try deLongGeneric(DeLongColumns(base: sp.baseAddress, count: n, columns: k,
+                                            sampleStride: ss, columnStride: cs),
+                              labels: yp, aucs: &aucs, covariance: &cov,
+                              differenceVariances: &diff, chunkCount: chunkCount)
         }
     }
+    let outcome = float32 ? try run(flat.map { Float($0) }, y.map { Float($0) }) : try run(flat, y)
     return (outcome, aucs, cov, diff)
 }
 

@@ -6,24 +6,8 @@ import Testing
 // bad score, label or weight, in either chunk, is found. The invalid cases are decided
 // here by the header's rules (score finite, label 0 or 1, weight finite and >= 0).
 
-private func checked(_ s: [Float], _ y: [Float], _ w: [Float]) throws -> CheckedExactAUROC {
-    try s.withUnsafeBufferPointer { sp in
-        try y.withUnsafeBufferPointer { yp in
-            try w.withUnsafeBufferPointer { wp in
-                try exactAUROCFloat32CheckingInputs(scores: sp, labels: yp, weights: wp)
-            }
-        }
-    }
-}
-
 private func unchecked(_ s: [Float], _ y: [Float], _ w: [Float]) throws -> Double? {
-    try s.withUnsafeBufferPointer { sp in
-        try y.withUnsafeBufferPointer { yp in
-            try w.withUnsafeBufferPointer { wp in
-                try exactAUROCFloat32(scores: sp, labels: yp, weights: wp)
-            }
-        }
-    }
+    try withBuffers(s, y, w) { try exactAUROCFloat32(scores: $0, labels: $1, weights: $2) }
 }
 
 private func isValid(_ s: [Float], _ y: [Float], _ w: [Float]) -> Bool {
@@ -42,23 +26,23 @@ func checkingWeightedFloat32(n: Int) throws {
     }
     let value = try unchecked(s, y, w)
     #expect(value != nil)
-    #expect(try checked(s, y, w) == .value(value!))
+    #expect(try checkedExactAUROCFloat32(s, y, w) == .value(value!))
     let badWeights: [Float] = [.nan, .infinity, -.infinity, -1, -.leastNonzeroMagnitude, -.greatestFiniteMagnitude]
     for position in Set([0, n / 3, n / 2 + 1, n - 1]) where position < n {
         for bad in badWeights {
             var v = w
             v[position] = bad
             #expect(!isValid(s, y, v))
-            #expect(try checked(s, y, v) == .invalidInput, "weight \(bad) at \(position)")
+            #expect(try checkedExactAUROCFloat32(s, y, v) == .invalidInput, "weight \(bad) at \(position)")
         }
         var t = s
         t[position] = .nan
-        #expect(try checked(t, y, w) == .invalidInput)
+        #expect(try checkedExactAUROCFloat32(t, y, w) == .invalidInput)
         var z = y
         z[position] = 0.5
-        #expect(try checked(s, z, w) == .invalidInput)
+        #expect(try checkedExactAUROCFloat32(s, z, w) == .invalidInput)
     }
     // One class of positive weight left: undefined, not invalid.
     let zeroPositives = (0..<n).map { y[$0] == 1 ? Float(0) : w[$0] }
-    #expect(try checked(s, y, zeroPositives) == .undefined)
+    #expect(try checkedExactAUROCFloat32(s, y, zeroPositives) == .undefined)
 }

@@ -22,11 +22,7 @@ private func fromCodes<Score: OrderKeyed>(_ s: [Score], _ codes: [UInt8], _ posi
 private func fromLabels<Score: OrderKeyed>(_ s: [Score], _ codes: [UInt8], _ positive: UInt8,
                                            chunks: Int?) throws -> Double? {
     let y: [Score] = codes.map { $0 == positive ? 1 : 0 }
-    return try s.withUnsafeBufferPointer { sp in
-        try y.withUnsafeBufferPointer { yp in
-            try exactAUROC(scores: sp, labels: yp, weights: nil, chunkCount: chunks)
-        }
-    }
+    return try exactAUROCOfArrays(s, y, nil, chunkCount: chunks)
 }
 
 @Suite("exact AUROC from class bytes")

@@ -58,11 +58,7 @@ import Testing
         }
         let positives = positivesAt.reduce(0, +), negatives = below
         let expected = Double(twiceU) / Double(2 * positives * negatives)  // < 2^53 / 2^53: exact operands
-        let got = try scores.withUnsafeBufferPointer { s in
-            try labels.withUnsafeBufferPointer { y in
-                try exactAUROC(scores: s, labels: y, weights: nil)
-            }
-        }
+        let got = try exactAUROCOfArrays(scores, labels, nil)
         #expect(got == expected)
     }
 }

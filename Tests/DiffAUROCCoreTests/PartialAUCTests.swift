@@ -299,17 +299,9 @@ private func randomRange(_ rng: inout SplitMix) -> (Double, Double) {
         let (s64, y64, w64) = randomCase(&rng, n: 2 + rng.below(40))
         let s = s64.map { Float($0) }, y = y64.map { Float($0) }, w = w64?.map { Float($0) }
         let (a, b) = randomRange(&rng)
-        let r32 = try s.withUnsafeBufferPointer { sp in
-            try y.withUnsafeBufferPointer { yp in
-                if let w {
-                    return try w.withUnsafeBufferPointer { wp in
-                        try partialAUCFloat32(scores: sp, labels: yp, weights: wp, axis: .falsePositiveRate,
-                                              lower: a, upper: b)
-                    }
-                }
-                return try partialAUCFloat32(scores: sp, labels: yp, weights: nil, axis: .falsePositiveRate,
-                                             lower: a, upper: b)
-            }
+        let r32 = try withBuffers(s, y, w) {
+            try partialAUCFloat32(scores: $0, labels: $1, weights: $2, axis: .falsePositiveRate,
+                                  lower: a, upper: b)
         }
         let r64 = try pauc(s.map(Double.init), y.map(Double.init), w?.map(Double.init), .falsePositiveRate, a, b)
         #expect(r32 != nil && r32 == r64)
@@ -346,14 +338,12 @@ private func randomRange(_ rng: inout SplitMix) -> (Double, Double) {
                             "trial \(trial): n \(n) \(axis) chunks \(chunks)")
                 }
                 let s32 = s.map { Float($0) }, y32 = y.map { Float($0) }
-                let (fast32, sweep32) = try s32.withUnsafeBufferPointer { sp in
-                    try y32.withUnsafeBufferPointer { yp in
-                        (try unweightedPartialAUC(scores: sp, labels: yp, byFPR: axis == .falsePositiveRate,
-                                                  lower: 0, upper: 1, chunkCount: chunks),
-                         try unweightedPartialAUC(scores: sp, labels: yp, byFPR: axis == .falsePositiveRate,
-                                                  lower: 0, upper: 1, chunkCount: chunks,
-                                                  wholeRangeFromExact: false))
-                    }
+                let (fast32, sweep32) = try withBuffers(s32, y32, nil) { sp, yp, _ in
+                    (try unweightedPartialAUC(scores: sp, labels: yp, byFPR: axis == .falsePositiveRate,
+                                              lower: 0, upper: 1, chunkCount: chunks),
+                     try unweightedPartialAUC(scores: sp, labels: yp, byFPR: axis == .falsePositiveRate,
+                                              lower: 0, upper: 1, chunkCount: chunks,
+                                              wholeRangeFromExact: false))
                 }
                 #expect(fast32 == sweep32, "trial \(trial): float32 n \(n) \(axis) chunks \(chunks)")
             }

@@ -346,15 +346,8 @@ private func randomCase(_ rng: inout SplitMix, n: Int)
         defer { bufs.forEach { $0.deallocate() } }
         bufs.forEach { $0.initialize(repeating: 0) }
         let buffers = ROCCurveBuffers(falsePositiveRates: bufs[0], truePositiveRates: bufs[1], thresholds: bufs[2])
-        let summary = try s.withUnsafeBufferPointer { sp in
-            try y.withUnsafeBufferPointer { yp in
-                if let w {
-                    return try w.withUnsafeBufferPointer { wp in
-                        try rocCurveFloat32(scores: sp, labels: yp, weights: wp, into: buffers)
-                    }
-                }
-                return try rocCurveFloat32(scores: sp, labels: yp, weights: nil, into: buffers)
-            }
+        let summary = try withBuffers(s, y, w) {
+            try rocCurveFloat32(scores: $0, labels: $1, weights: $2, into: buffers)
         }
         let out = bufs.map { Array($0) }
         let oracle = sklearnCurve(s.map(Double.init), y.map(Double.init), w?.map(Double.init), drop: true)

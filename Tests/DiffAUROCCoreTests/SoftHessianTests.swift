@@ -11,24 +11,9 @@ import Glibc
 
 private func hvp(_ s: [Double], _ y: [Double], _ w: [Double]? = nil, temperature: Double,
                  _ v: [Double], _ vT: Double, method: SoftAUROCMethod) throws -> ([Double], SoftHVPResult) {
-    var out = [Double](repeating: .nan, count: s.count)
-    let r = try s.withUnsafeBufferPointer { sp in
-        try y.withUnsafeBufferPointer { yp in
-            try v.withUnsafeBufferPointer { vp in
-                try out.withUnsafeMutableBufferPointer { op in
-                    if let w {
-                        return try w.withUnsafeBufferPointer { wp in
-                            try softAUROCHVP(LabeledSamples(scores: sp, labels: yp, weights: wp),
-                                             temperature: temperature, direction: vp,
-                                             directionTemperature: vT, output: op, method: method)
-                        }
-                    }
-                    return try softAUROCHVP(LabeledSamples(scores: sp, labels: yp, weights: nil),
-                                            temperature: temperature, direction: vp,
-                                            directionTemperature: vT, output: op, method: method)
-                }
-            }
-        }
+    let (out, r) = try hvpOnArrays(s, y, w, direction: v) {
+        try softAUROCHVP($0, temperature: temperature, direction: $1, directionTemperature: vT,
+                         output: $2, method: method)
     }
     return (out, r)
 }

@@ -23,15 +23,10 @@ private struct HVPOutcome {
 private func runHVP<I: FastSoftIndices>(_ scores: [Double], _ labels: [Double], _ weights: [Double]?,
                                         temperature: Double, direction: [Double], directionTemperature: Double,
                                         method: SoftAUROCMethod, indices: I.Type) throws -> HVPOutcome {
-    var output = [Double](repeating: .nan, count: scores.count)
-    let result = try direction.withUnsafeBufferPointer { v in
-        try output.withUnsafeMutableBufferPointer { o in
-            try withSamples(scores, labels, weights) {
-                try softAUROCHVP($0, temperature: temperature, direction: v,
-                                 directionTemperature: directionTemperature, output: o,
-                                 method: method, indices: indices)
-            }
-        }
+    let (output, result) = try hvpOnArrays(scores, labels, weights, direction: direction) {
+        try softAUROCHVP($0, temperature: temperature, direction: $1,
+                         directionTemperature: directionTemperature, output: $2,
+                         method: method, indices: indices)
     }
     return HVPOutcome(output: output, result: result)
 }
@@ -60,14 +55,9 @@ private func expectWideEqualsNarrow(_ scores: [Double], _ labels: [Double], _ we
     #expect(differing.isEmpty, "\(differing.count) of \(scores.count) outputs differ at T = \(temperature)",
             sourceLocation: sourceLocation)
     // The public entry point picks the narrow instantiation at this size: same bits.
-    var publicOutput = [Double](repeating: .nan, count: scores.count)
-    let publicResult = try direction.withUnsafeBufferPointer { v in
-        try publicOutput.withUnsafeMutableBufferPointer { o in
-            try withSamples(scores, labels, weights) {
-                try softAUROCHVP($0, temperature: temperature, direction: v,
-                                 directionTemperature: directionTemperature, output: o, method: .fast)
-            }
-        }
+    let (publicOutput, publicResult) = try hvpOnArrays(scores, labels, weights, direction: direction) {
+        try softAUROCHVP($0, temperature: temperature, direction: $1,
+                         directionTemperature: directionTemperature, output: $2, method: .fast)
     }
     #expect(publicResult.temperatureComponent.bitPattern == narrow.result.temperatureComponent.bitPattern,
             sourceLocation: sourceLocation)
@@ -82,14 +72,9 @@ private func expectWideMatchesPairwise(_ scores: [Double], _ labels: [Double], _
                                        sourceLocation: SourceLocation = #_sourceLocation) throws {
     let wide = try runHVP(scores, labels, weights, temperature: temperature, direction: direction,
                           directionTemperature: directionTemperature, method: .fast, indices: WideSoftIndices.self)
-    var direct = [Double](repeating: .nan, count: scores.count)
-    let directResult = try direction.withUnsafeBufferPointer { v in
-        try direct.withUnsafeMutableBufferPointer { o in
-            try withSamples(scores, labels, weights) {
-                try softAUROCHVP($0, temperature: temperature, direction: v,
-                                 directionTemperature: directionTemperature, output: o, method: .pairwise)
-            }
-        }
+    let (direct, directResult) = try hvpOnArrays(scores, labels, weights, direction: direction) {
+        try softAUROCHVP($0, temperature: temperature, direction: $1,
+                         directionTemperature: directionTemperature, output: $2, method: .pairwise)
     }
     #expect(wide.result.hasPairs == directResult.hasPairs, sourceLocation: sourceLocation)
     let largestDirection = direction.map { Swift.abs($0) }.max()!
@@ -105,21 +90,6 @@ private func expectWideMatchesPairwise(_ scores: [Double], _ labels: [Double], _
     }
     #expect(worst <= 1e-12, "worst error / natural scale = \(worst) at T = \(temperature)",
             sourceLocation: sourceLocation)
-}
-
-/// Clusters of very different sizes with exact ties and a far outlier: cells with more
-/// than r = 16 points (Chebyshev nodes), small cells, far sweeps.
-private func clusteredScores(_ rng: inout SplitMix, repeats: Int) -> [Double] {
-    var scores: [Double] = []
-    for c in 0..<(30 * repeats) {
-        let size = [1, 3, 17, 40, 200][c % 5]
-        let centre = Double(c) * (0.2 + 3 * rng.unit())
-        for k in 0..<size {
-            scores.append(k % 4 == 0 ? centre : centre + (rng.unit() - 0.5) * 0.6)
-        }
-    }
-    scores[5] = 1e6
-    return scores
 }
 
 private func randomDirection(_ n: Int, _ rng: inout SplitMix) -> [Double] {
@@ -171,9 +141,7 @@ private func randomDirection(_ n: Int, _ rng: inout SplitMix) -> [Double] {
 func hvpWideMatchesPairwise(relativeTemperature: Double) throws {
     var rng = SplitMix(state: 2401)
     let n = 2500
-    let labels = labelsWithBothClasses(n, &rng, positiveRate: 0.35)
-    let scores = normalPlusLabelScores(labels, &rng)
-    let weights = weightsWithZeros(n, &rng)
+    let (labels, scores, weights) = normalSoftTestData(n, &rng, positiveRate: 0.35)
     let v = randomDirection(n, &rng)
     let t = relativeTemperature * (scores.max()! - scores.min()!)
     try expectWideMatchesPairwise(scores, labels, nil, temperature: t, direction: v, directionTemperature: 0.4 * t)
@@ -201,9 +169,7 @@ func hvpWideMatchesPairwiseOnClusters(relativeTemperature: Double) throws {
 @Test(arguments: [3_000, 30_000])
 func hvpWideEqualsNarrow(n: Int) throws {
     var rng = SplitMix(state: 2403 &+ UInt64(n))
-    let labels = labelsWithBothClasses(n, &rng, positiveRate: 0.35)
-    let scores = normalPlusLabelScores(labels, &rng)
-    let weights = weightsWithZeros(n, &rng)
+    let (labels, scores, weights) = normalSoftTestData(n, &rng, positiveRate: 0.35)
     let v = randomDirection(n, &rng)
     let spread = scores.max()! - scores.min()!
     var routes: Set<Bool> = []

@@ -1,20 +1,46 @@
 import Testing
 @testable import DiffAUROCCore
 
+/// Runs `body` with the buffers of scores, labels and weights (nil stays nil), all of one
+/// element type (the arrays outlive the call).
+func withBuffers<Element, R>(
+    _ scores: [Element], _ labels: [Element], _ weights: [Element]?,
+    _ body: (UnsafeBufferPointer<Element>, UnsafeBufferPointer<Element>, UnsafeBufferPointer<Element>?) throws -> R
+) rethrows -> R {
+    try scores.withUnsafeBufferPointer { s in
+        try labels.withUnsafeBufferPointer { y in
+            guard let weights else { return try body(s, y, nil) }
+            return try weights.withUnsafeBufferPointer { try body(s, y, $0) }
+        }
+    }
+}
+
 /// Runs `body` with a validated view of Swift arrays (the arrays outlive the call).
 func withSamples<R>(
     _ scores: [Double], _ labels: [Double], _ weights: [Double]? = nil,
     _ body: (LabeledSamples) throws -> R
 ) rethrows -> R {
-    try scores.withUnsafeBufferPointer { s in
-        try labels.withUnsafeBufferPointer { y in
-            if let weights {
-                return try weights.withUnsafeBufferPointer { w in
-                    try body(LabeledSamples(scores: s, labels: y, weights: w))
-                }
-            }
-            return try body(LabeledSamples(scores: s, labels: y, weights: nil))
-        }
+    try withBuffers(scores, labels, weights) { try body(LabeledSamples(scores: $0, labels: $1, weights: $2)) }
+}
+
+/// The generic exact AUROC (`exactAUROC(scores:labels:weights:chunkCount:forceUnpackedWeights:)`,
+/// float32 or float64) on arrays.
+func exactAUROCOfArrays<Score: OrderKeyed>(
+    _ scores: [Score], _ labels: [Score], _ weights: [Score]?, chunkCount: Int? = nil,
+    forceUnpackedWeights: Bool = false
+) throws -> Double? {
+    try withBuffers(scores, labels, weights) {
+        try exactAUROC(scores: $0, labels: $1, weights: $2, chunkCount: chunkCount,
+                       forceUnpackedWeights: forceUnpackedWeights)
+    }
+}
+
+/// `exactAUROCFloat32CheckingInputs` (the ABI's fused check, weighted) on arrays.
+func checkedExactAUROCFloat32(_ scores: [Float], _ labels: [Float], _ weights: [Float]) throws
+    -> CheckedExactAUROC
+{
+    try withBuffers(scores, labels, weights) {
+        try exactAUROCFloat32CheckingInputs(scores: $0, labels: $1, weights: $2!)
     }
 }
 
@@ -59,6 +85,22 @@ func referenceTwiceU<Score: BinaryFloatingPoint>(
         k = end
     }
     return (twiceU, p * n)
+}
+
+/// Runs a soft AUROC Hessian-vector product `body(samples, direction, output)` on arrays,
+/// the output filled with NaN first (so that an entry left unwritten shows).
+func hvpOnArrays(
+    _ scores: [Double], _ labels: [Double], _ weights: [Double]?, direction: [Double],
+    _ body: (LabeledSamples, UnsafeBufferPointer<Double>, UnsafeMutableBufferPointer<Double>) throws
+        -> SoftHVPResult
+) rethrows -> (output: [Double], result: SoftHVPResult) {
+    var output = [Double](repeating: .nan, count: scores.count)
+    let result = try direction.withUnsafeBufferPointer { v in
+        try output.withUnsafeMutableBufferPointer { o in
+            try withSamples(scores, labels, weights) { try body($0, v, o) }
+        }
+    }
+    return (output, result)
 }
 
 /// A float64 textbook oracle written independently of the library's kernels: the plain
@@ -108,16 +150,41 @@ struct SplitMix: RandomNumberGenerator {
     mutating func below(_ k: Int) -> Int { Int(next() % UInt64(k)) }
 }
 
+// MARK: - Random labels and weights with fixed ends
+// Each draws with the caller's closure (e.g. `{ rng.below(2) == 1 }`), once a drawn sample,
+// in index order, so that a seed gives the same arrays as the loops these replace.
+
+/// n labels, 1 where `isPositive()` says so, else 0 (all n drawn); then the first set to 1
+/// and the last to 0, so both classes are present (n >= 2).
+func labelsWithBothClasses<Label: BinaryFloatingPoint>(_ n: Int, _ isPositive: () -> Bool) -> [Label] {
+    var labels: [Label] = (0..<n).map { _ in isPositive() ? 1 : 0 }
+    labels[0] = 1
+    labels[n - 1] = 0
+    return labels
+}
+
+/// n labels: the first 0 and the last 1 (not drawn), the others 1 where `isPositive()` says so.
+func labelsNegativeFirstPositiveLast<Label: BinaryFloatingPoint>(_ n: Int, _ isPositive: () -> Bool) -> [Label] {
+    (0..<n).map { k in k == 0 ? 0 : k == n - 1 ? 1 : (isPositive() ? 1 : 0) }
+}
+
+/// n labels: 0 then 1 (not drawn), the others 1 where `isPositive()` says so.
+func labelsNegativeThenPositiveFirst(_ n: Int, _ isPositive: () -> Bool) -> [Double] {
+    (0..<n).map { k in k < 2 ? Double(k) : (isPositive() ? 1 : 0) }
+}
+
+/// n weights (or integer weights): the first and the last 1 (not drawn), the others `draw()`.
+func weightsWithUnitEnds<Weight: ExpressibleByIntegerLiteral>(_ n: Int, _ draw: () -> Weight) -> [Weight] {
+    (0..<n).map { k in k == 0 || k == n - 1 ? 1 : draw() }
+}
+
 // MARK: - Soft AUROC test data and the comparison against the direct pair sum
 // (shared by FastSoftAUROCTests, FastSoftAUROCWideTests, SoftHessianWideTests)
 
 /// Labels drawn 1 with probability `positiveRate`, the first forced 1 and the last 0 so
 /// both classes are present.
 func labelsWithBothClasses(_ n: Int, _ rng: inout SplitMix, positiveRate: Double) -> [Double] {
-    var labels = (0..<n).map { _ in rng.unit() < positiveRate ? 1.0 : 0.0 }
-    labels[0] = 1
-    labels[n - 1] = 0
-    return labels
+    labelsWithBothClasses(n) { rng.unit() < positiveRate }
 }
 
 /// Standard normal scores plus the label (the benchmarks' data), by Box-Muller.
@@ -131,6 +198,31 @@ func normalPlusLabelScores(_ labels: [Double], _ rng: inout SplitMix) -> [Double
 /// Weights with about one in seven exactly 0 and the rest in [1e-3, 10).
 func weightsWithZeros(_ n: Int, _ rng: inout SplitMix) -> [Double] {
     (0..<n).map { _ in rng.below(7) == 0 ? 0 : 1e-3 + rng.unit() * 10 }
+}
+
+/// The three above in that order: labels with both classes, N(0, 1) + label scores,
+/// weights with zeros.
+func normalSoftTestData(_ n: Int, _ rng: inout SplitMix, positiveRate: Double)
+    -> (labels: [Double], scores: [Double], weights: [Double])
+{
+    let labels = labelsWithBothClasses(n, &rng, positiveRate: positiveRate)
+    let scores = normalPlusLabelScores(labels, &rng)
+    return (labels, scores, weightsWithZeros(n, &rng))
+}
+
+/// Clusters of very different sizes with exact ties and a far outlier: cells with more
+/// than r = 16 points (Chebyshev nodes), small cells, far sweeps (30 clusters a repeat).
+func clusteredScores(_ rng: inout SplitMix, repeats: Int) -> [Double] {
+    var scores: [Double] = []
+    for c in 0..<(30 * repeats) {
+        let size = [1, 3, 17, 40, 200][c % 5]
+        let centre = Double(c) * (0.2 + 3 * rng.unit())
+        for k in 0..<size {
+            scores.append(k % 4 == 0 ? centre : centre + (rng.unit() - 0.5) * 0.6)
+        }
+    }
+    scores[5] = 1e6
+    return scores
 }
 
 /// The largest error of a soft AUROC result (`fast`, with its gradient) against the
