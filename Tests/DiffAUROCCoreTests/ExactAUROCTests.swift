@@ -11,16 +11,7 @@ private func exact(_ s: [Double], _ y: [Double], _ w: [Double]? = nil) throws ->
 
 /// exactAUROCFloat32 on arrays.
 private func exact32(_ s: [Float], _ y: [Float], _ w: [Float]? = nil) throws -> Double? {
-    try s.withUnsafeBufferPointer { sp in
-        try y.withUnsafeBufferPointer { yp in
-            if let w {
-                return try w.withUnsafeBufferPointer { wp in
-                    try exactAUROCFloat32(scores: sp, labels: yp, weights: wp)
-                }
-            }
-            return try exactAUROCFloat32(scores: sp, labels: yp, weights: nil)
-        }
-    }
+    try withBuffers(s, y, w) { try exactAUROCFloat32(scores: $0, labels: $1, weights: $2) }
 }
 
 /// Reference weighted AUROC: plain O(n^2) double sums (small n only).
@@ -232,9 +223,7 @@ struct ExactAUROCRandomTests {
         var rng = SplitMix(state: UInt64(n))
         for family in 0..<6 {
             let s = scores(family, n, &rng)
-            var y = (0..<n).map { _ in Double(rng.below(2)) }
-            y[0] = 1
-            y[n - 1] = 0
+            let y: [Double] = labelsWithBothClasses(n) { rng.below(2) == 1 }
             let (twiceU, pairs) = referenceTwiceU(s, isPositive: { y[$0] == 1 })
             let expected = correctlyRoundedRatio(twiceU, 2 * pairs)
             #expect(try exact(s, y) == expected, "family \(family)")
@@ -252,10 +241,8 @@ struct ExactAUROCRandomTests {
         var rng = SplitMix(state: 77 + UInt64(n))
         for family in 0..<6 {
             let s = scores(family, n, &rng)
-            var y = (0..<n).map { _ in Double(rng.below(2)) }
-            y[0] = 1
-            y[n - 1] = 0
-            let w = (0..<n).map { k in k == 0 || k == n - 1 ? 1 : [0, 0.25, 1, 3.5][rng.below(4)] * rng.unit() }
+            let y: [Double] = labelsWithBothClasses(n) { rng.below(2) == 1 }
+            let w = weightsWithUnitEnds(n) { [0, 0.25, 1, 3.5][rng.below(4)] * rng.unit() }
             let value = try #require(try exact(s, y, w))
             #expect(abs(value - referenceWeighted(s, y, w)) < 1e-13, "family \(family)")
         }
@@ -266,7 +253,7 @@ struct ExactAUROCRandomTests {
         for family in 0..<6 {
             let n = 150_000
             let s = scores(family, n, &rng)
-            let y = (0..<n).map { k in k < 2 ? Double(k) : Double(rng.below(2)) }
+            let y = labelsNegativeThenPositiveFirst(n) { rng.below(2) == 1 }
             let unweighted = try #require(try exact(s, y))
             let weighted = try #require(try exact(s, y, [Double](repeating: 2.5, count: n)))
             #expect(abs(weighted - unweighted) < 1e-12, "family \(family)")
@@ -277,7 +264,7 @@ struct ExactAUROCRandomTests {
         var rng = SplitMix(state: 9)
         let n = 100_000
         let s = scores(1, n, &rng)
-        let y = (0..<n).map { k in k < 2 ? Double(k) : Double(rng.below(2)) }
+        let y = labelsNegativeThenPositiveFirst(n) { rng.below(2) == 1 }
         let a = try #require(try exact(s, y))
         let b = try #require(try exact(s, y.map { 1 - $0 }))
         #expect(abs(a + b - 1) < 1e-15)
@@ -300,8 +287,7 @@ struct WeightedExactAUROCTests {
 
     /// Float32 weights of one family: uniform, wide dynamic range, integers, sparse.
     private func weights32(_ family: Int, _ n: Int, _ rng: inout SplitMix) -> [Float] {
-        (0..<n).map { k in
-            if k == 0 || k == n - 1 { return 1 }
+        weightsWithUnitEnds(n) {
             switch family {
             case 0: return Float(rng.unit() * 2)
             case 1: return Float(rng.unit() + 1) * Float(sign: .plus, exponent: rng.below(81) - 40, significand: 1)
@@ -311,22 +297,33 @@ struct WeightedExactAUROCTests {
         }
     }
 
+    /// Runs `body(scoreFamily, weightFamily, scores, labels, weights)` on one case of every
+    /// score family and weight family, n samples each, all drawn in turn from `seed`.
+    private func forEachFamily(
+        n: Int, seed: UInt64,
+        _ body: (_ scoreFamily: Int, _ weightFamily: Int, _ s: [Float], _ y: [Float], _ w: [Float]) throws -> Void
+    ) rethrows {
+        var rng = SplitMix(state: seed)
+        for scoreFamily in 0..<4 {
+            for weightFamily in 0..<4 {
+                let y: [Float] = labelsNegativeFirstPositiveLast(n) { rng.below(2) == 1 }
+                let s = scores32(scoreFamily, n, y, &rng)
+                let w = weights32(weightFamily, n, &rng)
+                try body(scoreFamily, weightFamily, s, y, w)
+            }
+        }
+    }
+
     /// The header's promise: auroc_exact_f32 equals auroc_exact on the values widened to
     /// double, bit for bit, weighted too (one chunk below 65536 samples, two above).
     @Test(arguments: [2, 50, 1000, 5000, 70_000, 200_000])
     func float32EqualsFloat64Bitwise(n: Int) throws {
-        var rng = SplitMix(state: 4242 + UInt64(n))
-        for scoreFamily in 0..<4 {
-            for weightFamily in 0..<4 {
-                let y = (0..<n).map { k in k == 0 ? Float(0) : k == n - 1 ? 1 : Float(rng.below(2)) }
-                let s = scores32(scoreFamily, n, y, &rng)
-                let w = weights32(weightFamily, n, &rng)
-                let v32 = try #require(try exact32(s, y, w))
-                let v64 = try #require(try exact(s.map { Double($0) }, y.map { Double($0) },
-                                                 w.map { Double($0) }))
-                #expect(v32.bitPattern == v64.bitPattern,
-                        "scores \(scoreFamily) weights \(weightFamily): \(v32) vs \(v64)")
-            }
+        try forEachFamily(n: n, seed: 4242 + UInt64(n)) { scoreFamily, weightFamily, s, y, w in
+            let v32 = try #require(try exact32(s, y, w))
+            let v64 = try #require(try exact(s.map { Double($0) }, y.map { Double($0) },
+                                             w.map { Double($0) }))
+            #expect(v32.bitPattern == v64.bitPattern,
+                    "scores \(scoreFamily) weights \(weightFamily): \(v32) vs \(v64)")
         }
     }
 
@@ -334,26 +331,13 @@ struct WeightedExactAUROCTests {
     /// chunks (whatever n) give the same bits, float32 and float64, weighted or not.
     @Test(arguments: [3, 100, 5000, 100_000])
     func oneChunkEqualsTwoChunks(n: Int) throws {
-        var rng = SplitMix(state: 555 + UInt64(n))
-        for scoreFamily in 0..<4 {
-            for weightFamily in 0..<4 {
-                let y = (0..<n).map { k in k == 0 ? Float(0) : k == n - 1 ? 1 : Float(rng.below(2)) }
-                let s = scores32(scoreFamily, n, y, &rng)
-                let w = weights32(weightFamily, n, &rng)
-                for weights in [w, nil] {
-                    let values = try [1, 2].map { chunks in
-                        try s.withUnsafeBufferPointer { sp in
-                            try y.withUnsafeBufferPointer { yp in
-                                try weights.withOptionalBuffer { wp in
-                                    try #require(try exactAUROC(scores: sp, labels: yp, weights: wp,
-                                                                chunkCount: chunks))
-                                }
-                            }
-                        }
-                    }
-                    #expect(values[0].bitPattern == values[1].bitPattern,
-                            "scores \(scoreFamily) weights \(weightFamily): \(values)")
+        try forEachFamily(n: n, seed: 555 + UInt64(n)) { scoreFamily, weightFamily, s, y, w in
+            for weights in [w, nil] {
+                let values = try [1, 2].map { chunks in
+                    try #require(try exactAUROCOfArrays(s, y, weights, chunkCount: chunks))
                 }
+                #expect(values[0].bitPattern == values[1].bitPattern,
+                        "scores \(scoreFamily) weights \(weightFamily): \(values)")
             }
         }
     }
@@ -380,11 +364,9 @@ struct WeightedExactAUROCTests {
         let bits = n > 2000 ? 8 : 16  // keeps 2 W_pos W_neg below 2^55
         for family in 0..<4 {
             for _ in 0..<(n > 2000 ? 1 : 25) {
-                let y = (0..<n).map { k in k == 0 ? 0.0 : k == n - 1 ? 1 : Double(rng.below(2)) }
+                let y: [Double] = labelsNegativeFirstPositiveLast(n) { rng.below(2) == 1 }
                 let s = scores32(family, n, y.map { Float($0) }, &rng).map { Double($0) }
-                let k = (0..<n).map { i -> UInt64 in
-                    i == 0 || i == n - 1 ? 1 : UInt64(rng.below(1 << bits))
-                }
+                let k = weightsWithUnitEnds(n) { UInt64(rng.below(1 << bits)) }
                 let w = k.map { Double($0) * 0x1p-16 }
                 let value = try #require(try exact(s, y, w))
                 // The exact rational on integer weights k (used as k / 2^16): 2U / (2 W_pos W_neg).
@@ -407,9 +389,9 @@ struct WeightedExactAUROCTests {
     @Test func longTieGroupsAcrossBlocks() throws {
         var rng = SplitMix(state: 31)
         let n = 120_000
-        let y = (0..<n).map { k in k == 0 ? Float(0) : k == n - 1 ? 1 : Float(rng.below(2)) }
+        let y: [Float] = labelsNegativeFirstPositiveLast(n) { rng.below(2) == 1 }
         let s = (0..<n).map { _ in Float(rng.below(40)) }
-        let k = (0..<n).map { i -> UInt64 in i == 0 || i == n - 1 ? 1 : UInt64(rng.below(256)) }
+        let k = weightsWithUnitEnds(n) { UInt64(rng.below(256)) }
         let w = k.map { Float($0) * 0x1p-16 }
         let v32 = try #require(try exact32(s, y, w))
         let v64 = try #require(try exact(s.map { Double($0) }, y.map { Double($0) }, w.map { Double($0) }))
@@ -418,13 +400,5 @@ struct WeightedExactAUROCTests {
         let denominator = 2 * pairs
         let (_, halfUlp) = try #require(ulpCheck(v64, numerator, denominator))
         #expect(halfUlp)
-    }
-}
-
-private extension Optional where Wrapped == [Float] {
-    /// `body` with the array's buffer, or with nil.
-    func withOptionalBuffer<R>(_ body: (UnsafeBufferPointer<Float>?) throws -> R) rethrows -> R {
-        guard let array = self else { return try body(nil) }
-        return try array.withUnsafeBufferPointer { try body($0) }
     }
 }

@@ -12,27 +12,44 @@ import Testing
 
 @Suite("exact AUROC, float32 weights packed in the word")
 struct ExactPackedWeightsTests {
-    private func value(_ s: [Float], _ y: [Float], _ w: [Float], chunks: Int, unpacked: Bool) throws
-        -> Double?
-    {
-        try s.withUnsafeBufferPointer { sp in
-            try y.withUnsafeBufferPointer { yp in
-                try w.withUnsafeBufferPointer { wp in
-                    try exactAUROC(scores: sp, labels: yp, weights: wp, chunkCount: chunks,
-                                   forceUnpackedWeights: unpacked)
+    /// Packed against unpacked for every score and weight family, n samples from `seed`:
+    /// the same bits, one chunk or two. Weight family 1 mixes the smallest subnormal,
+    /// `largeWeight`, zeros and `tinyWeightScale` x [0.5, 1.5).
+    private func checkPackedEqualsUnpacked<Score: OrderKeyed>(
+        _ type: Score.Type, n: Int, seed: UInt64, largeWeight: Score, tinyWeightScale: Score
+    ) throws {
+        var rng = SplitMix(state: seed)
+        for scoreFamily in 0..<4 {
+            for weightFamily in 0..<3 {
+                let y: [Score] = labelsNegativeFirstPositiveLast(n) { rng.below(2) == 1 }
+                let s: [Score] = (0..<n).map { _ in
+                    switch scoreFamily {
+                    case 0: return Score(rng.unit())                        // no ties (float32: few)
+                    case 1: return Score(rng.below(3))                      // huge groups
+                    case 2: return Score(rng.below(n / 2 + 1)) / 64 - 3    // pairs, negatives
+                    default: return 0.5 + Score(rng.below(2000)) * Score.ulpOfOne
+                    }
                 }
-            }
-        }
-    }
-
-    private func value(_ s: [Double], _ y: [Double], _ w: [Double], chunks: Int, unpacked: Bool)
-        throws -> Double?
-    {
-        try s.withUnsafeBufferPointer { sp in
-            try y.withUnsafeBufferPointer { yp in
-                try w.withUnsafeBufferPointer { wp in
-                    try exactAUROC(scores: sp, labels: yp, weights: wp, chunkCount: chunks,
-                                   forceUnpackedWeights: unpacked)
+                let w: [Score] = weightsWithUnitEnds(n) {
+                    switch weightFamily {
+                    case 0: return Score(rng.unit() * 2)
+                    case 1:
+                        let r = rng.below(6)
+                        return r == 0 ? Score.leastNonzeroMagnitude : r == 1 ? largeWeight
+                            : r == 2 ? 0 : Score(rng.unit() + 0.5) * tinyWeightScale
+                    default: return Score(rng.below(4))
+                    }
+                }
+                let reference = try #require(try exactAUROCOfArrays(s, y, w, chunkCount: 1,
+                                                                    forceUnpackedWeights: true))
+                for chunks in [1, 2] {
+                    let packed = try #require(try exactAUROCOfArrays(s, y, w, chunkCount: chunks,
+                                                                     forceUnpackedWeights: false))
+                    let unpacked = try #require(try exactAUROCOfArrays(s, y, w, chunkCount: chunks,
+                                                                       forceUnpackedWeights: true))
+                    #expect(packed.bitPattern == reference.bitPattern,
+                            "n \(n) scores \(scoreFamily) weights \(weightFamily) chunks \(chunks): \(packed) vs \(reference)")
+                    #expect(unpacked.bitPattern == reference.bitPattern)
                 }
             }
         }
@@ -40,75 +57,13 @@ struct ExactPackedWeightsTests {
 
     @Test(arguments: [2, 33, 1025, 5000, 70_000])
     func packedDoubleEqualsUnpacked(n: Int) throws {
-        var rng = SplitMix(state: 19_001 + UInt64(n))
-        for scoreFamily in 0..<4 {
-            for weightFamily in 0..<3 {
-                let y = (0..<n).map { k in k == 0 ? 0.0 : k == n - 1 ? 1 : Double(rng.below(2)) }
-                let s: [Double] = (0..<n).map { k in
-                    switch scoreFamily {
-                    case 0: return rng.unit()                                  // no ties
-                    case 1: return Double(rng.below(3))                        // huge groups
-                    case 2: return Double(rng.below(n / 2 + 1)) / 64 - 3       // pairs, negatives
-                    default: return 0.5 + Double(rng.below(2000)) * Double.ulpOfOne
-                    }
-                }
-                let w: [Double] = (0..<n).map { k in
-                    if k == 0 || k == n - 1 { return 1 }
-                    switch weightFamily {
-                    case 0: return rng.unit() * 2
-                    case 1:
-                        let r = rng.below(6)
-                        return r == 0 ? Double.leastNonzeroMagnitude : r == 1 ? 0x1p1000
-                            : r == 2 ? 0 : (rng.unit() + 0.5) * 0x1p-700
-                    default: return Double(rng.below(4))
-                    }
-                }
-                let reference = try #require(try value(s, y, w, chunks: 1, unpacked: true))
-                for chunks in [1, 2] {
-                    let packed = try #require(try value(s, y, w, chunks: chunks, unpacked: false))
-                    let unpacked = try #require(try value(s, y, w, chunks: chunks, unpacked: true))
-                    #expect(packed.bitPattern == reference.bitPattern,
-                            "n \(n) scores \(scoreFamily) weights \(weightFamily) chunks \(chunks): \(packed) vs \(reference)")
-                    #expect(unpacked.bitPattern == reference.bitPattern)
-                }
-            }
-        }
+        try checkPackedEqualsUnpacked(Double.self, n: n, seed: 19_001 + UInt64(n),
+                                      largeWeight: 0x1p1000, tinyWeightScale: 0x1p-700)
     }
 
     @Test(arguments: [2, 33, 1025, 5000, 70_000])
     func packedEqualsUnpacked(n: Int) throws {
-        var rng = SplitMix(state: 9_001 + UInt64(n))
-        for scoreFamily in 0..<4 {
-            for weightFamily in 0..<3 {
-                let y = (0..<n).map { k in k == 0 ? Float(0) : k == n - 1 ? 1 : Float(rng.below(2)) }
-                let s: [Float] = (0..<n).map { k in
-                    switch scoreFamily {
-                    case 0: return Float(rng.unit())                      // few ties
-                    case 1: return Float(rng.below(3))                    // huge groups
-                    case 2: return Float(rng.below(n / 2 + 1)) / 64 - 3   // pairs, negatives
-                    default: return 0.5 + Float(rng.below(2000)) * Float.ulpOfOne
-                    }
-                }
-                let w: [Float] = (0..<n).map { k in
-                    if k == 0 || k == n - 1 { return 1 }
-                    switch weightFamily {
-                    case 0: return Float(rng.unit() * 2)
-                    case 1:
-                        let r = rng.below(6)
-                        return r == 0 ? Float.leastNonzeroMagnitude : r == 1 ? Float.greatestFiniteMagnitude
-                            : r == 2 ? 0 : Float(rng.unit() + 0.5) * 0x1p-100
-                    default: return Float(rng.below(4))
-                    }
-                }
-                let reference = try #require(try value(s, y, w, chunks: 1, unpacked: true))
-                for chunks in [1, 2] {
-                    let packed = try #require(try value(s, y, w, chunks: chunks, unpacked: false))
-                    let unpacked = try #require(try value(s, y, w, chunks: chunks, unpacked: true))
-                    #expect(packed.bitPattern == reference.bitPattern,
-                            "n \(n) scores \(scoreFamily) weights \(weightFamily) chunks \(chunks): \(packed) vs \(reference)")
-                    #expect(unpacked.bitPattern == reference.bitPattern)
-                }
-            }
-        }
+        try checkPackedEqualsUnpacked(Float.self, n: n, seed: 9_001 + UInt64(n),
+                                      largeWeight: .greatestFiniteMagnitude, tinyWeightScale: 0x1p-100)
     }
 }

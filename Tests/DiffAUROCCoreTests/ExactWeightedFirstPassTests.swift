@@ -17,47 +17,12 @@ import Testing
 
 @Suite("exact AUROC, weighted float32 first pass")
 struct ExactWeightedFirstPassTests {
-    private func value(_ s: [Float], _ y: [Float], _ w: [Float], chunks: Int, unpacked: Bool) throws
-        -> Double?
-    {
-        try s.withUnsafeBufferPointer { sp in
-            try y.withUnsafeBufferPointer { yp in
-                try w.withUnsafeBufferPointer { wp in
-                    try exactAUROC(scores: sp, labels: yp, weights: wp, chunkCount: chunks,
-                                   forceUnpackedWeights: unpacked)
-                }
-            }
-        }
-    }
-
-    private func widened(_ s: [Float], _ y: [Float], _ w: [Float]) throws -> Double? {
-        let s64 = s.map(Double.init), y64 = y.map(Double.init), w64 = w.map(Double.init)
-        return try s64.withUnsafeBufferPointer { sp in
-            try y64.withUnsafeBufferPointer { yp in
-                try w64.withUnsafeBufferPointer { wp in
-                    try exactAUROC(scores: sp, labels: yp, weights: wp)
-                }
-            }
-        }
-    }
-
-    private func checked(_ s: [Float], _ y: [Float], _ w: [Float]) throws -> CheckedExactAUROC {
-        try s.withUnsafeBufferPointer { sp in
-            try y.withUnsafeBufferPointer { yp in
-                try w.withUnsafeBufferPointer { wp in
-                    try exactAUROCFloat32CheckingInputs(scores: sp, labels: yp, weights: wp)
-                }
-            }
-        }
-    }
-
     @Test(arguments: [300_000, 1 << 18])
     func zeroWeightsMaskedOut(n: Int) throws {
         var rng = SplitMix(state: 31_337 + UInt64(n))
         for scoreFamily in 0..<3 {
-            let y = (0..<n).map { k in k == 0 ? Float(0) : k == n - 1 ? 1 : Float(rng.below(2)) }
-            let w: [Float] = (0..<n).map { k in
-                if k == 0 || k == n - 1 { return 1 }
+            let y: [Float] = labelsNegativeFirstPositiveLast(n) { rng.below(2) == 1 }
+            let w: [Float] = weightsWithUnitEnds(n) {
                 let r = rng.below(6)
                 return r == 0 ? 0 : r == 1 ? -0.0 : r == 2 ? Float.leastNonzeroMagnitude
                     : Float(rng.unit() * 2 + 0x1p-20)
@@ -72,19 +37,20 @@ struct ExactWeightedFirstPassTests {
                 default: return Float(0.5 + 0.25 * rng.unit())  // 6 bits left: keys read again
                 }
             }
-            let reference = try #require(try value(s, y, w, chunks: 1, unpacked: true))
+            let reference = try #require(try exactAUROCOfArrays(s, y, w, chunkCount: 1, forceUnpackedWeights: true))
             for chunks in [1, 2] {
-                let packed = try #require(try value(s, y, w, chunks: chunks, unpacked: false))
+                let packed = try #require(try exactAUROCOfArrays(s, y, w, chunkCount: chunks, forceUnpackedWeights: false))
                 #expect(packed.bitPattern == reference.bitPattern,
                         "n \(n) scores \(scoreFamily) chunks \(chunks): \(packed) vs \(reference)")
             }
-            let wide = try #require(try widened(s, y, w))
+            let wide = try #require(try exactAUROCOfArrays(s.map(Double.init), y.map(Double.init),
+                                                           w.map(Double.init)))
             #expect(wide.bitPattern == reference.bitPattern)
-            #expect(try checked(s, y, w) == .value(reference))
+            #expect(try checkedExactAUROCFloat32(s, y, w) == .value(reference))
             // Every positive out (weight +0 or -0.0): undefined, whatever the scores.
             let noPositives = (0..<n).map { k in y[k] == 1 ? (k % 2 == 0 ? Float(0) : -0.0) : w[k] }
-            #expect(try value(s, y, noPositives, chunks: 2, unpacked: false) == nil)
-            #expect(try checked(s, y, noPositives) == .undefined)
+            #expect(try exactAUROCOfArrays(s, y, noPositives, chunkCount: 2, forceUnpackedWeights: false) == nil)
+            #expect(try checkedExactAUROCFloat32(s, y, noPositives) == .undefined)
         }
     }
 
@@ -92,7 +58,7 @@ struct ExactWeightedFirstPassTests {
     func unweightedBucketRoutes(n: Int) throws {
         var rng = SplitMix(state: 4_242 + UInt64(n))
         for scoreFamily in 0..<3 {
-            let y = (0..<n).map { k in k == 0 ? Float(0) : k == n - 1 ? 1 : Float(rng.below(2)) }
+            let y: [Float] = labelsNegativeFirstPositiveLast(n) { rng.below(2) == 1 }
             let s: [Float] = (0..<n).map { _ in
                 switch scoreFamily {
                 case 0: return Float(0.25 + 0.75 * rng.unit())  // 9 bucket bits, from the prefix
@@ -103,18 +69,8 @@ struct ExactWeightedFirstPassTests {
             // The pairs counted directly: sorted by score, group by group (2U exact).
             let (twiceU, pairs) = referenceTwiceU(s, isPositive: { y[$0] == 1 })
             let expected = Double(twiceU) / Double(2 * pairs)
-            let value32 = try s.withUnsafeBufferPointer { sp in
-                try y.withUnsafeBufferPointer { yp in
-                    try exactAUROC(scores: sp, labels: yp, weights: nil)
-                }
-            }
-            let s64 = s.map(Double.init), y64 = y.map(Double.init)
-            let value64 = try s64.withUnsafeBufferPointer { sp in
-                try y64.withUnsafeBufferPointer { yp in
-                    try exactAUROC(scores: sp, labels: yp, weights: nil)
-                }
-            }
-            let v32 = try #require(value32), v64 = try #require(value64)
+            let v32 = try #require(try exactAUROCOfArrays(s, y, nil))
+            let v64 = try #require(try exactAUROCOfArrays(s.map(Double.init), y.map(Double.init), nil))
             #expect(v32.bitPattern == v64.bitPattern, "scores \(scoreFamily): \(v32) vs \(v64)")
             #expect(abs(v32 - expected) <= 2 * expected.ulp, "scores \(scoreFamily): \(v32) vs \(expected)")
         }

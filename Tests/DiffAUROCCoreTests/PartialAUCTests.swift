@@ -155,7 +155,7 @@ private func oracle(_ s: [Double], _ y: [Double], _ w: [Double]?, _ axis: Partia
 
 private func randomCase(_ rng: inout SplitMix, n: Int) -> (s: [Double], y: [Double], w: [Double]?) {
     let distinct = [1, 2, 4, 10, 1000][rng.below(5)]
-    let y = (0..<n).map { k in k < 2 ? Double(k) : (rng.unit() < 0.4 ? 1.0 : 0.0) }
+    let y = labelsNegativeThenPositiveFirst(n) { rng.unit() < 0.4 }
     // Integer scores, so that positives and negatives tie (sloped segments); positives
     // often score higher, so that most curves are above the diagonal, some below.
     let bonus = rng.below(4) - 1
@@ -251,7 +251,7 @@ private func randomRange(_ rng: inout SplitMix) -> (Double, Double) {
     var rng = SplitMix(state: 99)
     for trial in 0..<4 {
         let n = 70_000 + rng.below(40_000)
-        let y = (0..<n).map { k in k < 2 ? Double(k) : (rng.unit() < 0.3 ? 1.0 : 0.0) }
+        let y = labelsNegativeThenPositiveFirst(n) { rng.unit() < 0.3 }
         let s = y.map { $0 + 2 * rng.unit() }
         let w: [Double]? = trial == 3 ? (0..<n).map { _ in Double(rng.below(3)) } : nil
         for (a, b) in [(0.0, 1.0), (0.0, 0.1), (0.2, 0.7)] {

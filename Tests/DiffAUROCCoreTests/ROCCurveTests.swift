@@ -366,7 +366,7 @@ private func randomCase(_ rng: inout SplitMix, n: Int)
     var rng = SplitMix(state: 6464)
     for trial in 0..<300 {
         let n = 60 + rng.below(trial % 10 == 0 ? 6000 : 600)
-        let y = (0..<n).map { k in k < 2 ? Double(k) : (rng.unit() < [0.5, 0.1, 0.9][trial % 3] ? 1.0 : 0.0) }
+        let y = labelsNegativeThenPositiveFirst(n) { rng.unit() < [0.5, 0.1, 0.9][trial % 3] }
         var s = y.map { $0 * Double(rng.below(3)) + rng.unit() }
         // ties: a few repeated values, sometimes a run of one value
         for _ in 0..<rng.below(4) { s[rng.below(n)] = s[rng.below(n)] }
