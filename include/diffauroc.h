@@ -531,7 +531,9 @@ int auroc_exact_ovr_f32(const float *scores, size_t n, size_t k, size_t sample_s
  *                            error status.
  *
  * Cost: the sums are taken in the call's input check (on both threads, right after each
- * block of rows is checked), about 1-2% of the call at n = 10^6, k = 10.
+ * block of rows is checked): at n = 10^6, k = 10 (C order, float64) the call's CPU time
+ * went from 144.6 to 149.7 ms (medians of 15 interleaved calls), against about 8 ms on
+ * one thread for numpy's row sums of the same matrix.
  */
 int auroc_exact_ovr_rowsums(const double *scores, size_t n, size_t k, size_t sample_stride,
                             size_t column_stride, const double *classes,
