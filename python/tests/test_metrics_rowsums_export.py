@@ -222,3 +222,23 @@ def test_fast_path_skips_the_numpy_check(monkeypatch):
     p[17] *= 1 + 8e-6  # |sum - 1| = 8e-6 > 5e-6, within allclose's 1e-5
     same((y, p), dict(multi_class="ovr"))
     assert calls == [1]
+
+
+@pytest.mark.parametrize("rows", ["bad", "good", "off8e-6"])
+def test_converted_scores_are_checked_by_numpy(monkeypatch, rows):
+    """float32 scores with float64 weights are read by the library as float64: its bound
+    is about float64 sums, not NumPy's float32 ones, so the NumPy check decides."""
+    calls = []
+    original = metrics._row_sums_near_one
+    monkeypatch.setattr(metrics, "_row_sums_near_one",
+                        lambda scores: calls.append(scores.dtype) or original(scores))
+    rng = np.random.default_rng(9)
+    p = softmax(rng, 4000, 5, np.float32)
+    p /= p.sum(axis=1, keepdims=True, dtype=np.float32)
+    if rows == "bad":
+        p[11] *= np.float32(1.01)
+    elif rows == "off8e-6":
+        p[11] *= np.float32(1 + 8e-6)
+    y = rng.integers(0, 5, 4000)
+    same((y, p), dict(multi_class="ovr", sample_weight=rng.random(4000)))
+    assert calls == [np.float32]
