@@ -387,7 +387,7 @@ func fastSoftAUROC<I: FastSoftIndices>(
                 massesFilled = true
                 if let r = try windowSoftAUROC(pos, neg, indices: I.self, temperature: temperature, gradient: gradient,
                                                sampleCount: n, parallel: parallel, series: false,
-                                               pairLimit: preferred) {
+                                               labels: samples.labels.baseAddress, pairLimit: preferred) {
                     testing.route?.pointee = .window
                     return r
                 }
@@ -407,7 +407,8 @@ func fastSoftAUROC<I: FastSoftIndices>(
                 // `pairCount` found the window path's pairs: never nil. Were it nil, the
                 // cells below would still give the result.)
                 if let r = try windowSoftAUROC(pos, neg, indices: I.self, temperature: temperature, gradient: gradient,
-                                               sampleCount: n, parallel: parallel, series: series) {
+                                               sampleCount: n, parallel: parallel, series: series,
+                                               labels: samples.labels.baseAddress) {
                     testing.route?.pointee = series ? .seriesWindow : .window
                     return r
                 }

@@ -417,7 +417,7 @@ func pairSlope8(_ x: SIMD8<Double>) -> SIMD8<Double> {
 func windowSoftAUROC<I: FastSoftIndices>(
     _ pos: SortedClass, _ neg: SortedClass, indices: I.Type, temperature: Double,
     gradient: UnsafeMutableBufferPointer<Double>?, sampleCount n: Int, parallel: Bool, series: Bool,
-    pairLimit: Int = Int.max / 2
+    labels: UnsafePointer<Double>? = nil, pairLimit: Int = Int.max / 2
 ) throws(CoreError) -> SoftAUROCResult? {
     let partials = try ScratchBuffer<Double>(count: 4)
     defer { partials.free() }
@@ -465,6 +465,14 @@ func windowSoftAUROC<I: FastSoftIndices>(
     value.add(part[0]); value.add(part[2])
     moment.add(part[1]); moment.add(part[3])
     if let gradient {
+        // Window path with every sample in a class (total == n) and few window pairs
+        // (a point has a non-zero potential only if it has one: at most 2 W such points):
+        // most entries are p 0 / T = +0 (positive) or -q 0 / T = -0 (negative), exactly.
+        // They are written in index order from the labels (exactly 0, -0 or 1), and only
+        // the points whose potential is not +0 are scattered: the same bits, without a
+        // random write for every point. (pairs.first + pairs.second <= Int.max / 2.)
+        let sparse = !series && total == n && labels != nil
+            && 2 * (pairs.first + pairs.second) <= total / 4
         if total < n {
             for k in gradient.indices { gradient[k] = 0 }
         }
@@ -473,10 +481,20 @@ func windowSoftAUROC<I: FastSoftIndices>(
         // 30% and 70% of the work at 30% positives). Every entry is written once, by the
         // same formula either way.
         let g = gradient.baseAddress!
-        runConcurrently(inParallel: parallel, with: (g: g, pos: pos, neg: neg, t: temperature, half: total / 2), { c in
-            scatterGradient(c.g, c.pos, c.neg, indices: I.self, temperature: c.t, points: 0..<c.half)
+        if sparse, let labels {
+            runConcurrently(inParallel: parallel, with: (g: g, labels: labels, half: n / 2, n: n), { c in
+                for i in 0..<c.half { c.g[i] = zeroOfClass(c.labels[i]) }
+            }, { c in
+                for i in c.half..<c.n { c.g[i] = zeroOfClass(c.labels[i]) }
+            })
+        }
+        runConcurrently(inParallel: parallel,
+                        with: (g: g, pos: pos, neg: neg, t: temperature, half: total / 2, sparse: sparse), { c in
+            scatterGradient(c.g, c.pos, c.neg, indices: I.self, temperature: c.t, points: 0..<c.half,
+                            skipZero: c.sparse)
         }, { c in
-            scatterGradient(c.g, c.pos, c.neg, indices: I.self, temperature: c.t, points: c.half..<(c.pos.count + c.neg.count))
+            scatterGradient(c.g, c.pos, c.neg, indices: I.self, temperature: c.t, points: c.half..<(c.pos.count + c.neg.count),
+                            skipZero: c.sparse)
         })
     }
     // Clamped to [0, 1] as in `fastSoftAUROC`.
@@ -487,13 +505,32 @@ func windowSoftAUROC<I: FastSoftIndices>(
 /// Gradient entries of the points `points` in class order (index k < pos.count: positive
 /// k; else negative k - pos.count): p potentialBelow / T for a positive, -q potentialBelow
 /// / T for a negative, written at the point's caller index.
+/// With `skipZero`, the points whose potential is +0 are left alone (their entries,
+/// +0 for a positive and -0 for a negative, written already).
 @inline(__always)
 private func scatterGradient<I: FastSoftIndices>(_ g: UnsafeMutablePointer<Double>, _ pos: SortedClass, _ neg: SortedClass,
-                                                 indices: I.Type, temperature: Double, points: Range<Int>) {
+                                                 indices: I.Type, temperature: Double, points: Range<Int>,
+                                                 skipZero: Bool) {
     let pc = pos.count
     let positives = Swift.min(points.lowerBound, pc)..<Swift.min(points.upperBound, pc)
     let negatives = (Swift.max(points.lowerBound, pc) - pc)..<(Swift.max(points.upperBound, pc) - pc)
     let posOrigin = pos.origins(I.self), negOrigin = neg.origins(I.self)
+    if skipZero {
+        for i in positives where pos.potentialBelow[i].bitPattern != 0 {
+            g[Int(posOrigin[i])] = pos.mass[i] * pos.potentialBelow[i] / temperature
+        }
+        for j in negatives where neg.potentialBelow[j].bitPattern != 0 {
+            g[Int(negOrigin[j])] = -neg.mass[j] * neg.potentialBelow[j] / temperature
+        }
+        return
+    }
     for i in positives { g[Int(posOrigin[i])] = pos.mass[i] * pos.potentialBelow[i] / temperature }
     for j in negatives { g[Int(negOrigin[j])] = -neg.mass[j] * neg.potentialBelow[j] / temperature }
+}
+
+/// The gradient entry of a point of potential +0: +0 for a positive (label exactly 1),
+/// -0 for a negative (exactly 0 or -0), without a branch.
+@inline(__always)
+private func zeroOfClass(_ label: Double) -> Double {
+    Double(bitPattern: UInt64(truncatingIfNeeded: 1 &- label.classBit) << 63)
 }

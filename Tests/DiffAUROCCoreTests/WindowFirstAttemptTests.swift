@@ -189,3 +189,44 @@ func negativesFromRecordedWindowsMatchTheMerge(temperature t: Double) throws {
         }
     }
 }
+
+@Test(arguments: [false, true])
+func sparseGradientKeepsTheSignedZeros(weighted: Bool) throws {
+    // Few window pairs, every sample in a class: the gradient is written from the labels
+    // first and only non-zero potentials are scattered. The entries of points with no
+    // pair within 40 T are p 0 / T = +0 (positive) and -q 0 / T = -0 (negative): checked
+    // bit for bit, the rest against the direct sum, on one thread and on two. Negative
+    // labels include -0.
+    var rng = SplitMix(state: 2024)
+    let n = 3000
+    var labels = labelsWithBothClasses(n, &rng, positiveRate: 0.3)
+    for i in labels.indices where labels[i] == 0 && rng.unit() < 0.5 { labels[i] = -0.0 }
+    // Scores 1 apart (T = 1e-3: 1000 T), a few pairs of points sharing a score.
+    var scores = (0..<n).map { Double($0) }.shuffled(using: &rng)
+    for k in 0..<40 { scores[k] = scores[k + 40] }
+    let weights: [Double]? = weighted ? (0..<n).map { _ in 0.5 + rng.unit() } : nil
+    let t = 1e-3
+    let direct = try soft(scores, labels, weights, temperature: t, method: .pairwise)
+    for parallel in [false, true] {
+        var gradient = [Double](repeating: .nan, count: n)
+        var route = FastSoftRoute.oneCell
+        let result = try gradient.withUnsafeMutableBufferPointer { g in
+            try withUnsafeMutablePointer(to: &route) { r in
+                try withSamples(scores, labels, weights) {
+                    try fastSoftAUROC($0, temperature: t, gradient: g, indices: NarrowSoftIndices.self,
+                                      testing: FastSoftTesting(route: r, parallel: parallel))
+                }
+            }
+        }
+        #expect(route == .window)
+        let tied = Set(scores.indices.filter { i in scores.indices.contains { $0 != i && scores[$0] == scores[i] } })
+        for i in 0..<n where !tied.contains(i) {
+            let zero = labels[i] == 1 ? 0.0 : -0.0
+            #expect(gradient[i].bitPattern == zero.bitPattern, "entry \(i), label \(labels[i]), parallel \(parallel)")
+        }
+        #expect(tied.contains { gradient[$0] != 0 })
+        let worst = softErrorOverBar((result, gradient), direct, labels: labels, weights: weights, temperature: t,
+                                     sourceLocation: #_sourceLocation)
+        #expect(worst <= 1, "worst error / bar = \(worst)")
+    }
+}
