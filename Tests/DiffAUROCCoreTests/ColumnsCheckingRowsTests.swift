@@ -25,18 +25,11 @@ private let recordingCheck: @convention(c) (UnsafeMutableRawPointer?, Int, Int) 
 /// stored in C (`cOrder`) or Fortran order, one-vs-rest classes or per-column labels.
 private func runChecking(n: Int, k: Int, cOrder: Bool, oneVsRest: Bool, bad: Int,
                          nanClassAtBad: Bool) throws -> (Bool, [ColumnResult], [UInt8], [ColumnResult]) {
-    var state: UInt64 = 0x1234_5678 &+ UInt64(n * 31 + k)
-    func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+    var rng = SplitMix(state: 0x1234_5678 &+ UInt64(n * 31 + k))
     var flat = [Double](repeating: 0, count: n * k)
-    for t in flat.indices { flat[t] = Double(next() % 1000) / 1000 }
-    var classes = (0..<n).map { _ in Double(next() % UInt64(k)) }
-    let labels = (0..<(n * k)).map { _ in Double(next() % 2) }
+    for t in flat.indices { flat[t] = Double(rng.next() % 1000) / 1000 }
+    var classes = (0..<n).map { _ in Double(rng.next() % UInt64(k)) }
+    let labels = (0..<(n * k)).map { _ in Double(rng.next() % 2) }
     if nanClassAtBad && bad < n { classes[bad] = .nan }
     let sampleStride = cOrder ? k : 1, columnStride = cOrder ? 1 : n
     var visits = [UInt8](repeating: 0, count: n)

@@ -14,36 +14,9 @@ import Testing
 /// Integer weights: every sum below is an integer below 2^53 (times 1/2), exact in Double,
 /// so the quotient is the correctly rounded exact AUROC.
 private func reference(_ s: [Double], _ y: [Bool], _ w: [Double]?) -> Double? {
-    let order = s.indices.sorted { s[$0] < s[$1] }
-    var negativesBelow = 0.0, twiceU = 0.0, p = 0.0, n = 0.0, k = 0
-    while k < order.count {
-        var end = k, gp = 0.0, gn = 0.0
-        while end < order.count && s[order[end]] == s[order[k]] {
-            let weight = w?[order[end]] ?? 1
-            if y[order[end]] { gp += weight } else { gn += weight }
-            end += 1
-        }
-        twiceU += gp * (2 * negativesBelow + gn)
-        negativesBelow += gn
-        p += gp
-        n += gn
-        k = end
-    }
-    guard p > 0, n > 0 else { return nil }
-    return twiceU / (2 * p * n)
-}
-
-/// splitmix64
-private struct PooledRandom {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    mutating func below(_ bound: Int) -> Int { Int(next() % UInt64(bound)) }
+    let (twiceU, pairs) = referenceTwiceU(s, isPositive: { y[$0] }, weight: { UInt128(w?[$0] ?? 1) })
+    guard pairs > 0 else { return nil }
+    return Double(twiceU) / Double(2 * pairs)
 }
 
 /// Column j of `flat` (stored with the given strides).
@@ -85,7 +58,7 @@ private func run(_ flat: [Double], n: Int, k: Int, sampleStride: Int, columnStri
                   (300, 300, 1 << 22, false)])
 func pooledOneVsRestMatchesReference(shape: (Int, Int, Int, Bool)) throws {
     let (n, k, budget, weighted) = shape
-    var g = PooledRandom(state: UInt64(n * 31 + k))
+    var g = SplitMix(state: UInt64(n * 31 + k))
     // C order, tied scores (40 levels), classes uniform; weights small integers, some 0.
     let flat = (0..<(n * k)).map { _ in Double(g.below(40)) / 8 }
     let classes = (0..<n).map { _ in Double(g.below(k)) }
@@ -119,7 +92,7 @@ func pooledOneVsRestMatchesReference(shape: (Int, Int, Int, Bool)) throws {
 func pooledLabelColumnsMatchReference(shape: (Int, Int, Int)) throws {
     // Per-column strided labels (multilabel, C order) gathered into the pool too.
     let (n, k, budget) = shape
-    var g = PooledRandom(state: UInt64(n + k))
+    var g = SplitMix(state: UInt64(n + k))
     let flat = (0..<(n * k)).map { _ in Double(g.below(25)) / 4 }
     let labels = (0..<(n * k)).map { _ in Double(g.below(3) == 0 ? 1 : 0) }
     let r = try run(flat, n: n, k: k, sampleStride: k, columnStride: 1, classes: nil,

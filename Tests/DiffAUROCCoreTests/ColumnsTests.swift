@@ -11,35 +11,9 @@ import Testing
 /// nil with one class. Unweighted; the integers stay below 2^53 for these sizes, so one
 /// division rounds the exact ratio correctly.
 private func referenceAUROC(_ s: [Double], _ y: [Bool]) -> Double? {
-    let order = s.indices.sorted { s[$0] < s[$1] }
-    var negativesBelow = 0, twiceU = 0, p = 0, n = 0, k = 0
-    while k < order.count {
-        var end = k, gp = 0, gn = 0
-        while end < order.count && s[order[end]] == s[order[k]] {
-            if y[order[end]] { gp += 1 } else { gn += 1 }
-            end += 1
-        }
-        twiceU += gp * (2 * negativesBelow + gn)
-        negativesBelow += gn
-        p += gp
-        n += gn
-        k = end
-    }
-    guard p > 0, n > 0 else { return nil }
-    return Double(twiceU) / Double(2 * p * n)
-}
-
-/// A deterministic generator (splitmix64).
-private struct ColumnsRandom {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    mutating func below(_ bound: Int) -> Int { Int(next() % UInt64(bound)) }
+    let (twiceU, pairs) = referenceTwiceU(s, isPositive: { y[$0] })
+    guard pairs > 0 else { return nil }
+    return Double(twiceU) / Double(2 * pairs)
 }
 
 /// An n x k array stored with the given strides (the gaps hold NaN, never read).
@@ -87,7 +61,7 @@ private enum ColumnLabelsArray {
     case classes([Double])
 }
 
-private func randomColumns(_ g: inout ColumnsRandom, n: Int, k: Int, levels: Int) -> [[Double]] {
+private func randomColumns(_ g: inout SplitMix, n: Int, k: Int, levels: Int) -> [[Double]] {
     (0..<k).map { _ in (0..<n).map { _ in Double(g.below(levels)) / 4 } }
 }
 
@@ -103,7 +77,7 @@ private func randomColumns(_ g: inout ColumnsRandom, n: Int, k: Int, levels: Int
 
 @Test(arguments: [(2, 1), (1, 0), (7, 3)])
 func sharedLabelsAgainstReference(layout: (Int, Int)) throws {
-    var g = ColumnsRandom(state: 42)
+    var g = SplitMix(state: 42)
     for (n, k) in [(0, 3), (1, 2), (5, 4), (300, 6)] {
         let columns = randomColumns(&g, n: n, k: k, levels: 7)
         let y = (0..<n).map { _ in Double(g.below(3) == 0 ? 1 : 0) }
@@ -118,7 +92,7 @@ func sharedLabelsAgainstReference(layout: (Int, Int)) throws {
 }
 
 @Test func oneVsRestAndOneVsOneAgainstReference() throws {
-    var g = ColumnsRandom(state: 7)
+    var g = SplitMix(state: 7)
     for (n, k) in [(12, 3), (400, 5), (3000, 4)] {
         let columns = randomColumns(&g, n: n, k: k, levels: 9)
         var classes = (0..<n).map { _ in Double(g.below(k)) }
@@ -158,7 +132,7 @@ func sharedLabelsAgainstReference(layout: (Int, Int)) throws {
     // n x k >= 65536: the columns are split between two threads, each column computed
     // with chunkCount 1; every value must be the one of the column alone (whose own
     // exactAUROC uses its two-thread path at this n), and the reference's.
-    var g = ColumnsRandom(state: 99)
+    var g = SplitMix(state: 99)
     let n = 70_000, k = 3
     let columns = randomColumns(&g, n: n, k: k, levels: 5000)
     let classes = (0..<n).map { _ in Double(g.below(k)) }
@@ -173,7 +147,7 @@ func sharedLabelsAgainstReference(layout: (Int, Int)) throws {
 }
 
 @Test func partialColumnsEqualPartialAUCOfEachColumn() throws {
-    var g = ColumnsRandom(state: 5)
+    var g = SplitMix(state: 5)
     let n = 500, k = 4
     let columns = randomColumns(&g, n: n, k: k, levels: 11)
     let y = (0..<n).map { _ in Double(g.below(2)) }
@@ -192,7 +166,7 @@ func sharedLabelsAgainstReference(layout: (Int, Int)) throws {
 }
 
 @Test func float32EqualsFloat64() throws {
-    var g = ColumnsRandom(state: 3)
+    var g = SplitMix(state: 3)
     let n = 800, k = 5
     let columns = randomColumns(&g, n: n, k: k, levels: 13)
     let classes = (0..<n).map { _ in Double(g.below(k)) }
@@ -219,7 +193,7 @@ func groupedGathersMatchReference(shape: (Int, Int, Int)) throws {
     // Strided (C-ordered) scores and per-column labels gathered a few columns per pass:
     // the budget makes 2-column groups (one column when below n), one thread or two.
     let (n, k, budget) = shape
-    var g = ColumnsRandom(state: UInt64(n))
+    var g = SplitMix(state: UInt64(n))
     let columns = randomColumns(&g, n: n, k: k, levels: 40)
     let labels = (0..<k).map { _ in (0..<n).map { _ in Double(g.below(4) == 0 ? 1 : 0) } }
     let s = store(columns, sampleStride: k, columnStride: 1)
