@@ -332,12 +332,18 @@ struct WeightedExactAUROCTests {
     @Test(arguments: [3, 100, 5000, 100_000])
     func oneChunkEqualsTwoChunks(n: Int) throws {
         try forEachFamily(n: n, seed: 555 + UInt64(n)) { scoreFamily, weightFamily, s, y, w in
-            for weights in [w, nil] {
+            let s64 = s.map { Double($0) }, y64 = y.map { Double($0) }, w64 = w.map { Double($0) }
+            for weighted in [true, false] {
                 let values = try [1, 2].map { chunks in
-                    try #require(try exactAUROCOfArrays(s, y, weights, chunkCount: chunks))
+                    try #require(try exactAUROCOfArrays(s, y, weighted ? w : nil, chunkCount: chunks))
                 }
                 #expect(values[0].bitPattern == values[1].bitPattern,
-                        "scores \(scoreFamily) weights \(weightFamily): \(values)")
+                        "float32 scores \(scoreFamily) weights \(weightFamily): \(values)")
+                let values64 = try [1, 2].map { chunks in
+                    try #require(try exactAUROCOfArrays(s64, y64, weighted ? w64 : nil, chunkCount: chunks))
+                }
+                #expect(values64[0].bitPattern == values64[1].bitPattern,
+                        "float64 scores \(scoreFamily) weights \(weightFamily): \(values64)")
             }
         }
     }
