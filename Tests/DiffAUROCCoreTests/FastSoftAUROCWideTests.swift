@@ -109,9 +109,7 @@ private func expectWideEqualsNarrow(_ scores: [Double], _ labels: [Double], _ we
 func wideMatchesPairwiseAcrossTemperatures(relativeTemperature: Double) throws {
     var rng = SplitMix(state: 1401)
     let n = 2000
-    let labels = labelsWithBothClasses(n, &rng, positiveRate: 0.3)
-    let scores = normalPlusLabelScores(labels, &rng)
-    let weights = weightsWithZeros(n, &rng)
+    let (labels, scores, weights) = normalSoftTestData(n, &rng, positiveRate: 0.3)
     let spread = scores.max()! - scores.min()!
     try expectWideMatchesPairwise(scores, labels, nil, temperature: relativeTemperature * spread)
     try expectWideMatchesPairwise(scores, labels, weights, temperature: relativeTemperature * spread)
@@ -122,15 +120,7 @@ func wideMatchesPairwiseOnClustersAndTies(relativeTemperature: Double) throws {
     // Clusters of very different sizes and spacings with exact ties and a far outlier:
     // the grid, the greedy cells, the window path and every near-field form.
     var rng = SplitMix(state: 1402)
-    var scores: [Double] = []
-    for c in 0..<30 {
-        let size = [1, 3, 17, 40, 200][c % 5]
-        let centre = Double(c) * (0.2 + 3 * rng.unit())
-        for k in 0..<size {
-            scores.append(k % 4 == 0 ? centre : centre + (rng.unit() - 0.5) * 0.6)
-        }
-    }
-    scores[5] = 1e6
+    let scores = clusteredScores(&rng, repeats: 1)
     let n = scores.count
     let labels = labelsWithBothClasses(n, &rng, positiveRate: 0.5)
     let weights = weightsWithZeros(n, &rng)
@@ -164,9 +154,7 @@ func wideEqualsNarrowAtATenthOfAMillion(relativeTemperature: Double) throws {
     // radix sort and greedy cells or the window path when sparse).
     var rng = SplitMix(state: 1404)
     let n = 100_000
-    let labels = labelsWithBothClasses(n, &rng, positiveRate: 0.3)
-    let scores = normalPlusLabelScores(labels, &rng)
-    let weights = weightsWithZeros(n, &rng)
+    let (labels, scores, weights) = normalSoftTestData(n, &rng, positiveRate: 0.3)
     let spread = scores.max()! - scores.min()!
     try expectWideEqualsNarrow(scores, labels, nil, temperature: relativeTemperature * spread)
     try expectWideEqualsNarrow(scores, labels, weights, temperature: relativeTemperature * spread)
