@@ -19,10 +19,13 @@ enum KeyedRadixSortTuning {
     /// A most-significant-digit pass has the power of two at or below
     /// count >> msdBucketShift buckets (16 to 2048, the whole table).
     static let msdBucketShift = 10
-    /// In cache: a least-significant-digit sort of lsdDigits digits of up to lsdDigitBits
-    /// bits (two tables of 1024 fill the table; three digits of 9 bits measured no faster).
-    static let lsdDigits = 2
+    /// In cache: a least-significant-digit sort of two (or three, below) digits of up to
+    /// lsdDigitBits bits.
     static let lsdDigitBits = 10
+    /// Ranges of at least this many keys take three LSD digits instead of two (up to 30
+    /// bits): at N(0, 1) scores the top 20 bits (sign, exponent and 8 mantissa bits) leave
+    /// runs of several keys in the dense middle, whose sorts cost more than a third pass.
+    static let lsdThreeDigitMinimum = 2048
     /// Bytes of keys and values (one copy) that a range may use and still be sorted by
     /// LSD passes in cache.
     static let cacheBytes = 256 * 1024
@@ -44,10 +47,11 @@ enum KeyedRadixSortTuning {
 ///    extent is found by scanning its keys (with their AND and OR, which its sort needs),
 ///    so the table is free for the recursion.
 ///  - Otherwise: a least-significant-digit sort of the top varying bits, two digits of
-///    4 to 10 bits by size (both histograms from one pass; a digit that is the same for
-///    every key is skipped), then the runs of keys that agree on those bits are sorted
-///    recursively on the bits below. When every varying bit fits in the two digits, they
-///    are narrowed to cover exactly those bits and there are no runs.
+///    4 to 10 bits by size, three from `lsdThreeDigitMinimum` keys (all histograms from
+///    one pass, counted in UInt32; a digit that is the same for every key is skipped),
+///    then the runs of keys that agree on those bits are sorted recursively on the bits
+///    below. When every varying bit fits in the digits, they are narrowed to cover
+///    exactly those bits and there are no runs.
 /// Each level removes at least 4 varying bits from the top (an MSD pass runs only above
 /// the cache limit, 16,384 keys or more, so its digit has at least 4 bits; an LSD window
 /// with runs has at least 8), so the recursion is at most 16 levels deep.
@@ -114,7 +118,7 @@ private func keyedSort<Value>(
 
     // LSD on the window [low, high]: `digits` digits of about log2(count) - 2 bits (4 to
     // `lsdDigitBits`), narrowed to the varying bits when those fit.
-    let digits = T.lsdDigits
+    let digits = count >= T.lsdThreeDigitMinimum ? 3 : 2
     let lowestVarying = varying.trailingZeroBitCount
     let varyingWidth = high + 1 - lowestVarying
     let sizeDigitBits = Swift.min(T.lsdDigitBits, Swift.max(4, Int.bitWidth - count.leadingZeroBitCount - 2))
@@ -123,51 +127,63 @@ private func keyedSort<Value>(
     let digitCount = 1 << digitBits
     let low = narrowed ? lowestVarying : high + 1 - digits * digitBits
     let mask = UInt64(digitCount - 1)
-    table.initialize(repeating: 0, count: digits * digitCount)
-    for i in 0..<count {
-        var key = keys[i] &>> low
-        for d in 0..<digits {
-            table[d * digitCount + Int(truncatingIfNeeded: key & mask)] &+= 1
-            key &>>= digitBits
-        }
-    }
-    // A digit the same for every key (or above `high`) leaves the order unchanged.
-    var passes = 0, passCount = 0
-    for d in 0..<digits where low + d * digitBits <= high && (varying &>> (low + d * digitBits)) & mask != 0 {
-        passes |= 1 << d
-        passCount += 1
-    }
     // Passes alternate between the two arrays; the first one's target is chosen so that
     // the last lands in the target.
     let other = inPlace ? (keys: spareKeys, values: spareValues) : (keys: targetKeys, values: targetValues)
     var source = (keys: keys, values: values)
-    var target = other
-    if passCount != 0, passCount % 2 == (inPlace ? 1 : 0) {
-        // Otherwise the last pass would land in the wrong array: copy the source over
-        // first (in cache).
-        other.keys.update(from: keys, count: count)
-        other.values.update(from: values, count: count)
-        source = other
-        target = (keys: keys, values: values)
-    }
-    for d in 0..<digits where passes & (1 << d) != 0 {
-        let shift = low + d * digitBits
-        let offsets = table + d * digitCount
-        var start = 0
-        for digit in 0..<digitCount {
-            let c = offsets[digit]
-            offsets[digit] = start
-            start &+= c
+    // The digit counts as UInt32 (count is below the cache limit): three tables of 1024
+    // take 12 KB of the table's 16.
+    table.withMemoryRebound(to: UInt32.self, capacity: 2 * T.tableCount) { counts in
+        counts.initialize(repeating: 0, count: digits * digitCount)
+        if digits == 3 {
+            for i in 0..<count {
+                let key = keys[i] &>> low
+                counts[Int(truncatingIfNeeded: key & mask)] &+= 1
+                counts[digitCount + Int(truncatingIfNeeded: (key &>> digitBits) & mask)] &+= 1
+                counts[2 * digitCount + Int(truncatingIfNeeded: (key &>> (2 * digitBits)) & mask)] &+= 1
+            }
+        } else {
+            for i in 0..<count {
+                let key = keys[i] &>> low
+                counts[Int(truncatingIfNeeded: key & mask)] &+= 1
+                counts[digitCount + Int(truncatingIfNeeded: (key &>> digitBits) & mask)] &+= 1
+            }
         }
-        for i in 0..<count {
-            let key = source.keys[i]
-            let digit = Int(truncatingIfNeeded: (key &>> shift) & mask)
-            let p = offsets[digit]
-            target.keys[p] = key
-            target.values[p] = source.values[i]
-            offsets[digit] = p &+ 1
+        // A digit the same for every key (or above `high`) leaves the order unchanged.
+        var passes = 0, passCount = 0
+        for d in 0..<digits where low + d * digitBits <= high && (varying &>> (low + d * digitBits)) & mask != 0 {
+            passes |= 1 << d
+            passCount += 1
         }
-        swap(&source, &target)
+        var target = other
+        if passCount != 0, passCount % 2 == (inPlace ? 1 : 0) {
+            // Otherwise the last pass would land in the wrong array: copy the source over
+            // first (in cache).
+            other.keys.update(from: keys, count: count)
+            other.values.update(from: values, count: count)
+            source = other
+            target = (keys: keys, values: values)
+        }
+        for d in 0..<digits where passes & (1 << d) != 0 {
+            let shift = low + d * digitBits
+            let offsets = counts + d * digitCount
+            var start: UInt32 = 0
+            for digit in 0..<digitCount {
+                let c = offsets[digit]
+                offsets[digit] = start
+                start &+= c
+            }
+            let sk = source.keys, sv = source.values, tk = target.keys, tv = target.values
+            for i in 0..<count {
+                let key = sk[i]
+                let digit = Int(truncatingIfNeeded: (key &>> shift) & mask)
+                let p = offsets[digit]
+                tk[Int(truncatingIfNeeded: p)] = key
+                tv[Int(truncatingIfNeeded: p)] = sv[i]
+                offsets[digit] = p &+ 1
+            }
+            swap(&source, &target)
+        }
     }
     // Now source holds the keys sorted on [low, high]; it is the target unless there
     // were no passes.

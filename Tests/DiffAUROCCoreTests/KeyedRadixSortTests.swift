@@ -217,3 +217,22 @@ private func expectPairBothModes(_ first: [UInt64], _ second: [UInt64], sourceLo
     expectPairBothModes([UInt64.max] + (0..<200_000).map { _ in 0x1234_5678_9A00_0000 | (rng.next() >> 40) },
                         (0..<40_000).map { _ in (UInt64(rng.below(5)) << 60) | (rng.next() >> 44) })
 }
+
+// Three LSD digits (ranges of `lsdThreeDigitMinimum` keys or more, in cache): sizes around
+// that threshold and the cache limit, key sets whose varying bits need the third digit,
+// fit in it exactly (narrowed), skip its middle digit, or leave runs below it.
+@Test func radixSortThreeDigitWindows() {
+    var rng = SplitMix(state: 6)
+    let m = KeyedRadixSortTuning.lsdThreeDigitMinimum
+    for n in [m - 1, m, m + 1, 5000, 16384, 21845] {
+        // 21 to 30 varying bits: three narrowed digits of 7 to 10 bits.
+        expectBothWidths((0..<n).map { _ in rng.next() >> 34 })
+        expectBothWidths((0..<n).map { _ in (rng.next() >> 43) << 5 })
+        // Varying bits at both ends only: the middle digit the same for every key.
+        expectBothWidths((0..<n).map { _ in (UInt64(rng.below(1024)) << 54) | UInt64(rng.below(1024)) })
+        // Wider than three digits with ties above and below the window.
+        expectBothWidths((0..<n).map { _ in (UInt64(rng.below(300)) << 40) | UInt64(rng.below(3)) })
+        expectBothWidths((0..<n).map { _ in ((rng.next() >> 40) << 40) | UInt64(rng.below(4)) })
+        expectBothWidths(normalKeys(n, &rng))
+    }
+}
