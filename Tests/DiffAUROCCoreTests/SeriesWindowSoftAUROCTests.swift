@@ -137,3 +137,58 @@ func seriesWindowKeepsAccuracyAtEveryMagnitude(scale: Double) throws {
     let sparse = try fastWithRoute(uniformScores(n, density: 0.01, &rng), labels, nil, temperature: 1)
     #expect(sparse.route == .window)
 }
+
+/// `nearPairCount` against a direct count of the pairs with |(a - b) / T| < C (every pair
+/// through `scaledDifference`, no window), on one thread and two: the exact count when the
+/// limit allows it, nil one below it. Clustered data so that one half of the positives can
+/// pass the limit alone, or each half stay within it while their sum does not.
+@Test(arguments: [false, true])
+func nearPairCountMatchesADirectCount(parallel: Bool) {
+    var rng = SplitMix(state: 907)
+    let t = 1.0
+    for (pc, nc, clustered) in [(1, 1, false), (0, 5, false), (7, 0, false), (300, 500, false),
+                                (400, 700, true), (5000, 9000, false)] {
+        var pos = (0..<pc).map { _ in Double.random(in: 0..<(Double(pc + nc) / 3), using: &rng) }
+        var neg = (0..<nc).map { _ in Double.random(in: 0..<(Double(pc + nc) / 3), using: &rng) }
+        if clustered {
+            // A tight cluster of both classes near the top of the first half of the positives.
+            for k in 0..<40 { pos[k] = 10 + Double(k) * 0.01 }
+            for k in 0..<60 { neg[k] = 10 + Double(k) * 0.01 }
+        }
+        pos.sort(); neg.sort()
+        var direct = 0
+        for a in pos { for b in neg where abs(scaledDifference(a, b, t)) < SeriesWindowSoftAUROC.nearDistance { direct += 1 } }
+        var half = 0
+        for a in pos[0..<(pc / 2)] { for b in neg where abs(scaledDifference(a, b, t)) < SeriesWindowSoftAUROC.nearDistance { half += 1 } }
+        pos.withUnsafeMutableBufferPointer { p in
+            neg.withUnsafeMutableBufferPointer { q in
+                let total = pc + nc
+                let work = UnsafeMutablePointer<Double>.allocate(capacity: 4 * total + 1)
+                let origins = UnsafeMutablePointer<UInt32>.allocate(capacity: total + 1)
+                defer { work.deallocate(); origins.deallocate() }
+                let scores = UnsafeMutablePointer<Double>.allocate(capacity: total + 1)
+                defer { scores.deallocate() }
+                for k in 0..<pc { scores[k] = p[k] }
+                for k in 0..<nc { scores[pc + k] = q[k] }
+                func sorted(_ offset: Int, _ count: Int) -> SortedClass {
+                    SortedClass(count: count, scores: scores + offset, mass: work + offset,
+                                origin: UnsafeMutableRawPointer(origins + offset), potentialBelow: work + total + offset,
+                                potentialAbove: work + 2 * total + offset, moments: work + 3 * total + offset,
+                                chebyshev: nil, chebyshevStride: 0)
+                }
+                let sp = sorted(0, pc), sn = sorted(pc, nc)
+                let near = { (limit: Int) in
+                    SeriesWindowSoftAUROC.nearPairCount(sp, sn, temperature: t, limit: limit, parallel: parallel)
+                }
+                #expect(near(direct) == direct, "\(pc) x \(nc)")
+                #expect(near(Int.max / 2) == direct)
+                if direct > 0 { #expect(near(direct - 1) == nil, "\(pc) x \(nc)") }
+                if clustered {
+                    // The premise: the first half alone holds most of the pairs.
+                    #expect(2 * half > direct, "half \(half) of \(direct)")
+                    #expect(near(half - 1) == nil)
+                }
+            }
+        }
+    }
+}
