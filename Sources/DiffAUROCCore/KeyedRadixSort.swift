@@ -26,6 +26,9 @@ enum KeyedRadixSortTuning {
     /// bits): at N(0, 1) scores the top 20 bits (sign, exponent and 8 mantissa bits) leave
     /// runs of several keys in the dense middle, whose sorts cost more than a third pass.
     static let lsdThreeDigitMinimum = 2048
+    /// ... unless the top digit takes at least 1 / 2^lsdTopDigitSpreadShift of its values:
+    /// then the top two digits already leave few runs (buckets of one exponent).
+    static let lsdTopDigitSpreadShift = 3
     /// Bytes of keys and values (one copy) that a range may use and still be sorted by
     /// LSD passes in cache.
     static let cacheBytes = 256 * 1024
@@ -125,7 +128,7 @@ private func keyedSort<Value>(
     let narrowed = varyingWidth <= digits * sizeDigitBits
     let digitBits = narrowed ? (varyingWidth + digits - 1) / digits : sizeDigitBits
     let digitCount = 1 << digitBits
-    let low = narrowed ? lowestVarying : high + 1 - digits * digitBits
+    let windowLow = narrowed ? lowestVarying : high + 1 - digits * digitBits
     let mask = UInt64(digitCount - 1)
     // Passes alternate between the two arrays; the first one's target is chosen so that
     // the last lands in the target.
@@ -133,7 +136,8 @@ private func keyedSort<Value>(
     var source = (keys: keys, values: values)
     // The digit counts as UInt32 (count is below the cache limit): three tables of 1024
     // take 12 KB of the table's 16.
-    table.withMemoryRebound(to: UInt32.self, capacity: 2 * T.tableCount) { counts in
+    let firstDigit = table.withMemoryRebound(to: UInt32.self, capacity: 2 * T.tableCount) { counts -> Int in
+        let low = windowLow
         counts.initialize(repeating: 0, count: digits * digitCount)
         if digits == 3 {
             for i in 0..<count {
@@ -149,9 +153,18 @@ private func keyedSort<Value>(
                 counts[digitCount + Int(truncatingIfNeeded: (key &>> digitBits) & mask)] &+= 1
             }
         }
+        // Three digits (not narrowed) whose top one takes many values: the top two leave
+        // few runs, cheaper to sort than a third pass (the keys of one exponent; the third
+        // pays where the top digit is mostly sign and exponent, as at N(0, 1) scores).
+        var firstDigit = 0
+        if digits == 3, !narrowed {
+            var used = 0
+            for digit in 0..<digitCount { used &+= counts[2 * digitCount + digit] != 0 ? 1 : 0 }
+            if used >= digitCount >> T.lsdTopDigitSpreadShift { firstDigit = 1 }
+        }
         // A digit the same for every key (or above `high`) leaves the order unchanged.
         var passes = 0, passCount = 0
-        for d in 0..<digits where low + d * digitBits <= high && (varying &>> (low + d * digitBits)) & mask != 0 {
+        for d in firstDigit..<digits where low + d * digitBits <= high && (varying &>> (low + d * digitBits)) & mask != 0 {
             passes |= 1 << d
             passCount += 1
         }
@@ -184,7 +197,9 @@ private func keyedSort<Value>(
             }
             swap(&source, &target)
         }
+        return firstDigit
     }
+    let low = windowLow + firstDigit * digitBits
     // Now source holds the keys sorted on [low, high]; it is the target unless there
     // were no passes.
     if source.keys != targetKeys {
