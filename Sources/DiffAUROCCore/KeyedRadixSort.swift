@@ -50,8 +50,9 @@ enum KeyedRadixSortTuning {
 ///    extent is found by scanning its keys (with their AND and OR, which its sort needs),
 ///    so the table is free for the recursion.
 ///  - Otherwise: a least-significant-digit sort of the top varying bits, two digits of
-///    4 to 10 bits by size, three from `lsdThreeDigitMinimum` keys (all histograms from
-///    one pass, counted in UInt32; a digit that is the same for every key is skipped),
+///    4 to 10 bits by size, three from `lsdThreeDigitMinimum` keys unless the top digit
+///    takes many values (all histograms from one pass, counted in UInt32; a digit that
+///    is the same for every key is skipped),
 ///    then the runs of keys that agree on those bits are sorted recursively on the bits
 ///    below. When every varying bit fits in the digits, they are narrowed to cover
 ///    exactly those bits and there are no runs.
