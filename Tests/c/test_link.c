@@ -4161,6 +4161,7 @@ static void test_ovr_rowsums(void) {
         double *s = (double *)malloc(sizeof(double) * RN * RS);
         double *c = (double *)malloc(sizeof(double) * RN);
         double val[RK], ref[RK];
+        int sts[RK];
         size_t r, q;
         int where;
         if (!s || !c) {
@@ -4180,7 +4181,7 @@ static void test_ovr_rowsums(void) {
             long double expected;
             s[row * RS + 4] += 1e-3;
             d = SENT;
-            CHECK_STATUS(auroc_exact_ovr_rowsums(s, RN, RK, RS, 1, c, NULL, val, st, &d),
+            CHECK_STATUS(auroc_exact_ovr_rowsums(s, RN, RK, RS, 1, c, NULL, val, sts, &d),
                          DIFFAUROC_OK, "70,000 x 10 strided");
             CHECK_STATUS(auroc_exact_ovr(s, RN, RK, RS, 1, c, NULL, ref, NULL), DIFFAUROC_OK,
                          "... auroc_exact_ovr");
