@@ -392,13 +392,14 @@ func fastSoftAUROC<I: FastSoftIndices>(
                     return r
                 }
             }
-            let windowPairs = WindowSoftAUROC.pairCount(pos, neg, temperature: temperature,
-                                                        limit: windowPairLimit(points: total))
-            // (total <= Int.max / 32, so the product cannot overflow.)
-            let windowFirst = windowPairs.map { $0 <= preferred } ?? false
+            // The window path first when its pairs number at most `preferred` (counted only
+            // that far: preferred <= windowPairLimit); else the series-window path when its
+            // near pairs are few; else the window path within its own limit (counted then).
+            let windowFirst = WindowSoftAUROC.pairCount(pos, neg, temperature: temperature, limit: preferred) != nil
             let series = !windowFirst && SeriesWindowSoftAUROC.nearPairCount(
                 pos, neg, temperature: temperature, limit: seriesWindowPairLimit(points: total)) != nil
-            if series || windowPairs != nil {
+            if windowFirst || series || WindowSoftAUROC.pairCount(pos, neg, temperature: temperature,
+                                                                  limit: windowPairLimit(points: total)) != nil {
                 if !massesFilled {
                     fillMasses(pos, samples, indices: I.self, maxWeight: positiveMax, total: positiveTotal.total)
                     fillMasses(neg, samples, indices: I.self, maxWeight: negativeMax, total: negativeTotal.total)
