@@ -137,52 +137,13 @@ enum SeriesWindowSoftAUROC {
     }
 
 
-    /// The number of (positive, negative) pairs with |x| < C, or nil if it exceeds `limit`.
-    /// Classes sorted ascending. As `WindowSoftAUROC.pairCount`: the positives are counted
-    /// in two halves, on two threads from `FastSoftParameters.parallelThreshold` points, each
-    /// half starting its window by bisection and stopping once its own count exceeds the
-    /// limit, so the answer is the same on one thread or two (`parallel` overrides the size
-    /// rule, for tests).
+    /// The number of (positive, negative) pairs with |x| < C, or nil if it exceeds `limit`:
+    /// `WindowSoftAUROC.pairCount` at distance C (two halves of the positives, on two
+    /// threads from `FastSoftParameters.parallelThreshold` points, the same answer on one
+    /// thread or two; `parallel` overrides the size rule, for tests).
     static func nearPairCount(_ pos: SortedClass, _ neg: SortedClass, temperature t: Double, limit: Int,
                               parallel: Bool? = nil) -> Int? {
-        var first = 0, second = 0
-        withUnsafeMutablePointer(to: &first) { firstCount in
-            withUnsafeMutablePointer(to: &second) { secondCount in
-                runConcurrently(inParallel: parallel ?? (pos.count + neg.count >= FastSoftParameters.parallelThreshold),
-                                with: (pos: pos, neg: neg, t: t, limit: limit, a: firstCount, b: secondCount), { c in
-                    c.a.pointee = nearPairCount(c.pos, c.neg, temperature: c.t, limit: c.limit,
-                                                range: 0..<(c.pos.count / 2)) ?? -1
-                }, { c in
-                    c.b.pointee = nearPairCount(c.pos, c.neg, temperature: c.t, limit: c.limit,
-                                                range: (c.pos.count / 2)..<c.pos.count) ?? -1
-                })
-            }
-        }
-        // (Each count is at most limit, so the sum cannot overflow.)
-        guard first >= 0, second >= 0, first + second <= limit else { return nil }
-        return first + second
-    }
-
-    /// `nearPairCount` over the positives `range`: nil as soon as their count exceeds `limit`.
-    private static func nearPairCount(_ pos: SortedClass, _ neg: SortedClass, temperature t: Double, limit: Int,
-                                      range: Range<Int>) -> Int? {
-        guard let start = range.first else { return 0 }
-        let near = CountingBounds(temperature: t, distance: nearDistance)
-        let a = pos.scores, b = neg.scores, nc = neg.count
-        // The window's ends (negatives with x >= C, with x > -C) grow with the positive's
-        // score: the half finds its first ones by bisection.
-        var lo = WindowSoftAUROC.partition(nc) { near.atLeastG(a[start], b[$0]) }
-        var hi = WindowSoftAUROC.partition(nc) { near.aboveMinusG(a[start], b[$0]) }
-        var total = 0
-        for i in range {
-            let s = a[i]
-            while lo < nc && near.atLeastG(s, b[lo]) { lo += 1 }
-            if hi < lo { hi = lo }
-            while hi < nc && near.aboveMinusG(s, b[hi]) { hi += 1 }
-            total += hi - lo
-            if total > limit { return nil }
-        }
-        return total
+        WindowSoftAUROC.pairCount(pos, neg, temperature: t, limit: limit, distance: nearDistance, parallel: parallel)
     }
 
     /// Positives `range`: writes potentialBelow (their sum of q sigmoid' over every

@@ -50,21 +50,24 @@ enum WindowSoftAUROC {
     static let estimateSamples = 64
     static let estimateMargin = 0.5
 
-    /// The number of (positive, negative) pairs with |x| < G, or nil if it exceeds
+    /// The number of (positive, negative) pairs with |x| < `distance` (G unless given; the
+    /// series-window path counts its near pairs, |x| < C, with it), or nil if it exceeds
     /// `limit`. Classes sorted ascending. The positives are counted in two halves, on two
-    /// threads from `FastSoftParameters.parallelThreshold` points: each half starts its
-    /// window by binary search and stops once its own count exceeds the limit, so the
-    /// answer is the same on one thread or two.
-    static func pairCount(_ pos: SortedClass, _ neg: SortedClass, temperature t: Double, limit: Int) -> Int? {
+    /// threads from `FastSoftParameters.parallelThreshold` points (`parallel` overrides the
+    /// size rule, for tests): each half starts its window by binary search and stops once
+    /// its own count exceeds the limit, so the answer is the same on one thread or two.
+    static func pairCount(_ pos: SortedClass, _ neg: SortedClass, temperature t: Double, limit: Int,
+                          distance: Double = FastSoftParameters.countingDistance,
+                          parallel: Bool? = nil) -> Int? {
         var first = 0, second = 0
         withUnsafeMutablePointer(to: &first) { firstCount in
             withUnsafeMutablePointer(to: &second) { secondCount in
-                runConcurrently(inParallel: pos.count + neg.count >= FastSoftParameters.parallelThreshold,
-                                with: (pos: pos, neg: neg, t: t, limit: limit, a: firstCount, b: secondCount), { c in
-                    c.a.pointee = pairCount(c.pos, c.neg, temperature: c.t, limit: c.limit,
+                runConcurrently(inParallel: parallel ?? (pos.count + neg.count >= FastSoftParameters.parallelThreshold),
+                                with: (pos: pos, neg: neg, t: t, d: distance, limit: limit, a: firstCount, b: secondCount), { c in
+                    c.a.pointee = pairCount(c.pos, c.neg, temperature: c.t, distance: c.d, limit: c.limit,
                                             range: 0..<(c.pos.count / 2)) ?? -1
                 }, { c in
-                    c.b.pointee = pairCount(c.pos, c.neg, temperature: c.t, limit: c.limit,
+                    c.b.pointee = pairCount(c.pos, c.neg, temperature: c.t, distance: c.d, limit: c.limit,
                                             range: (c.pos.count / 2)..<c.pos.count) ?? -1
                 })
             }
@@ -75,21 +78,22 @@ enum WindowSoftAUROC {
     }
 
     /// `pairCount` over the positives `range`: nil as soon as their count exceeds `limit`.
-    private static func pairCount(_ pos: SortedClass, _ neg: SortedClass, temperature t: Double, limit: Int,
-                                  range: Range<Int>) -> Int? {
-        let far = CountingBounds(temperature: t)
+    private static func pairCount(_ pos: SortedClass, _ neg: SortedClass, temperature t: Double, distance: Double,
+                                  limit: Int, range: Range<Int>) -> Int? {
         guard let start = range.first else { return 0 }
+        let bounds = CountingBounds(temperature: t, distance: distance)
         let a = pos.scores, b = neg.scores, nc = neg.count
-        // The window's ends are the counts of negatives with x >= G and with x > -G: both
-        // grow with the positive's score, so each half finds its first ones by bisection.
-        var lo = partition(nc) { far.atLeastG(a[start], b[$0]) }
-        var hi = partition(nc) { far.aboveMinusG(a[start], b[$0]) }
+        // The window's ends are the counts of negatives with x >= distance and with
+        // x > -distance: both grow with the positive's score, so each half finds its first
+        // ones by bisection.
+        var lo = partition(nc) { bounds.atLeastG(a[start], b[$0]) }
+        var hi = partition(nc) { bounds.aboveMinusG(a[start], b[$0]) }
         var total = 0
         for i in range {
             let s = a[i]
-            while lo < nc && far.atLeastG(s, b[lo]) { lo += 1 }
+            while lo < nc && bounds.atLeastG(s, b[lo]) { lo += 1 }
             if hi < lo { hi = lo }
-            while hi < nc && far.aboveMinusG(s, b[hi]) { hi += 1 }
+            while hi < nc && bounds.aboveMinusG(s, b[hi]) { hi += 1 }
             total += hi - lo
             if total > limit { return nil }
         }
