@@ -283,6 +283,23 @@ private struct BitBuckets {
 
     @inline(__always)
     func callAsFunction(_ key: UInt64) -> Int { Int(truncatingIfNeeded: (key &>> shift) & mask) }
+
+    /// The bucket of `keys[start]` as a run of bucketed keys (below `limit`): where it
+    /// ends, and which bits vary among its keys (for the bucket's own sort).
+    @inline(__always)
+    func run(_ keys: UnsafeMutablePointer<UInt64>, from start: Int, limit: Int) -> (end: Int, varying: UInt64) {
+        let head = self(keys[start])
+        var andBucket = keys[start], orBucket = andBucket
+        var end = start + 1
+        while end < limit {
+            let key = keys[end]
+            guard self(key) == head else { break }
+            andBucket &= key
+            orBucket |= key
+            end += 1
+        }
+        return (end, andBucket ^ orBucket)
+    }
 }
 
 /// The most-significant-digit pass of `keyedSort`: scatters the keys (and values) into
@@ -313,25 +330,16 @@ private func msdPass<Value>(
     }
     var bucketStart = 0
     while bucketStart < count {
-        let head = buckets(otherKeys[bucketStart])
-        var andBucket = otherKeys[bucketStart], orBucket = andBucket
-        var bucketEnd = bucketStart + 1
-        while bucketEnd < count {
-            let key = otherKeys[bucketEnd]
-            guard buckets(key) == head else { break }
-            andBucket &= key
-            orBucket |= key
-            bucketEnd += 1
-        }
+        let (bucketEnd, varying) = buckets.run(otherKeys, from: bucketStart, limit: count)
         let s = bucketStart
         if inPlace {
             // From the other array back here.
             keyedSort(otherKeys + s, otherValues + s, keys + s, values + s, keys + s, values + s,
-                      count: bucketEnd - s, varying: andBucket ^ orBucket, table: table)
+                      count: bucketEnd - s, varying: varying, table: table)
         } else {
             // The other array is the target: in place there, with the source as spare.
             keyedSort(otherKeys + s, otherValues + s, otherKeys + s, otherValues + s, keys + s, values + s,
-                      count: bucketEnd - s, varying: andBucket ^ orBucket, table: table)
+                      count: bucketEnd - s, varying: varying, table: table)
         }
         bucketStart = bucketEnd
     }
@@ -550,19 +558,10 @@ private func sortBuckets<Value>(
         : (arrays.keys, arrays.values, arrays.scratchKeys, arrays.scratchValues)
     var bucketStart = range.lowerBound
     while bucketStart < range.upperBound {
-        let head = buckets(srcK[bucketStart])
-        var andBucket = srcK[bucketStart], orBucket = andBucket
-        var bucketEnd = bucketStart + 1
-        while bucketEnd < range.upperBound {
-            let key = srcK[bucketEnd]
-            guard buckets(key) == head else { break }
-            andBucket &= key
-            orBucket |= key
-            bucketEnd += 1
-        }
+        let (bucketEnd, varying) = buckets.run(srcK, from: bucketStart, limit: range.upperBound)
         let s = bucketStart
         keyedSort(srcK + s, srcV + s, arrays.keys + s, arrays.values + s, spareK + s, spareV + s,
-                  count: bucketEnd - s, varying: andBucket ^ orBucket, table: table)
+                  count: bucketEnd - s, varying: varying, table: table)
         bucketStart = bucketEnd
     }
 }
