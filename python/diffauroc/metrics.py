@@ -485,8 +485,7 @@ def roc_auc_score(y_true: Any, y_score: Any, *, average: Optional[str] = "macro"
     if scores.ndim == 2 and scores.shape[1] > 2:
         if (y_type in ("multiclass", "binary") and multi_class == "ovr"
                 and (max_fpr is None or max_fpr == 1.0)
-                and scores.dtype in (np.float64, np.float32)
-                and "auroc_exact_ovr_rowsums" in _lib.SIGNATURES):
+                and scores.dtype in (np.float64, np.float32)):
             # one-vs-rest: the library checks the scores and bounds the rows' distance
             # from 1 while it reads them (auroc_exact_ovr_rowsums); the full check runs
             # only when that bound cannot decide, or before anything else is raised or

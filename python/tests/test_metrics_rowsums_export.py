@@ -17,9 +17,6 @@ from diffauroc import _lib, metrics
 
 skm = pytest.importorskip("sklearn.metrics")
 
-pytestmark = pytest.mark.skipif("auroc_exact_ovr_rowsums" not in _lib.SIGNATURES,
-                                reason="auroc_exact_ovr_rowsums is not declared")
-
 _dp = ctypes.POINTER(ctypes.c_double)
 _fp = ctypes.POINTER(ctypes.c_float)
 _ip = ctypes.POINTER(ctypes.c_int)
