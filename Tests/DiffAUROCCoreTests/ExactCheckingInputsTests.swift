@@ -14,19 +14,19 @@ private func isValid(_ s: [Float], _ y: [Float], _ w: [Float]) -> Bool {
     s.indices.allSatisfy { s[$0].isFinite && (y[$0] == 0 || y[$0] == 1) && w[$0].isFinite && w[$0] >= 0 }
 }
 
-@Test(arguments: [2, 3, 1000, 65_536, 70_001])
-func checkingWeightedFloat32(n: Int) throws {
-    var rng = SystemRandomNumberGenerator()
-    let s = (0..<n).map { _ in Float(Int.random(in: -300...300, using: &rng)) / 64 }  // ties
+@Test(arguments: [2, 3, 1000, 65_536, 70_001], [1 as UInt64, 2, 3])
+func checkingWeightedFloat32(n: Int, seed: UInt64) throws {
+    var rng = SplitMix(state: UInt64(n) << 8 | seed)
+    var s = (0..<n).map { _ in Float(rng.below(601) - 300) / 64 }  // ties from n = 1000 on
+    if seed == 1 { s[1] = s[0] }  // and a tie between the classes (labels 0, 1) at every n
     let y = (0..<n).map { Float($0 % 2) }
-    var w = (0..<n).map { _ in Float.random(in: 0..<2, using: &rng) }
+    var w = (0..<n).map { _ in Float(rng.next() >> 40) * 0x1p-23 }  // in [0, 2), 24 bits exact
     if n >= 4 {  // valid weights (a negative's -0.0, a positive's subnormal)
         w[2] = -0.0
         w[(n - 1) % 2 == 1 ? n - 1 : n - 2] = .leastNonzeroMagnitude
     }
-    let value = try unchecked(s, y, w)
-    #expect(value != nil)
-    #expect(try checkedExactAUROCFloat32(s, y, w) == .value(value!))
+    let value = try #require(try unchecked(s, y, w))
+    #expect(try checkedExactAUROCFloat32(s, y, w) == .value(value))
     let badWeights: [Float] = [.nan, .infinity, -.infinity, -1, -.leastNonzeroMagnitude, -.greatestFiniteMagnitude]
     for position in Set([0, n / 3, n / 2 + 1, n - 1]) where position < n {
         for bad in badWeights {

@@ -36,16 +36,17 @@ private func hvp(_ s: [Double], _ y: [Double], _ w: [Double]? = nil, temperature
     }
 }
 
-@Test func hvpFastAgreesWithPairwise() throws {
-    var generator = SystemRandomNumberGenerator()
+@Test(arguments: [1 as UInt64, 2])
+func hvpFastAgreesWithPairwise(seed: UInt64) throws {
+    var rng = SplitMix(state: seed)
     for n in [300, 2500] {
         for ratio in [1e-9, 1e-3, 0.05, 1, 100, 1e9] {
             var s = [Double](), y = [Double](), w = [Double](), v = [Double]()
             for i in 0..<n {
-                s.append(Double.random(in: -1...1, using: &generator) * (i % 7 == 0 ? 50 : 1))
+                s.append((2 * rng.unit() - 1) * (i % 7 == 0 ? 50 : 1))
                 y.append(i % 3 == 0 ? 1 : 0)
-                w.append(i % 11 == 0 ? 0 : Double.random(in: 0.1...2, using: &generator))
-                v.append(Double.random(in: -1...1, using: &generator))
+                w.append(i % 11 == 0 ? 0 : 0.1 + 1.9 * rng.unit())
+                v.append(2 * rng.unit() - 1)
             }
             let t = ratio
             let (fast, rf) = try hvp(s, y, w, temperature: t, v, 0.4 * t, method: .fast)
