@@ -185,37 +185,18 @@ func valueWithoutGradientMatches(temperature: Double) throws {
 // both classes larger than r. It must give the grid route's bits (it is that route's
 // computation without grouping the points) and so the pair sum to 1e-12.
 
-/// The fast path with the route it took; `oneCell == false` forces the grid route.
-private func fastRoute(_ scores: [Double], _ labels: [Double], _ weights: [Double]?, temperature: Double,
-                       oneCell: Bool? = nil, gradient wantGradient: Bool = true)
-    throws -> (result: SoftAUROCResult, gradient: [Double], route: FastSoftRoute)
-{
-    var gradient = [Double](repeating: .nan, count: scores.count)
-    var route = FastSoftRoute.window
-    let result = try gradient.withUnsafeMutableBufferPointer { g in
-        try withUnsafeMutablePointer(to: &route) { r in
-            try withSamples(scores, labels, weights) {
-                try fastSoftAUROC($0, temperature: temperature, gradient: wantGradient ? g : nil,
-                                  indices: NarrowSoftIndices.self,
-                                  testing: FastSoftTesting(route: r, oneCell: oneCell))
-            }
-        }
-    }
-    return (result, gradient, route)
-}
-
 /// Asserts the one-cell route, the grid route's bits (value, d/dT, every gradient; and the
 /// value-only call's value and d/dT) and, with `oracle`, 1e-12 agreement with the pair sum.
 private func expectOneCellMatches(_ scores: [Double], _ labels: [Double], _ weights: [Double]?, temperature: Double,
                                   oracle: Bool = true,
                                   sourceLocation: SourceLocation = #_sourceLocation) throws {
-    let one = try fastRoute(scores, labels, weights, temperature: temperature)
-    let grid = try fastRoute(scores, labels, weights, temperature: temperature, oneCell: false)
+    let one = try fastWithRoute(scores, labels, weights, temperature: temperature)
+    let grid = try fastWithRoute(scores, labels, weights, temperature: temperature, oneCell: false)
     #expect(one.route == .oneCell && grid.route == .cells, "\(one.route) \(grid.route)", sourceLocation: sourceLocation)
     #expect(one.result.value.bitPattern == grid.result.value.bitPattern, sourceLocation: sourceLocation)
     #expect(one.result.dTemperature.bitPattern == grid.result.dTemperature.bitPattern, sourceLocation: sourceLocation)
     #expect(one.gradient.map(\.bitPattern) == grid.gradient.map(\.bitPattern), sourceLocation: sourceLocation)
-    let valueOnly = try fastRoute(scores, labels, weights, temperature: temperature, gradient: false)
+    let valueOnly = try fastWithRoute(scores, labels, weights, temperature: temperature, gradient: false)
     #expect(valueOnly.route == .oneCell, sourceLocation: sourceLocation)
     #expect(valueOnly.result.value.bitPattern == one.result.value.bitPattern, sourceLocation: sourceLocation)
     #expect(valueOnly.result.dTemperature.bitPattern == one.result.dTemperature.bitPattern, sourceLocation: sourceLocation)
@@ -253,7 +234,7 @@ func oneCellMatchesTheGridRouteAndThePairSum(relativeTemperature: Double) throws
         let n = 400 + positives
         let labels = (0..<n).map { $0 < positives ? 1.0 : 0.0 }
         let scores = (0..<n).map { _ in Double.random(in: 0...1, using: &rng) }
-        let fast = try fastRoute(scores, labels, nil, temperature: 3)
+        let fast = try fastWithRoute(scores, labels, nil, temperature: 3)
         #expect(fast.route == (positives > FastSoftParameters.nodes ? .oneCell : .cells))
         try expectFastMatchesPairwise(scores, labels, nil, temperature: 3)
     }
@@ -262,7 +243,7 @@ func oneCellMatchesTheGridRouteAndThePairSum(relativeTemperature: Double) throws
     let scores = (0..<500).map { _ in Double.random(in: -1...1, using: &rng) }
     let span = scores.max()! - scores.min()!
     try expectOneCellMatches(scores, labels, nil, temperature: span.nextUp * (1 + 1e-15))
-    #expect(try fastRoute(scores, labels, nil, temperature: span / 1.5).route == .cells)
+    #expect(try fastWithRoute(scores, labels, nil, temperature: span / 1.5).route == .cells)
     // Ties and a weight-0 sample at the extremes (the cell's lo and hi come from weighted
     // samples only), -0.0 beside 0.0; scores near the overflow limit; subnormal scores and
     // T, where 2 / (h T) overflows and each local coordinate is a division.

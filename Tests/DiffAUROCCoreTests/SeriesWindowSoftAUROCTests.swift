@@ -6,25 +6,6 @@ import Testing
 // `fastSoftAUROC` sends down that path (asserted through the route it reports), and its
 // bits with and without the second thread.
 
-/// The fast path with its test hooks: result, gradient and the route taken.
-private func fastWithRoute(_ scores: [Double], _ labels: [Double], _ weights: [Double]?, temperature: Double,
-                           parallel: Bool? = nil, gradient wantGradient: Bool = true)
-    throws -> (result: SoftAUROCResult, gradient: [Double], route: FastSoftRoute)
-{
-    var gradient = [Double](repeating: .nan, count: scores.count)
-    var route = FastSoftRoute.cells
-    let result = try gradient.withUnsafeMutableBufferPointer { g in
-        try withUnsafeMutablePointer(to: &route) { r in
-            try withSamples(scores, labels, weights) {
-                try fastSoftAUROC($0, temperature: temperature, gradient: wantGradient ? g : nil,
-                                  indices: NarrowSoftIndices.self,
-                                  testing: FastSoftTesting(route: r, parallel: parallel))
-            }
-        }
-    }
-    return (result, gradient, route)
-}
-
 /// Asserts the series-window route and 1e-12 agreement with .pairwise; returns error / bar.
 @discardableResult
 private func expectSeriesWindowMatchesPairwise(_ scores: [Double], _ labels: [Double], _ weights: [Double]?,

@@ -225,6 +225,29 @@ func clusteredScores(_ rng: inout SplitMix, repeats: Int) -> [Double] {
     return scores
 }
 
+/// The fast path (`fastSoftAUROC`, narrow indices) with its test hooks: result, gradient
+/// (NaN where unwritten; none asked for when `gradient` is false) and the route it reports.
+/// `parallel` forces the second thread on or off, `oneCell == false` sends one-cell inputs
+/// down the grid route (`FastSoftTesting`). The route starts as `.window`; every path with
+/// pairs overwrites it.
+func fastWithRoute(_ scores: [Double], _ labels: [Double], _ weights: [Double]?, temperature: Double,
+                   parallel: Bool? = nil, oneCell: Bool? = nil, gradient wantGradient: Bool = true)
+    throws -> (result: SoftAUROCResult, gradient: [Double], route: FastSoftRoute)
+{
+    var gradient = [Double](repeating: .nan, count: scores.count)
+    var route = FastSoftRoute.window
+    let result = try gradient.withUnsafeMutableBufferPointer { g in
+        try withUnsafeMutablePointer(to: &route) { r in
+            try withSamples(scores, labels, weights) {
+                try fastSoftAUROC($0, temperature: temperature, gradient: wantGradient ? g : nil,
+                                  indices: NarrowSoftIndices.self,
+                                  testing: FastSoftTesting(route: r, parallel: parallel, oneCell: oneCell))
+            }
+        }
+    }
+    return (result, gradient, route)
+}
+
 /// The largest error of a soft AUROC result (`fast`, with its gradient) against the
 /// direct pair sum (`direct`), each divided by its bar 1e-12 x natural scale: 1 for the
 /// value, 1/T for d/dT, w_k / (T W_class) for a gradient. Also expects every gradient
