@@ -418,6 +418,10 @@ func pairSlope8(_ x: SIMD8<Double>) -> SIMD8<Double> {
 /// if a half stopped or the two counts sum to more than the limit the result is nil and
 /// nothing has been written to `gradient` (potentialBelow has been, in part). Otherwise
 /// every sum is the one computed without a limit, so the same bits.
+///
+/// The phases run on one team of two threads (`runAsTeam`, `WindowTeam`), separated by
+/// its barrier, rather than one thread started for each: at n = 10^5 and small T the
+/// whole call takes about 2 ms, and starting a thread costs about 40 us here.
 func windowSoftAUROC<I: FastSoftIndices>(
     _ pos: SortedClass, _ neg: SortedClass, indices: I.Type, temperature: Double,
     gradient: UnsafeMutableBufferPointer<Double>?, sampleCount n: Int, parallel: Bool, series: Bool,
@@ -426,49 +430,80 @@ func windowSoftAUROC<I: FastSoftIndices>(
     let partials = try ScratchBuffer<Double>(count: 4)
     defer { partials.free() }
     let part = partials.base!
-    let total = pos.count + neg.count
-    let needGradient = gradient != nil
     var pairs = (first: 0, second: 0)
-    if series {
-        runConcurrently(inParallel: parallel,
-                        with: (pos: pos, neg: neg, t: temperature, part: part, grad: needGradient), { c in
-            let r = SeriesWindowSoftAUROC.positives(c.pos, c.neg, temperature: c.t, range: 0..<(c.pos.count / 2))
-            c.part[0] = r.value; c.part[1] = r.moment
-            if c.grad { SeriesWindowSoftAUROC.negatives(c.pos, c.neg, temperature: c.t, range: 0..<(c.neg.count / 2)) }
-        }, { c in
-            let r = SeriesWindowSoftAUROC.positives(c.pos, c.neg, temperature: c.t, range: (c.pos.count / 2)..<c.pos.count)
-            c.part[2] = r.value; c.part[3] = r.moment
-            if c.grad { SeriesWindowSoftAUROC.negatives(c.pos, c.neg, temperature: c.t, range: (c.neg.count / 2)..<c.neg.count) }
-        })
-    } else {
-        // The positives first (they record their windows), then the negatives, which read
-        // every positive's window.
-        withUnsafeMutablePointer(to: &pairs) { counts in
-            runConcurrently(inParallel: parallel,
-                            with: (pos: pos, neg: neg, t: temperature, part: part, limit: pairLimit, counts: counts), { c in
-                let r = WindowSoftAUROC.positives(c.pos, c.neg, temperature: c.t, range: 0..<(c.pos.count / 2),
-                                                  limit: c.limit)
-                c.part[0] = r.value; c.part[1] = r.moment; c.counts.pointee.first = r.pairs
-            }, { c in
-                let r = WindowSoftAUROC.positives(c.pos, c.neg, temperature: c.t, range: (c.pos.count / 2)..<c.pos.count,
-                                                  limit: c.limit)
-                c.part[2] = r.value; c.part[3] = r.moment; c.counts.pointee.second = r.pairs
-            })
-        }
-        // (Each count is at most the limit, at most Int.max / 2: the sum cannot overflow.)
-        guard pairs.first >= 0, pairs.second >= 0, pairs.first + pairs.second <= pairLimit else { return nil }
-        if needGradient {
-            runConcurrently(inParallel: parallel, with: (pos: pos, neg: neg, t: temperature), { c in
-                WindowSoftAUROC.negatives(c.pos, c.neg, temperature: c.t, range: 0..<(c.neg.count / 2))
-            }, { c in
-                WindowSoftAUROC.negatives(c.pos, c.neg, temperature: c.t, range: (c.neg.count / 2)..<c.neg.count)
-            })
+    withUnsafeMutablePointer(to: &pairs) { counts in
+        var team = WindowTeam<I>(pos: pos, neg: neg, temperature: temperature, part: part, counts: counts,
+                                 gradient: gradient?.baseAddress, gradientCount: gradient?.count ?? 0,
+                                 sampleCount: n, series: series,
+                                 labels: labels, pairLimit: pairLimit)
+        withUnsafeMutablePointer(to: &team) { pointer in
+            if parallel {
+                runAsTeam(chunkCount: 2, context: UnsafeMutableRawPointer(pointer)) { raw, worker in
+                    raw.assumingMemoryBound(to: WindowTeam<I>.self).pointee.run(worker)
+                }
+            } else {
+                pointer.pointee.run(.solo(chunkCount: 2))
+            }
         }
     }
+    // (Each count is at most the limit, at most Int.max / 2: the sum cannot overflow.)
+    guard pairs.first >= 0, pairs.second >= 0, pairs.first + pairs.second <= pairLimit else { return nil }
     var value = CompensatedSum(), moment = CompensatedSum()
     value.add(part[0]); value.add(part[2])
     moment.add(part[1]); moment.add(part[3])
-    if let gradient {
+    // Clamped to [0, 1] as in `fastSoftAUROC`.
+    let v = Swift.min(Swift.max(value.total, 0), 1)
+    return SoftAUROCResult(value: v, dTemperature: -moment.total / temperature, hasPairs: true)
+}
+
+/// The work of `windowSoftAUROC` as the phases of a team of two: chunk 0 and chunk 1 are
+/// the first and second halves of each phase (on two threads, or both in order on one:
+/// the same computations either way).
+///  1. The positives' halves (window path: they record their windows and count their
+///     pairs), or the series-window path's positives and negatives halves.
+///  2. (Gradient, pairs accepted: both workers read the two counts after the barrier and
+///     take the same decision.) The window path's negatives halves, which read every
+///     positive's window; the gradient's zero entries, a half of the samples each.
+///  3. The gradient entries scattered, a half of the points each.
+private struct WindowTeam<I: FastSoftIndices> {
+    let pos: SortedClass, neg: SortedClass
+    let temperature: Double
+    /// Per chunk c: its part of sum p (value) at 2c and of the moment at 2c + 1.
+    let part: UnsafeMutablePointer<Double>
+    /// The window pairs of each chunk's positives (-1: over the limit).
+    let counts: UnsafeMutablePointer<(first: Int, second: Int)>
+    let gradient: UnsafeMutablePointer<Double>?
+    let gradientCount: Int
+    let sampleCount: Int
+    let series: Bool
+    let labels: UnsafePointer<Double>?
+    let pairLimit: Int
+
+    func run(_ worker: TeamWorker) {
+        let t = temperature
+        let pc = pos.count, nc = neg.count, total = pc + nc, n = sampleCount
+        for c in worker.chunks {
+            let positives = c == 0 ? 0..<(pc / 2) : (pc / 2)..<pc
+            if series {
+                let r = SeriesWindowSoftAUROC.positives(pos, neg, temperature: t, range: positives)
+                part[2 * c] = r.value; part[2 * c + 1] = r.moment
+                if gradient != nil {
+                    SeriesWindowSoftAUROC.negatives(pos, neg, temperature: t,
+                                                    range: c == 0 ? 0..<(nc / 2) : (nc / 2)..<nc)
+                }
+            } else {
+                // The positives first (they record their windows), then (phase 2) the
+                // negatives, which read every positive's window.
+                let r = WindowSoftAUROC.positives(pos, neg, temperature: t, range: positives, limit: pairLimit)
+                part[2 * c] = r.value; part[2 * c + 1] = r.moment
+                if c == 0 { counts.pointee.first = r.pairs } else { counts.pointee.second = r.pairs }
+            }
+        }
+        guard let g = gradient else { return }
+        worker.synchronize()
+        let pairs = counts.pointee
+        // (Each count is at most the limit, at most Int.max / 2: the sum cannot overflow.)
+        guard pairs.first >= 0, pairs.second >= 0, pairs.first + pairs.second <= pairLimit else { return }
         // Window path with every sample in a class (total == n) and few window pairs
         // (a point has a non-zero potential only if it has one: at most 2 W such points):
         // most entries are p 0 / T = +0 (positive) or -q 0 / T = -0 (negative), exactly.
@@ -477,33 +512,27 @@ func windowSoftAUROC<I: FastSoftIndices>(
         // random write for every point. (pairs.first + pairs.second <= Int.max / 2.)
         let sparse = !series && total == n && labels != nil
             && 2 * (pairs.first + pairs.second) <= total / 4
-        if total < n {
-            for k in gradient.indices { gradient[k] = 0 }
+        for c in worker.chunks {
+            if !series {
+                WindowSoftAUROC.negatives(pos, neg, temperature: t, range: c == 0 ? 0..<(nc / 2) : (nc / 2)..<nc)
+            }
+            if total < n {
+                let m = gradientCount
+                for i in c == 0 ? 0..<(m / 2) : (m / 2)..<m { g[i] = 0 }
+            } else if sparse, let labels {
+                for i in c == 0 ? 0..<(n / 2) : (n / 2)..<n { g[i] = zeroOfClass(labels[i]) }
+            }
         }
+        worker.synchronize()
         // Points 0 ..< total in class order (positives, then negatives), cut in half: the
         // two threads scatter the same number of entries (a cut by class would give them
         // 30% and 70% of the work at 30% positives). Every entry is written once, by the
         // same formula either way.
-        let g = gradient.baseAddress!
-        if sparse, let labels {
-            runConcurrently(inParallel: parallel, with: (g: g, labels: labels, half: n / 2, n: n), { c in
-                for i in 0..<c.half { c.g[i] = zeroOfClass(c.labels[i]) }
-            }, { c in
-                for i in c.half..<c.n { c.g[i] = zeroOfClass(c.labels[i]) }
-            })
+        for c in worker.chunks {
+            scatterGradient(g, pos, neg, indices: I.self, temperature: t,
+                            points: c == 0 ? 0..<(total / 2) : (total / 2)..<total, skipZero: sparse)
         }
-        runConcurrently(inParallel: parallel,
-                        with: (g: g, pos: pos, neg: neg, t: temperature, half: total / 2, sparse: sparse), { c in
-            scatterGradient(c.g, c.pos, c.neg, indices: I.self, temperature: c.t, points: 0..<c.half,
-                            skipZero: c.sparse)
-        }, { c in
-            scatterGradient(c.g, c.pos, c.neg, indices: I.self, temperature: c.t, points: c.half..<(c.pos.count + c.neg.count),
-                            skipZero: c.sparse)
-        })
     }
-    // Clamped to [0, 1] as in `fastSoftAUROC`.
-    let v = Swift.min(Swift.max(value.total, 0), 1)
-    return SoftAUROCResult(value: v, dTemperature: -moment.total / temperature, hasPairs: true)
 }
 
 /// Gradient entries of the points `points` in class order (index k < pos.count: positive
