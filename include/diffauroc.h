@@ -886,6 +886,33 @@ const char *diffauroc_version(void);
  */
 const char *diffauroc_kernels(void);
 
+/*
+ * diffauroc_release_memory: frees the large scratch blocks the library keeps between
+ * calls, and writes their total size in bytes to *released_bytes (released_bytes may be
+ * NULL). Always returns DIFFAUROC_OK.
+ *
+ * Why they are kept: a call's temporary blocks of 4 MiB and more (sort buffers, class
+ * gathers; about 4 to 50 bytes per sample) are not returned to the system when it ends
+ * but cached for the next call, which reuses a block when one is large enough (the
+ * smallest such) and otherwise frees every cached block before allocating. Fresh pages
+ * cost the kernel a page fault and a zeroing each, which on some machines takes as long as
+ * the computation; a loop of calls on data of one shape pays it once. The cache never
+ * holds more than the calls of the process needed at once, nor more than 2 GiB (the
+ * environment variable DIFFAUROC_SCRATCH_POOL_BYTES, read once, when the library first
+ * allocates such a block, sets that cap in bytes; 0 turns the cache off: every block is
+ * freed when its call ends). Cached pages are advised MADV_FREE (Linux): under memory
+ * pressure the kernel may take them back without this call. Call it when the library will
+ * not be used for a while, or before measuring the process's memory.
+ *
+ * Thread-safe: blocks in use by calls running at the same time are not touched (they are
+ * cached when those calls end). Safe in a child process after fork (the child's copies of
+ * the cached blocks are its own).
+ *
+ *   size_t freed;
+ *   diffauroc_release_memory(&freed);
+ */
+int diffauroc_release_memory(size_t *released_bytes);
+
 /* ---- second derivatives of the soft AUROC ---- */
 
 /*
