@@ -272,6 +272,9 @@ SIGNATURES: dict[str, tuple[type, list[type]]] = {
     ),
     # void *diffauroc_xla_ffi_soft_hvp(void *call_frame): XLA FFI handler of auroc_soft_hvp
     "diffauroc_xla_ffi_soft_hvp": (ctypes.c_void_p, [ctypes.c_void_p]),
+    # int diffauroc_release_memory(size_t *released_bytes): frees the large scratch blocks
+    # kept between calls (diffauroc.release_memory)
+    "diffauroc_release_memory": (_int, [_size_t_p]),
 }
 
 
