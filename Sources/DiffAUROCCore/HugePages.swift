@@ -41,7 +41,10 @@ extension ScratchBuffer {
 /// history. Here a fresh mapping takes 4 huge-page faults, and a buffer that malloc reuses
 /// from its heap (the common case in a loop: no fault at all) is as before.
 /// (posix_memalign would align too, but glibc then maps and unmaps it on every call.)
-/// Smaller buffers are plain malloc blocks. The owner calls `free()` exactly once.
+/// A large buffer's block comes from and goes back to `ScratchPool.shared`, which keeps
+/// the block (its malloc pointer and size; the aligned base follows from them) for the
+/// next call it fits. Smaller buffers are plain malloc blocks. The owner calls `free()`
+/// exactly once. The contents start undefined: write before reading.
 ///
 ///     let words = try HugePageBuffer<UInt64>(count: n)
 ///     defer { words.free() }
@@ -50,6 +53,8 @@ struct HugePageBuffer<Element: BitwiseCopyable> {
     let count: Int
     /// What malloc returned (base, or below it when aligned).
     private let allocation: UnsafeMutableRawPointer?
+    /// The size of the pool's block holding the buffer (0: a plain malloc block).
+    private let poolBytes: Int
 
     /// Throws `.allocationFailed` if the memory cannot be had (`count == 0`: none).
     init(count: Int) throws(CoreError) {
@@ -60,29 +65,42 @@ struct HugePageBuffer<Element: BitwiseCopyable> {
         if bytes == 0 {
             base = nil
             allocation = nil
+            poolBytes = 0
             return
         }
-        #if os(Linux)
         if bytes >= hugePageAdviceThreshold {
-            // The size rounded up to whole huge pages, plus one for the alignment.
+            #if os(Linux)
+            // The size rounded up to whole huge pages, in a block one huge page longer
+            // (for the alignment).
             let (padded, tooLarge) = bytes.addingReportingOverflow(2 * hugePageBytes - 1)
             guard !tooLarge else { throw .allocationFailed }
             let length = (padded - hugePageBytes) & ~(hugePageBytes - 1)
-            guard let raw = malloc(length + hugePageBytes) else { throw .allocationFailed }
-            let start = (Int(bitPattern: raw) + hugePageBytes - 1) & ~(hugePageBytes - 1)
+            let block = try ScratchPool.shared.take(bytes: length, alignment: hugePageBytes)
+            let start = (Int(bitPattern: block.raw) + hugePageBytes - 1) & ~(hugePageBytes - 1)
             let aligned = UnsafeMutableRawPointer(bitPattern: start)!
+            // Again on reuse: the block may have been a plain ScratchBuffer's.
             _ = madvise(aligned, length, MADV_HUGEPAGE)
-            allocation = raw
+            #else
+            let block = try ScratchPool.shared.take(bytes: bytes)
+            let aligned = block.raw
+            #endif
+            allocation = block.raw
+            poolBytes = block.bytes
             base = aligned.bindMemory(to: Element.self, capacity: count)
             return
         }
-        #endif
         guard let raw = malloc(bytes) else { throw .allocationFailed }
         allocation = raw
+        poolBytes = 0
         base = raw.bindMemory(to: Element.self, capacity: count)
     }
 
     func free() {
-        if let allocation { Glibc.free(allocation) }
+        guard let allocation else { return }
+        if poolBytes > 0 {
+            ScratchPool.shared.give(ScratchPool.Block(raw: allocation, bytes: poolBytes))
+        } else {
+            Glibc.free(allocation)
+        }
     }
 }

@@ -9,23 +9,37 @@ import Darwin
 /// of the trap that `Array` or `UnsafeMutablePointer.allocate` would produce.
 ///
 /// The owner must call `free()` exactly once (use `defer`). `count == 0` allocates nothing.
+/// A buffer of at least `hugePageAdviceThreshold` bytes (4 MiB) comes from and goes back to
+/// `ScratchPool.shared` (a block of an earlier call when one fits); smaller ones are plain
+/// malloc blocks. Either way its contents start undefined: write before reading.
 ///
 ///     let buf = try ScratchBuffer<Double>(count: n)
 ///     defer { buf.free() }
 struct ScratchBuffer<Element: BitwiseCopyable> {
     let base: UnsafeMutablePointer<Element>?
     let count: Int
+    /// The size of the pool's block holding the buffer (0: a plain malloc block).
+    private let poolBytes: Int
 
     init(count: Int) throws(CoreError) {
         precondition(count >= 0)
         self.count = count
         if count == 0 {
             base = nil
+            poolBytes = 0
             return
         }
         let (bytes, overflow) = count.multipliedReportingOverflow(by: MemoryLayout<Element>.stride)
-        guard !overflow, let raw = malloc(bytes) else { throw .allocationFailed }
+        guard !overflow else { throw .allocationFailed }
+        if bytes >= hugePageAdviceThreshold {
+            let block = try ScratchPool.shared.take(bytes: bytes)
+            base = block.raw.bindMemory(to: Element.self, capacity: count)
+            poolBytes = block.bytes
+            return
+        }
+        guard let raw = malloc(bytes) else { throw .allocationFailed }
         base = raw.bindMemory(to: Element.self, capacity: count)
+        poolBytes = 0
     }
 
     /// The storage as a buffer pointer (empty when `count == 0`).
@@ -34,6 +48,11 @@ struct ScratchBuffer<Element: BitwiseCopyable> {
     }
 
     func free() {
-        if let base { Glibc.free(base) }
+        guard let base else { return }
+        if poolBytes > 0 {
+            ScratchPool.shared.give(ScratchPool.Block(raw: UnsafeMutableRawPointer(base), bytes: poolBytes))
+        } else {
+            Glibc.free(base)
+        }
     }
 }
