@@ -4196,6 +4196,131 @@ static void test_ovr_rowsums(void) {
     }
 }
 
+/* ---- diffauroc_release_memory and the cache of large scratch blocks (helper "pool") ----
+ *
+ * The library keeps blocks of >= 4 MiB between calls. Checked here: release returns
+ * DIFFAUROC_OK with or without an out pointer and reports the cached bytes (at least the
+ * 8 bytes per sample of auroc_exact's sort words after a call at n = 600,000; 0 right
+ * after a release, and always 0 when DIFFAUROC_SCRATCH_POOL_BYTES=0); repeated calls
+ * that reuse the cached blocks, on other data and on other sizes, give the oracle's
+ * values; and a process that forks while another thread is calling does not deadlock or
+ * compute wrongly in the child (whose copies of the cached blocks are its own). */
+#define POOL_N ((size_t)600000)
+
+typedef struct {
+    const double *s, *y;
+    size_t n;
+    double expected;
+    volatile int stop;
+    int wrong;
+} pool_worker_args;
+
+static void *pool_worker(void *arg) {
+    pool_worker_args *a = arg;
+    while (!a->stop) {
+        double v = SENT;
+        if (auroc_exact(a->s, a->y, NULL, a->n, &v) != DIFFAUROC_OK || v != a->expected) a->wrong++;
+    }
+    return NULL;
+}
+
+/* Unweighted exact AUROC by counting, for scores that are integers in [0, levels). */
+static double pool_oracle_levels(const double *s, const double *y, size_t n, size_t levels) {
+    uint64_t *neg = calloc(levels, sizeof *neg), *pos = calloc(levels, sizeof *pos);
+    uint64_t twice_u = 0, below = 0, p = 0, q = 0;
+    size_t i;
+    if (!neg || !pos) {
+        fprintf(stderr, "out of memory in the pool oracle\n");
+        exit(2);
+    }
+    for (i = 0; i < n; i++) {
+        if (y[i] == 1) pos[(size_t)s[i]]++, p++;
+        else neg[(size_t)s[i]]++, q++;
+    }
+    for (i = 0; i < levels; i++) {
+        twice_u += pos[i] * (2 * below + neg[i]);
+        below += neg[i];
+    }
+    free(neg), free(pos);
+    return (double)twice_u / (double)(2 * p * q); /* both < 2^53: correctly rounded */
+}
+
+static void test_release_memory(void) {
+    const char *env = getenv("DIFFAUROC_SCRATCH_POOL_BYTES");
+    const int pool_off = env && strcmp(env, "0") == 0;
+    const size_t sizes[] = {POOL_N, POOL_N / 2 + 1, POOL_N - 3, POOL_N};
+    double *s = xmalloc_doubles(POOL_N), *y = xmalloc_doubles(POOL_N);
+    size_t released = 12345, i, k;
+    char what[200];
+    group = "release memory";
+    CHECK_STATUS(diffauroc_release_memory(NULL), DIFFAUROC_OK, "release_memory(NULL)");
+    CHECK_STATUS(diffauroc_release_memory(&released), DIFFAUROC_OK, "release_memory(&n)");
+    CHECK(released == 0, "release_memory: 0 bytes right after a release");
+
+    /* Other data and other sizes in turn, the blocks of each call cached for the next. */
+    for (k = 0; k < sizeof sizes / sizeof sizes[0]; k++) {
+        const size_t n = sizes[k], levels = k % 2 ? 1000 : 2000003;
+        double v = SENT;
+        for (i = 0; i < n; i++) {
+            y[i] = rng_next() % 3 == 0;
+            s[i] = (double)(rng_next() % levels);
+        }
+        CHECK_STATUS(auroc_exact(s, y, NULL, n, &v), DIFFAUROC_OK, "pool: auroc_exact");
+        snprintf(what, sizeof what, "pool: auroc_exact call %zu (n = %zu, %zu levels) == counting oracle",
+                 k + 1, n, levels);
+        CHECK(v == pool_oracle_levels(s, y, n, levels), what);
+    }
+    released = 0;
+    CHECK_STATUS(diffauroc_release_memory(&released), DIFFAUROC_OK, "release_memory after calls");
+    snprintf(what, sizeof what, "release_memory after auroc_exact at n = 600,000: %zu bytes "
+             "(expected >= 4.8 MB; 0 when DIFFAUROC_SCRATCH_POOL_BYTES=0)", released);
+    CHECK(pool_off ? released == 0 : released >= POOL_N * 8, what);
+    CHECK_STATUS(diffauroc_release_memory(&released), DIFFAUROC_OK, "release_memory again");
+    CHECK(released == 0, "release_memory: nothing left after a release");
+
+    /* fork while another thread calls (and so takes and gives blocks) */
+    if (!under_valgrind) {
+        pool_worker_args a;
+        pthread_t thread;
+        int round, children_ok = 0, children = 0, started;
+        a.s = s, a.y = y, a.n = POOL_N, a.stop = 0, a.wrong = 0;
+        a.expected = pool_oracle_levels(s, y, POOL_N, 2000003); /* the data of the last call */
+        started = pthread_create(&thread, NULL, pool_worker, &a) == 0;
+        for (round = 0; started && round < 12; round++) {
+            int status = 0;
+            pid_t pid;
+            fflush(stdout);
+            pid = fork();
+            if (pid < 0) break;
+            if (pid == 0) {
+                double v = SENT;
+                size_t freed = 0;
+                alarm(60); /* a deadlocked child dies of SIGALRM instead of hanging the test */
+                if (auroc_exact(s, y, NULL, POOL_N, &v) != DIFFAUROC_OK || v != a.expected) _exit(3);
+                if (diffauroc_release_memory(&freed) != DIFFAUROC_OK) _exit(4);
+                if (auroc_exact(s, y, NULL, POOL_N, &v) != DIFFAUROC_OK || v != a.expected) _exit(5);
+                _exit(0);
+            }
+            children++;
+            if (waitpid(pid, &status, 0) == pid && WIFEXITED(status) && WEXITSTATUS(status) == 0)
+                children_ok++;
+            usleep(3000);
+        }
+        if (started) {
+            a.stop = 1;
+            pthread_join(thread, NULL);
+            snprintf(what, sizeof what, "pool: fork during calls on another thread: %d of %d "
+                     "children computed the oracle's value, released and computed again",
+                     children_ok, children);
+            CHECK(children > 0 && children_ok == children, what);
+            CHECK(a.wrong == 0, "pool: the calling thread's values during the forks");
+        } else {
+            printf("SKIP pool fork: pthread_create failed\n");
+        }
+    }
+    free(s), free(y);
+}
+
 int main(void) {
     verbose = getenv("DIFFAUROC_TEST_VERBOSE") != NULL;
     under_valgrind = getenv("DIFFAUROC_TEST_VALGRIND") != NULL;
@@ -4240,6 +4365,7 @@ int main(void) {
     test_no_memory();
     test_columns_no_memory();
     test_threads();
+    test_release_memory();
 
     printf("%d passed, %d failed\n", n_passed, n_failed);
     return n_failed == 0 ? 0 : 1;
