@@ -15,6 +15,13 @@
  * (a Swift "Fatal error" would be reported by the parent as a signal). It returns 0 when
  * the child exited normally with a whole report in *out, otherwise the child's wait
  * status (never 0) or -1 when pipe or fork failed.
+ *
+ * The library keeps its large scratch blocks (4 MiB and more) between calls (see
+ * diffauroc_release_memory in diffauroc.h): a call after a warm one would take them from
+ * that cache and never ask malloc, so neither its count nor its failing k would cover
+ * them. So both shim_count_allocations and the child of shim_run_failing release the
+ * cache (unarmed) before the call: every block the call needs is malloc'd, as in a fresh
+ * process. Include diffauroc.h before this file.
  */
 #ifndef DIFFAUROC_TEST_ALLOC_SHIM_H
 #define DIFFAUROC_TEST_ALLOC_SHIM_H
@@ -70,6 +77,7 @@ int posix_memalign(void **out, size_t alignment, size_t n) {
 static long shim_count_allocations(void (*call)(int, void *), int which, void *out) {
     shim_count = 0;
     shim_fail_at = 0;
+    diffauroc_release_memory(NULL);
     call(which, out);
     return shim_count;
 }
@@ -92,6 +100,7 @@ static int shim_run_failing(long k, void (*call)(int, void *), int which, void *
         if (!freopen("/dev/null", "w", stderr)) _exit(5);
         shim_count = 0;
         shim_fail_at = k;
+        diffauroc_release_memory(NULL);
         call(which, out);
         if (write(fds[1], out, size) != (ssize_t)size) _exit(3);
         _exit(0);
