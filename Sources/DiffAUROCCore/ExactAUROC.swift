@@ -240,45 +240,47 @@ extension ExactSampleSource where Masses == DoubleMasses {
     }
 }
 
-private struct UnweightedSource<Score: OrderKeyed>: ExactSampleSource {
-    let scores: UnsafeBufferPointer<Score>
-    let labels: UnsafeBufferPointer<Score>
-    typealias Word = Score.OrderKey
-    typealias Masses = DoubleMasses
-    static var isWeighted: Bool { false }
-    var count: Int { scores.count }
-    @inline(__always) func isIncluded(_ i: Int) -> Bool { true }
-    @inline(__always) func key(_ i: Int) -> Score.OrderKey { scores[i].orderKey }
-    @inline(__always) func classBit(_ i: Int) -> Int { labels[i].classBit }
-    @inline(__always) func weight(_ i: Int) -> Double { 1 }
+extension ExactSampleSource where Value == NoValue {
+    /// Nothing travels beside the word (unweighted, or the weight carried in the word).
     @inline(__always) func value(_ i: Int, positiveFactor: Double, negativeFactor: Double) -> NoValue {
         NoValue()
     }
+}
+
+/// Samples without weights: every one included, with weight 1; the word is the key above
+/// the class bit, with nothing beside it.
+private protocol UnweightedSampleSource: ExactSampleSource
+where Word == Key, Value == NoValue, Masses == DoubleMasses {}
+
+extension UnweightedSampleSource {
+    static var isWeighted: Bool { false }
+    @inline(__always) func isIncluded(_ i: Int) -> Bool { true }
+    @inline(__always) func weight(_ i: Int) -> Double { 1 }
+}
+
+private struct UnweightedSource<Score: OrderKeyed>: UnweightedSampleSource {
+    let scores: UnsafeBufferPointer<Score>
+    let labels: UnsafeBufferPointer<Score>
+    var count: Int { scores.count }
+    @inline(__always) func key(_ i: Int) -> Score.OrderKey { scores[i].orderKey }
+    @inline(__always) func classBit(_ i: Int) -> Int { labels[i].classBit }
 }
 
 /// One-vs-rest without 0/1 labels: sample i is positive when `codes[i] == positive` (the
 /// class as a byte). The same keys and class bits as `UnweightedSource` on the 0/1 labels
 /// `codes[i] == positive ? 1 : 0`, so the same words, sort and sweep: the same bits. Reads
 /// 1 byte a sample for the class instead of the label's 8 (4 for float32).
-private struct ClassCodeSource<Score: OrderKeyed>: ExactSampleSource {
+private struct ClassCodeSource<Score: OrderKeyed>: UnweightedSampleSource {
     let scores: UnsafeBufferPointer<Score>
     let codes: UnsafeBufferPointer<UInt8>
     let positive: UInt8
-    typealias Word = Score.OrderKey
-    typealias Masses = DoubleMasses
-    static var isWeighted: Bool { false }
     var count: Int { scores.count }
-    @inline(__always) func isIncluded(_ i: Int) -> Bool { true }
     @inline(__always) func key(_ i: Int) -> Score.OrderKey { scores[i].orderKey }
     /// 1 when `codes[i] == positive`, else 0, in arithmetic (x - 1 wraps to 2^32 - 1 only
     /// for x = 0, and x < 256): a comparison here compiled to a branch, and phase 1's loop
     /// did not vectorize.
     @inline(__always) func classBit(_ i: Int) -> Int { Int(Self.isZero(codes[i] ^ positive)) }
     @inline(__always) static func isZero(_ x: UInt8) -> UInt32 { (UInt32(x) &- 1) &>> 31 }
-    @inline(__always) func weight(_ i: Int) -> Double { 1 }
-    @inline(__always) func value(_ i: Int, positiveFactor: Double, negativeFactor: Double) -> NoValue {
-        NoValue()
-    }
     /// The default's sums in local accumulators (a loop that vectorizes; the default's
     /// did not with byte classes: measured 2688 -> 3563 perf samples for phases 1-3 at
     /// n = 10^6, k = 10), then the prefix histogram in a second loop over the block (in
@@ -305,21 +307,13 @@ private struct ClassCodeSource<Score: OrderKeyed>: ExactSampleSource {
 }
 
 /// `UnweightedSource` on inputs not yet validated.
-private struct CheckingUnweightedSource<Score: OrderKeyed>: ExactSampleSource {
+private struct CheckingUnweightedSource<Score: OrderKeyed>: UnweightedSampleSource {
     let scores: UnsafeBufferPointer<Score>
     let labels: UnsafeBufferPointer<Score>
-    typealias Word = Score.OrderKey
-    typealias Masses = DoubleMasses
-    static var isWeighted: Bool { false }
     static var checksInputs: Bool { true }
     var count: Int { scores.count }
-    @inline(__always) func isIncluded(_ i: Int) -> Bool { true }
     @inline(__always) func key(_ i: Int) -> Score.OrderKey { scores[i].orderKey }
     @inline(__always) func classBit(_ i: Int) -> Int { labels[i].classBit }
-    @inline(__always) func weight(_ i: Int) -> Double { 1 }
-    @inline(__always) func value(_ i: Int, positiveFactor: Double, negativeFactor: Double) -> NoValue {
-        NoValue()
-    }
     @inline(__always) func invalid(_ i: Int) -> Int {
         let y = labels[i]
         return (scores[i].isFinite ? 0 : 1) | ((y == 0 ? 0 : 1) & (y == 1 ? 0 : 1))
@@ -358,6 +352,7 @@ private struct PackedWeightedSource: ExactSampleSource {
     let labels: UnsafeBufferPointer<Float>
     let weights: UnsafeBufferPointer<Float>
     typealias Word = UInt64
+    typealias Value = NoValue
     typealias Masses = PackedFloatMasses
     static var isWeighted: Bool { true }
     static var ignoredLowBits: Int { 32 }
@@ -366,9 +361,6 @@ private struct PackedWeightedSource: ExactSampleSource {
     @inline(__always) func key(_ i: Int) -> UInt32 { scores[i].orderKey }
     @inline(__always) func classBit(_ i: Int) -> Int { labels[i].classBit }
     @inline(__always) func weight(_ i: Int) -> Double { weights[i].doubleValue }
-    @inline(__always) func value(_ i: Int, positiveFactor: Double, negativeFactor: Double) -> NoValue {
-        NoValue()
-    }
     @inline(__always)
     func word(_ i: Int, shiftedKey: UInt32, positiveFactor: Double, negativeFactor: Double) -> UInt64 {
         UInt64(shiftedKey) &<< 32 | UInt64(weights[i].bitPattern) &<< 1
@@ -425,6 +417,7 @@ private struct PackedWeightedSource: ExactSampleSource {
 private struct CheckingPackedWeightedSource: ExactSampleSource {
     let packed: PackedWeightedSource
     typealias Word = UInt64
+    typealias Value = NoValue
     typealias Masses = PackedFloatMasses
     static var isWeighted: Bool { true }
     static var checksInputs: Bool { true }
@@ -434,9 +427,6 @@ private struct CheckingPackedWeightedSource: ExactSampleSource {
     @inline(__always) func key(_ i: Int) -> UInt32 { packed.key(i) }
     @inline(__always) func classBit(_ i: Int) -> Int { packed.classBit(i) }
     @inline(__always) func weight(_ i: Int) -> Double { packed.weight(i) }
-    @inline(__always) func value(_ i: Int, positiveFactor: Double, negativeFactor: Double) -> NoValue {
-        NoValue()
-    }
     @inline(__always)
     func word(_ i: Int, shiftedKey: UInt32, positiveFactor: Double, negativeFactor: Double) -> UInt64 {
         packed.word(i, shiftedKey: shiftedKey, positiveFactor: positiveFactor,
@@ -485,6 +475,7 @@ private struct PackedDoubleWeightedSource: ExactSampleSource {
     let labels: UnsafeBufferPointer<Double>
     let weights: UnsafeBufferPointer<Double>
     typealias Word = UInt128
+    typealias Value = NoValue
     typealias Masses = PackedDoubleMasses
     static var isWeighted: Bool { true }
     static var ignoredLowBits: Int { 64 }
@@ -493,9 +484,6 @@ private struct PackedDoubleWeightedSource: ExactSampleSource {
     @inline(__always) func key(_ i: Int) -> UInt64 { scores[i].orderKey }
     @inline(__always) func classBit(_ i: Int) -> Int { labels[i].classBit }
     @inline(__always) func weight(_ i: Int) -> Double { weights[i] }
-    @inline(__always) func value(_ i: Int, positiveFactor: Double, negativeFactor: Double) -> NoValue {
-        NoValue()
-    }
     @inline(__always)
     func word(_ i: Int, shiftedKey: UInt64, positiveFactor: Double, negativeFactor: Double) -> UInt128 {
         let y = Double(classBit(i))
