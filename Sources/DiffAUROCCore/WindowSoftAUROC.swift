@@ -140,39 +140,102 @@ enum WindowSoftAUROC {
     /// their part of sum p (M + window sigmoid) and of sum p x sigmoid', and the number of
     /// their window pairs (as `pairCount` counts them over `range`), or pairs = -1 as soon
     /// as that number exceeds `limit` (then the sums are incomplete and not to be used).
+    /// Records each positive's window in windowStart/windowEnd, and uses the negatives'
+    /// windowStart (a range from 0) or windowEnd (any other) as scratch.
+    ///
+    /// Three passes, so that the one over the positives has no branch that depends on the
+    /// data (at small T the windows are empty and a positive costed two mispredicted loop
+    /// exits):
+    ///  1. the window ends [lo, hi) of every positive (`advance`: eight negatives compared
+    ///     at once, the same decisions as `CountingBounds`), counting the pairs;
+    ///  2. M at each lo in the range used: the compensated sum of the masses below it, in
+    ///     index order, as the running sum gives it (the sum of q[0 ..< lo] added in
+    ///     order, whatever the range's first lo: the same bits);
+    ///  3. the windows' sums and the totals.
+    /// hi is advanced from the previous positive's hi rather than from max(hi, lo): the
+    /// same index, as x > -G holds wherever x >= G does (so below lo) and both decisions
+    /// are monotone in the negative's and in the positive's score; the two advances then
+    /// do not wait on each other.
     static func positives(_ pos: SortedClass, _ neg: SortedClass, temperature t: Double,
                           range: Range<Int>, limit: Int) -> (value: Double, moment: Double, pairs: Int) {
         let far = CountingBounds(temperature: t)
         var value = CompensatedSum(), moment = CompensatedSum()
         guard let first = range.first else { return (0, 0, 0) }
         let a = pos.scores, b = neg.scores, q = neg.mass, nc = neg.count
-        var lo = partition(nc) { far.atLeastG(a[first], b[$0]) }
-        var below = CompensatedSum()
-        for j in 0..<lo { below.add(q[j]) }
-        var hi = lo
+        let windowStart = pos.windowStart, windowEnd = pos.windowEnd
+        let firstLo = partition(nc) { far.atLeastG(a[first], b[$0]) }
+        var lo = firstLo
+        var hi = partition(nc) { far.aboveMinusG(a[first], b[$0]) }
         var pairs = 0
         for i in range {
             let s = a[i]
-            while lo < nc && far.atLeastG(s, b[lo]) {
-                below.add(q[lo])
-                lo += 1
+            lo = advance(lo, s, b, count: nc, threshold: far.threshold, atLeastG: true) {
+                far.atLeastG(s, $0)
             }
-            if hi < lo { hi = lo }
-            while hi < nc && far.aboveMinusG(s, b[hi]) { hi += 1 }
+            hi = advance(hi, s, b, count: nc, threshold: far.threshold, atLeastG: false) {
+                far.aboveMinusG(s, $0)
+            }
             // (pairs <= limit before the addition and hi - lo <= nc <= Int.max / 32: no
             // overflow for a limit <= Int.max / 2, as the callers' are.)
             pairs += hi - lo
             if pairs > limit { return (0, 0, -1) }
-            pos.windowStart[i] = Double(bitPattern: UInt64(truncatingIfNeeded: lo))
-            pos.windowEnd[i] = Double(bitPattern: UInt64(truncatingIfNeeded: hi))
+            windowStart[i] = Double(bitPattern: UInt64(truncatingIfNeeded: lo))
+            windowEnd[i] = Double(bitPattern: UInt64(truncatingIfNeeded: hi))
+        }
+        // M at lo for lo in firstLo ..< lastLo, and at lastLo.
+        let lastLo = lo
+        let below = range.lowerBound == 0 ? neg.windowStart : neg.windowEnd
+        var running = CompensatedSum()
+        for j in 0..<firstLo { running.add(q[j]) }
+        for j in firstLo..<lastLo {
+            below[j] = running.total
+            running.add(q[j])
+        }
+        let lastBelow = running.total
+        for i in range {
+            let lo = Int(truncatingIfNeeded: windowStart[i].bitPattern)
+            let hi = Int(truncatingIfNeeded: windowEnd[i].bitPattern)
             var sv = 0.0, ss = 0.0, sm = 0.0
-            if hi > lo { (sv, ss, sm) = positiveWindow(s, b, q, from: lo, to: hi, count: nc, temperature: t) }
+            if hi > lo { (sv, ss, sm) = positiveWindow(a[i], b, q, from: lo, to: hi, count: nc, temperature: t) }
+            let m = lo == lastLo ? lastBelow : below[lo]
             let p = pos.mass[i]
-            value.add(p * (below.total + sv))
+            value.add(p * (m + sv))
             if sm != 0 { moment.add(p * sm) }
             pos.potentialBelow[i] = ss
         }
         return (value.total, moment.total, pairs)
+    }
+
+    /// The first index k >= `from` (at most `count`) with !decision(b[k]), for a decision
+    /// that is true then false along b: `CountingBounds.atLeastG` (`atLeastG`) or
+    /// `aboveMinusG` of the positive's score s against each negative. Eight negatives at
+    /// a time while their differences d = s - b are finite: then the decision is the
+    /// comparison of d with +-D (D = threshold > 0, or +infinity), as in
+    /// `CountingBounds`, and the number of lanes where it holds is the advance (a prefix
+    /// of the eight). Otherwise (the array's last seven, or an infinite difference) one
+    /// by one with `decision`.
+    /// The comparisons are read off sign bits (the vector comparison operators compiled
+    /// to a loop over the lanes): for finite d, the rounded d - D has the sign of the
+    /// exact difference and is +0 when d = D, so d >= D exactly when its sign bit is
+    /// clear; likewise d > -D exactly when -D - d has its sign bit set (+0 at d = -D).
+    /// (With D = +infinity: d - D = -infinity, never >= D; -D - d = -infinity, always
+    /// > -D.)
+    @inline(__always)
+    private static func advance(_ from: Int, _ s: Double, _ b: UnsafeMutablePointer<Double>, count: Int,
+                                threshold: Double, atLeastG: Bool, _ decision: (Double) -> Bool) -> Int {
+        var k = from
+        let score = SIMD8<Double>(repeating: s), bound = SIMD8<Double>(repeating: threshold)
+        while k + 8 <= count {
+            let d = score - load8(b + k)
+            guard allFinite8(d) else { break }
+            let signs = unsafeBitCast(atLeastG ? d - bound : -bound - d, to: SIMD8<UInt64>.self) &>> 63
+            let negative = Int(truncatingIfNeeded: signs.wrappedSum())
+            let lanes = atLeastG ? 8 - negative : negative
+            k += lanes
+            if lanes < 8 { return k }
+        }
+        while k < count && decision(b[k]) { k += 1 }
+        return k
     }
 
     /// Negatives `range`: writes potentialBelow (their sum of p sigmoid'), from the
