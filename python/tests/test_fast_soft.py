@@ -10,7 +10,6 @@ The library is the file the installed package loads (its bundled .so, or
 $DIFFAUROC_LIBRARY), called through ctypes directly.
 """
 
-import ctypes
 import math
 import pathlib
 
@@ -18,39 +17,15 @@ import numpy as np
 import pytest
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
-# The library the installed package loads (the bundled .so, or $DIFFAUROC_LIBRARY).
-from diffauroc._lib import path as LIBRARY  # noqa: E402
+from library_support import LIBRARY, soft_grad, soft_grad_library  # noqa: E402
 BAR = 1e-12
 WORST = {"ratio": 0.0, "case": None}
 
 
 @pytest.fixture(scope="module")
 def lib():
-    handle = ctypes.CDLL(str(LIBRARY))
-    dp = ctypes.POINTER(ctypes.c_double)
-    handle.auroc_soft_grad.argtypes = [dp, dp, dp, ctypes.c_size_t, ctypes.c_double, dp, dp, dp]
-    handle.auroc_soft_grad.restype = ctypes.c_int
-    yield handle
+    yield soft_grad_library()
     print(f"\nworst error / bar over all fast-soft cases: {WORST['ratio']:.3e} ({WORST['case']})")
-
-
-def library_soft_grad(lib, scores, labels, weights, temperature):
-    scores = np.ascontiguousarray(scores, dtype=np.float64)
-    labels = np.ascontiguousarray(labels, dtype=np.float64)
-    n = scores.size
-    grad = np.empty(n)
-    value = ctypes.c_double()
-    dtemp = ctypes.c_double()
-    dp = ctypes.POINTER(ctypes.c_double)
-    w = None
-    if weights is not None:
-        weights = np.ascontiguousarray(weights, dtype=np.float64)
-        w = weights.ctypes.data_as(dp)
-    status = lib.auroc_soft_grad(scores.ctypes.data_as(dp), labels.ctypes.data_as(dp), w, n,
-                                 temperature, ctypes.byref(value), grad.ctypes.data_as(dp),
-                                 ctypes.byref(dtemp))
-    assert status == 0, status
-    return value.value, grad, dtemp.value
 
 
 def _scaled_difference(a, b, temperature):
@@ -109,7 +84,7 @@ def oracle_soft_grad(scores, labels, weights, temperature, chunk=2048):
 
 
 def check(lib, name, scores, labels, weights, temperature):
-    value, grad, dtemp = library_soft_grad(lib, scores, labels, weights, temperature)
+    value, grad, dtemp = soft_grad(lib, scores, labels, weights, temperature)
     o_value, o_grad, o_dtemp, wp, wn = oracle_soft_grad(scores, labels, weights, temperature)
     labels = np.asarray(labels, dtype=np.float64)
     w = np.ones(len(labels)) if weights is None else np.asarray(weights, dtype=np.float64)
@@ -226,9 +201,9 @@ def test_concurrent_calls_are_bitwise_identical(lib, t):
     n = 200_000
     labels = labels_for(rng, n)
     scores = rng.normal(size=n) + labels
-    alone = library_soft_grad(lib, scores, labels, None, t)
+    alone = soft_grad(lib, scores, labels, None, t)
     with ThreadPoolExecutor(max_workers=4) as pool:
-        results = list(pool.map(lambda _: library_soft_grad(lib, scores, labels, None, t), range(8)))
+        results = list(pool.map(lambda _: soft_grad(lib, scores, labels, None, t), range(8)))
     for value, grad, dtemp in results:
         assert value == alone[0] and dtemp == alone[2]
         assert np.array_equal(grad, alone[1])

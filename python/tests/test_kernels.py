@@ -14,10 +14,8 @@ import os
 import subprocess
 import sys
 
-import numpy as np
-import pytest
-
 from diffauroc import _lib
+from library_support import assert_both_builds_give_the_same_bits
 
 # Runs in each child process: computes every case and saves the results to argv[1].
 CHILD = r"""
@@ -56,17 +54,6 @@ np.savez(sys.argv[1], **results)
 """
 
 
-def _run_child(tmp_path, kernels_variable):
-    env = dict(os.environ)
-    env.pop("DIFFAUROC_KERNELS", None)
-    if kernels_variable is not None:
-        env["DIFFAUROC_KERNELS"] = kernels_variable
-    out = tmp_path / f"results-{kernels_variable or 'auto'}.npz"
-    subprocess.run([sys.executable, "-c", CHILD, str(out)], env=env, check=True, timeout=600)
-    with np.load(out) as data:
-        return {key: data[key] for key in data.files}
-
-
 def test_baseline_variable_selects_the_sse2_build(tmp_path):
     env = dict(os.environ, DIFFAUROC_KERNELS="baseline")
     code = "from diffauroc import _lib; print(_lib.kernels())"
@@ -76,14 +63,5 @@ def test_baseline_variable_selects_the_sse2_build(tmp_path):
 
 
 def test_both_builds_compute_the_same_bits(tmp_path):
-    auto = _run_child(tmp_path, None)
-    baseline = _run_child(tmp_path, "baseline")
-    assert str(baseline["kernels"]) == "x86-64"
-    if str(auto["kernels"]) != "x86-64-v3":
-        pytest.skip(f"this CPU runs only the {auto['kernels']} build: nothing to compare")
-    assert set(auto) == set(baseline)
-    cases = sorted(key for key in auto if key != "kernels")
-    assert len(cases) == 7 * 2 * 6 * 2 + 5 * 2 * 2 * 2  # every case of CHILD ran
-    differing = [key for key in cases
-                 if auto[key].tobytes() != baseline[key].tobytes()]
-    assert not differing, f"{len(differing)} of {len(cases)} cases differ, e.g. {differing[:5]}"
+    assert_both_builds_give_the_same_bits(CHILD, tmp_path, "results",
+                                          7 * 2 * 6 * 2 + 5 * 2 * 2 * 2)

@@ -7,10 +7,6 @@ the same bits from both builds of the core (x86-64 and x86-64-v3, as test_kernel
 """
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-
 import numpy as np
 import pytest
 
@@ -18,6 +14,7 @@ import diffauroc
 import oracle
 from checks import assert_soft_close
 from diffauroc import _lib
+from library_support import assert_both_builds_give_the_same_bits
 
 
 def _uniform(n, density, positive_rate, seed):
@@ -79,24 +76,5 @@ np.savez(sys.argv[1], **results)
 """
 
 
-def _run_child(tmp_path, kernels_variable):
-    env = dict(os.environ)
-    env.pop("DIFFAUROC_KERNELS", None)
-    if kernels_variable is not None:
-        env["DIFFAUROC_KERNELS"] = kernels_variable
-    out = tmp_path / f"middle-{kernels_variable or 'auto'}.npz"
-    subprocess.run([sys.executable, "-c", CHILD, str(out)], env=env, check=True, timeout=600)
-    with np.load(out) as data:
-        return {key: data[key] for key in data.files}
-
-
 def test_both_builds_compute_the_same_bits(tmp_path):
-    auto = _run_child(tmp_path, None)
-    baseline = _run_child(tmp_path, "baseline")
-    assert str(baseline["kernels"]) == "x86-64"
-    if str(auto["kernels"]) != "x86-64-v3":
-        pytest.skip(f"this CPU runs only the {auto['kernels']} build: nothing to compare")
-    cases = sorted(key for key in auto if key != "kernels")
-    assert len(cases) == 2 * 2 * 2 and set(auto) == set(baseline)
-    differing = [key for key in cases if auto[key].tobytes() != baseline[key].tobytes()]
-    assert not differing, f"{len(differing)} of {len(cases)} cases differ: {differing}"
+    assert_both_builds_give_the_same_bits(CHILD, tmp_path, "middle", 2 * 2 * 2)

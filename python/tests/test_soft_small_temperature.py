@@ -8,38 +8,20 @@ Also: below and above the library's two-thread threshold (2^16 samples) the resu
 with the oracle, and a repeated call gives the same bits.
 """
 
-import ctypes
 import math
 
 import numpy as np
 import pytest
 
 import oracle
-from diffauroc._lib import path as LIBRARY
+from library_support import soft_grad, soft_grad_library
 
 BAR = 1e-12
 
 
 @pytest.fixture(scope="module")
 def lib():
-    handle = ctypes.CDLL(str(LIBRARY))
-    dp = ctypes.POINTER(ctypes.c_double)
-    handle.auroc_soft_grad.argtypes = [dp, dp, dp, ctypes.c_size_t, ctypes.c_double, dp, dp, dp]
-    handle.auroc_soft_grad.restype = ctypes.c_int
-    return handle
-
-
-def soft_grad(lib, scores, labels, weights, temperature):
-    dp = ctypes.POINTER(ctypes.c_double)
-    scores = np.ascontiguousarray(scores, dtype=np.float64)
-    labels = np.ascontiguousarray(labels, dtype=np.float64)
-    grad = np.empty(scores.size)
-    value, dtemp = ctypes.c_double(), ctypes.c_double()
-    w = None if weights is None else np.ascontiguousarray(weights, dtype=np.float64).ctypes.data_as(dp)
-    status = lib.auroc_soft_grad(scores.ctypes.data_as(dp), labels.ctypes.data_as(dp), w, scores.size,
-                                 temperature, ctypes.byref(value), grad.ctypes.data_as(dp), ctypes.byref(dtemp))
-    assert status == 0, status
-    return value.value, grad, dtemp.value
+    return soft_grad_library()
 
 
 def expect_matches_oracle(lib, scores, labels, weights, temperature):
