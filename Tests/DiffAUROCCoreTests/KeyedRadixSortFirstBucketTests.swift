@@ -1,0 +1,82 @@
+import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
+@testable import DiffAUROCCore
+
+// The keyed radix sort's LSD route for the buckets of a call's first MSD pass up to
+// `firstBucketCacheBytes` (KeyedRadixSort.swift), against an independent stable sort:
+// Swift's sort of (key, index) pairs by key then index. The sets are built so that the
+// first pass leaves buckets on both sides of that limit (43,690 keys with UInt32 values,
+// 32,768 with UInt64), and N(0, 1) scores whose first-pass buckets (sign and top exponent
+// bits) are about half of the keys, with runs below the LSD window.
+
+private func sortedLikeReference<Value: FixedWidthInteger>(_ keys: [UInt64], as _: Value.Type) -> Int? {
+    let n = keys.count
+    var k = keys
+    var v = (0..<n).map { Value(truncatingIfNeeded: $0) }
+    var sk = [UInt64](repeating: 0, count: n)
+    var sv = [Value](repeating: 0, count: n)
+    var table = [Int](repeating: -1, count: KeyedRadixSortTuning.tableCount)
+    k.withUnsafeMutableBufferPointer { kp in
+        v.withUnsafeMutableBufferPointer { vp in
+            sk.withUnsafeMutableBufferPointer { skp in
+                sv.withUnsafeMutableBufferPointer { svp in
+                    table.withUnsafeMutableBufferPointer { tp in
+                        radixSort(keys: kp.baseAddress!, values: vp.baseAddress!,
+                                  scratchKeys: skp.baseAddress!, scratchValues: svp.baseAddress!,
+                                  histogram: tp.baseAddress!, count: n)
+                    }
+                }
+            }
+        }
+    }
+    let reference = keys.indices.map { (key: keys[$0], index: $0) }
+        .sorted { $0.key != $1.key ? $0.key < $1.key : $0.index < $1.index }
+    for i in 0..<n where k[i] != reference[i].key || Int(v[i]) != reference[i].index { return i }
+    return nil
+}
+
+/// xorshift64: a fixed sequence, independent of the code under test.
+private struct Generator {
+    var state: UInt64
+    mutating func next() -> UInt64 {
+        state ^= state << 13; state ^= state >> 7; state ^= state << 17
+        return state
+    }
+    mutating func uniform() -> Double { Double(next() >> 11) * 0x1.0p-53 }
+}
+
+@Test func firstBucketsAroundTheirLimit() {
+    let narrowLimit = KeyedRadixSortTuning.firstBucketCacheBytes / 12
+    let wideLimit = KeyedRadixSortTuning.firstBucketCacheBytes / 16
+    #expect(narrowLimit == 43_690 && wideLimit == 32_768)
+    var g = Generator(state: 0x9E37_79B9_7F4A_7C15)
+    // The first pass (64 buckets at these sizes) cuts on the top six bits: groups 1 and 2
+    // are two buckets; group 40 (bit 63 set) makes bit 63 vary. Lower bits: random, then
+    // a few keys repeated to leave ties.
+    for (a, b) in [(narrowLimit, narrowLimit + 1), (wideLimit, wideLimit + 1)] {
+        var keys: [UInt64] = []
+        for (group, size) in [(UInt64(1), a), (2, b), (40, 1000)] {
+            for _ in 0..<size { keys.append(group << 58 | g.next() >> 6) }
+        }
+        for i in stride(from: 0, to: keys.count, by: 97) { keys[i] = keys[(i * 31) % keys.count] }
+        #expect(sortedLikeReference(keys, as: UInt32.self) == nil, "buckets \(a), \(b), UInt32")
+        #expect(sortedLikeReference(keys, as: UInt64.self) == nil, "buckets \(a), \(b), UInt64")
+    }
+}
+
+@Test func normalScoresWithHalfSizedFirstBuckets() {
+    var g = Generator(state: 88_172_645_463_325_252)
+    for (n, mean) in [(50_000, 0.0), (70_000, 0.0), (87_000, 1.0)] {
+        let keys = (0..<n).map { _ -> UInt64 in
+            let u = g.uniform() + 1e-300, v = g.uniform()
+            // Rounded to 2^-30: ties, and runs of keys that differ only below the LSD
+            // window (30 bits from the top varying one).
+            let x = ((-2 * log(u)).squareRoot() * cos(2 * Double.pi * v) * 0x1p30).rounded() * 0x1p-30
+            return (x + mean).orderKey
+        }
+        #expect(sortedLikeReference(keys, as: UInt32.self) == nil, "n = \(n), UInt32")
+        #expect(sortedLikeReference(keys, as: UInt64.self) == nil, "n = \(n), UInt64")
+    }
+}
