@@ -27,7 +27,7 @@ LABELS = [0, 0, 1, 1]
 def test_public_names_are_exactly_the_contract():
     public = {name for name in dir(diffauroc) if not name.startswith("_")}
     contract = {"auroc_soft", "auroc_soft_grad", "auroc_exact", "DifferentiableAUROC",
-                "ExactAUROC", "OneClassWarning"}
+                "ExactAUROC", "OneClassWarning", "release_memory"}
     # Submodules imported by the user (diffauroc.jax, diffauroc.flax) become attributes too.
     public -= {name for name in public if inspect.ismodule(getattr(diffauroc, name))}
     assert public == contract
