@@ -584,13 +584,14 @@ enum FastSoftRoute {
     case cells, window, seriesWindow, oneCell
 }
 
-/// Test hooks of `fastSoftAUROC`: `route` receives the route taken; `parallel`, when set,
+/// Test hooks of `fastSoftAUROC`: `route` receives the route taken (optional, so that a
+/// test starting from nil can tell "no route reported" from any route); `parallel`, when set,
 /// replaces the size rule for using a second thread on the window and series-window paths
 /// (their halves are computed the same way either way, so the bits must not change);
 /// `oneCell == false` sends one-cell inputs down the grid route, whose bits the one-cell
 /// path must reproduce.
 struct FastSoftTesting {
-    var route: UnsafeMutablePointer<FastSoftRoute>? = nil
+    var route: UnsafeMutablePointer<FastSoftRoute?>? = nil
     var parallel: Bool? = nil
     var oneCell: Bool? = nil
 }

@@ -228,14 +228,14 @@ func clusteredScores(_ rng: inout SplitMix, repeats: Int) -> [Double] {
 /// The fast path (`fastSoftAUROC`, narrow indices) with its test hooks: result, gradient
 /// (NaN where unwritten; none asked for when `gradient` is false) and the route it reports.
 /// `parallel` forces the second thread on or off, `oneCell == false` sends one-cell inputs
-/// down the grid route (`FastSoftTesting`). The route starts as `.window`; every path with
-/// pairs overwrites it.
+/// down the grid route (`FastSoftTesting`). The route starts as nil: a check for any route
+/// fails unless the call reported that route.
 func fastWithRoute(_ scores: [Double], _ labels: [Double], _ weights: [Double]?, temperature: Double,
                    parallel: Bool? = nil, oneCell: Bool? = nil, gradient wantGradient: Bool = true)
-    throws -> (result: SoftAUROCResult, gradient: [Double], route: FastSoftRoute)
+    throws -> (result: SoftAUROCResult, gradient: [Double], route: FastSoftRoute?)
 {
     var gradient = [Double](repeating: .nan, count: scores.count)
-    var route = FastSoftRoute.window
+    var route: FastSoftRoute? = nil
     let result = try gradient.withUnsafeMutableBufferPointer { g in
         try withUnsafeMutablePointer(to: &route) { r in
             try withSamples(scores, labels, weights) {

@@ -90,22 +90,13 @@ func windowAttemptGivesUpWhenTheEstimateIsFooled(clusters: [Range<Int>]) throws 
     // The whole call: the rule after the attempt decides, and the result is right.
     var results = [(SoftAUROCResult, [Double])]()
     for parallel in [false, true] {
-        var gradient = [Double](repeating: .nan, count: n)
-        var route = FastSoftRoute.oneCell
-        let result = try gradient.withUnsafeMutableBufferPointer { g in
-            try withUnsafeMutablePointer(to: &route) { r in
-                try withSamples(input.scores, input.labels, nil) {
-                    try fastSoftAUROC($0, temperature: 1, gradient: g, indices: NarrowSoftIndices.self,
-                                      testing: FastSoftTesting(route: r, parallel: parallel))
-                }
-            }
-        }
+        let (result, gradient, route) = try fastWithRoute(input.scores, input.labels, nil, temperature: 1, parallel: parallel)
         #expect(route == .seriesWindow || route == .window || route == .cells)
         let worst = softErrorOverBar((result, gradient),
                                      try soft(input.scores, input.labels, nil, temperature: 1, method: .pairwise),
                                      labels: input.labels, weights: nil, temperature: 1,
                                      sourceLocation: #_sourceLocation)
-        #expect(worst <= 1, "worst error / bar = \(worst), route \(route)")
+        #expect(worst <= 1, "worst error / bar = \(worst), route \(String(describing: route))")
         results.append((result, gradient))
     }
     #expect(results[0].0.value.bitPattern == results[1].0.value.bitPattern)
@@ -121,16 +112,7 @@ func windowAttemptGivesUpWhenTheEstimateIsFooled(clusters: [Range<Int>]) throws 
     let labels = labelsWithBothClasses(n, &rng, positiveRate: 0.3)
     let scores = labels.map { $0 + rng.unit() * 3 }
     let t = 1e-5
-    var gradient = [Double](repeating: .nan, count: n)
-    var route = FastSoftRoute.oneCell
-    let result = try gradient.withUnsafeMutableBufferPointer { g in
-        try withUnsafeMutablePointer(to: &route) { r in
-            try withSamples(scores, labels, nil) {
-                try fastSoftAUROC($0, temperature: t, gradient: g, indices: NarrowSoftIndices.self,
-                                  testing: FastSoftTesting(route: r))
-            }
-        }
-    }
+    let (result, gradient, route) = try fastWithRoute(scores, labels, nil, temperature: t)
     #expect(route == .window)
     let worst = softErrorOverBar((result, gradient), try soft(scores, labels, nil, temperature: t, method: .pairwise),
                                  labels: labels, weights: nil, temperature: t, sourceLocation: #_sourceLocation)
@@ -208,16 +190,7 @@ func sparseGradientKeepsTheSignedZeros(weighted: Bool) throws {
     let t = 1e-3
     let direct = try soft(scores, labels, weights, temperature: t, method: .pairwise)
     for parallel in [false, true] {
-        var gradient = [Double](repeating: .nan, count: n)
-        var route = FastSoftRoute.oneCell
-        let result = try gradient.withUnsafeMutableBufferPointer { g in
-            try withUnsafeMutablePointer(to: &route) { r in
-                try withSamples(scores, labels, weights) {
-                    try fastSoftAUROC($0, temperature: t, gradient: g, indices: NarrowSoftIndices.self,
-                                      testing: FastSoftTesting(route: r, parallel: parallel))
-                }
-            }
-        }
+        let (result, gradient, route) = try fastWithRoute(scores, labels, weights, temperature: t, parallel: parallel)
         #expect(route == .window)
         let tied = Set(scores.indices.filter { i in scores.indices.contains { $0 != i && scores[$0] == scores[i] } })
         for i in 0..<n where !tied.contains(i) {
