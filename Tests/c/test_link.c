@@ -2282,6 +2282,9 @@ static void oom_child(int which, size_t margin, const double *s, const double *y
     int st = 0, untouched;
     FILE *f;
     struct rlimit rl;
+    /* The library's cached scratch blocks (inherited from the parent's calls) go first:
+     * a call served from them would allocate nothing the cap could refuse. */
+    diffauroc_release_memory(NULL);
 #ifdef __GLIBC__
     /* Large blocks straight from mmap and back, and free heap returned: otherwise memory
      * freed earlier in this process would serve the library's allocations and no cap
@@ -3924,6 +3927,7 @@ static void columns_oom_child(size_t margin, const double *s, const double *c, i
     size_t j;
     FILE *f;
     struct rlimit rl;
+    diffauroc_release_memory(NULL); /* cached scratch blocks first, as in oom_child */
 #ifdef __GLIBC__
     mallopt(M_MMAP_THRESHOLD, 64 * 1024);
     mallopt(M_TRIM_THRESHOLD, 64 * 1024);
@@ -4322,6 +4326,12 @@ static void test_release_memory(void) {
 }
 
 int main(void) {
+#ifdef __GLIBC__
+    /* One malloc arena for every thread: a second arena reserves 64 MiB of address space
+     * up front, and glibc retries a failed allocation there, so no RLIMIT_AS cap in the
+     * no-memory tests could make an allocation fail. */
+    mallopt(M_ARENA_MAX, 1);
+#endif
     verbose = getenv("DIFFAUROC_TEST_VERBOSE") != NULL;
     under_valgrind = getenv("DIFFAUROC_TEST_VALGRIND") != NULL;
     setvbuf(stdout, NULL, _IOLBF, 0);
