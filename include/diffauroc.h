@@ -23,9 +23,10 @@
  *  - scores and labels (and out_grad) may be NULL only when n == 0.
  *  - The return value is a status: 0 is success, > 0 is success with a warning (the
  *    outputs are written and defined), < 0 is an error. On error, no output is written.
- *  - Every function is thread-safe (no global mutable state), never aborts the process, and
- *    allocates only temporary memory (malloc) that it frees before returning; if an
- *    allocation fails it returns DIFFAUROC_E_NO_MEMORY.
+ *  - Every function is thread-safe, never aborts the process, and allocates only temporary
+ *    memory (malloc): blocks of 4 MiB and more are kept after the call for the next one
+ *    (bounded; see diffauroc_release_memory), everything else is freed before returning. If
+ *    an allocation fails it returns DIFFAUROC_E_NO_MEMORY.
  *  - On large inputs (tens of thousands of samples and more) a call may run part of its
  *    work on one extra thread that it starts and joins before returning; results are the
  *    same bits whether or not that thread could be started.

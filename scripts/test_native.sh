@@ -7,8 +7,10 @@
 # Steps (each one counts once in the final "N passed, N failed" line):
 #   build          swift build -c release (incremental; skip with DIFFAUROC_SKIP_BUILD=1)
 #   compile+run    Tests/c/test_link.c    gcc -std=c99 -Wall -Wextra -Werror -pedantic;
-#                                         run twice: as the CPU selects the core's build,
-#                                         and with DIFFAUROC_KERNELS=baseline (SSE2)
+#                                         run three times: as the CPU selects the core's
+#                                         build, with DIFFAUROC_SCRATCH_POOL_BYTES=0 (no
+#                                         cache of scratch blocks between calls), and with
+#                                         DIFFAUROC_KERNELS=baseline (SSE2)
 #   compile+run    Tests/c/test_link.cpp  g++ -std=c++17 -Wall -Wextra -Werror -pedantic
 #   compile+run    Tests/c/test_dlopen.c  not linked; dlopen(.build/release/libdiffauroc.so)
 #   compile+run    Tests/c/test_alloc_fail.c  a malloc shim fails the k-th allocation of a
@@ -116,6 +118,8 @@ step "compile Tests/c/test_link.c (C99)" compile_link_c
 if [ -x "$tmp/test_link" ]; then
     step "run test_link (C)" run_program "$tmp/test_link"
     # the same checks on the SSE2 build of the core, which CPUs without AVX2 run
+    step "run test_link (C), DIFFAUROC_SCRATCH_POOL_BYTES=0 (no scratch cache)" \
+        run_program env DIFFAUROC_SCRATCH_POOL_BYTES=0 "$tmp/test_link"
     step "run test_link (C), DIFFAUROC_KERNELS=baseline" \
         run_program env DIFFAUROC_KERNELS=baseline "$tmp/test_link"
 fi
