@@ -56,7 +56,9 @@ private func expectSortedLikeReference<Value: FixedWidthInteger>(
             sourceLocation: sourceLocation)
 }
 
-private func expectBothWidths(_ keys: [UInt64], sourceLocation: SourceLocation = #_sourceLocation) {
+/// `radixSort` of `keys` against the reference, with UInt32 and UInt64 values (also used by
+/// KeyedRadixSortFirstBucketTests.swift).
+func expectBothWidths(_ keys: [UInt64], sourceLocation: SourceLocation = #_sourceLocation) {
     expectSortedLikeReference(keys, as: UInt32.self, sourceLocation: sourceLocation)
     expectSortedLikeReference(keys, as: UInt64.self, sourceLocation: sourceLocation)
 }
@@ -183,7 +185,9 @@ private func expectPairSortedLikeReference<Value: FixedWidthInteger>(
     #expect(table[tableInts] == 12345, "wrote past the tables", sourceLocation: sourceLocation)
 }
 
-private func expectPairBothModes(_ first: [UInt64], _ second: [UInt64], sourceLocation: SourceLocation = #_sourceLocation) {
+/// `radixSortPair` of the two sets against the reference, both value widths, on one thread
+/// and two (also used by KeyedRadixSortSharedPassTests.swift).
+func expectPairBothModes(_ first: [UInt64], _ second: [UInt64], sourceLocation: SourceLocation = #_sourceLocation) {
     for parallel in [true, false] {
         expectPairSortedLikeReference(first, second, as: UInt32.self, inParallel: parallel, sourceLocation: sourceLocation)
         expectPairSortedLikeReference(first, second, as: UInt64.self, inParallel: parallel, sourceLocation: sourceLocation)
