@@ -59,23 +59,9 @@ def test_small_calls_keep_nothing():
     assert diffauroc.release_memory() == 0
 
 
-@pytest.mark.parametrize("setting", ["0", "1000"])
-def test_environment_variable_caps_the_cache(setting):
-    """0 turns the cache off; a cap smaller than one block keeps nothing either."""
-    program = (
-        "import numpy as np, diffauroc\n"
-        f"s = np.arange({N}, dtype=np.float64) % 1009\n"
-        f"y = (np.arange({N}) % 3 == 0).astype(np.float64)\n"
-        "diffauroc.auroc_exact(s, y)\n"
-        "print(diffauroc.release_memory())\n"
-    )
-    environment = dict(os.environ, DIFFAUROC_SCRATCH_POOL_BYTES=setting)
-    out = subprocess.run([sys.executable, "-c", program], env=environment, check=True,
-                         capture_output=True, text=True).stdout
-    assert out.strip() == "0"
-
-
-def test_environment_default_keeps_the_blocks():
+def bytes_released_in_fresh_process(setting):
+    """In a fresh process with DIFFAUROC_SCRATCH_POOL_BYTES = `setting` (None: unset): one
+    exact AUROC of N samples, then what release_memory() freed."""
     program = (
         "import numpy as np, diffauroc\n"
         f"s = np.arange({N}, dtype=np.float64) % 1009\n"
@@ -84,6 +70,18 @@ def test_environment_default_keeps_the_blocks():
         "print(diffauroc.release_memory())\n"
     )
     environment = {k: v for k, v in os.environ.items() if k != "DIFFAUROC_SCRATCH_POOL_BYTES"}
+    if setting is not None:
+        environment["DIFFAUROC_SCRATCH_POOL_BYTES"] = setting
     out = subprocess.run([sys.executable, "-c", program], env=environment, check=True,
                          capture_output=True, text=True).stdout
-    assert int(out) >= N * 8
+    return int(out)
+
+
+@pytest.mark.parametrize("setting", ["0", "1000"])
+def test_environment_variable_caps_the_cache(setting):
+    """0 turns the cache off; a cap smaller than one block keeps nothing either."""
+    assert bytes_released_in_fresh_process(setting) == 0
+
+
+def test_environment_default_keeps_the_blocks():
+    assert bytes_released_in_fresh_process(None) >= N * 8
