@@ -40,6 +40,8 @@ import time
 
 import numpy as np
 
+import yardstick
+
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 LIBRARY = os.environ.get("DIFFAUROC_LIBRARY", str(ROOT / ".build" / "release" / "libdiffauroc.so"))
 os.environ.setdefault("DIFFAUROC_LIBRARY", LIBRARY)
@@ -192,6 +194,7 @@ def main():
     lib = load_library()
     kernels = lib.diffauroc_kernels().decode()
     print(f"libdiffauroc {LIBRARY}, kernels: {kernels}; diffauroc.metrics: {metrics is not None}")
+    yardstick.print_header()
     sizes = [10_000, 100_000, 1_000_000] + ([] if args.quick else [10_000_000])
     points = []
     for n in sizes:
@@ -248,6 +251,7 @@ def main():
 
     record = dict(machine=dict(platform=platform.platform(), processor=platform.processor(),
                                cpus=os.cpu_count()),
+                  yardstick=yardstick.describe(),
                   library=LIBRARY, kernels=kernels,
                   data="sigmoid(N(0,1) + label), half positives, unweighted; ovr: softmax(N(0,1) + 1.5 at the"
                        " true class), 10 classes",
@@ -278,6 +282,7 @@ def one_process_point():
 def repeat_processes(k):
     """--repeat-processes K: the n = 1e6 point in K processes, median and spread."""
     import subprocess
+    yardstick.print_header()
     runs = []
     for i in range(k):
         line = subprocess.run([sys.executable, __file__, "--one-process"], check=True,

@@ -43,6 +43,7 @@ import time
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 import numpy as np  # noqa: E402
+import yardstick  # noqa: E402
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 LIBRARY = os.environ.get("DIFFAUROC_LIBRARY", str(ROOT / ".build" / "release" / "libdiffauroc.so"))
@@ -128,6 +129,7 @@ def main():
     args = parser.parse_args()
     points = []
     print(f"library {_lib.path} ({_lib.kernels()}), {os.cpu_count()} CPUs")
+    yardstick.print_header()
     print("| n | abi (ms) | auroc_test (ms) | numpy.sort (ms) | test / sort | CPU: test / sort "
           "| pROC roc.test (s) | pROC roc()+roc.test (s) | pROC roc.test / test |")
     print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
@@ -165,7 +167,7 @@ def main():
     out = ROOT / "bench" / "delong_results.json"
     out.write_text(json.dumps({
         "machine": {"platform": platform.platform(), "cpus": os.cpu_count()},
-        "library": str(_lib.path), "kernels": _lib.kernels(),
+        "library": str(_lib.path), "kernels": _lib.kernels(), "yardstick": yardstick.describe(),
         "data": "half positives; a = sigmoid(N(0,1) + y), b = sigmoid(0.7 logit_a + 0.7 N(0,1) + 0.3 y)",
         "points": points}, indent=1))
     print(f"wrote {out}")

@@ -50,6 +50,8 @@ import time
 
 import numpy as np
 
+import yardstick
+
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 LIBRARY = os.environ.get("DIFFAUROC_LIBRARY", str(ROOT / ".build" / "release" / "libdiffauroc.so"))
 
@@ -164,6 +166,7 @@ def spread_child(args):
 
 def spread_parent(args):
     """--processes K: K fresh processes one after the other; median and min-max."""
+    yardstick.print_header()
     runs = []
     for k in range(args.processes):
         command = [sys.executable, __file__, "--child", "--sizes", *map(str, args.sizes)]
@@ -212,6 +215,7 @@ def spread_parent(args):
     if args.json:
         pathlib.Path(args.json).write_text(json.dumps(dict(
             library=LIBRARY, baseline=args.baseline, processes=args.processes,
+            yardstick=yardstick.describe(),
             loads=[r["load"] for r in runs], points=summary), indent=1) + "\n")
         print(f"\npoints written to {args.json}")
 
@@ -265,6 +269,7 @@ def main():
     lib = load_library()
     kernels = lib.diffauroc_kernels().decode()
     print(f"libdiffauroc kernels: {kernels}")
+    yardstick.print_header()
     sizes = args.sizes
     points = []
     for n in sizes:
@@ -303,6 +308,7 @@ def main():
 
     record = dict(machine=dict(platform=platform.platform(), processor=platform.processor(),
                                cpus=os.cpu_count()),
+                  yardstick=yardstick.describe(),
                   library=LIBRARY, kernels=kernels, data="sigmoid(N(0,1) + label), half positives, weights U[0,2)",
                   points=points)
     pathlib.Path(args.json).write_text(json.dumps(record, indent=2) + "\n")

@@ -38,6 +38,8 @@ import time
 
 import numpy as np
 
+import yardstick
+
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 LIBRARY = os.environ.get("DIFFAUROC_LIBRARY", str(ROOT / ".build" / "release" / "libdiffauroc.so"))
 SIZES = [1_000, 4_000, 16_000, 100_000, 1_000_000, 10_000_000]
@@ -206,6 +208,7 @@ print(before, high_water_mb())
 def sweep(args):
     lib = load_library()
     print(f"libdiffauroc kernels: {lib.diffauroc_kernels().decode()}  ({LIBRARY})")
+    yardstick.print_header()
     load_start = os.getloadavg()
     print(f"load average at start: {load_start}")
     sizes = [int(float(v)) for v in args.sizes.split(",")] if args.sizes else SWEEP_SIZES
@@ -249,6 +252,7 @@ def sweep(args):
     import json
     with open(args.json, "w") as f:
         json.dump({"library": LIBRARY, "kernels": lib.diffauroc_kernels().decode(),
+                   "yardstick": yardstick.describe(),
                    "load_average_start": load_start, "load_average_end": os.getloadavg(),
                    "times": rows, "memory": memory}, f, indent=1)
     print(f"results written to {args.json}")
@@ -293,6 +297,7 @@ def main():
     sizes = [n for n in SIZES if not args.quick or n <= 100_000]
     lib = load_library()
     print(f"libdiffauroc kernels: {lib.diffauroc_kernels().decode()}")
+    yardstick.print_header()
     make_reference = None if args.no_reference else load_reference()
     rows = []
     for n in sizes:
