@@ -74,3 +74,13 @@ struct ClassGather<I: FastSoftIndices> {
         }
     }
 }
+
+/// Sorted keys `keys[0 ..< count]` back to scores in place (`scoreFromSortKey`), a half
+/// on each thread when `inParallel` (each entry by itself: the same bits either way).
+func scoresFromSortKeys(_ keys: UnsafeMutablePointer<UInt64>, count: Int, inParallel: Bool) {
+    runConcurrently(inParallel: inParallel, with: (keys: keys, half: count / 2, count: count), { c in
+        for i in 0..<c.half { c.keys[i] = scoreFromSortKey(c.keys[i]).bitPattern }
+    }, { c in
+        for i in c.half..<c.count { c.keys[i] = scoreFromSortKey(c.keys[i]).bitPattern }
+    })
+}

@@ -346,13 +346,13 @@ func fastSoftAUROC<I: FastSoftIndices>(
         let sv = (raw + 8 * total).bindMemory(to: I.Origin.self, capacity: total)
         let hist = histograms.base!
         let pc = positiveCount, nc = negativeCount
-        // Each class sorted, the work balanced over two threads, and the sorted keys back
-        // to scores in place (same size, trivial types) by the thread that sorted them
-        // (KeyedRadixSort.swift).
+        // Each class sorted, the work balanced over two threads (KeyedRadixSort.swift).
         radixSortPair(KeyedSortArrays(keys: k, values: o, scratchKeys: sk, scratchValues: sv, count: pc),
                       KeyedSortArrays(keys: k + pc, values: o + pc, scratchKeys: sk + pc,
                                       scratchValues: sv + pc, count: nc),
-                      tables: hist, inParallel: parallelSort, toScores: true)
+                      tables: hist, inParallel: parallelSort)
+        // Keys back to scores, in place (same size, trivial types).
+        scoresFromSortKeys(k, count: total, inParallel: parallelSort)
         raw.bindMemory(to: Double.self, capacity: 4 * total)
         // Sparse on the scale of T: the window path (WindowSoftAUROC.swift) when its pairs
         // are very few (`seriesWindowPreference` a point); else the series-window path

@@ -390,16 +390,11 @@ struct KeyedSortArrays<Value> {
 /// 1/16 of all keys (at most `balancedLevels` passes); then it goes to the nearer side.
 /// Thread one sorts the buckets below the split, thread two those above and the smaller
 /// set. The split depends on the keys alone. No allocation, cannot fail.
-///
-/// `toScores`: each sorted key is then replaced by the bits of its score
-/// (`scoreFromSortKey`), by the thread that sorted it, right after its bucket's sort
-/// while the bucket is in cache, instead of in a pass of its own over both sets
-/// afterwards. Each entry is converted by itself, so the result is the same bits.
 @_specialize(where Value == UInt32)
 @_specialize(where Value == UInt64)
 func radixSortPair<Value>(
     _ first: KeyedSortArrays<Value>, _ second: KeyedSortArrays<Value>,
-    tables: UnsafeMutablePointer<Int>, inParallel: Bool, toScores: Bool = false
+    tables: UnsafeMutablePointer<Int>, inParallel: Bool
 ) {
     typealias T = KeyedRadixSortTuning
     let cacheLimit = T.cacheBytes / (8 + MemoryLayout<Value>.stride)
@@ -407,9 +402,9 @@ func radixSortPair<Value>(
     let total = large.count + small.count
     guard inParallel, large.count > 4 * cacheLimit else {
         if inParallel, large.count > cacheLimit, large.count > 2 * small.count {
-            sortSharingFirstPass(large, small, tables: tables, toScores: toScores)
+            sortSharingFirstPass(large, small, tables: tables)
         } else {
-            sortEachOnItsThread(first, second, tables: tables, inParallel: inParallel, toScores: toScores)
+            sortEachOnItsThread(first, second, tables: tables, inParallel: inParallel)
         }
         return
     }
@@ -432,7 +427,7 @@ func radixSortPair<Value>(
     var start = 0, end = large.count
     var varying = (bits.and0 & bits.and1) ^ (bits.or0 | bits.or1)
     guard varying != 0 else {
-        sortEachOnItsThread(first, second, tables: tables, inParallel: true, toScores: toScores)
+        sortEachOnItsThread(first, second, tables: tables, inParallel: true)
         return
     }
     while true {
@@ -489,35 +484,19 @@ func radixSortPair<Value>(
         plan.append(BalancedLevel(buckets: buckets, start: start, leftEnd: split, rightStart: split, end: end))
         break
     }
-    runConcurrently(inParallel: true, with: (large, small, plan, tables, toScores), { c in
+    runConcurrently(inParallel: true, with: (large, small, plan, tables), { c in
         for level in 0..<c.2.count {
             let l = c.2[level]
-            sortBuckets(c.0, level: level, buckets: l.buckets, l.start..<l.leftEnd, table: c.3,
-                        toScores: c.4)
+            sortBuckets(c.0, level: level, buckets: l.buckets, l.start..<l.leftEnd, table: c.3)
         }
     }, { c in
         for level in 0..<c.2.count {
             let l = c.2[level]
-            sortBuckets(c.0, level: level, buckets: l.buckets, l.rightStart..<l.end, table: c.3 + T.tableCount,
-                        toScores: c.4)
+            sortBuckets(c.0, level: level, buckets: l.buckets, l.rightStart..<l.end, table: c.3 + T.tableCount)
         }
-        sortWhole(c.1, histogram: c.3 + T.tableCount, toScores: c.4)
+        radixSort(keys: c.1.keys, values: c.1.values, scratchKeys: c.1.scratchKeys,
+                  scratchValues: c.1.scratchValues, histogram: c.3 + T.tableCount, count: c.1.count)
     })
-}
-
-/// `radixSort` of one whole set, then (`toScores`) its keys to score bits in place.
-@inline(__always)
-private func sortWhole<Value>(_ arrays: KeyedSortArrays<Value>, histogram: UnsafeMutablePointer<Int>,
-                              toScores: Bool) {
-    radixSort(keys: arrays.keys, values: arrays.values, scratchKeys: arrays.scratchKeys,
-              scratchValues: arrays.scratchValues, histogram: histogram, count: arrays.count)
-    if toScores { keysToScores(arrays.keys, 0..<arrays.count) }
-}
-
-/// Keys `range` of `keys` to the bits of their scores (`scoreFromSortKey`), in place.
-@inline(__always)
-private func keysToScores(_ keys: UnsafeMutablePointer<UInt64>, _ range: Range<Int>) {
-    for i in range { keys[i] = scoreFromSortKey(keys[i]).bitPattern }
 }
 
 /// One level of `radixSortPair`'s split of the larger set: its range [start, end) was
@@ -587,13 +566,11 @@ private func scatterRange<Value>(
 /// stable order puts it, whichever thread moved it. No allocation, cannot fail (one
 /// thread if the second cannot be started: the same phases in order).
 private func sortSharingFirstPass<Value>(
-    _ large: KeyedSortArrays<Value>, _ small: KeyedSortArrays<Value>, tables: UnsafeMutablePointer<Int>,
-    toScores: Bool
+    _ large: KeyedSortArrays<Value>, _ small: KeyedSortArrays<Value>, tables: UnsafeMutablePointer<Int>
 ) {
     var cut = SharedPassCut()
     withUnsafeMutablePointer(to: &cut) { cutPointer in
-        var plan = SharedPassPlan(large: large, small: small, tables: tables, cut: cutPointer,
-                                  toScores: toScores)
+        var plan = SharedPassPlan(large: large, small: small, tables: tables, cut: cutPointer)
         withUnsafeMutablePointer(to: &plan) { pointer in
             runAsTeam(chunkCount: 2, context: UnsafeMutableRawPointer(pointer)) { raw, worker in
                 raw.assumingMemoryBound(to: SharedPassPlan<Value>.self).pointee.run(worker)
@@ -615,7 +592,6 @@ private struct SharedPassPlan<Value> {
     let large: KeyedSortArrays<Value>, small: KeyedSortArrays<Value>
     let tables: UnsafeMutablePointer<Int>
     let cut: UnsafeMutablePointer<SharedPassCut>
-    let toScores: Bool
 
     func run(_ worker: TeamWorker) {
         typealias T = KeyedRadixSortTuning
@@ -642,22 +618,17 @@ private struct SharedPassPlan<Value> {
                 }
                 cut.pointee = SharedPassCut(buckets: b, position: best)
             } else {
-                sortWhole(small, histogram: t1, toScores: toScores)
+                radixSort(keys: small.keys, values: small.values, scratchKeys: small.scratchKeys,
+                          scratchValues: small.scratchValues, histogram: t1, count: small.count)
             }
         }
         worker.synchronize()
         let shared = cut.pointee
-        guard let b = shared.buckets else {
-            // The larger set's keys are all equal: already sorted, in the keys.
-            if toScores {
-                for chunk in worker.chunks { keysToScores(large.keys, chunk == 0 ? 0..<count / 2 : count / 2..<count) }
-            }
-            return
-        }
+        guard let b = shared.buckets else { return }
         let middle = shared.position
         for chunk in worker.chunks {
             sortBuckets(large, level: 0, buckets: b, chunk == 0 ? 0..<middle : middle..<count,
-                        table: chunk == 0 ? t0 : t1, bucketLevel: 1, toScores: toScores)
+                        table: chunk == 0 ? t0 : t1, bucketLevel: 1)
         }
     }
 }
@@ -666,12 +637,15 @@ private struct SharedPassPlan<Value> {
 /// `inParallel`).
 private func sortEachOnItsThread<Value>(
     _ first: KeyedSortArrays<Value>, _ second: KeyedSortArrays<Value>,
-    tables: UnsafeMutablePointer<Int>, inParallel: Bool, toScores: Bool
+    tables: UnsafeMutablePointer<Int>, inParallel: Bool
 ) {
-    runConcurrently(inParallel: inParallel, with: (first, second, tables, toScores), { c in
-        sortWhole(c.0, histogram: c.2, toScores: c.3)
+    runConcurrently(inParallel: inParallel, with: (first, second, tables), { c in
+        radixSort(keys: c.0.keys, values: c.0.values, scratchKeys: c.0.scratchKeys,
+                  scratchValues: c.0.scratchValues, histogram: c.2, count: c.0.count)
     }, { c in
-        sortWhole(c.1, histogram: c.2 + KeyedRadixSortTuning.tableCount, toScores: c.3)
+        radixSort(keys: c.1.keys, values: c.1.values, scratchKeys: c.1.scratchKeys,
+                  scratchValues: c.1.scratchValues, histogram: c.2 + KeyedRadixSortTuning.tableCount,
+                  count: c.1.count)
     })
 }
 
@@ -680,7 +654,7 @@ private func sortEachOnItsThread<Value>(
 /// place in the keys at odd levels (the scratch spare), as `msdPass` does.
 private func sortBuckets<Value>(
     _ arrays: KeyedSortArrays<Value>, level: Int, buckets: BitBuckets, _ range: Range<Int>,
-    table: UnsafeMutablePointer<Int>, bucketLevel: Int = 2, toScores: Bool
+    table: UnsafeMutablePointer<Int>, bucketLevel: Int = 2
 ) {
     let (srcK, srcV, spareK, spareV) = level % 2 == 0
         ? (arrays.scratchKeys, arrays.scratchValues, arrays.keys, arrays.values)
@@ -692,8 +666,6 @@ private func sortBuckets<Value>(
         // (Level 2 unless given: the buckets of a split's passes keep the in-cache limit.)
         keyedSort(srcK + s, srcV + s, arrays.keys + s, arrays.values + s, spareK + s, spareV + s,
                   count: bucketEnd - s, varying: varying, table: table, level: bucketLevel)
-        // (In cache: the bucket was just sorted.)
-        if toScores { keysToScores(arrays.keys, s..<bucketEnd) }
         bucketStart = bucketEnd
     }
 }

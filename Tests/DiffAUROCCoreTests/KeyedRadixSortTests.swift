@@ -134,10 +134,9 @@ private let sizes = Array(0...40) + [63, 64, 65, 100, 1000, 4097, 16384, 16385, 
 
 /// Sorts `first` and `second` (indices as values, the second's offset by its position in
 /// one shared buffer as in the soft path) with `radixSortPair`, checks each against the
-/// reference stable sort and the guard words past the buffers and tables. `toScores`:
-/// the sorted keys must come out as the bits of `scoreFromSortKey` of the reference's.
+/// reference stable sort and the guard words past the buffers and tables.
 private func expectPairSortedLikeReference<Value: FixedWidthInteger>(
-    _ first: [UInt64], _ second: [UInt64], as _: Value.Type, inParallel: Bool, toScores: Bool,
+    _ first: [UInt64], _ second: [UInt64], as _: Value.Type, inParallel: Bool,
     sourceLocation: SourceLocation = #_sourceLocation
 ) {
     let total = first.count + second.count
@@ -162,7 +161,7 @@ private func expectPairSortedLikeReference<Value: FixedWidthInteger>(
                             KeyedSortArrays(keys: k0, values: v0, scratchKeys: sk0, scratchValues: sv0, count: fc),
                             KeyedSortArrays(keys: k0 + fc, values: v0 + fc, scratchKeys: sk0 + fc,
                                             scratchValues: sv0 + fc, count: nc),
-                            tables: tp.baseAddress!, inParallel: inParallel, toScores: toScores)
+                            tables: tp.baseAddress!, inParallel: inParallel)
                     }
                 }
             }
@@ -172,13 +171,12 @@ private func expectPairSortedLikeReference<Value: FixedWidthInteger>(
         let reference = keys.indices.map { (key: keys[$0], index: $0 + offset) }
             .sorted { $0.key != $1.key ? $0.key < $1.key : $0.index < $1.index }
         var firstMismatch: Int? = nil
-        let expected = reference.map { toScores ? scoreFromSortKey($0.key).bitPattern : $0.key }
-        for i in 0..<keys.count where k[offset + i] != expected[i] || Int(v[offset + i]) != reference[i].index {
+        for i in 0..<keys.count where k[offset + i] != reference[i].key || Int(v[offset + i]) != reference[i].index {
             firstMismatch = i
             break
         }
         #expect(firstMismatch == nil,
-                "sizes \(fc), \(nc), \(Value.self), parallel \(inParallel), toScores \(toScores): set at \(offset), first mismatch at \(firstMismatch ?? -1)",
+                "sizes \(fc), \(nc), \(Value.self), parallel \(inParallel): set at \(offset), first mismatch at \(firstMismatch ?? -1)",
                 sourceLocation: sourceLocation)
     }
     #expect(k[total] == guardWord && sk[total] == guardWord, "wrote past the keys", sourceLocation: sourceLocation)
@@ -188,16 +186,11 @@ private func expectPairSortedLikeReference<Value: FixedWidthInteger>(
 }
 
 /// `radixSortPair` of the two sets against the reference, both value widths, on one thread
-/// and two, keys left as keys and turned to scores (also used by
-/// KeyedRadixSortSharedPassTests.swift).
+/// and two (also used by KeyedRadixSortSharedPassTests.swift).
 func expectPairBothModes(_ first: [UInt64], _ second: [UInt64], sourceLocation: SourceLocation = #_sourceLocation) {
     for parallel in [true, false] {
-        for toScores in [false, true] {
-            expectPairSortedLikeReference(first, second, as: UInt32.self, inParallel: parallel, toScores: toScores,
-                                          sourceLocation: sourceLocation)
-            expectPairSortedLikeReference(first, second, as: UInt64.self, inParallel: parallel, toScores: toScores,
-                                          sourceLocation: sourceLocation)
-        }
+        expectPairSortedLikeReference(first, second, as: UInt32.self, inParallel: parallel, sourceLocation: sourceLocation)
+        expectPairSortedLikeReference(first, second, as: UInt64.self, inParallel: parallel, sourceLocation: sourceLocation)
     }
 }
 
