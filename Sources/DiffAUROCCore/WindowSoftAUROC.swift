@@ -166,13 +166,18 @@ enum WindowSoftAUROC {
         let firstLo = partition(nc) { far.atLeastG(a[first], b[$0]) }
         var lo = firstLo
         var hi = partition(nc) { far.aboveMinusG(a[first], b[$0]) }
+        // Every difference a[i] - b[j] of this range's positives and any negative lies
+        // between a[first] - b[nc - 1] and a[last] - b[0] (both classes sorted; a rounded
+        // subtraction is monotone in each operand): when those two are finite, so is every
+        // difference, and `advance` need not check its blocks.
+        let finite = nc == 0 || ((a[first] - b[nc - 1]).isFinite && (a[range.upperBound - 1] - b[0]).isFinite)
         var pairs = 0
         for i in range {
             let s = a[i]
-            lo = advance(lo, s, b, count: nc, threshold: far.threshold, atLeastG: true) {
+            lo = advance(lo, s, b, count: nc, threshold: far.threshold, atLeastG: true, finite: finite) {
                 far.atLeastG(s, $0)
             }
-            hi = advance(hi, s, b, count: nc, threshold: far.threshold, atLeastG: false) {
+            hi = advance(hi, s, b, count: nc, threshold: far.threshold, atLeastG: false, finite: finite) {
                 far.aboveMinusG(s, $0)
             }
             // (pairs <= limit before the addition and hi - lo <= nc <= Int.max / 32: no
@@ -209,7 +214,8 @@ enum WindowSoftAUROC {
     /// The first index k >= `from` (at most `count`) with !decision(b[k]), for a decision
     /// that is true then false along b: `CountingBounds.atLeastG` (`atLeastG`) or
     /// `aboveMinusG` of the positive's score s against each negative. Eight negatives at
-    /// a time while their differences d = s - b are finite: then the decision is the
+    /// a time while their differences d = s - b are finite (`finite`: the caller knows
+    /// every difference is, and the blocks are not checked): then the decision is the
     /// comparison of d with +-D (D = threshold > 0, or +infinity), as in
     /// `CountingBounds`, and the number of lanes where it holds is the advance (a prefix
     /// of the eight). Otherwise (the array's last seven, or an infinite difference) one
@@ -222,12 +228,13 @@ enum WindowSoftAUROC {
     /// > -D.)
     @inline(__always)
     private static func advance(_ from: Int, _ s: Double, _ b: UnsafeMutablePointer<Double>, count: Int,
-                                threshold: Double, atLeastG: Bool, _ decision: (Double) -> Bool) -> Int {
+                                threshold: Double, atLeastG: Bool, finite: Bool,
+                                _ decision: (Double) -> Bool) -> Int {
         var k = from
         let score = SIMD8<Double>(repeating: s), bound = SIMD8<Double>(repeating: threshold)
         while k + 8 <= count {
             let d = score - load8(b + k)
-            guard allFinite8(d) else { break }
+            guard finite || allFinite8(d) else { break }
             let signs = unsafeBitCast(atLeastG ? d - bound : -bound - d, to: SIMD8<UInt64>.self) &>> 63
             let negative = Int(truncatingIfNeeded: signs.wrappedSum())
             let lanes = atLeastG ? 8 - negative : negative

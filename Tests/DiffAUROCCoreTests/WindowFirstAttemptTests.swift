@@ -203,3 +203,26 @@ func sparseGradientKeepsTheSignedZeros(weighted: Bool) throws {
         #expect(worst <= 1, "worst error / bar = \(worst)")
     }
 }
+
+@Test func windowPathWithDifferencesThatOverflow() throws {
+    // A positive at 1.5e308 and a negative at -1.5e308: their difference overflows, so
+    // the half of the positives holding the former cannot skip the window advance's
+    // finiteness check (WindowSoftAUROC.positives), while on two halves the other half
+    // can; both must match the direct sum (which scales such differences exactly).
+    var rng = SplitMix(state: 15)
+    let n = 3000
+    let labels = labelsWithBothClasses(n, &rng, positiveRate: 0.3)
+    var scores = labels.map { $0 + rng.unit() * 3 }
+    let top = labels.firstIndex(of: 1)!, bottom = labels.firstIndex(of: 0)!
+    scores[top] = 1.5e308
+    scores[bottom] = -1.5e308
+    let t = 1e-5
+    let expected = try soft(scores, labels, nil, temperature: t, method: .pairwise)
+    for parallel in [false, true] {
+        let (result, gradient, route) = try fastWithRoute(scores, labels, nil, temperature: t, parallel: parallel)
+        #expect(route == .window, "parallel \(parallel)")
+        let worst = softErrorOverBar((result, gradient), expected, labels: labels, weights: nil, temperature: t,
+                                     sourceLocation: #_sourceLocation)
+        #expect(worst <= 1, "parallel \(parallel): worst error / bar = \(worst)")
+    }
+}
