@@ -48,6 +48,9 @@ let package = Package(
             linkerSettings: [.unsafeFlags([
                 "-static-stdlib",
                 "-Xlinker", "--version-script=\(Context.packageDirectory)/Sources/diffauroc/exports.map",
+                // Never unmapped by dlclose: the core's persistent helper thread
+                // (WorkerTeam.swift, TeamHelper) runs the library's code.
+                "-Xlinker", "-z", "-Xlinker", "nodelete",
             ])]
         ),
         .testTarget(

@@ -36,6 +36,7 @@
 #include "check.h"
 
 #define SENT (-12345.6789)
+#define BIG_N 70000 /* above the exact AUROC's two-thread threshold (65,536) */
 
 /* The column exports' types (abi_types.h has the others), as Julia's ccall would use them:
  * size_t strides in elements, int statuses. */
@@ -556,16 +557,32 @@ int main(int argc, char **argv) {
     }
     run_ovr_rowsums_calls(handle);
 
-    /* 3. Unload and load again (a host may reload the library). */
-    CHECK(dlclose(handle) == 0, "dlclose (Julia handle)");
-    if (strict) CHECK(dlclose(strict) == 0, "dlclose (RTLD_NOW handle)");
-    handle = dlopen(path, RTLD_LAZY | RTLD_DEEPBIND);
-    CHECK(handle != NULL, "dlopen again after dlclose");
-    if (handle && load_api(handle, &a) == 0) {
-        double s[2] = {2, 1}, y[2] = {1, 0}, v = SENT;
-        CHECK(a.exact(s, y, NULL, (size_t)2, &v) == DIFFAUROC_OK && v == 1.0,
-              "reloaded library works");
-        CHECK(dlclose(handle) == 0, "dlclose again");
+    /* 3. Unload and load again (a host may reload the library). A two-thread call first:
+     * its helper thread keeps running the library's code, so the library is linked
+     * -z nodelete and stays mapped after dlclose (WorkerTeam.swift). */
+    {
+        static double bs[BIG_N], by[BIG_N];
+        double v1 = SENT, v2 = SENT;
+        size_t i;
+        for (i = 0; i < BIG_N; i++) {
+            by[i] = (double)(i % 3 == 0);
+            bs[i] = (double)((i * 7919) % 1000) / 1000 + 0.2 * by[i];
+        }
+        CHECK(a.exact(bs, by, NULL, (size_t)BIG_N, &v1) == DIFFAUROC_OK, "two-thread call before dlclose");
+        CHECK(dlclose(handle) == 0, "dlclose (Julia handle)");
+        if (strict) CHECK(dlclose(strict) == 0, "dlclose (RTLD_NOW handle)");
+        CHECK(dlopen(path, RTLD_LAZY | RTLD_NOLOAD) != NULL,
+              "still mapped after dlclose (nodelete: the helper thread runs its code)");
+        handle = dlopen(path, RTLD_LAZY | RTLD_DEEPBIND);
+        CHECK(handle != NULL, "dlopen again after dlclose");
+        if (handle && load_api(handle, &a) == 0) {
+            double s[2] = {2, 1}, y[2] = {1, 0}, v = SENT;
+            CHECK(a.exact(s, y, NULL, (size_t)2, &v) == DIFFAUROC_OK && v == 1.0,
+                  "reloaded library works");
+            CHECK(a.exact(bs, by, NULL, (size_t)BIG_N, &v2) == DIFFAUROC_OK && v2 == v1,
+                  "reloaded library: two-thread call, same value");
+            CHECK(dlclose(handle) == 0, "dlclose again");
+        }
     }
 
     return check_summary();

@@ -1,0 +1,94 @@
+import Dispatch
+import Synchronization
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Testing
+@testable import DiffAUROCCore
+
+/// `runAsTeam` with the persistent helper thread (WorkerTeam.swift): each chunk runs
+/// once, the barrier orders the phases, one caller's teams reuse one helper thread, and
+/// concurrent callers (one gets the helper, the others threads of their own) all finish
+/// with the right results. The fork case is in Tests/c/test_link.c ("fork").
+@Suite struct WorkerTeamTests {
+    /// A team's job: phase 1 writes each chunk's token, phase 2 (after the barrier) reads
+    /// the other chunk's; each chunk records the thread that ran it.
+    struct Job {
+        var written: (Int, Int) = (-1, -1)
+        var seen: (Int, Int) = (-1, -1)
+        var thread: (Int, Int) = (0, 0)
+        let token: Int
+
+        mutating func run(_ worker: TeamWorker) {
+            for chunk in worker.chunks {
+                if chunk == 0 { written.0 = token } else { written.1 = token + 1 }
+                if chunk == 0 { thread.0 = threadNumber() } else { thread.1 = threadNumber() }
+            }
+            worker.synchronize()
+            for chunk in worker.chunks {
+                if chunk == 0 { seen.0 = written.1 } else { seen.1 = written.0 }
+            }
+        }
+    }
+
+    static func team(_ token: Int) -> Job {
+        var job = Job(token: token)
+        withUnsafeMutablePointer(to: &job) { p in
+            runAsTeam(chunkCount: 2, context: UnsafeMutableRawPointer(p)) { raw, worker in
+                raw.assumingMemoryBound(to: Job.self).pointee.run(worker)
+            }
+        }
+        return job
+    }
+
+    @Test func eachChunkRunsOnceAndTheBarrierOrdersThePhases() {
+        var helpers: [Int: Int] = [:]
+        for token in stride(from: 0, to: 4000, by: 2) {
+            let job = Self.team(token)
+            #expect(job.seen.0 == token + 1 && job.seen.1 == token, "token \(token): \(job.seen)")
+            helpers[job.thread.1, default: 0] += 1
+        }
+        // One thread ran chunk 1 of (nearly) every team: the helper, not a new thread
+        // each time. (Other tests running at the same time may own the helper now and
+        // then, and their teams' threads are new ones; a new thread per team would give
+        // 2,000 different ids.)
+        let most = helpers.values.max() ?? 0
+        #expect(most >= 1000, "chunk 1 ran on \(helpers.count) threads, at most \(most) teams on one")
+    }
+
+    @Test func concurrentCallersAllFinishWithTheirOwnResults() {
+        let callers = 4, teams = 300
+        let failures = Counter()
+        DispatchQueue.concurrentPerform(iterations: callers) { c in
+            for t in 0..<teams {
+                let token = 1_000_000 * (c + 1) + 2 * t
+                let job = Self.team(token)
+                if job.seen.0 != token + 1 || job.seen.1 != token { failures.value.add(1, ordering: .relaxed) }
+            }
+        }
+        #expect(failures.value.load(ordering: .relaxed) == 0, "wrong teams among \(callers * teams)")
+    }
+}
+
+private final class Counter: Sendable {
+    let value = Atomic<Int>(0)
+}
+
+/// A number unique to the calling thread for the life of the process (a new thread gets
+/// a new one even where the system reuses thread ids).
+private func threadNumber() -> Int {
+    let key = threadNumberKey
+    if let value = pthread_getspecific(key) { return Int(bitPattern: value) }
+    let number = nextThreadNumber.value.add(1, ordering: .relaxed).newValue
+    pthread_setspecific(key, UnsafeRawPointer(bitPattern: number))
+    return number
+}
+
+private let nextThreadNumber = Counter()
+nonisolated(unsafe) private let threadNumberKey: pthread_key_t = {
+    var key = pthread_key_t()
+    pthread_key_create(&key, nil)
+    return key
+}()
