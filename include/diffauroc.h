@@ -28,8 +28,15 @@
  *    (bounded; see diffauroc_release_memory), everything else is freed before returning. If
  *    an allocation fails it returns DIFFAUROC_E_NO_MEMORY.
  *  - On large inputs (tens of thousands of samples and more) a call may run part of its
- *    work on one extra thread that it starts and joins before returning; results are the
- *    same bits whether or not that thread could be started.
+ *    work on one extra thread; the call returns only after that part is done. The extra
+ *    thread is the library's helper thread, which the first such call starts and which
+ *    is kept for later calls (it waits about 50 us for more work, then sleeps without
+ *    using CPU; it never exits). A call that finds the helper busy with another caller's
+ *    call starts a thread of its own and joins it before returning. After fork() the
+ *    child starts its own helper. Because the helper runs the library's code,
+ *    dlclose() does not unmap the library (it is linked with -z nodelete). Results are
+ *    the same bits whichever thread ran the work, and whether or not any extra thread
+ *    could be started.
  *  - Results do not depend on the caller's floating-point mode: a function that reads
  *    floating-point inputs computes with IEEE subnormals even if the calling thread has
  *    flush-to-zero or denormals-are-zero set (as XLA does around custom calls and
@@ -196,8 +203,8 @@ int auroc_exact(const double *scores, const double *labels, const double *weight
  * The result equals auroc_exact on the same values converted to double (the conversion
  * is exact): without weights, the correctly rounded double of U / (P * N).
  * Returns DIFFAUROC_OK or an error; DIFFAUROC_E_ONE_CLASS when there is no pair.
- * Like auroc_exact, for n >= 65536 it shares the work with one extra thread that it
- * joins before returning (same result bits with or without it).
+ * Like auroc_exact, for n >= 65536 it shares the work with one extra thread (see the
+ * contract above; same result bits with or without it).
  */
 int auroc_exact_f32(const float *scores, const float *labels, const float *weights,
                     size_t n, double *out_value);
@@ -308,8 +315,8 @@ int auroc_exact_batch(const double *scores, const double *labels, const double *
  * samples, at most as much again) and about 0.7 MiB (1.4 MiB for n >= 65536); without
  * weights, for n >= 65536 and capacity >= n + 1, also a staging area of n doubles for
  * each output array requested (of which only the points of the lower half of the scores
- * are touched). For n >= 65536 it shares the work with one extra thread that it joins
- * before returning (same result bits with or without it).
+ * are touched). For n >= 65536 it shares the work with one extra thread (see the
+ * contract above; same result bits with or without it).
  */
 int auroc_curve(const double *scores, const double *labels, const double *weights, size_t n,
                 int drop_intermediate, size_t capacity, double *out_fpr, double *out_tpr,
@@ -436,8 +443,8 @@ int auroc_partial_f32(const float *scores, const float *labels, const float *wei
  * not written and its out_status is DIFFAUROC_E_NO_MEMORY, the other columns are written
  * with their statuses, and the call returns DIFFAUROC_E_NO_MEMORY.
  *
- * Threads: columns (pairs) are shared between the calling thread and one extra thread,
- * started and joined before the call returns, when n * k >= 65536; each column is
+ * Threads: columns (pairs) are shared between the calling thread and one extra thread
+ * (see the contract above) when n * k >= 65536; each column is
  * computed on one thread, the same bits whichever thread it is and whether or not the
  * extra thread could be started. Memory: columns with sample_stride == 1 are read in
  * place; strided ones (C order, slices) are gathered a few columns per pass over the rows:
@@ -704,7 +711,7 @@ void *diffauroc_xla_ffi_exact(void *call_frame);
  * Cost: one radix sort and one sweep per column, O(k n) memory (4 bytes per sample and
  * column, plus one sort's scratch of about 24 n bytes per thread), then O(k^2 n) integer
  * multiply-adds for the sums. From n = 32768 and k >= 2 the columns (and the sums) are shared by the
- * calling thread and one extra thread (joined before it returns).
+ * calling thread and one extra thread (done before it returns).
  *
  * Order of checks: sizes (n > 2^31 - 1, k x k, n x k or the largest element index
  * (n - 1)*sample_stride + (k - 1)*column_stride beyond the single-problem limit:
