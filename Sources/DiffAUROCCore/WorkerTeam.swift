@@ -267,15 +267,20 @@ final class TeamHelper: @unchecked Sendable {
 /// capture nothing). Written once, before the handlers are registered.
 nonisolated(unsafe) private var forkHelper: UnsafeMutableRawPointer? = nil
 
-/// A spin of at most `TeamHelper.spinNanoseconds`: `again()` is true while it lasts
-/// (the clock read every 64 rounds).
+/// A spin of at most `TeamHelper.spinNanoseconds`: `again()` is true while it lasts.
+/// Each round yields the processor (`sched_yield`): alone on its core a yield returns at
+/// once, but when the scheduler has put the caller and the helper on the same core, the
+/// spinning side must let the other run, or each handoff waits out the whole spin
+/// (measured: best-of-5 Python calls at n = 25,000 took 40% longer with a pure spin).
+/// The clock is read every 8 rounds.
 private struct Spin {
     private var rounds = 0
     private var deadline: Int? = nil
 
     mutating func again() -> Bool {
+        sched_yield()
         rounds &+= 1
-        guard rounds & 63 == 0 else { return true }
+        guard rounds & 7 == 0 else { return true }
         var now = timespec()
         clock_gettime(CLOCK_MONOTONIC, &now)
         let t = now.tv_sec * 1_000_000_000 + now.tv_nsec
