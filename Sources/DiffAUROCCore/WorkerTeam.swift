@@ -64,7 +64,7 @@ struct TeamWorker {
 ///         }
 ///     }
 func runAsTeam(
-    chunkCount: Int, context: UnsafeMutableRawPointer,
+    chunkCount: Int, context: UnsafeMutableRawPointer, helper team: TeamHelper? = TeamHelper.shared,
     _ body: @escaping (UnsafeMutableRawPointer, TeamWorker) -> Void
 ) {
     let solo = TeamWorker.solo(chunkCount: chunkCount)
@@ -80,7 +80,7 @@ func runAsTeam(
         worker: TeamWorker(chunks: 1..<2, isLeader: false, barrier: barrier))
     withUnsafeMutablePointer(to: &helper) { helperPointer in
         let job = UnsafeMutableRawPointer(helperPointer)
-        if let team = TeamHelper.shared, team.post(job) {
+        if let team, team.post(job) {
             body(context, TeamWorker(chunks: 0..<1, isLeader: true, barrier: barrier))
             team.wait()
             return
@@ -131,10 +131,10 @@ private struct HelperContext {
 ///   (no handoff half done) and, in the child, marks the helper not started: the
 ///   child's first team starts its own.
 final class TeamHelper: @unchecked Sendable {
-    /// How long a side spins before it sleeps: 50 us, a few percent of a two-thread
-    /// call (n >= 20,000 soft, 65,536 exact), and more than the gaps between one call's
-    /// teams; a wake from sleep costs 15-20 us on these machines.
-    static let spinNanoseconds = 50_000
+    /// How long a side spins before it sleeps: 20 us, longer than the gaps between most
+    /// of one call's teams, and short enough that a handoff on a shared core (see
+    /// `Spin`) costs less than the thread start it replaces (about 40 us).
+    static let spinNanoseconds = 20_000
 
     private let lock: UnsafeMutablePointer<pthread_mutex_t>
     private let jobPosted: UnsafeMutablePointer<pthread_cond_t>
@@ -151,7 +151,8 @@ final class TeamHelper: @unchecked Sendable {
     private let finished = Atomic<Int>(0)
     nonisolated(unsafe) private var job: UnsafeMutableRawPointer? = nil
 
-    private init?() {
+    /// A helper of its own (tests; the library uses `shared`). Its thread never exits.
+    init?() {
         guard let lock = malloc(MemoryLayout<pthread_mutex_t>.stride)?
                 .bindMemory(to: pthread_mutex_t.self, capacity: 1) else { return nil }
         guard let conds = malloc(2 * MemoryLayout<pthread_cond_t>.stride)?
@@ -267,20 +268,21 @@ final class TeamHelper: @unchecked Sendable {
 /// capture nothing). Written once, before the handlers are registered.
 nonisolated(unsafe) private var forkHelper: UnsafeMutableRawPointer? = nil
 
-/// A spin of at most `TeamHelper.spinNanoseconds`: `again()` is true while it lasts.
-/// Each round yields the processor (`sched_yield`): alone on its core a yield returns at
-/// once, but when the scheduler has put the caller and the helper on the same core, the
-/// spinning side must let the other run, or each handoff waits out the whole spin
-/// (measured: best-of-5 Python calls at n = 25,000 took 40% longer with a pure spin).
-/// The clock is read every 8 rounds.
+/// A spin of at most `TeamHelper.spinNanoseconds`: `again()` is true while it lasts
+/// (the clock read every 64 rounds). A plain spin, kept short: when the scheduler puts
+/// the caller and the helper on one core, the spinning side holds the core the other
+/// needs until its spin ends, so each handoff can cost the whole spin (with 50 us,
+/// Python calls at n = 25,000 took 722 us against 505 us with a thread per phase).
+/// Yielding the core each round (`sched_yield`) avoided that on a quiet machine, but on
+/// a loaded one a yield can give the core away for a whole time slice (in CI's parallel
+/// Swift test run the helper was then found busy far more often).
 private struct Spin {
     private var rounds = 0
     private var deadline: Int? = nil
 
     mutating func again() -> Bool {
-        sched_yield()
         rounds &+= 1
-        guard rounds & 7 == 0 else { return true }
+        guard rounds & 63 == 0 else { return true }
         var now = timespec()
         clock_gettime(CLOCK_MONOTONIC, &now)
         let t = now.tv_sec * 1_000_000_000 + now.tv_nsec
