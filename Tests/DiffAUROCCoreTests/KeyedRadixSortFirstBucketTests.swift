@@ -1,7 +1,4 @@
 import Testing
-#if canImport(Glibc)
-import Glibc
-#endif
 @testable import DiffAUROCCore
 
 // The keyed radix sort's LSD route for the buckets of a call's first MSD pass up to
@@ -14,21 +11,11 @@ import Glibc
 // Checked by KeyedRadixSortTests.swift's `expectBothWidths` (reference stable sort, both
 // value widths, guard words past every buffer).
 
-/// xorshift64: a fixed sequence, independent of the code under test.
-private struct Generator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state ^= state << 13; state ^= state >> 7; state ^= state << 17
-        return state
-    }
-    mutating func uniform() -> Double { Double(next() >> 11) * 0x1.0p-53 }
-}
-
 @Test func firstBucketsAroundTheirLimit() {
     let narrowLimit = KeyedRadixSortTuning.firstBucketCacheBytes / 12
     let wideLimit = KeyedRadixSortTuning.firstBucketCacheBytes / 16
     #expect(narrowLimit == 43_690 && wideLimit == 32_768)
-    var g = Generator(state: 0x9E37_79B9_7F4A_7C15)
+    var g = SplitMix(state: 0x9E37_79B9_7F4A_7C15)
     // The first pass (64 buckets at these sizes) cuts on the top six bits: groups 1 and 2
     // are two buckets; group 40 (bit 63 set) makes bit 63 vary. Lower bits: random, then
     // a few keys repeated to leave ties.
@@ -43,15 +30,9 @@ private struct Generator {
 }
 
 @Test func normalScoresWithHalfSizedFirstBuckets() {
-    var g = Generator(state: 88_172_645_463_325_252)
+    var g = SplitMix(state: 88_172_645_463_325_252)
     for (n, mean) in [(50_000, 0.0), (70_000, 0.0), (87_000, 1.0)] {
-        let keys = (0..<n).map { _ -> UInt64 in
-            let u = g.uniform() + 1e-300, v = g.uniform()
-            // Rounded to 2^-30: ties, and runs of keys that differ only below the LSD
-            // window (30 bits from the top varying one).
-            let x = ((-2 * log(u)).squareRoot() * cos(2 * Double.pi * v) * 0x1p30).rounded() * 0x1p-30
-            return (x + mean).orderKey
-        }
-        expectBothWidths(keys)
+        // Rounded to 2^-30: ties, and runs below the LSD window (`roundedNormalKeys`).
+        expectBothWidths(roundedNormalKeys(n, mean: mean, &g))
     }
 }

@@ -72,6 +72,18 @@ private func normalKeys(_ n: Int, _ rng: inout SplitMix) -> [UInt64] {
     }
 }
 
+/// N(0, 1) + `mean` scores (Box-Muller) as order keys, rounded to 2^-30: ties, and runs
+/// of keys that differ only in their last bits (below an LSD window of 30 bits from the
+/// top varying one). Also used by KeyedRadixSortFirstBucketTests.swift and
+/// KeyedRadixSortSharedPassTests.swift.
+func roundedNormalKeys(_ n: Int, mean: Double, _ rng: inout SplitMix) -> [UInt64] {
+    (0..<n).map { _ in
+        let u = rng.unit() + 1e-300, v = rng.unit()
+        let x = ((-2 * log(u)).squareRoot() * cos(2 * Double.pi * v) * 0x1p30).rounded() * 0x1p-30
+        return (x + mean).orderKey
+    }
+}
+
 private let sizes = Array(0...40) + [63, 64, 65, 100, 1000, 4097, 16384, 16385, 21845, 21846, 21847, 70000]
 
 @Test func radixSortMatchesAStableSortOnRandomKeys() {
