@@ -86,8 +86,29 @@ enum FastSoftParameters {
     /// r: Chebyshev nodes per cell (see ChebyshevNearField). A cell with more than r
     /// points of a class uses interpolation for that class; smaller ones use direct sums.
     static let nodes = 16
-    /// Below this many points the work is not split across two threads.
+    /// Below this many points the work is not split across two threads: the sorts, the
+    /// grid, the cell bounds, and the routes whose work a point is light (the window path
+    /// with few pairs, the cells without a far field, the one-cell path).
     static let parallelThreshold = 20_000
+    /// The heavy routes split from this many points: the series-window path, the window
+    /// path with at least `heavyWindowPairs` window pairs a point, and the cells' phases
+    /// when they have a far field. Handing a phase to the kept helper thread costs a few
+    /// microseconds (WorkerTeam.swift), less than half of such a route's phases at 5,000
+    /// points. Measured at n = 10^4 (median of 3 processes, calls between busy gaps as in
+    /// the benchmarks): T / spread 1e-3 1.34 -> 0.81-0.90 ms, 1e-2 1.49 -> 0.87-0.92 ms,
+    /// 0.1 0.47 -> 0.36 ms, 3e-4 1.15 -> 0.80 ms; at 5,000, 1e-2 0.99 -> 0.61 ms. The
+    /// light routes lost from two threads at 10^4 (T / spread 1: 0.14 -> 0.23 ms; 1e-5:
+    /// 0.25 -> 0.28-0.35 ms) and keep `parallelThreshold`.
+    static let heavyParallelThreshold = 5_000
+    /// The window path counts as heavy from this many window pairs a point.
+    static let heavyWindowPairs = 1.0
+
+    /// Whether a route's phases run on two threads: from `parallelThreshold` points, or
+    /// from `heavyParallelThreshold` for a heavy route. (The halves are cut by the data
+    /// alone: the same bits either way.)
+    static func splits(points: Int, heavy: Bool) -> Bool {
+        points >= (heavy ? heavyParallelThreshold : parallelThreshold)
+    }
     /// When summing the far pairs of cells in the near field too would cost at most
     /// allNearBudget kernels a point (`farPairKernels`), every pair of cells is summed by
     /// the near field and the far sweeps are skipped. The accuracy argument of the near
@@ -367,7 +388,6 @@ func fastSoftAUROC<I: FastSoftIndices>(
             }
             let pos = windowClass(offset: 0, count: positiveCount)
             let neg = windowClass(offset: positiveCount, count: negativeCount)
-            let parallel = testing.parallel ?? (total >= FastSoftParameters.parallelThreshold)
             // The rule below takes the window path first when its pairs number at most
             // `seriesWindowPreference` a point. When an estimate from a few positives puts
             // them well below that (small T), the window path runs at once, counting its
@@ -379,14 +399,18 @@ func fastSoftAUROC<I: FastSoftIndices>(
             // (total <= Int.max / 32, so the product cannot overflow.)
             let preferred = FastSoftParameters.seriesWindowPreference * total
             var massesFilled = false
-            if WindowSoftAUROC.estimatedPairCount(pos, neg, temperature: temperature,
-                                                  samples: WindowSoftAUROC.estimateSamples)
-                <= WindowSoftAUROC.estimateMargin * Double(preferred) {
+            let estimate = WindowSoftAUROC.estimatedPairCount(pos, neg, temperature: temperature,
+                                                              samples: WindowSoftAUROC.estimateSamples)
+            if estimate <= WindowSoftAUROC.estimateMargin * Double(preferred) {
                 fillMasses(pos, samples, indices: I.self, maxWeight: positiveMax, total: positiveTotal.total)
                 fillMasses(neg, samples, indices: I.self, maxWeight: negativeMax, total: negativeTotal.total)
                 massesFilled = true
                 if let r = try windowSoftAUROC(pos, neg, indices: I.self, temperature: temperature, gradient: gradient,
-                                               sampleCount: n, parallel: parallel, series: false,
+                                               sampleCount: n,
+                                               parallel: testing.parallel ?? FastSoftParameters.splits(
+                                                   points: total,
+                                                   heavy: estimate >= FastSoftParameters.heavyWindowPairs * Double(total)),
+                                               series: false,
                                                labels: samples.labels.baseAddress, pairLimit: preferred) {
                     testing.route?.pointee = .window
                     return r
@@ -395,7 +419,8 @@ func fastSoftAUROC<I: FastSoftIndices>(
             // The window path first when its pairs number at most `preferred` (counted only
             // that far: preferred <= windowPairLimit); else the series-window path when its
             // near pairs are few; else the window path within its own limit (counted then).
-            let windowFirst = WindowSoftAUROC.pairCount(pos, neg, temperature: temperature, limit: preferred) != nil
+            let windowPairs = WindowSoftAUROC.pairCount(pos, neg, temperature: temperature, limit: preferred)
+            let windowFirst = windowPairs != nil
             let series = !windowFirst && SeriesWindowSoftAUROC.nearPairCount(
                 pos, neg, temperature: temperature, limit: seriesWindowPairLimit(points: total)) != nil
             if windowFirst || series || WindowSoftAUROC.pairCount(pos, neg, temperature: temperature,
@@ -408,7 +433,12 @@ func fastSoftAUROC<I: FastSoftIndices>(
                 // `pairCount` found the window path's pairs: never nil. Were it nil, the
                 // cells below would still give the result.)
                 if let r = try windowSoftAUROC(pos, neg, indices: I.self, temperature: temperature, gradient: gradient,
-                                               sampleCount: n, parallel: parallel, series: series,
+                                               sampleCount: n,
+                                               parallel: testing.parallel ?? FastSoftParameters.splits(
+                                                   points: total,
+                                                   heavy: Double(windowPairs ?? Int.max)
+                                                       >= FastSoftParameters.heavyWindowPairs * Double(total)),
+                                               series: series,
                                                labels: samples.labels.baseAddress) {
                     testing.route?.pointee = series ? .seriesWindow : .window
                     return r
@@ -476,7 +506,7 @@ func fastSoftAUROC<I: FastSoftIndices>(
     defer { partials.free() }
     let part = partials.base!
     for k in 0..<8 { part[k] = 0 }
-    let parallel = total >= FastSoftParameters.parallelThreshold
+    let parallel = FastSoftParameters.splits(points: total, heavy: layout.hasFarField)
     let fs = farScratch.base!
     if layout.hasFarField {
         runConcurrently(inParallel: parallel, with: (layout: layout, fs: fs, part: part), { c in

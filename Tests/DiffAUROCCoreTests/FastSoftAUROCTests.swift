@@ -259,3 +259,32 @@ func oneCellMatchesTheGridRouteAndThePairSum(relativeTemperature: Double) throws
     try expectOneCellMatches(tiny, tiedLabels, nil, temperature: 1e-309)
     try expectOneCellMatches(tiny, tiedLabels, weights, temperature: 1e-309)
 }
+
+@Test func heavyRoutesSplitFromFiveThousandPoints() throws {
+    // Between `heavyParallelThreshold` and `parallelThreshold` points the heavy routes run
+    // on two threads (the light ones on one): the window path with several window pairs a
+    // point, the series-window path, and the cells with a far field. Each against the
+    // pair sum, and the bits the same from call to call (the second thread's timing).
+    let n = 7_001
+    #expect(n >= FastSoftParameters.heavyParallelThreshold && n < FastSoftParameters.parallelThreshold)
+    var rng = SplitMix(state: 141)
+    let labels = labelsWithBothClasses(n, &rng, positiveRate: 0.3)
+    let scores = normalPlusLabelScores(labels, &rng)
+    let weights = weightsWithZeros(n, &rng)
+    let mean = scores.reduce(0, +) / Double(n)
+    let spread = (scores.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(n)).squareRoot()
+    for (ratio, route) in [(3e-4, FastSoftRoute.window), (1e-3, .seriesWindow), (0.1, .cells)] {
+        let t = ratio * spread
+        for w in [nil, weights] {
+            let first = try fastWithRoute(scores, labels, w, temperature: t)
+            #expect(first.route == route, "T / spread \(ratio)")
+            try expectFastMatchesPairwise(scores, labels, w, temperature: t)
+            for _ in 0..<2 {
+                let again = try fastWithRoute(scores, labels, w, temperature: t)
+                #expect(again.result.value.bitPattern == first.result.value.bitPattern)
+                #expect(again.result.dTemperature.bitPattern == first.result.dTemperature.bitPattern)
+                #expect(again.gradient.map(\.bitPattern) == first.gradient.map(\.bitPattern))
+            }
+        }
+    }
+}
