@@ -19,7 +19,8 @@
 /// 1.7e-16 on every potential and on the moment, 4.2e-18 on the value, against the 1e-12
 /// bar. The window kernels are `PairKernels` of the pairwise oracle (same argument, same
 /// formulas; a few ulps each; in eight lanes, `PairKernels8`, with the vector exponential,
-/// a few ulps too), summed plainly over a window of at most a few hundred points
+/// a few ulps too; windows of fewer than 16 pairs are evaluated eight pairs at a time
+/// across windows, WindowBatch.swift), summed plainly over a window of at most a few hundred points
 /// (relative error ~ window * eps, ~1e-14 of a potential at worst), and the
 /// per-target totals p_i (M(i) + window) are added with compensation: the value's
 /// rounding error is a few ulps.
@@ -151,13 +152,15 @@ enum WindowSoftAUROC {
     ///  2. M at each lo in the range used: the compensated sum of the masses below it, in
     ///     index order, as the running sum gives it (the sum of q[0 ..< lo] added in
     ///     order, whatever the range's first lo: the same bits);
-    ///  3. the windows' sums and the totals.
+    ///  3. the windows' sums (short windows staged and summed in batches, WindowBatch.swift,
+    ///     `scratch` holding the batch) and the totals.
     /// hi is advanced from the previous positive's hi rather than from max(hi, lo): the
     /// same index, as x > -G holds wherever x >= G does (so below lo) and both decisions
     /// are monotone in the negative's and in the positive's score; the two advances then
     /// do not wait on each other.
     static func positives(_ pos: SortedClass, _ neg: SortedClass, temperature t: Double,
-                          range: Range<Int>, limit: Int) -> (value: Double, moment: Double, pairs: Int) {
+                          range: Range<Int>, limit: Int,
+                          scratch: UnsafeMutablePointer<Double>) -> (value: Double, moment: Double, pairs: Int) {
         let far = CountingBounds(temperature: t)
         var value = CompensatedSum(), moment = CompensatedSum()
         guard let first = range.first else { return (0, 0, 0) }
@@ -197,16 +200,45 @@ enum WindowSoftAUROC {
             running.add(q[j])
         }
         let lastBelow = running.total
-        for i in range {
-            let lo = Int(truncatingIfNeeded: windowStart[i].bitPattern)
-            let hi = Int(truncatingIfNeeded: windowEnd[i].bitPattern)
-            var sv = 0.0, ss = 0.0, sm = 0.0
-            if hi > lo { (sv, ss, sm) = positiveWindow(a[i], b, q, from: lo, to: hi, count: nc, temperature: t) }
-            let m = lo == lastLo ? lastBelow : below[lo]
-            let p = pos.mass[i]
-            value.add(p * (m + sv))
-            if sm != 0 { moment.add(p * sm) }
-            pos.potentialBelow[i] = ss
+        // The windows' sums, the short ones staged in batches (WindowBatch.swift): the
+        // positives from `next` on are staged as far as the batch holds their short
+        // windows, the batch evaluated, then each of them summed up in order.
+        @inline(__always) func window(_ i: Int) -> (lo: Int, hi: Int) {
+            (Int(truncatingIfNeeded: windowStart[i].bitPattern), Int(truncatingIfNeeded: windowEnd[i].bitPattern))
+        }
+        var batch = WindowBatch(scratch: scratch)
+        var next = range.lowerBound
+        while next < range.upperBound {
+            batch.clear()
+            var end = next
+            while end < range.upperBound {
+                let (lo, hi) = window(end)
+                let k = hi - lo
+                if k > 0 && k < WindowBatch.longWindow {
+                    guard batch.fits(k) else { break }
+                    batch.stage(target: end, score: a[end], b, q, from: lo, to: hi, count: nc)
+                }
+                end += 1
+            }
+            batch.evaluate(positiveTargets: true, temperature: t)
+            var first = 0
+            for i in next..<end {
+                let (lo, hi) = window(i)
+                let k = hi - lo
+                var sv = 0.0, ss = 0.0, sm = 0.0
+                if k >= WindowBatch.longWindow {
+                    (sv, ss, sm) = positiveWindow(a[i], b, q, from: lo, to: hi, count: nc, temperature: t)
+                } else if k > 0 {
+                    (sv, ss, sm) = batch.positiveSums(first: first, count: k)
+                    first += k
+                }
+                let m = lo == lastLo ? lastBelow : below[lo]
+                let p = pos.mass[i]
+                value.add(p * (m + sv))
+                if sm != 0 { moment.add(p * sm) }
+                pos.potentialBelow[i] = ss
+            }
+            next = end
         }
         return (value.total, moment.total, pairs)
     }
@@ -255,12 +287,14 @@ enum WindowSoftAUROC {
     /// read off integers. A negative in no positive's window gets 0, as there. At small T
     /// most windows are empty: the positives are swept once (sequential reads, a branch
     /// rarely taken) instead of a merge over the scores for every negative.
-    static func negatives(_ pos: SortedClass, _ neg: SortedClass, temperature t: Double, range: Range<Int>) {
+    static func negatives(_ pos: SortedClass, _ neg: SortedClass, temperature t: Double, range: Range<Int>,
+                          scratch: UnsafeMutablePointer<Double>) {
         guard !range.isEmpty else { return }
         let pc = pos.count
         let j0 = range.lowerBound, j1 = range.upperBound
         let pot = neg.potentialBelow
         for j in range { pot[j] = 0 }
+        var batch = WindowBatch(scratch: scratch)
         @inline(__always) func start(_ i: Int) -> Int { Int(truncatingIfNeeded: pos.windowStart[i].bitPattern) }
         @inline(__always) func end(_ i: Int) -> Int { Int(truncatingIfNeeded: pos.windowEnd[i].bitPattern) }
         // The first positive whose window reaches past j0: none before it meets the range.
@@ -279,33 +313,51 @@ enum WindowSoftAUROC {
                     while end(windowLo) <= j { windowLo += 1 }
                     while windowHi < pc && start(windowHi) <= j { windowHi += 1 }
                     // (j is in positive k's window: windowLo <= k < windowHi.)
-                    pot[j] = negativeWindow(neg.scores[j], pos.scores, pos.mass, from: windowLo, to: windowHi,
-                                            count: pc, temperature: t)
+                    summarize(&batch, j, neg.scores[j], pos, from: windowLo, to: windowHi, temperature: t, into: pot)
                 }
                 done = to
             }
             k += 1
         }
+        batch.flushNegatives(into: pot, temperature: t)
+    }
+
+    /// Negative j's window sum over positives lo ..< hi (hi > lo) into potential[j]: at
+    /// once for a long window, else staged in `batch` (flushed first when it is full).
+    @inline(__always)
+    private static func summarize(_ batch: inout WindowBatch, _ j: Int, _ s: Double, _ pos: SortedClass,
+                                  from lo: Int, to hi: Int, temperature t: Double,
+                                  into potential: UnsafeMutablePointer<Double>) {
+        let k = hi - lo
+        if k >= WindowBatch.longWindow {
+            potential[j] = negativeWindow(s, pos.scores, pos.mass, from: lo, to: hi, count: pos.count, temperature: t)
+            return
+        }
+        if !batch.fits(k) { batch.flushNegatives(into: potential, temperature: t) }
+        batch.stage(target: j, score: s, pos.scores, pos.mass, from: lo, to: hi, count: pos.count)
     }
 
     /// Negatives `range` by merging over the scores (the decisions `negatives` reads off
     /// the positives' windows): writes potentialBelow. Kept for the tests, which check
     /// that both give the same bits.
-    static func negativesByComparison(_ pos: SortedClass, _ neg: SortedClass, temperature t: Double, range: Range<Int>) {
+    static func negativesByComparison(_ pos: SortedClass, _ neg: SortedClass, temperature t: Double, range: Range<Int>,
+                                      scratch: UnsafeMutablePointer<Double>) {
         let far = CountingBounds(temperature: t)
         guard let first = range.first else { return }
-        let a = pos.scores, b = neg.scores, p = pos.mass, pc = pos.count
+        let a = pos.scores, b = neg.scores, pc = pos.count
         // Window of positives for b: -G < (a - b) / T < G.
         var lo = partition(pc) { !far.aboveMinusG(a[$0], b[first]) }
         var hi = lo
+        var batch = WindowBatch(scratch: scratch)
         for j in range {
             let s = b[j]
             while lo < pc && !far.aboveMinusG(a[lo], s) { lo += 1 }
             if hi < lo { hi = lo }
             while hi < pc && !far.atLeastG(a[hi], s) { hi += 1 }
-            let ss = hi > lo ? negativeWindow(s, a, p, from: lo, to: hi, count: pc, temperature: t) : 0
-            neg.potentialBelow[j] = ss
+            neg.potentialBelow[j] = 0
+            if hi > lo { summarize(&batch, j, s, pos, from: lo, to: hi, temperature: t, into: neg.potentialBelow) }
         }
+        batch.flushNegatives(into: neg.potentialBelow, temperature: t)
     }
 }
 
@@ -497,12 +549,14 @@ func windowSoftAUROC<I: FastSoftIndices>(
     gradient: UnsafeMutableBufferPointer<Double>?, sampleCount n: Int, parallel: Bool, series: Bool,
     labels: UnsafePointer<Double>? = nil, pairLimit: Int = Int.max / 2
 ) throws(CoreError) -> SoftAUROCResult? {
-    let partials = try ScratchBuffer<Double>(count: 4)
+    // The four partial sums, then a WindowBatch's scratch for each chunk.
+    let partials = try ScratchBuffer<Double>(count: 4 + 2 * WindowBatch.doubles)
     defer { partials.free() }
     let part = partials.base!
     var pairs = (first: 0, second: 0)
     withUnsafeMutablePointer(to: &pairs) { counts in
-        var team = WindowTeam<I>(pos: pos, neg: neg, temperature: temperature, part: part, counts: counts,
+        var team = WindowTeam<I>(pos: pos, neg: neg, temperature: temperature, part: part,
+                                 batches: part + 4, counts: counts,
                                  gradient: gradient?.baseAddress, gradientCount: gradient?.count ?? 0,
                                  sampleCount: n, series: series,
                                  labels: labels, pairLimit: pairLimit)
@@ -540,6 +594,8 @@ private struct WindowTeam<I: FastSoftIndices> {
     let temperature: Double
     /// Per chunk c: its part of sum p (value) at 2c and of the moment at 2c + 1.
     let part: UnsafeMutablePointer<Double>
+    /// Per chunk c: the scratch of its WindowBatch, at c WindowBatch.doubles.
+    let batches: UnsafeMutablePointer<Double>
     /// The window pairs of each chunk's positives (-1: over the limit).
     let counts: UnsafeMutablePointer<(first: Int, second: Int)>
     let gradient: UnsafeMutablePointer<Double>?
@@ -564,7 +620,8 @@ private struct WindowTeam<I: FastSoftIndices> {
             } else {
                 // The positives first (they record their windows), then (phase 2) the
                 // negatives, which read every positive's window.
-                let r = WindowSoftAUROC.positives(pos, neg, temperature: t, range: positives, limit: pairLimit)
+                let r = WindowSoftAUROC.positives(pos, neg, temperature: t, range: positives, limit: pairLimit,
+                                                  scratch: batches + c * WindowBatch.doubles)
                 part[2 * c] = r.value; part[2 * c + 1] = r.moment
                 if c == 0 { counts.pointee.first = r.pairs } else { counts.pointee.second = r.pairs }
             }
@@ -584,7 +641,8 @@ private struct WindowTeam<I: FastSoftIndices> {
             && 2 * (pairs.first + pairs.second) <= total / 4
         for c in worker.chunks {
             if !series {
-                WindowSoftAUROC.negatives(pos, neg, temperature: t, range: c == 0 ? 0..<(nc / 2) : (nc / 2)..<nc)
+                WindowSoftAUROC.negatives(pos, neg, temperature: t, range: c == 0 ? 0..<(nc / 2) : (nc / 2)..<nc,
+                                          scratch: batches + c * WindowBatch.doubles)
             }
             if total < n {
                 let m = gradientCount

@@ -34,7 +34,7 @@ private func clusteredInput(positives pc: Int, clusters: [Range<Int>], clusterNe
 
 /// The two classes of sorted `scores` (positives, then negatives, each ascending) as the
 /// window path sees them, masses 1 / count, for the duration of `body`.
-private func withSortedClasses<R>(_ pos: [Double], _ neg: [Double],
+func withSortedClasses<R>(_ pos: [Double], _ neg: [Double],
                                   _ body: (SortedClass, SortedClass) throws -> R) rethrows -> R {
     let total = pos.count + neg.count
     let scores = UnsafeMutablePointer<Double>.allocate(capacity: total)
@@ -157,14 +157,16 @@ func negativesFromRecordedWindowsMatchTheMerge(temperature t: Double) throws {
     var rng = SplitMix(state: 77)
     let pos = (0..<700).map { _ in (rng.unit() * 1000).rounded() / 1000 + 0.3 }.sorted()
     let neg = (0..<1600).map { _ in (rng.unit() * 1000).rounded() / 1000 }.sorted()
+    let scratch = UnsafeMutablePointer<Double>.allocate(capacity: WindowBatch.doubles)
+    defer { scratch.deallocate() }
     try withSortedClasses(pos, neg) { p, q in
-        _ = WindowSoftAUROC.positives(p, q, temperature: t, range: 0..<300, limit: Int.max / 2)
-        _ = WindowSoftAUROC.positives(p, q, temperature: t, range: 300..<700, limit: Int.max / 2)
+        _ = WindowSoftAUROC.positives(p, q, temperature: t, range: 0..<300, limit: Int.max / 2, scratch: scratch)
+        _ = WindowSoftAUROC.positives(p, q, temperature: t, range: 300..<700, limit: Int.max / 2, scratch: scratch)
         for ranges in [[0..<1600], [0..<800, 800..<1600], [0..<1, 1..<1599, 1599..<1600]] {
-            for r in ranges { WindowSoftAUROC.negativesByComparison(p, q, temperature: t, range: r) }
+            for r in ranges { WindowSoftAUROC.negativesByComparison(p, q, temperature: t, range: r, scratch: scratch) }
             let merged = (0..<1600).map { q.potentialBelow[$0].bitPattern }
             for j in 0..<1600 { q.potentialBelow[j] = .nan }
-            for r in ranges { WindowSoftAUROC.negatives(p, q, temperature: t, range: r) }
+            for r in ranges { WindowSoftAUROC.negatives(p, q, temperature: t, range: r, scratch: scratch) }
             let recorded = (0..<1600).map { q.potentialBelow[$0].bitPattern }
             #expect(merged == recorded, "T = \(t), ranges \(ranges)")
             #expect(recorded.contains { $0 != 0 }, "T = \(t): some window not empty")
