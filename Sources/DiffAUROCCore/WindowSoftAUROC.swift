@@ -202,7 +202,9 @@ enum WindowSoftAUROC {
         let lastBelow = running.total
         // The windows' sums, the short ones staged in batches (WindowBatch.swift): the
         // positives from `next` on are staged as far as the batch holds their short
-        // windows, the batch evaluated, then each of them summed up in order.
+        // windows (at most `WindowBatch.targets` positives, so that the second reading of
+        // their windows comes from the first level of cache), the batch evaluated, then
+        // each of them summed up in order.
         @inline(__always) func window(_ i: Int) -> (lo: Int, hi: Int) {
             (Int(truncatingIfNeeded: windowStart[i].bitPattern), Int(truncatingIfNeeded: windowEnd[i].bitPattern))
         }
@@ -211,7 +213,8 @@ enum WindowSoftAUROC {
         while next < range.upperBound {
             batch.clear()
             var end = next
-            while end < range.upperBound {
+            let last = Swift.min(range.upperBound, next + WindowBatch.targets)
+            while end < last {
                 let (lo, hi) = window(end)
                 let k = hi - lo
                 if k > 0 && k < WindowBatch.longWindow {
