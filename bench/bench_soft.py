@@ -36,9 +36,19 @@ import subprocess
 import sys
 import time
 
-import numpy as np
+# numpy's OpenBLAS starts a pool of worker threads when numpy is imported, and they spin
+# (yielding) for a fraction of a second before they sleep. The sweep's n = 10^4 row is
+# timed within that window, and the pool's spinning thread then takes the second core
+# from the library's two-thread phases (numpy.sort, the yardstick, uses one thread):
+# measured here at T/spread 1e-3, 16x numpy.sort with a pool of one thread against 20-27x
+# with the default pool, whose thread sleeps again once the process is a few hundred calls
+# old (README, "Benchmarks"). Nothing here calls BLAS, so the pool is kept to the calling
+# thread unless the environment says otherwise.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
-import yardstick
+import numpy as np  # noqa: E402
+
+import yardstick  # noqa: E402
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 LIBRARY = os.environ.get("DIFFAUROC_LIBRARY", str(ROOT / ".build" / "release" / "libdiffauroc.so"))
@@ -209,6 +219,7 @@ def sweep(args):
     lib = load_library()
     print(f"libdiffauroc kernels: {lib.diffauroc_kernels().decode()}  ({LIBRARY})")
     yardstick.print_header()
+    print(f"OPENBLAS_NUM_THREADS={os.environ['OPENBLAS_NUM_THREADS']} (numpy's BLAS pool; see the top of this file)")
     load_start = os.getloadavg()
     print(f"load average at start: {load_start}")
     sizes = [int(float(v)) for v in args.sizes.split(",")] if args.sizes else SWEEP_SIZES
