@@ -94,11 +94,13 @@ enum FastSoftParameters {
     /// path with at least `heavyWindowPairs` window pairs a point, and the cells' phases
     /// when they have a far field. Handing a phase to the kept helper thread costs a few
     /// microseconds (WorkerTeam.swift), less than half of such a route's phases at 5,000
-    /// points. Measured at n = 10^4 (median of 3 processes, calls between busy gaps as in
-    /// the benchmarks): T / spread 1e-3 1.34 -> 0.81-0.90 ms, 1e-2 1.49 -> 0.87-0.92 ms,
-    /// 0.1 0.47 -> 0.36 ms, 3e-4 1.15 -> 0.80 ms; at 5,000, 1e-2 0.99 -> 0.61 ms. The
-    /// light routes lost from two threads at 10^4 (T / spread 1: 0.14 -> 0.23 ms; 1e-5:
-    /// 0.25 -> 0.28-0.35 ms) and keep `parallelThreshold`.
+    /// points. Measured at n = 10^4 (C, medians of 3 processes, calls back to back or
+    /// 100 us apart): T / spread 3e-4 1.15 -> 0.73-0.80 ms, 1e-3 1.33 -> 0.80-0.90 ms,
+    /// 1e-2 1.46-1.49 -> 0.87-0.92 ms, 0.1 0.46-0.50 -> 0.36-0.46 ms; at 5,000, 1e-2
+    /// 0.99 -> 0.61 ms. The light routes lost from two threads at 10^4 (T / spread 1:
+    /// 0.14 -> 0.23 ms; 1e-5: 0.25 -> 0.28-0.35 ms) and keep `parallelThreshold`. (A
+    /// thread spinning on the other core, such as numpy's OpenBLAS pool right after import,
+    /// takes these gains away: README, "Threads".)
     static let heavyParallelThreshold = 5_000
     /// The window path counts as heavy from this many window pairs a point.
     static let heavyWindowPairs = 1.0

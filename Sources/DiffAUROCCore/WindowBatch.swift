@@ -35,7 +35,7 @@ struct WindowBatch {
     /// read twice: to stage, then to sum; 256 keep the second reading in the first level
     /// of cache. At n = 10^5 and T/spread 1e-9, where every window is empty, staging a
     /// whole half's targets before summing them measured 0-4% slower than no batch).
-    static let targets = 256
+    static let positivesAtOnce = 256
     /// Doubles of the staged and result arrays: `capacity` pairs, plus room for the
     /// sixteen-lane copies of `stage` and the last step's lanes.
     static let stride = capacity + 16

@@ -202,7 +202,7 @@ enum WindowSoftAUROC {
         let lastBelow = running.total
         // The windows' sums, the short ones staged in batches (WindowBatch.swift): the
         // positives from `next` on are staged as far as the batch holds their short
-        // windows (at most `WindowBatch.targets` positives, so that the second reading of
+        // windows (at most `WindowBatch.positivesAtOnce` of them, so that the second reading of
         // their windows comes from the first level of cache), the batch evaluated, then
         // each of them summed up in order.
         @inline(__always) func window(_ i: Int) -> (lo: Int, hi: Int) {
@@ -213,7 +213,7 @@ enum WindowSoftAUROC {
         while next < range.upperBound {
             batch.clear()
             var end = next
-            let last = Swift.min(range.upperBound, next + WindowBatch.targets)
+            let last = Swift.min(range.upperBound, next + WindowBatch.positivesAtOnce)
             while end < last {
                 let (lo, hi) = window(end)
                 let k = hi - lo
@@ -325,8 +325,9 @@ enum WindowSoftAUROC {
         batch.flushNegatives(into: pot, temperature: t)
     }
 
-    /// Negative j's window sum over positives lo ..< hi (hi > lo) into potential[j]: at
-    /// once for a long window, else staged in `batch` (flushed first when it is full).
+    /// Negative j's window sum over positives lo ..< hi (hi > lo) into potential[j], which
+    /// holds 0: at once for a long window, else staged in `batch` (flushed first when it is
+    /// full; a flush adds each sum to its 0).
     @inline(__always)
     private static func summarize(_ batch: inout WindowBatch, _ j: Int, _ s: Double, _ pos: SortedClass,
                                   from lo: Int, to hi: Int, temperature t: Double,
