@@ -27,10 +27,11 @@
  *    memory (malloc): blocks of 4 MiB and more are kept after the call for the next one
  *    (bounded; see diffauroc_release_memory), everything else is freed before returning. If
  *    an allocation fails it returns DIFFAUROC_E_NO_MEMORY.
- *  - On large inputs (tens of thousands of samples and more) a call may run part of its
- *    work on one extra thread; the call returns only after that part is done. The extra
+ *  - On large inputs (tens of thousands of samples and more; from 5,000 for the soft
+ *    AUROC's costlier temperature ranges) a call may run part of its work on one extra
+ *    thread; the call returns only after that part is done. The extra
  *    thread is the library's helper thread, which the first such call starts and which
- *    is kept for later calls (it waits about 50 us for more work, then sleeps without
+ *    is kept for later calls (it waits about 20 us for more work, then sleeps without
  *    using CPU; it never exits). A call that finds the helper busy with another caller's
  *    call starts a thread of its own and joins it before returning. After fork() the
  *    child starts its own helper. Because the helper runs the library's code,

@@ -22,13 +22,10 @@ func shortWindowSumsDependOnTheWindowAlone(temperature t: Double) throws {
     // likewise: the same bits for every point. Each point's sum of mass * sigmoid' is
     // also checked against the direct sum over its window.
     var rng = SplitMix(state: 78)
-    let normal = { (rng: inout SplitMix) -> Double in
-        let u = rng.unit() + 0x1p-60, v = rng.unit()
-        return (-2 * log(u)).squareRoot() * cos(2 * Double.pi * v)
-    }
     let pc = 2000, nc = 4000
-    let pos = (0..<pc).map { _ in normal(&rng) + 0.5 }.sorted()
-    let neg = (0..<nc).map { _ in normal(&rng) }.sorted()
+    // (TestSupport's N(0, 1) + label scores with label 0: plain N(0, 1) draws.)
+    let pos = normalPlusLabelScores([Double](repeating: 0, count: pc), &rng).map { $0 + 0.5 }.sorted()
+    let neg = normalPlusLabelScores([Double](repeating: 0, count: nc), &rng).sorted()
     let scratch = UnsafeMutablePointer<Double>.allocate(capacity: WindowBatch.doubles)
     defer { scratch.deallocate() }
     try withSortedClasses(pos, neg) { p, q in
