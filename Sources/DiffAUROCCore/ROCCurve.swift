@@ -463,7 +463,13 @@ struct CurveVisitor<Score: ThresholdScore>: SortedBucketVisitor {
             }
             if !isTop { firstGroup = Self.topGroup(words, count: count) }
         }
-        if writing {
+        if writing && dropIntermediate && hasPending && limit == .max && target.fpsCopy == nil
+            && target.tpsCopy == nil, let fps = target.fps, let tps = target.tps,
+            let thresholds = target.thresholds {
+            sweepDropping(words, count: count, positivesAbove: positivesAbove,
+                          negativesAbove: negativesAbove, keyBase: keyBase,
+                          fps: fps, tps: tps, thresholds: thresholds)
+        } else if writing {
             sweep(words, count: count, positivesAbove: positivesAbove, negativesAbove: negativesAbove,
                   keyBase: keyBase, writes: true)
         } else {
@@ -549,6 +555,75 @@ struct CurveVisitor<Score: ThresholdScore>: SortedBucketVisitor {
         self.pending = pending
         self.pendingSums = pendingSums
         self.pendingKey = pendingKey
+    }
+
+    /// `sweep` with dropping, writing every output but the plain counts, with no limit and a
+    /// pending point: the usual call (`metrics.roc_curve`; the C export with fpr, tpr and
+    /// thresholds), in a loop with nothing optional, so its state stays in registers.
+    /// Each group is written where it goes if kept (the index after the last kept point)
+    /// as soon as it is read, once the decision on its predecessor is known: the same
+    /// points at the same indices as `sweep`, which writes a point when its successor is
+    /// read, and the same values (the point's cumulative counts and threshold).
+    @inline(never)
+    private mutating func sweepDropping(_ words: UnsafeMutablePointer<Word>, count: Int, positivesAbove: Int,
+                                        negativesAbove: Int, keyBase: Word, fps: UnsafeMutablePointer<Double>,
+                                        tps: UnsafeMutablePointer<Double>,
+                                        thresholds: UnsafeMutablePointer<Double>) {
+        guard count > 0 else { return }
+        let shift = Word(truncatingIfNeeded: layout.shift)
+        if layout.keepsKey {
+            sweepDropping(words, count: count, positivesAbove: positivesAbove, negativesAbove: negativesAbove,
+                          fps: fps, tps: tps, thresholds: thresholds) { keyBase | $0 &>> shift }
+        } else {
+            sweepDropping(words, count: count, positivesAbove: positivesAbove, negativesAbove: negativesAbove,
+                          fps: fps, tps: tps, thresholds: thresholds) { _ in keyBase }
+        }
+    }
+
+    @inline(__always)
+    private mutating func sweepDropping(_ words: UnsafeMutablePointer<Word>, count: Int, positivesAbove: Int,
+                                        negativesAbove: Int, fps: UnsafeMutablePointer<Double>,
+                                        tps: UnsafeMutablePointer<Double>,
+                                        thresholds: UnsafeMutablePointer<Double>, key: (Word) -> Word) {
+        var negatives = negativesAbove, positives = positivesAbove
+        var emitted = self.emitted
+        var previous = pending
+        // The pending point is the first of all: kept whatever follows (once).
+        var forced = pendingFirst ? 1 : 0
+        let zero = zeroThresholdIsNegative ? -0.0 : 0.0
+        // The pending point where it goes if kept (`sweep` writes it only once its
+        // successor is read: the previous bucket may have been its).
+        fps[emitted &+ 1] = Double(pendingSums.negatives)
+        tps[emitted &+ 1] = Double(pendingSums.positives)
+        thresholds[emitted &+ 1] = threshold(pendingKey)
+        var top = words[count &- 1]
+        var end = count
+        while end > 0 {
+            top = words[end &- 1]
+            var start = end &- 1
+            var p = Int(truncatingIfNeeded: top & 1)
+            while start > 0 && (words[start &- 1] ^ top) &>> 1 == 0 {
+                start &-= 1
+                p &+= Int(truncatingIfNeeded: words[start] & 1)
+            }
+            let groupNegatives = end &- start &- p
+            negatives &+= groupNegatives
+            positives &+= p
+            let differs = (groupNegatives ^ previous.negatives) | (p ^ previous.positives)
+            emitted &+= (differs != 0 ? 1 : 0) | forced
+            forced = 0
+            previous = (groupNegatives, p)
+            let t = Score.threshold(fromOrderKey: key(top))
+            fps[emitted &+ 1] = Double(negatives)
+            tps[emitted &+ 1] = Double(positives)
+            thresholds[emitted &+ 1] = t == 0 ? zero : t
+            end = start
+        }
+        self.emitted = emitted
+        pendingFirst = false
+        pending = previous
+        pendingSums = (negatives, positives)
+        pendingKey = key(top)
     }
 
     /// Step 5 on the finished points written since the last call (outputs only).
