@@ -57,7 +57,9 @@ func firstInvalidSample<Scalar: BinaryFloatingPoint>(
     var blockStart = 0
     while blockStart < count {
         let block = blockStart..<Swift.min(blockStart + 1024, count)
-        var bad: UInt8 = 0
+        // (A mask as wide as the scalar: the comparisons' lanes are OR-ed as they are,
+        // with no narrowing.)
+        var bad: Scalar.RawSignificand = 0
         for i in block {
             bad |= s[i].isFinite ? 0 : 1
             bad |= (y[i] == 0 ? 0 : 1) & (y[i] == 1 ? 0 : 1)
