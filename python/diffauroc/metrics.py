@@ -333,6 +333,10 @@ def roc_curve(y_true: Any, y_score: Any, *, pos_label: Any = None,
     check_array_like(function, "sample_weight", sample_weight, allow_none=True)
     check_bool(function, "drop_intermediate", drop_intermediate)
     y = as_array(y_true)
+    if sample_weight is None:
+        fast = _zero_one_curve(function, y, as_array(y_score), pos_label, bool(drop_intermediate))
+        if fast is not None:
+            return fast
     y_type, classes = target_and_classes(y, "y_true")
     if not (y_type == "binary" or (y_type == "multiclass" and pos_label is not None)):
         raise ValueError(f"{y_type} format is not supported")
@@ -364,13 +368,38 @@ def roc_curve(y_true: Any, y_score: Any, *, pos_label: Any = None,
                   zero_one=y if zero_one else None, finite_checked=not deferred)
 
 
+def _zero_one_curve(function: str, y: np.ndarray, scores: np.ndarray, pos_label: Any,
+                    drop: bool):
+    """The unweighted curve when y is evidently a 0/1 vector (1 positive) of the scores'
+    float type or of integers, else None: the library's own label check (exactly 0 or 1,
+    after an exact conversion) replaces ``target_and_classes``' passes over y. Any error
+    status also gives None, so the caller's checks run from the start and raise
+    scikit-learn's error in scikit-learn's order; on success the answer is the one those
+    checks lead to (binary y, classes within {0, 1}, positive label 1, y passed as the
+    labels)."""
+    if not (pos_label is None or (type(pos_label) in (int, float) and pos_label == 1)):
+        return None
+    if y.ndim != 1 or scores.ndim != 1 or y.shape != scores.shape or not y.size:
+        return None
+    if scores.dtype not in (np.float64, np.float32):
+        return None
+    if not (y.dtype == scores.dtype or y.dtype.kind in "iu"):
+        return None  # (another float type could round to 0 or 1 on conversion)
+    probe = y[::max(1, y.size >> 10)]
+    if not np.all((probe == 0) | (probe == 1)):
+        return None
+    return _curve(function, scores, None, None, drop, zero_one=y, finite_checked=False,
+                  errors_raise=False)
+
+
 def _curve(function: str, scores: np.ndarray, positive: Optional[np.ndarray],
            weights: Optional[np.ndarray], drop: bool,
-           zero_one: Optional[np.ndarray] = None, finite_checked: bool = True):
+           zero_one: Optional[np.ndarray] = None, finite_checked: bool = True,
+           errors_raise: bool = True):
     """The curve of ``scores`` against ``positive`` (bool), or against ``zero_one`` (real
     labels, each 0 or 1, 1 positive) when ``positive`` is None. ``finite_checked``
     False: scikit-learn's message is raised here if the library finds a score that is
-    not finite."""
+    not finite. ``errors_raise`` False: an error status returns None instead."""
     original = scores
     keys_of = None
     wide = scores.size and scores.dtype.itemsize >= 8 and scores.dtype != np.float64
@@ -395,6 +424,8 @@ def _curve(function: str, scores: np.ndarray, positive: Optional[np.ndarray],
                    thresholds.ctypes.data_as(ctypes.POINTER(ctypes.c_double)),
                    ctypes.byref(count))
     if status < 0:
+        if not errors_raise:
+            return None
         if status == _lib.E_NONFINITE_SCORE and not finite_checked:
             assert_finite(original, "", "y_score")
         _raise_status(function, status, prepared, s, labels, weights)

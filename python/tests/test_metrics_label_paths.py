@@ -116,3 +116,44 @@ def test_nonfinite_float_labels_as_sklearn(bad):
         skm.roc_curve(y, scores)
     # scikit-learn's message, then (ours) the first such element
     assert str(ours.value).startswith(str(theirs.value))
+
+
+def _stray_label_cases(n):
+    """0/1 labels with one element the 0/1 probe of roc_curve's shortcut does not sample
+    (index n - 2, which for these n is not a multiple of the probe's step n >> 10), and
+    what goes with it."""
+    rng = np.random.default_rng(11)
+    y = (rng.random(n) < 0.5).astype(np.float64)
+    scores = rng.standard_normal(n)
+    cases = {}
+    for stray in (2.0, 0.5, -1.0, np.nan):
+        bad = y.copy()
+        bad[n - 2] = stray
+        cases[f"label {stray}"] = (bad, scores)
+    # a score that is not finite before the stray label: scikit-learn rejects y first
+    bad = y.copy()
+    bad[n - 2] = 2.0
+    nan_score = scores.copy()
+    nan_score[5] = np.nan
+    cases["nan score, label 2"] = (bad, nan_score)
+    nan_only = scores.copy()
+    nan_only[n - 5] = np.inf
+    cases["inf score"] = (y, nan_only)
+    # float64 labels a float32 conversion would round to 1: not the library's to see
+    near = y.copy()
+    near[n - 2] = 1.0 + 2.0**-40
+    cases["near 1, float32 scores"] = (near, scores.astype(np.float32))
+    cases["int labels with a 3"] = (np.where(np.arange(n) == n - 2, 3, y.astype(np.int64)), scores)
+    return cases
+
+
+@pytest.mark.parametrize("n", [3_001, 70_001])
+def test_roc_curve_shortcut_falls_back_to_sklearn_errors(n):
+    """roc_curve's 0/1 shortcut (labels checked by the library) gives scikit-learn's
+    exception, with its message, whenever scikit-learn's checks would fail."""
+    for name, (y, scores) in _stray_label_cases(n).items():
+        with pytest.raises(ValueError) as theirs:
+            skm.roc_curve(y, scores)
+        with pytest.raises(ValueError) as ours:
+            metrics.roc_curve(y, scores)
+        assert str(ours.value).startswith(str(theirs.value)), name
