@@ -59,20 +59,44 @@ public func exactAUROCFloat32CheckingInputs(
     scores: UnsafeBufferPointer<Float>, labels: UnsafeBufferPointer<Float>,
     weights: UnsafeBufferPointer<Float>? = nil
 ) throws(CoreError) -> CheckedExactAUROC {
+    guard let weights else {
+        return try uncheckedUnweightedExactAUROC(scores: scores, labels: labels)
+    }
     if scores.count < 2 {
         for i in 0..<scores.count where !scores[i].isFinite || (labels[i] != 0 && labels[i] != 1)
-            || weights.map({ !($0[i] >= 0 && $0[i] < .infinity) }) ?? false {
+            || !(weights[i] >= 0 && weights[i] < .infinity) {
             return .invalidInput
         }
         return .undefined
     }
-    let outcome: (value: Double?, invalid: Bool)
-    if let weights {
-        outcome = try exactAUROCOutcome(CheckingPackedWeightedSource(
-            packed: PackedWeightedSource(scores: scores, labels: labels, weights: weights)))
-    } else {
-        outcome = try exactAUROCOutcome(CheckingUnweightedSource(scores: scores, labels: labels))
+    let outcome = try exactAUROCOutcome(CheckingPackedWeightedSource(
+        packed: PackedWeightedSource(scores: scores, labels: labels, weights: weights)))
+    if outcome.invalid { return .invalidInput }
+    return outcome.value.map { .value($0) } ?? .undefined
+}
+
+/// `exactAUROC` on unweighted float64 inputs that have not been validated, as
+/// `exactAUROCFloat32CheckingInputs` without weights: every score finite and every label
+/// exactly 0 or 1 is checked in the first pass, on both threads. Same result on valid
+/// inputs (the same keys, words, sort and sweep as `exactAUROC`: the same bits).
+///
+///     exactAUROCCheckingInputs(scores: s, labels: y)  // .value(0.75) or .invalidInput
+public func exactAUROCCheckingInputs(
+    scores: UnsafeBufferPointer<Double>, labels: UnsafeBufferPointer<Double>
+) throws(CoreError) -> CheckedExactAUROC {
+    try uncheckedUnweightedExactAUROC(scores: scores, labels: labels)
+}
+
+private func uncheckedUnweightedExactAUROC<Score: OrderKeyed>(
+    scores: UnsafeBufferPointer<Score>, labels: UnsafeBufferPointer<Score>
+) throws(CoreError) -> CheckedExactAUROC {
+    if scores.count < 2 {
+        for i in 0..<scores.count where !scores[i].isFinite || (labels[i] != 0 && labels[i] != 1) {
+            return .invalidInput
+        }
+        return .undefined
     }
+    let outcome = try exactAUROCOutcome(CheckingUnweightedSource(scores: scores, labels: labels))
     if outcome.invalid { return .invalidInput }
     return outcome.value.map { .value($0) } ?? .undefined
 }

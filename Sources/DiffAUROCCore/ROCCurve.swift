@@ -102,6 +102,9 @@ public struct ROCCurveSummary: Equatable {
     /// might overflow to infinity, so nothing is written (scikit-learn's rates would be
     /// NaN). Below that bound no cumulative sum, in any order, can reach 2^1024.
     public var weightsOverflow: Bool
+    /// Only from the `CheckingInputs` functions: some score is not finite or some label is
+    /// neither 0 nor 1 (which one is the ABI layer's to find). Nothing was written then.
+    public var inputsInvalid = false
 }
 
 /// The ROC curve of float64 samples, as scikit-learn's `roc_curve(y_true, y_score,
@@ -126,6 +129,26 @@ public func rocCurveFloat32(scores: UnsafeBufferPointer<Float>, labels: UnsafeBu
                             into buffers: ROCCurveBuffers = ROCCurveBuffers()) throws(CoreError) -> ROCCurveSummary {
     try rocCurve(scores: scores, labels: labels, weights: weights,
                  dropIntermediate: dropIntermediate, tieOrder: .increasingIndex, into: buffers)
+}
+
+/// `rocCurve` on unweighted float64 inputs that have not been validated: every score
+/// finite and every label exactly 0 or 1 is checked in the sort's first pass, on both
+/// threads (instead of a separate pass before it), and an invalid one stops the call
+/// with `inputsInvalid` before anything is written. On valid inputs, the same result as
+/// `rocCurve`, bit for bit (the same sort and sweep).
+public func rocCurveCheckingInputs(scores: UnsafeBufferPointer<Double>, labels: UnsafeBufferPointer<Double>,
+                                   dropIntermediate: Bool = true,
+                                   into buffers: ROCCurveBuffers = ROCCurveBuffers()) throws(CoreError) -> ROCCurveSummary {
+    try unweightedCurve(scores: scores, labels: labels, dropIntermediate: dropIntermediate,
+                        tieOrder: .increasingIndex, into: buffers, chunkCount: nil, checksInputs: true)
+}
+
+/// `rocCurveCheckingInputs` for float32 scores and labels.
+public func rocCurveFloat32CheckingInputs(scores: UnsafeBufferPointer<Float>, labels: UnsafeBufferPointer<Float>,
+                                          dropIntermediate: Bool = true,
+                                          into buffers: ROCCurveBuffers = ROCCurveBuffers()) throws(CoreError) -> ROCCurveSummary {
+    try unweightedCurve(scores: scores, labels: labels, dropIntermediate: dropIntermediate,
+                        tieOrder: .increasingIndex, into: buffers, chunkCount: nil, checksInputs: true)
 }
 
 /// Largest total weight of a class for which no cumulative sum can overflow (see
@@ -760,7 +783,8 @@ struct CurveVisitor<Score: ThresholdScore>: SortedBucketVisitor {
 /// `rocCurve` without weights: the points written inside the sort (see above).
 private func unweightedCurve<Score: ThresholdScore>(
     scores: UnsafeBufferPointer<Score>, labels: UnsafeBufferPointer<Score>, dropIntermediate: Bool,
-    tieOrder: TieOrder, into buffers: ROCCurveBuffers, chunkCount forcedChunkCount: Int?
+    tieOrder: TieOrder, into buffers: ROCCurveBuffers, chunkCount forcedChunkCount: Int?,
+    checksInputs: Bool = false
 ) throws(CoreError) -> ROCCurveSummary {
     let n = scores.count
     let chunkCount = sampleChunkCount(n, forced: forcedChunkCount)
@@ -777,8 +801,13 @@ private func unweightedCurve<Score: ThresholdScore>(
         scores: scores, labels: labels, weights: nil, tieOrder: tieOrder, scaled: false,
         chunkCount: forcedChunkCount, visitors: visitors.base,
         configuration: Visitor.Configuration(dropIntermediate: dropIntermediate, buffers: buffers,
-                                             stage: stage?.target, direct: direct))
+                                             stage: stage?.target, direct: direct),
+        checksInputs: checksInputs)
     sorted.free()
+    if sorted.inputsInvalid {
+        return ROCCurveSummary(pointCount: 0, written: false, hasPositives: false, hasNegatives: false,
+                               weightsOverflow: false, inputsInvalid: true)
+    }
     let totals = sorted.totals
     var summary = ROCCurveSummary(pointCount: 0, written: false, hasPositives: totals.positives > 0,
                                   hasNegatives: totals.negatives > 0, weightsOverflow: false)

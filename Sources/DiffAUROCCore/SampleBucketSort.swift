@@ -62,6 +62,9 @@ struct SampleChunkTally {
     /// The sign of the chunk's first and last included zero score: -1 none, 0 +0.0, 1 -0.0.
     var firstZero: Int8 = -1
     var lastZero: Int8 = -1
+    /// With `checksInputs`: 1 if some score of the chunk is not finite or some label is
+    /// neither 0 nor 1.
+    var invalid = 0
 }
 
 /// What the team hands back (written by the leader, and by each worker for its chunk).
@@ -75,6 +78,8 @@ struct SampleSortOutcome {
     var spareAllocationFailed = false
     /// Where chunk 1's run of buckets starts in the sorted sequence (= count with one chunk).
     var splitIndex = 0
+    /// With `checksInputs`: phase 1 found an invalid sample, and nothing else was done.
+    var inputsInvalid = false
 }
 
 /// What phase 4 does with each sorted bucket of unweighted samples, besides sorting it
@@ -163,6 +168,10 @@ struct SampleSortTeam<Score: ThresholdScore, Visitor: SortedBucketVisitor> where
     /// leader after phase 1.
     let visitors: UnsafeMutablePointer<Visitor>?
     let configuration: Visitor.Configuration
+    /// Unweighted inputs not validated before: phase 1 checks every score (finite) and
+    /// label (exactly 0 or 1), in blocks it then tallies while they are in cache, and the
+    /// team stops after it if any is bad (the ABI layer then finds the first).
+    let checksInputs: Bool
 
     /// Per chunk: the bucket histogram, the scatter's offsets, the positives per bucket
     /// (phase 2, when visiting), the in-cache sort's tables.
@@ -222,22 +231,45 @@ struct SampleSortTeam<Score: ThresholdScore, Visitor: SortedBucketVisitor> where
                 t.negativeMax = negativeMax
             } else {
                 var positives = 0
-                for i in range {
-                    let s = scores[i]
-                    let key = s.orderKey
-                    andKeys &= key
-                    orKeys |= key
-                    positives &+= labels[i].classBit
-                    if s == 0 { noteZero(&t, s) }
+                var invalid: Word = 0
+                var blockStart = range.lowerBound
+                while blockStart < range.upperBound {
+                    let block = blockStart..<Swift.min(blockStart &+ 1024, range.upperBound)
+                    if checksInputs {
+                        // (No branch, and a mask as wide as the scores: the loop vectorizes.)
+                        for i in block {
+                            let y = labels[i]
+                            invalid |= (scores[i].isFinite ? 0 : 1) | ((y == 0 ? 0 : 1) & (y == 1 ? 0 : 1))
+                        }
+                    }
+                    for i in block {
+                        let s = scores[i]
+                        let key = s.orderKey
+                        andKeys &= key
+                        orKeys |= key
+                        positives &+= labels[i].classBit
+                        if s == 0 { noteZero(&t, s) }
+                    }
+                    blockStart = block.upperBound
                 }
                 t.positives = positives
                 t.negatives = range.count - positives
+                t.invalid = invalid != 0 ? 1 : 0
             }
             t.andKeys = UInt64(andKeys)
             t.orKeys = UInt64(orKeys)
             tallies[chunk] = t
         }
         worker.synchronize()
+        if checksInputs {
+            var invalid = 0
+            for chunk in 0..<chunkCount { invalid |= tallies[chunk].invalid }
+            if invalid != 0 {
+                // Every worker stops here (none waits for another again).
+                if worker.isLeader { outcome.pointee.inputsInvalid = true }
+                return
+            }
+        }
 
         // Combined (the same on every worker).
         var andAll = UInt64.max, orAll: UInt64 = 0

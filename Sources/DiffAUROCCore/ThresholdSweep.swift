@@ -91,6 +91,9 @@ struct SortedSamples<Score: ThresholdScore> {
     /// Where the sorted run of the second chunk (thread) starts (`SampleBucketSort.swift`);
     /// `count` with one chunk.
     let splitIndex: Int
+    /// `gather(..., checksInputs: true)` found a score that is not finite or a label
+    /// neither 0 nor 1: nothing was gathered (count 0).
+    var inputsInvalid = false
 
     func free() {
         words.free()
@@ -121,12 +124,13 @@ struct SortedSamples<Score: ThresholdScore> {
     /// are sorted (`SortedBucketVisitor`; `sampleChunkCount(n, forced: chunkCount)`
     /// visitors, initialized here unless n == 0). With visitors (and no weights) only the
     /// result's `count` and `totals` are meaningful: the words are the visitors' and some
-    /// buckets may be unsorted.
+    /// buckets may be unsorted. With `checksInputs` (unweighted inputs not validated
+    /// before), an invalid score or label gives `inputsInvalid` and nothing else.
     static func gather<Visitor: SortedBucketVisitor>(
         scores: UnsafeBufferPointer<Score>, labels: UnsafeBufferPointer<Score>,
         weights: UnsafeBufferPointer<Score>?, tieOrder: TieOrder, scaled: Bool,
         chunkCount forcedChunkCount: Int?, visitors: UnsafeMutablePointer<Visitor>?,
-        configuration: Visitor.Configuration
+        configuration: Visitor.Configuration, checksInputs: Bool = false
     ) throws(CoreError) -> SortedSamples where Visitor.Word == Word {
         let n = scores.count
         let chunkCount = sampleChunkCount(n, forced: forcedChunkCount)
@@ -180,7 +184,7 @@ struct SortedSamples<Score: ThresholdScore> {
                     tieOrder: tieOrder, chunkCount: chunkCount, tallies: tallies.base!,
                     tableBase: tables.base!, words: words.base!, values: values.base,
                     classes: classes.base, outcome: outcome, visitors: visitors,
-                    configuration: configuration)
+                    configuration: configuration, checksInputs: checksInputs && weights == nil)
                 withUnsafeMutablePointer(to: &team) { team in
                     runAsTeam(chunkCount: chunkCount, context: UnsafeMutableRawPointer(team)) { raw, worker in
                         raw.assumingMemoryBound(to: SampleSortTeam<Score, Visitor>.self).pointee.run(worker)
@@ -192,10 +196,12 @@ struct SortedSamples<Score: ThresholdScore> {
             freeAll()
             throw .allocationFailed
         }
-        return SortedSamples(words: words, values: values, classes: classes, count: outcome.count,
-                             totals: outcome.totals,
-                             zeroThresholdIsNegative: outcome.zeroThresholdIsNegative,
-                             tieOrder: tieOrder, splitIndex: outcome.splitIndex)
+        var sorted = SortedSamples(words: words, values: values, classes: classes, count: outcome.count,
+                                   totals: outcome.totals,
+                                   zeroThresholdIsNegative: outcome.zeroThresholdIsNegative,
+                                   tieOrder: tieOrder, splitIndex: outcome.splitIndex)
+        sorted.inputsInvalid = outcome.inputsInvalid
+        return sorted
     }
 
     /// Calls `body(key, fps, tps)` for each distinct score, from the highest, with the

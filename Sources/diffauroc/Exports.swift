@@ -45,6 +45,31 @@ public func aurocExact(
     defer { leaveIEEEMode(mode) }
     guard n <= maximumCount else { return Status.tooLarge.rawValue }
     guard let outValue else { return Status.nullPointer.rawValue }
+    // Unweighted, with both pointers: the core checks the scores and labels in its own
+    // first (two-threaded) pass, as auroc_exact_f32 does; only if it finds a bad one does
+    // the validation below run, to report the first.
+    if weights == nil, let scores, let labels, n >= 2 {
+        let count = Int(n)
+        do {
+            switch try exactAUROCCheckingInputs(
+                scores: UnsafeBufferPointer(start: scores, count: count),
+                labels: UnsafeBufferPointer(start: labels, count: count)) {
+            case .value(let value):
+                outValue.pointee = value
+                return Status.ok.rawValue
+            case .undefined:
+                return Status.oneClass.rawValue
+            case .invalidInput:
+                break  // the validation below finds and reports the first bad value
+            }
+        } catch {
+            // Out of memory: a bad value's status wins, else the allocation failure.
+            if case .failure(let error) = validatedSamples(scores, labels, nil, n) {
+                return error.status.rawValue
+            }
+            return Status.noMemory.rawValue
+        }
+    }
     let samples: Samples
     switch validatedSamples(scores, labels, weights, n) {
     case .failure(let error): return error.status.rawValue

@@ -18,7 +18,10 @@ public func aurocCurve(
     let mode = enterIEEEMode()
     defer { leaveIEEEMode(mode) }
     return runCurve(scores, labels, weights, n, capacity, outFPR, outTPR, outThresholds,
-                    outCount) { s, y, w, outputs throws(OutOfMemory) in
+                    outCount, checking: { s, y, outputs throws(OutOfMemory) in
+        try rocCurveCheckingInputs(scores: s, labels: y, dropIntermediate: dropIntermediate != 0,
+                                   into: outputs)
+    }) { s, y, w, outputs throws(OutOfMemory) in
         try rocCurve(Samples(scores: s, labels: y, weights: w),
                      dropIntermediate: dropIntermediate != 0, into: outputs)
     }
@@ -35,7 +38,10 @@ public func aurocCurveFloat32(
     let mode = enterIEEEMode()
     defer { leaveIEEEMode(mode) }
     return runCurve(scores, labels, weights, n, capacity, outFPR, outTPR, outThresholds,
-                    outCount) { s, y, w, outputs throws(OutOfMemory) in
+                    outCount, checking: { s, y, outputs throws(OutOfMemory) in
+        try rocCurveFloat32CheckingInputs(scores: s, labels: y,
+                                          dropIntermediate: dropIntermediate != 0, into: outputs)
+    }) { s, y, w, outputs throws(OutOfMemory) in
         try rocCurveFloat32(scores: s, labels: y, weights: w,
                             dropIntermediate: dropIntermediate != 0, into: outputs)
     }
@@ -77,23 +83,22 @@ public func aurocPartialFloat32(
 private let axisFPR: Int32 = 0
 private let axisTPR: Int32 = 1
 
-/// Shared body of the curve exports (see the file comment). `compute` runs the core.
+/// Shared body of the curve exports (see the file comment). `compute` runs the core on
+/// validated samples; `checking` runs it on unweighted samples not validated before, which
+/// the core checks in its first pass (`inputsInvalid` when one is bad, nothing written;
+/// the validation then finds and reports the first).
 private func runCurve<Scalar: BinaryFloatingPoint>(
     _ scores: UnsafePointer<Scalar>?, _ labels: UnsafePointer<Scalar>?,
     _ weights: UnsafePointer<Scalar>?, _ n: UInt, _ capacity: UInt,
     _ outFPR: UnsafeMutablePointer<Double>?, _ outTPR: UnsafeMutablePointer<Double>?,
     _ outThresholds: UnsafeMutablePointer<Double>?, _ outCount: UnsafeMutablePointer<UInt>?,
+    checking: (UnsafeBufferPointer<Scalar>, UnsafeBufferPointer<Scalar>,
+               CurveOutputs) throws(OutOfMemory) -> CurveSummary,
     compute: (UnsafeBufferPointer<Scalar>, UnsafeBufferPointer<Scalar>,
               UnsafeBufferPointer<Scalar>?, CurveOutputs) throws(OutOfMemory) -> CurveSummary
 ) -> Int32 {
     guard n <= maximumCount else { return Status.tooLarge.rawValue }
     guard let outCount else { return Status.nullPointer.rawValue }
-    let samples: (scores: UnsafeBufferPointer<Scalar>, labels: UnsafeBufferPointer<Scalar>,
-                  weights: UnsafeBufferPointer<Scalar>?)
-    switch validatedBuffers(scores, labels, weights, n) {
-    case .failure(let error): return error.status.rawValue
-    case .success(let s): samples = s
-    }
     // No curve has more than n + 1 points, so a larger capacity is never used (and any
     // size_t converts: n + 1 <= maximumCount + 1 fits in Int).
     let room = Int(Swift.min(capacity, n + 1))
@@ -102,11 +107,39 @@ private func runCurve<Scalar: BinaryFloatingPoint>(
         truePositiveRates: outTPR.map { UnsafeMutableBufferPointer(start: $0, count: room) },
         thresholds: outThresholds.map { UnsafeMutableBufferPointer(start: $0, count: room) })
     let countOnly = outFPR == nil && outTPR == nil && outThresholds == nil
+    var checked: CurveSummary? = nil
+    if weights == nil, let scores, let labels, n > 0 {
+        // Unweighted: the core checks the scores and labels in its first (two-threaded)
+        // pass instead of the single-threaded one below, which then runs only to report
+        // the first bad value (the order of checks is unchanged: there is no other).
+        let count = Int(n)
+        do {
+            let summary = try checking(UnsafeBufferPointer(start: scores, count: count),
+                                       UnsafeBufferPointer(start: labels, count: count), outputs)
+            if !summary.inputsInvalid { checked = summary }
+        } catch {
+            // Out of memory: a bad value's status wins, else the allocation failure.
+            if case .failure(let error) = validatedBuffers(scores, labels, nil, n) {
+                return error.status.rawValue
+            }
+            return Status.noMemory.rawValue
+        }
+    }
     let summary: CurveSummary
-    do {
-        summary = try compute(samples.scores, samples.labels, samples.weights, outputs)
-    } catch {
-        return Status.noMemory.rawValue
+    if let checked {
+        summary = checked
+    } else {
+        let samples: (scores: UnsafeBufferPointer<Scalar>, labels: UnsafeBufferPointer<Scalar>,
+                      weights: UnsafeBufferPointer<Scalar>?)
+        switch validatedBuffers(scores, labels, weights, n) {
+        case .failure(let error): return error.status.rawValue
+        case .success(let s): samples = s
+        }
+        do {
+            summary = try compute(samples.scores, samples.labels, samples.weights, outputs)
+        } catch {
+            return Status.noMemory.rawValue
+        }
     }
     if summary.weightsOverflow { return Status.weightSum.rawValue }
     if summary.pointCount == 0 { return Status.oneClass.rawValue }

@@ -152,6 +152,30 @@ func exactAUROCFloat32(
     }
 }
 
+/// The core's `exactAUROCCheckingInputs` (unweighted float64) in the active build.
+func exactAUROCCheckingInputs(
+    scores: UnsafeBufferPointer<Double>, labels: UnsafeBufferPointer<Double>
+) throws(OutOfMemory) -> CheckedExact {
+    do {
+        #if arch(x86_64)
+        if activeKernels == .x86_64_v3 {
+            switch try DiffAUROCCoreAVX2.exactAUROCCheckingInputs(scores: scores, labels: labels) {
+            case .value(let v): return .value(v)
+            case .undefined: return .undefined
+            case .invalidInput: return .invalidInput
+            }
+        }
+        #endif
+        switch try DiffAUROCCore.exactAUROCCheckingInputs(scores: scores, labels: labels) {
+        case .value(let v): return .value(v)
+        case .undefined: return .undefined
+        case .invalidInput: return .invalidInput
+        }
+    } catch {
+        throw OutOfMemory()
+    }
+}
+
 /// The core's `exactAUROCFloat32CheckingInputs` in the active build.
 func exactAUROCFloat32CheckingInputs(
     scores: UnsafeBufferPointer<Float>, labels: UnsafeBufferPointer<Float>,
@@ -196,6 +220,8 @@ struct CurveSummary {
     let hasPositives: Bool
     let hasNegatives: Bool
     let weightsOverflow: Bool
+    /// From the `CheckingInputs` calls: a score or label is invalid (nothing written).
+    var inputsInvalid = false
 }
 
 /// The core's `PartialAUCAxis`.
@@ -228,6 +254,44 @@ func rocCurve(
             DiffAUROCCore.LabeledSamples(
                 scores: samples.scores, labels: samples.labels, weights: samples.weights),
             dropIntermediate: dropIntermediate, into: outputs.baseline))
+    } catch {
+        throw OutOfMemory()
+    }
+}
+
+/// The core's `rocCurveCheckingInputs` (unweighted float64, not validated) in the active build.
+func rocCurveCheckingInputs(
+    scores: UnsafeBufferPointer<Double>, labels: UnsafeBufferPointer<Double>,
+    dropIntermediate: Bool, into outputs: CurveOutputs
+) throws(OutOfMemory) -> CurveSummary {
+    do {
+        #if arch(x86_64)
+        if activeKernels == .x86_64_v3 {
+            return CurveSummary(try DiffAUROCCoreAVX2.rocCurveCheckingInputs(
+                scores: scores, labels: labels, dropIntermediate: dropIntermediate, into: outputs.avx2))
+        }
+        #endif
+        return CurveSummary(try DiffAUROCCore.rocCurveCheckingInputs(
+            scores: scores, labels: labels, dropIntermediate: dropIntermediate, into: outputs.baseline))
+    } catch {
+        throw OutOfMemory()
+    }
+}
+
+/// The core's `rocCurveFloat32CheckingInputs` in the active build.
+func rocCurveFloat32CheckingInputs(
+    scores: UnsafeBufferPointer<Float>, labels: UnsafeBufferPointer<Float>,
+    dropIntermediate: Bool, into outputs: CurveOutputs
+) throws(OutOfMemory) -> CurveSummary {
+    do {
+        #if arch(x86_64)
+        if activeKernels == .x86_64_v3 {
+            return CurveSummary(try DiffAUROCCoreAVX2.rocCurveFloat32CheckingInputs(
+                scores: scores, labels: labels, dropIntermediate: dropIntermediate, into: outputs.avx2))
+        }
+        #endif
+        return CurveSummary(try DiffAUROCCore.rocCurveFloat32CheckingInputs(
+            scores: scores, labels: labels, dropIntermediate: dropIntermediate, into: outputs.baseline))
     } catch {
         throw OutOfMemory()
     }
@@ -318,12 +382,14 @@ extension CurveOutputs {
 extension CurveSummary {
     init(_ s: DiffAUROCCore.ROCCurveSummary) {
         self.init(pointCount: s.pointCount, written: s.written, hasPositives: s.hasPositives,
-                  hasNegatives: s.hasNegatives, weightsOverflow: s.weightsOverflow)
+                  hasNegatives: s.hasNegatives, weightsOverflow: s.weightsOverflow,
+                  inputsInvalid: s.inputsInvalid)
     }
     #if arch(x86_64)
     init(_ s: DiffAUROCCoreAVX2.ROCCurveSummary) {
         self.init(pointCount: s.pointCount, written: s.written, hasPositives: s.hasPositives,
-                  hasNegatives: s.hasNegatives, weightsOverflow: s.weightsOverflow)
+                  hasNegatives: s.hasNegatives, weightsOverflow: s.weightsOverflow,
+                  inputsInvalid: s.inputsInvalid)
     }
     #endif
 }

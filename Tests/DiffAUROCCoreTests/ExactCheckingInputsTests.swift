@@ -46,3 +46,35 @@ func checkingWeightedFloat32(n: Int, seed: UInt64) throws {
     let zeroPositives = (0..<n).map { y[$0] == 1 ? Float(0) : w[$0] }
     #expect(try checkedExactAUROCFloat32(s, y, zeroPositives) == .undefined)
 }
+
+/// `exactAUROCCheckingInputs` (unweighted float64): the same bits as `exactAUROC` on valid
+/// inputs, one chunk or two; a score that is not finite or a label other than 0 and 1 at
+/// any position is found; one class is undefined, not invalid.
+@Test(arguments: [2, 3, 1000, 65_536, 70_001])
+func checkingUnweightedFloat64(n: Int) throws {
+    var rng = SplitMix(state: UInt64(n) << 8 | 7)
+    let s = (0..<n).map { _ in Double(rng.below(601) - 300) / 64 }
+    let y = (0..<n).map { Double($0 % 2) }
+    func checked(_ s: [Double], _ y: [Double]) throws -> CheckedExactAUROC {
+        try s.withUnsafeBufferPointer { sp in
+            try y.withUnsafeBufferPointer { try exactAUROCCheckingInputs(scores: sp, labels: $0) }
+        }
+    }
+    let value = try #require(try s.withUnsafeBufferPointer { sp in
+        try y.withUnsafeBufferPointer { try exactAUROC(scores: sp, labels: $0, weights: nil) }
+    })
+    #expect(try checked(s, y) == .value(value))
+    for position in Set([0, n / 3, n / 2 + 1, n - 1]) where position < n {
+        for bad in [Double.nan, .infinity, -.infinity] {
+            var t = s
+            t[position] = bad
+            #expect(try checked(t, y) == .invalidInput, "score \(bad) at \(position)")
+        }
+        for bad in [0.5, 2, -1, Double.nan, 1 + 0x1p-40] {
+            var z = y
+            z[position] = bad
+            #expect(try checked(s, z) == .invalidInput, "label \(bad) at \(position)")
+        }
+    }
+    #expect(try checked(s, y.map { _ in 1 }) == .undefined)
+}

@@ -386,3 +386,41 @@ private func randomCase(_ rng: inout SplitMix, n: Int)
         #expect(!short.written && short.pointCount == oracle.fpr.count, "trial \(trial)")
     }
 }
+
+/// `rocCurveCheckingInputs` (unweighted inputs not validated before): valid inputs give
+/// the oracle's curve, bit for bit (one chunk and two); one bad score or label anywhere
+/// (first, middle, second chunk, last) gives `inputsInvalid` with nothing written.
+@Test func rocCurveCheckingInputsMatchesOracleOrFindsTheBadValue() throws {
+    var rng = SplitMix(state: 4242)
+    for n in [1, 50, 3_000, 70_000] {
+        let (s, y, _) = randomCase(&rng, n: n)
+        let bufs = (0..<3).map { _ in UnsafeMutableBufferPointer<Double>.allocate(capacity: n + 1) }
+        defer { bufs.forEach { $0.deallocate() } }
+        func run(_ s: [Double], _ y: [Double]) throws -> ROCCurveSummary {
+            bufs.forEach { $0.initialize(repeating: 42) }
+            return try s.withUnsafeBufferPointer { sp in
+                try y.withUnsafeBufferPointer { yp in
+                    try rocCurveCheckingInputs(
+                        scores: sp, labels: yp,
+                        into: ROCCurveBuffers(falsePositiveRates: bufs[0], truePositiveRates: bufs[1],
+                                              thresholds: bufs[2]))
+                }
+            }
+        }
+        let summary = try run(s, y)
+        let oracle = sklearnCurve(s, y, nil, drop: true, bruteForce: false)
+        #expect(!summary.inputsInvalid && summary.pointCount == oracle.fpr.count, "n \(n)")
+        let k = summary.pointCount
+        #expect([bufs[0], bufs[1], bufs[2]].map { Array($0[..<k]).map(\.bitPattern) }
+                == [oracle.fpr, oracle.tpr, oracle.thresholds].map { $0.map(\.bitPattern) }, "n \(n)")
+        for position in Set([0, n / 3, n / 2 + 7, n - 1]) where position < n {
+            for bad in [Double.nan, .infinity, 2, 0.5] {
+                var s2 = s, y2 = y
+                if bad.isFinite { y2[position] = bad } else { s2[position] = bad }
+                let found = try run(s2, y2)
+                #expect(found.inputsInvalid && !found.written, "n \(n) at \(position): \(bad)")
+                #expect(bufs.allSatisfy { $0.allSatisfy { $0 == 42 } }, "n \(n) at \(position)")
+            }
+        }
+    }
+}
