@@ -75,16 +75,30 @@ public func exactAUROCFloat32CheckingInputs(
     return outcome.value.map { .value($0) } ?? .undefined
 }
 
-/// `exactAUROC` on unweighted float64 inputs that have not been validated, as
-/// `exactAUROCFloat32CheckingInputs` without weights: every score finite and every label
-/// exactly 0 or 1 is checked in the first pass, on both threads. Same result on valid
-/// inputs (the same keys, words, sort and sweep as `exactAUROC`: the same bits).
+/// `exactAUROC` on float64 inputs that have not been validated, as
+/// `exactAUROCFloat32CheckingInputs`: every score finite, every label exactly 0 or 1 and
+/// every weight finite and >= 0 is checked in the first pass, on both threads. Same result
+/// on valid inputs (the same sources, words, sort and sweep as `exactAUROC`: the same bits).
 ///
 ///     exactAUROCCheckingInputs(scores: s, labels: y)  // .value(0.75) or .invalidInput
 public func exactAUROCCheckingInputs(
-    scores: UnsafeBufferPointer<Double>, labels: UnsafeBufferPointer<Double>
+    scores: UnsafeBufferPointer<Double>, labels: UnsafeBufferPointer<Double>,
+    weights: UnsafeBufferPointer<Double>? = nil
 ) throws(CoreError) -> CheckedExactAUROC {
-    try uncheckedUnweightedExactAUROC(scores: scores, labels: labels)
+    guard let weights else {
+        return try uncheckedUnweightedExactAUROC(scores: scores, labels: labels)
+    }
+    if scores.count < 2 {
+        for i in 0..<scores.count where !scores[i].isFinite || (labels[i] != 0 && labels[i] != 1)
+            || !(weights[i] >= 0 && weights[i] < .infinity) {
+            return .invalidInput
+        }
+        return .undefined
+    }
+    let outcome = try exactAUROCOutcome(CheckingPackedDoubleWeightedSource(
+        packed: PackedDoubleWeightedSource(scores: scores, labels: labels, weights: weights)))
+    if outcome.invalid { return .invalidInput }
+    return outcome.value.map { .value($0) } ?? .undefined
 }
 
 private func uncheckedUnweightedExactAUROC<Score: OrderKeyed>(
@@ -518,6 +532,55 @@ private struct PackedDoubleWeightedSource: ExactSampleSource {
     func masses(words: UnsafePointer<UInt128>, values: UnsafePointer<NoValue>,
                 positiveFactor: Double, negativeFactor: Double) -> PackedDoubleMasses {
         PackedDoubleMasses(words: words)
+    }
+}
+
+/// `PackedDoubleWeightedSource` on inputs not yet validated (`exactAUROCCheckingInputs`),
+/// as `CheckingPackedWeightedSource` is for float32: each block is checked, then tallied;
+/// a bad value's tallies are discarded (every phase after the check stops).
+private struct CheckingPackedDoubleWeightedSource: ExactSampleSource {
+    let packed: PackedDoubleWeightedSource
+    typealias Word = UInt128
+    typealias Value = NoValue
+    typealias Masses = PackedDoubleMasses
+    static var isWeighted: Bool { true }
+    static var checksInputs: Bool { true }
+    static var ignoredLowBits: Int { PackedDoubleWeightedSource.ignoredLowBits }
+    var count: Int { packed.count }
+    @inline(__always) func isIncluded(_ i: Int) -> Bool { packed.isIncluded(i) }
+    @inline(__always) func key(_ i: Int) -> UInt64 { packed.key(i) }
+    @inline(__always) func classBit(_ i: Int) -> Int { packed.classBit(i) }
+    @inline(__always) func weight(_ i: Int) -> Double { packed.weight(i) }
+    @inline(__always)
+    func word(_ i: Int, shiftedKey: UInt64, positiveFactor: Double, negativeFactor: Double) -> UInt128 {
+        packed.word(i, shiftedKey: shiftedKey, positiveFactor: positiveFactor,
+                    negativeFactor: negativeFactor)
+    }
+    @inline(__always)
+    func masses(words: UnsafePointer<UInt128>, values: UnsafePointer<NoValue>,
+                positiveFactor: Double, negativeFactor: Double) -> PackedDoubleMasses {
+        packed.masses(words: words, values: values, positiveFactor: positiveFactor,
+                      negativeFactor: negativeFactor)
+    }
+    /// 1 if the score is not finite, the label neither 0 nor 1, or the weight not finite
+    /// and >= 0 (0 <= w < infinity; NaN fails it), else 0.
+    @inline(__always) func invalid(_ i: Int) -> Int {
+        let y = packed.labels[i], w = packed.weights[i]
+        return (packed.scores[i].isFinite ? 0 : 1) | ((y == 0 ? 0 : 1) & (y == 1 ? 0 : 1))
+            | ((w >= 0 ? 0 : 1) | (w < .infinity ? 0 : 1))
+    }
+    /// `invalid` on each sample, or-ed in 64-bit lanes (the doubles' own width: no
+    /// narrowing of the comparisons).
+    @inline(__always) func anyInvalid(_ block: Range<Int>) -> Bool {
+        let s = packed.scores.baseAddress!, y = packed.labels.baseAddress!
+        let w = packed.weights.baseAddress!
+        var bad: UInt64 = 0
+        for i in block {
+            let label = y[i], weight = w[i]
+            bad |= (s[i].isFinite ? 0 : 1) | ((label == 0 ? 0 : 1) & (label == 1 ? 0 : 1))
+                | (weight >= 0 ? 0 : 1) | (weight < .infinity ? 0 : 1)
+        }
+        return bad != 0
     }
 }
 

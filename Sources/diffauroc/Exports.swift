@@ -45,15 +45,16 @@ public func aurocExact(
     defer { leaveIEEEMode(mode) }
     guard n <= maximumCount else { return Status.tooLarge.rawValue }
     guard let outValue else { return Status.nullPointer.rawValue }
-    // Unweighted, with both pointers: the core checks the scores and labels in its own
+    // With both pointers: the core checks the scores, labels and weights in its own
     // first (two-threaded) pass, as auroc_exact_f32 does; only if it finds a bad one does
     // the validation below run, to report the first.
-    if weights == nil, let scores, let labels, n >= 2 {
+    if let scores, let labels, n >= 2 {
         let count = Int(n)
         do {
             switch try exactAUROCCheckingInputs(
                 scores: UnsafeBufferPointer(start: scores, count: count),
-                labels: UnsafeBufferPointer(start: labels, count: count)) {
+                labels: UnsafeBufferPointer(start: labels, count: count),
+                weights: weights.map { UnsafeBufferPointer(start: $0, count: count) }) {
             case .value(let value):
                 outValue.pointee = value
                 return Status.ok.rawValue
@@ -64,7 +65,7 @@ public func aurocExact(
             }
         } catch {
             // Out of memory: a bad value's status wins, else the allocation failure.
-            if case .failure(let error) = validatedSamples(scores, labels, nil, n) {
+            if case .failure(let error) = validatedSamples(scores, labels, weights, n) {
                 return error.status.rawValue
             }
             return Status.noMemory.rawValue

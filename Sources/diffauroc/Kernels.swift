@@ -152,21 +152,24 @@ func exactAUROCFloat32(
     }
 }
 
-/// The core's `exactAUROCCheckingInputs` (unweighted float64) in the active build.
+/// The core's `exactAUROCCheckingInputs` (float64) in the active build.
 func exactAUROCCheckingInputs(
-    scores: UnsafeBufferPointer<Double>, labels: UnsafeBufferPointer<Double>
+    scores: UnsafeBufferPointer<Double>, labels: UnsafeBufferPointer<Double>,
+    weights: UnsafeBufferPointer<Double>?
 ) throws(OutOfMemory) -> CheckedExact {
     do {
         #if arch(x86_64)
         if activeKernels == .x86_64_v3 {
-            switch try DiffAUROCCoreAVX2.exactAUROCCheckingInputs(scores: scores, labels: labels) {
+            switch try DiffAUROCCoreAVX2.exactAUROCCheckingInputs(scores: scores, labels: labels,
+                                                                  weights: weights) {
             case .value(let v): return .value(v)
             case .undefined: return .undefined
             case .invalidInput: return .invalidInput
             }
         }
         #endif
-        switch try DiffAUROCCore.exactAUROCCheckingInputs(scores: scores, labels: labels) {
+        switch try DiffAUROCCore.exactAUROCCheckingInputs(scores: scores, labels: labels,
+                                                          weights: weights) {
         case .value(let v): return .value(v)
         case .undefined: return .undefined
         case .invalidInput: return .invalidInput

@@ -78,3 +78,46 @@ func checkingUnweightedFloat64(n: Int) throws {
     }
     #expect(try checked(s, y.map { _ in 1 }) == .undefined)
 }
+
+/// `exactAUROCCheckingInputs` with float64 weights: the same bits as `exactAUROC` on valid
+/// inputs (-0.0 and subnormal weights included), one chunk or two; every kind of bad weight
+/// at any position is found, and so are a bad score and a bad label.
+@Test(arguments: [2, 3, 1000, 65_536, 70_001])
+func checkingWeightedFloat64(n: Int) throws {
+    var rng = SplitMix(state: UInt64(n) << 8 | 9)
+    let s = (0..<n).map { _ in Double(rng.below(601) - 300) / 64 }
+    let y = (0..<n).map { Double($0 % 2) }
+    var w = (0..<n).map { _ in Double(rng.next() >> 11) * 0x1p-52 }
+    if n >= 4 {
+        w[2] = -0.0
+        w[(n - 1) % 2 == 1 ? n - 1 : n - 2] = .leastNonzeroMagnitude
+    }
+    func checked(_ s: [Double], _ y: [Double], _ w: [Double]) throws -> CheckedExactAUROC {
+        try s.withUnsafeBufferPointer { sp in
+            try y.withUnsafeBufferPointer { yp in
+                try w.withUnsafeBufferPointer { try exactAUROCCheckingInputs(scores: sp, labels: yp, weights: $0) }
+            }
+        }
+    }
+    let value = try #require(try s.withUnsafeBufferPointer { sp in
+        try y.withUnsafeBufferPointer { yp in
+            try w.withUnsafeBufferPointer { try exactAUROC(scores: sp, labels: yp, weights: $0) }
+        }
+    })
+    #expect(try checked(s, y, w) == .value(value))
+    for position in Set([0, n / 3, n / 2 + 1, n - 1]) where position < n {
+        for bad in [Double.nan, .infinity, -.infinity, -1, -.leastNonzeroMagnitude, -.greatestFiniteMagnitude] {
+            var v = w
+            v[position] = bad
+            #expect(try checked(s, y, v) == .invalidInput, "weight \(bad) at \(position)")
+        }
+        var t = s
+        t[position] = .nan
+        #expect(try checked(t, y, w) == .invalidInput)
+        var z = y
+        z[position] = 0.5
+        #expect(try checked(s, z, w) == .invalidInput)
+    }
+    let zeroPositives = (0..<n).map { y[$0] == 1 ? 0 : w[$0] }
+    #expect(try checked(s, y, zeroPositives) == .undefined)
+}
