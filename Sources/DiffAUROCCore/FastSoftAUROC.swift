@@ -219,7 +219,7 @@ struct FastSoftLayout<I: FastSoftIndices> {
 func fastSoftAUROC<I: FastSoftIndices>(
     _ samples: LabeledSamples, temperature: Double,
     gradient: UnsafeMutableBufferPointer<Double>?, indices: I.Type,
-    testing: FastSoftTesting = FastSoftTesting()
+    testing: FastSoftTesting = FastSoftTesting(), unweighted: UnweightedSummary? = nil
 ) throws(CoreError) -> SoftAUROCResult {
     // Caller indices (< n) in Origin; class positions (<= n), cell indices (< n) and grid
     // counts (<= n) in Position.
@@ -232,7 +232,14 @@ func fastSoftAUROC<I: FastSoftIndices>(
     var positiveCount = 0, negativeCount = 0
     var positiveMax = 0.0, negativeMax = 0.0
     var minScore = Double.infinity, maxScore = -Double.infinity
-    if samples.weights == nil {
+    if let unweighted, samples.weights == nil {
+        // The caller's passes (`softAUROCCheckingInputs`): the same values.
+        (minScore, maxScore) = (unweighted.minScore, unweighted.maxScore)
+        positiveCount = unweighted.positives
+        negativeCount = n - positiveCount
+        positiveMax = 1
+        negativeMax = 1
+    } else if samples.weights == nil {
         // Labels are exactly 0 or 1, so their sum is the exact count (below 2^53).
         (minScore, maxScore) = scoreRange(samples.scores)
         positiveCount = countOfOnes(samples.labels)

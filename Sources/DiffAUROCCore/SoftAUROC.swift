@@ -75,19 +75,53 @@ public func softAUROC(
     }
 }
 
+/// `softAUROC` (automatic method) on unweighted inputs not validated before: the label
+/// count and the score range the method needs are taken in two vectorized passes that
+/// also check every label (exactly 0 or 1) and every score (finite), instead of a
+/// separate validation pass before them and the count taken twice. nil when some value
+/// is invalid (nothing written; the ABI layer finds which). Same result as `softAUROC`
+/// on valid inputs, bit for bit: the same count and range, the same route.
+/// Precondition: `temperature` finite and > 0.
+///
+///     let r = try softAUROCCheckingInputs(scores: s, labels: y, temperature: 1, gradient: g)
+public func softAUROCCheckingInputs(
+    scores: UnsafeBufferPointer<Double>, labels: UnsafeBufferPointer<Double>,
+    temperature: Double, gradient: UnsafeMutableBufferPointer<Double>?
+) throws(CoreError) -> SoftAUROCResult? {
+    let labelSummary = countOfOnesChecking(labels)
+    let range = scoreRangeChecking(scores)
+    guard labelSummary.valid && range.valid else { return nil }
+    let samples = LabeledSamples(scores: scores, labels: labels, weights: nil)
+    let positives = labelSummary.count, negatives = samples.count - positives
+    let pairs = positives.multipliedReportingOverflow(by: negatives)
+    if !pairs.overflow && pairs.partialValue < pairwiseCrossoverPairs {
+        return try pairwiseSoftAUROC(samples, temperature: temperature, gradient: gradient)
+    }
+    return try fastSoftAUROC(samples, temperature: temperature, gradient: gradient,
+                             unweighted: UnweightedSummary(positives: positives, minScore: range.min,
+                                                           maxScore: range.max))
+}
+
+/// What the fast path's first passes find on unweighted samples, when the caller has it.
+struct UnweightedSummary {
+    let positives: Int
+    let minScore: Double
+    let maxScore: Double
+}
+
 /// The fast path at every size: 32-bit indices up to `narrowSoftMaximumCount` samples
 /// (the speed and memory the path always had), 64-bit above (FastSoftIndices.swift). There
 /// is no size at which `.automatic` or `.fast` falls back to the direct O(P N) sum.
 func fastSoftAUROC(
     _ samples: LabeledSamples, temperature: Double,
-    gradient: UnsafeMutableBufferPointer<Double>?
+    gradient: UnsafeMutableBufferPointer<Double>?, unweighted: UnweightedSummary? = nil
 ) throws(CoreError) -> SoftAUROCResult {
     switch FastSoftIndexWidth(sampleCount: samples.count) {
     case .narrow:
         return try fastSoftAUROC(samples, temperature: temperature, gradient: gradient,
-                                 indices: NarrowSoftIndices.self)
+                                 indices: NarrowSoftIndices.self, unweighted: unweighted)
     case .wide:
         return try fastSoftAUROC(samples, temperature: temperature, gradient: gradient,
-                                 indices: WideSoftIndices.self)
+                                 indices: WideSoftIndices.self, unweighted: unweighted)
     }
 }

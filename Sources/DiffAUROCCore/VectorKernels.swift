@@ -147,6 +147,59 @@ func countOfOnes(_ labels: UnsafeBufferPointer<Double>) -> Int {
     return Int(total)
 }
 
+/// `countOfOnes` of labels not validated before, and whether each is exactly 0 or 1
+/// (y (y - 1) == 0: +-0 and 1 only; NaN, infinities and subnormals fail it). The count
+/// is meaningful only when they are.
+func countOfOnesChecking(_ labels: UnsafeBufferPointer<Double>) -> (count: Int, valid: Bool) {
+    let n = labels.count
+    guard let base = labels.baseAddress else { return (0, true) }
+    var lanes = SIMD8<Double>(repeating: 0)
+    var bad = SIMDMask<SIMD8<Int64>>(repeating: false)
+    var i = 0
+    while i + 8 <= n {
+        let y = UnsafeRawPointer(base + i).loadUnaligned(as: SIMD8<Double>.self)
+        lanes += y
+        bad .|= y * (y - 1) .!= 0
+        i += 8
+    }
+    var total = lanes.sum()
+    var valid = !any(bad)
+    while i < n {
+        let y = base[i]
+        total += y
+        valid = valid && y * (y - 1) == 0
+        i += 1
+    }
+    return (valid ? Int(total) : 0, valid)
+}
+
+/// `scoreRange` of scores not validated before, and whether every one is finite
+/// (x - x is 0 for a finite x, NaN for an infinity or a NaN). The range is meaningful
+/// only when they are.
+func scoreRangeChecking(_ scores: UnsafeBufferPointer<Double>) -> (min: Double, max: Double, valid: Bool) {
+    let n = scores.count
+    guard let base = scores.baseAddress, n > 0 else { return (.infinity, -.infinity, true) }
+    var low = SIMD8<Double>(repeating: base[0]), high = low
+    var zeros = SIMD8<Double>(repeating: 0)
+    var i = 0
+    while i + 8 <= n {
+        let x = UnsafeRawPointer(base + i).loadUnaligned(as: SIMD8<Double>.self)
+        low = low.replacing(with: x, where: x .< low)
+        high = high.replacing(with: x, where: x .> high)
+        zeros += x - x
+        i += 8
+    }
+    var minimum = low.min(), maximum = high.max()
+    var zero = zeros.sum()
+    while i < n {
+        minimum = Swift.min(minimum, base[i])
+        maximum = Swift.max(maximum, base[i])
+        zero += base[i] - base[i]
+        i += 1
+    }
+    return (minimum, maximum, zero == 0)
+}
+
 /// The smallest and the largest of `scores` (finite, n >= 1), in eight lanes (min and
 /// max do not depend on the order of comparison).
 func scoreRange(_ scores: UnsafeBufferPointer<Double>) -> (min: Double, max: Double) {

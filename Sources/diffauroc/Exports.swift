@@ -95,6 +95,29 @@ private func runSoft(
     gradient: UnsafeMutablePointer<Double>?,
     write: (SoftResult) -> Void
 ) -> Int32 {
+    // Unweighted, with both pointers and a valid temperature: the core checks the scores
+    // and labels in the passes it makes anyway (the class count and the score range);
+    // only if it finds a bad value does the validation below run, to report the first.
+    // (With a bad temperature the validation runs first: a bad sample is reported before
+    // the temperature.)
+    if weights == nil, let scores, let labels, n > 0, n <= maximumCount, isValidTemperature(temperature) {
+        let count = Int(n)
+        do {
+            if let result = try softAUROCCheckingInputs(
+                scores: UnsafeBufferPointer(start: scores, count: count),
+                labels: UnsafeBufferPointer(start: labels, count: count), temperature: temperature,
+                gradient: gradient.map { UnsafeMutableBufferPointer(start: $0, count: count) }) {
+                write(result)
+                return result.hasPairs ? Status.ok.rawValue : Status.warnOneClass.rawValue
+            }
+        } catch {
+            // Out of memory: a bad value's status wins, else the allocation failure.
+            if case .failure(let error) = validatedSamples(scores, labels, nil, n) {
+                return error.status.rawValue
+            }
+            return Status.noMemory.rawValue
+        }
+    }
     let samples: Samples
     switch validatedSamples(scores, labels, weights, n) {
     case .failure(let error): return error.status.rawValue

@@ -116,6 +116,28 @@ func softAUROC(
     }
 }
 
+/// The core's `softAUROCCheckingInputs` (unweighted, not validated) in the active build:
+/// nil when a score or label is invalid.
+func softAUROCCheckingInputs(
+    scores: UnsafeBufferPointer<Double>, labels: UnsafeBufferPointer<Double>,
+    temperature: Double, gradient: UnsafeMutableBufferPointer<Double>?
+) throws(OutOfMemory) -> SoftResult? {
+    do {
+        #if arch(x86_64)
+        if activeKernels == .x86_64_v3 {
+            return try DiffAUROCCoreAVX2.softAUROCCheckingInputs(
+                scores: scores, labels: labels, temperature: temperature, gradient: gradient
+            ).map { SoftResult(value: $0.value, dTemperature: $0.dTemperature, hasPairs: $0.hasPairs) }
+        }
+        #endif
+        return try DiffAUROCCore.softAUROCCheckingInputs(
+            scores: scores, labels: labels, temperature: temperature, gradient: gradient
+        ).map { SoftResult(value: $0.value, dTemperature: $0.dTemperature, hasPairs: $0.hasPairs) }
+    } catch {
+        throw OutOfMemory()
+    }
+}
+
 /// The core's `exactAUROC` in the active build: nil when AUROC is undefined.
 func exactAUROC(_ samples: Samples) throws(OutOfMemory) -> Double? {
     do {

@@ -1,6 +1,7 @@
 """Unweighted auroc_exact, auroc_curve and their float32 twins check their scores and labels
-inside the core's first (two-threaded) pass instead of in a separate pass before it; only
-when that pass finds a bad value does the ABI's validation run, to report the first. These
+inside the core's first (two-threaded) pass instead of in a separate pass before it, and
+auroc_soft / auroc_soft_grad in the class count and score range they take anyway; only
+when that check finds a bad value does the ABI's validation run, to report the first. These
 tests hold that path to the header's contract with bad values at the first index, a middle
 one, one in the second chunk (n >= 65,536 samples are gathered by two threads) and the
 last, alone and together with other bad values:
@@ -8,7 +9,9 @@ last, alone and together with other bad values:
 - the status is that of the first bad sample in index order, its score checked before its
   label, as a NumPy model of the header's order computes it (independently of the library),
   and diffauroc_find_invalid names that sample;
-- on an error nothing is written: not the outputs, not *out_count, not *out_value.
+- on an error nothing is written: not the outputs, not *out_count, not *out_value, not
+  the gradient;
+- a bad temperature is reported only after the samples (a bad sample wins).
 """
 from __future__ import annotations
 
@@ -19,7 +22,7 @@ import pytest
 
 from diffauroc import _lib
 
-OK, E_NONFINITE_SCORE, E_BAD_LABEL, E_ONE_CLASS = 0, -2, -3, -6
+OK, E_NONFINITE_SCORE, E_BAD_LABEL, E_BAD_TEMPERATURE, E_ONE_CLASS = 0, -2, -3, -5, -6
 W_ONE_CLASS = 1
 
 
@@ -45,6 +48,20 @@ def curve(scores, labels):
     status = function(_ptr(scores), _ptr(labels), None, n, 1, n + 1,
                       *(_ptr(o) for o in outputs), ctypes.byref(count))
     return status, count.value, outputs
+
+
+def soft(scores, labels, temperature=0.5):
+    """auroc_soft_grad (float64 only: the float32 arrays are converted by the package)."""
+    n = scores.size
+    value, d_temperature = ctypes.c_double(-7.0), ctypes.c_double(-7.0)
+    gradient = np.full(n, -7.0)
+    status = _lib.lib.auroc_soft_grad(_ptr(scores), _ptr(labels), None, n, temperature,
+                                      ctypes.byref(value), _ptr(gradient), ctypes.byref(d_temperature))
+    plain = ctypes.c_double(-7.0)
+    status_plain = _lib.lib.auroc_soft(_ptr(scores), _ptr(labels), None, n, temperature,
+                                       ctypes.byref(plain))
+    assert status_plain == status
+    return status, value.value, d_temperature.value, gradient, plain.value
 
 
 def find_invalid(scores, labels):
@@ -112,12 +129,23 @@ def test_unweighted_bad_values_in_any_chunk(n, dtype):
         status, value = exact(scores, labels)
         c_status, count, outputs = curve(scores, labels)
         if expected is None:
+            if dtype == np.float64:
+                s_status, s_value, _, gradient, plain = soft(scores, labels)
+                assert s_status in (OK, W_ONE_CLASS) and s_value == plain and s_value != -7.0
+                assert not (gradient == -7.0).any()
+                assert soft(scores, labels, temperature=0.0)[0] == E_BAD_TEMPERATURE
             assert status in (OK, E_ONE_CLASS)
             assert c_status in (OK, W_ONE_CLASS) and count >= 2
             continue
         assert status == expected and value == -7.0
         assert c_status == expected and count == 12345
         assert all((o == -7.0).all() for o in outputs)
+        if dtype == np.float64:
+            s_status, s_value, s_dt, gradient, plain = soft(scores, labels)
+            assert s_status == expected and s_value == s_dt == plain == -7.0
+            assert (gradient == -7.0).all()
+            # a bad temperature too: the sample is reported
+            assert soft(scores, labels, temperature=float("nan"))[0] == expected
 
 
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
