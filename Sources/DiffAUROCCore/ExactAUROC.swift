@@ -69,7 +69,7 @@ public func exactAUROCFloat32CheckingInputs(
         }
         return .undefined
     }
-    let outcome = try exactAUROCOutcome(CheckingPackedWeightedSource(
+    let outcome = try exactAUROCOutcome(CheckingWeightedSource(
         packed: PackedWeightedSource(scores: scores, labels: labels, weights: weights)))
     if outcome.invalid { return .invalidInput }
     return outcome.value.map { .value($0) } ?? .undefined
@@ -95,7 +95,7 @@ public func exactAUROCCheckingInputs(
         }
         return .undefined
     }
-    let outcome = try exactAUROCOutcome(CheckingPackedDoubleWeightedSource(
+    let outcome = try exactAUROCOutcome(CheckingWeightedSource(
         packed: PackedDoubleWeightedSource(scores: scores, labels: labels, weights: weights)))
     if outcome.invalid { return .invalidInput }
     return outcome.value.map { .value($0) } ?? .undefined
@@ -449,35 +449,52 @@ private struct PackedWeightedSource: ExactSampleSource {
     }
 }
 
-/// `PackedWeightedSource` on inputs not yet validated (`exactAUROCFloat32CheckingInputs`).
-/// Phase 1 tallies a block after checking it, so a bad weight (NaN, infinite, negative)
-/// may reach the tallies, which are then discarded: every phase after the check stops.
-private struct CheckingPackedWeightedSource: ExactSampleSource {
-    let packed: PackedWeightedSource
-    typealias Word = UInt64
-    typealias Value = NoValue
-    typealias Masses = PackedFloatMasses
+/// The weighted sources whose inputs `CheckingWeightedSource` can check.
+private protocol WeightedInputs: ExactSampleSource {
+    associatedtype Scalar: OrderKeyed
+    var scores: UnsafeBufferPointer<Scalar> { get }
+    var labels: UnsafeBufferPointer<Scalar> { get }
+    var weights: UnsafeBufferPointer<Scalar> { get }
+}
+
+extension PackedWeightedSource: WeightedInputs {}
+extension PackedDoubleWeightedSource: WeightedInputs {}
+
+/// A packed weighted source on inputs not yet validated (`exactAUROCFloat32CheckingInputs`,
+/// `exactAUROCCheckingInputs`). Phase 1 tallies a block after checking it, so a bad weight
+/// (NaN, infinite, negative) may reach the tallies, which are then discarded: every phase
+/// after the check stops. Everything else is the wrapped source's.
+private struct CheckingWeightedSource<Packed: WeightedInputs>: ExactSampleSource {
+    let packed: Packed
+    typealias Key = Packed.Key
+    typealias Word = Packed.Word
+    typealias Value = Packed.Value
+    typealias Masses = Packed.Masses
     static var isWeighted: Bool { true }
     static var checksInputs: Bool { true }
-    static var ignoredLowBits: Int { PackedWeightedSource.ignoredLowBits }
+    static var ignoredLowBits: Int { Packed.ignoredLowBits }
     var count: Int { packed.count }
     @inline(__always) func isIncluded(_ i: Int) -> Bool { packed.isIncluded(i) }
-    @inline(__always) func key(_ i: Int) -> UInt32 { packed.key(i) }
+    @inline(__always) func key(_ i: Int) -> Key { packed.key(i) }
     @inline(__always) func classBit(_ i: Int) -> Int { packed.classBit(i) }
     @inline(__always) func weight(_ i: Int) -> Double { packed.weight(i) }
     @inline(__always)
-    func word(_ i: Int, shiftedKey: UInt32, positiveFactor: Double, negativeFactor: Double) -> UInt64 {
+    func value(_ i: Int, positiveFactor: Double, negativeFactor: Double) -> Value {
+        packed.value(i, positiveFactor: positiveFactor, negativeFactor: negativeFactor)
+    }
+    @inline(__always)
+    func word(_ i: Int, shiftedKey: Key, positiveFactor: Double, negativeFactor: Double) -> Word {
         packed.word(i, shiftedKey: shiftedKey, positiveFactor: positiveFactor,
                     negativeFactor: negativeFactor)
     }
     @inline(__always)
-    func masses(words: UnsafePointer<UInt64>, values: UnsafePointer<NoValue>,
-                positiveFactor: Double, negativeFactor: Double) -> PackedFloatMasses {
+    func masses(words: UnsafePointer<Word>, values: UnsafePointer<Value>,
+                positiveFactor: Double, negativeFactor: Double) -> Masses {
         packed.masses(words: words, values: values, positiveFactor: positiveFactor,
                       negativeFactor: negativeFactor)
     }
     @inline(__always)
-    func tallyBlock(_ block: Range<Int>, into t: inout PhaseOneTally<UInt32>,
+    func tallyBlock(_ block: Range<Int>, into t: inout PhaseOneTally<Key>,
                     prefix: UnsafeMutablePointer<UInt32>?, prefixShift: Int) {
         packed.tallyBlock(block, into: &t, prefix: prefix, prefixShift: prefixShift)
     }
@@ -488,12 +505,12 @@ private struct CheckingPackedWeightedSource: ExactSampleSource {
         return (packed.scores[i].isFinite ? 0 : 1) | ((y == 0 ? 0 : 1) & (y == 1 ? 0 : 1))
             | ((w >= 0 ? 0 : 1) | (w < .infinity ? 0 : 1))
     }
-    /// `invalid` on each sample, or-ed in 32-bit lanes (8 samples to an AVX2 register;
-    /// 64-bit Ints would take 4 and widen every comparison).
+    /// `invalid` on each sample, or-ed in lanes as wide as the inputs (8 float32 samples
+    /// to an AVX2 register, 4 float64: no comparison widened or narrowed).
     @inline(__always) func anyInvalid(_ block: Range<Int>) -> Bool {
         let s = packed.scores.baseAddress!, y = packed.labels.baseAddress!
         let w = packed.weights.baseAddress!
-        var bad: UInt32 = 0
+        var bad: Packed.Scalar.RawSignificand = 0
         for i in block {
             let label = y[i], weight = w[i]
             bad |= (s[i].isFinite ? 0 : 1) | ((label == 0 ? 0 : 1) & (label == 1 ? 0 : 1))
@@ -532,55 +549,6 @@ private struct PackedDoubleWeightedSource: ExactSampleSource {
     func masses(words: UnsafePointer<UInt128>, values: UnsafePointer<NoValue>,
                 positiveFactor: Double, negativeFactor: Double) -> PackedDoubleMasses {
         PackedDoubleMasses(words: words)
-    }
-}
-
-/// `PackedDoubleWeightedSource` on inputs not yet validated (`exactAUROCCheckingInputs`),
-/// as `CheckingPackedWeightedSource` is for float32: each block is checked, then tallied;
-/// a bad value's tallies are discarded (every phase after the check stops).
-private struct CheckingPackedDoubleWeightedSource: ExactSampleSource {
-    let packed: PackedDoubleWeightedSource
-    typealias Word = UInt128
-    typealias Value = NoValue
-    typealias Masses = PackedDoubleMasses
-    static var isWeighted: Bool { true }
-    static var checksInputs: Bool { true }
-    static var ignoredLowBits: Int { PackedDoubleWeightedSource.ignoredLowBits }
-    var count: Int { packed.count }
-    @inline(__always) func isIncluded(_ i: Int) -> Bool { packed.isIncluded(i) }
-    @inline(__always) func key(_ i: Int) -> UInt64 { packed.key(i) }
-    @inline(__always) func classBit(_ i: Int) -> Int { packed.classBit(i) }
-    @inline(__always) func weight(_ i: Int) -> Double { packed.weight(i) }
-    @inline(__always)
-    func word(_ i: Int, shiftedKey: UInt64, positiveFactor: Double, negativeFactor: Double) -> UInt128 {
-        packed.word(i, shiftedKey: shiftedKey, positiveFactor: positiveFactor,
-                    negativeFactor: negativeFactor)
-    }
-    @inline(__always)
-    func masses(words: UnsafePointer<UInt128>, values: UnsafePointer<NoValue>,
-                positiveFactor: Double, negativeFactor: Double) -> PackedDoubleMasses {
-        packed.masses(words: words, values: values, positiveFactor: positiveFactor,
-                      negativeFactor: negativeFactor)
-    }
-    /// 1 if the score is not finite, the label neither 0 nor 1, or the weight not finite
-    /// and >= 0 (0 <= w < infinity; NaN fails it), else 0.
-    @inline(__always) func invalid(_ i: Int) -> Int {
-        let y = packed.labels[i], w = packed.weights[i]
-        return (packed.scores[i].isFinite ? 0 : 1) | ((y == 0 ? 0 : 1) & (y == 1 ? 0 : 1))
-            | ((w >= 0 ? 0 : 1) | (w < .infinity ? 0 : 1))
-    }
-    /// `invalid` on each sample, or-ed in 64-bit lanes (the doubles' own width: no
-    /// narrowing of the comparisons).
-    @inline(__always) func anyInvalid(_ block: Range<Int>) -> Bool {
-        let s = packed.scores.baseAddress!, y = packed.labels.baseAddress!
-        let w = packed.weights.baseAddress!
-        var bad: UInt64 = 0
-        for i in block {
-            let label = y[i], weight = w[i]
-            bad |= (s[i].isFinite ? 0 : 1) | ((label == 0 ? 0 : 1) & (label == 1 ? 0 : 1))
-                | (weight >= 0 ? 0 : 1) | (weight < .infinity ? 0 : 1)
-        }
-        return bad != 0
     }
 }
 

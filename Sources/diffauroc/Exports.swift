@@ -43,18 +43,35 @@ public func aurocExact(
 ) -> Int32 {
     let mode = enterIEEEMode()
     defer { leaveIEEEMode(mode) }
+    // The header's order: the size, then the pointers, then the samples.
     guard n <= maximumCount else { return Status.tooLarge.rawValue }
     guard let outValue else { return Status.nullPointer.rawValue }
-    // With both pointers: the core checks the scores, labels and weights in its own
-    // first (two-threaded) pass, as auroc_exact_f32 does; only if it finds a bad one does
-    // the validation below run, to report the first.
+    return runExact(scores, labels, weights, n, outValue, checking: { s, y, w throws(OutOfMemory) in
+        try exactAUROCCheckingInputs(scores: s, labels: y, weights: w)
+    }) { s, y, w throws(OutOfMemory) in
+        try exactAUROC(Samples(scores: s, labels: y, weights: w))
+    }
+}
+
+/// Shared body of auroc_exact and auroc_exact_f32, after the size and out_value checks.
+/// With both pointers (and n >= 2) the core checks the scores, labels and weights in its
+/// own first, two-threaded pass (`checking`) instead of the single-threaded validation;
+/// only if it finds a bad value does the validation run, to report the first. Otherwise
+/// the validation runs first and `compute` takes the validated samples.
+func runExact<Scalar: BinaryFloatingPoint>(
+    _ scores: UnsafePointer<Scalar>?, _ labels: UnsafePointer<Scalar>?,
+    _ weights: UnsafePointer<Scalar>?, _ n: UInt, _ outValue: UnsafeMutablePointer<Double>,
+    checking: (UnsafeBufferPointer<Scalar>, UnsafeBufferPointer<Scalar>,
+               UnsafeBufferPointer<Scalar>?) throws(OutOfMemory) -> CheckedExact,
+    compute: (UnsafeBufferPointer<Scalar>, UnsafeBufferPointer<Scalar>,
+              UnsafeBufferPointer<Scalar>?) throws(OutOfMemory) -> Double?
+) -> Int32 {
     if let scores, let labels, n >= 2 {
         let count = Int(n)
         do {
-            switch try exactAUROCCheckingInputs(
-                scores: UnsafeBufferPointer(start: scores, count: count),
-                labels: UnsafeBufferPointer(start: labels, count: count),
-                weights: weights.map { UnsafeBufferPointer(start: $0, count: count) }) {
+            switch try checking(UnsafeBufferPointer(start: scores, count: count),
+                                UnsafeBufferPointer(start: labels, count: count),
+                                weights.map { UnsafeBufferPointer(start: $0, count: count) }) {
             case .value(let value):
                 outValue.pointee = value
                 return Status.ok.rawValue
@@ -64,20 +81,23 @@ public func aurocExact(
                 break  // the validation below finds and reports the first bad value
             }
         } catch {
-            // Out of memory: a bad value's status wins, else the allocation failure.
-            if case .failure(let error) = validatedSamples(scores, labels, weights, n) {
+            // Out of memory: a bad value's status wins (the validation names the first),
+            // else the allocation failure is reported (not retried: it would mask it).
+            if case .failure(let error) = validatedBuffers(scores, labels, weights, n) {
                 return error.status.rawValue
             }
             return Status.noMemory.rawValue
         }
     }
-    let samples: Samples
-    switch validatedSamples(scores, labels, weights, n) {
+    let samples: (scores: UnsafeBufferPointer<Scalar>, labels: UnsafeBufferPointer<Scalar>,
+                  weights: UnsafeBufferPointer<Scalar>?)
+    switch validatedBuffers(scores, labels, weights, n) {
     case .failure(let error): return error.status.rawValue
     case .success(let s): samples = s
     }
     do {
-        guard let value = try exactAUROC(samples) else { return Status.oneClass.rawValue }
+        guard let value = try compute(samples.scores, samples.labels, samples.weights)
+        else { return Status.oneClass.rawValue }
         outValue.pointee = value
         return Status.ok.rawValue
     } catch {
