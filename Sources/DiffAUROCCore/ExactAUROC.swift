@@ -62,17 +62,8 @@ public func exactAUROCFloat32CheckingInputs(
     guard let weights else {
         return try uncheckedUnweightedExactAUROC(scores: scores, labels: labels)
     }
-    if scores.count < 2 {
-        for i in 0..<scores.count where !scores[i].isFinite || (labels[i] != 0 && labels[i] != 1)
-            || !(weights[i] >= 0 && weights[i] < .infinity) {
-            return .invalidInput
-        }
-        return .undefined
-    }
-    let outcome = try exactAUROCOutcome(CheckingWeightedSource(
-        packed: PackedWeightedSource(scores: scores, labels: labels, weights: weights)))
-    if outcome.invalid { return .invalidInput }
-    return outcome.value.map { .value($0) } ?? .undefined
+    return try uncheckedWeightedExactAUROC(
+        PackedWeightedSource(scores: scores, labels: labels, weights: weights))
 }
 
 /// `exactAUROC` on float64 inputs that have not been validated, as
@@ -88,6 +79,14 @@ public func exactAUROCCheckingInputs(
     guard let weights else {
         return try uncheckedUnweightedExactAUROC(scores: scores, labels: labels)
     }
+    return try uncheckedWeightedExactAUROC(
+        PackedDoubleWeightedSource(scores: scores, labels: labels, weights: weights))
+}
+
+private func uncheckedWeightedExactAUROC<Packed: WeightedInputs>(
+    _ packed: Packed
+) throws(CoreError) -> CheckedExactAUROC {
+    let scores = packed.scores, labels = packed.labels, weights = packed.weights
     if scores.count < 2 {
         for i in 0..<scores.count where !scores[i].isFinite || (labels[i] != 0 && labels[i] != 1)
             || !(weights[i] >= 0 && weights[i] < .infinity) {
@@ -95,8 +94,7 @@ public func exactAUROCCheckingInputs(
         }
         return .undefined
     }
-    let outcome = try exactAUROCOutcome(CheckingWeightedSource(
-        packed: PackedDoubleWeightedSource(scores: scores, labels: labels, weights: weights)))
+    let outcome = try exactAUROCOutcome(CheckingWeightedSource(packed: packed))
     if outcome.invalid { return .invalidInput }
     return outcome.value.map { .value($0) } ?? .undefined
 }

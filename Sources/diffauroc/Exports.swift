@@ -81,12 +81,7 @@ func runExact<Scalar: BinaryFloatingPoint>(
                 break  // the validation below finds and reports the first bad value
             }
         } catch {
-            // Out of memory: a bad value's status wins (the validation names the first),
-            // else the allocation failure is reported (not retried: it would mask it).
-            if case .failure(let error) = validatedBuffers(scores, labels, weights, n) {
-                return error.status.rawValue
-            }
-            return Status.noMemory.rawValue
+            return statusAfterOutOfMemory(scores, labels, weights, n)
         }
     }
     let samples: (scores: UnsafeBufferPointer<Scalar>, labels: UnsafeBufferPointer<Scalar>,
@@ -131,11 +126,7 @@ private func runSoft(
                 return result.hasPairs ? Status.ok.rawValue : Status.warnOneClass.rawValue
             }
         } catch {
-            // Out of memory: a bad value's status wins, else the allocation failure.
-            if case .failure(let error) = validatedSamples(scores, labels, nil, n) {
-                return error.status.rawValue
-            }
-            return Status.noMemory.rawValue
+            return statusAfterOutOfMemory(scores, labels, nil, n)
         }
     }
     let samples: Samples

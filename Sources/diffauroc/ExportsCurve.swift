@@ -118,11 +118,7 @@ private func runCurve<Scalar: BinaryFloatingPoint>(
                                        UnsafeBufferPointer(start: labels, count: count), outputs)
             if !summary.inputsInvalid { checked = summary }
         } catch {
-            // Out of memory: a bad value's status wins, else the allocation failure.
-            if case .failure(let error) = validatedBuffers(scores, labels, nil, n) {
-                return error.status.rawValue
-            }
-            return Status.noMemory.rawValue
+            return statusAfterOutOfMemory(scores, labels, nil, n)
         }
     }
     let summary: CurveSummary

@@ -84,6 +84,19 @@ func firstInvalidSample<Scalar: BinaryFloatingPoint>(
     return nil
 }
 
+/// The status of a call whose fused check (the core checking the samples in its own first
+/// pass) ran out of memory: a bad sample's, as the validation finds the first, else
+/// E_NO_MEMORY (not retried: a retry could mask the failure).
+func statusAfterOutOfMemory<Scalar: BinaryFloatingPoint>(
+    _ scores: UnsafePointer<Scalar>?, _ labels: UnsafePointer<Scalar>?,
+    _ weights: UnsafePointer<Scalar>?, _ n: UInt
+) -> Int32 {
+    if case .failure(let error) = validatedBuffers(scores, labels, weights, n) {
+        return error.status.rawValue
+    }
+    return Status.noMemory.rawValue
+}
+
 /// A status carried as a Swift error through `Result`, with the index of the offending
 /// sample when a sample check failed.
 struct StatusError: Error {
