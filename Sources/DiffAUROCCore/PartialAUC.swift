@@ -329,6 +329,65 @@ func unweightedPartialAUC<Score: ThresholdScore>(
         return try wholeRangeFromExactAUROC(scores: scores, labels: labels, byFPR: byFPR,
                                             chunkCount: forcedChunkCount)
     }
+    return try sweptPartialAUC(scores: scores, labels: labels, byFPR: byFPR, lower: lower,
+                               upper: upper, chunkCount: forcedChunkCount, checksInputs: false).result
+}
+
+/// What `partialAUCCheckingInputs` found.
+public enum CheckedPartialAUC: Equatable {
+    /// The partial AUC (the inputs were valid).
+    case value(PartialAUCResult)
+    /// The inputs were valid, but a class is empty: the curve is undefined.
+    case undefined
+    /// Some score is not finite or some label is neither 0 nor 1 (which one is the ABI
+    /// layer's to find).
+    case invalidInput
+}
+
+/// `partialAUC` on unweighted float64 inputs that have not been validated: every score
+/// finite and every label exactly 0 or 1 is checked in the sort's first, two-threaded
+/// pass (as `rocCurveCheckingInputs` does), instead of a separate pass before it. Same
+/// result as `partialAUC` on valid inputs, bit for bit (the sweep's; over the whole range
+/// [0, 1] the unchecked call takes it from the exact AUROC, with the same bits).
+/// Precondition: 0 <= lower < upper <= 1.
+public func partialAUCCheckingInputs(scores: UnsafeBufferPointer<Double>, labels: UnsafeBufferPointer<Double>,
+                                     axis: PartialAUCAxis, lower: Double,
+                                     upper: Double) throws(CoreError) -> CheckedPartialAUC {
+    try uncheckedPartialAUC(scores: scores, labels: labels, axis: axis, lower: lower, upper: upper)
+}
+
+/// `partialAUCCheckingInputs` for float32 scores and labels.
+public func partialAUCFloat32CheckingInputs(scores: UnsafeBufferPointer<Float>, labels: UnsafeBufferPointer<Float>,
+                                            axis: PartialAUCAxis, lower: Double,
+                                            upper: Double) throws(CoreError) -> CheckedPartialAUC {
+    try uncheckedPartialAUC(scores: scores, labels: labels, axis: axis, lower: lower, upper: upper)
+}
+
+private func uncheckedPartialAUC<Score: ThresholdScore>(
+    scores: UnsafeBufferPointer<Score>, labels: UnsafeBufferPointer<Score>, axis: PartialAUCAxis,
+    lower: Double, upper: Double
+) throws(CoreError) -> CheckedPartialAUC {
+    precondition(lower >= 0 && lower < upper && upper <= 1)
+    if scores.count >= 1 << 31 {
+        // (Beyond the sweep's counts: checked here, then the unchecked call.)
+        for i in 0..<scores.count where !scores[i].isFinite || (labels[i] != 0 && labels[i] != 1) {
+            return .invalidInput
+        }
+        return try partialAUC(scores: scores, labels: labels, weights: nil, axis: axis,
+                              lower: lower, upper: upper).map { .value($0) } ?? .undefined
+    }
+    let swept = try sweptPartialAUC(scores: scores, labels: labels, byFPR: axis == .falsePositiveRate,
+                                    lower: lower, upper: upper, chunkCount: nil, checksInputs: true)
+    if swept.inputsInvalid { return .invalidInput }
+    return swept.result.map { .value($0) } ?? .undefined
+}
+
+/// The unweighted partial area by the sweep inside the sort (`PartialAreaVisitor`); with
+/// `checksInputs`, of inputs not validated before (`inputsInvalid` then, nothing else).
+private func sweptPartialAUC<Score: ThresholdScore>(
+    scores: UnsafeBufferPointer<Score>, labels: UnsafeBufferPointer<Score>, byFPR: Bool,
+    lower: Double, upper: Double, chunkCount forcedChunkCount: Int?, checksInputs: Bool
+) throws(CoreError) -> (result: PartialAUCResult?, inputsInvalid: Bool) {
     typealias Visitor = PartialAreaVisitor<Score.OrderKey>
     let chunkCount = sampleChunkCount(scores.count, forced: forcedChunkCount)
     let visitors = try ScratchBuffer<Visitor>(count: chunkCount)
@@ -336,9 +395,11 @@ func unweightedPartialAUC<Score: ThresholdScore>(
     let sorted = try SortedSamples<Score>.gather(
         scores: scores, labels: labels, weights: nil, tieOrder: .increasingIndex, scaled: false,
         chunkCount: forcedChunkCount, visitors: visitors.base,
-        configuration: Visitor.Configuration(byFPR: byFPR, lower: lower, upper: upper))
+        configuration: Visitor.Configuration(byFPR: byFPR, lower: lower, upper: upper),
+        checksInputs: checksInputs)
     defer { sorted.free() }
-    guard sorted.totals.positives > 0, sorted.totals.negatives > 0 else { return nil }
+    if sorted.inputsInvalid { return (nil, true) }
+    guard sorted.totals.positives > 0, sorted.totals.negatives > 0 else { return (nil, false) }
     // The exact integer as a double and its (exact) remainder, then the cut terms in
     // sweep order (chunk 1 holds the higher scores: its segments come first).
     var inside: UInt128 = 0
@@ -350,9 +411,9 @@ func unweightedPartialAUC<Score: ThresholdScore>(
         if v.cutCount > 1 { twiceArea.add(v.secondCut) }
     }
     let positives = Double(sorted.totals.positives), negatives = Double(sorted.totals.negatives)
-    return partialResult(twiceArea: twiceArea.total, xTotal: byFPR ? negatives : positives,
-                         yTotal: byFPR ? positives : negatives, byFPR: byFPR,
-                         lower: lower, upper: upper)
+    return (partialResult(twiceArea: twiceArea.total, xTotal: byFPR ? negatives : positives,
+                          yTotal: byFPR ? positives : negatives, byFPR: byFPR,
+                          lower: lower, upper: upper), false)
 }
 
 /// The exact integer doubled area as a compensated sum: the integer rounded to a double,

@@ -57,7 +57,9 @@ public func aurocPartial(
     let mode = enterIEEEMode()
     defer { leaveIEEEMode(mode) }
     return runPartial(scores, labels, weights, n, axis, lower, upper, outArea,
-                      outStandardized) { s, y, w, axis throws(OutOfMemory) in
+                      outStandardized, checking: { s, y, axis throws(OutOfMemory) in
+        try partialAUCCheckingInputs(scores: s, labels: y, axis: axis, lower: lower, upper: upper)
+    }) { s, y, w, axis throws(OutOfMemory) in
         try partialAUC(Samples(scores: s, labels: y, weights: w), axis: axis,
                        lower: lower, upper: upper)
     }
@@ -73,7 +75,9 @@ public func aurocPartialFloat32(
     let mode = enterIEEEMode()
     defer { leaveIEEEMode(mode) }
     return runPartial(scores, labels, weights, n, axis, lower, upper, outArea,
-                      outStandardized) { s, y, w, axis throws(OutOfMemory) in
+                      outStandardized, checking: { s, y, axis throws(OutOfMemory) in
+        try partialAUCFloat32CheckingInputs(scores: s, labels: y, axis: axis, lower: lower, upper: upper)
+    }) { s, y, w, axis throws(OutOfMemory) in
         try partialAUCFloat32(scores: s, labels: y, weights: w, axis: axis,
                               lower: lower, upper: upper)
     }
@@ -145,36 +149,59 @@ private func runCurve<Scalar: BinaryFloatingPoint>(
         ? Status.ok.rawValue : Status.warnOneClass.rawValue
 }
 
-/// Shared body of the partial AUC exports (see the file comment).
+/// Shared body of the partial AUC exports (see the file comment). `compute` runs the core
+/// on validated samples; `checking` runs it on unweighted samples not validated before,
+/// which the core checks in the sort's first pass (then the validation runs only to name
+/// a bad value). The checking route is taken only with a valid axis and range (else the
+/// validation must come first) and not over the whole range [0, 1], where the unchecked
+/// call takes the area from the exact AUROC's sort, which is cheaper than the sweep.
 private func runPartial<Scalar: BinaryFloatingPoint>(
     _ scores: UnsafePointer<Scalar>?, _ labels: UnsafePointer<Scalar>?,
     _ weights: UnsafePointer<Scalar>?, _ n: UInt, _ axis: Int32, _ lower: Double,
     _ upper: Double, _ outArea: UnsafeMutablePointer<Double>?,
     _ outStandardized: UnsafeMutablePointer<Double>?,
+    checking: (UnsafeBufferPointer<Scalar>, UnsafeBufferPointer<Scalar>,
+               PartialAxis) throws(OutOfMemory) -> CheckedPartial,
     compute: (UnsafeBufferPointer<Scalar>, UnsafeBufferPointer<Scalar>,
               UnsafeBufferPointer<Scalar>?, PartialAxis) throws(OutOfMemory) -> PartialResult?
 ) -> Int32 {
     guard n <= maximumCount else { return Status.tooLarge.rawValue }
     guard outArea != nil || outStandardized != nil else { return Status.nullPointer.rawValue }
-    let samples: (scores: UnsafeBufferPointer<Scalar>, labels: UnsafeBufferPointer<Scalar>,
-                  weights: UnsafeBufferPointer<Scalar>?)
-    switch validatedBuffers(scores, labels, weights, n) {
-    case .failure(let error): return error.status.rawValue
-    case .success(let s): samples = s
-    }
-    let partialAxis: PartialAxis
-    switch axis {
-    case axisFPR: partialAxis = .falsePositiveRate
-    case axisTPR: partialAxis = .truePositiveRate
-    default: return Status.badRange.rawValue
-    }
+    let givenAxis: PartialAxis? = axis == axisFPR ? .falsePositiveRate
+        : axis == axisTPR ? .truePositiveRate : nil
     // 0 <= lower < upper <= 1; NaN fails a comparison.
-    guard lower >= 0, lower < upper, upper <= 1 else { return Status.badRange.rawValue }
+    let rangeIsValid = lower >= 0 && lower < upper && upper <= 1
+    var checked: PartialResult?? = nil
+    if weights == nil, let scores, let labels, n > 0, let givenAxis, rangeIsValid,
+       !(lower == 0 && upper == 1) {
+        let count = Int(n)
+        do {
+            switch try checking(UnsafeBufferPointer(start: scores, count: count),
+                                UnsafeBufferPointer(start: labels, count: count), givenAxis) {
+            case .value(let result): checked = .some(result)
+            case .undefined: checked = .some(nil)
+            case .invalidInput: break  // the validation below finds and reports the first
+            }
+        } catch {
+            return statusAfterOutOfMemory(scores, labels, nil, n)
+        }
+    }
     let result: PartialResult?
-    do {
-        result = try compute(samples.scores, samples.labels, samples.weights, partialAxis)
-    } catch {
-        return Status.noMemory.rawValue
+    if let checked {
+        result = checked
+    } else {
+        let samples: (scores: UnsafeBufferPointer<Scalar>, labels: UnsafeBufferPointer<Scalar>,
+                      weights: UnsafeBufferPointer<Scalar>?)
+        switch validatedBuffers(scores, labels, weights, n) {
+        case .failure(let error): return error.status.rawValue
+        case .success(let s): samples = s
+        }
+        guard let partialAxis = givenAxis, rangeIsValid else { return Status.badRange.rawValue }
+        do {
+            result = try compute(samples.scores, samples.labels, samples.weights, partialAxis)
+        } catch {
+            return Status.noMemory.rawValue
+        }
     }
     guard let result else { return Status.oneClass.rawValue }
     outArea?.pointee = result.area

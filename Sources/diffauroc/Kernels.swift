@@ -343,6 +343,78 @@ func rocCurveFloat32(
     }
 }
 
+/// What the core's `partialAUCCheckingInputs` found (`CheckedPartialAUC`).
+enum CheckedPartial {
+    case value(PartialResult)
+    case undefined
+    case invalidInput
+}
+
+extension CheckedPartial {
+    init(_ c: DiffAUROCCore.CheckedPartialAUC) {
+        switch c {
+        case .value(let r): self = .value(PartialResult(r))
+        case .undefined: self = .undefined
+        case .invalidInput: self = .invalidInput
+        }
+    }
+    #if arch(x86_64)
+    init(_ c: DiffAUROCCoreAVX2.CheckedPartialAUC) {
+        switch c {
+        case .value(let r): self = .value(PartialResult(r))
+        case .undefined: self = .undefined
+        case .invalidInput: self = .invalidInput
+        }
+    }
+    #endif
+}
+
+/// The core's `partialAUCCheckingInputs` (unweighted float64, not validated) in the active build.
+func partialAUCCheckingInputs(
+    scores: UnsafeBufferPointer<Double>, labels: UnsafeBufferPointer<Double>,
+    axis: PartialAxis, lower: Double, upper: Double
+) throws(OutOfMemory) -> CheckedPartial {
+    do {
+        #if arch(x86_64)
+        if activeKernels == .x86_64_v3 {
+            return CheckedPartial(try DiffAUROCCoreAVX2.partialAUCCheckingInputs(
+                scores: scores, labels: labels,
+                axis: axis == .falsePositiveRate ? .falsePositiveRate : .truePositiveRate,
+                lower: lower, upper: upper))
+        }
+        #endif
+        return CheckedPartial(try DiffAUROCCore.partialAUCCheckingInputs(
+            scores: scores, labels: labels,
+            axis: axis == .falsePositiveRate ? .falsePositiveRate : .truePositiveRate,
+            lower: lower, upper: upper))
+    } catch {
+        throw OutOfMemory()
+    }
+}
+
+/// The core's `partialAUCFloat32CheckingInputs` in the active build.
+func partialAUCFloat32CheckingInputs(
+    scores: UnsafeBufferPointer<Float>, labels: UnsafeBufferPointer<Float>,
+    axis: PartialAxis, lower: Double, upper: Double
+) throws(OutOfMemory) -> CheckedPartial {
+    do {
+        #if arch(x86_64)
+        if activeKernels == .x86_64_v3 {
+            return CheckedPartial(try DiffAUROCCoreAVX2.partialAUCFloat32CheckingInputs(
+                scores: scores, labels: labels,
+                axis: axis == .falsePositiveRate ? .falsePositiveRate : .truePositiveRate,
+                lower: lower, upper: upper))
+        }
+        #endif
+        return CheckedPartial(try DiffAUROCCore.partialAUCFloat32CheckingInputs(
+            scores: scores, labels: labels,
+            axis: axis == .falsePositiveRate ? .falsePositiveRate : .truePositiveRate,
+            lower: lower, upper: upper))
+    } catch {
+        throw OutOfMemory()
+    }
+}
+
 /// The core's `partialAUC` in the active build: nil when a class is absent.
 func partialAUC(
     _ samples: Samples, axis: PartialAxis, lower: Double, upper: Double

@@ -355,3 +355,42 @@ private func randomRange(_ rng: inout SplitMix) -> (Double, Double) {
         }
     }
 }
+
+/// `partialAUCCheckingInputs` (unweighted inputs not validated before): on valid inputs the
+/// same result as `partialAUC`, bit for bit, one chunk or two, either axis, the whole range
+/// included; a score that is not finite or a label other than 0 and 1 anywhere is found.
+@Test(arguments: [3, 500, 70_000])
+func partialAUCCheckingInputsMatchesOrFindsTheBadValue(n: Int) throws {
+    var rng = SplitMix(state: UInt64(n) &* 31)
+    let y = labelsWithBothClasses(n, &rng, positiveRate: 0.4)
+    let s = normalPlusLabelScores(y, &rng).map { ($0 * 8).rounded() / 8 }  // ties
+    func checked(_ s: [Double], _ y: [Double], _ axis: PartialAUCAxis, _ lower: Double,
+                 _ upper: Double) throws -> CheckedPartialAUC {
+        try s.withUnsafeBufferPointer { sp in
+            try y.withUnsafeBufferPointer {
+                try partialAUCCheckingInputs(scores: sp, labels: $0, axis: axis, lower: lower, upper: upper)
+            }
+        }
+    }
+    for axis in [PartialAUCAxis.falsePositiveRate, .truePositiveRate] {
+        for (lower, upper) in [(0.0, 0.1), (0.25, 0.8), (0.0, 1.0)] {
+            let expected = try s.withUnsafeBufferPointer { sp in
+                try y.withUnsafeBufferPointer {
+                    try partialAUC(LabeledSamples(scores: sp, labels: $0, weights: nil), axis: axis,
+                                   lower: lower, upper: upper)
+                }
+            }
+            let result = try #require(expected)
+            #expect(try checked(s, y, axis, lower, upper) == .value(result), "\(axis) [\(lower), \(upper)]")
+        }
+    }
+    for position in Set([0, n / 2, n - 1]) {
+        var t = s
+        t[position] = .infinity
+        #expect(try checked(t, y, .falsePositiveRate, 0, 0.3) == .invalidInput)
+        var z = y
+        z[position] = -1
+        #expect(try checked(s, z, .truePositiveRate, 0.1, 0.5) == .invalidInput)
+    }
+    #expect(try checked(s, y.map { _ in 0 }, .falsePositiveRate, 0, 0.3) == .undefined)
+}

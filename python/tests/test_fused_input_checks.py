@@ -1,4 +1,4 @@
-"""Unweighted auroc_exact, auroc_curve and their float32 twins check their scores and labels
+"""Unweighted auroc_exact, auroc_curve, auroc_partial and their float32 twins check their scores and labels
 inside the core's first (two-threaded) pass instead of in a separate pass before it, and
 auroc_soft / auroc_soft_grad in the class count and score range they take anyway; only
 when that check finds a bad value does the ABI's validation run, to report the first. These
@@ -23,6 +23,8 @@ import pytest
 from diffauroc import _lib
 
 OK, E_NONFINITE_SCORE, E_BAD_LABEL, E_BAD_TEMPERATURE, E_ONE_CLASS = 0, -2, -3, -5, -6
+E_BAD_RANGE = _lib.E_BAD_RANGE
+W_BELOW_DIAGONAL = _lib.W_BELOW_DIAGONAL
 W_ONE_CLASS = 1
 
 
@@ -62,6 +64,15 @@ def soft(scores, labels, temperature=0.5):
                                        ctypes.byref(plain))
     assert status_plain == status
     return status, value.value, d_temperature.value, gradient, plain.value
+
+
+def partial(scores, labels, lower=0.0, upper=0.3, axis=0):
+    function = (_lib.lib.auroc_partial_f32 if scores.dtype == np.float32
+                else _lib.lib.auroc_partial)
+    area, standardized = ctypes.c_double(-7.0), ctypes.c_double(-7.0)
+    status = function(_ptr(scores), _ptr(labels), None, scores.size, axis, lower, upper,
+                      ctypes.byref(area), ctypes.byref(standardized))
+    return status, area.value, standardized.value
 
 
 def find_invalid(scores, labels):
@@ -135,11 +146,21 @@ def test_unweighted_bad_values_in_any_chunk(n, dtype):
                 assert not (gradient == -7.0).any()
                 assert soft(scores, labels, temperature=0.0)[0] == E_BAD_TEMPERATURE
             assert status in (OK, E_ONE_CLASS)
+            p_status, area, standardized = partial(scores, labels)
+            assert p_status in (OK, E_ONE_CLASS, W_BELOW_DIAGONAL)
+            if p_status != E_ONE_CLASS:
+                assert 0 <= area <= 0.3 and standardized != -7.0
+            assert partial(scores, labels, lower=0.5, upper=0.2)[0] == E_BAD_RANGE
             assert c_status in (OK, W_ONE_CLASS) and count >= 2
             continue
         assert status == expected and value == -7.0
         assert c_status == expected and count == 12345
         assert all((o == -7.0).all() for o in outputs)
+        for axis in (0, 1):
+            assert partial(scores, labels, axis=axis) == (expected, -7.0, -7.0)
+        # a bad range or axis too: the sample is reported
+        assert partial(scores, labels, lower=0.5, upper=0.2)[0] == expected
+        assert partial(scores, labels, axis=7)[0] == expected
         if dtype == np.float64:
             s_status, s_value, s_dt, gradient, plain = soft(scores, labels)
             assert s_status == expected and s_value == s_dt == plain == -7.0
@@ -168,6 +189,12 @@ def test_valid_inputs_give_the_same_answer_checked_or_not(dtype):
         k = count.value
         for a, b in zip(unweighted[2], outputs):
             assert a[:k].tobytes() == b[:k].tobytes()
+        pf = _lib.lib.auroc_partial_f32 if dtype == np.float32 else _lib.lib.auroc_partial
+        for axis, lower, upper in ((0, 0.0, 0.1), (1, 0.2, 0.9), (0, 0.0, 1.0)):
+            area, standardized = ctypes.c_double(0.0), ctypes.c_double(0.0)
+            st = pf(_ptr(scores), _ptr(labels), _ptr(ones), n, axis, lower, upper,
+                    ctypes.byref(area), ctypes.byref(standardized))
+            assert partial(scores, labels, lower, upper, axis) == (st, area.value, standardized.value)
         f = _lib.lib.auroc_exact_f32 if dtype == np.float32 else _lib.lib.auroc_exact
         value = ctypes.c_double(0.0)
         assert f(_ptr(scores), _ptr(labels), _ptr(ones), n, ctypes.byref(value)) == OK
