@@ -242,13 +242,14 @@ struct SampleSortTeam<Score: ThresholdScore, Visitor: SortedBucketVisitor> where
                             invalid |= (scores[i].isFinite ? 0 : 1) | ((y == 0 ? 0 : 1) & (y == 1 ? 0 : 1))
                         }
                     }
-                    for i in block {
-                        let s = scores[i]
-                        let key = s.orderKey
-                        andKeys &= key
-                        orKeys |= key
-                        positives &+= labels[i].classBit
-                        if s == 0 { noteZero(&t, s) }
+                    // (In SIMD lanes: a zero score, rare, only marks the block, whose zeros
+                    // are then noted in order.)
+                    let b = Score.tallyKeys(scores.baseAddress!, labels.baseAddress!, block)
+                    andKeys &= b.andKeys
+                    orKeys |= b.orKeys
+                    positives &+= b.positives
+                    if b.hasZero {
+                        for i in block where scores[i] == 0 { noteZero(&t, scores[i]) }
                     }
                     blockStart = block.upperBound
                 }
