@@ -44,6 +44,10 @@ func sampleChunkCount(_ n: Int, forced: Int? = nil) -> Int {
 /// Largest number of bucket bits of phase 2 (2048 buckets).
 private let largestBucketBits = 11
 
+/// Samples a block of the SIMD bucketing of phases 2 and 3 (`ThresholdScore.bucketKeys`):
+/// its buffers, 4 KiB of each for float64, stay in L1.
+private let laneBlock = 512
+
 /// Phase 4's fixed cost of one non-empty bucket, in samples' worth (as the exact AUROC's).
 private let bucketCost = 64
 
@@ -231,20 +235,16 @@ struct SampleSortTeam<Score: ThresholdScore, Visitor: SortedBucketVisitor> where
                 t.negativeMax = negativeMax
             } else {
                 var positives = 0
-                var invalid: Word = 0
+                var invalid = false
                 var blockStart = range.lowerBound
                 while blockStart < range.upperBound {
                     let block = blockStart..<Swift.min(blockStart &+ 1024, range.upperBound)
-                    if checksInputs {
-                        // (No branch, and a mask as wide as the scores: the loop vectorizes.)
-                        for i in block {
-                            let y = labels[i]
-                            invalid |= (scores[i].isFinite ? 0 : 1) | ((y == 0 ? 0 : 1) & (y == 1 ? 0 : 1))
-                        }
-                    }
-                    // (In SIMD lanes: a zero score, rare, only marks the block, whose zeros
+                    // (In SIMD lanes, checking each score (finite) and label (0 or 1) with
+                    // `checksInputs`: a zero score, rare, only marks the block, whose zeros
                     // are then noted in order.)
-                    let b = Score.tallyKeys(scores.baseAddress!, labels.baseAddress!, block)
+                    let b = Score.tallyKeys(scores.baseAddress!, labels.baseAddress!, block,
+                                            checking: checksInputs)
+                    invalid = invalid || b.invalid
                     andKeys &= b.andKeys
                     orKeys |= b.orKeys
                     positives &+= b.positives
@@ -255,7 +255,7 @@ struct SampleSortTeam<Score: ThresholdScore, Visitor: SortedBucketVisitor> where
                 }
                 t.positives = positives
                 t.negatives = range.count - positives
-                t.invalid = invalid != 0 ? 1 : 0
+                t.invalid = invalid ? 1 : 0
             }
             t.andKeys = UInt64(andKeys)
             t.orKeys = UInt64(orKeys)
@@ -299,6 +299,13 @@ struct SampleSortTeam<Score: ThresholdScore, Visitor: SortedBucketVisitor> where
             Int(truncatingIfNeeded: (key &<< drop) &>> bucketShift) & bucketMask
         }
 
+        let wordShift = drop &+ bucketBits
+        let keepsKey = wordShift > 0 && wordShift < Word.bitWidth
+        let lanes = BucketingLayout<Word>(
+            drop: Word(truncatingIfNeeded: drop), bucketShift: Word(truncatingIfNeeded: bucketShift),
+            bucketMask: Word(truncatingIfNeeded: bucketMask), wordShift: Word(truncatingIfNeeded: wordShift),
+            keepsKey: keepsKey)
+
         // Phase 2.
         for chunk in worker.chunks {
             let h = histogram(chunk)
@@ -312,8 +319,20 @@ struct SampleSortTeam<Score: ThresholdScore, Visitor: SortedBucketVisitor> where
                 let positives = bucketPositives(chunk)
                 let labels = self.labels, scores = self.scores
                 if range.count < 1 << 32 {
-                    for i in range {
-                        h[bucket(scores[i].orderKey)] &+= 1 &+ (labels[i].classBit &<< 32)
+                    // The buckets computed in SIMD lanes a block at a time (`bucketKeys`).
+                    withUnsafeTemporaryAllocation(of: Word.self, capacity: laneBlock) { buffer in
+                        let buckets = buffer.baseAddress!
+                        var blockStart = range.lowerBound
+                        while blockStart < range.upperBound {
+                            let block = blockStart..<Swift.min(blockStart &+ laneBlock, range.upperBound)
+                            Score.bucketKeys(scores.baseAddress!, labels.baseAddress!, block, lanes,
+                                             buckets: buckets, words: nil)
+                            for k in 0..<block.count {
+                                let x = Int(truncatingIfNeeded: buckets[k])
+                                h[x &>> 1] &+= 1 &+ ((x & 1) &<< 32)
+                            }
+                            blockStart = block.upperBound
+                        }
                     }
                     for b in 0..<bucketCount {
                         positives[b] = h[b] &>> 32
@@ -413,8 +432,6 @@ struct SampleSortTeam<Score: ThresholdScore, Visitor: SortedBucketVisitor> where
         // bucketBits) | class; bit 0 is free (the shift is >= 1 when keys vary). A shift
         // of the whole width (the bucket is the key, or every key is equal) keeps only the
         // class.
-        let wordShift = drop &+ bucketBits
-        let keepsKey = wordShift > 0 && wordShift < Word.bitWidth
         let packs = weights == nil && (visiting || classes != nil)
 
         // Phase 3: offsets (earlier buckets, then this bucket's samples of earlier chunks).
@@ -444,13 +461,23 @@ struct SampleSortTeam<Score: ThresholdScore, Visitor: SortedBucketVisitor> where
                 }
             } else if packs {
                 // One stream per bucket, not two: the classes are unpacked after each
-                // bucket's sort, in cache (phase 4).
-                for i in range {
-                    let key = scores[i].orderKey
-                    let b = bucket(key)
-                    let p = offsets[b]
-                    words[p] = (keepsKey ? key &<< wordShift : 0) | Word(truncatingIfNeeded: labels[i].classBit)
-                    offsets[b] = p &+ 1
+                // bucket's sort, in cache (phase 4). Buckets and words computed in SIMD
+                // lanes a block at a time (`bucketKeys`).
+                withUnsafeTemporaryAllocation(of: Word.self, capacity: 2 * laneBlock) { buffer in
+                    let buckets = buffer.baseAddress!, packed = buckets + laneBlock
+                    var blockStart = range.lowerBound
+                    while blockStart < range.upperBound {
+                        let block = blockStart..<Swift.min(blockStart &+ laneBlock, range.upperBound)
+                        Score.bucketKeys(scores.baseAddress!, labels.baseAddress!, block, lanes,
+                                         buckets: buckets, words: packed)
+                        for k in 0..<block.count {
+                            let b = Int(truncatingIfNeeded: buckets[k] &>> 1)
+                            let p = offsets[b]
+                            words[p] = packed[k]
+                            offsets[b] = p &+ 1
+                        }
+                        blockStart = block.upperBound
+                    }
                 }
             }
         }
