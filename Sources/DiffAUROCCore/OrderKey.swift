@@ -16,6 +16,18 @@ protocol OrderKeyed: BinaryFloatingPoint {
     /// The value as a Double (exact). Concrete, so it compiles to one instruction where a
     /// generic `Double(x)` would not.
     var doubleValue: Double { get }
+    /// The first pass of the unweighted sample sort (SampleBucketSort.swift) over the
+    /// samples `block` of `scores` and their 0 / 1 `labels`: the AND and the OR of the
+    /// keys, the number of labels 1, and whether some score is zero (either sign); with
+    /// `checking`, whether some score is not finite or some label is neither 0 nor 1
+    /// (then the rest is meaningless). In SIMD lanes: KeyLanes.swift.
+    static func tallyKeys(_ scores: UnsafePointer<Self>, _ labels: UnsafePointer<Self>,
+                          _ block: Range<Int>, checking: Bool) -> KeyBlockTally<OrderKey>
+    /// For the k-th sample of `block`: buckets[k] = its bucket << 1 | its class (labels 0 /
+    /// 1) and, if `words` is given, words[k] = its word (`BucketingLayout`).
+    static func bucketKeys(_ scores: UnsafePointer<Self>, _ labels: UnsafePointer<Self>,
+                           _ block: Range<Int>, _ layout: BucketingLayout<OrderKey>,
+                           buckets: UnsafeMutablePointer<OrderKey>, words: UnsafeMutablePointer<OrderKey>?)
 }
 
 extension Double: OrderKeyed {

@@ -44,10 +44,6 @@ func sampleChunkCount(_ n: Int, forced: Int? = nil) -> Int {
 /// Largest number of bucket bits of phase 2 (2048 buckets).
 private let largestBucketBits = 11
 
-/// Samples a block of the SIMD bucketing of phases 2 and 3 (`ThresholdScore.bucketKeys`):
-/// its buffers, 4 KiB of each for float64, stay in L1.
-private let laneBlock = 512
-
 /// Phase 4's fixed cost of one non-empty bucket, in samples' worth (as the exact AUROC's).
 private let bucketCost = 64
 
@@ -320,11 +316,11 @@ struct SampleSortTeam<Score: ThresholdScore, Visitor: SortedBucketVisitor> where
                 let labels = self.labels, scores = self.scores
                 if range.count < 1 << 32 {
                     // The buckets computed in SIMD lanes a block at a time (`bucketKeys`).
-                    withUnsafeTemporaryAllocation(of: Word.self, capacity: laneBlock) { buffer in
+                    withUnsafeTemporaryAllocation(of: Word.self, capacity: keyLaneBlock) { buffer in
                         let buckets = buffer.baseAddress!
                         var blockStart = range.lowerBound
                         while blockStart < range.upperBound {
-                            let block = blockStart..<Swift.min(blockStart &+ laneBlock, range.upperBound)
+                            let block = blockStart..<Swift.min(blockStart &+ keyLaneBlock, range.upperBound)
                             Score.bucketKeys(scores.baseAddress!, labels.baseAddress!, block, lanes,
                                              buckets: buckets, words: nil)
                             for k in 0..<block.count {
@@ -463,11 +459,11 @@ struct SampleSortTeam<Score: ThresholdScore, Visitor: SortedBucketVisitor> where
                 // One stream per bucket, not two: the classes are unpacked after each
                 // bucket's sort, in cache (phase 4). Buckets and words computed in SIMD
                 // lanes a block at a time (`bucketKeys`).
-                withUnsafeTemporaryAllocation(of: Word.self, capacity: 2 * laneBlock) { buffer in
-                    let buckets = buffer.baseAddress!, packed = buckets + laneBlock
+                withUnsafeTemporaryAllocation(of: Word.self, capacity: 2 * keyLaneBlock) { buffer in
+                    let buckets = buffer.baseAddress!, packed = buckets + keyLaneBlock
                     var blockStart = range.lowerBound
                     while blockStart < range.upperBound {
-                        let block = blockStart..<Swift.min(blockStart &+ laneBlock, range.upperBound)
+                        let block = blockStart..<Swift.min(blockStart &+ keyLaneBlock, range.upperBound)
                         Score.bucketKeys(scores.baseAddress!, labels.baseAddress!, block, lanes,
                                          buckets: buckets, words: packed)
                         for k in 0..<block.count {
