@@ -136,46 +136,37 @@ private func bucketKeyLanes<V: SIMD>(
     }
 }
 
-extension Double {
+extension OrderKeyed {
+    /// The first pass of the unweighted sample sort (SampleBucketSort.swift) over the
+    /// samples `block` of `scores` and their 0 / 1 `labels`: the AND and the OR of the
+    /// keys, the number of labels 1, and whether some score is zero (either sign); with
+    /// `checking`, whether some score is not finite or some label is neither 0 nor 1
+    /// (then the rest is meaningless).
     @inline(__always)
-    static func tallyKeys(_ scores: UnsafePointer<Double>, _ labels: UnsafePointer<Double>,
-                          _ block: Range<Int>, checking: Bool) -> KeyBlockTally<UInt64> {
-        tallyKeyLanes(SIMD8<UInt64>.self, UnsafeRawPointer(scores), UnsafeRawPointer(labels), block,
-                      labelBit: 61, exponentMask: 0x7FF0_0000_0000_0000, oneBits: (1.0).bitPattern,
+    static func tallyKeys(_ scores: UnsafePointer<Self>, _ labels: UnsafePointer<Self>,
+                          _ block: Range<Int>, checking: Bool) -> KeyBlockTally<OrderKey> {
+        tallyKeyLanes(KeyLanes.self, UnsafeRawPointer(scores), UnsafeRawPointer(labels), block,
+                      labelBit: labelBit, exponentMask: exponentBits, oneBits: oneBits,
                       checking: checking, scalarKey: { scores[$0].orderKey },
                       scalarClass: { labels[$0].classBit },
                       scalarInvalid: { !scores[$0].isFinite || (labels[$0] != 0 && labels[$0] != 1) })
     }
 
+    /// For the k-th sample of `block`: buckets[k] = its bucket << 1 | its class (labels 0 /
+    /// 1) and, if `words` is given, words[k] = its word (`BucketingLayout`).
     @inline(__always)
-    static func bucketKeys(_ scores: UnsafePointer<Double>, _ labels: UnsafePointer<Double>,
-                           _ block: Range<Int>, _ layout: BucketingLayout<UInt64>,
-                           buckets: UnsafeMutablePointer<UInt64>, words: UnsafeMutablePointer<UInt64>?) {
-        bucketKeyLanes(SIMD8<UInt64>.self, UnsafeRawPointer(scores), UnsafeRawPointer(labels), block,
-                       labelBit: 61, layout: layout, buckets: buckets, words: words,
-                       scalarKey: { scores[$0].orderKey }, scalarClass: { UInt64(labels[$0].classBit) })
-    }
-}
-
-extension Float {
-    @inline(__always)
-    static func tallyKeys(_ scores: UnsafePointer<Float>, _ labels: UnsafePointer<Float>,
-                          _ block: Range<Int>, checking: Bool) -> KeyBlockTally<UInt32> {
-        tallyKeyLanes(SIMD16<UInt32>.self, UnsafeRawPointer(scores), UnsafeRawPointer(labels), block,
-                      labelBit: 29, exponentMask: 0x7F80_0000, oneBits: Float(1).bitPattern,
-                      checking: checking, scalarKey: { scores[$0].orderKey },
-                      scalarClass: { labels[$0].classBit },
-                      scalarInvalid: { !scores[$0].isFinite || (labels[$0] != 0 && labels[$0] != 1) })
+    static func bucketKeys(_ scores: UnsafePointer<Self>, _ labels: UnsafePointer<Self>,
+                           _ block: Range<Int>, _ layout: BucketingLayout<OrderKey>,
+                           buckets: UnsafeMutablePointer<OrderKey>, words: UnsafeMutablePointer<OrderKey>?) {
+        bucketKeyLanes(KeyLanes.self, UnsafeRawPointer(scores), UnsafeRawPointer(labels), block,
+                       labelBit: labelBit, layout: layout, buckets: buckets, words: words,
+                       scalarKey: { scores[$0].orderKey },
+                       scalarClass: { OrderKey(truncatingIfNeeded: labels[$0].classBit) })
     }
 
-    @inline(__always)
-    static func bucketKeys(_ scores: UnsafePointer<Float>, _ labels: UnsafePointer<Float>,
-                           _ block: Range<Int>, _ layout: BucketingLayout<UInt32>,
-                           buckets: UnsafeMutablePointer<UInt32>, words: UnsafeMutablePointer<UInt32>?) {
-        bucketKeyLanes(SIMD16<UInt32>.self, UnsafeRawPointer(scores), UnsafeRawPointer(labels), block,
-                       labelBit: 29, layout: layout, buckets: buckets, words: words,
-                       scalarKey: { scores[$0].orderKey }, scalarClass: { UInt32(labels[$0].classBit) })
-    }
+    /// The bit of a label that `classBit` reads (61 of a float64, 29 of a float32: the
+    /// exponent's second bit), 1 in 1.0 and 0 in +-0.
+    @inline(__always) static var labelBit: OrderKey { OrderKey(OrderKey.bitWidth - 3) }
 }
 
 /// Samples a block of the SIMD bucketing of phases 2 and 3 (`OrderKeyed.bucketKeys`): the

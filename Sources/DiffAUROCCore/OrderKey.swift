@@ -16,18 +16,12 @@ protocol OrderKeyed: BinaryFloatingPoint {
     /// The value as a Double (exact). Concrete, so it compiles to one instruction where a
     /// generic `Double(x)` would not.
     var doubleValue: Double { get }
-    /// The first pass of the unweighted sample sort (SampleBucketSort.swift) over the
-    /// samples `block` of `scores` and their 0 / 1 `labels`: the AND and the OR of the
-    /// keys, the number of labels 1, and whether some score is zero (either sign); with
-    /// `checking`, whether some score is not finite or some label is neither 0 nor 1
-    /// (then the rest is meaningless). In SIMD lanes: KeyLanes.swift.
-    static func tallyKeys(_ scores: UnsafePointer<Self>, _ labels: UnsafePointer<Self>,
-                          _ block: Range<Int>, checking: Bool) -> KeyBlockTally<OrderKey>
-    /// For the k-th sample of `block`: buckets[k] = its bucket << 1 | its class (labels 0 /
-    /// 1) and, if `words` is given, words[k] = its word (`BucketingLayout`).
-    static func bucketKeys(_ scores: UnsafePointer<Self>, _ labels: UnsafePointer<Self>,
-                           _ block: Range<Int>, _ layout: BucketingLayout<OrderKey>,
-                           buckets: UnsafeMutablePointer<OrderKey>, words: UnsafeMutablePointer<OrderKey>?)
+    /// The SIMD vector of keys the sample sort's passes use (`tallyKeys`, `bucketKeys`,
+    /// KeyLanes.swift): 8 of float64's, 16 of float32's (two AVX2 registers).
+    associatedtype KeyLanes: SIMD where KeyLanes.Scalar == OrderKey
+    /// The bits of 1.0, and the exponent bits (all ones: not finite).
+    static var oneBits: OrderKey { get }
+    static var exponentBits: OrderKey { get }
 }
 
 extension Double: OrderKeyed {
@@ -43,6 +37,9 @@ extension Double: OrderKeyed {
 
     @inline(__always) var classBit: Int { Int(truncatingIfNeeded: (bitPattern >> 61) & 1) }
     @inline(__always) var doubleValue: Double { self }
+    typealias KeyLanes = SIMD8<UInt64>
+    static var oneBits: UInt64 { (1.0 as Double).bitPattern }
+    static var exponentBits: UInt64 { 0x7FF0_0000_0000_0000 }
 }
 
 extension Float: OrderKeyed {
@@ -56,4 +53,7 @@ extension Float: OrderKeyed {
 
     @inline(__always) var classBit: Int { Int(truncatingIfNeeded: (bitPattern >> 29) & 1) }
     @inline(__always) var doubleValue: Double { Double(self) }
+    typealias KeyLanes = SIMD16<UInt32>
+    static var oneBits: UInt32 { (1.0 as Float).bitPattern }
+    static var exponentBits: UInt32 { 0x7F80_0000 }
 }

@@ -315,19 +315,10 @@ struct SampleSortTeam<Score: ThresholdScore, Visitor: SortedBucketVisitor> where
                 let positives = bucketPositives(chunk)
                 let labels = self.labels, scores = self.scores
                 if range.count < 1 << 32 {
-                    // The buckets computed in SIMD lanes a block at a time (`bucketKeys`).
-                    withUnsafeTemporaryAllocation(of: Word.self, capacity: keyLaneBlock) { buffer in
-                        let buckets = buffer.baseAddress!
-                        var blockStart = range.lowerBound
-                        while blockStart < range.upperBound {
-                            let block = blockStart..<Swift.min(blockStart &+ keyLaneBlock, range.upperBound)
-                            Score.bucketKeys(scores.baseAddress!, labels.baseAddress!, block, lanes,
-                                             buckets: buckets, words: nil)
-                            for k in 0..<block.count {
-                                let x = Int(truncatingIfNeeded: buckets[k])
-                                h[x &>> 1] &+= 1 &+ ((x & 1) &<< 32)
-                            }
-                            blockStart = block.upperBound
+                    forEachLaneBlock(range, lanes, words: false) { count, buckets, _ in
+                        for k in 0..<count {
+                            let x = Int(truncatingIfNeeded: buckets[k])
+                            h[x &>> 1] &+= 1 &+ ((x & 1) &<< 32)
                         }
                     }
                     for b in 0..<bucketCount {
@@ -457,22 +448,13 @@ struct SampleSortTeam<Score: ThresholdScore, Visitor: SortedBucketVisitor> where
                 }
             } else if packs {
                 // One stream per bucket, not two: the classes are unpacked after each
-                // bucket's sort, in cache (phase 4). Buckets and words computed in SIMD
-                // lanes a block at a time (`bucketKeys`).
-                withUnsafeTemporaryAllocation(of: Word.self, capacity: 2 * keyLaneBlock) { buffer in
-                    let buckets = buffer.baseAddress!, packed = buckets + keyLaneBlock
-                    var blockStart = range.lowerBound
-                    while blockStart < range.upperBound {
-                        let block = blockStart..<Swift.min(blockStart &+ keyLaneBlock, range.upperBound)
-                        Score.bucketKeys(scores.baseAddress!, labels.baseAddress!, block, lanes,
-                                         buckets: buckets, words: packed)
-                        for k in 0..<block.count {
-                            let b = Int(truncatingIfNeeded: buckets[k] &>> 1)
-                            let p = offsets[b]
-                            words[p] = packed[k]
-                            offsets[b] = p &+ 1
-                        }
-                        blockStart = block.upperBound
+                // bucket's sort, in cache (phase 4).
+                forEachLaneBlock(range, lanes, words: true) { count, buckets, packed in
+                    for k in 0..<count {
+                        let b = Int(truncatingIfNeeded: buckets[k] &>> 1)
+                        let p = offsets[b]
+                        words[p] = packed[k]
+                        offsets[b] = p &+ 1
                     }
                 }
             }
@@ -581,6 +563,28 @@ struct SampleSortTeam<Score: ThresholdScore, Visitor: SortedBucketVisitor> where
                     }
                 }
                 start &+= s
+            }
+        }
+    }
+
+    /// `body(count, buckets, words)` on the blocks of `range` in order (unweighted), each
+    /// block's buckets (and words, if asked) first computed in SIMD lanes into buffers on
+    /// the stack (`OrderKeyed.bucketKeys`, `keyLaneBlock` samples at a time), so that the
+    /// histogram's and the scatter's loops only load them.
+    @inline(__always)
+    private func forEachLaneBlock(
+        _ range: Range<Int>, _ layout: BucketingLayout<Word>, words wanted: Bool,
+        _ body: (Int, UnsafeMutablePointer<Word>, UnsafeMutablePointer<Word>) -> Void
+    ) {
+        withUnsafeTemporaryAllocation(of: Word.self, capacity: 2 * keyLaneBlock) { buffer in
+            let buckets = buffer.baseAddress!, packed = buckets + keyLaneBlock
+            var blockStart = range.lowerBound
+            while blockStart < range.upperBound {
+                let block = blockStart..<Swift.min(blockStart &+ keyLaneBlock, range.upperBound)
+                Score.bucketKeys(scores.baseAddress!, labels.baseAddress!, block, layout,
+                                 buckets: buckets, words: wanted ? packed : nil)
+                body(block.count, buckets, packed)
+                blockStart = block.upperBound
             }
         }
     }
