@@ -170,5 +170,5 @@ extension OrderKeyed {
 }
 
 /// Samples a block of the SIMD bucketing of phases 2 and 3 (`OrderKeyed.bucketKeys`): the
-/// callers' buffers, 4 KiB of each for float64, stay in L1.
-let keyLaneBlock = 512
+/// callers' buffers, at most 1 KiB each (8-byte words), on the stack.
+let keyLaneBlock = 128
