@@ -29,6 +29,23 @@ struct KeyBlockTally<Key: FixedWidthInteger & UnsignedInteger> {
     var invalid: Bool
 }
 
+/// x == 0 in each lane, as the top bit of (x - 1) & ~x (set only for 0).
+@inline(__always)
+private func isZeroTopBit<V: SIMD>(_ x: V) -> V where V.Scalar: FixedWidthInteger & UnsignedInteger {
+    (x &- V(repeating: 1)) & ~x
+}
+
+/// The raw bits of a lane of scores with -0.0 made +0.0, and their `orderKey`: the sign
+/// bit flipped, or every bit of a negative score, the sign mask from a logical shift and
+/// a negation (AVX2 has no arithmetic shift of 64-bit lanes).
+@inline(__always)
+private func laneKeys<V: SIMD>(_ raw: V) -> (bits: V, key: V) where V.Scalar: FixedWidthInteger & UnsignedInteger {
+    let width = V.Scalar(V.Scalar.bitWidth - 1)
+    let sign = V(repeating: 1 &<< width), zero = V(repeating: 0)
+    let bits = raw & ~(zero &- (isZeroTopBit(raw ^ sign) &>> width))
+    return (bits, bits ^ ((zero &- (bits &>> width)) | sign))
+}
+
 /// `tallyKeys` in SIMD lanes of raw bits, in integer operations only (Swift's lane
 /// masks and `replacing(with:where:)` compile to loops over the lanes): the key of each
 /// lane as `orderKey` computes it (-0.0 first made +0.0; the sign bit flipped, or every
@@ -49,15 +66,13 @@ private func tallyKeyLanes<V: SIMD>(
     let width = V.Scalar(V.Scalar.bitWidth - 1)
     let sign = V(repeating: 1 &<< width)
     let one = V(repeating: 1), zero = V(repeating: 0)
-    @inline(__always) func isZeroTopBit(_ x: V) -> V { (x &- one) & ~x }
     let exponents = V(repeating: exponentMask), oneLabel = V(repeating: oneBits)
     var a = V(repeating: .max), o = zero, p = zero, z = zero, bad = zero
     let stride = MemoryLayout<V.Scalar>.stride
     var i = block.lowerBound
     while i &+ V.scalarCount <= block.upperBound {
         let raw = scores.loadUnaligned(fromByteOffset: i &* stride, as: V.self)
-        let bits = raw & ~(zero &- (isZeroTopBit(raw ^ sign) &>> width))  // -0.0 -> +0.0
-        let key = bits ^ ((zero &- (bits &>> width)) | sign)
+        let (bits, key) = laneKeys(raw)
         a &= key
         o |= key
         let y = labels.loadUnaligned(fromByteOffset: i &* stride, as: V.self)
@@ -105,19 +120,14 @@ private func bucketKeyLanes<V: SIMD>(
     buckets: UnsafeMutablePointer<V.Scalar>, words: UnsafeMutablePointer<V.Scalar>?,
     scalarKey: (Int) -> V.Scalar, scalarClass: (Int) -> V.Scalar
 ) where V.Scalar: FixedWidthInteger & UnsignedInteger {
-    let width = V.Scalar(V.Scalar.bitWidth - 1)
-    let sign = V(repeating: 1 &<< width)
-    let one = V(repeating: 1), zero = V(repeating: 0)
+    let one = V(repeating: 1)
     let bucketMask = V(repeating: layout.bucketMask)
     let keyMask = V(repeating: layout.keepsKey ? V.Scalar.max : 0)
     let stride = MemoryLayout<V.Scalar>.stride
     let rawBuckets = UnsafeMutableRawPointer(buckets), rawWords = words.map(UnsafeMutableRawPointer.init)
     var i = block.lowerBound, k = 0
     while i &+ V.scalarCount <= block.upperBound {
-        let raw = scores.loadUnaligned(fromByteOffset: i &* stride, as: V.self)
-        let y = raw ^ sign
-        let bits = raw & ~(zero &- (((y &- one) & ~y) &>> width))  // -0.0 -> +0.0
-        let key = bits ^ ((zero &- (bits &>> width)) | sign)
+        let key = laneKeys(scores.loadUnaligned(fromByteOffset: i &* stride, as: V.self)).key
         let c = (labels.loadUnaligned(fromByteOffset: i &* stride, as: V.self) &>> labelBit) & one
         let b = ((key &<< layout.drop) &>> layout.bucketShift) & bucketMask
         rawBuckets.storeBytes(of: (b &<< 1) | c, toByteOffset: k &* stride, as: V.self)

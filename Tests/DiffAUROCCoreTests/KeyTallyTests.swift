@@ -1,7 +1,7 @@
 import Testing
 @testable import DiffAUROCCore
 
-// `ThresholdScore.tallyKeys` (the unweighted sample sort's first pass, in SIMD lanes of raw
+// `OrderKeyed.tallyKeys` (the unweighted sample sort's first pass, in SIMD lanes of raw
 // bits) against its definition, one sample at a time with `orderKey` and `classBit`: the
 // AND and OR of the keys, the labels 1, whether a score is zero. Blocks of every length
 // from 0 to past two vectors and every offset (the lanes and the scalar tail), with +-0,
@@ -76,7 +76,7 @@ private func checkTallies<S: ThresholdScore>(_ type: S.Type, palette: [S], seed:
     checkTallies(Float.self, palette: palette, seed: 72)
 }
 
-// `ThresholdScore.bucketKeys` (phases 2 and 3, in SIMD lanes) against `BucketingLayout`'s
+// `OrderKeyed.bucketKeys` (phases 2 and 3, in SIMD lanes) against `BucketingLayout`'s
 // scalar bucket and word of each `orderKey`, over the layouts the sort makes (a drop of 0
 // to past the width, 0 to 11 bucket bits, a word keeping the key or not).
 private func checkBuckets<S: ThresholdScore>(_ type: S.Type, palette: [S], seed: UInt64) {
