@@ -114,11 +114,7 @@ func sortHighKeyed(
     var runStart = 0
     while runStart < count - 1 {
         let blockEnd = Swift.min(count - 1, runStart + 64)
-        var equalPairs: UInt8 = 0
-        for k in runStart..<blockEnd {
-            equalPairs |= (key(words[k]) ^ key(words[k + 1])) &>> UInt64(low) == 0 ? 1 : 0
-        }
-        if equalPairs == 0 {
+        if neighboursDiffer(words, runStart..<blockEnd, above: low, key: key) {
             runStart = blockEnd
             continue
         }

@@ -226,9 +226,7 @@ private func keyedSort<Value>(
     var runStart = 0
     while runStart < count - 1 {
         let blockEnd = Swift.min(count - 1, runStart + 64)
-        var equalPairs: UInt8 = 0
-        for k in runStart..<blockEnd { equalPairs |= (targetKeys[k] ^ targetKeys[k + 1]) &>> low == 0 ? 1 : 0 }
-        if equalPairs == 0 {
+        if neighboursDiffer(targetKeys, runStart..<blockEnd, above: low) {
             runStart = blockEnd
             continue
         }

