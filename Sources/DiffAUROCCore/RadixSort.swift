@@ -122,35 +122,39 @@ func sortWords<Word: FixedWidthInteger & UnsignedInteger, Value>(
     let digitCount = 1 << digitBits
     let low = varyingWidth <= 2 * sizeDigitBits ? lowestVarying : high + 1 - 2 * digitBits
     let mask = Word(digitCount - 1)
-    table.initialize(repeating: 0, count: 2 * digitCount)
-    for i in 0..<count {
-        let word = words[i] &>> low
-        table[Int(truncatingIfNeeded: word & mask)] &+= 1
-        table[digitCount &+ Int(truncatingIfNeeded: (word &>> digitBits) & mask)] &+= 1
-    }
+    // (32-bit counters: a range sorted here has at most `cacheLimit` words, and the tables
+    // then take half the cache: 3.0 -> 2.7 ns a word on buckets of 4,400 words.)
     var source = (words: words, values: values)
     var target = (words: spareWords, values: spareValues)
-    for d in 0..<2 {
-        let shift = low + d * digitBits
-        guard shift <= high,
-              (varying &>> shift) & mask != 0
-        else { continue }
-        let offsets = table + d * digitCount
-        var start = 0
-        for digit in 0..<digitCount {
-            let c = offsets[digit]
-            offsets[digit] = start
-            start &+= c
-        }
+    table.withMemoryRebound(to: UInt32.self, capacity: 4 * T.msdBucketCount) { table in
+        table.initialize(repeating: 0, count: 2 * digitCount)
         for i in 0..<count {
-            let word = source.words[i]
-            let digit = Int(truncatingIfNeeded: (word &>> shift) & mask)
-            let p = offsets[digit]
-            target.words[p] = word
-            target.values[p] = source.values[i]
-            offsets[digit] = p &+ 1
+            let word = words[i] &>> low
+            table[Int(truncatingIfNeeded: word & mask)] &+= 1
+            table[digitCount &+ Int(truncatingIfNeeded: (word &>> digitBits) & mask)] &+= 1
         }
-        swap(&source, &target)
+        for d in 0..<2 {
+            let shift = low + d * digitBits
+            guard shift <= high,
+                  (varying &>> shift) & mask != 0
+            else { continue }
+            let offsets = table + d * digitCount
+            var start = 0
+            for digit in 0..<digitCount {
+                let c = Int(truncatingIfNeeded: offsets[digit])
+                offsets[digit] = UInt32(truncatingIfNeeded: start)
+                start &+= c
+            }
+            for i in 0..<count {
+                let word = source.words[i]
+                let digit = Int(truncatingIfNeeded: (word &>> shift) & mask)
+                let p = offsets[digit]
+                target.words[Int(truncatingIfNeeded: p)] = word
+                target.values[Int(truncatingIfNeeded: p)] = source.values[i]
+                offsets[digit] = p &+ 1
+            }
+            swap(&source, &target)
+        }
     }
     if source.words != words {
         words.update(from: source.words, count: count)
