@@ -165,6 +165,50 @@ struct RadixSortTests {
         #expect(mismatches == 0, "n = \(n)")
     }
 
+    /// The fix-ups' block test (integer lanes) against the plain comparison of each pair:
+    /// words with and without equal neighbours above each shift, every block length up
+    /// to 64 and every position of a single equal pair, both word widths, and on keys.
+    @Test func neighboursDifferMatchesPairwiseComparison() {
+        var rng = SplitMix(state: 9)
+        func naive<W: FixedWidthInteger>(_ w: [W], _ range: Range<Int>, _ shift: Int) -> Bool {
+            range.allSatisfy { w[$0] >> shift != w[$0 + 1] >> shift }
+        }
+        for trial in 0..<400 {
+            let count = 1 + rng.below(65)
+            let shift = rng.below(40)
+            // Distinct above `shift` (increasing), then maybe one pair made equal above it.
+            var words64 = [UInt64](repeating: 0, count: count + 1)
+            var running = rng.next() >> 8
+            for i in 0...count {
+                words64[i] = running
+                running &+= (UInt64(1) << shift) &* UInt64(1 + rng.below(3))
+            }
+            if trial % 2 == 1 {
+                let k = rng.below(count)
+                words64[k + 1] = words64[k] ^ (rng.next() & ((UInt64(1) << shift) &- 1))
+            }
+            let words32 = words64.map { UInt32(truncatingIfNeeded: $0 >> 24) }
+            let shift32 = Swift.max(0, shift - 24)
+            let low = rng.below(count)
+            for range in [0..<count, low..<count] {
+                words64.withUnsafeBufferPointer { b in
+                    let p = UnsafeMutablePointer(mutating: b.baseAddress!)
+                    #expect(neighboursDiffer(p, range, above: shift) == naive(words64, range, shift),
+                            "trial \(trial) range \(range) shift \(shift)")
+                    // On keys: the word's top half as the key.
+                    let keys = words64.map { UInt32(truncatingIfNeeded: $0 >> 32) }
+                    #expect(neighboursDiffer(p, range, above: 0, key: { UInt32(truncatingIfNeeded: $0 >> 32) })
+                            == naive(keys, range, 0), "trial \(trial) keys")
+                }
+                words32.withUnsafeBufferPointer { b in
+                    let p = UnsafeMutablePointer(mutating: b.baseAddress!)
+                    #expect(neighboursDiffer(p, range, above: shift32) == naive(words32, range, shift32),
+                            "trial \(trial) 32-bit")
+                }
+            }
+        }
+    }
+
     @Test func randomWords() throws {
         var rng = SplitMix(state: 1)
         for n in [0, 1, 2, 31, 32, 33, 100, 1000, 5000, 40000, 100_000] {
