@@ -613,12 +613,19 @@ struct CurveVisitor<Score: ThresholdScore>: SortedBucketVisitor {
         var previous = pending
         // The pending point is the first of all: kept whatever follows (once).
         var forced = pendingFirst ? 1 : 0
-        let zero = zeroThresholdIsNegative ? -0.0 : 0.0
+        // The loop writes each point's counts and key as raw bits (a Double with the
+        // bits of the integer): one store each, no conversion; most points are then
+        // overwritten (dropped). The points this call leaves, the slots from `first` to
+        // the pending one, are converted afterwards in SIMD lanes.
+        @inline(__always) func bits<T: FixedWidthInteger>(_ x: T) -> Double {
+            Double(bitPattern: UInt64(truncatingIfNeeded: x))
+        }
+        let first = emitted &+ 1
         // The pending point where it goes if kept (`sweep` writes it only once its
         // successor is read: the previous bucket may have been its).
-        fps[emitted &+ 1] = Double(pendingSums.negatives)
-        tps[emitted &+ 1] = Double(pendingSums.positives)
-        thresholds[emitted &+ 1] = threshold(pendingKey)
+        fps[first] = bits(pendingSums.negatives)
+        tps[first] = bits(pendingSums.positives)
+        thresholds[first] = bits(pendingKey)
         var top = words[count &- 1]
         var end = count
         while end > 0 {
@@ -636,11 +643,22 @@ struct CurveVisitor<Score: ThresholdScore>: SortedBucketVisitor {
             emitted &+= (differs != 0 ? 1 : 0) | forced
             forced = 0
             previous = (groupNegatives, p)
-            let t = Score.threshold(fromOrderKey: key(top))
-            fps[emitted &+ 1] = Double(negatives)
-            tps[emitted &+ 1] = Double(positives)
-            thresholds[emitted &+ 1] = t == 0 ? zero : t
+            fps[emitted &+ 1] = bits(negatives)
+            tps[emitted &+ 1] = bits(positives)
+            thresholds[emitted &+ 1] = bits(key(top))
             end = start
+        }
+        // Counts below 2^52 (n is far below) are exact as the double with their bits
+        // under 2^52's exponent, minus 2^52.
+        let zero = zeroThresholdIsNegative ? -0.0 : 0.0
+        let magic: UInt64 = 0x4330_0000_0000_0000, offset = 0x1p52
+        var i = first
+        while i <= emitted &+ 1 {
+            fps[i] = Double(bitPattern: magic | fps[i].bitPattern) - offset
+            tps[i] = Double(bitPattern: magic | tps[i].bitPattern) - offset
+            let t = Score.threshold(fromOrderKey: Word(truncatingIfNeeded: thresholds[i].bitPattern))
+            thresholds[i] = t == 0 ? zero : t
+            i &+= 1
         }
         self.emitted = emitted
         pendingFirst = false
