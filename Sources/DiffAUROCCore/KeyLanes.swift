@@ -173,10 +173,6 @@ extension OrderKeyed {
                        scalarKey: { scores[$0].orderKey },
                        scalarClass: { OrderKey(truncatingIfNeeded: labels[$0].classBit) })
     }
-
-    /// The bit of a label that `classBit` reads (61 of a float64, 29 of a float32: the
-    /// exponent's second bit), 1 in 1.0 and 0 in +-0.
-    @inline(__always) static var labelBit: OrderKey { OrderKey(OrderKey.bitWidth - 3) }
 }
 
 /// Samples a block of the SIMD bucketing of phases 2 and 3 (`OrderKeyed.bucketKeys`): the

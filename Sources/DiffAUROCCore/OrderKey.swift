@@ -24,6 +24,12 @@ protocol OrderKeyed: BinaryFloatingPoint {
     static var exponentBits: OrderKey { get }
 }
 
+extension OrderKeyed {
+    /// The bit of a label that `classBit` (and the SIMD lanes of KeyLanes.swift) read: 61
+    /// of a float64, 29 of a float32, the exponent's second bit, 1 in 1.0 and 0 in +-0.
+    @inline(__always) static var labelBit: OrderKey { OrderKey(OrderKey.bitWidth - 3) }
+}
+
 extension Double: OrderKeyed {
     /// The IEEE bits with the sign bit flipped for non-negative values and every bit
     /// flipped for negative ones: positives then sort above negatives, larger magnitudes
@@ -35,7 +41,7 @@ extension Double: OrderKeyed {
         return bits ^ mask
     }
 
-    @inline(__always) var classBit: Int { Int(truncatingIfNeeded: (bitPattern >> 61) & 1) }
+    @inline(__always) var classBit: Int { Int(truncatingIfNeeded: (bitPattern >> Self.labelBit) & 1) }
     @inline(__always) var doubleValue: Double { self }
     typealias KeyLanes = SIMD8<UInt64>
     static var oneBits: UInt64 { (1.0 as Double).bitPattern }
@@ -51,7 +57,7 @@ extension Float: OrderKeyed {
         return bits ^ mask
     }
 
-    @inline(__always) var classBit: Int { Int(truncatingIfNeeded: (bitPattern >> 29) & 1) }
+    @inline(__always) var classBit: Int { Int(truncatingIfNeeded: (bitPattern >> Self.labelBit) & 1) }
     @inline(__always) var doubleValue: Double { Double(self) }
     typealias KeyLanes = SIMD16<UInt32>
     static var oneBits: UInt32 { (1.0 as Float).bitPattern }
