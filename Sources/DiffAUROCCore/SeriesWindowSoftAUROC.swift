@@ -43,7 +43,9 @@ import Darwin
 /// the far value M - sum (-1)^{k+1} S_k (M: the compensated mass of F, the constant term)
 /// and the far moment sum (-1)^{k+1} k X_k. The factors e^{-kD}, e^{-kd} for the eight k
 /// are one libm exp(-D) (within 1 ulp) and its powers by multiplication (e^{-kD} within
-/// k + 1 ulps; D < G, so e^{-16 D} > e^-640 is never subnormal). The downward sweep is the mirror image (sources above, no constant term);
+/// k + 1 ulps; D < G, so e^{-16 D} > e^-640 is never subnormal). A source's D is its gap
+/// to the point before it in its class, the same in both sweeps, so exp(-D) is computed
+/// once a point before the sweeps (`gaps`). The downward sweep is the mirror image (sources above, no constant term);
 /// the negatives' potentials use the same sweeps with the roles of the classes swapped
 /// (R only: sigmoid' is all they need).
 ///
@@ -77,8 +79,8 @@ import Darwin
 /// or two, so the bits do not depend on the thread count; partial sums are combined in a
 /// fixed order.
 ///
-/// Cost: the sort, then per point at most four libm exponentials and their powers (twice
-/// as a source, twice as a target) and its window of near pairs, counted first (`nearPairCount`, with
+/// Cost: the sort, then per point at most three libm exponentials and their powers (once
+/// as a source, for both sweeps, twice as a target) and its window of near pairs, counted first (`nearPairCount`, with
 /// early exit) and accepted up to `pairBudget` a point.
 enum SeriesWindowSoftAUROC {
     /// C: pairs with |x| < C are summed directly, the others by the K = 16 term series.
@@ -101,13 +103,14 @@ enum SeriesWindowSoftAUROC {
 
         /// Moves the reference to `source`, `delta` >= 0 scaled units ahead of the old one
         /// (see "Running sums"; cleared at delta >= G, "Counting"), and adds its mass.
+        /// `factor` is exp(-delta) (`gaps`).
         @inline(__always)
-        mutating func add(_ source: Double, mass: Double, delta: Double, withMoment: Bool) {
+        mutating func add(_ source: Double, mass: Double, delta: Double, factor: Double, withMoment: Bool) {
             if hasReference && delta != 0 {
                 if delta >= FastSoftParameters.countingDistance {
                     rLow = SIMD8<Double>(repeating: 0); rHigh = rLow; uLow = rLow; uHigh = rLow
                 } else {
-                    let (fLow, fHigh) = powers(delta)
+                    let (fLow, fHigh) = powers(of: factor)
                     if withMoment {
                         uLow = (uLow + delta * rLow) * fLow
                         uHigh = (uHigh + delta * rHigh) * fHigh
@@ -124,18 +127,34 @@ enum SeriesWindowSoftAUROC {
         }
     }
 
-    /// (e^-y, ..., e^-8y) and (e^-9y, ..., e^-16y) for 0 <= y < G: one libm exp (within
-    /// 1 ulp) and its powers by rounds of multiplication (e^-ky within k + 1 ulps), instead
-    /// of vector exponentials. (e^-16y >= e^-640: no subnormal.)
+    /// (e^-y, ..., e^-8y) and (e^-9y, ..., e^-16y) for 0 <= y < G from e = e^-y, one libm
+    /// exp (within 1 ulp): its powers by rounds of multiplication (e^-ky within k + 1
+    /// ulps), instead of vector exponentials. (e^-16y >= e^-640: no subnormal.)
     @inline(__always)
-    private static func powers(_ y: Double) -> (SIMD8<Double>, SIMD8<Double>) {
-        let e = exp(-y)
+    private static func powers(of e: Double) -> (SIMD8<Double>, SIMD8<Double>) {
         let e2 = e * e
         let p4 = SIMD4<Double>(e, e2, e, e2) * SIMD4<Double>(1, 1, e2, e2)
         let p8 = SIMD8<Double>(lowHalf: p4, highHalf: p4 * SIMD4<Double>(repeating: p4[3]))
         return (p8, p8 * SIMD8<Double>(repeating: p8[7]))
     }
 
+
+    /// For every point j >= 1 of `range` in class `c`: the scaled gap to the point before,
+    /// gaps[j] = scaledDifference(s[j], s[j - 1], T), and gapFactors[j] = exp(-gaps[j]).
+    /// They are the delta and factor of `State.add` whenever a sweep adds point j as a
+    /// source: upward the reference moves from j - 1 to j, downward from j to j - 1, the same
+    /// difference, so the two sweeps share one exp (and one division) a point, computed here
+    /// before the sweeps: the same values they computed for themselves, half as often.
+    static func gaps(_ c: SortedClass, temperature t: Double, range: Range<Int>) {
+        let s = c.scores, gap = c.gaps, factor = c.gapFactors
+        var j = Swift.max(range.lowerBound, 1)
+        while j < range.upperBound {
+            let y = scaledDifference(s[j], s[j - 1], t)
+            gap[j] = y
+            factor[j] = exp(-y)
+            j += 1
+        }
+    }
 
     /// The number of (positive, negative) pairs with |x| < C, or nil if it exceeds `limit`:
     /// `WindowSoftAUROC.pairCount` at distance C (two halves of the positives, on two
@@ -156,6 +175,7 @@ enum SeriesWindowSoftAUROC {
         // with +-C and G, see CountingBounds).
         let near = CountingBounds(temperature: t, distance: nearDistance), far = CountingBounds(temperature: t)
         let a = pos.scores, b = neg.scores, q = neg.mass, nc = neg.count
+        let gap = neg.gaps, gapFactor = neg.gapFactors
         var value = CompensatedSum(), moment = CompensatedSum()
         let zero = SIMD8<Double>(repeating: 0)
 
@@ -179,8 +199,7 @@ enum SeriesWindowSoftAUROC {
         for i in range {
             let s = a[i]
             while lo < nc && near.atLeastG(s, b[lo]) {
-                let source = b[lo]
-                state.add(source, mass: q[lo], delta: scaledDifference(source, state.reference, t), withMoment: true)
+                state.add(b[lo], mass: q[lo], delta: gap[lo], factor: gapFactor[lo], withMoment: true)
                 below.add(q[lo])
                 lo += 1
             }
@@ -194,7 +213,7 @@ enum SeriesWindowSoftAUROC {
             if state.hasReference {
                 let d = scaledDifference(s, state.reference, t)
                 if d < G {
-                    let (eLow, eHigh) = powers(d)
+                    let (eLow, eHigh) = powers(of: exp(-d))
                     let sLow = eLow * state.rLow, sHigh = eHigh * state.rHigh
                     ss += (signedKsLow * sLow + signedKsHigh * sHigh).sum()
                     valueLow += p * sLow; valueHigh += p * sHigh
@@ -222,15 +241,14 @@ enum SeriesWindowSoftAUROC {
         for i in range.reversed() {
             let s = a[i]
             while top > 0 && near.atLeastG(b[top - 1], s) {
-                let source = b[top - 1]
-                state.add(source, mass: q[top - 1], delta: scaledDifference(state.reference, source, t), withMoment: true)
+                state.add(b[top - 1], mass: q[top - 1], delta: gap[top], factor: gapFactor[top], withMoment: true)
                 top -= 1
             }
             guard state.hasReference else { continue }
             let d = scaledDifference(state.reference, s, t)
             guard d < G else { continue }
             let p = pos.mass[i]
-            let (eLow, eHigh) = powers(d)
+            let (eLow, eHigh) = powers(of: exp(-d))
             let sLow = eLow * state.rLow, sHigh = eHigh * state.rHigh
             pos.potentialBelow[i] += (signedKsLow * sLow + signedKsHigh * sHigh).sum()
             valueLow += p * sLow; valueHigh += p * sHigh
@@ -256,6 +274,7 @@ enum SeriesWindowSoftAUROC {
         // with +-C and G, see CountingBounds).
         let near = CountingBounds(temperature: t, distance: nearDistance), far = CountingBounds(temperature: t)
         let a = pos.scores, b = neg.scores, p = pos.mass, pc = pos.count
+        let gap = pos.gaps, gapFactor = pos.gapFactors
 
         // Upward: sources are the positives at least C below (x = (a - b) / T <= -C).
         var lo = WindowSoftAUROC.partition(pc) { far.atLeastG(b[first], a[$0]) }
@@ -264,8 +283,7 @@ enum SeriesWindowSoftAUROC {
         for j in range {
             let s = b[j]
             while lo < pc && near.atLeastG(s, a[lo]) {
-                let source = a[lo]
-                state.add(source, mass: p[lo], delta: scaledDifference(source, state.reference, t), withMoment: false)
+                state.add(a[lo], mass: p[lo], delta: gap[lo], factor: gapFactor[lo], withMoment: false)
                 lo += 1
             }
             if hi < lo { hi = lo }
@@ -274,7 +292,7 @@ enum SeriesWindowSoftAUROC {
             if state.hasReference {
                 let d = scaledDifference(s, state.reference, t)
                 if d < G {
-                    let (eLow, eHigh) = powers(d)
+                    let (eLow, eHigh) = powers(of: exp(-d))
                     ss += (signedKsLow * (eLow * state.rLow) + signedKsHigh * (eHigh * state.rHigh)).sum()
                 }
             }
@@ -287,15 +305,21 @@ enum SeriesWindowSoftAUROC {
         for j in range.reversed() {
             let s = b[j]
             while top > 0 && near.atLeastG(a[top - 1], s) {
-                let source = a[top - 1]
-                state.add(source, mass: p[top - 1], delta: scaledDifference(state.reference, source, t), withMoment: false)
+                state.add(a[top - 1], mass: p[top - 1], delta: gap[top], factor: gapFactor[top], withMoment: false)
                 top -= 1
             }
             guard state.hasReference else { continue }
             let d = scaledDifference(state.reference, s, t)
             guard d < G else { continue }
-            let (eLow, eHigh) = powers(d)
+            let (eLow, eHigh) = powers(of: exp(-d))
             neg.potentialBelow[j] += (signedKsLow * (eLow * state.rLow) + signedKsHigh * (eHigh * state.rHigh)).sum()
         }
     }
+}
+
+extension SortedClass {
+    /// The series-window path's gaps and their factors (`SeriesWindowSoftAUROC.gaps`), in
+    /// two work arrays the path does not otherwise use.
+    var gaps: UnsafeMutablePointer<Double> { potentialAbove }
+    var gapFactors: UnsafeMutablePointer<Double> { moments }
 }

@@ -612,6 +612,14 @@ private struct WindowTeam<I: FastSoftIndices> {
     func run(_ worker: TeamWorker) {
         let t = temperature
         let pc = pos.count, nc = neg.count, total = pc + nc, n = sampleCount
+        if series {
+            // Both classes' gaps, each chunk its halves, before any sweep reads them.
+            for c in worker.chunks {
+                SeriesWindowSoftAUROC.gaps(pos, temperature: t, range: c == 0 ? 0..<(pc / 2) : (pc / 2)..<pc)
+                SeriesWindowSoftAUROC.gaps(neg, temperature: t, range: c == 0 ? 0..<(nc / 2) : (nc / 2)..<nc)
+            }
+            worker.synchronize()
+        }
         for c in worker.chunks {
             let positives = c == 0 ? 0..<(pc / 2) : (pc / 2)..<pc
             if series {
