@@ -430,10 +430,35 @@ func fastSoftAUROC<I: FastSoftIndices>(
             // near pairs are few; else the window path within its own limit (counted then).
             let windowPairs = WindowSoftAUROC.pairCount(pos, neg, temperature: temperature, limit: preferred)
             let windowFirst = windowPairs != nil
-            let series = !windowFirst && SeriesWindowSoftAUROC.nearPairCount(
-                pos, neg, temperature: temperature, limit: seriesWindowPairLimit(points: total)) != nil
-            if windowFirst || series || WindowSoftAUROC.pairCount(pos, neg, temperature: temperature,
-                                                                  limit: windowPairLimit(points: total)) != nil {
+            if !windowFirst {
+                // The series-window path counts its near pairs as it goes, as
+                // `nearPairCount` would with the same limit, and gives up past it (nil):
+                // the same decision without a pass of its own. Only when an estimate from
+                // a few positives puts them above twice the limit are they counted first,
+                // so that a likely failure costs no sweeps.
+                let limit = seriesWindowPairLimit(points: total)
+                let nearEstimate = WindowSoftAUROC.estimatedPairCount(
+                    pos, neg, temperature: temperature, samples: WindowSoftAUROC.estimateSamples,
+                    distance: SeriesWindowSoftAUROC.nearDistance)
+                if nearEstimate <= 2 * Double(limit)
+                    || SeriesWindowSoftAUROC.nearPairCount(pos, neg, temperature: temperature, limit: limit) != nil {
+                    if !massesFilled {
+                        fillMasses(pos, samples, indices: I.self, maxWeight: positiveMax, total: positiveTotal.total)
+                        fillMasses(neg, samples, indices: I.self, maxWeight: negativeMax, total: negativeTotal.total)
+                        massesFilled = true
+                    }
+                    if let r = try windowSoftAUROC(pos, neg, indices: I.self, temperature: temperature,
+                                                   gradient: gradient, sampleCount: n,
+                                                   parallel: testing.parallel ?? FastSoftParameters.splits(
+                                                       points: total, heavy: true),
+                                                   series: true, pairLimit: limit) {
+                        testing.route?.pointee = .seriesWindow
+                        return r
+                    }
+                }
+            }
+            if windowFirst || WindowSoftAUROC.pairCount(pos, neg, temperature: temperature,
+                                                        limit: windowPairLimit(points: total)) != nil {
                 if !massesFilled {
                     fillMasses(pos, samples, indices: I.self, maxWeight: positiveMax, total: positiveTotal.total)
                     fillMasses(neg, samples, indices: I.self, maxWeight: negativeMax, total: negativeTotal.total)
@@ -447,9 +472,9 @@ func fastSoftAUROC<I: FastSoftIndices>(
                                                    points: total,
                                                    heavy: Double(windowPairs ?? Int.max)
                                                        >= FastSoftParameters.heavyWindowPairs * Double(total)),
-                                               series: series,
+                                               series: false,
                                                labels: samples.labels.baseAddress) {
-                    testing.route?.pointee = series ? .seriesWindow : .window
+                    testing.route?.pointee = .window
                     return r
                 }
             }

@@ -11,10 +11,12 @@ import Darwin
 ///
 /// Split of the pairs of a target t (scaled difference x = (a - b) / T, a positive's
 /// score minus a negative's):
-///   - near, |x| < C = `nearDistance` = 2.5: summed directly over the contiguous window
-///     of the other sorted class by the window path's own sums (`positiveWindow`,
-///     `negativeWindow` of WindowSoftAUROC.swift: eight pairs at a time, `PairKernels8`,
-///     a few ulps a kernel);
+///   - near, |x| < C = `nearDistance` = 2.5: summed directly over each positive's
+///     contiguous window of the sorted negatives with the window path's kernels
+///     (`positiveWindow`: eight pairs at a time, `PairKernels8`, a few ulps a kernel),
+///     which also add each pair's p sigmoid'(x) to its negative's near sum (one array for
+///     each half of the positives, added in that order by the negatives' sweeps): every
+///     near pair's kernels are evaluated once, not once from each side;
 ///   - far, |x| >= C: the alternating series of ExponentialFarField.swift,
 ///
 ///         sigmoid(x)    = 1 - sum_k (-1)^{k+1} e^{-kx},   sigmoid'(x) = sum_k (-1)^{k+1} k e^{-kx},
@@ -67,7 +69,8 @@ import Darwin
 /// (2.2e4 at n = 10^7): a relative error of at most ~7e-12 on terms weighed by 0.082,
 /// i.e. ~6e-13 absolute on a potential in that extreme case (one such run holding all
 /// the mass), and ~m^(1/2) eps in the typical case of independent rounding. The window sums add at most a
-/// few hundred kernels plainly (~1e-14 of a potential at worst); values and moments are
+/// few hundred kernels plainly (~1e-14 of a potential at worst; a negative's near sum
+/// adds the same kernels in the order of its positives); values and moments are
 /// p-weighted lane sums folded into compensated totals every 64 targets. All errors
 /// together stay below the 1e-12 bar by a factor of 10 or more.
 ///
@@ -77,11 +80,14 @@ import Darwin
 /// enter the constant M, summed in blocks), the downward sweep at the last source less
 /// than G above its last target. The halves are always computed this way, on one thread
 /// or two, so the bits do not depend on the thread count; partial sums are combined in a
-/// fixed order.
+/// fixed order. The phases (WindowSoftAUROC.swift, `WindowTeam`): both classes' gaps;
+/// the positives' halves, which fill the negatives' near sums; the negatives' halves.
 ///
 /// Cost: the sort, then per point at most three libm exponentials and their powers (once
-/// as a source, for both sweeps, twice as a target) and its window of near pairs, counted first (`nearPairCount`, with
-/// early exit) and accepted up to `pairBudget` a point.
+/// as a source, for both sweeps, twice as a target) and its share of the near pairs'
+/// kernels, counted as the positives go (as `nearPairCount` counts them, which runs first
+/// only when an estimate puts them past twice the limit) and accepted up to `pairBudget`
+/// a point.
 enum SeriesWindowSoftAUROC {
     /// C: pairs with |x| < C are summed directly, the others by the K = 16 term series.
     static let nearDistance = 2.5
@@ -166,10 +172,15 @@ enum SeriesWindowSoftAUROC {
     }
 
     /// Positives `range`: writes potentialBelow (their sum of q sigmoid' over every
-    /// negative) and returns their part of sum p sum q sigmoid and of sum p sum q x sigmoid'.
+    /// negative) and returns their part of sum p sum q sigmoid and of sum p sum q x sigmoid',
+    /// and their near pairs: the count `nearPairCount` takes over the same positives, or -1
+    /// (the sums then unfinished) as soon as it exceeds `limit`. With `windows`, every near
+    /// pair's p sigmoid' is also added to windows[j] for its negative j: the negatives' near
+    /// sums, from the kernels of the positives' windows (`positiveWindow(_:_:_:from:to:count:temperature:mass:into:)`).
     static func positives(_ pos: SortedClass, _ neg: SortedClass, temperature t: Double,
-                          range: Range<Int>) -> (value: Double, moment: Double) {
-        guard let first = range.first, let last = range.last else { return (0, 0) }
+                          range: Range<Int>, limit: Int = Int.max,
+                          windows: UnsafeMutablePointer<Double>? = nil) -> (value: Double, moment: Double, pairs: Int) {
+        guard let first = range.first, let last = range.last else { return (0, 0, 0) }
         let G = FastSoftParameters.countingDistance
         // Window ends without a division (same decisions as comparing scaledDifference
         // with +-C and G, see CountingBounds).
@@ -194,6 +205,7 @@ enum SeriesWindowSoftAUROC {
         }
         var hi = lo
         var state = State()
+        var pairs = 0
         // p-weighted S_k and X_k of up to 64 targets, then folded into the totals.
         var valueLow = zero, valueHigh = zero, momentLow = zero, momentHigh = zero, group = 0
         for i in range {
@@ -205,11 +217,15 @@ enum SeriesWindowSoftAUROC {
             }
             if hi < lo { hi = lo }
             while hi < nc && near.aboveMinusG(s, b[hi]) { hi += 1 }
-            // The near window: the window path's sums (same kernels, same order).
-            let (sv, nearSlope, sm) = hi > lo
-                ? positiveWindow(s, b, q, from: lo, to: hi, count: nc, temperature: t) : (0, 0, 0)
-            var ss = nearSlope
+            // (pairs <= limit before, hi - lo <= nc <= Int.max / 32: no overflow.)
+            pairs += hi - lo
+            if pairs > limit { return (0, 0, -1) }
             let p = pos.mass[i]
+            // The near window: the window path's kernels, same order.
+            let (sv, nearSlope, sm) = hi > lo
+                ? positiveWindow(s, b, q, from: lo, to: hi, count: nc, temperature: t, mass: p, into: windows)
+                : (0, 0, 0)
+            var ss = nearSlope
             if state.hasReference {
                 let d = scaledDifference(s, state.reference, t)
                 if d < G {
@@ -263,11 +279,14 @@ enum SeriesWindowSoftAUROC {
         }
         value.add((signs * (valueLow + valueHigh)).sum())
         moment.add(-(signedKsLow * momentLow + signedKsHigh * momentHigh).sum())
-        return (value.total, moment.total)
+        return (value.total, moment.total, pairs)
     }
 
-    /// Negatives `range`: writes potentialBelow (their sum of p sigmoid' over every positive).
-    static func negatives(_ pos: SortedClass, _ neg: SortedClass, temperature t: Double, range: Range<Int>) {
+    /// Negatives `range`: writes potentialBelow (their sum of p sigmoid' over every positive):
+    /// the near pairs' sums the positives left in `windows` and `moreWindows` (their two
+    /// halves', added in that order), then the far pairs' series.
+    static func negatives(_ pos: SortedClass, _ neg: SortedClass, temperature t: Double, range: Range<Int>,
+                          windows: UnsafeMutablePointer<Double>, moreWindows: UnsafeMutablePointer<Double>) {
         guard let first = range.first, let last = range.last else { return }
         let G = FastSoftParameters.countingDistance
         // Window ends without a division (same decisions as comparing scaledDifference
@@ -278,7 +297,6 @@ enum SeriesWindowSoftAUROC {
 
         // Upward: sources are the positives at least C below (x = (a - b) / T <= -C).
         var lo = WindowSoftAUROC.partition(pc) { far.atLeastG(b[first], a[$0]) }
-        var hi = lo
         var state = State()
         for j in range {
             let s = b[j]
@@ -286,9 +304,7 @@ enum SeriesWindowSoftAUROC {
                 state.add(a[lo], mass: p[lo], delta: gap[lo], factor: gapFactor[lo], withMoment: false)
                 lo += 1
             }
-            if hi < lo { hi = lo }
-            while hi < pc && !near.atLeastG(a[hi], s) { hi += 1 }
-            var ss = hi > lo ? negativeWindow(s, a, p, from: lo, to: hi, count: pc, temperature: t) : 0
+            var ss = windows[j] + moreWindows[j]
             if state.hasReference {
                 let d = scaledDifference(s, state.reference, t)
                 if d < G {
@@ -315,6 +331,44 @@ enum SeriesWindowSoftAUROC {
             neg.potentialBelow[j] += (signedKsLow * (eLow * state.rLow) + signedKsHigh * (eHigh * state.rHigh)).sum()
         }
     }
+}
+
+/// `positiveWindow` (WindowSoftAUROC.swift) that also adds, with `into`, each pair's
+/// p sigmoid'(x) to into[j] for its negative j: the negative's near sum, built from the
+/// kernels the positive's window evaluates anyway (instead of evaluating each near pair
+/// again from the negative's side). Lanes past the window add +0 (into holds sums of
+/// non-negative terms from +0, so the additions change nothing there); `into` has 8 spare
+/// slots after the last negative, for the lanes past it. Not inlined, as `positiveWindow`.
+@inline(never)
+func positiveWindow(_ s: Double, _ b: UnsafeMutablePointer<Double>, _ q: UnsafeMutablePointer<Double>,
+                    from lo: Int, to hi: Int, count nc: Int, temperature t: Double,
+                    mass p: Double, into windows: UnsafeMutablePointer<Double>?)
+    -> (value: Double, slope: Double, moment: Double) {
+    guard let windows else { return positiveWindow(s, b, q, from: lo, to: hi, count: nc, temperature: t) }
+    var sv = 0.0, ss = 0.0, sm = 0.0
+    if hi - lo >= 4 {
+        // Eight pairs side by side; lanes past the window get mass 0 and x = 0.
+        var vv = SIMD8<Double>(repeating: 0), vs = vv, vm = vv
+        let lanes = SIMD8<Int64>(0, 1, 2, 3, 4, 5, 6, 7), mass = SIMD8<Double>(repeating: p)
+        var j = lo
+        while j < hi {
+            let (x, w) = windowLanes(s, b, q, from: j, to: hi, count: nc, temperature: t, positive: true)
+            let k = PairKernels8(x: x)
+            vv += w * k.value; vs += w * k.slope; vm += w * k.moment
+            let add = (mass * k.slope).replacing(with: 0, where: lanes .>= SIMD8<Int64>(repeating: Int64(hi - j)))
+            store8(load8(windows + j) + add, windows + j)
+            j += 8
+        }
+        sv = vv.sum(); ss = vs.sum(); sm = vm.sum()
+    } else {
+        for j in lo..<hi {
+            let k = PairKernels(x: scaledDifference(s, b[j], t))
+            let w = q[j]
+            sv += w * k.value; ss += w * k.slope; sm += w * k.moment
+            windows[j] += p * k.slope
+        }
+    }
+    return (sv, ss, sm)
 }
 
 extension SortedClass {

@@ -106,8 +106,8 @@ enum WindowSoftAUROC {
     /// decides whether the window path is tried before its pairs are counted, never which
     /// path gives the result (see `fastSoftAUROC`).
     static func estimatedPairCount(_ pos: SortedClass, _ neg: SortedClass, temperature t: Double,
-                                   samples: Int) -> Double {
-        let far = CountingBounds(temperature: t)
+                                   samples: Int, distance: Double = FastSoftParameters.countingDistance) -> Double {
+        let far = CountingBounds(temperature: t, distance: distance)
         let pc = pos.count, nc = neg.count
         let k = Swift.min(samples, pc)
         guard k > 0 else { return 0 }
@@ -538,9 +538,10 @@ func pairSlope8(_ x: SIMD8<Double>) -> SIMD8<Double> {
 /// path's (SeriesWindowSoftAUROC.swift), on two threads, and the assembly of the result
 /// and the gradient as in `fastSoftAUROC`. Both write potentialBelow only.
 ///
-/// `pairLimit` (window path only): the most window pairs to accept, at most Int.max / 2.
-/// The positives' halves count their window pairs as `WindowSoftAUROC.pairCount` does
-/// (the same ranges, the same decisions) and stop once a half's count exceeds the limit;
+/// `pairLimit`: the most window pairs (series-window path: near pairs, |x| < C) to
+/// accept, at most Int.max / 2. The positives' halves count their pairs as
+/// `WindowSoftAUROC.pairCount` does (the same ranges, the same decisions; at distance C
+/// for the series-window path, as `nearPairCount`) and stop once a half's count exceeds the limit;
 /// if a half stopped or the two counts sum to more than the limit the result is nil and
 /// nothing has been written to `gradient` (potentialBelow has been, in part). Otherwise
 /// every sum is the one computed without a limit, so the same bits.
@@ -557,12 +558,16 @@ func windowSoftAUROC<I: FastSoftIndices>(
     let partials = try ScratchBuffer<Double>(count: 4 + 2 * WindowBatch.doubles)
     defer { partials.free() }
     let part = partials.base!
+    // Series-window path with the gradient: the negatives' near sums, one array for each
+    // half of the positives (8 spare slots each, see `positiveWindow(...into:)`).
+    let nearSums = series && gradient != nil ? try ScratchBuffer<Double>(count: 2 * (neg.count + 8)) : nil
+    defer { nearSums?.free() }
     var pairs = (first: 0, second: 0)
     withUnsafeMutablePointer(to: &pairs) { counts in
         var team = WindowTeam<I>(pos: pos, neg: neg, temperature: temperature, part: part,
                                  batches: part + 4, counts: counts,
                                  gradient: gradient?.baseAddress, gradientCount: gradient?.count ?? 0,
-                                 sampleCount: n, series: series,
+                                 sampleCount: n, series: series, nearSums: nearSums?.base,
                                  labels: labels, pairLimit: pairLimit)
         withUnsafeMutablePointer(to: &team) { pointer in
             if parallel {
@@ -587,11 +592,15 @@ func windowSoftAUROC<I: FastSoftIndices>(
 /// The work of `windowSoftAUROC` as the phases of a team of two: chunk 0 and chunk 1 are
 /// the first and second halves of each phase (on two threads, or both in order on one:
 /// the same computations either way).
-///  1. The positives' halves (window path: they record their windows and count their
-///     pairs), or the series-window path's positives and negatives halves.
+///  0. Series-window path only: both classes' gaps (`SeriesWindowSoftAUROC.gaps`) and,
+///     with the gradient, the negatives' near sums zeroed.
+///  1. The positives' halves, counting their pairs (window path: they record their
+///     windows; series-window path: they add their near pairs' slopes to the negatives'
+///     near sums, one array for each half).
 ///  2. (Gradient, pairs accepted: both workers read the two counts after the barrier and
-///     take the same decision.) The window path's negatives halves, which read every
-///     positive's window; the gradient's zero entries, a half of the samples each.
+///     take the same decision.) The negatives' halves (window path: they read every
+///     positive's window; series-window path: its sweeps over the near sums); the
+///     gradient's zero entries, a half of the samples each.
 ///  3. The gradient entries scattered, a half of the points each.
 private struct WindowTeam<I: FastSoftIndices> {
     let pos: SortedClass, neg: SortedClass
@@ -606,29 +615,38 @@ private struct WindowTeam<I: FastSoftIndices> {
     let gradientCount: Int
     let sampleCount: Int
     let series: Bool
+    /// Series-window path with the gradient: the near sums of the negatives from each half
+    /// of the positives, at 0 and at neg.count + 8.
+    let nearSums: UnsafeMutablePointer<Double>?
     let labels: UnsafePointer<Double>?
     let pairLimit: Int
 
     func run(_ worker: TeamWorker) {
         let t = temperature
         let pc = pos.count, nc = neg.count, total = pc + nc, n = sampleCount
+        let sums = nearSums.map { (first: $0, second: $0 + (nc + 8)) }
         if series {
-            // Both classes' gaps, each chunk its halves, before any sweep reads them.
+            // Both classes' gaps and the zeroed near sums, each chunk its halves, before
+            // any sweep reads or adds to them.
             for c in worker.chunks {
                 SeriesWindowSoftAUROC.gaps(pos, temperature: t, range: c == 0 ? 0..<(pc / 2) : (pc / 2)..<pc)
                 SeriesWindowSoftAUROC.gaps(neg, temperature: t, range: c == 0 ? 0..<(nc / 2) : (nc / 2)..<nc)
+                if let sums {
+                    let half = c == 0 ? 0..<((nc + 8) / 2) : ((nc + 8) / 2)..<(nc + 8)
+                    for j in half { sums.first[j] = 0; sums.second[j] = 0 }
+                }
             }
             worker.synchronize()
         }
         for c in worker.chunks {
             let positives = c == 0 ? 0..<(pc / 2) : (pc / 2)..<pc
             if series {
-                let r = SeriesWindowSoftAUROC.positives(pos, neg, temperature: t, range: positives)
+                // The positives, counting their near pairs up to the limit (then the
+                // negatives, phase 2, from their near sums).
+                let r = SeriesWindowSoftAUROC.positives(pos, neg, temperature: t, range: positives, limit: pairLimit,
+                                                        windows: c == 0 ? sums?.first : sums?.second)
                 part[2 * c] = r.value; part[2 * c + 1] = r.moment
-                if gradient != nil {
-                    SeriesWindowSoftAUROC.negatives(pos, neg, temperature: t,
-                                                    range: c == 0 ? 0..<(nc / 2) : (nc / 2)..<nc)
-                }
+                if c == 0 { counts.pointee.first = r.pairs } else { counts.pointee.second = r.pairs }
             } else {
                 // The positives first (they record their windows), then (phase 2) the
                 // negatives, which read every positive's window.
@@ -652,9 +670,13 @@ private struct WindowTeam<I: FastSoftIndices> {
         let sparse = !series && total == n && labels != nil
             && 2 * (pairs.first + pairs.second) <= total / 4
         for c in worker.chunks {
+            let negatives = c == 0 ? 0..<(nc / 2) : (nc / 2)..<nc
             if !series {
-                WindowSoftAUROC.negatives(pos, neg, temperature: t, range: c == 0 ? 0..<(nc / 2) : (nc / 2)..<nc,
+                WindowSoftAUROC.negatives(pos, neg, temperature: t, range: negatives,
                                           scratch: batches + c * WindowBatch.doubles)
+            } else if let sums {
+                SeriesWindowSoftAUROC.negatives(pos, neg, temperature: t, range: negatives,
+                                                windows: sums.first, moreWindows: sums.second)
             }
             if total < n {
                 let m = gradientCount

@@ -173,3 +173,68 @@ func nearPairCountMatchesADirectCount(parallel: Bool) {
         }
     }
 }
+
+/// The series-window path counts its near pairs as it goes and gives up past its limit
+/// (`fastSoftAUROC` runs it without counting first when an estimate from a few positives
+/// puts them within twice the limit). A tight cluster of a few positives and many
+/// negatives between the sampled ranks fools the estimate: the path must give up (nil,
+/// nothing written to the gradient) one pair below the true count and take the limit at
+/// it with the bits of no limit, and the whole call must still match the direct sum.
+@Test func seriesWindowGivesUpPastItsLimit() throws {
+    var rng = SplitMix(state: 108)
+    // T = 1: positives 1 and negatives 2 a unit over [0, 3000), then 40 positives and
+    // 5000 negatives within 0.4 of 1500.2.
+    var pos = (0..<3000).map { _ in Double.random(in: 0..<3000, using: &rng) }
+    var neg = (0..<6000).map { _ in Double.random(in: 0..<3000, using: &rng) }
+    pos += (0..<40).map { 1500.2 + 0.01 * Double($0) }
+    neg += (0..<5000).map { 1500.2 + 0.00008 * Double($0) }
+    pos.sort(); neg.sort()
+    let n = pos.count + neg.count
+    let limit = seriesWindowPairLimit(points: n)
+    var direct = 0
+    for a in pos { for b in neg where abs(scaledDifference(a, b, 1)) < SeriesWindowSoftAUROC.nearDistance { direct += 1 } }
+    try withSortedClasses(pos, neg) { p, q in
+        // The premises: past the limit, yet estimated within twice it (so not counted first).
+        #expect(direct > limit, "\(direct) near pairs, limit \(limit)")
+        let estimate = WindowSoftAUROC.estimatedPairCount(p, q, temperature: 1, samples: WindowSoftAUROC.estimateSamples,
+                                                          distance: SeriesWindowSoftAUROC.nearDistance)
+        #expect(estimate <= 2 * Double(limit), "estimate \(estimate)")
+        #expect(WindowSoftAUROC.pairCount(p, q, temperature: 1, limit: preferredPairs(n)) == nil)
+        for parallel in [false, true] {
+            var gradient = [Double](repeating: 7, count: n)
+            let run = { (pairLimit: Int) in
+                try gradient.withUnsafeMutableBufferPointer { g in
+                    try windowSoftAUROC(p, q, indices: NarrowSoftIndices.self, temperature: 1, gradient: g,
+                                        sampleCount: n, parallel: parallel, series: true, pairLimit: pairLimit)
+                }
+            }
+            #expect(try run(direct - 1) == nil)
+            #expect(gradient.allSatisfy { $0 == 7 })
+            let atLimit = try run(direct)
+            let atLimitGradient = gradient
+            let unlimited = try run(Int.max / 2)
+            #expect(atLimit != nil && unlimited != nil)
+            #expect(atLimit?.value.bitPattern == unlimited?.value.bitPattern)
+            #expect(atLimit?.dTemperature.bitPattern == unlimited?.dTemperature.bitPattern)
+            #expect(atLimitGradient.map(\.bitPattern) == gradient.map(\.bitPattern))
+        }
+    }
+    // The whole call: not the series-window path, and right; the same bits on one thread or two.
+    let scores = pos + neg
+    let labels = [Double](repeating: 1, count: pos.count) + [Double](repeating: 0, count: neg.count)
+    var results = [(SoftAUROCResult, [Double])]()
+    for parallel in [false, true] {
+        let (result, gradient, route) = try fastWithRoute(scores, labels, nil, temperature: 1, parallel: parallel)
+        #expect(route == .window || route == .cells, "route \(String(describing: route))")
+        let worst = softErrorOverBar((result, gradient),
+                                     try soft(scores, labels, nil, temperature: 1, method: .pairwise),
+                                     labels: labels, weights: nil, temperature: 1, sourceLocation: #_sourceLocation)
+        #expect(worst <= 1, "worst error / bar = \(worst)")
+        results.append((result, gradient))
+    }
+    #expect(results[0].0.value.bitPattern == results[1].0.value.bitPattern)
+    #expect(results[0].1.map(\.bitPattern) == results[1].1.map(\.bitPattern))
+}
+
+/// The window path's preference for `points` points (`fastSoftAUROC`).
+private func preferredPairs(_ points: Int) -> Int { FastSoftParameters.seriesWindowPreference * points }
