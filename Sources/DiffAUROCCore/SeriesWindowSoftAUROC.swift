@@ -176,7 +176,7 @@ enum SeriesWindowSoftAUROC {
     /// and their near pairs: the count `nearPairCount` takes over the same positives, or -1
     /// (the sums then unfinished) as soon as it exceeds `limit`. With `windows`, every near
     /// pair's p sigmoid' is also added to windows[j] for its negative j: the negatives' near
-    /// sums, from the kernels of the positives' windows (`positiveWindow(_:_:_:from:to:count:temperature:mass:into:)`).
+    /// sums, from the kernels of the positives' windows (`positiveWindow`'s `into`).
     static func positives(_ pos: SortedClass, _ neg: SortedClass, temperature t: Double,
                           range: Range<Int>, limit: Int = Int.max,
                           windows: UnsafeMutablePointer<Double>? = nil) -> (value: Double, moment: Double, pairs: Int) {
@@ -331,44 +331,6 @@ enum SeriesWindowSoftAUROC {
             neg.potentialBelow[j] += (signedKsLow * (eLow * state.rLow) + signedKsHigh * (eHigh * state.rHigh)).sum()
         }
     }
-}
-
-/// `positiveWindow` (WindowSoftAUROC.swift) that also adds, with `into`, each pair's
-/// p sigmoid'(x) to into[j] for its negative j: the negative's near sum, built from the
-/// kernels the positive's window evaluates anyway (instead of evaluating each near pair
-/// again from the negative's side). Lanes past the window add +0 (into holds sums of
-/// non-negative terms from +0, so the additions change nothing there); `into` has 8 spare
-/// slots after the last negative, for the lanes past it. Not inlined, as `positiveWindow`.
-@inline(never)
-func positiveWindow(_ s: Double, _ b: UnsafeMutablePointer<Double>, _ q: UnsafeMutablePointer<Double>,
-                    from lo: Int, to hi: Int, count nc: Int, temperature t: Double,
-                    mass p: Double, into windows: UnsafeMutablePointer<Double>?)
-    -> (value: Double, slope: Double, moment: Double) {
-    guard let windows else { return positiveWindow(s, b, q, from: lo, to: hi, count: nc, temperature: t) }
-    var sv = 0.0, ss = 0.0, sm = 0.0
-    if hi - lo >= 4 {
-        // Eight pairs side by side; lanes past the window get mass 0 and x = 0.
-        var vv = SIMD8<Double>(repeating: 0), vs = vv, vm = vv
-        let lanes = SIMD8<Int64>(0, 1, 2, 3, 4, 5, 6, 7), mass = SIMD8<Double>(repeating: p)
-        var j = lo
-        while j < hi {
-            let (x, w) = windowLanes(s, b, q, from: j, to: hi, count: nc, temperature: t, positive: true)
-            let k = PairKernels8(x: x)
-            vv += w * k.value; vs += w * k.slope; vm += w * k.moment
-            let add = (mass * k.slope).replacing(with: 0, where: lanes .>= SIMD8<Int64>(repeating: Int64(hi - j)))
-            store8(load8(windows + j) + add, windows + j)
-            j += 8
-        }
-        sv = vv.sum(); ss = vs.sum(); sm = vm.sum()
-    } else {
-        for j in lo..<hi {
-            let k = PairKernels(x: scaledDifference(s, b[j], t))
-            let w = q[j]
-            sv += w * k.value; ss += w * k.slope; sm += w * k.moment
-            windows[j] += p * k.slope
-        }
-    }
-    return (sv, ss, sm)
 }
 
 extension SortedClass {

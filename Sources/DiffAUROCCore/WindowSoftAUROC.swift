@@ -367,21 +367,32 @@ enum WindowSoftAUROC {
 
 /// A positive's window sums over negatives lo ..< hi (hi > lo) of `other` (masses `mass`,
 /// `count` in all): sum q sigmoid(x), sum q sigmoid'(x), sum q x sigmoid'(x), x = (s - b) / T.
+/// With `into` (the series-window path, SeriesWindowSoftAUROC.swift), each pair's
+/// p sigmoid'(x), p the positive's mass, is also added to into[j] for its negative j: the
+/// negatives' near sums, from the kernels the positive's window evaluates anyway. Lanes
+/// past the window add +0 (`into` holds sums of non-negative terms from +0, so the
+/// additions change nothing there), and `into` has 8 spare slots after the last negative.
 /// Not inlined: the loop over the positives, which mostly (at small T) finds its window
 /// empty, then keeps its sums in registers.
 @inline(never)
 func positiveWindow(_ s: Double, _ b: UnsafeMutablePointer<Double>, _ q: UnsafeMutablePointer<Double>,
-                            from lo: Int, to hi: Int, count nc: Int,
-                            temperature t: Double) -> (value: Double, slope: Double, moment: Double) {
+                    from lo: Int, to hi: Int, count nc: Int, temperature t: Double,
+                    mass p: Double = 0, into windows: UnsafeMutablePointer<Double>? = nil)
+    -> (value: Double, slope: Double, moment: Double) {
     var sv = 0.0, ss = 0.0, sm = 0.0
     var j = lo
     if hi - lo >= 4 {
         // Eight pairs side by side; lanes past the window get mass 0 and x = 0.
         var vv = SIMD8<Double>(repeating: 0), vs = vv, vm = vv
+        let lanes = SIMD8<Int64>(0, 1, 2, 3, 4, 5, 6, 7), mass = SIMD8<Double>(repeating: p)
         while j < hi {
             let (x, w) = windowLanes(s, b, q, from: j, to: hi, count: nc, temperature: t, positive: true)
             let k = PairKernels8(x: x)
             vv += w * k.value; vs += w * k.slope; vm += w * k.moment
+            if let windows {
+                let add = (mass * k.slope).replacing(with: 0, where: lanes .>= SIMD8<Int64>(repeating: Int64(hi - j)))
+                store8(load8(windows + j) + add, windows + j)
+            }
             j += 8
         }
         sv = vv.sum(); ss = vs.sum(); sm = vm.sum()
@@ -390,6 +401,7 @@ func positiveWindow(_ s: Double, _ b: UnsafeMutablePointer<Double>, _ q: UnsafeM
             let k = PairKernels(x: scaledDifference(s, b[j], t))
             let w = q[j]
             sv += w * k.value; ss += w * k.slope; sm += w * k.moment
+            windows?[j] += p * k.slope
         }
     }
     return (sv, ss, sm)
@@ -559,7 +571,7 @@ func windowSoftAUROC<I: FastSoftIndices>(
     defer { partials.free() }
     let part = partials.base!
     // Series-window path with the gradient: the negatives' near sums, one array for each
-    // half of the positives (8 spare slots each, see `positiveWindow(...into:)`).
+    // half of the positives (8 spare slots each, see `positiveWindow`'s `into`).
     let nearSums = series && gradient != nil ? try ScratchBuffer<Double>(count: 2 * (neg.count + 8)) : nil
     defer { nearSums?.free() }
     var pairs = (first: 0, second: 0)
