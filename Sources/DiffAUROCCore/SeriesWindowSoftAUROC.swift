@@ -145,7 +145,7 @@ enum SeriesWindowSoftAUROC {
     }
 
 
-    /// For every point j >= 1 of `range` in class `c`: the scaled gap to the point before,
+    /// For every point j >= 1 of `range` in class `c` (point 0: gap 0, factor 1): the scaled gap to the point before,
     /// gaps[j] = scaledDifference(s[j], s[j - 1], T), and gapFactors[j] = exp(-gaps[j]).
     /// They are the delta and factor of `State.add` whenever a sweep adds point j as a
     /// source: upward the reference moves from j - 1 to j, downward from j to j - 1, the same
@@ -153,6 +153,12 @@ enum SeriesWindowSoftAUROC {
     /// before the sweeps: the same values they computed for themselves, half as often.
     static func gaps(_ c: SortedClass, temperature t: Double, range: Range<Int>) {
         let s = c.scores, gap = c.gaps, factor = c.gapFactors
+        if range.contains(0) {
+            // Point 0 has no gap: never read (it enters a sweep first, with no reference),
+            // but written, so that no uninitialized value is ever loaded.
+            gap[0] = 0
+            factor[0] = 1
+        }
         var j = Swift.max(range.lowerBound, 1)
         while j < range.upperBound {
             let y = scaledDifference(s[j], s[j - 1], t)
@@ -257,7 +263,10 @@ enum SeriesWindowSoftAUROC {
         for i in range.reversed() {
             let s = a[i]
             while top > 0 && near.atLeastG(b[top - 1], s) {
-                state.add(b[top - 1], mass: q[top - 1], delta: gap[top], factor: gapFactor[top], withMoment: true)
+                // (The first source may be the class's last, top == nc: its gap is not read
+                // then, the state having no reference; the index stays in range.)
+                let k = Swift.min(top, nc - 1)
+                state.add(b[top - 1], mass: q[top - 1], delta: gap[k], factor: gapFactor[k], withMoment: true)
                 top -= 1
             }
             guard state.hasReference else { continue }
@@ -321,7 +330,8 @@ enum SeriesWindowSoftAUROC {
         for j in range.reversed() {
             let s = b[j]
             while top > 0 && near.atLeastG(a[top - 1], s) {
-                state.add(a[top - 1], mass: p[top - 1], delta: gap[top], factor: gapFactor[top], withMoment: false)
+                let k = Swift.min(top, pc - 1)  // (as in `positives`)
+                state.add(a[top - 1], mass: p[top - 1], delta: gap[k], factor: gapFactor[k], withMoment: false)
                 top -= 1
             }
             guard state.hasReference else { continue }
