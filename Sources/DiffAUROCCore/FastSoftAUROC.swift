@@ -408,12 +408,16 @@ func fastSoftAUROC<I: FastSoftIndices>(
             // (total <= Int.max / 32, so the product cannot overflow.)
             let preferred = FastSoftParameters.seriesWindowPreference * total
             var massesFilled = false
-            let estimate = WindowSoftAUROC.estimatedPairCount(pos, neg, temperature: temperature,
-                                                              samples: WindowSoftAUROC.estimateSamples)
-            if estimate <= WindowSoftAUROC.estimateMargin * Double(preferred) {
+            func fillMassesOnce() {
+                guard !massesFilled else { return }
                 fillMasses(pos, samples, indices: I.self, maxWeight: positiveMax, total: positiveTotal.total)
                 fillMasses(neg, samples, indices: I.self, maxWeight: negativeMax, total: negativeTotal.total)
                 massesFilled = true
+            }
+            let estimate = WindowSoftAUROC.estimatedPairCount(pos, neg, temperature: temperature,
+                                                              samples: WindowSoftAUROC.estimateSamples)
+            if estimate <= WindowSoftAUROC.estimateMargin * Double(preferred) {
+                fillMassesOnce()
                 if let r = try windowSoftAUROC(pos, neg, indices: I.self, temperature: temperature, gradient: gradient,
                                                sampleCount: n,
                                                parallel: testing.parallel ?? FastSoftParameters.splits(
@@ -442,11 +446,7 @@ func fastSoftAUROC<I: FastSoftIndices>(
                     distance: SeriesWindowSoftAUROC.nearDistance)
                 if nearEstimate <= 2 * Double(limit)
                     || SeriesWindowSoftAUROC.nearPairCount(pos, neg, temperature: temperature, limit: limit) != nil {
-                    if !massesFilled {
-                        fillMasses(pos, samples, indices: I.self, maxWeight: positiveMax, total: positiveTotal.total)
-                        fillMasses(neg, samples, indices: I.self, maxWeight: negativeMax, total: negativeTotal.total)
-                        massesFilled = true
-                    }
+                    fillMassesOnce()
                     if let r = try windowSoftAUROC(pos, neg, indices: I.self, temperature: temperature,
                                                    gradient: gradient, sampleCount: n,
                                                    parallel: testing.parallel ?? FastSoftParameters.splits(
@@ -459,10 +459,7 @@ func fastSoftAUROC<I: FastSoftIndices>(
             }
             if windowFirst || WindowSoftAUROC.pairCount(pos, neg, temperature: temperature,
                                                         limit: windowPairLimit(points: total)) != nil {
-                if !massesFilled {
-                    fillMasses(pos, samples, indices: I.self, maxWeight: positiveMax, total: positiveTotal.total)
-                    fillMasses(neg, samples, indices: I.self, maxWeight: negativeMax, total: negativeTotal.total)
-                }
+                fillMassesOnce()
                 // (With the default limit, Int.max / 2 >= windowPairLimit, within which
                 // `pairCount` found the window path's pairs: never nil. Were it nil, the
                 // cells below would still give the result.)

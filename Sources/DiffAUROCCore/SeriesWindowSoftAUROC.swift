@@ -107,16 +107,19 @@ enum SeriesWindowSoftAUROC {
         var reference = 0.0
         var hasReference = false
 
-        /// Moves the reference to `source`, `delta` >= 0 scaled units ahead of the old one
-        /// (see "Running sums"; cleared at delta >= G, "Counting"), and adds its mass.
-        /// `factor` is exp(-delta) (`gaps`).
+        /// Moves the reference to `source`, delta = gaps[k] >= 0 scaled units ahead of the
+        /// old one (see "Running sums"; cleared at delta >= G, "Counting"; its factor
+        /// exp(-delta) is factors[k], see `gaps`), and adds its mass. The gap is read only
+        /// when there is an old reference: a sweep's first source has none, and its k may be
+        /// the class's count (the downward sweeps' k is the index above the source).
         @inline(__always)
-        mutating func add(_ source: Double, mass: Double, delta: Double, factor: Double, withMoment: Bool) {
-            if hasReference && delta != 0 {
+        mutating func add(_ source: Double, mass: Double, gaps: UnsafeMutablePointer<Double>,
+                          factors: UnsafeMutablePointer<Double>, at k: Int, withMoment: Bool) {
+            if hasReference, case let delta = gaps[k], delta != 0 {
                 if delta >= FastSoftParameters.countingDistance {
                     rLow = SIMD8<Double>(repeating: 0); rHigh = rLow; uLow = rLow; uHigh = rLow
                 } else {
-                    let (fLow, fHigh) = powers(of: factor)
+                    let (fLow, fHigh) = powers(of: factors[k])
                     if withMoment {
                         uLow = (uLow + delta * rLow) * fLow
                         uHigh = (uHigh + delta * rHigh) * fHigh
@@ -145,7 +148,7 @@ enum SeriesWindowSoftAUROC {
     }
 
 
-    /// For every point j >= 1 of `range` in class `c` (point 0: gap 0, factor 1): the scaled gap to the point before,
+    /// For every point j >= 1 of `range` in class `c`: the scaled gap to the point before,
     /// gaps[j] = scaledDifference(s[j], s[j - 1], T), and gapFactors[j] = exp(-gaps[j]).
     /// They are the delta and factor of `State.add` whenever a sweep adds point j as a
     /// source: upward the reference moves from j - 1 to j, downward from j to j - 1, the same
@@ -153,12 +156,6 @@ enum SeriesWindowSoftAUROC {
     /// before the sweeps: the same values they computed for themselves, half as often.
     static func gaps(_ c: SortedClass, temperature t: Double, range: Range<Int>) {
         let s = c.scores, gap = c.gaps, factor = c.gapFactors
-        if range.contains(0) {
-            // Point 0 has no gap: never read (it enters a sweep first, with no reference),
-            // but written, so that no uninitialized value is ever loaded.
-            gap[0] = 0
-            factor[0] = 1
-        }
         var j = Swift.max(range.lowerBound, 1)
         while j < range.upperBound {
             let y = scaledDifference(s[j], s[j - 1], t)
@@ -184,8 +181,8 @@ enum SeriesWindowSoftAUROC {
     /// pair's p sigmoid' is also added to windows[j] for its negative j: the negatives' near
     /// sums, from the kernels of the positives' windows (`positiveWindow`'s `into`).
     static func positives(_ pos: SortedClass, _ neg: SortedClass, temperature t: Double,
-                          range: Range<Int>, limit: Int = Int.max,
-                          windows: UnsafeMutablePointer<Double>? = nil) -> (value: Double, moment: Double, pairs: Int) {
+                          range: Range<Int>, limit: Int,
+                          windows: UnsafeMutablePointer<Double>?) -> (value: Double, moment: Double, pairs: Int) {
         guard let first = range.first, let last = range.last else { return (0, 0, 0) }
         let G = FastSoftParameters.countingDistance
         // Window ends without a division (same decisions as comparing scaledDifference
@@ -217,7 +214,7 @@ enum SeriesWindowSoftAUROC {
         for i in range {
             let s = a[i]
             while lo < nc && near.atLeastG(s, b[lo]) {
-                state.add(b[lo], mass: q[lo], delta: gap[lo], factor: gapFactor[lo], withMoment: true)
+                state.add(b[lo], mass: q[lo], gaps: gap, factors: gapFactor, at: lo, withMoment: true)
                 below.add(q[lo])
                 lo += 1
             }
@@ -263,10 +260,7 @@ enum SeriesWindowSoftAUROC {
         for i in range.reversed() {
             let s = a[i]
             while top > 0 && near.atLeastG(b[top - 1], s) {
-                // (The first source may be the class's last, top == nc: its gap is not read
-                // then, the state having no reference; the index stays in range.)
-                let k = Swift.min(top, nc - 1)
-                state.add(b[top - 1], mass: q[top - 1], delta: gap[k], factor: gapFactor[k], withMoment: true)
+                state.add(b[top - 1], mass: q[top - 1], gaps: gap, factors: gapFactor, at: top, withMoment: true)
                 top -= 1
             }
             guard state.hasReference else { continue }
@@ -310,7 +304,7 @@ enum SeriesWindowSoftAUROC {
         for j in range {
             let s = b[j]
             while lo < pc && near.atLeastG(s, a[lo]) {
-                state.add(a[lo], mass: p[lo], delta: gap[lo], factor: gapFactor[lo], withMoment: false)
+                state.add(a[lo], mass: p[lo], gaps: gap, factors: gapFactor, at: lo, withMoment: false)
                 lo += 1
             }
             var ss = windows[j] + moreWindows[j]
@@ -330,8 +324,7 @@ enum SeriesWindowSoftAUROC {
         for j in range.reversed() {
             let s = b[j]
             while top > 0 && near.atLeastG(a[top - 1], s) {
-                let k = Swift.min(top, pc - 1)  // (as in `positives`)
-                state.add(a[top - 1], mass: p[top - 1], delta: gap[k], factor: gapFactor[k], withMoment: false)
+                state.add(a[top - 1], mass: p[top - 1], gaps: gap, factors: gapFactor, at: top, withMoment: false)
                 top -= 1
             }
             guard state.hasReference else { continue }

@@ -107,7 +107,7 @@ enum WindowSoftAUROC {
     /// path gives the result (see `fastSoftAUROC`).
     static func estimatedPairCount(_ pos: SortedClass, _ neg: SortedClass, temperature t: Double,
                                    samples: Int, distance: Double = FastSoftParameters.countingDistance) -> Double {
-        let far = CountingBounds(temperature: t, distance: distance)
+        let bounds = CountingBounds(temperature: t, distance: distance)
         let pc = pos.count, nc = neg.count
         let k = Swift.min(samples, pc)
         guard k > 0 else { return 0 }
@@ -118,8 +118,8 @@ enum WindowSoftAUROC {
             // constant, and pc <= Int.max / 32, so the product cannot overflow.)
             let s = a[(2 * r + 1) * pc / (2 * k)]
             // x >= G implies x > -G, so hi >= lo.
-            let lo = partition(nc) { far.atLeastG(s, b[$0]) }
-            let hi = partition(nc) { far.aboveMinusG(s, b[$0]) }
+            let lo = partition(nc) { bounds.atLeastG(s, b[$0]) }
+            let hi = partition(nc) { bounds.aboveMinusG(s, b[$0]) }
             sum += hi - lo
         }
         return Double(sum) / Double(k) * Double(pc)
