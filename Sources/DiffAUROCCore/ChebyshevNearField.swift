@@ -10,8 +10,8 @@ import Darwin
 /// coordinates u = (s - lo) / T in [0, h] of each cell and D = (lo_c - lo_d) / T, the
 /// scaled difference of a target t and a source s is x = D + u_t - u_s. With r =
 /// `nodes` Chebyshev points u_m on [0, h] and their Lagrange basis l_m, a cell with more
-/// than r points of a class is "large" for that class, and the pair is summed by the
-/// cheapest of four exact-to-rounding forms:
+/// than `layout.largeCount` points of a class is "large" for that class (r; on a regular
+/// grid 2, see below), and the pair is summed by one of four exact-to-rounding forms:
 ///
 ///     both small:        direct    sum_s q_s K((t - s) / T)                  nt * ns kernels
 ///     large source:      M2T       sum_l K(D + u_t - u_l) M_d[l]             nt * r
@@ -20,7 +20,16 @@ import Darwin
 ///
 /// where M_d[l] = sum_{s in d} q_s l_l(u_s) are the source moments (computed once per
 /// large cell) and a large target cell finally evaluates sum_m l_m(u_t) L_c[m] at each
-/// target. (Each form costs at most the others' minimum, so a cell pair never costs more
+/// target. On a regular grid (`FastSoftLayout.cellStep`: the local coordinates start at
+/// exact grid lines, so D depends only on the cells' offset k) the M2L kernels
+/// K(D + u_m - u_l) form one table per offset, computed once per call (`pairKernels`):
+/// M2L then costs r^2 multiply-adds per kernel instead of r^2 kernels, and interpolation
+/// pays from a few points a class (`FastSoftParameters.regularLargeCount`). Measured
+/// there (n = 10^6, N(0, 1) + label scores, T / sd 1e-4, value and gradient, min of 3
+/// processes in each of two runs on a noisy machine) with largeCount 0 / 1 / 2 / 4 / 8 / r:
+/// 136 / 114-143 / 109-129 / 150 / 158 / 181-190 ms. Classes of 3 to r points in a
+/// cell have no room for r moments in their work slots; theirs are summed when first
+/// read into a small ring (`momentsOf`). (Each form costs at most the others' minimum, so a cell pair never costs more
 /// than min(nt ns, r^2) kernels; with at most (2C + 2h) / h + 1 = 11 near cells per cell
 /// the near field is O(n r) in the worst case and O(n) kernels when cells are dense.)
 ///
@@ -41,7 +50,9 @@ import Darwin
 /// at most 1, hence each potential errs by < 1e-15 from interpolation.
 ///
 /// Rounding. D and each u have relative error ~2 ulps (each is one `scaledDifference`,
-/// never a difference of s / T values), so x errs by ~4 ulps of |x|: ~4e-15 for near
+/// never a difference of s / T values; on a regular grid u lies in [-e, w / T + e] with e
+/// ~1e-16 times the number of cells, the grid's rounding of a point near a line, which
+/// stretches [0, h] by that much and leaves the interpolation bound as it is), so x errs by ~4 ulps of |x|: ~4e-15 for near
 /// cells (|x| <= C + 2h = 6). For cells farther apart (all-near mode) the error of x grows
 /// like |x| eps, but the kernels' derivatives decay like (1 + |x|) e^-|x|, so the kernel
 /// errors, 4 |x| (1 + |x|) e^-|x| eps <= 4 eps, stay as small as for near cells.
@@ -80,7 +91,7 @@ import Darwin
 enum ChebyshevScratch {
     /// Doubles of scratch one call needs.
     // r must be a multiple of 8 (the SIMD8 width of the recurrences) for the forms below.
-    static let count = ringOffset + ringTagsStart + ringSlots
+    static let count = momentWorkOffset + vectorOffset + 8 * FastSoftParameters.nodes + 8
     /// Where the r SIMD8 accumulators start (64-byte aligned within the next 8 doubles).
     static let vectorOffset = FastSoftParameters.nodes * (FastSoftParameters.nodes + 12)
     /// Where the staged targets of a small cell start (`stageTargets`), positives then
@@ -96,6 +107,20 @@ enum ChebyshevScratch {
     static let ringTagsStart = ringSlots * ringSlotSize
     /// Direct sums with fewer sources than this stay scalar.
     static let stagedMinimum = 4
+    /// The M2L kernel table (`pairKernels`): a slot of 3 r^2 doubles (value, slope, moment
+    /// at x = D + u_m - u_l, row m) for each cell offset k in -tableReach...tableReach
+    /// of a regular grid, one more for a cell pair that shares nothing, then a tag a slot.
+    static let tableOffset = ringOffset + ringTagsStart + ringSlots
+    static let tableReach = 15
+    static let tableSlots = 2 * tableReach + 2
+    static let tableSlotSize = 3 * FastSoftParameters.nodes * FastSoftParameters.nodes
+    /// The moment ring (`momentsOf`): r doubles a slot, then a tag a slot; then the work
+    /// space its moments are summed in (laid out as the start of this scratch).
+    static let momentRingOffset = distancesOffset + 3 * tableSlots
+    /// D and e^-|D| of each offset of the table, and a tag (`cellDistance`).
+    static let distancesOffset = tableOffset + tableSlots * (tableSlotSize + 1)
+    static let momentRingSlots = 32
+    static let momentWorkOffset = momentRingOffset + momentRingSlots * (FastSoftParameters.nodes + 1)
 }
 
 struct ChebyshevNearField<I: FastSoftIndices> {
@@ -163,12 +188,12 @@ struct ChebyshevNearField<I: FastSoftIndices> {
     /// Eight points go through the recurrence side by side (SIMD8): one point's
     /// recurrence is a chain of dependent multiply-adds, eight chains keep the FPU busy.
     @inline(__always)
-    private func addChebyshevSums(_ cls: SortedClass, _ range: Range<Int>, lo: Double,
+    private func addChebyshevSums(_ cls: SortedClass, _ range: Range<Int>, lo: Double, cached keeps: Bool,
                                   _ coefficients: UnsafeMutablePointer<Double>,
                                   into potential: UnsafeMutablePointer<Double>) {
         let r = FastSoftParameters.nodes
         var i = range.lowerBound
-        if let cached = cls.chebyshev {
+        if keeps, let cached = cls.chebyshev {
             // The moments pass kept T_k(z) of these points: a dot product per point.
             let stride = cls.chebyshevStride
             while i + 8 <= range.upperBound {
@@ -262,7 +287,7 @@ struct ChebyshevNearField<I: FastSoftIndices> {
             }
         }
         for c in cells {
-            let lo = layout.lo(c)
+            let lo = layout.anchor(c)
             cellMoments(layout.pos, layout.posRange(c), lo: lo, table: table, scratch: scratch)
             cellMoments(layout.neg, layout.negRange(c), lo: lo, table: table, scratch: scratch)
         }
@@ -281,6 +306,17 @@ struct ChebyshevNearField<I: FastSoftIndices> {
                              table: UnsafeMutablePointer<Double>, scratch: UnsafeMutablePointer<Double>) {
         let r = FastSoftParameters.nodes
         guard range.count > r else { return }
+        momentsOfPoints(cls, range, lo: lo, table: table, scratch: scratch, keep: true,
+                        into: cls.moments + range.lowerBound)
+    }
+
+    /// The moments of the points `range` of `cls` (local coordinates from `lo`) into
+    /// out[0 ..< r]; with `keep`, T_k(z) of each point goes to the class's T_k cache.
+    @inline(__always)
+    private func momentsOfPoints(_ cls: SortedClass, _ range: Range<Int>, lo: Double,
+                                 table: UnsafeMutablePointer<Double>, scratch: UnsafeMutablePointer<Double>,
+                                 keep: Bool, into out: UnsafeMutablePointer<Double>) {
+        let r = FastSoftParameters.nodes
         let mu = scratch + 2 * r, compensation = scratch + 4 * r
         for k in 0..<r {
             mu[k] = 0; compensation[k] = 0
@@ -289,11 +325,11 @@ struct ChebyshevNearField<I: FastSoftIndices> {
         while start < range.upperBound {
             let end = Swift.min(start + 64, range.upperBound)
             addMomentBlock(cls.scores + start, cls.mass + start, count: end - start, lo: lo,
-                           cached: cls.chebyshev.map { $0 + start }, stride: cls.chebyshevStride,
+                           cached: keep ? cls.chebyshev.map { $0 + start } : nil, stride: cls.chebyshevStride,
                            scratch: scratch)
             start = end
         }
-        finishMoments(cls.moments + range.lowerBound, table: table, scratch: scratch)
+        finishMoments(out, table: table, scratch: scratch)
     }
 
     /// One block of `cellMoments` (its `count` <= 64 points at `scores`, masses at
@@ -310,9 +346,16 @@ struct ChebyshevNearField<I: FastSoftIndices> {
         let mu = scratch + 2 * r, block = scratch + 3 * r, compensation = scratch + 4 * r
         let end = count
         // Eight points at a time in SIMD8 lanes (see addChebyshevSums), then the rest.
+        var first = 0
+        guard end >= 8 else {
+            // No SIMD8 group: the lanes would stay 0 (the same bits).
+            for k in 0..<r { block[k] = 0 }
+            addMomentTail(scores, masses, 0..<end, lo: lo, cached: cached, stride: stride, block: block)
+            for k in 0..<r { neumaierAdd(&mu[k], &compensation[k], block[k]) }
+            return
+        }
         let lanes = vectorAccumulators(scratch)
         for k in 0..<r { lanes[k] = SIMD8<Double>(repeating: 0) }
-        var first = 0
         while first + 8 <= end {
             let z = chebyshevVariables8(scores + first, lo: lo)
             let q = load8(masses + first)
@@ -332,7 +375,17 @@ struct ChebyshevNearField<I: FastSoftIndices> {
             first += 8
         }
         for k in 0..<r { block[k] = lanes[k].sum() }
-        for i in first..<end {
+        addMomentTail(scores, masses, first..<end, lo: lo, cached: cached, stride: stride, block: block)
+        for k in 0..<r { neumaierAdd(&mu[k], &compensation[k], block[k]) }
+    }
+
+    /// `addMomentBlock`'s points one by one (those past its SIMD8 groups).
+    @inline(__always)
+    private func addMomentTail(_ scores: UnsafeMutablePointer<Double>, _ masses: UnsafeMutablePointer<Double>,
+                               _ points: Range<Int>, lo: Double, cached: UnsafeMutablePointer<Double>?, stride: Int,
+                               block: UnsafeMutablePointer<Double>) {
+        let r = FastSoftParameters.nodes
+        for i in points {
             let z = chebyshevVariable(scores[i], lo: lo)
             let q = masses[i]
             var previous = 1.0, current = z
@@ -348,7 +401,6 @@ struct ChebyshevNearField<I: FastSoftIndices> {
                 current = next
             }
         }
-        for k in 0..<r { neumaierAdd(&mu[k], &compensation[k], block[k]) }
     }
 
     /// The node moments M[m] from the Chebyshev sums mu_k of `addMomentBlock` (see
@@ -359,10 +411,12 @@ struct ChebyshevNearField<I: FastSoftIndices> {
         let r = FastSoftParameters.nodes
         let mu = scratch + 2 * r, compensation = scratch + 4 * r
         for k in 0..<r { mu[k] += compensation[k] }
-        for m in 0..<r {
-            var sum = 0.0
-            for k in 1..<r { sum += table[m * r + k] * mu[k] }
-            out[m] = (mu[0] + 2 * sum) / Double(r)
+        // Eight m at a time (the table transposed): each lane's sum in the order of k.
+        let transposed = table + (ChebyshevConstants.transposedStart - ChebyshevConstants.tableStart)
+        for half in stride(from: 0, to: r, by: 8) {
+            var sum = SIMD8<Double>(repeating: 0)
+            for k in 1..<r { sum += load8(transposed + k * r + half) * mu[k] }
+            store8((SIMD8<Double>(repeating: mu[0]) + 2 * sum) / Double(r), out + half)
         }
     }
 
@@ -374,10 +428,13 @@ struct ChebyshevNearField<I: FastSoftIndices> {
                                           _ out: UnsafeMutablePointer<Double>,
                                           table: UnsafeMutablePointer<Double>) {
         let r = FastSoftParameters.nodes
-        for k in 0..<r {
-            var sum = 0.0
-            for m in 0..<r { sum += table[m * r + k] * values[m] }
-            out[k] = (k == 0 ? 1 : 2) * sum / Double(r)
+        // Eight k at a time: each lane's sum in the order of m.
+        for half in stride(from: 0, to: r, by: 8) {
+            var sum = SIMD8<Double>(repeating: 0)
+            for m in 0..<r { sum += load8(table + m * r + half) * values[m] }
+            var factor = SIMD8<Double>(repeating: 2)
+            if half == 0 { factor[0] = 1 }
+            store8(factor * sum / Double(r), out + half)
         }
     }
 
@@ -407,7 +464,7 @@ struct ChebyshevNearField<I: FastSoftIndices> {
                 spanStart = range.upperBound
                 continue
             }
-            let lo = layout.lo(c)
+            let lo = layout.anchor(c)
             for i in range {
                 let x = scaledDifference(cls.scores[i], lo, layout.temperature)
                 cached[i] = x; up[i] = x; down[i] = -x
@@ -517,6 +574,115 @@ struct ChebyshevNearField<I: FastSoftIndices> {
         for l in 0..<(count - g) { x[g + l] = tail[l] }
     }
 
+    /// The M2L kernels of target cell c and source cell d (D, e^-|D| and the direction as
+    /// in `evaluate`): K(D + u_m - u_l) for the three kernels, value at [l r + m], slope at
+    /// r^2 + [l r + m], moment at 2 r^2 + [l r + m] (a row per source node). On a regular grid D depends on the
+    /// cells' offset alone, k = (anchor_c - anchor_d) / w, an exact integer (both anchors
+    /// and their difference are exact: `GridCells.regular`), so the kernels are computed
+    /// once per offset within `tableReach` (and per `evaluate` call) and read by every
+    /// pair at that offset, the same bits as computing them for each pair. Other pairs
+    /// compute theirs into the last slot.
+    @inline(__always)
+    private func pairKernels(_ c: Int, _ d: Int, D: Double, expD: Double, upward: Bool,
+                             constants: UnsafeMutablePointer<Double>,
+                             scratch: UnsafeMutablePointer<Double>) -> UnsafeMutablePointer<Double> {
+        let size = ChebyshevScratch.tableSlotSize, reach = ChebyshevScratch.tableReach
+        let table = scratch + ChebyshevScratch.tableOffset
+        let tags = table + ChebyshevScratch.tableSlots * size
+        var slot = ChebyshevScratch.tableSlots - 1
+        if layout.cellStep > 0 {
+            let k = (layout.anchor(c) - layout.anchor(d)) / layout.cellStep
+            if Swift.abs(k) <= Double(reach) {
+                slot = Int(k) + reach
+                if tags[slot] != 0 { return table + slot * size }
+                tags[slot] = 1
+            }
+        }
+        let out = table + slot * size
+        fillPairKernels(out, D: D, expD: expD, upward: upward, constants: constants)
+        return out
+    }
+
+    /// The node moments of a class that is large in cell d (more than `largeCount`
+    /// points, `range`): in place when it has more than r points (`computeMoments` wrote
+    /// them to its first r slots), else computed here into a slot of the moment ring,
+    /// chosen and tagged as `stagedSource` chooses its slots, so once for the run of
+    /// target cells that read them. The same operations either way (`momentsOfPoints`,
+    /// without keeping T_k): the same bits wherever and however often computed.
+    @inline(__always)
+    private func momentsOf(_ cls: SortedClass, _ range: Range<Int>, cell d: Int, negatives: Bool, lo: Double,
+                           table: UnsafeMutablePointer<Double>,
+                           scratch: UnsafeMutablePointer<Double>) -> UnsafeMutablePointer<Double> {
+        let r = FastSoftParameters.nodes
+        if range.count > r { return cls.moments + range.lowerBound }
+        let key = 2 * d + (negatives ? 1 : 0)
+        let index = key & (ChebyshevScratch.momentRingSlots - 1)
+        let ring = scratch + ChebyshevScratch.momentRingOffset
+        let slot = ring + index * r, tag = ring + ChebyshevScratch.momentRingSlots * r + index
+        if tag.pointee == Double(key) { return slot }
+        tag.pointee = Double(key)
+        momentsOfPoints(cls, range, lo: lo, table: table, scratch: scratch + ChebyshevScratch.momentWorkOffset,
+                        keep: false, into: slot)
+        return slot
+    }
+
+    /// The scaled distance D = (anchor_c - anchor_d) / T of two cells and e^-|D|: on a
+    /// regular grid, within `tableReach`, computed once per offset and call (D depends on
+    /// the offset alone: see `pairKernels`), the same bits as computing it for each pair.
+    @inline(__always)
+    private func cellDistance(_ c: Int, _ d: Int, _ loC: Double, _ loD: Double,
+                              scratch: UnsafeMutablePointer<Double>) -> (Double, Double) {
+        let slots = ChebyshevScratch.tableSlots, reach = ChebyshevScratch.tableReach
+        if layout.cellStep > 0 {
+            let k = (loC - loD) / layout.cellStep
+            if Swift.abs(k) <= Double(reach) {
+                let slot = Int(k) + reach
+                let cache = scratch + ChebyshevScratch.distancesOffset
+                if cache[2 * slots + slot] != 0 { return (cache[slot], cache[slots + slot]) }
+                let D = scaledDifference(loC, loD, layout.temperature), e = exp(-Swift.abs(D))
+                cache[slot] = D; cache[slots + slot] = e; cache[2 * slots + slot] = 1
+                return (D, e)
+            }
+        }
+        let D = scaledDifference(loC, loD, layout.temperature)
+        return (D, exp(-Swift.abs(D)))
+    }
+
+    /// local[m] += sum_l slope[l][m] moments[l] (the slope table of `pairKernels`).
+    @inline(__always)
+    private func addSlopeM2L(_ slope: UnsafeMutablePointer<Double>, _ moments: UnsafeMutablePointer<Double>,
+                             into local: UnsafeMutablePointer<Double>) {
+        let r = FastSoftParameters.nodes
+        for half in stride(from: 0, to: r, by: 8) {
+            var sn = load8(local + half)
+            for l in 0..<r { sn += load8(slope + l * r + half) * SIMD8<Double>(repeating: moments[l]) }
+            store8(sn, local + half)
+        }
+    }
+
+    /// `pairKernels`' table for one cell pair: each kernel from e^-|D| times the node
+    /// factor e^-+(u_m - u_l) (see the top of the file), four at a time.
+    private func fillPairKernels(_ out: UnsafeMutablePointer<Double>, D: Double, expD: Double, upward: Bool,
+                                 constants: UnsafeMutablePointer<Double>) {
+        let r = FastSoftParameters.nodes
+        let nodes = constants
+        let growth = constants + ChebyshevConstants.exponentialStart, shrink = growth + r * r
+        let pairFactors = upward ? growth : shrink     // e^-|D| * this = e^-+x at (m, l)
+        for m in 0..<r {
+            let base = D + nodes[m]
+            var l = 0
+            while l < r {
+                let k = PairKernels4(x: base - load4(nodes + l), exponential: expD * load4(pairFactors + m * r + l),
+                                     upward: upward)
+                for lane in 0..<4 {
+                    let at = (l + lane) * r + m
+                    out[at] = k.value[lane]; out[r * r + at] = k.slope[lane]; out[2 * r * r + at] = k.moment[lane]
+                }
+                l += 4
+            }
+        }
+    }
+
     /// Adds the near-field sigmoid' sums to potentialBelow of every target in `cells`
     /// (negatives only when gradients are wanted) and returns the near parts of the value
     /// and moment sums. Needs `computeMoments` done for all cells.
@@ -539,10 +705,16 @@ struct ChebyshevNearField<I: FastSoftIndices> {
         let table = constants + ChebyshevConstants.tableStart
         let localValue = scratch + 3 * r, localSlope = scratch + 4 * r, localMoment = scratch + 5 * r
         let localNeg = scratch + 6 * r
-        let growth = constants + ChebyshevConstants.exponentialStart, shrink = growth + r * r
-        let expPlus = growth + 2 * r * r, expMinus = expPlus + r
+        let expPlus = constants + ChebyshevConstants.exponentialStart + 2 * r * r, expMinus = expPlus + r
         let ring = scratch + ChebyshevScratch.ringOffset
         for slot in 0..<ChebyshevScratch.ringSlots { ring[ChebyshevScratch.ringTagsStart + slot] = -1 }
+        let tableTags = scratch + ChebyshevScratch.tableOffset + ChebyshevScratch.tableSlots * ChebyshevScratch.tableSlotSize
+        for slot in 0..<ChebyshevScratch.tableSlots { tableTags[slot] = 0 }
+        let distanceTags = scratch + ChebyshevScratch.distancesOffset + 2 * ChebyshevScratch.tableSlots
+        for slot in 0..<ChebyshevScratch.tableSlots { distanceTags[slot] = 0 }
+        let large = layout.largeCount
+        let momentTags = scratch + ChebyshevScratch.momentRingOffset + ChebyshevScratch.momentRingSlots * r
+        for slot in 0..<ChebyshevScratch.momentRingSlots { momentTags[slot] = -1 }
         let posTargets = scratch + ChebyshevScratch.targetsOffset, negTargets = posTargets + 3 * r
         let t = layout.temperature
         let pos = layout.pos, neg = layout.neg, cells = layout.cells
@@ -554,8 +726,8 @@ struct ChebyshevNearField<I: FastSoftIndices> {
             let pcAll = layout.posRange(c), ncAll = layout.negRange(c)
             let pc = pcAll.clamped(to: positives), nc = ncAll.clamped(to: negatives)
             if pc.isEmpty && (nc.isEmpty || !needGradient) { continue }
-            let loC = layout.lo(c)
-            let largeP = pcAll.count > r, largeN = ncAll.count > r
+            let loC = layout.anchor(c)
+            let largeP = pcAll.count > large, largeN = ncAll.count > large
             // (Only a large class's local expansion is read below.)
             if largeP || largeN { for m in 0..<(4 * r) { localValue[m] = 0 } }
             // A small class's targets are staged when a form first needs them.
@@ -565,47 +737,45 @@ struct ChebyshevNearField<I: FastSoftIndices> {
                 // No pair between c's targets and d's sources (e.g. one-point cells at
                 // small T): nothing to add, skip the exponential too.
                 if (pc.isEmpty || nd.isEmpty) && (!needGradient || nc.isEmpty || pd.isEmpty) { continue }
-                let loD = layout.lo(d)
-                let D = scaledDifference(loC, loD, t)
+                let loD = layout.anchor(d)
+                let (D, expD) = cellDistance(c, d, loC, loD, scratch: scratch)
                 // Every pair here has x = D + u_t - u_s with u in [0, h]. Upward (c >= d,
                 // so D >= 0 and x >= -h) its kernels are taken from e^-x, else from e^x
                 // (x <= h): either is at most e^h, and splits into e^-|D| times node or
                 // point factors, so each kernel costs a multiply instead of an exponential.
                 let upward = c >= d
-                let expD = exp(-Swift.abs(D))
-                let pairFactors = upward ? growth : shrink     // e^-|D| * this = e^-+x at (m, l)
                 let sourceNodeFactors = upward ? expPlus : expMinus  // e^+-u_l
                 let targetNodeFactors = upward ? expMinus : expPlus  // e^-+u_m
                 // Negative targets of c from positive moments of d (M2L), done inside the
                 // positives' M2L loop when that runs too.
-                let negativeM2L = needGradient && largeN && !nc.isEmpty && pd.count > r
-                let positiveM2L = largeP && !pc.isEmpty && nd.count > r
+                let negativeM2L = needGradient && largeN && !nc.isEmpty && pd.count > large
+                let positiveM2L = largeP && !pc.isEmpty && nd.count > large
                 // Positive targets in c, negative sources in d: three kernels. The
                 // interpolation forms run four kernels at a time (r is a multiple of 4).
                 if !pc.isEmpty && !nd.isEmpty {
-                    let largeSource = nd.count > r
+                    let largeSource = nd.count > large
                     if largeP && largeSource {
                         // With `negativeM2L`, both M2L forms of this cell pair at once: the
-                        // negative targets' sigmoid' at the same x comes free with the
+                        // negative targets' sigmoid' at the same x comes with the
                         // positives' kernels.
-                        let moments = neg.moments + nd.lowerBound, sourceMoments = pos.moments + pd.lowerBound
-                        for m in 0..<r {
-                            var sv = SIMD4<Double>(repeating: 0), ss = sv, sm = sv, sn = sv
-                            let base = D + nodes[m]
-                            var l = 0
-                            while l < r {
-                                let k = PairKernels4(x: base - load4(nodes + l),
-                                                     exponential: expD * load4(pairFactors + m * r + l),
-                                                     upward: upward)
-                                let w = load4(moments + l)
-                                sv += k.value * w; ss += k.slope * w; sm += k.moment * w
-                                if negativeM2L { sn += k.slope * load4(sourceMoments + l) }
-                                l += 4
+                        let moments = momentsOf(neg, nd, cell: d, negatives: true, lo: loD, table: table, scratch: scratch)
+                        let sourceMoments = negativeM2L
+                            ? momentsOf(pos, pd, cell: d, negatives: false, lo: loD, table: table, scratch: scratch)
+                            : moments
+                        let kv = pairKernels(c, d, D: D, expD: expD, upward: upward, constants: constants, scratch: scratch)
+                        let ks = kv + r * r, km = kv + 2 * r * r
+                        // L[m] += sum_l K[l][m] M[l], eight m at a time: no horizontal sums.
+                        for half in stride(from: 0, to: r, by: 8) {
+                            var sv = load8(localValue + half), ss = load8(localSlope + half)
+                            var sm = load8(localMoment + half)
+                            for l in 0..<r {
+                                let w = SIMD8<Double>(repeating: moments[l]), at = l * r + half
+                                sv += load8(kv + at) * w; ss += load8(ks + at) * w; sm += load8(km + at) * w
                             }
-                            localValue[m] += horizontalSum4(sv); localSlope[m] += horizontalSum4(ss)
-                            localMoment[m] += horizontalSum4(sm)
-                            if negativeM2L { localNeg[m] += horizontalSum4(sn) }
+                            store8(sv, localValue + half); store8(ss, localSlope + half)
+                            store8(sm, localMoment + half)
                         }
+                        if negativeM2L { addSlopeM2L(ks, sourceMoments, into: localNeg) }
                     } else if largeP {
                         let staged = stagedSource(neg, nd, cell: d, negatives: true, lo: loD, ring: ring)
                         let factors = staged + (upward ? r : 2 * r), masses = staged + 3 * r
@@ -624,7 +794,7 @@ struct ChebyshevNearField<I: FastSoftIndices> {
                             }
                         }
                     } else if largeSource {
-                        let moments = neg.moments + nd.lowerBound
+                        let moments = momentsOf(neg, nd, cell: d, negatives: true, lo: loD, table: table, scratch: scratch)
                         if !posStaged { stageTargets(pos, pc, lo: loC, into: posTargets); posStaged = true }
                         for i in pc {
                             let k = i - pc.lowerBound
@@ -676,20 +846,13 @@ struct ChebyshevNearField<I: FastSoftIndices> {
                 }
                 // Negative targets in c, positive sources in d: sigmoid' only (even).
                 if needGradient && !nc.isEmpty && !pd.isEmpty {
-                    let largeSource = pd.count > r
+                    let largeSource = pd.count > large
                     if largeN && largeSource && positiveM2L {
                         // Done with the positives' M2L above.
                     } else if largeN && largeSource {
-                        let moments = pos.moments + pd.lowerBound
-                        for m in 0..<r {
-                            var ss = SIMD4<Double>(repeating: 0)
-                            var l = 0
-                            while l < r {
-                                ss += slopeKernel4(exponential: expD * load4(pairFactors + m * r + l)) * load4(moments + l)
-                                l += 4
-                            }
-                            localNeg[m] += horizontalSum4(ss)
-                        }
+                        let moments = momentsOf(pos, pd, cell: d, negatives: false, lo: loD, table: table, scratch: scratch)
+                        let ks = pairKernels(c, d, D: D, expD: expD, upward: upward, constants: constants, scratch: scratch) + r * r
+                        addSlopeM2L(ks, moments, into: localNeg)
                     } else if largeN {
                         let staged = stagedSource(pos, pd, cell: d, negatives: false, lo: loD, ring: ring)
                         let factors = staged + (upward ? r : 2 * r), masses = staged + 3 * r
@@ -703,7 +866,7 @@ struct ChebyshevNearField<I: FastSoftIndices> {
                             }
                         }
                     } else if largeSource {
-                        let moments = pos.moments + pd.lowerBound
+                        let moments = momentsOf(pos, pd, cell: d, negatives: false, lo: loD, table: table, scratch: scratch)
                         if !negStaged { stageTargets(neg, nc, lo: loC, into: negTargets); negStaged = true }
                         for j in nc {
                             let et = expD * negTargets[(upward ? 2 : 1) * r + j - nc.lowerBound]
@@ -743,7 +906,7 @@ struct ChebyshevNearField<I: FastSoftIndices> {
             if largeP && !pc.isEmpty {
                 // Value and moment: sum_i p_i sum_m l_m(u_i) L[m] = sum_m L[m] M_c[m].
                 if pc.lowerBound == pcAll.lowerBound {
-                    let own = pos.moments + pcAll.lowerBound
+                    let own = momentsOf(pos, pcAll, cell: c, negatives: false, lo: loC, table: table, scratch: scratch)
                     var sv = 0.0, sm = 0.0
                     for m in 0..<r {
                         sv += localValue[m] * own[m]; sm += localMoment[m] * own[m]
@@ -754,7 +917,7 @@ struct ChebyshevNearField<I: FastSoftIndices> {
                     nodeValuesToCoefficients(localSlope, out, table: table)
                 } else {
                     nodeValuesToCoefficients(localSlope, coefficients, table: table)
-                    addChebyshevSums(pos, pc, lo: loC, coefficients, into: pos.potentialBelow)
+                    addChebyshevSums(pos, pc, lo: loC, cached: pcAll.count > r, coefficients, into: pos.potentialBelow)
                 }
             }
             if largeN && needGradient && !nc.isEmpty {
@@ -762,7 +925,7 @@ struct ChebyshevNearField<I: FastSoftIndices> {
                     nodeValuesToCoefficients(localNeg, out + r, table: table)
                 } else {
                     nodeValuesToCoefficients(localNeg, coefficients, table: table)
-                    addChebyshevSums(neg, nc, lo: loC, coefficients, into: neg.potentialBelow)
+                    addChebyshevSums(neg, nc, lo: loC, cached: ncAll.count > r, coefficients, into: neg.potentialBelow)
                 }
             }
         }
@@ -808,10 +971,12 @@ func slopeKernel(_ x: Double) -> Double {
 enum ChebyshevConstants {
     /// Layout: u_0 ... u_15; T_k(z_m) at tableStart + 16 m + k; e^(u_l - u_m) at
     /// exponentialStart + 16 m + l; e^(u_m - u_l) at exponentialStart + 256 + 16 m + l;
-    /// e^(u_l) at exponentialStart + 512 + l; e^(-u_l) at exponentialStart + 528 + l.
-    static let count = 816
+    /// e^(u_l) at exponentialStart + 512 + l; e^(-u_l) at exponentialStart + 528 + l;
+    /// T_k(z_m) again at transposedStart + 16 k + m.
+    static let count = 1072
     static let tableStart = 16
     static let exponentialStart = 272
+    static let transposedStart = 816
 
     /// Computes the constants into `values` (`count` doubles).
     static func fill(_ values: UnsafeMutablePointer<Double>) {
@@ -838,6 +1003,9 @@ enum ChebyshevConstants {
             }
             values[784 + m] = exp(values[m])
             values[800 + m] = exp(-values[m])
+        }
+        for m in 0..<16 {
+            for k in 0..<16 { values[816 + k * 16 + m] = values[16 + m * 16 + k] }
         }
     }
 }

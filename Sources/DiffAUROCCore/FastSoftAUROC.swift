@@ -22,7 +22,10 @@ import Darwin
 // Method. The points are grouped into cells of width at most h = `cellWidth` in scaled
 // units, ordered along the score axis (order inside a cell does not matter). Dense data
 // (scores spanning fewer than n / `sortingDensity` cell widths) uses the grid cells g = floor((s - min)/(hT)),
-// filled by a two-pass counting sort; sparse data radix-sorts both classes and cuts the
+// filled by a two-pass counting sort (from three cell widths on, a regular grid when the
+// scores allow: lines origin + g w with w within 2^-11 below h T, each exactly a double,
+// `GridCells.regular`, so that pairs of cells at the same offset share their near-field
+// kernels); sparse data radix-sorts both classes and cuts the
 // merged points greedily: a cell starts at the first point not yet covered, lo, and takes
 // every point s with (s - lo) / T <= h. Either way, the starts of any two cells that are
 // two apart differ by at least h, which bounds how many cells lie within any window. Two
@@ -68,8 +71,9 @@ import Darwin
 //
 // Cost: a counting sort or a radix sort (O(n), `KeyedRadixSort.swift`), then O(n (K + r)) and
 // at most O(n r (2C + 2h) / h) kernels in the worst case (cells holding about r points
-// each), plus O(r^2) per pair of near large cells. Memory: 44 bytes a point (scores,
-// caller indices, four work doubles) plus 32 bytes a cell; 48 and 48 above 2^31 - 1
+// each), plus O(r^2) per pair of near large cells (multiply-adds from a shared table on a
+// regular grid). Memory: 44 bytes a point (scores,
+// caller indices, four work doubles) plus 32 bytes a cell (40 on a regular grid); 48 and 48 above 2^31 - 1
 // points, where indices are 64-bit (FastSoftIndices.swift).
 
 /// Tuning constants, in scaled units (score differences divided by T).
@@ -86,6 +90,10 @@ enum FastSoftParameters {
     /// r: Chebyshev nodes per cell (see ChebyshevNearField). A cell with more than r
     /// points of a class uses interpolation for that class; smaller ones use direct sums.
     static let nodes = 16
+    /// On a regular grid a class is large in a cell from this many points + 1: there the
+    /// M2L kernels of a cell pair come from a table shared by every pair at the same
+    /// distance (ChebyshevNearField), so interpolation pays from a few points on.
+    static let regularLargeCount = 2
     /// Below this many points the work is not split across two threads: the sorts, the
     /// grid, the cell bounds, and the routes whose work a point is light (the window path
     /// with few pairs, the cells without a far field, the one-cell path).
@@ -184,6 +192,9 @@ struct CellTable<I: FastSoftIndices> {
     /// The smallest and the largest score in each cell.
     var lo: UnsafeMutablePointer<Double>
     var hi: UnsafeMutablePointer<Double>
+    /// The near field's origin of each cell's local coordinates: on a regular grid
+    /// (`GridCells.regular`) the cell's grid line, else (nil) its lo.
+    var anchors: UnsafeMutablePointer<Double>? = nil
 }
 
 /// Everything the phases read: the sorted classes, the cells and T.
@@ -197,6 +208,15 @@ struct FastSoftLayout<I: FastSoftIndices> {
     /// skipped, potentialAbove is never written or read, and the near field's moment pass
     /// clears potentialBelow before the near sums are added into it.
     var hasFarField: Bool
+    /// On a regular grid, its step w in score units (every difference of two anchors is
+    /// an exact multiple k w of it, so cell pairs at the same k share their M2L kernels:
+    /// ChebyshevNearField); 0 otherwise.
+    var cellStep: Double = 0
+    /// A class with more than this many points in a cell is "large" there: it gets
+    /// moments and a local expansion (ChebyshevNearField). r, or
+    /// `FastSoftParameters.regularLargeCount` on a regular grid, where M2L costs
+    /// multiply-adds instead of kernels.
+    var largeCount: Int = FastSoftParameters.nodes
 
     @inline(__always) func posRange(_ c: Int) -> Range<Int> { Int(cells.posStart[c])..<Int(cells.posStart[c + 1]) }
     @inline(__always) func negRange(_ c: Int) -> Range<Int> { Int(cells.negStart[c])..<Int(cells.negStart[c + 1]) }
@@ -206,6 +226,9 @@ struct FastSoftLayout<I: FastSoftIndices> {
 
     /// The largest score in cell c.
     @inline(__always) func hi(_ c: Int) -> Double { cells.hi[c] }
+
+    /// The origin of cell c's local coordinates in the near field (`CellTable.anchors`).
+    @inline(__always) func anchor(_ c: Int) -> Double { cells.anchors?[c] ?? cells.lo[c] }
 }
 
 /// The soft AUROC by the fast method (see the top of this file); same contract as
@@ -315,9 +338,18 @@ func fastSoftAUROC<I: FastSoftIndices>(
     // points are grouped by a counting sort on g: two passes instead of a full sort.
     // Nothing downstream needs order inside a cell. Otherwise (sparse data: most cells
     // hold a few points) both classes are radix-sorted, for the window or series-window path or greedy cells.
-    let gridCount = span * FastSoftParameters.sortingDensity < Double(total) ? Int(span) + 1 : 0
+    // From three cell widths on, the grid is regular when it can be (`GridCells.regular`:
+    // cell lines exactly representable, so the near field shares kernels between cell
+    // pairs at the same distance); narrower spans keep lo = min (the one-cell path
+    // reproduces that grid's bits).
+    let dense = span * FastSoftParameters.sortingDensity < Double(total)
+    let regularGrid = dense && span >= 2
+        ? GridCells.regular(min: minScore, max: maxScore, temperature: temperature) : nil
+    let gridCount = dense ? (regularGrid?.last ?? Int(span)) + 1 : 0
     let cellStorage: ScratchBuffer<I.Position>
     let cellCount: Int
+    var anchorStorage: ScratchBuffer<Double>? = nil
+    defer { anchorStorage?.free() }
     if gridCount > 0 {
         // Two halves of the samples are counted and scattered on two threads, each with
         // its own counts (first half: A, second: B). B's offsets start after A's within
@@ -329,7 +361,8 @@ func fastSoftAUROC<I: FastSoftIndices>(
         for g in 0..<(4 * gridCount) { counts[g] = 0 }
         // (A constant copy of minScore in `grid`: the passes below reach everything through
         // their context, see `runConcurrently`.)
-        let grid = GridCells(origin: minScore, temperature: temperature, last: gridCount - 1)
+        let grid = regularGrid ?? GridCells(origin: minScore, temperature: temperature,
+                                            step: h * temperature, last: gridCount - 1)
         let pass = GridPass<I>(samples: samples, unweighted: samples.weights == nil, grid: grid,
                             sortedScores: scores, sortedOrigins: o, negativeBase: positiveCount,
                             half: n / 2, n: n, posA: posA, negA: negA, posB: posB, negB: negB)
@@ -342,13 +375,16 @@ func fastSoftAUROC<I: FastSoftIndices>(
         cellCount = nonEmpty
         cellStorage = try ScratchBuffer<I.Position>(count: 4 * cellCount + 2)
         let posStart = cellStorage.base!, negStart = posStart + (cellCount + 1)
-        // Counts to start offsets (within each class), and the cells' starts.
+        if regularGrid != nil { anchorStorage = try ScratchBuffer<Double>(count: cellCount) }
+        let anchors = anchorStorage?.base
+        // Counts to start offsets (within each class), and the cells' starts (and grid lines).
         var p: I.Position = 0, q: I.Position = 0, c = 0
         for g in 0..<gridCount {
             let cpA = posA[g], cnA = negA[g], cpB = posB[g], cnB = negB[g]
             if cpA + cnA + cpB + cnB > 0 {
                 posStart[c] = p
                 negStart[c] = q
+                anchors?[c] = grid.line(g)
                 c += 1
             }
             posA[g] = p
@@ -485,6 +521,7 @@ func fastSoftAUROC<I: FastSoftIndices>(
     }
     defer { cellStorage.free() }
     testing.route?.pointee = .cells
+    testing.regularGrid?.pointee = regularGrid != nil
     let cellBounds = try ScratchBuffer<Double>(count: 2 * cellCount)
     defer { cellBounds.free() }
 
@@ -507,7 +544,8 @@ func fastSoftAUROC<I: FastSoftIndices>(
     let cs = cellStorage.base!
     let cells = CellTable<I>(count: cellCount, posStart: cs, negStart: cs + (cellCount + 1),
                           nearLo: cs + 2 * (cellCount + 1), nearHi: cs + 2 * (cellCount + 1) + cellCount,
-                          lo: cellBounds.base!, hi: cellBounds.base! + cellCount)
+                          lo: cellBounds.base!, hi: cellBounds.base! + cellCount,
+                          anchors: anchorStorage?.base)
     // Two halves of the cells on two threads (disjoint writes; the same bits either way).
     let boundsSplit = pointBalancedSplit(cells, points: total)
     let sortedInCells = gridCount == 0
@@ -521,6 +559,10 @@ func fastSoftAUROC<I: FastSoftIndices>(
     // field (estimated only when cells are few: cellCount^2 <= n keeps it O(n)), all near.
     var layout = FastSoftLayout(temperature: temperature, pos: pos, neg: neg, cells: cells,
                                 needGradient: gradient != nil, hasFarField: true)
+    if let regularGrid {
+        layout.cellStep = regularGrid.step
+        layout.largeCount = FastSoftParameters.regularLargeCount
+    }
     findNearRanges(layout, allNear: false)
     if cellCount <= total / cellCount
         && farPairKernels(layout) <= FastSoftParameters.allNearBudget * total {
@@ -650,11 +692,13 @@ enum FastSoftRoute {
 /// replaces the size rule for using a second thread on the window and series-window paths
 /// (their halves are computed the same way either way, so the bits must not change);
 /// `oneCell == false` sends one-cell inputs down the grid route, whose bits the one-cell
-/// path must reproduce.
+/// path must reproduce; `regularGrid` receives, on the cells route, whether the cells
+/// were a regular grid (`GridCells.regular`).
 struct FastSoftTesting {
     var route: UnsafeMutablePointer<FastSoftRoute?>? = nil
     var parallel: Bool? = nil
     var oneCell: Bool? = nil
+    var regularGrid: UnsafeMutablePointer<Bool?>? = nil
 }
 
 /// The grid of the dense route: cell g = floor((s - origin) / (h T)), capped at `last`,
@@ -714,15 +758,44 @@ private struct GridPass<I: FastSoftIndices> {
 private struct GridCells {
     let origin: Double
     let temperature: Double
+    /// A cell's width in score units: h T, or w <= h T on a regular grid.
+    let step: Double
     let inverseStep: Double
     let last: Int
 
-    init(origin: Double, temperature: Double, last: Int) {
+    init(origin: Double, temperature: Double, step: Double, last: Int) {
         self.origin = origin
         self.temperature = temperature
-        self.inverseStep = 1 / (FastSoftParameters.cellWidth * temperature)
+        self.step = step
+        self.inverseStep = 1 / step
         self.last = last
     }
+
+    /// The regular grid over [min, max]: step w = M 2^e with M = floor(h T / 2^e) in
+    /// [2^11, 2^12) (so w <= h T, within 2^-11 of it) and origin = floor(min / 2^e) 2^e <=
+    /// min, when every line origin + g w (g <= last) is (K + g M) 2^e with |K + g M| < 2^52:
+    /// then each line is exact, and so is the difference of any two, k w. Nil when the
+    /// scores are too far from 0 on the scale of T for that (|min| / T beyond ~2^40), when
+    /// h T is not normal enough, or when anything overflows.
+    static func regular(min: Double, max: Double, temperature: Double) -> GridCells? {
+        let width = FastSoftParameters.cellWidth * temperature
+        guard width.isFinite, width >= 0x1p-1000 else { return nil }
+        let unit = Double(sign: .plus, exponent: width.exponent - 11, significand: 1)
+        let multiple = (width / unit).rounded(.down)
+        let base = (min / unit).rounded(.down)
+        let origin = base * unit, step = multiple * unit
+        let extent = max - origin
+        guard origin.isFinite, extent.isFinite, Swift.abs(base) < 0x1p52 else { return nil }
+        let top = extent * (1 / step)
+        guard top < 0x1p40 else { return nil }
+        let last = Int(top)
+        guard Double(last + 1) * multiple + Swift.abs(base) < 0x1p52 else { return nil }
+        return GridCells(origin: origin, temperature: temperature, step: step, last: last)
+    }
+
+    /// Grid line g, origin + g w (exact on a regular grid).
+    @inline(__always)
+    func line(_ g: Int) -> Double { origin + Double(g) * step }
 
     @inline(__always)
     func cell(_ x: Double) -> Int {

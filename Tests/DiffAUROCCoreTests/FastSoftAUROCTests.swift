@@ -288,3 +288,39 @@ func oneCellMatchesTheGridRouteAndThePairSum(relativeTemperature: Double) throws
         }
     }
 }
+
+// The regular grid (GridCells.regular): cell lines origin + g w, exact, so that the near
+// field shares one M2L kernel table between all cell pairs at the same offset and treats
+// classes of more than `regularLargeCount` points as large. Scores far from 0 on the scale
+// of T (|min| / T beyond ~2^40) cannot have exact lines: those cells keep lo = min and
+// compute each pair's kernels. Both must match the pair sum; the cell sizes here run from
+// one point to about 60, through every form of the near field.
+@Test(arguments: [(0.0, true), (1e6, true), (-1e6, true), (1e13, false)])
+func regularGridAndItsFallbackMatchThePairSum(offset: Double, regular: Bool) throws {
+    var rng = SplitMix(state: 21)
+    let n = 3000
+    let labels = randomLabels(n, &rng, positiveRate: 0.3)
+    let scores = labels.map { label in
+        offset + label + (rng.unit() + rng.unit() + rng.unit() - 1.5) * 2
+    }
+    for temperature in [0.012, 0.03, 0.1] {
+        var route: FastSoftRoute? = nil
+        var grid: Bool? = nil
+        var gradient = [Double](repeating: .nan, count: n)
+        let result = try gradient.withUnsafeMutableBufferPointer { g in
+            try withUnsafeMutablePointer(to: &route) { r in
+                try withUnsafeMutablePointer(to: &grid) { regularGrid in
+                    try withSamples(scores, labels, nil) {
+                        try fastSoftAUROC($0, temperature: temperature, gradient: g, indices: NarrowSoftIndices.self,
+                                          testing: FastSoftTesting(route: r, regularGrid: regularGrid))
+                    }
+                }
+            }
+        }
+        #expect(route == .cells && grid == regular, "\(String(describing: route)) \(String(describing: grid)) at T = \(temperature)")
+        let direct = try soft(scores, labels, nil, temperature: temperature, method: .pairwise)
+        let worst = softErrorOverBar((result, gradient), direct, labels: labels, weights: nil,
+                                     temperature: temperature, sourceLocation: #_sourceLocation)
+        #expect(worst <= 1, "worst error / bar = \(worst) at T = \(temperature), offset \(offset)")
+    }
+}
