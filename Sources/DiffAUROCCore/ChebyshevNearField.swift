@@ -89,9 +89,10 @@ import Darwin
 /// Where `ChebyshevNearField` keeps things in its scratch (outside the generic type, which
 /// cannot have stored static properties).
 enum ChebyshevScratch {
-    /// Doubles of scratch one call needs.
+    /// Doubles of scratch one call of `evaluate` needs with an M2L table of offsets up to
+    /// `reach` (`ChebyshevNearField.tableReach`).
     // r must be a multiple of 8 (the SIMD8 width of the recurrences) for the forms below.
-    static let count = momentWorkOffset + vectorOffset + 8 * FastSoftParameters.nodes + 8
+    static func count(reach: Int) -> Int { distancesOffset(reach: reach) + 3 * tableSlots(reach: reach) }
     /// Where the r SIMD8 accumulators start (64-byte aligned within the next 8 doubles).
     static let vectorOffset = FastSoftParameters.nodes * (FastSoftParameters.nodes + 12)
     /// Where the staged targets of a small cell start (`stageTargets`), positives then
@@ -107,20 +108,19 @@ enum ChebyshevScratch {
     static let ringTagsStart = ringSlots * ringSlotSize
     /// Direct sums with fewer sources than this stay scalar.
     static let stagedMinimum = 4
-    /// The M2L kernel table (`pairKernels`): a slot of 3 r^2 doubles (value, slope, moment
-    /// at x = D + u_m - u_l, row m) for each cell offset k in -tableReach...tableReach
-    /// of a regular grid, one more for a cell pair that shares nothing, then a tag a slot.
-    static let tableOffset = ringOffset + ringTagsStart + ringSlots
-    static let tableReach = 15
-    static let tableSlots = 2 * tableReach + 2
-    static let tableSlotSize = 3 * FastSoftParameters.nodes * FastSoftParameters.nodes
     /// The moment ring (`momentsOf`): r doubles a slot, then a tag a slot; then the work
     /// space its moments are summed in (laid out as the start of this scratch).
-    static let momentRingOffset = distancesOffset + 3 * tableSlots
-    /// D and e^-|D| of each offset of the table, and a tag (`cellDistance`).
-    static let distancesOffset = tableOffset + tableSlots * (tableSlotSize + 1)
+    static let momentRingOffset = ringOffset + ringTagsStart + ringSlots
     static let momentRingSlots = 32
     static let momentWorkOffset = momentRingOffset + momentRingSlots * (FastSoftParameters.nodes + 1)
+    /// The M2L kernel table (`pairKernels`): a slot of 3 r^2 doubles (value, slope, moment
+    /// at x = D + u_m - u_l, a row per source node l) for each cell offset k in
+    /// -reach...reach of a regular grid, one more for a cell pair that shares nothing,
+    /// then a tag a slot; then D, e^-|D| and a tag for each offset (`cellDistance`).
+    static let tableOffset = momentWorkOffset + vectorOffset + 8 * FastSoftParameters.nodes + 8
+    static let tableSlotSize = 3 * FastSoftParameters.nodes * FastSoftParameters.nodes
+    static func tableSlots(reach: Int) -> Int { 2 * reach + 2 }
+    static func distancesOffset(reach: Int) -> Int { tableOffset + tableSlots(reach: reach) * (tableSlotSize + 1) }
 }
 
 struct ChebyshevNearField<I: FastSoftIndices> {
@@ -128,11 +128,29 @@ struct ChebyshevNearField<I: FastSoftIndices> {
     /// 2 / (h T): z = (s - lo) * zScale - 1 (a multiply per point, not a division), or
     /// infinity when T is so small that it overflows (then the division is used).
     private let zScale: Double
+    /// The largest cell offset whose M2L kernels have a table slot (`pairKernels`): 0
+    /// without a regular grid; with one, every offset of the grid when all cells are near
+    /// (up to `allNearReach`), else `nearReach`, which covers every near pair.
+    let tableReach: Int
+    /// Near cells c > d have a gap (lo_c - hi_d) / T below C, and lo_c - hi_d >= (k - 1) w
+    /// for grid offset k (up to the grid's rounding), so k < C T / w + 1 <= 5.01 (w >=
+    /// h T (1 - 2^-11)): 8 leaves a margin (a larger offset would only lose the sharing).
+    static var nearReach: Int { 8 }
+    static var allNearReach: Int { 2048 }
 
     init(layout: FastSoftLayout<I>) {
         self.layout = layout
         self.zScale = 2 / (FastSoftParameters.cellWidth * layout.temperature)
+        if layout.cellStep > 0 && layout.cells.count > 0 {
+            let span = (layout.anchor(layout.cells.count - 1) - layout.anchor(0)) / layout.cellStep
+            self.tableReach = Int(Swift.min(span, Double(layout.hasFarField ? Self.nearReach : Self.allNearReach)))
+        } else {
+            self.tableReach = 0
+        }
     }
+
+    /// Doubles of scratch one share of `evaluate` needs.
+    var scratchCount: Int { ChebyshevScratch.count(reach: tableReach) }
 
     /// The cell index that splits the points into two halves of about equal size (the
     /// two threads' shares); depends on the data only.
@@ -586,10 +604,11 @@ struct ChebyshevNearField<I: FastSoftIndices> {
     private func pairKernels(_ c: Int, _ d: Int, D: Double, expD: Double, upward: Bool,
                              constants: UnsafeMutablePointer<Double>,
                              scratch: UnsafeMutablePointer<Double>) -> UnsafeMutablePointer<Double> {
-        let size = ChebyshevScratch.tableSlotSize, reach = ChebyshevScratch.tableReach
+        let size = ChebyshevScratch.tableSlotSize, reach = tableReach
+        let slots = ChebyshevScratch.tableSlots(reach: reach)
         let table = scratch + ChebyshevScratch.tableOffset
-        let tags = table + ChebyshevScratch.tableSlots * size
-        var slot = ChebyshevScratch.tableSlots - 1
+        let tags = table + slots * size
+        var slot = slots - 1
         if layout.cellStep > 0 {
             let k = (layout.anchor(c) - layout.anchor(d)) / layout.cellStep
             if Swift.abs(k) <= Double(reach) {
@@ -632,12 +651,12 @@ struct ChebyshevNearField<I: FastSoftIndices> {
     @inline(__always)
     private func cellDistance(_ c: Int, _ d: Int, _ loC: Double, _ loD: Double,
                               scratch: UnsafeMutablePointer<Double>) -> (Double, Double) {
-        let slots = ChebyshevScratch.tableSlots, reach = ChebyshevScratch.tableReach
+        let reach = tableReach, slots = ChebyshevScratch.tableSlots(reach: reach)
         if layout.cellStep > 0 {
             let k = (loC - loD) / layout.cellStep
             if Swift.abs(k) <= Double(reach) {
                 let slot = Int(k) + reach
-                let cache = scratch + ChebyshevScratch.distancesOffset
+                let cache = scratch + ChebyshevScratch.distancesOffset(reach: reach)
                 if cache[2 * slots + slot] != 0 { return (cache[slot], cache[slots + slot]) }
                 let D = scaledDifference(loC, loD, layout.temperature), e = exp(-Swift.abs(D))
                 cache[slot] = D; cache[slots + slot] = e; cache[2 * slots + slot] = 1
@@ -708,10 +727,11 @@ struct ChebyshevNearField<I: FastSoftIndices> {
         let expPlus = constants + ChebyshevConstants.exponentialStart + 2 * r * r, expMinus = expPlus + r
         let ring = scratch + ChebyshevScratch.ringOffset
         for slot in 0..<ChebyshevScratch.ringSlots { ring[ChebyshevScratch.ringTagsStart + slot] = -1 }
-        let tableTags = scratch + ChebyshevScratch.tableOffset + ChebyshevScratch.tableSlots * ChebyshevScratch.tableSlotSize
-        for slot in 0..<ChebyshevScratch.tableSlots { tableTags[slot] = 0 }
-        let distanceTags = scratch + ChebyshevScratch.distancesOffset + 2 * ChebyshevScratch.tableSlots
-        for slot in 0..<ChebyshevScratch.tableSlots { distanceTags[slot] = 0 }
+        let tableSlots = ChebyshevScratch.tableSlots(reach: tableReach)
+        let tableTags = scratch + ChebyshevScratch.tableOffset + tableSlots * ChebyshevScratch.tableSlotSize
+        for slot in 0..<tableSlots { tableTags[slot] = 0 }
+        let distanceTags = scratch + ChebyshevScratch.distancesOffset(reach: tableReach) + 2 * tableSlots
+        for slot in 0..<tableSlots { distanceTags[slot] = 0 }
         let large = layout.largeCount
         let momentTags = scratch + ChebyshevScratch.momentRingOffset + ChebyshevScratch.momentRingSlots * r
         for slot in 0..<ChebyshevScratch.momentRingSlots { momentTags[slot] = -1 }

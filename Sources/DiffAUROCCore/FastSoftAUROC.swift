@@ -521,7 +521,6 @@ func fastSoftAUROC<I: FastSoftIndices>(
     }
     defer { cellStorage.free() }
     testing.route?.pointee = .cells
-    testing.regularGrid?.pointee = regularGrid != nil
     let cellBounds = try ScratchBuffer<Double>(count: 2 * cellCount)
     defer { cellBounds.free() }
 
@@ -571,7 +570,10 @@ func fastSoftAUROC<I: FastSoftIndices>(
     }
 
     // Scratch of the near field and the partial sums, then the phases.
-    let nearScratch = try ScratchBuffer<Double>(count: 2 * ChebyshevScratch.count)
+    let near = ChebyshevNearField(layout: layout)
+    testing.tableReach?.pointee = near.tableReach
+    let nearCount = near.scratchCount
+    let nearScratch = try ScratchBuffer<Double>(count: 2 * nearCount)
     defer { nearScratch.free() }
     let farScratch = try ScratchBuffer<Double>(count: 2 * ExponentialFarField.scratchCount)
     defer { farScratch.free() }
@@ -591,15 +593,14 @@ func fastSoftAUROC<I: FastSoftIndices>(
             c.part[2] = r.value; c.part[3] = r.moment
         })
     }
-    let near = ChebyshevNearField(layout: layout)
     let split = near.balancedSplit()
     let ns = nearScratch.base!
     runConcurrently(inParallel: parallel,
-                    with: (near: near, split: split, count: cellCount, ns: ns), { c in
+                    with: (near: near, split: split, count: cellCount, ns: ns, nearCount: nearCount), { c in
         c.near.computeMoments(cells: 0..<c.split, scratch: c.ns)
     }, { c in
         c.near.computeMoments(cells: c.split..<c.count,
-                              scratch: c.ns + ChebyshevScratch.count)
+                              scratch: c.ns + c.nearCount)
     })
     // The near field's targets split by points, not by cells: with few large cells (dense
     // data) a split at a cell boundary can leave one thread with most of the work. A
@@ -609,7 +610,7 @@ func fastSoftAUROC<I: FastSoftIndices>(
     if parallel {
         let shares = near.targetShares()
         runConcurrently(inParallel: true,
-                        with: (near: near, shares: shares, ns: ns, part: part), { c in
+                        with: (near: near, shares: shares, ns: ns, part: part, nearCount: nearCount), { c in
             let (cells, positives, negatives) = c.shares.first
             let r = c.near.evaluate(cells: cells, positives: positives, negatives: negatives,
                                     scratch: c.ns)
@@ -617,7 +618,7 @@ func fastSoftAUROC<I: FastSoftIndices>(
         }, { c in
             let (cells, positives, negatives) = c.shares.second
             let r = c.near.evaluate(cells: cells, positives: positives, negatives: negatives,
-                                    scratch: c.ns + ChebyshevScratch.count)
+                                    scratch: c.ns + c.nearCount)
             c.part[6] = r.value; c.part[7] = r.moment
         })
     } else {
@@ -692,13 +693,13 @@ enum FastSoftRoute {
 /// replaces the size rule for using a second thread on the window and series-window paths
 /// (their halves are computed the same way either way, so the bits must not change);
 /// `oneCell == false` sends one-cell inputs down the grid route, whose bits the one-cell
-/// path must reproduce; `regularGrid` receives, on the cells route, whether the cells
-/// were a regular grid (`GridCells.regular`).
+/// path must reproduce; `tableReach` receives, on the cells route, the near field's
+/// `tableReach` (0 unless the cells are a regular grid, `GridCells.regular`).
 struct FastSoftTesting {
     var route: UnsafeMutablePointer<FastSoftRoute?>? = nil
     var parallel: Bool? = nil
     var oneCell: Bool? = nil
-    var regularGrid: UnsafeMutablePointer<Bool?>? = nil
+    var tableReach: UnsafeMutablePointer<Int?>? = nil
 }
 
 /// The grid of the dense route: cell g = floor((s - origin) / (h T)), capped at `last`,

@@ -295,6 +295,27 @@ func oneCellMatchesTheGridRouteAndThePairSum(relativeTemperature: Double) throws
 // of T (|min| / T beyond ~2^40) cannot have exact lines: those cells keep lo = min and
 // compute each pair's kernels. Both must match the pair sum; the cell sizes here run from
 // one point to about 60, through every form of the near field.
+
+/// The fast path on the cells route, with the near field's table reach it reports.
+private func cellsWithReach(_ scores: [Double], _ labels: [Double], temperature: Double)
+    throws -> (result: SoftAUROCResult, gradient: [Double], route: FastSoftRoute?, reach: Int?)
+{
+    var route: FastSoftRoute? = nil
+    var reach: Int? = nil
+    var gradient = [Double](repeating: .nan, count: scores.count)
+    let result = try gradient.withUnsafeMutableBufferPointer { g in
+        try withUnsafeMutablePointer(to: &route) { r in
+            try withUnsafeMutablePointer(to: &reach) { tableReach in
+                try withSamples(scores, labels, nil) {
+                    try fastSoftAUROC($0, temperature: temperature, gradient: g, indices: NarrowSoftIndices.self,
+                                      testing: FastSoftTesting(route: r, tableReach: tableReach))
+                }
+            }
+        }
+    }
+    return (result, gradient, route, reach)
+}
+
 @Test(arguments: [(0.0, true), (1e6, true), (-1e6, true), (1e13, false)])
 func regularGridAndItsFallbackMatchThePairSum(offset: Double, regular: Bool) throws {
     var rng = SplitMix(state: 21)
@@ -304,23 +325,30 @@ func regularGridAndItsFallbackMatchThePairSum(offset: Double, regular: Bool) thr
         offset + label + (rng.unit() + rng.unit() + rng.unit() - 1.5) * 2
     }
     for temperature in [0.012, 0.03, 0.1] {
-        var route: FastSoftRoute? = nil
-        var grid: Bool? = nil
-        var gradient = [Double](repeating: .nan, count: n)
-        let result = try gradient.withUnsafeMutableBufferPointer { g in
-            try withUnsafeMutablePointer(to: &route) { r in
-                try withUnsafeMutablePointer(to: &grid) { regularGrid in
-                    try withSamples(scores, labels, nil) {
-                        try fastSoftAUROC($0, temperature: temperature, gradient: g, indices: NarrowSoftIndices.self,
-                                          testing: FastSoftTesting(route: r, regularGrid: regularGrid))
-                    }
-                }
-            }
-        }
-        #expect(route == .cells && grid == regular, "\(String(describing: route)) \(String(describing: grid)) at T = \(temperature)")
+        let fast = try cellsWithReach(scores, labels, temperature: temperature)
+        // With a far field, near pairs are at most 5 grid steps apart: the table's reach.
+        #expect(fast.route == .cells && fast.reach == (regular ? ChebyshevNearField<NarrowSoftIndices>.nearReach : 0),
+                "\(String(describing: fast.route)) \(String(describing: fast.reach)) at T = \(temperature)")
         let direct = try soft(scores, labels, nil, temperature: temperature, method: .pairwise)
-        let worst = softErrorOverBar((result, gradient), direct, labels: labels, weights: nil,
+        let worst = softErrorOverBar((fast.result, fast.gradient), direct, labels: labels, weights: nil,
                                      temperature: temperature, sourceLocation: #_sourceLocation)
         #expect(worst <= 1, "worst error / bar = \(worst) at T = \(temperature), offset \(offset)")
     }
+}
+
+// Few tight clusters far apart on a regular grid: every cell is near every other (no far
+// sweeps), so the table holds every offset of the grid, far beyond the near reach.
+@Test func regularGridWithAllCellsNearMatchesThePairSum() throws {
+    var rng = SplitMix(state: 22)
+    let n = 16_000
+    let labels = randomLabels(n, &rng, positiveRate: 0.3)
+    let scores = (0..<n).map { k in Double(k % 6) * 0.3 + rng.unit() * 0.004 + labels[k] * 0.002 }
+    let temperature = 0.01
+    let fast = try cellsWithReach(scores, labels, temperature: temperature)
+    #expect(fast.route == .cells)
+    #expect((fast.reach ?? 0) > ChebyshevNearField<NarrowSoftIndices>.nearReach, "reach \(String(describing: fast.reach))")
+    let direct = try soft(scores, labels, nil, temperature: temperature, method: .pairwise)
+    let worst = softErrorOverBar((fast.result, fast.gradient), direct, labels: labels, weights: nil,
+                                 temperature: temperature, sourceLocation: #_sourceLocation)
+    #expect(worst <= 1, "worst error / bar = \(worst)")
 }
