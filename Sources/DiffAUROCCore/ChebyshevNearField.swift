@@ -365,45 +365,33 @@ struct ChebyshevNearField<I: FastSoftIndices> {
         let end = count
         // Eight points at a time in SIMD8 lanes (see addChebyshevSums), then the rest.
         var first = 0
-        guard end >= 8 else {
+        if end < 8 {
             // No SIMD8 group: the lanes would stay 0 (the same bits).
             for k in 0..<r { block[k] = 0 }
-            addMomentTail(scores, masses, 0..<end, lo: lo, cached: cached, stride: stride, block: block)
-            for k in 0..<r { neumaierAdd(&mu[k], &compensation[k], block[k]) }
-            return
-        }
-        let lanes = vectorAccumulators(scratch)
-        for k in 0..<r { lanes[k] = SIMD8<Double>(repeating: 0) }
-        while first + 8 <= end {
-            let z = chebyshevVariables8(scores + first, lo: lo)
-            let q = load8(masses + first)
-            // Unscaled T_k times the masses; T_k also kept for the evaluation if cached.
-            var previous = SIMD8<Double>(repeating: 1), current = z
-            lanes[0] += q
-            lanes[1] += q * z
-            if let cached { store8(z, cached + first) }
-            let twoZ = z + z
-            for k in 2..<r {
-                let next = twoZ * current - previous
-                lanes[k] += q * next
-                if let cached { store8(next, cached + (k - 1) * stride + first) }
-                previous = current
-                current = next
+        } else {
+            let lanes = vectorAccumulators(scratch)
+            for k in 0..<r { lanes[k] = SIMD8<Double>(repeating: 0) }
+            while first + 8 <= end {
+                let z = chebyshevVariables8(scores + first, lo: lo)
+                let q = load8(masses + first)
+                // Unscaled T_k times the masses; T_k also kept for the evaluation if cached.
+                var previous = SIMD8<Double>(repeating: 1), current = z
+                lanes[0] += q
+                lanes[1] += q * z
+                if let cached { store8(z, cached + first) }
+                let twoZ = z + z
+                for k in 2..<r {
+                    let next = twoZ * current - previous
+                    lanes[k] += q * next
+                    if let cached { store8(next, cached + (k - 1) * stride + first) }
+                    previous = current
+                    current = next
+                }
+                first += 8
             }
-            first += 8
+            for k in 0..<r { block[k] = lanes[k].sum() }
         }
-        for k in 0..<r { block[k] = lanes[k].sum() }
-        addMomentTail(scores, masses, first..<end, lo: lo, cached: cached, stride: stride, block: block)
-        for k in 0..<r { neumaierAdd(&mu[k], &compensation[k], block[k]) }
-    }
-
-    /// `addMomentBlock`'s points one by one (those past its SIMD8 groups).
-    @inline(__always)
-    private func addMomentTail(_ scores: UnsafeMutablePointer<Double>, _ masses: UnsafeMutablePointer<Double>,
-                               _ points: Range<Int>, lo: Double, cached: UnsafeMutablePointer<Double>?, stride: Int,
-                               block: UnsafeMutablePointer<Double>) {
-        let r = FastSoftParameters.nodes
-        for i in points {
+        for i in first..<end {
             let z = chebyshevVariable(scores[i], lo: lo)
             let q = masses[i]
             var previous = 1.0, current = z
@@ -419,6 +407,7 @@ struct ChebyshevNearField<I: FastSoftIndices> {
                 current = next
             }
         }
+        for k in 0..<r { neumaierAdd(&mu[k], &compensation[k], block[k]) }
     }
 
     /// The node moments M[m] from the Chebyshev sums mu_k of `addMomentBlock` (see
@@ -601,25 +590,31 @@ struct ChebyshevNearField<I: FastSoftIndices> {
     /// pair at that offset, the same bits as computing them for each pair. Other pairs
     /// compute theirs into the last slot.
     @inline(__always)
-    private func pairKernels(_ c: Int, _ d: Int, D: Double, expD: Double, upward: Bool,
+    private func pairKernels(slot: Int, D: Double, expD: Double, upward: Bool,
                              constants: UnsafeMutablePointer<Double>,
                              scratch: UnsafeMutablePointer<Double>) -> UnsafeMutablePointer<Double> {
-        let size = ChebyshevScratch.tableSlotSize, reach = tableReach
-        let slots = ChebyshevScratch.tableSlots(reach: reach)
+        let size = ChebyshevScratch.tableSlotSize, slots = ChebyshevScratch.tableSlots(reach: tableReach)
         let table = scratch + ChebyshevScratch.tableOffset
-        let tags = table + slots * size
-        var slot = slots - 1
-        if layout.cellStep > 0 {
-            let k = (layout.anchor(c) - layout.anchor(d)) / layout.cellStep
-            if Swift.abs(k) <= Double(reach) {
-                slot = Int(k) + reach
-                if tags[slot] != 0 { return table + slot * size }
-                tags[slot] = 1
-            }
+        let tags = table + slots * size, out = table + slot * size
+        if slot < slots - 1 {
+            if tags[slot] != 0 { return out }
+            tags[slot] = 1
         }
-        let out = table + slot * size
         fillPairKernels(out, D: D, expD: expD, upward: upward, constants: constants)
         return out
+    }
+
+    /// The table slot of the pair of cells with anchors loC and loD (`pairKernels`,
+    /// `cellDistance`): on a regular grid, offset k = (loC - loD) / w (exact) within
+    /// `tableReach` has slot k + tableReach; any other pair the last, shared by none.
+    @inline(__always)
+    private func tableSlot(_ loC: Double, _ loD: Double) -> Int {
+        let reach = tableReach
+        if layout.cellStep > 0 {
+            let k = (loC - loD) / layout.cellStep
+            if Swift.abs(k) <= Double(reach) { return Int(k) + reach }
+        }
+        return ChebyshevScratch.tableSlots(reach: reach) - 1
     }
 
     /// The node moments of a class that is large in cell d (more than `largeCount`
@@ -649,22 +644,14 @@ struct ChebyshevNearField<I: FastSoftIndices> {
     /// regular grid, within `tableReach`, computed once per offset and call (D depends on
     /// the offset alone: see `pairKernels`), the same bits as computing it for each pair.
     @inline(__always)
-    private func cellDistance(_ c: Int, _ d: Int, _ loC: Double, _ loD: Double,
+    private func cellDistance(slot: Int, _ loC: Double, _ loD: Double,
                               scratch: UnsafeMutablePointer<Double>) -> (Double, Double) {
-        let reach = tableReach, slots = ChebyshevScratch.tableSlots(reach: reach)
-        if layout.cellStep > 0 {
-            let k = (loC - loD) / layout.cellStep
-            if Swift.abs(k) <= Double(reach) {
-                let slot = Int(k) + reach
-                let cache = scratch + ChebyshevScratch.distancesOffset(reach: reach)
-                if cache[2 * slots + slot] != 0 { return (cache[slot], cache[slots + slot]) }
-                let D = scaledDifference(loC, loD, layout.temperature), e = exp(-Swift.abs(D))
-                cache[slot] = D; cache[slots + slot] = e; cache[2 * slots + slot] = 1
-                return (D, e)
-            }
-        }
-        let D = scaledDifference(loC, loD, layout.temperature)
-        return (D, exp(-Swift.abs(D)))
+        let slots = ChebyshevScratch.tableSlots(reach: tableReach)
+        let cache = scratch + ChebyshevScratch.distancesOffset(reach: tableReach)
+        if slot < slots - 1 && cache[2 * slots + slot] != 0 { return (cache[slot], cache[slots + slot]) }
+        let D = scaledDifference(loC, loD, layout.temperature), e = exp(-Swift.abs(D))
+        if slot < slots - 1 { cache[slot] = D; cache[slots + slot] = e; cache[2 * slots + slot] = 1 }
+        return (D, e)
     }
 
     /// local[m] += sum_l slope[l][m] moments[l] (the slope table of `pairKernels`).
@@ -758,7 +745,8 @@ struct ChebyshevNearField<I: FastSoftIndices> {
                 // small T): nothing to add, skip the exponential too.
                 if (pc.isEmpty || nd.isEmpty) && (!needGradient || nc.isEmpty || pd.isEmpty) { continue }
                 let loD = layout.anchor(d)
-                let (D, expD) = cellDistance(c, d, loC, loD, scratch: scratch)
+                let slot = tableSlot(loC, loD)
+                let (D, expD) = cellDistance(slot: slot, loC, loD, scratch: scratch)
                 // Every pair here has x = D + u_t - u_s with u in [0, h]. Upward (c >= d,
                 // so D >= 0 and x >= -h) its kernels are taken from e^-x, else from e^x
                 // (x <= h): either is at most e^h, and splits into e^-|D| times node or
@@ -782,7 +770,7 @@ struct ChebyshevNearField<I: FastSoftIndices> {
                         let sourceMoments = negativeM2L
                             ? momentsOf(pos, pd, cell: d, negatives: false, lo: loD, table: table, scratch: scratch)
                             : moments
-                        let kv = pairKernels(c, d, D: D, expD: expD, upward: upward, constants: constants, scratch: scratch)
+                        let kv = pairKernels(slot: slot, D: D, expD: expD, upward: upward, constants: constants, scratch: scratch)
                         let ks = kv + r * r, km = kv + 2 * r * r
                         // L[m] += sum_l K[l][m] M[l], eight m at a time: no horizontal sums.
                         for half in stride(from: 0, to: r, by: 8) {
@@ -871,7 +859,7 @@ struct ChebyshevNearField<I: FastSoftIndices> {
                         // Done with the positives' M2L above.
                     } else if largeN && largeSource {
                         let moments = momentsOf(pos, pd, cell: d, negatives: false, lo: loD, table: table, scratch: scratch)
-                        let ks = pairKernels(c, d, D: D, expD: expD, upward: upward, constants: constants, scratch: scratch) + r * r
+                        let ks = pairKernels(slot: slot, D: D, expD: expD, upward: upward, constants: constants, scratch: scratch) + r * r
                         addSlopeM2L(ks, moments, into: localNeg)
                     } else if largeN {
                         let staged = stagedSource(pos, pd, cell: d, negatives: false, lo: loD, ring: ring)

@@ -216,7 +216,7 @@ struct FastSoftLayout<I: FastSoftIndices> {
     /// moments and a local expansion (ChebyshevNearField). r, or
     /// `FastSoftParameters.regularLargeCount` on a regular grid, where M2L costs
     /// multiply-adds instead of kernels.
-    var largeCount: Int = FastSoftParameters.nodes
+    var largeCount: Int { cellStep > 0 ? FastSoftParameters.regularLargeCount : FastSoftParameters.nodes }
 
     @inline(__always) func posRange(_ c: Int) -> Range<Int> { Int(cells.posStart[c])..<Int(cells.posStart[c + 1]) }
     @inline(__always) func negRange(_ c: Int) -> Range<Int> { Int(cells.negStart[c])..<Int(cells.negStart[c + 1]) }
@@ -558,10 +558,7 @@ func fastSoftAUROC<I: FastSoftIndices>(
     // field (estimated only when cells are few: cellCount^2 <= n keeps it O(n)), all near.
     var layout = FastSoftLayout(temperature: temperature, pos: pos, neg: neg, cells: cells,
                                 needGradient: gradient != nil, hasFarField: true)
-    if let regularGrid {
-        layout.cellStep = regularGrid.step
-        layout.largeCount = FastSoftParameters.regularLargeCount
-    }
+    if let regularGrid { layout.cellStep = regularGrid.step }
     findNearRanges(layout, allNear: false)
     if cellCount <= total / cellCount
         && farPairKernels(layout) <= FastSoftParameters.allNearBudget * total {
