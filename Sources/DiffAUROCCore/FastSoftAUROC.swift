@@ -452,6 +452,10 @@ func fastSoftAUROC<I: FastSoftIndices>(
             }
             let estimate = WindowSoftAUROC.estimatedPairCount(pos, neg, temperature: temperature,
                                                               samples: WindowSoftAUROC.estimateSamples)
+            // The window path's negatives take their sums from the positives' kernels when
+            // the windows are not nearly empty (WindowSoftAUROC, "Shared slopes"); decided
+            // once, so that every attempt below computes the same bits.
+            let sharedSlopes = estimate >= WindowSoftAUROC.sharedSlopesPairs * Double(total)
             if estimate <= WindowSoftAUROC.estimateMargin * Double(preferred) {
                 fillMassesOnce()
                 if let r = try windowSoftAUROC(pos, neg, indices: I.self, temperature: temperature, gradient: gradient,
@@ -460,7 +464,8 @@ func fastSoftAUROC<I: FastSoftIndices>(
                                                    points: total,
                                                    heavy: estimate >= FastSoftParameters.heavyWindowPairs * Double(total)),
                                                series: false,
-                                               labels: samples.labels.baseAddress, pairLimit: preferred) {
+                                               labels: samples.labels.baseAddress, pairLimit: preferred,
+                                               sharedSlopes: sharedSlopes) {
                     testing.route?.pointee = .window
                     return r
                 }
@@ -506,7 +511,7 @@ func fastSoftAUROC<I: FastSoftIndices>(
                                                    heavy: Double(windowPairs ?? Int.max)
                                                        >= FastSoftParameters.heavyWindowPairs * Double(total)),
                                                series: false,
-                                               labels: samples.labels.baseAddress) {
+                                               labels: samples.labels.baseAddress, sharedSlopes: sharedSlopes) {
                     testing.route?.pointee = .window
                     return r
                 }

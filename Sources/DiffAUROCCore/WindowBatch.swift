@@ -39,12 +39,12 @@ struct WindowBatch {
     /// Doubles of the staged and result arrays: `capacity` pairs, plus room for the
     /// sixteen-lane copies of `stage` and the last step's lanes.
     static let stride = capacity + 16
-    /// Doubles of scratch one batch needs: three staged arrays, three result arrays, and
+    /// Doubles of scratch one batch needs: three staged arrays, four result arrays, and
     /// for each window its length and target index (bit patterns).
-    static let doubles = 6 * stride + 2 * capacity
+    static let doubles = 7 * stride + 2 * capacity
 
     private let targetScore, sourceScore, mass: UnsafeMutablePointer<Double>
-    private let value, slope, moment: UnsafeMutablePointer<Double>
+    private let value, slope, moment, kernelSlopes: UnsafeMutablePointer<Double>
     private let lengths, targets: UnsafeMutablePointer<Double>
     /// Pairs and windows staged.
     private(set) var pairs = 0, windows = 0
@@ -58,7 +58,8 @@ struct WindowBatch {
         value = scratch + 3 * s
         slope = scratch + 4 * s
         moment = scratch + 5 * s
-        lengths = scratch + 6 * s
+        kernelSlopes = scratch + 6 * s
+        lengths = scratch + 7 * s
         targets = lengths + Self.capacity
     }
 
@@ -100,8 +101,8 @@ struct WindowBatch {
     }
 
     /// The kernels of every staged pair, times the source's mass: for positive targets
-    /// (x = (target - source) / T) sigmoid, sigmoid' and x sigmoid'; for negative targets
-    /// (x = (source - target) / T) sigmoid' only.
+    /// (x = (target - source) / T) sigmoid, sigmoid' and x sigmoid' (and sigmoid' alone,
+    /// `kernelSlope`); for negative targets (x = (source - target) / T) sigmoid' only.
     @inline(__always)
     func evaluate(positiveTargets: Bool, temperature t: Double) {
         // The last step's lanes past the pairs: x = 0, mass 0 (never read back).
@@ -119,6 +120,7 @@ struct WindowBatch {
                 store8(w * k.value, value + p)
                 store8(w * k.slope, slope + p)
                 store8(w * k.moment, moment + p)
+                store8(k.slope, kernelSlopes + p)
             } else {
                 store8(w * pairSlope8(scaledDifferences8(load8(sourceScore + p), load8(targetScore + p), t)),
                        slope + p)
@@ -132,6 +134,9 @@ struct WindowBatch {
 
     /// The target of staged window `w`.
     @inline(__always) func target(_ w: Int) -> Int { Int(truncatingIfNeeded: targets[w].bitPattern) }
+
+    /// sigmoid'(x) of staged pair p (positive targets), not times the mass.
+    @inline(__always) func kernelSlope(_ p: Int) -> Double { kernelSlopes[p] }
 
     /// A positive target's sums over its staged pairs first ..< first + k, left to right.
     @inline(__always)

@@ -29,6 +29,21 @@
 /// when W <= `pairBudget` * n (counted first, `pairCount`, stopping at the budget);
 /// denser data uses the cells of FastSoftAUROC.swift.
 ///
+/// Shared slopes. A window pair's sigmoid'(x) enters both its positive's potential and its
+/// negative's. When the windows hold at least `sharedSlopesPairs` pairs a point (by
+/// `estimatedPairCount`, decided once before any attempt, so that every attempt computes
+/// the same bits), the positives add each pair's p sigmoid'(x) to an array over the
+/// negatives as they sum their windows (one array for each half of the positives, zeroed by
+/// that half first; positives in index order), and a negative's potential is the first
+/// half's sum plus the second's: each kernel is evaluated once, not once from each side
+/// (the series-window path's near sums, SeriesWindowSoftAUROC.swift, work the same way).
+/// A negative's sum is then of the positives' eight-lane kernels (a few ulps each), added
+/// plainly in index order and split at the halves: the bounds above are unchanged. Sparser windows keep the negatives' own window
+/// sums: the two arrays (16 bytes a negative) cost more than the few kernels they save
+/// there. Measured (C, value and gradient, min wall of 3 alternating processes): n = 10^5
+/// at T / spread 2e-5 11.3 -> 6.6 ms, at 1e-5 6.9 -> 4.6 ms; at 1e-6 (below a pair a
+/// point, not shared) 3.3 and 3.7 ms, noise.
+///
 /// Parallelism and reproducibility: each class is cut at half its count; each half finds
 /// its starting window by binary search and its starting M by summing the masses below
 /// it, so the halves are independent, always computed the same way (on one thread or
@@ -41,6 +56,10 @@ enum WindowSoftAUROC {
     /// 5,000 for the cells; at 32, 4,800 against 5,600-6,400; a window pair costs about
     /// 150 instructions (both sides, eight lanes), so the two meet near 40.
     static let pairBudget = 40
+
+    /// Shared slopes from this many window pairs a point (by `estimatedPairCount`; see
+    /// "Shared slopes" above).
+    static let sharedSlopesPairs = 1.0
 
     /// `fastSoftAUROC` tries the window path before counting its pairs when
     /// `estimatedPairCount` from this many positives is at most `estimateMargin` times the
@@ -142,7 +161,10 @@ enum WindowSoftAUROC {
     /// their window pairs (as `pairCount` counts them over `range`), or pairs = -1 as soon
     /// as that number exceeds `limit` (then the sums are incomplete and not to be used).
     /// Records each positive's window in windowStart/windowEnd, and uses the negatives'
-    /// windowStart (a range from 0) or windowEnd (any other) as scratch.
+    /// windowStart (a range from 0) or windowEnd (any other) as scratch. With `windows`
+    /// (holding zeros, 8 spare slots past the last negative), adds each window pair's
+    /// p sigmoid'(x) to windows[j] for its negative j, positives in order: the negatives'
+    /// potentials from the kernels the positives evaluate anyway (see "Shared slopes").
     ///
     /// Three passes, so that the one over the positives has no branch that depends on the
     /// data (at small T the windows are empty and a positive costed two mispredicted loop
@@ -160,7 +182,8 @@ enum WindowSoftAUROC {
     /// do not wait on each other.
     static func positives(_ pos: SortedClass, _ neg: SortedClass, temperature t: Double,
                           range: Range<Int>, limit: Int,
-                          scratch: UnsafeMutablePointer<Double>) -> (value: Double, moment: Double, pairs: Int) {
+                          scratch: UnsafeMutablePointer<Double>,
+                          windows: UnsafeMutablePointer<Double>? = nil) -> (value: Double, moment: Double, pairs: Int) {
         let far = CountingBounds(temperature: t)
         var value = CompensatedSum(), moment = CompensatedSum()
         guard let first = range.first else { return (0, 0, 0) }
@@ -229,14 +252,18 @@ enum WindowSoftAUROC {
                 let (lo, hi) = window(i)
                 let k = hi - lo
                 var sv = 0.0, ss = 0.0, sm = 0.0
+                let p = pos.mass[i]
                 if k >= WindowBatch.longWindow {
-                    (sv, ss, sm) = positiveWindow(a[i], b, q, from: lo, to: hi, count: nc, temperature: t)
+                    (sv, ss, sm) = positiveWindow(a[i], b, q, from: lo, to: hi, count: nc, temperature: t,
+                                                  mass: p, into: windows)
                 } else if k > 0 {
                     (sv, ss, sm) = batch.positiveSums(first: first, count: k)
+                    if let windows {
+                        for l in 0..<k { windows[lo + l] += p * batch.kernelSlope(first + l) }
+                    }
                     first += k
                 }
                 let m = lo == lastLo ? lastBelow : below[lo]
-                let p = pos.mass[i]
                 value.add(p * (m + sv))
                 if sm != 0 { moment.add(p * sm) }
                 pos.potentialBelow[i] = ss
@@ -564,15 +591,17 @@ func pairSlope8(_ x: SIMD8<Double>) -> SIMD8<Double> {
 func windowSoftAUROC<I: FastSoftIndices>(
     _ pos: SortedClass, _ neg: SortedClass, indices: I.Type, temperature: Double,
     gradient: UnsafeMutableBufferPointer<Double>?, sampleCount n: Int, parallel: Bool, series: Bool,
-    labels: UnsafePointer<Double>? = nil, pairLimit: Int = Int.max / 2
+    labels: UnsafePointer<Double>? = nil, pairLimit: Int = Int.max / 2, sharedSlopes: Bool = false
 ) throws(CoreError) -> SoftAUROCResult? {
     // The four partial sums, then a WindowBatch's scratch for each chunk.
     let partials = try ScratchBuffer<Double>(count: 4 + 2 * WindowBatch.doubles)
     defer { partials.free() }
     let part = partials.base!
-    // Series-window path with the gradient: the negatives' near sums, one array for each
-    // half of the positives (8 spare slots each, see `positiveWindow`'s `into`).
-    let nearSums = series && gradient != nil ? try ScratchBuffer<Double>(count: 2 * (neg.count + 8)) : nil
+    // Series-window path, or window path with shared slopes, with the gradient: the
+    // negatives' near (window) sums, one array for each half of the positives (8 spare
+    // slots each, see `positiveWindow`'s `into`).
+    let nearSums = (series || sharedSlopes) && gradient != nil
+        ? try ScratchBuffer<Double>(count: 2 * (neg.count + 8)) : nil
     defer { nearSums?.free() }
     var pairs = (first: 0, second: 0)
     withUnsafeMutablePointer(to: &pairs) { counts in
@@ -627,8 +656,9 @@ private struct WindowTeam<I: FastSoftIndices> {
     let gradientCount: Int
     let sampleCount: Int
     let series: Bool
-    /// Series-window path with the gradient: the near sums of the negatives from each half
-    /// of the positives, at 0 and at neg.count + 8.
+    /// Series-window path, or window path with shared slopes, with the gradient: the near
+    /// (window) sums of the negatives from each half of the positives, at 0 and at
+    /// neg.count + 8.
     let nearSums: UnsafeMutablePointer<Double>?
     let labels: UnsafePointer<Double>?
     let pairLimit: Int
@@ -660,10 +690,13 @@ private struct WindowTeam<I: FastSoftIndices> {
                 part[2 * c] = r.value; part[2 * c + 1] = r.moment
                 if c == 0 { counts.pointee.first = r.pairs } else { counts.pointee.second = r.pairs }
             } else {
-                // The positives first (they record their windows), then (phase 2) the
-                // negatives, which read every positive's window.
+                // The positives first (they record their windows, and with shared slopes
+                // add them to their half's array, zeroed here), then (phase 2) the
+                // negatives, from every positive's window or from the two arrays.
+                let windows = sums.map { c == 0 ? $0.first : $0.second }
+                if let windows { for j in 0..<(nc + 8) { windows[j] = 0 } }
                 let r = WindowSoftAUROC.positives(pos, neg, temperature: t, range: positives, limit: pairLimit,
-                                                  scratch: batches + c * WindowBatch.doubles)
+                                                  scratch: batches + c * WindowBatch.doubles, windows: windows)
                 part[2 * c] = r.value; part[2 * c + 1] = r.moment
                 if c == 0 { counts.pointee.first = r.pairs } else { counts.pointee.second = r.pairs }
             }
@@ -683,7 +716,10 @@ private struct WindowTeam<I: FastSoftIndices> {
             && 2 * (pairs.first + pairs.second) <= total / 4
         for c in worker.chunks {
             let negatives = c == 0 ? 0..<(nc / 2) : (nc / 2)..<nc
-            if !series {
+            if !series, let sums {
+                // Shared slopes: the two halves' sums, in that order.
+                for j in negatives { neg.potentialBelow[j] = sums.first[j] + sums.second[j] }
+            } else if !series {
                 WindowSoftAUROC.negatives(pos, neg, temperature: t, range: negatives,
                                           scratch: batches + c * WindowBatch.doubles)
             } else if let sums {
