@@ -172,9 +172,11 @@ enum SeriesWindowSoftAUROC {
         }
     }
 
-    /// (e^-y, ..., e^-8y) and (e^-9y, ..., e^-16y) for 0 <= y < G from e = e^-y, one libm
-    /// exp (within 1 ulp): its powers by rounds of multiplication (e^-ky within k + 1
-    /// ulps), instead of vector exponentials. (e^-16y >= e^-640: no subnormal.)
+    /// (e^-y, ..., e^-8y) and (e^-9y, ..., e^-16y) for 0 <= y < G from e = e^-y (a libm
+    /// exp, within 1 ulp, for a source's gap; a lane of the vector exponential, < 1e-15
+    /// relative, for a target): its powers by rounds of multiplication (e^-ky within
+    /// k - 1 ulps more than e's k-th power), instead of sixteen exponentials. (e^-16y >=
+    /// e^-640: no subnormal.)
     @inline(__always)
     private static func powers(of e: Double) -> (SIMD8<Double>, SIMD8<Double>) {
         let e2 = e * e
