@@ -154,17 +154,16 @@ enum SeriesWindowSoftAUROC {
         }
 
         /// Phase A's record of target `lane` of a group (see "Groups of eight"), at score s:
-        /// targets[lane] = s; with a reference, R (and U, `withMoment`) at
+        /// lanes.targets[lane] = s; with a reference, R (and U, `withMoment`) at
         /// rows.r[16 lane ..< 16 lane + 16] (U likewise in rows.u), the reference in
-        /// references[lane] and bit `lane` of `has` set; without one, references[lane] = s
-        /// (a distance of 0, which phase B computes and does not read).
+        /// lanes.references[lane] and bit `lane` of `has` set; without one,
+        /// references[lane] = s (a distance of 0, which phase B computes and does not read).
         @inline(__always)
-        func record(lane: Int, target s: Double, targets: UnsafeMutablePointer<Double>,
-                    references: UnsafeMutablePointer<Double>,
+        func record(lane: Int, target s: Double, lanes: GroupLanes,
                     rows: (r: UnsafeMutablePointer<Double>, u: UnsafeMutablePointer<Double>), withMoment: Bool,
                     has: inout Int) {
-            targets[lane] = s
-            references[lane] = hasReference ? reference : s
+            lanes.targets[lane] = s
+            lanes.references[lane] = hasReference ? reference : s
             guard hasReference else { return }
             store8(rLow, rows.r + 16 * lane); store8(rHigh, rows.r + 16 * lane + 8)
             if withMoment { store8(uLow, rows.u + 16 * lane); store8(uHigh, rows.u + 16 * lane + 8) }
@@ -224,9 +223,9 @@ enum SeriesWindowSoftAUROC {
         guard !range.isEmpty else { return (0, 0, 0) }
         return withUnsafeTemporaryAllocation(of: Double.self, capacity: laneRows) { rRows in
             withUnsafeTemporaryAllocation(of: Double.self, capacity: laneRows) { uRows in
-                withUnsafeTemporaryAllocation(of: Double.self, capacity: 64) { lanes in
+                withUnsafeTemporaryAllocation(of: Double.self, capacity: GroupLanes.doubles) { lanes in
                     positives(pos, neg, temperature: t, range: range, limit: limit, windows: windows,
-                              rows: (rRows.baseAddress!, uRows.baseAddress!), lanes: lanes.baseAddress!)
+                              rows: (rRows.baseAddress!, uRows.baseAddress!), lanes: GroupLanes(lanes.baseAddress!))
                 }
             }
         }
@@ -235,15 +234,49 @@ enum SeriesWindowSoftAUROC {
     /// Doubles of one lane buffer: the 16 series terms of each of eight targets.
     private static let laneRows = 8 * 16
 
+    /// The scalars of a group of eight targets (see "Groups of eight"), eight lanes each in
+    /// a stack buffer of `doubles` doubles: the targets' scores and their references'
+    /// (phase A), the scaled distances and their e^-d (phase B's vector step), and for
+    /// positives each target's base value, near slope and near moment (phase A).
+    private struct GroupLanes {
+        static let doubles = 64
+        let base: UnsafeMutablePointer<Double>
+        var targets: UnsafeMutablePointer<Double> { base }
+        var references: UnsafeMutablePointer<Double> { base + 8 }
+        var distances: UnsafeMutablePointer<Double> { base + 16 }
+        var factors: UnsafeMutablePointer<Double> { base + 24 }
+        var bases: UnsafeMutablePointer<Double> { base + 32 }
+        var slopes: UnsafeMutablePointer<Double> { base + 40 }
+        var moments: UnsafeMutablePointer<Double> { base + 48 }
+
+        /// Lanes in `base`, the targets and references zeroed: a short group's lanes past
+        /// its count then hold finite scores (a distance of 0, never read).
+        init(_ base: UnsafeMutablePointer<Double>) {
+            self.base = base
+            store8(SIMD8(repeating: 0), targets); store8(SIMD8(repeating: 0), references)
+        }
+
+        /// Phase B's vector step: the eight scaled distances from the lower score to the
+        /// upper (target above its reference in an upward sweep, below in a downward one),
+        /// with one vector division (`scaledDifferences8`, the scalar function's bits), and
+        /// their e^-d with one vector exponential.
+        @inline(__always)
+        func computeDistances(upward: Bool, temperature t: Double) {
+            let d8 = upward ? scaledDifferences8(load8(targets), load8(references), t)
+                            : scaledDifferences8(load8(references), load8(targets), t)
+            store8(d8, distances); store8(exponentialOfNonPositive(-d8), factors)
+        }
+    }
+
     /// `positives`, with two lane buffers (`laneRows` doubles each) for the states (R and U)
-    /// of a group of eight targets (see "Groups of eight").
+    /// of a group of eight targets and its other lanes (see "Groups of eight").
     private static func positives(_ pos: SortedClass, _ neg: SortedClass, temperature t: Double,
                                   range: Range<Int>, limit: Int, windows: UnsafeMutablePointer<Double>?,
                                   rows: (r: UnsafeMutablePointer<Double>, u: UnsafeMutablePointer<Double>),
-                                  lanes: UnsafeMutablePointer<Double>)
+                                  lanes: GroupLanes)
         -> (value: Double, moment: Double, pairs: Int) {
-        let targets = lanes, references = lanes + 8, distances = lanes + 16, factors = lanes + 24
-        let bases = lanes + 32, slopes = lanes + 40, moments = lanes + 48
+        let distances = lanes.distances, factors = lanes.factors
+        let bases = lanes.bases, slopes = lanes.slopes, moments = lanes.moments
         let first = range.lowerBound, last = range.upperBound - 1
         let G = FastSoftParameters.countingDistance
         // Window ends without a division (same decisions as comparing scaledDifference
@@ -255,7 +288,6 @@ enum SeriesWindowSoftAUROC {
         let zero = SIMD8<Double>(repeating: 0)
         // p-weighted S_k and X_k of up to 64 targets, then folded into the totals.
         var valueLow = zero, valueHigh = zero, momentLow = zero, momentHigh = zero, group = 0
-        store8(zero, targets); store8(zero, references)
 
         /// Target lane l of the group: its far terms from the state phase A stored, at
         /// scaled distance d >= C from the reference (its series part of the slope).
@@ -310,12 +342,10 @@ enum SeriesWindowSoftAUROC {
                                      into: windows)
                     : (0, 0, 0)
                 bases[l] = below.total + sv; slopes[l] = nearSlope; moments[l] = sm
-                state.record(lane: l, target: s, targets: targets, references: references, rows: rows, withMoment: true,
-                             has: &has)
+                state.record(lane: l, target: s, lanes: lanes, rows: rows, withMoment: true, has: &has)
             }
             // Phase B: the far terms and the sums, target by target in order.
-            let d8 = scaledDifferences8(load8(targets), load8(references), t)
-            store8(d8, distances); store8(exponentialOfNonPositive(-d8), factors)
+            lanes.computeDistances(upward: true, temperature: t)
             for l in 0..<count {
                 let p = pos.mass[i + l]
                 var ss = slopes[l]
@@ -351,11 +381,9 @@ enum SeriesWindowSoftAUROC {
                     state.add(b[top - 1], mass: q[top - 1], gaps: gap, factors: gapFactor, at: top, withMoment: true)
                     top -= 1
                 }
-                state.record(lane: l, target: s, targets: targets, references: references, rows: rows, withMoment: true,
-                             has: &has)
+                state.record(lane: l, target: s, lanes: lanes, rows: rows, withMoment: true, has: &has)
             }
-            let d8 = scaledDifferences8(load8(references), load8(targets), t)
-            store8(d8, distances); store8(exponentialOfNonPositive(-d8), factors)
+            lanes.computeDistances(upward: false, temperature: t)
             for l in 0..<count where has & (1 << l) != 0 {
                 let d = distances[l]
                 guard d < G else { continue }
@@ -381,19 +409,19 @@ enum SeriesWindowSoftAUROC {
                           windows: UnsafeMutablePointer<Double>, moreWindows: UnsafeMutablePointer<Double>) {
         guard !range.isEmpty else { return }
         withUnsafeTemporaryAllocation(of: Double.self, capacity: laneRows) { rows in
-            withUnsafeTemporaryAllocation(of: Double.self, capacity: 32) { lanes in
+            withUnsafeTemporaryAllocation(of: Double.self, capacity: GroupLanes.doubles) { lanes in
                 negatives(pos, neg, temperature: t, range: range, windows: windows, moreWindows: moreWindows,
-                          rows: rows.baseAddress!, lanes: lanes.baseAddress!)
+                          rows: rows.baseAddress!, lanes: GroupLanes(lanes.baseAddress!))
             }
         }
     }
 
     /// `negatives`, with a lane buffer (`laneRows` doubles) for the states (R) of a group of
-    /// eight targets (see "Groups of eight").
+    /// eight targets and its other lanes (see "Groups of eight").
     private static func negatives(_ pos: SortedClass, _ neg: SortedClass, temperature t: Double, range: Range<Int>,
                                   windows: UnsafeMutablePointer<Double>, moreWindows: UnsafeMutablePointer<Double>,
-                                  rows: UnsafeMutablePointer<Double>, lanes: UnsafeMutablePointer<Double>) {
-        let targets = lanes, references = lanes + 8, distances = lanes + 16, factors = lanes + 24
+                                  rows: UnsafeMutablePointer<Double>, lanes: GroupLanes) {
+        let distances = lanes.distances, factors = lanes.factors
         let first = range.lowerBound, last = range.upperBound - 1
         let G = FastSoftParameters.countingDistance
         // Window ends without a division (same decisions as comparing scaledDifference
@@ -401,7 +429,6 @@ enum SeriesWindowSoftAUROC {
         let near = CountingBounds(temperature: t, distance: nearDistance), far = CountingBounds(temperature: t)
         let a = pos.scores, b = neg.scores, p = pos.mass, pc = pos.count
         let gap = pos.gaps, gapFactor = pos.gapFactors
-        store8(SIMD8(repeating: 0), targets); store8(SIMD8(repeating: 0), references)
         let noMoment = (r: rows, u: rows)
 
         /// Target lane l's far slope from the state phase A stored, at scaled distance d.
@@ -424,11 +451,9 @@ enum SeriesWindowSoftAUROC {
                     state.add(a[lo], mass: p[lo], gaps: gap, factors: gapFactor, at: lo, withMoment: false)
                     lo += 1
                 }
-                state.record(lane: l, target: s, targets: targets, references: references, rows: noMoment,
-                             withMoment: false, has: &has)
+                state.record(lane: l, target: s, lanes: lanes, rows: noMoment, withMoment: false, has: &has)
             }
-            let d8 = scaledDifferences8(load8(targets), load8(references), t)
-            store8(d8, distances); store8(exponentialOfNonPositive(-d8), factors)
+            lanes.computeDistances(upward: true, temperature: t)
             for l in 0..<count {
                 var ss = windows[j + l] + moreWindows[j + l]
                 if has & (1 << l) != 0, distances[l] < G { ss += farSlope(l, factors[l]) }
@@ -450,11 +475,9 @@ enum SeriesWindowSoftAUROC {
                     state.add(a[top - 1], mass: p[top - 1], gaps: gap, factors: gapFactor, at: top, withMoment: false)
                     top -= 1
                 }
-                state.record(lane: l, target: s, targets: targets, references: references, rows: noMoment,
-                             withMoment: false, has: &has)
+                state.record(lane: l, target: s, lanes: lanes, rows: noMoment, withMoment: false, has: &has)
             }
-            let d8 = scaledDifferences8(load8(references), load8(targets), t)
-            store8(d8, distances); store8(exponentialOfNonPositive(-d8), factors)
+            lanes.computeDistances(upward: false, temperature: t)
             for l in 0..<count where has & (1 << l) != 0 {
                 if distances[l] < G { neg.potentialBelow[j - l] += farSlope(l, factors[l]) }
             }

@@ -633,14 +633,15 @@ func windowSoftAUROC<I: FastSoftIndices>(
 /// The work of `windowSoftAUROC` as the phases of a team of two: chunk 0 and chunk 1 are
 /// the first and second halves of each phase (on two threads, or both in order on one:
 /// the same computations either way).
-///  0. Series-window path only: both classes' gaps (`SeriesWindowSoftAUROC.gaps`) and,
-///     with the gradient, the negatives' near sums zeroed.
+///  0. Series-window path only: both classes' gaps (`SeriesWindowSoftAUROC.gaps`).
 ///  1. The positives' halves, counting their pairs (window path: they record their
-///     windows; series-window path: they add their near pairs' slopes to the negatives'
-///     near sums, one array for each half).
+///     windows; series-window path, or window path with shared slopes: they add their
+///     near pairs' slopes to the negatives' near sums, one array for each half, which
+///     that half zeroes first).
 ///  2. (Gradient, pairs accepted: both workers read the two counts after the barrier and
 ///     take the same decision.) The negatives' halves (window path: they read every
-///     positive's window; series-window path: its sweeps over the near sums); the
+///     positive's window, or the near sums with shared slopes; series-window path: its
+///     sweeps over the near sums); the
 ///     gradient's zero entries, a half of the samples each.
 ///  3. The gradient entries scattered, a half of the points each.
 private struct WindowTeam<I: FastSoftIndices> {
@@ -668,33 +669,30 @@ private struct WindowTeam<I: FastSoftIndices> {
         let pc = pos.count, nc = neg.count, total = pc + nc, n = sampleCount
         let sums = nearSums.map { (first: $0, second: $0 + (nc + 8)) }
         if series {
-            // Both classes' gaps and the zeroed near sums, each chunk its halves, before
-            // any sweep reads or adds to them.
+            // Both classes' gaps, each chunk its halves, before any sweep reads them.
             for c in worker.chunks {
                 SeriesWindowSoftAUROC.gaps(pos, temperature: t, range: c == 0 ? 0..<(pc / 2) : (pc / 2)..<pc)
                 SeriesWindowSoftAUROC.gaps(neg, temperature: t, range: c == 0 ? 0..<(nc / 2) : (nc / 2)..<nc)
-                if let sums {
-                    let half = c == 0 ? 0..<((nc + 8) / 2) : ((nc + 8) / 2)..<(nc + 8)
-                    for j in half { sums.first[j] = 0; sums.second[j] = 0 }
-                }
             }
             worker.synchronize()
         }
         for c in worker.chunks {
             let positives = c == 0 ? 0..<(pc / 2) : (pc / 2)..<pc
+            // The negatives' near (window) sums of this half of the positives, if kept:
+            // its own array, zeroed by this chunk before its positives add to it.
+            let windows = sums.map { c == 0 ? $0.first : $0.second }
+            if let windows { for j in 0..<(nc + 8) { windows[j] = 0 } }
             if series {
                 // The positives, counting their near pairs up to the limit (then the
                 // negatives, phase 2, from their near sums).
                 let r = SeriesWindowSoftAUROC.positives(pos, neg, temperature: t, range: positives, limit: pairLimit,
-                                                        windows: c == 0 ? sums?.first : sums?.second)
+                                                        windows: windows)
                 part[2 * c] = r.value; part[2 * c + 1] = r.moment
                 if c == 0 { counts.pointee.first = r.pairs } else { counts.pointee.second = r.pairs }
             } else {
                 // The positives first (they record their windows, and with shared slopes
-                // add them to their half's array, zeroed here), then (phase 2) the
-                // negatives, from every positive's window or from the two arrays.
-                let windows = sums.map { c == 0 ? $0.first : $0.second }
-                if let windows { for j in 0..<(nc + 8) { windows[j] = 0 } }
+                // add them to their half's array), then (phase 2) the negatives, from every
+                // positive's window or from the two arrays.
                 let r = WindowSoftAUROC.positives(pos, neg, temperature: t, range: positives, limit: pairLimit,
                                                   scratch: batches + c * WindowBatch.doubles, windows: windows)
                 part[2 * c] = r.value; part[2 * c + 1] = r.moment
