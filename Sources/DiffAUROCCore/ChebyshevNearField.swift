@@ -911,6 +911,17 @@ struct ChebyshevNearField<I: FastSoftIndices> {
                     }
                 }
             }
+            // The far field's node slopes of a class with many points in c (written by
+            // both sweeps past its moments: ExponentialFarField, "Large cells at their
+            // nodes"), into the local expansion evaluated at its points below.
+            if layout.hasFarField && largeP && pcAll.count > ExponentialFarField.nodeTargetMinimum {
+                let far = pos.moments + pcAll.lowerBound + r
+                for m in 0..<r { localSlope[m] += far[m] + far[r + m] }
+            }
+            if needGradient && layout.hasFarField && largeN && ncAll.count > ExponentialFarField.nodeTargetMinimum {
+                let far = neg.moments + ncAll.lowerBound + r
+                for m in 0..<r { localNeg[m] += far[m] + far[r + m] }
+            }
             if largeP && !pc.isEmpty {
                 // Value and moment: sum_i p_i sum_m l_m(u_i) L[m] = sum_m L[m] M_c[m].
                 if pc.lowerBound == pcAll.lowerBound {

@@ -39,7 +39,9 @@ import Darwin
 // the sweeps.
 //   - Far pairs (`ExponentialFarField.swift`): the alternating series of sigmoid in e^-|x|,
 //     summed by one sorted sweep upward and one downward, with running sums that only ever
-//     decay. Truncation and rounding bounds are written there.
+//     decay; a class of more than r points in a cell enters them through the near field's
+//     moments as a source and (more than 3r) is evaluated at the cell's nodes as a target.
+//     Truncation, interpolation and rounding bounds are written there.
 //   - Near pairs (`ChebyshevNearField.swift`): direct sums between small cells, Chebyshev
 //     interpolation of the kernel in the local coordinates of large cells. Bounds there.
 // Large temperatures. Scores spanning less than one cell width make a single grid cell;
@@ -156,7 +158,9 @@ struct SortedClass {
     var potentialBelow: UnsafeMutablePointer<Double>
     var potentialAbove: UnsafeMutablePointer<Double>
     /// Chebyshev source moments of a cell c with more than r points of this class are
-    /// stored at moments[start(c) ..< start(c) + r] (the cell owns that many slots).
+    /// stored at moments[start(c) ..< start(c) + r] (the cell owns that many slots); with
+    /// more than 3r, the far sweeps' node slopes follow at start(c) + r (upward) and
+    /// start(c) + 2r (downward) (ExponentialFarField, "Large cells at their nodes").
     var moments: UnsafeMutablePointer<Double>
     /// For small inputs (see `chebyshevCacheLimit`), T_k(z_i) of every point i of a
     /// large cell, k = 1 ..< r, at chebyshev[(k - 1) * chebyshevStride + i]: written with
@@ -577,7 +581,8 @@ func fastSoftAUROC<I: FastSoftIndices>(
     let nearCount = near.scratchCount
     let nearScratch = try ScratchBuffer<Double>(count: 2 * nearCount)
     defer { nearScratch.free() }
-    let farScratch = try ScratchBuffer<Double>(count: 2 * ExponentialFarField.scratchCount)
+    let farScratch = try ScratchBuffer<Double>(
+        count: 2 * ExponentialFarField.scratchCount + ExponentialFarField.nodeFactorCount)
     defer { farScratch.free() }
     let partials = try ScratchBuffer<Double>(count: 8)
     defer { partials.free() }
@@ -585,16 +590,9 @@ func fastSoftAUROC<I: FastSoftIndices>(
     for k in 0..<8 { part[k] = 0 }
     let parallel = FastSoftParameters.splits(points: total, heavy: layout.hasFarField)
     let fs = farScratch.base!
-    if layout.hasFarField {
-        runConcurrently(inParallel: parallel, with: (layout: layout, fs: fs, part: part), { c in
-            let r = ExponentialFarField.sweep(c.layout, above: false, scratch: c.fs)
-            c.part[0] = r.value; c.part[1] = r.moment
-        }, { c in
-            let r = ExponentialFarField.sweep(
-                c.layout, above: true, scratch: c.fs + ExponentialFarField.scratchCount)
-            c.part[2] = r.value; c.part[3] = r.moment
-        })
-    }
+    // The moments first: the far sweeps sum a large class of a source cell from them, and
+    // write the node slopes of a large class of a target cell past them (ExponentialFarField,
+    // "Large cells from their moments", "Large cells at their nodes").
     let split = near.balancedSplit()
     let ns = nearScratch.base!
     runConcurrently(inParallel: parallel,
@@ -604,6 +602,20 @@ func fastSoftAUROC<I: FastSoftIndices>(
         c.near.computeMoments(cells: c.split..<c.count,
                               scratch: c.ns + c.nearCount)
     })
+    if layout.hasFarField {
+        let nodeFactors = fs + 2 * ExponentialFarField.scratchCount
+        ExponentialFarField.fillNodeFactors(nodeFactors, constants: near.constants(ns))
+        runConcurrently(inParallel: parallel, with: (layout: layout, fs: fs, part: part, nodes: nodeFactors), { c in
+            let r = ExponentialFarField.sweep(c.layout, above: false, scratch: c.fs,
+                                              nodeFactors: c.nodes)
+            c.part[0] = r.value; c.part[1] = r.moment
+        }, { c in
+            let r = ExponentialFarField.sweep(
+                c.layout, above: true, scratch: c.fs + ExponentialFarField.scratchCount,
+                nodeFactors: c.nodes)
+            c.part[2] = r.value; c.part[3] = r.moment
+        })
+    }
     // The near field's targets split by points, not by cells: with few large cells (dense
     // data) a split at a cell boundary can leave one thread with most of the work. A
     // split cell's local expansion is formed by both shares, so on one thread (decided

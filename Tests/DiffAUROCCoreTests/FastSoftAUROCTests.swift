@@ -336,6 +336,33 @@ func regularGridAndItsFallbackMatchThePairSum(offset: Double, regular: Bool) thr
     }
 }
 
+// Dense cells with a far field: a class of more than r points in a source cell is summed
+// by the far sweeps from its moments, and one of more than 3r points in a target cell at
+// the cell's nodes (ExponentialFarField, "Large cells from their moments" and "... at their
+// nodes"). Here cells hold up to ~250 points, their classes 20 to 140, with 70 cells and
+// the far field present (the table reach is the near one). The errors stay at rounding
+// level, far under the bar (an error of the interpolation bound's size, 1e-13 and up,
+// would not).
+@Test(arguments: [(0.0, false), (0.0, true), (1e6, false)])
+func denseCellsWithAFarFieldMatchThePairSum(offset: Double, weighted: Bool) throws {
+    var rng = SplitMix(state: 23)
+    let n = 10_000
+    let labels = randomLabels(n, &rng, positiveRate: 0.45)
+    let scores = labels.map { label in
+        offset + label + (rng.unit() + rng.unit() + rng.unit() - 1.5) * 2
+    }
+    let weights = weighted ? (0..<n).map { _ in Double.random(in: 0.5...2, using: &rng) } : nil
+    for temperature in [0.05, 0.1] {
+        if !weighted {
+            let fast = try cellsWithReach(scores, labels, temperature: temperature)
+            #expect(fast.route == .cells && fast.reach == ChebyshevNearField<NarrowSoftIndices>.nearReach,
+                    "\(String(describing: fast.route)) \(String(describing: fast.reach)) at T = \(temperature)")
+        }
+        let worst = try expectFastMatchesPairwise(scores, labels, weights, temperature: temperature)
+        #expect(worst <= 0.05, "worst error / bar = \(worst) at T = \(temperature), offset \(offset)")
+    }
+}
+
 // Few tight clusters far apart on a regular grid: every cell is near every other (no far
 // sweeps), so the table holds every offset of the grid, far beyond the near reach.
 @Test func regularGridWithAllCellsNearMatchesThePairSum() throws {
