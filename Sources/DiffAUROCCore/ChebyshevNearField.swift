@@ -711,7 +711,7 @@ struct ChebyshevNearField<I: FastSoftIndices> {
         let table = constants + ChebyshevConstants.tableStart
         let localValue = scratch + 3 * r, localSlope = scratch + 4 * r, localMoment = scratch + 5 * r
         let localNeg = scratch + 6 * r
-        let expPlus = constants + ChebyshevConstants.exponentialStart + 2 * r * r, expMinus = expPlus + r
+        let expPlus = constants + ChebyshevConstants.nodeExponentialsStart, expMinus = expPlus + r
         let ring = scratch + ChebyshevScratch.ringOffset
         for slot in 0..<ChebyshevScratch.ringSlots { ring[ChebyshevScratch.ringTagsStart + slot] = -1 }
         let tableSlots = ChebyshevScratch.tableSlots(reach: tableReach)
@@ -914,12 +914,12 @@ struct ChebyshevNearField<I: FastSoftIndices> {
             // The far field's node slopes of a class with many points in c (written by
             // both sweeps past its moments: ExponentialFarField, "Large cells at their
             // nodes"), into the local expansion evaluated at its points below.
-            if layout.hasFarField && largeP && pcAll.count > ExponentialFarField.nodeTargetMinimum {
-                let far = pos.moments + pcAll.lowerBound + r
+            if layout.hasFarField && pcAll.count > ExponentialFarField.nodeTargetMinimum {
+                let far = ExponentialFarField.nodeSlopes(pos, pcAll)
                 for m in 0..<r { localSlope[m] += far[m] + far[r + m] }
             }
-            if needGradient && layout.hasFarField && largeN && ncAll.count > ExponentialFarField.nodeTargetMinimum {
-                let far = neg.moments + ncAll.lowerBound + r
+            if needGradient && layout.hasFarField && ncAll.count > ExponentialFarField.nodeTargetMinimum {
+                let far = ExponentialFarField.nodeSlopes(neg, ncAll)
                 for m in 0..<r { localNeg[m] += far[m] + far[r + m] }
             }
             if largeP && !pc.isEmpty {
@@ -996,6 +996,9 @@ enum ChebyshevConstants {
     static let tableStart = 16
     static let exponentialStart = 272
     static let transposedStart = 816
+    /// e^(u_l), then e^(-u_l): the node factors of the near field's forms and of the far
+    /// sweeps' node tables (ExponentialFarField.fillNodeFactors).
+    static let nodeExponentialsStart = exponentialStart + 512
 
     /// Computes the constants into `values` (`count` doubles).
     static func fill(_ values: UnsafeMutablePointer<Double>) {

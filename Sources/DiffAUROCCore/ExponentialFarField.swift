@@ -95,13 +95,14 @@ enum ExponentialFarField {
     /// every positive's and (when gradients are wanted) every negative's potentialBelow
     /// (upward) or potentialAbove (downward) with its far sum of sigmoid', and returns the
     /// far parts of sum_i p_i sum_j q_j sigmoid(x_ij) and of sum p_i q_j x_ij sigmoid'(x_ij).
-    /// `nodeFactors`: the table of `fillNodeFactors` when the cells' moments are computed
+    /// `nodeFactors`: the table of `fillNodeFactors`. The cells' moments must be computed
     /// (the near field's `computeMoments` has run): a class with more than r points in a
-    /// source cell is then summed from its r node moments ("Large cells from their
-    /// moments"); nil sums every cell from its points.
+    /// source cell is summed from its r node moments ("Large cells from their moments"),
+    /// one with more than 3r in a target cell at the cell's nodes ("Large cells at their
+    /// nodes").
     static func sweep<I: FastSoftIndices>(_ layout: FastSoftLayout<I>, above: Bool,
                       scratch: UnsafeMutablePointer<Double>,
-                      nodeFactors: UnsafeMutablePointer<Double>? = nil) -> (value: Double, moment: Double) {
+                      nodeFactors: UnsafeMutablePointer<Double>) -> (value: Double, moment: Double) {
         let K = FastSoftParameters.seriesTerms
         let t = layout.temperature
         let cells = layout.cells
@@ -181,12 +182,11 @@ enum ExponentialFarField {
                 hasReference = true
                 // Negatives of d: sources for positive targets (value, slope, moment).
                 let negatives = layout.negRange(d), positives = layout.posRange(d)
-                if let nodeFactors, negatives.count > FastSoftParameters.nodes {
+                if negatives.count > FastSoftParameters.nodes {
                     addMass(neg, negatives, to: &farMass)
                     momentSums(neg.moments + negatives.lowerBound,
                                offset: separation(cellReference, layout.anchor(d)),
-                               nodeFactors: nodeFactors, above: above, withMoment: true,
-                               sums: rSum, momentSums: uSum)
+                               nodeFactors: nodeFactors, above: above, sums: rSum, momentSums: uSum)
                 } else {
                     cellSums(neg, negatives, reference: cellReference, withMoment: true,
                              sums: cellR, sumsC: cellRc, momentSums: cellU, momentSumsC: cellUc,
@@ -197,11 +197,10 @@ enum ExponentialFarField {
                     }
                 }
                 if needGradient {
-                    if let nodeFactors, positives.count > FastSoftParameters.nodes {
+                    if positives.count > FastSoftParameters.nodes {
                         momentSums(pos.moments + positives.lowerBound,
                                    offset: separation(cellReference, layout.anchor(d)),
-                                   nodeFactors: nodeFactors, above: above, withMoment: false,
-                                   sums: qSum, momentSums: qSum)
+                                   nodeFactors: nodeFactors, above: above, sums: qSum, momentSums: nil)
                     } else {
                         var unused = CompensatedSum()
                         cellSums(pos, positives, reference: cellReference, withMoment: false,
@@ -216,37 +215,29 @@ enum ExponentialFarField {
             var first = positives.lowerBound
             // Many positives in c: their far sums at c's r nodes ("Large cells at their
             // nodes"): value and moment through the cell's moments, the slopes' node values
-            // left for the near field, which adds them to its local expansion of c. Their
-            // slots are written in every such cell (zeros where the points were summed).
-            if let nodeFactors, positives.count > nodeTargetMinimum {
-                let slopes = pos.moments + positives.lowerBound + FastSoftParameters.nodes * (above ? 2 : 1)
-                let G = separation(layout.anchor(c), reference)
-                if hasReference && G - (above ? FastSoftParameters.cellWidth : 0) >= FastSoftParameters.nearDistance {
-                    let r = FastSoftParameters.nodes
-                    nodeKernels(offset: G, above: above, nodeFactors: nodeFactors, sums: rSum, momentSums: uSum,
-                                out: staging)
-                    let own = pos.moments + positives.lowerBound
-                    var a = 0.0, m = 0.0
-                    for l in 0..<r {
-                        a += own[l] * staging[l]
-                        m += own[l] * staging[2 * r + l]
-                        slopes[l] = staging[r + l]
-                    }
-                    if above {
-                        value.add(a)
-                        moment.add(-m)
-                    } else {
-                        var cellMass = CompensatedSum()
-                        addMass(pos, positives, to: &cellMass)
-                        value.add(mass0 * cellMass.total)
-                        value.add(-a)
-                        moment.add(m)
-                    }
-                    for i in positives { targetPotential[i] = 0 }
-                    first = positives.upperBound
-                } else {
-                    for l in 0..<FastSoftParameters.nodes { slopes[l] = 0 }
+            // left for the near field, which adds them to its local expansion of c.
+            if atNodes(pos, positives, anchor: layout.anchor(c), reference: reference, temperature: t,
+                       hasReference: hasReference, above: above,
+                       nodeFactors: nodeFactors, sums: rSum, momentSums: uSum, out: staging,
+                       potentials: targetPotential) {
+                let r = FastSoftParameters.nodes
+                let own = pos.moments + positives.lowerBound
+                var a = 0.0, m = 0.0
+                for l in 0..<r {
+                    a += own[l] * staging[l]
+                    m += own[l] * staging[2 * r + l]
                 }
+                if above {
+                    value.add(a)
+                    moment.add(-m)
+                } else {
+                    var cellMass = CompensatedSum()
+                    addMass(pos, positives, to: &cellMass)
+                    value.add(mass0 * cellMass.total)
+                    value.add(-a)
+                    moment.add(m)
+                }
+                first = positives.upperBound
             }
             if hasReference {
                 // Eight targets side by side (see cellSums); the scalar loop below does
@@ -333,19 +324,11 @@ enum ExponentialFarField {
             guard needGradient else { continue }
             let negatives = layout.negRange(c)
             var firstNegative = negatives.lowerBound
-            if let nodeFactors, negatives.count > nodeTargetMinimum {
-                let slopes = neg.moments + negatives.lowerBound + FastSoftParameters.nodes * (above ? 2 : 1)
-                let G = separation(layout.anchor(c), reference)
-                if hasReference && G - (above ? FastSoftParameters.cellWidth : 0) >= FastSoftParameters.nearDistance {
-                    let r = FastSoftParameters.nodes
-                    nodeKernels(offset: G, above: above, nodeFactors: nodeFactors, sums: qSum, momentSums: nil,
-                                out: staging)
-                    for l in 0..<r { slopes[l] = staging[r + l] }
-                    for j in negatives { negPotential[j] = 0 }
-                    firstNegative = negatives.upperBound
-                } else {
-                    for l in 0..<FastSoftParameters.nodes { slopes[l] = 0 }
-                }
+            if atNodes(neg, negatives, anchor: layout.anchor(c), reference: reference, temperature: t,
+                       hasReference: hasReference, above: above,
+                       nodeFactors: nodeFactors, sums: qSum, momentSums: nil, out: staging,
+                       potentials: negPotential) {
+                firstNegative = negatives.upperBound
             }
             if hasReference {
                 var staged = firstNegative
@@ -435,7 +418,7 @@ enum ExponentialFarField {
     static let nodeFactorCount = 4 * FastSoftParameters.seriesTerms * FastSoftParameters.nodes + FastSoftParameters.nodes
 
     /// The node factors of both sweeps, from the near field's constants (`ChebyshevConstants`:
-    /// u_m at 0 ..< r, e^(u_m) at exponentialStart + 512, e^(-u_m) at exponentialStart + 528).
+    /// u_m at 0 ..< r, e^(u_m) and then e^(-u_m) at nodeExponentialsStart).
     /// Upward (sources below, first half): E_km = e^(k u_m), W_km = -u_m E_km; downward:
     /// E_km = e^(-k u_m), W_km = u_m E_km. Row (direction, k) of E starts at
     /// ((direction * K + k - 1) * 2) r, its W row r later. Powers by repeated
@@ -444,7 +427,7 @@ enum ExponentialFarField {
         let K = FastSoftParameters.seriesTerms, r = FastSoftParameters.nodes
         for m in 0..<r { table[4 * K * r + m] = constants[m] }
         for direction in 0..<2 {
-            let factors = constants + ChebyshevConstants.exponentialStart + (direction == 0 ? 512 : 528)
+            let factors = constants + ChebyshevConstants.nodeExponentialsStart + (direction == 0 ? 0 : r)
             for m in 0..<r {
                 let u = constants[m]
                 var power = 1.0
@@ -485,6 +468,41 @@ enum ExponentialFarField {
     /// cell (3r: the slots past its r moments hold the two sweeps' r node slopes each).
     static let nodeTargetMinimum = 3 * FastSoftParameters.nodes
 
+    /// Where the two sweeps leave the node slopes of `cls`'s points `range` in their cell
+    /// (more than `nodeTargetMinimum` of them): the upward sweep's r, then the downward's,
+    /// right after the class's r moments.
+    @inline(__always)
+    static func nodeSlopes(_ cls: SortedClass, _ range: Range<Int>) -> UnsafeMutablePointer<Double> {
+        cls.moments + range.lowerBound + FastSoftParameters.nodes
+    }
+
+    /// A target class's points `range` in its cell, when they number more than
+    /// `nodeTargetMinimum`: if there is a reference and every node lies at least C from it
+    /// (the cell's `anchor` G = separation(anchor, reference) from it, as `sweep` measures,
+    /// then the nodes as in `nodeKernels`), their far sums at the nodes into `out`, the slopes
+    /// to the sweep's `nodeSlopes` row, the points' `potentials` 0, and true (the caller
+    /// adds value and moment from `out`; its points are done). Otherwise the row is zeroed
+    /// (so that the near field may always add it) and false: the points are summed.
+    @inline(__always)
+    private static func atNodes(_ cls: SortedClass, _ range: Range<Int>, anchor: Double, reference: Double,
+                                temperature t: Double, hasReference: Bool, above: Bool, nodeFactors: UnsafeMutablePointer<Double>,
+                                sums: UnsafeMutablePointer<Double>, momentSums: UnsafeMutablePointer<Double>?,
+                                out: UnsafeMutablePointer<Double>, potentials: UnsafeMutablePointer<Double>) -> Bool {
+        let r = FastSoftParameters.nodes
+        guard range.count > nodeTargetMinimum else { return false }
+        let slopes = nodeSlopes(cls, range) + (above ? r : 0)
+        let G = above ? scaledDifference(reference, anchor, t) : scaledDifference(anchor, reference, t)
+        let nearest = above ? G - FastSoftParameters.cellWidth : G
+        guard hasReference && nearest >= FastSoftParameters.nearDistance else {
+            for l in 0..<r { slopes[l] = 0 }
+            return false
+        }
+        nodeKernels(offset: G, above: above, nodeFactors: nodeFactors, sums: sums, momentSums: momentSums, out: out)
+        for l in 0..<r { slopes[l] = out[r + l] }
+        for i in range { potentials[i] = 0 }
+        return true
+    }
+
     /// The far sums at the r nodes of a target cell (node m at anchor + u_m T, u_m from the
     /// end of `fillNodeFactors`'s table) whose anchor lies `offset` G = separation(anchor,
     /// reference) from the reference, so node m lies d_m = G + u_m (upward) or G - u_m
@@ -502,9 +520,9 @@ enum ExponentialFarField {
     /// cell, and its interpolant at the r Chebyshev points errs by at most 2 (k / 4)^16 / 16!
     /// times that (h = 1): 2.9e-18 at k = 5 (the largest), 6e-17 summed over k with the
     /// slope's factor k. The moment's terms k e^{-kd} (d S_k + U_k) have one more factor d;
-    /// their 16th derivatives are within a factor C + h + 16 of the same bound. The target cell's points then get sum_m l_m(u_t) of the node values
-    /// (ChebyshevNearField adds the node slopes to its local expansion and evaluates both at
-    /// the points together), and their value and moment are sum_m M[m] times the node sums
+    /// their 16th derivatives are within a factor C + h + 16 of the same bound. The target
+    /// cell's points then get sum_m l_m(u_t) of the node values (ChebyshevNearField adds
+    /// the node slopes to its local expansion and evaluates both at the points together), and their value and moment are sum_m M[m] times the node sums
     /// (M the cell's own moments, whose rounding the near field's argument covers). The
     /// cost: 2r series evaluations a cell instead of one a point.
     @inline(__always)
@@ -527,7 +545,7 @@ enum ExponentialFarField {
     }
 
     /// The far sums of a class with more than r points in its source cell, added to
-    /// `sums` (and to `momentSums` when `withMoment`), from its node moments M[m]
+    /// `sums` (and to `momentSums` when given), from its node moments M[m]
     /// (`ChebyshevNearField.computeMoments`: sum_s q_s f(u_s) = sum_m M[m] f(u_m) for
     /// every polynomial f of degree below r). `offset` g = separation(reference, anchor):
     /// node m (score anchor + u_m T) lies v_m = g - u_m (upward) or g + u_m (downward) from
@@ -541,8 +559,8 @@ enum ExponentialFarField {
     /// h further), so each term of a potential errs by at most 2 (k / 4)^16 / 16! e^{-3k}
     /// times the cell's mass: 1.0e-18 at k = 5 (the largest), 2e-18 summed over k with the
     /// slope's factor k; the moment's terms have one more factor d, which raises their 16th
-    /// derivative's bound by at most C + h + 16. Rounding: the moments carry ~2e-14 of the cell's mass (the
-    /// recurrence, ChebyshevNearField), and |M| sums to at most the Lebesgue constant 2.8
+    /// derivative's bound by at most C + h + 16. Rounding: the moments carry ~2e-14 of the
+    /// cell's mass (the recurrence, ChebyshevNearField), and |M| sums to at most the Lebesgue constant 2.8
     /// times it; each product above is reached through factors e^{-k (d_t + v_m)} <=
     /// e^{-3k}, so the sums add at most ~16 * 2e-14 * sum_k k e^{-3k} < 2e-14 to a
     /// potential, within the near field's own ~3e-14 and far below the bar. The cost: 2K r
@@ -550,8 +568,8 @@ enum ExponentialFarField {
     /// K (2K) terms a point.
     @inline(__always)
     private static func momentSums(_ moments: UnsafeMutablePointer<Double>, offset g: Double,
-                                   nodeFactors: UnsafeMutablePointer<Double>, above: Bool, withMoment: Bool,
-                                   sums: UnsafeMutablePointer<Double>, momentSums: UnsafeMutablePointer<Double>) {
+                                   nodeFactors: UnsafeMutablePointer<Double>, above: Bool,
+                                   sums: UnsafeMutablePointer<Double>, momentSums: UnsafeMutablePointer<Double>?) {
         let K = FastSoftParameters.seriesTerms, r = FastSoftParameters.nodes
         let m0 = load8(moments), m1 = load8(moments + 8)
         let f = exp(-g)
@@ -561,7 +579,7 @@ enum ExponentialFarField {
             let row = nodeFactors + ((above ? K : 0) + k) * 2 * r
             let a = (m0 * load8(row) + m1 * load8(row + 8)).sum()
             sums[k] += fk * a
-            if withMoment {
+            if let momentSums {
                 let w = (m0 * load8(row + r) + m1 * load8(row + r + 8)).sum()
                 momentSums[k] += fk * (g * a + w)
             }
