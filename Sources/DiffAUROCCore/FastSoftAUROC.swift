@@ -355,54 +355,19 @@ func fastSoftAUROC<I: FastSoftIndices>(
     var anchorStorage: ScratchBuffer<Double>? = nil
     defer { anchorStorage?.free() }
     if gridCount > 0 {
-        // Two halves of the samples are counted and scattered on two threads, each with
-        // its own counts (first half: A, second: B). B's offsets start after A's within
-        // every cell, so the layout is the one a single stable pass would produce.
-        // (4 gridCount Positions: at most 32 bytes a point, the work arrays' size.)
-        let counts = UnsafeMutableRawPointer(work.base!).bindMemory(to: I.Position.self, capacity: 4 * gridCount)
-        let posA = counts, negA = counts + gridCount
-        let posB = counts + 2 * gridCount, negB = counts + 3 * gridCount
-        for g in 0..<(4 * gridCount) { counts[g] = 0 }
-        // (A constant copy of minScore in `grid`: the passes below reach everything through
-        // their context, see `runConcurrently`.)
+        // A counting sort on the cells, on two levels when they are many (GridGrouping.swift).
         let grid = regularGrid ?? GridCells(origin: minScore, temperature: temperature,
                                             step: h * temperature, last: gridCount - 1)
-        let pass = GridPass<I>(samples: samples, unweighted: samples.weights == nil, grid: grid,
-                            sortedScores: scores, sortedOrigins: o, negativeBase: positiveCount,
-                            half: n / 2, n: n, posA: posA, negA: negA, posB: posB, negB: negB)
-        let parallelGrid = n >= FastSoftParameters.parallelThreshold
-        runConcurrently(inParallel: parallelGrid, with: pass,
-                        { $0.countCells(0..<$0.half, $0.posA, $0.negA) },
-                        { $0.countCells($0.half..<$0.n, $0.posB, $0.negB) })
-        var nonEmpty = 0
-        for g in 0..<gridCount where posA[g] + negA[g] + posB[g] + negB[g] > 0 { nonEmpty += 1 }
-        cellCount = nonEmpty
-        cellStorage = try ScratchBuffer<I.Position>(count: 4 * cellCount + 2)
-        let posStart = cellStorage.base!, negStart = posStart + (cellCount + 1)
-        if regularGrid != nil { anchorStorage = try ScratchBuffer<Double>(count: cellCount) }
-        let anchors = anchorStorage?.base
-        // Counts to start offsets (within each class), and the cells' starts (and grid lines).
-        var p: I.Position = 0, q: I.Position = 0, c = 0
-        for g in 0..<gridCount {
-            let cpA = posA[g], cnA = negA[g], cpB = posB[g], cnB = negB[g]
-            if cpA + cnA + cpB + cnB > 0 {
-                posStart[c] = p
-                negStart[c] = q
-                anchors?[c] = grid.line(g)
-                c += 1
-            }
-            posA[g] = p
-            negA[g] = q
-            posB[g] = p + cpA
-            negB[g] = q + cnA
-            p += cpA + cpB
-            q += cnA + cnB
-        }
-        posStart[cellCount] = p
-        negStart[cellCount] = q
-        runConcurrently(inParallel: parallelGrid, with: pass,
-                        { $0.scatter(0..<$0.half, $0.posA, $0.negA) },
-                        { $0.scatter($0.half..<$0.n, $0.posB, $0.negB) })
+        var shift = testing.gridShift ?? GridGrouping.shift(gridCount: gridCount)
+        if !GridGrouping.fits(total: total, gridCount: gridCount, shift: shift, I.self) { shift = 0 }
+        testing.gridShiftUsed?.pointee = shift
+        let grouped = try groupByGridCells(samples, grid: grid, gridCount: gridCount, regular: regularGrid != nil,
+                                           positiveCount: positiveCount, total: total, scores: scores, origins: o,
+                                           work: UnsafeMutableRawPointer(work.base!), shift: shift,
+                                           parallel: n >= FastSoftParameters.parallelThreshold, I.self)
+        cellCount = grouped.count
+        cellStorage = grouped.storage
+        anchorStorage = grouped.anchors
         UnsafeMutableRawPointer(work.base!).bindMemory(to: Double.self, capacity: 4 * total)
     } else {
         let k = keys.base!
@@ -713,113 +678,12 @@ struct FastSoftTesting {
     var route: UnsafeMutablePointer<FastSoftRoute?>? = nil
     var parallel: Bool? = nil
     var oneCell: Bool? = nil
+    /// The grid grouping's levels (GridGrouping.swift): 0 one level, k > 0 two levels with
+    /// buckets of 2^k cells (when the scratch fits); nil the size rule. The same bits either
+    /// way. `gridShiftUsed` receives the shift the grouping ran with (grid route only).
+    var gridShift: Int? = nil
+    var gridShiftUsed: UnsafeMutablePointer<Int?>? = nil
     var tableReach: UnsafeMutablePointer<Int?>? = nil
-}
-
-/// The grid of the dense route: cell g = floor((s - origin) / (h T)), capped at `last`,
-/// computed as (s - origin) * (1 / (h T)) (a multiply per point instead of a division;
-/// through `scaledDifference` only where s - origin overflows). One function for the
-/// counting and the scattering pass, so both agree on every point's cell. Rounding can
-/// put a point within ~1e-16 * span of a grid line in the neighbour cell: its cell is
-/// then wider than h by that much, which no bound notices.
-/// The two passes of the grid grouping (count, then scatter), each run on two halves of
-/// the samples at once (`runConcurrently`): everything they read is a field, so the
-/// closures handed to `runConcurrently` capture nothing. Each pass reads the fields it
-/// needs into locals first: the optimizer cannot keep values reached through a pointer
-/// in registers across the stores of the loop (it must assume the stores may alias them).
-private struct GridPass<I: FastSoftIndices> {
-    let samples: LabeledSamples
-    let unweighted: Bool
-    let grid: GridCells
-    let sortedScores: UnsafeMutablePointer<Double>
-    let sortedOrigins: UnsafeMutablePointer<I.Origin>
-    let negativeBase: Int
-    let half: Int, n: Int
-    let posA: UnsafeMutablePointer<I.Position>, negA: UnsafeMutablePointer<I.Position>
-    let posB: UnsafeMutablePointer<I.Position>, negB: UnsafeMutablePointer<I.Position>
-
-    /// Counts the samples of `range` in every cell, by class (branch-free on the labels:
-    /// pointer and offset are selected, not jumped to).
-    func countCells(_ range: Range<Int>, _ posCounts: UnsafeMutablePointer<I.Position>,
-                    _ negCounts: UnsafeMutablePointer<I.Position>) {
-        let x = samples.scores.baseAddress!, y = samples.labels.baseAddress!, grid = grid
-        let samples = samples, unweighted = unweighted
-        for i in range where unweighted || samples.weight(i) > 0 {
-            let g = grid.cell(x[i])
-            let target = y[i] == 1 ? posCounts : negCounts
-            target[g] &+= 1
-        }
-    }
-
-    /// Writes the samples of `range` to their cells' next slots (offsets advance).
-    func scatter(_ range: Range<Int>, _ posOffsets: UnsafeMutablePointer<I.Position>,
-                 _ negOffsets: UnsafeMutablePointer<I.Position>) {
-        let x = samples.scores.baseAddress!, y = samples.labels.baseAddress!, grid = grid
-        let sortedScores = sortedScores, sortedOrigins = sortedOrigins
-        let negativeBase = negativeBase, samples = samples, unweighted = unweighted
-        for i in range where unweighted || samples.weight(i) > 0 {
-            let score = x[i] + 0.0
-            let g = grid.cell(score)
-            let isPositive = y[i] == 1
-            let offsets = isPositive ? posOffsets : negOffsets
-            let at = (isPositive ? 0 : negativeBase) + Int(offsets[g])
-            offsets[g] &+= 1
-            sortedScores[at] = score
-            sortedOrigins[at] = I.Origin(truncatingIfNeeded: i)
-        }
-    }
-}
-
-private struct GridCells {
-    let origin: Double
-    let temperature: Double
-    /// A cell's width in score units: h T, or w <= h T on a regular grid.
-    let step: Double
-    let inverseStep: Double
-    let last: Int
-
-    init(origin: Double, temperature: Double, step: Double, last: Int) {
-        self.origin = origin
-        self.temperature = temperature
-        self.step = step
-        self.inverseStep = 1 / step
-        self.last = last
-    }
-
-    /// The regular grid over [min, max]: step w = M 2^e with M = floor(h T / 2^e) in
-    /// [2^11, 2^12) (so w <= h T, within 2^-11 of it) and origin = floor(min / 2^e) 2^e <=
-    /// min, when every line origin + g w (g <= last) is (K + g M) 2^e with |K + g M| < 2^52:
-    /// then each line is exact, and so is the difference of any two, k w. Nil when the
-    /// scores are too far from 0 on the scale of T for that (|min| / T beyond ~2^40), when
-    /// h T is not normal enough, or when anything overflows.
-    static func regular(min: Double, max: Double, temperature: Double) -> GridCells? {
-        let width = FastSoftParameters.cellWidth * temperature
-        guard width.isFinite, width >= 0x1p-1000 else { return nil }
-        let unit = Double(sign: .plus, exponent: width.exponent - 11, significand: 1)
-        let multiple = (width / unit).rounded(.down)
-        let base = (min / unit).rounded(.down)
-        let origin = base * unit, step = multiple * unit
-        let extent = max - origin
-        guard origin.isFinite, extent.isFinite, Swift.abs(base) < 0x1p52 else { return nil }
-        let top = extent * (1 / step)
-        guard top < 0x1p40 else { return nil }
-        let last = Int(top)
-        guard Double(last + 1) * multiple + Swift.abs(base) < 0x1p52 else { return nil }
-        return GridCells(origin: origin, temperature: temperature, step: step, last: last)
-    }
-
-    /// Grid line g, origin + g w (exact on a regular grid).
-    @inline(__always)
-    func line(_ g: Int) -> Double { origin + Double(g) * step }
-
-    @inline(__always)
-    func cell(_ x: Double) -> Int {
-        let d = x - origin
-        let scaled = d.isFinite && inverseStep.isFinite
-            ? d * inverseStep
-            : scaledDifference(x, origin, temperature) / FastSoftParameters.cellWidth
-        return Swift.min(Int(scaled), last)
-    }
 }
 
 /// Asks the kernel to back the page-aligned interior of a large buffer with transparent
