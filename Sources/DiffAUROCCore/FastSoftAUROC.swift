@@ -22,7 +22,8 @@ import Darwin
 // Method. The points are grouped into cells of width at most h = `cellWidth` in scaled
 // units, ordered along the score axis (order inside a cell does not matter). Dense data
 // (scores spanning fewer than n / `sortingDensity` cell widths) uses the grid cells g = floor((s - min)/(hT)),
-// filled by a two-pass counting sort (from three cell widths on, a regular grid when the
+// filled by a counting sort (GridGrouping.swift: on two levels when the cells are many;
+// from three cell widths on, a regular grid when the
 // scores allow: lines origin + g w with w within 2^-11 below h T, each exactly a double,
 // `GridCells.regular`, so that pairs of cells at the same offset share their near-field
 // kernels); sparse data radix-sorts both classes and cuts the
@@ -339,8 +340,9 @@ func fastSoftAUROC<I: FastSoftIndices>(
 
     // Cells. When the scores span fewer than `total` / `sortingDensity` cell widths, the cells are the
     // non-empty cells of the grid lo = min + g h T (g = floor((s - min) / (h T))) and the
-    // points are grouped by a counting sort on g: two passes instead of a full sort.
-    // Nothing downstream needs order inside a cell. Otherwise (sparse data: most cells
+    // points are grouped by a counting sort on g (GridGrouping.swift) instead of a full sort.
+    // Nothing downstream needs order inside a cell for accuracy, but sums run in that
+    // order, so it is fixed: caller index order. Otherwise (sparse data: most cells
     // hold a few points) both classes are radix-sorted, for the window or series-window path or greedy cells.
     // From three cell widths on, the grid is regular when it can be (`GridCells.regular`:
     // cell lines exactly representable, so the near field shares kernels between cell
