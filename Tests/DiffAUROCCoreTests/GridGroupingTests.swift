@@ -36,13 +36,6 @@ private func runGrouped<I: FastSoftIndices>(_ scores: [Double], _ labels: [Doubl
     return GroupingRun(result: result, gradient: gradient, route: route, shift: used)
 }
 
-/// How many elements of two equally long arrays differ in their bits (a count, not the
-/// arrays: a failed expectation on 30,000-element arrays makes the test library diff them
-/// for minutes).
-private func differingBits(_ a: [Double], _ b: [Double]) -> Int {
-    a.count != b.count ? Swift.max(a.count, b.count) : zip(a, b).filter { $0.bitPattern != $1.bitPattern }.count
-}
-
 /// Two levels at each of `shifts` give one level's bits (value, d/dT, every gradient), on
 /// the cells route, with both index widths.
 private func expectTwoLevelsMatchOne(_ scores: [Double], _ labels: [Double], _ weights: [Double]?,

@@ -99,7 +99,7 @@ func seriesWindowKeepsAccuracyAtEveryMagnitude(scale: Double) throws {
             #expect(one.route == .seriesWindow && two.route == .seriesWindow)
             #expect(one.result.value.bitPattern == two.result.value.bitPattern)
             #expect(one.result.dTemperature.bitPattern == two.result.dTemperature.bitPattern)
-            #expect(one.gradient.map(\.bitPattern) == two.gradient.map(\.bitPattern))
+            #expect(differingBits(one.gradient, two.gradient) == 0)
             // auroc_soft (no gradient) takes the same route and gives the same value bits.
             let valueOnly = try fastWithRoute(scores, labels, w, temperature: 1, gradient: false)
             #expect(valueOnly.route == .seriesWindow)
@@ -216,7 +216,7 @@ func nearPairCountMatchesADirectCount(parallel: Bool) {
             #expect(atLimit != nil && unlimited != nil)
             #expect(atLimit?.value.bitPattern == unlimited?.value.bitPattern)
             #expect(atLimit?.dTemperature.bitPattern == unlimited?.dTemperature.bitPattern)
-            #expect(atLimitGradient.map(\.bitPattern) == gradient.map(\.bitPattern))
+            #expect(differingBits(atLimitGradient, gradient) == 0)
         }
     }
     // The whole call: not the series-window path, and right; the same bits on one thread or two.
@@ -233,7 +233,7 @@ func nearPairCountMatchesADirectCount(parallel: Bool) {
         results.append((result, gradient))
     }
     #expect(results[0].0.value.bitPattern == results[1].0.value.bitPattern)
-    #expect(results[0].1.map(\.bitPattern) == results[1].1.map(\.bitPattern))
+    #expect(differingBits(results[0].1, results[1].1) == 0)
 }
 
 /// The window path's preference for `points` points (`fastSoftAUROC`).

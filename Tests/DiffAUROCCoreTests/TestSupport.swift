@@ -277,3 +277,12 @@ func softErrorOverBar(_ fast: (result: SoftAUROCResult, gradient: [Double]),
     }
     return worst
 }
+
+/// How many elements of two arrays differ in their bits (the longer length when the
+/// lengths differ). Tests compare large results through this count, not as
+/// `#expect(a.map(\.bitPattern) == b.map(\.bitPattern))`: when such an expectation fails
+/// on 30,000-element arrays, the test library diffs the arrays for minutes instead of
+/// reporting.
+func differingBits(_ a: [Double], _ b: [Double]) -> Int {
+    a.count != b.count ? Swift.max(a.count, b.count) : zip(a, b).filter { $0.bitPattern != $1.bitPattern }.count
+}
