@@ -361,7 +361,7 @@ func fastSoftAUROC<I: FastSoftIndices>(
         let grid = regularGrid ?? GridCells(origin: minScore, temperature: temperature,
                                             step: h * temperature, last: gridCount - 1)
         var shift = testing.gridShift ?? GridGrouping.shift(gridCount: gridCount)
-        if !GridGrouping.fits(total: total, gridCount: gridCount, shift: shift, I.self) { shift = 0 }
+        if shift > 0 && !GridGrouping.fits(total: total, gridCount: gridCount, shift: shift, I.self) { shift = 0 }
         testing.gridShiftUsed?.pointee = shift
         let grouped = try groupByGridCells(samples, grid: grid, gridCount: gridCount, regular: regularGrid != nil,
                                            positiveCount: positiveCount, total: total, scores: scores, origins: o,

@@ -115,11 +115,12 @@ enum GridGrouping {
     /// Whether `work` (32 bytes a point) holds two levels' scratch for `total` points and
     /// `gridCount` grid cells at `shift`: the counters below byte 8 total, then each point's
     /// score and caller index. (One level needs only the counters, 4 gridCount Positions:
-    /// at most 32 bytes a point, since gridCount <= total / `sortingDensity` + 1.)
+    /// at most 32 bytes a point, since gridCount <= total / `sortingDensity` + 1. The
+    /// scores take bytes 8 total ..< 16 total and the caller indices, 4 or 8 bytes each,
+    /// at most 16 total ..< 24 total, so only the counters can fail to fit.)
     static func fits<I: FastSoftIndices>(total: Int, gridCount: Int, shift: Int, _: I.Type) -> Bool {
         let slots = (gridCount - 1) >> shift + 1
         return (4 * slots + 2 * gridCount) * MemoryLayout<I.Position>.stride <= 8 * total
-            && MemoryLayout<I.Origin>.stride <= 16
     }
 }
 
