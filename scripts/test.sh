@@ -7,11 +7,15 @@ cd "$(dirname "$0")/.."
 failed=()
 passed=0
 
-run() {  # run NAME COMMAND...: runs a suite, records its failure
+timings=()
+
+run() {  # run NAME COMMAND...: runs a suite, records its failure and how long it took
     local name=$1; shift
+    local start=$SECONDS
     echo
     echo "==================== $name"
     if "$@"; then echo "== $name: ok"; passed=$((passed + 1)); else echo "== $name: FAILED"; failed+=("$name"); fi
+    timings+=("$(printf '%6d s  %s' $((SECONDS - start)) "$name")")
 }
 
 run "swift test (core)" swift test
@@ -28,6 +32,8 @@ run "pytest" env -u DIFFAUROC_LIBRARY .venv/bin/python -m pytest python/tests -q
 run "packaging: manylinux wheel in a fresh venv, sdist, editable install" bash scripts/test_packaging.sh
 
 echo
+echo "== time per suite (CI allows 90 minutes for setup and tests together):"
+printf '%s\n' "${timings[@]}"
 echo "== test.sh took $SECONDS s"
 [ ${#failed[@]} -eq 0 ] || echo "FAILED suites: ${failed[*]}"
 echo "suites: $passed passed, ${#failed[@]} failed"
