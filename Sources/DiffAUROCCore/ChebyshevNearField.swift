@@ -981,53 +981,58 @@ func slopeKernel(_ x: Double) -> Double {
     return e * r * r
 }
 
-/// The near field's constants for r = 16 nodes on [0, h]: the Chebyshev points
+/// The near field's constants for r nodes on [0, h]: the Chebyshev points
 /// u_m = h/2 (1 - cos a_m), a_m = (2m + 1) pi / (2r), and T_k(z_m) = (-1)^k cos(k a_m)
 /// (z_m = -cos a_m); then the node exponentials e^(u_l - u_m), e^(u_m - u_l), e^(u_l) and
-/// e^(-u_l), each within 1 ulp (all in [e^-h, e^h]). Since k a_m = k (2m + 1) pi / 32,
-/// every cosine is +-cos(j pi / 32) for some j in 0...16, reduced by the symmetries of
-/// cosine (exact): 17 calls to cos instead of 272.
+/// e^(-u_l), each within 1 ulp (all in [e^-h, e^h]). Since k a_m = k (2m + 1) pi / (2r),
+/// every cosine is +-cos(j pi / (2r)) for some j in 0...r, reduced by the symmetries of
+/// cosine (exact): r + 1 calls to cos instead of r^2 + r (17 instead of 272 at r = 16).
+/// Nothing here or in the forms that read the table assumes r = 16: r must be a multiple
+/// of 8 (the SIMD8 layout of the near field and of the far field's `momentSums`). (A
+/// build with r = 24 and h = 2 met the float64 oracle to 3e-15 on every potential; see
+/// FastSoftParameters.nodes.)
 enum ChebyshevConstants {
-    /// Layout: u_0 ... u_15; T_k(z_m) at tableStart + 16 m + k; e^(u_l - u_m) at
-    /// exponentialStart + 16 m + l; e^(u_m - u_l) at exponentialStart + 256 + 16 m + l;
-    /// e^(u_l) at exponentialStart + 512 + l; e^(-u_l) at exponentialStart + 528 + l;
-    /// T_k(z_m) again at transposedStart + 16 k + m.
-    static let count = 1072
-    static let tableStart = 16
-    static let exponentialStart = 272
-    static let transposedStart = 816
+    private static let r = FastSoftParameters.nodes
+    /// Layout: u_0 ... u_{r-1}; T_k(z_m) at tableStart + r m + k; e^(u_l - u_m) at
+    /// exponentialStart + r m + l; e^(u_m - u_l) at exponentialStart + r^2 + r m + l;
+    /// e^(u_l) at nodeExponentialsStart + l; e^(-u_l) at nodeExponentialsStart + r + l;
+    /// T_k(z_m) again at transposedStart + r k + m. (At r = 16: 1072 doubles.)
+    static let count = 4 * r * r + 3 * r
+    static let tableStart = r
+    static let exponentialStart = r + r * r
     /// e^(u_l), then e^(-u_l): the node factors of the near field's forms and of the far
     /// sweeps' node tables (ExponentialFarField.fillNodeFactors).
-    static let nodeExponentialsStart = exponentialStart + 512
+    static let nodeExponentialsStart = exponentialStart + 2 * r * r
+    static let transposedStart = nodeExponentialsStart + 2 * r
 
     /// Computes the constants into `values` (`count` doubles).
     static func fill(_ values: UnsafeMutablePointer<Double>) {
-        precondition(FastSoftParameters.nodes == 16, "the constants are laid out for r = 16")
+        precondition(r % 8 == 0, "the near field's SIMD8 layout needs r to be a multiple of 8")
         let h = FastSoftParameters.cellWidth
-        var quarter = InlineArray<17, Double>(repeating: 0)  // cos(j pi / 32), j = 0...16
-        for j in 0...16 { quarter[j] = cos(Double(j) * Double.pi / 32) }
-        // cos(j pi / 32) for any j >= 0, from the first quadrant (period 64, cos(pi - y) = -cos y).
+        var quarter = [Double](repeating: 0, count: r + 1)  // cos(j pi / (2r)), j = 0...r
+        for j in 0...r { quarter[j] = cos(Double(j) * Double.pi / Double(2 * r)) }
+        // cos(j pi / (2r)) for any j >= 0, from the first quadrant (period 4r, cos(pi - y) = -cos y).
         func cosine(_ j: Int) -> Double {
-            let t = j % 64
-            if t <= 16 { return quarter[t] }
-            if t <= 32 { return -quarter[32 - t] }
-            if t <= 48 { return -quarter[t - 32] }
-            return quarter[64 - t]
+            let t = j % (4 * r)
+            if t <= r { return quarter[t] }
+            if t <= 2 * r { return -quarter[2 * r - t] }
+            if t <= 3 * r { return -quarter[t - 2 * r] }
+            return quarter[4 * r - t]
         }
-        for m in 0..<16 {
+        for m in 0..<r {
             values[m] = 0.5 * h * (1 - cosine(2 * m + 1))
-            for k in 0..<16 { values[16 + m * 16 + k] = (k % 2 == 0 ? 1 : -1) * cosine(k * (2 * m + 1)) }
+            for k in 0..<r { values[tableStart + m * r + k] = (k % 2 == 0 ? 1 : -1) * cosine(k * (2 * m + 1)) }
         }
-        for m in 0..<16 {
-            for l in 0..<16 {
-                values[272 + m * 16 + l] = exp(values[l] - values[m])
-                values[528 + m * 16 + l] = exp(values[m] - values[l])
+        for m in 0..<r {
+            for l in 0..<r {
+                values[exponentialStart + m * r + l] = exp(values[l] - values[m])
+                values[exponentialStart + r * r + m * r + l] = exp(values[m] - values[l])
             }
-            values[784 + m] = exp(values[m])
-            values[800 + m] = exp(-values[m])
+            values[nodeExponentialsStart + m] = exp(values[m])
+            values[nodeExponentialsStart + r + m] = exp(-values[m])
         }
-        for m in 0..<16 {
-            for k in 0..<16 { values[816 + k * 16 + m] = values[16 + m * 16 + k] }
+        for m in 0..<r {
+            for k in 0..<r { values[transposedStart + k * r + m] = values[tableStart + m * r + k] }
         }
     }
 }

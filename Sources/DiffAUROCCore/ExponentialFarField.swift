@@ -571,16 +571,22 @@ enum ExponentialFarField {
                                    nodeFactors: UnsafeMutablePointer<Double>, above: Bool,
                                    sums: UnsafeMutablePointer<Double>, momentSums: UnsafeMutablePointer<Double>?) {
         let K = FastSoftParameters.seriesTerms, r = FastSoftParameters.nodes
-        let m0 = load8(moments), m1 = load8(moments + 8)
+        // sum_m M[m] row[m], eight m at a time in SIMD8 lanes (r is a multiple of 8).
+        // (Before, this read exactly 16 moments: with any other r the far field was wrong.)
+        @inline(__always) func dot(_ row: UnsafeMutablePointer<Double>) -> Double {
+            var lanes = load8(moments) * load8(row)
+            for half in stride(from: 8, to: r, by: 8) { lanes += load8(moments + half) * load8(row + half) }
+            return lanes.sum()
+        }
         let f = exp(-g)
         var fk = 1.0
         for k in 0..<K {
             fk *= f
             let row = nodeFactors + ((above ? K : 0) + k) * 2 * r
-            let a = (m0 * load8(row) + m1 * load8(row + 8)).sum()
+            let a = dot(row)
             sums[k] += fk * a
             if let momentSums {
-                let w = (m0 * load8(row + r) + m1 * load8(row + r + 8)).sum()
+                let w = dot(row + r)
                 momentSums[k] += fk * (g * a + w)
             }
         }
