@@ -1007,9 +1007,11 @@ enum ChebyshevConstants {
 
     /// Computes the constants into `values` (`count` doubles).
     static func fill(_ values: UnsafeMutablePointer<Double>) {
-        precondition(r % 8 == 0, "the near field's SIMD8 layout needs r to be a multiple of 8")
+        precondition(r % 8 == 0 && r <= 64, "the near field's SIMD8 layout needs r to be a multiple of 8 (at most 64 here)")
         let h = FastSoftParameters.cellWidth
-        var quarter = [Double](repeating: 0, count: r + 1)  // cos(j pi / (2r)), j = 0...r
+        // cos(j pi / (2r)), j = 0...r, on the stack: this also runs when the process-wide
+        // table's malloc failed (`constants`), where a heap array could not be had either.
+        var quarter = InlineArray<65, Double>(repeating: 0)
         for j in 0...r { quarter[j] = cos(Double(j) * Double.pi / Double(2 * r)) }
         // cos(j pi / (2r)) for any j >= 0, from the first quadrant (period 4r, cos(pi - y) = -cos y).
         func cosine(_ j: Int) -> Double {
