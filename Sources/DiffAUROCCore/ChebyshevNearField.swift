@@ -272,6 +272,17 @@ struct ChebyshevNearField<I: FastSoftIndices> {
         return z
     }
 
+    /// `chebyshevVariable` of eight scores, each against its own cell's lo (the few-cells
+    /// path), with the same operations lane by lane.
+    @inline(__always)
+    func chebyshevVariables8(_ scores: SIMD8<Double>, lo: SIMD8<Double>) -> SIMD8<Double> {
+        let d = scores - lo
+        if allFinite8(d) && zScale.isFinite { return d * zScale - 1 }
+        var z = SIMD8<Double>(repeating: 0)
+        for l in 0..<8 { z[l] = chebyshevVariable(scores[l], lo: lo[l]) }
+        return z
+    }
+
     /// sum_k T_k(z) c_k, by the three-term recurrence T_{k+1} = 2z T_k - T_{k-1}
     /// (|T_k| <= 1 on [-1, 1]; the computed T_k err by at most ~k^2 ulps).
     @inline(__always)
@@ -628,6 +639,7 @@ struct ChebyshevNearField<I: FastSoftIndices> {
                            table: UnsafeMutablePointer<Double>,
                            scratch: UnsafeMutablePointer<Double>) -> UnsafeMutablePointer<Double> {
         let r = FastSoftParameters.nodes
+        if let gathered = layout.gatheredMoments { return gathered + (2 * d + (negatives ? 1 : 0)) * r }
         if range.count > r { return cls.moments + range.lowerBound }
         let key = 2 * d + (negatives ? 1 : 0)
         let index = key & (ChebyshevScratch.momentRingSlots - 1)
@@ -699,9 +711,10 @@ struct ChebyshevNearField<I: FastSoftIndices> {
     /// evaluates it at its own points, and the cell-wide value and moment sum goes to the
     /// share that holds the cell's first positive.
     ///
-    /// With `coefficientsOut` (the one-cell path, OneCellSoftAUROC.swift), the points are
-    /// not touched: the Chebyshev coefficients of a large class's sigmoid' sum are written
-    /// there instead (positives at 0 ..< r, negatives at r ..< 2r; last cell's win).
+    /// With `coefficientsOut` (the one-cell and few-cells paths, OneCellSoftAUROC.swift and
+    /// FewCellsSoftAUROC.swift), the points are not touched: the Chebyshev coefficients of
+    /// a large class's sigmoid' sum in cell c are written there instead (positives at
+    /// 2 r c ..< 2 r c + r, negatives at 2 r c + r ..< 2 r (c + 1)).
     func evaluate(cells range: Range<Int>, positives: Range<Int>, negatives: Range<Int>,
                   scratch: UnsafeMutablePointer<Double>,
                   coefficientsOut: UnsafeMutablePointer<Double>? = nil) -> (value: Double, moment: Double) {
@@ -933,7 +946,7 @@ struct ChebyshevNearField<I: FastSoftIndices> {
                     value.add(sv); moment.add(sm)
                 }
                 if let out = coefficientsOut {
-                    nodeValuesToCoefficients(localSlope, out, table: table)
+                    nodeValuesToCoefficients(localSlope, out + 2 * r * c, table: table)
                 } else {
                     nodeValuesToCoefficients(localSlope, coefficients, table: table)
                     addChebyshevSums(pos, pc, lo: loC, cached: pcAll.count > r, coefficients, into: pos.potentialBelow)
@@ -941,7 +954,7 @@ struct ChebyshevNearField<I: FastSoftIndices> {
             }
             if largeN && needGradient && !nc.isEmpty {
                 if let out = coefficientsOut {
-                    nodeValuesToCoefficients(localNeg, out + r, table: table)
+                    nodeValuesToCoefficients(localNeg, out + 2 * r * c + r, table: table)
                 } else {
                     nodeValuesToCoefficients(localNeg, coefficients, table: table)
                     addChebyshevSums(neg, nc, lo: loC, cached: ncAll.count > r, coefficients, into: neg.potentialBelow)

@@ -229,7 +229,14 @@ struct FastSoftLayout<I: FastSoftIndices> {
     /// moments and a local expansion (ChebyshevNearField). r, or
     /// `FastSoftParameters.regularLargeCount` on a regular grid, where M2L costs
     /// multiply-adds instead of kernels.
-    var largeCount: Int { cellStep > 0 ? FastSoftParameters.regularLargeCount : FastSoftParameters.nodes }
+    var largeCount: Int {
+        gatheredMoments != nil ? 0 : cellStep > 0 ? FastSoftParameters.regularLargeCount : FastSoftParameters.nodes
+    }
+    /// The few-cells path's node moments (FewCellsSoftAUROC.swift), cell d's class at
+    /// (2 d + (negatives ? 1 : 0)) r; nil on the other routes. When set, every non-empty
+    /// class of a cell is large (largeCount 0) and its moments are read from here, not
+    /// from the class's points (which that path never groups).
+    var gatheredMoments: UnsafeMutablePointer<Double>? = nil
 
     @inline(__always) func posRange(_ c: Int) -> Range<Int> { Int(cells.posStart[c])..<Int(cells.posStart[c + 1]) }
     @inline(__always) func negRange(_ c: Int) -> Range<Int> { Int(cells.negStart[c])..<Int(cells.negStart[c + 1]) }
@@ -315,15 +322,28 @@ func fastSoftAUROC<I: FastSoftIndices>(
     // (The grid route's test below with its span < 1: a single grid cell.)
     let h = FastSoftParameters.cellWidth
     let span = scaledDifference(maxScore, minScore, temperature) / h
+    let input = OneCellInput(positiveCount: positiveCount, negativeCount: negativeCount,
+                             positiveMax: positiveMax, negativeMax: negativeMax,
+                             positiveTotal: positiveTotal.total, negativeTotal: negativeTotal.total,
+                             minScore: minScore, maxScore: maxScore)
     if span < 1 && positiveCount > FastSoftParameters.nodes && negativeCount > FastSoftParameters.nodes
         && testing.oneCell != false {
         testing.route?.pointee = .oneCell
-        let input = OneCellInput(positiveCount: positiveCount, negativeCount: negativeCount,
-                                 positiveMax: positiveMax, negativeMax: negativeMax,
-                                 positiveTotal: positiveTotal.total, negativeTotal: negativeTotal.total,
-                                 minScore: minScore, maxScore: maxScore)
         return try oneCellSoftAUROC(samples, temperature: temperature, gradient: gradient, indices: I.self,
                                     input: input)
+    }
+
+    // Scores spanning 1 to 128 cell widths, with enough points for all pairs of the regular
+    // grid's cells: the few-cells path (FewCellsSoftAUROC.swift), every cell pair near,
+    // nothing grouped.
+    if span >= 1 && testing.fewCells != false,
+       let grid = GridCells.regular(min: minScore, max: maxScore, temperature: temperature),
+       FewCells.takes(gridCount: grid.last + 1,
+                      total: testing.fewCells == true ? Int.max : positiveCount + negativeCount) {
+        testing.route?.pointee = .fewCells
+        return try fewCellsSoftAUROC(samples, temperature: temperature, gradient: gradient, indices: I.self,
+                                     input: input, grid: grid,
+                                     parallel: testing.parallel ?? (n >= FastSoftParameters.parallelThreshold))
     }
 
     // Two allocations hold everything per point: scores grouped by cell (first as sort
@@ -674,7 +694,7 @@ func seriesWindowPairLimit(points: Int) -> Int {
 
 /// Which route `fastSoftAUROC` took (reported for tests through `FastSoftTesting`).
 enum FastSoftRoute {
-    case cells, window, seriesWindow, oneCell
+    case cells, window, seriesWindow, oneCell, fewCells
 }
 
 /// Test hooks of `fastSoftAUROC`: `route` receives the route taken (optional, so that a
@@ -682,12 +702,16 @@ enum FastSoftRoute {
 /// replaces the size rule for using a second thread on the window and series-window paths
 /// (their halves are computed the same way either way, so the bits must not change);
 /// `oneCell == false` sends one-cell inputs down the grid route, whose bits the one-cell
-/// path must reproduce; `tableReach` receives, on the cells route, the near field's
+/// path must reproduce; `fewCells == false` sends few-cells inputs down the grid route
+/// (the same value to rounding, not the same bits), `true` takes the few-cells path for
+/// any count of points (its cell-count rule alone); `parallel` also decides the few-cells
+/// path's threads; `tableReach` receives, on the cells route, the near field's
 /// `tableReach` (0 unless the cells are a regular grid, `GridCells.regular`).
 struct FastSoftTesting {
     var route: UnsafeMutablePointer<FastSoftRoute?>? = nil
     var parallel: Bool? = nil
     var oneCell: Bool? = nil
+    var fewCells: Bool? = nil
     /// The grid grouping's levels (GridGrouping.swift): 0 one level, k > 0 two levels with
     /// buckets of 2^k cells (when the scratch fits); nil the size rule. The same bits either
     /// way. `gridShiftUsed` receives the shift the grouping ran with (grid route only).

@@ -32,8 +32,9 @@
 // (Checked: the bit-identity harness against the grid route's library, both CPU builds;
 // FastSoftAUROCTests.swift against the float64 pair sum.)
 
-/// The one-cell path's inputs: the classes' counts, largest weights and compensated
-/// weight totals as `fastSoftAUROC` computed them, and the smallest score (the cell's lo).
+/// The one-cell and few-cells paths' inputs: the classes' counts, largest weights and
+/// compensated weight totals as `fastSoftAUROC` computed them, and the extreme scores of
+/// positive weight (the one cell's lo and hi).
 struct OneCellInput {
     var positiveCount: Int, negativeCount: Int
     var positiveMax: Double, negativeMax: Double
@@ -101,7 +102,14 @@ func oneCellSoftAUROC<I: FastSoftIndices>(
         runConcurrently(inParallel: parallel, with: pass,
                         { $0.gradient(0..<$0.half) }, { $0.gradient($0.half..<$0.n) })
     }
-    // Assembly as in `fastSoftAUROC` (the far parts are 0 here, as there).
+    return assembledSoftResult(part, temperature: temperature)
+}
+
+/// The result from the eight partial sums (value and moment of the two far sweeps and of
+/// the two near-field shares) as `fastSoftAUROC` assembles them: in a fixed order with
+/// compensation, the value clamped to [0, 1]. (The one-cell and few-cells paths leave the
+/// far parts 0, as the grid route does without a far field.)
+func assembledSoftResult(_ part: UnsafeMutablePointer<Double>, temperature: Double) -> SoftAUROCResult {
     var value = CompensatedSum(), moment = CompensatedSum()
     for k in 0..<4 {
         value.add(part[2 * k])

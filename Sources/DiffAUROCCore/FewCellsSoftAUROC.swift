@@ -1,0 +1,386 @@
+// The few-cells path of the fast soft AUROC: scores spanning one to `FewCells.maximumCells`
+// = 128 widths T (2 to 128 cells of the regular grid: T from about 1/128 of the scores'
+// range to all of it, e.g. T / sd from about 0.1 to 10 for 10^6 N(0, 1) scores, the
+// training regime), with enough points for the cells' pairs (`FewCells.pointsPerCellPair`).
+// (Narrower spans take the one-cell path.)
+//
+// There the grid route groups every point by cell (a counting sort: at n = 10^6, T /
+// spread 1, about ten cells, half of the CPU time) and then sums every pair of cells in
+// the near field (`allNearBudget`). This path is the one-cell path (OneCellSoftAUROC.swift)
+// on K cells: nothing is grouped, the caller's arrays are read directly.
+//   1. moments: one pass over the samples, two halves on two threads. Each point goes, in
+//      index order, into the 64-point buffer of its cell and class (its slot, 2 cell +
+//      class, also written to a byte a sample for step 3); a full buffer is added to the
+//      half's compensated Chebyshev sums of that slot (`ChebyshevNearField.addMomentBlock`).
+//      The two halves' sums are then added, and become each slot's node moments.
+//   2. every cell's local expansions by `ChebyshevNearField.evaluate`, all pairs of cells
+//      near, every non-empty class of a cell large (`FastSoftLayout.gatheredMoments`), the
+//      M2L kernels from the regular grid's table (one per cell offset): the Chebyshev
+//      coefficients of each cell and class are written out instead of evaluated.
+//   3. the gradient in index order, two halves on two threads: each sample evaluates the
+//      coefficients of its slot at its own position.
+//
+// Accuracy. The near field's argument (ChebyshevNearField.swift) bounds the interpolation
+// error of each kernel over a source or a target cell independently of how many points
+// the cell holds and of the cells' distance, so making every class large and every cell
+// pair near changes which exact-to-rounding form sums a pair, not the bound; the moments
+// are the same compensated sums, in other blocks. (So the bits can differ from the grid
+// route's, by rounding: it groups the points, sums a class of at most 2 points in a cell
+// directly and far cell pairs by the exponential series.) A point's cell is
+// `GridCells.cell`'s, and its local variable `chebyshevVariable` against the same grid
+// line. Checked against the float64 pair sum in FastSoftAUROCTests.swift (route
+// `.fewCells`), weighted and unweighted.
+//
+// Same bits for the same inputs on any number of threads: the halves are cut by n alone
+// and run the same way on one thread; their sums are added in a fixed order; a sample's
+// gradient depends on its own slot's coefficients only; the value comes from one
+// `evaluate` over all cells.
+
+/// The few-cells path's limits.
+enum FewCells {
+    /// At most this many grid cells: a sample's slot (2 cell + class) fits a byte, and the
+    /// gather buffers (1 KiB a slot) stay in L2. Measured (C driver, value and gradient,
+    /// N(0, 1) + label scores, min of 3 alternating processes, grid route -> this path):
+    /// n = 10^6 at T / sd 1 24.3 -> 10.5 ms, 0.3 26.3 -> 12.9 ms, 0.17 (~62 cells) 26.3
+    /// -> 12.0 ms, 0.1 (~105 cells) 25.6 -> 14.1 ms; n = 10^7 at T / sd 1 262 -> 115 ms,
+    /// 0.1 280 -> 128 ms; n = 10^5 at 1 1.70 -> 0.91 ms; n = 10^4 at 1 0.240 -> 0.177 ms
+    /// (numpy.sort: 13.8 ms at 10^6, 167 ms at 10^7). Spans of 1 to 2 widths too (2 or 3
+    /// regular cells; the grid route made 2 cells of lo = min there): n = 10^7 at T / sd 10
+    /// 212 -> 85 ms.
+    static let maximumCells = 128
+    /// At least this many points per pair of cells: every pair costs about 4 r^2 = 1024
+    /// multiply-adds of M2L (one thread), here as in the grid route's all-near form.
+    static let pointsPerCellPair = 64
+
+    /// Whether the path takes a regular grid of `gridCount` cells for `total` points.
+    static func takes(gridCount: Int, total: Int) -> Bool {
+        gridCount >= 2 && gridCount <= maximumCells && gridCount * gridCount <= total / pointsPerCellPair
+    }
+}
+
+/// The soft AUROC on a few regular grid cells (see the top of the file); the caller has
+/// checked `FewCells.takes` for `grid` (a `GridCells.regular` grid over the scores of
+/// positive weight) and that both classes have points of positive weight. `parallel`: the
+/// halves on two threads (the same bits either way).
+func fewCellsSoftAUROC<I: FastSoftIndices>(
+    _ samples: LabeledSamples, temperature: Double,
+    gradient: UnsafeMutableBufferPointer<Double>?, indices: I.Type, input: OneCellInput, grid: GridCells,
+    parallel: Bool
+) throws(CoreError) -> SoftAUROCResult {
+    let r = FastSoftParameters.nodes
+    let n = samples.count
+    let cellCount = grid.last + 1
+    // The cell table: posStart, negStart (cellCount + 1 each), nearLo, nearHi (cellCount
+    // each) as Positions; then lo, hi and the anchors (the grid lines), cellCount doubles each.
+    let positionCount = 4 * cellCount + 2
+    let positionDoubles = (positionCount * MemoryLayout<I.Position>.stride + 7) / 8
+    let tableStorage = try ScratchBuffer<Double>(count: positionDoubles + 3 * cellCount)
+    defer { tableStorage.free() }
+    let positions = UnsafeMutableRawPointer(tableStorage.base!).bindMemory(to: I.Position.self,
+                                                                          capacity: positionCount)
+    let bounds = tableStorage.base! + positionDoubles
+    let posStart = positions, negStart = positions + (cellCount + 1)
+    let nearLo = positions + 2 * (cellCount + 1), nearHi = nearLo + cellCount
+    let anchors = bounds + 2 * cellCount
+    for c in 0..<cellCount {
+        nearLo[c] = 0
+        nearHi[c] = I.Position(truncatingIfNeeded: cellCount - 1)
+        anchors[c] = grid.line(c)
+        bounds[c] = anchors[c]                          // lo, hi: read by no phase here
+        bounds[cellCount + c] = c + 1 < cellCount ? grid.line(c + 1) : input.maxScore
+    }
+    let cells = CellTable<I>(count: cellCount, posStart: posStart, negStart: negStart, nearLo: nearLo,
+                             nearHi: nearHi, lo: bounds, hi: bounds + cellCount, anchors: anchors)
+
+    // One allocation for the rest: two near-field scratches (one a half; the first serves
+    // `evaluate` too), the slots' moments and coefficients (r a slot each, 2 slots a cell),
+    // each half's running sums (mu and its corrections, 2r a slot) and gather buffers (64
+    // scores and 64 masses a slot), the partial sums.
+    func sourceClass(_ count: Int, _ m: UnsafeMutablePointer<Double>) -> SortedClass {
+        SortedClass(count: count, scores: m, mass: m, origin: UnsafeMutableRawPointer(m), potentialBelow: m,
+                    potentialAbove: m, moments: m, chebyshev: nil, chebyshevStride: 0)
+    }
+    let probe = FastSoftLayout(temperature: temperature, pos: sourceClass(0, bounds), neg: sourceClass(0, bounds),
+                               cells: cells, needGradient: gradient != nil, hasFarField: false,
+                               cellStep: grid.step)
+    let scratchCount = ChebyshevNearField(layout: probe).scratchCount
+    let slotCount = 2 * cellCount
+    let momentsOffset = 2 * scratchCount
+    let coefficientsOffset = momentsOffset + r * slotCount
+    let sumsOffset = coefficientsOffset + r * slotCount
+    let gatherOffset = sumsOffset + 2 * (2 * r * slotCount)
+    let partsOffset = gatherOffset + 2 * (128 * slotCount)
+    let storage = try ScratchBuffer<Double>(count: partsOffset + 8)
+    defer { storage.free() }
+    // Each half's fill level and points so far of every slot.
+    let levels = try ScratchBuffer<Int>(count: 2 * 2 * slotCount)
+    defer { levels.free() }
+    // Each sample's slot, for the gradient.
+    let slots = gradient != nil ? try ScratchBuffer<UInt8>(count: n) : nil
+    defer { slots?.free() }
+    let base = storage.base!
+    let moments = base + momentsOffset, coefficients = base + coefficientsOffset
+    let part = base + partsOffset
+    for k in 0..<8 { part[k] = 0 }
+    // (Coefficients of a class absent from a cell are never evaluated for a point of
+    // positive weight; zeros keep every lane finite.)
+    for k in 0..<(r * slotCount) { coefficients[k] = 0 }
+
+    let pass = FewCellsPass<I>(samples: samples, grid: grid, temperature: temperature, input: input,
+                               cellCount: cellCount, anchors: anchors, base: base, scratchCount: scratchCount,
+                               coefficients: coefficients, sums: base + sumsOffset, gather: base + gatherOffset,
+                               levels: levels.base!, slots: slots?.base, gradient: gradient?.baseAddress,
+                               half: n / 2, n: n, near: ChebyshevNearField(layout: probe))
+    runConcurrently(inParallel: parallel, with: pass,
+                    { $0.gather(0..<$0.half, part: 0) }, { $0.gather($0.half..<$0.n, part: 1) })
+    // The halves' sums added, slot by slot, then the node moments; the cells' class ranges
+    // from the counts (only their sizes are read: emptiness).
+    let totals = pass.finishMoments(into: moments)
+    posStart[0] = 0; negStart[0] = 0
+    for c in 0..<cellCount {
+        posStart[c + 1] = posStart[c] &+ I.Position(truncatingIfNeeded: totals[2 * c])
+        negStart[c + 1] = negStart[c] &+ I.Position(truncatingIfNeeded: totals[2 * c + 1])
+    }
+    var layout = FastSoftLayout(temperature: temperature, pos: sourceClass(input.positiveCount, moments),
+                                neg: sourceClass(input.negativeCount, moments), cells: cells,
+                                needGradient: gradient != nil, hasFarField: false, cellStep: grid.step)
+    layout.gatheredMoments = moments
+    let near = ChebyshevNearField(layout: layout)
+    let local = near.evaluate(cells: 0..<cellCount, positives: 0..<input.positiveCount,
+                              negatives: 0..<input.negativeCount, scratch: base, coefficientsOut: coefficients)
+    part[4] = local.value; part[5] = local.moment
+    if gradient != nil {
+        runConcurrently(inParallel: parallel, with: pass,
+                        { $0.gradient(0..<$0.half) }, { $0.gradient($0.half..<$0.n) })
+    }
+    return assembledSoftResult(part, temperature: temperature)
+}
+
+/// The passes over the samples; everything they read is a field (the closures handed to
+/// `runConcurrently` capture nothing).
+private struct FewCellsPass<I: FastSoftIndices> {
+    let samples: LabeledSamples
+    let grid: GridCells
+    let temperature: Double
+    let input: OneCellInput
+    let cellCount: Int
+    /// The cells' grid lines (`GridCells.line`), the near field's anchors.
+    let anchors: UnsafeMutablePointer<Double>
+    let base: UnsafeMutablePointer<Double>
+    let scratchCount: Int
+    let coefficients: UnsafeMutablePointer<Double>
+    let sums: UnsafeMutablePointer<Double>
+    let gather: UnsafeMutablePointer<Double>
+    let levels: UnsafeMutablePointer<Int>
+    let slots: UnsafeMutablePointer<UInt8>?
+    let gradient: UnsafeMutablePointer<Double>?
+    let half: Int, n: Int
+    /// Only its constants and `addMomentBlock` / `finishMoments` / `chebyshevVariable` are
+    /// used: functions of T and the nodes, not of the layout's classes.
+    let near: ChebyshevNearField<I>
+
+    /// One half's gather (`part` 0 or 1): each sample of `range` in index order into its
+    /// slot's buffer, full buffers added to the half's running sums of the slot, the rest
+    /// at the end; each slot's point count; each sample's slot at `slots`. Branch-free on
+    /// the labels and weights: every sample is written to its slot's next place, which
+    /// only a sample of positive weight keeps.
+    func gather(_ range: Range<Int>, part: Int) {
+        let r = FastSoftParameters.nodes
+        let slotCount = 2 * cellCount
+        let scratch = base + part * scratchCount
+        let ownSums = sums + part * (2 * r * slotCount)
+        let buffers = gather + part * (128 * slotCount)
+        let fill = levels + part * (2 * slotCount), total = fill + slotCount
+        for k in 0..<(2 * r * slotCount) { ownSums[k] = 0 }
+        for k in 0..<slotCount { fill[k] = 0; total[k] = 0 }
+        let x = samples.scores.baseAddress!, y = samples.labels.baseAddress!
+        let slots = slots
+        // The cell of a score s in [origin, max]: `GridCells.cell`'s finite branch, which
+        // a regular grid always takes there ((s - origin) / w < 2^40 by its construction).
+        let origin = grid.origin, inverseStep = grid.inverseStep, last = grid.last
+        @inline(__always) func add(_ slot: Int, _ count: Int, weighted: Bool) {
+            addBlock(slot, part: part, count: count, weighted: weighted, sums: ownSums, scratch: scratch)
+        }
+        if let weights = samples.weights?.baseAddress {
+            for i in range {
+                let w = weights[i]
+                let keep = w > 0
+                let s = keep ? x[i] + 0.0 : origin
+                let slot = 2 &* Swift.min(Int((s - origin) * inverseStep), last) &+ (y[i] == 1 ? 0 : 1)
+                slots?[i] = UInt8(truncatingIfNeeded: slot)
+                let f = fill[slot]
+                let place = buffers + (slot &<< 7 &+ f)
+                place[0] = s
+                place[64] = w
+                let next = f &+ (keep ? 1 : 0)
+                fill[slot] = next
+                if next == 64 {
+                    add(slot, 64, weighted: true)
+                    fill[slot] = 0
+                    total[slot] &+= 64
+                }
+            }
+        } else {
+            let unitP = 1.0 / Double(input.positiveCount), unitN = 1.0 / Double(input.negativeCount)
+            for k in 0..<slotCount { for j in 0..<64 { buffers[128 * k + 64 + j] = k & 1 == 0 ? unitP : unitN } }
+            for i in range {
+                let s = x[i] + 0.0
+                let slot = 2 &* Swift.min(Int((s - origin) * inverseStep), last) &+ (y[i] == 1 ? 0 : 1)
+                slots?[i] = UInt8(truncatingIfNeeded: slot)
+                let f = fill[slot]
+                buffers[slot &<< 7 &+ f] = s
+                let next = f &+ 1
+                fill[slot] = next
+                if next == 64 {
+                    add(slot, 64, weighted: false)
+                    fill[slot] = 0
+                    total[slot] &+= 64
+                }
+            }
+        }
+        for k in 0..<slotCount where fill[k] > 0 {
+            add(k, fill[k], weighted: samples.weights != nil)
+            total[k] &+= fill[k]
+            fill[k] = 0
+        }
+    }
+
+    /// Adds the `count` gathered points of a slot as one block to the half's running sums
+    /// of it (mu at sums + 2r slot, corrections after them), through the scratch's places for
+    /// them; with `weighted`, the weights first become masses as `fillMasses` makes them.
+    /// (Out of line: the gathering loop keeps its few values in registers.)
+    @inline(never)
+    private func addBlock(_ slot: Int, part: Int, count: Int, weighted: Bool,
+                          sums: UnsafeMutablePointer<Double>, scratch: UnsafeMutablePointer<Double>) {
+        let r = FastSoftParameters.nodes
+        let scores = gather + part * (256 * cellCount) + 128 * slot, masses = scores + 64
+        let positive = slot & 1 == 0
+        if weighted {
+            let maxWeight = positive ? input.positiveMax : input.negativeMax
+            let total = positive ? input.positiveTotal : input.negativeTotal
+            for j in 0..<count { masses[j] = (masses[j] / maxWeight) / total }
+        }
+        let own = sums + 2 * r * slot
+        for k in 0..<r { scratch[2 * r + k] = own[k]; scratch[4 * r + k] = own[r + k] }
+        near.addMomentBlock(scores, masses, count: count, lo: anchors[slot >> 1], cached: nil, stride: 0,
+                            scratch: scratch)
+        for k in 0..<r { own[k] = scratch[2 * r + k]; own[r + k] = scratch[4 * r + k] }
+    }
+
+    /// The node moments of every slot with points (slot k's at moments + r k): the second
+    /// half's sums and corrections added to the first's with compensation, then
+    /// `finishMoments`. Returns the slots' point counts (the first half's count array, now
+    /// both halves').
+    func finishMoments(into moments: UnsafeMutablePointer<Double>) -> UnsafeMutablePointer<Int> {
+        let r = FastSoftParameters.nodes
+        let slotCount = 2 * cellCount
+        let scratch = base
+        let table = near.constants(scratch) + ChebyshevConstants.tableStart
+        let first = levels + slotCount, second = levels + 2 * slotCount + slotCount
+        let mu = scratch + 2 * r, compensation = scratch + 4 * r
+        for k in 0..<slotCount {
+            first[k] &+= second[k]
+            guard first[k] > 0 else { continue }
+            let a = sums + 2 * r * k, b = sums + 2 * r * slotCount + 2 * r * k
+            for j in 0..<r {
+                mu[j] = a[j]; compensation[j] = a[r + j]
+                neumaierAdd(&mu[j], &compensation[j], b[j])
+                neumaierAdd(&mu[j], &compensation[j], b[r + j])
+            }
+            near.finishMoments(moments + r * k, table: table, scratch: scratch)
+        }
+        return first
+    }
+
+    /// The gradient of the samples of `range`: sum_k c_k T_k(z) with the coefficients of the
+    /// sample's slot (eight samples side by side, each lane its own coefficients),
+    /// then (mass * (0 + potential)) / T as the grid route's gradient scatter; 0 for a sample
+    /// of weight 0.
+    func gradient(_ range: Range<Int>) {
+        let r = FastSoftParameters.nodes
+        let near = near, temperature = temperature, anchors = anchors, coefficients = coefficients
+        let g = gradient!, slots = slots!
+        let x = samples.scores.baseAddress!, y = samples.labels.baseAddress!
+        let weights = samples.weights?.baseAddress
+        let unitP = 1.0 / Double(input.positiveCount), unitN = 1.0 / Double(input.negativeCount)
+        let maxP = input.positiveMax, maxN = input.negativeMax
+        let totalP = input.positiveTotal, totalN = input.negativeTotal
+        let origin = grid.origin
+        var i = range.lowerBound
+        while i + 8 <= range.upperBound {
+            // Eight samples: their slots (from the gather), their cells' grid lines and
+            // their slots' rows of coefficients (a weight-0 sample's score may lie off the
+            // grid: it counts at the origin, and its lane is 0 below). (Written out lane by
+            // lane in registers: lanes set through a SIMD vector's subscript went through
+            // the stack, a store-forwarding stall per sample.)
+            var s = load8(UnsafeMutablePointer(mutating: x + i))
+            if let weights { s.replace(with: origin, where: .!(load8(UnsafeMutablePointer(mutating: weights + i)) .> 0)) }
+            let k0 = Int(slots[i]), k1 = Int(slots[i + 1]), k2 = Int(slots[i + 2]), k3 = Int(slots[i + 3])
+            let k4 = Int(slots[i + 4]), k5 = Int(slots[i + 5]), k6 = Int(slots[i + 6]), k7 = Int(slots[i + 7])
+            let lo = SIMD8<Double>(anchors[k0 >> 1], anchors[k1 >> 1], anchors[k2 >> 1], anchors[k3 >> 1],
+                                   anchors[k4 >> 1], anchors[k5 >> 1], anchors[k6 >> 1], anchors[k7 >> 1])
+            let z = near.chebyshevVariables8(s, lo: lo)
+            let isPositive = load8(UnsafeMutablePointer(mutating: y + i)) .== 1
+            let p0 = coefficients + r * k0, p1 = coefficients + r * k1, p2 = coefficients + r * k2
+            let p3 = coefficients + r * k3, p4 = coefficients + r * k4, p5 = coefficients + r * k5
+            let p6 = coefficients + r * k6, p7 = coefficients + r * k7
+            @inline(__always) func c(_ k: Int) -> SIMD8<Double> {
+                SIMD8<Double>(p0[k], p1[k], p2[k], p3[k], p4[k], p5[k], p6[k], p7[k])
+            }
+            var previous = SIMD8<Double>(repeating: 1), current = z
+            var total = c(0) + z * c(1)
+            let twoZ = z + z
+            for k in 2..<r {
+                let next = twoZ * current - previous
+                total += next * c(k)
+                previous = current
+                current = next
+            }
+            let potential = SIMD8<Double>(repeating: 0) + total
+            if let weights {
+                let w = load8(UnsafeMutablePointer(mutating: weights + i))
+                let maxWeight = SIMD8<Double>(repeating: maxN).replacing(with: maxP, where: isPositive)
+                let total = SIMD8<Double>(repeating: totalN).replacing(with: totalP, where: isPositive)
+                var mass = (w / maxWeight) / total
+                mass.replace(with: -mass, where: .!isPositive)
+                var out = mass * potential / temperature
+                out.replace(with: 0, where: .!(w .> 0))
+                store8(out, g + i)
+            } else {
+                let mass = SIMD8<Double>(repeating: -unitN).replacing(with: unitP, where: isPositive)
+                store8(mass * potential / temperature, g + i)
+            }
+            i += 8
+        }
+        while i < range.upperBound {
+            let positive = y[i] == 1
+            if let weights, !(weights[i] > 0) {
+                g[i] = 0
+                i += 1
+                continue
+            }
+            let slot = Int(slots[i])
+            let cf = coefficients + r * slot
+            let z = near.chebyshevVariable(x[i], lo: anchors[slot >> 1])
+            var previous = 1.0, current = z
+            var total = cf[0] + z * cf[1]
+            let twoZ = 2 * z
+            for k in 2..<r {
+                let next = twoZ * current - previous
+                total += next * cf[k]
+                previous = current
+                current = next
+            }
+            let potential = 0.0 + total
+            if let weights {
+                let w = weights[i]
+                let mass = positive ? (w / maxP) / totalP : (w / maxN) / totalN
+                g[i] = (positive ? mass : -mass) * potential / temperature
+            } else {
+                g[i] = (positive ? unitP : -unitN) * potential / temperature
+            }
+            i += 1
+        }
+    }
+}
+
