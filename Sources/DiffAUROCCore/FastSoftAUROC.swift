@@ -49,6 +49,10 @@ import Darwin
 // when both classes are large there (more than r points), the one-cell path
 // (OneCellSoftAUROC.swift) does that cell's computation on the caller's arrays without
 // grouping the points, with the same bits.
+// Training temperatures. Scores spanning 1 to 128 cell widths, with at least 64 points
+// per pair of the regular grid's cells: the few-cells path (FewCellsSoftAUROC.swift)
+// gathers each class's moments per cell from the caller's arrays, sums every pair of
+// cells in the near field and evaluates each sample's own cell, without grouping.
 // Small temperatures. Pairs more than G = `countingDistance` = 40 apart (scaled) are
 // counted: sigmoid 1 or 0, no slope or moment, within e^-G and G e^-G (bounds in
 // WindowSoftAUROC.swift and ExponentialFarField.swift, "Counting"). On the sorting route,

@@ -160,6 +160,11 @@ static report run_case(int which) {
         n = N_SOFT;
         grads = 1;
         break;
+    case 28: /* few-cells path: scores in [0, 100) span 10 cell widths at T = 10 */
+        r.status = auroc_soft_grad(s, y, w, N_SOFT, 10.0, &v, g, &dT);
+        n = N_SOFT;
+        grads = 1;
+        break;
     case 10: r.status = auroc_exact_f32(s32, y32, w32, N_SMALL, &v); break;
     case 25: r.status = auroc_exact(bs, by, NULL, N_BIG, &v); break;
     case 26: r.status = auroc_exact_f32(bs32, by32, bw32, N_BIG, &v); break;
@@ -300,6 +305,7 @@ static const char *case_names[] = {
     "auroc_exact n = 600,000 (4.8 MB of words: the 2 MiB-aligned huge-page scratch)",
     "auroc_exact_f32 n = 600,000 weighted (4.8 MB of words: the 2 MiB-aligned scratch)",
     "auroc_soft_grad n = 24,000 weighted, T = 200 (one-cell path, two threads)",
+    "auroc_soft_grad n = 24,000 weighted, T = 10 (few-cells path, two threads)",
 };
 static void call_case(int which, void *out) { *(report *)out = run_case(which); }
 
