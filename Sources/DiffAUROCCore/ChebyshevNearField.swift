@@ -143,7 +143,8 @@ struct ChebyshevNearField<I: FastSoftIndices> {
         self.zScale = 2 / (FastSoftParameters.cellWidth * layout.temperature)
         if layout.cellStep > 0 && layout.cells.count > 0 {
             let span = (layout.anchor(layout.cells.count - 1) - layout.anchor(0)) / layout.cellStep
-            self.tableReach = Int(Swift.min(span, Double(layout.hasFarField ? Self.nearReach : Self.allNearReach)))
+            let allNear = !layout.hasFarField && layout.gatheredFarField == nil
+            self.tableReach = Int(Swift.min(span, Double(allNear ? Self.allNearReach : Self.nearReach)))
         } else {
             self.tableReach = 0
         }
@@ -923,6 +924,12 @@ struct ChebyshevNearField<I: FastSoftIndices> {
                         }
                     }
                 }
+            }
+            // The few-cells path's far node values (FewCellsFarField.swift), in the order
+            // of the four local expansions (localValue, localSlope, localMoment, localNeg).
+            if let far = layout.gatheredFarField, largeP || largeN {
+                let values = far + FewCellsFarField.perCell * c
+                for m in 0..<(4 * r) { localValue[m] += values[m] }
             }
             // The far field's node slopes of a class with many points in c (written by
             // both sweeps past its moments: ExponentialFarField, "Large cells at their

@@ -49,10 +49,11 @@ import Darwin
 // when both classes are large there (more than r points), the one-cell path
 // (OneCellSoftAUROC.swift) does that cell's computation on the caller's arrays without
 // grouping the points, with the same bits.
-// Training temperatures. Scores spanning 1 to 128 cell widths, with at least 64 points
-// per pair of the regular grid's cells: the few-cells path (FewCellsSoftAUROC.swift)
-// gathers each class's moments per cell from the caller's arrays, sums every pair of
-// cells in the near field and evaluates each sample's own cell, without grouping.
+// Training temperatures. Scores spanning 1 to 128 cell widths, with at least 32 points
+// a cell of the regular grid: the few-cells path (FewCellsSoftAUROC.swift) gathers each
+// class's moments per cell from the caller's arrays, sums the cells within 3 of each
+// other in the near field and the farther ones by sweeps over the cells from their
+// moments (FewCellsFarField.swift), and evaluates each sample's own cell, without grouping.
 // Small temperatures. Pairs more than G = `countingDistance` = 40 apart (scaled) are
 // counted: sigmoid 1 or 0, no slope or moment, within e^-G and G e^-G (bounds in
 // WindowSoftAUROC.swift and ExponentialFarField.swift, "Counting"). On the sorting route,
@@ -241,6 +242,11 @@ struct FastSoftLayout<I: FastSoftIndices> {
     /// class of a cell is large (largeCount 0) and its moments are read from here, not
     /// from the class's points (which that path never groups).
     var gatheredMoments: UnsafeMutablePointer<Double>? = nil
+    /// The few-cells path's far node values (FewCellsFarField.swift), cell c's
+    /// `FewCellsFarField.perCell` at perCell c; nil elsewhere. When set, `evaluate` adds
+    /// them to each cell's local expansions, and the near field sums only the cells
+    /// within `FewCellsFarField.reach` offsets (the cell table's near runs).
+    var gatheredFarField: UnsafeMutablePointer<Double>? = nil
 
     @inline(__always) func posRange(_ c: Int) -> Range<Int> { Int(cells.posStart[c])..<Int(cells.posStart[c + 1]) }
     @inline(__always) func negRange(_ c: Int) -> Range<Int> { Int(cells.negStart[c])..<Int(cells.negStart[c + 1]) }

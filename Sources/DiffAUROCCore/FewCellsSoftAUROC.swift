@@ -1,29 +1,35 @@
 // The few-cells path of the fast soft AUROC: scores spanning one to `FewCells.maximumCells`
 // = 128 widths T (2 to 128 cells of the regular grid: T from about 1/128 of the scores'
 // range to all of it, e.g. T / sd from about 0.1 to 10 for 10^6 N(0, 1) scores, the
-// training regime), with enough points for the cells' pairs (`FewCells.pointsPerCellPair`).
-// (Narrower spans take the one-cell path.)
+// training regime), with enough points a cell (`FewCells.pointsPerCell`). (Narrower
+// spans take the one-cell path.)
 //
 // There the grid route groups every point by cell (a counting sort: at n = 10^6, T /
 // spread 1, about ten cells, half of the CPU time) and then sums every pair of cells in
-// the near field (`allNearBudget`). This path is the one-cell path (OneCellSoftAUROC.swift)
-// on K cells: nothing is grouped, the caller's arrays are read directly.
+// the near field (`allNearBudget`) or the far ones by sweeps over the points. This path is
+// the one-cell path (OneCellSoftAUROC.swift) on K cells: nothing is grouped, the caller's
+// arrays are read directly.
 //   1. moments: one pass over the samples, two halves on two threads. Each point goes, in
 //      index order, into the 64-point buffer of its cell and class (its slot, 2 cell +
 //      class, also written to a byte a sample for step 3); a full buffer is added to the
 //      half's compensated Chebyshev sums of that slot (`ChebyshevNearField.addMomentBlock`).
 //      The two halves' sums are then added, and become each slot's node moments.
-//   2. every cell's local expansions by `ChebyshevNearField.evaluate`, all pairs of cells
-//      near, every non-empty class of a cell large (`FastSoftLayout.gatheredMoments`), the
-//      M2L kernels from the regular grid's table (one per cell offset): the Chebyshev
+//   2. the far cell pairs (more than `FewCellsFarField.reach` = 3 cells apart) summed at
+//      every cell's nodes from the node moments, by two sweeps over the cells
+//      (FewCellsFarField.swift: O(K), where M2L for every pair was O(K^2));
+//   3. every cell's local expansions by `ChebyshevNearField.evaluate`, the cells within
+//      the reach near, every non-empty class of a cell large (`FastSoftLayout.gatheredMoments`),
+//      the M2L kernels from the regular grid's table (one per cell offset), the far node
+//      values of step 2 added (`FastSoftLayout.gatheredFarField`): the Chebyshev
 //      coefficients of each cell and class are written out instead of evaluated.
-//   3. the gradient in index order, two halves on two threads: each sample evaluates the
+//   4. the gradient in index order, two halves on two threads: each sample evaluates the
 //      coefficients of its slot at its own position.
 //
 // Accuracy. The near field's argument (ChebyshevNearField.swift) bounds the interpolation
 // error of each kernel over a source or a target cell independently of how many points
-// the cell holds and of the cells' distance, so making every class large and every cell
-// pair near changes which exact-to-rounding form sums a pair, not the bound; the moments
+// the cell holds and of the cells' distance, so making every class large and summing
+// every cell pair from the moments changes which exact-to-rounding form sums a pair, not
+// the bound (the far pairs' series add < 1e-20: FewCellsFarField.swift); the moments
 // are the same compensated sums, in other blocks. (So the bits can differ from the grid
 // route's, by rounding: it groups the points, sums a class of at most 2 points in a cell
 // directly and far cell pairs by the exponential series.) A point's cell is
@@ -48,13 +54,18 @@ enum FewCells {
     /// regular cells; the grid route made 2 cells of lo = min there): n = 10^7 at T / sd 10
     /// 212 -> 85 ms.
     static let maximumCells = 128
-    /// At least this many points per pair of cells: every pair costs about 4 r^2 = 1024
-    /// multiply-adds of M2L (one thread), here as in the grid route's all-near form.
-    static let pointsPerCellPair = 64
+    /// At least this many points a cell: each cell costs about 7 M2L pairs (4 r^2 = 1024
+    /// multiply-adds each) and its far sums (FewCellsFarField.swift). Measured against the
+    /// route such inputs took before (C driver, value and gradient, N(0, 1) + label
+    /// scores, min of 3 alternating processes): this path was faster from about 5 points
+    /// a cell (n = 400 at T / sd 0.08, ~6 a cell, 0.080 -> 0.064 ms; n = 2,000 at 0.1, ~14
+    /// a cell, 0.231 -> 0.095 ms) and slower below 4 (n = 400 at 0.05, ~3.5 a cell, 0.042
+    /// -> 0.090 ms; n = 250 at 0.08 0.027 -> 0.049 ms): 8 keeps a margin.
+    static let pointsPerCell = 8
 
     /// Whether the path takes a regular grid of `gridCount` cells for `total` points.
     static func takes(gridCount: Int, total: Int) -> Bool {
-        gridCount >= 2 && gridCount <= maximumCells && gridCount * gridCount <= total / pointsPerCellPair
+        gridCount >= 2 && gridCount <= maximumCells && gridCount <= total / pointsPerCell
     }
 }
 
@@ -82,9 +93,12 @@ func fewCellsSoftAUROC<I: FastSoftIndices>(
     let posStart = positions, negStart = positions + (cellCount + 1)
     let nearLo = positions + 2 * (cellCount + 1), nearHi = nearLo + cellCount
     let anchors = bounds + 2 * cellCount
+    // Near: the cells within `FewCellsFarField.reach` offsets (M2L); the others are far.
+    let reach = FewCellsFarField.reach
+    let hasFar = FewCellsFarField.needed(cellCount: cellCount)
     for c in 0..<cellCount {
-        nearLo[c] = 0
-        nearHi[c] = I.Position(truncatingIfNeeded: cellCount - 1)
+        nearLo[c] = I.Position(truncatingIfNeeded: Swift.max(0, c - reach))
+        nearHi[c] = I.Position(truncatingIfNeeded: Swift.min(cellCount - 1, c + reach))
         anchors[c] = grid.line(c)
         bounds[c] = anchors[c]                          // lo, hi: read by no phase here
         bounds[cellCount + c] = c + 1 < cellCount ? grid.line(c + 1) : input.maxScore
@@ -100,9 +114,11 @@ func fewCellsSoftAUROC<I: FastSoftIndices>(
         SortedClass(count: count, scores: m, mass: m, origin: UnsafeMutableRawPointer(m), potentialBelow: m,
                     potentialAbove: m, moments: m, chebyshev: nil, chebyshevStride: 0)
     }
-    let probe = FastSoftLayout(temperature: temperature, pos: sourceClass(0, bounds), neg: sourceClass(0, bounds),
+    var probe = FastSoftLayout(temperature: temperature, pos: sourceClass(0, bounds), neg: sourceClass(0, bounds),
                                cells: cells, needGradient: gradient != nil, hasFarField: false,
                                cellStep: grid.step)
+    // (Only whether it is set is read here: the M2L table's reach.)
+    probe.gatheredFarField = hasFar ? bounds : nil
     let scratchCount = ChebyshevNearField(layout: probe).scratchCount
     let slotCount = 2 * cellCount
     let momentsOffset = 2 * scratchCount
@@ -110,7 +126,9 @@ func fewCellsSoftAUROC<I: FastSoftIndices>(
     let sumsOffset = coefficientsOffset + r * slotCount
     let gatherOffset = sumsOffset + 2 * (2 * r * slotCount)
     let partsOffset = gatherOffset + 2 * (128 * slotCount)
-    let storage = try ScratchBuffer<Double>(count: partsOffset + 8)
+    let farOffset = partsOffset + 8
+    let farScratchOffset = farOffset + (hasFar ? FewCellsFarField.perCell * cellCount : 0)
+    let storage = try ScratchBuffer<Double>(count: farScratchOffset + (hasFar ? FewCellsFarField.scratchCount : 0))
     defer { storage.free() }
     // Each half's fill level and points so far of every slot.
     let levels = try ScratchBuffer<Int>(count: 2 * 2 * slotCount)
@@ -145,6 +163,17 @@ func fewCellsSoftAUROC<I: FastSoftIndices>(
                                 neg: sourceClass(input.negativeCount, moments), cells: cells,
                                 needGradient: gradient != nil, hasFarField: false, cellStep: grid.step)
     layout.gatheredMoments = moments
+    if hasFar {
+        // The far cell pairs' sums at the nodes (FewCellsFarField.swift); grid lines are
+        // exact, so one step and reach + 1 steps are the same scaled distance everywhere.
+        let far = base + farOffset
+        FewCellsFarField.nodeValues(cellCount: cellCount, moments: moments, counts: totals,
+                                    nodes: pass.near.constants(base),
+                                    delta: scaledDifference(grid.line(1), grid.line(0), temperature),
+                                    entry: scaledDifference(grid.line(reach + 1), grid.line(0), temperature),
+                                    negatives: gradient != nil, scratch: base + farScratchOffset, out: far)
+        layout.gatheredFarField = far
+    }
     let near = ChebyshevNearField(layout: layout)
     let local = near.evaluate(cells: 0..<cellCount, positives: 0..<input.positiveCount,
                               negatives: 0..<input.negativeCount, scratch: base, coefficientsOut: coefficients)

@@ -264,8 +264,9 @@ func oneCellMatchesTheGridRouteAndThePairSum(relativeTemperature: Double) throws
 @Test func heavyRoutesSplitFromFiveThousandPoints() throws {
     // Between `heavyParallelThreshold` and `parallelThreshold` points the heavy routes run
     // on two threads (the light ones on one): the window path with several window pairs a
-    // point, the series-window path, and the cells with a far field. Each against the
-    // pair sum, and the bits the same from call to call (the second thread's timing).
+    // point, the series-window path, and the cells with a far field (few-cells barred:
+    // these would take it). Each against the pair sum, and the bits the same from call to
+    // call (the second thread's timing).
     let n = 7_001
     #expect(n >= FastSoftParameters.heavyParallelThreshold && n < FastSoftParameters.parallelThreshold)
     var rng = SplitMix(state: 141)
@@ -277,11 +278,14 @@ func oneCellMatchesTheGridRouteAndThePairSum(relativeTemperature: Double) throws
     for (ratio, route) in [(3e-4, FastSoftRoute.window), (1e-3, .seriesWindow), (0.1, .cells)] {
         let t = ratio * spread
         for w in [nil, weights] {
-            let first = try fastWithRoute(scores, labels, w, temperature: t)
+            let first = try fastWithRoute(scores, labels, w, temperature: t, fewCells: false)
             #expect(first.route == route, "T / spread \(ratio)")
-            try expectFastMatchesPairwise(scores, labels, w, temperature: t)
+            let worst = softErrorOverBar((first.result, first.gradient),
+                                         try soft(scores, labels, w, temperature: t, method: .pairwise),
+                                         labels: labels, weights: w, temperature: t, sourceLocation: #_sourceLocation)
+            #expect(worst <= 1, "worst error / bar = \(worst) at T / spread \(ratio)")
             for _ in 0..<2 {
-                let again = try fastWithRoute(scores, labels, w, temperature: t)
+                let again = try fastWithRoute(scores, labels, w, temperature: t, fewCells: false)
                 #expect(again.result.value.bitPattern == first.result.value.bitPattern)
                 #expect(again.result.dTemperature.bitPattern == first.result.dTemperature.bitPattern)
                 #expect(differingBits(again.gradient, first.gradient) == 0)
@@ -297,8 +301,9 @@ func oneCellMatchesTheGridRouteAndThePairSum(relativeTemperature: Double) throws
 // compute each pair's kernels. Both must match the pair sum; the cell sizes here run from
 // one point to about 60, through every form of the near field.
 
-/// The fast path on the cells route, with the near field's table reach it reports.
-private func cellsWithReach(_ scores: [Double], _ labels: [Double], temperature: Double)
+/// The fast path with the few-cells path barred (the cells route here), with the near
+/// field's table reach it reports.
+private func cellsWithReach(_ scores: [Double], _ labels: [Double], _ weights: [Double]? = nil, temperature: Double)
     throws -> (result: SoftAUROCResult, gradient: [Double], route: FastSoftRoute?, reach: Int?)
 {
     var route: FastSoftRoute? = nil
@@ -307,9 +312,9 @@ private func cellsWithReach(_ scores: [Double], _ labels: [Double], temperature:
     let result = try gradient.withUnsafeMutableBufferPointer { g in
         try withUnsafeMutablePointer(to: &route) { r in
             try withUnsafeMutablePointer(to: &reach) { tableReach in
-                try withSamples(scores, labels, nil) {
+                try withSamples(scores, labels, weights) {
                     try fastSoftAUROC($0, temperature: temperature, gradient: g, indices: NarrowSoftIndices.self,
-                                      testing: FastSoftTesting(route: r, tableReach: tableReach))
+                                      testing: FastSoftTesting(route: r, fewCells: false, tableReach: tableReach))
                 }
             }
         }
@@ -354,13 +359,16 @@ func denseCellsWithAFarFieldMatchThePairSum(offset: Double, weighted: Bool) thro
     }
     let weights = weighted ? (0..<n).map { _ in Double.random(in: 0.5...2, using: &rng) } : nil
     for temperature in [0.05, 0.1] {
-        if !weighted {
-            let fast = try cellsWithReach(scores, labels, temperature: temperature)
-            #expect(fast.route == .cells && fast.reach == ChebyshevNearField<NarrowSoftIndices>.nearReach,
-                    "\(String(describing: fast.route)) \(String(describing: fast.reach)) at T = \(temperature)")
-        }
-        let worst = try expectFastMatchesPairwise(scores, labels, weights, temperature: temperature)
+        // (Few-cells barred: these inputs would take it, as checked next.)
+        let fast = try cellsWithReach(scores, labels, weights, temperature: temperature)
+        #expect(fast.route == .cells && fast.reach == ChebyshevNearField<NarrowSoftIndices>.nearReach,
+                "\(String(describing: fast.route)) \(String(describing: fast.reach)) at T = \(temperature)")
+        let direct = try soft(scores, labels, weights, temperature: temperature, method: .pairwise)
+        let worst = softErrorOverBar((fast.result, fast.gradient), direct, labels: labels, weights: weights,
+                                     temperature: temperature, sourceLocation: #_sourceLocation)
         #expect(worst <= 0.05, "worst error / bar = \(worst) at T = \(temperature), offset \(offset)")
+        let few = try expectFastMatchesPairwise(scores, labels, weights, temperature: temperature)
+        #expect(few <= 0.05, "few cells: worst error / bar = \(few) at T = \(temperature), offset \(offset)")
     }
 }
 

@@ -1,8 +1,9 @@
 import Testing
 @testable import DiffAUROCCore
 
-// The few-cells path (FewCellsSoftAUROC.swift): scores spanning 2 to 32 regular grid cells,
-// summed without grouping the points. Against the float64 direct pair sum (.pairwise) at
+// The few-cells path (FewCellsSoftAUROC.swift): scores spanning 2 to 128 regular grid
+// cells, summed without grouping the points, cells more than 3 apart through its far field
+// (FewCellsFarField.swift). Against the float64 direct pair sum (.pairwise) at
 // 1e-12 of each quantity's natural scale; and its own bits across threads, index widths
 // and value-only calls. The path is forced (`FastSoftTesting.fewCells`) where the inputs
 // are too small for its size rule, so that the pair sum stays cheap.
@@ -103,16 +104,16 @@ func fewCellsMatchThePairSum(cells: Double) throws {
     try expectFewCellsMatches(outside, labels, weights, temperature: 0.7)
 }
 
-// The size rule: the path is taken by itself where the cells' pairs are few against the
-// points (at least 64 points a cell pair), and never beyond 128 cells; the grid route
-// (barred from the path) gives the same values to rounding.
+// The size rule: the path is taken by itself from 2 to 128 cells with at least 8 points a
+// cell, never beyond 128 cells; the grid route (barred from the path) gives the same values
+// to rounding, with cells near and far (the far ones from 5 cells on: FewCellsFarField).
 @Test func fewCellsSizeRule() throws {
     var rng = SplitMix(state: 73)
     let n = 40_000
     let labels = labelsWithBothClasses(n, &rng, positiveRate: 0.3)
     let scores = normalPlusLabelScores(labels, &rng)
     let range = scores.max()! - scores.min()!
-    for (cells, route) in [(10.5, FastSoftRoute.fewCells), (22.5, .fewCells), (40.5, .cells)] {
+    for (cells, route) in [(10.5, FastSoftRoute.fewCells), (40.5, .fewCells), (127.5, .fewCells), (130.5, .cells)] {
         let auto = try fewCells(scores, labels, nil, temperature: range / cells, fewCells: nil,
                                 indices: NarrowSoftIndices.self)
         #expect(auto.route == route, "\(String(describing: auto.route)) at \(cells) cells")
@@ -124,13 +125,17 @@ func fewCellsMatchThePairSum(cells: Double) throws {
         let scale = grid.gradient.map(abs).max()!
         #expect(zip(auto.gradient, grid.gradient).allSatisfy { abs($0 - $1) <= 1e-13 * scale })
     }
-    // 22.5 cells (a grid of 23) need 23^2 * 64 = 33,856 points or more: 30,000 stay on
-    // the grid route. Beyond 128 cells even a forced call stays there.
-    let few = Array(scores[0..<30_000]), fewLabels = Array(labels[0..<30_000])
-    let small = try fewCells(few, fewLabels, nil, temperature: (few.max()! - few.min()!) / 22.5, fewCells: nil,
+    // 40.5 cells (a grid of 41) need 41 * 8 = 328 points or more: 320 stay on the grid
+    // route, 340 take the path. Beyond 128 cells even a forced call stays on the grid.
+    let few = Array(scores[0..<320]), fewLabels = Array(labels[0..<320])
+    let small = try fewCells(few, fewLabels, nil, temperature: (few.max()! - few.min()!) / 40.5, fewCells: nil,
                              indices: NarrowSoftIndices.self)
     #expect(small.route == .cells)
-    let wide = try fewCells(few, fewLabels, nil, temperature: (few.max()! - few.min()!) / 130.5, fewCells: true,
+    let enough = Array(scores[0..<340]), enoughLabels = Array(labels[0..<340])
+    let taken = try fewCells(enough, enoughLabels, nil, temperature: (enough.max()! - enough.min()!) / 40.5,
+                             fewCells: nil, indices: NarrowSoftIndices.self)
+    #expect(taken.route == .fewCells)
+    let wide = try fewCells(scores, labels, nil, temperature: range / 130.5, fewCells: true,
                             indices: NarrowSoftIndices.self)
     #expect(wide.route == .cells)
 }

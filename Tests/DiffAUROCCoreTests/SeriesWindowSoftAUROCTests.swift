@@ -113,8 +113,11 @@ func seriesWindowKeepsAccuracyAtEveryMagnitude(scale: Double) throws {
     var rng = SplitMix(state: 106)
     let n = 3000
     let labels = labelsWithBothClasses(n, &rng, positiveRate: 0.3)
-    let dense = try fastWithRoute(uniformScores(n, density: 40, &rng), labels, nil, temperature: 1)
+    // (75 widths of 40 points: the few-cells path's when it may, else the grid route's.)
+    let denseScores = uniformScores(n, density: 40, &rng)
+    let dense = try fastWithRoute(denseScores, labels, nil, temperature: 1, fewCells: false)
     #expect(dense.route == .cells)
+    #expect(try fastWithRoute(denseScores, labels, nil, temperature: 1).route == .fewCells)
     let sparse = try fastWithRoute(uniformScores(n, density: 0.01, &rng), labels, nil, temperature: 1)
     #expect(sparse.route == .window)
 }

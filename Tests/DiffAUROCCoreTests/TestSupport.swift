@@ -231,7 +231,8 @@ func clusteredScores(_ rng: inout SplitMix, repeats: Int) -> [Double] {
 /// down the grid route (`FastSoftTesting`). The route starts as nil: a check for any route
 /// fails unless the call reported that route.
 func fastWithRoute(_ scores: [Double], _ labels: [Double], _ weights: [Double]?, temperature: Double,
-                   parallel: Bool? = nil, oneCell: Bool? = nil, gradient wantGradient: Bool = true)
+                   parallel: Bool? = nil, oneCell: Bool? = nil, fewCells: Bool? = nil,
+                   gradient wantGradient: Bool = true)
     throws -> (result: SoftAUROCResult, gradient: [Double], route: FastSoftRoute?)
 {
     var gradient = [Double](repeating: .nan, count: scores.count)
@@ -241,7 +242,8 @@ func fastWithRoute(_ scores: [Double], _ labels: [Double], _ weights: [Double]?,
             try withSamples(scores, labels, weights) {
                 try fastSoftAUROC($0, temperature: temperature, gradient: wantGradient ? g : nil,
                                   indices: NarrowSoftIndices.self,
-                                  testing: FastSoftTesting(route: r, parallel: parallel, oneCell: oneCell))
+                                  testing: FastSoftTesting(route: r, parallel: parallel, oneCell: oneCell,
+                                                           fewCells: fewCells))
             }
         }
     }
