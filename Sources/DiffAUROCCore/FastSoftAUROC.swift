@@ -49,8 +49,8 @@ import Darwin
 // when both classes are large there (more than r points), the one-cell path
 // (OneCellSoftAUROC.swift) does that cell's computation on the caller's arrays without
 // grouping the points, with the same bits.
-// Training temperatures. Scores spanning 1 to 128 cell widths, with at least 32 points
-// a cell of the regular grid: the few-cells path (FewCellsSoftAUROC.swift) gathers each
+// Training temperatures. Scores spanning 1 to 32,768 cell widths, with at least 8 points
+// a cell of the regular grid (64 beyond 1,024 cells): the few-cells path (FewCellsSoftAUROC.swift) gathers each
 // class's moments per cell from the caller's arrays, sums the cells within 3 of each
 // other in the near field and the farther ones by sweeps over the cells from their
 // moments (FewCellsFarField.swift), and evaluates each sample's own cell, without grouping.
@@ -343,9 +343,8 @@ func fastSoftAUROC<I: FastSoftIndices>(
                                     input: input)
     }
 
-    // Scores spanning 1 to 128 cell widths, with enough points for all pairs of the regular
-    // grid's cells: the few-cells path (FewCellsSoftAUROC.swift), every cell pair near,
-    // nothing grouped.
+    // Scores spanning 1 to 32,768 cell widths, with enough points a cell of the regular
+    // grid (`FewCells.takes`): the few-cells path (FewCellsSoftAUROC.swift), nothing grouped.
     if span >= 1 && testing.fewCells != false,
        let grid = GridCells.regular(min: minScore, max: maxScore, temperature: temperature),
        FewCells.takes(gridCount: grid.last + 1,

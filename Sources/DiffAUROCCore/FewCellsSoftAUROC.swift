@@ -1,8 +1,9 @@
 // The few-cells path of the fast soft AUROC: scores spanning one to `FewCells.maximumCells`
-// = 128 widths T (2 to 128 cells of the regular grid: T from about 1/128 of the scores'
-// range to all of it, e.g. T / sd from about 0.1 to 10 for 10^6 N(0, 1) scores, the
-// training regime), with enough points a cell (`FewCells.pointsPerCell`). (Narrower
-// spans take the one-cell path.)
+// = 32,768 widths T (2 to 32,768 cells of the regular grid), with enough points a cell
+// (`FewCells.takes`: 8 up to 1,024 cells, 64 beyond): T from the scores' range down to
+// about 1/1,000 of it when the points are many (T / sd from about 10 down to 0.01 at
+// n = 10^5, 0.001 at 10^6), the training regime and below. (Narrower spans take the
+// one-cell path.)
 //
 // There the grid route groups every point by cell (a counting sort: at n = 10^6, T /
 // spread 1, about ten cells, half of the CPU time) and then sums every pair of cells in
@@ -10,8 +11,9 @@
 // the one-cell path (OneCellSoftAUROC.swift) on K cells: nothing is grouped, the caller's
 // arrays are read directly.
 //   1. moments: one pass over the samples, two halves on two threads. Each point goes, in
-//      index order, into the 64-point buffer of its cell and class (its slot, 2 cell +
-//      class, also written to a byte a sample for step 3); a full buffer is added to the
+//      index order, into the 64-point (beyond 128 cells 16-point) buffer of its cell and
+//      class (its slot, 2 cell + class, also written to 16 bits a sample for step 4); a
+//      full buffer is added to the
 //      half's compensated Chebyshev sums of that slot (`ChebyshevNearField.addMomentBlock`).
 //      The two halves' sums are then added, and become each slot's node moments.
 //   2. the far cell pairs (more than `FewCellsFarField.reach` = 3 cells apart) summed at
@@ -21,7 +23,8 @@
 //      the reach near, every non-empty class of a cell large (`FastSoftLayout.gatheredMoments`),
 //      the M2L kernels from the regular grid's table (one per cell offset), the far node
 //      values of step 2 added (`FastSoftLayout.gatheredFarField`): the Chebyshev
-//      coefficients of each cell and class are written out instead of evaluated.
+//      coefficients of each cell and class are written out instead of evaluated. Two
+//      halves of the cells, on two threads.
 //   4. the gradient in index order, two halves on two threads: each sample evaluates the
 //      coefficients of its slot at its own position.
 //
@@ -44,8 +47,8 @@
 
 /// The few-cells path's limits.
 enum FewCells {
-    /// At most this many grid cells: a sample's slot (2 cell + class) fits a byte, and the
-    /// gather buffers (1 KiB a slot) stay in L2. Measured (C driver, value and gradient,
+    /// At most this many grid cells: a sample's slot (2 cell + class) fits 16 bits. Measured
+    /// with at most 128 cells (C driver, value and gradient,
     /// N(0, 1) + label scores, min of 3 alternating processes, grid route -> this path):
     /// n = 10^6 at T / sd 1 24.3 -> 10.5 ms, 0.3 26.3 -> 12.9 ms, 0.17 (~62 cells) 26.3
     /// -> 12.0 ms, 0.1 (~105 cells) 25.6 -> 14.1 ms; n = 10^7 at T / sd 1 262 -> 115 ms,
@@ -53,19 +56,32 @@ enum FewCells {
     /// (numpy.sort: 13.8 ms at 10^6, 167 ms at 10^7). Spans of 1 to 2 widths too (2 or 3
     /// regular cells; the grid route made 2 cells of lo = min there): n = 10^7 at T / sd 10
     /// 212 -> 85 ms.
-    static let maximumCells = 128
+    static let maximumCells = 1 << 15
     /// At least this many points a cell: each cell costs about 7 M2L pairs (4 r^2 = 1024
     /// multiply-adds each) and its far sums (FewCellsFarField.swift). Measured against the
     /// route such inputs took before (C driver, value and gradient, N(0, 1) + label
-    /// scores, min of 3 alternating processes): this path was faster from about 5 points
+    /// scores, min of 3 alternating processes; AMD Zen 4): this path was faster from about 5 points
     /// a cell (n = 400 at T / sd 0.08, ~6 a cell, 0.080 -> 0.064 ms; n = 2,000 at 0.1, ~14
     /// a cell, 0.231 -> 0.095 ms) and slower below 4 (n = 400 at 0.05, ~3.5 a cell, 0.042
-    /// -> 0.090 ms; n = 250 at 0.08 0.027 -> 0.049 ms): 8 keeps a margin.
+    /// -> 0.090 ms; n = 250 at 0.08 0.027 -> 0.049 ms): 8 keeps a margin. Beyond
+    /// `manyCells` cells the slots' buffers and sums leave the caches and a cell costs
+    /// more: there `pointsPerManyCell`. Measured (as above; T / sd, cells, points a cell):
+    /// n = 10^4 at 0.01 (~750, 13) 0.864 -> 0.743 ms; 10^5 at 0.01 (~850, 118) 2.19 ->
+    /// 1.73 ms; at 0.005 (~1,700, 60) 2.82 -> 2.94 ms; at 0.003 (~2,700, 37) 3.33 -> 4.47
+    /// ms; at 0.001 (~8,000, 12) 7.8 -> 10.3 ms; 10^6 at 0.003 (~3,000, 330) 24.4 -> 14.9
+    /// ms; at 0.001 (~9,000, 110) 29.3 -> 27.6 ms; 10^7 at 0.001 252 -> 139 ms.
     static let pointsPerCell = 8
+    static let manyCells = 1024
+    static let pointsPerManyCell = 64
+
+    /// Points a slot's gather buffer holds: 64 (a 1 KiB buffer) up to 128 cells, where the
+    /// buffers stay in L2; 16 beyond, where they could not.
+    static func blockPoints(cellCount: Int) -> Int { cellCount <= 128 ? 64 : 16 }
 
     /// Whether the path takes a regular grid of `gridCount` cells for `total` points.
     static func takes(gridCount: Int, total: Int) -> Bool {
-        gridCount >= 2 && gridCount <= maximumCells && gridCount <= total / pointsPerCell
+        gridCount >= 2 && gridCount <= maximumCells
+            && gridCount <= total / (gridCount <= manyCells ? pointsPerCell : pointsPerManyCell)
     }
 }
 
@@ -125,7 +141,8 @@ func fewCellsSoftAUROC<I: FastSoftIndices>(
     let coefficientsOffset = momentsOffset + r * slotCount
     let sumsOffset = coefficientsOffset + r * slotCount
     let gatherOffset = sumsOffset + 2 * (2 * r * slotCount)
-    let partsOffset = gatherOffset + 2 * (128 * slotCount)
+    let block = FewCells.blockPoints(cellCount: cellCount)
+    let partsOffset = gatherOffset + 2 * (2 * block * slotCount)
     let farOffset = partsOffset + 8
     let farScratchOffset = farOffset + (hasFar ? FewCellsFarField.perCell * cellCount : 0)
     let storage = try ScratchBuffer<Double>(count: farScratchOffset + (hasFar ? FewCellsFarField.scratchCount : 0))
@@ -134,7 +151,7 @@ func fewCellsSoftAUROC<I: FastSoftIndices>(
     let levels = try ScratchBuffer<Int>(count: 2 * 2 * slotCount)
     defer { levels.free() }
     // Each sample's slot, for the gradient.
-    let slots = gradient != nil ? try ScratchBuffer<UInt8>(count: n) : nil
+    let slots = gradient != nil ? try ScratchBuffer<UInt16>(count: n) : nil
     defer { slots?.free() }
     let base = storage.base!
     let moments = base + momentsOffset, coefficients = base + coefficientsOffset
@@ -147,8 +164,9 @@ func fewCellsSoftAUROC<I: FastSoftIndices>(
     let pass = FewCellsPass<I>(samples: samples, grid: grid, temperature: temperature, input: input,
                                cellCount: cellCount, anchors: anchors, base: base, scratchCount: scratchCount,
                                coefficients: coefficients, sums: base + sumsOffset, gather: base + gatherOffset,
-                               levels: levels.base!, slots: slots?.base, gradient: gradient?.baseAddress,
-                               half: n / 2, n: n, near: ChebyshevNearField(layout: probe))
+                               block: block, levels: levels.base!, slots: slots?.base,
+                               gradient: gradient?.baseAddress, half: n / 2, n: n,
+                               near: ChebyshevNearField(layout: probe))
     runConcurrently(inParallel: parallel, with: pass,
                     { $0.gather(0..<$0.half, part: 0) }, { $0.gather($0.half..<$0.n, part: 1) })
     // The halves' sums added, slot by slot, then the node moments; the cells' class ranges
@@ -174,15 +192,36 @@ func fewCellsSoftAUROC<I: FastSoftIndices>(
                                     negatives: gradient != nil, scratch: base + farScratchOffset, out: far)
         layout.gatheredFarField = far
     }
-    let near = ChebyshevNearField(layout: layout)
-    let local = near.evaluate(cells: 0..<cellCount, positives: 0..<input.positiveCount,
-                              negatives: 0..<input.negativeCount, scratch: base, coefficientsOut: coefficients)
-    part[4] = local.value; part[5] = local.moment
+    // The local expansions of each half of the cells, on its own scratch (the same halves
+    // on one thread or two; their value and moment sums added in that order).
+    let halves = FewCellsEvaluation(near: ChebyshevNearField(layout: layout), cellCount: cellCount,
+                                    positives: input.positiveCount, negatives: input.negativeCount,
+                                    base: base, scratchCount: scratchCount, coefficients: coefficients, part: part)
+    runConcurrently(inParallel: parallel, with: halves, { $0.run(half: 0) }, { $0.run(half: 1) })
     if gradient != nil {
         runConcurrently(inParallel: parallel, with: pass,
                         { $0.gradient(0..<$0.half) }, { $0.gradient($0.half..<$0.n) })
     }
     return assembledSoftResult(part, temperature: temperature)
+}
+
+/// `ChebyshevNearField.evaluate` over two halves of the cells (the first at part[4], [5],
+/// the second at part[6], [7]), each on its own scratch; a field for everything it reads.
+private struct FewCellsEvaluation<I: FastSoftIndices> {
+    let near: ChebyshevNearField<I>
+    let cellCount: Int, positives: Int, negatives: Int
+    let base: UnsafeMutablePointer<Double>
+    let scratchCount: Int
+    let coefficients: UnsafeMutablePointer<Double>
+    let part: UnsafeMutablePointer<Double>
+
+    func run(half: Int) {
+        let cells = half == 0 ? 0..<(cellCount / 2) : (cellCount / 2)..<cellCount
+        let local = near.evaluate(cells: cells, positives: 0..<positives, negatives: 0..<negatives,
+                                  scratch: base + half * scratchCount, coefficientsOut: coefficients)
+        part[4 + 2 * half] = local.value
+        part[5 + 2 * half] = local.moment
+    }
 }
 
 /// The passes over the samples; everything they read is a field (the closures handed to
@@ -200,8 +239,11 @@ private struct FewCellsPass<I: FastSoftIndices> {
     let coefficients: UnsafeMutablePointer<Double>
     let sums: UnsafeMutablePointer<Double>
     let gather: UnsafeMutablePointer<Double>
+    /// Points a slot's gather buffer holds (`FewCells.blockPoints`): its scores, then its
+    /// masses, 2 block doubles a slot.
+    let block: Int
     let levels: UnsafeMutablePointer<Int>
-    let slots: UnsafeMutablePointer<UInt8>?
+    let slots: UnsafeMutablePointer<UInt16>?
     let gradient: UnsafeMutablePointer<Double>?
     let half: Int, n: Int
     /// Only its constants and `addMomentBlock` / `finishMoments` / `chebyshevVariable` are
@@ -218,7 +260,8 @@ private struct FewCellsPass<I: FastSoftIndices> {
         let slotCount = 2 * cellCount
         let scratch = base + part * scratchCount
         let ownSums = sums + part * (2 * r * slotCount)
-        let buffers = gather + part * (128 * slotCount)
+        let block = block, shift = block.trailingZeroBitCount + 1
+        let buffers = gather + part * (2 * block * slotCount)
         let fill = levels + part * (2 * slotCount), total = fill + slotCount
         for k in 0..<(2 * r * slotCount) { ownSums[k] = 0 }
         for k in 0..<slotCount { fill[k] = 0; total[k] = 0 }
@@ -236,34 +279,36 @@ private struct FewCellsPass<I: FastSoftIndices> {
                 let keep = w > 0
                 let s = keep ? x[i] + 0.0 : origin
                 let slot = 2 &* Swift.min(Int((s - origin) * inverseStep), last) &+ (y[i] == 1 ? 0 : 1)
-                slots?[i] = UInt8(truncatingIfNeeded: slot)
+                slots?[i] = UInt16(truncatingIfNeeded: slot)
                 let f = fill[slot]
-                let place = buffers + (slot &<< 7 &+ f)
+                let place = buffers + (slot &<< shift &+ f)
                 place[0] = s
-                place[64] = w
+                place[block] = w
                 let next = f &+ (keep ? 1 : 0)
                 fill[slot] = next
-                if next == 64 {
-                    add(slot, 64, weighted: true)
+                if next == block {
+                    add(slot, block, weighted: true)
                     fill[slot] = 0
-                    total[slot] &+= 64
+                    total[slot] &+= block
                 }
             }
         } else {
             let unitP = 1.0 / Double(input.positiveCount), unitN = 1.0 / Double(input.negativeCount)
-            for k in 0..<slotCount { for j in 0..<64 { buffers[128 * k + 64 + j] = k & 1 == 0 ? unitP : unitN } }
+            for k in 0..<slotCount {
+                for j in 0..<block { buffers[2 * block * k + block + j] = k & 1 == 0 ? unitP : unitN }
+            }
             for i in range {
                 let s = x[i] + 0.0
                 let slot = 2 &* Swift.min(Int((s - origin) * inverseStep), last) &+ (y[i] == 1 ? 0 : 1)
-                slots?[i] = UInt8(truncatingIfNeeded: slot)
+                slots?[i] = UInt16(truncatingIfNeeded: slot)
                 let f = fill[slot]
-                buffers[slot &<< 7 &+ f] = s
+                buffers[slot &<< shift &+ f] = s
                 let next = f &+ 1
                 fill[slot] = next
-                if next == 64 {
-                    add(slot, 64, weighted: false)
+                if next == block {
+                    add(slot, block, weighted: false)
                     fill[slot] = 0
-                    total[slot] &+= 64
+                    total[slot] &+= block
                 }
             }
         }
@@ -282,7 +327,7 @@ private struct FewCellsPass<I: FastSoftIndices> {
     private func addBlock(_ slot: Int, part: Int, count: Int, weighted: Bool,
                           sums: UnsafeMutablePointer<Double>, scratch: UnsafeMutablePointer<Double>) {
         let r = FastSoftParameters.nodes
-        let scores = gather + part * (256 * cellCount) + 128 * slot, masses = scores + 64
+        let scores = gather + part * (4 * block * cellCount) + 2 * block * slot, masses = scores + block
         let positive = slot & 1 == 0
         if weighted {
             let maxWeight = positive ? input.positiveMax : input.negativeMax

@@ -57,11 +57,12 @@ private func expectFewCellsMatches(_ scores: [Double], _ labels: [Double], _ wei
             sourceLocation: sourceLocation)
 }
 
-// Cell counts the path takes, from 2 to 128 (T from half the range to 1/128 of it): N(0,
-// 1) + label scores, so the tail cells hold a point or two of a class (interpolated here;
-// the grid route sums those directly) while the middle ones hold hundreds. Odd counts:
-// partial gather blocks of 64 and of 8 lanes in the gradient.
-@Test(arguments: [1.3, 2.1, 3.5, 7.9, 16.3, 31.7, 63.2, 127.4])
+// Cell counts the path takes, from 2 to 1,001 (T from half the range to 1/1,000 of it):
+// N(0, 1) + label scores, so the tail cells hold a point or two of a class (interpolated
+// here; the grid route sums those directly) while the middle ones hold hundreds (a few at
+// 1,001 cells). Odd counts: partial gather blocks (of 64 points to 128 cells, of 16 beyond,
+// where slots pass 255) and of 8 lanes in the gradient.
+@Test(arguments: [1.3, 2.1, 3.5, 7.9, 16.3, 31.7, 63.2, 127.4, 255.7, 1000.3])
 func fewCellsMatchThePairSum(cells: Double) throws {
     var rng = SplitMix(state: 71)
     let n = 2501
@@ -104,16 +105,18 @@ func fewCellsMatchThePairSum(cells: Double) throws {
     try expectFewCellsMatches(outside, labels, weights, temperature: 0.7)
 }
 
-// The size rule: the path is taken by itself from 2 to 128 cells with at least 8 points a
-// cell, never beyond 128 cells; the grid route (barred from the path) gives the same values
-// to rounding, with cells near and far (the far ones from 5 cells on: FewCellsFarField).
+// The size rule: the path is taken by itself from 2 to 1,024 cells with at least 8 points a
+// cell, 64 beyond, never beyond 32,768 cells; the grid route (barred from the path) gives
+// the same values to rounding, with cells near and far (the far ones from 5 cells on:
+// FewCellsFarField).
 @Test func fewCellsSizeRule() throws {
     var rng = SplitMix(state: 73)
     let n = 40_000
     let labels = labelsWithBothClasses(n, &rng, positiveRate: 0.3)
     let scores = normalPlusLabelScores(labels, &rng)
     let range = scores.max()! - scores.min()!
-    for (cells, route) in [(10.5, FastSoftRoute.fewCells), (40.5, .fewCells), (127.5, .fewCells), (130.5, .cells)] {
+    for (cells, route) in [(10.5, FastSoftRoute.fewCells), (40.5, .fewCells), (130.5, .fewCells),
+                           (600.5, .fewCells), (1100.5, .cells)] {
         let auto = try fewCells(scores, labels, nil, temperature: range / cells, fewCells: nil,
                                 indices: NarrowSoftIndices.self)
         #expect(auto.route == route, "\(String(describing: auto.route)) at \(cells) cells")
@@ -126,7 +129,8 @@ func fewCellsMatchThePairSum(cells: Double) throws {
         #expect(zip(auto.gradient, grid.gradient).allSatisfy { abs($0 - $1) <= 1e-13 * scale })
     }
     // 40.5 cells (a grid of 41) need 41 * 8 = 328 points or more: 320 stay on the grid
-    // route, 340 take the path. Beyond 128 cells even a forced call stays on the grid.
+    // route, 340 take the path. (1,101 cells need 70,464: 40,000 stay on the grid, above.)
+    // Beyond 32,768 cells even a forced call takes another route.
     let few = Array(scores[0..<320]), fewLabels = Array(labels[0..<320])
     let small = try fewCells(few, fewLabels, nil, temperature: (few.max()! - few.min()!) / 40.5, fewCells: nil,
                              indices: NarrowSoftIndices.self)
@@ -135,7 +139,7 @@ func fewCellsMatchThePairSum(cells: Double) throws {
     let taken = try fewCells(enough, enoughLabels, nil, temperature: (enough.max()! - enough.min()!) / 40.5,
                              fewCells: nil, indices: NarrowSoftIndices.self)
     #expect(taken.route == .fewCells)
-    let wide = try fewCells(scores, labels, nil, temperature: range / 130.5, fewCells: true,
+    let wide = try fewCells(scores, labels, nil, temperature: range / 33_000.5, fewCells: true,
                             indices: NarrowSoftIndices.self)
-    #expect(wide.route == .cells)
+    #expect(wide.route != nil && wide.route != .fewCells)
 }
