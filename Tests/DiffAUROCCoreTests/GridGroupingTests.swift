@@ -16,6 +16,8 @@ private struct GroupingRun {
     var shift: Int?
 }
 
+/// The fast path on the grid route (the few-cells path barred: many of these inputs would
+/// take it), with the grouping's levels forced or chosen.
 private func runGrouped<I: FastSoftIndices>(_ scores: [Double], _ labels: [Double], _ weights: [Double]?,
                                             temperature: Double, shift: Int?, parallel: Bool? = nil,
                                             indices: I.Type) throws -> GroupingRun {
@@ -27,8 +29,8 @@ private func runGrouped<I: FastSoftIndices>(_ scores: [Double], _ labels: [Doubl
             try withUnsafeMutablePointer(to: &used) { u in
                 try withSamples(scores, labels, weights) {
                     try fastSoftAUROC($0, temperature: temperature, gradient: g, indices: indices,
-                                      testing: FastSoftTesting(route: r, parallel: parallel, gridShift: shift,
-                                                               gridShiftUsed: u))
+                                      testing: FastSoftTesting(route: r, parallel: parallel, fewCells: false,
+                                                               gridShift: shift, gridShiftUsed: u))
                 }
             }
         }
