@@ -79,8 +79,11 @@ enum FewCells {
     static func blockPoints(cellCount: Int) -> Int { cellCount <= 128 ? 64 : 16 }
 
     /// Whether the path takes a regular grid of `gridCount` cells for `total` points.
+    /// (The far field's node lanes are one SIMD16 vector: with another r than 16 the path
+    /// keeps to grids without far pairs.)
     static func takes(gridCount: Int, total: Int) -> Bool {
         gridCount >= 2 && gridCount <= maximumCells
+            && (FastSoftParameters.nodes == 16 || !FewCellsFarField.needed(cellCount: gridCount))
             && gridCount <= total / (gridCount <= manyCells ? pointsPerCell : pointsPerManyCell)
     }
 }
