@@ -50,10 +50,11 @@ import Darwin
 // (OneCellSoftAUROC.swift) does that cell's computation on the caller's arrays without
 // grouping the points, with the same bits.
 // Training temperatures. Scores spanning 1 to 32,768 cell widths, with at least 8 points
-// a cell of the regular grid (64 beyond 1,024 cells): the few-cells path (FewCellsSoftAUROC.swift) gathers each
-// class's moments per cell from the caller's arrays, sums the cells within 3 of each
-// other in the near field and the farther ones by sweeps over the cells from their
-// moments (FewCellsFarField.swift), and evaluates each sample's own cell, without grouping.
+// a cell of the regular grid (64 beyond 1,024 cells): the few-cells path
+// (FewCellsSoftAUROC.swift) gathers each class's moments per cell from the caller's
+// arrays, sums the cells within 3 of each other in the near field and the farther ones by
+// sweeps over the cells from their moments (FewCellsFarField.swift), and evaluates each
+// sample's own cell, without grouping.
 // Small temperatures. Pairs more than G = `countingDistance` = 40 apart (scaled) are
 // counted: sigmoid 1 or 0, no slope or moment, within e^-G and G e^-G (bounds in
 // WindowSoftAUROC.swift and ExponentialFarField.swift, "Counting"). On the sorting route,

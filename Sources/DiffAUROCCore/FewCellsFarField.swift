@@ -46,8 +46,9 @@ import Darwin
 // over the far cells: below 1e-20 on every potential. Apart from that the sums are the M2L
 // form's, whose interpolation bound (ChebyshevNearField.swift) holds at any distance.
 // Rounding: e^{+-k u} (u in [0, 1]) and e^{-k delta}, e^{-k D_F} are powers of one libm
-// exponential (k + 1 ulps); a term that has travelled m steps carries about m (k + 2) ulps
-// of relative error while it has decayed by e^{-k m delta}, and the largest term, m = 0,
+// exponential (`sixteenPowers`: within k ulps); a term that has travelled m steps carries
+// about m (k + 2) ulps of relative error while it has decayed by e^{-k m delta}, and the
+// largest term, m = 0,
 // is at most Lambda_r e^{-k (F delta - 1)} <= 2.8 e^{-3k} of its mass; D_cd = D_F + m delta
 // differs from (line_c - line_d) / T by about 2 m ulps of it, which moves e^{-k D} by
 // k D 2m eps, again against the decay. Each node value errs by well under 1e-15 of the
@@ -101,9 +102,8 @@ enum FewCellsFarField {
         let ePlus = nodes + ChebyshevConstants.nodeExponentialsStart, eMinus = ePlus + r
         precondition(r == V.scalarCount, "the far field's node lanes assume r = 16")
         func powers(_ e: Double) -> V {
-            var v = V(repeating: 0), p = 1.0
-            for k in 0..<terms { p *= e; v[k] = p }
-            return v
+            let (low, high) = sixteenPowers(e)
+            return V(lowHalf: low, highHalf: high)
         }
         for l in 0..<r {
             up[l] = powers(ePlus[l]); down[l] = powers(eMinus[l])

@@ -13,15 +13,15 @@
 //   1. moments: one pass over the samples, two halves on two threads. Each point goes, in
 //      index order, into the 64-point (beyond 128 cells 16-point) buffer of its cell and
 //      class (its slot, 2 cell + class, also written to 16 bits a sample for step 4); a
-//      full buffer is added to the
-//      half's compensated Chebyshev sums of that slot (`ChebyshevNearField.addMomentBlock`).
+//      full buffer is added to the half's compensated Chebyshev sums of that slot
+//      (`ChebyshevNearField.addMomentBlock`).
 //      The two halves' sums are then added, and become each slot's node moments.
 //   2. the far cell pairs (more than `FewCellsFarField.reach` = 3 cells apart) summed at
 //      every cell's nodes from the node moments, by two sweeps over the cells
 //      (FewCellsFarField.swift: O(K), where M2L for every pair was O(K^2));
 //   3. every cell's local expansions by `ChebyshevNearField.evaluate`, the cells within
-//      the reach near, every non-empty class of a cell large (`FastSoftLayout.gatheredMoments`),
-//      the M2L kernels from the regular grid's table (one per cell offset), the far node
+//      the reach near, every non-empty class of a cell large
+//      (`FastSoftLayout.gatheredMoments`), the M2L kernels from the regular grid's table (one per cell offset), the far node
 //      values of step 2 added (`FastSoftLayout.gatheredFarField`): the Chebyshev
 //      coefficients of each cell and class are written out instead of evaluated. Two
 //      halves of the cells, on two threads.
@@ -47,9 +47,9 @@
 
 /// The few-cells path's limits.
 enum FewCells {
-    /// At most this many grid cells: a sample's slot (2 cell + class) fits 16 bits. Measured
-    /// with at most 128 cells (C driver, value and gradient,
-    /// N(0, 1) + label scores, min of 3 alternating processes, grid route -> this path):
+    /// At most this many grid cells: a sample's slot (2 cell + class) fits 16 bits.
+    /// Measured with at most 128 cells (C driver, value and gradient, N(0, 1) + label
+    /// scores, min of 3 alternating processes, grid route -> this path):
     /// n = 10^6 at T / sd 1 24.3 -> 10.5 ms, 0.3 26.3 -> 12.9 ms, 0.17 (~62 cells) 26.3
     /// -> 12.0 ms, 0.1 (~105 cells) 25.6 -> 14.1 ms; n = 10^7 at T / sd 1 262 -> 115 ms,
     /// 0.1 280 -> 128 ms; n = 10^5 at 1 1.70 -> 0.91 ms; n = 10^4 at 1 0.240 -> 0.177 ms
@@ -60,8 +60,8 @@ enum FewCells {
     /// At least this many points a cell: each cell costs about 7 M2L pairs (4 r^2 = 1024
     /// multiply-adds each) and its far sums (FewCellsFarField.swift). Measured against the
     /// route such inputs took before (C driver, value and gradient, N(0, 1) + label
-    /// scores, min of 3 alternating processes; AMD Zen 4): this path was faster from about 5 points
-    /// a cell (n = 400 at T / sd 0.08, ~6 a cell, 0.080 -> 0.064 ms; n = 2,000 at 0.1, ~14
+    /// scores, min of 3 alternating processes; AMD Zen 4): this path was faster from
+    /// about 5 points a cell (n = 400 at T / sd 0.08, ~6 a cell, 0.080 -> 0.064 ms; n = 2,000 at 0.1, ~14
     /// a cell, 0.231 -> 0.095 ms) and slower below 4 (n = 400 at 0.05, ~3.5 a cell, 0.042
     /// -> 0.090 ms; n = 250 at 0.08 0.027 -> 0.049 ms): 8 keeps a margin. Beyond
     /// `manyCells` cells the slots' buffers and sums leave the caches and a cell costs

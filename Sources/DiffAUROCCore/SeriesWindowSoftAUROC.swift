@@ -44,7 +44,7 @@ import Darwin
 /// S_k = e^{-kd} R_k and X_k = e^{-kd} (d R_k + U_k): the far slope is sum (-1)^{k+1} k S_k,
 /// the far value M - sum (-1)^{k+1} S_k (M: the compensated mass of F, the constant term)
 /// and the far moment sum (-1)^{k+1} k X_k. The factors e^{-kD} for the sixteen k are one
-/// libm exp(-D) (within 1 ulp) and its powers by multiplication (e^{-kD} within k + 1
+/// libm exp(-D) (within 1 ulp) and its powers by multiplication (`sixteenPowers`; e^{-kD} within k + 1
 /// ulps; D < G, so e^{-16 D} > e^-640 is never subnormal). A source's D is its gap to the
 /// point before it in its class, the same in both sweeps, so exp(-D) is computed once a
 /// point before the sweeps (`gaps`). A target's e^{-d} comes from the vector exponential
@@ -137,7 +137,7 @@ enum SeriesWindowSoftAUROC {
                 if delta >= FastSoftParameters.countingDistance {
                     rLow = SIMD8<Double>(repeating: 0); rHigh = rLow; uLow = rLow; uHigh = rLow
                 } else {
-                    let (fLow, fHigh) = powers(of: factors[k])
+                    let (fLow, fHigh) = sixteenPowers(factors[k])
                     if withMoment {
                         uLow = (uLow + delta * rLow) * fLow
                         uHigh = (uHigh + delta * rHigh) * fHigh
@@ -169,19 +169,6 @@ enum SeriesWindowSoftAUROC {
             if withMoment { store8(uLow, rows.u + 16 * lane); store8(uHigh, rows.u + 16 * lane + 8) }
             has |= 1 << lane
         }
-    }
-
-    /// (e^-y, ..., e^-8y) and (e^-9y, ..., e^-16y) for 0 <= y < G from e = e^-y (a libm
-    /// exp, within 1 ulp, for a source's gap; a lane of the vector exponential, < 1e-15
-    /// relative, for a target): its powers by rounds of multiplication (e^-ky within
-    /// k - 1 ulps more than e's k-th power), instead of sixteen exponentials. (e^-16y >=
-    /// e^-640: no subnormal.)
-    @inline(__always)
-    private static func powers(of e: Double) -> (SIMD8<Double>, SIMD8<Double>) {
-        let e2 = e * e
-        let p4 = SIMD4<Double>(e, e2, e, e2) * SIMD4<Double>(1, 1, e2, e2)
-        let p8 = SIMD8<Double>(lowHalf: p4, highHalf: p4 * SIMD4<Double>(repeating: p4[3]))
-        return (p8, p8 * SIMD8<Double>(repeating: p8[7]))
     }
 
 
@@ -293,7 +280,7 @@ enum SeriesWindowSoftAUROC {
         /// scaled distance d >= C from the reference (its series part of the slope).
         @inline(__always)
         func farTerms(_ l: Int, _ d: Double, _ e: Double, _ p: Double) -> Double {
-            let (eLow, eHigh) = powers(of: e)
+            let (eLow, eHigh) = sixteenPowers(e)
             let rLow = load8(rows.r + 16 * l), rHigh = load8(rows.r + 16 * l + 8)
             let uLow = load8(rows.u + 16 * l), uHigh = load8(rows.u + 16 * l + 8)
             let sLow = eLow * rLow, sHigh = eHigh * rHigh
@@ -434,7 +421,7 @@ enum SeriesWindowSoftAUROC {
         /// Target lane l's far slope from the state phase A stored, at scaled distance d.
         @inline(__always)
         func farSlope(_ l: Int, _ e: Double) -> Double {
-            let (eLow, eHigh) = powers(of: e)
+            let (eLow, eHigh) = sixteenPowers(e)
             return (signedKsLow * (eLow * load8(rows + 16 * l)) + signedKsHigh * (eHigh * load8(rows + 16 * l + 8))).sum()
         }
 

@@ -103,6 +103,17 @@ func load4(_ p: UnsafeMutablePointer<Double>) -> SIMD4<Double> {
     UnsafeRawPointer(p).loadUnaligned(as: SIMD4<Double>.self)
 }
 
+/// (e, e^2, ..., e^8) and (e^9, ..., e^16) by rounds of multiplication (e^k within k - 1
+/// ulps more than e's exact k-th power; no lane waits on more than four multiplies): the
+/// series' factors of the series-window path and of the few-cells far field.
+@inline(__always)
+func sixteenPowers(_ e: Double) -> (SIMD8<Double>, SIMD8<Double>) {
+    let e2 = e * e
+    let p4 = SIMD4<Double>(e, e2, e, e2) * SIMD4<Double>(1, 1, e2, e2)
+    let p8 = SIMD8<Double>(lowHalf: p4, highHalf: p4 * SIMD4<Double>(repeating: p4[3]))
+    return (p8, p8 * SIMD8<Double>(repeating: p8[7]))
+}
+
 /// Whether every lane of `x` is finite: x - x is 0 in a finite lane and NaN in an infinite
 /// or NaN one, and the sum of the lanes is 0 only when no lane is NaN. (The standard
 /// library's `all(_:)` on an eight-lane mask compiles to an out-of-line reduction call: 2-4%
