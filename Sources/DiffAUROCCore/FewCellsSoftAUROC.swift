@@ -138,8 +138,8 @@ func fewCellsSoftAUROC<I: FastSoftIndices>(
 
     // One allocation for the rest: two near-field scratches (one a half; the first serves
     // `evaluate` too), the slots' moments and coefficients (r a slot each, 2 slots a cell),
-    // each half's running sums (mu and its corrections, 2r a slot) and gather buffers (64
-    // scores and 64 masses a slot), the partial sums.
+    // each half's running sums (mu and its corrections, 2r a slot) and gather buffers (`block`
+    // scores and `block` masses a slot), the partial sums, the unit masses.
     func sourceClass(_ count: Int, _ m: UnsafeMutablePointer<Double>) -> SortedClass {
         SortedClass(count: count, scores: m, mass: m, origin: UnsafeMutableRawPointer(m), potentialBelow: m,
                     potentialAbove: m, moments: m, chebyshev: nil, chebyshevStride: 0)
@@ -157,7 +157,8 @@ func fewCellsSoftAUROC<I: FastSoftIndices>(
     let gatherOffset = sumsOffset + 2 * (2 * r * slotCount)
     let block = FewCells.blockPoints(cellCount: cellCount)
     let partsOffset = gatherOffset + 2 * (2 * block * slotCount)
-    let farOffset = partsOffset + 8
+    let unitsOffset = partsOffset + 8
+    let farOffset = unitsOffset + 2 * block
     let farScratchOffset = farOffset + (hasFar ? FewCellsFarField.perCell * cellCount : 0)
     let storage = try ScratchBuffer<Double>(count: farScratchOffset + (hasFar ? FewCellsFarField.scratchCount : 0))
     defer { storage.free() }
@@ -171,6 +172,8 @@ func fewCellsSoftAUROC<I: FastSoftIndices>(
     let moments = base + momentsOffset, coefficients = base + coefficientsOffset
     let part = base + partsOffset
     for k in 0..<8 { part[k] = 0 }
+    let unitP = 1.0 / Double(input.positiveCount), unitN = 1.0 / Double(input.negativeCount)
+    for j in 0..<block { base[unitsOffset + j] = unitP; base[unitsOffset + block + j] = unitN }
     // (Coefficients of a class absent from a cell are never evaluated for a point of
     // positive weight; zeros keep every lane finite.)
     for k in 0..<(r * slotCount) { coefficients[k] = 0 }
@@ -178,7 +181,7 @@ func fewCellsSoftAUROC<I: FastSoftIndices>(
     let pass = FewCellsPass<I>(samples: samples, grid: grid, temperature: temperature, input: input,
                                cellCount: cellCount, anchors: anchors, base: base, scratchCount: scratchCount,
                                coefficients: coefficients, sums: base + sumsOffset, gather: base + gatherOffset,
-                               block: block, levels: levels.base!, slots: slots?.base,
+                               block: block, levels: levels.base!, units: base + unitsOffset, slots: slots?.base,
                                gradient: gradient?.baseAddress, half: n / 2, n: n,
                                near: ChebyshevNearField(layout: probe))
     runConcurrently(inParallel: parallel, with: pass,
@@ -257,6 +260,8 @@ private struct FewCellsPass<I: FastSoftIndices> {
     /// masses, 2 block doubles a slot.
     let block: Int
     let levels: UnsafeMutablePointer<Int>
+    /// Unweighted: `block` masses 1 / P, then `block` masses 1 / N (every mass of a class).
+    let units: UnsafeMutablePointer<Double>
     let slots: UnsafeMutablePointer<UInt16>?
     let gradient: UnsafeMutablePointer<Double>?
     let half: Int, n: Int
@@ -277,7 +282,7 @@ private struct FewCellsPass<I: FastSoftIndices> {
         let block = block, shift = block.trailingZeroBitCount + 1
         let buffers = gather + part * (2 * block * slotCount)
         let fill = levels + part * (2 * slotCount), total = fill + slotCount
-        for k in 0..<(2 * r * slotCount) { ownSums[k] = 0 }
+        // (The sums need no zeros: a slot's first block starts from 0, `addBlock`.)
         for k in 0..<slotCount { fill[k] = 0; total[k] = 0 }
         let x = samples.scores.baseAddress!, y = samples.labels.baseAddress!
         let slots = slots
@@ -285,7 +290,8 @@ private struct FewCellsPass<I: FastSoftIndices> {
         // a regular grid always takes there ((s - origin) / w < 2^40 by its construction).
         let origin = grid.origin, inverseStep = grid.inverseStep, last = grid.last
         @inline(__always) func add(_ slot: Int, _ count: Int, weighted: Bool) {
-            addBlock(slot, part: part, count: count, weighted: weighted, sums: ownSums, scratch: scratch)
+            addBlock(slot, part: part, count: count, weighted: weighted, first: total[slot] == 0, sums: ownSums,
+                     scratch: scratch)
         }
         if let weights = samples.weights?.baseAddress {
             for i in range {
@@ -307,10 +313,6 @@ private struct FewCellsPass<I: FastSoftIndices> {
                 }
             }
         } else {
-            let unitP = 1.0 / Double(input.positiveCount), unitN = 1.0 / Double(input.negativeCount)
-            for k in 0..<slotCount {
-                for j in 0..<block { buffers[2 * block * k + block + j] = k & 1 == 0 ? unitP : unitN }
-            }
             for i in range {
                 let s = x[i] + 0.0
                 let slot = 2 &* Swift.min(Int((s - origin) * inverseStep), last) &+ (y[i] == 1 ? 0 : 1)
@@ -335,21 +337,29 @@ private struct FewCellsPass<I: FastSoftIndices> {
 
     /// Adds the `count` gathered points of a slot as one block to the half's running sums
     /// of it (mu at sums + 2r slot, corrections after them), through the scratch's places for
-    /// them; with `weighted`, the weights first become masses as `fillMasses` makes them.
+    /// them; `first`: the slot's first block in this half, whose sums start from 0 (the
+    /// sums are not zeroed beforehand: at many cells that was megabytes a call). With
+    /// `weighted`, the weights first become masses as `fillMasses` makes them; without,
+    /// every mass of the class is the same, read from `units`.
     /// (Out of line: the gathering loop keeps its few values in registers.)
     @inline(never)
-    private func addBlock(_ slot: Int, part: Int, count: Int, weighted: Bool,
+    private func addBlock(_ slot: Int, part: Int, count: Int, weighted: Bool, first: Bool,
                           sums: UnsafeMutablePointer<Double>, scratch: UnsafeMutablePointer<Double>) {
         let r = FastSoftParameters.nodes
-        let scores = gather + part * (4 * block * cellCount) + 2 * block * slot, masses = scores + block
+        let scores = gather + part * (4 * block * cellCount) + 2 * block * slot
         let positive = slot & 1 == 0
+        let masses = weighted ? scores + block : units + (positive ? 0 : block)
         if weighted {
             let maxWeight = positive ? input.positiveMax : input.negativeMax
             let total = positive ? input.positiveTotal : input.negativeTotal
             for j in 0..<count { masses[j] = (masses[j] / maxWeight) / total }
         }
         let own = sums + 2 * r * slot
-        for k in 0..<r { scratch[2 * r + k] = own[k]; scratch[4 * r + k] = own[r + k] }
+        if first {
+            for k in 0..<r { scratch[2 * r + k] = 0; scratch[4 * r + k] = 0 }
+        } else {
+            for k in 0..<r { scratch[2 * r + k] = own[k]; scratch[4 * r + k] = own[r + k] }
+        }
         near.addMomentBlock(scores, masses, count: count, lo: anchors[slot >> 1], cached: nil, stride: 0,
                             scratch: scratch)
         for k in 0..<r { own[k] = scratch[2 * r + k]; own[r + k] = scratch[4 * r + k] }
@@ -367,13 +377,16 @@ private struct FewCellsPass<I: FastSoftIndices> {
         let first = levels + slotCount, second = levels + 2 * slotCount + slotCount
         let mu = scratch + 2 * r, compensation = scratch + 4 * r
         for k in 0..<slotCount {
+            // (A half's sums of a slot exist only if it had points there; otherwise they
+            // count as 0, as they were when the sums were zeroed first: the same bits.)
+            let inFirst = first[k] > 0, inSecond = second[k] > 0
             first[k] &+= second[k]
-            guard first[k] > 0 else { continue }
+            guard inFirst || inSecond else { continue }
             let a = sums + 2 * r * k, b = sums + 2 * r * slotCount + 2 * r * k
             for j in 0..<r {
-                mu[j] = a[j]; compensation[j] = a[r + j]
-                neumaierAdd(&mu[j], &compensation[j], b[j])
-                neumaierAdd(&mu[j], &compensation[j], b[r + j])
+                mu[j] = inFirst ? a[j] : 0; compensation[j] = inFirst ? a[r + j] : 0
+                neumaierAdd(&mu[j], &compensation[j], inSecond ? b[j] : 0)
+                neumaierAdd(&mu[j], &compensation[j], inSecond ? b[r + j] : 0)
             }
             near.finishMoments(moments + r * k, table: table, scratch: scratch)
         }
