@@ -353,7 +353,7 @@ func fastSoftAUROC<I: FastSoftIndices>(
         testing.route?.pointee = .fewCells
         return try fewCellsSoftAUROC(samples, temperature: temperature, gradient: gradient, indices: I.self,
                                      input: input, grid: grid,
-                                     parallel: testing.parallel ?? (n >= FewCells.parallelThreshold))
+                                     parallel: testing.parallel ?? (n >= FastSoftParameters.parallelThreshold))
     }
 
     // Two allocations hold everything per point: scores grouped by cell (first as sort

@@ -73,17 +73,6 @@ enum FewCells {
     static let pointsPerCell = 8
     static let manyCells = 1024
     static let pointsPerManyCell = 64
-    /// Two threads from this many points (the library's light routes split from
-    /// `FastSoftParameters.parallelThreshold` = 20,000): every point costs its gather, its
-    /// block's Chebyshev sums and its gradient, and every cell its near pairs. Measured
-    /// (C driver, value and gradient, N(0, 1) + label scores, 300 calls, best and median,
-    /// one thread -> two; AMD Zen 4): n = 10^4 at T / sd 1 0.12-0.14 / 0.15 -> 0.08-0.10 /
-    /// 0.11 ms, 0.3 0.17 / 0.20 -> 0.10-0.11 / 0.11-0.12 ms, 0.1 0.25-0.26 / 0.29 -> 0.18 /
-    /// 0.24-0.26 ms, 0.01 0.76 / 1.05-1.13 -> 0.55 / 0.77 ms; n = 15,000 at 0.3 0.19-0.26 /
-    /// 0.26-0.27 -> 0.11-0.14 / 0.16 ms. At n = 5,000 the best times gained too (T / sd 1
-    /// 0.08 -> 0.05 ms) but the medians lost (0.1: 0.15-0.18 -> 0.25 ms), waking the
-    /// helper thread costing as much as it saves.
-    static let parallelThreshold = 10_000
 
     /// Points a slot's gather buffer holds: 64 (a 1 KiB buffer) up to 128 cells, where the
     /// buffers stay in L2; 16 beyond, where they could not.
