@@ -128,7 +128,7 @@ func fewCellsSoftAUROC<I: FastSoftIndices>(
     // One allocation for the rest: two near-field scratches (one a half; the first serves
     // `evaluate` too), the slots' moments and coefficients (r a slot each, 2 slots a cell),
     // each half's running sums (mu and its corrections, 2r a slot) and gather buffers (`block`
-    // scores and `block` masses a slot), the partial sums, the unit masses.
+    // scores a slot, and as many weights when weighted), the partial sums, the unit masses.
     func sourceClass(_ count: Int, _ m: UnsafeMutablePointer<Double>) -> SortedClass {
         SortedClass(count: count, scores: m, mass: m, origin: UnsafeMutableRawPointer(m), potentialBelow: m,
                     potentialAbove: m, moments: m, chebyshev: nil, chebyshevStride: 0)
@@ -145,7 +145,8 @@ func fewCellsSoftAUROC<I: FastSoftIndices>(
     let sumsOffset = coefficientsOffset + r * slotCount
     let gatherOffset = sumsOffset + 2 * (2 * r * slotCount)
     let block = FewCells.blockPoints(cellCount: cellCount)
-    let partsOffset = gatherOffset + 2 * (2 * block * slotCount)
+    let slotDoubles = FewCellsPass<I>.slotDoubles(block: block, weighted: samples.weights != nil)
+    let partsOffset = gatherOffset + 2 * (slotDoubles * slotCount)
     let unitsOffset = partsOffset + 8
     let farOffset = unitsOffset + 2 * block
     let farScratchOffset = farOffset + (hasFar ? FewCellsFarField.perCell * cellCount : 0)
@@ -245,8 +246,8 @@ private struct FewCellsPass<I: FastSoftIndices> {
     let coefficients: UnsafeMutablePointer<Double>
     let sums: UnsafeMutablePointer<Double>
     let gather: UnsafeMutablePointer<Double>
-    /// Points a slot's gather buffer holds (`FewCells.blockPoints`): its scores, then its
-    /// masses, 2 block doubles a slot.
+    /// Points a slot's gather buffer holds (`FewCells.blockPoints`): its scores, then (if
+    /// weighted) its weights, `slotDoubles` a slot.
     let block: Int
     let levels: UnsafeMutablePointer<Int>
     /// Unweighted: `block` masses 1 / P, then `block` masses 1 / N (every mass of a class).
@@ -258,6 +259,11 @@ private struct FewCellsPass<I: FastSoftIndices> {
     /// used: functions of T and the nodes, not of the layout's classes.
     let near: ChebyshevNearField<I>
 
+    /// Doubles of a slot's gather buffer: `block` scores, and `block` weights when weighted
+    /// (unweighted masses are the class's, from `units`). A power of two.
+    static func slotDoubles(block: Int, weighted: Bool) -> Int { weighted ? 2 * block : block }
+    var slotDoubles: Int { Self.slotDoubles(block: block, weighted: samples.weights != nil) }
+
     /// One half's gather (`part` 0 or 1): each sample of `range` in index order into its
     /// slot's buffer, full buffers added to the half's running sums of the slot, the rest
     /// at the end; each slot's point count; each sample's slot at `slots`. Branch-free on
@@ -268,8 +274,8 @@ private struct FewCellsPass<I: FastSoftIndices> {
         let slotCount = 2 * cellCount
         let scratch = base + part * scratchCount
         let ownSums = sums + part * (2 * r * slotCount)
-        let block = block, shift = block.trailingZeroBitCount + 1
-        let buffers = gather + part * (2 * block * slotCount)
+        let block = block, shift = slotDoubles.trailingZeroBitCount
+        let buffers = gather + part * (slotDoubles * slotCount)
         let fill = levels + part * (2 * slotCount), total = fill + slotCount
         // (The sums need no zeros: a slot's first block starts from 0, `addBlock`.)
         for k in 0..<slotCount { fill[k] = 0; total[k] = 0 }
@@ -335,7 +341,7 @@ private struct FewCellsPass<I: FastSoftIndices> {
     private func addBlock(_ slot: Int, part: Int, count: Int, weighted: Bool, first: Bool,
                           sums: UnsafeMutablePointer<Double>, scratch: UnsafeMutablePointer<Double>) {
         let r = FastSoftParameters.nodes
-        let scores = gather + part * (4 * block * cellCount) + 2 * block * slot
+        let scores = gather + slotDoubles * (part * 2 * cellCount + slot)
         let positive = slot & 1 == 0
         let masses = weighted ? scores + block : units + (positive ? 0 : block)
         if weighted {
