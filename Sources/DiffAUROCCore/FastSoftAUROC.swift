@@ -62,7 +62,7 @@ import Darwin
 // made: each point sums its window of close pairs directly and counts the rest (the
 // window path, WindowSoftAUROC.swift; preferred only up to `seriesWindowPreference`
 // such pairs a point). Failing that, when at most
-// `SeriesWindowSoftAUROC.pairBudget` pairs a point lie closer than 2.5, still no cells:
+// `SeriesWindowSoftAUROC.pairBudget` pairs a point lie closer than 3, still no cells:
 // near pairs are summed directly and far ones by a series carried per point (the
 // series-window path, SeriesWindowSoftAUROC.swift); data averaging at most
 // `sortingDensity` points a cell width take the sorting route for it. Otherwise the far sweeps keep series only for the

@@ -11,29 +11,39 @@ import Darwin
 ///
 /// Split of the pairs of a target t (scaled difference x = (a - b) / T, a positive's
 /// score minus a negative's):
-///   - near, |x| < C = `nearDistance` = 2.5: summed directly over each positive's
+///   - near, |x| < C = `nearDistance` = 3: summed directly over each positive's
 ///     contiguous window of the sorted negatives with the window path's kernels
 ///     (`positiveWindow`: eight pairs at a time, `PairKernels8`, a few ulps a kernel),
 ///     which also add each pair's p sigmoid'(x) to its negative's near sum (one array for
 ///     each half of the positives, added in that order by the negatives' sweeps): every
 ///     near pair's kernels are evaluated once, not once from each side;
-///   - far, |x| >= C: the alternating series of ExponentialFarField.swift,
+///   - far, |x| >= C: polynomials of degree K = 8 in u = e^{-|x|} <= e^{-C},
 ///
-///         sigmoid(x)    = 1 - sum_k (-1)^{k+1} e^{-kx},   sigmoid'(x) = sum_k (-1)^{k+1} k e^{-kx},
-///         x sigmoid'(x) = sum_k (-1)^{k+1} k x e^{-kx}     (x > 0; mirrored for x < 0),
+///         sigmoid(x)    = 1 - sum_k c_k e^{-kx},   sigmoid'(x) = sum_k d_k e^{-kx},
+///         x sigmoid'(x) = sum_k d_k x e^{-kx}     (x > 0; mirrored for x < 0),
 ///
-///     kept to K = 16 terms, carried per SOURCE POINT by a sweep and vectorized over k: the
-///     state is two SIMD8 vectors, k = 1...8 and 9...16.
+///     carried per SOURCE POINT by a sweep and vectorized over k = 1...8: the state is one
+///     SIMD8 vector. Each term is a power of u, so it factors over the pair as the
+///     alternating series of ExponentialFarField.swift does; only the coefficients differ.
 ///
-/// Truncation (K = 16, C = 2.5). For x >= C the terms decrease in magnitude (k e^{-kx} and
-/// k x e^{-kx} decrease in k once x > ln 2), so each alternating remainder is at most the
-/// first omitted term: e^{-17C} = e^-42.5 = 3.5e-19 for sigmoid, 17 e^-42.5 = 6.0e-18 for
-/// sigmoid' and 17 C e^-42.5 = 1.5e-17 for x sigmoid' (k x e^{-kx} is largest at x = C for
-/// kC > 1). Masses sum to 1, so every potential and the moment err by < 2e-17 from
-/// truncation, the value by < 4e-19. (Why 16 and 2.5, not 8 and 4.5 with the same bound:
-/// the direct window costs a kernel per pair, ~2C rho pairs at rho points a unit, and
-/// dominated; 16 terms cost two vector multiplies more per step. Measured at n = 10^6,
-/// T / spread = 1e-5: 236 -> 218 ms CPU.)
+/// Far field (K = 8, C = 3). u / (1 + u) = sigmoid(-|x|) and u / (1 + u)^2 = sigmoid'(x)
+/// are approximated on u in (0, e^-3] by c_k and d_k fitted at Chebyshev nodes of that
+/// interval, with no constant term (`scripts/series_coefficients.py 3 8`: a least-squares
+/// solve in 60-digit arithmetic, then rounded to double). The largest errors of the
+/// rounded polynomials over 20,001 points of the interval, against the exact functions in
+/// 60 digits: 1.4e-17 for sigmoid, 1.1e-16 for sigmoid', 7.7e-16 for |x| sigmoid' (the
+/// moment; the error curves are smooth polynomials minus analytic functions whose nearest
+/// singularity, u = -1, lies 20 interval widths away, so no peak hides between points).
+/// The Taylor coefficients (c_k = (-1)^{k+1}, d_k = (-1)^{k+1} k, the library before)
+/// converge by a factor e^-C a term and needed 16 terms for the same accuracy at C = 2.5
+/// (3.2e-19, 5.5e-18, 1.4e-17); 8 Taylor terms would err by 1.6e-10 there. Masses sum to 1,
+/// so every potential and the moment err by < 1e-15 from the polynomials, the value by <
+/// 2e-17. (Why C = 3 rather than 2.5: at 2.5 eight fitted terms err by 1e-15, 8.6e-15 and
+/// 5.5e-14, within the bar but 50x less accurate, for a speed difference within the noise;
+/// the near pairs grow by 3 / 2.5, and `pairBudget` with them, 12 -> 14, so the path
+/// takes the inputs it took before. Measured against the 16-term series, C driver, value
+/// and gradient, CPU of 5 alternating processes: n = 10^6 at T / spread 1e-5 -3 to -4%,
+/// 10^5 at 1e-4 -6%, 10^4 at 1e-3 -8%.)
 ///
 /// Running sums. The upward sweep for positive targets keeps, over the negatives that have
 /// fallen C behind the current target (the set F), with ref = the last of them,
@@ -41,11 +51,11 @@ import Darwin
 /// A new source b' moves ref up by D = (b' - ref)/T >= 0: R <- R e^{-kD},
 /// U <- (U + D R) e^{-kD}, then R += q' (its own factor is e^0 = 1). Every factor is <= 1
 /// and every term >= 0: no overflow, no cancellation. A target at d = (a - ref)/T >= C gets
-/// S_k = e^{-kd} R_k and X_k = e^{-kd} (d R_k + U_k): the far slope is sum (-1)^{k+1} k S_k,
-/// the far value M - sum (-1)^{k+1} S_k (M: the compensated mass of F, the constant term)
-/// and the far moment sum (-1)^{k+1} k X_k. The factors e^{-kD} for the sixteen k are one
-/// libm exp(-D) (within 1 ulp) and its powers by multiplication (`sixteenPowers`; e^{-kD} within k + 1
-/// ulps; D < G, so e^{-16 D} > e^-640 is never subnormal). A source's D is its gap to the
+/// S_k = e^{-kd} R_k and X_k = e^{-kd} (d R_k + U_k): the far slope is sum d_k S_k,
+/// the far value M - sum c_k S_k (M: the compensated mass of F, the constant term)
+/// and the far moment sum d_k X_k. The factors e^{-kD} for the eight k are one
+/// libm exp(-D) (within 1 ulp) and its powers by multiplication (`eightPowers`; e^{-kD} within k + 1
+/// ulps; D < G, so e^{-8 D} > e^-320 is never subnormal). A source's D is its gap to the
 /// point before it in its class, the same in both sweeps, so exp(-D) is computed once a
 /// point before the sweeps (`gaps`). A target's e^{-d} comes from the vector exponential
 /// (`exponentialOfNonPositive`, < 1e-15 relative), eight targets at once (see "Groups of
@@ -64,14 +74,16 @@ import Darwin
 /// (libm exp, its k-th power, the multiply), so a term carried over m steps has relative
 /// error <= (k + 2) m eps while it has decayed by e^{-kΔ} (Δ the distance covered). Steps
 /// of D = 0 (ties) are skipped and add no error. A target reads the state at distance
-/// >= C, i.e. through a factor e^{-kd} <= e^{-kC} (e^-2.5 = 0.082 for k = 1; the higher k
+/// >= C, i.e. through a factor e^{-kd} <= e^{-kC} (e^-3 = 0.050 for k = 1; the higher k
 /// decay faster than their error grows) that is itself within k (5 + 1) ulps (the vector
-/// exponential's < 1e-15, then k - 1 multiplies): < 2e-14 relative for k = 16, once per
-/// read, not carried. The path is taken only when the near pairs are few
+/// exponential's < 1e-15, then k - 1 multiplies): < 1e-14 relative for k = 8, once per
+/// read, not carried; the coefficients are at most 1 (c_k) and 6.9 (|d_k|) and the sums
+/// they weigh decrease with k (S_k <= e^{-(k-1)C} S_1), so the dot products lose nothing
+/// to cancellation. The path is taken only when the near pairs are few
 /// (`pairBudget` a point on average), which bounds the points within C of one another: a
 /// run of m points within C has ~m^2 / 4 near pairs, so m <= 2 sqrt(pairBudget n)
-/// (2.2e4 at n = 10^7): a relative error of at most ~7e-12 on terms weighed by 0.082,
-/// i.e. ~6e-13 absolute on a potential in that extreme case (one such run holding all
+/// (2.4e4 at n = 10^7): a relative error of at most ~8e-12 on terms weighed by 0.050,
+/// i.e. ~4e-13 absolute on a potential in that extreme case (one such run holding all
 /// the mass), and ~m^(1/2) eps in the typical case of independent rounding. The window sums add at most a
 /// few hundred kernels plainly (~1e-14 of a potential at worst; a negative's near sum
 /// adds the same kernels in the order of its positives); values and moments are
@@ -90,7 +102,7 @@ import Darwin
 /// Groups of eight. Each sweep takes its targets eight at a time, in two phases. Phase A
 /// goes target by target: it adds the sources the target has passed (and, for positives,
 /// sums its near window and counts its pairs), then stores the state it sees (R, and U
-/// for positives: 16 doubles each, lane l of a 1 KiB stack buffer) and its reference.
+/// for positives: 8 doubles each, lane l of a 512-byte stack buffer) and its reference.
 /// Phase B computes the eight scaled distances with one vector division
 /// (`scaledDifferences8`, the scalar function's bits) and their e^{-d} with one vector
 /// exponential, then each target's far terms in order, adding to the sums in the same
@@ -107,21 +119,27 @@ import Darwin
 /// only when an estimate puts them past twice the limit) and accepted up to `pairBudget`
 /// a point.
 enum SeriesWindowSoftAUROC {
-    /// C: pairs with |x| < C are summed directly, the others by the K = 16 term series.
-    static let nearDistance = 2.5
+    /// C: pairs with |x| < C are summed directly, the others by the K = 8 term polynomials.
+    static let nearDistance = 3.0
     /// Near pairs (|x| < C) a point the path accepts (see FastSoftAUROC.swift, dispatch).
-    static let pairBudget = 12
+    static let pairBudget = 14
 
-    // (The sign vectors are computed properties, not stored statics: a stored static is
-    // a lazy global, and its accesses in the sweeps compiled to swift_once calls.)
-    @inline(__always) private static var signs: SIMD8<Double> { SIMD8<Double>(1, -1, 1, -1, 1, -1, 1, -1) }
-    @inline(__always) private static var signedKsLow: SIMD8<Double> { SIMD8<Double>(1, -2, 3, -4, 5, -6, 7, -8) }
-    @inline(__always) private static var signedKsHigh: SIMD8<Double> { SIMD8<Double>(9, -10, 11, -12, 13, -14, 15, -16) }
+    // The far field's polynomials in u = e^{-|x|} (see "Far field"), from
+    // scripts/series_coefficients.py 3 8. (Computed properties, not stored statics: a
+    // stored static is a lazy global, and its accesses in the sweeps compiled to swift_once
+    // calls.)
+    @inline(__always) private static var valueCoefficients: SIMD8<Double> {
+        SIMD8<Double>(0.9999999999999739, -0.9999999999831374, 0.9999999962570698, -0.9999995965559557,
+                      0.9999758490177542, -0.9991531468981628, 0.9826143658948568, -0.8038216006496888)
+    }
+    @inline(__always) private static var slopeCoefficients: SIMD8<Double> {
+        SIMD8<Double>(0.9999999999997706, -1.9999999998519484, 2.999999967120327, -3.9999964534700356,
+                      4.999787487785465, -5.992537165156726, 6.84640852838171, -6.258319062941993)
+    }
 
-    /// The series state of one sweep: R_k (and U_k) for k = 1...8 (low) and 9...16 (high).
+    /// The series state of one sweep: R_k (and U_k) for k = 1...8.
     private struct State {
-        var rLow = SIMD8<Double>(repeating: 0), rHigh = SIMD8<Double>(repeating: 0)
-        var uLow = SIMD8<Double>(repeating: 0), uHigh = SIMD8<Double>(repeating: 0)
+        var r = SIMD8<Double>(repeating: 0), u = SIMD8<Double>(repeating: 0)
         var reference = 0.0
         var hasReference = false
 
@@ -135,27 +153,21 @@ enum SeriesWindowSoftAUROC {
                           factors: UnsafeMutablePointer<Double>, at k: Int, withMoment: Bool) {
             if hasReference, case let delta = gaps[k], delta != 0 {
                 if delta >= FastSoftParameters.countingDistance {
-                    rLow = SIMD8<Double>(repeating: 0); rHigh = rLow; uLow = rLow; uHigh = rLow
+                    r = SIMD8<Double>(repeating: 0); u = r
                 } else {
-                    let (fLow, fHigh) = sixteenPowers(factors[k])
-                    if withMoment {
-                        uLow = (uLow + delta * rLow) * fLow
-                        uHigh = (uHigh + delta * rHigh) * fHigh
-                    }
-                    rLow = rLow * fLow
-                    rHigh = rHigh * fHigh
+                    let f = eightPowers(factors[k])
+                    if withMoment { u = (u + delta * r) * f }
+                    r = r * f
                 }
             }
-            let q = SIMD8<Double>(repeating: mass)
-            rLow += q
-            rHigh += q
+            r += SIMD8<Double>(repeating: mass)
             reference = source
             hasReference = true
         }
 
         /// Phase A's record of target `lane` of a group (see "Groups of eight"), at score s:
         /// lanes.targets[lane] = s; with a reference, R (and U, `withMoment`) at
-        /// rows.r[16 lane ..< 16 lane + 16] (U likewise in rows.u), the reference in
+        /// rows.r[8 lane ..< 8 lane + 8] (U likewise in rows.u), the reference in
         /// lanes.references[lane] and bit `lane` of `has` set; without one,
         /// references[lane] = s (a distance of 0, which phase B computes and does not read).
         @inline(__always)
@@ -165,8 +177,8 @@ enum SeriesWindowSoftAUROC {
             lanes.targets[lane] = s
             lanes.references[lane] = hasReference ? reference : s
             guard hasReference else { return }
-            store8(rLow, rows.r + 16 * lane); store8(rHigh, rows.r + 16 * lane + 8)
-            if withMoment { store8(uLow, rows.u + 16 * lane); store8(uHigh, rows.u + 16 * lane + 8) }
+            store8(r, rows.r + 8 * lane)
+            if withMoment { store8(u, rows.u + 8 * lane) }
             has |= 1 << lane
         }
     }
@@ -218,8 +230,8 @@ enum SeriesWindowSoftAUROC {
         }
     }
 
-    /// Doubles of one lane buffer: the 16 series terms of each of eight targets.
-    private static let laneRows = 8 * 16
+    /// Doubles of one lane buffer: the 8 series terms of each of eight targets.
+    private static let laneRows = 8 * 8
 
     /// The scalars of a group of eight targets (see "Groups of eight"), eight lanes each in
     /// a stack buffer of `doubles` doubles: the targets' scores and their references'
@@ -274,20 +286,18 @@ enum SeriesWindowSoftAUROC {
         var value = CompensatedSum(), moment = CompensatedSum()
         let zero = SIMD8<Double>(repeating: 0)
         // p-weighted S_k and X_k of up to 64 targets, then folded into the totals.
-        var valueLow = zero, valueHigh = zero, momentLow = zero, momentHigh = zero, group = 0
+        var valueTerms = zero, momentTerms = zero, group = 0
 
         /// Target lane l of the group: its far terms from the state phase A stored, at
         /// scaled distance d >= C from the reference (its series part of the slope).
         @inline(__always)
         func farTerms(_ l: Int, _ d: Double, _ e: Double, _ p: Double) -> Double {
-            let (eLow, eHigh) = sixteenPowers(e)
-            let rLow = load8(rows.r + 16 * l), rHigh = load8(rows.r + 16 * l + 8)
-            let uLow = load8(rows.u + 16 * l), uHigh = load8(rows.u + 16 * l + 8)
-            let sLow = eLow * rLow, sHigh = eHigh * rHigh
-            valueLow += p * sLow; valueHigh += p * sHigh
-            momentLow += p * (eLow * (d * rLow + uLow))
-            momentHigh += p * (eHigh * (d * rHigh + uHigh))
-            return (signedKsLow * sLow + signedKsHigh * sHigh).sum()
+            let powers = eightPowers(e)
+            let r = load8(rows.r + 8 * l), u = load8(rows.u + 8 * l)
+            let terms = powers * r
+            valueTerms += p * terms
+            momentTerms += p * (powers * (d * r + u))
+            return (slopeCoefficients * terms).sum()
         }
 
         // Upward: the near window and the sources below.
@@ -340,9 +350,9 @@ enum SeriesWindowSoftAUROC {
                     ss += farTerms(l, d, factors[l], p)
                     group += 1
                     if group == 64 {
-                        value.add(-(signs * (valueLow + valueHigh)).sum())
-                        moment.add((signedKsLow * momentLow + signedKsHigh * momentHigh).sum())
-                        valueLow = zero; valueHigh = zero; momentLow = zero; momentHigh = zero; group = 0
+                        value.add(-(valueCoefficients * valueTerms).sum())
+                        moment.add((slopeCoefficients * momentTerms).sum())
+                        valueTerms = zero; momentTerms = zero; group = 0
                     }
                 }
                 value.add(p * bases[l])
@@ -351,13 +361,13 @@ enum SeriesWindowSoftAUROC {
             }
             i += count
         }
-        value.add(-(signs * (valueLow + valueHigh)).sum())
-        moment.add((signedKsLow * momentLow + signedKsHigh * momentHigh).sum())
+        value.add(-(valueCoefficients * valueTerms).sum())
+        moment.add((slopeCoefficients * momentTerms).sum())
 
         // Downward: the sources above (x <= -C), targets from the top of the range.
         var top = WindowSoftAUROC.partition(nc) { !far.atLeastG(b[$0], a[last]) }
         state = State()
-        valueLow = zero; valueHigh = zero; momentLow = zero; momentHigh = zero; group = 0
+        valueTerms = zero; momentTerms = zero; group = 0
         i = last
         while i >= first {
             let count = Swift.min(8, i + 1 - first)
@@ -377,15 +387,15 @@ enum SeriesWindowSoftAUROC {
                 pos.potentialBelow[i - l] += farTerms(l, d, factors[l], pos.mass[i - l])
                 group += 1
                 if group == 64 {
-                    value.add((signs * (valueLow + valueHigh)).sum())
-                    moment.add(-(signedKsLow * momentLow + signedKsHigh * momentHigh).sum())
-                    valueLow = zero; valueHigh = zero; momentLow = zero; momentHigh = zero; group = 0
+                    value.add((valueCoefficients * valueTerms).sum())
+                    moment.add(-(slopeCoefficients * momentTerms).sum())
+                    valueTerms = zero; momentTerms = zero; group = 0
                 }
             }
             i -= count
         }
-        value.add((signs * (valueLow + valueHigh)).sum())
-        moment.add(-(signedKsLow * momentLow + signedKsHigh * momentHigh).sum())
+        value.add((valueCoefficients * valueTerms).sum())
+        moment.add(-(slopeCoefficients * momentTerms).sum())
         return (value.total, moment.total, pairs)
     }
 
@@ -421,8 +431,7 @@ enum SeriesWindowSoftAUROC {
         /// Target lane l's far slope from the state phase A stored, at scaled distance d.
         @inline(__always)
         func farSlope(_ l: Int, _ e: Double) -> Double {
-            let (eLow, eHigh) = sixteenPowers(e)
-            return (signedKsLow * (eLow * load8(rows + 16 * l)) + signedKsHigh * (eHigh * load8(rows + 16 * l + 8))).sum()
+            (slopeCoefficients * (eightPowers(e) * load8(rows + 8 * l))).sum()
         }
 
         // Upward: sources are the positives at least C below (x = (a - b) / T <= -C).

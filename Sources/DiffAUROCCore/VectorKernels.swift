@@ -103,6 +103,16 @@ func load4(_ p: UnsafeMutablePointer<Double>) -> SIMD4<Double> {
     UnsafeRawPointer(p).loadUnaligned(as: SIMD4<Double>.self)
 }
 
+/// (e, e^2, ..., e^8) by rounds of multiplication, the same as the first half of
+/// `sixteenPowers` (e^k within k - 1 ulps more than e's exact k-th power; no lane waits on
+/// more than three multiplies): the series-window path's factors.
+@inline(__always)
+func eightPowers(_ e: Double) -> SIMD8<Double> {
+    let e2 = e * e
+    let p4 = SIMD4<Double>(e, e2, e, e2) * SIMD4<Double>(1, 1, e2, e2)
+    return SIMD8<Double>(lowHalf: p4, highHalf: p4 * SIMD4<Double>(repeating: p4[3]))
+}
+
 /// (e, e^2, ..., e^8) and (e^9, ..., e^16) by rounds of multiplication (e^k within k - 1
 /// ulps more than e's exact k-th power; no lane waits on more than four multiplies): the
 /// series' factors of the series-window path and of the few-cells far field.
