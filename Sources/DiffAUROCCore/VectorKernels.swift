@@ -103,9 +103,9 @@ func load4(_ p: UnsafeMutablePointer<Double>) -> SIMD4<Double> {
     UnsafeRawPointer(p).loadUnaligned(as: SIMD4<Double>.self)
 }
 
-/// (e, e^2, ..., e^8) by rounds of multiplication, the same as the first half of
-/// `sixteenPowers` (e^k within k - 1 ulps more than e's exact k-th power; no lane waits on
-/// more than three multiplies): the series-window path's factors.
+/// (e, e^2, ..., e^8) by rounds of multiplication (e^k within k - 1 ulps more than e's exact
+/// k-th power; no lane waits on more than three multiplies): the series-window path's factors
+/// and the first half of `sixteenPowers`.
 @inline(__always)
 func eightPowers(_ e: Double) -> SIMD8<Double> {
     let e2 = e * e
@@ -115,12 +115,10 @@ func eightPowers(_ e: Double) -> SIMD8<Double> {
 
 /// (e, e^2, ..., e^8) and (e^9, ..., e^16) by rounds of multiplication (e^k within k - 1
 /// ulps more than e's exact k-th power; no lane waits on more than four multiplies): the
-/// series' factors of the series-window path and of the few-cells far field.
+/// series' factors of the few-cells far field.
 @inline(__always)
 func sixteenPowers(_ e: Double) -> (SIMD8<Double>, SIMD8<Double>) {
-    let e2 = e * e
-    let p4 = SIMD4<Double>(e, e2, e, e2) * SIMD4<Double>(1, 1, e2, e2)
-    let p8 = SIMD8<Double>(lowHalf: p4, highHalf: p4 * SIMD4<Double>(repeating: p4[3]))
+    let p8 = eightPowers(e)
     return (p8, p8 * SIMD8<Double>(repeating: p8[7]))
 }
 
