@@ -18,8 +18,6 @@ accuracy argument in SeriesWindowSoftAUROC.swift quotes. Output: Swift literals.
 import sys
 import mpmath as mp
 
-mp.mp.dps = 60
-
 
 def fit(f, a, K, nodes=64):
     xs = [a * (1 + mp.cos(mp.pi * (j + mp.mpf(1) / 2) / nodes)) / 2 for j in range(nodes)]
@@ -34,6 +32,9 @@ def fit(f, a, K, nodes=64):
 
 
 def max_error(coefficients, f, a, weight=lambda u: 1, points=20_000):
+    """The largest weight(u) |p(u) - f(u)| over `points` equally spaced u in (0, a], p being
+    sum_k coefficients[k] u^(k+1), in the caller's mpmath precision. Also the measure of
+    python/tests/test_series_coefficients.py."""
     worst = mp.mpf(0)
     for j in range(1, points + 1):
         u = a * mp.mpf(j) / points
@@ -43,6 +44,7 @@ def max_error(coefficients, f, a, weight=lambda u: 1, points=20_000):
 
 
 def main():
+    mp.mp.dps = 60
     C = float(sys.argv[1]) if len(sys.argv) > 1 else 3.0
     K = int(sys.argv[2]) if len(sys.argv) > 2 else 8
     a = mp.e ** (-mp.mpf(C))

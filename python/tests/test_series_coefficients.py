@@ -1,5 +1,7 @@
 """The series-window path's far-field polynomials (SeriesWindowSoftAUROC.swift, "Far field")
-against the functions they stand for, in 50-digit arithmetic (mpmath; no diffauroc code).
+against the functions they stand for, in 50-digit arithmetic (mpmath; no diffauroc code: the
+error measure is scripts/series_coefficients.py's `max_error`, which the script's printed
+bounds come from).
 
 The Swift file states C (`nearDistance`), the coefficients c_k and d_k, and the largest
 errors of the polynomials over u = e^-|x| in (0, e^-C]: 1.4e-17 for sigmoid, 1.1e-16 for
@@ -8,13 +10,16 @@ those bounds (with the last digit rounded up) on 20,000 points of the interval.
 """
 from __future__ import annotations
 
+import importlib.util
 import re
 from pathlib import Path
 
 import mpmath as mp
 import pytest
 
-SOURCE = Path(__file__).resolve().parents[2] / "Sources" / "DiffAUROCCore" / "SeriesWindowSoftAUROC.swift"
+ROOT = Path(__file__).resolve().parents[2]
+SOURCE = ROOT / "Sources" / "DiffAUROCCore" / "SeriesWindowSoftAUROC.swift"
+SCRIPT = ROOT / "scripts" / "series_coefficients.py"
 
 
 def _constants():
@@ -28,13 +33,15 @@ def _constants():
     return near, vector("valueCoefficients"), vector("slopeCoefficients")
 
 
-def _largest_error(coefficients, f, a, weight=lambda u: 1, points=20_000):
-    worst = mp.mpf(0)
-    for j in range(1, points + 1):
-        u = a * mp.mpf(j) / points
-        p = mp.fsum(mp.mpf(c) * u ** (k + 1) for k, c in enumerate(coefficients))
-        worst = max(worst, weight(u) * abs(p - f(u)))
-    return worst
+def _script():
+    spec = importlib.util.spec_from_file_location("series_coefficients", SCRIPT)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+# The script's error measure, the one its printed bounds come from (here in 50 digits).
+_largest_error = _script().max_error
 
 
 @pytest.fixture(scope="module")
