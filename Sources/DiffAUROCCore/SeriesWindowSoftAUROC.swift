@@ -299,6 +299,15 @@ enum SeriesWindowSoftAUROC {
             momentTerms += p * (powers * (d * r + u))
             return (slopeCoefficients * terms).sum()
         }
+        /// Folds the group's terms into the totals and starts a new group. `sign` is the
+        /// sweep's: +1 upward (sources below: value M - sum c_k S_k, moment + sum d_k X_k),
+        /// -1 downward (sources above: the mirror image). A product by +-1 is exact.
+        @inline(__always)
+        func flush(sign: Double) {
+            value.add(-sign * (valueCoefficients * valueTerms).sum())
+            moment.add(sign * (slopeCoefficients * momentTerms).sum())
+            valueTerms = zero; momentTerms = zero; group = 0
+        }
 
         // Upward: the near window and the sources below.
         var lo = WindowSoftAUROC.partition(nc) { far.atLeastG(a[first], b[$0]) }
@@ -349,11 +358,7 @@ enum SeriesWindowSoftAUROC {
                 if has & (1 << l) != 0, case let d = distances[l], d < G {
                     ss += farTerms(l, d, factors[l], p)
                     group += 1
-                    if group == 64 {
-                        value.add(-(valueCoefficients * valueTerms).sum())
-                        moment.add((slopeCoefficients * momentTerms).sum())
-                        valueTerms = zero; momentTerms = zero; group = 0
-                    }
+                    if group == 64 { flush(sign: 1) }
                 }
                 value.add(p * bases[l])
                 if moments[l] != 0 { moment.add(p * moments[l]) }
@@ -361,13 +366,11 @@ enum SeriesWindowSoftAUROC {
             }
             i += count
         }
-        value.add(-(valueCoefficients * valueTerms).sum())
-        moment.add((slopeCoefficients * momentTerms).sum())
+        flush(sign: 1)
 
         // Downward: the sources above (x <= -C), targets from the top of the range.
         var top = WindowSoftAUROC.partition(nc) { !far.atLeastG(b[$0], a[last]) }
         state = State()
-        valueTerms = zero; momentTerms = zero; group = 0
         i = last
         while i >= first {
             let count = Swift.min(8, i + 1 - first)
@@ -386,16 +389,11 @@ enum SeriesWindowSoftAUROC {
                 guard d < G else { continue }
                 pos.potentialBelow[i - l] += farTerms(l, d, factors[l], pos.mass[i - l])
                 group += 1
-                if group == 64 {
-                    value.add((valueCoefficients * valueTerms).sum())
-                    moment.add(-(slopeCoefficients * momentTerms).sum())
-                    valueTerms = zero; momentTerms = zero; group = 0
-                }
+                if group == 64 { flush(sign: -1) }
             }
             i -= count
         }
-        value.add((valueCoefficients * valueTerms).sum())
-        moment.add(-(slopeCoefficients * momentTerms).sum())
+        flush(sign: -1)
         return (value.total, moment.total, pairs)
     }
 
