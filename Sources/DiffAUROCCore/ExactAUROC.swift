@@ -149,8 +149,8 @@ private func uncheckedUnweightedExactAUROC<Score: OrderKeyed>(
 private let parallelThreshold = 1 << 16
 
 /// Bits of the first, parallel scatter's buckets. Measured against 10 and 12 (C driver,
-/// sigmoid(N(0, 1) + label) scores, CPU time of alternating processes, Intel Xeon with
-/// AVX-512, 2 cores): 10 took 3-6% more at n = 10^7 float64 (4-8% on the best wall
+/// sigmoid(N(0, 1) + label) scores, user CPU time of alternating processes, Intel Xeon
+/// with AVX-512, 2 cores): 10 took 3-6% more at n = 10^7 float64 (4-9% on the best wall
 /// time) and was within the noise at 10^6; 12 took 2-4% less at 10^7 float64, between 4%
 /// more and 6% less at 10^7 float32 and weighted, and was within the noise at 10^6. Not
 /// enough to make the width depend on n.
