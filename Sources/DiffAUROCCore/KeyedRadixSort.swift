@@ -60,7 +60,8 @@ enum KeyedRadixSortTuning {
 ///  - Otherwise: a least-significant-digit sort of the top varying bits, two digits of
 ///    4 to 10 bits by size, three from `lsdThreeDigitMinimum` keys unless the top digit
 ///    takes many values (all histograms from one pass, counted in UInt32; a digit that
-///    is the same for every key is skipped),
+///    is the same for every key is skipped; the top digit of unbucketed keys scattered
+///    two keys at a time, `scatterInPairs`),
 ///    then the runs of keys that agree on those bits are sorted recursively on the bits
 ///    below. When every varying bit fits in the digits, they are narrowed to cover
 ///    exactly those bits and there are no runs.
@@ -198,13 +199,21 @@ private func keyedSort<Value>(
                 start &+= c
             }
             let sk = source.keys, sv = source.values, tk = target.keys, tv = target.values
-            for i in 0..<count {
-                let key = sk[i]
-                let digit = Int(truncatingIfNeeded: (key &>> shift) & mask)
-                let p = offsets[digit]
-                tk[Int(truncatingIfNeeded: p)] = key
-                tv[Int(truncatingIfNeeded: p)] = sv[i]
-                offsets[digit] = p &+ 1
+            if level == 0 && d == digits - 1 {
+                // The top digit of unbucketed keys (sign and exponent at N(0, 1) scores,
+                // a few values; in a bucket they are mantissa bits, spread out).
+                scatterInPairs(sk, sv, tk, tv, count: count, offsets: offsets) {
+                    Int(truncatingIfNeeded: ($0 &>> shift) & mask)
+                }
+            } else {
+                for i in 0..<count {
+                    let key = sk[i]
+                    let digit = Int(truncatingIfNeeded: (key &>> shift) & mask)
+                    let p = offsets[digit]
+                    tk[Int(truncatingIfNeeded: p)] = key
+                    tv[Int(truncatingIfNeeded: p)] = sv[i]
+                    offsets[digit] = p &+ 1
+                }
             }
             swap(&source, &target)
         }
@@ -249,6 +258,49 @@ private func keyedSort<Value>(
             }
             runStart = runEnd
         }
+    }
+}
+
+/// Scatters `keys[0..<count]` (and values) stably into `targetKeys`/`targetValues` at
+/// `offsets[digit(key)]`, advancing each offset; two keys an iteration. Both offsets are
+/// loaded before either is stored, the second one past the first key when both keys have
+/// the same digit, so consecutive keys of one digit (the sign-and-exponent digits of
+/// N(0, 1) scores take a few values) wait for each other's offset once a pair instead of
+/// once a key. Measured: a C copy of the in-cache sort (7,000 N(0, 1) keys, three 10-bit
+/// digits) 9.9 -> 9.1 ns a key with pairs in the top digit's pass, 9.4 in every pass; the
+/// soft path at n = 10^4, T / spread 1e-9 (classes of 7,000 and 3,000, each sorted here
+/// at level 0), best of 4,000 calls, 0.210-0.225 -> 0.198-0.199 ms (four alternations).
+/// Not used by the MSD passes: pairs there (whose first digit is as skewed) measured no
+/// change at n = 10^5 and 10^6 (sort samples within 1%).
+@inline(__always)
+private func scatterInPairs<Value, Offset: FixedWidthInteger>(
+    _ keys: UnsafeMutablePointer<UInt64>, _ values: UnsafeMutablePointer<Value>,
+    _ targetKeys: UnsafeMutablePointer<UInt64>, _ targetValues: UnsafeMutablePointer<Value>,
+    count: Int, offsets: UnsafeMutablePointer<Offset>, digit: (UInt64) -> Int
+) {
+    var i = 0
+    while i &+ 1 < count {
+        let x = keys[i], y = keys[i &+ 1]
+        let dx = digit(x), dy = digit(y)
+        let p = offsets[dx]
+        // q = offsets[dy] + (dx == dy), without a branch.
+        let q = offsets[dy] &+ Offset(truncatingIfNeeded: UInt(bitPattern: (dx ^ dy) &- 1) &>> (UInt.bitWidth &- 1))
+        let pi = Int(truncatingIfNeeded: p), qi = Int(truncatingIfNeeded: q)
+        targetKeys[pi] = x
+        targetValues[pi] = values[i]
+        targetKeys[qi] = y
+        targetValues[qi] = values[i &+ 1]
+        offsets[dx] = p &+ 1
+        offsets[dy] = q &+ 1
+        i &+= 2
+    }
+    if i < count {
+        let x = keys[i]
+        let dx = digit(x)
+        let p = offsets[dx]
+        targetKeys[Int(truncatingIfNeeded: p)] = x
+        targetValues[Int(truncatingIfNeeded: p)] = values[i]
+        offsets[dx] = p &+ 1
     }
 }
 
