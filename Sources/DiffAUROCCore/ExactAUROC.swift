@@ -553,6 +553,46 @@ private struct PackedDoubleWeightedSource: ExactSampleSource {
                 positiveFactor: Double, negativeFactor: Double) -> PackedDoubleMasses {
         PackedDoubleMasses(words: words)
     }
+    /// `PackedWeightedSource.tallyBlock` in 64-bit lanes: the default takes a branch per
+    /// sample and carries each class's largest weight through a compare-and-blend from
+    /// sample to sample (its loop was 11% of the process's CPU time at n = 10^6). Measured
+    /// (C driver, sigmoid(N(0, 1) + label) scores, weights U[0, 2), alternating processes,
+    /// Intel Xeon): n = 10^5, 3,000 calls, user CPU 9.41-9.59 -> 8.75-9.09 s; n = 10^6,
+    /// 60 calls, medians 19.1-23.3 -> 17.8-19.5 ms. The same sums as the default on valid
+    /// inputs: a class's largest weight is its largest bit pattern (weights are positive
+    /// and finite); on invalid ones (checked before) they are discarded.
+    @inline(__always)
+    func tallyBlock(_ block: Range<Int>, into t: inout PhaseOneTally<UInt64>,
+                    prefix ph: UnsafeMutablePointer<UInt32>?, prefixShift: Int) {
+        let s = scores.baseAddress!, y = labels.baseAddress!, w = weights.baseAddress!
+        var andKeys = UInt64.max, orKeys: UInt64 = 0
+        var included: UInt64 = 0, positives: UInt64 = 0
+        var maxPositive: UInt64 = 0, maxNegative: UInt64 = 0
+        for i in block {
+            let weight = w[i]
+            let inMask: UInt64 = weight > 0 ? .max : 0
+            let key = s[i].orderKey
+            andKeys &= key | ~inMask
+            orKeys |= key & inMask
+            let positiveMask = 0 &- UInt64(truncatingIfNeeded: y[i].classBit)
+            included &+= inMask & 1
+            positives &+= inMask & positiveMask & 1
+            let bits = weight.bitPattern & inMask
+            maxPositive = Swift.max(maxPositive, bits & positiveMask)
+            maxNegative = Swift.max(maxNegative, bits & ~positiveMask)
+        }
+        if let ph {  // (not taken: the prefix histogram is for 32-bit keys)
+            for i in block {
+                ph[Int(truncatingIfNeeded: s[i].orderKey &>> prefixShift)] &+= w[i] > 0 ? 1 : 0
+            }
+        }
+        t.andKeys &= andKeys
+        t.orKeys |= orKeys
+        t.positives &+= Int(truncatingIfNeeded: positives)
+        t.negatives &+= Int(truncatingIfNeeded: included &- positives)
+        t.maxPositive = Swift.max(t.maxPositive, Double(bitPattern: maxPositive))
+        t.maxNegative = Swift.max(t.maxNegative, Double(bitPattern: maxNegative))
+    }
 }
 
 /// The signed masses (+ positive, - negative) of the sorted samples, by sorted position.
