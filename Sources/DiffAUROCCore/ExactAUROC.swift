@@ -927,7 +927,9 @@ private struct ExactTeam<Source: ExactSampleSource> {
 
         // Phase 2: bucket histogram per chunk: from the prefix histogram (the keys lie in
         // [andKeys, orKeys], so their prefixes in the same range of the prefix's), or
-        // from the keys.
+        // from the keys: when every sample is in (unweighted, or no weight 0), without
+        // reading the weights.
+        let everyIncluded = count == n
         for chunk in worker.chunks {
             let h = histogram(chunk)
             h.initialize(repeating: 0, count: bucketCount)
@@ -939,6 +941,10 @@ private struct ExactTeam<Source: ExactSampleSource> {
                 let highest = Int(truncatingIfNeeded: orKeys &>> UInt64(prefixShift))
                 for p in lowest...highest {
                     h[(p &>> prefixDrop) & digitMask] &+= Int(ph[p])
+                }
+            } else if everyIncluded {
+                for i in chunkRange(chunk, of: chunkCount, count: n) {
+                    h[bucket(source.key(i))] &+= 1
                 }
             } else {
                 for i in chunkRange(chunk, of: chunkCount, count: n) where source.isIncluded(i) {
