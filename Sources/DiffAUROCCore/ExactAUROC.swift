@@ -412,43 +412,11 @@ private struct PackedWeightedSource: ExactSampleSource {
                 positiveFactor: Double, negativeFactor: Double) -> PackedFloatMasses {
         PackedFloatMasses(words: words, positiveFactor: positiveFactor, negativeFactor: negativeFactor)
     }
-    /// The default's sums without a branch per sample, in 32-bit lanes (a loop that
-    /// vectorizes): a sample is in or out by a mask (weight > 0), and each class's largest
-    /// weight is the largest bit pattern, which orders positive finite floats as their
-    /// values (a sample out or of the other class contributes 0, the sums' start). Then
-    /// the prefix histogram, in a second loop over the block (in L1). The same sums as the
-    /// default on valid inputs; on invalid ones (checked before) they are discarded.
+    /// The default's sums without a branch per sample (`tallyPackedBlock`).
     @inline(__always)
     func tallyBlock(_ block: Range<Int>, into t: inout PhaseOneTally<UInt32>,
                     prefix ph: UnsafeMutablePointer<UInt32>?, prefixShift: Int) {
-        let s = scores.baseAddress!, y = labels.baseAddress!, w = weights.baseAddress!
-        var andKeys = UInt32.max, orKeys: UInt32 = 0
-        var included: UInt32 = 0, positives: UInt32 = 0
-        var maxPositive: UInt32 = 0, maxNegative: UInt32 = 0
-        for i in block {
-            let weight = w[i]
-            let inMask: UInt32 = weight > 0 ? .max : 0
-            let key = s[i].orderKey
-            andKeys &= key | ~inMask
-            orKeys |= key & inMask
-            let positiveMask = 0 &- ((y[i].bitPattern &>> 29) & 1)  // classBit, as a mask
-            included &+= inMask & 1
-            positives &+= inMask & positiveMask & 1
-            let bits = weight.bitPattern & inMask
-            maxPositive = Swift.max(maxPositive, bits & positiveMask)
-            maxNegative = Swift.max(maxNegative, bits & ~positiveMask)
-        }
-        if let ph {
-            for i in block {
-                ph[Int(truncatingIfNeeded: s[i].orderKey &>> prefixShift)] &+= w[i] > 0 ? 1 : 0
-            }
-        }
-        t.andKeys &= andKeys
-        t.orKeys |= orKeys
-        t.positives &+= Int(positives)
-        t.negatives &+= Int(included &- positives)
-        t.maxPositive = Swift.max(t.maxPositive, Double(Float(bitPattern: maxPositive)))
-        t.maxNegative = Swift.max(t.maxNegative, Double(Float(bitPattern: maxNegative)))
+        tallyPackedBlock(block, into: &t, prefix: ph, prefixShift: prefixShift)
     }
 }
 
@@ -462,6 +430,53 @@ private protocol WeightedInputs: ExactSampleSource {
 
 extension PackedWeightedSource: WeightedInputs {}
 extension PackedDoubleWeightedSource: WeightedInputs {}
+
+extension WeightedInputs where Key == Scalar.OrderKey {
+    /// The default `tallyBlock`'s sums without a branch per sample, in lanes as wide as
+    /// the inputs (a loop that vectorizes): a sample is in or out by a mask (weight > 0),
+    /// and each class's largest weight is the largest bit pattern, which orders positive
+    /// finite weights as their values (a sample out or of the other class contributes 0,
+    /// the sums' start). Then the prefix histogram (32-bit keys), in a second loop over the
+    /// block (in L1). The same sums as the default on valid inputs; on invalid ones
+    /// (checked before) they are discarded. The default's branch per sample and, weighted
+    /// float64, its running maxima of doubles (a compare-and-blend chain from sample to
+    /// sample, 11% of the process's CPU at n = 10^6) measured (C driver, sigmoid(N(0, 1) +
+    /// label) scores, weights U[0, 2), alternating processes, Intel Xeon): float64 n =
+    /// 10^5, 3,000 calls, user CPU 9.41-9.59 -> 8.75-9.09 s; n = 10^6, 60 calls, medians
+    /// 19.1-23.3 -> 17.8-19.5 ms.
+    @inline(__always)
+    func tallyPackedBlock(_ block: Range<Int>, into t: inout PhaseOneTally<Key>,
+                          prefix ph: UnsafeMutablePointer<UInt32>?, prefixShift: Int) {
+        let s = scores.baseAddress!, y = labels.baseAddress!, w = weights.baseAddress!
+        var andKeys = Key.max, orKeys: Key = 0
+        var included: Key = 0, positives: Key = 0
+        var maxPositive: Key = 0, maxNegative: Key = 0
+        for i in block {
+            let weight = w[i]
+            let inMask: Key = weight > 0 ? .max : 0
+            let key = s[i].orderKey
+            andKeys &= key | ~inMask
+            orKeys |= key & inMask
+            let positiveMask = 0 &- Key(truncatingIfNeeded: y[i].classBit)
+            included &+= inMask & 1
+            positives &+= inMask & positiveMask & 1
+            let bits = weight.bits & inMask
+            maxPositive = Swift.max(maxPositive, bits & positiveMask)
+            maxNegative = Swift.max(maxNegative, bits & ~positiveMask)
+        }
+        if let ph {
+            for i in block {
+                ph[Int(truncatingIfNeeded: s[i].orderKey &>> prefixShift)] &+= w[i] > 0 ? 1 : 0
+            }
+        }
+        t.andKeys &= andKeys
+        t.orKeys |= orKeys
+        t.positives &+= Int(truncatingIfNeeded: positives)
+        t.negatives &+= Int(truncatingIfNeeded: included &- positives)
+        t.maxPositive = Swift.max(t.maxPositive, Scalar(bits: maxPositive).doubleValue)
+        t.maxNegative = Swift.max(t.maxNegative, Scalar(bits: maxNegative).doubleValue)
+    }
+}
 
 /// A packed weighted source on inputs not yet validated (`exactAUROCFloat32CheckingInputs`,
 /// `exactAUROCCheckingInputs`). Phase 1 tallies a block after checking it, so a bad weight
@@ -553,45 +568,11 @@ private struct PackedDoubleWeightedSource: ExactSampleSource {
                 positiveFactor: Double, negativeFactor: Double) -> PackedDoubleMasses {
         PackedDoubleMasses(words: words)
     }
-    /// `PackedWeightedSource.tallyBlock` in 64-bit lanes: the default takes a branch per
-    /// sample and carries each class's largest weight through a compare-and-blend from
-    /// sample to sample (its loop was 11% of the process's CPU time at n = 10^6). Measured
-    /// (C driver, sigmoid(N(0, 1) + label) scores, weights U[0, 2), alternating processes,
-    /// Intel Xeon): n = 10^5, 3,000 calls, user CPU 9.41-9.59 -> 8.75-9.09 s; n = 10^6,
-    /// 60 calls, medians 19.1-23.3 -> 17.8-19.5 ms. The same sums as the default on valid
-    /// inputs: a class's largest weight is its largest bit pattern (weights are positive
-    /// and finite); on invalid ones (checked before) they are discarded.
+    /// The default's sums without a branch per sample (`tallyPackedBlock`).
     @inline(__always)
     func tallyBlock(_ block: Range<Int>, into t: inout PhaseOneTally<UInt64>,
                     prefix ph: UnsafeMutablePointer<UInt32>?, prefixShift: Int) {
-        let s = scores.baseAddress!, y = labels.baseAddress!, w = weights.baseAddress!
-        var andKeys = UInt64.max, orKeys: UInt64 = 0
-        var included: UInt64 = 0, positives: UInt64 = 0
-        var maxPositive: UInt64 = 0, maxNegative: UInt64 = 0
-        for i in block {
-            let weight = w[i]
-            let inMask: UInt64 = weight > 0 ? .max : 0
-            let key = s[i].orderKey
-            andKeys &= key | ~inMask
-            orKeys |= key & inMask
-            let positiveMask = 0 &- UInt64(truncatingIfNeeded: y[i].classBit)
-            included &+= inMask & 1
-            positives &+= inMask & positiveMask & 1
-            let bits = weight.bitPattern & inMask
-            maxPositive = Swift.max(maxPositive, bits & positiveMask)
-            maxNegative = Swift.max(maxNegative, bits & ~positiveMask)
-        }
-        if let ph {  // (not taken: the prefix histogram is for 32-bit keys)
-            for i in block {
-                ph[Int(truncatingIfNeeded: s[i].orderKey &>> prefixShift)] &+= w[i] > 0 ? 1 : 0
-            }
-        }
-        t.andKeys &= andKeys
-        t.orKeys |= orKeys
-        t.positives &+= Int(truncatingIfNeeded: positives)
-        t.negatives &+= Int(truncatingIfNeeded: included &- positives)
-        t.maxPositive = Swift.max(t.maxPositive, Double(bitPattern: maxPositive))
-        t.maxNegative = Swift.max(t.maxNegative, Double(bitPattern: maxNegative))
+        tallyPackedBlock(block, into: &t, prefix: ph, prefixShift: prefixShift)
     }
 }
 

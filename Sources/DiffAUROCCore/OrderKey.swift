@@ -16,6 +16,10 @@ protocol OrderKeyed: BinaryFloatingPoint {
     /// The value as a Double (exact). Concrete, so it compiles to one instruction where a
     /// generic `Double(x)` would not.
     var doubleValue: Double { get }
+    /// The IEEE bits (`bitPattern`, which BinaryFloatingPoint does not declare), and the
+    /// value of given bits.
+    var bits: OrderKey { get }
+    init(bits: OrderKey)
     /// The SIMD vector of keys the sample sort's passes use (`tallyKeys`, `bucketKeys`,
     /// KeyLanes.swift): 8 of float64's, 16 of float32's (two AVX2 registers).
     associatedtype KeyLanes: SIMD where KeyLanes.Scalar == OrderKey
@@ -43,6 +47,8 @@ extension Double: OrderKeyed {
 
     @inline(__always) var classBit: Int { Int(truncatingIfNeeded: (bitPattern >> Self.labelBit) & 1) }
     @inline(__always) var doubleValue: Double { self }
+    @inline(__always) var bits: UInt64 { bitPattern }
+    @inline(__always) init(bits: UInt64) { self.init(bitPattern: bits) }
     typealias KeyLanes = SIMD8<UInt64>
     static var oneBits: UInt64 { (1.0 as Double).bitPattern }
     static var exponentBits: UInt64 { 0x7FF0_0000_0000_0000 }
@@ -59,6 +65,8 @@ extension Float: OrderKeyed {
 
     @inline(__always) var classBit: Int { Int(truncatingIfNeeded: (bitPattern >> Self.labelBit) & 1) }
     @inline(__always) var doubleValue: Double { Double(self) }
+    @inline(__always) var bits: UInt32 { bitPattern }
+    @inline(__always) init(bits: UInt32) { self.init(bitPattern: bits) }
     typealias KeyLanes = SIMD16<UInt32>
     static var oneBits: UInt32 { (1.0 as Float).bitPattern }
     static var exponentBits: UInt32 { 0x7F80_0000 }
