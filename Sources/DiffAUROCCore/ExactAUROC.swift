@@ -1161,10 +1161,10 @@ private struct SweepState {
     /// counts from sample to sample. The same integers, so the same result. (S < c^2 / 2
     /// < 2^63.) Measured (C driver, float64 at n = 10^6, three alternating processes):
     /// the sweep's perf samples 803-950 -> 238-298. Words of 32 bits (float32 scores) do
-    /// not try: their 24-bit significands tie often (12% of neighbours at 10^6
-    /// sigmoid(N(0, 1) + label) scores), and the wasted pass cost them 17%; nor did
-    /// walking the tie groups for the closed forms' corrections pay there (the sweep's
-    /// samples doubled).
+    /// not try: their 24-bit significands tie often (3.3% of sorted neighbours at 10^6
+    /// sigmoid(N(0, 1) + label) scores, so nearly every bucket of hundreds has a tie), and
+    /// the wasted pass cost them 17%; nor did walking the tie groups for the closed forms'
+    /// corrections pay there (the sweep's samples doubled).
     @inline(__always)
     private mutating func sweepWithoutTies<Word: FixedWidthInteger & UnsignedInteger>(
         _ words: UnsafeMutablePointer<Word>, count: Int
