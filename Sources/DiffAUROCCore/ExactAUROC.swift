@@ -438,12 +438,12 @@ extension WeightedInputs where Key == Scalar.OrderKey {
     /// finite weights as their values (a sample out or of the other class contributes 0,
     /// the sums' start). Then the prefix histogram (32-bit keys), in a second loop over the
     /// block (in L1). The same sums as the default on valid inputs; on invalid ones
-    /// (checked before) they are discarded. The default's branch per sample and, weighted
-    /// float64, its running maxima of doubles (a compare-and-blend chain from sample to
-    /// sample, 11% of the process's CPU at n = 10^6) measured (C driver, sigmoid(N(0, 1) +
-    /// label) scores, weights U[0, 2), alternating processes, Intel Xeon): float64 n =
-    /// 10^5, 3,000 calls, user CPU 9.41-9.59 -> 8.75-9.09 s; n = 10^6, 60 calls, medians
-    /// 19.1-23.3 -> 17.8-19.5 ms.
+    /// (checked before) they are discarded. Weighted float64 used the default until stop
+    /// 42: a branch per sample and its running maxima of doubles (a compare-and-blend
+    /// chain from sample to sample), 11% of the process's CPU at n = 10^6. This instead
+    /// measured (C driver, sigmoid(N(0, 1) + label) scores, weights U[0, 2), alternating
+    /// processes, Intel Xeon): n = 10^5, 3,000 calls, user CPU 9.41-9.59 -> 8.75-9.09 s;
+    /// n = 10^6, 60 calls, medians 19.1-23.3 -> 17.8-19.5 ms.
     @inline(__always)
     func tallyPackedBlock(_ block: Range<Int>, into t: inout PhaseOneTally<Key>,
                           prefix ph: UnsafeMutablePointer<UInt32>?, prefixShift: Int) {
@@ -1156,37 +1156,30 @@ private struct SweepState {
     ///
     ///     s1 = S - P (P - 1) / 2,   s2 = (c (c - 1) / 2 - S) - N (N - 1) / 2.
     ///
-    /// P, S and whether two neighbours are equal take one pass without carried
-    /// dependencies (in SIMD lanes), where the loop of `sweepUnweighted` carries five
-    /// counts from sample to sample. The same integers, so the same result. (S < c^2 / 2
-    /// < 2^63.) Measured (C driver, float64 at n = 10^6, three alternating processes):
-    /// the sweep's perf samples 803-950 -> 238-298. Words of 32 bits (float32 scores) do
-    /// not try: their 24-bit significands tie often (3.3% of sorted neighbours at 10^6
-    /// sigmoid(N(0, 1) + label) scores, so nearly every bucket of hundreds has a tie), and
-    /// the wasted pass cost them 17%; nor did walking the tie groups for the closed forms'
-    /// corrections pay there (the sweep's samples doubled).
+    /// Whether two neighbours are equal (`neighboursDiffer`), then P and S, take two
+    /// passes without carried dependencies (in SIMD lanes), where the loop of
+    /// `sweepUnweighted` carries five counts from sample to sample. The same integers, so
+    /// the same result. (S < c^2 / 2 < 2^63.) Measured (C driver, float64 at n = 10^6,
+    /// three alternating processes): the sweep's perf samples 803-950 -> 238-298 with
+    /// both in one pass, 315-326 (against 262-293 for that one pass) as two. Words of 32
+    /// bits (float32 scores) do not try: their 24-bit significands tie often (3.3% of
+    /// sorted neighbours at 10^6 sigmoid(N(0, 1) + label) scores, so nearly every bucket
+    /// of hundreds has a tie), and the one-pass form's wasted pass cost them 17%; nor did
+    /// walking the tie groups for the closed forms' corrections pay there (the sweep's
+    /// samples doubled).
     @inline(__always)
     private mutating func sweepWithoutTies<Word: FixedWidthInteger & UnsignedInteger>(
         _ words: UnsafeMutablePointer<Word>, count: Int
     ) -> Bool {
-        // (allDiffer as `neighboursDiffer` computes it, and wrapping indices: with a Bool
-        // per pair the compiler made the loop exit at the first tie, which kept it scalar.)
+        guard neighboursDiffer(words, 0..<(count - 1), above: 1) else { return false }
         var positives: UInt64 = 0, positionSum: UInt64 = 0
-        var allDiffer: Word = 1
         var i = 0
-        while i < count &- 1 {
-            let word = words[i]
-            let x = (word ^ words[i &+ 1]) &>> 1
-            allDiffer &= (x | (0 &- x)) &>> (Word.bitWidth &- 1)
-            let positive = UInt64(truncatingIfNeeded: word & 1)
+        while i < count {
+            let positive = UInt64(truncatingIfNeeded: words[i] & 1)
             positives &+= positive
             positionSum &+= UInt64(truncatingIfNeeded: i) & (0 &- positive)
             i &+= 1
         }
-        guard allDiffer != 0 else { return false }
-        let last = UInt64(truncatingIfNeeded: words[count - 1] & 1)
-        positives &+= last
-        positionSum &+= UInt64(truncatingIfNeeded: count - 1) & (0 &- last)
         let c = UInt64(truncatingIfNeeded: count), negatives = c &- positives
         let localS1 = positionSum &- (positives &* (positives &- 1)) / 2
         let localS2 = (c &* (c &- 1) / 2 &- positionSum) &- (negatives &* (negatives &- 1)) / 2
