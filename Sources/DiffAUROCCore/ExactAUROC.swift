@@ -766,6 +766,11 @@ private func exactAUROCOutcome<Source: ExactSampleSource>(
     let blockSlots = try ScratchBuffer<WeightedBlock>(count: blockSlotCount)
     defer { blockSlots.free() }
     blockSlots.buffer.initialize(repeating: .absent)
+    // Weighted: each chunk's sweep keeps, for the samples of its open block, the negative
+    // mass below each (`WeightedSweep`): 2 `blockLength` doubles per chunk.
+    let belowScratch = try ScratchBuffer<Double>(
+        count: Source.isWeighted ? chunkCount * WeightedSweep<DoubleMasses>.scratchCount : 0)
+    defer { belowScratch.free() }
     // Large inputs with 32-bit keys: phase 1 also histograms each chunk's keys by their
     // top `prefixBits` bits, so that phase 2 need not read the keys again (counts fit
     // UInt32: n < 2^32). (64-bit keys of typical scores vary below their top 16 bits'
@@ -784,7 +789,8 @@ private func exactAUROCOutcome<Source: ExactSampleSource>(
         var team = ExactTeam(
             source: source, n: n, chunkCount: chunkCount, first: first, later: later,
             tableBase: tableBase, tablesPerChunk: tablesPerChunk, prefixBase: prefixBase,
-            prefixShift: prefixShift, w: w, v: v, blockSlots: blockSlots, outcome: outcome)
+            prefixShift: prefixShift, w: w, v: v, blockSlots: blockSlots,
+            belowScratch: belowScratch.base, outcome: outcome)
         withUnsafeMutablePointer(to: &team) { team in
             runAsTeam(chunkCount: chunkCount, context: UnsafeMutableRawPointer(team)) { raw, worker in
                 raw.assumingMemoryBound(to: ExactTeam<Source>.self).pointee.run(worker)
@@ -822,6 +828,8 @@ private struct ExactTeam<Source: ExactSampleSource> {
     let w: UnsafeMutablePointer<Source.Word>
     let v: UnsafeMutablePointer<Source.Value>
     let blockSlots: ScratchBuffer<WeightedBlock>
+    /// Weighted: `WeightedSweep.scratchCount` doubles per chunk (nil unweighted).
+    let belowScratch: UnsafeMutablePointer<Double>?
     let outcome: UnsafeMutablePointer<ExactTeamOutcome<Source>>
 
     /// Chunk `chunk`'s bucket histogram (then offsets), followed by its sort's tables.
@@ -1034,6 +1042,7 @@ private struct ExactTeam<Source: ExactSampleSource> {
             var sweep = SweepState()
             var weightedSweep = WeightedSweep(
                 start: start, provisional: chunk != 0, slots: blockSlots.base,
+                below: belowScratch.map { $0 + chunk * WeightedSweep<DoubleMasses>.scratchCount },
                 masses: masses)
             let sortTables = histogram(chunk) + 2 * topBucketCount
             for b in buckets {
@@ -1086,8 +1095,10 @@ private struct ExactTeam<Source: ExactSampleSource> {
                 // One block straddles the split: swept again here, whole, bucket by bucket.
                 let blockStart = edge0.openBlockStart
                 let blockEnd = edge1.firstBlockEnd >= 0 ? edge1.firstBlockEnd : count
+                // (Chunk 0's scratch: both chunks' sweeps are done.)
                 var again = WeightedSweep(start: blockStart, provisional: false,
-                                          slots: blockSlots.base, masses: masses)
+                                          slots: blockSlots.base, below: belowScratch,
+                                          masses: masses)
                 var bucketStart = 0
                 for b in 0..<bucketCount where bucketStart < blockEnd {
                     var size = 0
@@ -1262,9 +1273,12 @@ private struct SweepState {
 //    B = 1024 error terms of size <= eps |hi|, itself with relative error <= B eps: the
 //    block's sums carry relative error <= ~B^2 eps^2 + 2 eps^2 = 2^-86.
 //    Tie groups are summed with a renormalized double-double (relative error <= 2 eps^2
-//    per term added: at most 2^-73 for any group of < 2^32 samples). The block's positive
-//    mass is summed apart, in four lanes renormalized every 1024 samples (`positiveMass`):
-//    relative error <= ~2^-84 per 1024 samples, 2^-73 for a block of < 2^32.
+//    per term added: at most 2^-73 for any group of < 2^32 samples). The single samples'
+//    share of U and the block's positive mass are summed apart, in four lanes
+//    (`blockSums`): U's products p N_< split exactly by fma as in the serial form, at
+//    most 256 error terms a lane (so within the bound above), the lanes then added as
+//    normalized double-doubles (2 eps^2 each); the positive mass renormalized every 1024
+//    samples: relative error <= ~2^-84 per 1024 samples, 2^-73 for a block of < 2^32.
 //  - Across blocks, normalized double-double additions and products: relative error
 //    <= ~4 eps^2 per block, K <= n / 1024 blocks: <= 2^-76 for n < 2^40.
 //  - The quotient U / (W_pos W_neg): the denominator as a double-double product (2 eps^2),
@@ -1382,10 +1396,25 @@ let weightedBlockLength = 1024
 /// The weighted sweep of one chunk: its sorted buckets in order (`sweep`), block by
 /// canonical block (see "The weighted sweep" above), each closed block stored in `slots`
 /// at index start / `blockLength`.
+///
+/// A sample alone in its group adds p N_< to U (p its positive mass, 0 for a negative;
+/// N_< the negative mass below it). The serial loop (`sweep`) carries N_< only, and
+/// stores it, as its double-double hi and lo, at the sample's position in the block in
+/// `below` (0 for the samples of tie groups, whose U it adds itself); the products and
+/// their sum are left to a pass in four lanes when the block closes (`blockSums`), which
+/// reads the positive masses of the block again (the serial loop's work per sample was
+/// the two double-double updates, U's and N_<'s: it now does one).
 struct WeightedSweep<Masses: SweepMasses> {
     static var blockLength: Int { weightedBlockLength }
+    /// The doubles of a sweep's `below` scratch: hi and lo for each of `blockLength`
+    /// positions.
+    static var scratchCount: Int { 2 * blockLength }
 
     private let slots: UnsafeMutablePointer<WeightedBlock>?
+    /// N_< of the open block's samples by position - blockStart: hi in [0, blockLength),
+    /// lo in [blockLength, 2 blockLength). Every group start of a block lies within
+    /// blockLength of its start (it starts before the next multiple of blockLength).
+    private let below: UnsafeMutablePointer<Double>?
     /// The signed masses of the whole sorted sequence, by sorted position.
     private let masses: Masses
     /// Whether the chunk's first block may not be a block (not the sequence's start).
@@ -1403,8 +1432,9 @@ struct WeightedSweep<Masses: SweepMasses> {
 
     /// A sweep whose first sample, at sorted position `start`, starts a group.
     init(start: Int, provisional: Bool, slots: UnsafeMutablePointer<WeightedBlock>?,
-         masses: Masses) {
+         below: UnsafeMutablePointer<Double>?, masses: Masses) {
         self.slots = slots
+        self.below = below
         self.masses = masses
         self.provisional = provisional
         blockStart = start
@@ -1413,17 +1443,28 @@ struct WeightedSweep<Masses: SweepMasses> {
         nextMultiple = (start / Self.blockLength + 1) * Self.blockLength
     }
 
-    /// The chunk's edges, its open block's positive mass summed.
+    /// The chunk's edges, its open block's U and positive mass summed.
     var summary: WeightedSweepSummary {
         var open = block
-        (open.aboveHi, open.aboveLo) = positiveMass(masses, from: blockStart, count: sweptEnd - blockStart)
+        finishBlock(&open, end: sweptEnd)
         return WeightedSweepSummary(openBlockStart: blockStart, openBlock: open,
                                     firstBlockEnd: firstBlockEnd, firstBlock: firstBlock,
                                     lastGroupStart: lastGroupStart)
     }
 
+    /// Completes `block`, the open block's sums from the serial loop, as if it ended at
+    /// `end`: its U, its tie groups' (`uHi`, `uLo`) plus its single samples', as a
+    /// normalized double-double, and its positive mass (`blockSums`).
+    private func finishBlock(_ block: inout WeightedBlock, end: Int) {
+        let sums = blockSums(masses, from: blockStart, count: end - blockStart,
+                             belowHi: below!, belowLo: below! + Self.blockLength)
+        let u = DoubleDouble(block.uHi, block.uLo) + sums.singlesU
+        (block.uHi, block.uLo) = (u.hi, u.lo)
+        (block.aboveHi, block.aboveLo) = (sums.positiveMass.hi, sums.positiveMass.lo)
+    }
+
     private mutating func closeBlock(at position: Int) {
-        (block.aboveHi, block.aboveLo) = positiveMass(masses, from: blockStart, count: position - blockStart)
+        finishBlock(&block, end: position)
         if provisional && firstBlockEnd < 0 {
             firstBlock = block
             firstBlockEnd = position
@@ -1455,6 +1496,11 @@ struct WeightedSweep<Masses: SweepMasses> {
             var uh = block.uHi, ul = block.uLo
             var bh = block.belowHi, bl = block.belowLo
             let segmentEnd = Swift.min(count, nextMultiple - offset)
+            // N_< of single sample i at belowHi[i], belowLo[i] (i < segmentEnd <=
+            // scratchEnd), 0 there for a tie group's samples below scratchEnd.
+            let belowHi = below! + (offset - blockStart)
+            let belowLo = belowHi + Self.blockLength
+            let scratchEnd = blockStart + Self.blockLength - offset
             while i < segmentEnd {
                 groupStart = i
                 let group = words[i] &>> groupShift
@@ -1482,14 +1528,16 @@ struct WeightedSweep<Masses: SweepMasses> {
                     let (b1, e2) = twoSum(bh, qq.hi)
                     bh = b1
                     bl += e2 + qq.lo
+                    // Its U is in uh, ul: none in `blockSums`.
+                    for j in groupStart..<Swift.min(i, scratchEnd) {
+                        belowHi[j] = 0
+                        belowLo[j] = 0
+                    }
                 } else {
-                    // One sample: p or q is 0. U += p below; below += q. (The block's
-                    // positive mass is summed apart, 4 lanes at a time: `positiveMass`.)
-                    let t = p * bh
-                    let te = (-t).addingProduct(p, bh)  // exactly p bh - t
-                    let (u1, e1) = twoSum(uh, t)
-                    uh = u1
-                    ul += e1 + (te + p * bl)
+                    // One sample: p or q is 0. U += p below (`blockSums`); below += q.
+                    // (The block's positive mass is summed there too.)
+                    belowHi[groupStart] = bh
+                    belowLo[groupStart] = bl
                     let (b1, e2) = twoSum(bh, q)
                     bh = b1
                     bl += e2
@@ -1520,21 +1568,56 @@ private func combineWeightedBlocks(_ slots: UnsafeMutableBufferPointer<WeightedB
     return Swift.min(Swift.max(value, 0), 1)
 }
 
-/// The sum of the positive masses among `masses` start..<start + count, as a
-/// double-double hi + lo: four lanes (samples k, k + 4, ...), each a TwoSum accumulation
-/// renormalized every 1024 samples (relative error <= ~1026 eps^2 per lane), then the lanes
-/// added in order (normalized double-double additions). The same IEEE operations on each
-/// lane whatever the build, so the same bits.
+/// A block's sums over `masses` start..<start + count, each as a normalized
+/// double-double:
+///  - `positiveMass`, the sum of its positive masses: four lanes (samples k, k + 4, ...),
+///    each a TwoSum accumulation renormalized every 1024 samples (relative error <=
+///    ~1026 eps^2 per lane), then the lanes added in order (normalized double-double
+///    additions), then the last count % 4 samples;
+///  - `singlesU`, its single samples' U: the sum of p_k (belowHi[k] + belowLo[k]) over
+///    k < min(count, `weightedBlockLength`) (p_k the positive mass at start + k, 0 for a
+///    negative; `belowHi` is 0 for the samples of tie groups), in the same four lanes
+///    over the first 1024 samples: TwoSum accumulations of the exact products p bh (fma)
+///    whose lo also gathers the products' errors and p bl, the same error terms as one
+///    serial accumulation would have, at most 256 a lane.
+/// One pass over the positive masses for both. The same IEEE operations on each lane
+/// whatever the build, so the same bits.
 @inline(__always)
-private func positiveMass<Masses: SweepMasses>(
-    _ masses: Masses, from start: Int, count: Int
-) -> (hi: Double, lo: Double) {
+private func blockSums<Masses: SweepMasses>(
+    _ masses: Masses, from start: Int, count: Int,
+    belowHi: UnsafePointer<Double>, belowLo: UnsafePointer<Double>
+) -> (positiveMass: (hi: Double, lo: Double), singlesU: DoubleDouble) {
     typealias V = SIMD4<Double>
-    var hi = V(repeating: 0), lo = V(repeating: 0)
+    var hi = V(repeating: 0), lo = V(repeating: 0)  // positive mass
+    var uHi = V(repeating: 0), uLo = V(repeating: 0)  // single samples' U
     var i = 0
-    while i + 4 <= count {
-        let end = Swift.min(count & ~3, i + 1024)
-        while i < end {
+    let first = Swift.min(count & ~3, weightedBlockLength)
+    while i < first {
+        let x = masses.positiveMasses4(start + i)
+        let s = hi + x
+        let bb = s - hi
+        lo += (hi - (s - bb)) + (x - bb)
+        hi = s
+        let bh = UnsafeRawPointer(belowHi).loadUnaligned(fromByteOffset: i * 8, as: V.self)
+        let bl = UnsafeRawPointer(belowLo).loadUnaligned(fromByteOffset: i * 8, as: V.self)
+        let t = x * bh
+        let te = (-t).addingProduct(x, bh)  // exactly x bh - t
+        let us = uHi + t
+        let ubb = us - uHi
+        uLo += ((uHi - (us - ubb)) + (t - ubb)) + (te + x * bl)
+        uHi = us
+        i += 4
+    }
+    var end = first
+    while true {  // renormalize (Fast2Sum: |lo| <= |hi|), then the next 1024 if any
+        if end > 0 {
+            let s = hi + lo
+            lo = lo - (s - hi)
+            hi = s
+        }
+        guard i + 4 <= count else { break }
+        end = Swift.min(count & ~3, i + 1024)
+        while i < end {  // past the block's first 1024 positions: tie groups only
             let x = masses.positiveMasses4(start + i)
             let s = hi + x
             let bb = s - hi
@@ -1542,18 +1625,23 @@ private func positiveMass<Masses: SweepMasses>(
             hi = s
             i += 4
         }
-        let s = hi + lo  // renormalize (Fast2Sum: |lo| <= |hi|)
-        lo = lo - (s - hi)
-        hi = s
     }
-    var total = DoubleDouble()
+    var total = DoubleDouble(), u = DoubleDouble()
     for lane in 0..<4 {
         total = total + DoubleDouble(hi[lane], lo[lane])
+        u = u + DoubleDouble(uHi[lane], uLo[lane])
     }
     while i < count {
-        let (s, e) = twoSum(total.hi, Swift.max(masses.mass(start + i), 0))
+        let p = Swift.max(masses.mass(start + i), 0)
+        let (s, e) = twoSum(total.hi, p)
         total = DoubleDouble(s, e + total.lo)
+        if i < weightedBlockLength {
+            let t = p * belowHi[i]
+            let te = (-t).addingProduct(p, belowHi[i])
+            let (us, ue) = twoSum(u.hi, t)
+            u = DoubleDouble(us, (ue + u.lo) + (te + p * belowLo[i]))
+        }
         i += 1
     }
-    return (total.hi, total.lo)
+    return ((total.hi, total.lo), u)
 }
