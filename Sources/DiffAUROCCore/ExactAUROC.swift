@@ -769,7 +769,7 @@ private func exactAUROCOutcome<Source: ExactSampleSource>(
     // Weighted: each chunk's sweep keeps, for the samples of its open block, the negative
     // mass below each (`WeightedSweep`): 2 `blockLength` doubles per chunk.
     let belowScratch = try ScratchBuffer<Double>(
-        count: Source.isWeighted ? chunkCount * WeightedSweep<DoubleMasses>.scratchCount : 0)
+        count: Source.isWeighted ? chunkCount * weightedSweepScratchCount : 0)
     defer { belowScratch.free() }
     // Large inputs with 32-bit keys: phase 1 also histograms each chunk's keys by their
     // top `prefixBits` bits, so that phase 2 need not read the keys again (counts fit
@@ -828,7 +828,7 @@ private struct ExactTeam<Source: ExactSampleSource> {
     let w: UnsafeMutablePointer<Source.Word>
     let v: UnsafeMutablePointer<Source.Value>
     let blockSlots: ScratchBuffer<WeightedBlock>
-    /// Weighted: `WeightedSweep.scratchCount` doubles per chunk (nil unweighted).
+    /// Weighted: `weightedSweepScratchCount` doubles per chunk (nil unweighted).
     let belowScratch: UnsafeMutablePointer<Double>?
     let outcome: UnsafeMutablePointer<ExactTeamOutcome<Source>>
 
@@ -1042,7 +1042,7 @@ private struct ExactTeam<Source: ExactSampleSource> {
             var sweep = SweepState()
             var weightedSweep = WeightedSweep(
                 start: start, provisional: chunk != 0, slots: blockSlots.base,
-                below: belowScratch.map { $0 + chunk * WeightedSweep<DoubleMasses>.scratchCount },
+                below: belowScratch.map { $0 + chunk * weightedSweepScratchCount },
                 masses: masses)
             let sortTables = histogram(chunk) + 2 * topBucketCount
             for b in buckets {
@@ -1393,6 +1393,10 @@ private struct DoubleDouble {
 /// Samples per canonical block of the weighted sweep (see "The weighted sweep").
 let weightedBlockLength = 1024
 
+/// The doubles of a `WeightedSweep`'s `below` scratch: hi and lo for each of
+/// `weightedBlockLength` positions.
+let weightedSweepScratchCount = 2 * weightedBlockLength
+
 /// The weighted sweep of one chunk: its sorted buckets in order (`sweep`), block by
 /// canonical block (see "The weighted sweep" above), each closed block stored in `slots`
 /// at index start / `blockLength`.
@@ -1406,9 +1410,6 @@ let weightedBlockLength = 1024
 /// the two double-double updates, U's and N_<'s: it now does one).
 struct WeightedSweep<Masses: SweepMasses> {
     static var blockLength: Int { weightedBlockLength }
-    /// The doubles of a sweep's `below` scratch: hi and lo for each of `blockLength`
-    /// positions.
-    static var scratchCount: Int { 2 * blockLength }
 
     private let slots: UnsafeMutablePointer<WeightedBlock>?
     /// N_< of the open block's samples by position - blockStart: hi in [0, blockLength),
@@ -1590,14 +1591,23 @@ private func blockSums<Masses: SweepMasses>(
     typealias V = SIMD4<Double>
     var hi = V(repeating: 0), lo = V(repeating: 0)  // positive mass
     var uHi = V(repeating: 0), uLo = V(repeating: 0)  // single samples' U
-    var i = 0
-    let first = Swift.min(count & ~3, weightedBlockLength)
-    while i < first {
-        let x = masses.positiveMasses4(start + i)
+    @inline(__always) func addPositive(_ x: V) {  // TwoSum into hi, lo
         let s = hi + x
         let bb = s - hi
         lo += (hi - (s - bb)) + (x - bb)
         hi = s
+    }
+    @inline(__always) func renormalize() {  // Fast2Sum: |lo| <= |hi|
+        let s = hi + lo
+        lo = lo - (s - hi)
+        hi = s
+    }
+    var i = 0
+    // The first 1024 samples (the block's group starts all lie among them): both sums.
+    let first = Swift.min(count & ~3, weightedBlockLength)
+    while i < first {
+        let x = masses.positiveMasses4(start + i)
+        addPositive(x)
         let bh = UnsafeRawPointer(belowHi).loadUnaligned(fromByteOffset: i * 8, as: V.self)
         let bl = UnsafeRawPointer(belowLo).loadUnaligned(fromByteOffset: i * 8, as: V.self)
         let t = x * bh
@@ -1608,23 +1618,15 @@ private func blockSums<Masses: SweepMasses>(
         uHi = us
         i += 4
     }
-    var end = first
-    while true {  // renormalize (Fast2Sum: |lo| <= |hi|), then the next 1024 if any
-        if end > 0 {
-            let s = hi + lo
-            lo = lo - (s - hi)
-            hi = s
-        }
-        guard i + 4 <= count else { break }
-        end = Swift.min(count & ~3, i + 1024)
-        while i < end {  // past the block's first 1024 positions: tie groups only
-            let x = masses.positiveMasses4(start + i)
-            let s = hi + x
-            let bb = s - hi
-            lo += (hi - (s - bb)) + (x - bb)
-            hi = s
+    if first > 0 { renormalize() }
+    // Past them (a tie group's tail): the positive mass alone, 1024 samples at a time.
+    while i + 4 <= count {
+        let end = Swift.min(count & ~3, i + 1024)
+        while i < end {
+            addPositive(masses.positiveMasses4(start + i))
             i += 4
         }
+        renormalize()
     }
     var total = DoubleDouble(), u = DoubleDouble()
     for lane in 0..<4 {
