@@ -258,17 +258,21 @@ struct ExactAUROCRandomTests {
             case 3: return [-1e308, 1e308, -1.0, 1.0, 0.0][rng.below(5)] * rng.unit()  // wide range
             case 4: return 1 + Double(rng.below(300)) * Double.ulpOfOne    // clustered in ulps
             case 5: return (rng.unit() - 0.5) * 40                          // logits, both signs
-            default: return Double(rng.below(1 << 20)) / Double(1 << 20)     // sparse ties
+            case 6: return Double(rng.below(1 << 20)) / Double(1 << 20)     // sparse ties
+            default: return 1 + Double(rng.below(Swift.max(1, n / 6))) / 8192  // groups of ~6
             }
         }
     }
 
     /// (Family 6, 2^20 values: at 70,000 samples some of the 2,048 buckets hold a tie and
-    /// most do not, the two routes of the unweighted sweep, `sweepWithoutTies`, in one call.)
+    /// most do not, the two routes of the unweighted sweep, `sweepWithoutTies`, in one call.
+    /// Family 7, n / 6 values: tie groups of 1 to about 20 samples of both classes side by
+    /// side in every bucket, for `sweepWithTieCorrections` (float32 words): its main pass
+    /// (pairs at most `tieDistance` apart) and its walk along longer groups.)
     @Test(arguments: [2, 3, 17, 1000, 70_000, 300_000])
     func unweightedMatchesReferenceExactly(n: Int) throws {
         var rng = SplitMix(state: UInt64(n))
-        for family in 0..<7 {
+        for family in 0..<8 {
             let s = scores(family, n, &rng)
             let y: [Double] = labelsWithBothClasses(n) { rng.below(2) == 1 }
             let (twiceU, pairs) = referenceTwiceU(s, isPositive: { y[$0] == 1 })
