@@ -259,16 +259,17 @@ struct ExactAUROCRandomTests {
             case 4: return 1 + Double(rng.below(300)) * Double.ulpOfOne    // clustered in ulps
             case 5: return (rng.unit() - 0.5) * 40                          // logits, both signs
             case 6: return Double(rng.below(1 << 20)) / Double(1 << 20)     // sparse ties
-            default: return 1 + Double(rng.below(Swift.max(1, n / 6))) / 8192  // groups of ~6
+            default: return 1 + Double(rng.below(Swift.max(1, n / 4))) / 8192  // groups of ~4
             }
         }
     }
 
     /// (Family 6, 2^20 values: at 70,000 samples some of the 2,048 buckets hold a tie and
     /// most do not, the two routes of the unweighted sweep, `sweepWithoutTies`, in one call.
-    /// Family 7, n / 6 values: tie groups of 1 to about 20 samples of both classes side by
+    /// Family 7, n / 4 values: tie groups of 1 to about 15 samples of both classes side by
     /// side in every bucket, for `sweepWithTieCorrections` (float32 words): its main pass
-    /// (pairs at most `tieDistance` apart) and its walk along longer groups.)
+    /// (pairs at most `tieDistance` apart) and its walk along longer groups; about a fifth
+    /// of the buckets look mostly tied to `mostlyLongGroups` and take the loop.)
     @Test(arguments: [2, 3, 17, 1000, 70_000, 300_000])
     func unweightedMatchesReferenceExactly(n: Int) throws {
         var rng = SplitMix(state: UInt64(n))
