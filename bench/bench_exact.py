@@ -117,9 +117,8 @@ def minor_faults():
 
 def interleaved(fns, calls):
     """Calls each function of `fns` (name -> function) once as warm-up, then `calls` times
-    in turn (a, b, c, a, b, c, ...), with "sort" (if there) again after each other function
-    but the first: (ours, sort, base, sort, ours, ...), so that every library call follows
-    a sort. Returns, per name, the median wall time, the median CPU time (this process,
+    in turn, with "sort" (if there) after each of the others: (ours, sort, base, sort,
+    ours, ...), so that every library call follows a sort. Returns, per name, the median wall time, the median CPU time (this process,
     all threads) and the median minor page faults of one call.
 
     (With ours, sort, base in turn, ours followed base's call directly and base followed
@@ -130,11 +129,9 @@ def interleaved(fns, calls):
         fn()
     samples = {name: ([], [], []) for name in fns}
     order = list(fns.items())
-    if "sort" in fns and len(fns) > 2:
-        libraries = [(name, fn) for name, fn in order if name != "sort"]
-        order = [libraries[0], ("sort", fns["sort"])]
-        for item in libraries[1:]:
-            order += [item, ("sort", fns["sort"])]
+    if "sort" in fns:
+        order = [step for name, fn in order if name != "sort"
+                 for step in ((name, fn), ("sort", fns["sort"]))]
     for _ in range(calls):
         for name, fn in order:
             faults = minor_faults()
