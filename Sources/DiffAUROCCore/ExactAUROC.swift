@@ -1210,9 +1210,9 @@ private struct SweepState {
     /// float32 scores (groups of at most 4 words), 26% at 10^7 (groups of up to 9), which
     /// the loop of `sweepUnweighted` handled by carrying five counts from sample to sample.
     /// The same integers (wrapping arithmetic: every result is in [0, 2^63)), so the same
-    /// result. Measured (C driver, float32 at n = 10^6, three alternating processes): the
-    /// sweep's perf samples 997-1067 -> 438-467; the same pass on 64-bit counts (in four
-    /// lanes, with spills) had saved nothing.
+    /// result. Measured (C driver, float32, three alternating processes): the sweep's perf
+    /// samples at n = 10^6 1,173-1,335 -> 601-709, at 10^7 1,553-1,732 -> 1,008-1,042; the
+    /// same pass on 64-bit counts (in four lanes, with spills) had saved nothing.
     @inline(__always)
     private mutating func sweepWithTieCorrections(_ words: UnsafeMutablePointer<UInt32>, count: Int) {
         // 1 if a and b are equal but for the class bit, else 0 (integer operations only:
@@ -1302,6 +1302,19 @@ private struct SweepState {
                 a = b
             }
         }
+        addClosedForms(count: count, positives: positives, positionSum: positionSum,
+                       negativeFirst: negativeFirst, positiveFirst: positiveFirst)
+    }
+
+    /// A bucket of `count` (< 2^32) sorted samples with `positives` positives whose local
+    /// positions sum to S (`positionSum`): s1 = S - P (P - 1) / 2 - negativeFirst and
+    /// s2 = (c (c - 1) / 2 - S) - N (N - 1) / 2 - positiveFirst, the tied pairs' shares
+    /// (0 without ties; see `sweepWithoutTies`, `sweepWithTieCorrections`), added to the
+    /// running sums with the bucket's pairs with earlier samples. Wrapping arithmetic:
+    /// every result is in [0, 2^63).
+    @inline(__always)
+    private mutating func addClosedForms(count: Int, positives: UInt64, positionSum: UInt64,
+                                         negativeFirst: UInt64, positiveFirst: UInt64) {
         let c = UInt64(truncatingIfNeeded: count), negatives = c &- positives
         let localS1 = (positionSum &- (positives &* (positives &- 1)) / 2) &- negativeFirst
         let localS2 = ((c &* (c &- 1) / 2 &- positionSum) &- (negatives &* (negatives &- 1)) / 2) &- positiveFirst
@@ -1343,13 +1356,8 @@ private struct SweepState {
             positionSum &+= UInt64(truncatingIfNeeded: i) & (0 &- positive)
             i &+= 1
         }
-        let c = UInt64(truncatingIfNeeded: count), negatives = c &- positives
-        let localS1 = positionSum &- (positives &* (positives &- 1)) / 2
-        let localS2 = (c &* (c &- 1) / 2 &- positionSum) &- (negatives &* (negatives &- 1)) / 2
-        s1 += UInt128(localS1) + UInt128(positives) * UInt128(negativesSeen)
-        s2 += UInt128(localS2) + UInt128(negatives) * UInt128(positivesSeen)
-        positivesSeen += positives
-        negativesSeen += negatives
+        addClosedForms(count: count, positives: positives, positionSum: positionSum,
+                       negativeFirst: 0, positiveFirst: 0)
         return true
     }
 
