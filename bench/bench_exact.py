@@ -273,9 +273,11 @@ def main():
             args.json = str(ROOT / "bench" / "exact_spread.json")
         return spread_parent(args)
 
-    import jax
-    jax.config.update("jax_enable_x64", True)
-    from sklearn.metrics import roc_auc_score
+    if not args.no_peers:
+        # The peers only: --no-peers runs with numpy (and matplotlib for the plot) alone.
+        import jax
+        jax.config.update("jax_enable_x64", True)
+        from sklearn.metrics import roc_auc_score
 
     lib = load_library()
     kernels = lib.diffauroc_kernels().decode()
