@@ -19,6 +19,7 @@
 #                                         exact oracle; both CPU builds
 #   compile+run    Tests/c/test_xla_ffi.c the XLA FFI handlers with hand-built call frames
 #                                         (layout checked against jaxlib's c_api.h if found)
+#   bench/c        timing.c (-Werror) and ab.sh: one library against itself, same values
 #   exports        Tests/c/check_exports.sh  header prototypes == exported C symbols, no libswift*
 #   valgrind       memcheck --leak-check=full on test_link and test_delong; failed checks, errors and definite/indirect
 #                  leaks fail ("still reachable"/"possibly lost" blocks of the statically
@@ -179,6 +180,16 @@ if [ -n "$xla_include" ] && [ -f "$xla_include/xla/ffi/api/c_api.h" ]; then
 else
     echo "---- (jaxlib's xla/ffi/api/c_api.h not found: test_xla_ffi.c layout not compared)"
 fi
+
+# ---- the A/B timing tools (bench/c): they build with -Werror, and two processes of one
+# library give the same values (ab.sh exits 1 otherwise)
+ab_same_library() {
+    ln -sf "$lib" "$tmp/same.so"
+    TMPDIR=$tmp bash bench/c/ab.sh 1 "$lib" "$tmp/same.so" -- exact 3000 3 f32 100 &&
+        TMPDIR=$tmp bash bench/c/ab.sh 1 "$lib" "$tmp/same.so" -- exact 3000 3 weighted &&
+        TMPDIR=$tmp bash bench/c/ab.sh 1 "$lib" "$tmp/same.so" -- soft 3000 3 1e-3 weighted
+}
+step "bench/c: timing.c builds, ab.sh gives one library's two processes the same values" ab_same_library
 
 # ---- header vs exports
 step "check_exports: header prototypes == exported C symbols; no libswift*" \
