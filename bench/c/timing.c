@@ -14,7 +14,8 @@
  *          when weighted; T = T_OVER_SPREAD times the scores' standard deviation; value
  *          and gradient (auroc_soft_grad).
  * Prints one line: the arguments, the result (17 digits), the best and the median wall
- * time of CALLS calls (milliseconds). Exit status 1 on a bad argument, a missing library
+ * time of CALLS calls and the median CPU time of the process (all its threads) a call,
+ * in milliseconds. Exit status 1 on a bad argument, a missing library
  * or symbol, or a status other than DIFFAUROC_OK from any call.
  */
 #define _POSIX_C_SOURCE 200809L
@@ -46,9 +47,9 @@ static double gaussian(void) {
     return sqrt(-2 * log(a)) * cos(6.283185307179586 * b);
 }
 
-static double now(void) {
+static double clock_seconds(clockid_t clock) {
     struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
+    clock_gettime(clock, &t);
     return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
 }
 
@@ -107,7 +108,7 @@ int main(int argc, char **argv) {
     double *weights = malloc(n * sizeof *weights), *gradient = soft ? malloc(n * sizeof *gradient) : NULL;
     float *scores32 = f32 ? malloc(n * sizeof *scores32) : NULL, *labels32 = f32 ? malloc(n * sizeof *labels32) : NULL;
     float *weights32 = f32 ? malloc(n * sizeof *weights32) : NULL;
-    double *times = malloc((size_t)calls * sizeof *times);
+    double *times = malloc(2 * (size_t)calls * sizeof *times), *cpu = times + calls;
     if (!scores || !labels || !weights || (soft && !gradient) || (f32 && (!scores32 || !labels32 || !weights32))
         || !times) {
         fprintf(stderr, "timing: out of memory\n");
@@ -137,7 +138,7 @@ int main(int argc, char **argv) {
 
     double result = 0, derivative = 0;
     for (int k = 0; k < calls; k++) {
-        double start = now();
+        double start = clock_seconds(CLOCK_MONOTONIC), cpu_start = clock_seconds(CLOCK_PROCESS_CPUTIME_ID);
         int status;
         if (soft)
             status = soft_call(scores, labels, weighted ? weights : NULL, n, temperature, &result, gradient,
@@ -146,20 +147,22 @@ int main(int argc, char **argv) {
             status = exact32_call(scores32, labels32, weighted ? weights32 : NULL, n, &result);
         else
             status = exact64_call(scores, labels, weighted ? weights : NULL, n, &result);
-        times[k] = now() - start;
+        times[k] = clock_seconds(CLOCK_MONOTONIC) - start;
+        cpu[k] = clock_seconds(CLOCK_PROCESS_CPUTIME_ID) - cpu_start;
         if (status != 0) {
             fprintf(stderr, "timing: %s returned status %d\n", name, status);
             return 1;
         }
     }
     qsort(times, (size_t)calls, sizeof *times, by_value);
+    qsort(cpu, (size_t)calls, sizeof *cpu, by_value);
     if (soft)
-        printf("soft n=%zu T/spread=%g%s value=%.17g best=%.4f ms median=%.4f ms\n", n, relative,
-               weighted ? " weighted" : "", result, times[0] * 1e3, times[calls / 2] * 1e3);
+        printf("soft n=%zu T/spread=%g%s value=%.17g best=%.4f ms median=%.4f ms cpu=%.4f ms\n", n, relative,
+               weighted ? " weighted" : "", result, times[0] * 1e3, times[calls / 2] * 1e3, cpu[calls / 2] * 1e3);
     else
-        printf("exact n=%zu %s%s%s value=%.17g best=%.4f ms median=%.4f ms\n", n, f32 ? "f32" : "f64",
+        printf("exact n=%zu %s%s%s value=%.17g best=%.4f ms median=%.4f ms cpu=%.4f ms\n", n, f32 ? "f32" : "f64",
                weighted ? " weighted" : "", round_to > 0 ? " rounded" : "", result, times[0] * 1e3,
-               times[calls / 2] * 1e3);
+               times[calls / 2] * 1e3, cpu[calls / 2] * 1e3);
     free(scores); free(labels); free(weights); free(gradient); free(scores32); free(labels32); free(weights32);
     free(times);
     dlclose(lib);
