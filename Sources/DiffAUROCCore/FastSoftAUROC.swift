@@ -465,6 +465,8 @@ func fastSoftAUROC<I: FastSoftIndices>(
             // the windows are not nearly empty (WindowSoftAUROC, "Shared slopes"); decided
             // once, so that every attempt below computes the same bits.
             let sharedSlopes = estimate >= WindowSoftAUROC.sharedSlopesPairs * Double(total)
+            // Unweighted, every negative's mass is this double (`fillMasses`).
+            let uniformNegativeMass = samples.weights == nil ? 1.0 / Double(negativeCount) : nil
             if estimate <= WindowSoftAUROC.estimateMargin * Double(preferred) {
                 fillMassesOnce()
                 if let r = try windowSoftAUROC(pos, neg, indices: I.self, temperature: temperature, gradient: gradient,
@@ -474,7 +476,7 @@ func fastSoftAUROC<I: FastSoftIndices>(
                                                    heavy: estimate >= FastSoftParameters.heavyWindowPairs * Double(total)),
                                                series: false,
                                                labels: samples.labels.baseAddress, pairLimit: preferred,
-                                               sharedSlopes: sharedSlopes) {
+                                               sharedSlopes: sharedSlopes, uniformNegativeMass: uniformNegativeMass) {
                     testing.route?.pointee = .window
                     return r
                 }
@@ -520,7 +522,8 @@ func fastSoftAUROC<I: FastSoftIndices>(
                                                    heavy: Double(windowPairs ?? Int.max)
                                                        >= FastSoftParameters.heavyWindowPairs * Double(total)),
                                                series: false,
-                                               labels: samples.labels.baseAddress, sharedSlopes: sharedSlopes) {
+                                               labels: samples.labels.baseAddress, sharedSlopes: sharedSlopes,
+                                               uniformNegativeMass: uniformNegativeMass) {
                     testing.route?.pointee = .window
                     return r
                 }

@@ -13,8 +13,10 @@
 ///
 /// where W(i) is the window of negatives with -G < x_ij < G (contiguous: x is monotone
 /// in b) and M(i) the mass of the negatives below it (x >= G), a compensated running sum
-/// as the window moves up. (The window's ends are decided without dividing, by
-/// `CountingBounds`: the same decisions as comparing `scaledDifference` with +-G.) A negative's potential likewise sums its window of positives.
+/// as the window moves up; unweighted, where every mass is the double q = 1 / N, M(i) =
+/// lo q for the lo negatives below, the exact sum rounded once. (The window's ends are
+/// decided without dividing, by `CountingBounds`: the same decisions as comparing
+/// `scaledDifference` with +-G.) A negative's potential likewise sums its window of positives.
 /// The dropped terms are bounded by those constants times the masses (sum 1): below
 /// 1.7e-16 on every potential and on the moment, 4.2e-18 on the value, against the 1e-12
 /// bar. The window kernels are `PairKernels` of the pairwise oracle (same argument, same
@@ -173,7 +175,9 @@ enum WindowSoftAUROC {
     ///     at once, the same decisions as `CountingBounds`), counting the pairs;
     ///  2. M at each lo in the range used: the compensated sum of the masses below it, in
     ///     index order, as the running sum gives it (the sum of q[0 ..< lo] added in
-    ///     order, whatever the range's first lo: the same bits);
+    ///     order, whatever the range's first lo: the same bits); with `uniformMass` (every
+    ///     negative's mass is that one double, as unweighted), no pass: M = lo x mass,
+    ///     the exact sum rounded once (lo < 2^53), computed where it is read;
     ///  3. the windows' sums (short windows staged and summed in batches, WindowBatch.swift,
     ///     `scratch` holding the batch) and the totals.
     /// hi is advanced from the previous positive's hi rather than from max(hi, lo): the
@@ -183,7 +187,8 @@ enum WindowSoftAUROC {
     static func positives(_ pos: SortedClass, _ neg: SortedClass, temperature t: Double,
                           range: Range<Int>, limit: Int,
                           scratch: UnsafeMutablePointer<Double>,
-                          windows: UnsafeMutablePointer<Double>? = nil) -> (value: Double, moment: Double, pairs: Int) {
+                          windows: UnsafeMutablePointer<Double>? = nil,
+                          uniformMass: Double? = nil) -> (value: Double, moment: Double, pairs: Int) {
         let far = CountingBounds(temperature: t)
         var value = CompensatedSum(), moment = CompensatedSum()
         guard let first = range.first else { return (0, 0, 0) }
@@ -213,14 +218,16 @@ enum WindowSoftAUROC {
             windowStart[i] = Double(bitPattern: UInt64(truncatingIfNeeded: lo))
             windowEnd[i] = Double(bitPattern: UInt64(truncatingIfNeeded: hi))
         }
-        // M at lo for lo in firstLo ..< lastLo, and at lastLo.
+        // M at lo for lo in firstLo ..< lastLo, and at lastLo (unless the masses are uniform).
         let lastLo = lo
         let below = range.lowerBound == 0 ? neg.windowStart : neg.windowEnd
         var running = CompensatedSum()
-        for j in 0..<firstLo { running.add(q[j]) }
-        for j in firstLo..<lastLo {
-            below[j] = running.total
-            running.add(q[j])
+        if uniformMass == nil {
+            for j in 0..<firstLo { running.add(q[j]) }
+            for j in firstLo..<lastLo {
+                below[j] = running.total
+                running.add(q[j])
+            }
         }
         let lastBelow = running.total
         // The windows' sums, the short ones staged in batches (WindowBatch.swift): the
@@ -263,7 +270,7 @@ enum WindowSoftAUROC {
                     }
                     first += k
                 }
-                let m = lo == lastLo ? lastBelow : below[lo]
+                let m = uniformMass.map { Double(lo) * $0 } ?? (lo == lastLo ? lastBelow : below[lo])
                 value.add(p * (m + sv))
                 if sm != 0 { moment.add(p * sm) }
                 pos.potentialBelow[i] = ss
@@ -584,6 +591,7 @@ func pairSlope8(_ x: SIMD8<Double>) -> SIMD8<Double> {
 /// if a half stopped or the two counts sum to more than the limit the result is nil and
 /// nothing has been written to `gradient` (potentialBelow has been, in part). Otherwise
 /// every sum is the one computed without a limit, so the same bits.
+/// `uniformNegativeMass` (window path): every negative's mass, when all are that double.
 ///
 /// The phases run on one team of two threads (`runAsTeam`, `WindowTeam`), separated by
 /// its barrier, rather than one thread started for each: at n = 10^5 and small T the
@@ -591,7 +599,8 @@ func pairSlope8(_ x: SIMD8<Double>) -> SIMD8<Double> {
 func windowSoftAUROC<I: FastSoftIndices>(
     _ pos: SortedClass, _ neg: SortedClass, indices: I.Type, temperature: Double,
     gradient: UnsafeMutableBufferPointer<Double>?, sampleCount n: Int, parallel: Bool, series: Bool,
-    labels: UnsafePointer<Double>? = nil, pairLimit: Int = Int.max / 2, sharedSlopes: Bool = false
+    labels: UnsafePointer<Double>? = nil, pairLimit: Int = Int.max / 2, sharedSlopes: Bool = false,
+    uniformNegativeMass: Double? = nil
 ) throws(CoreError) -> SoftAUROCResult? {
     // The four partial sums, then a WindowBatch's scratch for each chunk.
     let partials = try ScratchBuffer<Double>(count: 4 + 2 * WindowBatch.doubles)
@@ -609,7 +618,7 @@ func windowSoftAUROC<I: FastSoftIndices>(
                                  batches: part + 4, counts: counts,
                                  gradient: gradient?.baseAddress, gradientCount: gradient?.count ?? 0,
                                  sampleCount: n, series: series, nearSums: nearSums?.base,
-                                 labels: labels, pairLimit: pairLimit)
+                                 labels: labels, pairLimit: pairLimit, uniformNegativeMass: uniformNegativeMass)
         withUnsafeMutablePointer(to: &team) { pointer in
             if parallel {
                 runAsTeam(chunkCount: 2, context: UnsafeMutableRawPointer(pointer)) { raw, worker in
@@ -663,6 +672,9 @@ private struct WindowTeam<I: FastSoftIndices> {
     let nearSums: UnsafeMutablePointer<Double>?
     let labels: UnsafePointer<Double>?
     let pairLimit: Int
+    /// Window path: every negative's mass, when they are all that one double (unweighted);
+    /// `WindowSoftAUROC.positives` then needs no pass for the masses below each window.
+    let uniformNegativeMass: Double?
 
     func run(_ worker: TeamWorker) {
         let t = temperature
@@ -694,7 +706,8 @@ private struct WindowTeam<I: FastSoftIndices> {
                 // add them to their half's array), then (phase 2) the negatives, from every
                 // positive's window or from the two arrays.
                 let r = WindowSoftAUROC.positives(pos, neg, temperature: t, range: positives, limit: pairLimit,
-                                                  scratch: batches + c * WindowBatch.doubles, windows: windows)
+                                                  scratch: batches + c * WindowBatch.doubles, windows: windows,
+                                                  uniformMass: uniformNegativeMass)
                 part[2 * c] = r.value; part[2 * c + 1] = r.moment
                 if c == 0 { counts.pointee.first = r.pairs } else { counts.pointee.second = r.pairs }
             }
