@@ -20,6 +20,14 @@ if [ $# -lt 5 ] || [ "$4" != "--" ]; then
 fi
 rounds=$1 old=$2 new=$3
 shift 4
+if ! [[ $rounds =~ ^[1-9][0-9]*$ ]]; then
+    echo "ab.sh: ROUNDS must be a positive whole number, not '$rounds'" >&2
+    exit 1
+fi
+if [ "$old" = "$new" ]; then
+    echo "ab.sh: OLD and NEW are the same path; to time one build against itself, give a symlink to it as NEW" >&2
+    exit 1
+fi
 here=$(cd "$(dirname "$0")" && pwd)
 tool=${TMPDIR:-/tmp}/diffauroc-timing
 if [ ! -x "$tool" ] || [ "$here/timing.c" -nt "$tool" ]; then
