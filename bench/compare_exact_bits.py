@@ -46,13 +46,25 @@ def sizes(large):
     return out
 
 
-def main():
+def parse_arguments():
+    """OLD NEW [--seed S] [--large]: also compare_soft_bits.py's."""
     parser = argparse.ArgumentParser()
     parser.add_argument("old")
     parser.add_argument("new")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--large", action="store_true")
-    args = parser.parse_args()
+    return parser.parse_args()
+
+
+def weight_sets(rng, n):
+    """The weightings of each case: none, U[0, 2) with a fifth of them 0, small integers
+    (also compare_soft_bits.py's)."""
+    return [None, np.where(rng.random(n) < 0.2, 0.0, rng.random(n) * 2),
+            rng.integers(0, 4, n).astype(np.float64)]
+
+
+def main():
+    args = parse_arguments()
     old, new = load(args.old), load(args.new)
     rng = np.random.default_rng(args.seed)
     cases = 0
@@ -66,12 +78,11 @@ def main():
                 scores = np.round(z, 2)
             else:
                 scores = np.floor(z * 2).clip(-3, 3) * 1e-3
-            weight_sets = [None, np.where(rng.random(n) < 0.2, 0.0, rng.random(n) * 2),
-                           rng.integers(0, 4, n).astype(np.float64)]
+            weightings = weight_sets(rng, n)
             for dtype in (np.float64, np.float32):
                 s = scores.astype(dtype)
                 y = labels.astype(dtype)
-                for w in weight_sets:
+                for w in weightings:
                     wd = None if w is None else w.astype(dtype)
                     a = call(old, s, y, wd)
                     b = call(new, s, y, wd)

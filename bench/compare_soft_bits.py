@@ -17,11 +17,12 @@ the bit. Sizes around the points where the soft path changes strategy: a few poi
 The CPU build is chosen when a library loads (DIFFAUROC_KERNELS, README "CPU dispatch"),
 so the baseline build is compared by a second run with that variable set.
 """
-import argparse
 import ctypes
 import sys
 
 import numpy as np
+
+from compare_exact_bits import parse_arguments, weight_sets
 
 P = ctypes.POINTER(ctypes.c_double)
 
@@ -62,12 +63,7 @@ RATIOS = [1e-12, 1e-9, 1e-7, 1e-6, 3e-6, 1e-5, 3e-5, 1e-4, 1e-3, 1e-2, 0.1, 1.0,
 
 
 def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("old")
-    parser.add_argument("new")
-    parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--large", action="store_true")
-    args = parser.parse_args()
+    args = parse_arguments()
     old, new = load(args.old), load(args.new)
     rng = np.random.default_rng(args.seed)
     cases = 0
@@ -83,9 +79,7 @@ def main():
             else:
                 scores = np.floor(z * 2).clip(-3, 3)
             spread = float(scores.std()) or 1.0
-            weight_sets = [None, np.where(rng.random(n) < 0.2, 0.0, rng.random(n) * 2),
-                           rng.integers(0, 4, n).astype(np.float64)]
-            for w in weight_sets:
+            for w in weight_sets(rng, n):
                 for r in RATIOS:
                     a = call(old, scores, labels, w, r * spread)
                     b = call(new, scores, labels, w, r * spread)

@@ -257,9 +257,13 @@ enum WindowSoftAUROC {
             windowStart[i] = Double(bitPattern: UInt64(truncatingIfNeeded: lo))
             windowEnd[i] = Double(bitPattern: UInt64(truncatingIfNeeded: hi))
         }) else { return (0, 0, -1) }
-        let firstLo = Int(truncatingIfNeeded: windowStart[first].bitPattern)
+        // Positive i's window as pass 1 recorded it.
+        @inline(__always) func window(_ i: Int) -> (lo: Int, hi: Int) {
+            (Int(truncatingIfNeeded: windowStart[i].bitPattern), Int(truncatingIfNeeded: windowEnd[i].bitPattern))
+        }
+        let firstLo = window(first).lo
         // M at lo for lo in firstLo ..< lastLo, and at lastLo (unless the masses are uniform).
-        let lastLo = Int(truncatingIfNeeded: windowStart[range.upperBound - 1].bitPattern)
+        let lastLo = window(range.upperBound - 1).lo
         let below = range.lowerBound == 0 ? neg.windowStart : neg.windowEnd
         var running = CompensatedSum()
         if uniformMass == nil {
@@ -275,9 +279,6 @@ enum WindowSoftAUROC {
         // windows (at most `WindowBatch.positivesAtOnce` of them, so that the second reading of
         // their windows comes from the first level of cache), the batch evaluated, then
         // each of them summed up in order.
-        @inline(__always) func window(_ i: Int) -> (lo: Int, hi: Int) {
-            (Int(truncatingIfNeeded: windowStart[i].bitPattern), Int(truncatingIfNeeded: windowEnd[i].bitPattern))
-        }
         var batch = WindowBatch(scratch: scratch)
         var next = range.lowerBound
         while next < range.upperBound {
