@@ -106,6 +106,14 @@ enum FastSoftParameters {
     /// (24 / 16)x for their per-point terms: 10^6 at T / spread 0.1 25.8 -> 28.6 ms, and at
     /// T / spread >= 10 0.59x -> 1.0x numpy.sort (10^4: 1.5x -> 2.0x). Choosing (h, r)
     /// by how many points a cell would hold would take the better of both (not built).
+    /// Measured again on the library of stop 46 (Zen 4, C driver, medians of 3
+    /// alternating processes, (1, 16) -> (2, 24)): the grid route at about 100 points a
+    /// temperature width gains, n = 10^5 at T / spread 1e-3 8.5 -> 6.5 ms, 10^6 at 1e-4
+    /// 87 -> 65 ms, 10^7 at 1e-5 1,036 -> 826 ms; the dense routes lose, 10^6 at 0.1
+    /// 8.0 -> 18.4 ms; two rounds each, 10^6 at 10 7.2-9.1 -> 9.0-9.8 ms
+    /// and 10^4 at 10 0.090 -> 0.133 ms.
+    /// Building the choice means a shape parameter through the grid route, the near and
+    /// far fields and their per-class phases, which read r as this constant today.
     static let nodes = 16
     /// On a regular grid a class is large in a cell from this many points + 1: there the
     /// M2L kernels of a cell pair come from a table shared by every pair at the same
