@@ -30,7 +30,7 @@ import Darwin
 /// 136 / 114-143 / 109-129 / 150 / 158 / 181-190 ms. Classes of 3 to r points in a
 /// cell have no room for r moments in their work slots; theirs are summed when first
 /// read into a small ring (`momentsOf`). (Each form costs at most the others' minimum, so a cell pair never costs more
-/// than min(nt ns, r^2) kernels; with at most (2C + 2h) / h + 1 = 11 near cells per cell
+/// than min(nt ns, r^2) kernels; with at most (2C + 2h) / h + 1 = 11 near cells per cell (8 for double cells)
 /// the near field is O(n r) in the worst case and O(n) kernels when cells are dense.)
 ///
 /// Interpolation bound. The kernels sigmoid, sigmoid' and x sigmoid' of x = D + u_t - u_s
@@ -47,23 +47,25 @@ import Darwin
 /// 7.7e-17 * 4 M / 9.16 <= 2.3e-16 for the worst kernel (M = 6.6). M2L interpolates in both
 /// variables: the error is at most (1 + Lambda_r) times that, Lambda_16 <= 2.8 being the
 /// Lebesgue constant of the Chebyshev points, so < 1e-15. Sources carry masses summing to
-/// at most 1, hence each potential errs by < 1e-15 from interpolation.
+/// at most 1, hence each potential errs by < 1e-15 from interpolation. Double cells
+/// (h = 2, r = 24, `DoubleCells`): rho = 0.8 pi + sqrt((0.8 pi)^2 + 1) = 5.22, rho^-24 =
+/// 6.0e-18, so 4 M rho^-r / (rho - 1) <= 3.8e-17 and M2L (Lambda_24 <= 3.05) < 1.6e-16.
 ///
 /// Rounding. D and each u have relative error ~2 ulps (each is one `scaledDifference`,
 /// never a difference of s / T values; on a regular grid u lies in [-e, w / T + e] with e
 /// ~1e-16 times the number of cells, the grid's rounding of a point near a line, which
 /// stretches [0, h] by that much and leaves the interpolation bound as it is), so x errs by ~4 ulps of |x|: ~4e-15 for near
-/// cells (|x| <= C + 2h = 6). For cells farther apart (all-near mode) the error of x grows
+/// cells (|x| <= C + 2h = 6; 9 and ~8e-15 for double cells, C = 5). For cells farther apart (all-near mode) the error of x grows
 /// like |x| eps, but the kernels' derivatives decay like (1 + |x|) e^-|x|, so the kernel
 /// errors, 4 |x| (1 + |x|) e^-|x| eps <= 4 eps, stay as small as for near cells.
 /// Moments and local values are carried in the Chebyshev basis (T_k(z), z = 2u/h - 1
 /// in [-1, 1], by the three-term recurrence, whose computed values err by at most
-/// ~k^2 = 225 ulps = 2.5e-14 for k < 16, multiplying masses summing to 1 and
-/// coefficients of size <= 1) and converted to node
+/// ~k^2 = 225 ulps = 2.5e-14 for k < 16 (529 ulps = 5.9e-14 for k < 24, double cells),
+/// multiplying masses summing to 1 and coefficients of size <= 1) and converted to node
 /// values with the r x r table T_k(z_m) (|entries| <= 1, so conversions add ~r ulps).
 /// Moments are summed in blocks of 64 with compensated block totals. Together with the
-/// far field, each potential is accurate to ~3e-14 in the worst case; the tests see at
-/// most 1e-14 (error / bar <= 1e-2).
+/// far field, each potential is accurate to ~3e-14 in the worst case (~7e-14 with double
+/// cells); the tests see at most 1e-14 (error / bar <= 1e-2).
 ///
 /// Exponentials. In the interpolation forms no kernel needs its own exponential: for a
 /// target cell c at or above the source cell d (D >= 0, so x >= -h), e^-x factors as
@@ -88,37 +90,37 @@ import Darwin
 /// the point factors computed once per point.
 /// Where `ChebyshevNearField` keeps things in its scratch (outside the generic type, which
 /// cannot have stored static properties).
-enum ChebyshevScratch {
+enum ChebyshevScratch<S: CellShape> {
     /// Doubles of scratch one call of `evaluate` needs with an M2L table of offsets up to
     /// `reach` (`ChebyshevNearField.tableReach`).
     // r must be a multiple of 8 (the SIMD8 width of the recurrences) for the forms below.
     static func count(reach: Int) -> Int { distancesOffset(reach: reach) + 3 * tableSlots(reach: reach) }
     /// Where the r SIMD8 accumulators start (64-byte aligned within the next 8 doubles).
-    static let vectorOffset = FastSoftParameters.nodes * (FastSoftParameters.nodes + 12)
+    static var vectorOffset: Int { S.nodes * (S.nodes + 12) }
     /// Where the staged targets of a small cell start (`stageTargets`), positives then
     /// negatives: r offsets, r values of e^u, r of e^-u each.
-    static let targetsOffset = vectorOffset + 8 * FastSoftParameters.nodes + 8
+    static var targetsOffset: Int { vectorOffset + 8 * S.nodes + 8 }
     /// Where the constants are computed if the process-wide table could not be allocated.
-    static let constantsOffset = targetsOffset + 6 * FastSoftParameters.nodes
+    static var constantsOffset: Int { targetsOffset + 6 * S.nodes }
     /// The ring of staged source cells (`stagedSource`): `ringSlots` slots of 4r doubles,
     /// then one tag a slot (the key of the cell it holds, or -1).
-    static let ringOffset = constantsOffset + ChebyshevConstants.count
-    static let ringSlots = 32
-    static let ringSlotSize = 4 * FastSoftParameters.nodes
-    static let ringTagsStart = ringSlots * ringSlotSize
+    static var ringOffset: Int { constantsOffset + ChebyshevConstants<S>.count }
+    static var ringSlots: Int { 32 }
+    static var ringSlotSize: Int { 4 * S.nodes }
+    static var ringTagsStart: Int { ringSlots * ringSlotSize }
     /// Direct sums with fewer sources than this stay scalar.
-    static let stagedMinimum = 4
+    static var stagedMinimum: Int { 4 }
     /// The moment ring (`momentsOf`): r doubles a slot, then a tag a slot; then the work
     /// space its moments are summed in (laid out as the start of this scratch).
-    static let momentRingOffset = ringOffset + ringTagsStart + ringSlots
-    static let momentRingSlots = 32
-    static let momentWorkOffset = momentRingOffset + momentRingSlots * (FastSoftParameters.nodes + 1)
+    static var momentRingOffset: Int { ringOffset + ringTagsStart + ringSlots }
+    static var momentRingSlots: Int { 32 }
+    static var momentWorkOffset: Int { momentRingOffset + momentRingSlots * (S.nodes + 1) }
     /// The M2L kernel table (`pairKernels`): a slot of 3 r^2 doubles (value, slope, moment
     /// at x = D + u_m - u_l, a row per source node l) for each cell offset k in
     /// -reach...reach of a regular grid, one more for a cell pair that shares nothing,
     /// then a tag a slot; then D, e^-|D| and a tag for each offset (`cellDistance`).
-    static let tableOffset = momentWorkOffset + vectorOffset + 8 * FastSoftParameters.nodes + 8
-    static let tableSlotSize = 3 * FastSoftParameters.nodes * FastSoftParameters.nodes
+    static var tableOffset: Int { momentWorkOffset + vectorOffset + 8 * S.nodes + 8 }
+    static var tableSlotSize: Int { 3 * S.nodes * S.nodes }
     static func tableSlots(reach: Int) -> Int { 2 * reach + 2 }
     static func distancesOffset(reach: Int) -> Int { tableOffset + tableSlots(reach: reach) * (tableSlotSize + 1) }
 }
@@ -140,7 +142,7 @@ struct ChebyshevNearField<I: FastSoftIndices> {
 
     init(layout: FastSoftLayout<I>) {
         self.layout = layout
-        self.zScale = 2 / (FastSoftParameters.cellWidth * layout.temperature)
+        self.zScale = 2 / (I.Shape.width * layout.temperature)
         if layout.cellStep > 0 && layout.cells.count > 0 {
             let span = (layout.anchor(layout.cells.count - 1) - layout.anchor(0)) / layout.cellStep
             let allNear = !layout.hasFarField && layout.gatheredFarField == nil
@@ -151,7 +153,7 @@ struct ChebyshevNearField<I: FastSoftIndices> {
     }
 
     /// Doubles of scratch one share of `evaluate` needs.
-    var scratchCount: Int { ChebyshevScratch.count(reach: tableReach) }
+    var scratchCount: Int { ChebyshevScratch<I.Shape>.count(reach: tableReach) }
 
     /// The cell index that splits the points into two halves of about equal size (the
     /// two threads' shares); depends on the data only.
@@ -189,18 +191,18 @@ struct ChebyshevNearField<I: FastSoftIndices> {
     /// The near field's constants (`ChebyshevConstants`): the process-wide table, read in
     /// place; or, if its memory could not be had, computed into this call's scratch.
     func constants(_ scratch: UnsafeMutablePointer<Double>) -> UnsafeMutablePointer<Double> {
-        if let table = chebyshevConstantTable { return UnsafeMutablePointer(mutating: table) }
-        let computed = scratch + ChebyshevScratch.constantsOffset
-        ChebyshevConstants.fill(computed)
+        if let table = I.Shape.constantTable { return UnsafeMutablePointer(mutating: table) }
+        let computed = scratch + ChebyshevScratch<I.Shape>.constantsOffset
+        ChebyshevConstants<I.Shape>.fill(computed)
         return computed
     }
 
     /// r SIMD8 accumulators inside the scratch, 64-byte aligned.
     @inline(__always)
     private func vectorAccumulators(_ scratch: UnsafeMutablePointer<Double>) -> UnsafeMutablePointer<SIMD8<Double>> {
-        let address = (Int(bitPattern: scratch + ChebyshevScratch.vectorOffset) + 63) & ~63
+        let address = (Int(bitPattern: scratch + ChebyshevScratch<I.Shape>.vectorOffset) + 63) & ~63
         return UnsafeMutableRawPointer(bitPattern: address)!
-            .bindMemory(to: SIMD8<Double>.self, capacity: FastSoftParameters.nodes)
+            .bindMemory(to: SIMD8<Double>.self, capacity: I.Shape.nodes)
     }
 
     /// Adds sum_k c_k T_k(z_t) to potential[t] for every point t of `range` of `cls`.
@@ -210,7 +212,7 @@ struct ChebyshevNearField<I: FastSoftIndices> {
     private func addChebyshevSums(_ cls: SortedClass, _ range: Range<Int>, lo: Double, cached keeps: Bool,
                                   _ coefficients: UnsafeMutablePointer<Double>,
                                   into potential: UnsafeMutablePointer<Double>) {
-        let r = FastSoftParameters.nodes
+        let r = I.Shape.nodes
         var i = range.lowerBound
         if keeps, let cached = cls.chebyshev {
             // The moments pass kept T_k(z) of these points: a dot product per point.
@@ -256,7 +258,7 @@ struct ChebyshevNearField<I: FastSoftIndices> {
     func chebyshevVariable(_ s: Double, lo: Double) -> Double {
         let d = s - lo
         if d.isFinite && zScale.isFinite { return d * zScale - 1 }
-        return scaledDifference(s, lo, layout.temperature) * (2 / FastSoftParameters.cellWidth) - 1
+        return scaledDifference(s, lo, layout.temperature) * (2 / I.Shape.width) - 1
     }
 
     /// `chebyshevVariable` of eight consecutive scores, with the same operations lane by
@@ -288,7 +290,7 @@ struct ChebyshevNearField<I: FastSoftIndices> {
     /// (|T_k| <= 1 on [-1, 1]; the computed T_k err by at most ~k^2 ulps).
     @inline(__always)
     private func chebyshevSum(_ z: Double, _ coefficients: UnsafeMutablePointer<Double>) -> Double {
-        let r = FastSoftParameters.nodes
+        let r = I.Shape.nodes
         var previous = 1.0, current = z
         var total = coefficients[0] + z * coefficients[1]
         let twoZ = 2 * z
@@ -306,7 +308,7 @@ struct ChebyshevNearField<I: FastSoftIndices> {
     /// Without a far field, also sets potentialBelow to 0 for the cells' points (the near
     /// sums are added into it).
     func computeMoments(cells: Range<Int>, scratch: UnsafeMutablePointer<Double>) {
-        let table = constants(scratch) + ChebyshevConstants.tableStart
+        let table = constants(scratch) + ChebyshevConstants<I.Shape>.tableStart
         if !layout.hasFarField && !cells.isEmpty {
             let pos = layout.pos, neg = layout.neg
             for i in layout.posRange(cells.lowerBound).lowerBound..<layout.posRange(cells.upperBound - 1).upperBound {
@@ -334,7 +336,7 @@ struct ChebyshevNearField<I: FastSoftIndices> {
     @inline(__always)
     private func cellMoments(_ cls: SortedClass, _ range: Range<Int>, lo: Double,
                              table: UnsafeMutablePointer<Double>, scratch: UnsafeMutablePointer<Double>) {
-        let r = FastSoftParameters.nodes
+        let r = I.Shape.nodes
         guard range.count > r else { return }
         momentsOfPoints(cls, range, lo: lo, table: table, scratch: scratch, keep: true,
                         into: cls.moments + range.lowerBound)
@@ -346,7 +348,7 @@ struct ChebyshevNearField<I: FastSoftIndices> {
     private func momentsOfPoints(_ cls: SortedClass, _ range: Range<Int>, lo: Double,
                                  table: UnsafeMutablePointer<Double>, scratch: UnsafeMutablePointer<Double>,
                                  keep: Bool, into out: UnsafeMutablePointer<Double>) {
-        let r = FastSoftParameters.nodes
+        let r = I.Shape.nodes
         let mu = scratch + 2 * r, compensation = scratch + 4 * r
         for k in 0..<r {
             mu[k] = 0; compensation[k] = 0
@@ -372,7 +374,7 @@ struct ChebyshevNearField<I: FastSoftIndices> {
     func addMomentBlock(_ scores: UnsafeMutablePointer<Double>, _ masses: UnsafeMutablePointer<Double>,
                         count: Int, lo: Double, cached: UnsafeMutablePointer<Double>?, stride: Int,
                         scratch: UnsafeMutablePointer<Double>) {
-        let r = FastSoftParameters.nodes
+        let r = I.Shape.nodes
         let mu = scratch + 2 * r, block = scratch + 3 * r, compensation = scratch + 4 * r
         let end = count
         // Eight points at a time in SIMD8 lanes (see addChebyshevSums), then the rest.
@@ -427,11 +429,11 @@ struct ChebyshevNearField<I: FastSoftIndices> {
     @inline(__always)
     func finishMoments(_ out: UnsafeMutablePointer<Double>, table: UnsafeMutablePointer<Double>,
                        scratch: UnsafeMutablePointer<Double>) {
-        let r = FastSoftParameters.nodes
+        let r = I.Shape.nodes
         let mu = scratch + 2 * r, compensation = scratch + 4 * r
         for k in 0..<r { mu[k] += compensation[k] }
         // Eight m at a time (the table transposed): each lane's sum in the order of k.
-        let transposed = table + (ChebyshevConstants.transposedStart - ChebyshevConstants.tableStart)
+        let transposed = table + (ChebyshevConstants<I.Shape>.transposedStart - ChebyshevConstants<I.Shape>.tableStart)
         for half in stride(from: 0, to: r, by: 8) {
             var sum = SIMD8<Double>(repeating: 0)
             for k in 1..<r { sum += load8(transposed + k * r + half) * mu[k] }
@@ -446,7 +448,7 @@ struct ChebyshevNearField<I: FastSoftIndices> {
     private func nodeValuesToCoefficients(_ values: UnsafeMutablePointer<Double>,
                                           _ out: UnsafeMutablePointer<Double>,
                                           table: UnsafeMutablePointer<Double>) {
-        let r = FastSoftParameters.nodes
+        let r = I.Shape.nodes
         // Eight k at a time: each lane's sum in the order of m.
         for half in stride(from: 0, to: r, by: 8) {
             var sum = SIMD8<Double>(repeating: 0)
@@ -466,7 +468,7 @@ struct ChebyshevNearField<I: FastSoftIndices> {
     /// of one or two points would otherwise cost a whole vector each).
     private func cachePointFactors(_ cls: SortedClass, cells: Range<Int>, positives: Bool) {
         guard let cached = cls.chebyshev, !cells.isEmpty else { return }
-        let r = FastSoftParameters.nodes, stride = cls.chebyshevStride
+        let r = I.Shape.nodes, stride = cls.chebyshevStride
         let up = cached + stride, down = cached + 2 * stride
         @inline(__always) func points(_ c: Int) -> Range<Int> {
             positives ? layout.posRange(c) : layout.negRange(c)
@@ -507,11 +509,11 @@ struct ChebyshevNearField<I: FastSoftIndices> {
     @inline(__always)
     private func stagedSource(_ cls: SortedClass, _ range: Range<Int>, cell d: Int, negatives: Bool, lo: Double,
                               ring: UnsafeMutablePointer<Double>) -> UnsafeMutablePointer<Double> {
-        let r = FastSoftParameters.nodes
+        let r = I.Shape.nodes
         let key = 2 * d + (negatives ? 1 : 0)
-        let index = key & (ChebyshevScratch.ringSlots - 1)
-        let slot = ring + index * ChebyshevScratch.ringSlotSize
-        let tag = ring + ChebyshevScratch.ringTagsStart + index
+        let index = key & (ChebyshevScratch<I.Shape>.ringSlots - 1)
+        let slot = ring + index * ChebyshevScratch<I.Shape>.ringSlotSize
+        let tag = ring + ChebyshevScratch<I.Shape>.ringTagsStart + index
         if tag.pointee == Double(key) { return slot }  // (keys < 2^53: exact)
         tag.pointee = Double(key)
         let count = range.count
@@ -544,7 +546,7 @@ struct ChebyshevNearField<I: FastSoftIndices> {
     @inline(__always)
     private func stageTargets(_ cls: SortedClass, _ range: Range<Int>, lo: Double,
                               into staged: UnsafeMutablePointer<Double>) {
-        let r = FastSoftParameters.nodes
+        let r = I.Shape.nodes
         if let cached = cls.chebyshev {  // see cachePointFactors
             let stride = cls.chebyshevStride
             let u = cached + range.lowerBound
@@ -605,8 +607,8 @@ struct ChebyshevNearField<I: FastSoftIndices> {
     private func pairKernels(slot: Int, D: Double, expD: Double, upward: Bool,
                              constants: UnsafeMutablePointer<Double>,
                              scratch: UnsafeMutablePointer<Double>) -> UnsafeMutablePointer<Double> {
-        let size = ChebyshevScratch.tableSlotSize, slots = ChebyshevScratch.tableSlots(reach: tableReach)
-        let table = scratch + ChebyshevScratch.tableOffset
+        let size = ChebyshevScratch<I.Shape>.tableSlotSize, slots = ChebyshevScratch<I.Shape>.tableSlots(reach: tableReach)
+        let table = scratch + ChebyshevScratch<I.Shape>.tableOffset
         let tags = table + slots * size, out = table + slot * size
         if slot < slots - 1 {
             if tags[slot] != 0 { return out }
@@ -626,7 +628,7 @@ struct ChebyshevNearField<I: FastSoftIndices> {
             let k = (loC - loD) / layout.cellStep
             if Swift.abs(k) <= Double(reach) { return Int(k) + reach }
         }
-        return ChebyshevScratch.tableSlots(reach: reach) - 1
+        return ChebyshevScratch<I.Shape>.tableSlots(reach: reach) - 1
     }
 
     /// The node moments of a class that is large in cell d (more than `largeCount`
@@ -639,16 +641,16 @@ struct ChebyshevNearField<I: FastSoftIndices> {
     private func momentsOf(_ cls: SortedClass, _ range: Range<Int>, cell d: Int, negatives: Bool, lo: Double,
                            table: UnsafeMutablePointer<Double>,
                            scratch: UnsafeMutablePointer<Double>) -> UnsafeMutablePointer<Double> {
-        let r = FastSoftParameters.nodes
+        let r = I.Shape.nodes
         if let gathered = layout.gatheredMoments { return gathered + (2 * d + (negatives ? 1 : 0)) * r }
         if range.count > r { return cls.moments + range.lowerBound }
         let key = 2 * d + (negatives ? 1 : 0)
-        let index = key & (ChebyshevScratch.momentRingSlots - 1)
-        let ring = scratch + ChebyshevScratch.momentRingOffset
-        let slot = ring + index * r, tag = ring + ChebyshevScratch.momentRingSlots * r + index
+        let index = key & (ChebyshevScratch<I.Shape>.momentRingSlots - 1)
+        let ring = scratch + ChebyshevScratch<I.Shape>.momentRingOffset
+        let slot = ring + index * r, tag = ring + ChebyshevScratch<I.Shape>.momentRingSlots * r + index
         if tag.pointee == Double(key) { return slot }
         tag.pointee = Double(key)
-        momentsOfPoints(cls, range, lo: lo, table: table, scratch: scratch + ChebyshevScratch.momentWorkOffset,
+        momentsOfPoints(cls, range, lo: lo, table: table, scratch: scratch + ChebyshevScratch<I.Shape>.momentWorkOffset,
                         keep: false, into: slot)
         return slot
     }
@@ -659,8 +661,8 @@ struct ChebyshevNearField<I: FastSoftIndices> {
     @inline(__always)
     private func cellDistance(slot: Int, _ loC: Double, _ loD: Double,
                               scratch: UnsafeMutablePointer<Double>) -> (Double, Double) {
-        let slots = ChebyshevScratch.tableSlots(reach: tableReach)
-        let cache = scratch + ChebyshevScratch.distancesOffset(reach: tableReach)
+        let slots = ChebyshevScratch<I.Shape>.tableSlots(reach: tableReach)
+        let cache = scratch + ChebyshevScratch<I.Shape>.distancesOffset(reach: tableReach)
         if slot < slots - 1 && cache[2 * slots + slot] != 0 { return (cache[slot], cache[slots + slot]) }
         let D = scaledDifference(loC, loD, layout.temperature), e = exp(-Swift.abs(D))
         if slot < slots - 1 { cache[slot] = D; cache[slots + slot] = e; cache[2 * slots + slot] = 1 }
@@ -671,7 +673,7 @@ struct ChebyshevNearField<I: FastSoftIndices> {
     @inline(__always)
     private func addSlopeM2L(_ slope: UnsafeMutablePointer<Double>, _ moments: UnsafeMutablePointer<Double>,
                              into local: UnsafeMutablePointer<Double>) {
-        let r = FastSoftParameters.nodes
+        let r = I.Shape.nodes
         for half in stride(from: 0, to: r, by: 8) {
             var sn = load8(local + half)
             for l in 0..<r { sn += load8(slope + l * r + half) * SIMD8<Double>(repeating: moments[l]) }
@@ -683,9 +685,9 @@ struct ChebyshevNearField<I: FastSoftIndices> {
     /// factor e^-+(u_m - u_l) (see the top of the file), four at a time.
     private func fillPairKernels(_ out: UnsafeMutablePointer<Double>, D: Double, expD: Double, upward: Bool,
                                  constants: UnsafeMutablePointer<Double>) {
-        let r = FastSoftParameters.nodes
+        let r = I.Shape.nodes
         let nodes = constants
-        let growth = constants + ChebyshevConstants.exponentialStart, shrink = growth + r * r
+        let growth = constants + ChebyshevConstants<I.Shape>.exponentialStart, shrink = growth + r * r
         let pairFactors = upward ? growth : shrink     // e^-|D| * this = e^-+x at (m, l)
         for m in 0..<r {
             let base = D + nodes[m]
@@ -719,24 +721,24 @@ struct ChebyshevNearField<I: FastSoftIndices> {
     func evaluate(cells range: Range<Int>, positives: Range<Int>, negatives: Range<Int>,
                   scratch: UnsafeMutablePointer<Double>,
                   coefficientsOut: UnsafeMutablePointer<Double>? = nil) -> (value: Double, moment: Double) {
-        let r = FastSoftParameters.nodes
+        let r = I.Shape.nodes
         let constants = constants(scratch)
         let nodes = constants, coefficients = scratch + 2 * r
-        let table = constants + ChebyshevConstants.tableStart
+        let table = constants + ChebyshevConstants<I.Shape>.tableStart
         let localValue = scratch + 3 * r, localSlope = scratch + 4 * r, localMoment = scratch + 5 * r
         let localNeg = scratch + 6 * r
-        let expPlus = constants + ChebyshevConstants.nodeExponentialsStart, expMinus = expPlus + r
-        let ring = scratch + ChebyshevScratch.ringOffset
-        for slot in 0..<ChebyshevScratch.ringSlots { ring[ChebyshevScratch.ringTagsStart + slot] = -1 }
-        let tableSlots = ChebyshevScratch.tableSlots(reach: tableReach)
-        let tableTags = scratch + ChebyshevScratch.tableOffset + tableSlots * ChebyshevScratch.tableSlotSize
+        let expPlus = constants + ChebyshevConstants<I.Shape>.nodeExponentialsStart, expMinus = expPlus + r
+        let ring = scratch + ChebyshevScratch<I.Shape>.ringOffset
+        for slot in 0..<ChebyshevScratch<I.Shape>.ringSlots { ring[ChebyshevScratch<I.Shape>.ringTagsStart + slot] = -1 }
+        let tableSlots = ChebyshevScratch<I.Shape>.tableSlots(reach: tableReach)
+        let tableTags = scratch + ChebyshevScratch<I.Shape>.tableOffset + tableSlots * ChebyshevScratch<I.Shape>.tableSlotSize
         for slot in 0..<tableSlots { tableTags[slot] = 0 }
-        let distanceTags = scratch + ChebyshevScratch.distancesOffset(reach: tableReach) + 2 * tableSlots
+        let distanceTags = scratch + ChebyshevScratch<I.Shape>.distancesOffset(reach: tableReach) + 2 * tableSlots
         for slot in 0..<tableSlots { distanceTags[slot] = 0 }
         let large = layout.largeCount
-        let momentTags = scratch + ChebyshevScratch.momentRingOffset + ChebyshevScratch.momentRingSlots * r
-        for slot in 0..<ChebyshevScratch.momentRingSlots { momentTags[slot] = -1 }
-        let posTargets = scratch + ChebyshevScratch.targetsOffset, negTargets = posTargets + 3 * r
+        let momentTags = scratch + ChebyshevScratch<I.Shape>.momentRingOffset + ChebyshevScratch<I.Shape>.momentRingSlots * r
+        for slot in 0..<ChebyshevScratch<I.Shape>.momentRingSlots { momentTags[slot] = -1 }
+        let posTargets = scratch + ChebyshevScratch<I.Shape>.targetsOffset, negTargets = posTargets + 3 * r
         let t = layout.temperature
         let pos = layout.pos, neg = layout.neg, cells = layout.cells
         let needGradient = layout.needGradient
@@ -831,7 +833,7 @@ struct ChebyshevNearField<I: FastSoftIndices> {
                             value.add(p * sums.value); moment.add(p * sums.moment)
                             pos.potentialBelow[i] += sums.slope
                         }
-                    } else if nd.count < ChebyshevScratch.stagedMinimum {
+                    } else if nd.count < ChebyshevScratch<I.Shape>.stagedMinimum {
                         // A few sources: scalar kernels (a mostly empty SIMD group costs more).
                         for i in pc {
                             let a = pos.scores[i]
@@ -900,7 +902,7 @@ struct ChebyshevNearField<I: FastSoftIndices> {
                             }
                             neg.potentialBelow[j] += horizontalSum4(ss)
                         }
-                    } else if pd.count < ChebyshevScratch.stagedMinimum {
+                    } else if pd.count < ChebyshevScratch<I.Shape>.stagedMinimum {
                         for j in nc {
                             let b = neg.scores[j]
                             var ss = 0.0
@@ -934,12 +936,12 @@ struct ChebyshevNearField<I: FastSoftIndices> {
             // The far field's node slopes of a class with many points in c (written by
             // both sweeps past its moments: ExponentialFarField, "Large cells at their
             // nodes"), into the local expansion evaluated at its points below.
-            if layout.hasFarField && pcAll.count > ExponentialFarField.nodeTargetMinimum {
-                let far = ExponentialFarField.nodeSlopes(pos, pcAll)
+            if layout.hasFarField && pcAll.count > ExponentialFarField.nodeTargetMinimum(I.Shape.self) {
+                let far = ExponentialFarField.nodeSlopes(pos, pcAll, shape: I.Shape.self)
                 for m in 0..<r { localSlope[m] += far[m] + far[r + m] }
             }
-            if needGradient && layout.hasFarField && ncAll.count > ExponentialFarField.nodeTargetMinimum {
-                let far = ExponentialFarField.nodeSlopes(neg, ncAll)
+            if needGradient && layout.hasFarField && ncAll.count > ExponentialFarField.nodeTargetMinimum(I.Shape.self) {
+                let far = ExponentialFarField.nodeSlopes(neg, ncAll, shape: I.Shape.self)
                 for m in 0..<r { localNeg[m] += far[m] + far[r + m] }
             }
             if largeP && !pc.isEmpty {
@@ -1008,27 +1010,26 @@ func slopeKernel(_ x: Double) -> Double {
 /// every cosine is +-cos(j pi / (2r)) for some j in 0...r, reduced by the symmetries of
 /// cosine (exact): r + 1 calls to cos instead of r^2 + r (17 instead of 272 at r = 16).
 /// Nothing here or in the forms that read the table assumes r = 16: r must be a multiple
-/// of 8 (the SIMD8 layout of the near field and of the far field's `momentSums`). (A
-/// build with r = 24 and h = 2 met the float64 oracle to 3e-15 on every potential; see
-/// FastSoftParameters.nodes.)
-enum ChebyshevConstants {
-    private static let r = FastSoftParameters.nodes
+/// of 8 (the SIMD8 layout of the near field and of the far field's `momentSums`). One
+/// table per cell shape (`CellShape.constantTable`): r = 16 on [0, 1] and r = 24 on [0, 2].
+enum ChebyshevConstants<S: CellShape> {
+    private static var r: Int { S.nodes }
     /// Layout: u_0 ... u_{r-1}; T_k(z_m) at tableStart + r m + k; e^(u_l - u_m) at
     /// exponentialStart + r m + l; e^(u_m - u_l) at exponentialStart + r^2 + r m + l;
     /// e^(u_l) at nodeExponentialsStart + l; e^(-u_l) at nodeExponentialsStart + r + l;
     /// T_k(z_m) again at transposedStart + r k + m. (At r = 16: 1072 doubles.)
-    static let count = 4 * r * r + 3 * r
-    static let tableStart = r
-    static let exponentialStart = r + r * r
+    static var count: Int { 4 * r * r + 3 * r }
+    static var tableStart: Int { r }
+    static var exponentialStart: Int { r + r * r }
     /// e^(u_l), then e^(-u_l): the node factors of the near field's forms and of the far
     /// sweeps' node tables (ExponentialFarField.fillNodeFactors).
-    static let nodeExponentialsStart = exponentialStart + 2 * r * r
-    static let transposedStart = nodeExponentialsStart + 2 * r
+    static var nodeExponentialsStart: Int { exponentialStart + 2 * r * r }
+    static var transposedStart: Int { nodeExponentialsStart + 2 * r }
 
     /// Computes the constants into `values` (`count` doubles).
     static func fill(_ values: UnsafeMutablePointer<Double>) {
         precondition(r % 8 == 0 && r <= 64, "the near field's SIMD8 layout needs r to be a multiple of 8 (at most 64 here)")
-        let h = FastSoftParameters.cellWidth
+        let h = S.width
         // cos(j pi / (2r)), j = 0...r, on the stack: this also runs when the process-wide
         // table's malloc failed (`constants`), where a heap array could not be had either.
         var quarter = InlineArray<65, Double>(repeating: 0)
@@ -1059,12 +1060,19 @@ enum ChebyshevConstants {
     }
 }
 
-/// The constants, computed once per process on first use (a global is initialized lazily
-/// and thread-safely) into memory that is never freed; nil if malloc failed then, in which
-/// case every call computes them into its scratch instead (`constants`).
-nonisolated(unsafe) private let chebyshevConstantTable: UnsafePointer<Double>? = {
-    guard let raw = malloc(ChebyshevConstants.count * MemoryLayout<Double>.stride) else { return nil }
-    let values = raw.bindMemory(to: Double.self, capacity: ChebyshevConstants.count)
-    ChebyshevConstants.fill(values)
-    return UnsafePointer(values)
-}()
+/// The constants of each cell shape, computed once per process on first use (a global is
+/// initialized lazily and thread-safely) into memory that is never freed; nil if malloc
+/// failed then, in which case every call computes them into its scratch instead
+/// (`constants`).
+nonisolated(unsafe) let unitChebyshevConstantTable: UnsafePointer<Double>? = ChebyshevConstants<UnitCells>.allocate()
+nonisolated(unsafe) let doubleChebyshevConstantTable: UnsafePointer<Double>? = ChebyshevConstants<DoubleCells>.allocate()
+
+extension ChebyshevConstants {
+    /// The constants in memory of their own (never freed), or nil if malloc fails.
+    static func allocate() -> UnsafePointer<Double>? {
+        guard let raw = malloc(count * MemoryLayout<Double>.stride) else { return nil }
+        let values = raw.bindMemory(to: Double.self, capacity: count)
+        fill(values)
+        return UnsafePointer(values)
+    }
+}

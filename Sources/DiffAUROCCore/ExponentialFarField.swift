@@ -182,11 +182,12 @@ enum ExponentialFarField {
                 hasReference = true
                 // Negatives of d: sources for positive targets (value, slope, moment).
                 let negatives = layout.negRange(d), positives = layout.posRange(d)
-                if negatives.count > FastSoftParameters.nodes {
+                if negatives.count > I.Shape.nodes {
                     addMass(neg, negatives, to: &farMass)
                     momentSums(neg.moments + negatives.lowerBound,
                                offset: separation(cellReference, layout.anchor(d)),
-                               nodeFactors: nodeFactors, above: above, sums: rSum, momentSums: uSum)
+                               nodeFactors: nodeFactors, above: above, sums: rSum, momentSums: uSum,
+                               shape: I.Shape.self)
                 } else {
                     cellSums(neg, negatives, reference: cellReference, withMoment: true,
                              sums: cellR, sumsC: cellRc, momentSums: cellU, momentSumsC: cellUc,
@@ -197,10 +198,11 @@ enum ExponentialFarField {
                     }
                 }
                 if needGradient {
-                    if positives.count > FastSoftParameters.nodes {
+                    if positives.count > I.Shape.nodes {
                         momentSums(pos.moments + positives.lowerBound,
                                    offset: separation(cellReference, layout.anchor(d)),
-                                   nodeFactors: nodeFactors, above: above, sums: qSum, momentSums: nil)
+                                   nodeFactors: nodeFactors, above: above, sums: qSum, momentSums: nil,
+                                   shape: I.Shape.self)
                     } else {
                         var unused = CompensatedSum()
                         cellSums(pos, positives, reference: cellReference, withMoment: false,
@@ -216,11 +218,11 @@ enum ExponentialFarField {
             // Many positives in c: their far sums at c's r nodes ("Large cells at their
             // nodes"): value and moment through the cell's moments, the slopes' node values
             // left for the near field, which adds them to its local expansion of c.
-            if atNodes(pos, positives, anchor: layout.anchor(c), reference: reference, temperature: t,
+            if atNodes(pos, positives, shape: I.Shape.self, anchor: layout.anchor(c), reference: reference, temperature: t,
                        hasReference: hasReference, above: above,
                        nodeFactors: nodeFactors, sums: rSum, momentSums: uSum, out: staging,
                        potentials: targetPotential) {
-                let r = FastSoftParameters.nodes
+                let r = I.Shape.nodes
                 let own = pos.moments + positives.lowerBound
                 var a = 0.0, m = 0.0
                 for l in 0..<r {
@@ -324,7 +326,7 @@ enum ExponentialFarField {
             guard needGradient else { continue }
             let negatives = layout.negRange(c)
             var firstNegative = negatives.lowerBound
-            if atNodes(neg, negatives, anchor: layout.anchor(c), reference: reference, temperature: t,
+            if atNodes(neg, negatives, shape: I.Shape.self, anchor: layout.anchor(c), reference: reference, temperature: t,
                        hasReference: hasReference, above: above,
                        nodeFactors: nodeFactors, sums: qSum, momentSums: nil, out: staging,
                        potentials: negPotential) {
@@ -415,7 +417,7 @@ enum ExponentialFarField {
     /// Doubles of `fillNodeFactors`'s table: for each sweep direction and k = 1...K, the r
     /// node factors E_km and the r products W_km (see "Large cells from their moments").
     /// Then the r node coordinates u_m.
-    static let nodeFactorCount = 4 * FastSoftParameters.seriesTerms * FastSoftParameters.nodes + FastSoftParameters.nodes
+    static func nodeFactorCount<S: CellShape>(_: S.Type) -> Int { 4 * FastSoftParameters.seriesTerms * S.nodes + S.nodes }
 
     /// The node factors of both sweeps, from the near field's constants (`ChebyshevConstants`:
     /// u_m at 0 ..< r, e^(u_m) and then e^(-u_m) at nodeExponentialsStart).
@@ -423,11 +425,12 @@ enum ExponentialFarField {
     /// E_km = e^(-k u_m), W_km = u_m E_km. Row (direction, k) of E starts at
     /// ((direction * K + k - 1) * 2) r, its W row r later. Powers by repeated
     /// multiplication: k ulps.
-    static func fillNodeFactors(_ table: UnsafeMutablePointer<Double>, constants: UnsafeMutablePointer<Double>) {
-        let K = FastSoftParameters.seriesTerms, r = FastSoftParameters.nodes
+    static func fillNodeFactors<S: CellShape>(_ table: UnsafeMutablePointer<Double>, constants: UnsafeMutablePointer<Double>,
+                                              shape: S.Type) {
+        let K = FastSoftParameters.seriesTerms, r = S.nodes
         for m in 0..<r { table[4 * K * r + m] = constants[m] }
         for direction in 0..<2 {
-            let factors = constants + ChebyshevConstants.nodeExponentialsStart + (direction == 0 ? 0 : r)
+            let factors = constants + ChebyshevConstants<S>.nodeExponentialsStart + (direction == 0 ? 0 : r)
             for m in 0..<r {
                 let u = constants[m]
                 var power = 1.0
@@ -466,14 +469,14 @@ enum ExponentialFarField {
 
     /// Targets summed at their cell's nodes: a class with more than this many points in a
     /// cell (3r: the slots past its r moments hold the two sweeps' r node slopes each).
-    static let nodeTargetMinimum = 3 * FastSoftParameters.nodes
+    static func nodeTargetMinimum<S: CellShape>(_: S.Type) -> Int { 3 * S.nodes }
 
     /// Where the two sweeps leave the node slopes of `cls`'s points `range` in their cell
     /// (more than `nodeTargetMinimum` of them): the upward sweep's r, then the downward's,
     /// right after the class's r moments.
     @inline(__always)
-    static func nodeSlopes(_ cls: SortedClass, _ range: Range<Int>) -> UnsafeMutablePointer<Double> {
-        cls.moments + range.lowerBound + FastSoftParameters.nodes
+    static func nodeSlopes<S: CellShape>(_ cls: SortedClass, _ range: Range<Int>, shape: S.Type) -> UnsafeMutablePointer<Double> {
+        cls.moments + range.lowerBound + S.nodes
     }
 
     /// A target class's points `range` in its cell, when they number more than
@@ -484,20 +487,22 @@ enum ExponentialFarField {
     /// adds value and moment from `out`; its points are done). Otherwise the row is zeroed
     /// (so that the near field may always add it) and false: the points are summed.
     @inline(__always)
-    private static func atNodes(_ cls: SortedClass, _ range: Range<Int>, anchor: Double, reference: Double,
+    private static func atNodes<S: CellShape>(_ cls: SortedClass, _ range: Range<Int>, shape: S.Type,
+                                              anchor: Double, reference: Double,
                                 temperature t: Double, hasReference: Bool, above: Bool, nodeFactors: UnsafeMutablePointer<Double>,
                                 sums: UnsafeMutablePointer<Double>, momentSums: UnsafeMutablePointer<Double>?,
                                 out: UnsafeMutablePointer<Double>, potentials: UnsafeMutablePointer<Double>) -> Bool {
-        let r = FastSoftParameters.nodes
-        guard range.count > nodeTargetMinimum else { return false }
-        let slopes = nodeSlopes(cls, range) + (above ? r : 0)
+        let r = S.nodes
+        guard range.count > nodeTargetMinimum(S.self) else { return false }
+        let slopes = nodeSlopes(cls, range, shape: S.self) + (above ? r : 0)
         let G = above ? scaledDifference(reference, anchor, t) : scaledDifference(anchor, reference, t)
-        let nearest = above ? G - FastSoftParameters.cellWidth : G
-        guard hasReference && nearest >= FastSoftParameters.nearDistance else {
+        let nearest = above ? G - S.width : G
+        guard hasReference && nearest >= S.nearDistance else {
             for l in 0..<r { slopes[l] = 0 }
             return false
         }
-        nodeKernels(offset: G, above: above, nodeFactors: nodeFactors, sums: sums, momentSums: momentSums, out: out)
+        nodeKernels(offset: G, above: above, nodeFactors: nodeFactors, sums: sums, momentSums: momentSums, out: out,
+                    shape: S.self)
         for l in 0..<r { slopes[l] = out[r + l] }
         for i in range { potentials[i] = 0 }
         return true
@@ -523,13 +528,15 @@ enum ExponentialFarField {
     /// their 16th derivatives are within a factor C + h + 16 of the same bound. The target
     /// cell's points then get sum_m l_m(u_t) of the node values (ChebyshevNearField adds
     /// the node slopes to its local expansion and evaluates both at the points together), and their value and moment are sum_m M[m] times the node sums
-    /// (M the cell's own moments, whose rounding the near field's argument covers). The
-    /// cost: 2r series evaluations a cell instead of one a point.
+    /// (M the cell's own moments, whose rounding the near field's argument covers). Double
+    /// cells (h = 2, r = 24, C = 5: C - h = 3 as here, Lambda_24 <= 3.05): 3.05 x 2 (k / 2)^24
+    /// / 24! e^{-3k} <= 1.0e-19, at k = 8. The cost: 2r series evaluations a cell instead of
+    /// one a point.
     @inline(__always)
-    private static func nodeKernels(offset G: Double, above: Bool, nodeFactors: UnsafeMutablePointer<Double>,
-                                    sums: UnsafeMutablePointer<Double>, momentSums: UnsafeMutablePointer<Double>?,
-                                    out: UnsafeMutablePointer<Double>) {
-        let K = FastSoftParameters.seriesTerms, r = FastSoftParameters.nodes
+    private static func nodeKernels<S: CellShape>(offset G: Double, above: Bool, nodeFactors: UnsafeMutablePointer<Double>,
+                                                  sums: UnsafeMutablePointer<Double>, momentSums: UnsafeMutablePointer<Double>?,
+                                                  out: UnsafeMutablePointer<Double>, shape: S.Type) {
+        let K = FastSoftParameters.seriesTerms, r = S.nodes
         let nodes = nodeFactors + 4 * K * r
         for half in stride(from: 0, to: r, by: 8) {
             let u = load8(nodes + half)
@@ -563,14 +570,19 @@ enum ExponentialFarField {
     /// cell's mass (the recurrence, ChebyshevNearField), and |M| sums to at most the Lebesgue constant 2.8
     /// times it; each product above is reached through factors e^{-k (d_t + v_m)} <=
     /// e^{-3k}, so the sums add at most ~16 * 2e-14 * sum_k k e^{-3k} < 2e-14 to a
-    /// potential, within the near field's own ~3e-14 and far below the bar. The cost: 2K r
+    /// potential, within the near field's own ~3e-14 and far below the bar. Double cells
+    /// (h = 2, r = 24, C = 5, so again d_t + v(u) >= C - h = 3): 2 (k / 2)^24 / 24! e^{-3k}
+    /// <= 3.4e-20 (k = 8), 8e-19 summed with the factor k, the moment's factor C + h + 24;
+    /// the moments carry ~5.9e-14 (k^2 ulps for k < 24), so ~24 * 5.9e-14 * sum_k k e^{-3k}
+    /// < 8e-14, the near field's ~7e-14 for those cells. The cost: 2K r
     /// multiply-adds a class and cell (3K r with the moment) instead of an exponential and
     /// K (2K) terms a point.
     @inline(__always)
-    private static func momentSums(_ moments: UnsafeMutablePointer<Double>, offset g: Double,
-                                   nodeFactors: UnsafeMutablePointer<Double>, above: Bool,
-                                   sums: UnsafeMutablePointer<Double>, momentSums: UnsafeMutablePointer<Double>?) {
-        let K = FastSoftParameters.seriesTerms, r = FastSoftParameters.nodes
+    private static func momentSums<S: CellShape>(_ moments: UnsafeMutablePointer<Double>, offset g: Double,
+                                                 nodeFactors: UnsafeMutablePointer<Double>, above: Bool,
+                                                 sums: UnsafeMutablePointer<Double>, momentSums: UnsafeMutablePointer<Double>?,
+                                                 shape: S.Type) {
+        let K = FastSoftParameters.seriesTerms, r = S.nodes
         // sum_m M[m] row[m], eight m at a time in SIMD8 lanes (r is a multiple of 8).
         // (Before, this read exactly 16 moments: with any other r the far field was wrong.)
         @inline(__always) func dot(_ row: UnsafeMutablePointer<Double>) -> Double {

@@ -104,16 +104,15 @@ enum FastSoftParameters {
     /// and gradient, C driver, min of 3 alternating processes: n = 10^7 at T / spread 1e-5
     /// 1,485 -> 1,067 ms (half the cells, twice the points each), but dense cells pay
     /// (24 / 16)x for their per-point terms: 10^6 at T / spread 0.1 25.8 -> 28.6 ms, and at
-    /// T / spread >= 10 0.59x -> 1.0x numpy.sort (10^4: 1.5x -> 2.0x). Choosing (h, r)
-    /// by how many points a cell would hold would take the better of both (not built).
-    /// Measured again on the library of stop 46 (Zen 4, C driver, medians of 3
-    /// alternating processes, (1, 16) -> (2, 24)): the grid route at about 100 points a
-    /// temperature width gains, n = 10^5 at T / spread 1e-3 8.5 -> 6.5 ms, 10^6 at 1e-4
-    /// 87 -> 65 ms, 10^7 at 1e-5 1,036 -> 826 ms; the dense routes lose, 10^6 at 0.1
-    /// 8.0 -> 18.4 ms; two rounds each, 10^6 at 10 7.2-9.1 -> 9.0-9.8 ms
-    /// and 10^4 at 10 0.090 -> 0.133 ms.
-    /// Building the choice means a shape parameter through the grid route, the near and
-    /// far fields and their per-class phases, which read r as this constant today.
+    /// T / spread >= 10 0.59x -> 1.0x numpy.sort (10^4: 1.5x -> 2.0x). Measured again on
+    /// the library of stop 46 (Zen 4, C driver, medians of 3 alternating processes,
+    /// (1, 16) -> (2, 24) everywhere): the grid route at about 12 points a unit width
+    /// gains, n = 10^5 at T / spread 1e-3 8.5 -> 6.5 ms, 10^6 at 1e-4 87 -> 65 ms, 10^7
+    /// at 1e-5 1,036 -> 826 ms; the dense routes lose, 10^6 at 0.1 8.0 -> 18.4 ms; two
+    /// rounds each, 10^6 at 10 7.2-9.1 -> 9.0-9.8 ms and 10^4 at 10 0.090 -> 0.133 ms.
+    /// Hence the choice by density: the grid route takes (2, 24) below
+    /// `doubleCellsDensity` (`DoubleCells`, FastSoftIndices.swift), every other route
+    /// keeps this r and `cellWidth` (`UnitCells`).
     static let nodes = 16
     /// On a regular grid a class is large in a cell from this many points + 1: there the
     /// M2L kernels of a cell pair come from a table shared by every pair at the same
@@ -156,6 +155,17 @@ enum FastSoftParameters {
     /// than this many points a cell width; sparser data are sorted, for the window path,
     /// the series-window path or greedy cells.
     static let sortingDensity = 4.0
+    /// The grid route takes cells of two widths with 24 nodes (`DoubleCells`) when the
+    /// scores average fewer than this many points a unit cell width (and more than
+    /// `sortingDensity`, from 8 widths on): half as many cells, twice the points each.
+    /// Measured (C driver, value and gradient, N(0, 1) + label scores, alternating
+    /// processes, unit -> double cells, on a build with double cells of C = 4 everywhere):
+    /// at about 12 points a width on average (T / spread 1e-3 at n = 10^5, 1e-4 at 10^6,
+    /// 1e-5 at 10^7) 0.75-0.80x; at 37 (3e-5 at 10^7, 1e-4 at 3 x 10^6) 0.62-0.85x; at 122
+    /// (1e-4 at 10^7) 0.92-1.03x. With C = 5 (`DoubleCells.nearDistance`, for the
+    /// far field's bounds) the near field sums more cell pairs: 0.82-0.9x at 12 and 37
+    /// (README, Stop 47).
+    static let doubleCellsDensity = 64.0
     /// The window path is preferred to the series-window path only while its pairs within
     /// G number at most this many a point (it accepts up to `WindowSoftAUROC.pairBudget`,
     /// a budget measured against the cells). Measured (wall time, value and gradient,
@@ -244,7 +254,7 @@ struct FastSoftLayout<I: FastSoftIndices> {
     /// `FastSoftParameters.regularLargeCount` on a regular grid, where M2L costs
     /// multiply-adds instead of kernels.
     var largeCount: Int {
-        gatheredMoments != nil ? 0 : cellStep > 0 ? FastSoftParameters.regularLargeCount : FastSoftParameters.nodes
+        gatheredMoments != nil ? 0 : cellStep > 0 ? FastSoftParameters.regularLargeCount : I.Shape.nodes
     }
     /// The few-cells path's node moments (FewCellsSoftAUROC.swift), cell d's class at
     /// (2 d + (negatives ? 1 : 0)) r; nil on the other routes. When set, every non-empty
@@ -339,13 +349,13 @@ func fastSoftAUROC<I: FastSoftIndices>(
     // Scores spanning less than one cell width with both classes large: the one-cell path
     // (OneCellSoftAUROC.swift), the grid route's computation without grouping the points.
     // (The grid route's test below with its span < 1: a single grid cell.)
-    let h = FastSoftParameters.cellWidth
+    let h = I.Shape.width
     let span = scaledDifference(maxScore, minScore, temperature) / h
     let input = OneCellInput(positiveCount: positiveCount, negativeCount: negativeCount,
                              positiveMax: positiveMax, negativeMax: negativeMax,
                              positiveTotal: positiveTotal.total, negativeTotal: negativeTotal.total,
                              minScore: minScore, maxScore: maxScore)
-    if span < 1 && positiveCount > FastSoftParameters.nodes && negativeCount > FastSoftParameters.nodes
+    if span < 1 && positiveCount > I.Shape.nodes && negativeCount > I.Shape.nodes
         && testing.oneCell != false {
         testing.route?.pointee = .oneCell
         return try oneCellSoftAUROC(samples, temperature: temperature, gradient: gradient, indices: I.self,
@@ -355,7 +365,7 @@ func fastSoftAUROC<I: FastSoftIndices>(
     // Scores spanning 1 to 32,768 cell widths, with enough points a cell of the regular
     // grid (`FewCells.takes`): the few-cells path (FewCellsSoftAUROC.swift), nothing grouped.
     if span >= 1 && testing.fewCells != false,
-       let grid = GridCells.regular(min: minScore, max: maxScore, temperature: temperature),
+       let grid = GridCells.regular(min: minScore, max: maxScore, temperature: temperature, width: h),
        FewCells.takes(gridCount: grid.last + 1,
                       total: testing.fewCells == true ? Int.max : positiveCount + negativeCount) {
         testing.route?.pointee = .fewCells
@@ -363,6 +373,32 @@ func fastSoftAUROC<I: FastSoftIndices>(
                                      input: input, grid: grid,
                                      parallel: testing.parallel ?? (n >= FastSoftParameters.parallelThreshold))
     }
+
+    // The grid route with cells that would hold few points: cells of two widths
+    // (`DoubleCells`, `FastSoftParameters.doubleCellsDensity`).
+    let total = Double(positiveCount + negativeCount)
+    if span * FastSoftParameters.sortingDensity < total && span >= 2 * FastSoftParameters.sortingDensity
+        && (testing.doubleCells ?? (total < FastSoftParameters.doubleCellsDensity * span)) {
+        return try cellRoutes(samples, temperature: temperature, gradient: gradient,
+                              indices: DoubleCellIndices<I>.self, testing: testing, input: input)
+    }
+    return try cellRoutes(samples, temperature: temperature, gradient: gradient, indices: I.self,
+                          testing: testing, input: input)
+}
+
+/// `fastSoftAUROC` past the one-cell and few-cells paths: the grid route, or the sorting
+/// route (window, series-window, greedy cells), with the cells of `I.Shape`.
+private func cellRoutes<I: FastSoftIndices>(
+    _ samples: LabeledSamples, temperature: Double,
+    gradient: UnsafeMutableBufferPointer<Double>?, indices: I.Type,
+    testing: FastSoftTesting, input: OneCellInput
+) throws(CoreError) -> SoftAUROCResult {
+    let n = samples.count
+    let positiveCount = input.positiveCount, negativeCount = input.negativeCount
+    let positiveMax = input.positiveMax, negativeMax = input.negativeMax
+    let minScore = input.minScore, maxScore = input.maxScore
+    let h = I.Shape.width
+    let span = scaledDifference(maxScore, minScore, temperature) / h
 
     // Two allocations hold everything per point: scores grouped by cell (first as sort
     // keys on the sorting route) and caller indices; and the work arrays (mass, two
@@ -396,7 +432,7 @@ func fastSoftAUROC<I: FastSoftIndices>(
     // reproduces that grid's bits).
     let dense = span * FastSoftParameters.sortingDensity < Double(total)
     let regularGrid = dense && span >= 2
-        ? GridCells.regular(min: minScore, max: maxScore, temperature: temperature) : nil
+        ? GridCells.regular(min: minScore, max: maxScore, temperature: temperature, width: h) : nil
     let gridCount = dense ? (regularGrid?.last ?? Int(span)) + 1 : 0
     let cellStorage: ScratchBuffer<I.Position>
     let cellCount: Int
@@ -405,7 +441,7 @@ func fastSoftAUROC<I: FastSoftIndices>(
     if gridCount > 0 {
         // A counting sort on the cells, on two levels when they are many (GridGrouping.swift).
         let grid = regularGrid ?? GridCells(origin: minScore, temperature: temperature,
-                                            step: h * temperature, last: gridCount - 1)
+                                            step: h * temperature, last: gridCount - 1, width: h)
         var shift = testing.gridShift ?? GridGrouping.shift(gridCount: gridCount)
         if shift > 0 && !GridGrouping.fits(total: total, gridCount: gridCount, shift: shift, I.self) { shift = 0 }
         testing.gridShiftUsed?.pointee = shift
@@ -463,8 +499,8 @@ func fastSoftAUROC<I: FastSoftIndices>(
             var massesFilled = false
             func fillMassesOnce() {
                 guard !massesFilled else { return }
-                fillMasses(pos, samples, indices: I.self, maxWeight: positiveMax, total: positiveTotal.total)
-                fillMasses(neg, samples, indices: I.self, maxWeight: negativeMax, total: negativeTotal.total)
+                fillMasses(pos, samples, indices: I.self, maxWeight: positiveMax, total: input.positiveTotal)
+                fillMasses(neg, samples, indices: I.self, maxWeight: negativeMax, total: input.negativeTotal)
                 massesFilled = true
             }
             let estimate = WindowSoftAUROC.estimatedPairCount(pos, neg, temperature: temperature,
@@ -538,21 +574,22 @@ func fastSoftAUROC<I: FastSoftIndices>(
             }
         }
         let sortedPos = (scores, positiveCount), sortedNeg = (scores + positiveCount, negativeCount)
-        cellCount = countGreedyCells(sortedPos, sortedNeg, temperature: temperature,
+        cellCount = countGreedyCells(sortedPos, sortedNeg, temperature: temperature, width: h,
                                      posStart: UnsafeMutablePointer<I.Position>?.none, negStart: nil)
         cellStorage = try ScratchBuffer<I.Position>(count: 4 * cellCount + 2)
-        _ = countGreedyCells(sortedPos, sortedNeg, temperature: temperature,
+        _ = countGreedyCells(sortedPos, sortedNeg, temperature: temperature, width: h,
                              posStart: cellStorage.base!, negStart: cellStorage.base! + (cellCount + 1))
     }
     defer { cellStorage.free() }
     testing.route?.pointee = .cells
+    testing.cellNodes?.pointee = I.Shape.nodes
     let cellBounds = try ScratchBuffer<Double>(count: 2 * cellCount)
     defer { cellBounds.free() }
 
     let w = work.base!
     // (A cache that cannot be had is no error: the evaluation then redoes the recurrence.)
     let chebyshevCache = total <= chebyshevCacheLimit
-        ? try? ScratchBuffer<Double>(count: (FastSoftParameters.nodes - 1) * total) : nil
+        ? try? ScratchBuffer<Double>(count: (I.Shape.nodes - 1) * total) : nil
     defer { chebyshevCache?.free() }
     func makeClass(offset: Int, count: Int) -> SortedClass {
         SortedClass(count: count, scores: scores + offset, mass: w + offset,
@@ -562,8 +599,8 @@ func fastSoftAUROC<I: FastSoftIndices>(
     }
     let pos = makeClass(offset: 0, count: positiveCount)
     let neg = makeClass(offset: positiveCount, count: negativeCount)
-    fillMasses(pos, samples, indices: I.self, maxWeight: positiveMax, total: positiveTotal.total)
-    fillMasses(neg, samples, indices: I.self, maxWeight: negativeMax, total: negativeTotal.total)
+    fillMasses(pos, samples, indices: I.self, maxWeight: positiveMax, total: input.positiveTotal)
+    fillMasses(neg, samples, indices: I.self, maxWeight: negativeMax, total: input.negativeTotal)
 
     let cs = cellStorage.base!
     let cells = CellTable<I>(count: cellCount, posStart: cs, negStart: cs + (cellCount + 1),
@@ -598,7 +635,7 @@ func fastSoftAUROC<I: FastSoftIndices>(
     let nearScratch = try ScratchBuffer<Double>(count: 2 * nearCount)
     defer { nearScratch.free() }
     let farScratch = try ScratchBuffer<Double>(
-        count: 2 * ExponentialFarField.scratchCount + ExponentialFarField.nodeFactorCount)
+        count: 2 * ExponentialFarField.scratchCount + ExponentialFarField.nodeFactorCount(I.Shape.self))
     defer { farScratch.free() }
     let partials = try ScratchBuffer<Double>(count: 8)
     defer { partials.free() }
@@ -620,7 +657,7 @@ func fastSoftAUROC<I: FastSoftIndices>(
     })
     if layout.hasFarField {
         let nodeFactors = fs + 2 * ExponentialFarField.scratchCount
-        ExponentialFarField.fillNodeFactors(nodeFactors, constants: near.constants(ns))
+        ExponentialFarField.fillNodeFactors(nodeFactors, constants: near.constants(ns), shape: I.Shape.self)
         runConcurrently(inParallel: parallel, with: (layout: layout, fs: fs, part: part, nodes: nodeFactors), { c in
             let r = ExponentialFarField.sweep(c.layout, above: false, scratch: c.fs,
                                               nodeFactors: c.nodes)
@@ -739,6 +776,12 @@ struct FastSoftTesting {
     var gridShift: Int? = nil
     var gridShiftUsed: UnsafeMutablePointer<Int?>? = nil
     var tableReach: UnsafeMutablePointer<Int?>? = nil
+    /// The grid route's cells: nil by `doubleCellsDensity`; true double cells whenever the
+    /// grid route is taken with at least 8 cell widths; false unit cells.
+    var doubleCells: Bool? = nil
+    /// Receives r, the Chebyshev nodes of the cells, on the cells route (16 unit cells, 24
+    /// double cells).
+    var cellNodes: UnsafeMutablePointer<Int?>? = nil
 }
 
 /// Asks the kernel to back the page-aligned interior of a large buffer with transparent
@@ -772,9 +815,9 @@ private func fillMasses<I: FastSoftIndices>(_ c: SortedClass, _ samples: Labeled
 /// pointers are given.
 private func countGreedyCells<Position: FixedWidthInteger>(
     _ pos: (UnsafeMutablePointer<Double>, Int), _ neg: (UnsafeMutablePointer<Double>, Int),
-    temperature: Double, posStart: UnsafeMutablePointer<Position>?, negStart: UnsafeMutablePointer<Position>?
+    temperature: Double, width h: Double,
+    posStart: UnsafeMutablePointer<Position>?, negStart: UnsafeMutablePointer<Position>?
 ) -> Int {
-    let h = FastSoftParameters.cellWidth
     let (ps, pc) = pos, (ns, nc) = neg
     var i = 0, j = 0, c = 0
     while i < pc || j < nc {
@@ -833,7 +876,7 @@ private func setCellBounds<I: FastSoftIndices>(_ cells: CellTable<I>, _ pos: Sor
 /// nearLo...nearHi), by the form it would pick for each (see ChebyshevNearField): the
 /// extra work of summing every pair in the near field. O(cellCount^2).
 private func farPairKernels<I: FastSoftIndices>(_ layout: FastSoftLayout<I>) -> Int {
-    let r = FastSoftParameters.nodes, cells = layout.cells
+    let r = I.Shape.nodes, cells = layout.cells
     func kernels(_ targets: Int, _ sources: Int) -> Int {
         if targets > r && sources > r { return r * r }
         if targets > r { return sources * r }
@@ -859,7 +902,7 @@ private func farPairKernels<I: FastSoftIndices>(_ layout: FastSoftLayout<I>) -> 
 /// every point of c (and symmetrically above nearHi[c]). With `allNear`, every cell is
 /// near every other (0 ... count - 1).
 private func findNearRanges<I: FastSoftIndices>(_ layout: FastSoftLayout<I>, allNear: Bool) {
-    let cells = layout.cells, t = layout.temperature, C = FastSoftParameters.nearDistance
+    let cells = layout.cells, t = layout.temperature, C = I.Shape.nearDistance
     if allNear {
         for c in 0..<cells.count {
             cells.nearLo[c] = 0

@@ -34,6 +34,55 @@ protocol FastSoftIndices {
     /// A point's index within its class (cell starts), a cell's index (near runs), and a
     /// grid cell's count of points.
     associatedtype Position: FixedWidthInteger & SignedInteger & BitwiseCopyable
+    /// The cells' width and Chebyshev nodes (`CellShape`): `UnitCells` unless the grid
+    /// route chose `DoubleCells` (`DoubleCellIndices`).
+    associatedtype Shape: CellShape = UnitCells
+}
+
+// The shape of the cells: width h (in units of T) and r Chebyshev nodes a cell. Every
+// route has used h = 1 and r = 16 (`FastSoftParameters.cellWidth`, `.nodes`; `UnitCells`).
+// The grid route takes h = 2 and r = 24 (`DoubleCells`) when its cells would hold few
+// points (`FastSoftParameters.doubleCellsDensity`): half as many cells and near cell pairs,
+// twice the points a cell, (24 / 16)x the per-point terms (FastSoftParameters.nodes has
+// the measurements). The shape is a third instantiation of the same generic code, like
+// the index widths: the unit shape's code and bits are what they were; the double shape's
+// constants are the unit shape's formulas at h = 2, r = 24, whose interpolation bound
+// (ChebyshevNearField.swift) is 4e-17.
+protocol CellShape {
+    /// h: a cell's width in units of T.
+    static var width: Double { get }
+    /// r: Chebyshev nodes a cell (a multiple of 8).
+    static var nodes: Int { get }
+    /// C: cells whose gap is at least C are far (the exponential series), nearer ones are
+    /// summed by the near field. C - h bounds every far pair's distance from below where
+    /// a cell is summed from its moments or at its nodes (ExponentialFarField).
+    static var nearDistance: Double { get }
+    /// The near field's constants for this shape (`ChebyshevConstants`), computed once
+    /// per process; nil if their memory could not be had.
+    static var constantTable: UnsafePointer<Double>? { get }
+}
+
+enum UnitCells: CellShape {
+    static var width: Double { FastSoftParameters.cellWidth }
+    static var nodes: Int { FastSoftParameters.nodes }
+    static var nearDistance: Double { FastSoftParameters.nearDistance }
+    static var constantTable: UnsafePointer<Double>? { unitChebyshevConstantTable }
+}
+
+enum DoubleCells: CellShape {
+    static var width: Double { 2 }
+    static var nodes: Int { 24 }
+    /// C = 5, so that C - h = 3, as for unit cells: the far-field bounds that decay with
+    /// C - h keep their factors e^{-3k} (ExponentialFarField).
+    static var nearDistance: Double { 5 }
+    static var constantTable: UnsafePointer<Double>? { doubleChebyshevConstantTable }
+}
+
+/// The index types of `Base` with the double cell shape.
+enum DoubleCellIndices<Base: FastSoftIndices>: FastSoftIndices {
+    typealias Origin = Base.Origin
+    typealias Position = Base.Position
+    typealias Shape = DoubleCells
 }
 
 /// 32-bit indices: inputs of at most `narrowSoftMaximumCount` samples.

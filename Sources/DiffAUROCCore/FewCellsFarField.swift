@@ -99,7 +99,7 @@ enum FewCellsFarField {
         let up = rows, down = rows + r, upU = rows + 2 * r, downU = rows + 3 * r
         let below = rows + 4 * r, above = below + terms
         let u = nodes
-        let ePlus = nodes + ChebyshevConstants.nodeExponentialsStart, eMinus = ePlus + r
+        let ePlus = nodes + ChebyshevConstants<UnitCells>.nodeExponentialsStart, eMinus = ePlus + r
         precondition(r == V.scalarCount, "the far field's node lanes assume r = 16")
         func powers(_ e: Double) -> V {
             let (low, high) = sixteenPowers(e)

@@ -368,7 +368,7 @@ private struct FewCellsPass<I: FastSoftIndices> {
         let r = FastSoftParameters.nodes
         let slotCount = 2 * cellCount
         let scratch = base
-        let table = near.constants(scratch) + ChebyshevConstants.tableStart
+        let table = near.constants(scratch) + ChebyshevConstants<I.Shape>.tableStart
         let first = levels + slotCount, second = levels + 2 * slotCount + slotCount
         let mu = scratch + 2 * r, compensation = scratch + 4 * r
         for k in 0..<slotCount {

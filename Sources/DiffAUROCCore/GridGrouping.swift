@@ -42,13 +42,16 @@ struct GridCells {
     let step: Double
     let inverseStep: Double
     let last: Int
+    /// h, the cells' width in units of T (`CellShape.width`).
+    let width: Double
 
-    init(origin: Double, temperature: Double, step: Double, last: Int) {
+    init(origin: Double, temperature: Double, step: Double, last: Int, width: Double) {
         self.origin = origin
         self.temperature = temperature
         self.step = step
         self.inverseStep = 1 / step
         self.last = last
+        self.width = width
     }
 
     /// The regular grid over [min, max]: step w = M 2^e with M = floor(h T / 2^e) in
@@ -57,8 +60,8 @@ struct GridCells {
     /// then each line is exact, and so is the difference of any two, k w. Nil when the
     /// scores are too far from 0 on the scale of T for that (|min| / T beyond ~2^40), when
     /// h T is not normal enough, or when anything overflows.
-    static func regular(min: Double, max: Double, temperature: Double) -> GridCells? {
-        let width = FastSoftParameters.cellWidth * temperature
+    static func regular(min: Double, max: Double, temperature: Double, width h: Double) -> GridCells? {
+        let width = h * temperature
         guard width.isFinite, width >= 0x1p-1000 else { return nil }
         let unit = Double(sign: .plus, exponent: width.exponent - 11, significand: 1)
         let multiple = (width / unit).rounded(.down)
@@ -70,7 +73,7 @@ struct GridCells {
         guard top < 0x1p40 else { return nil }
         let last = Int(top)
         guard Double(last + 1) * multiple + Swift.abs(base) < 0x1p52 else { return nil }
-        return GridCells(origin: origin, temperature: temperature, step: step, last: last)
+        return GridCells(origin: origin, temperature: temperature, step: step, last: last, width: h)
     }
 
     /// Grid line g, origin + g w (exact on a regular grid).
@@ -82,7 +85,7 @@ struct GridCells {
         let d = x - origin
         let scaled = d.isFinite && inverseStep.isFinite
             ? d * inverseStep
-            : scaledDifference(x, origin, temperature) / FastSoftParameters.cellWidth
+            : scaledDifference(x, origin, temperature) / width
         return Swift.min(Int(scaled), last)
     }
 }

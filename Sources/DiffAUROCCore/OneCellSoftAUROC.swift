@@ -53,7 +53,7 @@ func oneCellSoftAUROC<I: FastSoftIndices>(
     // One allocation: two near-field scratches (the classes' moments run side by side;
     // the first serves the local expansion too), moments and coefficients (2r each), two
     // gather buffers (64 scores, 64 masses), eight partial sums, the cell's table.
-    let scratchCount = ChebyshevScratch.count(reach: 0)  // no regular grid: no table beyond its one slot
+    let scratchCount = ChebyshevScratch<I.Shape>.count(reach: 0)  // no regular grid: no table beyond its one slot
     let momentsOffset = 2 * scratchCount
     let coefficientsOffset = momentsOffset + 2 * r
     let gatherOffset = coefficientsOffset + 2 * r
@@ -181,7 +181,7 @@ private struct OneCellPass<I: FastSoftIndices> {
                 }
             }
         }
-        let table = near.constants(scratch) + ChebyshevConstants.tableStart
+        let table = near.constants(scratch) + ChebyshevConstants<I.Shape>.tableStart
         near.finishMoments(moments + (positive ? 0 : r), table: table, scratch: scratch)
     }
 

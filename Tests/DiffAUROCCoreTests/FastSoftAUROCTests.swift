@@ -302,24 +302,31 @@ func oneCellMatchesTheGridRouteAndThePairSum(relativeTemperature: Double) throws
 // one point to about 60, through every form of the near field.
 
 /// The fast path with the few-cells path barred (the cells route here), with the near
-/// field's table reach it reports.
-private func cellsWithReach(_ scores: [Double], _ labels: [Double], _ weights: [Double]? = nil, temperature: Double)
-    throws -> (result: SoftAUROCResult, gradient: [Double], route: FastSoftRoute?, reach: Int?)
+/// field's table reach it reports; `doubleCells` as `FastSoftTesting.doubleCells`, `parallel`
+/// as `FastSoftTesting.parallel`.
+private func cellsWithReach(_ scores: [Double], _ labels: [Double], _ weights: [Double]? = nil, temperature: Double,
+                            doubleCells: Bool? = nil, parallel: Bool? = nil)
+    throws -> (result: SoftAUROCResult, gradient: [Double], route: FastSoftRoute?, reach: Int?, nodes: Int?)
 {
     var route: FastSoftRoute? = nil
     var reach: Int? = nil
+    var nodes: Int? = nil
     var gradient = [Double](repeating: .nan, count: scores.count)
     let result = try gradient.withUnsafeMutableBufferPointer { g in
         try withUnsafeMutablePointer(to: &route) { r in
             try withUnsafeMutablePointer(to: &reach) { tableReach in
-                try withSamples(scores, labels, weights) {
-                    try fastSoftAUROC($0, temperature: temperature, gradient: g, indices: NarrowSoftIndices.self,
-                                      testing: FastSoftTesting(route: r, fewCells: false, tableReach: tableReach))
+                try withUnsafeMutablePointer(to: &nodes) { cellNodes in
+                    try withSamples(scores, labels, weights) {
+                        try fastSoftAUROC($0, temperature: temperature, gradient: g, indices: NarrowSoftIndices.self,
+                                          testing: FastSoftTesting(route: r, parallel: parallel, fewCells: false,
+                                                                   tableReach: tableReach, doubleCells: doubleCells,
+                                                                   cellNodes: cellNodes))
+                    }
                 }
             }
         }
     }
-    return (result, gradient, route, reach)
+    return (result, gradient, route, reach, nodes)
 }
 
 @Test(arguments: [(0.0, true), (1e6, true), (-1e6, true), (1e13, false)])
@@ -331,14 +338,18 @@ func regularGridAndItsFallbackMatchThePairSum(offset: Double, regular: Bool) thr
         offset + label + (rng.unit() + rng.unit() + rng.unit() - 1.5) * 2
     }
     for temperature in [0.012, 0.03, 0.1] {
-        let fast = try cellsWithReach(scores, labels, temperature: temperature)
-        // With a far field, near pairs are at most 5 grid steps apart: the table's reach.
-        #expect(fast.route == .cells && fast.reach == (regular ? ChebyshevNearField<NarrowSoftIndices>.nearReach : 0),
-                "\(String(describing: fast.route)) \(String(describing: fast.reach)) at T = \(temperature)")
         let direct = try soft(scores, labels, nil, temperature: temperature, method: .pairwise)
-        let worst = softErrorOverBar((fast.result, fast.gradient), direct, labels: labels, weights: nil,
-                                     temperature: temperature, sourceLocation: #_sourceLocation)
-        #expect(worst <= 1, "worst error / bar = \(worst) at T = \(temperature), offset \(offset)")
+        for doubleCells in [false, true] {
+            let fast = try cellsWithReach(scores, labels, temperature: temperature, doubleCells: doubleCells)
+            // With a far field, near pairs are at most 5 grid steps apart (3 with double
+            // cells): the table's reach.
+            #expect(fast.nodes == (doubleCells ? 24 : 16))
+            #expect(fast.route == .cells && fast.reach == (regular ? ChebyshevNearField<NarrowSoftIndices>.nearReach : 0),
+                    "\(String(describing: fast.route)) \(String(describing: fast.reach)) at T = \(temperature)")
+            let worst = softErrorOverBar((fast.result, fast.gradient), direct, labels: labels, weights: nil,
+                                         temperature: temperature, sourceLocation: #_sourceLocation)
+            #expect(worst <= 1, "worst error / bar = \(worst) at T = \(temperature), offset \(offset), double cells \(doubleCells)")
+        }
     }
 }
 
@@ -359,14 +370,20 @@ func denseCellsWithAFarFieldMatchThePairSum(offset: Double, weighted: Bool) thro
     }
     let weights = weighted ? (0..<n).map { _ in Double.random(in: 0.5...2, using: &rng) } : nil
     for temperature in [0.05, 0.1] {
-        // (Few-cells barred: these inputs would take it, as checked next.)
-        let fast = try cellsWithReach(scores, labels, weights, temperature: temperature)
-        #expect(fast.route == .cells && fast.reach == ChebyshevNearField<NarrowSoftIndices>.nearReach,
-                "\(String(describing: fast.route)) \(String(describing: fast.reach)) at T = \(temperature)")
+        // (Few-cells barred: these inputs would take it, as checked next.) Double cells hold
+        // twice the points: classes of more than 3r = 72 in a target cell are evaluated at
+        // its nodes there too.
         let direct = try soft(scores, labels, weights, temperature: temperature, method: .pairwise)
-        let worst = softErrorOverBar((fast.result, fast.gradient), direct, labels: labels, weights: weights,
-                                     temperature: temperature, sourceLocation: #_sourceLocation)
-        #expect(worst <= 0.05, "worst error / bar = \(worst) at T = \(temperature), offset \(offset)")
+        for doubleCells in [false, true] {
+            let fast = try cellsWithReach(scores, labels, weights, temperature: temperature, doubleCells: doubleCells)
+            #expect(fast.nodes == (doubleCells ? 24 : 16))
+            #expect(fast.route == .cells && fast.reach == ChebyshevNearField<NarrowSoftIndices>.nearReach,
+                    "\(String(describing: fast.route)) \(String(describing: fast.reach)) at T = \(temperature)")
+            let worst = softErrorOverBar((fast.result, fast.gradient), direct, labels: labels, weights: weights,
+                                         temperature: temperature, sourceLocation: #_sourceLocation)
+            #expect(worst <= 0.05,
+                    "worst error / bar = \(worst) at T = \(temperature), offset \(offset), double cells \(doubleCells)")
+        }
         let few = try expectFastMatchesPairwise(scores, labels, weights, temperature: temperature)
         #expect(few <= 0.05, "few cells: worst error / bar = \(few) at T = \(temperature), offset \(offset)")
     }
@@ -380,11 +397,50 @@ func denseCellsWithAFarFieldMatchThePairSum(offset: Double, weighted: Bool) thro
     let labels = randomLabels(n, &rng, positiveRate: 0.3)
     let scores = (0..<n).map { k in Double(k % 6) * 0.3 + rng.unit() * 0.004 + labels[k] * 0.002 }
     let temperature = 0.01
-    let fast = try cellsWithReach(scores, labels, temperature: temperature)
-    #expect(fast.route == .cells)
-    #expect((fast.reach ?? 0) > ChebyshevNearField<NarrowSoftIndices>.nearReach, "reach \(String(describing: fast.reach))")
     let direct = try soft(scores, labels, nil, temperature: temperature, method: .pairwise)
-    let worst = softErrorOverBar((fast.result, fast.gradient), direct, labels: labels, weights: nil,
-                                 temperature: temperature, sourceLocation: #_sourceLocation)
-    #expect(worst <= 1, "worst error / bar = \(worst)")
+    for doubleCells in [false, true] {
+        let fast = try cellsWithReach(scores, labels, temperature: temperature, doubleCells: doubleCells)
+        #expect(fast.route == .cells && fast.nodes == (doubleCells ? 24 : 16))
+        #expect((fast.reach ?? 0) > ChebyshevNearField<NarrowSoftIndices>.nearReach, "reach \(String(describing: fast.reach))")
+        let worst = softErrorOverBar((fast.result, fast.gradient), direct, labels: labels, weights: nil,
+                                     temperature: temperature, sourceLocation: #_sourceLocation)
+        #expect(worst <= 1, "worst error / bar = \(worst), double cells \(doubleCells)")
+    }
+}
+
+// Double cells (FastSoftIndices.swift, `CellShape`): the grid route takes cells of two
+// widths with 24 nodes when the scores average fewer than `doubleCellsDensity` = 64 points
+// a unit width, unit cells above. Here about 7 and 34 points a width (double cells) and
+// 170 (unit cells), scores spanning 7: each against the pair sum, and the same bits on one
+// thread or two and with 64-bit indices (the wide instantiation of the same code).
+@Test func doubleCellsByDensityMatchThePairSumAndKeepTheirBits() throws {
+    var rng = SplitMix(state: 24)
+    let n = 12_000
+    let labels = randomLabels(n, &rng, positiveRate: 0.3)
+    let scores = labels.map { label in label + (rng.unit() + rng.unit() + rng.unit() - 1.5) * 2 }
+    let weights = (0..<n).map { _ in Double.random(in: 0.5...2, using: &rng) }
+    for (temperature, double) in [(0.004, true), (0.02, true), (0.1, false)] {
+        for w in [nil, weights] {
+            let one = try cellsWithReach(scores, labels, w, temperature: temperature, parallel: false)
+            #expect(one.route == .cells && one.nodes == (double ? 24 : 16),
+                    "\(String(describing: one.route)) r = \(String(describing: one.nodes)) at T = \(temperature)")
+            let direct = try soft(scores, labels, w, temperature: temperature, method: .pairwise)
+            let worst = softErrorOverBar((one.result, one.gradient), direct, labels: labels, weights: w,
+                                         temperature: temperature, sourceLocation: #_sourceLocation)
+            #expect(worst <= 0.05, "worst error / bar = \(worst) at T = \(temperature), weighted \(w != nil)")
+            let two = try cellsWithReach(scores, labels, w, temperature: temperature, parallel: true)
+            var wideGradient = [Double](repeating: .nan, count: n)
+            let wide = try wideGradient.withUnsafeMutableBufferPointer { g in
+                try withSamples(scores, labels, w) {
+                    try fastSoftAUROC($0, temperature: temperature, gradient: g, indices: WideSoftIndices.self,
+                                      testing: FastSoftTesting(fewCells: false))
+                }
+            }
+            for other in [(two.result, two.gradient), (wide, wideGradient)] {
+                #expect(other.0.value.bitPattern == one.result.value.bitPattern)
+                #expect(other.0.dTemperature.bitPattern == one.result.dTemperature.bitPattern)
+                #expect(differingBits(other.1, one.gradient) == 0)
+            }
+        }
+    }
 }

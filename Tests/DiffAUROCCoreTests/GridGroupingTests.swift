@@ -20,7 +20,7 @@ private struct GroupingRun {
 /// take it), with the grouping's levels forced or chosen.
 private func runGrouped<I: FastSoftIndices>(_ scores: [Double], _ labels: [Double], _ weights: [Double]?,
                                             temperature: Double, shift: Int?, parallel: Bool? = nil,
-                                            indices: I.Type) throws -> GroupingRun {
+                                            doubleCells: Bool? = nil, indices: I.Type) throws -> GroupingRun {
     var gradient = [Double](repeating: .nan, count: scores.count)
     var route: FastSoftRoute? = nil
     var used: Int? = nil
@@ -30,7 +30,8 @@ private func runGrouped<I: FastSoftIndices>(_ scores: [Double], _ labels: [Doubl
                 try withSamples(scores, labels, weights) {
                     try fastSoftAUROC($0, temperature: temperature, gradient: g, indices: indices,
                                       testing: FastSoftTesting(route: r, parallel: parallel, fewCells: false,
-                                                               gridShift: shift, gridShiftUsed: u))
+                                                               gridShift: shift, gridShiftUsed: u,
+                                                               doubleCells: doubleCells))
                 }
             }
         }
@@ -109,8 +110,8 @@ func twoLevelGroupingGivesTheOneLevelBits(n: Int) throws {
 
 // The size rule: one level below 2^15 grid cells, then buckets of at least 2^6 cells and
 // at most 2^8 buckets; and at n = 200,000 with 40,000 grid cells (scores uniform on [0, 1]
-// plus 0.1 for positives, T = 2.75e-5) the route takes two levels by itself and gives the
-// one-level bits.
+// plus 0.1 for positives, T = 2.75e-5, unit cells: the density rule would take 20,000
+// double cells) the route takes two levels by itself and gives the one-level bits.
 @Test func theSizeRuleTakesTwoLevelsForManyCells() throws {
     #expect(GridGrouping.shift(gridCount: 1) == 0)
     #expect(GridGrouping.shift(gridCount: (1 << 15) - 1) == 0)
@@ -125,8 +126,10 @@ func twoLevelGroupingGivesTheOneLevelBits(n: Int) throws {
     var rng = SplitMix(state: 919)
     let labels = labelsWithBothClasses(200_000, &rng, positiveRate: 0.3)
     let scores = labels.map { 0.1 * $0 + rng.unit() }
-    let auto = try runGrouped(scores, labels, nil, temperature: 2.75e-5, shift: nil, indices: NarrowSoftIndices.self)
-    let one = try runGrouped(scores, labels, nil, temperature: 2.75e-5, shift: 0, indices: NarrowSoftIndices.self)
+    let auto = try runGrouped(scores, labels, nil, temperature: 2.75e-5, shift: nil, doubleCells: false,
+                              indices: NarrowSoftIndices.self)
+    let one = try runGrouped(scores, labels, nil, temperature: 2.75e-5, shift: 0, doubleCells: false,
+                             indices: NarrowSoftIndices.self)
     #expect(auto.route == .cells && (auto.shift ?? 0) > 0, "\(String(describing: auto.shift))")
     #expect(auto.result.value.bitPattern == one.result.value.bitPattern)
     #expect(auto.result.dTemperature.bitPattern == one.result.dTemperature.bitPattern)

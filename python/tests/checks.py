@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
+import diffauroc
 import oracle
 
 
@@ -37,3 +38,22 @@ def assert_soft_close(got, want, labels, temperature, weights=None, *, tolerance
             parity.record(f"{key} {quantity} (/ natural scale)", error, where)
     bad = {q: e for q, e in errors.items() if not e <= tolerance}
     assert not bad, f"errors / natural scale above {tolerance:g}: {bad} ({where})"
+
+
+def uniform_scores(n, density, positive_rate, seed):
+    """n scores uniform over n / density temperature widths (T = 1), labels with both
+    classes (the first sample negative, the last positive), and the generator for more."""
+    rng = np.random.default_rng(seed)
+    labels = (rng.random(n) < positive_rate).astype(np.float64)
+    labels[0], labels[-1] = 0.0, 1.0
+    scores = rng.random(n) * (n / density)
+    return scores, labels, rng
+
+
+def assert_scaled_uniform_scores_match(n, density, positive_rate, seed, scale):
+    """`uniform_scores` times `scale`, shifted up by 3 scale n when scale > 1, at T = scale:
+    differences near the smallest or the largest doubles, against the oracle."""
+    scores, labels, _ = uniform_scores(n, density, positive_rate, seed)
+    scaled = scores * scale + (3 * scale * scores.size if scale > 1 else 0.0)
+    got = diffauroc.auroc_soft_grad(scaled, labels, scale)
+    assert_soft_close(got, oracle.soft(scaled, labels, scale), labels, scale, where=f"scale {scale}")

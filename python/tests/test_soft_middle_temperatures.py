@@ -12,23 +12,15 @@ import pytest
 
 import diffauroc
 import oracle
-from checks import assert_soft_close
+from checks import assert_scaled_uniform_scores_match, assert_soft_close, uniform_scores
 from diffauroc import _lib
 from library_support import assert_both_builds_give_the_same_bits
-
-
-def _uniform(n, density, positive_rate, seed):
-    rng = np.random.default_rng(seed)
-    labels = (rng.random(n) < positive_rate).astype(np.float64)
-    labels[0], labels[-1] = 0.0, 1.0
-    scores = rng.random(n) * (n / density)
-    return scores, labels, rng
 
 
 @pytest.mark.parametrize("density", [1.5, 3.0, 3.5])
 @pytest.mark.parametrize("weighted", [False, True])
 def test_uniform_scores_match_the_oracle(density, weighted):
-    scores, labels, rng = _uniform(3000, density, 0.3, 1)
+    scores, labels, rng = uniform_scores(3000, density, 0.3, 1)
     weights = rng.exponential(size=scores.size) if weighted else None
     got = diffauroc.auroc_soft_grad(scores, labels, 1.0, weights=weights)
     want = oracle.soft(scores, labels, 1.0, weights=weights)
@@ -49,10 +41,7 @@ def test_normal_scores_match_the_oracle(relative):
 
 @pytest.mark.parametrize("scale", [1e-300, 1.0, 1e300])
 def test_every_magnitude_matches_the_oracle(scale):
-    scores, labels, _ = _uniform(2500, 3.0, 0.4, 3)
-    scaled = scores * scale + (3 * scale * scores.size if scale > 1 else 0.0)
-    got = diffauroc.auroc_soft_grad(scaled, labels, scale)
-    assert_soft_close(got, oracle.soft(scaled, labels, scale), labels, scale, where=f"scale {scale}")
+    assert_scaled_uniform_scores_match(2500, 3.0, 0.4, 3, scale)
 
 
 CHILD = r"""
