@@ -1,6 +1,6 @@
 """The library used other than through the package's wrappers, as several test files do:
 called through ctypes directly (test_fast_soft.py, test_soft_small_temperature.py), and
-run in a child process with a chosen build of the core (test_kernels.py,
+run in a child process with a chosen build of the core (test_kernels.py, test_soft_double_cells.py,
 test_soft_middle_temperatures.py)."""
 from __future__ import annotations
 
@@ -74,3 +74,31 @@ def assert_both_builds_give_the_same_bits(code: str, directory, stem: str, case_
     assert len(cases) == case_count  # every case of the child ran
     differing = [key for key in cases if auto[key].tobytes() != baseline[key].tobytes()]
     assert not differing, f"{len(differing)} of {len(cases)} cases differ, e.g. {differing[:5]}"
+
+
+_UNIFORM_CHILD = r"""
+import sys
+import numpy as np
+import diffauroc
+from diffauroc import _lib
+
+results = {"kernels": np.array(_lib.kernels())}
+for n, density in CASES:
+    rng = np.random.default_rng([n, int(density * 10)])
+    labels = (rng.random(n) < 0.3).astype(np.float64)
+    labels[0], labels[-1] = 0.0, 1.0
+    weights = rng.exponential(size=n)
+    scores = rng.random(n) * (n / density)
+    for w_name, w in (("unweighted", None), ("weighted", weights)):
+        value, grad, dt = diffauroc.auroc_soft_grad(scores, labels, 1.0, weights=w)
+        results[f"{n}/{density}/{w_name}"] = np.concatenate([[value, dt], grad])
+np.savez(sys.argv[1], **results)
+"""
+
+
+def assert_uniform_scores_give_the_same_bits(cases, directory, stem: str):
+    """`assert_both_builds_give_the_same_bits` for auroc_soft_grad at T = 1 on n scores
+    uniform over n / density temperature widths (30% positives; unweighted, then with
+    exponential weights), for each (n, density) of `cases`."""
+    code = _UNIFORM_CHILD.replace("CASES", repr(tuple(cases)))
+    assert_both_builds_give_the_same_bits(code, directory, stem, 2 * len(cases))
