@@ -44,10 +44,11 @@ protocol FastSoftIndices {
 // The grid route takes h = 2 and r = 24 (`DoubleCells`) when its cells would hold few
 // points (`FastSoftParameters.doubleCellsDensity`): half as many cells and near cell pairs,
 // twice the points a cell, (24 / 16)x the per-point terms (FastSoftParameters.nodes has
-// the measurements). The shape is a third instantiation of the same generic code, like
-// the index widths: the unit shape's code and bits are what they were; the double shape's
-// constants are the unit shape's formulas at h = 2, r = 24, whose interpolation bound
-// (ChebyshevNearField.swift) is 4e-17.
+// the measurements). The shape is a generic parameter of the same code, like the index
+// widths (`DoubleCellIndices<NarrowSoftIndices>` and `<WideSoftIndices>`): the unit shape's
+// code and bits are what they were; the double shape's constants are the unit shape's
+// formulas at h = 2, r = 24, C = 5, whose bounds are written beside the near and far fields
+// (ChebyshevNearField.swift: 3.8e-17 a kernel, 1.6e-16 for M2L; ExponentialFarField.swift).
 protocol CellShape {
     /// h: a cell's width in units of T.
     static var width: Double { get }
