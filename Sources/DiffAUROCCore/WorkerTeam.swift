@@ -149,6 +149,10 @@ final class TeamHelper: @unchecked Sendable {
     /// Jobs posted and jobs finished (the job is in `job` while posted > finished).
     private let posted = Atomic<Int>(0)
     private let finished = Atomic<Int>(0)
+    /// The CPU each side last ran on (-1: not known), written as it posts, starts a job or
+    /// spins (see `Spin`): a side that finds the other on its own CPU stops spinning.
+    private let callerCPU = Atomic<Int>(-1)
+    private let helperCPU = Atomic<Int>(-1)
     nonisolated(unsafe) private var job: UnsafeMutableRawPointer? = nil
 
     /// A helper of its own (tests; the library uses `shared`). Its thread never exits.
@@ -205,6 +209,7 @@ final class TeamHelper: @unchecked Sendable {
             started = true
         }
         self.job = job
+        callerCPU.store(currentCPU(), ordering: .relaxed)
         posted.wrappingAdd(1, ordering: .releasing)
         if helperSleeps { pthread_cond_signal(jobPosted) }
         pthread_mutex_unlock(lock)
@@ -216,7 +221,7 @@ final class TeamHelper: @unchecked Sendable {
         let target = posted.load(ordering: .relaxed)
         var spin = Spin()
         while finished.load(ordering: .acquiring) != target {
-            if spin.again() { continue }
+            if spin.again(mine: callerCPU, other: helperCPU) { continue }
             pthread_mutex_lock(lock)
             callerSleeps = true
             while finished.load(ordering: .acquiring) != target { pthread_cond_wait(jobDone, lock) }
@@ -232,7 +237,7 @@ final class TeamHelper: @unchecked Sendable {
         while true {
             var spin = Spin()
             while posted.load(ordering: .acquiring) == done {
-                if spin.again() { continue }
+                if spin.again(mine: helperCPU, other: callerCPU) { continue }
                 pthread_mutex_lock(lock)
                 helperSleeps = true
                 while posted.load(ordering: .acquiring) == done { pthread_cond_wait(jobPosted, lock) }
@@ -240,6 +245,7 @@ final class TeamHelper: @unchecked Sendable {
                 pthread_mutex_unlock(lock)
             }
             done &+= 1
+            helperCPU.store(currentCPU(), ordering: .relaxed)
             if let job { HelperContext.run(job) }
             finished.store(done, ordering: .releasing)
             pthread_mutex_lock(lock)
@@ -260,6 +266,8 @@ final class TeamHelper: @unchecked Sendable {
         owned.store(0, ordering: .relaxed)
         posted.store(0, ordering: .relaxed)
         finished.store(0, ordering: .relaxed)
+        callerCPU.store(-1, ordering: .relaxed)
+        helperCPU.store(-1, ordering: .relaxed)
         job = nil
     }
 }
@@ -268,11 +276,15 @@ final class TeamHelper: @unchecked Sendable {
 /// capture nothing). Written once, before the handlers are registered.
 nonisolated(unsafe) private var forkHelper: UnsafeMutableRawPointer? = nil
 
-/// A spin of at most `TeamHelper.spinNanoseconds`: `again()` is true while it lasts
-/// (the clock read every 64 rounds). A plain spin, kept short: when the scheduler puts
-/// the caller and the helper on one core, the spinning side holds the core the other
-/// needs until its spin ends, so each handoff can cost the whole spin (with 50 us,
-/// Python calls at n = 25,000 took 722 us against 505 us with a thread per phase).
+/// A spin of at most `TeamHelper.spinNanoseconds`: `again` is true while it lasts (the
+/// clock read every 64 rounds). A plain spin, kept short: when the scheduler puts the
+/// caller and the helper on one core, the spinning side holds the core the other needs
+/// until its spin ends, so each handoff can cost the whole spin (with 50 us, Python calls
+/// at n = 25,000 took 722 us against 505 us with a thread per phase). Hence also the CPU
+/// check: every 64 rounds the spinning side writes its CPU to `mine` and ends the spin
+/// (so that it sleeps) when `other`, the other side's last CPU, is the same. Measured
+/// with both threads held on one CPU (`taskset -c 0`, C driver, n = 10^4, one-cell path
+/// on two threads): README, Stop 48.
 /// Yielding the core each round (`sched_yield`) avoided that on a quiet machine, but on
 /// a loaded one a yield can give the core away for a whole time slice (in CI's parallel
 /// Swift test run the helper was then found busy far more often).
@@ -280,9 +292,12 @@ private struct Spin {
     private var rounds = 0
     private var deadline: Int? = nil
 
-    mutating func again() -> Bool {
+    mutating func again(mine: borrowing Atomic<Int>, other: borrowing Atomic<Int>) -> Bool {
         rounds &+= 1
         guard rounds & 63 == 0 else { return true }
+        let cpu = currentCPU()
+        mine.store(cpu, ordering: .relaxed)
+        if cpu >= 0 && cpu == other.load(ordering: .relaxed) { return false }
         var now = timespec()
         clock_gettime(CLOCK_MONOTONIC, &now)
         let t = now.tv_sec * 1_000_000_000 + now.tv_nsec
@@ -293,6 +308,23 @@ private struct Spin {
         return t < deadline
     }
 }
+
+/// The CPU the calling thread runs on, -1 where that cannot be had: glibc's
+/// `sched_getcpu` (a read of the thread's rseq area or the vDSO, no system call), which
+/// Swift's Glibc module does not declare, found once with `dlsym`.
+private func currentCPU() -> Int {
+    guard let f = currentCPUFunction else { return -1 }
+    return Int(f())
+}
+
+private let currentCPUFunction: (@convention(c) () -> Int32)? = {
+    #if canImport(Glibc)
+    guard let symbol = dlsym(nil, "sched_getcpu") else { return nil }
+    return unsafeBitCast(symbol, to: (@convention(c) () -> Int32).self)
+    #else
+    return nil
+    #endif
+}()
 
 /// The half-open index range of logical chunk `chunk` of `count` elements cut into
 /// `chunkCount` near-equal parts.

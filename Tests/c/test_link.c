@@ -28,7 +28,8 @@
  * of the first bad sample, against an independent oracle and the computing functions),
  * the soft value's [0, 1] bound (N = 1..300 negatives, both paths), the batched entry points (row == single call, two-phase validation,
  * call-level errors), allocation failure (E_NO_MEMORY, never an abort: RLIMIT_AS sweep in
- * forked children), and 4 threads against single-thread results.
+ * forked children), 4 threads against single-thread results, and two-thread calls with
+ * both threads pinned to one CPU (a forked child).
  */
 #define _GNU_SOURCE /* mmap/MAP_ANONYMOUS, fork, setrlimit, pthreads */
 
@@ -43,6 +44,7 @@
 #endif
 #include <math.h>
 #include <pthread.h>
+#include <sched.h> /* sched_setaffinity, sched_getcpu: the one-CPU test */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -4332,6 +4334,92 @@ static void test_fork_helper(void) {
     free(s); free(y); free(g); free(gp);
 }
 
+/* ------------------------------------------------------------------------------------ */
+/* Both threads on one CPU                                                                   */
+/*
+ * The two-thread paths hand half of each phase to the helper thread and spin a while for
+ * each other before sleeping; each side stops spinning when it finds the other on its own
+ * CPU (WorkerTeam.swift, `Spin`). A forked child pinned to one CPU before its first call
+ * (its helper, started then, inherits the pin) runs the two-thread paths at 10^4 points
+ * (one cell, few cells, series window) and 70,000 (few cells, exact): every call must
+ * finish (a 60 s limit) with the unpinned parent's bits, twice in a row.
+ */
+#define ONE_CPU_N 10000
+
+static void one_cpu_calls(const double *s, const double *y, double *g, double *out) {
+    /* T: large (one cell), 0.1 and 1e-3 of the score spread (about 0.35) */
+    const double temperatures[3] = {20.0, 0.035, 3.5e-4};
+    int c;
+    for (c = 0; c < 3; c++) {
+        double v = SENT, dT = SENT;
+        int st = auroc_soft_grad(s, y, NULL, ONE_CPU_N, temperatures[c], &v, g + (size_t)c * ONE_CPU_N, &dT);
+        out[2 * c] = st == DIFFAUROC_OK ? v : SENT;
+        out[2 * c + 1] = dT;
+    }
+    fork_calls(s, y, g + 3 * ONE_CPU_N, out + 6);
+}
+
+static void test_one_cpu_helper(void) {
+    const size_t gradients = 3 * ONE_CPU_N + FORK_N;
+    double *s = xmalloc_doubles(FORK_N), *y = xmalloc_doubles(FORK_N);
+    double *g = xmalloc_doubles(gradients), *gp = xmalloc_doubles(gradients);
+    double parent[9];
+    int fd[2], status = 0, same = 0;
+    pid_t pid;
+    size_t i;
+    group = "one CPU";
+    if (under_valgrind) {
+        printf("one CPU: skipped under valgrind (forks, as the fork test)\n");
+        free(s); free(y); free(g); free(gp);
+        return;
+    }
+    for (i = 0; i < FORK_N; i++) {
+        y[i] = rng_next() % 3 == 0 ? 1 : 0;
+        s[i] = rng_uniform() + 0.3 * y[i];
+    }
+    one_cpu_calls(s, y, gp, parent);
+    for (i = 0; i < 9 && parent[i] != SENT; i++) continue;
+    CHECK(i == 9, "parent: the calls succeed");
+    if (pipe(fd) != 0) {
+        CHECK(0, "pipe");
+        free(s); free(y); free(g); free(gp);
+        return;
+    }
+    pid = fork();
+    if (pid == 0) {
+        double child[9];
+        unsigned char ok = 1;
+        int round, cpu = sched_getcpu();
+        cpu_set_t one;
+        close(fd[0]);
+        CPU_ZERO(&one);
+        CPU_SET(cpu < 0 ? 0 : cpu, &one);
+        if (sched_setaffinity(0, sizeof one, &one) != 0) ok = 2; /* cannot pin: reported */
+        for (round = 0; round < 2 && ok == 1; round++) {
+            one_cpu_calls(s, y, g, child);
+            ok = memcmp(child, parent, sizeof child) == 0 && memcmp(g, gp, gradients * sizeof(double)) == 0;
+        }
+        if (write(fd[1], &ok, 1) != 1) _exit(3);
+        _exit(0);
+    }
+    close(fd[1]);
+    if (pid > 0) {
+        unsigned char ok = 0;
+        struct pollfd pfd;
+        pfd.fd = fd[0];
+        pfd.events = POLLIN;
+        pfd.revents = 0;
+        if (poll(&pfd, 1, 60000) == 1 && read(fd[0], &ok, 1) == 1) same = ok;
+        else kill(pid, SIGKILL);
+        waitpid(pid, &status, 0);
+    }
+    close(fd[0]);
+    CHECK(same != 2, "one CPU: the child could pin itself (sched_setaffinity)");
+    CHECK(pid > 0 && WIFEXITED(status) && WEXITSTATUS(status) == 0 && same == 1,
+          "child pinned to one CPU: two rounds of two-thread calls finish with the parent's bits");
+    free(s); free(y); free(g); free(gp);
+}
+
 static void test_release_memory(void) {
     const char *env = getenv("DIFFAUROC_SCRATCH_POOL_BYTES");
     const int pool_off = env && strcmp(env, "0") == 0;
@@ -4459,6 +4547,7 @@ int main(void) {
     test_columns_no_memory();
     test_threads();
     test_fork_helper();
+    test_one_cpu_helper();
     test_release_memory();
 
     printf("%d passed, %d failed\n", n_passed, n_failed);
