@@ -92,7 +92,7 @@ func oneCellSoftAUROC<I: FastSoftIndices>(
                            base: base, scratchCount: scratchCount, moments: moments,
                            coefficients: coefficients, gather: base + gatherOffset,
                            gradient: gradient?.baseAddress, half: n / 2, n: n)
-    let parallel = n >= FastSoftParameters.parallelThreshold
+    let parallel = FastSoftParameters.splits(points: n, heavy: true)
     runConcurrently(inParallel: parallel, with: pass,
                     { $0.classMoments(positive: true) }, { $0.classMoments(positive: false) })
     let local = near.evaluate(cells: 0..<1, positives: 0..<input.positiveCount,

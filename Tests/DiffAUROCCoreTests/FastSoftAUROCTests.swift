@@ -264,9 +264,9 @@ func oneCellMatchesTheGridRouteAndThePairSum(relativeTemperature: Double) throws
 @Test func heavyRoutesSplitFromFiveThousandPoints() throws {
     // Between `heavyParallelThreshold` and `parallelThreshold` points the heavy routes run
     // on two threads (the light ones on one): the window path with several window pairs a
-    // point, the series-window path, and the cells with a far field (few-cells barred:
-    // these would take it). Each against the pair sum, and the bits the same from call to
-    // call (the second thread's timing).
+    // point, the series-window path, the cells with a far field (few-cells barred: these
+    // would take it), the few-cells path and the one-cell path. Each against the pair
+    // sum, and the bits the same from call to call (the second thread's timing).
     let n = 7_001
     #expect(n >= FastSoftParameters.heavyParallelThreshold && n < FastSoftParameters.parallelThreshold)
     var rng = SplitMix(state: 141)
@@ -275,17 +275,19 @@ func oneCellMatchesTheGridRouteAndThePairSum(relativeTemperature: Double) throws
     let weights = weightsWithZeros(n, &rng)
     let mean = scores.reduce(0, +) / Double(n)
     let spread = (scores.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(n)).squareRoot()
-    for (ratio, route) in [(3e-4, FastSoftRoute.window), (1e-3, .seriesWindow), (0.1, .cells)] {
+    let routes: [(Double, FastSoftRoute, Bool?)] = [(3e-4, .window, false), (1e-3, .seriesWindow, false),
+                                                    (0.1, .cells, false), (0.1, .fewCells, nil), (30, .oneCell, nil)]
+    for (ratio, route, fewCells) in routes {
         let t = ratio * spread
         for w in [nil, weights] {
-            let first = try fastWithRoute(scores, labels, w, temperature: t, fewCells: false)
+            let first = try fastWithRoute(scores, labels, w, temperature: t, fewCells: fewCells)
             #expect(first.route == route, "T / spread \(ratio)")
             let worst = softErrorOverBar((first.result, first.gradient),
                                          try soft(scores, labels, w, temperature: t, method: .pairwise),
                                          labels: labels, weights: w, temperature: t, sourceLocation: #_sourceLocation)
             #expect(worst <= 1, "worst error / bar = \(worst) at T / spread \(ratio)")
             for _ in 0..<2 {
-                let again = try fastWithRoute(scores, labels, w, temperature: t, fewCells: false)
+                let again = try fastWithRoute(scores, labels, w, temperature: t, fewCells: fewCells)
                 #expect(again.result.value.bitPattern == first.result.value.bitPattern)
                 #expect(again.result.dTemperature.bitPattern == first.result.dTemperature.bitPattern)
                 #expect(differingBits(again.gradient, first.gradient) == 0)
