@@ -4263,6 +4263,25 @@ static double pool_oracle_levels(const double *s, const double *y, size_t n, siz
  */
 #define FORK_N 70000
 
+/* The byte a forked child (pid, > 0 if the fork worked) writes to `fd` when done, 0 if
+ * it writes none within 60 s: a child that hangs (say, waiting for a helper thread the
+ * fork did not copy) is killed and fails its check instead of hanging the suite. Reaps
+ * the child into *status. */
+static unsigned char child_verdict(pid_t pid, int fd, int *status) {
+    unsigned char ok = 0;
+    struct pollfd pfd;
+    if (pid <= 0) return 0;
+    pfd.fd = fd;
+    pfd.events = POLLIN;
+    pfd.revents = 0;
+    if (!(poll(&pfd, 1, 60000) == 1 && read(fd, &ok, 1) == 1)) {
+        ok = 0;
+        kill(pid, SIGKILL);
+    }
+    waitpid(pid, status, 0);
+    return ok;
+}
+
 static void fork_calls(const double *s, const double *y, double *g, double out[3]) {
     double v = SENT, dT = SENT, e = SENT;
     int st1 = auroc_soft_grad(s, y, NULL, FORK_N, 0.3, &v, g, &dT);
@@ -4311,18 +4330,7 @@ static void test_fork_helper(void) {
             _exit(0);
         }
         close(fd[1]);
-        if (pid > 0) {
-            /* A child that hangs (waiting for a helper thread the fork did not copy)
-             * fails the check after 60 s instead of hanging the suite. */
-            unsigned char ok = 0;
-            struct pollfd pfd;
-            pfd.fd = fd[0];
-            pfd.events = POLLIN;
-            pfd.revents = 0;
-            if (poll(&pfd, 1, 60000) == 1 && read(fd[0], &ok, 1) == 1) same = ok;
-            else kill(pid, SIGKILL);
-            waitpid(pid, &status, 0);
-        }
+        same = child_verdict(pid, fd[0], &status);
         close(fd[0]);
         CHECK(pid > 0 && WIFEXITED(status) && WEXITSTATUS(status) == 0 && same,
               round == 0 ? "child of a fork: two two-thread calls, the parent's bits"
@@ -4403,16 +4411,7 @@ static void test_one_cpu_helper(void) {
         _exit(0);
     }
     close(fd[1]);
-    if (pid > 0) {
-        unsigned char ok = 0;
-        struct pollfd pfd;
-        pfd.fd = fd[0];
-        pfd.events = POLLIN;
-        pfd.revents = 0;
-        if (poll(&pfd, 1, 60000) == 1 && read(fd[0], &ok, 1) == 1) same = ok;
-        else kill(pid, SIGKILL);
-        waitpid(pid, &status, 0);
-    }
+    same = child_verdict(pid, fd[0], &status);
     close(fd[0]);
     CHECK(same != 2, "one CPU: the child could pin itself (sched_setaffinity)");
     CHECK(pid > 0 && WIFEXITED(status) && WEXITSTATUS(status) == 0 && same == 1,
