@@ -153,6 +153,9 @@ final class TeamHelper: @unchecked Sendable {
     /// spins (see `Spin`): a side that finds the other on its own CPU stops spinning.
     private let callerCPU = Atomic<Int>(-1)
     private let helperCPU = Atomic<Int>(-1)
+    /// glibc's `sched_getcpu`, looked up when the helper is made, before any thread can
+    /// read it (a lazy global would be initialized by the first two threads to race there).
+    private let schedGetCPU: SchedGetCPU? = lookUpSchedGetCPU()
     nonisolated(unsafe) private var job: UnsafeMutableRawPointer? = nil
 
     /// A helper of its own (tests; the library uses `shared`). Its thread never exits.
@@ -209,7 +212,7 @@ final class TeamHelper: @unchecked Sendable {
             started = true
         }
         self.job = job
-        callerCPU.store(currentCPU(), ordering: .relaxed)
+        callerCPU.store(cpu(schedGetCPU), ordering: .relaxed)
         posted.wrappingAdd(1, ordering: .releasing)
         if helperSleeps { pthread_cond_signal(jobPosted) }
         pthread_mutex_unlock(lock)
@@ -221,7 +224,7 @@ final class TeamHelper: @unchecked Sendable {
         let target = posted.load(ordering: .relaxed)
         var spin = Spin()
         while finished.load(ordering: .acquiring) != target {
-            if spin.again(mine: callerCPU, other: helperCPU) { continue }
+            if spin.again(mine: callerCPU, other: helperCPU, cpu: schedGetCPU) { continue }
             pthread_mutex_lock(lock)
             callerSleeps = true
             while finished.load(ordering: .acquiring) != target { pthread_cond_wait(jobDone, lock) }
@@ -237,7 +240,7 @@ final class TeamHelper: @unchecked Sendable {
         while true {
             var spin = Spin()
             while posted.load(ordering: .acquiring) == done {
-                if spin.again(mine: helperCPU, other: callerCPU) { continue }
+                if spin.again(mine: helperCPU, other: callerCPU, cpu: schedGetCPU) { continue }
                 pthread_mutex_lock(lock)
                 helperSleeps = true
                 while posted.load(ordering: .acquiring) == done { pthread_cond_wait(jobPosted, lock) }
@@ -245,7 +248,7 @@ final class TeamHelper: @unchecked Sendable {
                 pthread_mutex_unlock(lock)
             }
             done &+= 1
-            helperCPU.store(currentCPU(), ordering: .relaxed)
+            helperCPU.store(cpu(schedGetCPU), ordering: .relaxed)
             if let job { HelperContext.run(job) }
             finished.store(done, ordering: .releasing)
             pthread_mutex_lock(lock)
@@ -292,12 +295,12 @@ private struct Spin {
     private var rounds = 0
     private var deadline: Int? = nil
 
-    mutating func again(mine: borrowing Atomic<Int>, other: borrowing Atomic<Int>) -> Bool {
+    mutating func again(mine: borrowing Atomic<Int>, other: borrowing Atomic<Int>, cpu schedGetCPU: SchedGetCPU?) -> Bool {
         rounds &+= 1
         guard rounds & 63 == 0 else { return true }
-        let cpu = currentCPU()
-        mine.store(cpu, ordering: .relaxed)
-        if cpu >= 0 && cpu == other.load(ordering: .relaxed) { return false }
+        let here = cpu(schedGetCPU)
+        mine.store(here, ordering: .relaxed)
+        if here >= 0 && here == other.load(ordering: .relaxed) { return false }
         var now = timespec()
         clock_gettime(CLOCK_MONOTONIC, &now)
         let t = now.tv_sec * 1_000_000_000 + now.tv_nsec
@@ -309,22 +312,27 @@ private struct Spin {
     }
 }
 
-/// The CPU the calling thread runs on, -1 where that cannot be had: glibc's
-/// `sched_getcpu` (a read of the thread's rseq area or the vDSO, no system call), which
-/// Swift's Glibc module does not declare, found once with `dlsym`.
-private func currentCPU() -> Int {
-    guard let f = currentCPUFunction else { return -1 }
-    return Int(f())
-}
+/// glibc's `sched_getcpu`: the CPU the calling thread runs on (a read of the thread's rseq
+/// area or the vDSO, no system call), or -1.
+typealias SchedGetCPU = @convention(c) () -> Int32
 
-private let currentCPUFunction: (@convention(c) () -> Int32)? = {
+/// `sched_getcpu`, which Swift's Glibc module does not declare, found with `dlsym`; nil
+/// where it cannot be had.
+private func lookUpSchedGetCPU() -> SchedGetCPU? {
     #if canImport(Glibc)
     guard let symbol = dlsym(nil, "sched_getcpu") else { return nil }
-    return unsafeBitCast(symbol, to: (@convention(c) () -> Int32).self)
+    return unsafeBitCast(symbol, to: SchedGetCPU.self)
     #else
     return nil
     #endif
-}()
+}
+
+/// The CPU the calling thread runs on, -1 where that cannot be had.
+@inline(__always)
+private func cpu(_ schedGetCPU: SchedGetCPU?) -> Int {
+    guard let schedGetCPU else { return -1 }
+    return Int(schedGetCPU())
+}
 
 /// The half-open index range of logical chunk `chunk` of `count` elements cut into
 /// `chunkCount` near-equal parts.
