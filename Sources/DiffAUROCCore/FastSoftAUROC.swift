@@ -123,24 +123,25 @@ enum FastSoftParameters {
     /// with few pairs, the cells without a far field).
     static let parallelThreshold = 20_000
     /// The heavy routes split from this many points: the series-window path, the window
-    /// path with at least `heavyWindowPairs` window pairs a point, the cells' phases
-    /// when they have a far field, and the few-cells and one-cell paths. Handing a phase to the kept helper thread costs a few
-    /// microseconds (WorkerTeam.swift), less than half of such a route's phases at 5,000
-    /// points. Measured at n = 10^4 (C, medians of 3 processes, calls back to back or
-    /// 100 us apart): T / spread 3e-4 1.15 -> 0.73-0.80 ms, 1e-3 1.33 -> 0.80-0.90 ms,
-    /// 1e-2 1.46-1.49 -> 0.87-0.92 ms, 0.1 0.46-0.50 -> 0.36-0.46 ms; at 5,000, 1e-2
-    /// 0.99 -> 0.61 ms. The light routes lost from two threads at 10^4 (T / spread 1:
-    /// 0.14 -> 0.23 ms, on the cells route before the few-cells path existed; 1e-5:
-    /// 0.25 -> 0.28-0.35 ms) and keep `parallelThreshold`. The few-cells and one-cell
-    /// paths (at least 12 ns a point) gained (stop 48, C driver, alternating processes,
-    /// one thread -> two): n = 10^4 at T / spread 1 0.115 -> 0.064 ms, 0.1 0.192 -> 0.141,
-    /// 1e-2 0.738 -> 0.568, 10 0.079 -> 0.049; 5,000 at 1 0.062 -> 0.038, 0.1 0.167 ->
-    /// 0.132; at 3,000 and 0.1 they lost (0.098 -> 0.104). With both threads on one CPU
-    /// (`taskset -c 0`) the split costs instead: 10^4 at 0.1 0.191 -> 0.220 ms, at 10
-    /// 0.079 -> 0.097 (0.155 before each side stopped spinning on finding the other on its
-    /// CPU, WorkerTeam.swift). (A
-    /// thread spinning on the other core, such as numpy's OpenBLAS pool right after import,
-    /// takes these gains away: README, "Threads".)
+    /// path with at least `heavyWindowPairs` window pairs a point, the cells' phases when
+    /// they have a far field, and the few-cells and one-cell paths. Handing a phase to the
+    /// kept helper thread costs a few microseconds (WorkerTeam.swift), less than half of
+    /// such a route's phases at 5,000 points. Measured at n = 10^4 (C, medians of 3
+    /// processes, calls back to back or 100 us apart): T / spread 3e-4 1.15 -> 0.73-0.80 ms,
+    /// 1e-3 1.33 -> 0.80-0.90 ms, 1e-2 1.46-1.49 -> 0.87-0.92 ms, 0.1 0.46-0.50 -> 0.36-0.46
+    /// ms; at 5,000, 1e-2 0.99 -> 0.61 ms. The light routes lost from two threads at 10^4
+    /// (T / spread 1: 0.14 -> 0.23 ms, on the cells route before the few-cells path
+    /// existed; 1e-5: 0.25 -> 0.28-0.35 ms) and keep `parallelThreshold`. The few-cells and
+    /// one-cell paths (at least 12 ns a point) gained (stop 48, C driver, alternating
+    /// processes, one thread -> two): n = 10^4 at T / spread 1 0.115 -> 0.064 ms, 0.1
+    /// 0.192 -> 0.141, 1e-2 0.738 -> 0.568, 10 0.079 -> 0.049; 5,000 at 1 0.062 -> 0.038,
+    /// 0.1 0.167 -> 0.132; at 3,000 and 0.1 they lost (0.098 -> 0.104). With both threads
+    /// on one CPU (`taskset -c 0`) the split costs instead: 10^4 at 0.1 0.191 -> 0.220 ms,
+    /// at 10 0.079 -> 0.097 (0.155 before each side stopped spinning on finding the other
+    /// on its CPU, WorkerTeam.swift). A thread spinning on the other core, such as numpy's
+    /// OpenBLAS pool right after import, takes these gains away (README, "Threads"), and
+    /// so does a second core that answers slowly: up to 1.4x lost at 10^4 in such runs
+    /// (README, Stop 48).
     static let heavyParallelThreshold = 5_000
     /// The window path counts as heavy from this many window pairs a point.
     static let heavyWindowPairs = 1.0

@@ -295,7 +295,8 @@ private struct Spin {
     private var rounds = 0
     private var deadline: Int? = nil
 
-    mutating func again(mine: borrowing Atomic<Int>, other: borrowing Atomic<Int>, cpu schedGetCPU: SchedGetCPU?) -> Bool {
+    mutating func again(mine: borrowing Atomic<Int>, other: borrowing Atomic<Int>,
+                        cpu schedGetCPU: SchedGetCPU?) -> Bool {
         rounds &+= 1
         guard rounds & 63 == 0 else { return true }
         let here = cpu(schedGetCPU)
