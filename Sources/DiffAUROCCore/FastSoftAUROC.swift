@@ -368,7 +368,8 @@ func fastSoftAUROC<I: FastSoftIndices>(
         && testing.oneCell != false {
         testing.route?.pointee = .oneCell
         return try oneCellSoftAUROC(samples, temperature: temperature, gradient: gradient, indices: I.self,
-                                    input: input)
+                                    input: input,
+                                    parallel: testing.parallel ?? FastSoftParameters.splits(points: n, heavy: true))
     }
 
     // Scores spanning 1 to 32,768 cell widths, with enough points a cell of the regular

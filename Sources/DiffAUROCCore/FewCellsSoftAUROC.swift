@@ -91,13 +91,17 @@ enum FewCells {
 /// The soft AUROC on a few regular grid cells (see the top of the file); the caller has
 /// checked `FewCells.takes` for `grid` (a `GridCells.regular` grid over the scores of
 /// positive weight) and that both classes have points of positive weight. `parallel`: the
-/// halves on two threads (the same bits either way).
+/// halves on two threads (the same bits either way). Unit cells only (`fastSoftAUROC`
+/// never gives it double cells): r and the near field's constants come from `I.Shape`,
+/// while `FewCells.takes` and the far field (FewCellsFarField.swift, one SIMD16 vector of
+/// node lanes) are written for `FastSoftParameters.nodes`, the unit cells' r.
 func fewCellsSoftAUROC<I: FastSoftIndices>(
     _ samples: LabeledSamples, temperature: Double,
     gradient: UnsafeMutableBufferPointer<Double>?, indices: I.Type, input: OneCellInput, grid: GridCells,
     parallel: Bool
 ) throws(CoreError) -> SoftAUROCResult {
-    let r = FastSoftParameters.nodes
+    assert(I.Shape.nodes == FastSoftParameters.nodes, "the few-cells path takes unit cells only")
+    let r = I.Shape.nodes
     let n = samples.count
     let cellCount = grid.last + 1
     // The cell table: posStart, negStart (cellCount + 1 each), nearLo, nearHi (cellCount
@@ -270,7 +274,7 @@ private struct FewCellsPass<I: FastSoftIndices> {
     /// the labels and weights: every sample is written to its slot's next place, which
     /// only a sample of positive weight keeps.
     func gather(_ range: Range<Int>, part: Int) {
-        let r = FastSoftParameters.nodes
+        let r = I.Shape.nodes
         let slotCount = 2 * cellCount
         let scratch = base + part * scratchCount
         let ownSums = sums + part * (2 * r * slotCount)
@@ -340,7 +344,7 @@ private struct FewCellsPass<I: FastSoftIndices> {
     @inline(never)
     private func addBlock(_ slot: Int, part: Int, count: Int, weighted: Bool, first: Bool,
                           sums: UnsafeMutablePointer<Double>, scratch: UnsafeMutablePointer<Double>) {
-        let r = FastSoftParameters.nodes
+        let r = I.Shape.nodes
         let scores = gather + slotDoubles * (part * 2 * cellCount + slot)
         let positive = slot & 1 == 0
         let masses = weighted ? scores + block : units + (positive ? 0 : block)
@@ -365,7 +369,7 @@ private struct FewCellsPass<I: FastSoftIndices> {
     /// `finishMoments`. Returns the slots' point counts (the first half's count array, now
     /// both halves').
     func finishMoments(into moments: UnsafeMutablePointer<Double>) -> UnsafeMutablePointer<Int> {
-        let r = FastSoftParameters.nodes
+        let r = I.Shape.nodes
         let slotCount = 2 * cellCount
         let scratch = base
         let table = near.constants(scratch) + ChebyshevConstants<I.Shape>.tableStart
@@ -393,7 +397,7 @@ private struct FewCellsPass<I: FastSoftIndices> {
     /// then (mass * (0 + potential)) / T as the grid route's gradient scatter; 0 for a sample
     /// of weight 0.
     func gradient(_ range: Range<Int>) {
-        let r = FastSoftParameters.nodes
+        let r = I.Shape.nodes
         let near = near, temperature = temperature, anchors = anchors, coefficients = coefficients
         let g = gradient!, slots = slots!
         let x = samples.scores.baseAddress!, y = samples.labels.baseAddress!

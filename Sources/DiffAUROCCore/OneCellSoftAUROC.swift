@@ -44,11 +44,14 @@ struct OneCellInput {
 
 /// The soft AUROC on one cell (see the top of the file); the caller has checked that
 /// max - min < h T and that both classes have more than r points of positive weight.
+/// `parallel`: the two classes' moments and the gradient's halves on two threads (the
+/// same bits either way). Unit cells only (`fastSoftAUROC` never gives it double cells):
+/// r and the near field's constants both come from `I.Shape`.
 func oneCellSoftAUROC<I: FastSoftIndices>(
     _ samples: LabeledSamples, temperature: Double,
-    gradient: UnsafeMutableBufferPointer<Double>?, indices: I.Type, input: OneCellInput
+    gradient: UnsafeMutableBufferPointer<Double>?, indices: I.Type, input: OneCellInput, parallel: Bool
 ) throws(CoreError) -> SoftAUROCResult {
-    let r = FastSoftParameters.nodes
+    let r = I.Shape.nodes
     let n = samples.count
     // One allocation: two near-field scratches (the classes' moments run side by side;
     // the first serves the local expansion too), moments and coefficients (2r each), two
@@ -92,7 +95,6 @@ func oneCellSoftAUROC<I: FastSoftIndices>(
                            base: base, scratchCount: scratchCount, moments: moments,
                            coefficients: coefficients, gather: base + gatherOffset,
                            gradient: gradient?.baseAddress, half: n / 2, n: n)
-    let parallel = FastSoftParameters.splits(points: n, heavy: true)
     runConcurrently(inParallel: parallel, with: pass,
                     { $0.classMoments(positive: true) }, { $0.classMoments(positive: false) })
     let local = near.evaluate(cells: 0..<1, positives: 0..<input.positiveCount,
@@ -141,7 +143,7 @@ private struct OneCellPass<I: FastSoftIndices> {
     /// the class (of positive weight) keeps; a run of 64 - k samples cannot overfill a
     /// buffer holding k, so the buffer is checked once a run.
     func classMoments(positive: Bool) {
-        let r = FastSoftParameters.nodes
+        let r = I.Shape.nodes
         let n = n
         let scratch = base + (positive ? 0 : scratchCount)
         let scores = gather + (positive ? 0 : 128), masses = scores + 64
@@ -205,7 +207,7 @@ private struct OneCellPass<I: FastSoftIndices> {
     /// operations), then (mass * (0 + potential)) / T as its gradient scatter; 0 for a
     /// sample of weight 0.
     func gradient(_ range: Range<Int>) {
-        let r = FastSoftParameters.nodes
+        let r = I.Shape.nodes
         let near = near, lo = lo, temperature = temperature
         let g = gradient!
         let x = UnsafeMutablePointer(mutating: samples.scores.baseAddress!), y = samples.labels.baseAddress!

@@ -186,7 +186,8 @@ func valueWithoutGradientMatches(temperature: Double) throws {
 // computation without grouping the points) and so the pair sum to 1e-12.
 
 /// Asserts the one-cell route, the grid route's bits (value, d/dT, every gradient; and the
-/// value-only call's value and d/dT) and, with `oracle`, 1e-12 agreement with the pair sum.
+/// value-only call's value and d/dT, and the bits with one thread and with two forced) and,
+/// with `oracle`, 1e-12 agreement with the pair sum.
 private func expectOneCellMatches(_ scores: [Double], _ labels: [Double], _ weights: [Double]?, temperature: Double,
                                   oracle: Bool = true,
                                   sourceLocation: SourceLocation = #_sourceLocation) throws {
@@ -200,6 +201,15 @@ private func expectOneCellMatches(_ scores: [Double], _ labels: [Double], _ weig
     #expect(valueOnly.route == .oneCell, sourceLocation: sourceLocation)
     #expect(valueOnly.result.value.bitPattern == one.result.value.bitPattern, sourceLocation: sourceLocation)
     #expect(valueOnly.result.dTemperature.bitPattern == one.result.dTemperature.bitPattern, sourceLocation: sourceLocation)
+    // The same bits on one thread and on two, whatever the size rule chose.
+    for parallel in [false, true] {
+        let forced = try fastWithRoute(scores, labels, weights, temperature: temperature, parallel: parallel)
+        #expect(forced.route == .oneCell, sourceLocation: sourceLocation)
+        #expect(forced.result.value.bitPattern == one.result.value.bitPattern, sourceLocation: sourceLocation)
+        #expect(forced.result.dTemperature.bitPattern == one.result.dTemperature.bitPattern,
+                sourceLocation: sourceLocation)
+        #expect(differingBits(forced.gradient, one.gradient) == 0, "parallel: \(parallel)", sourceLocation: sourceLocation)
+    }
     guard oracle else { return }
     let worst = softErrorOverBar((one.result, one.gradient),
                                  try soft(scores, labels, weights, temperature: temperature, method: .pairwise),
