@@ -5,8 +5,9 @@
 Value + gradient of the sweep's inputs (N(0, 1) + label, 30% positives, T / spread 1e-9 ...
 1e7, n = 10^4 ... 10^7), every library loaded into the same process and called in turn
 with numpy.sort of the same scores, for several rounds per n (7, 5, 5, 3; each time the
-best of 5, 5, 3, 1 calls). A single sweep moves by 20-40% a cell on a shared machine;
-interleaving the builds puts them in the same machine state. Per cell: the median over
+best of 5, 5, 3, 1 calls), the builds in reverse order every other round. A single sweep
+moves by 20-40% a cell on a shared machine; interleaving the builds puts them in the same
+machine state. Per cell: the median over
 the rounds of ours / numpy.sort of that round, and [min ours / min sort].
 """
 import json, os, sys, time
@@ -28,7 +29,10 @@ for n, (rounds, reps) in plan.items():
     sorts = []; ours = {}
     for rnd in range(rounds):
         sorts.append(bench_soft.best_time(lambda: np.sort(scores), reps + 2))
-        for k, lib in enumerate(mods):
+        # Odd rounds take the libraries in reverse order, so that none always runs in the
+        # same place of a round (each loaded library keeps its own helper thread).
+        order = list(enumerate(mods))
+        for k, lib in (order if rnd % 2 == 0 else order[::-1]):
             for r in ratios:
                 ours.setdefault((k, r), []).append(bench_soft.best_time(lambda: bench_soft.ours(lib, scores, labels, r * spread), reps))
     for (k, r), v in ours.items():
