@@ -58,7 +58,7 @@ import Darwin
 /// ulps; D < G, so e^{-8 D} > e^-320 is never subnormal). A source's D is its gap to the
 /// point before it in its class, the same in both sweeps, so exp(-D) is computed once a
 /// point before the sweeps (`gaps`). A target's e^{-d} comes from the vector exponential
-/// (`exponentialOfNonPositive`, < 1e-15 relative), eight targets at once (see "Groups of
+/// (`exponentialOfNonPositiveShortChain`, < 1e-15 relative), eight targets at once (see "Groups of
 /// eight"), and its powers likewise. The downward sweep is the mirror image (sources above, no constant term);
 /// the negatives' potentials use the same sweeps with the roles of the classes swapped
 /// (R only: sigmoid' is all they need).
@@ -263,7 +263,7 @@ enum SeriesWindowSoftAUROC {
         func computeDistances(upward: Bool, temperature t: Double) {
             let d8 = upward ? scaledDifferences8(load8(targets), load8(references), t)
                             : scaledDifferences8(load8(references), load8(targets), t)
-            store8(d8, distances); store8(exponentialOfNonPositive(-d8), factors)
+            store8(d8, distances); store8(exponentialOfNonPositiveShortChain(-d8), factors)
         }
     }
 

@@ -588,7 +588,7 @@ func windowLanes(_ s: Double, _ other: UnsafeMutablePointer<Double>, _ mass: Uns
 }
 
 /// `PairKernels` in eight lanes for finite |x| < 745 (window pairs have |x| < G), with the
-/// vector exponential (`exponentialOfNonPositive`, a few ulps) for e^-|x|: the same
+/// vector exponential (`exponentialOfNonPositiveShortChain`, under 2 ulps) for e^-|x|: the same
 /// formulas, so each kernel is within a few ulps of the scalar one.
 struct PairKernels8 {
     var value: SIMD8<Double>
@@ -600,7 +600,7 @@ struct PairKernels8 {
     @_transparent
     init(x: SIMD8<Double>) {
         let magnitude = x.replacing(with: -x, where: x .< 0)
-        let e = exponentialOfNonPositive(-magnitude)
+        let e = exponentialOfNonPositiveShortChain(-magnitude)
         let r = 1 / (1 + e)
         let er = e * r
         value = er.replacing(with: r, where: x .>= 0)
@@ -614,7 +614,7 @@ struct PairKernels8 {
 @_transparent
 func pairSlope8(_ x: SIMD8<Double>) -> SIMD8<Double> {
     let magnitude = x.replacing(with: -x, where: x .< 0)
-    let e = exponentialOfNonPositive(-magnitude)
+    let e = exponentialOfNonPositiveShortChain(-magnitude)
     let r = 1 / (1 + e)
     return (e * r) * r
 }
