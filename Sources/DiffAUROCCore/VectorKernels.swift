@@ -36,17 +36,18 @@ func exponentialOfNonPositive(_ x: SIMD8<Double>) -> SIMD8<Double> {
 }
 
 /// `exponentialOfNonPositive` with the polynomial evaluated by Estrin's scheme: the pairs
-/// a_2i + a_2i+1 r side by side, then combined with r^2, r^4 and r^8, a chain of 5
-/// multiply-add steps instead of 13 (each step a multiply and an add: Swift does not fuse
-/// them, and a fused step would give other bits on CPUs without FMA). 16 multiplies and
-/// 13 adds. For the window and series-window paths' pair kernels and target distances,
-/// where each group of eight waits on its exponential: measured (C driver, value and
-/// gradient, medians of 3 alternating processes) n = 10^6 at T / spread 1e-5 0.90x,
-/// n = 10^4 at 1e-3 0.89x; where whole arrays are exponentiated it lost (the grid route,
-/// n = 10^7 at 1e-5, 1.05x), hence two functions. Error against e^x in 120-bit
-/// arithmetic, at 180,000 points of [-708, 0] (most in [-3, 0]): at most 1.97 ulps (3.8e-16
-/// relative), mean 0.47, against 1.15 and 0.27 for Horner's rule: within the "few ulps
-/// (< 1e-15 relative)" above, which is all the sums' bounds use.
+/// a_2i + a_2i+1 r side by side, then combined with r^2, r^4 and r^8. 15 multiplies and
+/// 13 adds (Horner: 13 and 13), but 7 operations deep instead of 26 (Swift does not fuse
+/// a multiply and an add, and a fused step would give other bits on CPUs without FMA):
+/// about 21 cycles of latency on Zen 4 instead of 78. For the window and series-window
+/// paths' pair kernels and target distances, where each group of eight waits on its
+/// exponential: measured (C driver, value and gradient, medians of alternating processes)
+/// n = 10^6 at T / spread 1e-5 0.87x, n = 10^4 at 1e-3 0.91x; where whole arrays are
+/// exponentiated it lost (the grid route, n = 10^7 at 1e-5, 1.05x), hence two functions.
+/// Error against e^x in 120-bit arithmetic, at 180,000 points of [-708, 0] (most in
+/// [-3, 0]): at most 1.97 ulps (3.8e-16 relative), mean 0.47, against 1.15 and 0.27 for
+/// Horner's rule: within the "few ulps (< 1e-15 relative)" above, which is all the sums'
+/// bounds use (VectorExponentialTests.swift checks both against libm).
 @inline(__always)
 func exponentialOfNonPositiveShortChain(_ x: SIMD8<Double>) -> SIMD8<Double> {
     let (r, shifted, tiny) = exponentialReduction(x)
