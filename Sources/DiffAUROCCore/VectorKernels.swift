@@ -17,7 +17,7 @@
 /// the same polynomial for the pair kernels, whose chains the processor cannot overlap.
 @inline(__always)
 func exponentialOfNonPositive(_ x: SIMD8<Double>) -> SIMD8<Double> {
-    let (r, shifted, tiny) = exponentialReduction(x)
+    let (r, scale, tiny) = exponentialReduction(x)
     var p = SIMD8<Double>(repeating: 1.0 / 6227020800.0)            // 1/13!
     p = p * r + 1.0 / 479001600.0                                   // 1/12!
     p = p * r + 1.0 / 39916800.0
@@ -32,7 +32,7 @@ func exponentialOfNonPositive(_ x: SIMD8<Double>) -> SIMD8<Double> {
     p = p * r + 0.5
     p = p * r + 1.0
     p = p * r + 1.0
-    return exponentialScaled(p, shifted, tiny)
+    return (p * scale).replacing(with: 0, where: tiny)
 }
 
 /// `exponentialOfNonPositive` with the polynomial evaluated by Estrin's scheme: the pairs
@@ -50,7 +50,7 @@ func exponentialOfNonPositive(_ x: SIMD8<Double>) -> SIMD8<Double> {
 /// bounds use (VectorExponentialTests.swift checks both against libm).
 @inline(__always)
 func exponentialOfNonPositiveShortChain(_ x: SIMD8<Double>) -> SIMD8<Double> {
-    let (r, shifted, tiny) = exponentialReduction(x)
+    let (r, scale, tiny) = exponentialReduction(x)
     let r2 = r * r
     let r4 = r2 * r2
     let r8 = r4 * r4
@@ -63,15 +63,15 @@ func exponentialOfNonPositiveShortChain(_ x: SIMD8<Double>) -> SIMD8<Double> {
     let q6 = 1.0 / 479001600.0 + r * (1.0 / 6227020800.0)
     let low = (q0 + q1 * r2) + (q2 + q3 * r2) * r4                  // degrees 0 to 7
     let high = (q4 + q5 * r2) + q6 * r4                             // degrees 8 to 13, over r^8
-    return exponentialScaled(low + high * r8, shifted, tiny)
+    return ((low + high * r8) * scale).replacing(with: 0, where: tiny)
 }
 
 /// The range reduction of the vector exponentials: x = k ln 2 + r (see
-/// `exponentialOfNonPositive`), with k held in `shifted`'s low bits and the lanes below
-/// e^-708 marked `tiny`.
+/// `exponentialOfNonPositive`), with `scale` = 2^k and the lanes below e^-708 marked
+/// `tiny`; e^x is then p(r) * scale, 0 in the tiny lanes.
 @inline(__always)
 private func exponentialReduction(_ x: SIMD8<Double>)
-    -> (r: SIMD8<Double>, shifted: SIMD8<Double>, tiny: SIMDMask<SIMD8<Int64>>) {
+    -> (r: SIMD8<Double>, scale: SIMD8<Double>, tiny: SIMDMask<SIMD8<Int64>>) {
     let cutoff = -708.0
     let tiny = x .< cutoff
     let clamped = x.replacing(with: cutoff, where: tiny)
@@ -82,19 +82,11 @@ private func exponentialReduction(_ x: SIMD8<Double>)
     let shifted = clamped * 1.4426950408889634 + magic
     let k = shifted - magic
     let r = (clamped - k * 6.93147180369123816490e-01) - k * 1.90821492927058770002e-10
-    return (r, shifted, tiny)
-}
-
-/// p 2^k for the reduction's `shifted`, 0 in the `tiny` lanes.
-@inline(__always)
-private func exponentialScaled(_ p: SIMD8<Double>, _ shifted: SIMD8<Double>,
-                               _ tiny: SIMDMask<SIMD8<Int64>>) -> SIMD8<Double> {
     // 2^k from the exponent bits: k in [-1022, 0] here, so 1023 + k is a normal biased
     // exponent. Integer lanes: one vector add and shift, not eight scalar conversions.
-    let magic = 6755399441055744.0
     let kBits = unsafeBitCast(shifted, to: SIMD8<UInt64>.self) &- magic.bitPattern
     let scale = unsafeBitCast((kBits &+ 1023) &<< 52, to: SIMD8<Double>.self)
-    return (p * scale).replacing(with: 0, where: tiny)
+    return (r, scale, tiny)
 }
 
 /// The three pair kernels of `PairKernels` (sigmoid, sigmoid', x sigmoid') in four
