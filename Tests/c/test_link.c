@@ -4282,6 +4282,15 @@ static unsigned char child_verdict(pid_t pid, int fd, int *status) {
     return ok;
 }
 
+/* The fork and one-CPU tests' FORK_N samples: a third positives, scores uniform + 0.3 label. */
+static void fork_inputs(double *s, double *y) {
+    size_t i;
+    for (i = 0; i < FORK_N; i++) {
+        y[i] = rng_next() % 3 == 0 ? 1 : 0;
+        s[i] = rng_uniform() + 0.3 * y[i];
+    }
+}
+
 static void fork_calls(const double *s, const double *y, double *g, double out[3]) {
     double v = SENT, dT = SENT, e = SENT;
     int st1 = auroc_soft_grad(s, y, NULL, FORK_N, 0.3, &v, g, &dT);
@@ -4295,7 +4304,6 @@ static void test_fork_helper(void) {
     double *s = xmalloc_doubles(FORK_N), *y = xmalloc_doubles(FORK_N);
     double *g = xmalloc_doubles(FORK_N), *gp = xmalloc_doubles(FORK_N);
     double parent[3], again[3];
-    size_t i;
     int round;
     group = "fork";
     if (under_valgrind) {
@@ -4306,10 +4314,7 @@ static void test_fork_helper(void) {
         free(s); free(y); free(g); free(gp);
         return;
     }
-    for (i = 0; i < FORK_N; i++) {
-        y[i] = rng_next() % 3 == 0 ? 1 : 0;
-        s[i] = rng_uniform() + 0.3 * y[i];
-    }
+    fork_inputs(s, y);
     fork_calls(s, y, gp, parent); /* the parent's helper now runs */
     CHECK(parent[0] != SENT, "parent: soft and exact two-thread calls succeed");
     for (round = 0; round < 2; round++) {
@@ -4381,10 +4386,7 @@ static void test_one_cpu_helper(void) {
         free(s); free(y); free(g); free(gp);
         return;
     }
-    for (i = 0; i < FORK_N; i++) {
-        y[i] = rng_next() % 3 == 0 ? 1 : 0;
-        s[i] = rng_uniform() + 0.3 * y[i];
-    }
+    fork_inputs(s, y);
     one_cpu_calls(s, y, gp, parent);
     for (i = 0; i < 9 && parent[i] != SENT; i++) continue;
     CHECK(i == 9, "parent: the calls succeed");
