@@ -532,6 +532,7 @@ private func cellRoutes<I: FastSoftIndices>(
                                                labels: samples.labels.baseAddress, pairLimit: preferred,
                                                sharedSlopes: sharedSlopes, uniformNegativeMass: uniformNegativeMass) {
                     testing.route?.pointee = .window
+                    testing.sharedSlopesUsed?.pointee = sharedSlopes
                     return r
                 }
             }
@@ -579,6 +580,7 @@ private func cellRoutes<I: FastSoftIndices>(
                                                labels: samples.labels.baseAddress, sharedSlopes: sharedSlopes,
                                                uniformNegativeMass: uniformNegativeMass) {
                     testing.route?.pointee = .window
+                    testing.sharedSlopesUsed?.pointee = sharedSlopes
                     return r
                 }
             }
@@ -792,6 +794,9 @@ struct FastSoftTesting {
     /// Receives r, the Chebyshev nodes of the cells, on the cells route (16 unit cells, 24
     /// double cells).
     var cellNodes: UnsafeMutablePointer<Int?>? = nil
+    /// Receives whether the window path shared its slopes (WindowSoftAUROC.swift, "Shared
+    /// slopes"), when it gives the result.
+    var sharedSlopesUsed: UnsafeMutablePointer<Bool?>? = nil
 }
 
 /// Asks the kernel to back the page-aligned interior of a large buffer with transparent

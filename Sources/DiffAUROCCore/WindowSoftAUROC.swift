@@ -40,11 +40,26 @@
 /// half's sum plus the second's: each kernel is evaluated once, not once from each side
 /// (the series-window path's near sums, SeriesWindowSoftAUROC.swift, work the same way).
 /// A negative's sum is then of the positives' eight-lane kernels (a few ulps each), added
-/// plainly in index order and split at the halves: the bounds above are unchanged. Sparser windows keep the negatives' own window
-/// sums: the two arrays (16 bytes a negative) cost more than the few kernels they save
-/// there. Measured (C, value and gradient, min wall of 3 alternating processes): n = 10^5
-/// at T / spread 2e-5 11.3 -> 6.6 ms, at 1e-5 6.9 -> 4.6 ms; at 1e-6 (below a pair a
-/// point, not shared) 3.3 and 3.7 ms, noise.
+/// plainly in index order and split at the halves: the bounds above are unchanged.
+/// Measured (C, value and gradient, min wall of 3 alternating processes): n = 10^5 at T /
+/// spread 2e-5 11.3 -> 6.6 ms, at 1e-5 6.9 -> 4.6 ms. Nearly empty windows keep the
+/// negatives' own window sums: there, from n = 10^6 (arrays out of cache), zeroing and
+/// adding the two arrays (16 bytes a negative) costs more than the few kernels they save.
+/// Where that turns, shared / not shared, median wall of 5 alternating C processes each
+/// (`bench/c/timing.c`, one build with the threshold set per process, value and
+/// gradient, N(0, 1) + label scores, whose window pairs number 0.4 (n / 10^6) (T /
+/// spread / 10^-7) a point), on AMD Zen 4:
+///
+///     pairs a point      0.004   0.04   0.12   0.4
+///     n = 10^3                   0.97          0.80
+///     n = 10^4                   0.95   0.89   0.77
+///     n = 10^5             0.98   0.91   0.84   0.71
+///     n = 10^6             1.10   1.07   0.94   0.82
+///     n = 10^7                    1.01   0.93   0.85
+///
+/// (The threshold was 1 pair a point before: the arrays measured within noise of the
+/// negatives' own sums at n = 10^5 and T / spread 1e-6, 0.4 pairs a point, with that
+/// stop's library.)
 ///
 /// Parallelism and reproducibility: each class is cut at half its count; each half finds
 /// its starting window by binary search and its starting M by summing the masses below
@@ -60,8 +75,9 @@ enum WindowSoftAUROC {
     static let pairBudget = 40
 
     /// Shared slopes from this many window pairs a point (by `estimatedPairCount`; see
-    /// "Shared slopes" above).
-    static let sharedSlopesPairs = 1.0
+    /// "Shared slopes" above: below about 0.1 they cost time at n >= 10^6, above it they
+    /// save it at every n).
+    static let sharedSlopesPairs = 0.1
 
     /// `fastSoftAUROC` tries the window path before counting its pairs when
     /// `estimatedPairCount` from this many positives is at most `estimateMargin` times the

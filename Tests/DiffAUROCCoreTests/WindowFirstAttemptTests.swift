@@ -206,6 +206,66 @@ func sparseGradientKeepsTheSignedZeros(weighted: Bool) throws {
     }
 }
 
+@Test(arguments: [(100, false), (450, true)])
+func sparseGradientWithAndWithoutSharedSlopes(tiedPositives: Int, shared: Bool) throws {
+    // 4000 points on integer scores (T = 1e-3: 1000 T apart), `tiedPositives` positives
+    // each sharing its score with one negative: as many window pairs, every other point
+    // alone. 100 pairs (0.025 a point): the negatives sum their own windows; 450 (0.11 a
+    // point, at least `sharedSlopesPairs` = 0.1): shared slopes. Both at most 1/8 pair a
+    // point, so the gradient is written sparsely (from the labels, then the non-zero
+    // potentials scattered), which with shared slopes only happens below 0.125 pairs a
+    // point. Checked: the path and the choice, the untied points' signed zeros bit for
+    // bit (negative labels include -0), the rest against the direct sum, and the same
+    // bits on one thread and on two, weighted and not.
+    var rng = SplitMix(state: 3033)
+    let n = 4000, positives = 450
+    var labels = [Double](repeating: 0, count: n)
+    for i in 0..<positives { labels[i] = 1 }
+    for i in positives..<n where rng.unit() < 0.5 { labels[i] = -0.0 }
+    // Positive i (< positives) and negative positives + i share score i when i <
+    // tiedPositives; every other point has a score of its own.
+    var scores = [Double](repeating: 0, count: n)
+    var next = Double(positives)
+    for i in 0..<positives { scores[i] = Double(i) }
+    for j in positives..<n {
+        if j - positives < tiedPositives { scores[j] = Double(j - positives) } else { scores[j] = next; next += 1 }
+    }
+    let order = (0..<n).shuffled(using: &rng)
+    let s = order.map { scores[$0] }, l = order.map { labels[$0] }
+    let t = 1e-3
+    let tied = Set((0..<n).filter { k in order[k] < tiedPositives || (order[k] >= positives && order[k] - positives < tiedPositives) })
+    for weights in [nil, (0..<n).map { _ in 0.5 + rng.unit() }] as [[Double]?] {
+        let direct = try soft(s, l, weights, temperature: t, method: .pairwise)
+        var bits: [[UInt64]] = []
+        for parallel in [false, true] {
+            var gradient = [Double](repeating: .nan, count: n)
+            var route: FastSoftRoute? = nil
+            var used: Bool? = nil
+            let result = try gradient.withUnsafeMutableBufferPointer { g in
+                try withUnsafeMutablePointer(to: &route) { r in
+                    try withUnsafeMutablePointer(to: &used) { u in
+                        try withSamples(s, l, weights) {
+                            try fastSoftAUROC($0, temperature: t, gradient: g, indices: NarrowSoftIndices.self,
+                                              testing: FastSoftTesting(route: r, parallel: parallel, sharedSlopesUsed: u))
+                        }
+                    }
+                }
+            }
+            #expect(route == .window && used == shared, "route \(String(describing: route)), shared \(String(describing: used))")
+            for k in 0..<n where !tied.contains(k) {
+                let zero = l[k] == 1 ? 0.0 : -0.0
+                #expect(gradient[k].bitPattern == zero.bitPattern, "entry \(k), label \(l[k]), parallel \(parallel)")
+            }
+            #expect(tied.count == 2 * tiedPositives && tied.allSatisfy { gradient[$0] != 0 })
+            let worst = softErrorOverBar((result, gradient), direct, labels: l, weights: weights, temperature: t,
+                                         sourceLocation: #_sourceLocation)
+            #expect(worst <= 1, "worst error / bar = \(worst), parallel \(parallel)")
+            bits.append([result.value.bitPattern, result.dTemperature.bitPattern] + gradient.map(\.bitPattern))
+        }
+        #expect(bits[0] == bits[1])
+    }
+}
+
 @Test func windowPathWithDifferencesThatOverflow() throws {
     // A positive at 1.5e308 and a negative at -1.5e308: their difference overflows, so
     // the half of the positives holding the former cannot skip the window advance's
