@@ -24,7 +24,7 @@
  *  - The return value is a status: 0 is success, > 0 is success with a warning (the
  *    outputs are written and defined), < 0 is an error. On error, no output is written.
  *  - Every function is thread-safe, never aborts the process, and allocates only temporary
- *    memory (malloc): blocks of 4 MiB and more are kept after the call for the next one
+ *    memory (malloc): blocks of 64 KiB and more are kept after the call for the next one
  *    (bounded; see diffauroc_release_memory), everything else is freed before returning. If
  *    an allocation fails it returns DIFFAUROC_E_NO_MEMORY.
  *  - On large inputs (tens of thousands of samples and more; from 5,000 for the soft
@@ -310,8 +310,9 @@ int auroc_exact_batch(const double *scores, const double *labels, const double *
  * scikit-learn returns it with an UndefinedMetricWarning); DIFFAUROC_E_ONE_CLASS when no
  * sample has positive weight (n == 0 included: there is no threshold; scikit-learn
  * raises); DIFFAUROC_E_WEIGHT_SUM; DIFFAUROC_E_CAPACITY; or an input error. Checks: n,
- * then out_count (and scores, labels when n > 0), then the samples. Allocates, freed
- * before returning, 8 bytes per sample without weights (4 for float32), 16 with weights
+ * then out_count (and scores, labels when n > 0), then the samples. Allocates (blocks of
+ * 64 KiB and more kept for the next call, see the contract above), 8 bytes per sample
+ * without weights (4 for float32), 16 with weights
  * (12), plus the sort's scratch for its largest buckets (typically a few thousand
  * samples, at most as much again) and about 0.7 MiB (1.4 MiB for n >= 65536); without
  * weights, for n >= 65536 and capacity >= n + 1, also a staging area of n doubles for
@@ -456,7 +457,8 @@ int auroc_partial_f32(const float *scores, const float *labels, const float *wei
  * classes (and n bytes of class codes for one-vs-rest with k <= 256 on the shared-buffer
  * path) (ovo: scores and labels of the two largest classes' sizes,
  * plus n indices); plus what the single-problem function allocates per column, all freed
- * before returning. Outputs must not overlap the inputs.
+ * before returning or kept for the next call (blocks of 64 KiB and more, see the contract
+ * above). Outputs must not overlap the inputs.
  */
 
 /*
@@ -896,11 +898,11 @@ const char *diffauroc_version(void);
 const char *diffauroc_kernels(void);
 
 /*
- * diffauroc_release_memory: frees the large scratch blocks the library keeps between
- * calls, and writes their total size in bytes to *released_bytes (released_bytes may be
- * NULL). Always returns DIFFAUROC_OK.
+ * diffauroc_release_memory: frees the scratch blocks the library keeps between calls, and
+ * writes their total size in bytes to *released_bytes (released_bytes may be NULL).
+ * Always returns DIFFAUROC_OK.
  *
- * Why they are kept: a call's temporary blocks of 4 MiB and more (sort buffers, class
+ * Why they are kept: a call's temporary blocks of 64 KiB and more (sort buffers, class
  * gathers; about 4 to 50 bytes per sample) are not returned to the system when it ends
  * but cached for the next call, which reuses a block when one is large enough (the
  * smallest such) and otherwise frees every cached block before allocating. Fresh pages
@@ -909,9 +911,10 @@ const char *diffauroc_kernels(void);
  * holds more than the calls of the process needed at once, nor more than 2 GiB (the
  * environment variable DIFFAUROC_SCRATCH_POOL_BYTES, read once, when the library first
  * allocates such a block, sets that cap in bytes; 0 turns the cache off: every block is
- * freed when its call ends). Cached pages are advised MADV_FREE (Linux): under memory
- * pressure the kernel may take them back without this call. Call it when the library will
- * not be used for a while, or before measuring the process's memory.
+ * freed when its call ends). The cached pages of blocks of 4 MiB and more are advised
+ * MADV_FREE (Linux): under memory pressure the kernel may take them back without this
+ * call. Call it when the library will not be used for a while, or before measuring the
+ * process's memory.
  *
  * Thread-safe: blocks in use by calls running at the same time are not touched (they are
  * cached when those calls end). Safe in a child process after fork (the child's copies of

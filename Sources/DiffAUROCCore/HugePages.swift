@@ -43,8 +43,10 @@ extension ScratchBuffer {
 /// (posix_memalign would align too, but glibc then maps and unmaps it on every call.)
 /// A large buffer's block comes from and goes back to `ScratchPool.shared`, which keeps
 /// the block (its malloc pointer and size; the aligned base follows from them) for the
-/// next call it fits. Smaller buffers are plain malloc blocks. The owner calls `free()`
-/// exactly once. The contents start undefined: write before reading.
+/// next call it fits; so does a buffer of `ScratchPool.smallestBlock` (64 KiB) up to 4
+/// MiB, unaligned, as a `ScratchBuffer` would. Smaller buffers are plain malloc blocks.
+/// The owner calls `free()` exactly once. The contents start undefined: write before
+/// reading.
 ///
 ///     let words = try HugePageBuffer<UInt64>(count: n)
 ///     defer { words.free() }
@@ -87,6 +89,13 @@ struct HugePageBuffer<Element: BitwiseCopyable> {
             allocation = block.raw
             poolBytes = block.bytes
             base = aligned.bindMemory(to: Element.self, capacity: count)
+            return
+        }
+        if bytes >= ScratchPool.smallestBlock {
+            let block = try ScratchPool.shared.take(bytes: bytes)
+            allocation = block.raw
+            poolBytes = block.bytes
+            base = block.raw.bindMemory(to: Element.self, capacity: count)
             return
         }
         guard let raw = malloc(bytes) else { throw .allocationFailed }

@@ -9,9 +9,9 @@ import Darwin
 /// of the trap that `Array` or `UnsafeMutablePointer.allocate` would produce.
 ///
 /// The owner must call `free()` exactly once (use `defer`). `count == 0` allocates nothing.
-/// A buffer of at least `hugePageAdviceThreshold` bytes (4 MiB) comes from and goes back to
-/// `ScratchPool.shared` (a block of an earlier call when one fits); smaller ones are plain
-/// malloc blocks. Either way its contents start undefined: write before reading.
+/// A buffer of at least `ScratchPool.smallestBlock` bytes (64 KiB) comes from and goes back
+/// to `ScratchPool.shared` (a block of an earlier call when one fits); smaller ones are
+/// plain malloc blocks. Either way its contents start undefined: write before reading.
 ///
 ///     let buf = try ScratchBuffer<Double>(count: n)
 ///     defer { buf.free() }
@@ -31,7 +31,7 @@ struct ScratchBuffer<Element: BitwiseCopyable> {
         }
         let (bytes, overflow) = count.multipliedReportingOverflow(by: MemoryLayout<Element>.stride)
         guard !overflow else { throw .allocationFailed }
-        if bytes >= hugePageAdviceThreshold {
+        if bytes >= ScratchPool.smallestBlock {
             let block = try ScratchPool.shared.take(bytes: bytes)
             base = block.raw.bindMemory(to: Element.self, capacity: count)
             poolBytes = block.bytes

@@ -16,7 +16,7 @@
  * the child exited normally with a whole report in *out, otherwise the child's wait
  * status (never 0) or -1 when pipe or fork failed.
  *
- * The library keeps its large scratch blocks (4 MiB and more) between calls (see
+ * The library keeps its scratch blocks (64 KiB and more) between calls (see
  * diffauroc_release_memory in diffauroc.h): a call after a warm one would take them from
  * that cache and never ask malloc, so neither its count nor its failing k would cover
  * them. So both shim_count_allocations and the child of shim_run_failing release the

@@ -4206,7 +4206,7 @@ static void test_ovr_rowsums(void) {
 
 /* ---- diffauroc_release_memory and the cache of large scratch blocks (helper "pool") ----
  *
- * The library keeps blocks of >= 4 MiB between calls. Checked here: release returns
+ * The library keeps blocks of >= 64 KiB between calls. Checked here: release returns
  * DIFFAUROC_OK with or without an out pointer and reports the cached bytes (at least the
  * 8 bytes per sample of auroc_exact's sort words after a call at n = 600,000; 0 right
  * after a release, and always 0 when DIFFAUROC_SCRATCH_POOL_BYTES=0); repeated calls

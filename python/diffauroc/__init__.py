@@ -24,7 +24,7 @@ an error. The exact AUROC of one class (no positive or no negative) is a ValueEr
 here; ``diffauroc.metrics.roc_auc_score`` returns nan with an UndefinedMetricWarning, as
 scikit-learn does. The GIL is released during every library call.
 
-Large temporary blocks (4 MiB and more) are kept between calls and reused by the next
+Temporary blocks of 64 KiB and more are kept between calls and reused by the next
 call they fit (fresh pages cost a page fault and a zeroing each); ``release_memory()``
 frees them, the environment variable DIFFAUROC_SCRATCH_POOL_BYTES caps them (bytes,
 default 2 GiB; 0: none kept).
@@ -46,17 +46,18 @@ __version__ = _library_version()
 
 
 def release_memory() -> int:
-    """Frees the large scratch blocks the library keeps between calls; returns their total
-    size in bytes (0 when none are cached).
+    """Frees the scratch blocks the library keeps between calls; returns their total size
+    in bytes (0 when none are cached).
 
-    Calls keep their temporary blocks of 4 MiB and more (sort buffers, class gathers) for
+    Calls keep their temporary blocks of 64 KiB and more (sort buffers, class gathers) for
     the next call, which reuses one when it is large enough: in a loop over data of one
     shape, the kernel's page faults and zeroing of fresh pages are paid once. The cache
     never holds more than the process's calls needed at once, nor more than
     DIFFAUROC_SCRATCH_POOL_BYTES (read once; default 2 GiB; 0 keeps nothing), and the kernel
-    may reclaim its pages under memory pressure (MADV_FREE). Call this when the library
-    will not be used for a while, or before measuring the process's memory. Thread-safe:
-    blocks of calls still running are not touched.
+    may reclaim the pages of its blocks of 4 MiB and more under memory pressure
+    (MADV_FREE). Call this when the library will not be used for a while, or before
+    measuring the process's memory. Thread-safe: blocks of calls still running are not
+    touched.
 
     Examples
     --------

@@ -1,6 +1,6 @@
 """diffauroc.release_memory and the cache of large scratch blocks behind it.
 
-The library keeps its temporary blocks of 4 MiB and more between calls; release_memory()
+The library keeps its temporary blocks of 64 KiB and more between calls; release_memory()
 frees them and returns their bytes. Checked: the bytes after a call that needs such
 blocks (auroc_exact at n = 600,000: at least its 8 bytes per sample of sort words), 0
 right after a release, values of repeated calls on other data against a counting oracle
@@ -51,12 +51,21 @@ def test_release_returns_bytes_then_zero():
     assert diffauroc.release_memory() == 0
 
 
-def test_small_calls_keep_nothing():
-    diffauroc.release_memory()
+def test_small_calls_keep_only_their_fixed_blocks():
+    """n = 1,000: what is kept is the blocks of fixed size a call takes whatever n (the
+    exact AUROC's, 688,128 bytes; the soft AUROC's window batch, 75,552 bytes), nothing
+    that grows with n; and a second call of the same kind keeps no more."""
     scores = np.arange(1000, dtype=np.float64)
     labels = (np.arange(1000) % 2).astype(np.float64)
-    diffauroc.auroc_soft_grad(scores, labels, 0.5)
-    assert diffauroc.release_memory() == 0
+    for call, bound in [(lambda: diffauroc.auroc_exact(scores, labels), 1 << 20),
+                        (lambda: diffauroc.auroc_soft_grad(scores, labels, 0.5), 128 * 1024)]:
+        diffauroc.release_memory()
+        call()
+        call()
+        kept = diffauroc.release_memory()
+        assert kept <= bound
+        if pool_off():
+            assert kept == 0
 
 
 def bytes_released_in_fresh_process(setting):
