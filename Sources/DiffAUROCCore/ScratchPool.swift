@@ -65,8 +65,8 @@ final class ScratchPool: @unchecked Sendable {
     /// The default of `capacity`: 2 GiB.
     static let defaultCapacity = 2 << 30
     /// `ScratchBuffer` and `HugePageBuffer` take blocks of at least this many bytes (64
-    /// KiB) from the shared pool; smaller ones are plain malloc blocks, which glibc serves
-    /// from its heap's free lists without growing or trimming it.
+    /// KiB) from the shared pool; smaller ones are plain malloc blocks. (Measured at n =
+    /// 10^4 above: the blocks below 64 KiB left no page faults a call.)
     static let smallestBlock = 64 << 10
     /// At most this many blocks are cached (one call holds at most about ten pooled blocks
     /// at once; several calls at once hold as many each).
