@@ -91,25 +91,14 @@ struct HugePageBuffer<Element: BitwiseCopyable> {
             base = aligned.bindMemory(to: Element.self, capacity: count)
             return
         }
-        if bytes >= ScratchPool.smallestBlock {
-            let block = try ScratchPool.shared.take(bytes: bytes)
-            allocation = block.raw
-            poolBytes = block.bytes
-            base = block.raw.bindMemory(to: Element.self, capacity: count)
-            return
-        }
-        guard let raw = malloc(bytes) else { throw .allocationFailed }
-        allocation = raw
-        poolBytes = 0
-        base = raw.bindMemory(to: Element.self, capacity: count)
+        let block = try ScratchPool.scratchBlock(bytes: bytes)
+        allocation = block.raw
+        poolBytes = block.poolBytes
+        base = block.raw.bindMemory(to: Element.self, capacity: count)
     }
 
     func free() {
         guard let allocation else { return }
-        if poolBytes > 0 {
-            ScratchPool.shared.give(ScratchPool.Block(raw: allocation, bytes: poolBytes))
-        } else {
-            Glibc.free(allocation)
-        }
+        ScratchPool.freeScratch(allocation, poolBytes: poolBytes)
     }
 }

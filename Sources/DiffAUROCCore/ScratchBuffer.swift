@@ -31,15 +31,9 @@ struct ScratchBuffer<Element: BitwiseCopyable> {
         }
         let (bytes, overflow) = count.multipliedReportingOverflow(by: MemoryLayout<Element>.stride)
         guard !overflow else { throw .allocationFailed }
-        if bytes >= ScratchPool.smallestBlock {
-            let block = try ScratchPool.shared.take(bytes: bytes)
-            base = block.raw.bindMemory(to: Element.self, capacity: count)
-            poolBytes = block.bytes
-            return
-        }
-        guard let raw = malloc(bytes) else { throw .allocationFailed }
-        base = raw.bindMemory(to: Element.self, capacity: count)
-        poolBytes = 0
+        let block = try ScratchPool.scratchBlock(bytes: bytes)
+        base = block.raw.bindMemory(to: Element.self, capacity: count)
+        poolBytes = block.poolBytes
     }
 
     /// The storage as a buffer pointer (empty when `count == 0`).
@@ -49,10 +43,6 @@ struct ScratchBuffer<Element: BitwiseCopyable> {
 
     func free() {
         guard let base else { return }
-        if poolBytes > 0 {
-            ScratchPool.shared.give(ScratchPool.Block(raw: UnsafeMutableRawPointer(base), bytes: poolBytes))
-        } else {
-            Glibc.free(base)
-        }
+        ScratchPool.freeScratch(UnsafeMutableRawPointer(base), poolBytes: poolBytes)
     }
 }

@@ -229,6 +229,29 @@ final class ScratchPool: @unchecked Sendable {
         }
     }
 
+    /// A scratch buffer's block of `bytes` (> 0) bytes, unaligned: from `shared` from
+    /// `smallestBlock` on (`poolBytes` the pool block's size), else a plain malloc block
+    /// (`poolBytes` 0). Give it back with `freeScratch`. Throws `.allocationFailed` when
+    /// malloc fails. (`ScratchBuffer` and `HugePageBuffer` below 4 MiB.)
+    static func scratchBlock(bytes: Int) throws(CoreError) -> (raw: UnsafeMutableRawPointer, poolBytes: Int) {
+        if bytes >= smallestBlock {
+            let block = try shared.take(bytes: bytes)
+            return (block.raw, block.bytes)
+        }
+        guard let raw = malloc(bytes) else { throw .allocationFailed }
+        return (raw, 0)
+    }
+
+    /// Gives back a block of `scratchBlock` (or of `shared.take`, `poolBytes` its size):
+    /// to the pool when `poolBytes` > 0, else to free.
+    static func freeScratch(_ raw: UnsafeMutableRawPointer, poolBytes: Int) {
+        if poolBytes > 0 {
+            shared.give(Block(raw: raw, bytes: poolBytes))
+        } else {
+            free(raw)
+        }
+    }
+
     /// The bytes and the number of blocks cached now.
     var held: (bytes: Int, blocks: Int) {
         guard let lock else { return (0, 0) }

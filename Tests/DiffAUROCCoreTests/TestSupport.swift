@@ -229,10 +229,11 @@ func clusteredScores(_ rng: inout SplitMix, repeats: Int) -> [Double] {
 /// (NaN where unwritten; none asked for when `gradient` is false) and the route it reports.
 /// `parallel` forces the second thread on or off, `oneCell == false` sends one-cell inputs
 /// down the grid route (`FastSoftTesting`). The route starts as nil: a check for any route
-/// fails unless the call reported that route.
+/// fails unless the call reported that route. `sharedSlopesUsed` receives the window path's
+/// choice (`FastSoftTesting.sharedSlopesUsed`).
 func fastWithRoute(_ scores: [Double], _ labels: [Double], _ weights: [Double]?, temperature: Double,
                    parallel: Bool? = nil, oneCell: Bool? = nil, fewCells: Bool? = nil,
-                   gradient wantGradient: Bool = true)
+                   gradient wantGradient: Bool = true, sharedSlopesUsed: UnsafeMutablePointer<Bool?>? = nil)
     throws -> (result: SoftAUROCResult, gradient: [Double], route: FastSoftRoute?)
 {
     var gradient = [Double](repeating: .nan, count: scores.count)
@@ -243,7 +244,7 @@ func fastWithRoute(_ scores: [Double], _ labels: [Double], _ weights: [Double]?,
                 try fastSoftAUROC($0, temperature: temperature, gradient: wantGradient ? g : nil,
                                   indices: NarrowSoftIndices.self,
                                   testing: FastSoftTesting(route: r, parallel: parallel, oneCell: oneCell,
-                                                           fewCells: fewCells))
+                                                           fewCells: fewCells, sharedSlopesUsed: sharedSlopesUsed))
             }
         }
     }

@@ -238,18 +238,9 @@ func sparseGradientWithAndWithoutSharedSlopes(tiedPositives: Int, shared: Bool) 
         let direct = try soft(s, l, weights, temperature: t, method: .pairwise)
         var bits: [[UInt64]] = []
         for parallel in [false, true] {
-            var gradient = [Double](repeating: .nan, count: n)
-            var route: FastSoftRoute? = nil
             var used: Bool? = nil
-            let result = try gradient.withUnsafeMutableBufferPointer { g in
-                try withUnsafeMutablePointer(to: &route) { r in
-                    try withUnsafeMutablePointer(to: &used) { u in
-                        try withSamples(s, l, weights) {
-                            try fastSoftAUROC($0, temperature: t, gradient: g, indices: NarrowSoftIndices.self,
-                                              testing: FastSoftTesting(route: r, parallel: parallel, sharedSlopesUsed: u))
-                        }
-                    }
-                }
+            let (result, gradient, route) = try withUnsafeMutablePointer(to: &used) {
+                try fastWithRoute(s, l, weights, temperature: t, parallel: parallel, sharedSlopesUsed: $0)
             }
             #expect(route == .window && used == shared, "route \(String(describing: route)), shared \(String(describing: used))")
             for k in 0..<n where !tied.contains(k) {
