@@ -61,7 +61,8 @@ import Darwin
 // when at most `WindowSoftAUROC.pairBudget` pairs a point lie closer than G, no cells are
 // made: each point sums its window of close pairs directly and counts the rest (the
 // window path, WindowSoftAUROC.swift; preferred only up to `seriesWindowPreference`
-// such pairs a point). Failing that, when at most
+// such pairs a point, `factoredSeriesWindowPreference` where its exponentials factor,
+// WindowFactors.swift). Failing that, when at most
 // `SeriesWindowSoftAUROC.pairBudget` pairs a point lie closer than 3, still no cells:
 // near pairs are summed directly and far ones by a series carried per point (the
 // series-window path, SeriesWindowSoftAUROC.swift); data averaging at most
@@ -182,6 +183,17 @@ enum FastSoftParameters {
     /// point; at 20 / 28 / 40 the window path took 28 / 33 / 45x numpy.sort at n = 10^6
     /// against 15 / 16 / 16x for the series-window path.
     static let seriesWindowPreference = 10
+    /// The same preference when the window path factors its exponentials (from
+    /// `WindowFactors.pairsPerPoint` pairs a point, when the anchors fit the scores,
+    /// WindowFactors.swift), which makes its pairs cheaper. Window path / series-window
+    /// path, median wall of 4 alternating C processes, one build with the preference set
+    /// per process (value and gradient, N(0, 1) + label scores, 30% positives), AMD Zen 4:
+    ///
+    ///     window pairs a point    12     20     30     40
+    ///     n = 10^4                      0.85   0.97   1.00
+    ///     n = 10^5               0.52          0.79   0.95
+    ///     n = 10^6                      0.70   0.82   0.95
+    static let factoredSeriesWindowPreference = 30
 }
 
 /// One class after sorting: `count` points in ascending score order with their masses
@@ -484,7 +496,8 @@ private func cellRoutes<I: FastSoftIndices>(
         scoresFromSortKeys(k, count: total, inParallel: parallelSort)
         raw.bindMemory(to: Double.self, capacity: 4 * total)
         // Sparse on the scale of T: the window path (WindowSoftAUROC.swift) when its pairs
-        // are very few (`seriesWindowPreference` a point); else the series-window path
+        // are few (`seriesWindowPreference` a point, `factoredSeriesWindowPreference`
+        // when its exponentials can be factored, WindowFactors.swift); else the series-window path
         // (SeriesWindowSoftAUROC.swift) when its near pairs are few; else the window path
         // up to its own budget; else greedy cells.
         do {
@@ -497,7 +510,7 @@ private func cellRoutes<I: FastSoftIndices>(
             let pos = windowClass(offset: 0, count: positiveCount)
             let neg = windowClass(offset: positiveCount, count: negativeCount)
             // The rule below takes the window path first when its pairs number at most
-            // `seriesWindowPreference` a point. When an estimate from a few positives puts
+            // `preferred` (see above). When an estimate from a few positives puts
             // them well below that (small T), the window path runs at once, counting its
             // pairs as it goes (the counts `pairCount` would give) and giving up past that
             // preference: a result is then the one the rule below would compute, bit for
@@ -505,7 +518,10 @@ private func cellRoutes<I: FastSoftIndices>(
             // the rule below runs as if nothing had been tried: potentialBelow is
             // rewritten by any path, the masses stay.
             // (total <= Int.max / 32, so the product cannot overflow.)
-            let preferred = FastSoftParameters.seriesWindowPreference * total
+            // (`testing.windowFactors` false: as if the factors never fit.)
+            let factorsFit = testing.windowFactors != false && WindowFactors.fits(neg, temperature: temperature)
+            let preferred = (factorsFit
+                ? FastSoftParameters.factoredSeriesWindowPreference : FastSoftParameters.seriesWindowPreference) * total
             var massesFilled = false
             func fillMassesOnce() {
                 guard !massesFilled else { return }
@@ -519,6 +535,10 @@ private func cellRoutes<I: FastSoftIndices>(
             // the windows are not nearly empty (WindowSoftAUROC, "Shared slopes"); decided
             // once, so that every attempt below computes the same bits.
             let sharedSlopes = estimate >= WindowSoftAUROC.sharedSlopesPairs * Double(total)
+            // Its exponentials as products of per-point factors when the windows hold a few
+            // pairs a point (WindowFactors.swift); likewise decided once.
+            let factored = factorsFit
+                && (testing.windowFactors ?? (estimate >= WindowFactors.pairsPerPoint * Double(total)))
             // Unweighted, every negative's mass is this double (`fillMasses`).
             let uniformNegativeMass = samples.weights == nil ? 1.0 / Double(negativeCount) : nil
             if estimate <= WindowSoftAUROC.estimateMargin * Double(preferred) {
@@ -530,7 +550,8 @@ private func cellRoutes<I: FastSoftIndices>(
                                                    heavy: estimate >= FastSoftParameters.heavyWindowPairs * Double(total)),
                                                series: false,
                                                labels: samples.labels.baseAddress, pairLimit: preferred,
-                                               sharedSlopes: sharedSlopes, uniformNegativeMass: uniformNegativeMass) {
+                                               sharedSlopes: sharedSlopes, uniformNegativeMass: uniformNegativeMass,
+                                               factored: factored, factorsUsed: testing.windowFactorsUsed) {
                     testing.route?.pointee = .window
                     testing.sharedSlopesUsed?.pointee = sharedSlopes
                     return r
@@ -539,7 +560,11 @@ private func cellRoutes<I: FastSoftIndices>(
             // The window path first when its pairs number at most `preferred` (counted only
             // that far: preferred <= windowPairLimit); else the series-window path when its
             // near pairs are few; else the window path within its own limit (counted then).
-            let windowPairs = WindowSoftAUROC.pairCount(pos, neg, temperature: temperature, limit: preferred)
+            // (Not counted when the estimate puts them past twice that: counting up to
+            // 30 pairs a point before giving up cost the series-window path's inputs 4-6%,
+            // n = 10^4 at T / spread 1e-3 and 10^6 at 1e-5. A wrong estimate costs time only.)
+            let windowPairs = estimate > 2 * Double(preferred)
+                ? nil : WindowSoftAUROC.pairCount(pos, neg, temperature: temperature, limit: preferred)
             let windowFirst = windowPairs != nil
             if !windowFirst {
                 // The series-window path counts its near pairs as it goes, as
@@ -578,7 +603,8 @@ private func cellRoutes<I: FastSoftIndices>(
                                                        >= FastSoftParameters.heavyWindowPairs * Double(total)),
                                                series: false,
                                                labels: samples.labels.baseAddress, sharedSlopes: sharedSlopes,
-                                               uniformNegativeMass: uniformNegativeMass) {
+                                               uniformNegativeMass: uniformNegativeMass,
+                                               factored: factored, factorsUsed: testing.windowFactorsUsed) {
                     testing.route?.pointee = .window
                     testing.sharedSlopesUsed?.pointee = sharedSlopes
                     return r
@@ -797,6 +823,13 @@ struct FastSoftTesting {
     /// Receives whether the window path shared its slopes (WindowSoftAUROC.swift, "Shared
     /// slopes"), when it gives the result.
     var sharedSlopesUsed: UnsafeMutablePointer<Bool?>? = nil
+    /// The window path's factored exponentials (WindowFactors.swift): nil by
+    /// `WindowFactors.pairsPerPoint`, else forced on or off (on, they are still not used
+    /// where the anchors do not fit the scores; off, the window path is preferred only up
+    /// to `seriesWindowPreference` pairs a point, as where they do not fit).
+    /// `windowFactorsUsed` receives whether the window path's last attempt used them.
+    var windowFactors: Bool? = nil
+    var windowFactorsUsed: UnsafeMutablePointer<Bool?>? = nil
 }
 
 /// Asks the kernel to back the page-aligned interior of a large buffer with transparent

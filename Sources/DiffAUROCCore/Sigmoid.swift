@@ -55,6 +55,14 @@ struct PairKernels {
         slope = e * r * r
         moment = x.isFinite ? x * slope : 0
     }
+
+    /// The three values as given (computed elsewhere by the same formulas).
+    @inline(__always)
+    init(value: Double, slope: Double, moment: Double) {
+        self.value = value
+        self.slope = slope
+        self.moment = moment
+    }
 }
 
 /// sigmoid(x) = 1 / (1 + e^-x), stable for every x (0 at -inf, 1 at +inf).

@@ -35,6 +35,16 @@ func exponentialOfNonPositive(_ x: SIMD8<Double>) -> SIMD8<Double> {
     return (p * scale).replacing(with: 0, where: tiny)
 }
 
+/// e^x in eight lanes for |x| < 700: `exponentialOfNonPositiveShortChain`'s computation,
+/// which holds for positive x too (k = round(x / ln 2) <= 1010, so 1023 + k is still a
+/// normal biased exponent; the same polynomial on the same |r| <= ln(2) / 2, the same few
+/// ulps). For the window path's positive factors (WindowFactors.swift), whose arguments
+/// take both signs, eight positives at a time (hence the short chain).
+@inline(__always)
+func exponentialWithin700(_ x: SIMD8<Double>) -> SIMD8<Double> {
+    exponentialOfNonPositiveShortChain(x)
+}
+
 /// `exponentialOfNonPositive` with the polynomial evaluated by Estrin's scheme: the pairs
 /// a_2i + a_2i+1 r side by side, then combined with r^2, r^4 and r^8. 15 multiplies and
 /// 13 adds (Horner: 13 and 13), but 7 operations deep instead of 26 (Swift does not fuse
@@ -82,8 +92,9 @@ private func exponentialReduction(_ x: SIMD8<Double>)
     let shifted = clamped * 1.4426950408889634 + magic
     let k = shifted - magic
     let r = (clamped - k * 6.93147180369123816490e-01) - k * 1.90821492927058770002e-10
-    // 2^k from the exponent bits: k in [-1022, 0] here, so 1023 + k is a normal biased
-    // exponent. Integer lanes: one vector add and shift, not eight scalar conversions.
+    // 2^k from the exponent bits: k in [-1022, 0] here (at most 1010 for
+    // `exponentialWithin700`), so 1023 + k is a normal biased exponent. Integer lanes:
+    // one vector add and shift, not eight scalar conversions.
     let kBits = unsafeBitCast(shifted, to: SIMD8<UInt64>.self) &- magic.bitPattern
     let scale = unsafeBitCast((kBits &+ 1023) &<< 52, to: SIMD8<Double>.self)
     return (r, scale, tiny)

@@ -39,13 +39,17 @@ struct WindowBatch {
     /// Doubles of the staged and result arrays: `capacity` pairs, plus room for the
     /// sixteen-lane copies of `stage` and the last step's lanes.
     static let stride = capacity + 16
-    /// Doubles of scratch one batch needs: three staged arrays, four result arrays, and
-    /// for each window its length and target index (bit patterns).
-    static let doubles = 7 * stride + 2 * capacity
+    /// Doubles of scratch one batch needs: four staged arrays, four result arrays, for
+    /// each window its length and target index (bit patterns), and the factors of
+    /// `positivesAtOnce` positives (`factorBlock`).
+    static let doubles = 8 * stride + 2 * capacity + 3 * positivesAtOnce
 
-    private let targetScore, sourceScore, mass: UnsafeMutablePointer<Double>
+    private let targetScore, sourceScore, mass, exponential: UnsafeMutablePointer<Double>
     private let value, slope, moment, kernelSlopes: UnsafeMutablePointer<Double>
     private let lengths, targets: UnsafeMutablePointer<Double>
+    /// Room for the window path's positive factors (WindowFactors.swift): 24 doubles for
+    /// each eight positives staged at once, as `WindowFactors.positiveFactors` writes them.
+    let factorBlock: UnsafeMutablePointer<Double>
     /// Pairs and windows staged.
     private(set) var pairs = 0, windows = 0
 
@@ -59,8 +63,10 @@ struct WindowBatch {
         slope = scratch + 4 * s
         moment = scratch + 5 * s
         kernelSlopes = scratch + 6 * s
-        lengths = scratch + 7 * s
+        exponential = scratch + 7 * s
+        lengths = scratch + 8 * s
         targets = lengths + Self.capacity
+        factorBlock = targets + Self.capacity
     }
 
     /// Whether a window of k pairs (0 < k < `longWindow`) can be staged now.
@@ -73,10 +79,12 @@ struct WindowBatch {
 
     /// Stages the window other[from ..< to] (0 < to - from < `longWindow`, fitting) of
     /// target `target`, whose score is `s`; `otherMass` holds the sources' masses, `count`
-    /// is the length of `other`.
+    /// is the length of `other`. With `factors` (a positive target; WindowFactors.swift),
+    /// each pair's e^-x is staged too, from the factors.
     @inline(__always)
     mutating func stage(target: Int, score s: Double, _ other: UnsafeMutablePointer<Double>,
-                        _ otherMass: UnsafeMutablePointer<Double>, from: Int, to: Int, count: Int) {
+                        _ otherMass: UnsafeMutablePointer<Double>, from: Int, to: Int, count: Int,
+                        factors: PositiveFactors? = nil) {
         let k = to - from, p = pairs
         if from + 16 <= count {
             // Sixteen lanes copied whatever k (pairs + 16 <= capacity + 15 < stride): the
@@ -94,6 +102,14 @@ struct WindowBatch {
         let score = SIMD8<Double>(repeating: s)
         store8(score, targetScore + p)
         store8(score, targetScore + p + 8)
+        if let factors {
+            if from + 16 <= count {
+                store8(factors.exponentials8(at: from, scores: load8(other + from)), exponential + p)
+                store8(factors.exponentials8(at: from + 8, scores: load8(other + from + 8)), exponential + p + 8)
+            } else {
+                for l in 0..<k { exponential[p + l] = factors.exponential(at: from + l, score: other[from + l]) }
+            }
+        }
         lengths[windows] = Double(bitPattern: UInt64(truncatingIfNeeded: k))
         targets[windows] = Double(bitPattern: UInt64(truncatingIfNeeded: target))
         pairs = p + k
@@ -103,20 +119,24 @@ struct WindowBatch {
     /// The kernels of every staged pair, times the source's mass: for positive targets
     /// (x = (target - source) / T) sigmoid, sigmoid' and x sigmoid' (and sigmoid' alone,
     /// `kernelSlope`); for negative targets (x = (source - target) / T) sigmoid' only.
+    /// `factored`: the pairs were staged with factors (positive targets), whose products
+    /// replace the exponentials.
     @inline(__always)
-    func evaluate(positiveTargets: Bool, temperature t: Double) {
+    func evaluate(positiveTargets: Bool, temperature t: Double, factored: Bool = false) {
         // The last step's lanes past the pairs: x = 0, mass 0 (never read back).
         let end = (pairs + 7) & ~7
         for p in pairs..<end {
             targetScore[p] = 0
             sourceScore[p] = 0
             mass[p] = 0
+            exponential[p] = 1
         }
         var p = 0
         while p < pairs {
             let w = load8(mass + p)
             if positiveTargets {
-                let k = PairKernels8(x: scaledDifferences8(load8(targetScore + p), load8(sourceScore + p), t))
+                let x = scaledDifferences8(load8(targetScore + p), load8(sourceScore + p), t)
+                let k = factored ? PairKernels8(x: x, exponentialOfMinusX: load8(exponential + p)) : PairKernels8(x: x)
                 store8(w * k.value, value + p)
                 store8(w * k.slope, slope + p)
                 store8(w * k.moment, moment + p)

@@ -285,7 +285,7 @@ func oneCellMatchesTheGridRouteAndThePairSum(relativeTemperature: Double) throws
     let weights = weightsWithZeros(n, &rng)
     let mean = scores.reduce(0, +) / Double(n)
     let spread = (scores.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(n)).squareRoot()
-    let routes: [(Double, FastSoftRoute, Bool?)] = [(3e-4, .window, false), (1e-3, .seriesWindow, false),
+    let routes: [(Double, FastSoftRoute, Bool?)] = [(3e-4, .window, false), (2e-3, .seriesWindow, false),
                                                     (0.1, .cells, false), (0.1, .fewCells, nil), (30, .oneCell, nil)]
     for (ratio, route, fewCells) in routes {
         let t = ratio * spread

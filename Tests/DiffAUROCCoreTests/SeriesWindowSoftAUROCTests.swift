@@ -26,10 +26,11 @@ private func uniformScores(_ n: Int, density: Double, _ rng: inout SplitMix) -> 
     (0..<n).map { _ in Double.random(in: 0..<(Double(n) / density), using: &rng) }
 }
 
-@Test(arguments: [1.5, 3.0, 3.5])
+@Test(arguments: [2.5, 3.0, 3.5])
 func seriesWindowMatchesPairwiseOnUniformScores(pointsPerTemperature: Double) throws {
-    // T = 1 and 1.5 to 3.5 points a unit: the regime between the window path (preferred
-    // up to 10 pairs a point within 40 T; 1.5 points a unit make about 25) and the cells.
+    // T = 1 and 2.5 to 3.5 points a unit: the regime between the window path (preferred
+    // up to 30 pairs a point within 40 T, `factoredSeriesWindowPreference`; 2.5 points a
+    // unit make about 42) and the cells.
     var rng = SplitMix(state: 101)
     let n = 3000
     let labels = labelsWithBothClasses(n, &rng, positiveRate: 0.3)

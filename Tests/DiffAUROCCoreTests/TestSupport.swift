@@ -233,7 +233,8 @@ func clusteredScores(_ rng: inout SplitMix, repeats: Int) -> [Double] {
 /// choice (`FastSoftTesting.sharedSlopesUsed`).
 func fastWithRoute(_ scores: [Double], _ labels: [Double], _ weights: [Double]?, temperature: Double,
                    parallel: Bool? = nil, oneCell: Bool? = nil, fewCells: Bool? = nil,
-                   gradient wantGradient: Bool = true, sharedSlopesUsed: UnsafeMutablePointer<Bool?>? = nil)
+                   gradient wantGradient: Bool = true, sharedSlopesUsed: UnsafeMutablePointer<Bool?>? = nil,
+                   windowFactors: Bool? = nil, windowFactorsUsed: UnsafeMutablePointer<Bool?>? = nil)
     throws -> (result: SoftAUROCResult, gradient: [Double], route: FastSoftRoute?)
 {
     var gradient = [Double](repeating: .nan, count: scores.count)
@@ -244,7 +245,9 @@ func fastWithRoute(_ scores: [Double], _ labels: [Double], _ weights: [Double]?,
                 try fastSoftAUROC($0, temperature: temperature, gradient: wantGradient ? g : nil,
                                   indices: NarrowSoftIndices.self,
                                   testing: FastSoftTesting(route: r, parallel: parallel, oneCell: oneCell,
-                                                           fewCells: fewCells, sharedSlopesUsed: sharedSlopesUsed))
+                                                           fewCells: fewCells, sharedSlopesUsed: sharedSlopesUsed,
+                                                           windowFactors: windowFactors,
+                                                           windowFactorsUsed: windowFactorsUsed))
             }
         }
     }

@@ -10,7 +10,7 @@ import Testing
 /// The largest error of `f` against Foundation's exp over `xs` (a multiple of eight, taken
 /// eight lanes at a time), in units of the double spacing at the reference value (libm's
 /// own error, < 1 ulp, included).
-private func worstUlps(_ xs: [Double], _ f: (SIMD8<Double>) -> SIMD8<Double>) -> Double {
+func worstUlps(_ xs: [Double], _ f: (SIMD8<Double>) -> SIMD8<Double>) -> Double {
     var worst = 0.0
     for start in stride(from: 0, to: xs.count, by: 8) {
         let x = SIMD8<Double>(xs[start..<(start + 8)])
