@@ -497,9 +497,9 @@ private func cellRoutes<I: FastSoftIndices>(
         raw.bindMemory(to: Double.self, capacity: 4 * total)
         // Sparse on the scale of T: the window path (WindowSoftAUROC.swift) when its pairs
         // are few (`seriesWindowPreference` a point, `factoredSeriesWindowPreference`
-        // when its exponentials can be factored, WindowFactors.swift); else the series-window path
-        // (SeriesWindowSoftAUROC.swift) when its near pairs are few; else the window path
-        // up to its own budget; else greedy cells.
+        // when its exponentials can be factored, WindowFactors.swift); else the
+        // series-window path (SeriesWindowSoftAUROC.swift) when its near pairs are few;
+        // else the window path up to its own budget; else greedy cells.
         do {
             let w = work.base!
             func windowClass(offset: Int, count: Int) -> SortedClass {
@@ -560,9 +560,9 @@ private func cellRoutes<I: FastSoftIndices>(
             // The window path first when its pairs number at most `preferred` (counted only
             // that far: preferred <= windowPairLimit); else the series-window path when its
             // near pairs are few; else the window path within its own limit (counted then).
-            // (Not counted when the estimate puts them past twice that: counting up to
-            // 30 pairs a point before giving up cost the series-window path's inputs 4-6%,
-            // n = 10^4 at T / spread 1e-3 and 10^6 at 1e-5. A wrong estimate costs time only.)
+            // (Not counted when the estimate puts them past twice that, as the series-window
+            // path's near pairs below: a likely failure then costs no count. A wrong
+            // estimate costs time only.)
             let windowPairs = estimate > 2 * Double(preferred)
                 ? nil : WindowSoftAUROC.pairCount(pos, neg, temperature: temperature, limit: preferred)
             let windowFirst = windowPairs != nil

@@ -66,7 +66,7 @@
 /// positive and one of its negative, computed once a point (WindowFactors.swift, with the
 /// bound: < 1.2e-13 on every sum, against the few ulps of the exponential of x), instead
 /// of an exponential a pair. Measured (C, value and gradient, median wall of 4 alternating
-/// processes, before -> after): n = 10^5 at T / spread 1e-5 (4 pairs a point) 0.75x,
+/// processes, before -> after): n = 10^5 at T / spread 1e-5 (4 pairs a point) 0.75-0.78x,
 /// 10^6 at 1e-6 0.82x, 10^7 at 1e-7 0.87x. With them the window path is preferred to the
 /// series-window path up to `FastSoftParameters.factoredSeriesWindowPreference` pairs a
 /// point (30; 10 without).
@@ -92,9 +92,9 @@ enum WindowSoftAUROC {
     /// `fastSoftAUROC` tries the window path before counting its pairs when
     /// `estimatedPairCount` from this many positives is at most `estimateMargin` times the
     /// pairs it prefers the window path for (`FastSoftParameters.seriesWindowPreference` a
-    /// point, or `factoredSeriesWindowPreference`). A wrong estimate costs time only: too high, the count runs first as before;
-    /// too low, the window path gives up once a half's pairs pass the preference, after at
-    /// most that many window pairs.
+    /// point, or `factoredSeriesWindowPreference`). A wrong estimate costs time only: too
+    /// high, the count runs first as before; too low, the window path gives up once a
+    /// half's pairs pass the preference, after at most that many window pairs.
     static let estimateSamples = 64
     static let estimateMargin = 0.5
 
