@@ -42,13 +42,14 @@ struct WindowBatch {
     /// Doubles of scratch one batch needs: four staged arrays, four result arrays, for
     /// each window its length and target index (bit patterns), and the factors of
     /// `positivesAtOnce` positives (`factorBlock`).
-    static let doubles = 8 * stride + 2 * capacity + 3 * positivesAtOnce
+    static let doubles = 8 * stride + 2 * capacity + WindowFactors.blockDoubles * (positivesAtOnce / 8)
 
     private let targetScore, sourceScore, mass, exponential: UnsafeMutablePointer<Double>
     private let value, slope, moment, kernelSlopes: UnsafeMutablePointer<Double>
     private let lengths, targets: UnsafeMutablePointer<Double>
-    /// Room for the window path's positive factors (WindowFactors.swift): 24 doubles for
-    /// each eight positives staged at once, as `WindowFactors.positiveFactors` writes them.
+    /// Room for the window path's positive factors (WindowFactors.swift): a block of
+    /// `WindowFactors.blockDoubles` for each eight positives staged at once
+    /// (`positivesAtOnce` is a multiple of eight).
     let factorBlock: UnsafeMutablePointer<Double>
     /// Pairs and windows staged.
     private(set) var pairs = 0, windows = 0

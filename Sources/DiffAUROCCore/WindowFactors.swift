@@ -144,9 +144,20 @@ struct WindowFactors {
         return exponentialOfNonPositive((b - above) / SIMD8(repeating: temperature))
     }
 
+    /// Doubles of one block of eight positives' factors (`positiveFactors`).
+    static let blockDoubles = 24
+
+    /// Where positive `i`'s block starts in `storage`, whose first block holds positive
+    /// `first` (a multiple of eight positives after it per block), and its lane.
+    @inline(__always)
+    static func block(of i: Int, from first: Int, in storage: UnsafeMutablePointer<Double>)
+        -> (block: UnsafeMutablePointer<Double>, lane: Int) {
+        (storage + blockDoubles * ((i - first) >> 3), (i - first) & 7)
+    }
+
     /// The factors of positives first ..< first + count (count <= 8; scores `scores`,
     /// windows starting at negatives `starts`, bit patterns of Ints) into lane l of
-    /// `out`: G0 at out, G1 at out + 8, k0 + 1 at out + 16. A positive whose window
+    /// `out` (`blockDoubles` doubles): G0 at out, G1 at out + 8, k0 + 1 at out + 16. A positive whose window
     /// starts past the last negative gets the last negative's anchor (never read).
     func positiveFactors(_ scores: UnsafeMutablePointer<Double>, starts: UnsafeMutablePointer<Double>,
                          first: Int, count: Int, negatives neg: SortedClass, into out: UnsafeMutablePointer<Double>) {

@@ -314,13 +314,17 @@ enum WindowSoftAUROC {
             let last = Swift.min(range.upperBound, next + WindowBatch.positivesAtOnce)
             // With factors, those of positives next ..< last, eight at a time.
             @inline(__always) func positiveFactors(_ i: Int) -> PositiveFactors? {
-                factors.map { PositiveFactors(block: batch.factorBlock + 24 * ((i - next) >> 3), lane: (i - next) & 7, $0) }
+                factors.map {
+                    let (block, lane) = WindowFactors.block(of: i, from: next, in: batch.factorBlock)
+                    return PositiveFactors(block: block, lane: lane, $0)
+                }
             }
             if let factors {
                 var i = next
                 while i < last {
                     factors.positiveFactors(a, starts: windowStart, first: i, count: Swift.min(8, last - i),
-                                            negatives: neg, into: batch.factorBlock + 24 * ((i - next) >> 3))
+                                            negatives: neg,
+                                            into: WindowFactors.block(of: i, from: next, in: batch.factorBlock).block)
                     i += 8
                 }
             }

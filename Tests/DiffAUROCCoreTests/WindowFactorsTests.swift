@@ -14,7 +14,7 @@ private func expectWindowPath(_ scores: [Double], _ labels: [Double], _ weights:
                               factors: Bool?, expectUsed: Bool,
                               sourceLocation: SourceLocation = #_sourceLocation) throws -> Double {
     let direct = try soft(scores, labels, weights, temperature: t, method: .pairwise)
-    var bits: [[UInt64]] = []
+    var runs: [[Double]] = []
     var worst = 0.0
     for parallel in [false, true] {
         var used: Bool? = nil
@@ -28,10 +28,9 @@ private func expectWindowPath(_ scores: [Double], _ labels: [Double], _ weights:
                                  sourceLocation: sourceLocation)
         #expect(w <= 1, "worst error / bar = \(w), parallel \(parallel)", sourceLocation: sourceLocation)
         worst = Swift.max(worst, w)
-        bits.append([result.value.bitPattern, result.dTemperature.bitPattern] + gradient.map(\.bitPattern))
+        runs.append([result.value, result.dTemperature] + gradient)
     }
-    #expect(differingBits(bits[0].map { Double(bitPattern: $0) }, bits[1].map { Double(bitPattern: $0) }) == 0,
-            sourceLocation: sourceLocation)
+    #expect(differingBits(runs[0], runs[1]) == 0, sourceLocation: sourceLocation)
     return worst
 }
 
@@ -79,16 +78,16 @@ private func expectWindowCall(_ scores: [Double], _ labels: [Double], _ weights:
     let s = sorted.map { scores[$0] }, l = sorted.map { labels[$0] }, w = weights.map { ws in sorted.map { ws[$0] } }
     let directSorted = (result: direct.result, gradient: sorted.map { direct.gradient[$0] })
     for factored in [false, true] {
-        var bits: [[UInt64]] = []
+        var runs: [[Double]] = []
         for parallel in [false, true] {
             let (result, gradient) = try windowCall(s, l, w, temperature: t, parallel: parallel, factored: factored)
             let worst = softErrorOverBar((result, gradient), directSorted, labels: l, weights: w, temperature: t,
                                          sourceLocation: sourceLocation)
             #expect(worst <= 1, "worst error / bar = \(worst), factored \(factored), parallel \(parallel)",
                     sourceLocation: sourceLocation)
-            bits.append([result.value.bitPattern] + gradient.map(\.bitPattern))
+            runs.append([result.value] + gradient)
         }
-        #expect(bits[0] == bits[1], sourceLocation: sourceLocation)
+        #expect(differingBits(runs[0], runs[1]) == 0, sourceLocation: sourceLocation)
     }
 }
 
