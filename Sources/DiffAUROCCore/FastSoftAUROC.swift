@@ -579,11 +579,16 @@ private func cellRoutes<I: FastSoftIndices>(
                 if nearEstimate <= 2 * Double(limit)
                     || SeriesWindowSoftAUROC.nearPairCount(pos, neg, temperature: temperature, limit: limit) != nil {
                     fillMassesOnce()
+                    // Its near pairs' exponentials factored as the window path's, by the
+                    // same rule on their estimate.
+                    let nearFactored = factorsFit
+                        && (testing.windowFactors ?? (nearEstimate >= WindowFactors.pairsPerPoint * Double(total)))
                     if let r = try windowSoftAUROC(pos, neg, indices: I.self, temperature: temperature,
                                                    gradient: gradient, sampleCount: n,
                                                    parallel: testing.parallel ?? FastSoftParameters.splits(
                                                        points: total, heavy: true),
-                                                   series: true, pairLimit: limit) {
+                                                   series: true, pairLimit: limit,
+                                                   factored: nearFactored, factorsUsed: testing.windowFactorsUsed) {
                         testing.route?.pointee = .seriesWindow
                         return r
                     }
@@ -827,7 +832,9 @@ struct FastSoftTesting {
     /// `WindowFactors.pairsPerPoint`, else forced on or off (on, they are still not used
     /// where the anchors do not fit the scores; off, the window path is preferred only up
     /// to `seriesWindowPreference` pairs a point, as where they do not fit).
-    /// `windowFactorsUsed` receives whether the window path's last attempt used them.
+    /// The series-window path's near pairs follow the same setting (by the same rule on
+    /// their own estimate when nil). `windowFactorsUsed` receives whether the last attempt
+    /// of either path used them.
     var windowFactors: Bool? = nil
     var windowFactorsUsed: UnsafeMutablePointer<Bool?>? = nil
 }

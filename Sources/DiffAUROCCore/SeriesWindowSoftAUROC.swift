@@ -101,9 +101,10 @@ import Darwin
 ///
 /// Groups of eight. Each sweep takes its targets eight at a time, in two phases. Phase A
 /// goes target by target: it adds the sources the target has passed (and, for positives,
-/// sums its near window and counts its pairs), then stores the state it sees (R, and U
+/// finds its near window and counts its pairs), then stores the state it sees (R, and U
 /// for positives: 8 doubles each, lane l of a 512-byte stack buffer) and its reference.
-/// Phase B computes the eight scaled distances with one vector division
+/// For positives the near windows are then summed, target by target in order (see "Near
+/// pairs"). Phase B computes the eight scaled distances with one vector division
 /// (`scaledDifferences8`, the scalar function's bits) and their e^{-d} with one vector
 /// exponential, then each target's far terms in order, adding to the sums in the same
 /// order as one target at a time. The division and the exponential then no longer sit in
@@ -113,9 +114,26 @@ import Darwin
 /// target, and the lanes kept in SIMD8 locals, was 20% slower: each lane's store into a
 /// vector local became a load, insert and store of the whole vector.)
 ///
+/// Near pairs. Each near pair's kernels need e^-x, x = (a - b) / T. Where the window path's
+/// factors apply (WindowFactors.swift: the anchors fit the scores, and the near pairs'
+/// estimate is at least `WindowFactors.pairsPerPoint` a point, decided once a call), e^-x
+/// is the product of the negative's factor F_b (filled with the gaps, before the sweeps)
+/// and the positive's G0 or G1 (eight targets at a time, from the first negative of each
+/// near window, after phase A has found them), as in the window path: a select and a
+/// multiply instead of a vector exponential a pair. A near window spans less than 2C = 6
+/// temperature widths (the window path's: 80), far less than the anchor step S >= 81 T,
+/// so it meets at most two anchors, and the factors' arguments are smaller than the window
+/// path's (G0's in (-3, 165)): WindowFactors.swift's accuracy bound (e^-x within 2.5e-13
+/// relative, every sum within 1.2e-13 of its natural scale) holds as it is. Otherwise, an
+/// exponential a pair (`PerPairExponentials`). Measured (C driver, value and gradient,
+/// median wall of 6 alternating processes, factored / not, AMD Zen 4): n = 10^6 at
+/// T / spread 1e-5 (3 near pairs a point) 0.93x, at 3e-5 (9 a point) 0.81x; n = 10^4 at
+/// 1e-3 0.94x; n = 10^5 at 1e-4 0.91x. (With the exponential replaced by a cheap stand-in,
+/// results wrong, the bound on the gain: 0.91x, 0.81x, 0.86x.)
+///
 /// Cost: the sort, then per point one libm exponential (as a source, for both sweeps), two
-/// lanes of vector exponentials (as a target) and their powers, and its share of the near pairs'
-/// kernels, counted as the positives go (as `nearPairCount` counts them, which runs first
+/// lanes of vector exponentials (as a target) and their powers, a lane for its factor when
+/// the near pairs are factored, and its share of the near pairs' kernels, counted as the positives go (as `nearPairCount` counts them, which runs first
 /// only when an estimate puts them past twice the limit) and accepted up to `pairBudget`
 /// a point.
 enum SeriesWindowSoftAUROC {
@@ -218,12 +236,14 @@ enum SeriesWindowSoftAUROC {
     /// sums, from the kernels of the positives' windows (`positiveWindow`'s `into`).
     static func positives(_ pos: SortedClass, _ neg: SortedClass, temperature t: Double,
                           range: Range<Int>, limit: Int,
-                          windows: UnsafeMutablePointer<Double>?) -> (value: Double, moment: Double, pairs: Int) {
+                          windows: UnsafeMutablePointer<Double>?, factors: WindowFactors? = nil)
+        -> (value: Double, moment: Double, pairs: Int) {
         guard !range.isEmpty else { return (0, 0, 0) }
         return withUnsafeTemporaryAllocation(of: Double.self, capacity: laneRows) { rRows in
             withUnsafeTemporaryAllocation(of: Double.self, capacity: laneRows) { uRows in
                 withUnsafeTemporaryAllocation(of: Double.self, capacity: GroupLanes.doubles) { lanes in
                     positives(pos, neg, temperature: t, range: range, limit: limit, windows: windows,
+                              factors: factors,
                               rows: (rRows.baseAddress!, uRows.baseAddress!), lanes: GroupLanes(lanes.baseAddress!))
                 }
             }
@@ -236,9 +256,11 @@ enum SeriesWindowSoftAUROC {
     /// The scalars of a group of eight targets (see "Groups of eight"), eight lanes each in
     /// a stack buffer of `doubles` doubles: the targets' scores and their references'
     /// (phase A), the scaled distances and their e^-d (phase B's vector step), and for
-    /// positives each target's base value, near slope and near moment (phase A).
+    /// positives each target's base value, near slope and near moment, its near window
+    /// (phase A records it, the near step sums it), and with factors the block of the
+    /// eight targets' factors (`WindowFactors.positiveFactors`).
     private struct GroupLanes {
-        static let doubles = 64
+        static let doubles = 72 + WindowFactors.blockDoubles
         let base: UnsafeMutablePointer<Double>
         var targets: UnsafeMutablePointer<Double> { base }
         var references: UnsafeMutablePointer<Double> { base + 8 }
@@ -247,6 +269,10 @@ enum SeriesWindowSoftAUROC {
         var bases: UnsafeMutablePointer<Double> { base + 32 }
         var slopes: UnsafeMutablePointer<Double> { base + 40 }
         var moments: UnsafeMutablePointer<Double> { base + 48 }
+        /// Near windows [start, end) of the negatives, as the bit patterns of two Ints.
+        var starts: UnsafeMutablePointer<Double> { base + 56 }
+        var ends: UnsafeMutablePointer<Double> { base + 64 }
+        var factorBlock: UnsafeMutablePointer<Double> { base + 72 }
 
         /// Lanes in `base`, the targets and references zeroed: a short group's lanes past
         /// its count then hold finite scores (a distance of 0, never read).
@@ -271,11 +297,13 @@ enum SeriesWindowSoftAUROC {
     /// of a group of eight targets and its other lanes (see "Groups of eight").
     private static func positives(_ pos: SortedClass, _ neg: SortedClass, temperature t: Double,
                                   range: Range<Int>, limit: Int, windows: UnsafeMutablePointer<Double>?,
+                                  factors: WindowFactors?,
                                   rows: (r: UnsafeMutablePointer<Double>, u: UnsafeMutablePointer<Double>),
                                   lanes: GroupLanes)
         -> (value: Double, moment: Double, pairs: Int) {
-        let distances = lanes.distances, factors = lanes.factors
+        let distances = lanes.distances, decays = lanes.factors
         let bases = lanes.bases, slopes = lanes.slopes, moments = lanes.moments
+        let starts = lanes.starts, ends = lanes.ends
         let first = range.lowerBound, last = range.upperBound - 1
         let G = FastSoftParameters.countingDistance
         // Window ends without a division (same decisions as comparing scaledDifference
@@ -342,13 +370,28 @@ enum SeriesWindowSoftAUROC {
                 // (pairs <= limit before, hi - lo <= nc <= Int.max / 32: no overflow.)
                 pairs += hi - lo
                 if pairs > limit { return (0, 0, -1) }
-                // The near window: the window path's kernels, same order.
-                let (sv, nearSlope, sm) = hi > lo
-                    ? positiveWindow(s, b, q, from: lo, to: hi, count: nc, temperature: t, mass: pos.mass[i + l],
-                                     into: windows)
-                    : (0, 0, 0)
-                bases[l] = below.total + sv; slopes[l] = nearSlope; moments[l] = sm
+                starts[l] = Double(bitPattern: UInt64(truncatingIfNeeded: lo))
+                ends[l] = Double(bitPattern: UInt64(truncatingIfNeeded: hi))
+                bases[l] = below.total
                 state.record(lane: l, target: s, lanes: lanes, rows: rows, withMoment: true, has: &has)
+            }
+            // The near windows, target by target in order: the window path's kernels, with
+            // its factored exponentials when given (see "Near pairs").
+            if let factors {
+                factors.positiveFactors(a + i, starts: starts, first: 0, count: count, negatives: neg,
+                                        into: lanes.factorBlock)
+            }
+            for l in 0..<count {
+                let lo = Int(truncatingIfNeeded: starts[l].bitPattern), hi = Int(truncatingIfNeeded: ends[l].bitPattern)
+                guard hi > lo else { slopes[l] = 0; moments[l] = 0; continue }
+                let s = a[i + l], p = pos.mass[i + l]
+                let (sv, nearSlope, sm) = if let factors {
+                    positiveWindow(s, b, q, from: lo, to: hi, count: nc, temperature: t, mass: p, into: windows,
+                                   exponentials: PositiveFactors(block: lanes.factorBlock, lane: l, factors))
+                } else {
+                    positiveWindow(s, b, q, from: lo, to: hi, count: nc, temperature: t, mass: p, into: windows)
+                }
+                bases[l] += sv; slopes[l] = nearSlope; moments[l] = sm
             }
             // Phase B: the far terms and the sums, target by target in order.
             lanes.computeDistances(upward: true, temperature: t)
@@ -356,7 +399,7 @@ enum SeriesWindowSoftAUROC {
                 let p = pos.mass[i + l]
                 var ss = slopes[l]
                 if has & (1 << l) != 0, case let d = distances[l], d < G {
-                    ss += farTerms(l, d, factors[l], p)
+                    ss += farTerms(l, d, decays[l], p)
                     group += 1
                     if group == 64 { flush(sign: 1) }
                 }
@@ -387,7 +430,7 @@ enum SeriesWindowSoftAUROC {
             for l in 0..<count where has & (1 << l) != 0 {
                 let d = distances[l]
                 guard d < G else { continue }
-                pos.potentialBelow[i - l] += farTerms(l, d, factors[l], pos.mass[i - l])
+                pos.potentialBelow[i - l] += farTerms(l, d, decays[l], pos.mass[i - l])
                 group += 1
                 if group == 64 { flush(sign: -1) }
             }

@@ -1,5 +1,7 @@
 /// The window path's pair exponentials as products of per-point factors
-/// (WindowSoftAUROC.swift), for windows that hold a few pairs a point or more.
+/// (WindowSoftAUROC.swift), for windows that hold a few pairs a point or more; the
+/// series-window path's near pairs use the same factors (SeriesWindowSoftAUROC.swift,
+/// "Near pairs").
 ///
 /// Each window pair's kernels need an exponential of x = (a - b) / T (a the positive's
 /// score, b the negative's): one vector exponential, about 30 operations a lane, for

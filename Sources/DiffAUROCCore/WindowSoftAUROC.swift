@@ -736,13 +736,14 @@ func windowSoftAUROC<I: FastSoftIndices>(
     let nearSums = (series || sharedSlopes) && gradient != nil
         ? try ScratchBuffer<Double>(count: 2 * (neg.count + 8)) : nil
     defer { nearSums?.free() }
-    // Window path, `factored`: the negatives' factors (WindowFactors.swift), unweighted in
-    // one of the arrays that otherwise hold the masses below each window (not needed
-    // then), weighted in an array of their own.
-    let factorStorage = factored && !series && uniformNegativeMass == nil
+    // `factored`: the negatives' factors (WindowFactors.swift). Window path, unweighted:
+    // in one of the arrays that otherwise hold the masses below each window (not needed
+    // then); weighted, or the series-window path (whose gaps live in that array): in an
+    // array of their own.
+    let factorStorage = factored && (series || uniformNegativeMass == nil)
         ? try ScratchBuffer<Double>(count: neg.count) : nil
     defer { factorStorage?.free() }
-    let factors = factored && !series
+    let factors = factored
         ? WindowFactors(neg, temperature: temperature, storage: factorStorage?.base ?? neg.windowStart)
         : nil
     factorsUsed?.pointee = factors != nil
@@ -777,8 +778,8 @@ func windowSoftAUROC<I: FastSoftIndices>(
 /// The work of `windowSoftAUROC` as the phases of a team of two: chunk 0 and chunk 1 are
 /// the first and second halves of each phase (on two threads, or both in order on one:
 /// the same computations either way).
-///  0. Series-window path: both classes' gaps (`SeriesWindowSoftAUROC.gaps`); window path
-///     with factors: the negatives' factors (`WindowFactors.fillNegatives`).
+///  0. Series-window path: both classes' gaps (`SeriesWindowSoftAUROC.gaps`); with
+///     factors: the negatives' factors (`WindowFactors.fillNegatives`).
 ///  1. The positives' halves, counting their pairs (window path: they record their
 ///     windows; series-window path, or window path with shared slopes: they add their
 ///     near pairs' slopes to the negatives' near sums, one array for each half, which
@@ -811,24 +812,24 @@ private struct WindowTeam<I: FastSoftIndices> {
     /// Window path: every negative's mass, when they are all that one double (unweighted);
     /// `WindowSoftAUROC.positives` then needs no pass for the masses below each window.
     let uniformNegativeMass: Double?
-    /// Window path: the negatives' factors (WindowFactors.swift), filled in phase 0.
+    /// The negatives' factors (WindowFactors.swift), filled in phase 0: the window path's
+    /// pairs, or the series-window path's near pairs.
     let factors: WindowFactors?
 
     func run(_ worker: TeamWorker) {
         let t = temperature
         let pc = pos.count, nc = neg.count, total = pc + nc, n = sampleCount
         let sums = nearSums.map { (first: $0, second: $0 + (nc + 8)) }
-        if series {
-            // Both classes' gaps, each chunk its halves, before any sweep reads them.
+        if series || factors != nil {
+            // Series-window path: both classes' gaps; with factors: the negatives'. Each
+            // chunk its halves, before any sweep or positive reads them.
             for c in worker.chunks {
-                SeriesWindowSoftAUROC.gaps(pos, temperature: t, range: c == 0 ? 0..<(pc / 2) : (pc / 2)..<pc)
-                SeriesWindowSoftAUROC.gaps(neg, temperature: t, range: c == 0 ? 0..<(nc / 2) : (nc / 2)..<nc)
+                if series {
+                    SeriesWindowSoftAUROC.gaps(pos, temperature: t, range: c == 0 ? 0..<(pc / 2) : (pc / 2)..<pc)
+                    SeriesWindowSoftAUROC.gaps(neg, temperature: t, range: c == 0 ? 0..<(nc / 2) : (nc / 2)..<nc)
+                }
+                factors?.fillNegatives(neg, range: c == 0 ? 0..<(nc / 2) : (nc / 2)..<nc)
             }
-            worker.synchronize()
-        }
-        if let factors {
-            // The negatives' factors, each chunk its half, before any positive reads them.
-            for c in worker.chunks { factors.fillNegatives(neg, range: c == 0 ? 0..<(nc / 2) : (nc / 2)..<nc) }
             worker.synchronize()
         }
         for c in worker.chunks {
@@ -841,7 +842,7 @@ private struct WindowTeam<I: FastSoftIndices> {
                 // The positives, counting their near pairs up to the limit (then the
                 // negatives, phase 2, from their near sums).
                 let r = SeriesWindowSoftAUROC.positives(pos, neg, temperature: t, range: positives, limit: pairLimit,
-                                                        windows: windows)
+                                                        windows: windows, factors: factors)
                 part[2 * c] = r.value; part[2 * c + 1] = r.moment
                 if c == 0 { counts.pointee.first = r.pairs } else { counts.pointee.second = r.pairs }
             } else {

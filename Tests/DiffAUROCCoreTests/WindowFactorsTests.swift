@@ -6,12 +6,12 @@ import Testing
 // direct pair sum (float64, libm's exp a pair) within the 1e-12 bar, the same bits on one
 // thread and on two, and the choice of the path and of the factors as documented.
 
-/// The fast result (forced `factors`, or the rule when nil) must take the window path,
-/// use the factors as `expectUsed` says, match the direct sum, and give the same bits on
-/// one thread and on two. Returns the worst error over the bar.
+/// The fast result (forced `factors`, or the rule when nil) must take `path` (the window
+/// path unless said), use the factors as `expectUsed` says, match the direct sum, and give
+/// the same bits on one thread and on two. Returns the worst error over the bar.
 @discardableResult
 private func expectWindowPath(_ scores: [Double], _ labels: [Double], _ weights: [Double]?, temperature t: Double,
-                              factors: Bool?, expectUsed: Bool,
+                              factors: Bool?, expectUsed: Bool, path: FastSoftRoute = .window,
                               sourceLocation: SourceLocation = #_sourceLocation) throws -> Double {
     let direct = try soft(scores, labels, weights, temperature: t, method: .pairwise)
     var runs: [[Double]] = []
@@ -22,7 +22,7 @@ private func expectWindowPath(_ scores: [Double], _ labels: [Double], _ weights:
             try fastWithRoute(scores, labels, weights, temperature: t, parallel: parallel,
                               windowFactors: factors, windowFactorsUsed: $0)
         }
-        #expect(route == .window && used == expectUsed,
+        #expect(route == path && used == expectUsed,
                 "route \(String(describing: route)), factors \(String(describing: used))", sourceLocation: sourceLocation)
         let w = softErrorOverBar((result, gradient), direct, labels: labels, weights: weights, temperature: t,
                                  sourceLocation: sourceLocation)
@@ -192,6 +192,48 @@ func factorsAtEveryScale(scale: Double) throws {
     }
     try expectWindowPath(scores, labels, nil, temperature: 1, factors: true, expectUsed: false)
     try expectWindowPath(scores, labels, nil, temperature: 1, factors: nil, expectUsed: false)
+}
+
+@Test(arguments: [3e-3, 4.5e-3, 6e-3])
+func factoredSeriesWindowMatchesPairwise(relativeTemperature: Double) throws {
+    // The series-window path's near pairs (|x| < 3) factored likewise: N(0, 1) + label
+    // scores, 30% positives, n = 4000, about 50, 75 and 100 window pairs a point (past the
+    // window path's preference) and 3.8, 5.7 and 7.6 near pairs a point (past
+    // `WindowFactors.pairsPerPoint`: factored by the rule, whose estimate from a few
+    // positives read below 2.5 at 2.8 a point). By the rule, forced on and
+    // forced off (the series-window path then without factors); weighted (zeros
+    // included) and not.
+    var rng = SplitMix(state: 4106)
+    let n = 4000
+    let labels = labelsWithBothClasses(n, &rng, positiveRate: 0.3)
+    let scores = normalPlusLabelScores(labels, &rng)
+    let mean = scores.reduce(0, +) / Double(n)
+    let std = (scores.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(n)).squareRoot()
+    let t = relativeTemperature * std
+    for weights in [nil, weightsWithZeros(n, &rng)] as [[Double]?] {
+        try expectWindowPath(scores, labels, weights, temperature: t, factors: nil, expectUsed: true,
+                             path: .seriesWindow)
+        try expectWindowPath(scores, labels, weights, temperature: t, factors: true, expectUsed: true,
+                             path: .seriesWindow)
+        try expectWindowPath(scores, labels, weights, temperature: t, factors: false, expectUsed: false,
+                             path: .seriesWindow)
+    }
+}
+
+@Test(arguments: [1e-300, 1e-3, 1e6, 1e300])
+func factoredSeriesWindowAtEveryScale(scale: Double) throws {
+    // Uniform scores, 2.5 a temperature width (about 40 window pairs and 3 near pairs a
+    // point: the series-window path, factored), at T = scale, with an offset of 10^6 T;
+    // the anchors are the multiples of S = 128 T, which the near windows cross.
+    var rng = SplitMix(state: 4107)
+    let n = 2000
+    let labels = labelsWithBothClasses(n, &rng, positiveRate: 0.3)
+    let unit = (0..<n).map { _ in Double.random(in: 0..<800, using: &rng) }
+    for offset in [0.0, 1e6] where scale * (offset + 800) < 1e308 {
+        let scores = unit.map { ($0 + offset) * scale }
+        try expectWindowPath(scores, labels, nil, temperature: scale, factors: nil, expectUsed: true,
+                             path: .seriesWindow)
+    }
 }
 
 @Test func exponentialWithin700MatchesLibmForBothSigns() {
