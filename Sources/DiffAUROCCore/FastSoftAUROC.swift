@@ -62,8 +62,8 @@ import Darwin
 // made: each point sums its window of close pairs directly and counts the rest (the
 // window path, WindowSoftAUROC.swift; preferred only up to `seriesWindowPreference`
 // such pairs a point, `factoredSeriesWindowPreference` where its exponentials factor,
-// WindowFactors.swift). Failing that, when at most
-// `SeriesWindowSoftAUROC.pairBudget` pairs a point lie closer than 3, still no cells:
+// WindowFactors.swift). Failing that, when at most `SeriesWindowSoftAUROC.pairBudget`
+// pairs a point lie closer than 3 (`factoredPairBudget` where they factor), still no cells:
 // near pairs are summed directly and far ones by a series carried per point (the
 // series-window path, SeriesWindowSoftAUROC.swift); data averaging at most
 // `sortingDensity` points a cell width take the sorting route for it. Otherwise the far sweeps keep series only for the
@@ -163,11 +163,25 @@ enum FastSoftParameters {
     static let allNearBudget = 4
     /// The grid route (counting sort into cells) is taken when the scores average more
     /// than this many points a cell width; sparser data are sorted, for the window path,
-    /// the series-window path or greedy cells.
-    static let sortingDensity = 4.0
+    /// the series-window path or greedy cells. 8 since the series-window path's near
+    /// pairs are factored (SeriesWindowSoftAUROC.swift, "Near pairs"; it was 4): sorted /
+    /// grid, C driver, value and gradient, N(0, 1) + label scores, 30% positives, median
+    /// wall of 4 alternating processes, AMD Zen 4, by the average points a width:
+    ///
+    ///     points a width         4.8    6      7.2    8.4    12
+    ///     n = 10^4               0.53          0.77   0.87
+    ///     n = 10^5               0.60          0.83   1.03   1.52
+    ///     n = 10^6               0.58   0.73   0.77   0.88   1.16
+    ///     n = 10^7                      0.67   0.76   0.88   1.10
+    ///
+    /// (Points a width estimated from T / spread: 12 at 10^4 / 10^5 / 10^6 / 10^7 and 1e-2
+    /// / 1e-3 / 1e-4 / 1e-5, the last two columns of the README's sweep; the others in
+    /// proportion. The 8.4 and 12 columns from a build with the sorting route up to 16.)
+    static let sortingDensity = 8.0
     /// The grid route takes cells of two widths with 24 nodes (`DoubleCells`) when the
     /// scores average fewer than this many points a unit cell width (and more than
-    /// `sortingDensity`, from 8 widths on): half as many cells, twice the points each.
+    /// `sortingDensity`, from `doubleCellsMinimumSpan` widths on): half as many cells,
+    /// twice the points each.
     /// Measured (C driver, value and gradient, N(0, 1) + label scores, alternating
     /// processes, unit -> double cells, on a build with double cells of C = 4 everywhere):
     /// at about 12 points a width on average (T / spread 1e-3 at n = 10^5, 1e-4 at 10^6,
@@ -176,6 +190,9 @@ enum FastSoftParameters {
     /// far field's bounds) the near field sums more cell pairs: 0.82-0.9x at 12 and 37
     /// (README, Stop 47).
     static let doubleCellsDensity = 64.0
+    /// Double cells from this many unit widths of span on (twice the sorting density
+    /// before it went from 4 to 8; kept where it was).
+    static let doubleCellsMinimumSpan = 8.0
     /// The window path is preferred to the series-window path only while its pairs within
     /// G number at most this many a point (it accepts up to `WindowSoftAUROC.pairBudget`,
     /// a budget measured against the cells). Measured (wall time, value and gradient,
@@ -399,7 +416,7 @@ func fastSoftAUROC<I: FastSoftIndices>(
     // The grid route with cells that would hold few points: cells of two widths
     // (`DoubleCells`, `FastSoftParameters.doubleCellsDensity`).
     let total = Double(positiveCount + negativeCount)
-    if span * FastSoftParameters.sortingDensity < total && span >= 2 * FastSoftParameters.sortingDensity
+    if span * FastSoftParameters.sortingDensity < total && span >= FastSoftParameters.doubleCellsMinimumSpan
         && (testing.doubleCells ?? (total < FastSoftParameters.doubleCellsDensity * span)) {
         return try cellRoutes(samples, temperature: temperature, gradient: gradient,
                               indices: DoubleCellIndices<I>.self, testing: testing, input: input)
@@ -572,17 +589,17 @@ private func cellRoutes<I: FastSoftIndices>(
                 // the same decision without a pass of its own. Only when an estimate from
                 // a few positives puts them above twice the limit are they counted first,
                 // so that a likely failure costs no sweeps.
-                let limit = seriesWindowPairLimit(points: total)
                 let nearEstimate = WindowSoftAUROC.estimatedPairCount(
                     pos, neg, temperature: temperature, samples: WindowSoftAUROC.estimateSamples,
                     distance: SeriesWindowSoftAUROC.nearDistance)
+                // Its near pairs' exponentials factored as the window path's, by the
+                // same rule on their estimate; its budget is then the larger one.
+                let nearFactored = factorsFit
+                    && (testing.windowFactors ?? (nearEstimate >= WindowFactors.pairsPerPoint * Double(total)))
+                let limit = seriesWindowPairLimit(points: total, factored: nearFactored)
                 if nearEstimate <= 2 * Double(limit)
                     || SeriesWindowSoftAUROC.nearPairCount(pos, neg, temperature: temperature, limit: limit) != nil {
                     fillMassesOnce()
-                    // Its near pairs' exponentials factored as the window path's, by the
-                    // same rule on their estimate.
-                    let nearFactored = factorsFit
-                        && (testing.windowFactors ?? (nearEstimate >= WindowFactors.pairsPerPoint * Double(total)))
                     if let r = try windowSoftAUROC(pos, neg, indices: I.self, temperature: temperature,
                                                    gradient: gradient, sampleCount: n,
                                                    parallel: testing.parallel ?? FastSoftParameters.splits(
@@ -788,9 +805,11 @@ func windowPairLimit(points: Int) -> Int {
 }
 
 /// The most near pairs the series-window path takes for `points` points (as
-/// `windowPairLimit`).
-func seriesWindowPairLimit(points: Int) -> Int {
-    points <= Int.max / (2 * SeriesWindowSoftAUROC.pairBudget) ? SeriesWindowSoftAUROC.pairBudget * points : Int.max / 2
+/// `windowPairLimit`): `SeriesWindowSoftAUROC.factoredPairBudget` a point when its near
+/// pairs are factored, else `pairBudget`.
+func seriesWindowPairLimit(points: Int, factored: Bool) -> Int {
+    let budget = factored ? SeriesWindowSoftAUROC.factoredPairBudget : SeriesWindowSoftAUROC.pairBudget
+    return points <= Int.max / (2 * budget) ? budget * points : Int.max / 2
 }
 
 /// Which route `fastSoftAUROC` took (reported for tests through `FastSoftTesting`).

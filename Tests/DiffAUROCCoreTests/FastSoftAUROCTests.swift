@@ -349,7 +349,8 @@ func regularGridAndItsFallbackMatchThePairSum(offset: Double, regular: Bool) thr
     let scores = labels.map { label in
         offset + label + (rng.unit() + rng.unit() + rng.unit() - 1.5) * 2
     }
-    for temperature in [0.012, 0.03, 0.1] {
+    // (About 11, 14 and 46 points a unit width: the grid route, above `sortingDensity`.)
+    for temperature in [0.024, 0.03, 0.1] {
         let direct = try soft(scores, labels, nil, temperature: temperature, method: .pairwise)
         for doubleCells in [false, true] {
             let fast = try cellsWithReach(scores, labels, temperature: temperature, doubleCells: doubleCells)
@@ -422,7 +423,7 @@ func denseCellsWithAFarFieldMatchThePairSum(offset: Double, weighted: Bool) thro
 
 // Double cells (FastSoftIndices.swift, `CellShape`): the grid route takes cells of two
 // widths with 24 nodes when the scores average fewer than `doubleCellsDensity` = 64 points
-// a unit width, unit cells above. Here about 7 and 34 points a width (double cells) and
+// a unit width, unit cells above. Here about 14 and 34 points a width (double cells) and
 // 170 (unit cells), scores spanning 7: each against the pair sum, and the same bits on one
 // thread or two and with 64-bit indices (the wide instantiation of the same code).
 @Test func doubleCellsByDensityMatchThePairSumAndKeepTheirBits() throws {
@@ -431,7 +432,7 @@ func denseCellsWithAFarFieldMatchThePairSum(offset: Double, weighted: Bool) thro
     let labels = randomLabels(n, &rng, positiveRate: 0.3)
     let scores = labels.map { label in label + (rng.unit() + rng.unit() + rng.unit() - 1.5) * 2 }
     let weights = (0..<n).map { _ in Double.random(in: 0.5...2, using: &rng) }
-    for (temperature, double) in [(0.004, true), (0.02, true), (0.1, false)] {
+    for (temperature, double) in [(0.008, true), (0.02, true), (0.1, false)] {
         for w in [nil, weights] {
             let one = try cellsWithReach(scores, labels, w, temperature: temperature, parallel: false)
             #expect(one.route == .cells && one.nodes == (double ? 24 : 16),

@@ -78,8 +78,9 @@ private func expectTwoLevelsMatchOne(_ scores: [Double], _ labels: [Double], _ w
 func twoLevelGroupingGivesTheOneLevelBits(n: Int) throws {
     var rng = SplitMix(state: 907)
     let (labels, scores, weights) = normalSoftTestData(n, &rng, positiveRate: 0.3)
-    // About 500 (n = 3,000) or 1,000 grid cells (below n / 4, where the sorting route begins).
-    let t = n < 30_000 ? 0.02 : 0.01
+    // About 330 (n = 3,000) or 1,000 grid cells (below n / 8, where the sorting route
+    // begins: `sortingDensity`).
+    let t = n < 30_000 ? 0.03 : 0.01
     let shifts = [1, 3, 6, 20]
     try expectTwoLevelsMatchOne(scores, labels, nil, temperature: t, shifts: shifts)
     try expectTwoLevelsMatchOne(scores, labels, weights, temperature: t, shifts: shifts)
@@ -109,7 +110,7 @@ func twoLevelGroupingGivesTheOneLevelBits(n: Int) throws {
 }
 
 // The size rule: one level below 2^15 grid cells, then buckets of at least 2^6 cells and
-// at most 2^8 buckets; and at n = 200,000 with 40,000 grid cells (scores uniform on [0, 1]
+// at most 2^8 buckets; and at n = 400,000 with 40,000 grid cells (scores uniform on [0, 1]
 // plus 0.1 for positives, T = 2.75e-5, unit cells: the density rule would take 20,000
 // double cells) the route takes two levels by itself and gives the one-level bits.
 @Test func theSizeRuleTakesTwoLevelsForManyCells() throws {
@@ -124,7 +125,7 @@ func twoLevelGroupingGivesTheOneLevelBits(n: Int) throws {
         #expect(buckets <= 1 << GridGrouping.bucketBits && shift >= GridGrouping.minimumShift, "\(gridCount)")
     }
     var rng = SplitMix(state: 919)
-    let labels = labelsWithBothClasses(200_000, &rng, positiveRate: 0.3)
+    let labels = labelsWithBothClasses(400_000, &rng, positiveRate: 0.3)
     let scores = labels.map { 0.1 * $0 + rng.unit() }
     let auto = try runGrouped(scores, labels, nil, temperature: 2.75e-5, shift: nil, doubleCells: false,
                               indices: NarrowSoftIndices.self)

@@ -186,15 +186,16 @@ func nearPairCountMatchesADirectCount(parallel: Bool) {
 /// it with the bits of no limit, and the whole call must still match the direct sum.
 @Test func seriesWindowGivesUpPastItsLimit() throws {
     var rng = SplitMix(state: 108)
-    // T = 1: positives 1 and negatives 2 a unit over [0, 3000), then 40 positives and
-    // 5000 negatives within 0.4 of 1500.2.
+    // T = 1: positives 1 and negatives 2 a unit over [0, 3000), then 80 positives and
+    // 5000 negatives within 0.8 of 1500.2. (The anchors fit and the near pairs are many:
+    // the dispatch takes the factored budget.)
     var pos = (0..<3000).map { _ in Double.random(in: 0..<3000, using: &rng) }
     var neg = (0..<6000).map { _ in Double.random(in: 0..<3000, using: &rng) }
-    pos += (0..<40).map { 1500.2 + 0.01 * Double($0) }
+    pos += (0..<80).map { 1500.2 + 0.01 * Double($0) }
     neg += (0..<5000).map { 1500.2 + 0.00008 * Double($0) }
     pos.sort(); neg.sort()
     let n = pos.count + neg.count
-    let limit = seriesWindowPairLimit(points: n)
+    let limit = seriesWindowPairLimit(points: n, factored: true)
     var direct = 0
     for a in pos { for b in neg where abs(scaledDifference(a, b, 1)) < SeriesWindowSoftAUROC.nearDistance { direct += 1 } }
     try withSortedClasses(pos, neg) { p, q in
@@ -240,5 +241,6 @@ func nearPairCountMatchesADirectCount(parallel: Bool) {
     #expect(differingBits(results[0].1, results[1].1) == 0)
 }
 
-/// The window path's preference for `points` points (`fastSoftAUROC`).
-private func preferredPairs(_ points: Int) -> Int { FastSoftParameters.seriesWindowPreference * points }
+/// The window path's preference for `points` points (`fastSoftAUROC`), the larger one
+/// (where its exponentials factor).
+private func preferredPairs(_ points: Int) -> Int { FastSoftParameters.factoredSeriesWindowPreference * points }

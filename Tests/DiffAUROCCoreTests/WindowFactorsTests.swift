@@ -34,6 +34,17 @@ private func expectWindowPath(_ scores: [Double], _ labels: [Double], _ weights:
     return worst
 }
 
+/// N(0, 1) + label scores, 30% positives, and T = `relativeTemperature` times their
+/// standard deviation.
+private func normalScores(_ n: Int, _ rng: inout SplitMix, relativeTemperature: Double)
+    -> (labels: [Double], scores: [Double], temperature: Double) {
+    let labels = labelsWithBothClasses(n, &rng, positiveRate: 0.3)
+    let scores = normalPlusLabelScores(labels, &rng)
+    let mean = scores.reduce(0, +) / Double(n)
+    let std = (scores.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(n)).squareRoot()
+    return (labels, scores, relativeTemperature * std)
+}
+
 @Test(arguments: [3e-4, 1.2e-3, 3e-3])
 func factoredWindowMatchesPairwise(relativeTemperature: Double) throws {
     // N(0, 1) + label scores, 30% positives, n = 4000, T relative to their standard
@@ -42,11 +53,7 @@ func factoredWindowMatchesPairwise(relativeTemperature: Double) throws {
     // and forced on and off; weighted (zeros included) and not.
     var rng = SplitMix(state: 4101)
     let n = 4000
-    let labels = labelsWithBothClasses(n, &rng, positiveRate: 0.3)
-    let scores = normalPlusLabelScores(labels, &rng)
-    let mean = scores.reduce(0, +) / Double(n)
-    let std = (scores.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(n)).squareRoot()
-    let t = relativeTemperature * std
+    let (labels, scores, t) = normalScores(n, &rng, relativeTemperature: relativeTemperature)
     for weights in [nil, weightsWithZeros(n, &rng)] as [[Double]?] {
         if relativeTemperature < 5e-4 {
             try expectWindowPath(scores, labels, weights, temperature: t, factors: nil, expectUsed: true)
@@ -205,11 +212,7 @@ func factoredSeriesWindowMatchesPairwise(relativeTemperature: Double) throws {
     // included) and not.
     var rng = SplitMix(state: 4106)
     let n = 4000
-    let labels = labelsWithBothClasses(n, &rng, positiveRate: 0.3)
-    let scores = normalPlusLabelScores(labels, &rng)
-    let mean = scores.reduce(0, +) / Double(n)
-    let std = (scores.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(n)).squareRoot()
-    let t = relativeTemperature * std
+    let (labels, scores, t) = normalScores(n, &rng, relativeTemperature: relativeTemperature)
     for weights in [nil, weightsWithZeros(n, &rng)] as [[Double]?] {
         try expectWindowPath(scores, labels, weights, temperature: t, factors: nil, expectUsed: true,
                              path: .seriesWindow)
