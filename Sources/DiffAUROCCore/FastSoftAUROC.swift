@@ -592,10 +592,10 @@ private func cellRoutes<I: FastSoftIndices>(
                 let nearEstimate = WindowSoftAUROC.estimatedPairCount(
                     pos, neg, temperature: temperature, samples: WindowSoftAUROC.estimateSamples,
                     distance: SeriesWindowSoftAUROC.nearDistance)
-                // Its near pairs' exponentials factored as the window path's, by the
-                // same rule on their estimate; its budget is then the larger one.
-                let nearFactored = factorsFit
-                    && (testing.windowFactors ?? (nearEstimate >= WindowFactors.pairsPerPoint * Double(total)))
+                // Its near pairs' exponentials factored as the window path's wherever the
+                // anchors fit (SeriesWindowSoftAUROC.swift, "Near pairs"); its budget is
+                // then the larger one.
+                let nearFactored = factorsFit && (testing.windowFactors ?? true)
                 let limit = seriesWindowPairLimit(points: total, factored: nearFactored)
                 if nearEstimate <= 2 * Double(limit)
                     || SeriesWindowSoftAUROC.nearPairCount(pos, neg, temperature: temperature, limit: limit) != nil {
@@ -851,8 +851,8 @@ struct FastSoftTesting {
     /// `WindowFactors.pairsPerPoint`, else forced on or off (on, they are still not used
     /// where the anchors do not fit the scores; off, the window path is preferred only up
     /// to `seriesWindowPreference` pairs a point, as where they do not fit).
-    /// The series-window path's near pairs follow the same setting (by the same rule on
-    /// their own estimate when nil). `windowFactorsUsed` receives whether the last attempt
+    /// The series-window path's near pairs follow the same setting (factored wherever the
+    /// anchors fit when nil). `windowFactorsUsed` receives whether the last attempt
     /// of either path used them.
     var windowFactors: Bool? = nil
     var windowFactorsUsed: UnsafeMutablePointer<Bool?>? = nil

@@ -114,10 +114,9 @@ import Darwin
 /// target, and the lanes kept in SIMD8 locals, was 20% slower: each lane's store into a
 /// vector local became a load, insert and store of the whole vector.)
 ///
-/// Near pairs. Each near pair's kernels need e^-x, x = (a - b) / T. Where the window path's
-/// factors apply (WindowFactors.swift: the anchors fit the scores, and the near pairs'
-/// estimate is at least `WindowFactors.pairsPerPoint` a point, decided once a call), e^-x
-/// is the product of the negative's factor F_b (filled with the gaps, before the sweeps)
+/// Near pairs. Each near pair's kernels need e^-x, x = (a - b) / T. Wherever the window
+/// path's anchors fit the scores (WindowFactors.swift; decided once a call), e^-x is the
+/// product of the negative's factor F_b (filled with the gaps, before the sweeps)
 /// and the positive's G0 or G1 (eight targets at a time, from the first negative of each
 /// near window, after phase A has found them), as in the window path: a select and a
 /// multiply instead of a vector exponential a pair. A near window spans less than 2C = 6
@@ -129,7 +128,13 @@ import Darwin
 /// median wall of 6 alternating processes, factored / not, AMD Zen 4): n = 10^6 at
 /// T / spread 1e-5 (3 near pairs a point) 0.93x, at 3e-5 (9 a point) 0.81x; n = 10^4 at
 /// 1e-3 0.94x; n = 10^5 at 1e-4 0.91x. (With the exponential replaced by a cheap stand-in,
-/// results wrong, the bound on the gain: 0.91x, 0.81x, 0.86x.)
+/// results wrong, the bound on the gain: 0.91x, 0.81x, 0.86x.) No threshold on the near
+/// pairs: the path runs past `FastSoftParameters.factoredSeriesWindowPreference` window
+/// pairs a point, about 2.2 near pairs a point on locally even data, and there the factors
+/// already pay (n = 10^6 at 7.5e-6 and 9e-6 0.94x, 10^5 at 8e-5 0.92x, 10^4 at 8e-4
+/// 0.92x, where a threshold of `WindowFactors.pairsPerPoint` on the near pairs' estimate
+/// had left them unfactored). Where near pairs are rare the factors cost one exponential
+/// lane a point, a few percent of the path (an estimate, not measured).
 ///
 /// Cost: the sort, then per point one libm exponential (as a source, for both sweeps), two
 /// lanes of vector exponentials (as a target) and their powers, a lane for its factor when

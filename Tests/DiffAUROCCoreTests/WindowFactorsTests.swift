@@ -201,15 +201,13 @@ func factorsAtEveryScale(scale: Double) throws {
     try expectWindowPath(scores, labels, nil, temperature: 1, factors: nil, expectUsed: false)
 }
 
-@Test(arguments: [3e-3, 4.5e-3, 6e-3])
+@Test(arguments: [2.2e-3, 3e-3, 6e-3])
 func factoredSeriesWindowMatchesPairwise(relativeTemperature: Double) throws {
     // The series-window path's near pairs (|x| < 3) factored likewise: N(0, 1) + label
-    // scores, 30% positives, n = 4000, about 50, 75 and 100 window pairs a point (past the
-    // window path's preference) and 3.8, 5.7 and 7.6 near pairs a point (past
-    // `WindowFactors.pairsPerPoint`: factored by the rule, whose estimate from a few
-    // positives read below 2.5 at 2.8 a point). By the rule, forced on and
-    // forced off (the series-window path then without factors); weighted (zeros
-    // included) and not.
+    // scores, 30% positives, n = 4000, about 37, 50 and 100 window pairs a point (past the
+    // window path's preference) and 2.8, 3.8 and 7.6 near pairs a point. By the rule
+    // (factored: the anchors fit), forced on and forced off (the series-window path then
+    // without factors); weighted (zeros included) and not.
     var rng = SplitMix(state: 4106)
     let n = 4000
     let (labels, scores, t) = normalScores(n, &rng, relativeTemperature: relativeTemperature)
