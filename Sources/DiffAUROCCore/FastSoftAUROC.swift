@@ -593,10 +593,9 @@ private func cellRoutes<I: FastSoftIndices>(
                     pos, neg, temperature: temperature, samples: WindowSoftAUROC.estimateSamples,
                     distance: SeriesWindowSoftAUROC.nearDistance)
                 // Its near pairs' exponentials factored as the window path's wherever the
-                // anchors fit (SeriesWindowSoftAUROC.swift, "Near pairs"); its budget is
-                // then the larger one.
-                let nearFactored = factorsFit && (testing.windowFactors ?? true)
-                let limit = seriesWindowPairLimit(points: total, factored: nearFactored)
+                // anchors fit (`factorsFit`: SeriesWindowSoftAUROC.swift, "Near pairs"); its
+                // budget is then the larger one.
+                let limit = seriesWindowPairLimit(points: total, factored: factorsFit)
                 if nearEstimate <= 2 * Double(limit)
                     || SeriesWindowSoftAUROC.nearPairCount(pos, neg, temperature: temperature, limit: limit) != nil {
                     fillMassesOnce()
@@ -605,7 +604,7 @@ private func cellRoutes<I: FastSoftIndices>(
                                                    parallel: testing.parallel ?? FastSoftParameters.splits(
                                                        points: total, heavy: true),
                                                    series: true, pairLimit: limit,
-                                                   factored: nearFactored, factorsUsed: testing.windowFactorsUsed) {
+                                                   factored: factorsFit, factorsUsed: testing.windowFactorsUsed) {
                         testing.route?.pointee = .seriesWindow
                         return r
                     }

@@ -396,13 +396,9 @@ enum SeriesWindowSoftAUROC {
             for l in 0..<count {
                 let lo = Int(truncatingIfNeeded: starts[l].bitPattern), hi = Int(truncatingIfNeeded: ends[l].bitPattern)
                 guard hi > lo else { slopes[l] = 0; moments[l] = 0; continue }
-                let s = a[i + l], p = pos.mass[i + l]
-                let (sv, nearSlope, sm) = if let factors {
-                    positiveWindow(s, b, q, from: lo, to: hi, count: nc, temperature: t, mass: p, into: windows,
-                                   exponentials: PositiveFactors(block: lanes.factorBlock, lane: l, factors))
-                } else {
-                    positiveWindow(s, b, q, from: lo, to: hi, count: nc, temperature: t, mass: p, into: windows)
-                }
+                let (sv, nearSlope, sm) = positiveWindow(
+                    a[i + l], b, q, from: lo, to: hi, count: nc, temperature: t, mass: pos.mass[i + l], into: windows,
+                    factors: factors.map { PositiveFactors(block: lanes.factorBlock, lane: l, $0) })
                 bases[l] += sv; slopes[l] = nearSlope; moments[l] = sm
             }
             // Phase B: the far terms and the sums, target by target in order.

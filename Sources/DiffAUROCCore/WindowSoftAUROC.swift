@@ -346,13 +346,8 @@ enum WindowSoftAUROC {
                 var sv = 0.0, ss = 0.0, sm = 0.0
                 let p = pos.mass[i]
                 if k >= WindowBatch.longWindow {
-                    if let f = positiveFactors(i) {
-                        (sv, ss, sm) = positiveWindow(a[i], b, q, from: lo, to: hi, count: nc, temperature: t,
-                                                      mass: p, into: windows, exponentials: f)
-                    } else {
-                        (sv, ss, sm) = positiveWindow(a[i], b, q, from: lo, to: hi, count: nc, temperature: t,
-                                                      mass: p, into: windows)
-                    }
+                    (sv, ss, sm) = positiveWindow(a[i], b, q, from: lo, to: hi, count: nc, temperature: t,
+                                                  mass: p, into: windows, factors: positiveFactors(i))
                 } else if k > 0 {
                     (sv, ss, sm) = batch.positiveSums(first: first, count: k)
                     if let windows {
@@ -530,6 +525,20 @@ func positiveWindow<E: PairExponentials>(_ s: Double, _ b: UnsafeMutablePointer<
         }
     }
     return (sv, ss, sm)
+}
+
+/// `positiveWindow` with the factored exponentials when given, else an exponential a pair:
+/// the branch taken once a window, each case its own specialization.
+@inline(__always)
+func positiveWindow(_ s: Double, _ b: UnsafeMutablePointer<Double>, _ q: UnsafeMutablePointer<Double>,
+                    from lo: Int, to hi: Int, count nc: Int, temperature t: Double, mass p: Double,
+                    into windows: UnsafeMutablePointer<Double>?, factors: PositiveFactors?)
+    -> (value: Double, slope: Double, moment: Double) {
+    if let factors {
+        return positiveWindow(s, b, q, from: lo, to: hi, count: nc, temperature: t, mass: p, into: windows,
+                              exponentials: factors)
+    }
+    return positiveWindow(s, b, q, from: lo, to: hi, count: nc, temperature: t, mass: p, into: windows)
 }
 
 /// Where `positiveWindow` takes its pairs' kernels from: an exponential a pair
