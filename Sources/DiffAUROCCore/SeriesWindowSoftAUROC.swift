@@ -54,10 +54,13 @@ import Darwin
 /// S_k = e^{-kd} R_k and X_k = e^{-kd} (d R_k + U_k): the far slope is sum d_k S_k,
 /// the far value M - sum c_k S_k (M: the compensated mass of F, the constant term)
 /// and the far moment sum d_k X_k. The factors e^{-kD} for the eight k are one
-/// libm exp(-D) (within 1 ulp) and its powers by multiplication (`eightPowers`; e^{-kD} within k + 1
-/// ulps; D < G, so e^{-8 D} > e^-320 is never subnormal). A source's D is its gap to the
-/// point before it in its class, the same in both sweeps, so exp(-D) is computed once a
-/// point before the sweeps (`gaps`). A target's e^{-d} comes from the vector exponential
+/// exponential exp(-D) and its powers by multiplication (`eightPowers`; D < G, so
+/// e^{-8 D} > e^-320 is never subnormal). A source's D is its gap to the point before it
+/// in its class, the same in both sweeps, so exp(-D) is computed once a point before the
+/// sweeps (`gaps`), eight points at a time with the vector exponential
+/// (`exponentialOfNonPositive`, Horner's rule: at most 1.15 ulps against 120-bit
+/// arithmetic in VectorExponentialTests, where libm's exp, which `gaps` called a point
+/// until stop 53, is within 1; e^{-kD} then within 1.15 k + k - 1 ulps). A target's e^{-d} comes from the vector exponential
 /// (`exponentialOfNonPositiveShortChain`, < 1e-15 relative), eight targets at once (see "Groups of
 /// eight"), and its powers likewise. The downward sweep is the mirror image (sources above, no constant term);
 /// the negatives' potentials use the same sweeps with the roles of the classes swapped
@@ -70,9 +73,10 @@ import Darwin
 /// e^-G = 4.2e-18 on the value, G e^-G = 1.7e-16 on each potential and the moment. This
 /// also keeps subnormal numbers out of the state.
 ///
-/// Rounding. Each step multiplies a term by a factor with at most k + 2 ulps of error
-/// (libm exp, its k-th power, the multiply), so a term carried over m steps has relative
-/// error <= (k + 2) m eps while it has decayed by e^{-kΔ} (Δ the distance covered). Steps
+/// Rounding. Each step multiplies a term by a factor with at most 2.15 k + 1 ulps of
+/// error (the exponential's k-th power, the k - 1 multiplies forming it, the step's own
+/// multiply and add: 3.15 for k = 1), so a term carried over m steps has relative error
+/// <= (2.15 k + 1) m eps while it has decayed by e^{-kΔ} (Δ the distance covered). Steps
 /// of D = 0 (ties) are skipped and add no error. A target reads the state at distance
 /// >= C, i.e. through a factor e^{-kd} <= e^{-kC} (e^-3 = 0.050 for k = 1; the higher k
 /// decay faster than their error grows) that is itself within k (5 + 1) ulps (the vector
@@ -80,15 +84,18 @@ import Darwin
 /// read, not carried; the coefficients are at most 1 (c_k) and 6.9 (|d_k|) and the sums
 /// they weigh decrease with k (S_k <= e^{-(k-1)C} S_1), so the dot products lose nothing
 /// to cancellation. The path is taken only when the near pairs are few
-/// (`pairBudget` a point on average), which bounds the points within C of one another: a
-/// run of m points within C has ~m^2 / 4 near pairs, so m <= 2 sqrt(pairBudget n)
-/// (2.4e4 at n = 10^7): a relative error of at most ~8e-12 on terms weighed by 0.050,
-/// i.e. ~4e-13 absolute on a potential in that extreme case (one such run holding all
-/// the mass), and ~m^(1/2) eps in the typical case of independent rounding. The window sums add at most a
+/// (`factoredPairBudget` = 24 a point on average at most), which bounds the points within
+/// C of one another: a run of m points within C has ~m^2 / 4 near pairs, so
+/// m <= 2 sqrt(24 n) (3.1e4 at n = 10^7): for k = 1 a relative error of at most
+/// 3.15 m eps = 1.1e-11 on terms weighed by 0.050, i.e. ~5.4e-13 absolute on a potential
+/// in that extreme case (one such run holding all the mass; the higher k are weighed by
+/// e^{-kC} and gain far less), and ~m^(1/2) eps in the typical case of independent
+/// rounding. The window sums add at most a
 /// few hundred kernels plainly (~1e-14 of a potential at worst; a negative's near sum
 /// adds the same kernels in the order of its positives); values and moments are
 /// p-weighted lane sums folded into compensated totals every 64 targets. All errors
-/// together stay below the 1e-12 bar by a factor of 10 or more.
+/// together stay below the 1e-12 bar by a factor of 10 or more, except in the extreme
+/// case above, by about 2.
 ///
 /// Parallelism and reproducibility: each class is cut at half its count, and each half
 /// starts both of its sweeps from scratch: the upward sweep of the half [i0, i1) starts at
@@ -136,7 +143,7 @@ import Darwin
 /// had left them unfactored). Where near pairs are rare the factors cost one exponential
 /// lane a point, a few percent of the path (an estimate, not measured).
 ///
-/// Cost: the sort, then per point one libm exponential (as a source, for both sweeps), two
+/// Cost: the sort, then per point one exponential lane (as a source, for both sweeps), two
 /// lanes of vector exponentials (as a target) and their powers, a lane for its factor when
 /// the near pairs are factored, and its share of the near pairs' kernels, counted as the
 /// positives go (as `nearPairCount` counts them, which runs first only when an estimate
@@ -215,18 +222,31 @@ enum SeriesWindowSoftAUROC {
 
 
     /// For every point j >= 1 of `range` in class `c`: the scaled gap to the point before,
-    /// gaps[j] = scaledDifference(s[j], s[j - 1], T), and gapFactors[j] = exp(-gaps[j]).
+    /// gaps[j] = scaledDifference(s[j], s[j - 1], T), and gapFactors[j] = e^-gaps[j]
+    /// (`exponentialOfNonPositive`; gaps are >= 0, +infinity included, whose factor is 0).
     /// They are the delta and factor of `State.add` whenever a sweep adds point j as a
     /// source: upward the reference moves from j - 1 to j, downward from j to j - 1, the same
     /// difference, so the two sweeps share one exp (and one division) a point, computed here
     /// before the sweeps: the same values they computed for themselves, half as often.
+    /// Eight points at a time (`scaledDifferences8`, the scalar function's bits); against
+    /// libm's exp a point (C driver, value and gradient, median wall of 6 alternating
+    /// processes): n = 10^6 at T / spread 1e-5 0.97x, 10^5 at 1e-4 0.97x, 10^4 at 1e-3
+    /// 0.98x (libm's exp and its wrapper were 4.5% of the CPU at 10^6).
     static func gaps(_ c: SortedClass, temperature t: Double, range: Range<Int>) {
         let s = c.scores, gap = c.gaps, factor = c.gapFactors
         var j = Swift.max(range.lowerBound, 1)
+        while j + 8 <= range.upperBound {
+            let y = scaledDifferences8(load8(s + j), load8(s + (j - 1)), t)
+            store8(y, gap + j)
+            store8(exponentialOfNonPositive(-y), factor + j)
+            j += 8
+        }
+        // The last few: the same exponential, one lane used (a lane's result does not
+        // depend on the others), so a factor's bits do not depend on where a range starts.
         while j < range.upperBound {
             let y = scaledDifference(s[j], s[j - 1], t)
             gap[j] = y
-            factor[j] = exp(-y)
+            factor[j] = exponentialOfNonPositive(SIMD8<Double>(repeating: -y))[0]
             j += 1
         }
     }

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import DiffAUROCCore
 
@@ -244,3 +245,50 @@ func nearPairCountMatchesADirectCount(parallel: Bool) {
 /// The window path's preference for `points` points (`fastSoftAUROC`), the larger one
 /// (where its exponentials factor).
 private func preferredPairs(_ points: Int) -> Int { FastSoftParameters.factoredSeriesWindowPreference * points }
+
+/// `SeriesWindowSoftAUROC.gaps` (eight points at a time) against the scalar formulas it
+/// replaces: every gap the bits of `scaledDifference`, every factor within 3.5 ulps of
+/// libm's exp of minus the gap (the vector exponential's 2.5 bound and libm's 1; exactly
+/// 1 for a tie, 0 past e^-708, where only gaps >= G, never read, land), and the same bits
+/// however the class is cut into ranges (every start and length mod 8).
+@Test func gapsMatchTheScalarFormulas() {
+    var rng = SplitMix(state: 5303)
+    let t = 0.37
+    // Ties, gaps around G = 40 widths, one past e^-708 and two that overflow (+infinity:
+    // from -1.5e308 up, and up to 1.5e308).
+    var scores = (0..<300).map { _ in Double.random(in: 0..<40, using: &rng) }
+    scores += [5, 5, 5, 60, 60 + 40 * t, 60 + 40 * t + 1e-9, 1000, -1.5e308, 1.5e308]
+    scores.sort()
+    let n = scores.count
+    withSortedClasses(scores, []) { c, _ in
+        var whole = [Double]()
+        // (Ranges of 5: every factor from the last-few loop, against the eight-lane one.)
+        let fives = Array(stride(from: 0, to: n, by: 5)) + [n]
+        for cuts in [[0, n], [0, 1, n], [0, 3, 11, 12, n], [0, n / 2, n], [0, 7, 8, 9, 17, 100, n], fives] {
+            for j in 0..<n { c.gaps[j] = .nan; c.gapFactors[j] = .nan }
+            for k in 0..<(cuts.count - 1) {
+                SeriesWindowSoftAUROC.gaps(c, temperature: t, range: cuts[k]..<cuts[k + 1])
+            }
+            let factors = (1..<n).map { c.gapFactors[$0] }
+            if whole.isEmpty { whole = factors }
+            #expect(differingBits(factors, whole) == 0, "cuts \(cuts)")
+            var ties = 0, overflows = 0, underflows = 0
+            for j in 1..<n {
+                let y = scaledDifference(scores[j], scores[j - 1], t), f = c.gapFactors[j]
+                #expect(c.gaps[j].bitPattern == y.bitPattern, "gap \(j), cuts \(cuts)")
+                let e = Foundation.exp(-y)
+                if y == 0 {
+                    ties += 1
+                    #expect(f == 1, "tie \(j): \(f)")
+                } else if y > 708 {
+                    if y == .infinity { overflows += 1 } else { underflows += 1 }
+                    #expect(f == 0 || abs(f - e) <= 3.5 * e.ulp, "gap \(y): \(f) against \(e)")
+                } else {
+                    #expect(abs(f - e) <= 3.5 * e.ulp, "gap \(y): \(f) against \(e)")
+                }
+            }
+            // The premises: each kind of gap is there.
+            #expect(ties >= 2 && overflows == 2 && underflows >= 1, "\(ties) \(overflows) \(underflows)")
+        }
+    }
+}
