@@ -577,10 +577,9 @@ private func cellRoutes<I: FastSoftIndices>(
             // The window path first when its pairs number at most `preferred` (counted only
             // that far: preferred <= windowPairLimit); else the series-window path when its
             // near pairs are few; else the window path within its own limit (counted then).
-            // (Not counted when the estimate puts them past twice that, as the series-window
-            // path's near pairs below: a likely failure then costs no count. A wrong
-            // estimate costs time only.)
-            let windowPairs = estimate > 2 * Double(preferred)
+            // (Not counted when the estimate puts them past `countCeiling` times that: a
+            // likely failure then costs no count. A wrong estimate costs time only.)
+            let windowPairs = estimate > WindowSoftAUROC.countCeiling * Double(preferred)
                 ? nil : WindowSoftAUROC.pairCount(pos, neg, temperature: temperature, limit: preferred)
             let windowFirst = windowPairs != nil
             if !windowFirst {
