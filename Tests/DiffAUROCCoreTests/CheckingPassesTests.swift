@@ -40,3 +40,27 @@ func checkingPassesFindEveryBadValue(n: Int) {
         }
     }
 }
+
+/// `lanesMinimum` and `lanesMaximum` (the inlined reductions of `scoreRange`) against the
+/// standard library's `min()` and `max()` of the same vector, to the bit: signed zeros in
+/// every order (which `Double.minimum` and `Double.maximum` keep from the earlier lane),
+/// ties, infinities and random lanes.
+@Test func laneReductionsMatchTheStandardLibrary() {
+    var rng = SplitMix(state: 2053)
+    var vectors: [SIMD8<Double>] = [SIMD8(repeating: 0), SIMD8(repeating: -0.0),
+                                    SIMD8(0, -0.0, 0, -0.0, 1, -1, 0, -0.0),
+                                    SIMD8(-0.0, 0, -0.0, 0, -1, 1, -0.0, 0),
+                                    SIMD8(.infinity, -.infinity, 3, 3, -3, -3, 0, 7)]
+    for _ in 0..<200 {
+        var v = SIMD8<Double>(repeating: 0)
+        for l in 0..<8 {
+            let pick = Int.random(in: 0..<4, using: &rng)
+            v[l] = pick == 0 ? 0 : pick == 1 ? -0.0 : Double.random(in: -2...2, using: &rng).rounded()
+        }
+        vectors.append(v)
+    }
+    for v in vectors {
+        #expect(lanesMinimum(v).bitPattern == v.min().bitPattern, "\(v)")
+        #expect(lanesMaximum(v).bitPattern == v.max().bitPattern, "\(v)")
+    }
+}
