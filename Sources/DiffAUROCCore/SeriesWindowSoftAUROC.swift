@@ -97,8 +97,9 @@ import Darwin
 /// together stay below the 1e-12 bar by a factor of 10 or more, except in the extreme
 /// case above, by about 2.
 ///
-/// Parallelism and reproducibility: each class is cut at half its count, and each half
-/// starts both of its sweeps from scratch: the upward sweep of the half [i0, i1) starts at
+/// Parallelism and reproducibility: each class is cut in two where the halves' estimated
+/// costs match (`TeamCut`, WindowSoftAUROC.swift: from the sorted scores alone), and each
+/// half starts both of its sweeps from scratch: the upward sweep of the half [i0, i1) starts at
 /// the first source less than G below the half's first target (those further below only
 /// enter the constant M, summed in blocks), the downward sweep at the last source less
 /// than G above its last target. The halves are always computed this way, on one thread

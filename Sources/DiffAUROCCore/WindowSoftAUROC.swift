@@ -71,11 +71,13 @@
 /// series-window path up to `FastSoftParameters.factoredSeriesWindowPreference` pairs a
 /// point (30; 10 without).
 ///
-/// Parallelism and reproducibility: each class is cut at half its count; each half finds
-/// its starting window by binary search and its starting M by summing the masses below
-/// it, so the halves are independent, always computed the same way (on one thread or
-/// two), and their partial sums are combined in a fixed order. `pairCount` counts the
-/// positives' halves the same way (integers: the sum does not depend on the split).
+/// Parallelism and reproducibility: the positives are cut where the two halves' estimated
+/// costs match (`TeamCut`, from the sorted scores alone), the negatives at half their
+/// count; each half finds its starting window by binary search and its starting M by
+/// summing the masses below it, so the halves are independent, always computed the same
+/// way (on one thread or two), and their partial sums are combined in a fixed order.
+/// `pairCount` counts the positives in halves of their count (integers: the sum does not
+/// depend on the split).
 enum WindowSoftAUROC {
     /// W <= pairBudget * n: window pairs a point that the window path accepts. Counted
     /// with callgrind at n = 10^5 (N(0, 1) + label scores, value and gradient): at 4
@@ -769,8 +771,9 @@ func windowSoftAUROC<I: FastSoftIndices>(
         : nil
     factorsUsed?.pointee = factors != nil
     var pairs = (first: 0, second: 0)
+    let cut = TeamCut(pos, neg, temperature: temperature, series: series)
     withUnsafeMutablePointer(to: &pairs) { counts in
-        var team = WindowTeam<I>(pos: pos, neg: neg, temperature: temperature, part: part,
+        var team = WindowTeam<I>(pos: pos, neg: neg, temperature: temperature, cut: cut, part: part,
                                  batches: part + 4, counts: counts,
                                  gradient: gradient?.baseAddress, gradientCount: gradient?.count ?? 0,
                                  sampleCount: n, series: series, nearSums: nearSums?.base,
@@ -798,7 +801,8 @@ func windowSoftAUROC<I: FastSoftIndices>(
 
 /// The work of `windowSoftAUROC` as the phases of a team of two: chunk 0 and chunk 1 are
 /// the first and second halves of each phase (on two threads, or both in order on one:
-/// the same computations either way).
+/// the same computations either way): halves of each class's count in phases 0 and 3,
+/// in phases 1 and 2 cut at `cut` (`TeamCut`: halves of equal estimated cost).
 ///  0. Series-window path: both classes' gaps (`SeriesWindowSoftAUROC.gaps`); with
 ///     factors: the negatives' factors (`WindowFactors.fillNegatives`).
 ///  1. The positives' halves, counting their pairs (window path: they record their
@@ -814,6 +818,8 @@ func windowSoftAUROC<I: FastSoftIndices>(
 private struct WindowTeam<I: FastSoftIndices> {
     let pos: SortedClass, neg: SortedClass
     let temperature: Double
+    /// Where phases 1 and 2 cut the positives and the negatives.
+    let cut: TeamCut
     /// Per chunk c: its part of sum p (value) at 2c and of the moment at 2c + 1.
     let part: UnsafeMutablePointer<Double>
     /// Per chunk c: the scratch of its WindowBatch, at c WindowBatch.doubles.
@@ -854,7 +860,7 @@ private struct WindowTeam<I: FastSoftIndices> {
             worker.synchronize()
         }
         for c in worker.chunks {
-            let positives = c == 0 ? 0..<(pc / 2) : (pc / 2)..<pc
+            let positives = c == 0 ? 0..<cut.positives : cut.positives..<pc
             // The negatives' near (window) sums of this half of the positives, if kept:
             // its own array, zeroed by this chunk before its positives add to it.
             let windows = sums.map { c == 0 ? $0.first : $0.second }
@@ -891,7 +897,7 @@ private struct WindowTeam<I: FastSoftIndices> {
         let sparse = !series && total == n && labels != nil
             && 2 * (pairs.first + pairs.second) <= total / 4
         for c in worker.chunks {
-            let negatives = c == 0 ? 0..<(nc / 2) : (nc / 2)..<nc
+            let negatives = c == 0 ? 0..<cut.negatives : cut.negatives..<nc
             if !series, let sums {
                 // Shared slopes: the two halves' sums, in that order.
                 for j in negatives { neg.potentialBelow[j] = sums.first[j] + sums.second[j] }
@@ -917,6 +923,99 @@ private struct WindowTeam<I: FastSoftIndices> {
         for c in worker.chunks {
             scatterGradient(g, pos, neg, indices: I.self, temperature: t,
                             points: c == 0 ? 0..<(total / 2) : (total / 2)..<total, skipZero: sparse)
+        }
+    }
+}
+
+/// Where the window and series-window paths cut the positives (and the series-window
+/// path the negatives) for the two halves of `WindowTeam`'s phases 1 and 2, so that the
+/// halves cost about the same: a cut at half the count left one thread waiting for the
+/// other. At N(0, 1) + label scores the lower positives meet most negatives (which lie
+/// lower) and the upper negatives most positives; traced (C driver, each thread's end of
+/// each phase): n = 10^7 at T / spread 1e-7 (window path) the positives' halves took
+/// 101 and 65 ms; 10^6 at 1e-5 (series-window path) 21.0 and 15.6 ms, the negatives' 7.4
+/// and 14.9 ms.
+///
+/// Cost model, fitted to those traces (wall time a thread, ns): a target (the class being
+/// cut) costs `target`, each source of the other class among its targets' scores
+/// `source` (the series-window sweeps add every one, twice), each target's pair within
+/// `distance` (window pairs, or the series-window path's near pairs) `pair`:
+///
+///     window path, positives:         target 30, source 0,  pair 1.7 (|x| < G)
+///     series-window path, positives:  target 94, source 8,  pair 0.9 (|x| < C)
+///     series-window path, negatives:  target 16, source 25  (36 at 10^6, 18 at 10^4)
+///
+/// The window path's negatives keep half their count (with shared slopes they add two
+/// arrays, the same work a negative; otherwise they read the positives' windows). The
+/// estimate (`balancedCut`): the targets in `buckets` ranges of equal count, each costed
+/// from its count, the sources between its first target and the next range's (binary
+/// searches) and the pairs of its middle target (two more) times its count; the cut is
+/// where the running cost reaches half the total, interpolated in its range. A function
+/// of the sorted scores alone, in a fixed order of operations: the same cut on one
+/// thread or two, so the bits do not depend on the threads.
+struct TeamCut {
+    /// Positives [0, positives) are the first half, negatives [0, negatives).
+    let positives: Int
+    let negatives: Int
+
+    /// Ranges of targets the estimate costs.
+    static let buckets = 32
+
+    /// The cut of `pos` and `neg` (sorted ascending) at temperature t for the series-window
+    /// path (`series`) or the window path.
+    init(_ pos: SortedClass, _ neg: SortedClass, temperature t: Double, series: Bool) {
+        if series {
+            positives = Self.balancedCut(pos, neg, temperature: t, target: 94, source: 12, pair: 0.9,
+                                         distance: SeriesWindowSoftAUROC.nearDistance)
+            negatives = Self.balancedCut(neg, pos, temperature: t, target: 16, source: 28, pair: 0,
+                                         distance: SeriesWindowSoftAUROC.nearDistance)
+        } else {
+            positives = Self.balancedCut(pos, neg, temperature: t, target: 30, source: 0, pair: 1.3,
+                                         distance: FastSoftParameters.countingDistance)
+            negatives = neg.count / 2
+        }
+    }
+
+    /// The k in 0...targets.count where the estimated costs of targets [0, k) and
+    /// [k, count) match (see above); half the count when there are fewer than two targets
+    /// a range or no sources.
+    static func balancedCut(_ targets: SortedClass, _ sources: SortedClass, temperature t: Double,
+                            target: Double, source: Double, pair: Double, distance: Double) -> Int {
+        let n = targets.count, m = sources.count
+        guard n >= 2 * buckets, m > 0 else { return n / 2 }
+        let a = targets.scores, b = sources.scores
+        let bounds = CountingBounds(temperature: t, distance: distance)
+        /// Sources below score s.
+        @inline(__always) func below(_ s: Double) -> Int { WindowSoftAUROC.partition(m) { b[$0] < s } }
+        return withUnsafeTemporaryAllocation(of: Double.self, capacity: buckets) { costs in
+            var total = 0.0
+            var sourcesBelow = below(a[0])
+            for r in 0..<buckets {
+                let start = r * n / buckets, end = (r + 1) * n / buckets
+                let next = below(a[end < n ? end : n - 1])
+                var cost = target * Double(end - start) + source * Double(next - sourcesBelow)
+                if pair != 0 {
+                    // The pairs of the range's middle target, as `estimatedPairCount` counts them.
+                    let s = a[(start + end) / 2]
+                    let lo = WindowSoftAUROC.partition(m) { bounds.atLeastG(s, b[$0]) }
+                    let hi = WindowSoftAUROC.partition(m) { bounds.aboveMinusG(s, b[$0]) }
+                    cost += pair * Double(hi - lo) * Double(end - start)
+                }
+                costs[r] = cost
+                total += cost
+                sourcesBelow = next
+            }
+            // The range where the running cost passes half the total, and the point in it.
+            var running = 0.0
+            for r in 0..<buckets {
+                let start = r * n / buckets, end = (r + 1) * n / buckets
+                if running + costs[r] >= total / 2 {
+                    let share = (total / 2 - running) / costs[r]
+                    return start + Int((share * Double(end - start)).rounded(.down))
+                }
+                running += costs[r]
+            }
+            return n / 2
         }
     }
 }
