@@ -94,3 +94,41 @@ nonisolated(unsafe) private let threadNumberKey: pthread_key_t = {
     pthread_key_create(&key, nil)
     return key
 }()
+
+/// `TeamBarrier` through `synchronize()`: teams of many phases, each phase writing a
+/// chunk's slot and reading the other's from the phase before, with one side now and then
+/// much slower than the spin (100 us to 1 ms: the other then sleeps on the condition
+/// variable) and otherwise even (both spin). Every read must see the other side's write of
+/// the phase before, never an older or a newer one.
+@Test func barrierOrdersManyPhasesWhetherTheSidesSpinOrSleep() {
+    struct Phases {
+        var slots: (Int, Int) = (0, 0)
+        var wrong = 0
+        let rounds: Int
+        let slowEvery: Int
+
+        mutating func run(_ worker: TeamWorker) {
+            for round in 1...rounds {
+                for chunk in worker.chunks {
+                    if round % slowEvery == 0 && chunk == round % 2 { usleep(round % (2 * slowEvery) == 0 ? 100 : 1000) }
+                    if chunk == 0 { slots.0 = round } else { slots.1 = round }
+                }
+                worker.synchronize()
+                for chunk in worker.chunks where (chunk == 0 ? slots.1 : slots.0) != round { wrong += 1 }
+                worker.synchronize()
+            }
+        }
+    }
+    for slowEvery in [7, 1_000_000] {
+        for _ in 0..<20 {
+            var job = Phases(rounds: 200, slowEvery: slowEvery)
+            withUnsafeMutablePointer(to: &job) { p in
+                runAsTeam(chunkCount: 2, context: UnsafeMutableRawPointer(p), helper: WorkerTeamTests.ownHelper) { raw, worker in
+                    raw.assumingMemoryBound(to: Phases.self).pointee.run(worker)
+                }
+            }
+            #expect(job.wrong == 0, "\(job.wrong) stale reads, slow every \(slowEvery)")
+            #expect(job.slots == (200, 200))
+        }
+    }
+}
