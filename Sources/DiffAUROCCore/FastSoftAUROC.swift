@@ -772,11 +772,11 @@ private func cellRoutes<I: FastSoftIndices>(
         runConcurrently(inParallel: parallel,
                         with: (g: gradient.baseAddress!, farField: layout.hasFarField, pos: pos, neg: neg,
                                t: temperature, half: half), { c in
-            scatterCellGradient(c.g, c.pos, c.neg, indices: I.self, temperature: c.t, farField: c.farField,
-                                points: 0..<c.half)
+            scatterGradient(c.g, c.pos, c.neg, indices: I.self, temperature: c.t, points: 0..<c.half,
+                            farField: c.farField)
         }, { c in
-            scatterCellGradient(c.g, c.pos, c.neg, indices: I.self, temperature: c.t, farField: c.farField,
-                                points: c.half..<(c.pos.count + c.neg.count))
+            scatterGradient(c.g, c.pos, c.neg, indices: I.self, temperature: c.t,
+                            points: c.half..<(c.pos.count + c.neg.count), farField: c.farField)
         })
     }
     // The true value is a weighted mean of sigmoids, so it lies in [0, 1]; the series and
@@ -789,18 +789,31 @@ private func cellRoutes<I: FastSoftIndices>(
     return SoftAUROCResult(value: v, dTemperature: -moment.total / temperature, hasPairs: true)
 }
 
-/// The grid route's gradient entries of the points `points` in class order (index
-/// k < pos.count: positive k; else negative k - pos.count): p (potentialBelow +
-/// potentialAbove) / T for a positive, -q (...) / T for a negative (potentialBelow alone
-/// without a far field), written at the point's caller index.
+/// Gradient entries of the points `points` in class order (index k < pos.count: positive
+/// k; else negative k - pos.count): p potential / T for a positive, -q potential / T for a
+/// negative, written at the point's caller index; the potential is potentialBelow, plus
+/// potentialAbove with `farField` (the grid route's far sweeps write both). The grid route
+/// and the window and series-window paths (`WindowTeam`) each cut their points in half
+/// for two threads. With `skipZero` (window path, no far field), the points whose
+/// potential is +0 are left alone (their entries, +0 for a positive and -0 for a negative,
+/// written already).
 @inline(__always)
-private func scatterCellGradient<I: FastSoftIndices>(_ g: UnsafeMutablePointer<Double>, _ pos: SortedClass,
-                                                     _ neg: SortedClass, indices: I.Type, temperature: Double,
-                                                     farField: Bool, points: Range<Int>) {
+func scatterGradient<I: FastSoftIndices>(_ g: UnsafeMutablePointer<Double>, _ pos: SortedClass, _ neg: SortedClass,
+                                         indices: I.Type, temperature: Double, points: Range<Int>,
+                                         farField: Bool = false, skipZero: Bool = false) {
     let pc = pos.count
     let positives = Swift.min(points.lowerBound, pc)..<Swift.min(points.upperBound, pc)
     let negatives = (Swift.max(points.lowerBound, pc) - pc)..<(Swift.max(points.upperBound, pc) - pc)
     let posOrigin = pos.origins(I.self), negOrigin = neg.origins(I.self)
+    if skipZero {
+        for i in positives where pos.potentialBelow[i].bitPattern != 0 {
+            g[Int(posOrigin[i])] = pos.mass[i] * pos.potentialBelow[i] / temperature
+        }
+        for j in negatives where neg.potentialBelow[j].bitPattern != 0 {
+            g[Int(negOrigin[j])] = -neg.mass[j] * neg.potentialBelow[j] / temperature
+        }
+        return
+    }
     for i in positives {
         let potential = farField ? pos.potentialBelow[i] + pos.potentialAbove[i] : pos.potentialBelow[i]
         g[Int(posOrigin[i])] = pos.mass[i] * potential / temperature

@@ -239,13 +239,19 @@ enum WindowSoftAUROC {
         for r in 0..<k {
             // (The middle of the r-th of k equal rank ranges; k <= samples, a small
             // constant, and pc <= Int.max / 32, so the product cannot overflow.)
-            let s = a[(2 * r + 1) * pc / (2 * k)]
-            // x >= G implies x > -G, so hi >= lo.
-            let lo = partition(nc) { bounds.atLeastG(s, b[$0]) }
-            let hi = partition(nc) { bounds.aboveMinusG(s, b[$0]) }
-            sum += hi - lo
+            sum += windowSize(a[(2 * r + 1) * pc / (2 * k)], b, count: nc, bounds: bounds)
         }
         return Double(sum) / Double(k) * Double(pc)
+    }
+
+    /// The negatives of b[0 ..< count] (sorted ascending) within the bounds' distance of
+    /// a positive of score s (-D < x < D, or -G < x < G), by two bisections.
+    static func windowSize(_ s: Double, _ b: UnsafeMutablePointer<Double>, count: Int,
+                           bounds: CountingBounds) -> Int {
+        // x >= D implies x > -D, so hi >= lo.
+        let lo = partition(count) { bounds.atLeastG(s, b[$0]) }
+        let hi = partition(count) { bounds.aboveMinusG(s, b[$0]) }
+        return hi - lo
     }
 
     /// The first index k in 0...count with !below(k) (below must be true then false).
@@ -996,10 +1002,8 @@ struct TeamCut {
                 var cost = target * Double(end - start) + source * Double(next - sourcesBelow)
                 if pair != 0 {
                     // The pairs of the range's middle target, as `estimatedPairCount` counts them.
-                    let s = a[(start + end) / 2]
-                    let lo = WindowSoftAUROC.partition(m) { bounds.atLeastG(s, b[$0]) }
-                    let hi = WindowSoftAUROC.partition(m) { bounds.aboveMinusG(s, b[$0]) }
-                    cost += pair * Double(hi - lo) * Double(end - start)
+                    let pairs = WindowSoftAUROC.windowSize(a[(start + end) / 2], b, count: m, bounds: bounds)
+                    cost += pair * Double(pairs) * Double(end - start)
                 }
                 costs[r] = cost
                 total += cost
@@ -1018,32 +1022,6 @@ struct TeamCut {
             return n / 2
         }
     }
-}
-
-/// Gradient entries of the points `points` in class order (index k < pos.count: positive
-/// k; else negative k - pos.count): p potentialBelow / T for a positive, -q potentialBelow
-/// / T for a negative, written at the point's caller index.
-/// With `skipZero`, the points whose potential is +0 are left alone (their entries,
-/// +0 for a positive and -0 for a negative, written already).
-@inline(__always)
-private func scatterGradient<I: FastSoftIndices>(_ g: UnsafeMutablePointer<Double>, _ pos: SortedClass, _ neg: SortedClass,
-                                                 indices: I.Type, temperature: Double, points: Range<Int>,
-                                                 skipZero: Bool) {
-    let pc = pos.count
-    let positives = Swift.min(points.lowerBound, pc)..<Swift.min(points.upperBound, pc)
-    let negatives = (Swift.max(points.lowerBound, pc) - pc)..<(Swift.max(points.upperBound, pc) - pc)
-    let posOrigin = pos.origins(I.self), negOrigin = neg.origins(I.self)
-    if skipZero {
-        for i in positives where pos.potentialBelow[i].bitPattern != 0 {
-            g[Int(posOrigin[i])] = pos.mass[i] * pos.potentialBelow[i] / temperature
-        }
-        for j in negatives where neg.potentialBelow[j].bitPattern != 0 {
-            g[Int(negOrigin[j])] = -neg.mass[j] * neg.potentialBelow[j] / temperature
-        }
-        return
-    }
-    for i in positives { g[Int(posOrigin[i])] = pos.mass[i] * pos.potentialBelow[i] / temperature }
-    for j in negatives { g[Int(negOrigin[j])] = -neg.mass[j] * neg.potentialBelow[j] / temperature }
 }
 
 /// The gradient entry of a point of potential +0: +0 for a positive (label exactly 1),

@@ -58,8 +58,10 @@ struct TeamBarrier {
 
     /// A barrier from malloc (nil when it cannot be had).
     static func make(cpu schedGetCPU: SchedGetCPU?) -> TeamBarrier? {
+        // Four atomics, the mutex, the condition variable and `sleeping`, in that order
+        // (each at a multiple of 8 bytes, all their alignment needs).
         guard let raw = malloc(4 * MemoryLayout<Atomic<Int>>.stride + MemoryLayout<pthread_mutex_t>.stride
-                               + MemoryLayout<pthread_cond_t>.stride + 64) else { return nil }
+                               + MemoryLayout<pthread_cond_t>.stride + MemoryLayout<Int>.stride) else { return nil }
         let state = raw.bindMemory(to: Atomic<Int>.self, capacity: 4)
         for k in 0..<4 { (state + k).initialize(to: Atomic<Int>(k < 2 ? 0 : -1)) }
         let lockRaw = raw + 4 * MemoryLayout<Atomic<Int>>.stride
