@@ -6,6 +6,7 @@
 //   Sources/DiffAUROCCoreAVX2  a symbolic link to DiffAUROCCore: the same sources, built
 //                              again for x86-64-v3 (AVX2, FMA, BMI2) on x86-64 hosts
 //   Sources/CPUFeatures        CPUID: whether the CPU running the library has x86-64-v3
+//   Sources/CoreHints          prefetch hints for the core (Swift has none), header-only
 //   Sources/diffauroc          the C ABI: @_cdecl exports, argument validation, status
 //                              codes, and the choice of core build (Kernels.swift)
 //   include/diffauroc.h        the C contract
@@ -20,6 +21,7 @@ import PackageDescription
 let avx2Core: [Target] = [
     .target(
         name: "DiffAUROCCoreAVX2",
+        dependencies: ["CoreHints"],
         // Haswell is the first CPU with every x86-64-v3 instruction set; swiftc names
         // CPUs, not x86-64 levels.
         swiftSettings: [.unsafeFlags(["-target-cpu", "haswell"])]),
@@ -36,7 +38,8 @@ let package = Package(
         .library(name: "diffauroc", type: .dynamic, targets: ["diffauroc"]),
     ],
     targets: [
-        .target(name: "DiffAUROCCore"),
+        .target(name: "DiffAUROCCore", dependencies: ["CoreHints"]),
+        .target(name: "CoreHints"),
         .target(name: "CPUFeatures"),
         .target(
             name: "diffauroc",
