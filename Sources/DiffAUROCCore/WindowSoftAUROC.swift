@@ -947,9 +947,10 @@ private struct WindowTeam<I: FastSoftIndices> {
 /// `source` (the series-window sweeps add every one, twice), each target's pair within
 /// `distance` (window pairs, or the series-window path's near pairs) `pair`:
 ///
-///     window path, positives:         target 30, source 0,  pair 1.7 (|x| < G)
-///     series-window path, positives:  target 94, source 8,  pair 0.9 (|x| < C)
-///     series-window path, negatives:  target 16, source 25  (36 at 10^6, 18 at 10^4)
+///     window path, positives:         target 30, source 0,  pair 1.3 (|x| < G)
+///     series-window path, positives:  target 94, source 12, pair 0.9 (|x| < C)
+///     series-window path, negatives:  target 16, source 28  (the traces alone: 36 at
+///                                     10^6, 18 at 10^4)
 ///
 /// The window path's negatives keep half their count (with shared slopes they add two
 /// arrays, the same work a negative; otherwise they read the positives' windows). The
