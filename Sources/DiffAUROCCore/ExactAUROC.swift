@@ -138,12 +138,24 @@ private func uncheckedUnweightedExactAUROC<Score: OrderKeyed>(
 // sums mass products instead, in double-double arithmetic over blocks fixed by the sorted
 // sequence alone (see "The weighted sweep" and `WeightedSweep`).
 //
-// Parallelism: phases 1-3 split the input into two chunks, phase 4 splits the buckets
-// into two runs of about equal size; each chunk's sums start from zero and the leader adds
-// each chunk's correction (its positives times the negatives of earlier chunks, and so
-// on). The chunking depends on n and the data only, so one thread or two give the same
-// bits; the weighted sweep's result does not even depend on the chunking (one chunk or
-// two: the same bits).
+// Parallelism: phases 1-3 split the input into two chunks. Phase 4, weighted, splits the
+// buckets into two runs of about equal estimated cost; unweighted, its two workers claim
+// batches of buckets from the two ends until they meet (`BucketClaims`, WorkerTeam.swift),
+// so that a worker that starts late (a helper thread woken from sleep: 150-200 us on the
+// 2-core VMs here) or whose buckets cost more per sample leaves work to the other. Each
+// run's sums start from zero and the leader adds each run's correction (its positives
+// times the negatives of earlier runs, and so on: `ChunkTally.followed`), in exact
+// integers, so where the runs meet changes nothing. The chunking of phases 1-3 depends on
+// n and the data only, so one thread or two give the same bits; the weighted sweep's
+// result does not even depend on the chunking (one chunk or two: the same bits).
+//
+// Measured (the claims, against the fixed halves; Intel Xeon, Emerald Rapids, 2 cores):
+// on the benchmark's data at n = 10^6 float64 the fixed halves' second one took 2.46 ms
+// against the first's 2.04 (its buckets, of the upper scores, hold about 5,000 words each
+// and leave L1; the first's hold fewer), and the helper started its phase 1 150-200 us
+// after the caller when a call followed a pause (a sort, a sleep). `bench_exact.py
+// --processes 5 --baseline`: float64 unweighted 0.86x [0.78-0.94] at 10^6, 1.02x at 10^7;
+// float32 0.99x and 0.97x (the weighted columns, unchanged, 0.99-1.01x).
 
 /// Inputs below this many samples run on the calling thread alone.
 private let parallelThreshold = 1 << 16
@@ -159,6 +171,11 @@ private let topBucketCount = 1 << topDigitBits
 
 /// Phase 4's fixed cost of one non-empty bucket, in samples' worth (measured: 40 to 100).
 private let bucketCost = 64
+
+/// Phase 4's batches when its workers claim buckets (`BucketClaims`, unweighted): at
+/// least this many samples, or this fraction of them.
+private let claimBatchMinimum = 1 << 12
+private let claimBatchesPerCall = 128
 
 /// Bits of phase 1's prefix histogram (32-bit keys only), its size, and the inputs that
 /// use it.
@@ -679,6 +696,19 @@ private struct ChunkTally: BitwiseCopyable {
     var belowNegatives: UInt128 = 0
     // Phase 4, weighted: the blocks at the chunk's edges (see `WeightedSweep`).
     var weighted = WeightedSweepSummary()
+
+    /// Phase 4, unweighted: the tally of this run of buckets followed by `upper`, the
+    /// next run's (each relative to its own start): upper's positives are above this
+    /// run's negatives, and conversely. Exact integers, so any grouping of the runs gives
+    /// the same sums.
+    func followed(by upper: ChunkTally) -> ChunkTally {
+        var t = ChunkTally()
+        t.positives = positives + upper.positives
+        t.negatives = negatives + upper.negatives
+        t.belowPositives = belowPositives + upper.belowPositives + UInt128(upper.positives) * UInt128(negatives)
+        t.belowNegatives = belowNegatives + upper.belowNegatives + UInt128(upper.negatives) * UInt128(positives)
+        return t
+    }
 }
 
 /// `chunkCount` (tests only): 1 or 2 chunks whatever n (nil: 2 from `parallelThreshold`).
@@ -754,8 +784,11 @@ private func exactAUROCOutcome<Source: ExactSampleSource>(
     }
     // Per chunk: the bucket histogram (then offsets) and the in-cache sort's tables.
     let tablesPerChunk = 2 * topBucketCount + T.tableCount
-    let tables = try ScratchBuffer<Int>(count: chunkCount * tablesPerChunk)
+    // (Then a cache line's worth of padding and phase 4's claims, `BucketClaims`.)
+    let tables = try ScratchBuffer<Int>(count: chunkCount * tablesPerChunk + 2 * BucketClaims.padding)
     defer { tables.free() }
+    let claims = BucketClaims(at: tables.base! + chunkCount * tablesPerChunk + BucketClaims.padding)
+    defer { claims.release() }
     // Phase-1 tallies in [0, chunkCount), later phases' in [chunkCount, 2 chunkCount).
     let tallies = try ScratchBuffer<ChunkTally>(count: 2 * chunkCount)
     defer { tallies.free() }
@@ -790,7 +823,7 @@ private func exactAUROCOutcome<Source: ExactSampleSource>(
             source: source, n: n, chunkCount: chunkCount, first: first, later: later,
             tableBase: tableBase, tablesPerChunk: tablesPerChunk, prefixBase: prefixBase,
             prefixShift: prefixShift, w: w, v: v, blockSlots: blockSlots,
-            belowScratch: belowScratch.base, outcome: outcome)
+            belowScratch: belowScratch.base, claims: claims, outcome: outcome)
         withUnsafeMutablePointer(to: &team) { team in
             runAsTeam(chunkCount: chunkCount, context: UnsafeMutableRawPointer(team)) { raw, worker in
                 raw.assumingMemoryBound(to: ExactTeam<Source>.self).pointee.run(worker)
@@ -830,6 +863,8 @@ private struct ExactTeam<Source: ExactSampleSource> {
     let blockSlots: ScratchBuffer<WeightedBlock>
     /// Weighted: `weightedSweepScratchCount` doubles per chunk (nil unweighted).
     let belowScratch: UnsafeMutablePointer<Double>?
+    /// Phase 4's buckets as the two workers claim them (unweighted).
+    let claims: BucketClaims
     let outcome: UnsafeMutablePointer<ExactTeamOutcome<Source>>
 
     /// Chunk `chunk`'s bucket histogram (then offsets), followed by its sort's tables.
@@ -971,11 +1006,18 @@ private struct ExactTeam<Source: ExactSampleSource> {
                 running += size
             }
         }
+        // Unweighted on two chunks, phase 4's workers claim batches of buckets from the
+        // two ends (`BucketClaims`) instead of taking the halves cut above: each then
+        // needs scratch for the largest bucket of all (used only while that is at most
+        // half the samples, so that the scratch stays within n words as before).
+        let largestOfAll = Swift.max(largestBucket.0, largestBucket.1)
+        let claimed = !Source.isWeighted && chunkCount == 2 && 2 * largestOfAll <= count
         if worker.isLeader {
             // Seen by the other worker after phase 3's synchronize().
             // try? (not do/catch into `any Error`, which would allocate a box while
             // memory is short).
-            let spareCount = largestBucket.0 + largestBucket.1
+            let spareCount = claimed ? 2 * largestOfAll : largestBucket.0 + largestBucket.1
+            if claimed { claims.reset(bucketCount: bucketCount) }
             if let spareWords = try? ScratchBuffer<Source.Word>(count: spareCount) {
                 if let spareValues = try? ScratchBuffer<Source.Value>(count: spareCount) {
                     outcome.pointee.spare = (spareWords, spareValues)
@@ -1033,6 +1075,52 @@ private struct ExactTeam<Source: ExactSampleSource> {
         let masses = source.masses(words: w, values: v, positiveFactor: positiveFactor,
                                    negativeFactor: negativeFactor)
         let groupShift = Source.ignoredLowBits
+        if claimed {
+            // Bucket starts in this worker's offset table (phase 3 is done with it; the
+            // other worker may still read the histograms).
+            let starts = histogram(worker.chunks.lowerBound) + bucketCount
+            var running = 0
+            for b in 0..<bucketCount {
+                starts[b] = running
+                for other in 0..<chunkCount { running += histogram(other)[b] }
+            }
+            let batch = Swift.max(claimBatchMinimum, count / claimBatchesPerCall)
+            @inline(__always) func sortAndSweep(_ buckets: Range<Int>, spareOffset: Int,
+                                                tables: UnsafeMutablePointer<Int>) -> ChunkTally {
+                var sweep = SweepState()
+                for b in buckets {
+                    let start = starts[b], size = (b + 1 < bucketCount ? starts[b + 1] : count) - start
+                    if size > 1 {
+                        sortWords(w + start, v + start, spareWords: spare.words.base! + spareOffset,
+                                  spareValues: spare.values.base! + spareOffset, count: size, tables: tables,
+                                  ignoringLowestBit: true, ignoredLowBits: Source.ignoredLowBits)
+                    }
+                    sweep.sweepUnweighted(w + start, count: size)
+                }
+                return sweep.tally
+            }
+            // Chunk 0: batches from the front, in order; chunk 1: batches from the back,
+            // each put before those of later buckets (`ChunkTally.followed`). A worker
+            // that owns both chunks (no second thread) takes every batch from the front.
+            for chunk in worker.chunks {
+                let tables = histogram(chunk) + 2 * topBucketCount
+                if chunk == 0 {
+                    var tally = ChunkTally()
+                    while let buckets = claims.front(starts: starts, bucketCount: bucketCount, total: count,
+                                                     batch: batch) {
+                        tally = tally.followed(by: sortAndSweep(buckets, spareOffset: 0, tables: tables))
+                    }
+                    later[0] = tally
+                } else {
+                    var tally = ChunkTally()
+                    while let buckets = claims.back(starts: starts, bucketCount: bucketCount, total: count,
+                                                    batch: batch) {
+                        tally = sortAndSweep(buckets, spareOffset: largestOfAll, tables: tables).followed(by: tally)
+                    }
+                    later[1] = tally
+                }
+            }
+        } else {
         for chunk in worker.chunks {
             let spareOffset = chunk == 0 ? 0 : largestBucket.0
             let buckets = chunk == 0 ? 0..<splitBucket : splitBucket..<bucketCount
@@ -1070,6 +1158,7 @@ private struct ExactTeam<Source: ExactSampleSource> {
             }
             later[chunk] = sweep.tally
             if Source.isWeighted { later[chunk].weighted = weightedSweep.summary }
+        }
         }
         worker.synchronize()
         guard worker.isLeader else { return }

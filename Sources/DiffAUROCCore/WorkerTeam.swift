@@ -414,3 +414,69 @@ private func cpu(_ schedGetCPU: SchedGetCPU?) -> Int {
 func chunkRange(_ chunk: Int, of chunkCount: Int, count: Int) -> Range<Int> {
     (count * chunk / chunkCount)..<(count * (chunk + 1) / chunkCount)
 }
+
+/// Runs of consecutive buckets claimed by a team of two from the two ends (the exact
+/// AUROC's phase 4): worker 0 takes batches from the front, worker 1 from the back, until
+/// they meet. A worker that starts late or runs slow (woken late, preempted, or given the
+/// costlier buckets) then leaves work to the other instead of holding up the call; what
+/// each worker computes from its runs is combined exactly, so the results do not depend
+/// on where they met. One atomic word holds both ends (front << 32 | back); a batch is
+/// the fewest buckets from its end that hold at least `batch` samples, or all that are
+/// left. Relaxed ordering: the buckets were written before the team's last barrier, each
+/// is claimed once, and the results are read after the next one.
+///
+/// Lives in caller-provided memory (`padding` Ints on each side keep it on a cache line
+/// of its own); `release()` before that memory goes.
+struct BucketClaims {
+    static let padding = 8
+    private let state: UnsafeMutablePointer<Atomic<Int>>
+
+    init(at storage: UnsafeMutablePointer<Int>) {
+        state = UnsafeMutableRawPointer(storage).bindMemory(to: Atomic<Int>.self, capacity: 1)
+        state.initialize(to: Atomic<Int>(0))
+    }
+
+    func release() {
+        state.deinitialize(count: 1)
+        UnsafeMutableRawPointer(state).bindMemory(to: Int.self, capacity: 1)
+    }
+
+    /// Every bucket of `0..<bucketCount` unclaimed (bucketCount < 2^31).
+    func reset(bucketCount: Int) {
+        state.pointee.store(bucketCount, ordering: .relaxed)
+    }
+
+    /// The next batch from the front, or nil when none is left. `starts[b]`: the first
+    /// sample of bucket b, ascending.
+    func front(starts: UnsafePointer<Int>, bucketCount: Int, total: Int, batch: Int) -> Range<Int>? {
+        var s = state.pointee.load(ordering: .relaxed)
+        while true {
+            let f = s &>> 32, b = s & 0xFFFF_FFFF
+            guard f < b else { return nil }
+            let limit = starts[f] &+ batch
+            var e = f &+ 1
+            while e < b && starts[e] < limit { e &+= 1 }
+            let (exchanged, original) = state.pointee.compareExchange(
+                expected: s, desired: e &<< 32 | b, ordering: .relaxed)
+            if exchanged { return f..<e }
+            s = original
+        }
+    }
+
+    /// The next batch from the back (buckets ascending within it), or nil when none is
+    /// left; `total` ends the last bucket.
+    func back(starts: UnsafePointer<Int>, bucketCount: Int, total: Int, batch: Int) -> Range<Int>? {
+        var s = state.pointee.load(ordering: .relaxed)
+        while true {
+            let f = s &>> 32, b = s & 0xFFFF_FFFF
+            guard f < b else { return nil }
+            let limit = (b < bucketCount ? starts[b] : total) &- batch
+            var e = b &- 1
+            while e > f && starts[e] > limit { e &-= 1 }
+            let (exchanged, original) = state.pointee.compareExchange(
+                expected: s, desired: f &<< 32 | e, ordering: .relaxed)
+            if exchanged { return e..<b }
+            s = original
+        }
+    }
+}
