@@ -872,6 +872,28 @@ private struct ExactTeam<Source: ExactSampleSource> {
         tableBase + chunk * tablesPerChunk
     }
 
+    /// Phase 4: sorts the bucket of `size` words at `start` in cache, with the phase's
+    /// scratch from `spareOffset` and the sort's `tables` (both ways of cutting phase 4).
+    @inline(__always) func sortBucket(
+        start: Int, size: Int, spare: (words: ScratchBuffer<Source.Word>, values: ScratchBuffer<Source.Value>),
+        spareOffset: Int, tables: UnsafeMutablePointer<Int>
+    ) {
+        guard size > 1 else { return }
+        if Source.Word.self == UInt128.self {
+            // float64 weighted words (`PackedDoubleWeightedSource`): key in the high half,
+            // read as a UInt64 (`sortHighKeyed`).
+            sortHighKeyed(UnsafeMutableRawPointer(w + start).assumingMemoryBound(to: UInt128.self),
+                          spare: UnsafeMutableRawPointer(spare.words.base! + spareOffset)
+                            .assumingMemoryBound(to: UInt128.self),
+                          count: size, tables: tables)
+        } else {
+            sortWords(w + start, v + start, spareWords: spare.words.base! + spareOffset,
+                      spareValues: spare.values.base! + spareOffset, count: size, tables: tables,
+                      ignoringLowestBit: true,  // the class bit: the sweep groups by word >> 1
+                      ignoredLowBits: Source.ignoredLowBits)  // (or >> this)
+        }
+    }
+
     /// Phases 1 to 4 on `worker`'s chunks; the leader also combines the chunks' results.
     func run(_ worker: TeamWorker) {
         // Phase 1: class sizes, largest weights, the bits that vary between keys (and,
@@ -1090,11 +1112,7 @@ private struct ExactTeam<Source: ExactSampleSource> {
                 var sweep = SweepState()
                 for b in buckets {
                     let start = starts[b], size = (b + 1 < bucketCount ? starts[b + 1] : count) - start
-                    if size > 1 {
-                        sortWords(w + start, v + start, spareWords: spare.words.base! + spareOffset,
-                                  spareValues: spare.values.base! + spareOffset, count: size, tables: tables,
-                                  ignoringLowestBit: true, ignoredLowBits: Source.ignoredLowBits)
-                    }
+                    sortBucket(start: start, size: size, spare: spare, spareOffset: spareOffset, tables: tables)
                     sweep.sweepUnweighted(w + start, count: size)
                 }
                 return sweep.tally
@@ -1106,8 +1124,7 @@ private struct ExactTeam<Source: ExactSampleSource> {
                 let tables = histogram(chunk) + 2 * topBucketCount
                 if chunk == 0 {
                     var tally = ChunkTally()
-                    while let buckets = claims.front(starts: starts, bucketCount: bucketCount, total: count,
-                                                     batch: batch) {
+                    while let buckets = claims.front(starts: starts, batch: batch) {
                         tally = tally.followed(by: sortAndSweep(buckets, spareOffset: 0, tables: tables))
                     }
                     later[0] = tally
@@ -1121,44 +1138,32 @@ private struct ExactTeam<Source: ExactSampleSource> {
                 }
             }
         } else {
-        for chunk in worker.chunks {
-            let spareOffset = chunk == 0 ? 0 : largestBucket.0
-            let buckets = chunk == 0 ? 0..<splitBucket : splitBucket..<bucketCount
-            var start = chunk == 0 ? 0 : splitIndex
-            // Bucket sizes from the phase-2 histograms (phase 3 wrote only the offset
-            // tables that follow them; phase 4 sorts with the tables after those).
-            var sweep = SweepState()
-            var weightedSweep = WeightedSweep(
-                start: start, provisional: chunk != 0, slots: blockSlots.base,
-                below: belowScratch.map { $0 + chunk * weightedSweepScratchCount },
-                masses: masses)
-            let sortTables = histogram(chunk) + 2 * topBucketCount
-            for b in buckets {
-                var size = 0
-                for other in 0..<chunkCount { size += histogram(other)[b] }
-                if size > 1 && Source.Word.self == UInt128.self {
-                    // float64 weighted words (`PackedDoubleWeightedSource`): key in the
-                    // high half, read as a UInt64 (`sortHighKeyed`).
-                    sortHighKeyed(UnsafeMutableRawPointer(w + start).assumingMemoryBound(to: UInt128.self),
-                                  spare: UnsafeMutableRawPointer(spare.words.base! + spareOffset)
-                                    .assumingMemoryBound(to: UInt128.self),
-                                  count: size, tables: sortTables)
-                } else if size > 1 {
-                    sortWords(w + start, v + start, spareWords: spare.words.base! + spareOffset,
-                              spareValues: spare.values.base! + spareOffset, count: size, tables: sortTables,
-                              ignoringLowestBit: true,  // the class bit: the sweep groups by word >> 1
-                              ignoredLowBits: Source.ignoredLowBits)  // (or >> this)
+            for chunk in worker.chunks {
+                let spareOffset = chunk == 0 ? 0 : largestBucket.0
+                let buckets = chunk == 0 ? 0..<splitBucket : splitBucket..<bucketCount
+                var start = chunk == 0 ? 0 : splitIndex
+                // Bucket sizes from the phase-2 histograms (phase 3 wrote only the offset
+                // tables that follow them; phase 4 sorts with the tables after those).
+                var sweep = SweepState()
+                var weightedSweep = WeightedSweep(
+                    start: start, provisional: chunk != 0, slots: blockSlots.base,
+                    below: belowScratch.map { $0 + chunk * weightedSweepScratchCount },
+                    masses: masses)
+                let sortTables = histogram(chunk) + 2 * topBucketCount
+                for b in buckets {
+                    var size = 0
+                    for other in 0..<chunkCount { size += histogram(other)[b] }
+                    sortBucket(start: start, size: size, spare: spare, spareOffset: spareOffset, tables: sortTables)
+                    if Source.isWeighted {
+                        weightedSweep.sweep(w + start, count: size, offset: start, groupShift: groupShift)
+                    } else {
+                        sweep.sweepUnweighted(w + start, count: size)
+                    }
+                    start += size
                 }
-                if Source.isWeighted {
-                    weightedSweep.sweep(w + start, count: size, offset: start, groupShift: groupShift)
-                } else {
-                    sweep.sweepUnweighted(w + start, count: size)
-                }
-                start += size
+                later[chunk] = sweep.tally
+                if Source.isWeighted { later[chunk].weighted = weightedSweep.summary }
             }
-            later[chunk] = sweep.tally
-            if Source.isWeighted { later[chunk].weighted = weightedSweep.summary }
-        }
         }
         worker.synchronize()
         guard worker.isLeader else { return }

@@ -448,7 +448,7 @@ struct BucketClaims {
 
     /// The next batch from the front, or nil when none is left. `starts[b]`: the first
     /// sample of bucket b, ascending.
-    func front(starts: UnsafePointer<Int>, bucketCount: Int, total: Int, batch: Int) -> Range<Int>? {
+    func front(starts: UnsafePointer<Int>, batch: Int) -> Range<Int>? {
         var s = state.pointee.load(ordering: .relaxed)
         while true {
             let f = s &>> 32, b = s & 0xFFFF_FFFF

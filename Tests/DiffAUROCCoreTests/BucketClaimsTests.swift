@@ -49,11 +49,11 @@ import Testing
             }
             for front in fronts {
                 let r = front
-                    ? claims.front(starts: starts, bucketCount: sizes.count, total: total, batch: batch)
+                    ? claims.front(starts: starts, batch: batch)
                     : claims.back(starts: starts, bucketCount: sizes.count, total: total, batch: batch)
                 if let r { record(r, front: front) }
             }
-            while let r = claims.front(starts: starts, bucketCount: sizes.count, total: total, batch: batch) {
+            while let r = claims.front(starts: starts, batch: batch) {
                 record(r, front: true)
             }
             #expect(claims.back(starts: starts, bucketCount: sizes.count, total: total, batch: batch) == nil)
@@ -93,7 +93,7 @@ import Testing
             func run(_ worker: TeamWorker) {
                 for chunk in worker.chunks {
                     while let r = chunk == 0
-                        ? claims.front(starts: starts, bucketCount: count, total: total, batch: 3)
+                        ? claims.front(starts: starts, batch: 3)
                         : claims.back(starts: starts, bucketCount: count, total: total, batch: 3) {
                         for b in r { claimedBy[b] += chunk == 0 ? 1 : 1000 }
                     }
