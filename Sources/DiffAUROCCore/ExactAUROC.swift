@@ -138,16 +138,21 @@ private func uncheckedUnweightedExactAUROC<Score: OrderKeyed>(
 // sums mass products instead, in double-double arithmetic over blocks fixed by the sorted
 // sequence alone (see "The weighted sweep" and `WeightedSweep`).
 //
-// Parallelism: phases 1-3 split the input into two chunks. Phase 4, weighted, splits the
-// buckets into two runs of about equal estimated cost; unweighted, its two workers claim
-// batches of buckets from the two ends until they meet (`BucketClaims`, WorkerTeam.swift),
-// so that a worker that starts late (a helper thread woken from sleep: 150-200 us on the
-// 2-core VMs here) or whose buckets cost more per sample leaves work to the other. Each
-// run's sums start from zero and the leader adds each run's correction (its positives
-// times the negatives of earlier runs, and so on: `ChunkTally.followed`), in exact
-// integers, so where the runs meet changes nothing. The chunking of phases 1-3 depends on
-// n and the data only, so one thread or two give the same bits; the weighted sweep's
-// result does not even depend on the chunking (one chunk or two: the same bits).
+// Parallelism: phases 1-3 split the input into two chunks. In phase 4 the two workers
+// claim batches of buckets from the two ends until they meet (`BucketClaims`,
+// WorkerTeam.swift), so that a worker that starts late (a helper thread woken from sleep:
+// 150-200 us on the 2-core VMs here) or whose buckets cost more per sample leaves work to
+// the other. Unweighted, each run's sums start from zero and the leader adds each run's
+// correction (its positives times the negatives of earlier runs, and so on:
+// `ChunkTally.followed`), in exact integers, so where the runs meet changes nothing.
+// Weighted, worker 0's batches are one sweep from the start, and each of worker 1's is
+// joined to the region above it as it goes (`sortAndSweepWeighted`, `join`), so that the
+// leader joins two sweeps at the meeting point as it joined fixed halves; the sweep's
+// canonical blocks make the result independent of where any of these joins falls. (When
+// the largest bucket holds more than half the samples, the phase keeps fixed halves of
+// about equal estimated cost.) The chunking of phases 1-3 depends on n and the data only,
+// so one thread or two give the same bits; the weighted sweep's result does not even
+// depend on the chunking (one chunk or two: the same bits).
 //
 // Measured (the claims, against the fixed halves; Intel Xeon, Emerald Rapids, 2 cores):
 // on the benchmark's data at n = 10^6 float64 the fixed halves' second one took 2.46 ms
@@ -155,7 +160,9 @@ private func uncheckedUnweightedExactAUROC<Score: OrderKeyed>(
 // and leave L1; the first's hold fewer), and the helper started its phase 1 150-200 us
 // after the caller when a call followed a pause (a sort, a sleep). `bench_exact.py
 // --processes 5 --baseline`: float64 unweighted 0.86x [0.78-0.94] at 10^6, 1.02x at 10^7;
-// float32 0.99x and 0.97x (the weighted columns, unchanged, 0.99-1.01x).
+// float32 0.99x and 0.97x. Weighted (a stop later), the halves' ends 0.25-3.4 ms apart
+// at 10^6 float64 in a slow state of the machine (calls of 11-17 ms), 80-350 us with
+// claims; float64 0.97x at 10^6 and 0.95x at 10^7, float32 0.99x and 0.96x.
 
 /// Inputs below this many samples run on the calling thread alone.
 private let parallelThreshold = 1 << 16
@@ -172,10 +179,12 @@ private let topBucketCount = 1 << topDigitBits
 /// Phase 4's fixed cost of one non-empty bucket, in samples' worth (measured: 40 to 100).
 private let bucketCost = 64
 
-/// Phase 4's batches when its workers claim buckets (`BucketClaims`, unweighted): at
-/// least this many samples, or this fraction of them.
+/// Phase 4's batches when its workers claim buckets (`BucketClaims`): at least this many
+/// samples, or this fraction of them (weighted, fewer: each of the back worker's batches
+/// but the first costs it a second sweep of up to a block, see `sortAndSweepWeighted`).
 private let claimBatchMinimum = 1 << 12
 private let claimBatchesPerCall = 128
+private let weightedClaimBatchesPerCall = 64
 
 /// Bits of phase 1's prefix histogram (32-bit keys only), its size, and the inputs that
 /// use it.
@@ -715,10 +724,13 @@ private struct ChunkTally: BitwiseCopyable {
 /// `forceUnpackedWeights` (tests only): weighted through `WeightedSource` (a Double mass
 /// beside each word) instead of `PackedWeightedSource` (float32) or
 /// `PackedDoubleWeightedSource` (float64); the same bits either way.
+/// `claimBatch` (tests only): phase 4's claimed batches of at least this many samples
+/// (nil: the tuned size; 1: one non-empty bucket a batch, so that chunk 1 joins a batch to
+/// the region above it at nearly every bucket, see `sortAndSweepWeighted`).
 func exactAUROC<Score: OrderKeyed>(
     scores: UnsafeBufferPointer<Score>, labels: UnsafeBufferPointer<Score>,
     weights: UnsafeBufferPointer<Score>?, chunkCount: Int? = nil,
-    forceUnpackedWeights: Bool = false
+    forceUnpackedWeights: Bool = false, claimBatch: Int? = nil
 ) throws(CoreError) -> Double? {
     if let weights {
         if Score.self == Float.self && !forceUnpackedWeights {
@@ -727,7 +739,7 @@ func exactAUROC<Score: OrderKeyed>(
                 PackedWeightedSource(scores: unsafeBitCast(scores, to: UnsafeBufferPointer<Float>.self),
                                      labels: unsafeBitCast(labels, to: UnsafeBufferPointer<Float>.self),
                                      weights: unsafeBitCast(weights, to: UnsafeBufferPointer<Float>.self)),
-                chunkCount: chunkCount).value
+                chunkCount: chunkCount, claimBatch: claimBatch).value
         }
         if Score.self == Double.self && !forceUnpackedWeights {
             // float64: the mass travels in the word (`PackedDoubleWeightedSource`).
@@ -736,13 +748,13 @@ func exactAUROC<Score: OrderKeyed>(
                     scores: unsafeBitCast(scores, to: UnsafeBufferPointer<Double>.self),
                     labels: unsafeBitCast(labels, to: UnsafeBufferPointer<Double>.self),
                     weights: unsafeBitCast(weights, to: UnsafeBufferPointer<Double>.self)),
-                chunkCount: chunkCount).value
+                chunkCount: chunkCount, claimBatch: claimBatch).value
         }
         return try exactAUROCOutcome(WeightedSource(scores: scores, labels: labels, weights: weights),
-                                     chunkCount: chunkCount).value
+                                     chunkCount: chunkCount, claimBatch: claimBatch).value
     }
     return try exactAUROCOutcome(UnweightedSource(scores: scores, labels: labels),
-                                 chunkCount: chunkCount).value
+                                 chunkCount: chunkCount, claimBatch: claimBatch).value
 }
 
 /// `exactAUROC(scores:labels:weights: nil)` with sample i positive when
@@ -760,7 +772,7 @@ func exactAUROC<Score: OrderKeyed>(
 
 /// The algorithm; `invalid` only with `Source.checksInputs` (and then `value` is nil).
 private func exactAUROCOutcome<Source: ExactSampleSource>(
-    _ source: Source, chunkCount forcedChunkCount: Int? = nil
+    _ source: Source, chunkCount forcedChunkCount: Int? = nil, claimBatch: Int? = nil
 ) throws(CoreError) -> (value: Double?, invalid: Bool) {
     typealias Key = Source.Key
     typealias T = RadixSortTuning
@@ -823,7 +835,7 @@ private func exactAUROCOutcome<Source: ExactSampleSource>(
             source: source, n: n, chunkCount: chunkCount, first: first, later: later,
             tableBase: tableBase, tablesPerChunk: tablesPerChunk, prefixBase: prefixBase,
             prefixShift: prefixShift, w: w, v: v, blockSlots: blockSlots,
-            belowScratch: belowScratch.base, claims: claims, outcome: outcome)
+            belowScratch: belowScratch.base, claims: claims, claimBatch: claimBatch, outcome: outcome)
         withUnsafeMutablePointer(to: &team) { team in
             runAsTeam(chunkCount: chunkCount, context: UnsafeMutableRawPointer(team)) { raw, worker in
                 raw.assumingMemoryBound(to: ExactTeam<Source>.self).pointee.run(worker)
@@ -865,6 +877,8 @@ private struct ExactTeam<Source: ExactSampleSource> {
     let belowScratch: UnsafeMutablePointer<Double>?
     /// Phase 4's buckets as the two workers claim them (unweighted).
     let claims: BucketClaims
+    /// Phase 4's claimed batches, if not the tuned size (tests only).
+    let claimBatch: Int?
     let outcome: UnsafeMutablePointer<ExactTeamOutcome<Source>>
 
     /// Chunk `chunk`'s bucket histogram (then offsets), followed by its sort's tables.
@@ -892,6 +906,110 @@ private struct ExactTeam<Source: ExactSampleSource> {
                       ignoringLowestBit: true,  // the class bit: the sweep groups by word >> 1
                       ignoredLowBits: Source.ignoredLowBits)  // (or >> this)
         }
+    }
+
+    /// Phase 4, weighted, when its workers claim buckets (`BucketClaims`): chunk 0 sorts
+    /// and sweeps batches from the front, in order, as one sweep from position 0; chunk 1
+    /// batches from the back, each with a provisional sweep of its own (see
+    /// `WeightedSweep`) that then takes in the region above it, swept before (`join`), so
+    /// that chunk 1 ends with one summary of everything from its lowest batch up, as
+    /// fixed halves did. Each chunk leaves it in `later[chunk].weighted`; the leader joins
+    /// the two where the workers met. `spareOffset`: chunk 1's sort scratch.
+    func sortAndSweepWeighted(
+        _ worker: TeamWorker, starts: UnsafePointer<Int>, bucketCount: Int, count: Int, batch: Int,
+        spare: (words: ScratchBuffer<Source.Word>, values: ScratchBuffer<Source.Value>),
+        spareOffset: Int, masses: Source.Masses
+    ) {
+        for chunk in worker.chunks {
+            let tables = histogram(chunk) + 2 * topBucketCount
+            let below = belowScratch.map { $0 + chunk * weightedSweepScratchCount }
+            if chunk == 0 {
+                var sweep = WeightedSweep(start: 0, provisional: false, slots: blockSlots.base,
+                                          below: below, masses: masses)
+                while let buckets = claims.front(starts: starts, batch: batch) {
+                    sortAndSweep(buckets, into: &sweep, starts: starts, bucketCount: bucketCount, count: count,
+                                 spare: spare, spareOffset: 0, tables: tables)
+                }
+                later[0].weighted = sweep.summary
+                continue
+            }
+            // Chunk 1: the region regionStart..<count swept so far, and its summary.
+            var regionStart = count
+            var region = WeightedSweepSummary()
+            while let buckets = claims.back(starts: starts, bucketCount: bucketCount, total: count,
+                                            batch: batch) {
+                let start = starts[buckets.lowerBound]
+                guard start < regionStart else { continue }  // empty buckets only
+                var sweep = WeightedSweep(start: start, provisional: true, slots: blockSlots.base,
+                                          below: below, masses: masses)
+                sortAndSweep(buckets, into: &sweep, starts: starts, bucketCount: bucketCount, count: count,
+                             spare: spare, spareOffset: spareOffset, tables: tables)
+                if regionStart == count {
+                    region = sweep.summary
+                } else {
+                    region = join(&sweep, upper: region, regionStart: regionStart,
+                                  firstBucket: buckets.upperBound, starts: starts,
+                                  bucketCount: bucketCount, count: count)
+                }
+                regionStart = start
+            }
+            later[1].weighted = region
+        }
+    }
+
+    /// Phase 4, weighted, on claims: sorts `buckets` in cache and sweeps them with `sweep`,
+    /// bucket by bucket. (A function of its own: inlined in `sortAndSweepWeighted`, the
+    /// sweep's loop kept its pointers on the stack and took a fifth longer; and the group
+    /// shift a constant, not a parameter: a variable shift of 128-bit words made the
+    /// float64 sweep 1.7 times as long.)
+    @inline(never) func sortAndSweep(
+        _ buckets: Range<Int>, into sweep: inout WeightedSweep<Source.Masses>, starts: UnsafePointer<Int>,
+        bucketCount: Int, count: Int, spare: (words: ScratchBuffer<Source.Word>, values: ScratchBuffer<Source.Value>),
+        spareOffset: Int, tables: UnsafeMutablePointer<Int>
+    ) {
+        for b in buckets {
+            let start = starts[b], size = (b + 1 < bucketCount ? starts[b + 1] : count) - start
+            sortBucket(start: start, size: size, spare: spare, spareOffset: spareOffset, tables: tables)
+            sweep.sweep(w + start, count: size, offset: start, groupShift: Source.ignoredLowBits)
+        }
+    }
+
+    /// `lower`, a provisional sweep that has swept everything below `regionStart` from its
+    /// own start, takes in the region regionStart..<count (which starts at bucket
+    /// `firstBucket`), swept before by sweeps of its own and summarized in `upper`: if a
+    /// block starts at regionStart, `lower` closes its block there and `upper`'s first
+    /// block, kept aside, is stored; if not, that first block is the rest of `lower`'s
+    /// open block, so `lower` sweeps on through it and closes the block where `upper`
+    /// closed it (through the whole region if `upper` closed none). The blocks after it
+    /// are stored already, and are the serial sweep's (they start where it starts blocks,
+    /// and each block's sums start from zero). Returns the joined region's summary.
+    @inline(__always) func join(
+        _ lower: inout WeightedSweep<Source.Masses>, upper: WeightedSweepSummary, regionStart: Int,
+        firstBucket: Int, starts: UnsafePointer<Int>, bucketCount: Int, count: Int
+    ) -> WeightedSweepSummary {
+        let groupShift = Source.ignoredLowBits
+        var end = regionStart
+        if !lower.startsBlock(at: regionStart) {
+            let blockEnd = upper.firstBlockEnd >= 0 ? upper.firstBlockEnd : count
+            var b = firstBucket
+            // Bucket by bucket (equal words in two buckets are not equal scores); the
+            // block's end is a group start.
+            while b < bucketCount && starts[b] < blockEnd {
+                let lo = starts[b], hi = Swift.min(b + 1 < bucketCount ? starts[b + 1] : count, blockEnd)
+                lower.sweep(w + lo, count: hi - lo, offset: lo, groupShift: groupShift)
+                b += 1
+            }
+            if upper.firstBlockEnd < 0 { return lower.summary }
+            end = blockEnd
+        } else if upper.firstBlockEnd >= 0 {
+            blockSlots.base![regionStart / weightedBlockLength] = upper.firstBlock
+        }
+        lower.closeBlock(at: end)
+        var joined = lower.summary
+        joined.openBlockStart = upper.openBlockStart
+        joined.openBlock = upper.openBlock
+        joined.lastGroupStart = upper.lastGroupStart
+        return joined
     }
 
     /// Phases 1 to 4 on `worker`'s chunks; the leader also combines the chunks' results.
@@ -1028,12 +1146,12 @@ private struct ExactTeam<Source: ExactSampleSource> {
                 running += size
             }
         }
-        // Unweighted on two chunks, phase 4's workers claim batches of buckets from the
-        // two ends (`BucketClaims`) instead of taking the halves cut above: each then
-        // needs scratch for the largest bucket of all (used only while that is at most
-        // half the samples, so that the scratch stays within n words as before).
+        // On two chunks, phase 4's workers claim batches of buckets from the two ends
+        // (`BucketClaims`) instead of taking the halves cut above: each then needs scratch
+        // for the largest bucket of all (used only while that is at most half the samples,
+        // so that the scratch stays within n words as before).
         let largestOfAll = Swift.max(largestBucket.0, largestBucket.1)
-        let claimed = !Source.isWeighted && chunkCount == 2 && 2 * largestOfAll <= count
+        let claimed = chunkCount == 2 && 2 * largestOfAll <= count
         if worker.isLeader {
             // Seen by the other worker after phase 3's synchronize().
             // try? (not do/catch into `any Error`, which would allocate a box while
@@ -1106,35 +1224,42 @@ private struct ExactTeam<Source: ExactSampleSource> {
                 starts[b] = running
                 for other in 0..<chunkCount { running += histogram(other)[b] }
             }
-            let batch = Swift.max(claimBatchMinimum, count / claimBatchesPerCall)
-            @inline(__always) func sortAndSweep(_ buckets: Range<Int>, spareOffset: Int,
-                                                tables: UnsafeMutablePointer<Int>) -> ChunkTally {
-                var sweep = SweepState()
-                for b in buckets {
-                    let start = starts[b], size = (b + 1 < bucketCount ? starts[b + 1] : count) - start
-                    sortBucket(start: start, size: size, spare: spare, spareOffset: spareOffset, tables: tables)
-                    sweep.sweepUnweighted(w + start, count: size)
+            let batch = claimBatch ?? Swift.max(
+                claimBatchMinimum, count / (Source.isWeighted ? weightedClaimBatchesPerCall : claimBatchesPerCall))
+            if Source.isWeighted {
+                sortAndSweepWeighted(worker, starts: starts, bucketCount: bucketCount, count: count,
+                                     batch: batch, spare: spare, spareOffset: largestOfAll,
+                                     masses: masses)
+            } else {
+                @inline(__always) func sortAndSweep(_ buckets: Range<Int>, spareOffset: Int,
+                                                    tables: UnsafeMutablePointer<Int>) -> ChunkTally {
+                    var sweep = SweepState()
+                    for b in buckets {
+                        let start = starts[b], size = (b + 1 < bucketCount ? starts[b + 1] : count) - start
+                        sortBucket(start: start, size: size, spare: spare, spareOffset: spareOffset, tables: tables)
+                        sweep.sweepUnweighted(w + start, count: size)
+                    }
+                    return sweep.tally
                 }
-                return sweep.tally
-            }
-            // Chunk 0: batches from the front, in order; chunk 1: batches from the back,
-            // each put before those of later buckets (`ChunkTally.followed`). A worker
-            // that owns both chunks (no second thread) takes every batch from the front.
-            for chunk in worker.chunks {
-                let tables = histogram(chunk) + 2 * topBucketCount
-                if chunk == 0 {
-                    var tally = ChunkTally()
-                    while let buckets = claims.front(starts: starts, batch: batch) {
-                        tally = tally.followed(by: sortAndSweep(buckets, spareOffset: 0, tables: tables))
+                // Chunk 0: batches from the front, in order; chunk 1: batches from the back,
+                // each put before those of later buckets (`ChunkTally.followed`). A worker
+                // that owns both chunks (no second thread) takes every batch from the front.
+                for chunk in worker.chunks {
+                    let tables = histogram(chunk) + 2 * topBucketCount
+                    if chunk == 0 {
+                        var tally = ChunkTally()
+                        while let buckets = claims.front(starts: starts, batch: batch) {
+                            tally = tally.followed(by: sortAndSweep(buckets, spareOffset: 0, tables: tables))
+                        }
+                        later[0] = tally
+                    } else {
+                        var tally = ChunkTally()
+                        while let buckets = claims.back(starts: starts, bucketCount: bucketCount, total: count,
+                                                        batch: batch) {
+                            tally = sortAndSweep(buckets, spareOffset: largestOfAll, tables: tables).followed(by: tally)
+                        }
+                        later[1] = tally
                     }
-                    later[0] = tally
-                } else {
-                    var tally = ChunkTally()
-                    while let buckets = claims.back(starts: starts, bucketCount: bucketCount, total: count,
-                                                    batch: batch) {
-                        tally = sortAndSweep(buckets, spareOffset: largestOfAll, tables: tables).followed(by: tally)
-                    }
-                    later[1] = tally
                 }
             }
         } else {
@@ -1169,6 +1294,10 @@ private struct ExactTeam<Source: ExactSampleSource> {
         guard worker.isLeader else { return }
         if Source.isWeighted {
             // Blocks at the chunks' edges (see `WeightedSweep`), then every block in order.
+            // With claims, the chunks meet where the two workers' batches met.
+            let splitIndex = claimed
+                ? claims.meeting(starts: histogram(0) + bucketCount, bucketCount: bucketCount, total: count)
+                : splitIndex
             let edge0 = later[0].weighted
             let edge1 = chunkCount == 2 ? later[1].weighted : edge0
             @inline(__always) func store(_ start: Int, _ block: WeightedBlock) {
@@ -1718,7 +1847,13 @@ struct WeightedSweep<Masses: SweepMasses> {
         (block.aboveHi, block.aboveLo) = (sums.positiveMass.hi, sums.positiveMass.lo)
     }
 
-    private mutating func closeBlock(at position: Int) {
+    /// Whether a block starts at `position`, the start of a group that follows the samples
+    /// swept so far (a multiple of `blockLength` lies between the last group start and it).
+    func startsBlock(at position: Int) -> Bool { position >= nextMultiple }
+
+    /// Ends the open block at `position`, where the next group starts a block: the sweep
+    /// has swept everything below it and nothing from it.
+    mutating func closeBlock(at position: Int) {
         finishBlock(&block, end: position)
         if provisional && firstBlockEnd < 0 {
             firstBlock = block

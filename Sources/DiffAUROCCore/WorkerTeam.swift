@@ -463,6 +463,13 @@ struct BucketClaims {
         }
     }
 
+    /// Once neither end has a batch left (after a synchronize()): where the two met, the
+    /// first sample of the back's batches (`total` if the back took none).
+    func meeting(starts: UnsafePointer<Int>, bucketCount: Int, total: Int) -> Int {
+        let f = state.pointee.load(ordering: .relaxed) &>> 32
+        return f < bucketCount ? starts[f] : total
+    }
+
     /// The next batch from the back (buckets ascending within it), or nil when none is
     /// left; `total` ends the last bucket.
     func back(starts: UnsafePointer<Int>, bucketCount: Int, total: Int, batch: Int) -> Range<Int>? {

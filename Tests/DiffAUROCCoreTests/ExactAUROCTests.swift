@@ -400,6 +400,32 @@ struct WeightedExactAUROCTests {
         }
     }
 
+    /// Phase 4's claims: with batches of one bucket, chunk 1 joins each batch to the region
+    /// above it (`sortAndSweepWeighted`, `join` in ExactAUROC.swift) at nearly every
+    /// bucket, where a sweep block starts, straddles the join or holds several batches
+    /// whole (the tie-heavy families); with batches of 3,000 samples, at some buckets. The
+    /// bits must be one chunk's, which sweeps every sample in order on one thread.
+    @Test(arguments: [70_000, 150_000])
+    func claimedBatchesEqualOneChunk(n: Int) throws {
+        try forEachFamily(n: n, seed: 808 + UInt64(n)) { scoreFamily, weightFamily, s, y, w in
+            let s64 = s.map { Double($0) }, y64 = y.map { Double($0) }, w64 = w.map { Double($0) }
+            for weighted in [true, false] {
+                let one = try #require(try exactAUROCOfArrays(s, y, weighted ? w : nil, chunkCount: 1))
+                let one64 = try #require(try exactAUROCOfArrays(s64, y64, weighted ? w64 : nil, chunkCount: 1))
+                for batch in [1, 3000] {
+                    let v = try #require(try exactAUROCOfArrays(s, y, weighted ? w : nil, chunkCount: 2,
+                                                                claimBatch: batch))
+                    #expect(v.bitPattern == one.bitPattern,
+                            "float32 scores \(scoreFamily) weights \(weightFamily) weighted \(weighted) batch \(batch)")
+                    let v64 = try #require(try exactAUROCOfArrays(s64, y64, weighted ? w64 : nil, chunkCount: 2,
+                                                                  claimBatch: batch))
+                    #expect(v64.bitPattern == one64.bitPattern,
+                            "float64 scores \(scoreFamily) weights \(weightFamily) weighted \(weighted) batch \(batch)")
+                }
+            }
+        }
+    }
+
     /// |x - N / D| in units of ulp(x), compared exactly in integers: returns (within one
     /// ulp, within half an ulp); nil if the integers would overflow 128 bits. x normal, < 1.
     private func ulpCheck(_ x: Double, _ numerator: UInt128, _ denominator: UInt128) -> (Bool, Bool)? {

@@ -23,15 +23,16 @@ func withSamples<R>(
     try withBuffers(scores, labels, weights) { try body(LabeledSamples(scores: $0, labels: $1, weights: $2)) }
 }
 
-/// The generic exact AUROC (`exactAUROC(scores:labels:weights:chunkCount:forceUnpackedWeights:)`,
-/// float32 or float64) on arrays.
+/// The generic exact AUROC
+/// (`exactAUROC(scores:labels:weights:chunkCount:forceUnpackedWeights:claimBatch:)`, float32
+/// or float64) on arrays.
 func exactAUROCOfArrays<Score: OrderKeyed>(
     _ scores: [Score], _ labels: [Score], _ weights: [Score]?, chunkCount: Int? = nil,
-    forceUnpackedWeights: Bool = false
+    forceUnpackedWeights: Bool = false, claimBatch: Int? = nil
 ) throws -> Double? {
     try withBuffers(scores, labels, weights) {
         try exactAUROC(scores: $0, labels: $1, weights: $2, chunkCount: chunkCount,
-                       forceUnpackedWeights: forceUnpackedWeights)
+                       forceUnpackedWeights: forceUnpackedWeights, claimBatch: claimBatch)
     }
 }
 
