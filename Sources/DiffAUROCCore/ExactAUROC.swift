@@ -160,9 +160,10 @@ private func uncheckedUnweightedExactAUROC<Score: OrderKeyed>(
 // and leave L1; the first's hold fewer), and the helper started its phase 1 150-200 us
 // after the caller when a call followed a pause (a sort, a sleep). `bench_exact.py
 // --processes 5 --baseline`: float64 unweighted 0.86x [0.78-0.94] at 10^6, 1.02x at 10^7;
-// float32 0.99x and 0.97x. Weighted (a stop later), the halves' ends 0.25-3.4 ms apart
-// at 10^6 float64 in a slow state of the machine (calls of 11-17 ms), 80-350 us with
-// claims; float64 0.97x at 10^6 and 0.95x at 10^7, float32 0.99x and 0.96x.
+// float32 0.99x and 0.97x. Weighted (a stop later; the machine in a slow state, calls of
+// 11-17 ms at 10^6): the fixed halves of phase 4 took 1.7-3.4 ms apart (float64), the
+// claimed ones 0.34 ms; ours / before 0.97x at 10^6 and 0.95-0.97x at 10^7 (float64),
+// 0.98-0.99x and 0.96-0.97x (float32), in two runs.
 
 /// Inputs below this many samples run on the calling thread alone.
 private let parallelThreshold = 1 << 16
