@@ -1893,6 +1893,34 @@ struct WeightedSweep<Masses: SweepMasses> {
             let belowLo = belowHi + Self.blockLength
             let scratchEnd = blockStart + Self.blockLength - offset
             while i < segmentEnd {
+                // float64 words: runs of single samples, up to eight at a time, each one's
+                // N_< stored and its negative mass added to it as in the one-sample branch
+                // below, in the same order (the same bits), without that branch's test and
+                // loop per sample. (Measured with perf, n = 10^6: this loop's samples 0.27x
+                // the sort's against 0.36x before; for float32's words, whose eight tests
+                // compiled to a longer mix of scalar and vector code, 0.92x against 0.77x,
+                // so they keep the one-sample loop.)
+                if Word.self == UInt128.self && i &+ 8 < count && i &+ 8 <= segmentEnd {
+                    var tied: UInt32 = 0  // bit k: sample i + k is in its successor's group
+                    for k in 0..<8 {
+                        tied |= (words[i &+ k] &>> groupShift == words[i &+ k &+ 1] &>> groupShift ? 1 : 0) &<< k
+                    }
+                    let singles = tied == 0 ? 8 : tied.trailingZeroBitCount
+                    if singles > 0 {
+                        var negative = SIMD8<Double>()
+                        for k in 0..<8 { negative[k] = masses.parts(offset &+ i &+ k).negative }
+                        for k in 0..<singles {
+                            belowHi[i &+ k] = bh
+                            belowLo[i &+ k] = bl
+                            let (b1, e2) = twoSum(bh, negative[k])
+                            bh = b1
+                            bl += e2
+                        }
+                        groupStart = i &+ singles &- 1
+                        i &+= singles
+                        continue
+                    }
+                }
                 groupStart = i
                 let group = words[i] &>> groupShift
                 let (p, q) = masses.parts(offset + i)
