@@ -876,7 +876,7 @@ private struct ExactTeam<Source: ExactSampleSource> {
     let blockSlots: ScratchBuffer<WeightedBlock>
     /// Weighted: `weightedSweepScratchCount` doubles per chunk (nil unweighted).
     let belowScratch: UnsafeMutablePointer<Double>?
-    /// Phase 4's buckets as the two workers claim them (unweighted).
+    /// Phase 4's buckets as the two workers claim them.
     let claims: BucketClaims
     /// Phase 4's claimed batches, if not the tuned size (tests only).
     let claimBatch: Int?
@@ -885,6 +885,12 @@ private struct ExactTeam<Source: ExactSampleSource> {
     /// Chunk `chunk`'s bucket histogram (then offsets), followed by its sort's tables.
     @inline(__always) func histogram(_ chunk: Int) -> UnsafeMutablePointer<Int> {
         tableBase + chunk * tablesPerChunk
+    }
+
+    /// Phase 4 on claims: the end of bucket b, given the bucket starts `starts` (the
+    /// samples' `count` after the last bucket).
+    @inline(__always) func bucketEnd(_ b: Int, starts: UnsafePointer<Int>, bucketCount: Int, count: Int) -> Int {
+        b + 1 < bucketCount ? starts[b + 1] : count
     }
 
     /// Phase 4: sorts the bucket of `size` words at `start` in cache, with the phase's
@@ -969,7 +975,7 @@ private struct ExactTeam<Source: ExactSampleSource> {
         spareOffset: Int, tables: UnsafeMutablePointer<Int>
     ) {
         for b in buckets {
-            let start = starts[b], size = (b + 1 < bucketCount ? starts[b + 1] : count) - start
+            let start = starts[b], size = bucketEnd(b, starts: starts, bucketCount: bucketCount, count: count) - start
             sortBucket(start: start, size: size, spare: spare, spareOffset: spareOffset, tables: tables)
             sweep.sweep(w + start, count: size, offset: start, groupShift: Source.ignoredLowBits)
         }
@@ -996,7 +1002,8 @@ private struct ExactTeam<Source: ExactSampleSource> {
             // Bucket by bucket (equal words in two buckets are not equal scores); the
             // block's end is a group start.
             while b < bucketCount && starts[b] < blockEnd {
-                let lo = starts[b], hi = Swift.min(b + 1 < bucketCount ? starts[b + 1] : count, blockEnd)
+                let lo = starts[b]
+                let hi = Swift.min(bucketEnd(b, starts: starts, bucketCount: bucketCount, count: count), blockEnd)
                 lower.sweep(w + lo, count: hi - lo, offset: lo, groupShift: groupShift)
                 b += 1
             }
@@ -1236,7 +1243,8 @@ private struct ExactTeam<Source: ExactSampleSource> {
                                                     tables: UnsafeMutablePointer<Int>) -> ChunkTally {
                     var sweep = SweepState()
                     for b in buckets {
-                        let start = starts[b], size = (b + 1 < bucketCount ? starts[b + 1] : count) - start
+                        let start = starts[b]
+                        let size = bucketEnd(b, starts: starts, bucketCount: bucketCount, count: count) - start
                         sortBucket(start: start, size: size, spare: spare, spareOffset: spareOffset, tables: tables)
                         sweep.sweepUnweighted(w + start, count: size)
                     }
@@ -1896,10 +1904,10 @@ struct WeightedSweep<Masses: SweepMasses> {
                 // float64 words: runs of single samples, up to eight at a time, each one's
                 // N_< stored and its negative mass added to it as in the one-sample branch
                 // below, in the same order (the same bits), without that branch's test and
-                // loop per sample. (Measured with perf, n = 10^6: this loop's samples 0.27x
-                // the sort's against 0.36x before; for float32's words, whose eight tests
-                // compiled to a longer mix of scalar and vector code, 0.92x against 0.77x,
-                // so they keep the one-sample loop.)
+                // loop per sample. (Measured with perf, n = 10^6: this loop's samples
+                // 0.29-0.32x the sort's against 0.39-0.40x before; for float32's words,
+                // whose eight tests compiled to a longer mix of scalar and vector code,
+                // 0.86-1.00x against 0.74-0.93x, so they keep the one-sample loop.)
                 if Word.self == UInt128.self && i &+ 8 < count && i &+ 8 <= segmentEnd {
                     var tied: UInt32 = 0  // bit k: sample i + k is in its successor's group
                     for k in 0..<8 {
