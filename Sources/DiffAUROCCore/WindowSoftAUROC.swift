@@ -36,7 +36,8 @@
 /// `estimatedPairCount`, decided once before any attempt, so that every attempt computes
 /// the same bits), the positives add each pair's p sigmoid'(x) to an array over the
 /// negatives as they sum their windows (one array for each half of the positives, zeroed by
-/// that half first; positives in index order), and a negative's potential is the first
+/// that half first where its windows reach and read as +0 elsewhere, `addNearSums`;
+/// positives in index order), and a negative's potential is the first
 /// half's sum plus the second's: each kernel is evaluated once, not once from each side
 /// (the series-window path's near sums, SeriesWindowSoftAUROC.swift, work the same way).
 /// A negative's sum is then of the positives' eight-lane kernels (a few ulps each), added
@@ -59,7 +60,10 @@
 ///
 /// (The threshold was 1 pair a point before: the arrays measured within noise of the
 /// negatives' own sums at n = 10^5 and T / spread 1e-6, 0.4 pairs a point, with that
-/// stop's library.)
+/// stop's library.) The table was measured with both arrays zeroed and read whole; each
+/// half now zeroes and reads only the part its windows reach, about half of that at these
+/// scores (README, Stop 57: 0.95-0.96x CPU at 0.12-0.4 pairs a point, n = 10^5 and
+/// 10^6), and the threshold has not been measured again.
 ///
 /// Factored exponentials. From `WindowFactors.pairsPerPoint` window pairs a point (2.5,
 /// decided once like the shared slopes) each pair's e^-x is the product of a factor of its
@@ -272,9 +276,12 @@ enum WindowSoftAUROC {
     /// as that number exceeds `limit` (then the sums are incomplete and not to be used).
     /// Records each positive's window in windowStart/windowEnd, and uses the negatives'
     /// windowStart (a range from 0) or windowEnd (any other) as scratch. With `windows`
-    /// (holding zeros, 8 spare slots past the last negative), adds each window pair's
-    /// p sigmoid'(x) to windows[j] for its negative j, positives in order: the negatives'
-    /// potentials from the kernels the positives evaluate anyway (see "Shared slopes").
+    /// (8 spare slots past the last negative), zeroes the negatives the range's windows
+    /// reach, from the first positive's lo to the last's hi (`touched`), and the 8 slots
+    /// after them, then adds each window pair's p sigmoid'(x) to windows[j] for its
+    /// negative j, positives in order: the negatives' potentials from the kernels the
+    /// positives evaluate anyway (see "Shared slopes"). Every other slot is left as it
+    /// was, and reads as +0 (`addNearSums`).
     ///
     /// Three passes, so that the one over the positives has no branch that depends on the
     /// data (at small T the windows are empty and a positive costed two mispredicted loop
@@ -293,17 +300,17 @@ enum WindowSoftAUROC {
                           scratch: UnsafeMutablePointer<Double>,
                           windows: UnsafeMutablePointer<Double>? = nil,
                           uniformMass: Double? = nil, factors: WindowFactors? = nil)
-        -> (value: Double, moment: Double, pairs: Int) {
+        -> (value: Double, moment: Double, pairs: Int, touched: Range<Int>) {
         let far = CountingBounds(temperature: t)
         var value = CompensatedSum(), moment = CompensatedSum()
-        guard let first = range.first else { return (0, 0, 0) }
+        guard let first = range.first else { return (0, 0, 0, 0..<0) }
         let a = pos.scores, b = neg.scores, q = neg.mass, nc = neg.count
         let windowStart = pos.windowStart, windowEnd = pos.windowEnd
         // Pass 1 (`windowEnds`).
         guard let pairs = windowEnds(a, b, count: nc, range: range, bounds: far, limit: limit, record: { i, lo, hi in
             windowStart[i] = Double(bitPattern: UInt64(truncatingIfNeeded: lo))
             windowEnd[i] = Double(bitPattern: UInt64(truncatingIfNeeded: hi))
-        }) else { return (0, 0, -1) }
+        }) else { return (0, 0, -1, 0..<0) }
         // Positive i's window as pass 1 recorded it.
         @inline(__always) func window(_ i: Int) -> (lo: Int, hi: Int) {
             (Int(truncatingIfNeeded: windowStart[i].bitPattern), Int(truncatingIfNeeded: windowEnd[i].bitPattern))
@@ -311,6 +318,11 @@ enum WindowSoftAUROC {
         let firstLo = window(first).lo
         // M at lo for lo in firstLo ..< lastLo, and at lastLo (unless the masses are uniform).
         let lastLo = window(range.upperBound - 1).lo
+        // The negatives the windows reach (lo and hi never decrease from one positive to
+        // the next), zeroed with the 8 slots after them, which the eight-lane additions
+        // of the last windows may reach (adding +0).
+        let touched = firstLo..<Swift.max(firstLo, window(range.upperBound - 1).hi)
+        if let windows { (windows + firstLo).update(repeating: 0, count: touched.count + 8) }
         let below = range.lowerBound == 0 ? neg.windowStart : neg.windowEnd
         var running = CompensatedSum()
         if uniformMass == nil {
@@ -382,7 +394,7 @@ enum WindowSoftAUROC {
             }
             next = end
         }
-        return (value.total, moment.total, pairs)
+        return (value.total, moment.total, pairs, touched)
     }
 
     /// The first index k >= `from` (at most `count`) with !decision(b[k]), for a decision
@@ -777,10 +789,11 @@ func windowSoftAUROC<I: FastSoftIndices>(
         : nil
     factorsUsed?.pointee = factors != nil
     var pairs = (first: 0, second: 0)
+    var touched = (first: 0..<0, second: 0..<0)
     let cut = TeamCut(pos, neg, temperature: temperature, series: series)
-    withUnsafeMutablePointer(to: &pairs) { counts in
+    withUnsafeMutablePointer(to: &pairs) { counts in withUnsafeMutablePointer(to: &touched) { touched in
         var team = WindowTeam<I>(pos: pos, neg: neg, temperature: temperature, cut: cut, part: part,
-                                 batches: part + 4, counts: counts,
+                                 batches: part + 4, counts: counts, touched: touched,
                                  gradient: gradient?.baseAddress, gradientCount: gradient?.count ?? 0,
                                  sampleCount: n, series: series, nearSums: nearSums?.base,
                                  labels: labels, pairLimit: pairLimit, uniformNegativeMass: uniformNegativeMass,
@@ -794,7 +807,7 @@ func windowSoftAUROC<I: FastSoftIndices>(
                 pointer.pointee.run(.solo(chunkCount: 2))
             }
         }
-    }
+    } }
     // (Each count is at most the limit, at most Int.max / 2: the sum cannot overflow.)
     guard pairs.first >= 0, pairs.second >= 0, pairs.first + pairs.second <= pairLimit else { return nil }
     var value = CompensatedSum(), moment = CompensatedSum()
@@ -814,7 +827,8 @@ func windowSoftAUROC<I: FastSoftIndices>(
 ///  1. The positives' halves, counting their pairs (window path: they record their
 ///     windows; series-window path, or window path with shared slopes: they add their
 ///     near pairs' slopes to the negatives' near sums, one array for each half, which
-///     that half zeroes first).
+///     that half zeroes first: the series-window path all of it, the window path the
+///     part its windows reach, `touched`).
 ///  2. (Gradient, pairs accepted: both workers read the two counts after the barrier and
 ///     take the same decision.) The negatives' halves (window path: they read every
 ///     positive's window, or the near sums with shared slopes; series-window path: its
@@ -832,6 +846,9 @@ private struct WindowTeam<I: FastSoftIndices> {
     let batches: UnsafeMutablePointer<Double>
     /// The window pairs of each chunk's positives (-1: over the limit).
     let counts: UnsafeMutablePointer<(first: Int, second: Int)>
+    /// Window path with shared slopes: the negatives each chunk's positives' windows reach
+    /// (`WindowSoftAUROC.positives`), the only part of its near sums it wrote.
+    let touched: UnsafeMutablePointer<(first: Range<Int>, second: Range<Int>)>
     let gradient: UnsafeMutablePointer<Double>?
     let gradientCount: Int
     let sampleCount: Int
@@ -868,9 +885,10 @@ private struct WindowTeam<I: FastSoftIndices> {
         for c in worker.chunks {
             let positives = c == 0 ? 0..<cut.positives : cut.positives..<pc
             // The negatives' near (window) sums of this half of the positives, if kept:
-            // its own array, zeroed by this chunk before its positives add to it.
+            // its own array, zeroed by this chunk before its positives add to it (the
+            // window path's positives zero the part their windows reach).
             let windows = sums.map { c == 0 ? $0.first : $0.second }
-            if let windows { for j in 0..<(nc + 8) { windows[j] = 0 } }
+            if series, let windows { for j in 0..<(nc + 8) { windows[j] = 0 } }
             if series {
                 // The positives, counting their near pairs up to the limit (then the
                 // negatives, phase 2, from their near sums).
@@ -887,6 +905,7 @@ private struct WindowTeam<I: FastSoftIndices> {
                                                   uniformMass: uniformNegativeMass, factors: factors)
                 part[2 * c] = r.value; part[2 * c + 1] = r.moment
                 if c == 0 { counts.pointee.first = r.pairs } else { counts.pointee.second = r.pairs }
+                if c == 0 { touched.pointee.first = r.touched } else { touched.pointee.second = r.touched }
             }
         }
         guard let g = gradient else { return }
@@ -905,8 +924,9 @@ private struct WindowTeam<I: FastSoftIndices> {
         for c in worker.chunks {
             let negatives = c == 0 ? 0..<cut.negatives : cut.negatives..<nc
             if !series, let sums {
-                // Shared slopes: the two halves' sums, in that order.
-                for j in negatives { neg.potentialBelow[j] = sums.first[j] + sums.second[j] }
+                // Shared slopes: the two halves' sums, in that order, each +0 where its
+                // windows did not reach.
+                addNearSums(sums, touched: touched.pointee, into: neg.potentialBelow, range: negatives)
             } else if !series {
                 WindowSoftAUROC.negatives(pos, neg, temperature: t, range: negatives,
                                           scratch: batches + c * WindowBatch.doubles)
@@ -930,6 +950,31 @@ private struct WindowTeam<I: FastSoftIndices> {
             scatterGradient(g, pos, neg, indices: I.self, temperature: t,
                             points: c == 0 ? 0..<(total / 2) : (total / 2)..<total, skipZero: sparse)
         }
+    }
+}
+
+/// potential[j] = first[j] + second[j] for j in `range`, where each of the two near sums
+/// is read only within its `touched` range and is +0 outside it (as it would hold there
+/// had it been zeroed whole: its windows add nothing outside). The same doubles as adding
+/// the two whole arrays; the loops run over the pieces of `range` that the two ranges cut.
+private func addNearSums(_ sums: (first: UnsafeMutablePointer<Double>, second: UnsafeMutablePointer<Double>),
+                         touched: (first: Range<Int>, second: Range<Int>),
+                         into potential: UnsafeMutablePointer<Double>, range: Range<Int>) {
+    var j = range.lowerBound
+    while j < range.upperBound {
+        // The piece from j to the next end of a touched range: each sum wholly in or out.
+        var end = range.upperBound
+        @inline(__always) func stop(at e: Int) { if e > j && e < end { end = e } }
+        stop(at: touched.first.lowerBound); stop(at: touched.first.upperBound)
+        stop(at: touched.second.lowerBound); stop(at: touched.second.upperBound)
+        let first = touched.first.contains(j), second = touched.second.contains(j)
+        switch (first, second) {
+        case (true, true): for k in j..<end { potential[k] = sums.first[k] + sums.second[k] }
+        case (true, false): for k in j..<end { potential[k] = sums.first[k] + 0 }
+        case (false, true): for k in j..<end { potential[k] = 0 + sums.second[k] }
+        case (false, false): for k in j..<end { potential[k] = 0 }
+        }
+        j = end
     }
 }
 
