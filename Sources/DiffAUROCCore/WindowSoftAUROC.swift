@@ -63,7 +63,9 @@
 /// stop's library.) The table was measured with both arrays zeroed and read whole; each
 /// half now zeroes and reads only the part its windows reach, about half of that at these
 /// scores (README, Stop 57: 0.95-0.96x CPU at 0.12-0.4 pairs a point, n = 10^5 and
-/// 10^6), and the threshold has not been measured again.
+/// 10^6). A threshold of 0.03 measured after it (C, median wall of 6 alternating
+/// processes, Intel Xeon; 0.04 pairs a point, shared / not): n = 10^4 0.955x, 10^5 1.01x,
+/// 10^6 1.07x, 10^7 1.07x. So it stays 0.1.
 ///
 /// Factored exponentials. From `WindowFactors.pairsPerPoint` window pairs a point (2.5,
 /// decided once like the shared slopes) each pair's e^-x is the product of a factor of its
