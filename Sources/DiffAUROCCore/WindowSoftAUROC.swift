@@ -279,8 +279,7 @@ enum WindowSoftAUROC {
     /// Records each positive's window in windowStart/windowEnd, and uses the negatives'
     /// windowStart (a range from 0) or windowEnd (any other) as scratch. With `windows`
     /// (8 spare slots past the last negative), zeroes the negatives the range's windows
-    /// reach, from the first positive's lo to the last's hi (`touched`), and the 8 slots
-    /// after them, then adds each window pair's p sigmoid'(x) to windows[j] for its
+    /// reach (`reach`) and the 8 slots after them, then adds each window pair's p sigmoid'(x) to windows[j] for its
     /// negative j, positives in order: the negatives' potentials from the kernels the
     /// positives evaluate anyway (see "Shared slopes"). Every other slot is left as it
     /// was, and reads as +0 (`addNearSums`).
@@ -302,17 +301,17 @@ enum WindowSoftAUROC {
                           scratch: UnsafeMutablePointer<Double>,
                           windows: UnsafeMutablePointer<Double>? = nil,
                           uniformMass: Double? = nil, factors: WindowFactors? = nil)
-        -> (value: Double, moment: Double, pairs: Int, touched: Range<Int>) {
+        -> (value: Double, moment: Double, pairs: Int) {
         let far = CountingBounds(temperature: t)
         var value = CompensatedSum(), moment = CompensatedSum()
-        guard let first = range.first else { return (0, 0, 0, 0..<0) }
+        guard let first = range.first else { return (0, 0, 0) }
         let a = pos.scores, b = neg.scores, q = neg.mass, nc = neg.count
         let windowStart = pos.windowStart, windowEnd = pos.windowEnd
         // Pass 1 (`windowEnds`).
         guard let pairs = windowEnds(a, b, count: nc, range: range, bounds: far, limit: limit, record: { i, lo, hi in
             windowStart[i] = Double(bitPattern: UInt64(truncatingIfNeeded: lo))
             windowEnd[i] = Double(bitPattern: UInt64(truncatingIfNeeded: hi))
-        }) else { return (0, 0, -1, 0..<0) }
+        }) else { return (0, 0, -1) }
         // Positive i's window as pass 1 recorded it.
         @inline(__always) func window(_ i: Int) -> (lo: Int, hi: Int) {
             (Int(truncatingIfNeeded: windowStart[i].bitPattern), Int(truncatingIfNeeded: windowEnd[i].bitPattern))
@@ -320,11 +319,12 @@ enum WindowSoftAUROC {
         let firstLo = window(first).lo
         // M at lo for lo in firstLo ..< lastLo, and at lastLo (unless the masses are uniform).
         let lastLo = window(range.upperBound - 1).lo
-        // The negatives the windows reach (lo and hi never decrease from one positive to
-        // the next), zeroed with the 8 slots after them, which the eight-lane additions
-        // of the last windows may reach (adding +0).
-        let touched = firstLo..<Swift.max(firstLo, window(range.upperBound - 1).hi)
-        if let windows { (windows + firstLo).update(repeating: 0, count: touched.count + 8) }
+        // The negatives the windows reach, zeroed with the 8 slots after them, which the
+        // eight-lane additions of the last windows may reach (adding +0).
+        if let windows {
+            let touched = reach(pos, range)
+            (windows + touched.lowerBound).update(repeating: 0, count: touched.count + 8)
+        }
         let below = range.lowerBound == 0 ? neg.windowStart : neg.windowEnd
         var running = CompensatedSum()
         if uniformMass == nil {
@@ -396,7 +396,17 @@ enum WindowSoftAUROC {
             }
             next = end
         }
-        return (value.total, moment.total, pairs, touched)
+        return (value.total, moment.total, pairs)
+    }
+
+    /// The negatives that the windows of positives `range` reach, as `positives` recorded
+    /// them: from the first one's lo to the last one's hi (lo and hi never decrease from
+    /// one positive to the next). Empty for no positive.
+    static func reach(_ pos: SortedClass, _ range: Range<Int>) -> Range<Int> {
+        guard let first = range.first else { return 0..<0 }
+        let lo = Int(truncatingIfNeeded: pos.windowStart[first].bitPattern)
+        let hi = Int(truncatingIfNeeded: pos.windowEnd[range.upperBound - 1].bitPattern)
+        return lo..<Swift.max(lo, hi)
     }
 
     /// The first index k >= `from` (at most `count`) with !decision(b[k]), for a decision
@@ -791,11 +801,10 @@ func windowSoftAUROC<I: FastSoftIndices>(
         : nil
     factorsUsed?.pointee = factors != nil
     var pairs = (first: 0, second: 0)
-    var touched = (first: 0..<0, second: 0..<0)
     let cut = TeamCut(pos, neg, temperature: temperature, series: series)
-    withUnsafeMutablePointer(to: &pairs) { counts in withUnsafeMutablePointer(to: &touched) { touched in
+    withUnsafeMutablePointer(to: &pairs) { counts in
         var team = WindowTeam<I>(pos: pos, neg: neg, temperature: temperature, cut: cut, part: part,
-                                 batches: part + 4, counts: counts, touched: touched,
+                                 batches: part + 4, counts: counts,
                                  gradient: gradient?.baseAddress, gradientCount: gradient?.count ?? 0,
                                  sampleCount: n, series: series, nearSums: nearSums?.base,
                                  labels: labels, pairLimit: pairLimit, uniformNegativeMass: uniformNegativeMass,
@@ -809,7 +818,7 @@ func windowSoftAUROC<I: FastSoftIndices>(
                 pointer.pointee.run(.solo(chunkCount: 2))
             }
         }
-    } }
+    }
     // (Each count is at most the limit, at most Int.max / 2: the sum cannot overflow.)
     guard pairs.first >= 0, pairs.second >= 0, pairs.first + pairs.second <= pairLimit else { return nil }
     var value = CompensatedSum(), moment = CompensatedSum()
@@ -830,7 +839,7 @@ func windowSoftAUROC<I: FastSoftIndices>(
 ///     windows; series-window path, or window path with shared slopes: they add their
 ///     near pairs' slopes to the negatives' near sums, one array for each half, which
 ///     that half zeroes first: the series-window path all of it, the window path the
-///     part its windows reach, `touched`).
+///     part its windows reach, `WindowSoftAUROC.reach`).
 ///  2. (Gradient, pairs accepted: both workers read the two counts after the barrier and
 ///     take the same decision.) The negatives' halves (window path: they read every
 ///     positive's window, or the near sums with shared slopes; series-window path: its
@@ -848,9 +857,6 @@ private struct WindowTeam<I: FastSoftIndices> {
     let batches: UnsafeMutablePointer<Double>
     /// The window pairs of each chunk's positives (-1: over the limit).
     let counts: UnsafeMutablePointer<(first: Int, second: Int)>
-    /// Window path with shared slopes: the negatives each chunk's positives' windows reach
-    /// (`WindowSoftAUROC.positives`), the only part of its near sums it wrote.
-    let touched: UnsafeMutablePointer<(first: Range<Int>, second: Range<Int>)>
     let gradient: UnsafeMutablePointer<Double>?
     let gradientCount: Int
     let sampleCount: Int
@@ -907,7 +913,6 @@ private struct WindowTeam<I: FastSoftIndices> {
                                                   uniformMass: uniformNegativeMass, factors: factors)
                 part[2 * c] = r.value; part[2 * c + 1] = r.moment
                 if c == 0 { counts.pointee.first = r.pairs } else { counts.pointee.second = r.pairs }
-                if c == 0 { touched.pointee.first = r.touched } else { touched.pointee.second = r.touched }
             }
         }
         guard let g = gradient else { return }
@@ -928,7 +933,10 @@ private struct WindowTeam<I: FastSoftIndices> {
             if !series, let sums {
                 // Shared slopes: the two halves' sums, in that order, each +0 where its
                 // windows did not reach.
-                addNearSums(sums, touched: touched.pointee, into: neg.potentialBelow, range: negatives)
+                // (Each half's range from the windows phase 1 recorded.)
+                let touched = (first: WindowSoftAUROC.reach(pos, 0..<cut.positives),
+                               second: WindowSoftAUROC.reach(pos, cut.positives..<pc))
+                addNearSums(sums, touched: touched, into: neg.potentialBelow, range: negatives)
             } else if !series {
                 WindowSoftAUROC.negatives(pos, neg, temperature: t, range: negatives,
                                           scratch: batches + c * WindowBatch.doubles)
