@@ -599,7 +599,11 @@ func radixSortPair<Value>(
     }
     var plan = BalancedPlan()
     // Thread one's share: the keys below `target`; thread two's: those above and `small`.
-    let target = total / 2
+    // The larger set's first pass runs on both threads; the smaller set, when too big
+    // for the cache, takes its own first pass out of cache on thread two (about what its
+    // sorts in cache then cost), so each of its keys counts twice.
+    let smallWeight = small.count > cacheLimit ? 2 : 1
+    let target = Swift.min(large.count, (large.count + smallWeight * small.count) / 2)
     var start = 0, end = large.count
     let whole = bits.0.joined(bits.1)
     var varying = whole.varying
