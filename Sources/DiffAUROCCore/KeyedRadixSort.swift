@@ -92,33 +92,18 @@ func radixSort<Value>(
 ) {
     guard count > 1 else { return }
     typealias T = KeyedRadixSortTuning
-    var andAll = keys[0], orAll = keys[0]
-    var lowest = keys[0], highest = keys[0]
-    if count > T.insertionSortLimit {
-        for i in 0..<count {
-            andAll &= keys[i]
-            orAll |= keys[i]
-            lowest = Swift.min(lowest, keys[i])
-            highest = Swift.max(highest, keys[i])
-        }
-    }
+    // (Short ranges are sorted without their bits.)
+    let range = count > T.insertionSortLimit ? KeyRange(keys, 0..<count) : KeyRange()
     // Too many keys for the cache: the first pass by the scores' values when they allow it
     // (`ValueBuckets`), else `keyedSort`'s by the top bits.
-    if count > T.cacheBytes / (8 + MemoryLayout<Value>.stride), andAll != orAll,
-       let buckets = ValueBuckets(lowest: lowest, highest: highest, bucketCount: valueBucketCount(count)) {
+    if count > T.cacheBytes / (8 + MemoryLayout<Value>.stride), range.varying != 0,
+       let buckets = ValueBuckets(range, count: count) {
         msdPass(keys, values, scratchKeys, scratchValues, inPlace: true, count: count,
                 buckets: buckets, table: histogram, level: 0)
         return
     }
     keyedSort(keys, values, keys, values, scratchKeys, scratchValues, count: count,
-              varying: andAll ^ orAll, table: histogram, level: 0)
-}
-
-/// The number of `ValueBuckets` for a first pass over `count` keys: about
-/// 2^valueBucketShift keys a bucket, at most the table's 2048.
-@inline(__always)
-private func valueBucketCount(_ count: Int) -> Int {
-    Swift.min(KeyedRadixSortTuning.tableCount, count >> KeyedRadixSortTuning.valueBucketShift)
+              varying: range.varying, table: histogram, level: 0)
 }
 
 /// Sorts the `count` keys (and values) at `keys`/`values` stably into `targetKeys`/
@@ -154,7 +139,7 @@ private func keyedSort<Value>(
         // MSD on the top varying bits into the other array; each bucket is then sorted
         // from there into the target (back here when the target is here).
         let other = inPlace ? (keys: spareKeys, values: spareValues) : (keys: targetKeys, values: targetValues)
-        let buckets = BitBuckets(high: high, bucketCount: Swift.min(T.tableCount, count >> T.msdBucketShift))
+        let buckets = BitBuckets(varying: varying, count: count)
         msdPass(keys, values, other.keys, other.values, inPlace: inPlace, count: count,
                 buckets: buckets, table: table, level: level)
         return
@@ -391,6 +376,13 @@ private struct BitBuckets: KeyBuckets {
     let mask: UInt64
     let count: Int
 
+    /// An MSD pass over `count` keys whose varying bits are `varying` (not 0): the power
+    /// of two at or below count >> msdBucketShift buckets, at most the table's.
+    init(varying: UInt64, count: Int) {
+        typealias T = KeyedRadixSortTuning
+        self.init(high: 63 - varying.leadingZeroBitCount, bucketCount: Swift.min(T.tableCount, count >> T.msdBucketShift))
+    }
+
     init(high: Int, bucketCount: Int) {
         let digitBits = Int.bitWidth - 1 - bucketCount.leadingZeroBitCount
         shift = Swift.max(0, high + 1 - digitBits)
@@ -424,6 +416,13 @@ private struct ValueBuckets: KeyBuckets {
     let scale: Double
     let last: Double
     let count: Int
+
+    /// The buckets of a first pass over `count` keys spanning `keys`: about
+    /// 2^valueBucketShift keys a bucket, at most the table's 2048; nil as below.
+    init?(_ keys: KeyRange, count: Int) {
+        self.init(lowest: keys.lowest, highest: keys.highest,
+                  bucketCount: Swift.min(KeyedRadixSortTuning.tableCount, count >> KeyedRadixSortTuning.valueBucketShift))
+    }
 
     /// nil when the range of the scores is not finite and positive, or its scale is not.
     init?(lowest: UInt64, highest: UInt64, bucketCount: Int) {
@@ -482,6 +481,16 @@ private struct ValueBuckets: KeyBuckets {
 private enum LevelBuckets {
     case bits(BitBuckets)
     case values(ValueBuckets)
+
+    /// The first pass over `count` keys spanning `keys` (whose bits vary): by the scores'
+    /// values when they allow it (`ValueBuckets`), else by the top varying bits.
+    init(firstPass keys: KeyRange, count: Int) {
+        if let v = ValueBuckets(keys, count: count) {
+            self = .values(v)
+        } else {
+            self = .bits(BitBuckets(varying: keys.varying, count: count))
+        }
+    }
 
     var count: Int {
         switch self {
@@ -619,14 +628,8 @@ func radixSortPair<Value>(
         let arrays = level % 2 == 0
             ? (large.keys, large.values, large.scratchKeys, large.scratchValues)
             : (large.scratchKeys, large.scratchValues, large.keys, large.values)
-        let buckets: LevelBuckets
-        if level == 0, let b = ValueBuckets(lowest: whole.lowest, highest: whole.highest,
-                                            bucketCount: valueBucketCount(end - start)) {
-            buckets = .values(b)
-        } else {
-            buckets = .bits(BitBuckets(high: 63 - varying.leadingZeroBitCount,
-                                       bucketCount: Swift.min(T.tableCount, (end - start) >> T.msdBucketShift)))
-        }
+        let buckets = level == 0 ? LevelBuckets(firstPass: whole, count: end - start)
+                                 : .bits(BitBuckets(varying: varying, count: end - start))
         let pass: (a: Int, c: Int, straddlerVarying: UInt64)
         switch buckets {
         case .bits(let b):
@@ -837,22 +840,15 @@ private struct SharedPassPlan<Value> {
         for chunk in worker.chunks {
             if chunk == 0 {
                 let keys = KeyRange(large.keys, 0..<count)
-                let varying = keys.varying
-                guard varying != 0 else { continue }
-                // By the scores' values when they allow it (`ValueBuckets`), else by the
-                // top varying bits.
-                let b: LevelBuckets
-                if let v = ValueBuckets(lowest: keys.lowest, highest: keys.highest,
-                                        bucketCount: valueBucketCount(count)) {
-                    b = .values(v)
-                    msdScatter(large.keys, large.values, large.scratchKeys, large.scratchValues,
-                               count: count, buckets: v, table: t0)
-                } else {
-                    let bits = BitBuckets(high: 63 - varying.leadingZeroBitCount,
-                                          bucketCount: Swift.min(T.tableCount, count >> T.msdBucketShift))
-                    b = .bits(bits)
+                guard keys.varying != 0 else { continue }
+                let b = LevelBuckets(firstPass: keys, count: count)
+                switch b {
+                case .bits(let bits):
                     msdScatter(large.keys, large.values, large.scratchKeys, large.scratchValues,
                                count: count, buckets: bits, table: t0)
+                case .values(let v):
+                    msdScatter(large.keys, large.values, large.scratchKeys, large.scratchValues,
+                               count: count, buckets: v, table: t0)
                 }
                 // t0[k]: the end of bucket k. The end nearest the middle (the first of two
                 // as near).
