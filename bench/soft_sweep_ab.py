@@ -1,6 +1,7 @@
 """The soft AUROC temperature sweep (bench_soft.py --sweep) for several builds at once.
 
     .venv/bin/python bench/soft_sweep_ab.py OUT.json OLD/libdiffauroc.so NEW/libdiffauroc.so
+    SWEEP_SIZES=10000,100000 .venv/bin/python bench/soft_sweep_ab.py ...   (only those n)
 
 Value + gradient of the sweep's inputs (N(0, 1) + label, 30% positives, T / spread 1e-9 ...
 1e7, n = 10^4 ... 10^7), every library loaded into the same process and called in turn
@@ -22,6 +23,12 @@ for L in libs:
     mods.append(bench_soft.load_library())
 ratios = [1e-9, 1e-7, 1e-5, 1e-3, 1e-1, 10, 1e3, 1e5, 1e7]
 plan = {10_000: (7, 5), 100_000: (5, 5), 1_000_000: (5, 3), 10_000_000: (3, 1)}
+if os.environ.get("SWEEP_SIZES"):
+    sizes = [int(x) for x in os.environ["SWEEP_SIZES"].split(",")]
+    unknown = [x for x in sizes if x not in plan]
+    if unknown:
+        sys.exit(f"SWEEP_SIZES: {unknown} not among the sweep's n {list(plan)}")
+    plan = {x: plan[x] for x in sizes}
 rows = []
 for n, (rounds, reps) in plan.items():
     scores, labels = bench_soft.sweep_data(n)
