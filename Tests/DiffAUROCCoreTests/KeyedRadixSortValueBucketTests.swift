@@ -146,6 +146,11 @@ private let cacheSizes = [33, 63, 64, 65, 100, 1000, 3000, 7000, 16_384, 21_845]
         expectBothWidths(keys(normals(n, &rng).enumerated().map { i, x in
             i % 2 == 0 ? x : 0.5 + 1e-12 * rng.unit()
         }))
+        // Log-normal scores, heavy-tailed (sigma 2: most keys in the lowest high digit,
+        // the bit passes from the start) and less so (sigma 1: the value digits).
+        for sigma in [1.0, 2.0, 3.0] {
+            expectBothWidths(keys(normals(n, &rng).map { exp(sigma * $0) }))
+        }
         // Four distinct scores: every key shares its level with a quarter of the others,
         // all of them equal (nothing to move: the pass keeps them).
         expectBothWidths(keys((0..<n).map { _ in Double(rng.below(4)) }))
