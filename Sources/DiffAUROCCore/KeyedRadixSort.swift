@@ -71,6 +71,10 @@ enum KeyedRadixSortTuning {
 ///    scores' values (`ValueBuckets`, buckets of equal width, about 2^valueBucketShift
 ///    keys each) into the scratch, each bucket then sorted from there back into the keys
 ///    as below (at level 1).
+///  - A whole set in cache (from `valueDigitMinimum` keys) whose scores allow it: two LSD
+///    passes on the digits of its scores' levels among equal widths of their range, then
+///    an insertion pass for keys sharing a level (`valueDigitSort`); where the keys crowd
+///    into a few levels, the bit passes below instead.
 ///  - Ranges too big for the cache (`cacheBytes`, or `firstBucketCacheBytes` for the
 ///    buckets of the first MSD pass): one most-significant-digit pass on the top varying
 ///    bits (log2(count) - 10 of them, 4 to 11: buckets of about a thousand keys) scatters
