@@ -111,15 +111,16 @@ func radixSort<Value>(
     typealias T = KeyedRadixSortTuning
     // (Short ranges are sorted without their bits.)
     let range = count > T.insertionSortLimit ? KeyRange(keys, 0..<count) : KeyRange()
+    let cacheLimit = T.cacheBytes / (8 + MemoryLayout<Value>.stride)
     // Too many keys for the cache: the first pass by the scores' values when they allow it
     // (`ValueBuckets`), else `keyedSort`'s by the top bits.
-    if count > T.cacheBytes / (8 + MemoryLayout<Value>.stride), range.varying != 0,
+    if count > cacheLimit, range.varying != 0,
        let buckets = ValueBuckets(range, count: count) {
         msdPass(keys, values, scratchKeys, scratchValues, inPlace: true, count: count,
                 buckets: buckets, table: histogram, level: 0)
         return
     }
-    if count >= T.valueDigitMinimum, count <= T.cacheBytes / (8 + MemoryLayout<Value>.stride), range.varying != 0,
+    if count >= T.valueDigitMinimum, count <= cacheLimit, range.varying != 0,
        valueDigitSort(keys, values, scratchKeys, scratchValues, count: count, range: range, table: histogram) {
         return
     }
@@ -183,34 +184,10 @@ private func valueDigitSort<Value>(
             counts[v & lowMask] &+= 1
             high[v &>> lowBits] &+= 1
         }
-        var start: UInt32 = 0
-        for d in 0..<lowCount {
-            let c = counts[d]
-            counts[d] = start
-            start &+= c
-        }
-        start = 0
-        for d in 0..<highCount {
-            let c = high[d]
-            high[d] = start
-            start &+= c
-        }
-        for i in 0..<count {
-            let key = keys[i]
-            let d = level(key) & lowMask
-            let p = Int(truncatingIfNeeded: counts[d])
-            scratchKeys[p] = key
-            scratchValues[p] = values[i]
-            counts[d] &+= 1
-        }
-        for i in 0..<count {
-            let key = scratchKeys[i]
-            let d = level(key) &>> lowBits
-            let p = Int(truncatingIfNeeded: high[d])
-            keys[p] = key
-            values[p] = scratchValues[i]
-            high[d] &+= 1
-        }
+        countsToStarts(counts, count: lowCount)
+        countsToStarts(high, count: highCount)
+        scatter(keys, values, scratchKeys, scratchValues, count: count, offsets: counts) { level($0) & lowMask }
+        scatter(scratchKeys, scratchValues, keys, values, count: count, offsets: high) { level($0) &>> lowBits }
         return false
     }
     if crowded { return false }
@@ -326,12 +303,7 @@ private func keyedSort<Value>(
         for d in 0..<digits where passes & (1 << d) != 0 {
             let shift = low + d * digitBits
             let offsets = counts + d * digitCount
-            var start: UInt32 = 0
-            for digit in 0..<digitCount {
-                let c = offsets[digit]
-                offsets[digit] = start
-                start &+= c
-            }
+            countsToStarts(offsets, count: digitCount)
             let sk = source.keys, sv = source.values, tk = target.keys, tv = target.values
             if level == 0 && d == digits - 1 {
                 // The top digit of unbucketed keys (sign and exponent at N(0, 1) scores,
@@ -340,13 +312,8 @@ private func keyedSort<Value>(
                     Int(truncatingIfNeeded: ($0 &>> shift) & mask)
                 }
             } else {
-                for i in 0..<count {
-                    let key = sk[i]
-                    let digit = Int(truncatingIfNeeded: (key &>> shift) & mask)
-                    let p = offsets[digit]
-                    tk[Int(truncatingIfNeeded: p)] = key
-                    tv[Int(truncatingIfNeeded: p)] = sv[i]
-                    offsets[digit] = p &+ 1
+                scatter(sk, sv, tk, tv, count: count, offsets: offsets) {
+                    Int(truncatingIfNeeded: ($0 &>> shift) & mask)
                 }
             }
             swap(&source, &target)
@@ -395,12 +362,40 @@ private func keyedSort<Value>(
     }
 }
 
+/// Turns `counts[0..<count]` into where each digit's keys start (the sums of the counts
+/// before it).
+@inline(__always)
+private func countsToStarts(_ counts: UnsafeMutablePointer<UInt32>, count: Int) {
+    var start: UInt32 = 0
+    for digit in 0..<count {
+        let c = counts[digit]
+        counts[digit] = start
+        start &+= c
+    }
+}
+
 /// Scatters `keys[0..<count]` (and values) stably into `targetKeys`/`targetValues` at
-/// `offsets[digit(key)]`, advancing each offset; two keys an iteration. Both offsets are
-/// loaded before either is stored, the second one past the first key when both keys have
-/// the same digit, so consecutive keys of one digit (the sign-and-exponent digits of
-/// N(0, 1) scores take a few values) wait for each other's offset once a pair instead of
-/// once a key. Measured: a C copy of the in-cache sort (7,000 N(0, 1) keys, three 10-bit
+/// `offsets[digit(key)]`, advancing each offset.
+@inline(__always)
+private func scatter<Value>(
+    _ keys: UnsafeMutablePointer<UInt64>, _ values: UnsafeMutablePointer<Value>,
+    _ targetKeys: UnsafeMutablePointer<UInt64>, _ targetValues: UnsafeMutablePointer<Value>,
+    count: Int, offsets: UnsafeMutablePointer<UInt32>, digit: (UInt64) -> Int
+) {
+    for i in 0..<count {
+        let key = keys[i]
+        let d = digit(key)
+        let p = offsets[d]
+        targetKeys[Int(truncatingIfNeeded: p)] = key
+        targetValues[Int(truncatingIfNeeded: p)] = values[i]
+        offsets[d] = p &+ 1
+    }
+}
+
+/// As `scatter`, two keys an iteration. Both offsets are loaded before either is stored,
+/// the second one past the first key when both keys have the same digit, so consecutive
+/// keys of one digit (the sign-and-exponent digits of N(0, 1) scores take a few values)
+/// wait for each other's offset once a pair instead of once a key. Measured: a C copy of the in-cache sort (7,000 N(0, 1) keys, three 10-bit
 /// digits) 9.9 -> 9.1 ns a key with pairs in the top digit's pass, 9.4 in every pass; the
 /// soft path at n = 10^4, T / spread 1e-9 (classes of 7,000 and 3,000, each sorted here
 /// at level 0), best of 4,000 calls, 0.210-0.225 -> 0.198-0.199 ms (four alternations).
