@@ -782,7 +782,8 @@ func exactAUROC<Score: OrderKeyed>(
 
 /// The algorithm; `invalid` only with `Source.checksInputs` (and then `value` is nil).
 private func exactAUROCOutcome<Source: ExactSampleSource>(
-    _ source: Source, chunkCount forcedChunkCount: Int? = nil, claimBatch: Int? = nil
+    _ source: Source, chunkCount forcedChunkCount: Int? = nil, claimBatch: Int? = nil,
+    afterSort: (SortedExactWords) -> Void = { _ in }
 ) throws(CoreError) -> (value: Double?, invalid: Bool) {
     typealias Key = Source.Key
     typealias T = RadixSortTuning
@@ -853,7 +854,62 @@ private func exactAUROCOutcome<Source: ExactSampleSource>(
         }
     }
     if outcome.spareAllocationFailed { throw .allocationFailed }
+    if let layout = outcome.sortedLayout, Source.Word.self == UInt64.self {
+        afterSort(SortedExactWords(
+            words: UnsafeRawPointer(w).assumingMemoryBound(to: UInt64.self), layout: layout,
+            histograms: UnsafePointer(tableBase), tablesPerChunk: tablesPerChunk, chunkCount: chunkCount))
+    }
     return (outcome.result, outcome.inputsInvalid)
+}
+
+/// `exactAUROC` of validated unweighted float64 samples, then `afterSort` on the samples
+/// sorted by score (`SortedExactWords`) before their words are freed: called when there
+/// are both classes and at least two distinct scores (not called otherwise). The same
+/// value, bit for bit, as `exactAUROC`. (The counting path of the soft AUROC,
+/// CountingSoftAUROC.swift, finds its close pairs there.)
+func exactAUROC(
+    scores: UnsafeBufferPointer<Double>, labels: UnsafeBufferPointer<Double>,
+    afterSort: (SortedExactWords) -> Void
+) throws(CoreError) -> Double? {
+    try exactAUROCOutcome(UnweightedSource(scores: scores, labels: labels), afterSort: afterSort).value
+}
+
+/// How phase 3 made the unweighted words (see "Method"): key << drop puts the top varying
+/// bit at the top, its top `digitBits` bits are the bucket, and the word is the rest
+/// shifted up past them, with the class in bit 0. `topBits`: the `drop` top bits every key
+/// shares, in place.
+struct SortedWordLayout {
+    let drop: Int
+    let digitBits: Int
+    let bucketCount: Int
+    let topBits: UInt64
+}
+
+/// The unweighted float64 words after phase 4 (`exactAUROC(scores:labels:afterSort:)`):
+/// `count` words at `words`, bucket after bucket (bucket b's size from the phase-2
+/// histograms), each bucket sorted by key; keys that are equal (equal scores, -0 and +0
+/// alike) may come in either class order. Valid only during the call that receives it.
+struct SortedExactWords {
+    let words: UnsafePointer<UInt64>
+    let layout: SortedWordLayout
+    let histograms: UnsafePointer<Int>
+    let tablesPerChunk: Int
+    let chunkCount: Int
+
+    /// The words of bucket b: the sum of its chunks' phase-2 counts.
+    @inline(__always)
+    func bucketSize(_ b: Int) -> Int {
+        var size = 0
+        for chunk in 0..<chunkCount { size &+= histograms[chunk * tablesPerChunk + b] }
+        return size
+    }
+
+    /// The score's order key (`Double.orderKey`) of `word`, a word of bucket b.
+    @inline(__always)
+    func key(_ word: UInt64, bucket b: Int) -> UInt64 {
+        let shifted = (UInt64(truncatingIfNeeded: b) << (64 - layout.digitBits)) | (word >> layout.digitBits)
+        return (shifted >> layout.drop) | layout.topBits
+    }
 }
 
 /// What the team of `exactAUROCOutcome` hands back: written by the leader only (phase-4
@@ -864,6 +920,8 @@ private struct ExactTeamOutcome<Source: ExactSampleSource> {
     /// Scratch of phase 4 (see `exactAUROCOutcome`), freed by it.
     var spare: (words: ScratchBuffer<Source.Word>, values: ScratchBuffer<Source.Value>)? = nil
     var spareAllocationFailed = false
+    /// Unweighted, once phase 4 has sorted every bucket: how the words were made.
+    var sortedLayout: SortedWordLayout? = nil
 }
 
 /// The phases of `exactAUROCOutcome` on one worker of its team (`run`), with everything
@@ -1370,6 +1428,9 @@ private struct ExactTeam<Source: ExactSampleSource> {
             }
             let pairs = UInt128(positives) * UInt128(negatives)
             outcome.pointee.result = correctlyRoundedRatio(s1 + (pairs - s2), 2 * pairs)
+            outcome.pointee.sortedLayout = SortedWordLayout(
+                drop: drop, digitBits: digitBits, bucketCount: bucketCount,
+                topBits: UInt64(truncatingIfNeeded: andKeys) & ~(UInt64.max >> drop))
         }
     }
 }

@@ -384,6 +384,18 @@ func fastSoftAUROC<I: FastSoftIndices>(
         }
     }
 
+    // Unweighted, with nearly every pair at least G apart: the counting path
+    // (CountingSoftAUROC.swift), the exact AUROC and the few close pairs, unless it gives up.
+    if samples.weights == nil,
+       testing.counting ?? CountingSoftAUROC.takes(count: n, span: scaledDifference(maxScore, minScore, temperature)),
+       let r = try countingSoftAUROC(samples, temperature: temperature, gradient: gradient,
+                                     positives: positiveCount, negatives: negativeCount,
+                                     minScore: minScore, maxScore: maxScore,
+                                     parallel: testing.parallel ?? FastSoftParameters.splits(points: n, heavy: false)) {
+        testing.route?.pointee = .counting
+        return r
+    }
+
     // Scores spanning less than one cell width with both classes large: the one-cell path
     // (OneCellSoftAUROC.swift), the grid route's computation without grouping the points.
     // (The grid route's test below with its span < 1: a single grid cell.)
@@ -842,7 +854,7 @@ func seriesWindowPairLimit(points: Int, factored: Bool) -> Int {
 
 /// Which route `fastSoftAUROC` took (reported for tests through `FastSoftTesting`).
 enum FastSoftRoute {
-    case cells, window, seriesWindow, oneCell, fewCells
+    case cells, window, seriesWindow, oneCell, fewCells, counting
 }
 
 /// Test hooks of `fastSoftAUROC`: `route` receives the route taken (optional, so that a
@@ -884,6 +896,10 @@ struct FastSoftTesting {
     /// of either path used them.
     var windowFactors: Bool? = nil
     var windowFactorsUsed: UnsafeMutablePointer<Bool?>? = nil
+    /// The counting path (CountingSoftAUROC.swift) for unweighted inputs: nil by
+    /// `CountingSoftAUROC.takes`, true tried whatever the density (it may still give up),
+    /// false never.
+    var counting: Bool? = nil
 }
 
 /// Asks the kernel to back the page-aligned interior of a large buffer with transparent

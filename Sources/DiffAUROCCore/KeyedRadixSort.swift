@@ -469,7 +469,7 @@ private func insert<Value>(
 /// A most-significant-digit pass's buckets: `count` of them, and the bucket of a key, a
 /// function that never decreases as the key grows (so each bucket is a run of the sorted
 /// order, and the keys of a bucket are contiguous after the pass).
-private protocol KeyBuckets {
+protocol KeyBuckets {
     var count: Int { get }
     func callAsFunction(_ key: UInt64) -> Int
     func run(_ keys: UnsafeMutablePointer<UInt64>, from start: Int, limit: Int) -> (end: Int, varying: UInt64)
@@ -536,7 +536,7 @@ private struct BitBuckets: KeyBuckets {
 /// alternating processes against `BitBuckets`, Intel Xeon, AVX-512): the soft path at
 /// T / spread 1e-9 0.82x at n = 10^5, 0.95x at 10^6, 0.97x at 10^7 (CPU 0.84x, 0.92x,
 /// 0.92x). About 2^9 keys a bucket instead of 2^10: 1.04x at 10^5, 0.97x at 10^6.
-private struct ValueBuckets: KeyBuckets {
+struct ValueBuckets: KeyBuckets {
     let low: Double
     let scale: Double
     let last: Double
@@ -544,7 +544,7 @@ private struct ValueBuckets: KeyBuckets {
 
     /// The buckets of a first pass over `count` keys spanning `keys`: about
     /// 2^valueBucketShift keys a bucket, at most the table's 2048; nil as below.
-    init?(_ keys: KeyRange, count: Int) {
+    fileprivate init?(_ keys: KeyRange, count: Int) {
         self.init(lowest: keys.lowest, highest: keys.highest,
                   bucketCount: Swift.min(KeyedRadixSortTuning.tableCount, count >> KeyedRadixSortTuning.valueBucketShift))
     }

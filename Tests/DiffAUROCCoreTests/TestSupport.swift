@@ -235,7 +235,8 @@ func clusteredScores(_ rng: inout SplitMix, repeats: Int) -> [Double] {
 func fastWithRoute(_ scores: [Double], _ labels: [Double], _ weights: [Double]?, temperature: Double,
                    parallel: Bool? = nil, oneCell: Bool? = nil, fewCells: Bool? = nil,
                    gradient wantGradient: Bool = true, sharedSlopesUsed: UnsafeMutablePointer<Bool?>? = nil,
-                   windowFactors: Bool? = nil, windowFactorsUsed: UnsafeMutablePointer<Bool?>? = nil)
+                   windowFactors: Bool? = nil, windowFactorsUsed: UnsafeMutablePointer<Bool?>? = nil,
+                   counting: Bool? = nil)
     throws -> (result: SoftAUROCResult, gradient: [Double], route: FastSoftRoute?)
 {
     var gradient = [Double](repeating: .nan, count: scores.count)
@@ -248,7 +249,8 @@ func fastWithRoute(_ scores: [Double], _ labels: [Double], _ weights: [Double]?,
                                   testing: FastSoftTesting(route: r, parallel: parallel, oneCell: oneCell,
                                                            fewCells: fewCells, sharedSlopesUsed: sharedSlopesUsed,
                                                            windowFactors: windowFactors,
-                                                           windowFactorsUsed: windowFactorsUsed))
+                                                           windowFactorsUsed: windowFactorsUsed,
+                                                           counting: counting))
             }
         }
     }
