@@ -42,19 +42,22 @@ import Darwin
 ///
 /// When it gives up. The path is tried when the scores, spread evenly over their range,
 /// would leave about `densityLimit` neighbours within G a point; it gives up (nil, the
-/// gradient untouched) when the runs it must keep exceed `memberShare` (their members, at
-/// most n / 64 + 64 in all) or their pairs `pairsPerPoint` n: clustered or tied scores.
+/// gradient untouched) when a half of the scan (below) keeps more than n / 64 + 64
+/// (`memberShare`) members in a run or entries in its table, or examines more than
+/// 8 n + 4,096 pairs (`pairsPerPoint`): clustered or tied scores.
 /// The caller then takes the sorting route; the exact AUROC's sort was wasted (about
-/// one sort of the scores). Same bits on any number of threads: the exact AUROC's are,
-/// the pass over the words runs on one thread, and the gradient's entries each depend
-/// on their own sample alone.
+/// one sort of the scores). Same bits on any number of threads: the exact AUROC's are;
+/// the pass over the words is always cut in the same two halves (at the first gap of at
+/// least G from the middle on, so no run crosses the cut), each on a thread of its own or
+/// both on one, their sums added in that order and the second's table entries after the
+/// first's; and the gradient's entries each depend on their own sample alone.
 enum CountingSoftAUROC {
     /// Tried when 2 G n / span (span: the scores' range in temperature widths) is at most
     /// this: the mean count of neighbours within G a point if the scores were spread evenly.
     static let densityLimit = 0.02
-    /// Cluster members kept at most: n / memberShare + 64.
+    /// Run members, and table entries, a half of the scan keeps at most: n / memberShare + 64.
     static let memberShare = 64
-    /// Pairs within clusters examined at most: pairsPerPoint n + 4,096.
+    /// Pairs within runs a half of the scan examines at most: pairsPerPoint n + 4,096.
     static let pairsPerPoint = 8
 
     /// Whether the path is tried for `count` samples spanning `span` temperature widths.
@@ -80,38 +83,75 @@ func countingSoftAUROC(
     guard let levels = ValueBuckets(lowest: minScore.orderKey, highest: maxScore.orderKey,
                                     bucketCount: Swift.min(1 << 30, Swift.max(1024, 1 << (Int.bitWidth - (n - 1).leadingZeroBitCount))))
     else { return nil }
-    // Scratch: the current run's scores and classes, then the table (keys, classes,
-    // potentials), and the bitmap.
-    let runScores = try ScratchBuffer<Double>(count: capacity)
+    // Scratch, for each of the scan's two halves: the current run's scores, classes and
+    // potentials, and its part of the table (keys, classes, potentials); then the bitmap
+    // and its index, and the buckets' starts.
+    let runScores = try ScratchBuffer<Double>(count: 2 * capacity)
     defer { runScores.free() }
-    let runClasses = try ScratchBuffer<Int>(count: capacity)
+    let runClasses = try ScratchBuffer<Int>(count: 2 * capacity)
     defer { runClasses.free() }
-    let runPotentials = try ScratchBuffer<Double>(count: capacity)
+    let runPotentials = try ScratchBuffer<Double>(count: 2 * capacity)
     defer { runPotentials.free() }
-    let tableKeys = try ScratchBuffer<UInt64>(count: capacity)
+    let tableKeys = try ScratchBuffer<UInt64>(count: 2 * capacity)
     defer { tableKeys.free() }
-    let tableClasses = try ScratchBuffer<Int>(count: capacity)
+    let tableClasses = try ScratchBuffer<Int>(count: 2 * capacity)
     defer { tableClasses.free() }
-    let tablePotentials = try ScratchBuffer<Double>(count: capacity)
+    let tablePotentials = try ScratchBuffer<Double>(count: 2 * capacity)
     defer { tablePotentials.free() }
     let bitmap = try ScratchBuffer<UInt64>(count: levels.count / 64)
     defer { bitmap.free() }
     // The table's first entry of each word of the bitmap (64 levels), and one past the last.
     let firstEntries = try ScratchBuffer<UInt32>(count: levels.count / 64 + 1)
     defer { firstEntries.free() }
+    let bucketStarts = try ScratchBuffer<Int>(count: SortedWordLayout.maximumBucketCount + 1)
+    defer { bucketStarts.free() }
 
-    var finder = CloseRuns(
-        temperature: t, bounds: CountingBounds(temperature: t),
-        p: 1.0 / Double(positives), q: 1.0 / Double(negatives), capacity: capacity,
-        pairLimit: CountingSoftAUROC.pairsPerPoint * n + 4096,
-        runScores: runScores.base!, runClasses: runClasses.base!, runPotentials: runPotentials.base!,
-        tableKeys: tableKeys.base!, tableClasses: tableClasses.base!, tablePotentials: tablePotentials.base!)
+    func finder(_ half: Int) -> CloseRuns {
+        let o = half * capacity
+        return CloseRuns(
+            temperature: t, bounds: CountingBounds(temperature: t),
+            p: 1.0 / Double(positives), q: 1.0 / Double(negatives), capacity: capacity,
+            pairLimit: CountingSoftAUROC.pairsPerPoint * n + 4096,
+            runScores: runScores.base! + o, runClasses: runClasses.base! + o, runPotentials: runPotentials.base! + o,
+            tableKeys: tableKeys.base! + o, tableClasses: tableClasses.base! + o,
+            tablePotentials: tablePotentials.base! + o)
+    }
+    // The two halves of the scan, cut at a gap of at least G from the middle on (`cut`),
+    // each on its own thread when `parallel`: the same runs, sums and table either way.
+    var halves = (finder(0), finder(1))
     var scanned = false
     let exact = try exactAUROC(scores: samples.scores, labels: samples.labels) { sorted in
-        finder.scan(sorted)
+        let starts = bucketStarts.base!
+        var start = 0
+        for b in 0..<sorted.layout.bucketCount {
+            starts[b] = start
+            start += sorted.bucketSize(b)
+        }
+        starts[sorted.layout.bucketCount] = start
+        let middle = halves.0.cut(sorted, starts: starts, count: start)
+        withUnsafeMutablePointer(to: &halves) { h in
+            runConcurrently(inParallel: parallel, with: (h, sorted, UnsafePointer(starts), middle, start), { c in
+                c.0.pointee.0.scan(c.1, starts: c.2, range: 0..<c.3)
+            }, { c in
+                c.0.pointee.1.scan(c.1, starts: c.2, range: c.3..<c.4)
+            })
+        }
         scanned = true
     }
-    guard let exact, scanned, !finder.failed else { return nil }
+    guard let exact, scanned, !halves.0.failed, !halves.1.failed else { return nil }
+    // The second half's entries after the first's (their keys are higher).
+    let firstCount = halves.0.tableCount, secondCount = halves.1.tableCount
+    // (Forward, one entry at a time: the target is never above the source.)
+    for e in 0..<secondCount {
+        tableKeys.base![firstCount + e] = tableKeys.base![capacity + e]
+        tableClasses.base![firstCount + e] = tableClasses.base![capacity + e]
+        tablePotentials.base![firstCount + e] = tablePotentials.base![capacity + e]
+    }
+    var correction = CompensatedSum(), moment = CompensatedSum()
+    correction.add(halves.0.correction.total); correction.add(halves.1.correction.total)
+    moment.add(halves.0.moment.total); moment.add(halves.1.moment.total)
+    let finder = (p: halves.0.p, q: halves.0.q, correction: correction, moment: moment,
+                  tableCount: firstCount + secondCount)
 
     let p = finder.p, q = finder.q
     let value = Swift.min(Swift.max(exact + (finder.correction.total * p) * q, 0), 1)
@@ -161,21 +201,25 @@ private struct CloseRuns {
     var moment = CompensatedSum()
     var failed = false
 
-    /// Every sorted word in order; stops (`failed`) when a run or the table outgrows the
-    /// capacity, or the pairs their limit. A run is recorded only from its second member
-    /// on (most runs are single words); eight words at a time whose gaps (to the word
-    /// before each) are all finite and at least the counting threshold are passed over in
-    /// vector lanes (`farBlock`), the same decisions as `CountingBounds.atLeastG` makes.
-    mutating func scan(_ sorted: SortedExactWords) {
+    /// The sorted words `range` in order (`starts`: each bucket's first word, and the count
+    /// after the last); the range's first word is the sequence's first or at least G above
+    /// the word before it, and so is the word after its end, so no run crosses its ends
+    /// (`cut`). Stops (`failed`) when a run or the table outgrows the capacity, or the
+    /// pairs their limit. A run is recorded only from its second member on (most runs are
+    /// single words); eight words at a time whose gaps (to the word before each) are all
+    /// finite and at least the counting threshold are passed over in vector lanes
+    /// (`farBlock`), the same decisions as `CountingBounds.atLeastG` makes.
+    mutating func scan(_ sorted: SortedExactWords, starts: UnsafePointer<Int>, range: Range<Int>) {
         var runCount = 0          // recorded members of the current run (0: none yet)
         var classesSeen = 0       // of the recorded members: bit 0 a negative, bit 1 a positive
         var hasPrevious = false
         var previous = 0.0, previousClass = 0
-        var start = 0
         let words = sorted.words
-        for b in 0..<sorted.layout.bucketCount {
-            let end = start + sorted.bucketSize(b)
-            var k = start
+        for b in bucket(containing: range.lowerBound, starts: starts, count: sorted.layout.bucketCount)..<sorted.layout.bucketCount {
+            let start = starts[b]
+            guard start < range.upperBound else { break }
+            let end = Swift.min(starts[b + 1], range.upperBound)
+            var k = Swift.max(start, range.lowerBound)
             while k < end {
                 // Outside a run, from the bucket's second word: eight far gaps at once.
                 if runCount == 0 && k > start && k + 8 <= end {
@@ -215,16 +259,39 @@ private struct CloseRuns {
                 hasPrevious = true
                 k += 1
             }
-            start = end
             // The next bucket's first word compares with this bucket's last (`previous`,
             // set when the loop ended on a scalar step; re-read otherwise).
-            if !hasPrevious && end > 0 && sorted.bucketSize(b) > 0 {
+            if !hasPrevious && end > Swift.max(start, range.lowerBound) {
                 previous = scoreFromSortKey(sorted.key(words[end - 1], bucket: b))
                 previousClass = Int(truncatingIfNeeded: words[end - 1] & 1)
                 hasPrevious = true
             }
         }
         if runCount > 0 && classesSeen == 3 { closeRun(count: runCount) }
+    }
+
+    /// The bucket holding word `k` (< the count): the last b with starts[b] <= k.
+    func bucket(containing k: Int, starts: UnsafePointer<Int>, count: Int) -> Int {
+        var lo = 0, hi = count  // starts[lo] <= k; the answer is below hi
+        while hi - lo > 1 {
+            let mid = (lo + hi) / 2
+            if starts[mid] <= k { lo = mid } else { hi = mid }
+        }
+        return lo
+    }
+
+    /// Where the scan is cut in two: the first word from the middle on that is at least G
+    /// above the word before (`CountingBounds.atLeastG`), or the count.
+    func cut(_ sorted: SortedExactWords, starts: UnsafePointer<Int>, count: Int) -> Int {
+        var k = Swift.max(1, count / 2)
+        while k < count {
+            let b = bucket(containing: k, starts: starts, count: sorted.layout.bucketCount)
+            let a = bucket(containing: k - 1, starts: starts, count: sorted.layout.bucketCount)
+            if bounds.atLeastG(scoreFromSortKey(sorted.key(sorted.words[k], bucket: b)),
+                               scoreFromSortKey(sorted.key(sorted.words[k - 1], bucket: a))) { return k }
+            k += 1
+        }
+        return count
     }
 
     /// Whether words k ..< k + 8 of bucket b (k - 1 in the bucket too) are each at least

@@ -879,6 +879,8 @@ func exactAUROC(
 /// shifted up past them, with the class in bit 0. `topBits`: the `drop` top bits every key
 /// shares, in place.
 struct SortedWordLayout {
+    /// The most buckets a layout has.
+    static let maximumBucketCount = topBucketCount
     let drop: Int
     let digitBits: Int
     let bucketCount: Int

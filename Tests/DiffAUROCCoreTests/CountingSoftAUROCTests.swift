@@ -77,6 +77,39 @@ func countingPathMatchesThePairSum(n: Int, seed: UInt64) throws {
     #expect(worst <= 1, "window path: worst error / bar = \(worst)")
 }
 
+@Test(arguments: [996, 1000, 1004])
+func countingPathCutsItsScanOutsideRuns(runStart: Int) throws {
+    // 2,000 scores 1,000 T apart but for a run of 12 at 10 T apart, alternating classes,
+    // from rank `runStart` on: the scan's halves are cut at the first gap of at least 40 T
+    // from the middle (rank 1,000) on, so inside the run the cut moves to its end. The
+    // result against the pair sum, and the same bits on one thread and two.
+    let n = 2000, t = 1.0
+    var scores = [Double](), labels = [Double]()
+    var s = 0.0
+    for k in 0..<n {
+        let inRun = k > runStart && k < runStart + 12
+        s += inRun ? 10 : 1000
+        scores.append(s)
+        labels.append(inRun || k == runStart ? Double(k % 2) : (k % 3 == 0 ? 1 : 0))
+    }
+    // Reversed, so that index order is not score order.
+    scores.reverse(); labels.reverse()
+    let direct = try soft(scores, labels, nil, temperature: t, method: .pairwise)
+    var runs = [(SoftAUROCResult, [Double])]()
+    for parallel in [false, true] {
+        let (result, gradient, route) = try fastWithRoute(scores, labels, nil, temperature: t, parallel: parallel,
+                                                          counting: true)
+        #expect(route == .counting)
+        let worst = softErrorOverBar((result, gradient), direct, labels: labels, weights: nil, temperature: t,
+                                     sourceLocation: #_sourceLocation)
+        #expect(worst <= 1, "worst error / bar = \(worst)")
+        runs.append((result, gradient))
+    }
+    #expect(runs[0].0.value.bitPattern == runs[1].0.value.bitPattern)
+    #expect(runs[0].0.dTemperature.bitPattern == runs[1].0.dTemperature.bitPattern)
+    #expect(differingBits(runs[0].1, runs[1].1) == 0)
+}
+
 /// The samples with a sample of the other class less than 40 T away (scaled difference
 /// strictly inside (-40, 40)), by brute force.
 private func closeIndices(_ scores: [Double], _ labels: [Double], temperature t: Double) -> [Int] {

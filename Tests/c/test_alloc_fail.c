@@ -165,6 +165,11 @@ static report run_case(int which) {
         n = N_SOFT;
         grads = 1;
         break;
+    case 29: /* counting path: unweighted, every pair at least 40 T apart at T = 1e-9 */
+        r.status = auroc_soft_grad(s, y, NULL, N_SOFT, 1e-9, &v, g, &dT);
+        n = N_SOFT;
+        grads = 1;
+        break;
     case 10: r.status = auroc_exact_f32(s32, y32, w32, N_SMALL, &v); break;
     case 25: r.status = auroc_exact(bs, by, NULL, N_BIG, &v); break;
     case 26: r.status = auroc_exact_f32(bs32, by32, bw32, N_BIG, &v); break;
@@ -306,6 +311,7 @@ static const char *case_names[] = {
     "auroc_exact_f32 n = 600,000 weighted (4.8 MB of words: the 2 MiB-aligned scratch)",
     "auroc_soft_grad n = 24,000 weighted, T = 200 (one-cell path, two threads)",
     "auroc_soft_grad n = 24,000 weighted, T = 10 (few-cells path, two threads)",
+    "auroc_soft_grad n = 24,000, T = 1e-9 (counting path: the exact AUROC's sort, two threads)",
 };
 static void call_case(int which, void *out) { *(report *)out = run_case(which); }
 
