@@ -19,13 +19,16 @@ import Darwin
 /// A run holding both classes is a cluster: each of its (positive, negative) pairs with
 /// -G < x < G is summed directly (`PairKernels`' formulas), giving
 ///
-///     value  = exact AUROC + p q sum (sigmoid(x) - step(x))      step: 1, 1/2, 0 as x >, =, < 0
+///     value  = exact AUROC + p q sum (sigmoid(x) - step)      step: 1, 1/2, 0 as a >, =, < b
 ///     dT     = -p q sum x sigmoid'(x) / T
 ///     potential of a positive = sum q sigmoid'(x), of a negative = sum p sigmoid'(x)
 ///
 /// with p = 1 / P, q = 1 / N (the window path's masses); the correction sigmoid(x) -
-/// step(x) is -sigmoid(-x) for x > 0, sigmoid(x) for x < 0 and 0 for a tie (the exact AUROC
-/// counts a tie 1/2, which is sigmoid(0)), so no cancellation. Each distinct score and
+/// step is -sigmoid(-|x|) where a > b, sigmoid(-|x|) where a < b and 0 for a tie (the
+/// exact AUROC counts a tie 1/2, which is sigmoid(0)), so no cancellation. The step is
+/// the exact AUROC's, by the scores: x itself may round to 0 when a - b is subnormal and
+/// T > 1 (a fuzzed input: 5e-324 against 0 at T = 10 counts 1 there and sigmoid(0) = 1/2
+/// here). Each distinct score and
 /// class of a cluster keeps its potential in a table sorted by order key. Then the
 /// gradient: every sample's entry is p 0 / T = +0 (positive) or -q 0 / T = -0
 /// (negative), as the window path writes it, except where the sample's score and class
@@ -336,7 +339,9 @@ private struct CloseRuns {
                 let r = 1.0 / (1.0 + e)
                 let slope = e * r * r
                 let tail = e * r
-                correction.add(x > 0 ? -tail : (x < 0 ? tail : 0))
+                // The exact AUROC's step is by the scores (1 for a > b, 1/2 for a tie),
+                // not by x, which may round to 0 when a - b is subnormal.
+                correction.add(a > b ? -tail : (a < b ? tail : 0))
                 moment.add(x * slope)
                 runPotentials[i] += q * slope
                 runPotentials[j] += p * slope

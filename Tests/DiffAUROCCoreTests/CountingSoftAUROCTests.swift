@@ -110,6 +110,27 @@ func countingPathCutsItsScanOutsideRuns(runStart: Int) throws {
     #expect(differingBits(runs[0].1, runs[1].1) == 0)
 }
 
+@Test func countingPathStepsByTheScoresWhereTheScaledDifferenceUnderflows() throws {
+    // A positive at the least subnormal above a negative at 0 (and at -0.0), T = 10: x
+    // rounds to 0, so the pair's sigmoid is 1/2 while the exact AUROC counts it 1; the
+    // correction must go by the scores. The other scores 1e298 apart (every pair far). (A
+    // fuzzed input found this: 1.5 pairs' worth, 1.4e-4 off the value.)
+    var scores = [Double](), labels = [Double]()
+    for k in 0..<200 {
+        scores.append(Double(k + 1) * 1e298)
+        labels.append(k % 2 == 0 ? 1 : 0)
+    }
+    scores += [0x1p-1074, 0.0, 0x1p-1073, -0.0, 0.0, 0.0]
+    labels += [1, 0, 1, 0, 1, 0]
+    let t = 10.0
+    let direct = try soft(scores, labels, nil, temperature: t, method: .pairwise)
+    let (result, gradient, route) = try fastWithRoute(scores, labels, nil, temperature: t)
+    #expect(route == .counting)
+    let worst = softErrorOverBar((result, gradient), direct, labels: labels, weights: nil, temperature: t,
+                                 sourceLocation: #_sourceLocation)
+    #expect(worst <= 1, "worst error / bar = \(worst)")
+}
+
 /// The samples with a sample of the other class less than 40 T away (scaled difference
 /// strictly inside (-40, 40)), by brute force.
 private func closeIndices(_ scores: [Double], _ labels: [Double], temperature t: Double) -> [Int] {

@@ -93,6 +93,10 @@ add("finding-c1-weighted-partial-tpr-near-1", bytes.fromhex("10b911303030f4f3fff
 # C3 (the range ends' precision, now in the header's unweighted bound): a one-ulp TPR range
 # straddling a vertex at TPR 3/5
 add("finding-c3-partial-tpr-one-ulp-straddling-vertex", bytes.fromhex("6e70800b585848585801"))
+# Stop 60: the soft counting path stepped a pair by the sign of x = (a - b) / T, which
+# rounds to 0 for a - b = 5e-324 at T = 10 (the exact AUROC counts that pair 1): value
+# 1.4e-4 off at n = 205
+add("finding-soft-counting-subnormal-difference", bytes.fromhex("30108b8b8b8bc48b8b8b8b8b8b8b8b8b8b8b8b8b8b8b8b8b8b8b8b8b8b8b0aeb8b8b8b8b8b8b8b8b8b8b8b8b8b8b8b8b8f8b8b8b8b8bbc8b2d000000808b"))
 for fn in range(9, 13):
     add(f"call-level-fn{fn}", [0x0F, 0x00, fn, 0xFF, 0, 1, 0, 0])
     add(f"call-level-fn{fn}-huge-n", [0x0F, 0x00, fn, 0x08, 7, 0, 0, 0])
