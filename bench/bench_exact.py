@@ -35,6 +35,11 @@ of its calls, the median CPU time (process time, both threads), and the page fau
 (minor) of one call; the ratio ours / sort is taken within each process. The table gives
 the median over the processes and the spread (min-max). Without --processes (the
 default 1) the table is the best of several calls, as before.
+
+    .venv/bin/python bench/bench_exact.py --no-peers --processes 5 --logit
+
+times the same on the scores N(0, 1) + label themselves (logits: both signs, the float64
+keys' value buckets of SignedKeyBuckets.swift) instead of their sigmoid.
 """
 
 import argparse
@@ -160,7 +165,7 @@ def spread_child(args):
     points = []
     for n in args.sizes:
         for dtype in (np.float64, np.float32):
-            scores, labels, weights = make_data(n, dtype)
+            scores, labels, weights = make_data(n, dtype, logit=args.logit)
             for weighted in (False, True):
                 w = weights if weighted else None
                 fns = {"ours": make_ours(lib, scores, labels, w),
@@ -185,6 +190,8 @@ def spread_parent(args):
             command += ["--baseline", args.baseline]
         if args.calls:
             command += ["--calls", str(args.calls)]
+        if args.logit:
+            command += ["--logit"]
         out = subprocess.run(command, check=True, capture_output=True, text=True).stdout
         runs.append(json.loads(out))
         print(f"process {k + 1}/{args.processes} done (load {runs[-1]['load']:.2f})", flush=True)
@@ -226,15 +233,18 @@ def spread_parent(args):
     if args.json:
         pathlib.Path(args.json).write_text(json.dumps(dict(
             library=LIBRARY, baseline=args.baseline, processes=args.processes,
+            scores="N(0,1) + label (logits)" if args.logit else "sigmoid(N(0,1) + label)",
             yardstick=yardstick.describe(),
             loads=[r["load"] for r in runs], points=summary), indent=1) + "\n")
         print(f"\npoints written to {args.json}")
 
 
-def make_data(n, dtype, seed=0):
+def make_data(n, dtype, seed=0, logit=False):
     rng = np.random.default_rng(seed)
     labels = (rng.random(n) < 0.5).astype(np.float64)
-    scores = 1 / (1 + np.exp(-(rng.standard_normal(n) + labels)))
+    scores = rng.standard_normal(n) + labels
+    if not logit:
+        scores = 1 / (1 + np.exp(-scores))
     weights = rng.random(n) * 2
     return scores.astype(dtype), labels.astype(dtype), weights.astype(dtype)
 
@@ -262,6 +272,8 @@ def main():
                         help="sample counts (default 1e5 1e6 1e7; --quick 1e5 1e6)")
     parser.add_argument("--calls", type=int, help="interleaved calls per process (default by n)")
     parser.add_argument("--baseline", help="another libdiffauroc.so, timed interleaved with ours")
+    parser.add_argument("--logit", action="store_true",
+                        help="scores N(0, 1) + label themselves (both signs, as logits), not their sigmoid")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.sizes is None:
@@ -287,7 +299,7 @@ def main():
     points = []
     for n in sizes:
         for dtype in (np.float64, np.float32):
-            scores, labels, weights = make_data(n, dtype)
+            scores, labels, weights = make_data(n, dtype, logit=args.logit)
             sort = best_time(lambda: np.sort(scores), repeats_for(n))
             for weighted in (False, True):
                 w = weights if weighted else None
@@ -322,7 +334,7 @@ def main():
     record = dict(machine=dict(platform=platform.platform(), processor=platform.processor(),
                                cpus=os.cpu_count()),
                   yardstick=yardstick.describe(),
-                  library=LIBRARY, kernels=kernels, data="sigmoid(N(0,1) + label), half positives, weights U[0,2)",
+                  library=LIBRARY, kernels=kernels, data=("N(0,1) + label" if args.logit else "sigmoid(N(0,1) + label)") + ", half positives, weights U[0,2)",
                   points=points)
     pathlib.Path(args.json).write_text(json.dumps(record, indent=2) + "\n")
     print(f"\npoints written to {args.json}")

@@ -315,7 +315,8 @@ private struct CloseRuns {
     @inline(__always)
     private func scores8(_ sorted: SortedExactWords, _ words: SIMD8<UInt64>, bucket b: Int) -> SIMD8<Double> {
         let layout = sorted.layout
-        let high = SIMD8<UInt64>(repeating: UInt64(truncatingIfNeeded: b) &<< UInt64(64 - layout.digitBits))
+        let digit = UInt64(truncatingIfNeeded: b &>> layout.bucketDigitShift)
+        let high = SIMD8<UInt64>(repeating: digit &<< UInt64(64 - layout.digitBits))
         let shifted = high | (words &>> UInt64(layout.digitBits))
         let key = (shifted &>> UInt64(layout.drop)) | SIMD8<UInt64>(repeating: layout.topBits)
         let mask = ((key &>> 63) &- 1) | SIMD8<UInt64>(repeating: 1 << 63)

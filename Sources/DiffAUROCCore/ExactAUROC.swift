@@ -125,7 +125,11 @@ private func uncheckedUnweightedExactAUROC<Score: OrderKeyed>(
 // over memory that is not sequential); phase 4 sorts each bucket in cache (`sortWords`;
 // `sortHighKeyed` for the 16-byte words of weighted float64 samples) and sweeps it. Buckets
 // hold disjoint score ranges in increasing order, so the buckets in order, each sorted,
-// are all samples sorted, and equal scores never straddle two buckets.
+// are all samples sorted, and equal scores never straddle two buckets. Unweighted float64
+// scores of both signs (from `SignedKeyBuckets.threshold` samples) share no top bit, and
+// their top bits are the sign and the exponent: there the buckets are ranges of the keys'
+// values instead, cut from a sample of them, and the word is the key less its sign bit
+// (SignedKeyBuckets.swift); the same count of buckets, and the same result.
 //
 // The sweep counts, group of equal scores by group,
 //
@@ -875,9 +879,10 @@ func exactAUROC(
 }
 
 /// How phase 3 made the unweighted words (see "Method"): key << drop puts the top varying
-/// bit at the top, its top `digitBits` bits are the bucket, and the word is the rest
-/// shifted up past them, with the class in bit 0. `topBits`: the `drop` top bits every key
-/// shares, in place.
+/// bit at the top, its top `digitBits` bits are the bucket's digit, and the word is the
+/// rest shifted up past them, with the class in bit 0. `topBits`: the `drop` top bits
+/// every key shares, in place. The digit of bucket b is b >> `bucketDigitShift`: b itself,
+/// or with `SignedKeyBuckets` (drop 0, one digit bit) its half, the key's sign bit.
 struct SortedWordLayout {
     /// The most buckets a layout has.
     static let maximumBucketCount = topBucketCount
@@ -885,6 +890,7 @@ struct SortedWordLayout {
     let digitBits: Int
     let bucketCount: Int
     let topBits: UInt64
+    var bucketDigitShift = 0
 }
 
 /// The unweighted float64 words after phase 4 (`exactAUROC(scores:labels:afterSort:)`):
@@ -909,7 +915,8 @@ struct SortedExactWords {
     /// The score's order key (`Double.orderKey`) of `word`, a word of bucket b.
     @inline(__always)
     func key(_ word: UInt64, bucket b: Int) -> UInt64 {
-        let shifted = (UInt64(truncatingIfNeeded: b) << (64 - layout.digitBits)) | (word >> layout.digitBits)
+        let digit = UInt64(truncatingIfNeeded: b >> layout.bucketDigitShift)
+        let shifted = (digit << (64 - layout.digitBits)) | (word >> layout.digitBits)
         return (shifted >> layout.drop) | layout.topBits
     }
 }
@@ -1166,6 +1173,12 @@ private struct ExactTeam<Source: ExactSampleSource> {
         @inline(__always) func bucket(_ key: Key) -> Int {
             Int(truncatingIfNeeded: (key &<< drop) &>> bucketShift)
         }
+        // Unweighted float64 scores of both signs: buckets by value (`SignedKeyBuckets`),
+        // the same count; the word is the key less its sign bit.
+        let signed: SignedKeyBuckets? = !Source.isWeighted && Key.bitWidth == 64 && drop == 0
+            && count >= SignedKeyBuckets.threshold
+            ? SignedKeyBuckets(count: n, halfBits: digitBits - 1) { i in UInt64(truncatingIfNeeded: source.key(i)) }
+            : nil
 
         // Phase 2: bucket histogram per chunk: from the prefix histogram (the keys lie in
         // [andKeys, orKeys], so their prefixes in the same range of the prefix's), or
@@ -1183,6 +1196,10 @@ private struct ExactTeam<Source: ExactSampleSource> {
                 let highest = Int(truncatingIfNeeded: orKeys &>> UInt64(prefixShift))
                 for p in lowest...highest {
                     h[(p &>> prefixDrop) & digitMask] &+= Int(ph[p])
+                }
+            } else if let signed {
+                for i in chunkRange(chunk, of: chunkCount, count: n) {
+                    h[signed(UInt64(truncatingIfNeeded: source.key(i)))] &+= 1
                 }
             } else if everyIncluded {
                 for i in chunkRange(chunk, of: chunkCount, count: n) {
@@ -1269,6 +1286,16 @@ private struct ExactTeam<Source: ExactSampleSource> {
                     let b = Int(truncatingIfNeeded: shifted &>> bucketShift)
                     let p = offsets[b]
                     w[p] = source.word(i, shiftedKey: shifted &<< digitBits,
+                                       positiveFactor: positiveFactor, negativeFactor: negativeFactor)
+                    v[p] = source.value(i, positiveFactor: positiveFactor, negativeFactor: negativeFactor)
+                    offsets[b] = p &+ 1
+                }
+            } else if let signed {
+                for i in chunkRange(chunk, of: chunkCount, count: n) {
+                    let key = source.key(i)
+                    let b = signed(UInt64(truncatingIfNeeded: key))
+                    let p = offsets[b]
+                    w[p] = source.word(i, shiftedKey: key &<< 1,
                                        positiveFactor: positiveFactor, negativeFactor: negativeFactor)
                     v[p] = source.value(i, positiveFactor: positiveFactor, negativeFactor: negativeFactor)
                     offsets[b] = p &+ 1
@@ -1430,7 +1457,10 @@ private struct ExactTeam<Source: ExactSampleSource> {
             }
             let pairs = UInt128(positives) * UInt128(negatives)
             outcome.pointee.result = correctlyRoundedRatio(s1 + (pairs - s2), 2 * pairs)
-            outcome.pointee.sortedLayout = SortedWordLayout(
+            outcome.pointee.sortedLayout = signed.map {
+                SortedWordLayout(drop: 0, digitBits: 1, bucketCount: $0.bucketCount, topBits: 0,
+                                 bucketDigitShift: $0.halfBits)
+            } ?? SortedWordLayout(
                 drop: drop, digitBits: digitBits, bucketCount: bucketCount,
                 topBits: UInt64(truncatingIfNeeded: andKeys) & ~(UInt64.max >> drop))
         }
