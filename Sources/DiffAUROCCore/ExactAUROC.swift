@@ -125,8 +125,8 @@ private func uncheckedUnweightedExactAUROC<Score: OrderKeyed>(
 // over memory that is not sequential); phase 4 sorts each bucket in cache (`sortWords`;
 // `sortHighKeyed` for the 16-byte words of weighted float64 samples) and sweeps it. Buckets
 // hold disjoint score ranges in increasing order, so the buckets in order, each sorted,
-// are all samples sorted, and equal scores never straddle two buckets. Unweighted float64
-// scores of both signs (from `SignedKeyBuckets.threshold` samples) share no top bit, and
+// are all samples sorted, and equal scores never straddle two buckets. Float64 scores of
+// both signs (from `SignedKeyBuckets.threshold` samples) share no top bit, and
 // their top bits are the sign and the exponent: there the buckets are ranges of the keys'
 // values instead, cut from a sample of them, and the word is the key less its sign bit
 // (SignedKeyBuckets.swift); the same count of buckets, and the same result.
@@ -1173,9 +1173,9 @@ private struct ExactTeam<Source: ExactSampleSource> {
         @inline(__always) func bucket(_ key: Key) -> Int {
             Int(truncatingIfNeeded: (key &<< drop) &>> bucketShift)
         }
-        // Unweighted float64 scores of both signs: buckets by value (`SignedKeyBuckets`),
-        // the same count; the word is the key less its sign bit.
-        let signed: SignedKeyBuckets? = !Source.isWeighted && Key.bitWidth == 64 && drop == 0
+        // Float64 scores of both signs: buckets by value (`SignedKeyBuckets`), the same
+        // count; the word's key is the key less its sign bit.
+        let signed: SignedKeyBuckets? = Key.bitWidth == 64 && drop == 0
             && count >= SignedKeyBuckets.threshold
             ? SignedKeyBuckets(count: n, halfBits: digitBits - 1) { i in UInt64(truncatingIfNeeded: source.key(i)) }
             : nil
@@ -1198,7 +1198,7 @@ private struct ExactTeam<Source: ExactSampleSource> {
                     h[(p &>> prefixDrop) & digitMask] &+= Int(ph[p])
                 }
             } else if let signed {
-                for i in chunkRange(chunk, of: chunkCount, count: n) {
+                for i in chunkRange(chunk, of: chunkCount, count: n) where everyIncluded || source.isIncluded(i) {
                     h[signed(UInt64(truncatingIfNeeded: source.key(i)))] &+= 1
                 }
             } else if everyIncluded {
@@ -1280,6 +1280,18 @@ private struct ExactTeam<Source: ExactSampleSource> {
                 // the same change made the unweighted loop slower, so it keeps its form).
                 let source = self.source, w = self.w, v = self.v
                 let drop = drop, digitBits = digitBits, bucketShift = bucketShift
+                if let signed {
+                    for i in chunkRange(chunk, of: chunkCount, count: n) where source.isIncluded(i) {
+                        let key = source.key(i)
+                        let b = signed(UInt64(truncatingIfNeeded: key))
+                        let p = offsets[b]
+                        w[p] = source.word(i, shiftedKey: key &<< 1,
+                                           positiveFactor: positiveFactor, negativeFactor: negativeFactor)
+                        v[p] = source.value(i, positiveFactor: positiveFactor, negativeFactor: negativeFactor)
+                        offsets[b] = p &+ 1
+                    }
+                    continue
+                }
                 for i in chunkRange(chunk, of: chunkCount, count: n) where source.isIncluded(i) {
                     let key = source.key(i)
                     let shifted = key &<< drop

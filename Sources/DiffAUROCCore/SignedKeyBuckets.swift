@@ -22,10 +22,12 @@
 /// buckets in order, each sorted, are all samples sorted: the sweeps, and so the result,
 /// are the same whatever the sample (it decides the speed only).
 ///
-/// Words. Within a half every key has the same top (sign) bit, so the word is the key
-/// shifted left by one, with the class in bit 0 (`SortedWordLayout`: no dropped bits, one
-/// digit bit, and the bucket's digit is its half); the in-cache sort finds the bits that
-/// vary within a bucket itself.
+/// Words. Within a half every key has the same top (sign) bit, so the word's key is the
+/// key shifted left by one: unweighted, with the class in bit 0 (`SortedWordLayout`: no
+/// dropped bits, one digit bit, and the bucket's digit is its half); weighted, above the
+/// mass as before. The in-cache sorts find the bits that vary within a bucket themselves.
+/// Float32 scores keep the top-bit buckets (phase 2 sums them from phase 1's histogram of
+/// the keys' top 16 bits).
 struct SignedKeyBuckets {
     /// Inputs from this many samples use it. Below, the old buckets of N(0, 1) scores fit
     /// the in-cache sort (the largest, about 36% of the samples, under its 32,768 words)

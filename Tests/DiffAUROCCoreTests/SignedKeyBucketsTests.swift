@@ -118,4 +118,34 @@ struct SignedKeyBucketsTests {
             #expect(decoded == s.map(\.orderKey).sorted(), "family \(family): sorted words")
         }
     }
+
+    /// Weighted (integer weights 0 to 3, so the weight-0 samples are left out of the
+    /// buckets' loops): the 16-byte words (`PackedDoubleWeightedSource`) and the words
+    /// beside their masses (`WeightedSource`), on one thread and two, within one ulp of
+    /// the exact rational from the independent count, and the same bits each way.
+    @Test(arguments: [100_000, 200_000])
+    func weightedMatchesReference(n: Int) throws {
+        var rng = SplitMix(state: 1300 + UInt64(n))
+        for family in 0..<6 {
+            let s = signedScores(family, n, &rng)
+            let y: [Double] = labelsWithBothClasses(n) { rng.below(3) == 0 }
+            let k = weightsWithUnitEnds(n) { UInt64(rng.below(4)) }
+            #expect(k.filter { $0 > 0 }.count >= SignedKeyBuckets.threshold)
+            let w = k.map { Double($0) }
+            let (twiceU, pairs) = referenceTwiceU(s, isPositive: { y[$0] == 1 }, weight: { UInt128(k[$0]) })
+            let expected = correctlyRoundedRatio(twiceU, 2 * pairs)
+            var values: [Double] = []
+            for unpacked in [false, true] {
+                for chunks in [1, 2] {
+                    let value = try withBuffers(s, y, w) { s, y, w in
+                        try exactAUROC(scores: s, labels: y, weights: w, chunkCount: chunks,
+                                       forceUnpackedWeights: unpacked)
+                    }
+                    values.append(try #require(value))
+                }
+            }
+            #expect(abs(values[0] - expected) <= expected.ulp, "family \(family): \(values[0]) vs \(expected)")
+            #expect(values.allSatisfy { $0.bitPattern == values[0].bitPattern }, "family \(family): \(values)")
+        }
+    }
 }
