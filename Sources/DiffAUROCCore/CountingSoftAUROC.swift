@@ -415,13 +415,14 @@ private struct GradientFill {
             }
         }
         while i < range.upperBound {
-            g[i] = Double(bitPattern: UInt64(truncatingIfNeeded: 1 &- labels[i].classBit) << 63)
+            g[i] = zeroOfClass(labels[i])
             if entries > 0 { one(i) }
             i += 1
         }
     }
 
-    /// p 0 / T = +0 for a positive, -q 0 / T = -0 for a negative, eight samples from i.
+    /// p 0 / T = +0 for a positive, -q 0 / T = -0 for a negative, eight samples from i
+    /// (`zeroOfClass` in lanes).
     @inline(__always)
     private func zeros8(_ i: Int) -> SIMD8<Double> {
         let y = UnsafeRawPointer(labels + i).loadUnaligned(as: SIMD8<UInt64>.self)

@@ -1081,8 +1081,9 @@ struct TeamCut {
 }
 
 /// The gradient entry of a point of potential +0: +0 for a positive (label exactly 1),
-/// -0 for a negative (exactly 0 or -0), without a branch.
+/// -0 for a negative (exactly 0 or -0), without a branch. (Also the counting path's,
+/// CountingSoftAUROC.swift.)
 @inline(__always)
-private func zeroOfClass(_ label: Double) -> Double {
+func zeroOfClass(_ label: Double) -> Double {
     Double(bitPattern: UInt64(truncatingIfNeeded: 1 &- label.classBit) << 63)
 }
