@@ -225,7 +225,7 @@ func exactAUROCHandsOverTheSortedScores(n: Int) throws {
     #expect(value != nil && value?.bitPattern == plain?.bitPattern)
     let expected = zip(scores, labels).map { ($0.0 + 0, Int($0.1)) }.sorted { $0.0 < $1.0 }
     #expect(seen.count == n)
-    #expect(seen.map { $0.0.bitPattern } == expected.map { $0.0.bitPattern })
+    #expect(differingElements(seen.map { $0.0.bitPattern }, expected.map { $0.0.bitPattern }) == 0)
     // Class counts per group of equal scores.
     func groups(_ xs: [(Double, Int)]) -> [Double: Int] {
         xs.reduce(into: [:]) { $0[$1.0, default: 0] += $1.1 }

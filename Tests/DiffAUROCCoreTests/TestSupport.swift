@@ -295,3 +295,10 @@ func softErrorOverBar(_ fast: (result: SoftAUROCResult, gradient: [Double]),
 func differingBits(_ a: [Double], _ b: [Double]) -> Int {
     a.count != b.count ? Swift.max(a.count, b.count) : zip(a, b).filter { $0.bitPattern != $1.bitPattern }.count
 }
+
+/// How many elements of two arrays differ (the longer length when the lengths differ),
+/// for the same reason as `differingBits`: a failed `#expect(a == b)` on arrays of
+/// 200,000 sorted keys ran for more than ten minutes, diffing them, without reporting.
+func differingElements<T: Equatable>(_ a: [T], _ b: [T]) -> Int {
+    a.count != b.count ? Swift.max(a.count, b.count) : zip(a, b).filter { $0 != $1 }.count
+}
