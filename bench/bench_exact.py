@@ -39,7 +39,8 @@ default 1) the table is the best of several calls, as before.
     .venv/bin/python bench/bench_exact.py --no-peers --processes 5 --logit
 
 times the same on the scores N(0, 1) + label themselves (logits: both signs, the float64
-keys' value buckets of SignedKeyBuckets.swift) instead of their sigmoid.
+keys' value buckets of KeyRangeBuckets.swift) instead of their sigmoid; --lognormal on
+their exponential (one sign, over binades around 1: its one-piece value buckets).
 """
 
 import argparse
@@ -165,7 +166,7 @@ def spread_child(args):
     points = []
     for n in args.sizes:
         for dtype in (np.float64, np.float32):
-            scores, labels, weights = make_data(n, dtype, logit=args.logit)
+            scores, labels, weights = make_data(n, dtype, kind=score_kind(args))
             for weighted in (False, True):
                 w = weights if weighted else None
                 fns = {"ours": make_ours(lib, scores, labels, w),
@@ -192,6 +193,8 @@ def spread_parent(args):
             command += ["--calls", str(args.calls)]
         if args.logit:
             command += ["--logit"]
+        if args.lognormal:
+            command += ["--lognormal"]
         out = subprocess.run(command, check=True, capture_output=True, text=True).stdout
         runs.append(json.loads(out))
         print(f"process {k + 1}/{args.processes} done (load {runs[-1]['load']:.2f})", flush=True)
@@ -233,18 +236,28 @@ def spread_parent(args):
     if args.json:
         pathlib.Path(args.json).write_text(json.dumps(dict(
             library=LIBRARY, baseline=args.baseline, processes=args.processes,
-            scores="N(0,1) + label (logits)" if args.logit else "sigmoid(N(0,1) + label)",
+            scores=SCORE_KINDS[score_kind(args)],
             yardstick=yardstick.describe(),
             loads=[r["load"] for r in runs], points=summary), indent=1) + "\n")
         print(f"\npoints written to {args.json}")
 
 
-def make_data(n, dtype, seed=0, logit=False):
+SCORE_KINDS = {"sigmoid": "sigmoid(N(0,1) + label)", "logit": "N(0,1) + label (logits)",
+               "lognormal": "exp(N(0,1) + label) (lognormal)"}
+
+
+def score_kind(args):
+    return "logit" if args.logit else "lognormal" if args.lognormal else "sigmoid"
+
+
+def make_data(n, dtype, seed=0, kind="sigmoid"):
     rng = np.random.default_rng(seed)
     labels = (rng.random(n) < 0.5).astype(np.float64)
     scores = rng.standard_normal(n) + labels
-    if not logit:
+    if kind == "sigmoid":
         scores = 1 / (1 + np.exp(-scores))
+    elif kind == "lognormal":
+        scores = np.exp(scores)
     weights = rng.random(n) * 2
     return scores.astype(dtype), labels.astype(dtype), weights.astype(dtype)
 
@@ -272,8 +285,11 @@ def main():
                         help="sample counts (default 1e5 1e6 1e7; --quick 1e5 1e6)")
     parser.add_argument("--calls", type=int, help="interleaved calls per process (default by n)")
     parser.add_argument("--baseline", help="another libdiffauroc.so, timed interleaved with ours")
-    parser.add_argument("--logit", action="store_true",
-                        help="scores N(0, 1) + label themselves (both signs, as logits), not their sigmoid")
+    kinds = parser.add_mutually_exclusive_group()
+    kinds.add_argument("--logit", action="store_true",
+                       help="scores N(0, 1) + label themselves (both signs, as logits), not their sigmoid")
+    kinds.add_argument("--lognormal", action="store_true",
+                       help="scores exp(N(0, 1) + label) (one sign, over binades), not their sigmoid")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.sizes is None:
@@ -299,7 +315,7 @@ def main():
     points = []
     for n in sizes:
         for dtype in (np.float64, np.float32):
-            scores, labels, weights = make_data(n, dtype, logit=args.logit)
+            scores, labels, weights = make_data(n, dtype, kind=score_kind(args))
             sort = best_time(lambda: np.sort(scores), repeats_for(n))
             for weighted in (False, True):
                 w = weights if weighted else None
@@ -334,7 +350,7 @@ def main():
     record = dict(machine=dict(platform=platform.platform(), processor=platform.processor(),
                                cpus=os.cpu_count()),
                   yardstick=yardstick.describe(),
-                  library=LIBRARY, kernels=kernels, data=("N(0,1) + label" if args.logit else "sigmoid(N(0,1) + label)") + ", half positives, weights U[0,2)",
+                  library=LIBRARY, kernels=kernels, data=SCORE_KINDS[score_kind(args)] + ", half positives, weights U[0,2)",
                   points=points)
     pathlib.Path(args.json).write_text(json.dumps(record, indent=2) + "\n")
     print(f"\npoints written to {args.json}")

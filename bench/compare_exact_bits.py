@@ -5,7 +5,9 @@ where the algorithm changes strategy.
     .venv/bin/python bench/compare_exact_bits.py OLD.so NEW.so [--seed 1] [--large]
 
 Each case: n samples, float64 or float32, unweighted or weighted (weights with zeros,
-integers, or U[0, 2)), scores continuous, rounded (many ties), or few distinct values;
+integers, or U[0, 2)), scores continuous (probabilities), rounded (many ties), few
+distinct values, logits (both signs) or lognormal (one sign, over binades: the exact
+AUROC's value buckets, KeyRangeBuckets.swift);
 both libraries' status and result bits must agree. Sizes: 1 to 40 (insertion sorts), near
 2^16 (two threads), 2^18 (phase 1's prefix histogram), 2^18 / 2^19 / 2^20 (scratch
 buffers reaching 4 MiB: 2 MiB-aligned huge pages), a few in between; with --large also
@@ -69,11 +71,15 @@ def main():
     rng = np.random.default_rng(args.seed)
     cases = 0
     for n in sizes(args.large):
-        for kind in ("continuous", "rounded", "few"):
+        for kind in ("continuous", "rounded", "few", "logit", "lognormal"):
             labels = (rng.random(n) < rng.uniform(0.05, 0.95)).astype(np.float64)
             z = rng.standard_normal(n) + labels
             if kind == "continuous":
                 scores = 1 / (1 + np.exp(-z))
+            elif kind == "logit":
+                scores = z
+            elif kind == "lognormal":
+                scores = np.exp(z)
             elif kind == "rounded":
                 scores = np.round(z, 2)
             else:

@@ -126,10 +126,13 @@ private func uncheckedUnweightedExactAUROC<Score: OrderKeyed>(
 // `sortHighKeyed` for the 16-byte words of weighted float64 samples) and sweeps it. Buckets
 // hold disjoint score ranges in increasing order, so the buckets in order, each sorted,
 // are all samples sorted, and equal scores never straddle two buckets. Float64 scores of
-// both signs (from `SignedKeyBuckets.threshold` samples) share no top bit, and
+// both signs (from `KeyRangeBuckets.threshold` samples) share no top bit, and
 // their top bits are the sign and the exponent: there the buckets are ranges of the keys'
-// values instead, cut from a sample of them, and the word is the key less its sign bit
-// (SignedKeyBuckets.swift); the same count of buckets, and the same result.
+// values instead, cut from a sample of them, and the word is the key less its sign bit;
+// scores of one sign whose sampled range would fill only a few top-bit buckets (spread
+// over binades around 1) take ranges of values too, the word as the top-bit buckets'
+// without their digit (KeyRangeBuckets.swift); the same count of buckets, and the same
+// result.
 //
 // The sweep counts, group of equal scores by group,
 //
@@ -881,8 +884,9 @@ func exactAUROC(
 /// How phase 3 made the unweighted words (see "Method"): key << drop puts the top varying
 /// bit at the top, its top `digitBits` bits are the bucket's digit, and the word is the
 /// rest shifted up past them, with the class in bit 0. `topBits`: the `drop` top bits
-/// every key shares, in place. The digit of bucket b is b >> `bucketDigitShift`: b itself,
-/// or with `SignedKeyBuckets` (drop 0, one digit bit) its half, the key's sign bit.
+/// every key shares, in place. The digit of bucket b is b >> `bucketDigitShift`: b itself;
+/// with `KeyRangeBuckets` of two pieces (drop 0, one digit bit) its piece, the key's sign
+/// bit; of one piece (no digit bits, the word the key << drop) 0, b >> 63.
 struct SortedWordLayout {
     /// The most buckets a layout has.
     static let maximumBucketCount = topBucketCount
@@ -931,6 +935,40 @@ private struct ExactTeamOutcome<Source: ExactSampleSource> {
     var spareAllocationFailed = false
     /// Unweighted, once phase 4 has sorted every bucket: how the words were made.
     var sortedLayout: SortedWordLayout? = nil
+}
+
+/// Phase 2 with `KeyRangeBuckets`: the bucket histogram of `source`'s included samples
+/// in `range`. (A function of its own, not a loop in `ExactTeam.run`: there the buckets'
+/// fields did not stay in registers.)
+@inline(never)
+private func histogramByRange<Source: ExactSampleSource>(
+    _ source: Source, _ range: Range<Int>, _ buckets: KeyRangeBuckets, everyIncluded: Bool,
+    into h: UnsafeMutablePointer<Int>
+) {
+    for i in range where everyIncluded || source.isIncluded(i) {
+        h[buckets(UInt64(truncatingIfNeeded: source.key(i)))] &+= 1
+    }
+}
+
+/// Phase 3 with `KeyRangeBuckets` (weighted or not): each included sample of `range`
+/// scattered to its bucket's next offset; the word's key is the key less its sign bit
+/// (two pieces) or the bits every key shares (one piece).
+@inline(never)
+private func scatterByRange<Source: ExactSampleSource>(
+    _ source: Source, _ range: Range<Int>, _ buckets: KeyRangeBuckets,
+    offsets: UnsafeMutablePointer<Int>, words w: UnsafeMutablePointer<Source.Word>,
+    values v: UnsafeMutablePointer<Source.Value>, positiveFactor: Double, negativeFactor: Double
+) {
+    let wordShift = Source.Key(truncatingIfNeeded: buckets.wordShift)
+    for i in range where source.isIncluded(i) {
+        let key = source.key(i)
+        let b = buckets(UInt64(truncatingIfNeeded: key))
+        let p = offsets[b]
+        w[p] = source.word(i, shiftedKey: key &<< wordShift,
+                           positiveFactor: positiveFactor, negativeFactor: negativeFactor)
+        v[p] = source.value(i, positiveFactor: positiveFactor, negativeFactor: negativeFactor)
+        offsets[b] = p &+ 1
+    }
 }
 
 /// The phases of `exactAUROCOutcome` on one worker of its team (`run`), with everything
@@ -1173,12 +1211,18 @@ private struct ExactTeam<Source: ExactSampleSource> {
         @inline(__always) func bucket(_ key: Key) -> Int {
             Int(truncatingIfNeeded: (key &<< drop) &>> bucketShift)
         }
-        // Float64 scores of both signs: buckets by value (`SignedKeyBuckets`), the same
-        // count; the word's key is the key less its sign bit.
-        let signed: SignedKeyBuckets? = Key.bitWidth == 64 && drop == 0
-            && count >= SignedKeyBuckets.threshold
-            ? SignedKeyBuckets(count: n, halfBits: digitBits - 1) { i in UInt64(truncatingIfNeeded: source.key(i)) }
-            : nil
+        // Float64 scores of both signs, or of one sign where the top-bit buckets would
+        // crowd: buckets by value (`KeyRangeBuckets`), the same count; the word's key is
+        // the key less its sign bit, or less the bits every key shares.
+        let ranged: KeyRangeBuckets?
+        if Key.bitWidth == 64 && count >= KeyRangeBuckets.threshold {
+            @inline(__always) func key64(_ i: Int) -> UInt64 { UInt64(truncatingIfNeeded: source.key(i)) }
+            ranged = drop == 0 ? KeyRangeBuckets(signedCount: n, halfBits: digitBits - 1, key: key64)
+                : KeyRangeBuckets(count: n, bits: digitBits, drop: drop,
+                                  topBit: UInt64(truncatingIfNeeded: andKeys) >> 63, key: key64)
+        } else {
+            ranged = nil
+        }
 
         // Phase 2: bucket histogram per chunk: from the prefix histogram (the keys lie in
         // [andKeys, orKeys], so their prefixes in the same range of the prefix's), or
@@ -1197,10 +1241,9 @@ private struct ExactTeam<Source: ExactSampleSource> {
                 for p in lowest...highest {
                     h[(p &>> prefixDrop) & digitMask] &+= Int(ph[p])
                 }
-            } else if let signed {
-                for i in chunkRange(chunk, of: chunkCount, count: n) where everyIncluded || source.isIncluded(i) {
-                    h[signed(UInt64(truncatingIfNeeded: source.key(i)))] &+= 1
-                }
+            } else if let ranged {
+                histogramByRange(source, chunkRange(chunk, of: chunkCount, count: n), ranged,
+                                 everyIncluded: everyIncluded, into: h)
             } else if everyIncluded {
                 for i in chunkRange(chunk, of: chunkCount, count: n) {
                     h[bucket(source.key(i))] &+= 1
@@ -1274,17 +1317,11 @@ private struct ExactTeam<Source: ExactSampleSource> {
                     running += histogram(other)[b]
                 }
             }
-            if let signed {
-                // Value buckets (weighted or not): the word's key is the key less its sign bit.
-                for i in chunkRange(chunk, of: chunkCount, count: n) where source.isIncluded(i) {
-                    let key = source.key(i)
-                    let b = signed(UInt64(truncatingIfNeeded: key))
-                    let p = offsets[b]
-                    w[p] = source.word(i, shiftedKey: key &<< 1,
-                                       positiveFactor: positiveFactor, negativeFactor: negativeFactor)
-                    v[p] = source.value(i, positiveFactor: positiveFactor, negativeFactor: negativeFactor)
-                    offsets[b] = p &+ 1
-                }
+            if let ranged {
+                // Value buckets (weighted or not).
+                scatterByRange(source, chunkRange(chunk, of: chunkCount, count: n), ranged,
+                               offsets: offsets, words: w, values: v,
+                               positiveFactor: positiveFactor, negativeFactor: negativeFactor)
             } else if Source.isWeighted {
                 // Locals, not the team's fields, so that they stay in registers through
                 // the loop (measured: weighted float32 -7% process CPU time at n = 10^6;
@@ -1458,12 +1495,15 @@ private struct ExactTeam<Source: ExactSampleSource> {
             }
             let pairs = UInt128(positives) * UInt128(negatives)
             outcome.pointee.result = correctlyRoundedRatio(s1 + (pairs - s2), 2 * pairs)
-            outcome.pointee.sortedLayout = signed.map {
-                SortedWordLayout(drop: 0, digitBits: 1, bucketCount: $0.bucketCount, topBits: 0,
-                                 bucketDigitShift: $0.halfBits)
+            let topBits = UInt64(truncatingIfNeeded: andKeys) & ~(UInt64.max >> drop)
+            outcome.pointee.sortedLayout = ranged.map {
+                // Two pieces: the digit is the piece, the sign bit; one piece: no digit.
+                $0.isSigned ? SortedWordLayout(drop: 0, digitBits: 1, bucketCount: $0.bucketCount, topBits: 0,
+                                               bucketDigitShift: $0.pieceBits)
+                    : SortedWordLayout(drop: drop, digitBits: 0, bucketCount: $0.bucketCount, topBits: topBits,
+                                       bucketDigitShift: 63)
             } ?? SortedWordLayout(
-                drop: drop, digitBits: digitBits, bucketCount: bucketCount,
-                topBits: UInt64(truncatingIfNeeded: andKeys) & ~(UInt64.max >> drop))
+                drop: drop, digitBits: digitBits, bucketCount: bucketCount, topBits: topBits)
         }
     }
 }

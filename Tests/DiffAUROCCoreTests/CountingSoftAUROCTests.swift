@@ -1,4 +1,9 @@
 import Testing
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 @testable import DiffAUROCCore
 
 // The counting path (CountingSoftAUROC.swift): unweighted inputs at temperatures where
@@ -75,6 +80,40 @@ func countingPathMatchesThePairSum(n: Int, seed: UInt64) throws {
     let worst = softErrorOverBar((window, windowGradient), direct, labels: input.labels, weights: nil,
                                  temperature: t, sourceLocation: #_sourceLocation)
     #expect(worst <= 1, "window path: worst error / bar = \(worst)")
+}
+
+@Test func countingPathMatchesThePairSumOnOneSignScoresOverBinades() throws {
+    // Lognormal scores (one sign, over binades around 1) from `KeyRangeBuckets.threshold`
+    // samples: the exact AUROC's words are then the one-piece value buckets' (no digit bits,
+    // the key less its shared top bits), which the scan decodes eight at a time. 2%
+    // positives keep the direct pair sum affordable; close pairs planted as above.
+    let n = 70_000, t = 1e-9
+    #expect(n >= KeyRangeBuckets.threshold)
+    var rng = SplitMix(state: 47)
+    let labels = labelsWithBothClasses(n, &rng, positiveRate: 0.02)
+    var scores = labels.map { _ in
+        let u = Swift.max(rng.unit(), 0x1p-60), v = rng.unit()
+        return exp((-2 * log(u)).squareRoot() * cos(2 * Double.pi * v))
+    }
+    let positives = labels.indices.filter { labels[$0] == 1 }, negatives = labels.indices.filter { labels[$0] == 0 }
+    for (k, d) in [0.5, -0.5, 2, -3, 39.9, -39.9, 40.1, 0].enumerated() {
+        scores[positives[k]] = 3 + 0.001 * Double(k)
+        scores[negatives[k]] = scores[positives[k]] - d * t
+    }
+    var layout: SortedWordLayout? = nil
+    _ = try withBuffers(scores, labels, nil) { s, y, _ in
+        try exactAUROC(scores: s, labels: y) { layout = $0.layout }
+    }
+    #expect(layout?.digitBits == 0 && layout?.bucketDigitShift == 63, "one-piece buckets not taken")
+    let direct = try soft(scores, labels, nil, temperature: t, method: .pairwise)
+    for parallel in [false, true] {
+        let (result, gradient, route) = try fastWithRoute(scores, labels, nil, temperature: t, parallel: parallel)
+        #expect(route == .counting)
+        let worst = softErrorOverBar((result, gradient), direct, labels: labels, weights: nil,
+                                     temperature: t, sourceLocation: #_sourceLocation)
+        #expect(worst <= 1, "worst error / bar = \(worst)")
+        #expect(gradient.filter { $0 != 0 }.count >= 12, "the planted pairs' points")
+    }
 }
 
 @Test(arguments: [996, 1000, 1004])

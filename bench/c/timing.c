@@ -1,7 +1,7 @@
 /* timing.c -- times one export of a libdiffauroc.so in a process of its own, for A/B
  * comparisons of two builds (bench/c/ab.sh) and for profiles (perf record) without Python.
  *
- *   timing LIB exact N CALLS [weighted] [f32] [logit] [ROUND]
+ *   timing LIB exact N CALLS [weighted] [f32] [logit | lognormal] [ROUND]
  *   timing LIB soft  N CALLS T_OVER_SPREAD [weighted]
  *
  * LIB is the path of the library to load (dlopen: any build, no linking). The inputs are
@@ -11,7 +11,8 @@
  *          (bench_exact.py); f32 calls auroc_exact_f32 on the same numbers rounded to float;
  *          ROUND > 0 rounds each score to a multiple of 1 / ROUND first (tied scores);
  *          logit takes the scores N(0, 1) + label themselves (both signs, as logits or
- *          standardized features), not their sigmoid.
+ *          standardized features), not their sigmoid; lognormal takes their exponential
+ *          (one sign, spread over many binades around 1, as risk scores or distances).
  *   soft   scores N(0, 1) + label, 30% positives (bench_soft.py --sweep), weights U[0, 2)
  *          when weighted; T = T_OVER_SPREAD times the scores' standard deviation; value
  *          and gradient (auroc_soft_grad).
@@ -61,7 +62,7 @@ static int by_value(const void *a, const void *b) {
 }
 
 static int usage(void) {
-    fprintf(stderr, "usage: timing LIB exact N CALLS [weighted] [f32] [logit] [ROUND]\n"
+    fprintf(stderr, "usage: timing LIB exact N CALLS [weighted] [f32] [logit | lognormal] [ROUND]\n"
                     "       timing LIB soft  N CALLS T_OVER_SPREAD [weighted]\n");
     return 1;
 }
@@ -74,12 +75,13 @@ int main(int argc, char **argv) {
     int soft = strcmp(mode, "soft") == 0;
     if ((!soft && strcmp(mode, "exact") != 0) || count < 1 || calls < 1 || (soft && argc < 6)) return usage();
     size_t n = (size_t)count;
-    int weighted = 0, f32 = 0, logit = 0;
+    int weighted = 0, f32 = 0, logit = 0, lognormal = 0;
     double round_to = 0, relative = 0;
     for (int k = soft ? 6 : 5; k < argc; k++) {
         if (strcmp(argv[k], "weighted") == 0) weighted = 1;
         else if (!soft && strcmp(argv[k], "f32") == 0) f32 = 1;
         else if (!soft && strcmp(argv[k], "logit") == 0) logit = 1;
+        else if (!soft && strcmp(argv[k], "lognormal") == 0) lognormal = 1;
         else if (!soft && atof(argv[k]) > 0) round_to = atof(argv[k]);
         else return usage();
     }
@@ -121,7 +123,7 @@ int main(int argc, char **argv) {
     for (size_t i = 0; i < n; i++) {
         labels[i] = uniform() < (soft ? 0.3 : 0.5);
         double z = gaussian() + labels[i];
-        scores[i] = soft || logit ? z : 1 / (1 + exp(-z));
+        scores[i] = soft || logit ? z : lognormal ? exp(z) : 1 / (1 + exp(-z));
         if (round_to > 0) scores[i] = round(scores[i] * round_to) / round_to;
         weights[i] = 2 * uniform();
         sum += scores[i];
