@@ -31,7 +31,9 @@
 /// piece from `threshold` samples when the sampled range spans at most 1 / `crowding` of
 /// the top-bit buckets (so that those would hold `crowding` times the even share or more,
 /// where the data are): probabilities, whose keys share their sign and exponent's top
-/// bits, keep the top-bit buckets (cheaper to compute, and as even).
+/// bits, keep the top-bit buckets (cheaper to compute, and as even). So do scores with a
+/// heavy tie at an end of their range (many exact zeros below lognormal scores): the
+/// sampled range then starts at the tie, far below the rest in key space.
 ///
 /// Words. Within a piece every key has the same top bits: two pieces, the word's key is
 /// the key shifted left by one (the sign: `SortedWordLayout` with no dropped bits, one
@@ -40,7 +42,8 @@
 /// layout with no digit bits). Unweighted, the class is in bit 0; weighted, the mass below
 /// the key as before. The in-cache sorts find the bits that vary within a bucket
 /// themselves. Float32 scores keep the top-bit buckets (phase 2 sums them from phase 1's
-/// histogram of the keys' top 16 bits).
+/// histogram of the keys' top 16 bits): value buckets for them (README, exact section,
+/// stop 62) saved in the in-cache sort what the scatter into evenly filled buckets cost.
 struct KeyRangeBuckets {
     /// Inputs from this many samples use it. Below, the old buckets of N(0, 1) scores fit
     /// the in-cache sort (the largest, about 36% of the samples, under its 32,768 words)
