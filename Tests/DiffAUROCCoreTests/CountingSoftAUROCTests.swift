@@ -70,9 +70,7 @@ func countingPathMatchesThePairSum(n: Int, seed: UInt64) throws {
         #expect(close.allSatisfy { gradient[$0] != 0 })
         runs.append((result, gradient))
     }
-    #expect(runs[0].0.value.bitPattern == runs[1].0.value.bitPattern)
-    #expect(runs[0].0.dTemperature.bitPattern == runs[1].0.dTemperature.bitPattern)
-    #expect(differingBits(runs[0].1, runs[1].1) == 0)
+    expectSameBits(runs[0].0, runs[1].0, gradients: (runs[0].1, runs[1].1))
     // The window path on the same input, for comparison: the same quantities to the bar.
     let (window, windowGradient, windowRoute) = try fastWithRoute(input.scores, input.labels, nil, temperature: t,
                                                                   counting: false)
@@ -144,9 +142,7 @@ func countingPathCutsItsScanOutsideRuns(runStart: Int) throws {
         #expect(worst <= 1, "worst error / bar = \(worst)")
         runs.append((result, gradient))
     }
-    #expect(runs[0].0.value.bitPattern == runs[1].0.value.bitPattern)
-    #expect(runs[0].0.dTemperature.bitPattern == runs[1].0.dTemperature.bitPattern)
-    #expect(differingBits(runs[0].1, runs[1].1) == 0)
+    expectSameBits(runs[0].0, runs[1].0, gradients: (runs[0].1, runs[1].1))
 }
 
 @Test func countingPathStepsByTheScoresWhereTheScaledDifferenceUnderflows() throws {

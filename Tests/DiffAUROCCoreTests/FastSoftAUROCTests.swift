@@ -140,9 +140,7 @@ func hugeScores(temperature: Double) throws {
     let first = try soft(scores, labels, nil, temperature: 0.1, method: .fast)
     for _ in 0..<3 {
         let again = try soft(scores, labels, nil, temperature: 0.1, method: .fast)
-        #expect(again.result.value.bitPattern == first.result.value.bitPattern)
-        #expect(again.result.dTemperature.bitPattern == first.result.dTemperature.bitPattern)
-        #expect(differingBits(again.gradient, first.gradient) == 0)
+        expectSameBits(again.result, first.result, gradients: (again.gradient, first.gradient))
     }
 }
 
@@ -194,21 +192,16 @@ private func expectOneCellMatches(_ scores: [Double], _ labels: [Double], _ weig
     let one = try fastWithRoute(scores, labels, weights, temperature: temperature)
     let grid = try fastWithRoute(scores, labels, weights, temperature: temperature, oneCell: false)
     #expect(one.route == .oneCell && grid.route == .cells, "\(one.route) \(grid.route)", sourceLocation: sourceLocation)
-    #expect(one.result.value.bitPattern == grid.result.value.bitPattern, sourceLocation: sourceLocation)
-    #expect(one.result.dTemperature.bitPattern == grid.result.dTemperature.bitPattern, sourceLocation: sourceLocation)
-    #expect(differingBits(one.gradient, grid.gradient) == 0, sourceLocation: sourceLocation)
+    expectSameBits(one.result, grid.result, gradients: (one.gradient, grid.gradient), sourceLocation: sourceLocation)
     let valueOnly = try fastWithRoute(scores, labels, weights, temperature: temperature, gradient: false)
     #expect(valueOnly.route == .oneCell, sourceLocation: sourceLocation)
-    #expect(valueOnly.result.value.bitPattern == one.result.value.bitPattern, sourceLocation: sourceLocation)
-    #expect(valueOnly.result.dTemperature.bitPattern == one.result.dTemperature.bitPattern, sourceLocation: sourceLocation)
+    expectSameBits(valueOnly.result, one.result, sourceLocation: sourceLocation)
     // The same bits on one thread and on two, whatever the size rule chose.
     for parallel in [false, true] {
         let forced = try fastWithRoute(scores, labels, weights, temperature: temperature, parallel: parallel)
         #expect(forced.route == .oneCell, sourceLocation: sourceLocation)
-        #expect(forced.result.value.bitPattern == one.result.value.bitPattern, sourceLocation: sourceLocation)
-        #expect(forced.result.dTemperature.bitPattern == one.result.dTemperature.bitPattern,
-                sourceLocation: sourceLocation)
-        #expect(differingBits(forced.gradient, one.gradient) == 0, "parallel: \(parallel)", sourceLocation: sourceLocation)
+        expectSameBits(forced.result, one.result, gradients: (forced.gradient, one.gradient), "parallel: \(parallel)",
+                       sourceLocation: sourceLocation)
     }
     guard oracle else { return }
     let worst = softErrorOverBar((one.result, one.gradient),
@@ -298,9 +291,7 @@ func oneCellMatchesTheGridRouteAndThePairSum(relativeTemperature: Double) throws
             #expect(worst <= 1, "worst error / bar = \(worst) at T / spread \(ratio)")
             for _ in 0..<2 {
                 let again = try fastWithRoute(scores, labels, w, temperature: t, fewCells: fewCells)
-                #expect(again.result.value.bitPattern == first.result.value.bitPattern)
-                #expect(again.result.dTemperature.bitPattern == first.result.dTemperature.bitPattern)
-                #expect(differingBits(again.gradient, first.gradient) == 0)
+                expectSameBits(again.result, first.result, gradients: (again.gradient, first.gradient))
             }
         }
     }
@@ -450,9 +441,7 @@ func denseCellsWithAFarFieldMatchThePairSum(offset: Double, weighted: Bool) thro
                 }
             }
             for other in [(two.result, two.gradient), (wide, wideGradient)] {
-                #expect(other.0.value.bitPattern == one.result.value.bitPattern)
-                #expect(other.0.dTemperature.bitPattern == one.result.dTemperature.bitPattern)
-                #expect(differingBits(other.1, one.gradient) == 0)
+                expectSameBits(other.0, one.result, gradients: (other.1, one.gradient))
             }
         }
     }

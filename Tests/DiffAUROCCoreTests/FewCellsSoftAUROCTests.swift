@@ -44,17 +44,12 @@ private func expectFewCellsMatches(_ scores: [Double], _ labels: [Double], _ wei
                                indices: NarrowSoftIndices.self),
                   try fewCells(scores, labels, weights, temperature: temperature, indices: WideSoftIndices.self)] {
         #expect(other.route == .fewCells, sourceLocation: sourceLocation)
-        #expect(other.result.value.bitPattern == fast.result.value.bitPattern, sourceLocation: sourceLocation)
-        #expect(other.result.dTemperature.bitPattern == fast.result.dTemperature.bitPattern,
-                sourceLocation: sourceLocation)
-        #expect(differingBits(other.gradient, fast.gradient) == 0, sourceLocation: sourceLocation)
+        expectSameBits(other.result, fast.result, gradients: (other.gradient, fast.gradient), sourceLocation: sourceLocation)
     }
     let valueOnly = try fewCells(scores, labels, weights, temperature: temperature, gradient: false,
                                  indices: NarrowSoftIndices.self)
     #expect(valueOnly.route == .fewCells, sourceLocation: sourceLocation)
-    #expect(valueOnly.result.value.bitPattern == fast.result.value.bitPattern, sourceLocation: sourceLocation)
-    #expect(valueOnly.result.dTemperature.bitPattern == fast.result.dTemperature.bitPattern,
-            sourceLocation: sourceLocation)
+    expectSameBits(valueOnly.result, fast.result, sourceLocation: sourceLocation)
 }
 
 // Cell counts the path takes, from 2 to 1,001 (T from half the range to 1/1,000 of it):

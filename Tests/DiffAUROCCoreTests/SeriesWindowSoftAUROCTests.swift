@@ -99,14 +99,11 @@ func seriesWindowKeepsAccuracyAtEveryMagnitude(scale: Double) throws {
             let one = try fastWithRoute(scores, labels, w, temperature: 1, parallel: false)
             let two = try fastWithRoute(scores, labels, w, temperature: 1, parallel: true)
             #expect(one.route == .seriesWindow && two.route == .seriesWindow)
-            #expect(one.result.value.bitPattern == two.result.value.bitPattern)
-            #expect(one.result.dTemperature.bitPattern == two.result.dTemperature.bitPattern)
-            #expect(differingBits(one.gradient, two.gradient) == 0)
+            expectSameBits(one.result, two.result, gradients: (one.gradient, two.gradient))
             // auroc_soft (no gradient) takes the same route and gives the same value bits.
             let valueOnly = try fastWithRoute(scores, labels, w, temperature: 1, gradient: false)
             #expect(valueOnly.route == .seriesWindow)
-            #expect(valueOnly.result.value.bitPattern == one.result.value.bitPattern)
-            #expect(valueOnly.result.dTemperature.bitPattern == one.result.dTemperature.bitPattern)
+            expectSameBits(valueOnly.result, one.result)
         }
     }
 }
@@ -220,9 +217,7 @@ func nearPairCountMatchesADirectCount(parallel: Bool) {
             let atLimitGradient = gradient
             let unlimited = try run(Int.max / 2)
             #expect(atLimit != nil && unlimited != nil)
-            #expect(atLimit?.value.bitPattern == unlimited?.value.bitPattern)
-            #expect(atLimit?.dTemperature.bitPattern == unlimited?.dTemperature.bitPattern)
-            #expect(differingBits(atLimitGradient, gradient) == 0)
+            expectSameBits(atLimit, unlimited, gradients: (atLimitGradient, gradient))
         }
     }
     // The whole call: not the series-window path, and right; the same bits on one thread or two.

@@ -296,6 +296,18 @@ func differingBits(_ a: [Double], _ b: [Double]) -> Int {
     a.count != b.count ? Swift.max(a.count, b.count) : zip(a, b).filter { $0.bitPattern != $1.bitPattern }.count
 }
 
+/// Expects two soft results to have the same bits: value and d/dT, and, with `gradients`,
+/// every gradient entry (`differingBits`). The check of "same bits on one thread and two"
+/// (or on two routes, index widths, value-only calls) that the tests make everywhere.
+func expectSameBits(_ a: SoftAUROCResult?, _ b: SoftAUROCResult?, gradients: ([Double], [Double])? = nil,
+                    _ comment: Comment? = nil, sourceLocation: SourceLocation = #_sourceLocation) {
+    #expect(a?.value.bitPattern == b?.value.bitPattern, comment, sourceLocation: sourceLocation)
+    #expect(a?.dTemperature.bitPattern == b?.dTemperature.bitPattern, comment, sourceLocation: sourceLocation)
+    if let gradients {
+        #expect(differingBits(gradients.0, gradients.1) == 0, comment, sourceLocation: sourceLocation)
+    }
+}
+
 /// How many elements of two arrays differ (the longer length when the lengths differ),
 /// for the same reason as `differingBits`: a failed `#expect(a == b)` on arrays of
 /// 200,000 sorted keys ran for more than ten minutes, diffing them, without reporting.

@@ -99,9 +99,7 @@ func windowAttemptGivesUpWhenTheEstimateIsFooled(clusters: [Range<Int>]) throws 
         #expect(worst <= 1, "worst error / bar = \(worst), route \(String(describing: route))")
         results.append((result, gradient))
     }
-    #expect(results[0].0.value.bitPattern == results[1].0.value.bitPattern)
-    #expect(results[0].0.dTemperature.bitPattern == results[1].0.dTemperature.bitPattern)
-    #expect(differingBits(results[0].1, results[1].1) == 0)
+    expectSameBits(results[0].0, results[1].0, gradients: (results[0].1, results[1].1))
 }
 
 @Test func windowAttemptSucceedsAtSmallTemperature() throws {
