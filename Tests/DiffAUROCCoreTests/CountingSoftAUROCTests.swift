@@ -89,10 +89,7 @@ func countingPathMatchesThePairSum(n: Int, seed: UInt64) throws {
     #expect(n >= KeyRangeBuckets.threshold)
     var rng = SplitMix(state: 47)
     let labels = labelsWithBothClasses(n, &rng, positiveRate: 0.02)
-    var scores = labels.map { _ in
-        let u = Swift.max(rng.unit(), 0x1p-60), v = rng.unit()
-        return exp((-2 * log(u)).squareRoot() * cos(2 * Double.pi * v))
-    }
+    var scores = labels.map { _ in exp(rng.normal()) }
     let positives = labels.indices.filter { labels[$0] == 1 }, negatives = labels.indices.filter { labels[$0] == 0 }
     for (k, d) in [0.5, -0.5, 2, -3, 39.9, -39.9, 40.1, 0].enumerated() {
         scores[positives[k]] = 3 + 0.001 * Double(k)

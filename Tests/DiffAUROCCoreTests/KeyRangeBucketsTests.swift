@@ -16,9 +16,8 @@ private func signedScores(_ family: Int, _ n: Int, _ rng: inout SplitMix) -> [Do
     let stride = n / Swift.min(n, KeyRangeBuckets.sampleCount)
     return (0..<n).map { i in
         switch family {
-        case 0:  // N(0, 1), Box-Muller: logits
-            let u = Swift.max(rng.unit(), 0x1p-60), v = rng.unit()
-            return (-2 * log(u)).squareRoot() * cos(2 * Double.pi * v)
+        case 0:  // N(0, 1): logits
+            return rng.normal()
         case 1:  // the sampled positions all negative, every other score positive
             return i % stride == 0 ? -1 - rng.unit() : 1e-3 + rng.unit() * 1e6
         case 2:  // most scores within 1e-300 of zero (the clamped buckets), a few spread
@@ -37,23 +36,19 @@ private func signedScores(_ family: Int, _ n: Int, _ rng: inout SplitMix) -> [Do
 /// Scores of one sign spread over binades (the one-piece buckets), that stress the sample.
 private func oneSignScores(_ family: Int, _ n: Int, _ rng: inout SplitMix) -> [Double] {
     let stride = n / Swift.min(n, KeyRangeBuckets.sampleCount)
-    func normal() -> Double {
-        let u = Swift.max(rng.unit(), 0x1p-60), v = rng.unit()
-        return (-2 * log(u)).squareRoot() * cos(2 * Double.pi * v)
-    }
     return (0..<n).map { i in
         // Positions the sample never reads (when it strides), for outliers to be clamped.
         let unsampled = stride >= 4 && i % stride == stride / 2
         switch family {
         case 0:  // lognormal: risk scores, distances
-            return exp(normal())
+            return exp(rng.normal())
         case 1:  // uniform on [0.01, 100), and +0.0, -0.0 and the largest double unsampled
             if unsampled { return [0.0, -0.0, Double.greatestFiniteMagnitude][(i / stride) % 3] }
             return 0.01 + rng.unit() * 99.99
         case 2:  // the sampled positions in [1, 2), every other score in [1e-3, 1e6)
             return i % stride == 0 ? 1 + rng.unit() : exp(log(1e-3) + rng.unit() * log(1e9))
         case 3:  // all negative: -exp(3 N(0, 1))
-            return -exp(3 * normal())
+            return -exp(3 * rng.normal())
         default:  // ties on a few values, and unsampled +0.0, the smallest double, 1e300
             if unsampled { return [0.0, Double.leastNonzeroMagnitude, 1e300][(i / stride) % 3] }
             return [0.25, 0.5, 1, 1, 2, 3, 5, 7.5, 1e3][rng.below(9)]

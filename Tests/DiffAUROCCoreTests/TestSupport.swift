@@ -149,6 +149,11 @@ struct SplitMix: RandomNumberGenerator {
     mutating func unit() -> Double { Double(next() >> 11) * 0x1p-53 }
     /// Uniform in 0 ..< k.
     mutating func below(_ k: Int) -> Int { Int(next() % UInt64(k)) }
+    /// N(0, 1) (Box-Muller, one draw of a pair).
+    mutating func normal() -> Double {
+        let u = Swift.max(unit(), 0x1p-60), v = unit()
+        return (-2 * log(u)).squareRoot() * cos(2 * Double.pi * v)
+    }
 }
 
 // MARK: - Random labels and weights with fixed ends
