@@ -123,30 +123,35 @@ struct KeyRangeBuckets {
     /// sampled keys (the extremes when it has one), nil when it has none.
     private static func sampledRanges(count: Int, key: (Int) -> UInt64)
         -> (negative: (low: UInt64, high: UInt64)?, positive: (low: UInt64, high: UInt64)?) {
-        var lows = (UInt64.max, UInt64.max, UInt64.max, UInt64.max)   // negative: 1st, 2nd; positive: 1st, 2nd
-        var highs: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
-        var seen = (0, 0)
+        var negative = SampledExtremes(), positive = SampledExtremes()
         let m = Swift.min(count, sampleCount)
         let stride = count / m
         for j in 0..<m {
             let k = key(j * stride)
-            if k >> 63 == 0 {
-                seen.0 += 1
-                if k < lows.0 { lows.1 = lows.0; lows.0 = k } else if k < lows.1 { lows.1 = k }
-                if k > highs.0 { highs.1 = highs.0; highs.0 = k } else if k > highs.1 { highs.1 = k }
-            } else {
-                seen.1 += 1
-                if k < lows.2 { lows.3 = lows.2; lows.2 = k } else if k < lows.3 { lows.3 = k }
-                if k > highs.2 { highs.3 = highs.2; highs.2 = k } else if k > highs.3 { highs.3 = k }
-            }
+            if k >> 63 == 0 { negative.add(k) } else { positive.add(k) }
         }
-        // The second extremes may cross (two keys of a sign, or ties): order them.
-        func range(_ low: UInt64, _ high: UInt64) -> (low: UInt64, high: UInt64) {
-            (Swift.min(low, high), Swift.max(low, high))
+        return (negative.range, positive.range)
+    }
+
+    /// The two smallest and the two largest of the keys added, and how many there were.
+    private struct SampledExtremes {
+        var lowest = UInt64.max, secondLowest = UInt64.max
+        var highest: UInt64 = 0, secondHighest: UInt64 = 0
+        var seen = 0
+
+        mutating func add(_ k: UInt64) {
+            seen += 1
+            if k < lowest { secondLowest = lowest; lowest = k } else if k < secondLowest { secondLowest = k }
+            if k > highest { secondHighest = highest; highest = k } else if k > secondHighest { secondHighest = k }
         }
-        let negative = seen.0 == 0 ? nil : (seen.0 >= 2 ? range(lows.1, highs.1) : range(lows.0, highs.0))
-        let positive = seen.1 == 0 ? nil : (seen.1 >= 2 ? range(lows.3, highs.3) : range(lows.2, highs.2))
-        return (negative, positive)
+
+        /// The second extremes (the extremes for one key), nil for none. They may cross
+        /// (two keys, or ties): ordered.
+        var range: (low: UInt64, high: UInt64)? {
+            guard seen > 0 else { return nil }
+            let (low, high) = seen >= 2 ? (secondLowest, secondHighest) : (lowest, highest)
+            return (Swift.min(low, high), Swift.max(low, high))
+        }
     }
 
     /// Whether `range`, shifted right by s, fits the inner buckets of a piece of `size`.
