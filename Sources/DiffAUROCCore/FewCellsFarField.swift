@@ -76,14 +76,21 @@ enum FewCellsFarField {
     /// Whether `cellCount` regular cells have far pairs.
     static func needed(cellCount: Int) -> Bool { cellCount > reach + 1 }
 
-    /// Writes every cell's far node values (`perCell` doubles a cell, at out + perCell c).
+    /// Writes every cell's far node values from the sources below it (`upward`) or above
+    /// it (`perCell` doubles a cell, at out + perCell c; the other sources' values are
+    /// another call's). The two sweeps read the same inputs and write their own `out` and
+    /// `scratch`, so they can run at once; each `out` is zeroed first and each of its
+    /// doubles receives at most one value (0 + v), and the caller adds the downward array
+    /// into the upward one: (0 + up) + (0 + down), the same doubles as the two sweeps
+    /// adding into one array in turn, (0 + up) + down (0 + v differs from v only for
+    /// v = -0, and x + -0 = x + +0 = x for every x that is not -0, which 0 + up never is).
     /// `moments`: node moments, slot 2 c + (negatives ? 1 : 0) at r (2 c + class);
     /// `counts`: the slots' point counts (a slot without points has no moments);
     /// `nodes`: the near field's constants (`ChebyshevConstants`: u_m, then e^{+-u_m} at
     /// `nodeExponentialsStart`); `delta` and `entry`: the scaled distances of one and of
     /// reach + 1 grid steps (`scaledDifference` of the grid lines); `negatives`: whether the
     /// negatives' slopes are wanted (the gradient).
-    static func nodeValues(cellCount: Int, moments: UnsafePointer<Double>, counts: UnsafePointer<Int>,
+    static func nodeValues(upward: Bool, cellCount: Int, moments: UnsafePointer<Double>, counts: UnsafePointer<Int>,
                            nodes: UnsafePointer<Double>, delta: Double, entry: Double, negatives: Bool,
                            scratch: UnsafeMutablePointer<Double>, out: UnsafeMutablePointer<Double>) {
         let r = FastSoftParameters.nodes
@@ -144,60 +151,61 @@ enum FewCellsFarField {
             for m in 0..<r { at[m] += v[m] }
         }
 
-        // Upward: sources below. Positives' targets from the negatives (R, Q and the mass
-        // below); negatives' targets from the positives (P).
         var R = V(repeating: 0), Q = R, P = R
-        var massBelow = CompensatedSum()
-        for c in 0..<cellCount {
-            let d = c - f
-            if d >= 0 {
-                if counts[2 * d + 1] > 0 {
-                    let s = sourceSum(2 * d + 1, up), su = sourceSum(2 * d + 1, upU)
-                    R += enter * s
-                    Q += enter * (entry * s - su)
-                    let m = moments + r * (2 * d + 1)
-                    var mass = 0.0
-                    for l in 0..<r { mass += m[l] }
-                    massBelow.add(mass)
+        if upward {
+            // Upward: sources below. Positives' targets from the negatives (R, Q and the
+            // mass below); negatives' targets from the positives (P).
+            var massBelow = CompensatedSum()
+            for c in 0..<cellCount {
+                let d = c - f
+                if d >= 0 {
+                    if counts[2 * d + 1] > 0 {
+                        let s = sourceSum(2 * d + 1, up), su = sourceSum(2 * d + 1, upU)
+                        R += enter * s
+                        Q += enter * (entry * s - su)
+                        let m = moments + r * (2 * d + 1)
+                        var mass = 0.0
+                        for l in 0..<r { mass += m[l] }
+                        massBelow.add(mass)
+                    }
+                    if negatives && counts[2 * d] > 0 { P += enter * sourceSum(2 * d, up) }
                 }
-                if negatives && counts[2 * d] > 0 { P += enter * sourceSum(2 * d, up) }
-            }
-            let cell = out + perCell * c
-            if counts[2 * c] > 0 {
-                let slope = atNodes(below, ks * R)
-                store(V(repeating: massBelow.total) - atNodes(below, R), cell)
-                store(slope, cell + r)
-                store(atNodes(below, ks * Q) + uNodes * slope, cell + 2 * r)
-            }
-            if negatives && counts[2 * c + 1] > 0 { store(atNodes(below, ks * P), cell + 3 * r) }
-            Q = flushed(step * (Q + delta * R))
-            R = flushed(step * R)
-            P = flushed(step * P)
-        }
-
-        // Downward: sources above.
-        R = V(repeating: 0); Q = R; P = R
-        for c in stride(from: cellCount - 1, through: 0, by: -1) {
-            let d = c + f
-            if d < cellCount {
-                if counts[2 * d + 1] > 0 {
-                    let s = sourceSum(2 * d + 1, down), su = sourceSum(2 * d + 1, downU)
-                    R += enter * s
-                    Q += enter * (entry * s + su)
+                let cell = out + perCell * c
+                if counts[2 * c] > 0 {
+                    let slope = atNodes(below, ks * R)
+                    store(V(repeating: massBelow.total) - atNodes(below, R), cell)
+                    store(slope, cell + r)
+                    store(atNodes(below, ks * Q) + uNodes * slope, cell + 2 * r)
                 }
-                if negatives && counts[2 * d] > 0 { P += enter * sourceSum(2 * d, down) }
+                if negatives && counts[2 * c + 1] > 0 { store(atNodes(below, ks * P), cell + 3 * r) }
+                Q = flushed(step * (Q + delta * R))
+                R = flushed(step * R)
+                P = flushed(step * P)
             }
-            let cell = out + perCell * c
-            if counts[2 * c] > 0 {
-                let slope = atNodes(above, ks * R)
-                store(atNodes(above, R), cell)
-                store(slope, cell + r)
-                store(uNodes * slope - atNodes(above, ks * Q), cell + 2 * r)
+        } else {
+            // Downward: sources above.
+            for c in stride(from: cellCount - 1, through: 0, by: -1) {
+                let d = c + f
+                if d < cellCount {
+                    if counts[2 * d + 1] > 0 {
+                        let s = sourceSum(2 * d + 1, down), su = sourceSum(2 * d + 1, downU)
+                        R += enter * s
+                        Q += enter * (entry * s + su)
+                    }
+                    if negatives && counts[2 * d] > 0 { P += enter * sourceSum(2 * d, down) }
+                }
+                let cell = out + perCell * c
+                if counts[2 * c] > 0 {
+                    let slope = atNodes(above, ks * R)
+                    store(atNodes(above, R), cell)
+                    store(slope, cell + r)
+                    store(uNodes * slope - atNodes(above, ks * Q), cell + 2 * r)
+                }
+                if negatives && counts[2 * c + 1] > 0 { store(atNodes(above, ks * P), cell + 3 * r) }
+                Q = flushed(step * (Q + delta * R))
+                R = flushed(step * R)
+                P = flushed(step * P)
             }
-            if negatives && counts[2 * c + 1] > 0 { store(atNodes(above, ks * P), cell + 3 * r) }
-            Q = flushed(step * (Q + delta * R))
-            R = flushed(step * R)
-            P = flushed(step * P)
         }
     }
 }

@@ -15,10 +15,19 @@
 //      class (its slot, 2 cell + class, also written to 16 bits a sample for step 4); a
 //      full buffer is added to the half's compensated Chebyshev sums of that slot
 //      (`ChebyshevNearField.addMomentBlock`).
-//      The two halves' sums are then added, and become each slot's node moments.
+//      The two halves' sums are then added, and become each slot's node moments (two
+//      halves of the slots, on two threads).
 //   2. the far cell pairs (more than `FewCellsFarField.reach` = 3 cells apart) summed at
 //      every cell's nodes from the node moments, by two sweeps over the cells
-//      (FewCellsFarField.swift: O(K), where M2L for every pair was O(K^2));
+//      (FewCellsFarField.swift: O(K), where M2L for every pair was O(K^2)), upward and
+//      downward on two threads, each into an array of its own; step 3's halves add the
+//      two arrays cell by cell. (On one thread, between steps 1 and 3, the sweeps were
+//      5-6% of the CPU at n = 10^4, T / spread 0.1, and 10^6, 1e-3, about 20 us at 10^4:
+//      as long as the helper thread spins for its next job, so it often went to sleep
+//      there and the next step waited for it to wake: 2.2 context switches a call at
+//      10^4, 0.47 now. Measured, C driver, `ab.sh 5`, median wall, Intel Xeon: n = 10^4
+//      at T / spread 0.1 0.237 -> 0.182 ms, 1e-2 0.895 -> 0.802 ms; 10^5 at 0.1 0.98x
+//      and 10^6 at 1e-3 0.99x, within the noise.)
 //   3. every cell's local expansions by `ChebyshevNearField.evaluate`, the cells within
 //      the reach near, every non-empty class of a cell large
 //      (`FastSoftLayout.gatheredMoments`), the M2L kernels from the regular grid's table (one per cell offset), the far node
@@ -152,9 +161,10 @@ func fewCellsSoftAUROC<I: FastSoftIndices>(
     let slotDoubles = FewCellsPass<I>.slotDoubles(block: block, weighted: samples.weights != nil)
     let partsOffset = gatherOffset + 2 * (slotDoubles * slotCount)
     let unitsOffset = partsOffset + 8
+    // The far sweeps' node values (upward, then downward) and their scratches, one each.
     let farOffset = unitsOffset + 2 * block
-    let farScratchOffset = farOffset + (hasFar ? FewCellsFarField.perCell * cellCount : 0)
-    let storage = try ScratchBuffer<Double>(count: farScratchOffset + (hasFar ? FewCellsFarField.scratchCount : 0))
+    let farScratchOffset = farOffset + (hasFar ? 2 * FewCellsFarField.perCell * cellCount : 0)
+    let storage = try ScratchBuffer<Double>(count: farScratchOffset + (hasFar ? 2 * FewCellsFarField.scratchCount : 0))
     defer { storage.free() }
     // Each half's fill level and points so far of every slot.
     let levels = try ScratchBuffer<Int>(count: 2 * 2 * slotCount)
@@ -180,9 +190,13 @@ func fewCellsSoftAUROC<I: FastSoftIndices>(
                                near: ChebyshevNearField(layout: probe))
     runConcurrently(inParallel: parallel, with: pass,
                     { $0.gather(0..<$0.half, part: 0) }, { $0.gather($0.half..<$0.n, part: 1) })
-    // The halves' sums added, slot by slot, then the node moments; the cells' class ranges
-    // from the counts (only their sizes are read: emptiness).
-    let totals = pass.finishMoments(into: moments)
+    // The halves' sums added, slot by slot, then the node moments (two halves of the slots,
+    // on two threads, each with its own near-field scratch); the cells' class ranges from
+    // the counts (only their sizes are read: emptiness).
+    let momentHalves = FewCellsMomentHalves(pass: pass, moments: moments,
+                                            table: pass.near.constants(base) + ChebyshevConstants<I.Shape>.tableStart)
+    runConcurrently(inParallel: parallel, with: momentHalves, { $0.run(half: 0) }, { $0.run(half: 1) })
+    let totals = pass.levels + slotCount
     posStart[0] = 0; negStart[0] = 0
     for c in 0..<cellCount {
         posStart[c + 1] = posStart[c] &+ I.Position(truncatingIfNeeded: totals[2 * c])
@@ -192,22 +206,26 @@ func fewCellsSoftAUROC<I: FastSoftIndices>(
                                 neg: sourceClass(input.negativeCount, moments), cells: cells,
                                 needGradient: gradient != nil, hasFarField: false, cellStep: grid.step)
     layout.gatheredMoments = moments
-    if hasFar {
-        // The far cell pairs' sums at the nodes (FewCellsFarField.swift); grid lines are
-        // exact, so one step and reach + 1 steps are the same scaled distance everywhere.
-        let far = base + farOffset
-        FewCellsFarField.nodeValues(cellCount: cellCount, moments: moments, counts: totals,
-                                    nodes: pass.near.constants(base),
-                                    delta: scaledDifference(grid.line(1), grid.line(0), temperature),
-                                    entry: scaledDifference(grid.line(reach + 1), grid.line(0), temperature),
-                                    negatives: gradient != nil, scratch: base + farScratchOffset, out: far)
+    let far = hasFar ? base + farOffset : nil
+    if let far {
+        // The far cell pairs' sums at the nodes (FewCellsFarField.swift), the upward and
+        // the downward sweep at once, each into an array of its own (the downward one is
+        // added by the halves below, cell by cell); grid lines are exact, so one step and
+        // reach + 1 steps are the same scaled distance everywhere.
+        let sweeps = FewCellsFarSweeps(
+            cellCount: cellCount, moments: moments, counts: totals, nodes: pass.near.constants(base),
+            delta: scaledDifference(grid.line(1), grid.line(0), temperature),
+            entry: scaledDifference(grid.line(reach + 1), grid.line(0), temperature),
+            negatives: gradient != nil, scratch: base + farScratchOffset, out: far)
+        runConcurrently(inParallel: parallel, with: sweeps, { $0.run(upward: true) }, { $0.run(upward: false) })
         layout.gatheredFarField = far
     }
     // The local expansions of each half of the cells, on its own scratch (the same halves
     // on one thread or two; their value and moment sums added in that order).
     let halves = FewCellsEvaluation(near: ChebyshevNearField(layout: layout), cellCount: cellCount,
                                     positives: input.positiveCount, negatives: input.negativeCount,
-                                    base: base, scratchCount: scratchCount, coefficients: coefficients, part: part)
+                                    base: base, scratchCount: scratchCount, coefficients: coefficients, part: part,
+                                    far: far)
     runConcurrently(inParallel: parallel, with: halves, { $0.run(half: 0) }, { $0.run(half: 1) })
     if gradient != nil {
         runConcurrently(inParallel: parallel, with: pass,
@@ -216,8 +234,46 @@ func fewCellsSoftAUROC<I: FastSoftIndices>(
     return assembledSoftResult(part, temperature: temperature)
 }
 
+/// `FewCellsPass.finishMoments` over two halves of the slots, the first on the first
+/// near-field scratch (at `base`), the second on the second.
+private struct FewCellsMomentHalves<I: FastSoftIndices> {
+    let pass: FewCellsPass<I>
+    let moments: UnsafeMutablePointer<Double>
+    let table: UnsafeMutablePointer<Double>
+
+    func run(half: Int) {
+        let slotCount = 2 * pass.cellCount
+        pass.finishMoments(into: moments, slots: half == 0 ? 0..<(slotCount / 2) : (slotCount / 2)..<slotCount,
+                           table: table, scratch: pass.base + half * pass.scratchCount)
+    }
+}
+
+/// The few-cells path's two far sweeps (`FewCellsFarField.nodeValues`): upward into
+/// `out`, downward into the `perCell` x `cellCount` doubles after it, each with its own
+/// scratch (`FewCellsFarField.scratchCount` doubles from `scratch`, then the next as many).
+private struct FewCellsFarSweeps {
+    let cellCount: Int
+    let moments: UnsafeMutablePointer<Double>
+    let counts: UnsafeMutablePointer<Int>
+    let nodes: UnsafeMutablePointer<Double>
+    let delta: Double, entry: Double
+    let negatives: Bool
+    let scratch: UnsafeMutablePointer<Double>
+    let out: UnsafeMutablePointer<Double>
+
+    func run(upward: Bool) {
+        let k = upward ? 0 : 1
+        FewCellsFarField.nodeValues(upward: upward, cellCount: cellCount, moments: moments, counts: counts,
+                                    nodes: nodes, delta: delta, entry: entry, negatives: negatives,
+                                    scratch: scratch + k * FewCellsFarField.scratchCount,
+                                    out: out + k * FewCellsFarField.perCell * cellCount)
+    }
+}
+
 /// `ChebyshevNearField.evaluate` over two halves of the cells (the first at part[4], [5],
 /// the second at part[6], [7]), each on its own scratch; a field for everything it reads.
+/// With `far` (the far sweeps' arrays, `FewCellsFarSweeps`), each half first adds the
+/// downward sweep's node values of its cells into the upward one's, which `evaluate` reads.
 private struct FewCellsEvaluation<I: FastSoftIndices> {
     let near: ChebyshevNearField<I>
     let cellCount: Int, positives: Int, negatives: Int
@@ -225,9 +281,14 @@ private struct FewCellsEvaluation<I: FastSoftIndices> {
     let scratchCount: Int
     let coefficients: UnsafeMutablePointer<Double>
     let part: UnsafeMutablePointer<Double>
+    let far: UnsafeMutablePointer<Double>?
 
     func run(half: Int) {
         let cells = half == 0 ? 0..<(cellCount / 2) : (cellCount / 2)..<cellCount
+        if let far {
+            let perCell = FewCellsFarField.perCell, down = far + perCell * cellCount
+            for k in (perCell * cells.lowerBound)..<(perCell * cells.upperBound) { far[k] += down[k] }
+        }
         let local = near.evaluate(cells: cells, positives: 0..<positives, negatives: 0..<negatives,
                                   scratch: base + half * scratchCount, coefficientsOut: coefficients)
         part[4 + 2 * half] = local.value
@@ -364,18 +425,19 @@ private struct FewCellsPass<I: FastSoftIndices> {
         for k in 0..<r { own[k] = scratch[2 * r + k]; own[r + k] = scratch[4 * r + k] }
     }
 
-    /// The node moments of every slot with points (slot k's at moments + r k): the second
-    /// half's sums and corrections added to the first's with compensation, then
-    /// `finishMoments`. Returns the slots' point counts (the first half's count array, now
-    /// both halves').
-    func finishMoments(into moments: UnsafeMutablePointer<Double>) -> UnsafeMutablePointer<Int> {
+    /// The node moments of the slots `slots` that have points (slot k's at moments + r k):
+    /// the second half's sums and corrections added to the first's with compensation, then
+    /// `finishMoments`, on `scratch` (a near-field scratch; `table`: the near field's
+    /// constants from `tableStart`). The slots' point counts are left in the first half's
+    /// count array (levels + slotCount), now both halves'. Each slot is its own: two ranges
+    /// of slots may be finished at once, on two scratches.
+    func finishMoments(into moments: UnsafeMutablePointer<Double>, slots: Range<Int>,
+                       table: UnsafeMutablePointer<Double>, scratch: UnsafeMutablePointer<Double>) {
         let r = I.Shape.nodes
         let slotCount = 2 * cellCount
-        let scratch = base
-        let table = near.constants(scratch) + ChebyshevConstants<I.Shape>.tableStart
         let first = levels + slotCount, second = levels + 2 * slotCount + slotCount
         let mu = scratch + 2 * r, compensation = scratch + 4 * r
-        for k in 0..<slotCount {
+        for k in slots {
             // (A half's sums of a slot exist only if it had points there; otherwise they
             // count as 0, as they were when the sums were zeroed first: the same bits.)
             let inFirst = first[k] > 0, inSecond = second[k] > 0
@@ -389,7 +451,6 @@ private struct FewCellsPass<I: FastSoftIndices> {
             }
             near.finishMoments(moments + r * k, table: table, scratch: scratch)
         }
-        return first
     }
 
     /// The gradient of the samples of `range`: sum_k c_k T_k(z) with the coefficients of the
