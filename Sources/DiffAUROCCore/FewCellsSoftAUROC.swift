@@ -24,10 +24,11 @@
 //      two arrays cell by cell. (On one thread, between steps 1 and 3, the sweeps were
 //      5-6% of the CPU at n = 10^4, T / spread 0.1, and 10^6, 1e-3, about 20 us at 10^4:
 //      as long as the helper thread spins for its next job, so it often went to sleep
-//      there and the next step waited for it to wake: 2.2 context switches a call at
-//      10^4, 0.47 now. Measured, C driver, `ab.sh 5`, median wall, Intel Xeon: n = 10^4
-//      at T / spread 0.1 0.237 -> 0.182 ms, 1e-2 0.895 -> 0.802 ms; 10^5 at 0.1 0.98x
-//      and 10^6 at 1e-3 0.99x, within the noise.)
+//      there and the next step waited for it to wake; so did step 1's slot moments at
+//      many cells. With both on two threads, context switches a call at n = 10^4: 2.2 ->
+//      0.03 at T / spread 0.1, 5.4 -> 2.1 at 1e-2. Measured, C driver, `ab.sh`, median
+//      wall, Intel Xeon: n = 10^4 at 0.1 0.237 -> about 0.18 ms, at 1e-2 0.939 -> 0.775
+//      ms; 10^5 and 10^6 within the noise (0.98-1.00x; 10^6 at 1e-3 0.875x, noisy).)
 //   3. every cell's local expansions by `ChebyshevNearField.evaluate`, the cells within
 //      the reach near, every non-empty class of a cell large
 //      (`FastSoftLayout.gatheredMoments`), the M2L kernels from the regular grid's table (one per cell offset), the far node
@@ -193,8 +194,11 @@ func fewCellsSoftAUROC<I: FastSoftIndices>(
     // The halves' sums added, slot by slot, then the node moments (two halves of the slots,
     // on two threads, each with its own near-field scratch); the cells' class ranges from
     // the counts (only their sizes are read: emptiness).
+    // (The near field's constants, filled into the first scratch if the process-wide table
+    // could not be had: once, for both steps below.)
+    let constants = pass.near.constants(base)
     let momentHalves = FewCellsMomentHalves(pass: pass, moments: moments,
-                                            table: pass.near.constants(base) + ChebyshevConstants<I.Shape>.tableStart)
+                                            table: constants + ChebyshevConstants<I.Shape>.tableStart)
     runConcurrently(inParallel: parallel, with: momentHalves, { $0.run(half: 0) }, { $0.run(half: 1) })
     let totals = pass.levels + slotCount
     posStart[0] = 0; negStart[0] = 0
@@ -213,7 +217,7 @@ func fewCellsSoftAUROC<I: FastSoftIndices>(
         // added by the halves below, cell by cell); grid lines are exact, so one step and
         // reach + 1 steps are the same scaled distance everywhere.
         let sweeps = FewCellsFarSweeps(
-            cellCount: cellCount, moments: moments, counts: totals, nodes: pass.near.constants(base),
+            cellCount: cellCount, moments: moments, counts: totals, nodes: constants,
             delta: scaledDifference(grid.line(1), grid.line(0), temperature),
             entry: scaledDifference(grid.line(reach + 1), grid.line(0), temperature),
             negatives: gradient != nil, scratch: base + farScratchOffset, out: far)
